@@ -1,0 +1,222 @@
+/*
+ * selfhelp: the command table, global options and dispatch. Kept to
+ * dispatch only; each command lives in its own file (see cmd.h).
+ */
+#include "cmd.h"
+#include "config.h"
+#include "util.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int cmd_help(int argc, char **argv, struct cmd_ctx *ctx);
+static int cmd_version(int argc, char **argv, struct cmd_ctx *ctx);
+
+/* Order is the order of `selfhelp --help`: grounding first. */
+static const struct cmd commands[] = {
+	/* --- grounding --- */
+	/* --- end grounding --- */
+	/* --- journal/init (core) --- */
+	/* --- end journal/init --- */
+	/* --- topics --- */
+	/* --- end topics --- */
+	{"help", cmd_help, 0, "show help for a command"},
+	{"version", cmd_version, CMD_HIDDEN, "print the version"},
+};
+enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
+
+static const char main_usage_text[] =
+	"selfhelp - a private companion for living with complex PTSD\n"
+	"\n"
+	"Examples:\n"
+	"  selfhelp grounding                 start a grounding exercise now\n"
+	"  selfhelp journal add               write a private journal entry\n"
+	"  selfhelp topics show inner-critic  read about the inner critic\n"
+	"\n"
+	"Usage: selfhelp [--vault PATH] [--passphrase-file FILE] COMMAND "
+	"[ARGS]\n"
+	"\n"
+	"Commands:\n";
+
+static const char main_usage_tail[] =
+	"\n"
+	"Run 'selfhelp help COMMAND' or 'selfhelp COMMAND --help' for more.\n"
+	"Not a substitute for therapy. In danger right now? Call your local\n"
+	"emergency number.\n";
+
+static void
+print_main_help(FILE *fp)
+{
+	fputs(main_usage_text, fp);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (commands[i].flags & CMD_HIDDEN)
+			continue;
+		fprintf(fp, "  %-13s %s\n", commands[i].name,
+			commands[i].summary);
+	}
+	fputs(main_usage_tail, fp);
+}
+
+static const struct cmd *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int
+unknown_command(const char *name)
+{
+	const char *names[NCOMMANDS];
+	size_t n = 0;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!(commands[i].flags & CMD_HIDDEN))
+			names[n++] = commands[i].name;
+	const char *s = util_suggest(name, names, n);
+	if (s)
+		fprintf(stderr,
+			"selfhelp: There is no command '%s'. Did you mean "
+			"'%s'?\n",
+			name, s);
+	else
+		fprintf(stderr,
+			"selfhelp: There is no command '%s'. 'selfhelp "
+			"--help' lists them all.\n",
+			name);
+	return EXIT_USAGE;
+}
+
+static int
+cmd_help(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	if (argc < 2 || is_help_arg(argv[1])) {
+		print_main_help(stdout);
+		return 0;
+	}
+	const struct cmd *c = find_command(argv[1]);
+	if (!c)
+		return unknown_command(argv[1]);
+	char *hargv[] = {(char *)c->name, (char *)"--help", NULL};
+	return c->fn(2, hargv, ctx);
+}
+
+static int
+cmd_version(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	printf("selfhelp %s\n", SELFHELP_VERSION);
+	return 0;
+}
+
+/*
+ * Take the global options out of argv wherever they stand (before or after
+ * the command name), up to a "--". Returns -1 after printing a message
+ * when an option lacks its value.
+ */
+static int
+take_global_options(int *argcp, char **argv, struct cmd_ctx *ctx)
+{
+	int argc = *argcp, out = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+		const char *name = NULL;
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strncmp(a, "--vault", 7) == 0 && (!a[7] || a[7] == '=')) {
+			slot = &ctx->vault_path;
+			name = "--vault";
+		} else if (strncmp(a, "--passphrase-file", 17) == 0 &&
+			   (!a[17] || a[17] == '=')) {
+			slot = &ctx->passphrase_file;
+			name = "--passphrase-file";
+		} else if (strcmp(a, "--no-pager") == 0) {
+			ctx->no_pager = true;
+			continue;
+		}
+		if (!slot) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		const char *eq = strchr(a, '=');
+		if (eq) {
+			*slot = eq + 1;
+		} else if (i + 1 < argc) {
+			*slot = argv[++i];
+		} else {
+			fprintf(stderr, "selfhelp: %s needs a value.\n", name);
+			return -1;
+		}
+		if (!**slot) {
+			fprintf(stderr, "selfhelp: %s needs a value.\n", name);
+			return -1;
+		}
+	}
+	argv[out] = NULL;
+	*argcp = out;
+	return 0;
+}
+
+void cmd_ctx_release(struct cmd_ctx *ctx);
+
+static int
+finish_stdout(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr,
+			"selfhelp: Could not write the output (is the disk "
+			"full?).\n");
+		return status ? status : 1;
+	}
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmd_ctx ctx = {0};
+	int status;
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "selfhelp: The crypto library could not start."
+				"\n");
+		return 1;
+	}
+	ctx.vault_path = getenv("SELFHELP_VAULT");
+	ctx.passphrase_file = getenv("SELFHELP_PASSPHRASE_FILE");
+	if (ctx.vault_path && !*ctx.vault_path)
+		ctx.vault_path = NULL;
+	if (ctx.passphrase_file && !*ctx.passphrase_file)
+		ctx.passphrase_file = NULL;
+
+	if (take_global_options(&argc, argv, &ctx) < 0)
+		return EXIT_USAGE;
+	if (argc < 2) {
+		print_main_help(stdout);
+		return finish_stdout(0);
+	}
+	const char *name = argv[1];
+	if (is_help_arg(name))
+		return finish_stdout(cmd_help(1, argv + 1, &ctx));
+	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
+		return finish_stdout(cmd_version(1, argv + 1, &ctx));
+	if (name[0] == '-') {
+		fprintf(stderr,
+			"selfhelp: '%s' is not an option selfhelp knows. "
+			"'selfhelp --help' lists them.\n",
+			name);
+		return EXIT_USAGE;
+	}
+	const struct cmd *c = find_command(name);
+	if (!c)
+		return unknown_command(name);
+	status = c->fn(argc - 1, argv + 1, &ctx);
+	cmd_ctx_release(&ctx);
+	return finish_stdout(status);
+}

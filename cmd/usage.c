@@ -1,0 +1,103 @@
+/* Messages on stderr, usage lines and sub-command dispatch. */
+#include "cmd.h"
+#include "util.h"
+
+#include <string.h>
+
+static void
+vmessage(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("selfhelp: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+void
+note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+}
+
+void
+usage_print(const char *const *usage, FILE *fp)
+{
+	for (size_t i = 0; usage && usage[i]; i++)
+		fprintf(fp, "%s%s\n", i ? "   or: " : "usage: ", usage[i]);
+}
+
+int
+usage_error(const char *const *usage, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+	usage_print(usage, stderr);
+	return EXIT_USAGE;
+}
+
+bool
+is_help_arg(const char *s)
+{
+	return strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0;
+}
+
+const char *
+suggest_name(const char *typed, const char *const *names)
+{
+	size_t n = 0;
+	while (names[n])
+		n++;
+	return util_suggest(typed, names, n);
+}
+
+int
+subcmd_run(const struct subcmd *table, const char *const *usage,
+	   const char *dflt, int argc, char **argv, struct cmd_ctx *ctx)
+{
+	const char *name = argc >= 2 ? argv[1] : NULL;
+	const char *names[32];
+	size_t n = 0;
+
+	if (name && is_help_arg(name)) {
+		usage_print(usage, stdout);
+		return 0;
+	}
+	if (!name || name[0] == '-') {
+		if (!dflt)
+			return usage_error(usage, "'%s' needs a sub-command.",
+					   argv[0]);
+		for (size_t i = 0; table[i].name; i++)
+			if (strcmp(table[i].name, dflt) == 0)
+				return table[i].fn(argc, argv, ctx);
+	}
+	for (size_t i = 0; table[i].name; i++) {
+		if (strcmp(table[i].name, name) == 0)
+			return table[i].fn(argc - 1, argv + 1, ctx);
+		if (n < 31)
+			names[n++] = table[i].name;
+	}
+	names[n] = NULL;
+	const char *s = suggest_name(name, names);
+	if (s)
+		return usage_error(usage,
+				   "'%s %s' is not something selfhelp knows. "
+				   "Did you mean '%s'?",
+				   argv[0], name, s);
+	return usage_error(usage, "'%s %s' is not something selfhelp knows.",
+			   argv[0], name);
+}

@@ -1,0 +1,54 @@
+/*
+ * Terminal facts and modes. Never prints user-visible text; callers in
+ * cmd/ decide what to show. Raw mode is restorable from a signal handler.
+ */
+#ifndef SELFHELP_TERM_H
+#define SELFHELP_TERM_H
+
+#include <stdbool.h>
+
+/* Is fd a terminal (and TERM is not "dumb")? */
+bool term_is_tty(int fd);
+
+/*
+ * Should output on fd carry colour and styles? False when NO_COLOR is set
+ * and non-empty, TERM is "dumb" or unset, or fd is not a terminal.
+ */
+bool term_use_color(int fd);
+
+/*
+ * Width in columns to wrap text for fd: $COLUMNS if it is a positive
+ * number, else the terminal's width, else 80. Never less than 20.
+ */
+int term_width(int fd);
+
+/* Height in rows of the terminal on fd, or 0 when unknown. */
+int term_height(int fd);
+
+/*
+ * Put the terminal on fd into raw-ish mode (no echo, no canonical input,
+ * ISIG off so Ctrl-C arrives as a byte). The previous mode is saved in
+ * static storage so term_restore() can run from a signal handler.
+ * Returns 0 or -1 (not a terminal).
+ */
+int term_raw(int fd);
+
+/*
+ * Restore the mode saved by term_raw() (async-signal-safe). Also shows
+ * the cursor and resets attributes when `reset_screen` was asked for by
+ * term_raw's caller via term_set_reset(). Safe to call more than once.
+ */
+void term_restore(void);
+
+/* Ask term_restore() to also write "\033[0m\033[?25h" (cursor, colour). */
+void term_set_reset(bool on);
+
+/*
+ * Read one key from fd (raw mode). Returns the byte, TERM_KEY_ESC for a
+ * lone Escape, or -1 on EOF/error. Escape sequences (arrows) are read
+ * whole and returned as TERM_KEY_OTHER.
+ */
+enum { TERM_KEY_ESC = 0x1b, TERM_KEY_OTHER = 0x100 };
+int term_read_key(int fd);
+
+#endif
