@@ -18,4 +18,22 @@ int util_edit_distance(const char *a, const char *b);
 const char *util_suggest(const char *typed, const char *const *names,
 			 size_t n);
 
+
+
+/*
+ * Is `len` bytes of `s` valid UTF-8 with no NUL byte? On false, *bad (if
+ * not NULL) is the offset of the first offending byte.
+ */
+#include <stdbool.h>
+bool util_utf8_ok(const char *s, size_t len, size_t *bad);
+
+/* Display width in terminal columns of `len` bytes of UTF-8 (wide
+ * characters 2, combining marks 0, invalid bytes 1). */
+size_t util_display_width(const char *s, size_t len);
+
+/*
+ * Copy at most `width` display columns of `s` into a malloc'd string,
+ * ending in "…" when cut; control characters become spaces.
+ */
+char *util_truncate(const char *s, size_t width);
 #endif

@@ -1,0 +1,439 @@
+#include "journal.h"
+
+#include "search.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { PREVIEW_MAX = 120, HEAD_VERSION = 1 };
+
+/* --- wiping allocator for jansson --- */
+
+struct zhdr {
+	size_t size;
+	max_align_t align;
+};
+
+static void *
+zmalloc(size_t n)
+{
+	struct zhdr *h = malloc(offsetof(struct zhdr, align) + n);
+	if (!h)
+		return NULL;
+	h->size = n;
+	return &h->align;
+}
+
+static void
+zfree(void *p)
+{
+	if (!p)
+		return;
+	struct zhdr *h =
+		(struct zhdr *)((char *)p - offsetof(struct zhdr, align));
+	sodium_memzero(p, h->size);
+	free(h);
+}
+
+void
+journal_json_init(void)
+{
+	json_set_alloc_funcs(zmalloc, zfree);
+}
+
+/* --- helpers --- */
+
+static void
+wipe_free(char *s)
+{
+	if (!s)
+		return;
+	sodium_memzero(s, strlen(s));
+	free(s);
+}
+
+void
+journal_entry_free(struct journal_entry *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->ntags; i++)
+		wipe_free(e->tags[i]);
+	free(e->tags);
+	wipe_free(e->preview);
+	if (e->text) {
+		sodium_memzero(e->text, e->textlen);
+		free(e->text);
+	}
+	free(e);
+}
+
+void
+journal_entries_free(struct journal_entry **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		journal_entry_free(list[i]);
+	free(list);
+}
+
+char *
+journal_tag_normalize(const char *tag)
+{
+	while (*tag == ' ' || *tag == '\t')
+		tag++;
+	if (*tag == '#')
+		tag++;
+	size_t n = strlen(tag);
+	while (n && (tag[n - 1] == ' ' || tag[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n > JOURNAL_TAG_MAX)
+		return NULL;
+	char *out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)tag[i];
+		if (c < 0x20 || c == 0x7f || c == ',') {
+			free(out);
+			return NULL;
+		}
+		out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* First line of text, at most PREVIEW_MAX bytes, cut at a UTF-8 boundary. */
+static char *
+make_preview(const char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (text[i] == '\n' || text[i] == ' ' || text[i] == '\r'))
+		i++;
+	size_t e = i;
+	while (e < len && text[e] != '\n' && text[e] != '\r' &&
+	       e - i < PREVIEW_MAX)
+		e++;
+	if (e < len && e - i == PREVIEW_MAX)
+		while (e > i && ((unsigned char)text[e] & 0xC0) == 0x80)
+			e--;
+	return strndup(text + i, e - i);
+}
+
+static json_t *
+head_json(const struct journal_entry *e)
+{
+	json_t *tags = json_array();
+	json_t *o = json_object();
+	if (!tags || !o)
+		goto fail;
+	for (size_t i = 0; i < e->ntags; i++)
+		if (json_array_append_new(tags, json_string(e->tags[i])))
+			goto fail;
+	if (json_object_set_new(o, "v", json_integer(HEAD_VERSION)) ||
+	    json_object_set_new(o, "created", json_integer(e->created)) ||
+	    json_object_set_new(o, "updated", json_integer(e->updated)) ||
+	    json_object_set_new(o, "mood", e->mood == JOURNAL_NO_MOOD
+						   ? json_null()
+						   : json_integer(e->mood)) ||
+	    json_object_set_new(o, "tags", tags) ||
+	    json_object_set_new(o, "preview",
+				json_stringn(e->preview ? e->preview : "",
+					     e->preview ? strlen(e->preview)
+							: 0)))
+		goto fail_o;
+	return o;
+fail:
+	json_decref(tags);
+fail_o:
+	json_decref(o);
+	return NULL;
+}
+
+/* Store e: as record `id` (NULL: a new one), or sealed while locked. */
+static int
+put_entry(struct vault *v, const char *id, bool sealed,
+	  const struct journal_entry *e, char *id_out)
+{
+	json_t *o = head_json(e);
+	if (!o)
+		return VAULT_ERROR;
+	char *head = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!head)
+		return VAULT_ERROR;
+	size_t hl = strlen(head);
+	int rc = sealed ? vault_seal(v, JOURNAL_KIND, head, hl, e->text,
+				     e->textlen, id_out)
+			: vault_put(v, id, JOURNAL_KIND, head, hl, e->text,
+				    e->textlen, id_out);
+	sodium_memzero(head, hl);
+	zfree(head);
+	return rc;
+}
+
+static int
+add_entry(struct vault *v, bool sealed, const char *text, size_t len,
+	  int mood, char *const *tags, size_t ntags, time_t created,
+	  char *id_out)
+{
+	struct journal_entry e = {0};
+	e.created = e.updated = created;
+	e.mood = mood;
+	e.tags = (char **)tags;
+	e.ntags = ntags;
+	e.text = (char *)text;
+	e.textlen = len;
+	e.preview = make_preview(text, len);
+	if (!e.preview)
+		return VAULT_ERROR;
+	int rc = put_entry(v, NULL, sealed, &e, id_out);
+	wipe_free(e.preview);
+	return rc;
+}
+
+int
+journal_add(struct vault *v, const char *text, size_t len, int mood,
+	    char *const *tags, size_t ntags, time_t created, char *id_out)
+{
+	return add_entry(v, false, text, len, mood, tags, ntags, created,
+			 id_out);
+}
+
+int
+journal_add_sealed(struct vault *v, const char *text, size_t len, int mood,
+		   char *const *tags, size_t ntags, time_t created,
+		   char *id_out)
+{
+	return add_entry(v, true, text, len, mood, tags, ntags, created,
+			 id_out);
+}
+
+int
+journal_update(struct vault *v, const struct journal_entry *e, time_t now)
+{
+	struct journal_entry copy = *e;
+	copy.updated = now;
+	copy.preview = make_preview(e->text, e->textlen);
+	if (!copy.preview)
+		return VAULT_ERROR;
+	int rc = put_entry(v, e->id, false, &copy, NULL);
+	wipe_free(copy.preview);
+	return rc;
+}
+
+/* Decode a head; NULL when it is not a journal head we understand. */
+static struct journal_entry *
+decode_head(const char *id, const unsigned char *head, size_t len)
+{
+	json_error_t err;
+	json_t *o = json_loadb((const char *)head, len, 0, &err);
+	struct journal_entry *e = calloc(1, sizeof(*e));
+	if (!o || !e || !json_is_object(o))
+		goto fail;
+	json_t *created = json_object_get(o, "created");
+	json_t *updated = json_object_get(o, "updated");
+	json_t *mood = json_object_get(o, "mood");
+	json_t *tags = json_object_get(o, "tags");
+	json_t *preview = json_object_get(o, "preview");
+	if (!json_is_integer(created) || !json_is_array(tags) ||
+	    !json_is_string(preview))
+		goto fail;
+	snprintf(e->id, sizeof(e->id), "%s", id);
+	e->created = (time_t)json_integer_value(created);
+	e->updated = json_is_integer(updated)
+			     ? (time_t)json_integer_value(updated)
+			     : e->created;
+	e->mood = JOURNAL_NO_MOOD;
+	if (json_is_integer(mood) && json_integer_value(mood) >= 0 &&
+	    json_integer_value(mood) <= 10)
+		e->mood = (int)json_integer_value(mood);
+	size_t n = json_array_size(tags);
+	if (n > JOURNAL_MAX_TAGS)
+		goto fail;
+	e->tags = calloc(n ? n : 1, sizeof(char *));
+	if (!e->tags)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = json_string_value(json_array_get(tags, i));
+		if (!t || !(e->tags[e->ntags] = strdup(t)))
+			goto fail;
+		e->ntags++;
+	}
+	e->preview = strdup(json_string_value(preview));
+	if (!e->preview)
+		goto fail;
+	json_decref(o);
+	return e;
+fail:
+	json_decref(o);
+	journal_entry_free(e);
+	return NULL;
+}
+
+static int
+attach_text(struct journal_entry *e, const unsigned char *body, size_t len)
+{
+	e->text = malloc(len + 1);
+	if (!e->text)
+		return -1;
+	memcpy(e->text, body, len);
+	e->text[len] = '\0';
+	e->textlen = len;
+	return 0;
+}
+
+struct get_ctx {
+	struct journal_entry *e;
+	bool damaged;
+};
+
+static int
+get_cb(void *arg, const struct vault_item *it)
+{
+	struct get_ctx *g = arg;
+	if (it->damaged) {
+		g->damaged = true;
+		return 0;
+	}
+	g->e = decode_head(it->id, it->head, it->headlen);
+	if (!g->e) {
+		g->damaged = true;
+		return 0;
+	}
+	if (attach_text(g->e, it->body, it->bodylen) != 0) {
+		journal_entry_free(g->e);
+		g->e = NULL;
+		return VAULT_ERROR;
+	}
+	return 0;
+}
+
+int
+journal_get(struct vault *v, const char *id, struct journal_entry **out)
+{
+	struct get_ctx g = {0};
+	*out = NULL;
+	int rc = vault_get(v, id, JOURNAL_KIND, get_cb, &g);
+	if (rc)
+		return rc;
+	if (g.damaged)
+		return VAULT_DAMAGED;
+	*out = g.e;
+	return VAULT_OK;
+}
+
+bool
+journal_match(const struct journal_entry *e,
+	      const struct search_needle *needle, size_t *start, size_t *end)
+{
+	size_t s = 0, t = 0;
+	if (e->text && search_find(needle, e->text, e->textlen, &s, &t)) {
+		if (start)
+			*start = s;
+		if (end)
+			*end = t;
+		return true;
+	}
+	if (start)
+		*start = 0;
+	if (end)
+		*end = 0;
+	for (size_t i = 0; i < e->ntags; i++)
+		if (search_find(needle, e->tags[i], strlen(e->tags[i]), NULL,
+				NULL))
+			return true;
+	return false;
+}
+
+struct list_ctx {
+	const struct journal_filter *f;
+	struct journal_entry **list;
+	size_t n, cap;
+	void (*damaged)(void *, const char *);
+	void *arg;
+};
+
+static bool
+has_tag(const struct journal_entry *e, const char *tag)
+{
+	for (size_t i = 0; i < e->ntags; i++)
+		if (strcmp(e->tags[i], tag) == 0)
+			return true;
+	return false;
+}
+
+static int
+list_cb(void *arg, const struct vault_item *it)
+{
+	struct list_ctx *c = arg;
+	const struct journal_filter *f = c->f;
+	struct journal_entry *e = NULL;
+	if (!it->damaged)
+		e = decode_head(it->id, it->head, it->headlen);
+	if (!e) {
+		if (c->damaged)
+			c->damaged(c->arg, it->id);
+		return 0;
+	}
+	if ((f->since && e->created < f->since) ||
+	    (f->until && e->created > f->until) ||
+	    (f->tag && !has_tag(e, f->tag))) {
+		journal_entry_free(e);
+		return 0;
+	}
+	if (it->body && attach_text(e, it->body, it->bodylen) != 0) {
+		journal_entry_free(e);
+		return VAULT_ERROR;
+	}
+	if (f->needle && !journal_match(e, f->needle, NULL, NULL)) {
+		journal_entry_free(e);
+		return 0;
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct journal_entry **nl =
+			realloc(c->list, cap * sizeof(*nl));
+		if (!nl) {
+			journal_entry_free(e);
+			return VAULT_ERROR;
+		}
+		c->list = nl;
+		c->cap = cap;
+	}
+	c->list[c->n++] = e;
+	return 0;
+}
+
+static int
+newest_first(const void *a, const void *b)
+{
+	const struct journal_entry *x = *(struct journal_entry *const *)a;
+	const struct journal_entry *y = *(struct journal_entry *const *)b;
+	if (x->created != y->created)
+		return x->created < y->created ? 1 : -1;
+	return strcmp(y->id, x->id);
+}
+
+int
+journal_list(struct vault *v, const struct journal_filter *f,
+	     struct journal_entry ***list, size_t *n,
+	     void (*damaged)(void *arg, const char *id), void *arg)
+{
+	struct list_ctx c = {.f = f, .damaged = damaged, .arg = arg};
+	unsigned flags = f->with_text || f->needle ? VAULT_EACH_BODY : 0;
+	int rc = vault_each(v, JOURNAL_KIND, flags, list_cb, &c);
+	if (rc) {
+		journal_entries_free(c.list, c.n);
+		*list = NULL;
+		*n = 0;
+		return rc;
+	}
+	if (c.n)
+		qsort(c.list, c.n, sizeof(*c.list), newest_first);
+	*list = c.list;
+	*n = c.n;
+	return VAULT_OK;
+}

@@ -1,0 +1,101 @@
+/*
+ * Journal entries, stored as vault records of kind "journal".
+ *
+ * Head (decrypted for listing): JSON {"v":1, "created", "updated", "mood",
+ * "tags", "preview"} — times in seconds since the epoch, mood 0-10 or
+ * null, preview the first line of the text (at most 120 bytes).
+ * Body: the text itself, UTF-8 as typed.
+ */
+#ifndef SELFHELP_JOURNAL_H
+#define SELFHELP_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "vault.h"
+
+struct search_needle;
+
+#define JOURNAL_KIND "journal"
+enum { JOURNAL_NO_MOOD = -1, JOURNAL_MAX_TAGS = 64, JOURNAL_TAG_MAX = 64 };
+
+struct journal_entry {
+	char id[VAULT_ID_HEX + 1];
+	time_t created;
+	time_t updated;
+	int mood;     /* 0-10, or JOURNAL_NO_MOOD */
+	char **tags;  /* ntags strings, owned */
+	size_t ntags;
+	char *preview; /* owned, first line of text */
+	char *text;    /* owned; NULL unless the body was read */
+	size_t textlen;
+};
+
+/* Free an entry's owned strings (wiping text) and the entry. NULL ok. */
+void journal_entry_free(struct journal_entry *e);
+
+/* Free an array of n entries from journal_list(), and the array. */
+void journal_entries_free(struct journal_entry **list, size_t n);
+
+/*
+ * Normalise a tag as typed: trims spaces and a leading '#', lower-cases
+ * ASCII. Returns a malloc'd string, or NULL when nothing is left, it is
+ * longer than JOURNAL_TAG_MAX bytes, or holds control characters.
+ */
+char *journal_tag_normalize(const char *tag);
+
+/* Set jansson's allocator to one that wipes memory on free. Call once at
+ * start-up, before any JSON is made (decrypted text passes through it). */
+void journal_json_init(void);
+
+/*
+ * Add an entry (one call to vault_put; wrap it in a transaction). Text
+ * must be non-empty. Writes the new id to id_out (VAULT_ID_HEX + 1).
+ */
+int journal_add(struct vault *v, const char *text, size_t len, int mood,
+		char *const *tags, size_t ntags, time_t created,
+		char *id_out);
+
+/* The same, sealed to the vault's public key while it is locked (see
+ * vault_seal); it becomes an ordinary entry at the next unlock. */
+int journal_add_sealed(struct vault *v, const char *text, size_t len,
+		       int mood, char *const *tags, size_t ntags,
+		       time_t created, char *id_out);
+
+/* Replace an entry's text, mood and tags; `updated` becomes now. */
+int journal_update(struct vault *v, const struct journal_entry *e,
+		   time_t now);
+
+/*
+ * Read one entry by full id, with its text. *out is caller-freed with
+ * journal_entry_free. VAULT_DAMAGED when it does not authenticate.
+ */
+int journal_get(struct vault *v, const char *id, struct journal_entry **out);
+
+struct journal_filter {
+	time_t since; /* 0: no lower bound */
+	time_t until; /* 0: no upper bound */
+	const char *tag; /* normalised tag, or NULL */
+	struct search_needle *needle; /* text or tag match, or NULL */
+	bool with_text;  /* read bodies too */
+};
+
+/*
+ * Entries matching the filter, newest first. *list is an array of
+ * *n entries (free with journal_entries_free). Records that do not
+ * authenticate are left out and their ids reported through `damaged`
+ * (called once per record; may be NULL).
+ */
+int journal_list(struct vault *v, const struct journal_filter *f,
+		 struct journal_entry ***list, size_t *n,
+		 void (*damaged)(void *arg, const char *id), void *arg);
+
+/* Does the entry match the needle (text or a tag)? With start/end set
+ * to the match in e->text when it is in the text (else both 0). */
+bool journal_match(const struct journal_entry *e,
+		   const struct search_needle *needle, size_t *start,
+		   size_t *end);
+
+#endif

@@ -1,0 +1,259 @@
+#include "search.h"
+
+#include <sodium.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+struct search_needle {
+	char *s;
+	size_t len;
+};
+
+/* Folded form of one code point, as UTF-8, into out (>= 64 bytes). */
+static size_t
+fold_cp(utf8proc_int32_t cp, char *out)
+{
+	utf8proc_int32_t buf[16];
+	int last = 0;
+	utf8proc_ssize_t n = utf8proc_decompose_char(
+		cp, buf, 16, UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD, &last);
+	size_t len = 0;
+	if (n < 0 || n > 16) {
+		buf[0] = cp;
+		n = 1;
+	}
+	for (utf8proc_ssize_t i = 0; i < n; i++)
+		len += (size_t)utf8proc_encode_char(
+			buf[i], (utf8proc_uint8_t *)out + len);
+	return len;
+}
+
+/*
+ * Fold text into a malloc'd buffer; map[i] is the offset in `text` of the
+ * character that produced folded byte i (map has len + 1 entries).
+ */
+static char *
+fold(const char *text, size_t len, size_t *outlen, uint32_t **mapp)
+{
+	size_t cap = len + 16, n = 0;
+	char *out = malloc(cap);
+	uint32_t *map = mapp ? malloc(cap * sizeof(*map)) : NULL;
+	size_t i = 0;
+	if (!out || (mapp && !map))
+		goto oom;
+	while (i < len) {
+		char tmp[64];
+		size_t tl, step;
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x80) {
+			tmp[0] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			tl = step = 1;
+		} else {
+			utf8proc_int32_t cp;
+			utf8proc_ssize_t r = utf8proc_iterate(
+				(const utf8proc_uint8_t *)text + i,
+				(utf8proc_ssize_t)(len - i), &cp);
+			if (r <= 0) {
+				tmp[0] = (char)c;
+				tl = step = 1;
+			} else {
+				tl = fold_cp(cp, tmp);
+				step = (size_t)r;
+			}
+		}
+		if (n + tl + 1 > cap) {
+			size_t ncap = cap * 2 + tl;
+			char *no = malloc(ncap);
+			uint32_t *nm = mapp ? malloc(ncap * sizeof(*nm)) : NULL;
+			if (!no || (mapp && !nm)) {
+				free(no);
+				free(nm);
+				goto oom;
+			}
+			memcpy(no, out, n);
+			sodium_memzero(out, cap);
+			free(out);
+			out = no;
+			if (mapp) {
+				memcpy(nm, map, n * sizeof(*nm));
+				free(map);
+				map = nm;
+			}
+			cap = ncap;
+		}
+		memcpy(out + n, tmp, tl);
+		if (map)
+			for (size_t k = 0; k < tl; k++)
+				map[n + k] = (uint32_t)i;
+		n += tl;
+		i += step;
+	}
+	if (map)
+		map[n] = (uint32_t)len;
+	out[n] = '\0';
+	*outlen = n;
+	if (mapp)
+		*mapp = map;
+	return out;
+oom:
+	if (out)
+		sodium_memzero(out, cap);
+	free(out);
+	free(map);
+	return NULL;
+}
+
+struct search_needle *
+search_needle_new(const char *s)
+{
+	struct search_needle *n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->s = fold(s, strlen(s), &n->len, NULL);
+	if (!n->s || n->len == 0) {
+		search_needle_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+void
+search_needle_free(struct search_needle *n)
+{
+	if (!n)
+		return;
+	if (n->s) {
+		sodium_memzero(n->s, n->len);
+		free(n->s);
+	}
+	free(n);
+}
+
+static bool
+is_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* ASCII-only needle in ASCII-only text: no folding buffer needed. */
+static bool
+find_ascii(const struct search_needle *n, const char *text, size_t len,
+	   size_t *start)
+{
+	unsigned char first = (unsigned char)n->s[0];
+	unsigned char upper = first >= 'a' && first <= 'z' ? first - 32 : first;
+	for (size_t i = 0; i + n->len <= len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c != first && c != upper)
+			continue;
+		size_t k = 1;
+		while (k < n->len) {
+			unsigned char t = (unsigned char)text[i + k];
+			if (t >= 'A' && t <= 'Z')
+				t += 32;
+			if (t != (unsigned char)n->s[k])
+				break;
+			k++;
+		}
+		if (k == n->len) {
+			*start = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool
+search_find(const struct search_needle *n, const char *text, size_t len,
+	    size_t *start, size_t *end)
+{
+	size_t s;
+	if (is_ascii(n->s, n->len) && is_ascii(text, len)) {
+		if (!find_ascii(n, text, len, &s))
+			return false;
+		if (start)
+			*start = s;
+		if (end)
+			*end = s + n->len;
+		return true;
+	}
+	size_t flen;
+	uint32_t *map = NULL;
+	char *f = fold(text, len, &flen, &map);
+	bool hit = false;
+	if (!f)
+		return false;
+	char *m = memmem(f, flen, n->s, n->len);
+	if (m) {
+		size_t fs = (size_t)(m - f), fe = fs + n->len;
+		hit = true;
+		if (start)
+			*start = map[fs];
+		if (end) {
+			/* the end of the source character holding byte fe-1 */
+			size_t e = map[fe - 1];
+			while (fe < flen && map[fe] == e)
+				fe++;
+			*end = map[fe];
+		}
+	}
+	sodium_memzero(f, flen);
+	free(f);
+	free(map);
+	return hit;
+}
+
+static bool
+is_cont(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+char *
+search_snippet(const char *text, size_t len, size_t start, size_t end,
+	       size_t context)
+{
+	static const char ellipsis[] = "\xe2\x80\xa6"; /* … */
+	size_t a = start, b = end, chars;
+	if (start > len)
+		start = a = len;
+	if (end > len || end < start)
+		end = b = start;
+	for (chars = 0; a > 0 && chars < context; chars++) {
+		a--;
+		while (a > 0 && is_cont((unsigned char)text[a]))
+			a--;
+	}
+	for (chars = 0; b < len && chars < context; chars++) {
+		b++;
+		while (b < len && is_cont((unsigned char)text[b]))
+			b++;
+	}
+	char *out = malloc((b - a) + 2 * sizeof(ellipsis) + 1);
+	size_t n = 0;
+	if (!out)
+		return NULL;
+	if (a > 0) {
+		memcpy(out, ellipsis, 3);
+		n = 3;
+	}
+	for (size_t i = a; i < b; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\n' || c == '\t' || c == '\r')
+			c = ' ';
+		else if (c < 0x20 || c == 0x7f)
+			c = ' ';
+		out[n++] = (char)c;
+	}
+	if (b < len) {
+		memcpy(out + n, ellipsis, 3);
+		n += 3;
+	}
+	out[n] = '\0';
+	return out;
+}

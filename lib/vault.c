@@ -1,0 +1,1850 @@
+#include "vault.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { VAULT_ID_BYTES = 16, BUSY_TIMEOUT_MS = 10000 };
+
+/* A growable buffer in guarded memory for decrypted plaintext. */
+struct scratch {
+	unsigned char *p;
+	size_t cap;
+};
+
+struct vault {
+	sqlite3 *db;
+	char *path;
+	char errmsg[512];
+	int schema;
+	/* header */
+	int64_t format;
+	unsigned char vault_id[VAULT_ID_BYTES];
+	unsigned char public_key[crypto_box_PUBLICKEYBYTES];
+	unsigned char *sk_sealed; /* nonce || AEAD(X25519 secret key) */
+	size_t sk_sealedlen;
+	/* passphrase slot */
+	struct crypto_kdf_params kdf;
+	unsigned char salt[CRYPTO_SALT_BYTES];
+	unsigned char *wrapped; /* nonce || AEAD(master) */
+	size_t wrappedlen;
+	/* keys, sodium_malloc'd; NULL while locked */
+	unsigned char *master;
+	unsigned char *reckey;
+	struct scratch head, body;
+	bool in_tx;
+};
+
+static const char *const migrations[] = {
+	/* 0 -> 1: the vault's base tables */
+	"CREATE TABLE meta("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" format INTEGER NOT NULL,"
+	" vault_id BLOB NOT NULL,"
+	" public_key BLOB NOT NULL,"
+	" secret_key BLOB NOT NULL);"
+	"CREATE TABLE keyslot("
+	" name TEXT PRIMARY KEY,"
+	" kdf_alg INTEGER NOT NULL,"
+	" kdf_ops INTEGER NOT NULL,"
+	" kdf_mem INTEGER NOT NULL,"
+	" salt BLOB NOT NULL,"
+	" wrapped BLOB NOT NULL);"
+	"CREATE TABLE record("
+	" rowid INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" kind TEXT NOT NULL,"
+	" revision INTEGER NOT NULL,"
+	" head BLOB NOT NULL,"
+	" body BLOB NOT NULL);",
+	/* 1 -> 2: an index by kind; records sealed while locked */
+	"CREATE INDEX record_kind ON record(kind);"
+	"CREATE TABLE sealed("
+	" rowid INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" kind TEXT NOT NULL,"
+	" ephemeral_key BLOB NOT NULL,"
+	" data BLOB NOT NULL);",
+};
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == VAULT_SCHEMA,
+	       "one migration per schema version");
+
+static const char SLOT_PASSPHRASE[] = "passphrase";
+static const char SLOT_RECOVERY[] = "recovery";
+enum { SK_SEALED_LEN = crypto_box_SECRETKEYBYTES + CRYPTO_OVERHEAD };
+
+static int
+set_error(struct vault *v, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int migrate_after_unlock(struct vault *v);
+
+static int
+set_error(struct vault *v, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v->errmsg, sizeof(v->errmsg), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+static int
+db_error(struct vault *v, const char *what)
+{
+	int code = sqlite3_errcode(v->db);
+	if (code == SQLITE_FULL)
+		return set_error(v, VAULT_ERROR,
+				 "The disk is full, so %s could not be saved. "
+				 "Nothing was changed.",
+				 what);
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return set_error(v, VAULT_ERROR,
+				 "The vault is busy with another selfhelp; "
+				 "please try again in a moment.");
+	if (code == SQLITE_READONLY)
+		return set_error(v, VAULT_ERROR,
+				 "The vault can only be read here (its file "
+				 "or folder is read-only), so %s could not "
+				 "be saved.",
+				 what);
+	if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+		return set_error(v, VAULT_NOT_VAULT,
+				 "The vault file looks damaged (%s).",
+				 sqlite3_errmsg(v->db));
+	return set_error(v, VAULT_ERROR, "Could not %s: %s.", what,
+			 sqlite3_errmsg(v->db));
+}
+
+char *
+vault_default_path(void)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char *p = NULL;
+	/* The XDG spec says a relative XDG_DATA_HOME is to be ignored. */
+	if (xdg && xdg[0] == '/') {
+		if (asprintf(&p, "%s/selfhelp/vault.db", xdg) < 0)
+			p = NULL;
+	} else if (home && *home) {
+		if (asprintf(&p, "%s/.local/share/selfhelp/vault.db", home) < 0)
+			p = NULL;
+	}
+	return p;
+}
+
+const char *
+vault_errmsg(const struct vault *v)
+{
+	return v ? v->errmsg : "out of memory";
+}
+
+const char *
+vault_path(const struct vault *v)
+{
+	return v->path;
+}
+
+void
+vault_kdf_params(const struct vault *v, struct crypto_kdf_params *out)
+{
+	*out = v->kdf;
+}
+
+/* --- scratch memory --- */
+
+static int
+scratch_reserve(struct scratch *s, size_t n)
+{
+	if (n <= s->cap)
+		return 0;
+	size_t cap = s->cap ? s->cap : 4096;
+	while (cap < n)
+		cap *= 2;
+	unsigned char *p = sodium_malloc(cap);
+	if (!p)
+		return -1;
+	sodium_free(s->p);
+	s->p = p;
+	s->cap = cap;
+	return 0;
+}
+
+static void
+scratch_release(struct scratch *s)
+{
+	sodium_free(s->p);
+	s->p = NULL;
+	s->cap = 0;
+}
+
+/* --- additional data --- */
+
+static void
+put_u64(unsigned char *p, uint64_t x)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(x >> (8 * i));
+}
+
+enum { HEADER_AD_MAX = 128 };
+
+/* Header fields every wrapped key is bound to. */
+static size_t
+header_ad(const struct vault *v, unsigned char *ad)
+{
+	static const char tag[] = "selfhelp-vault";
+	size_t n = 0;
+	memcpy(ad + n, tag, sizeof(tag));
+	n += sizeof(tag);
+	put_u64(ad + n, (uint64_t)v->format);
+	n += 8;
+	memcpy(ad + n, v->vault_id, VAULT_ID_BYTES);
+	n += VAULT_ID_BYTES;
+	memcpy(ad + n, v->public_key, sizeof(v->public_key));
+	n += sizeof(v->public_key);
+	return n;
+}
+
+/* Header fields plus one key slot's name, KDF parameters and salt. */
+static size_t
+slot_ad(const struct vault *v, const char *slot,
+	const struct crypto_kdf_params *kdf, const unsigned char *salt,
+	unsigned char *ad)
+{
+	size_t n = header_ad(v, ad);
+	size_t sl = strlen(slot) + 1;
+	memcpy(ad + n, slot, sl);
+	n += sl;
+	put_u64(ad + n, (uint64_t)kdf->alg);
+	n += 8;
+	put_u64(ad + n, kdf->ops);
+	n += 8;
+	put_u64(ad + n, kdf->mem);
+	n += 8;
+	memcpy(ad + n, salt, CRYPTO_SALT_BYTES);
+	n += CRYPTO_SALT_BYTES;
+	return n;
+}
+
+enum { RECORD_AD_MAX = 128, KIND_MAX = 32 };
+
+/* Vault id, record id, kind, revision, format and part ('h' or 'b'). */
+static size_t
+record_ad(const struct vault *v, const char *id, const char *kind,
+	  int64_t revision, char part, unsigned char *ad)
+{
+	static const char tag[] = "selfhelp-record";
+	size_t n = 0, l;
+	memcpy(ad + n, tag, sizeof(tag));
+	n += sizeof(tag);
+	memcpy(ad + n, v->vault_id, VAULT_ID_BYTES);
+	n += VAULT_ID_BYTES;
+	l = strlen(id) + 1;
+	memcpy(ad + n, id, l);
+	n += l;
+	l = strlen(kind) + 1;
+	memcpy(ad + n, kind, l);
+	n += l;
+	put_u64(ad + n, (uint64_t)revision);
+	n += 8;
+	put_u64(ad + n, (uint64_t)v->format);
+	n += 8;
+	ad[n++] = (unsigned char)part;
+	return n;
+}
+
+/* --- padding --- */
+
+/* The padding block for a plaintext of len bytes; recoverable from the
+ * padded length alone (see pad_block_for_padded), so sizes leak only
+ * coarsely: 256-byte steps up to 4 KiB, 4 KiB up to 64 KiB, then 64 KiB. */
+static size_t
+pad_block(size_t len)
+{
+	if (len < 4096)
+		return 256;
+	if (len < 65536)
+		return 4096;
+	return 65536;
+}
+
+static size_t
+pad_block_for_padded(size_t padded)
+{
+	if (padded <= 4096)
+		return 256;
+	if (padded <= 65536)
+		return 4096;
+	return 65536;
+}
+
+static size_t
+padded_size(size_t len)
+{
+	size_t b = pad_block(len);
+	return (len / b + 1) * b;
+}
+
+/* --- open, create --- */
+
+static int
+exec(struct vault *v, const char *sql, const char *what)
+{
+	if (sqlite3_exec(v->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(v, what);
+	return 0;
+}
+
+static int
+configure(struct vault *v)
+{
+	sqlite3_busy_timeout(v->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(v->db, 0);
+	return exec(v,
+		    "PRAGMA secure_delete=ON;"
+		    "PRAGMA temp_store=MEMORY;"
+		    "PRAGMA synchronous=FULL;",
+		    "set up the vault");
+}
+
+static struct vault *
+vault_alloc(const char *path)
+{
+	struct vault *v = calloc(1, sizeof(*v));
+	if (!v)
+		return NULL;
+	v->path = strdup(path);
+	if (!v->path) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static char *
+take_error(struct vault *v)
+{
+	return strdup(v->errmsg);
+}
+
+/* mkdir -p for the vault's folder, new folders 0700. */
+static int
+make_parent_dirs(const char *path)
+{
+	char *dir = strdup(path);
+	int rc = 0;
+	if (!dir)
+		return -1;
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir) {
+		free(dir);
+		return 0;
+	}
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		rc = -1;
+	free(dir);
+	return rc;
+}
+
+static int
+migrate(struct vault *v, int from)
+{
+	for (int i = from; i < VAULT_SCHEMA; i++) {
+		int rc = exec(v, migrations[i], "update the vault's layout");
+		if (rc)
+			return rc;
+	}
+	char sql[64];
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d;", VAULT_SCHEMA);
+	int rc = exec(v, sql, "update the vault's layout");
+	if (!rc)
+		v->schema = VAULT_SCHEMA;
+	return rc;
+}
+
+static int
+store_header(struct vault *v, const unsigned char *sk_sealed, size_t sklen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = VAULT_OK;
+	if (sqlite3_prepare_v2(v->db,
+			       "INSERT INTO meta(id, format, vault_id, "
+			       "public_key, secret_key) VALUES (1, ?, ?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(v, "create the vault");
+	sqlite3_bind_int64(st, 1, v->format);
+	sqlite3_bind_blob(st, 2, v->vault_id, VAULT_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, v->public_key, sizeof(v->public_key),
+			  SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, sk_sealed, (int)sklen, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(v, "create the vault");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(v->db,
+			       "INSERT OR REPLACE INTO keyslot(name, kdf_alg, "
+			       "kdf_ops, kdf_mem, salt, wrapped) "
+			       "VALUES (?, ?, ?, ?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(v, "create the vault");
+	sqlite3_bind_text(st, 1, SLOT_PASSPHRASE, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v->kdf.alg);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)v->kdf.ops);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)v->kdf.mem);
+	sqlite3_bind_blob(st, 5, v->salt, CRYPTO_SALT_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, v->wrapped, (int)v->wrappedlen,
+			  SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(v, "create the vault");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+alloc_keys(struct vault *v)
+{
+	v->master = sodium_malloc(CRYPTO_KEY_BYTES);
+	v->reckey = sodium_malloc(CRYPTO_KEY_BYTES);
+	return v->master && v->reckey ? 0 : -1;
+}
+
+static void
+free_keys(struct vault *v)
+{
+	sodium_free(v->master);
+	sodium_free(v->reckey);
+	v->master = v->reckey = NULL;
+}
+
+int
+vault_create(const char *path, const char *pass, size_t passlen,
+	     const struct crypto_kdf_params *kdf, struct vault **out,
+	     char **err)
+{
+	struct vault *v = vault_alloc(path);
+	unsigned char *kek = NULL, *sk = NULL, *subkey = NULL;
+	unsigned char *sk_sealed = NULL;
+	int rc = VAULT_OK, fd;
+	bool made_file = false;
+
+	*out = NULL;
+	if (err)
+		*err = NULL;
+	if (!v)
+		return VAULT_ERROR;
+	crypto_protect_process();
+	if (!crypto_kdf_params_ok(kdf)) {
+		rc = set_error(v, VAULT_HOSTILE,
+			       "Those key derivation settings are outside "
+			       "what selfhelp allows.");
+		goto out;
+	}
+	if (make_parent_dirs(path) != 0) {
+		rc = set_error(v, VAULT_ERROR,
+			       "Could not make the folder for the vault (%s).",
+			       strerror(errno));
+		goto out;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			rc = set_error(v, VAULT_EXISTS,
+				       "There is already a vault at %s; "
+				       "selfhelp leaves it as it is.",
+				       path);
+		else
+			rc = set_error(v, VAULT_ERROR,
+				       "Could not create %s (%s).", path,
+				       strerror(errno));
+		goto out;
+	}
+	close(fd);
+	made_file = true;
+	if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		rc = db_error(v, "create the vault");
+		goto out;
+	}
+	if ((rc = exec(v, "PRAGMA journal_mode=WAL;", "create the vault")) ||
+	    (rc = configure(v)))
+		goto out;
+
+	kek = sodium_malloc(CRYPTO_KEY_BYTES);
+	sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+	subkey = sodium_malloc(CRYPTO_KEY_BYTES);
+	if (!kek || !sk || !subkey || alloc_keys(v) != 0) {
+		rc = set_error(v, VAULT_ERROR, "Out of memory.");
+		goto out;
+	}
+	v->format = VAULT_FORMAT;
+	v->kdf = *kdf;
+	randombytes_buf(v->vault_id, VAULT_ID_BYTES);
+	randombytes_buf(v->salt, CRYPTO_SALT_BYTES);
+	crypto_kdf_keygen(v->master);
+	crypto_box_keypair(v->public_key, sk);
+
+	if (crypto_derive_kek(kek, pass, passlen, v->salt, kdf) != 0) {
+		rc = set_error(v, VAULT_ERROR,
+			       "There was not enough memory to protect the "
+			       "passphrase.");
+		goto out;
+	}
+	unsigned char ad[HEADER_AD_MAX];
+	size_t adlen = slot_ad(v, SLOT_PASSPHRASE, kdf, v->salt, ad);
+	v->wrappedlen = CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD;
+	v->wrapped = malloc(v->wrappedlen);
+	size_t sklen = crypto_box_SECRETKEYBYTES + CRYPTO_OVERHEAD;
+	sk_sealed = malloc(sklen);
+	if (!v->wrapped || !sk_sealed) {
+		rc = set_error(v, VAULT_ERROR, "Out of memory.");
+		goto out;
+	}
+	crypto_seal(v->wrapped, v->master, CRYPTO_KEY_BYTES, ad, adlen, kek);
+	crypto_subkey(subkey, CRYPTO_SUBKEY_SECRET_KEY, v->master);
+	adlen = header_ad(v, ad);
+	crypto_seal(sk_sealed, sk, crypto_box_SECRETKEYBYTES, ad, adlen,
+		    subkey);
+	crypto_subkey(v->reckey, CRYPTO_SUBKEY_RECORDS, v->master);
+
+	if ((rc = exec(v, "BEGIN IMMEDIATE;", "create the vault")))
+		goto out;
+	if ((rc = migrate(v, 0)) || (rc = store_header(v, sk_sealed, sklen)) ||
+	    (rc = exec(v, "COMMIT;", "create the vault"))) {
+		sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
+		goto out;
+	}
+	v->sk_sealed = sk_sealed;
+	v->sk_sealedlen = sklen;
+	sk_sealed = NULL;
+out:
+	sodium_free(kek);
+	sodium_free(sk);
+	sodium_free(subkey);
+	free(sk_sealed);
+	if (rc) {
+		if (err)
+			*err = take_error(v);
+		if (made_file) {
+			sqlite3_close(v->db);
+			v->db = NULL;
+			unlink(path);
+			char aux[4096];
+			snprintf(aux, sizeof(aux), "%s-wal", path);
+			unlink(aux);
+			snprintf(aux, sizeof(aux), "%s-shm", path);
+			unlink(aux);
+		}
+		vault_free(v);
+		return rc;
+	}
+	*out = v;
+	return VAULT_OK;
+}
+
+static int
+read_header(struct vault *v)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(v->db, "PRAGMA user_version", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		rc = db_error(v, "read the vault");
+		sqlite3_finalize(st);
+		if (rc == VAULT_NOT_VAULT)
+			return set_error(v, VAULT_NOT_VAULT,
+					 "%s is not a selfhelp vault.",
+					 v->path);
+		return rc;
+	}
+	v->schema = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (v->schema > VAULT_SCHEMA)
+		return set_error(v, VAULT_NEWER,
+				 "This vault was made by a newer selfhelp; "
+				 "please update selfhelp to open it.");
+	if (v->schema < 1)
+		return set_error(v, VAULT_NOT_VAULT,
+				 "%s is not a selfhelp vault.", v->path);
+
+	rc = sqlite3_prepare_v2(v->db,
+				"SELECT format, vault_id, public_key, secret_key "
+				"FROM meta WHERE id = 1",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return set_error(v, VAULT_NOT_VAULT,
+				 "%s is not a selfhelp vault.", v->path);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return set_error(v, VAULT_NOT_VAULT,
+				 "The vault's header is missing; the file "
+				 "may be damaged.");
+	}
+	v->format = sqlite3_column_int64(st, 0);
+	const void *id = sqlite3_column_blob(st, 1);
+	int idlen = sqlite3_column_bytes(st, 1);
+	const void *pk = sqlite3_column_blob(st, 2);
+	int pklen = sqlite3_column_bytes(st, 2);
+	const void *sk = sqlite3_column_blob(st, 3);
+	int sklen = sqlite3_column_bytes(st, 3);
+	rc = VAULT_OK;
+	if (v->format > VAULT_FORMAT)
+		rc = set_error(v, VAULT_NEWER,
+			       "This vault was made by a newer selfhelp; "
+			       "please update selfhelp to open it.");
+	else if (v->format < 1 || idlen != VAULT_ID_BYTES ||
+		 pklen != (int)sizeof(v->public_key) || sklen != SK_SEALED_LEN)
+		rc = set_error(v, VAULT_NOT_VAULT,
+			       "The vault's header is damaged.");
+	else if (!(v->sk_sealed = malloc(SK_SEALED_LEN)))
+		rc = set_error(v, VAULT_ERROR, "Out of memory.");
+	else {
+		memcpy(v->vault_id, id, VAULT_ID_BYTES);
+		memcpy(v->public_key, pk, sizeof(v->public_key));
+		memcpy(v->sk_sealed, sk, SK_SEALED_LEN);
+		v->sk_sealedlen = SK_SEALED_LEN;
+	}
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+
+	if (sqlite3_prepare_v2(v->db,
+			       "SELECT kdf_alg, kdf_ops, kdf_mem, salt, wrapped "
+			       "FROM keyslot WHERE name = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return set_error(v, VAULT_NOT_VAULT,
+				 "The vault's header is damaged.");
+	sqlite3_bind_text(st, 1, SLOT_PASSPHRASE, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return set_error(v, VAULT_NOT_VAULT,
+				 "The vault has no passphrase key; the file "
+				 "may be damaged.");
+	}
+	sqlite3_int64 alg = sqlite3_column_int64(st, 0);
+	sqlite3_int64 ops = sqlite3_column_int64(st, 1);
+	sqlite3_int64 mem = sqlite3_column_int64(st, 2);
+	const void *salt = sqlite3_column_blob(st, 3);
+	int saltlen = sqlite3_column_bytes(st, 3);
+	const void *w = sqlite3_column_blob(st, 4);
+	int wlen = sqlite3_column_bytes(st, 4);
+	v->kdf.alg = alg >= 0 && alg < 256 ? (int)alg : -1;
+	v->kdf.ops = ops > 0 ? (uint64_t)ops : 0;
+	v->kdf.mem = mem > 0 ? (uint64_t)mem : 0;
+	if (!crypto_kdf_params_ok(&v->kdf))
+		rc = set_error(v, VAULT_HOSTILE,
+			       "The vault asks for key derivation settings "
+			       "outside what selfhelp allows (at most %llu "
+			       "passes and 1 GiB); it may have been tampered "
+			       "with, so it was not opened.",
+			       (unsigned long long)CRYPTO_KDF_MAX_OPS);
+	else if (saltlen != CRYPTO_SALT_BYTES ||
+		 wlen != CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD)
+		rc = set_error(v, VAULT_NOT_VAULT,
+			       "The vault's header is damaged.");
+	else {
+		memcpy(v->salt, salt, CRYPTO_SALT_BYTES);
+		v->wrappedlen = (size_t)wlen;
+		v->wrapped = malloc(v->wrappedlen);
+		if (!v->wrapped)
+			rc = set_error(v, VAULT_ERROR, "Out of memory.");
+		else
+			memcpy(v->wrapped, w, v->wrappedlen);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+vault_open(const char *path, struct vault **out, char **err)
+{
+	struct vault *v = vault_alloc(path);
+	struct stat stbuf;
+	int rc;
+
+	*out = NULL;
+	if (err)
+		*err = NULL;
+	if (!v)
+		return VAULT_ERROR;
+	if (stat(path, &stbuf) != 0) {
+		if (errno == ENOENT)
+			rc = set_error(v, VAULT_NOT_FOUND,
+				       "There is no vault at %s yet. "
+				       "'selfhelp init' creates one.",
+				       path);
+		else
+			rc = set_error(v, VAULT_ERROR,
+				       "Could not open the vault at %s (%s).",
+				       path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(stbuf.st_mode)) {
+		rc = set_error(v, VAULT_NOT_VAULT,
+			       "%s is not a selfhelp vault.", path);
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		rc = db_error(v, "open the vault");
+		goto fail;
+	}
+	if ((rc = configure(v)))
+		goto fail;
+	if ((rc = read_header(v)))
+		goto fail;
+	*out = v;
+	return VAULT_OK;
+fail:
+	if (err)
+		*err = take_error(v);
+	vault_free(v);
+	return rc;
+}
+
+int
+vault_unlock(struct vault *v, const char *pass, size_t passlen)
+{
+	unsigned char *kek;
+	unsigned char ad[HEADER_AD_MAX];
+	int rc = VAULT_OK;
+
+	if (v->master)
+		return VAULT_OK;
+	crypto_protect_process();
+	kek = sodium_malloc(CRYPTO_KEY_BYTES);
+	if (!kek || alloc_keys(v) != 0) {
+		sodium_free(kek);
+		free_keys(v);
+		return set_error(v, VAULT_ERROR, "Out of memory.");
+	}
+	if (crypto_derive_kek(kek, pass, passlen, v->salt, &v->kdf) != 0) {
+		rc = set_error(v, VAULT_ERROR,
+			       "There was not enough memory to check the "
+			       "passphrase.");
+		goto out;
+	}
+	size_t adlen = slot_ad(v, SLOT_PASSPHRASE, &v->kdf, v->salt, ad);
+	if (crypto_open(v->master, v->wrapped, v->wrappedlen, ad, adlen,
+			kek) != 0) {
+		rc = set_error(v, VAULT_BAD_PASSPHRASE,
+			       "That passphrase doesn't open this vault.");
+		goto out;
+	}
+	crypto_subkey(v->reckey, CRYPTO_SUBKEY_RECORDS, v->master);
+	rc = migrate_after_unlock(v);
+out:
+	sodium_free(kek);
+	if (rc)
+		free_keys(v);
+	return rc;
+}
+
+void
+vault_free(struct vault *v)
+{
+	if (!v)
+		return;
+	if (v->db) {
+		if (v->in_tx)
+			sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
+		/* Leave no old pages behind in the -wal file. */
+		sqlite3_exec(v->db, "PRAGMA wal_checkpoint(TRUNCATE);", NULL,
+			     NULL, NULL);
+		sqlite3_close(v->db);
+	}
+	free_keys(v);
+	scratch_release(&v->head);
+	scratch_release(&v->body);
+	free(v->wrapped);
+	free(v->sk_sealed);
+	free(v->path);
+	sodium_memzero(v, sizeof(*v));
+	free(v);
+}
+
+/* --- transactions --- */
+
+int
+vault_begin(struct vault *v)
+{
+	int rc = exec(v, "BEGIN IMMEDIATE;", "save");
+	if (!rc)
+		v->in_tx = true;
+	return rc;
+}
+
+int
+vault_commit(struct vault *v)
+{
+	int rc = exec(v, "COMMIT;", "save");
+	if (rc)
+		vault_rollback(v);
+	v->in_tx = false;
+	return rc;
+}
+
+void
+vault_rollback(struct vault *v)
+{
+	if (v->in_tx)
+		sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
+	v->in_tx = false;
+}
+
+/* --- records --- */
+
+static bool
+kind_ok(const char *kind)
+{
+	size_t n = strlen(kind);
+	return n > 0 && n < KIND_MAX;
+}
+
+/* Pad `len` bytes into scratch `s` and seal them; returns a malloc'd
+ * buffer of *outlen bytes, or NULL. */
+static unsigned char *
+seal_part(struct vault *v, struct scratch *s, const void *data, size_t len,
+	  const unsigned char *ad, size_t adlen, size_t *outlen)
+{
+	size_t block = pad_block(len);
+	size_t cap = padded_size(len);
+	size_t plen;
+	if (cap < len || scratch_reserve(s, cap) != 0)
+		return NULL;
+	if (len)
+		memcpy(s->p, data, len);
+	if (sodium_pad(&plen, s->p, len, block, cap) != 0) {
+		sodium_memzero(s->p, cap);
+		return NULL;
+	}
+	unsigned char *out = malloc(plen + CRYPTO_OVERHEAD);
+	if (out)
+		crypto_seal(out, s->p, plen, ad, adlen, v->reckey);
+	sodium_memzero(s->p, plen);
+	*outlen = plen + CRYPTO_OVERHEAD;
+	return out;
+}
+
+/* Open a sealed part into scratch `s`; 0 with *len set, or -1. */
+static int
+open_part(struct vault *v, struct scratch *s, const unsigned char *sealed,
+	  size_t sealedlen, const unsigned char *ad, size_t adlen,
+	  size_t *len)
+{
+	if (sealedlen <= CRYPTO_OVERHEAD)
+		return -1;
+	size_t plen = sealedlen - CRYPTO_OVERHEAD;
+	if (scratch_reserve(s, plen + 1) != 0)
+		return -1;
+	if (crypto_open(s->p, sealed, sealedlen, ad, adlen, v->reckey) != 0)
+		return -1;
+	if (sodium_unpad(len, s->p, plen, pad_block_for_padded(plen)) != 0)
+		return -1;
+	s->p[*len] = '\0'; /* text parts are NUL-terminated for callers */
+	return 0;
+}
+
+static void
+new_id(char *out)
+{
+	unsigned char raw[VAULT_ID_BYTES];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(out, VAULT_ID_HEX + 1, raw, sizeof(raw));
+}
+
+/* Seal and store a record: update `id` when `update`, else insert it
+ * (with a fresh id when id is NULL). */
+static int
+put_record(struct vault *v, const char *id, bool update, const char *kind,
+	   const void *head, size_t headlen, const void *body, size_t bodylen,
+	   char *id_out)
+{
+	char newid[VAULT_ID_HEX + 1];
+	int64_t revision = 1;
+	unsigned char ad[RECORD_AD_MAX];
+	unsigned char *h = NULL, *b = NULL;
+	size_t hlen = 0, blen = 0, adlen;
+	sqlite3_stmt *st = NULL;
+	int rc = VAULT_OK;
+
+	if (!v->master)
+		return set_error(v, VAULT_LOCKED, "The vault is locked.");
+	if (!kind_ok(kind))
+		return set_error(v, VAULT_ERROR, "Unknown record kind.");
+	if (id && update) {
+		if (sqlite3_prepare_v2(v->db,
+				       "SELECT revision FROM record WHERE id = "
+				       "? AND kind = ?",
+				       -1, &st, NULL) != SQLITE_OK)
+			return db_error(v, "save the record");
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+		int s = sqlite3_step(st);
+		if (s == SQLITE_ROW)
+			revision = sqlite3_column_int64(st, 0) + 1;
+		else
+			rc = s == SQLITE_DONE
+				     ? set_error(v, VAULT_NOT_FOUND,
+						 "That record is not there "
+						 "any more.")
+				     : db_error(v, "save the record");
+		sqlite3_finalize(st);
+		st = NULL;
+		if (rc)
+			return rc;
+		snprintf(newid, sizeof(newid), "%s", id);
+	} else if (id) {
+		snprintf(newid, sizeof(newid), "%s", id);
+	} else {
+		new_id(newid);
+	}
+
+	adlen = record_ad(v, newid, kind, revision, 'h', ad);
+	h = seal_part(v, &v->head, head, headlen, ad, adlen, &hlen);
+	adlen = record_ad(v, newid, kind, revision, 'b', ad);
+	b = seal_part(v, &v->body, body, bodylen, ad, adlen, &blen);
+	if (!h || !b || hlen > INT32_MAX || blen > INT32_MAX) {
+		rc = set_error(v, VAULT_ERROR, "Out of memory.");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(v->db,
+			       update ? "UPDATE record SET revision = ?3, head = "
+				    "?4, body = ?5 WHERE id = ?1 AND kind = ?2"
+				  : "INSERT INTO record(id, kind, revision, "
+				    "head, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(v, "save the record");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, newid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, revision);
+	sqlite3_bind_blob(st, 4, h, (int)hlen, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, b, (int)blen, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(v, "save the record");
+	else if (id_out)
+		memcpy(id_out, newid, VAULT_ID_HEX + 1);
+out:
+	sqlite3_finalize(st);
+	free(h);
+	free(b);
+	return rc;
+}
+
+int
+vault_put(struct vault *v, const char *id, const char *kind,
+	  const void *head, size_t headlen, const void *body, size_t bodylen,
+	  char *id_out)
+{
+	return put_record(v, id, id != NULL, kind, head, headlen, body,
+			  bodylen, id_out);
+}
+
+bool
+vault_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+	if (n != VAULT_ID_HEX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') ||
+		      (id[i] >= 'a' && id[i] <= 'f')))
+			return false;
+	return true;
+}
+
+int
+vault_insert(struct vault *v, const char *id, const char *kind,
+	     const void *head, size_t headlen, const void *body,
+	     size_t bodylen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, s;
+	if (!v->master)
+		return set_error(v, VAULT_LOCKED, "The vault is locked.");
+	if (!vault_id_ok(id))
+		return set_error(v, VAULT_ERROR,
+				 "'%s' is not a record id (32 hex digits).",
+				 id);
+	if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM record WHERE id = ?", -1,
+			       &st, NULL) != SQLITE_OK)
+		return db_error(v, "save the record");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (s == SQLITE_ROW)
+		return set_error(v, VAULT_EXISTS,
+				 "A record with the id %s is already there.",
+				 id);
+	if (s != SQLITE_DONE)
+		return db_error(v, "save the record");
+	/* insert_record() with a chosen id */
+	rc = put_record(v, id, false, kind, head, headlen, body, bodylen,
+			NULL);
+	return rc;
+}
+
+int
+vault_integrity_check(struct vault *v)
+{
+	sqlite3_stmt *st = NULL;
+	char first[256] = "";
+	int s, problems = 0;
+	if (sqlite3_prepare_v2(v->db, "PRAGMA integrity_check", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_error(v, "check the vault");
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+		if (line && strcmp(line, "ok") == 0)
+			continue;
+		if (!problems++)
+			snprintf(first, sizeof(first), "%s",
+				 line ? line : "?");
+	}
+	sqlite3_finalize(st);
+	if (s != SQLITE_DONE)
+		return db_error(v, "check the vault");
+	if (problems)
+		return set_error(v, VAULT_NOT_VAULT,
+				 "SQLite found %d problem%s in the vault file "
+				 "(first: %s).",
+				 problems, problems == 1 ? "" : "s", first);
+	return VAULT_OK;
+}
+
+int
+vault_backup(struct vault *v, const char *dest)
+{
+	sqlite3_stmt *st = NULL;
+	struct stat sb;
+	int rc = VAULT_OK;
+	if (lstat(dest, &sb) == 0)
+		return set_error(v, VAULT_EXISTS,
+				 "There is already a file at %s; selfhelp "
+				 "leaves it as it is.",
+				 dest);
+	if (sqlite3_prepare_v2(v->db, "VACUUM INTO ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_error(v, "make the backup");
+	sqlite3_bind_text(st, 1, dest, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(v, "make the backup");
+	sqlite3_finalize(st);
+	if (rc == VAULT_OK)
+		chmod(dest, 0600);
+	return rc;
+}
+
+int
+vault_delete(struct vault *v, const char *id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = VAULT_OK;
+	if (sqlite3_prepare_v2(v->db, "DELETE FROM record WHERE id = ?", -1,
+			       &st, NULL) != SQLITE_OK)
+		return db_error(v, "delete the record");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(v, "delete the record");
+	else if (sqlite3_changes(v->db) == 0)
+		rc = set_error(v, VAULT_NOT_FOUND,
+			       "That record is not there any more.");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Decrypt the row under `st` (id, kind, revision, head[, body]) and call
+ * fn; wipes the plaintext afterwards. */
+static int
+visit_row(struct vault *v, sqlite3_stmt *st, bool with_body,
+	  vault_each_fn fn, void *arg)
+{
+	struct vault_item it = {0};
+	unsigned char ad[RECORD_AD_MAX];
+	size_t adlen;
+	int rc;
+
+	it.id = (const char *)sqlite3_column_text(st, 0);
+	it.kind = (const char *)sqlite3_column_text(st, 1);
+	it.revision = sqlite3_column_int64(st, 2);
+	if (!it.id || !it.kind || strlen(it.id) != VAULT_ID_HEX ||
+	    !kind_ok(it.kind)) {
+		it.id = it.id ? it.id : "(no id)";
+		it.kind = it.kind ? it.kind : "";
+		it.damaged = true;
+		return fn(arg, &it);
+	}
+	adlen = record_ad(v, it.id, it.kind, it.revision, 'h', ad);
+	if (open_part(v, &v->head, sqlite3_column_blob(st, 3),
+		      (size_t)sqlite3_column_bytes(st, 3), ad, adlen,
+		      &it.headlen) != 0) {
+		it.damaged = true;
+	} else {
+		it.head = v->head.p;
+	}
+	if (!it.damaged && with_body) {
+		adlen = record_ad(v, it.id, it.kind, it.revision, 'b', ad);
+		if (open_part(v, &v->body, sqlite3_column_blob(st, 4),
+			      (size_t)sqlite3_column_bytes(st, 4), ad, adlen,
+			      &it.bodylen) != 0) {
+			it.damaged = true;
+			it.head = NULL;
+			it.headlen = 0;
+		} else {
+			it.body = v->body.p;
+		}
+	}
+	rc = fn(arg, &it);
+	if (it.head)
+		sodium_memzero(v->head.p, it.headlen);
+	if (it.body)
+		sodium_memzero(v->body.p, it.bodylen);
+	return rc;
+}
+
+int
+vault_each(struct vault *v, const char *kind, unsigned flags,
+	   vault_each_fn fn, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	bool with_body = flags & VAULT_EACH_BODY;
+	int rc = 0, s;
+	if (!v->master)
+		return set_error(v, VAULT_LOCKED, "The vault is locked.");
+	const char *sql =
+		kind ? (with_body ? "SELECT id, kind, revision, head, body "
+				    "FROM record WHERE kind = ? ORDER BY rowid"
+				  : "SELECT id, kind, revision, head "
+				    "FROM record WHERE kind = ? ORDER BY rowid")
+		     : (with_body ? "SELECT id, kind, revision, head, body "
+				    "FROM record ORDER BY rowid"
+				  : "SELECT id, kind, revision, head "
+				    "FROM record ORDER BY rowid");
+	if (sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(v, "read the vault");
+	if (kind)
+		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = visit_row(v, st, with_body, fn, arg);
+		if (rc)
+			break;
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = db_error(v, "read the vault");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+vault_get(struct vault *v, const char *id, const char *kind,
+	  vault_each_fn fn, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, s;
+	if (!v->master)
+		return set_error(v, VAULT_LOCKED, "The vault is locked.");
+	if (sqlite3_prepare_v2(v->db,
+			       "SELECT id, kind, revision, head, body FROM "
+			       "record WHERE id = ? AND kind = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(v, "read the vault");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		rc = visit_row(v, st, true, fn, arg);
+	else if (s == SQLITE_DONE)
+		rc = set_error(v, VAULT_NOT_FOUND,
+			       "There is no record with that id.");
+	else
+		rc = db_error(v, "read the vault");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+bool
+vault_id_prefix_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 4 || n > VAULT_ID_HEX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f') ||
+		      (s[i] >= 'A' && s[i] <= 'F')))
+			return false;
+	return true;
+}
+
+int
+vault_resolve(struct vault *v, const char *kind, const char *prefix,
+	      char *id_out, char (*cands)[VAULT_ID_HEX + 1], size_t max,
+	      size_t *ncands)
+{
+	char lo[VAULT_ID_HEX + 1], hi[VAULT_ID_HEX + 1];
+	sqlite3_stmt *st = NULL;
+	size_t n = 0, len;
+	int s, rc = VAULT_OK;
+
+	*ncands = 0;
+	if (!vault_id_prefix_ok(prefix))
+		return set_error(v, VAULT_NOT_FOUND,
+				 "An id is at least 4 of the letters and "
+				 "digits 'selfhelp list' shows.");
+	len = strlen(prefix);
+	for (size_t i = 0; i <= len; i++)
+		lo[i] = (char)(prefix[i] >= 'A' && prefix[i] <= 'F'
+				       ? prefix[i] - 'A' + 'a'
+				       : prefix[i]);
+	memcpy(hi, lo, len + 1);
+	hi[len - 1]++; /* ids hold only [0-9a-f]: "ab3" <= id < "ab4" */
+	if (sqlite3_prepare_v2(v->db,
+			       "SELECT id FROM record WHERE kind = ? AND id >= "
+			       "? AND id < ? ORDER BY id LIMIT ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(v, "read the vault");
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)max + 1);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (!id || strlen(id) != VAULT_ID_HEX)
+			continue;
+		if (n == 0)
+			memcpy(id_out, id, VAULT_ID_HEX + 1);
+		if (n < max)
+			memcpy(cands[n], id, VAULT_ID_HEX + 1);
+		n++;
+	}
+	if (s != SQLITE_DONE)
+		rc = db_error(v, "read the vault");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (n == 0)
+		return set_error(v, VAULT_NOT_FOUND,
+				 "There is no entry with the id '%s'.",
+				 prefix);
+	*ncands = n < max ? n : max;
+	if (n > 1)
+		return set_error(v, VAULT_AMBIGUOUS,
+				 "More than one entry starts with '%s'.",
+				 prefix);
+	return VAULT_OK;
+}
+
+/* --- key slots: passphrase change, recovery code, keyring unlock --- */
+
+void
+vault_id_hex(const struct vault *v, char *out)
+{
+	sodium_bin2hex(out, VAULT_ID_HEX + 1, v->vault_id, VAULT_ID_BYTES);
+}
+
+int
+vault_copy_master(const struct vault *v, unsigned char *out)
+{
+	if (!v->master)
+		return VAULT_LOCKED;
+	if (out)
+		memcpy(out, v->master, CRYPTO_KEY_BYTES);
+	return VAULT_OK;
+}
+
+/* Unwrap the vault's X25519 secret key into sk (guarded memory). */
+static int
+open_secret_key(struct vault *v, const unsigned char *master,
+		unsigned char *sk)
+{
+	unsigned char ad[HEADER_AD_MAX];
+	unsigned char *sub = sodium_malloc(CRYPTO_KEY_BYTES);
+	int rc;
+	if (!sub)
+		return -1;
+	crypto_subkey(sub, CRYPTO_SUBKEY_SECRET_KEY, master);
+	size_t adlen = header_ad(v, ad);
+	rc = crypto_open(sk, v->sk_sealed, v->sk_sealedlen, ad, adlen, sub);
+	sodium_free(sub);
+	return rc;
+}
+
+/* WAL mode is set at creation; a vault restored from a backup (VACUUM
+ * INTO writes a rollback-journal file) gets it back here. */
+static void
+ensure_wal(struct vault *v)
+{
+	sqlite3_stmt *st = NULL;
+	bool wal = false;
+	if (sqlite3_prepare_v2(v->db, "PRAGMA journal_mode", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(st, 0);
+		wal = m && strcmp(m, "wal") == 0;
+	}
+	sqlite3_finalize(st);
+	if (!wal)
+		sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
+}
+
+/* Bring the schema up to date after an unlock (one transaction). */
+static int
+migrate_after_unlock(struct vault *v)
+{
+	int rc;
+	ensure_wal(v);
+	if (v->schema >= VAULT_SCHEMA)
+		return VAULT_OK;
+	if ((rc = exec(v, "BEGIN IMMEDIATE;", "update the vault")))
+		return rc;
+	if ((rc = migrate(v, v->schema)) ||
+	    (rc = exec(v, "COMMIT;", "update the vault")))
+		sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+vault_unlock_master(struct vault *v, const unsigned char *master)
+{
+	unsigned char *sk;
+	int rc = VAULT_OK;
+	if (v->master)
+		return VAULT_OK;
+	crypto_protect_process();
+	sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+	if (!sk || alloc_keys(v) != 0) {
+		sodium_free(sk);
+		free_keys(v);
+		return set_error(v, VAULT_ERROR, "Out of memory.");
+	}
+	/* The secret key authenticates only under the true master key. */
+	if (open_secret_key(v, master, sk) != 0) {
+		rc = set_error(v, VAULT_BAD_PASSPHRASE,
+			       "The remembered key does not open this vault.");
+		goto out;
+	}
+	memcpy(v->master, master, CRYPTO_KEY_BYTES);
+	crypto_subkey(v->reckey, CRYPTO_SUBKEY_RECORDS, v->master);
+	rc = migrate_after_unlock(v);
+out:
+	sodium_free(sk);
+	if (rc)
+		free_keys(v);
+	return rc;
+}
+
+/* Read a key slot's parameters and wrapped key. */
+static int
+read_slot(struct vault *v, const char *slot, struct crypto_kdf_params *kdf,
+	  unsigned char *salt, unsigned char *wrapped)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = VAULT_OK, s;
+	if (sqlite3_prepare_v2(v->db,
+			       "SELECT kdf_alg, kdf_ops, kdf_mem, salt, wrapped "
+			       "FROM keyslot WHERE name = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(v, "read the vault");
+	sqlite3_bind_text(st, 1, slot, -1, SQLITE_STATIC);
+	s = sqlite3_step(st);
+	if (s == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return set_error(v, VAULT_NOT_FOUND,
+				 "This vault has no %s key.", slot);
+	}
+	if (s != SQLITE_ROW) {
+		rc = db_error(v, "read the vault");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_int64 alg = sqlite3_column_int64(st, 0);
+	sqlite3_int64 ops = sqlite3_column_int64(st, 1);
+	sqlite3_int64 mem = sqlite3_column_int64(st, 2);
+	kdf->alg = alg >= 0 && alg < 256 ? (int)alg : -1;
+	kdf->ops = ops > 0 ? (uint64_t)ops : 0;
+	kdf->mem = mem > 0 ? (uint64_t)mem : 0;
+	if (!crypto_kdf_params_ok(kdf))
+		rc = set_error(v, VAULT_HOSTILE,
+			       "The vault's %s key asks for settings outside "
+			       "what selfhelp allows; it was not used.",
+			       slot);
+	else if (sqlite3_column_bytes(st, 3) != CRYPTO_SALT_BYTES ||
+		 sqlite3_column_bytes(st, 4) !=
+			 CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD)
+		rc = set_error(v, VAULT_NOT_VAULT,
+			       "The vault's %s key is damaged.", slot);
+	else {
+		memcpy(salt, sqlite3_column_blob(st, 3), CRYPTO_SALT_BYTES);
+		memcpy(wrapped, sqlite3_column_blob(st, 4),
+		       CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+vault_unlock_recovery(struct vault *v, const char *code, size_t len)
+{
+	struct crypto_kdf_params kdf;
+	unsigned char salt[CRYPTO_SALT_BYTES];
+	unsigned char wrapped[CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD];
+	unsigned char ad[HEADER_AD_MAX];
+	unsigned char *kek, *master;
+	int rc;
+	if (v->master)
+		return VAULT_OK;
+	if ((rc = read_slot(v, SLOT_RECOVERY, &kdf, salt, wrapped)))
+		return rc;
+	crypto_protect_process();
+	kek = sodium_malloc(CRYPTO_KEY_BYTES);
+	master = sodium_malloc(CRYPTO_KEY_BYTES);
+	if (!kek || !master) {
+		rc = set_error(v, VAULT_ERROR, "Out of memory.");
+		goto out;
+	}
+	if (crypto_derive_kek(kek, code, len, salt, &kdf) != 0) {
+		rc = set_error(v, VAULT_ERROR,
+			       "There was not enough memory to check the "
+			       "recovery code.");
+		goto out;
+	}
+	size_t adlen = slot_ad(v, SLOT_RECOVERY, &kdf, salt, ad);
+	if (crypto_open(master, wrapped, sizeof(wrapped), ad, adlen, kek) !=
+	    0) {
+		rc = set_error(v, VAULT_BAD_PASSPHRASE,
+			       "That recovery code doesn't open this vault.");
+		goto out;
+	}
+	rc = vault_unlock_master(v, master);
+out:
+	sodium_free(kek);
+	sodium_free(master);
+	return rc;
+}
+
+/* Wrap the master key under `secret` into slot `slot` with a new salt. */
+static int
+write_slot(struct vault *v, const char *slot, const char *secret,
+	   size_t len, const struct crypto_kdf_params *kdf)
+{
+	unsigned char salt[CRYPTO_SALT_BYTES];
+	unsigned char wrapped[CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD];
+	unsigned char ad[HEADER_AD_MAX];
+	unsigned char *kek;
+	sqlite3_stmt *st = NULL;
+	int rc = VAULT_OK;
+
+	if (!v->master)
+		return set_error(v, VAULT_LOCKED, "The vault is locked.");
+	if (!crypto_kdf_params_ok(kdf))
+		return set_error(v, VAULT_HOSTILE,
+				 "Those key derivation settings are outside "
+				 "what selfhelp allows.");
+	kek = sodium_malloc(CRYPTO_KEY_BYTES);
+	if (!kek)
+		return set_error(v, VAULT_ERROR, "Out of memory.");
+	randombytes_buf(salt, sizeof(salt));
+	if (crypto_derive_kek(kek, secret, len, salt, kdf) != 0) {
+		sodium_free(kek);
+		return set_error(v, VAULT_ERROR,
+				 "There was not enough memory to protect the "
+				 "new key.");
+	}
+	size_t adlen = slot_ad(v, slot, kdf, salt, ad);
+	crypto_seal(wrapped, v->master, CRYPTO_KEY_BYTES, ad, adlen, kek);
+	sodium_free(kek);
+	if (sqlite3_prepare_v2(v->db,
+			       "INSERT OR REPLACE INTO keyslot(name, kdf_alg, "
+			       "kdf_ops, kdf_mem, salt, wrapped) "
+			       "VALUES (?, ?, ?, ?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(v, "save the new key");
+	sqlite3_bind_text(st, 1, slot, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, kdf->alg);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)kdf->ops);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)kdf->mem);
+	sqlite3_bind_blob(st, 5, salt, sizeof(salt), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, wrapped, sizeof(wrapped), SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(v, "save the new key");
+	sqlite3_finalize(st);
+	if (rc == VAULT_OK && strcmp(slot, SLOT_PASSPHRASE) == 0) {
+		v->kdf = *kdf;
+		memcpy(v->salt, salt, sizeof(salt));
+		memcpy(v->wrapped, wrapped, sizeof(wrapped));
+	}
+	return rc;
+}
+
+int
+vault_set_passphrase(struct vault *v, const char *pass, size_t len,
+		     const struct crypto_kdf_params *kdf)
+{
+	return write_slot(v, SLOT_PASSPHRASE, pass, len, kdf ? kdf : &v->kdf);
+}
+
+int
+vault_set_recovery(struct vault *v, const char *code, size_t len)
+{
+	struct crypto_kdf_params kdf;
+	/* the code is 128 random bits: a light KDF is plenty */
+	crypto_kdf_preset("interactive", &kdf);
+	return write_slot(v, SLOT_RECOVERY, code, len, &kdf);
+}
+
+int
+vault_remove_recovery(struct vault *v)
+{
+	return exec(v, "DELETE FROM keyslot WHERE name = 'recovery';",
+		    "remove the recovery code");
+}
+
+bool
+vault_has_recovery(struct vault *v)
+{
+	sqlite3_stmt *st = NULL;
+	bool has = false;
+	if (sqlite3_prepare_v2(v->db,
+			       "SELECT 1 FROM keyslot WHERE name = 'recovery'",
+			       -1, &st, NULL) == SQLITE_OK)
+		has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
+}
+
+/* --- records written while locked --- */
+
+enum { SEALED_AD_MAX = 128 };
+
+static size_t
+sealed_ad(const struct vault *v, const char *id, const char *kind,
+	  unsigned char *ad)
+{
+	static const char tag[] = "selfhelp-sealed";
+	size_t n = 0, l;
+	memcpy(ad + n, tag, sizeof(tag));
+	n += sizeof(tag);
+	memcpy(ad + n, v->vault_id, VAULT_ID_BYTES);
+	n += VAULT_ID_BYTES;
+	l = strlen(id) + 1;
+	memcpy(ad + n, id, l);
+	n += l;
+	l = strlen(kind) + 1;
+	memcpy(ad + n, kind, l);
+	n += l;
+	put_u64(ad + n, (uint64_t)v->format);
+	n += 8;
+	return n;
+}
+
+/* key = BLAKE2b-256(X25519(sk, pk_other) || ephemeral pk || vault pk) */
+static int
+sealed_key(const struct vault *v, const unsigned char *scalar,
+	   const unsigned char *point, const unsigned char *epk,
+	   unsigned char *key)
+{
+	unsigned char *q = sodium_malloc(crypto_scalarmult_BYTES);
+	crypto_generichash_state h;
+	if (!q)
+		return -1;
+	if (crypto_scalarmult(q, scalar, point) != 0) {
+		sodium_free(q);
+		return -1;
+	}
+	crypto_generichash_init(&h, NULL, 0, CRYPTO_KEY_BYTES);
+	crypto_generichash_update(&h, q, crypto_scalarmult_BYTES);
+	crypto_generichash_update(&h, epk, crypto_box_PUBLICKEYBYTES);
+	crypto_generichash_update(&h, v->public_key, crypto_box_PUBLICKEYBYTES);
+	crypto_generichash_final(&h, key, CRYPTO_KEY_BYTES);
+	sodium_memzero(&h, sizeof(h));
+	sodium_free(q);
+	return 0;
+}
+
+int
+vault_seal(struct vault *v, const char *kind, const void *head,
+	   size_t headlen, const void *body, size_t bodylen, char *id_out)
+{
+	unsigned char epk[crypto_box_PUBLICKEYBYTES];
+	unsigned char *esk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+	unsigned char *key = sodium_malloc(CRYPTO_KEY_BYTES);
+	unsigned char *plain = NULL, *out = NULL;
+	unsigned char ad[SEALED_AD_MAX];
+	char id[VAULT_ID_HEX + 1];
+	size_t len = 4 + headlen + bodylen, cap, plen;
+	sqlite3_stmt *st = NULL;
+	int rc = VAULT_OK;
+
+	if (!kind_ok(kind) || headlen > UINT32_MAX || len < headlen) {
+		rc = set_error(v, VAULT_ERROR, "That record cannot be stored.");
+		goto out;
+	}
+	cap = padded_size(len);
+	plain = sodium_malloc(cap);
+	out = malloc(cap + CRYPTO_OVERHEAD);
+	if (!esk || !key || !plain || !out || cap + CRYPTO_OVERHEAD > INT32_MAX) {
+		rc = set_error(v, VAULT_ERROR, "Out of memory.");
+		goto out;
+	}
+	for (int i = 0; i < 4; i++)
+		plain[i] = (unsigned char)(headlen >> (8 * i));
+	if (headlen)
+		memcpy(plain + 4, head, headlen);
+	if (bodylen)
+		memcpy(plain + 4 + headlen, body, bodylen);
+	if (sodium_pad(&plen, plain, len, pad_block(len), cap) != 0) {
+		rc = set_error(v, VAULT_ERROR, "Out of memory.");
+		goto out;
+	}
+	crypto_box_keypair(epk, esk);
+	if (sealed_key(v, esk, v->public_key, epk, key) != 0) {
+		rc = set_error(v, VAULT_NOT_VAULT,
+			       "The vault's public key is damaged.");
+		goto out;
+	}
+	new_id(id);
+	size_t adlen = sealed_ad(v, id, kind, ad);
+	crypto_seal(out, plain, plen, ad, adlen, key);
+	if (sqlite3_prepare_v2(v->db,
+			       "INSERT INTO sealed(id, kind, ephemeral_key, "
+			       "data) VALUES (?, ?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(v, "save the record");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, epk, sizeof(epk), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, out, (int)(plen + CRYPTO_OVERHEAD),
+			  SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(v, "save the record");
+	else if (id_out)
+		memcpy(id_out, id, sizeof(id));
+out:
+	sqlite3_finalize(st);
+	sodium_free(esk);
+	sodium_free(key);
+	if (plain)
+		sodium_free(plain);
+	free(out);
+	return rc;
+}
+
+int
+vault_sealed_count(struct vault *v, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = VAULT_OK;
+	*n = 0;
+	if (v->schema < 2)
+		return VAULT_OK;
+	if (sqlite3_prepare_v2(v->db, "SELECT count(*) FROM sealed", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_error(v, "read the vault");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = (size_t)sqlite3_column_int64(st, 0);
+	else
+		rc = db_error(v, "read the vault");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Open one sealed row into head/body scratch and insert it as a record.
+ * Returns 0, 1 when it does not authenticate (kept aside), or an error. */
+static int
+fold_one(struct vault *v, const unsigned char *sk, const char *id,
+	 const char *kind, const unsigned char *epk, size_t epklen,
+	 const unsigned char *data, size_t datalen)
+{
+	unsigned char *key = sodium_malloc(CRYPTO_KEY_BYTES);
+	unsigned char ad[SEALED_AD_MAX];
+	size_t len, headlen;
+	int rc = 1;
+	if (!key)
+		return set_error(v, VAULT_ERROR, "Out of memory.");
+	if (!vault_id_ok(id) || !kind_ok(kind) ||
+	    epklen != crypto_box_PUBLICKEYBYTES || datalen <= CRYPTO_OVERHEAD ||
+	    sealed_key(v, sk, epk, epk, key) != 0)
+		goto out;
+	size_t plen = datalen - CRYPTO_OVERHEAD;
+	if (scratch_reserve(&v->body, plen + 1) != 0) {
+		rc = set_error(v, VAULT_ERROR, "Out of memory.");
+		goto out;
+	}
+	size_t adlen = sealed_ad(v, id, kind, ad);
+	if (crypto_open(v->body.p, data, datalen, ad, adlen, key) != 0 ||
+	    sodium_unpad(&len, v->body.p, plen, pad_block_for_padded(plen)) !=
+		    0 ||
+	    len < 4)
+		goto out;
+	headlen = (size_t)v->body.p[0] | (size_t)v->body.p[1] << 8 |
+		  (size_t)v->body.p[2] << 16 | (size_t)v->body.p[3] << 24;
+	if (headlen > len - 4)
+		goto out;
+	/* copy the head aside: put_record pads into the same scratch */
+	unsigned char *head = sodium_malloc(headlen + 1);
+	if (!head) {
+		rc = set_error(v, VAULT_ERROR, "Out of memory.");
+		goto out;
+	}
+	memcpy(head, v->body.p + 4, headlen);
+	size_t bodylen = len - 4 - headlen;
+	unsigned char *body = sodium_malloc(bodylen + 1);
+	if (!body) {
+		sodium_free(head);
+		rc = set_error(v, VAULT_ERROR, "Out of memory.");
+		goto out;
+	}
+	memcpy(body, v->body.p + 4 + headlen, bodylen);
+	sodium_memzero(v->body.p, plen);
+	rc = vault_insert(v, id, kind, head, headlen, body, bodylen);
+	if (rc == VAULT_EXISTS)
+		rc = 1;
+	sodium_free(head);
+	sodium_free(body);
+out:
+	sodium_free(key);
+	return rc;
+}
+
+int
+vault_fold_sealed(struct vault *v, size_t *folded,
+		  void (*damaged)(void *arg, const char *id), void *arg)
+{
+	sqlite3_stmt *st = NULL, *del = NULL;
+	unsigned char *sk;
+	int rc = VAULT_OK, s;
+	size_t waiting;
+
+	*folded = 0;
+	if (!v->master)
+		return set_error(v, VAULT_LOCKED, "The vault is locked.");
+	if ((rc = vault_sealed_count(v, &waiting)) || waiting == 0)
+		return rc;
+	sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+	if (!sk)
+		return set_error(v, VAULT_ERROR, "Out of memory.");
+	if (open_secret_key(v, v->master, sk) != 0) {
+		sodium_free(sk);
+		return set_error(v, VAULT_NOT_VAULT,
+				 "The vault's secret key is damaged, so records "
+				 "written while locked cannot be read.");
+	}
+	/* One transaction; a racing unlock waits and then finds nothing. */
+	if ((rc = vault_begin(v)))
+		goto out;
+	if (sqlite3_prepare_v2(v->db,
+			       "SELECT id, kind, ephemeral_key, data FROM sealed "
+			       "ORDER BY rowid",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(v->db, "DELETE FROM sealed WHERE id = ?", -1,
+			       &del, NULL) != SQLITE_OK) {
+		rc = db_error(v, "read the vault");
+		goto fail;
+	}
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *kind = (const char *)sqlite3_column_text(st, 1);
+		int r = fold_one(v, sk, id ? id : "", kind ? kind : "",
+				 sqlite3_column_blob(st, 2),
+				 (size_t)sqlite3_column_bytes(st, 2),
+				 sqlite3_column_blob(st, 3),
+				 (size_t)sqlite3_column_bytes(st, 3));
+		if (r == 1) {
+			if (damaged)
+				damaged(arg, id ? id : "(no id)");
+			continue;
+		}
+		if (r) {
+			rc = r;
+			goto fail;
+		}
+		sqlite3_reset(del);
+		sqlite3_bind_text(del, 1, id, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(del) != SQLITE_DONE) {
+			rc = db_error(v, "fold in the new records");
+			goto fail;
+		}
+		(*folded)++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = db_error(v, "read the vault");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(del);
+	st = del = NULL;
+	rc = vault_commit(v);
+	if (rc)
+		*folded = 0;
+	goto out;
+fail:
+	sqlite3_finalize(st);
+	sqlite3_finalize(del);
+	vault_rollback(v);
+	*folded = 0;
+out:
+	sodium_free(sk);
+	return rc;
+}
+
+/* --- recovery codes --- */
+
+void
+vault_recovery_code_new(char *out)
+{
+	unsigned char raw[VAULT_RECOVERY_BYTES];
+	char hex[2 * VAULT_RECOVERY_BYTES + 1];
+	size_t n = 0;
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+	for (size_t i = 0; i < 2 * VAULT_RECOVERY_BYTES; i++) {
+		if (i && i % 4 == 0)
+			out[n++] = '-';
+		out[n++] = hex[i];
+	}
+	out[n] = '\0';
+	sodium_memzero(raw, sizeof(raw));
+	sodium_memzero(hex, sizeof(hex));
+}
+
+int
+vault_recovery_code_normalize(const char *in, char *out)
+{
+	size_t n = 0;
+	for (; *in; in++) {
+		char c = *in;
+		if (c == '-' || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) ||
+		    n == 2 * VAULT_RECOVERY_BYTES)
+			return -1;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return n == 2 * VAULT_RECOVERY_BYTES ? 0 : -1;
+}

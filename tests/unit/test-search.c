@@ -1,0 +1,107 @@
+#include "harness.h"
+
+#include "search.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+static bool
+finds(const char *needle, const char *text, size_t *s, size_t *e)
+{
+	struct search_needle *n = search_needle_new(needle);
+	assert_non_null(n);
+	bool hit = search_find(n, text, strlen(text), s, e);
+	search_needle_free(n);
+	return hit;
+}
+
+static void
+case_insensitive(void **state)
+{
+	size_t s, e;
+	assert_true(finds("hello", "Oh, HELLO there", &s, &e));
+	assert_int_equal(s, 4);
+	assert_int_equal(e, 9);
+	assert_false(finds("help", "Oh, HELLO there", NULL, NULL));
+	assert_true(finds("ÄRGER", "so viel ärger heute", &s, &e));
+	assert_int_equal(s, 8);
+	assert_int_equal(e, 14);
+	assert_true(finds("strasse", "An der Straße", &s, &e));
+	assert_int_equal(s, 7);
+	assert_int_equal(e, 14);
+	assert_true(finds("ΣΟΦΙΑ", "σοφία", NULL, NULL) ||
+		    finds("σοφια", "ΣΟΦΙΑ", NULL, NULL));
+	/* composed and decomposed forms match each other */
+	assert_true(finds("cafe\xcc\x81", "Café", NULL, NULL));
+	assert_true(finds("café", "CAFE\xcc\x81", NULL, NULL));
+	/* invalid bytes are compared as they are, without crashing */
+	assert_true(finds("b", "a\xff\xfe b", &s, &e));
+	assert_int_equal(s, 4);
+	assert_null(search_needle_new(""));
+}
+
+static void
+snippets(void **state)
+{
+	const char *t = "line one\nThe quick brown fox jumps over the lazy "
+			"dog and runs far away";
+	size_t s, e;
+	assert_true(finds("FOX", t, &s, &e));
+	char *snip = search_snippet(t, strlen(t), s, e, 10);
+	assert_string_equal(snip, "…ick brown fox jumps ove…");
+	free(snip);
+	snip = search_snippet(t, strlen(t), 0, 4, 5);
+	assert_string_equal(snip, "line one …");
+	free(snip);
+	const char *u = "ääääääää öööö";
+	snip = search_snippet(u, strlen(u), strlen("ääääääää "),
+			      strlen(u), 3);
+	assert_string_equal(snip, "…ää öööö");
+	free(snip);
+}
+
+static void
+utf8_and_width(void **state)
+{
+	size_t bad;
+	assert_true(util_utf8_ok("héllo 日本 🙂", strlen("héllo 日本 🙂"), NULL));
+	assert_false(util_utf8_ok("ab\xc3", 3, &bad));
+	assert_int_equal(bad, 2);
+	assert_false(util_utf8_ok("ab\0cd", 5, &bad));
+	assert_int_equal(bad, 2);
+	assert_false(util_utf8_ok("\xed\xa0\x80", 3, &bad)); /* surrogate */
+	assert_int_equal(util_display_width("日本", 6), 4);
+	assert_int_equal(util_display_width("e\xcc\x81", 3), 1);
+	char *t = util_truncate("日本語のテキスト", 7);
+	assert_string_equal(t, "日本語…");
+	free(t);
+	t = util_truncate("short", 10);
+	assert_string_equal(t, "short");
+	free(t);
+	t = util_truncate("a\x1b[31mb", 20);
+	assert_string_equal(t, "a [31mb");
+	free(t);
+}
+
+static void
+suggestions(void **state)
+{
+	static const char *const names[] = {"grounding", "journal", "topics",
+					    "trigger-log", "init"};
+	assert_string_equal(util_suggest("jurnal", names, 5), "journal");
+	assert_string_equal(util_suggest("grounidng", names, 5), "grounding");
+	assert_string_equal(util_suggest("topic", names, 5), "topics");
+	assert_null(util_suggest("xyzzyplugh", names, 5));
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(case_insensitive),
+		cmocka_unit_test(snippets),
+		cmocka_unit_test(utf8_and_width),
+		cmocka_unit_test(suggestions),
+	};
+	return RUN_NAMED(tests, argc, argv);
+}
