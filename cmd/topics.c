@@ -1,0 +1,760 @@
+/*
+ * selfhelp topics: list, show and search the topic pages (bundled ones
+ * and a person's own from $XDG_DATA_HOME/selfhelp/topics).
+ */
+#include "cmd.h"
+#include "frontmatter.h"
+#include "pager.h"
+#include "render.h"
+#include "term.h"
+#include "topics.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Default and largest default wrap width (R21: min(terminal, 80)). */
+enum { TOPICS_WIDTH = 80, WIDTH_MAX = 10000, NEAR_SHOWN = 3 };
+
+static const char bold[] = "\033[1m", reset[] = "\033[0m";
+
+static const char *const topics_usage[] = {
+        "selfhelp topics [list] [--json]",
+        "selfhelp topics show NAME [--format FORMAT] [--width N] [--no-pager]",
+        "selfhelp topics search WORDS...",
+        NULL,
+};
+
+static const char topics_help[] =
+        "\n"
+        "Short pages about complex PTSD, feelings, relationships and healing,\n"
+        "all on this computer. Not a substitute for therapy.\n"
+        "\n"
+        "Examples:\n"
+        "  selfhelp topics                    list every topic by category\n"
+        "  selfhelp topics show shame         read the page on shame\n"
+        "  selfhelp topics show inner critic  a title or other name works too\n"
+        "  selfhelp topics search anger       pages that mention anger\n"
+        "\n"
+        "Your own pages in $XDG_DATA_HOME/selfhelp/topics/NAME.md (usually\n"
+        "~/.local/share/selfhelp/topics) are listed too; one with the slug of "
+        "a\n"
+        "bundled page takes its place.\n"
+        "Run 'selfhelp topics show --help' for the options of show.\n";
+
+static const char *const list_usage[] = {
+        "selfhelp topics [list] [--json]",
+        NULL,
+};
+
+static const char list_help[] =
+        "\n"
+        "List every topic by category: its name (slug), title and summary.\n"
+        "\n"
+        "Options:\n"
+        "  --json      a JSON array of objects with slug, title, summary,\n"
+        "              category, aliases, related and note\n"
+        "  --no-pager  print straight to the terminal\n";
+
+static const char *const show_usage[] = {
+        "selfhelp topics show NAME [--format FORMAT] [--width N] [--no-pager]",
+        "                          [--skip-notes]",
+        NULL,
+};
+
+static const char show_help[] =
+        "\n"
+        "Show one topic page. NAME is its slug, its title or another name for\n"
+        "it, in any case: 'selfhelp topics show inner critic' works, and so\n"
+        "does the start of a name when only one topic begins that way.\n"
+        "\n"
+        "Options:\n"
+        "  --format FORMAT  ansi, plain, markdown, html or man (default: ansi\n"
+        "                   on a terminal; plain when not, or with NO_COLOR)\n"
+        "  --width N        wrap at N columns (default: the terminal, at most\n"
+        "                   80; $COLUMNS is honored)\n"
+        "  --no-pager       print straight to the terminal, without $PAGER\n"
+        "  --skip-notes     leave out the short content note some pages have\n"
+        "\n"
+        "A page with a content note shows it first; on a terminal it waits "
+        "for\n"
+        "Enter to go on, and q or Esc to leave.\n";
+
+static const char *const search_usage[] = {
+        "selfhelp topics search WORDS...",
+        NULL,
+};
+
+static const char search_help[] =
+        "\n"
+        "Find the topics that mention every one of WORDS, in any case, best\n"
+        "first: a word in the title counts most, then in the summary or other\n"
+        "names, then in the text.\n";
+
+static void
+print_help(const char *const *usage, const char *help)
+{
+	usage_print(usage, stdout);
+	fputs(help, stdout);
+}
+
+/* Print the registry's warnings (problems with a person's own files). */
+static void
+print_warnings(const struct topics *reg)
+{
+	for (size_t i = 0; i < topics_nwarnings(reg); i++)
+		note("%s", topics_warning(reg, i));
+}
+
+static struct topics *
+load(void)
+{
+	struct topics *reg = topics_load(NULL);
+	if (!reg) {
+		fail("There was not enough memory to load the topics.");
+		return NULL;
+	}
+	print_warnings(reg);
+	return reg;
+}
+
+/*
+ * getopt_long for a sub-command, with gentle messages. Returns the option
+ * character, -1 at the end, or '?' after printing a usage message.
+ */
+static int
+next_option(int argc, char **argv, const struct option *opts,
+            const char *const *usage)
+{
+	int c = getopt_long(argc, argv, ":h", opts, NULL);
+	if (c == '?') {
+		if (optopt)
+			usage_error(usage, "'-%c' is not an option of '%s'.",
+			            optopt, argv[0]);
+		else
+			usage_error(usage, "'%s' is not an option of '%s'.",
+			            argv[optind - 1], argv[0]);
+	} else if (c == ':') {
+		usage_error(usage, "'%s' needs a value.", argv[optind - 1]);
+		c = '?';
+	}
+	return c;
+}
+
+static bool
+utf8_locale(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
+	}
+	return false;
+}
+
+/*
+ * Write s to fp cut to `cols` display columns ("…", or "..." outside a
+ * UTF-8 locale, marks a cut). cols 0: no limit.
+ */
+static void
+put_fit(FILE *fp, const char *s, size_t cols)
+{
+	if (!cols || util_display_width(s, strlen(s)) <= cols) {
+		fputs(s, fp);
+		return;
+	}
+	if (utf8_locale()) {
+		char *t = util_truncate(s, cols);
+		fputs(t ? t : "", fp);
+		free(t);
+		return;
+	}
+	char *t = util_truncate(s, cols > 3 ? cols - 2 : 1);
+	if (t) {
+		size_t n = strlen(t);
+		if (n >= 3 && strcmp(t + n - 3, "\xe2\x80\xa6") == 0)
+			t[n - 3] = '\0';
+		fprintf(fp, "%s...", t);
+	}
+	free(t);
+}
+
+/* ---- list ---- */
+
+static const char *
+category_name(const struct topic *t)
+{
+	return *t->category ? t->category : "Your own topics";
+}
+
+static int
+list_json(const struct topics *reg)
+{
+	json_t *arr = json_array();
+	int r = 0;
+	for (size_t i = 0; arr && i < topics_count(reg); i++) {
+		const struct topic *t = topics_at(reg, i);
+		json_t *o = json_object(), *al = json_array(),
+		       *rel = json_array();
+		if (!o || !al || !rel) {
+			json_decref(o);
+			json_decref(al);
+			json_decref(rel);
+			r = -1;
+			break;
+		}
+		for (size_t j = 0; j < t->naliases; j++)
+			json_array_append_new(al, json_string(t->aliases[j]));
+		for (size_t j = 0; j < t->nrelated; j++)
+			json_array_append_new(rel, json_string(t->related[j]));
+		json_object_set_new(o, "slug", json_string(t->slug));
+		json_object_set_new(o, "title", json_string(t->title));
+		json_object_set_new(o, "summary", json_string(t->summary));
+		json_object_set_new(o, "category", json_string(t->category));
+		json_object_set_new(o, "aliases", al);
+		json_object_set_new(o, "related", rel);
+		json_object_set_new(o, "note",
+		                    t->note ? json_string(t->note)
+		                            : json_null());
+		json_array_append_new(arr, o);
+	}
+	if (!arr || r < 0 || json_dumpf(arr, stdout, JSON_INDENT(2)) < 0) {
+		json_decref(arr);
+		return fail("There was not enough memory to list the topics.");
+	}
+	putchar('\n');
+	json_decref(arr);
+	return 0;
+}
+
+static int
+list_text(const struct topics *reg, struct cmd_ctx *ctx)
+{
+	bool tty = term_is_tty(STDOUT_FILENO);
+	bool color = term_use_color(STDOUT_FILENO);
+	size_t cols = tty ? (size_t)term_width(STDOUT_FILENO) : 0;
+	size_t slugw = 0, len = 0;
+	char *text = NULL, *line = NULL;
+	FILE *out = open_memstream(&text, &len);
+	const char *last = NULL;
+
+	if (!out)
+		return fail("There was not enough memory to list the topics.");
+	for (size_t i = 0; i < topics_count(reg); i++) {
+		size_t l = strlen(topics_at(reg, i)->slug);
+		slugw = l > slugw ? l : slugw;
+	}
+	for (size_t i = 0; i < topics_count(reg); i++) {
+		const struct topic *t = topics_at(reg, i);
+		const char *cat = category_name(t);
+		size_t ll = 0;
+		if (!last || strcmp(last, cat) != 0) {
+			fprintf(out, "%s%s%s%s\n", last ? "\n" : "",
+			        color ? bold : "", cat, color ? reset : "");
+			last = cat;
+		}
+		FILE *lf = open_memstream(&line, &ll);
+		if (!lf)
+			break;
+		fprintf(lf, "  %-*s  %s", (int)slugw, t->slug, t->title);
+		if (*t->summary)
+			fprintf(lf, " - %s", t->summary);
+		fclose(lf);
+		put_fit(out, line, cols);
+		fputc('\n', out);
+		free(line);
+		line = NULL;
+	}
+	if (tty)
+		fputs("\nRead one with: selfhelp topics show NAME\n", out);
+	if (fclose(out) != 0) {
+		free(text);
+		return fail("There was not enough memory to list the topics.");
+	}
+	int r = pager_show(text, len, ctx);
+	free(text);
+	return r < 0 ? 1 : 0;
+}
+
+static int
+topics_list(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+	        {"json", no_argument, NULL, 'j'},
+	        {"no-pager", no_argument, NULL, 'P'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = next_option(argc, argv, opts, list_usage)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'P':
+			ctx->no_pager = true;
+			break;
+		case 'h':
+			print_help(list_usage, list_help);
+			return 0;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return usage_error(list_usage,
+		                   "'topics list' takes no words; to read one "
+		                   "topic, use 'selfhelp topics show %s'.",
+		                   argv[optind]);
+	struct topics *reg = load();
+	if (!reg)
+		return 1;
+	int r = json ? list_json(reg) : list_text(reg, ctx);
+	topics_free(reg);
+	return r;
+}
+
+/* ---- show ---- */
+
+/* Join argv[from..argc) with spaces. Caller frees. */
+static char *
+join_words(int argc, char **argv, int from)
+{
+	size_t n = 1;
+	for (int i = from; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	char *s = malloc(n), *p = s;
+	if (!s)
+		return NULL;
+	*p = '\0';
+	for (int i = from; i < argc; i++)
+		p += sprintf(p, "%s%s", i > from ? " " : "", argv[i]);
+	return s;
+}
+
+/* Append s to fp with every ASCII punctuation character escaped. */
+static void
+md_escape(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", *s))
+			fputc('\\', fp);
+		fputc(*s, fp);
+	}
+}
+
+static bool
+parse_format(const char *s, enum render_format *f)
+{
+	static const struct {
+		const char *name;
+		enum render_format f;
+	} formats[] = {
+	        {"ansi", RENDER_ANSI},         {"plain", RENDER_PLAIN},
+	        {"markdown", RENDER_MARKDOWN}, {"html", RENDER_HTML},
+	        {"man", RENDER_MAN},
+	};
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(s, formats[i].name) == 0) {
+			*f = formats[i].f;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The markdown for a page: optional note paragraph, title, body. */
+static char *
+page_markdown(const struct topic *t, bool with_note, size_t *len)
+{
+	char *md = NULL;
+	FILE *fp = open_memstream(&md, len);
+	if (!fp)
+		return NULL;
+	if (with_note && t->note) {
+		fputs("Content note: ", fp);
+		md_escape(fp, t->note);
+		fputs("\n\n", fp);
+	}
+	fputs("# ", fp);
+	md_escape(fp, t->title);
+	fputs("\n\n", fp);
+	fwrite(t->body, 1, t->body_len, fp);
+	if (fclose(fp) != 0) {
+		free(md);
+		return NULL;
+	}
+	return md;
+}
+
+static void
+restore_and_reraise(int sig)
+{
+	term_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * On a terminal: show the content note and wait for one key. Returns 1
+ * to read on, 0 when the person chose to leave, -1 on a render failure.
+ */
+static int
+ask_note(const struct topic *t, enum render_format fmt, int width)
+{
+	static const int sigs[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT};
+	struct sigaction sa = {.sa_handler = restore_and_reraise}, old[4];
+	size_t len = 0;
+	char *md = NULL;
+	FILE *fp = open_memstream(&md, &len);
+	int key, go = -1;
+
+	if (!fp)
+		return -1;
+	fputs("Content note: ", fp);
+	md_escape(fp, t->note);
+	fputc('\n', fp);
+	if (fclose(fp) != 0) {
+		free(md);
+		return -1;
+	}
+	char *text = render_markdown(md, len, fmt, width, 0);
+	free(md);
+	if (!text)
+		return -1;
+	fputs(text, stdout);
+	free(text);
+	fputs("Read on? [Enter/q] ", stdout);
+	fflush(stdout);
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < 4; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	if (term_raw(STDIN_FILENO) < 0) {
+		go = 1; /* cannot wait for a key: read on */
+	} else {
+		while (go < 0) {
+			key = term_read_key(STDIN_FILENO);
+			if (key == '\r' || key == '\n' || key == ' ' ||
+			    key == 'y' || key == 'Y')
+				go = 1;
+			else if (key == 'q' || key == 'Q' || key == 'n' ||
+			         key == 'N' || key == TERM_KEY_ESC ||
+			         key == 3 /* Ctrl-C */ ||
+			         key == 4 /* Ctrl-D */ || key < 0)
+				go = 0;
+		}
+		term_restore();
+	}
+	for (size_t i = 0; i < 4; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	fputc('\n', stdout);
+	return go;
+}
+
+/* "Related: a, b, c. Need a break? selfhelp grounding", fit to cols. */
+static void
+print_related(const struct topic *t, size_t cols)
+{
+	static const char pause[] = "Need a break? selfhelp grounding";
+	char line[512];
+	size_t n = t->nrelated;
+	for (;;) {
+		int o = 0;
+		if (n > 0) {
+			o = snprintf(line, sizeof(line), "Related: ");
+			for (size_t i = 0; i < n && o < (int)sizeof(line); i++)
+				o += snprintf(line + o,
+				              sizeof(line) - (size_t)o, "%s%s",
+				              i ? ", " : "", t->related[i]);
+			if (o < (int)sizeof(line))
+				o += snprintf(line + o,
+				              sizeof(line) - (size_t)o, ". ");
+		}
+		if (o < (int)sizeof(line))
+			snprintf(line + o, sizeof(line) - (size_t)o, "%s",
+			         pause);
+		if (util_display_width(line, strlen(line)) <= cols || n == 0)
+			break;
+		n--;
+	}
+	putchar('\n');
+	put_fit(stdout, line, cols);
+	putchar('\n');
+}
+
+/* What was typed, fit to be echoed: no control characters, not too long. */
+enum { ECHO_COLUMNS = 60 };
+
+static int
+show_miss(const char *typed, const struct topics_near *near)
+{
+	char *shown = util_truncate(typed, ECHO_COLUMNS);
+	const char *name = shown ? shown : "";
+	char list[256] = "";
+	size_t o = 0;
+	int r;
+	for (size_t i = 0; i < near->n && i < NEAR_SHOWN; i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+		                      i ? ", " : "", near->topics[i]->slug);
+	if (near->ambiguous)
+		r = fail("'%s' could be more than one topic: %s%s.", name, list,
+		         near->n > NEAR_SHOWN ? ", ..." : "");
+	else if (near->n)
+		r = fail("There is no topic '%s'. Closest: %s.", name, list);
+	else
+		r = fail("There is no topic '%s'. 'selfhelp topics' lists "
+		         "them all.",
+		         name);
+	free(shown);
+	return r;
+}
+
+static int
+show_page(const struct topic *t, enum render_format fmt, int width,
+          bool skip_notes, struct cmd_ctx *ctx)
+{
+	bool tty = term_is_tty(STDOUT_FILENO);
+	bool readable = fmt == RENDER_ANSI || fmt == RENDER_PLAIN;
+	bool ask = t->note && !skip_notes && readable && tty &&
+	           term_is_tty(STDIN_FILENO);
+	size_t len = 0;
+	char *md, *text, *page;
+
+	if (ask) {
+		int go = ask_note(t, fmt, width);
+		if (go < 0)
+			return fail("There was not enough memory to show the "
+			            "page.");
+		if (go == 0) {
+			printf("Okay. The page is here whenever you want "
+			       "it.\n");
+			return 0;
+		}
+	}
+	md = page_markdown(t, t->note && !skip_notes && !ask, &len);
+	if (!md)
+		return fail("There was not enough memory to show the page.");
+	text = render_markdown(md, len, fmt, width, 0);
+	if (text && fmt == RENDER_ANSI && tty) {
+		/* OSC 8 links only when the text goes straight to the
+		 * terminal, never into the pager */
+		if (!pager_wanted(text, strlen(text), ctx)) {
+			char *linked = render_markdown(md, len, fmt, width,
+			                               RENDER_HYPERLINKS);
+			if (linked) {
+				free(text);
+				text = linked;
+			}
+		}
+	}
+	free(md);
+	if (!text)
+		return fail("There was not enough memory to show the page.");
+	page = text;
+	if (fmt == RENDER_MAN) {
+		char *upper = strdup(t->slug);
+		for (char *p = upper; p && *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+		if (!upper || asprintf(&page,
+		                       ".TH \"SELFHELP-%s\" \"7\" \"\" "
+		                       "\"selfhelp\" \"selfhelp topics\"\n%s",
+		                       upper, text) < 0)
+			page = NULL;
+		free(upper);
+		free(text);
+		if (!page)
+			return fail("There was not enough memory to show the "
+			            "page.");
+	}
+	int r = pager_show(page, strlen(page), ctx);
+	free(page);
+	if (r < 0)
+		return 1;
+	if (tty && readable)
+		print_related(t, (size_t)width);
+	return 0;
+}
+
+static int
+topics_show(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+	        {"format", required_argument, NULL, 'f'},
+	        {"width", required_argument, NULL, 'w'},
+	        {"no-pager", no_argument, NULL, 'P'},
+	        {"skip-notes", no_argument, NULL, 's'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	enum render_format fmt =
+	        term_use_color(STDOUT_FILENO) ? RENDER_ANSI : RENDER_PLAIN;
+	int width = 0, c;
+	bool skip_notes = false;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = next_option(argc, argv, opts, show_usage)) != -1) {
+		char *end;
+		long w;
+		switch (c) {
+		case 'f':
+			if (!parse_format(optarg, &fmt))
+				return usage_error(
+				        show_usage,
+				        "'%s' is not a format selfhelp knows; "
+				        "it knows ansi, plain, markdown, html "
+				        "and man.",
+				        optarg);
+			break;
+		case 'w':
+			w = strtol(optarg, &end, 10);
+			if (*end || end == optarg || w < 1 || w > WIDTH_MAX)
+				return usage_error(show_usage,
+				                   "--width takes a number of "
+				                   "columns, like 60.");
+			width = (int)w;
+			break;
+		case 'P':
+			ctx->no_pager = true;
+			break;
+		case 's':
+			skip_notes = true;
+			break;
+		case 'h':
+			print_help(show_usage, show_help);
+			return 0;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return usage_error(show_usage,
+		                   "'topics show' needs the name of a topic, "
+		                   "like 'selfhelp topics show shame'.");
+	if (!width) {
+		width = term_width(STDOUT_FILENO);
+		width = width > TOPICS_WIDTH ? TOPICS_WIDTH : width;
+	}
+	char *name = join_words(argc, argv, optind);
+	struct topics *reg = name ? load() : NULL;
+	int r = 1;
+	if (!name)
+		fail("There was not enough memory to show the page.");
+	if (reg) {
+		struct topics_near near;
+		const struct topic *t = topics_find(reg, name, &near);
+		r = t ? show_page(t, fmt, width, skip_notes, ctx)
+		      : show_miss(name, &near);
+	}
+	topics_free(reg);
+	free(name);
+	return r;
+}
+
+/* ---- search ---- */
+
+static int
+topics_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+	        {"no-pager", no_argument, NULL, 'P'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = next_option(argc, argv, opts, search_usage)) != -1) {
+		switch (c) {
+		case 'P':
+			ctx->no_pager = true;
+			break;
+		case 'h':
+			print_help(search_usage, search_help);
+			return 0;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return usage_error(search_usage,
+		                   "'topics search' needs a word to look for, "
+		                   "like 'selfhelp topics search anger'.");
+	char *query = join_words(argc, argv, optind);
+	struct topics *reg = query ? load() : NULL;
+	struct topic_hits hits = {0};
+	if (!query || !reg || topics_search(reg, query, &hits) < 0) {
+		topics_free(reg);
+		free(query);
+		return fail("There was not enough memory to search.");
+	}
+	if (hits.n == 0) {
+		char *shown = util_truncate(query, ECHO_COLUMNS);
+		printf("No topic mentions '%s'. 'selfhelp topics' lists them "
+		       "all.\n",
+		       shown ? shown : "");
+		free(shown);
+		topic_hits_release(&hits);
+		topics_free(reg);
+		free(query);
+		return 0;
+	}
+	bool tty = term_is_tty(STDOUT_FILENO);
+	bool color = term_use_color(STDOUT_FILENO);
+	size_t cols = tty ? (size_t)term_width(STDOUT_FILENO) : 0, len = 0;
+	char *text = NULL;
+	FILE *out = open_memstream(&text, &len);
+	for (size_t i = 0; out && i < hits.n; i++) {
+		const struct topic *t = hits.hits[i].topic;
+		const char *snip = hits.hits[i].snippet;
+		fprintf(out, "%s%s%s%s - ", i ? "\n" : "", color ? bold : "",
+		        t->slug, color ? reset : "");
+		size_t used = strlen(t->slug) + 3;
+		put_fit(out, t->title,
+		        !cols         ? 0
+		        : cols > used ? cols - used
+		                      : 1);
+		fputs("\n  ", out);
+		put_fit(out, snip ? snip : t->summary, cols > 2 ? cols - 2 : 0);
+		fputc('\n', out);
+	}
+	int r = 1;
+	if (out && fclose(out) == 0)
+		r = pager_show(text, len, ctx) < 0 ? 1 : 0;
+	else
+		fail("There was not enough memory to search.");
+	free(text);
+	topic_hits_release(&hits);
+	topics_free(reg);
+	free(query);
+	return r;
+}
+
+static const struct subcmd topics_cmds[] = {
+        {"list", topics_list},
+        {"show", topics_show},
+        {"search", topics_search_cmd},
+        {NULL, NULL},
+};
+
+int
+cmd_topics(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	if (argc >= 2 && is_help_arg(argv[1])) {
+		print_help(topics_usage, topics_help);
+		return 0;
+	}
+	return subcmd_run(topics_cmds, topics_usage, "list", argc, argv, ctx);
+}

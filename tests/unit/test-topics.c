@@ -1,0 +1,684 @@
+/*
+ * Topic files and the topic registry: front matter parsing with line
+ * numbers, body sections, lookup, search, user pages, and checks over
+ * every bundled page (sections, prompts, length, related slugs, and
+ * wrapping at several widths).
+ */
+#include "harness.h"
+
+#include "content.h"
+#include "frontmatter.h"
+#include "render.h"
+#include "topics.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char good_page[] =
+        "---\n"
+        "title: The inner critic\n"
+        "slug: inner-critic\n"
+        "summary: The harsh inner voice\n"
+        "category: The self\n"
+        "aliases: inner critic, critic ,, self-criticism\n"
+        "related: shame, perfectionism, self-compassion\n"
+        "note: Mentions childhood emotional abuse in general terms.\n"
+        "---\n"
+        "\n"
+        "## What it is\n"
+        "Text.\n"
+        "## How it can show up with CPTSD\n"
+        "```\n"
+        "## Not a heading inside a code block\n"
+        "```\n"
+        "## Gentle self-help practices\n"
+        "## Journaling prompts\n"
+        "- One?\n"
+        "## When to look for professional help\n"
+        "## Further reading\n"
+        "- A book\n";
+
+/* ---- front matter ---- */
+
+static void
+parse_good(void **state)
+{
+	struct frontmatter fm;
+	struct frontmatter_error err;
+	assert_int_equal(frontmatter_parse(&fm, good_page, strlen(good_page),
+	                                   FRONTMATTER_BUNDLED, &err),
+	                 0);
+	assert_string_equal(fm.title, "The inner critic");
+	assert_string_equal(fm.slug, "inner-critic");
+	assert_string_equal(fm.summary, "The harsh inner voice");
+	assert_string_equal(fm.category, "The self");
+	assert_string_equal(fm.note, "Mentions childhood emotional abuse in "
+	                             "general terms.");
+	assert_int_equal(fm.naliases, 3);
+	assert_string_equal(fm.aliases[0], "inner critic");
+	assert_string_equal(fm.aliases[1], "critic");
+	assert_string_equal(fm.aliases[2], "self-criticism");
+	assert_int_equal(fm.nrelated, 3);
+	assert_string_equal(fm.related[2], "self-compassion");
+	assert_int_equal(fm.key_line[FRONTMATTER_TITLE], 2);
+	assert_int_equal(fm.key_line[FRONTMATTER_RELATED], 7);
+	assert_int_equal(fm.body_line, 10);
+	assert_true(strncmp(good_page + fm.body_offset, "\n## What it is",
+	                    14) == 0);
+	assert_int_equal(
+	        frontmatter_check_body(good_page + fm.body_offset,
+	                               strlen(good_page) - fm.body_offset,
+	                               fm.body_line, &err),
+	        0);
+	frontmatter_release(&fm);
+	frontmatter_release(&fm); /* twice is harmless */
+
+	/* CRLF line ends, a byte order mark, control bytes dropped */
+	static const char crlf[] = "\xef\xbb\xbf---\r\ntitle: A\x1b[31m B\r\n"
+	                           "slug: a-b\r\n---\r\nbody\r\n";
+	assert_int_equal(frontmatter_parse(&fm, crlf, strlen(crlf), 0, &err),
+	                 0);
+	assert_string_equal(fm.title, "A[31m B");
+	assert_null(fm.summary);
+	assert_int_equal(fm.body_line, 5);
+	frontmatter_release(&fm);
+}
+
+struct bad_case {
+	const char *text;
+	unsigned flags;
+	int line;
+	const char *msg; /* a part of the message */
+};
+
+#define HEAD "---\ntitle: T\nslug: t\n"
+#define REST "summary: S\ncategory: Feelings\nrelated: a, b, c\n---\n"
+
+static void
+parse_bad(void **state)
+{
+	static const struct bad_case cases[] = {
+	        {"", 0, 1, "empty"},
+	        {"title: T\n", 0, 1, "starts with a '---' line"},
+	        {"---\ntitle: T\nslug: t\n", 0, 1, "no closing '---'"},
+	        {HEAD "this line has no colon\n---\n", 0, 4, "'key: value'"},
+	        {HEAD "titel: x\n---\n", 0, 4, "'titel' is not a front matter"},
+	        {HEAD "title: U\n---\n", 0, 4, "'title' appears twice"},
+	        {"---\ntitle: T\n---\n", 0, 3, "no 'slug' line"},
+	        {"---\nslug: t\ntitle:\n---\n", 0, 3, "'title' has no value"},
+	        {"---\ntitle: T\nslug: Inner Critic\n---\n", 0, 3,
+	         "not a slug"},
+	        {HEAD "related: a, B_c\n---\n", 0, 4, "'B_c' in related"},
+	        {HEAD "related: a, t\n---\n", 0, 4, "names the page itself"},
+	        {HEAD "related: a, b, a\n---\n", 0, 4, "names 'a' twice"},
+	        {HEAD "---\n", FRONTMATTER_BUNDLED, 4, "no 'summary' line"},
+	        {HEAD "summary: S\ncategory: Feeling\nrelated: a, b, c\n---\n",
+	         FRONTMATTER_BUNDLED, 5,
+	         "'Feeling' is not one of the "
+	         "categories"},
+	        {HEAD "summary: S\ncategory: Feelings\nrelated: a, b\n---\n",
+	         FRONTMATTER_BUNDLED, 6, "names 2 topics"},
+	        {HEAD "summary: \"S\"\ncategory: Feelings\nrelated: a, b, c\n"
+	              "---\n",
+	         FRONTMATTER_BUNDLED, 4, "without quotes"},
+	        {HEAD "summary: S\xff\ncategory: Feelings\nrelated: a, b, c\n"
+	              "---\n",
+	         FRONTMATTER_BUNDLED, 4, "not valid UTF-8"},
+	        {HEAD "summary: 0123456789012345678901234567890123456789012345"
+	              "6789012345678901234567890123456789012345678901234567890"
+	              "\ncategory: Feelings\nrelated: a, b, c\n---\n",
+	         FRONTMATTER_BUNDLED, 4, "at most 100"},
+	        {HEAD REST "note:\n", FRONTMATTER_BUNDLED, 0, NULL},
+	        {HEAD "note:\n" REST, FRONTMATTER_BUNDLED, 4, "'note' has no"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bad_case *c = &cases[i];
+		struct frontmatter fm;
+		struct frontmatter_error err;
+		int r = frontmatter_parse(&fm, c->text, strlen(c->text),
+		                          c->flags, &err);
+		if (!c->msg) {
+			/* the "note:" after "---" is body text: fine */
+			assert_int_equal(r, 0);
+			frontmatter_release(&fm);
+			continue;
+		}
+		if (r != -1)
+			fail_msg("case %zu was accepted", i);
+		if (err.line != c->line || !strstr(err.msg, c->msg))
+			fail_msg("case %zu: line %d '%s'; expected line %d "
+			         "'%s'",
+			         i, err.line, err.msg, c->line, c->msg);
+		assert_null(fm.title); /* nothing left to release */
+	}
+}
+
+static void
+user_rules(void **state)
+{
+	/* a user's page: quotes dropped, any category, no summary needed */
+	static const char page[] = "---\ntitle: \"My page\"\nslug: mine\n"
+	                           "category: My notes\nsummary:\n---\n";
+	struct frontmatter fm;
+	struct frontmatter_error err;
+	assert_int_equal(frontmatter_parse(&fm, page, strlen(page), 0, &err),
+	                 0);
+	assert_string_equal(fm.title, "My page");
+	assert_string_equal(fm.category, "My notes");
+	assert_null(fm.summary);
+	frontmatter_release(&fm);
+	assert_int_equal(frontmatter_parse(&fm, page, strlen(page),
+	                                   FRONTMATTER_BUNDLED, &err),
+	                 -1);
+	assert_int_equal(err.line, 2);
+}
+
+static void
+check_body(void **state)
+{
+	static const struct {
+		const char *body;
+		int line;
+		const char *msg;
+	} cases[] = {
+	        {"# Title\n", 10, "'#' heading"},
+	        {"## What it is\n## Gentle self-help practices\n", 11,
+	         "'## How it can show up with CPTSD' is missing"},
+	        {"## What it is\n## Things\n", 11, "'## Things' is not one"},
+	        {"## What it is\n## What it is\n", 11, "appears twice"},
+	        {"## What it is\n## How it can show up with CPTSD\n"
+	         "## Gentle self-help practices\n## Journaling prompts\n"
+	         "## When to look for professional help\n",
+	         14, "'## Further reading' is missing"},
+	        {"## What it is\n## How it can show up with CPTSD\n"
+	         "## Gentle self-help practices\n## Journaling prompts\n"
+	         "## When to look for professional help\n## Further reading\n"
+	         "## More\n",
+	         16, "comes after the last"},
+	        {"", 10, "'## What it is' is missing"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct frontmatter_error err;
+		int r = frontmatter_check_body(cases[i].body,
+		                               strlen(cases[i].body), 10, &err);
+		if (r != -1 || err.line != cases[i].line ||
+		    !strstr(err.msg, cases[i].msg))
+			fail_msg("case %zu: %d line %d '%s'", i, r, err.line,
+			         err.msg);
+	}
+	assert_true(frontmatter_is_slug("a-b2"));
+	assert_false(frontmatter_is_slug("-a"));
+	assert_false(frontmatter_is_slug("a--b"));
+	assert_false(frontmatter_is_slug("a-"));
+	assert_false(frontmatter_is_slug(""));
+	assert_int_equal(frontmatter_category_index("Start here"), 0);
+	assert_int_equal(frontmatter_category_index("Self-help groups"), 8);
+	assert_int_equal(frontmatter_category_index("feelings"), -1);
+}
+
+/* ---- registry ---- */
+
+static char tmpdir[64];
+
+static void
+write_file(const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void
+make_tmpdir(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/selfhelp-topics-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+}
+
+static void
+remove_tmpdir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static const struct topic *
+find(const struct topics *reg, const char *name)
+{
+	return topics_find(reg, name, NULL);
+}
+
+static void
+lookup(void **state)
+{
+	struct topics *reg = topics_load("");
+	struct topics_near near;
+	assert_non_null(reg);
+	assert_string_equal(find(reg, "shame")->slug, "shame");
+	assert_string_equal(find(reg, "SHAME")->slug, "shame");
+	assert_string_equal(find(reg, "The Inner CRITIC")->slug,
+	                    "inner-critic");
+	assert_string_equal(find(reg, "inner critic")->slug, "inner-critic");
+	assert_string_equal(find(reg, "perpetrator projects")->slug,
+	                    "perpetrator-introjects");
+	assert_string_equal(find(reg, "NARM")->slug, "narm");
+	assert_string_equal(find(reg, "EMDR")->slug, "emdr");
+	assert_string_equal(find(reg, "co-dependency")->slug, "codependency");
+	assert_string_equal(find(reg, "sleep disorders and nightmares")->slug,
+	                    "sleep-and-nightmares");
+	/* a unique prefix of a slug or title */
+	assert_string_equal(find(reg, "perfection")->slug, "perfectionism");
+	assert_string_equal(find(reg, "Hypervig")->slug, "hypervigilance");
+
+	/* an ambiguous prefix lists the topics it could be */
+	assert_null(topics_find(reg, "self", &near));
+	assert_true(near.ambiguous);
+	assert_true(near.n >= 3);
+	bool worth = false, esteem = false;
+	for (size_t i = 0; i < near.n; i++) {
+		worth |= strcmp(near.topics[i]->slug, "self-worth") == 0;
+		esteem |= strcmp(near.topics[i]->slug, "self-esteem") == 0;
+	}
+	assert_true(worth && esteem);
+
+	/* a miss suggests the closest */
+	assert_null(topics_find(reg, "sheme", &near));
+	assert_false(near.ambiguous);
+	assert_true(near.n >= 1);
+	assert_string_equal(near.topics[0]->slug, "shame");
+	assert_null(topics_find(reg, "dissasociation", &near));
+	assert_string_equal(near.topics[0]->slug, "dissociation");
+	assert_null(topics_find(reg, "self compasion", &near));
+	assert_string_equal(near.topics[0]->slug, "self-compassion");
+	assert_null(topics_find(reg, "anger management", &near));
+	assert_string_equal(near.topics[0]->slug, "anger");
+	/* substring of a slug */
+	assert_null(topics_find(reg, "ptsd", &near));
+	assert_string_equal(near.topics[0]->slug, "what-is-cptsd");
+	/* nothing close at all */
+	assert_null(topics_find(reg, "qqqqqqqqqq", &near));
+	assert_int_equal(near.n, 0);
+	assert_null(topics_find(reg, "", &near));
+	assert_null(topics_find(reg, "   ", &near));
+	topics_free(reg);
+	topics_free(NULL);
+}
+
+static const char rank_title[] =
+        "---\ntitle: Zebrafrog days\nslug: zz-title\n---\n\nNothing.\n";
+static const char rank_summary[] =
+        "---\ntitle: Second\nslug: zz-summary\nsummary: About the "
+        "ZEBRAFROG\n---\n\nNothing.\n";
+static const char rank_body[] =
+        "---\ntitle: Third\nslug: zz-body\n---\n\n## What it is\n\n"
+        "Some words come first here, then **a zebrafrog** appears in the "
+        "body of this page, with a few more words after it so that the "
+        "snippet has to be cut somewhere near the end of this long line.\n";
+static const char rank_body_twice[] =
+        "---\ntitle: Fourth\nslug: zz-body-twice\n---\n\nZebrafrog, and "
+        "zebrafrog again, and the Straße.\n";
+
+static void
+search(void **state)
+{
+	struct topic_hits hits;
+	make_tmpdir();
+	write_file("a.md", rank_title);
+	write_file("b.md", rank_summary);
+	write_file("c.md", rank_body);
+	write_file("d.md", rank_body_twice);
+	struct topics *reg = topics_load(tmpdir);
+	assert_non_null(reg);
+	assert_int_equal(topics_nwarnings(reg), 0);
+
+	assert_int_equal(topics_search(reg, "zebraFROG", &hits), 0);
+	assert_int_equal(hits.n, 4);
+	assert_string_equal(hits.hits[0].topic->slug, "zz-title");
+	assert_string_equal(hits.hits[1].topic->slug, "zz-summary");
+	assert_string_equal(hits.hits[2].topic->slug, "zz-body-twice");
+	assert_string_equal(hits.hits[3].topic->slug, "zz-body");
+	assert_true(hits.hits[0].score > hits.hits[1].score);
+	assert_true(hits.hits[1].score > hits.hits[2].score);
+	/* snippets: around the first body match, markdown markers gone */
+	assert_null(hits.hits[1].snippet);
+	const char *snip = hits.hits[3].snippet;
+	assert_non_null(snip);
+	assert_non_null(strstr(snip, "a zebrafrog appears"));
+	assert_null(strstr(snip, "**"));
+	assert_null(strstr(snip, "##"));
+	assert_true(strncmp(snip, "Some words", 10) == 0);
+	assert_string_equal(snip + strlen(snip) - 3, "\xe2\x80\xa6");
+	topic_hits_release(&hits);
+	topic_hits_release(&hits);
+
+	/* every word must occur; Unicode case folding (ß is ss) */
+	assert_int_equal(topics_search(reg, "zebrafrog STRASSE", &hits), 0);
+	assert_int_equal(hits.n, 1);
+	assert_string_equal(hits.hits[0].topic->slug, "zz-body-twice");
+	topic_hits_release(&hits);
+	assert_int_equal(topics_search(reg, "straße", &hits), 0);
+	assert_int_equal(hits.n, 1);
+	topic_hits_release(&hits);
+
+	/* snippets are safe to print: no control bytes, valid UTF-8 */
+	write_file("e.md", "---\ntitle: Fifth\nslug: zz-controls\n---\n\n"
+	                   "A \x1b[31mred\x07 \xc2\x9b"
+	                   "2J \xff quokkabird here.\n");
+	topics_free(reg);
+	reg = topics_load(tmpdir);
+	assert_int_equal(topics_search(reg, "quokkabird", &hits), 0);
+	assert_int_equal(hits.n, 1);
+	assert_string_equal(hits.hits[0].snippet,
+	                    "A 31mred 2J \xef\xbf\xbd quokkabird here.");
+	topic_hits_release(&hits);
+
+	assert_int_equal(topics_search(reg, "  ", &hits), 0);
+	assert_int_equal(hits.n, 0);
+	topic_hits_release(&hits);
+	assert_int_equal(topics_search(reg, "qqqqzzzzqqqq", &hits), 0);
+	assert_int_equal(hits.n, 0);
+	topic_hits_release(&hits);
+
+	/* bundled pages: a title match ranks above body matches */
+	assert_int_equal(topics_search(reg, "flashbacks", &hits), 0);
+	assert_true(hits.n > 3);
+	assert_string_equal(hits.hits[0].topic->slug, "flashbacks");
+	topic_hits_release(&hits);
+	topics_free(reg);
+	remove_tmpdir();
+}
+
+static void
+user_topics(void **state)
+{
+	make_tmpdir();
+	write_file("shame.md", "---\ntitle: My own shame page\nslug: shame\n"
+	                       "related: guilt, nowhere\n---\n\nMine.\n");
+	write_file("broken.md", "---\ntitle: Broken\nslug: broken\n"
+	                        "colour: red\n---\n");
+	write_file("binary.md", "\x01\x02\xff\xfe");
+	write_file("mine.md", "---\ntitle: Mine\nslug: my-page\n"
+	                      "category: My notes\n---\n\nText\n");
+	write_file("twin.md", "---\ntitle: Twin\nslug: my-page\n---\n");
+	write_file("notes.txt", "not a topic");
+	struct topics *bundled = topics_load("");
+	struct topics *reg = topics_load(tmpdir);
+	assert_non_null(bundled);
+	assert_non_null(reg);
+
+	/* the user's page replaces the bundled one with its slug */
+	const struct topic *t = topics_get(reg, "shame");
+	assert_non_null(t);
+	assert_true(t->user);
+	assert_string_equal(t->title, "My own shame page");
+	assert_string_equal(t->summary, "");
+	assert_int_equal(t->nrelated, 1); /* "nowhere" names no topic */
+	assert_string_equal(t->related[0], "guilt");
+	assert_false(topics_get(bundled, "shame")->user);
+	assert_int_equal(topics_count(reg), topics_count(bundled) + 1);
+
+	/* the user's own category comes after the bundled ones */
+	const struct topic *last = topics_at(reg, topics_count(reg) - 1);
+	assert_string_equal(last->slug, "my-page");
+	assert_string_equal(last->title, "Mine");
+	assert_null(topics_at(reg, topics_count(reg)));
+
+	/* the rest are skipped, each with a warning naming file and line */
+	bool broken = false, binary = false, twin = false, nowhere = false;
+	for (size_t i = 0; i < topics_nwarnings(reg); i++) {
+		const char *w = topics_warning(reg, i);
+		broken |= strstr(w, "/broken.md:4: 'colour'") != NULL;
+		binary |= strstr(w, "/binary.md:1: ") != NULL;
+		twin |= strstr(w, "/twin.md:3: the slug 'my-page'") != NULL;
+		nowhere |= strstr(w, "/shame.md:4: related names 'nowhere'") !=
+		           NULL;
+	}
+	assert_true(broken && binary && twin && nowhere);
+	assert_int_equal(topics_nwarnings(reg), 4);
+	assert_null(topics_warning(reg, 4));
+	assert_null(topics_get(reg, "broken"));
+	topics_free(reg);
+
+	/* a missing directory is no problem */
+	char missing[128];
+	snprintf(missing, sizeof(missing), "%s/none", tmpdir);
+	reg = topics_load(missing);
+	assert_non_null(reg);
+	assert_int_equal(topics_nwarnings(reg), 0);
+	topics_free(reg);
+	topics_free(bundled);
+	remove_tmpdir();
+}
+
+static void
+user_dir(void **state)
+{
+	char *d;
+	setenv("HOME", "/home/someone", 1);
+	setenv("XDG_DATA_HOME", "/data", 1);
+	d = topics_user_dir();
+	assert_string_equal(d, "/data/selfhelp/topics");
+	free(d);
+	setenv("XDG_DATA_HOME", "relative/path", 1); /* ignored */
+	d = topics_user_dir();
+	assert_string_equal(d, "/home/someone/.local/share/selfhelp/topics");
+	free(d);
+	unsetenv("XDG_DATA_HOME");
+	d = topics_user_dir();
+	assert_string_equal(d, "/home/someone/.local/share/selfhelp/topics");
+	free(d);
+	unsetenv("HOME");
+	assert_null(topics_user_dir());
+
+	/* topics_load(NULL) reads the XDG directory */
+	make_tmpdir();
+	char sub[128];
+	snprintf(sub, sizeof(sub), "%s/selfhelp", tmpdir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(sub, sizeof(sub), "%s/selfhelp/topics", tmpdir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(sub, sizeof(sub), "%s/selfhelp/topics/x.md", tmpdir);
+	FILE *f = fopen(sub, "w");
+	assert_non_null(f);
+	fputs("---\ntitle: X page\nslug: x-page\n---\n", f);
+	fclose(f);
+	setenv("XDG_DATA_HOME", tmpdir, 1);
+	struct topics *reg = topics_load(NULL);
+	assert_non_null(topics_get(reg, "x-page"));
+	topics_free(reg);
+	remove_tmpdir();
+}
+
+/* ---- every bundled page ---- */
+
+static size_t
+count_words(const char *s, size_t len)
+{
+	size_t n = 0;
+	bool in = false, alnum = false;
+	for (size_t i = 0; i <= len; i++) {
+		bool space = i == len || s[i] == ' ' || s[i] == '\n' ||
+		             s[i] == '\t' || s[i] == '\r';
+		if (!space) {
+			in = true;
+			unsigned char c = (unsigned char)s[i];
+			alnum |= (c >= 'a' && c <= 'z') ||
+			         (c >= 'A' && c <= 'Z') ||
+			         (c >= '0' && c <= '9') || c >= 0x80;
+		} else if (in) {
+			n += alnum;
+			in = alnum = false;
+		}
+	}
+	return n;
+}
+
+/* Journaling prompts: top-level bullets of that section, each a question. */
+static int
+count_prompts(const struct topic *t)
+{
+	const char *s = strstr(t->body, "\n## Journaling prompts\n");
+	int n = 0;
+	if (!s)
+		return -1;
+	s += strlen("\n## Journaling prompts\n");
+	while (*s && strncmp(s, "## ", 3) != 0) {
+		const char *nl = strchr(s, '\n');
+		size_t l = nl ? (size_t)(nl - s) : strlen(s);
+		if (l > 2 && (s[0] == '-' || s[0] == '*') && s[1] == ' ') {
+			if (!memchr(s, '?', l))
+				return -1;
+			n++;
+		}
+		s += l + (nl ? 1 : 0);
+	}
+	return n;
+}
+
+static struct topics *
+load_bundled(void)
+{
+	struct topics *reg = topics_load("");
+	assert_non_null(reg);
+	for (size_t i = 0; i < topics_nwarnings(reg); i++)
+		print_error("%s\n", topics_warning(reg, i));
+	assert_int_equal(topics_nwarnings(reg), 0);
+	return reg;
+}
+
+static void
+bundled_pages(void **state)
+{
+	struct topics *reg = load_bundled();
+	size_t nfiles = 0;
+	for (size_t i = 0; i < content_nfiles; i++)
+		nfiles += strncmp(content_files[i].path, "topics/", 7) == 0;
+	assert_int_equal(topics_count(reg), nfiles);
+	assert_true(nfiles > 0);
+	for (size_t i = 0; i < topics_count(reg); i++) {
+		const struct topic *t = topics_at(reg, i);
+		struct frontmatter_error err;
+		char path[128];
+		int line = 1;
+		snprintf(path, sizeof(path), "topics/%s.md", t->slug);
+		assert_non_null(content_get(path));
+		assert_true(t->category_index < (int)frontmatter_ncategories());
+		for (const char *p = content_get(path)->data; p < t->body; p++)
+			line += *p == '\n';
+		if (frontmatter_check_body(t->body, t->body_len, line, &err))
+			fail_msg("%s:%d: %s", path, err.line, err.msg);
+		int prompts = count_prompts(t);
+		if (prompts < 3 || prompts > 5)
+			fail_msg("%s: %d journaling prompts (or one is not a "
+			         "question); 3 to 5 fit",
+			         path, prompts);
+		size_t words = count_words(t->body, t->body_len);
+		if (words < 400 || words > 1200)
+			fail_msg("%s: %zu words; 400 to 1200 fit", path, words);
+		if (!strstr(t->body, "selfhelp crisis"))
+			fail_msg("%s: 'selfhelp crisis' is not mentioned",
+			         path);
+	}
+	topics_free(reg);
+}
+
+static void
+related_resolve(void **state)
+{
+	struct topics *reg = load_bundled();
+	for (size_t i = 0; i < topics_count(reg); i++) {
+		const struct topic *t = topics_at(reg, i);
+		struct frontmatter fm;
+		char path[128];
+		snprintf(path, sizeof(path), "topics/%s.md", t->slug);
+		const struct content_file *f = content_get(path);
+		assert_int_equal(frontmatter_parse(&fm, f->data, f->len,
+		                                   FRONTMATTER_BUNDLED, NULL),
+		                 0);
+		/* the registry kept every related slug */
+		assert_int_equal(t->nrelated, fm.nrelated);
+		for (size_t j = 0; j < t->nrelated; j++) {
+			const struct topic *r = topics_get(reg, t->related[j]);
+			if (!r)
+				fail_msg("%s: related '%s' names no topic",
+				         path, t->related[j]);
+			/* and each names a different page by lookup too */
+			assert_ptr_equal(topics_find(reg, t->related[j], NULL),
+			                 r);
+		}
+		frontmatter_release(&fm);
+		/* every alias and title finds its own page */
+		assert_ptr_equal(topics_find(reg, t->title, NULL), t);
+		for (size_t j = 0; j < t->naliases; j++) {
+			struct topics_near near;
+			const struct topic *a =
+			        topics_find(reg, t->aliases[j], &near);
+			bool listed = false;
+			/* an alias two pages share lists both */
+			for (size_t k = 0; !a && k < near.n; k++)
+				listed |= near.topics[k] == t;
+			if (a != t && !(near.ambiguous && listed))
+				fail_msg("%s: alias '%s' finds %s", path,
+				         t->aliases[j], a ? a->slug : "none");
+		}
+	}
+	topics_free(reg);
+}
+
+static void
+bundled_widths(void **state)
+{
+	static const int widths[] = {20, 40, 80, 200};
+	struct topics *reg = load_bundled();
+	for (size_t i = 0; i < topics_count(reg); i++) {
+		const struct topic *t = topics_at(reg, i);
+		for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]);
+		     w++) {
+			char *out = render_markdown(t->body, t->body_len,
+			                            RENDER_PLAIN, widths[w], 0);
+			int line = 1;
+			assert_non_null(out);
+			if (strchr(out, '\033'))
+				fail_msg("%s: ESC in plain output", t->slug);
+			for (const char *p = out; *p; line++) {
+				const char *nl = strchr(p, '\n');
+				size_t l = nl ? (size_t)(nl - p) : strlen(p);
+				size_t dw = render_display_width(p, l);
+				if (dw > (size_t)widths[w])
+					fail_msg("%s at width %d: line %d is "
+					         "%zu columns: %.*s",
+					         t->slug, widths[w], line, dw,
+					         (int)l, p);
+				p += l + (nl ? 1 : 0);
+			}
+			free(out);
+		}
+	}
+	topics_free(reg);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(parse_good),
+	        cmocka_unit_test(parse_bad),
+	        cmocka_unit_test(user_rules),
+	        cmocka_unit_test(check_body),
+	        cmocka_unit_test(lookup),
+	        cmocka_unit_test(search),
+	        cmocka_unit_test(user_topics),
+	        cmocka_unit_test(user_dir),
+	        cmocka_unit_test(bundled_pages),
+	        cmocka_unit_test(related_resolve),
+	        cmocka_unit_test(bundled_widths),
+	};
+	return RUN_NAMED(tests, argc, argv);
+}
