@@ -1,0 +1,980 @@
+/*
+ * selfhelp grounding: guided exercises for acute distress.
+ *
+ * What a person types during a flashback or panic, so: it starts at once
+ * with no question, never touches the vault, and one key (q, Esc,
+ * Ctrl-C) or a signal leaves with status 0 and the terminal restored.
+ * On a terminal it shows one step at a time; otherwise it prints the
+ * steps once and exits without waiting.
+ *
+ * Signals: SIGINT, SIGTERM and SIGHUP write one closing line, restore
+ * the terminal and _exit(0) from the handler (only async-signal-safe
+ * calls), so nothing can hold the person in the exercise. A handled
+ * Ctrl-C maps to 0 rather than 130 on purpose: stopping is not failure.
+ * SIGTSTP restores the terminal, stops, and re-enters raw mode on SIGCONT.
+ */
+#include "cmd.h"
+#include "rating.h"
+#include "vault.h"
+#include "grounding.h"
+#include "term.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const grounding_usage[] = {
+        "selfhelp grounding [NAME | random] [--for too-much|too-little]",
+        "selfhelp grounding breathing [--pattern P] [--minutes N]",
+        "selfhelp grounding list [--for STATE] [--json]",
+        NULL,
+};
+
+static const char grounding_help[] =
+        "\n"
+        "With no name, an eyes-open exercise starts at once. One step at a\n"
+        "time: Enter or space goes on, b goes back, q, Esc or Ctrl-C leaves.\n"
+        "Leaving is always fine; the exit status is 0.\n"
+        "\n"
+        "  NAME              an exercise by name, or the start of its name\n"
+        "  random            any exercise (with --for: any that suits)\n"
+        "  list              the exercises, one per line\n"
+        "  --for STATE       too-much (panicky, flooded) or too-little\n"
+        "                    (numb, foggy, far away)\n"
+        "  --pattern P       breathing: 4-6 (the default), box, 4-7-8, or\n"
+        "                    IN-HOLD-OUT-HOLD in whole seconds (1 to 20)\n"
+        "  --minutes N       breathing: how long the pacer runs (1 to 60)\n"
+        "  --reduced-motion  breathing cues one line at a time, no moving bar\n"
+        "                    (also SELFHELP_REDUCED_MOTION=1)\n"
+        "  --plain           no colour or redrawing, one line per step\n"
+        "                    (also SELFHELP_PLAIN=1)\n"
+        "  --rate            rate the distress 0-10 before and after\n"
+        "                    (not saved: nothing is stored)\n"
+        "  --json            with list: JSON for scripts\n"
+        "\n"
+        "Not on a terminal, the steps are printed once, without waiting.\n";
+
+static const char msg_stopped[] = "Stopped. You can come back any time.";
+static const char msg_done[] = "That's the end of this exercise. "
+                               "'selfhelp grounding list' shows others.";
+static const char msg_saved[] = "Your ratings were saved.";
+static const char msg_saved_locked[] = "Your ratings were saved; you can see "
+                                       "them after you unlock.";
+static const char msg_no_vault[] = "There is no vault yet ('selfhelp init' "
+                                   "makes one), so the ratings were not "
+                                   "stored.";
+static const char msg_emergency[] =
+        "If you are in danger or can't keep yourself safe,\n"
+        "call your local emergency number now.";
+
+enum {
+	FRAME_MS = 80,    /* pacer redraw interval */
+	BAR_CELLS = 24,   /* width of the breathing bar */
+	STEP_INDENT = 2,  /* columns before a step on a terminal */
+	RATING_SKIP = -1, /* Enter alone at a rating prompt */
+	RATING_LEAVE = -2,
+	RATING_HIGH = 9, /* from here on, point to emergency help */
+	KEY_NONE = -2,   /* wait_key: timeout or signal */
+	KEY_EOF = -1,
+	CTRL_C = 0x03,
+	CTRL_D = 0x04,
+	CTRL_H = 0x08,
+	CTRL_Z = 0x1a,
+	DEL = 0x7f,
+};
+
+struct opts {
+	unsigned state; /* --for */
+	bool have_pattern;
+	struct grounding_pattern pattern;
+	unsigned minutes; /* 0: the exercise's own */
+	bool reduced_motion, plain, rate, json;
+};
+
+/* --- terminal state shared with the signal handlers --- */
+
+static char leave_text[512];
+static volatile sig_atomic_t leave_len;
+static volatile sig_atomic_t need_redraw;
+
+static void
+on_leave_signal(int sig)
+{
+	if (sig != SIGHUP && leave_len > 0) {
+		ssize_t r = write(STDOUT_FILENO, leave_text, (size_t)leave_len);
+		(void)r;
+	}
+	term_restore();
+	_exit(0);
+}
+
+static void on_tstp(int sig);
+
+static void
+install_handler(int sig, void (*fn)(int))
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+static void
+on_tstp(int sig)
+{
+	int saved = errno;
+	sigset_t s;
+	term_restore();
+	install_handler(SIGTSTP, SIG_DFL);
+	sigemptyset(&s);
+	sigaddset(&s, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	raise(SIGTSTP);
+	/* Continued (SIGCONT): back to raw mode and draw again. */
+	install_handler(SIGTSTP, on_tstp);
+	term_raw(STDIN_FILENO);
+	need_redraw = 1;
+	errno = saved;
+}
+
+/* --- the interactive screen --- */
+
+struct ui {
+	struct cmd_ctx *ctx;
+	const struct grounding_exercise *ex;
+	char *title, *note;
+	char **steps; /* expanded */
+	size_t nsteps;
+	bool pacer;
+	struct grounding_pattern pattern;
+	unsigned cycles;
+	bool fancy;  /* escape sequences allowed (a real terminal) */
+	bool inl;    /* redraw the step line in place */
+	bool color;  /* bold title, dim hints */
+	bool motion; /* animated breathing bar */
+	bool utf8;
+	bool rated;
+	bool emergency_shown;
+	size_t step; /* the step on screen */
+};
+
+/* Text to write when a signal ends the run (see on_leave_signal). */
+static void
+update_leave_text(const struct ui *ui)
+{
+	int n = snprintf(leave_text, sizeof(leave_text), "%s%s\n",
+	                 ui->inl ? "\n\n" : "\n", msg_stopped);
+	leave_len = n > 0 && (size_t)n < sizeof(leave_text) ? n : 0;
+}
+
+static bool
+env_on(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+static bool
+locale_is_utf8(void)
+{
+	const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
+	}
+	return false;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait up to timeout_ms (-1: no limit) for a key. Returns the key,
+ * KEY_NONE on a timeout or an interrupting signal, KEY_EOF when the
+ * terminal is gone.
+ */
+static int
+wait_key(int timeout_ms)
+{
+	struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+	int r = poll(&p, 1, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? KEY_NONE : KEY_EOF;
+	if (r == 0)
+		return KEY_NONE;
+	if (p.revents & POLLIN)
+		return term_read_key(STDIN_FILENO);
+	return KEY_EOF;
+}
+
+enum action { ACT_NONE, ACT_NEXT, ACT_BACK, ACT_LEAVE };
+
+static enum action
+classify(int k)
+{
+	switch (k) {
+	case '\r':
+	case '\n':
+	case ' ':
+	case 'n':
+		return ACT_NEXT;
+	case 'b':
+	case 'B':
+	case DEL:
+	case CTRL_H:
+		return ACT_BACK;
+	case 'q':
+	case 'Q':
+	case TERM_KEY_ESC:
+	case CTRL_C:
+	case CTRL_D:
+	case KEY_EOF:
+		return ACT_LEAVE;
+	case CTRL_Z:
+		/* ISIG is off in raw mode: suspend as the shell would. */
+		raise(SIGTSTP);
+		return ACT_NONE;
+	default:
+		return ACT_NONE;
+	}
+}
+
+static void
+style(const struct ui *ui, const char *sgr)
+{
+	if (ui->color)
+		fputs(sgr, stdout);
+}
+
+static void
+draw_header(const struct ui *ui)
+{
+	const char *sep = ui->utf8 && ui->fancy ? " \xc2\xb7 " : ", ";
+	style(ui, "\033[2m");
+	printf("Enter: next%sb: back%sq: leave", sep, sep);
+	style(ui, "\033[0m");
+	fputs("\n\n", stdout);
+}
+
+static void
+draw_title(const struct ui *ui)
+{
+	style(ui, "\033[1m");
+	fputs(ui->title, stdout);
+	style(ui, "\033[0m");
+	fputc('\n', stdout);
+	if (ui->note) {
+		style(ui, "\033[2m");
+		fputs(ui->note, stdout);
+		style(ui, "\033[0m");
+		fputc('\n', stdout);
+	}
+	fputc('\n', stdout);
+}
+
+/*
+ * Show the current step. In place, the cursor stays at the end of the
+ * step line; otherwise every step gets a line of its own.
+ */
+static void
+draw_step(const struct ui *ui)
+{
+	if (ui->inl)
+		printf("\r\033[K%*s%s", STEP_INDENT, "", ui->steps[ui->step]);
+	else
+		printf("%s\n", ui->steps[ui->step]);
+	fflush(stdout);
+}
+
+static void
+redraw_all(const struct ui *ui)
+{
+	/* After a stop and continue the screen may hold anything. */
+	fputs(ui->inl ? "\n\n" : "\n", stdout);
+	draw_header(ui);
+	draw_title(ui);
+	draw_step(ui);
+}
+
+static void
+closing(struct ui *ui, const char *msg)
+{
+	fputs(ui->inl ? "\n\n" : "\n", stdout);
+	printf("%s\n", msg);
+	fflush(stdout);
+}
+
+static void
+maybe_emergency(struct ui *ui, int rating)
+{
+	if (rating >= RATING_HIGH && !ui->emergency_shown) {
+		printf("%s\n", msg_emergency);
+		ui->emergency_shown = true;
+	}
+}
+
+/*
+ * Ask for a 0-10 rating on its own line. Returns the number, RATING_SKIP
+ * (Enter alone) or RATING_LEAVE.
+ */
+static int
+ask_rating(struct ui *ui, const char *prompt)
+{
+	char buf[3];
+	size_t n = 0;
+
+	printf("%s", prompt);
+	fflush(stdout);
+	for (;;) {
+		if (need_redraw) {
+			need_redraw = 0;
+			printf("\n%s%.*s", prompt, (int)n, buf);
+			fflush(stdout);
+		}
+		int k = wait_key(-1);
+		if (k == KEY_NONE)
+			continue;
+		if (k >= '0' && k <= '9') {
+			if (n < 2) {
+				buf[n++] = (char)k;
+				putchar(k);
+			}
+		} else if ((k == DEL || k == CTRL_H) && n) {
+			n--;
+			fputs("\b \b", stdout);
+		} else if (k == '\r' || k == '\n') {
+			putchar('\n');
+			if (!n)
+				return RATING_SKIP;
+			int v = buf[0] - '0';
+			if (n == 2)
+				v = v * 10 + (buf[1] - '0');
+			if (v <= 10) {
+				ui->rated = true;
+				update_leave_text(ui);
+				return v;
+			}
+			printf("A number from 0 to 10 works here, or Enter "
+			       "alone to skip.\n%s",
+			       prompt);
+			n = 0;
+		} else if (k == CTRL_Z) {
+			raise(SIGTSTP);
+		} else if (classify(k) == ACT_LEAVE) {
+			putchar('\n');
+			return RATING_LEAVE;
+		}
+		fflush(stdout);
+	}
+}
+
+static const char *
+phase_word(enum grounding_phase ph)
+{
+	switch (ph) {
+	case GROUNDING_PHASE_IN:
+		return "breathe in";
+	case GROUNDING_PHASE_OUT:
+		return "breathe out";
+	default:
+		return "hold";
+	}
+}
+
+/* One frame of the moving bar, without a newline. */
+static void
+draw_bar(const struct ui *ui, const struct grounding_pacer_state *st)
+{
+	static const char *const eighths[] = {
+	        "",
+	        "\xe2\x96\x8f",
+	        "\xe2\x96\x8e",
+	        "\xe2\x96\x8d",
+	        "\xe2\x96\x8c",
+	        "\xe2\x96\x8b",
+	        "\xe2\x96\x8a",
+	        "\xe2\x96\x89",
+	};
+	char line[256];
+	size_t len = 0;
+	int units = (int)(st->fraction * BAR_CELLS * 8 + 0.5);
+	int full = units / 8, part = ui->utf8 ? units % 8 : 0, cells = 0;
+
+	len += (size_t)snprintf(line, sizeof(line), "\r\033[K%*s%-11s  [",
+	                        STEP_INDENT, "", phase_word(st->phase));
+	for (; cells < full && cells < BAR_CELLS; cells++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s",
+		                        ui->utf8 ? "\xe2\x96\x88" : "#");
+	if (part && cells < BAR_CELLS) {
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s",
+		                        eighths[part]);
+		cells++;
+	}
+	for (; cells < BAR_CELLS; cells++)
+		line[len++] = ' ';
+	snprintf(line + len, sizeof(line) - len, "]  %u", st->secs_left);
+	fputs(line, stdout);
+	fflush(stdout);
+}
+
+static void
+print_phase_line(const struct grounding_pacer_state *st,
+                 const struct grounding_pattern *p)
+{
+	static const char *const words[] = {"Breathe in", "Hold", "Breathe out",
+	                                    "Hold"};
+	const unsigned secs[] = {p->in, p->hold_in, p->out, p->hold_out};
+	printf("%s for %u.\n", words[st->phase], secs[st->phase]);
+	fflush(stdout);
+}
+
+enum pacer_end { PACER_DONE, PACER_BACK, PACER_LEAVE };
+
+static enum pacer_end
+run_pacer(struct ui *ui)
+{
+	uint64_t start = now_ms();
+	enum grounding_phase last_phase = GROUNDING_PHASE_DONE;
+	unsigned last_cycle = (unsigned)-1;
+
+	if (ui->motion)
+		fputs("\n\n\033[?25l", stdout);
+	else
+		fputs(ui->inl ? "\n\n" : "\n", stdout);
+	for (;;) {
+		uint64_t el = now_ms() - start;
+		struct grounding_pacer_state st =
+		        grounding_pacer_at(&ui->pattern, ui->cycles, el);
+		if (st.phase == GROUNDING_PHASE_DONE)
+			return PACER_DONE;
+		if (ui->motion) {
+			draw_bar(ui, &st);
+		} else if (st.phase != last_phase || st.cycle != last_cycle) {
+			print_phase_line(&st, &ui->pattern);
+		}
+		last_phase = st.phase;
+		last_cycle = st.cycle;
+
+		uint64_t wait = ui->motion && st.ms_left > FRAME_MS
+		                        ? FRAME_MS
+		                        : st.ms_left;
+		int k = wait_key((int)wait);
+		if (need_redraw) {
+			need_redraw = 0;
+			/* Start this breath again rather than jump ahead. */
+			start = now_ms() -
+			        (uint64_t)st.cycle * grounding_pattern_cycle_ms(
+			                                     &ui->pattern);
+			redraw_all(ui);
+			fputs(ui->motion ? "\n\n\033[?25l"
+			      : ui->inl  ? "\n\n"
+			                 : "\n",
+			      stdout);
+			last_phase = GROUNDING_PHASE_DONE;
+			continue;
+		}
+		switch (classify(k)) {
+		case ACT_NEXT:
+			return PACER_DONE;
+		case ACT_BACK:
+			/* The moving bar sits two lines below the step. */
+			if (ui->motion)
+				fputs("\r\033[K\033[2A\033[?25h", stdout);
+			return PACER_BACK;
+		case ACT_LEAVE:
+			if (ui->motion)
+				fputs("\033[?25h", stdout);
+			return PACER_LEAVE;
+		default:
+			break;
+		}
+	}
+}
+
+/*
+ * Store the ratings as a "rating" record, never asking for a passphrase:
+ * unlocked when a key is remembered (or a passphrase file is given),
+ * otherwise sealed to the vault's public key.
+ */
+static void
+save_rating(struct ui *ui, int before, int after)
+{
+	struct rating r = {0};
+	struct vault *v;
+	struct stat st;
+	bool sealed = false;
+	char *path = cmd_vault_path(ui->ctx);
+	bool exists = path && stat(path, &st) == 0;
+	free(path);
+	if (!exists) {
+		printf("%s\n", msg_no_vault);
+		return;
+	}
+	fflush(stdout);
+	if (!(v = cmd_vault_for_write(ui->ctx, &sealed)))
+		return;
+	r.created = time(NULL);
+	snprintf(r.exercise, sizeof(r.exercise), "%s", ui->ex->name);
+	r.before = before == RATING_SKIP ? RATING_NONE : before;
+	r.after = after == RATING_SKIP ? RATING_NONE : after;
+	if (vault_begin(v) || rating_add(v, sealed, &r, NULL) ||
+	    vault_commit(v)) {
+		vault_rollback(v);
+		fail("The ratings could not be saved: %s", vault_errmsg(v));
+		return;
+	}
+	printf("%s\n", sealed ? msg_saved_locked : msg_saved);
+}
+
+/* Returns the exit status (always 0: leaving is not an error). */
+static int
+run_steps(struct ui *ui, bool rate)
+{
+	int before = RATING_SKIP;
+
+	draw_header(ui);
+	if (rate) {
+		before = ask_rating(ui, "How strong is the distress right now, "
+		                        "0 to 10? (Enter skips) ");
+		if (before == RATING_LEAVE) {
+			closing(ui, msg_stopped);
+			return 0;
+		}
+		maybe_emergency(ui, before);
+		fputc('\n', stdout);
+	}
+	draw_title(ui);
+	ui->step = 0;
+	draw_step(ui);
+	for (;;) {
+		if (need_redraw) {
+			need_redraw = 0;
+			redraw_all(ui);
+		}
+		switch (classify(wait_key(-1))) {
+		case ACT_LEAVE:
+			closing(ui, msg_stopped);
+			return 0;
+		case ACT_BACK:
+			if (ui->step > 0) {
+				ui->step--;
+				draw_step(ui);
+			}
+			break;
+		case ACT_NEXT:
+			if (ui->step + 1 < ui->nsteps) {
+				ui->step++;
+				draw_step(ui);
+				break;
+			}
+			if (ui->pacer) {
+				enum pacer_end e = run_pacer(ui);
+				if (e == PACER_LEAVE) {
+					closing(ui, msg_stopped);
+					return 0;
+				}
+				if (e == PACER_BACK) {
+					draw_step(ui);
+					break;
+				}
+				if (ui->motion)
+					fputs("\033[?25h", stdout);
+			}
+			goto finished;
+		default:
+			break;
+		}
+	}
+finished:
+	if (rate) {
+		fputs(ui->inl ? "\n\n" : "\n", stdout);
+		int after = ask_rating(ui, "And now, 0 to 10? (Enter skips) ");
+		if (after == RATING_LEAVE) {
+			closing(ui, msg_stopped);
+			return 0;
+		}
+		maybe_emergency(ui, after);
+		printf("%s\n", msg_done);
+		if (before != RATING_SKIP || after != RATING_SKIP)
+			save_rating(ui, before, after);
+		fflush(stdout);
+		return 0;
+	}
+	closing(ui, msg_done);
+	return 0;
+}
+
+static int
+run_interactive(struct ui *ui, const struct opts *o)
+{
+	int width = term_width(STDOUT_FILENO);
+
+	ui->fancy = term_is_tty(STDOUT_FILENO) && !o->plain;
+	ui->inl = ui->fancy && width >= GROUNDING_MAX_COLS + STEP_INDENT + 2;
+	ui->color = ui->fancy && term_use_color(STDOUT_FILENO);
+	ui->utf8 = !o->plain && locale_is_utf8();
+	ui->motion = ui->inl && !o->reduced_motion;
+	update_leave_text(ui);
+
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGTSTP};
+	int status = -1;
+
+	for (size_t i = 0; i < 4; i++)
+		install_handler(sigs[i],
+		                sigs[i] == SIGTSTP ? on_tstp : on_leave_signal);
+	term_set_reset(ui->fancy);
+	/* When keys can't be read one at a time, -1: print everything. */
+	if (term_raw(STDIN_FILENO) == 0) {
+		status = run_steps(ui, o->rate);
+		fflush(stdout);
+		term_restore();
+	}
+	term_set_reset(false);
+	for (size_t i = 0; i < 4; i++)
+		install_handler(sigs[i], SIG_DFL);
+	return status;
+}
+
+/* --- not a terminal: everything once, no waiting, no escapes --- */
+
+static void
+print_plain(const struct ui *ui, unsigned minutes)
+{
+	printf("%s\n", ui->title);
+	if (ui->note)
+		printf("%s\n", ui->note);
+	putchar('\n');
+	for (size_t i = 0; i < ui->nsteps; i++)
+		printf("%s\n", ui->steps[i]);
+	if (ui->pacer) {
+		const struct grounding_pattern *p = &ui->pattern;
+		putchar('\n');
+		printf("Breathe in for %u seconds.\n", p->in);
+		if (p->hold_in)
+			printf("Hold for %u seconds.\n", p->hold_in);
+		printf("Breathe out for %u seconds.\n", p->out);
+		if (p->hold_out)
+			printf("Hold for %u seconds.\n", p->hold_out);
+		printf("Repeat for about %u minute%s.\n", minutes,
+		       minutes == 1 ? "" : "s");
+	}
+}
+
+/* --- list --- */
+
+static json_t *
+exercise_json(const struct grounding_exercise *ex)
+{
+	json_t *o = json_object(), *suits = json_array();
+	char pat[32];
+	if (ex->suits & GROUNDING_TOO_MUCH)
+		json_array_append_new(suits, json_string("too-much"));
+	if (ex->suits & GROUNDING_TOO_LITTLE)
+		json_array_append_new(suits, json_string("too-little"));
+	json_object_set_new(o, "name", json_string(ex->name));
+	json_object_set_new(o, "title", json_string(ex->title));
+	json_object_set_new(o, "summary", json_string(ex->summary));
+	json_object_set_new(o, "minutes", json_integer(ex->minutes));
+	json_object_set_new(o, "for", suits);
+	json_object_set_new(o, "focus",
+	                    json_string(grounding_focus_name(ex->focus)));
+	json_object_set_new(o, "pattern",
+	                    ex->has_pattern
+	                            ? json_string(grounding_pattern_format(
+	                                      &ex->pattern, pat, sizeof(pat)))
+	                            : json_null());
+	json_object_set_new(o, "default", json_boolean(ex->is_default));
+	json_object_set_new(o, "source",
+	                    ex->source ? json_string(ex->source) : json_null());
+	return o;
+}
+
+static int
+list_exercises(const struct grounding_set *set, const struct opts *o)
+{
+	size_t n = grounding_set_count(set);
+	if (o->json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++) {
+			const struct grounding_exercise *ex =
+			        grounding_set_at(set, i);
+			if (!o->state || (ex->suits & o->state))
+				json_array_append_new(arr, exercise_json(ex));
+		}
+		int rc = json_dumpf(arr, stdout, JSON_INDENT(2));
+		json_decref(arr);
+		putchar('\n');
+		return rc == 0 ? 0 : fail("Could not write the list.");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct grounding_exercise *ex = grounding_set_at(set, i);
+		if (!o->state || (ex->suits & o->state))
+			printf("%-16s %2u min  %s\n", ex->name, ex->minutes,
+			       ex->summary);
+	}
+	return 0;
+}
+
+/* --- options --- */
+
+enum {
+	OPT_FOR = 256,
+	OPT_PATTERN,
+	OPT_MINUTES,
+	OPT_REDUCED,
+	OPT_PLAIN,
+	OPT_RATE,
+	OPT_JSON
+};
+
+static const struct option long_opts[] = {
+        {"for", required_argument, NULL, OPT_FOR},
+        {"pattern", required_argument, NULL, OPT_PATTERN},
+        {"minutes", required_argument, NULL, OPT_MINUTES},
+        {"reduced-motion", no_argument, NULL, OPT_REDUCED},
+        {"no-motion", no_argument, NULL, OPT_REDUCED},
+        {"plain", no_argument, NULL, OPT_PLAIN},
+        {"rate", no_argument, NULL, OPT_RATE},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+};
+
+/* Returns 0, 1 (help shown: exit 0) or EXIT_USAGE after a message. */
+static int
+parse_opts(int argc, char **argv, struct opts *o, int *first_arg)
+{
+	int c;
+	opterr = 0;
+	optind = 0; /* GNU: start afresh */
+	o->reduced_motion = env_on("SELFHELP_REDUCED_MOTION");
+	o->plain = env_on("SELFHELP_PLAIN");
+	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage_print(grounding_usage, stdout);
+			fputs(grounding_help, stdout);
+			return 1;
+		case OPT_FOR:
+			o->state = grounding_state_parse(optarg);
+			if (!o->state)
+				return usage_error(grounding_usage,
+				                   "--for takes too-much or "
+				                   "too-little.");
+			break;
+		case OPT_PATTERN:
+			if (grounding_pattern_parse(optarg, &o->pattern) < 0)
+				return usage_error(
+				        grounding_usage,
+				        "--pattern takes 4-6, box, 4-7-8, or "
+				        "IN-HOLD-OUT-HOLD in whole seconds "
+				        "from %d to %d (holds may be 0).",
+				        GROUNDING_PHASE_MIN_S,
+				        GROUNDING_PHASE_MAX_S);
+			o->have_pattern = true;
+			break;
+		case OPT_MINUTES: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end ||
+			    v < GROUNDING_MINUTES_MIN ||
+			    v > GROUNDING_MINUTES_MAX)
+				return usage_error(grounding_usage,
+				                   "--minutes takes a whole "
+				                   "number from %d to %d.",
+				                   GROUNDING_MINUTES_MIN,
+				                   GROUNDING_MINUTES_MAX);
+			o->minutes = (unsigned)v;
+			break;
+		}
+		case OPT_REDUCED:
+			o->reduced_motion = true;
+			break;
+		case OPT_PLAIN:
+			o->plain = true;
+			break;
+		case OPT_RATE:
+			o->rate = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case ':':
+			return usage_error(grounding_usage, "%s needs a value.",
+			                   argv[optind - 1]);
+		default:
+			if (optopt)
+				return usage_error(grounding_usage,
+				                   "'-%c' is not an option of "
+				                   "'grounding'.",
+				                   optopt);
+			return usage_error(grounding_usage,
+			                   "'%s' is not an option of "
+			                   "'grounding'.",
+			                   argv[optind - 1]);
+		}
+	}
+	*first_arg = optind;
+	return 0;
+}
+
+/* Choose the exercise from the name (or none) and the options. */
+static int
+choose(const struct grounding_set *set, const char *name, const struct opts *o,
+       const struct grounding_exercise **out)
+{
+	bool breath_opts = o->have_pattern || o->minutes;
+	const char *suggest;
+
+	if (name && strcmp(name, "random") == 0) {
+		*out = grounding_set_pick(set, o->state, false,
+		                          randombytes_random());
+	} else if (name) {
+		int rc = grounding_set_find(set, name, out, &suggest);
+		if (rc == GROUNDING_EAMBIGUOUS)
+			return usage_error(grounding_usage,
+			                   "'%s' could be more than one "
+			                   "exercise, such as '%s'. A few more "
+			                   "letters will pick one.",
+			                   name, suggest);
+		if (rc && suggest)
+			return usage_error(grounding_usage,
+			                   "There is no exercise called '%s'. "
+			                   "Did you mean '%s'?",
+			                   name, suggest);
+		if (rc)
+			return usage_error(grounding_usage,
+			                   "There is no exercise called '%s'. "
+			                   "'selfhelp grounding list' shows "
+			                   "them all.",
+			                   name);
+	} else if (breath_opts) {
+		if (grounding_set_find(set, "breathing", out, NULL) != 0)
+			return fail("The breathing exercise is missing from "
+			            "this build.");
+	} else {
+		*out = grounding_set_pick(set, o->state, true,
+		                          randombytes_random());
+	}
+	if (!*out)
+		return usage_error(grounding_usage,
+		                   "No exercise suits that; 'selfhelp "
+		                   "grounding list' shows them all.");
+	if (breath_opts && !(*out)->has_pattern)
+		return usage_error(grounding_usage,
+		                   "'%s' has no breathing pacer; --pattern "
+		                   "and --minutes go with 'breathing' or "
+		                   "'box-breathing'.",
+		                   (*out)->name);
+	return 0;
+}
+
+static void
+ui_release(struct ui *ui)
+{
+	free(ui->title);
+	free(ui->note);
+	for (size_t i = 0; i < ui->nsteps; i++)
+		free(ui->steps[i]);
+	free(ui->steps);
+}
+
+/* Fill in today's date and the pattern; returns -1 when out of memory. */
+static int
+ui_init(struct ui *ui, const struct grounding_exercise *ex,
+        const struct opts *o)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	ui->ex = ex;
+	ui->title = grounding_expand(ex->title, &tm);
+	ui->note = ex->note ? grounding_expand(ex->note, &tm) : NULL;
+	ui->steps = calloc(ex->nsteps, sizeof(*ui->steps));
+	if (!ui->title || (ex->note && !ui->note) || !ui->steps)
+		return -1;
+	for (size_t i = 0; i < ex->nsteps; i++) {
+		if (!(ui->steps[i] = grounding_expand(ex->steps[i], &tm)))
+			return -1;
+		ui->nsteps++;
+	}
+	ui->pacer = ex->has_pattern;
+	ui->pattern = o->have_pattern ? o->pattern : ex->pattern;
+	ui->cycles = grounding_pacer_cycles(
+	        &ui->pattern, o->minutes ? o->minutes : ex->minutes);
+	return 0;
+}
+
+int
+cmd_grounding(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct opts o = {0};
+	struct grounding_set *set = NULL;
+	struct grounding_error err;
+	const struct grounding_exercise *ex = NULL;
+	struct ui ui = {0};
+	ui.ctx = ctx;
+	int first = 1, rc;
+	const char *name;
+
+	rc = parse_opts(argc, argv, &o, &first);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (argc - first > 1)
+		return usage_error(grounding_usage,
+		                   "'grounding' takes one exercise at a time.");
+	name = first < argc ? argv[first] : NULL;
+	if (name && strcmp(name, "help") == 0) {
+		usage_print(grounding_usage, stdout);
+		fputs(grounding_help, stdout);
+		return 0;
+	}
+	if (o.json && !(name && strcmp(name, "list") == 0))
+		return usage_error(grounding_usage,
+		                   "--json goes with 'grounding list'.");
+
+	rc = grounding_set_load_bundled(&set, &err);
+	if (rc)
+		return fail("The bundled exercise %s has a problem (line %u: "
+		            "%s).",
+		            err.file, err.line, err.msg);
+
+	if (name && strcmp(name, "list") == 0) {
+		rc = list_exercises(set, &o);
+		goto out;
+	}
+	if ((rc = choose(set, name, &o, &ex)) != 0)
+		goto out;
+	if (ui_init(&ui, ex, &o) < 0) {
+		rc = fail("Out of memory.");
+		goto out;
+	}
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		rc = run_interactive(&ui, &o);
+		if (rc >= 0)
+			goto out;
+	}
+	if (o.rate)
+		note("--rate asks on a terminal; there is none here, so "
+		     "nothing was asked.");
+	print_plain(&ui, o.minutes ? o.minutes : ex->minutes);
+	rc = 0;
+out:
+	ui_release(&ui);
+	grounding_set_free(set);
+	return rc;
+}

@@ -1,0 +1,230 @@
+#!/bin/sh
+# selfhelp grounding without a terminal: steps printed once, no waiting,
+# no escape codes; list, names, prefixes, --for, --pattern, exit codes.
+# (Keys and signals on a terminal: tests/pty/grounding-pty.py.)
+. "$TEST_SRCDIR/cli/lib.sh"
+
+CONTENT="$TEST_SRCDIR/../content/grounding"
+ESC=$(printf '\033')
+CR=$(printf '\r')
+
+# The steps of exercise $1 that have no placeholder, one per line.
+plain_steps() {
+	sed -n 's/^- //p' "$CONTENT/$1.md" | grep -v '{'
+}
+
+# Every line of plain_steps $1 must be a line of file $2.
+expect_steps() {
+	plain_steps "$1" >"$TEST_ROOT/steps" &&
+	while IFS= read -r line; do
+		grep -qxF -- "$line" "$2" || {
+			echo "missing step: $line" >&2
+			return 1
+		}
+	done <"$TEST_ROOT/steps"
+}
+
+no_escapes() {
+	expect_not_in "$ESC" "$1" && expect_not_in "$CR" "$1"
+}
+
+DEFAULT=$(grep -l '^default: yes' "$CONTENT"/*.md | sed 's|.*/||; s|\.md$||')
+
+test_expect_success 'exactly one default exercise' '
+	test "$(printf "%s\n" "$DEFAULT" | wc -l)" -eq 1 &&
+	test -n "$DEFAULT"
+'
+
+test_expect_success 'no arguments, not a terminal: all steps once, exit 0' '
+	timeout 2 "$SELFHELP" grounding </dev/null >"$OUT" 2>"$ERR" &&
+	test ! -s "$ERR" &&
+	expect_steps "$DEFAULT" "$OUT" &&
+	no_escapes "$OUT" &&
+	title=$(sed -n "s/^title: //p" "$CONTENT/$DEFAULT.md") &&
+	test "$(head -n 1 "$OUT")" = "$title" &&
+	steps=$(grep -c "^- " "$CONTENT/$DEFAULT.md") &&
+	test "$(grep -c . "$OUT")" -eq $((steps + 1))
+'
+
+test_expect_success 'placeholders are filled in with today' '
+	timeout 2 "$SELFHELP" grounding facts </dev/null >"$OUT" &&
+	expect_not_in "{" "$OUT" &&
+	expect_in "Today is $(date +%A)." "$OUT" &&
+	expect_in "The year is $(date +%Y)." "$OUT"
+'
+
+test_expect_success 'every exercise prints at once, without waiting' '
+	for f in "$CONTENT"/*.md; do
+		n=$(basename "$f" .md) &&
+		timeout 2 "$SELFHELP" grounding "$n" </dev/null >"$OUT" 2>"$ERR" &&
+		test ! -s "$ERR" &&
+		expect_steps "$n" "$OUT" &&
+		no_escapes "$OUT" || { echo "in $n" >&2; return 1; }
+	done
+'
+
+test_expect_success 'breathing, not a terminal: the pattern as text, no sleep' '
+	timeout 2 "$SELFHELP" grounding breathing --minutes 60 >"$OUT" &&
+	expect_in "Breathe in for 4 seconds." "$OUT" &&
+	expect_in "Breathe out for 6 seconds." "$OUT" &&
+	expect_not_in "Hold" "$OUT" &&
+	expect_in "Repeat for about 60 minutes." "$OUT" &&
+	no_escapes "$OUT" &&
+	timeout 2 "$SELFHELP" grounding --pattern box >"$OUT" &&
+	test "$(grep -c "^Hold for 4 seconds.$" "$OUT")" -eq 2 &&
+	timeout 2 "$SELFHELP" grounding breathing --pattern 4-7-8 >"$OUT" &&
+	expect_in "Hold for 7 seconds." "$OUT" &&
+	expect_in "Breathe out for 8 seconds." "$OUT" &&
+	timeout 2 "$SELFHELP" grounding box-breathing >"$OUT" &&
+	expect_in "less researched" "$OUT" &&
+	test "$(grep -c "^Hold for 4 seconds.$" "$OUT")" -eq 2
+'
+
+test_expect_success 'REDUCED_MOTION and --plain change nothing off a terminal' '
+	"$SELFHELP" grounding breathing >"$TEST_ROOT/a" &&
+	SELFHELP_REDUCED_MOTION=1 "$SELFHELP" grounding breathing >"$OUT" &&
+	cmp "$TEST_ROOT/a" "$OUT" &&
+	"$SELFHELP" grounding breathing --plain --reduced-motion >"$OUT" &&
+	cmp "$TEST_ROOT/a" "$OUT"
+'
+
+test_expect_success 'list: every exercise, name first, minutes, summary' '
+	"$SELFHELP" grounding list >"$OUT" &&
+	test "$(wc -l <"$OUT")" -eq "$(ls "$CONTENT"/*.md | wc -l)" &&
+	test "$(wc -l <"$OUT")" -ge 12 &&
+	for f in "$CONTENT"/*.md; do
+		n=$(basename "$f" .md) &&
+		s=$(sed -n "s/^summary: //p" "$f") &&
+		m=$(sed -n "s/^minutes: //p" "$f") &&
+		grep -q "^$n  *$m min  $s\$" "$OUT" ||
+		{ echo "no line for $n" >&2; return 1; }
+	done &&
+	no_escapes "$OUT"
+'
+
+test_expect_success 'list --json' '
+	"$SELFHELP" grounding list --json >"$OUT" &&
+	expect_in "\"name\": \"$DEFAULT\"" "$OUT" &&
+	expect_in "\"pattern\": \"4-6\"" "$OUT" &&
+	test "$(grep -c "\"default\": true" "$OUT")" -eq 1 &&
+	if command -v python3 >/dev/null; then
+		python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d) >= 12; assert sum(e[\"default\"] for e in d) == 1" "$OUT"
+	fi
+'
+
+test_expect_success 'list --for too-little shows only those' '
+	"$SELFHELP" grounding list --for too-little >"$OUT" &&
+	n=$(grep -l "^for:.*too-little" "$CONTENT"/*.md | wc -l) &&
+	test "$(wc -l <"$OUT")" -eq "$n" &&
+	expect_not_in "box-breathing" "$OUT"
+'
+
+test_expect_success 'a unique prefix picks the exercise' '
+	"$SELFHELP" grounding butt >"$OUT" &&
+	test "$(head -n 1 "$OUT")" = "Butterfly hug" &&
+	"$SELFHELP" grounding 5 >"$OUT" &&
+	test "$(head -n 1 "$OUT")" = "5-4-3-2-1 senses"
+'
+
+test_expect_success 'a miss suggests the closest name, exit 2' '
+	test_must_fail 2 "$SELFHELP" grounding breathng >"$OUT" 2>"$ERR" &&
+	expect_in "Did you mean '\''breathing'\''?" "$ERR" &&
+	test ! -s "$OUT" &&
+	test_must_fail 2 "$SELFHELP" grounding xqzxqzxqzxqz >"$OUT" 2>"$ERR" &&
+	expect_in "selfhelp grounding list" "$ERR" &&
+	test ! -s "$OUT"
+'
+
+test_expect_success 'an ambiguous prefix asks for a few more letters, exit 2' '
+	test_must_fail 2 "$SELFHELP" grounding c >"$OUT" 2>"$ERR" &&
+	expect_in "more than one" "$ERR" &&
+	test ! -s "$OUT"
+'
+
+test_expect_success '--for picks one that suits' '
+	for state in too-much too-little; do
+		grep -l "^for:.*$state" "$CONTENT"/*.md |
+			xargs sed -n "s/^title: //p" >"$TEST_ROOT/fit" &&
+		"$SELFHELP" grounding --for $state >"$OUT" &&
+		grep -qxF -- "$(head -n 1 "$OUT")" "$TEST_ROOT/fit" &&
+		i=0 &&
+		while [ $i -lt 25 ]; do
+			"$SELFHELP" grounding random --for $state >"$OUT" &&
+			grep -qxF -- "$(head -n 1 "$OUT")" "$TEST_ROOT/fit" ||
+			{ echo "$state: $(head -n 1 "$OUT")" >&2; return 1; }
+			i=$((i + 1))
+		done || return 1
+	done
+'
+
+test_expect_success 'random picks some exercise, exit 0' '
+	"$SELFHELP" grounding random </dev/null >"$OUT" &&
+	sed -n "s/^title: //p" "$CONTENT"/*.md >"$TEST_ROOT/titles" &&
+	grep -qxF -- "$(head -n 1 "$OUT")" "$TEST_ROOT/titles"
+'
+
+test_expect_success 'usage problems exit 2 with a gentle message' '
+	for args in "--pattern 4" "--pattern 0-6" "--pattern 21-6" \
+		"--pattern 4-6-8-2-1" "--pattern fast" "--pattern 4.5-6" \
+		"--minutes 0" "--minutes 61" "--minutes x" "--for sometimes" \
+		"feet --pattern 4-6" "feet --minutes 3" "--json" \
+		"feet orienting" "--colour" "--for" "-x"; do
+		test_must_fail 2 "$SELFHELP" grounding $args >"$OUT" 2>"$ERR" &&
+		test ! -s "$OUT" &&
+		grep -q "^selfhelp: " "$ERR" &&
+		grep -q "^usage: selfhelp grounding" "$ERR" || {
+			echo "for: $args" >&2
+			return 1
+		}
+		for bad in invalid illegal wrong "you must" ERROR; do
+			expect_not_in "$bad" "$ERR" || return 1
+		done
+	done &&
+	test_must_fail 2 "$SELFHELP" grounding --pattern 4-21 2>"$ERR" &&
+	expect_in "1 to 20" "$ERR"
+'
+
+test_expect_success '--help and help grounding, exit 0' '
+	"$SELFHELP" grounding --help >"$OUT" &&
+	expect_in "usage: selfhelp grounding" "$OUT" &&
+	expect_in "Esc or Ctrl-C" "$OUT" &&
+	"$SELFHELP" help grounding >"$OUT" &&
+	expect_in "--pattern" "$OUT" &&
+	"$SELFHELP" grounding list -h >"$OUT" &&
+	expect_in "--reduced-motion" "$OUT"
+'
+
+test_expect_success 'no vault, empty read-only HOME: still works, writes nothing' '
+	ro="$TEST_ROOT/ro" &&
+	mkdir "$ro" &&
+	chmod 555 "$ro" &&
+	HOME="$ro" XDG_DATA_HOME="$ro/data" XDG_CONFIG_HOME="$ro/config" \
+		SELFHELP_VAULT="$ro/no-vault" \
+		timeout 2 "$SELFHELP" grounding </dev/null >"$OUT" 2>"$ERR" &&
+	test ! -s "$ERR" &&
+	expect_steps "$DEFAULT" "$OUT" &&
+	test -z "$(find "$ro" -mindepth 1)" &&
+	test -z "$(find "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" -mindepth 1)"
+'
+
+test_expect_success '--rate without a terminal asks nothing, exit 0' '
+	timeout 2 "$SELFHELP" grounding --rate </dev/null >"$OUT" 2>"$ERR" &&
+	expect_steps "$DEFAULT" "$OUT" &&
+	expect_in "nothing was asked" "$ERR" &&
+	expect_not_in "0 to 10" "$OUT"
+'
+
+test_expect_success 'quick: twenty runs well within two seconds' '
+	start=$(date +%s%N) &&
+	i=0 &&
+	while [ $i -lt 20 ]; do
+		"$SELFHELP" grounding </dev/null >/dev/null || return 1
+		i=$((i + 1))
+	done &&
+	end=$(date +%s%N) &&
+	ms=$(( (end - start) / 1000000 )) &&
+	echo "20 runs: $ms ms" &&
+	test "$ms" -lt 2000
+'
+
+test_done

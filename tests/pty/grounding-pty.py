@@ -1,0 +1,578 @@
+#!/usr/bin/env python3
+"""Drive `selfhelp grounding` through a pseudo-terminal.
+
+Checks what only a terminal shows: one step at a time, Enter/space/b
+move, q, Esc, Ctrl-C and SIGINT/SIGTERM/SIGHUP leave with status 0, and
+after every way out the terminal modes (tcgetattr on the pty) are what
+they were before and the output ends with the attribute reset and
+cursor-show sequences. SIGTSTP/SIGCONT are driven through a tiny "shell"
+so that the stop really happens (a stop signal to an orphaned process
+group is discarded by the kernel).
+
+Env: SELFHELP (the binary). Exits non-zero when any check fails.
+"""
+import errno
+import fcntl
+import os
+import subprocess
+import re
+import select
+import shutil
+import signal
+import struct
+import sys
+import tempfile
+import termios
+import threading
+import time
+
+SELFHELP = os.environ["SELFHELP"]
+RESET = b"\x1b[0m\x1b[?25h"
+BANNED = [b"ended early", b"incomplete", b"%", b"invalid", b"wrong"]
+STOPPED = b"Stopped. You can come back any time."
+DONE = b"That's the end of this exercise."
+STEP1 = b"Keep your eyes open and let them move around the room."
+STEP2 = b"Turn your head slowly, to one side and then the other."
+TIMEOUT = 5.0
+
+
+class Failure(Exception):
+    pass
+
+
+class Run:
+    """selfhelp ARGS on a fresh pty, under a one-job "shell"."""
+
+    def __init__(self, args, env=None, cols=80, rows=24):
+        self.master, self.slave = os.openpty()
+        fcntl.ioctl(self.slave, termios.TIOCSWINSZ,
+                    struct.pack("HHHH", rows, cols, 0, 0))
+        self.before = termios.tcgetattr(self.slave)
+        self.home = tempfile.mkdtemp(prefix="selfhelp-pty-")
+        child_env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "TERM": "xterm",
+            "LANG": "C.UTF-8",
+            "HOME": self.home,
+            "XDG_DATA_HOME": os.path.join(self.home, "data"),
+            "XDG_CONFIG_HOME": os.path.join(self.home, "config"),
+            "TZ": "UTC",
+        }
+        child_env.update(env or {})
+        rfd, wfd = os.pipe()
+        self.shell = os.fork()
+        if self.shell == 0:
+            self._shell(args, child_env, rfd, wfd)
+        os.close(wfd)
+        self.pid = int(os.read(rfd, 32).decode())
+        os.close(rfd)
+        self.started = time.monotonic()
+        self.buf = b""
+        self.lock = threading.Lock()
+        self.done = False
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.status = None
+
+    def _shell(self, args, env, rfd, wfd):
+        try:
+            os.close(self.master)
+            os.close(rfd)
+            os.setsid()
+            fcntl.ioctl(self.slave, termios.TIOCSCTTY, 0)
+            signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+            child = os.fork()
+            if child == 0:
+                os.setpgid(0, 0)
+                os.tcsetpgrp(self.slave, os.getpid())
+                signal.signal(signal.SIGTTOU, signal.SIG_DFL)
+                for fd in (0, 1, 2):
+                    os.dup2(self.slave, fd)
+                os.close(self.slave)
+                os.close(wfd)
+                os.execve(SELFHELP, [SELFHELP] + args, env)
+            try:
+                os.setpgid(child, child)
+            except OSError:
+                pass
+            os.write(wfd, str(child).encode())
+            os.close(wfd)
+            while True:
+                _, st = os.waitpid(child, os.WUNTRACED)
+                if os.WIFSTOPPED(st):
+                    continue  # the driver sends SIGCONT itself
+                break
+            if os.WIFSIGNALED(st):
+                os._exit(128 + os.WTERMSIG(st))
+            os._exit(os.WEXITSTATUS(st))
+        except BaseException as e:  # never return into the driver
+            sys.stderr.write("shell: %r\n" % (e,))
+            os._exit(99)
+
+    def _read(self):
+        while not self.done:
+            r, _, _ = select.select([self.master], [], [], 0.05)
+            if not r:
+                continue
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            with self.lock:
+                self.buf += data
+
+    def out(self):
+        with self.lock:
+            return self.buf
+
+    def wait_for(self, text, count=1, timeout=TIMEOUT):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.out().count(text) >= count:
+                return
+            time.sleep(0.01)
+        raise Failure("did not see %r x%d; output so far:\n%r"
+                      % (text, count, self.out()[-1500:]))
+
+    def is_raw(self):
+        lflag = termios.tcgetattr(self.slave)[3]
+        return not (lflag & termios.ECHO) and not (lflag & termios.ICANON)
+
+    def wait_until(self, pred, what, timeout=TIMEOUT):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if pred():
+                return
+            time.sleep(0.01)
+        raise Failure("timed out waiting for " + what)
+
+    def wait_ready(self):
+        self.wait_for(b"q: leave")
+        self.wait_until(self.is_raw, "raw mode")
+
+    def send(self, data):
+        os.write(self.master, data)
+
+    def proc_state(self):
+        try:
+            with open("/proc/%d/stat" % self.pid) as f:
+                return f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return "gone"
+
+    def wait_exit(self, timeout=TIMEOUT):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            pid, st = os.waitpid(self.shell, os.WNOHANG)
+            if pid:
+                self.status = os.WEXITSTATUS(st) if os.WIFEXITED(st) else -1
+                time.sleep(0.05)  # let the reader drain the pty
+                return self.status
+            time.sleep(0.005)
+        self.kill()
+        raise Failure("still running after %.1f s" % timeout)
+
+    def kill(self):
+        for pid in (self.pid, self.shell):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            os.waitpid(self.shell, 0)
+        except OSError:
+            pass
+
+    def check_exit(self, want_reset=True):
+        """Status 0, modes restored, reset last, nothing banned or saved."""
+        if self.status != 0:
+            raise Failure("exit status %r, wanted 0" % self.status)
+        after = termios.tcgetattr(self.slave)
+        if after != self.before:
+            raise Failure("terminal modes differ:\n before %r\n after  %r"
+                          % (self.before, after))
+        out = self.out()
+        if want_reset and not out.endswith(RESET):
+            raise Failure("output does not end with the reset: %r"
+                          % out[-80:])
+        for b in BANNED:
+            if b in out:
+                raise Failure("banned %r in output" % b)
+        leftovers = []
+        for root, dirs, files in os.walk(self.home):
+            leftovers += dirs + files
+        if leftovers:
+            raise Failure("files written under HOME: %r" % leftovers)
+
+    def close(self):
+        self.done = True
+        self.reader.join(1)
+        os.close(self.master)
+        os.close(self.slave)
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+# --- the scenarios ---------------------------------------------------------
+
+def t_next_back_quit():
+    r = Run(["grounding"])
+    try:
+        r.wait_ready()
+        out = r.out()
+        first = out.split(b"\n")[0]
+        if b"Enter: next" not in first or b"b: back" not in first:
+            raise Failure("first line says how to move and leave: %r"
+                          % first)
+        r.wait_for(STEP1)
+        if STEP2 in r.out():
+            raise Failure("the second step came before Enter")
+        r.send(b"\r")
+        r.wait_for(STEP2)
+        r.send(b"b")
+        r.wait_for(STEP1, 2)
+        r.send(b" ")
+        r.wait_for(STEP2, 2)
+        t0 = time.monotonic()
+        r.send(b"q")
+        r.wait_exit()
+        if time.monotonic() - t0 > 1.0:
+            raise Failure("q took %.2f s" % (time.monotonic() - t0))
+        r.wait_for(STOPPED)
+        r.check_exit()
+    finally:
+        r.close()
+
+
+def leave_with_key(key):
+    def t():
+        r = Run(["grounding"])
+        try:
+            r.wait_ready()
+            r.wait_for(STEP1)
+            r.send(b"\r")
+            r.wait_for(STEP2)
+            r.send(key)
+            r.wait_exit(1.0)
+            r.wait_for(STOPPED)
+            r.check_exit()
+        finally:
+            r.close()
+    return t
+
+
+def leave_with_signal(sig, says_stopped=True):
+    def t():
+        r = Run(["grounding"])
+        try:
+            r.wait_ready()
+            r.wait_for(STEP1)
+            os.kill(r.pid, sig)
+            r.wait_exit(1.0)
+            if says_stopped:
+                r.wait_for(STOPPED)
+            r.check_exit()
+        finally:
+            r.close()
+    return t
+
+
+def t_signal_in_pacer():
+    r = Run(["grounding", "breathing", "--pattern", "1-1"])
+    try:
+        r.wait_ready()
+        for _ in range(20):
+            if b"breathe in" in r.out():
+                break
+            r.send(b"\r")
+            time.sleep(0.05)
+        r.wait_for(b"breathe in")
+        os.kill(r.pid, signal.SIGTERM)
+        r.wait_exit(1.0)
+        r.wait_for(STOPPED)
+        r.check_exit()
+    finally:
+        r.close()
+
+
+def t_to_the_end():
+    r = Run(["grounding"])
+    try:
+        r.wait_ready()
+        for _ in range(40):
+            if DONE in r.out():
+                break
+            r.send(b"\r")
+            time.sleep(0.03)
+        r.wait_for(DONE)
+        r.wait_exit()
+        if STOPPED in r.out():
+            raise Failure("said Stopped after the last step")
+        r.check_exit()
+    finally:
+        r.close()
+
+
+def to_pacer(r, cue):
+    for _ in range(20):
+        if cue in r.out():
+            return
+        r.send(b"\r")
+        time.sleep(0.05)
+    r.wait_for(cue)
+
+
+def t_pacer():
+    r = Run(["grounding", "breathing", "--pattern", "1-1"])
+    try:
+        r.wait_ready()
+        to_pacer(r, b"breathe in")
+        if b"\x1b[?25l" not in r.out():
+            raise Failure("the cursor is not hidden during the bar")
+        r.wait_for(b"breathe out")
+        r.wait_for(b"breathe in", 2)
+        # b goes back to the last step; Enter starts the pacer again.
+        r.send(b"b")
+        r.wait_for(b"Now follow the pace", 2)
+        r.send(b"\r")
+        r.wait_for(b"breathe in", 3)
+        r.send(b"q")
+        r.wait_exit(1.0)
+        r.wait_for(STOPPED)
+        r.check_exit()
+    finally:
+        r.close()
+
+
+def t_pacer_enter_finishes():
+    r = Run(["grounding", "box-breathing"])
+    try:
+        r.wait_ready()
+        to_pacer(r, b"breathe in")
+        r.send(b"\r")
+        r.wait_for(DONE)
+        r.wait_exit()
+        r.check_exit()
+    finally:
+        r.close()
+
+
+def t_reduced_motion():
+    r = Run(["grounding", "breathing", "--pattern", "1-1"],
+            env={"SELFHELP_REDUCED_MOTION": "1"})
+    try:
+        r.wait_ready()
+        to_pacer(r, b"Breathe in for 1.")
+        r.wait_for(b"Breathe out for 1.")
+        r.wait_for(b"Breathe in for 1.", 2)
+        pacer = r.out().split(b"Breathe in for 1.", 1)[1]
+        if re.search(rb"\r(?!\n)", pacer) or b"\x1b[" in pacer:
+            raise Failure("reduced motion redraws: %r" % pacer[:200])
+        if b"\x1b[?25l" in r.out():
+            raise Failure("reduced motion hides the cursor")
+        r.send(b"\x1b")
+        r.wait_exit(1.0)
+        r.check_exit()
+    finally:
+        r.close()
+
+
+def t_plain():
+    r = Run(["grounding", "--plain"])
+    try:
+        r.wait_ready()
+        r.wait_for(STEP1)
+        r.send(b"\r")
+        r.wait_for(STEP2)
+        r.send(b"q")
+        r.wait_exit(1.0)
+        r.wait_for(STOPPED)
+        r.check_exit(want_reset=False)
+        out = r.out()
+        if b"\x1b" in out or re.search(rb"\r(?!\n)", out):
+            raise Failure("--plain wrote escapes or redraws: %r" % out)
+    finally:
+        r.close()
+
+
+def suspend_with(how):
+    def t():
+        r = Run(["grounding"])
+        try:
+            r.wait_ready()
+            r.wait_for(STEP1)
+            if how == "key":
+                r.send(b"\x1a")
+            else:
+                os.kill(r.pid, signal.SIGTSTP)
+            r.wait_until(lambda: r.proc_state() == "T", "the stop")
+            now = termios.tcgetattr(r.slave)
+            if now != r.before:
+                raise Failure("modes not restored while stopped")
+            r.wait_until(lambda: r.out().endswith(RESET),
+                         "the reset before stopping")
+            os.kill(r.pid, signal.SIGCONT)
+            r.wait_until(r.is_raw, "raw mode again after SIGCONT")
+            r.wait_for(b"q: leave", 2)
+            r.wait_for(STEP1, 2)
+            r.send(b"\r")
+            r.wait_for(STEP2)
+            r.send(b"q")
+            r.wait_exit(1.0)
+            r.check_exit()
+        finally:
+            r.close()
+    return t
+
+
+def t_rate():
+    r = Run(["grounding", "feet", "--rate"])
+    try:
+        r.wait_ready()
+        r.wait_for(b"0 to 10")
+        if b"Put both feet" in r.out():
+            raise Failure("the first step came before the rating")
+        r.send(b"4")
+        r.send(b"2\r")  # 42: asked again, gently
+        r.wait_for(b"A number from 0 to 10 works here")
+        r.send(b"9\r")
+        r.wait_for(b"call your local emergency number")
+        r.wait_for(b"Put both feet")
+        for _ in range(40):
+            if b"And now" in r.out():
+                break
+            r.send(b"\r")
+            time.sleep(0.03)
+        r.wait_for(b"And now")
+        r.send(b"3\r")
+        r.wait_for(b"the ratings were not stored")
+        r.wait_exit()
+        r.wait_for(DONE)
+        out = r.out()
+        if out.count(b"local emergency number") != 1:
+            raise Failure("the emergency line shows once")
+        if b"assphrase" in out:
+            raise Failure("asked for a passphrase")
+        r.check_exit()
+    finally:
+        r.close()
+
+
+def t_rate_saved_while_locked():
+    """With a vault and no passphrase: sealed, never a prompt."""
+    home = tempfile.mkdtemp(prefix="selfhelp-pty-vault-")
+    vault = os.path.join(home, "vault.db")
+    pw = os.path.join(home, "pw")
+    with open(pw, "w") as f:
+        f.write("pty test passphrase\n")
+    subprocess.run([SELFHELP, "--vault", vault, "--passphrase-file", pw, "init",
+                    "--kdf", "interactive", "--no-recovery-code"],
+                   check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    r = Run(["--vault", vault, "grounding", "feet", "--rate"])
+    try:
+        r.wait_ready()
+        r.wait_for(b"0 to 10")
+        r.send(b"7\r")
+        r.wait_for(b"Put both feet")
+        for _ in range(40):
+            if b"And now" in r.out():
+                break
+            r.send(b"\r")
+            time.sleep(0.03)
+        r.wait_for(b"And now")
+        r.send(b"4\r")
+        r.wait_for(b"you can see them after you unlock")
+        r.wait_exit()
+        if b"assphrase" in r.out():
+            raise Failure("asked for a passphrase")
+        r.check_exit()
+    finally:
+        r.close()
+    st = subprocess.run([SELFHELP, "--vault", vault, "status"],
+                        capture_output=True, text=True)
+    if "1 new record waiting" not in st.stdout:
+        raise Failure("status: " + st.stdout + st.stderr)
+    ex = subprocess.run([SELFHELP, "--vault", vault, "--passphrase-file", pw,
+                         "export"], capture_output=True, text=True)
+    if '"exercise": "feet"' not in ex.stdout or '"before": 7' not in ex.stdout:
+        raise Failure("export: " + ex.stdout[:400] + ex.stderr)
+
+
+def t_rate_leave():
+    r = Run(["grounding", "--rate"])
+    try:
+        r.wait_ready()
+        r.wait_for(b"0 to 10")
+        r.send(b"q")
+        r.wait_exit(1.0)
+        r.wait_for(STOPPED)
+        if b"emergency" in r.out():
+            raise Failure("emergency line without a rating")
+        r.check_exit()
+    finally:
+        r.close()
+
+
+def t_first_output_fast():
+    r = Run(["grounding"])
+    try:
+        r.wait_for(STEP1)
+        took = time.monotonic() - r.started
+        print("#   first step after %.1f ms" % (took * 1000))
+        if took > 1.0:
+            raise Failure("first step after %.2f s" % took)
+        r.send(b"q")
+        r.wait_exit()
+        r.check_exit()
+    finally:
+        r.close()
+
+
+TESTS = [
+    ("next, back, space, quit with q", t_next_back_quit),
+    ("quit with Esc", leave_with_key(b"\x1b")),
+    ("quit with Ctrl-C", leave_with_key(b"\x03")),
+    ("quit with Ctrl-D", leave_with_key(b"\x04")),
+    ("SIGINT", leave_with_signal(signal.SIGINT)),
+    ("SIGTERM", leave_with_signal(signal.SIGTERM)),
+    ("SIGHUP", leave_with_signal(signal.SIGHUP, says_stopped=False)),
+    ("SIGTERM during the pacer", t_signal_in_pacer),
+    ("all steps to the end", t_to_the_end),
+    ("pacer bar: in, out, back, quit", t_pacer),
+    ("Enter in the pacer finishes", t_pacer_enter_finishes),
+    ("reduced motion: one line per phase", t_reduced_motion),
+    ("--plain: no escapes on a terminal", t_plain),
+    ("SIGTSTP and SIGCONT", suspend_with("signal")),
+    ("Ctrl-Z and SIGCONT", suspend_with("key")),
+    ("--rate: before, after, 9 points to help", t_rate),
+    ("--rate: q at the question leaves", t_rate_leave),
+    ("--rate: saved sealed while locked", t_rate_saved_while_locked),
+    ("first step comes quickly", t_first_output_fast),
+]
+
+
+def main():
+    only = sys.argv[1:]
+    failed = 0
+    n = 0
+    for name, fn in TESTS:
+        if only and not any(o in name for o in only):
+            continue
+        n += 1
+        try:
+            fn()
+            print("ok %d - %s" % (n, name))
+        except Failure as e:
+            failed += 1
+            print("not ok %d - %s" % (n, name))
+            for line in str(e).splitlines():
+                print("#   " + line)
+        sys.stdout.flush()
+    print("# %d passed, %d failed" % (n - failed, failed))
+    return 1 if failed or not n else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
