@@ -1,0 +1,117 @@
+/* selfhelp check: is the vault file sound and does every record read? */
+#include "cmd.h"
+#include "transfer.h"
+#include "vault.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <string.h>
+
+static const char *const check_usage[] = {
+        "selfhelp check [--json]",
+        NULL,
+};
+
+static const char check_help[] =
+        "Check your vault: SQLite's integrity check of the file, then every\n"
+        "record is decrypted and authenticated. Records that do not read are\n"
+        "listed by id and kind; check repairs nothing. The exit status is 1\n"
+        "when anything is damaged.\n"
+        "\n"
+        "  --json   print the result as JSON\n";
+
+static int
+print_json(const char *file_msg, const struct transfer_check_result *r)
+{
+	json_t *damaged = json_array();
+	for (size_t i = 0; damaged && i < r->ndamaged; i++)
+		json_array_append_new(
+		        damaged, json_pack("{s:s, s:s}", "id", r->damaged[i].id,
+		                           "kind", r->damaged[i].kind));
+	json_t *o = json_pack("{s:s, s:I, s:I, s:o}", "file",
+	                      file_msg ? file_msg : "ok", "records",
+	                      (json_int_t)(r->fine + r->ndamaged), "fine",
+	                      (json_int_t)r->fine, "damaged", damaged);
+	int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2)) : -1;
+	json_decref(o);
+	fputc('\n', stdout);
+	return rc == 0 ? 0 : fail("Could not write the JSON output.");
+}
+
+static void
+print_text(const char *file_msg, const struct transfer_check_result *r)
+{
+	size_t total = r->fine + r->ndamaged;
+	if (file_msg)
+		printf("%s\n", file_msg);
+	else
+		printf("The vault file is sound.\n");
+	if (total == 0) {
+		printf("The vault holds no records yet.\n");
+		return;
+	}
+	if (r->ndamaged == 0) {
+		if (total == 1)
+			printf("The one record is fine.\n");
+		else
+			printf("All %zu records are fine.\n", total);
+		return;
+	}
+	printf("%zu record%s fine; %zu could not be read (damaged, or "
+	       "changed outside selfhelp):\n",
+	       r->fine, r->fine == 1 ? " is" : "s are", r->ndamaged);
+	for (size_t i = 0; i < r->ndamaged; i++)
+		printf("  %s  %s\n", r->damaged[i].id, r->damaged[i].kind);
+	printf("A backup made earlier ('selfhelp backup') still holds them "
+	       "as they were.\n");
+}
+
+int
+cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
+	};
+	struct transfer_check_result res = {0};
+	char err[TRANSFER_ERR_MAX], file_msg[TRANSFER_ERR_MAX];
+	bool json = false, file_ok;
+	struct vault *v;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage_print(check_usage, stdout);
+			fputs("\n", stdout);
+			fputs(check_help, stdout);
+			return 0;
+		default:
+			return usage_error(check_usage,
+			                   "'%s' is not an option of 'check'.",
+			                   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error(check_usage, "'check' takes options only.");
+	if (!(v = cmd_vault(ctx)))
+		return 1;
+	file_ok = vault_integrity_check(v) == VAULT_OK;
+	if (!file_ok)
+		snprintf(file_msg, sizeof(file_msg), "%s", vault_errmsg(v));
+	if (transfer_check(v, &res, err))
+		return fail("Could not check every record: %s.", err);
+	rc = json ? print_json(file_ok ? NULL : file_msg, &res) : 0;
+	if (!json)
+		print_text(file_ok ? NULL : file_msg, &res);
+	if (!rc && (!file_ok || res.ndamaged))
+		rc = 1;
+	transfer_check_release(&res);
+	return rc;
+}

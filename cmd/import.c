@@ -1,0 +1,202 @@
+/* selfhelp import: records from a selfhelp export or a jrnl JSON export. */
+#include "cmd.h"
+#include "transfer.h"
+#include "vault.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Largest file read; an export of years of writing is far smaller. */
+#define IMPORT_MAX ((size_t)1 << 30)
+enum { CHUNK = 65536 };
+
+static const char *const import_usage[] = {
+        "selfhelp import FILE [--json]",
+        NULL,
+};
+
+static const char import_help[] =
+        "Bring records into your vault from FILE ('-' reads standard input).\n"
+        "It reads, and tells apart by itself:\n"
+        "\n"
+        "  - selfhelp's own JSON export ('selfhelp export'): records keep\n"
+        "    their ids and times\n"
+        "  - a jrnl journal ('jrnl --format json'): each entry becomes a\n"
+        "    journal entry (title, a blank line, the body); tags lose their\n"
+        "    '@'; starred entries get the tag 'starred'; times are local\n"
+        "\n"
+        "Nothing changes unless the whole file can be imported. Records that\n"
+        "are already in the vault are skipped, so importing a file twice adds\n"
+        "nothing the second time (a jrnl entry counts as there when an entry\n"
+        "has the same time and text). A record whose id is in the vault with\n"
+        "other content stops the import, and its id is shown.\n"
+        "\n"
+        "  --json   print the counts as JSON\n";
+
+/* All of fp into b (wiped later), up to IMPORT_MAX bytes. */
+static int
+read_all(FILE *fp, const char *name, struct transfer_buf *b)
+{
+	char *chunk = malloc(CHUNK);
+	size_t n;
+	if (!chunk)
+		return fail("Out of memory.");
+	while ((n = fread(chunk, 1, CHUNK, fp)) > 0) {
+		if (b->len + n > IMPORT_MAX) {
+			free(chunk);
+			return fail("%s is larger than selfhelp imports (%zu "
+			            "MiB).",
+			            name, IMPORT_MAX >> 20);
+		}
+		if (transfer_buf_add(b, chunk, n) != 0) {
+			free(chunk);
+			return fail("Out of memory.");
+		}
+	}
+	int bad = ferror(fp);
+	int e = errno;
+	/* The chunk held some of the file: wipe it like the rest. */
+	sodium_memzero(chunk, CHUNK);
+	free(chunk);
+	if (bad)
+		return fail("Could not read %s (%s).", name, strerror(e));
+	return 0;
+}
+
+static int
+print_counts(const struct transfer_doc *d, const struct transfer_result *r,
+             bool json)
+{
+	const char *fmt =
+	        transfer_doc_format(d) == TRANSFER_JRNL ? "jrnl" : "selfhelp";
+	if (json) {
+		json_t *o = json_pack("{s:s, s:I, s:I}", "format", fmt, "added",
+		                      (json_int_t)r->added, "skipped",
+		                      (json_int_t)r->skipped);
+		int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2)) : -1;
+		json_decref(o);
+		fputc('\n', stdout);
+		return rc == 0 ? 0 : fail("Could not write the JSON output.");
+	}
+	if (transfer_doc_count(d) == 0) {
+		printf("The file holds no records, so nothing changed.\n");
+		return 0;
+	}
+	printf("Added %zu record%s; skipped %zu already in the vault.\n",
+	       r->added, r->added == 1 ? "" : "s", r->skipped);
+	return 0;
+}
+
+int
+cmd_import(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
+	};
+	struct transfer_buf buf = {0};
+	struct transfer_doc *doc = NULL;
+	struct transfer_result res;
+	char err[TRANSFER_ERR_MAX];
+	bool json = false;
+	struct vault *v;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage_print(import_usage, stdout);
+			fputs("\n", stdout);
+			fputs(import_help, stdout);
+			return 0;
+		default:
+			return usage_error(import_usage,
+			                   "'%s' is not an option of 'import'.",
+			                   argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(import_usage,
+		                   argc - optind
+		                           ? "'import' takes one file at a "
+		                             "time."
+		                           : "'import' needs the file to read "
+		                             "('-' for standard input).");
+	const char *path = argv[optind];
+	bool from_stdin = strcmp(path, "-") == 0;
+	if (from_stdin && ctx->passphrase_file &&
+	    strcmp(ctx->passphrase_file, "-") == 0)
+		return usage_error(import_usage,
+		                   "The passphrase and the file cannot both "
+		                   "come from standard input; give the file's "
+		                   "name instead of '-'.");
+	if (from_stdin && isatty(STDIN_FILENO))
+		return usage_error(import_usage,
+		                   "'import -' reads the file from standard "
+		                   "input; pipe it in (selfhelp import - < "
+		                   "FILE) or give its name.");
+
+	/* Read and check the whole file before the vault is even opened, so
+	 * a file that cannot be imported leaves the vault untouched. */
+	FILE *fp = from_stdin ? stdin : fopen(path, "rbe");
+	if (!fp)
+		return fail("Could not open %s (%s).", path, strerror(errno));
+	rc = read_all(fp, from_stdin ? "standard input" : path, &buf);
+	if (!from_stdin)
+		fclose(fp);
+	if (rc)
+		goto out;
+	rc = transfer_parse(buf.p, buf.len, &doc, err);
+	transfer_buf_release(&buf);
+	if (rc) {
+		rc = fail("Nothing was imported: %s.", err);
+		goto out;
+	}
+
+	if (!(v = cmd_vault(ctx))) {
+		rc = 1;
+		goto out;
+	}
+	if (vault_begin(v)) {
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	rc = transfer_import(v, doc, &res, err);
+	if (rc) {
+		vault_rollback(v);
+		fail("Nothing was imported: %s.", err);
+		if (rc == TRANSFER_CONFLICT) {
+			for (size_t i = 0;
+			     i < res.nconflicts && i < TRANSFER_CONFLICTS_MAX;
+			     i++)
+				fprintf(stderr, "  %s\n", res.conflicts[i]);
+			if (res.nconflicts > TRANSFER_CONFLICTS_MAX)
+				fprintf(stderr, "  ... and %zu more\n",
+				        res.nconflicts -
+				                TRANSFER_CONFLICTS_MAX);
+		}
+		rc = 1;
+		goto out;
+	}
+	if (vault_commit(v)) {
+		vault_rollback(v);
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	rc = print_counts(doc, &res, json);
+out:
+	transfer_buf_release(&buf);
+	transfer_doc_free(doc);
+	return rc;
+}

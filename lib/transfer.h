@@ -1,0 +1,232 @@
+/*
+ * Moving data out of and into the vault, in clear: the export document
+ * (JSON, see docs/export-format.md) and its Markdown rendering, importing
+ * selfhelp's own JSON or jrnl's JSON export, and checking that every
+ * record still authenticates and reads.
+ *
+ * Records are converted per kind through a codec table (struct
+ * transfer_codec, in transfer-kinds.c). A kind without a codec travels in
+ * a raw form (its head as JSON, its body as text), so an export never
+ * silently leaves records out.
+ *
+ * Functions return 0 or a negative enum transfer_status and write one
+ * sentence (lower-case start, no full stop) to `err` (TRANSFER_ERR_MAX
+ * bytes). Decrypted text passes through jansson (whose allocator the
+ * program sets to a wiping one, journal_json_init) and transfer_buf,
+ * which wipes what it frees.
+ */
+#ifndef SELFHELP_TRANSFER_H
+#define SELFHELP_TRANSFER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "vault.h"
+
+enum {
+	TRANSFER_VERSION = 1,   /* "selfhelp_export" this build writes */
+	TRANSFER_ERR_MAX = 512, /* size of every `err` buffer */
+	TRANSFER_KIND_MAX = 32, /* a kind name is shorter than this */
+};
+
+enum transfer_status {
+	TRANSFER_OK = 0,
+	TRANSFER_ERROR = -1,      /* vault, I/O or memory */
+	TRANSFER_UNREADABLE = -2, /* the document cannot be imported; err
+	                             names the line or the record */
+	TRANSFER_NEWER = -3,      /* written by a newer selfhelp */
+	TRANSFER_CONFLICT = -4,   /* the vault has records with the same id
+	                             and other content */
+};
+
+/* --- a growing byte buffer that wipes what it frees --- */
+
+struct transfer_buf {
+	char *p; /* NUL-terminated after any add; NULL while empty */
+	size_t len, cap;
+};
+
+/* Append n bytes. Returns 0, or -1 when out of memory. */
+int transfer_buf_add(struct transfer_buf *b, const void *data, size_t n);
+/* Append a C string. */
+int transfer_buf_puts(struct transfer_buf *b, const char *s);
+/* Wipe and free the contents; the buffer is empty again. */
+void transfer_buf_release(struct transfer_buf *b);
+
+/* --- per-kind codecs --- */
+
+struct transfer_times {
+	time_t created, updated;
+};
+
+/*
+ * How one record kind travels. Every stored head is a JSON object with
+ * integer "created" and "updated" (seconds since the epoch); the codec
+ * owns the rest of the head and the body.
+ */
+struct transfer_codec {
+	const char *kind;  /* vault record kind, e.g. "journal" */
+	const char *title; /* Markdown heading, e.g. "Journal entry" */
+	/* The kind's export fields besides id, kind, created, updated;
+	 * NULL-terminated. Import refuses any other field. */
+	const char *const *fields;
+	/*
+	 * Stored head and body → the record's times and its fields, set on
+	 * the empty object `fields` in the order they are exported. Returns
+	 * 0, or -1 with err set when the record does not read as this kind.
+	 */
+	int (*encode)(const unsigned char *head, size_t headlen,
+	              const unsigned char *body, size_t bodylen,
+	              struct transfer_times *t, json_t *fields, char *err);
+	/*
+	 * An export record (borrowed; its fields are the codec's own) and its
+	 * times → the head and body to store, appended to the empty buffers.
+	 * Returns 0, or -1 with err a clause naming the field, shown after
+	 * "record 3 (id 3f2a9c1b): " (e.g. "\"mood\" is 99; a mood is a
+	 * whole number from 0 to 10"), or "out of memory".
+	 */
+	int (*decode)(const json_t *rec, const struct transfer_times *t,
+	              struct transfer_buf *head, struct transfer_buf *body,
+	              char *err);
+	/* Append the record's body in readable Markdown (the caller has
+	 * written its heading). Returns 0, or -1 when out of memory. */
+	int (*markdown)(const json_t *rec, struct transfer_buf *md);
+};
+
+/* The codec for `kind`, or NULL when this build has none (raw form). */
+const struct transfer_codec *transfer_codec_find(const char *kind);
+
+/* Names of the kinds with a codec, NULL-terminated; borrowed. */
+const char *const *transfer_kind_names(void);
+
+/* Is `kind` a possible record kind name: [a-z][a-z0-9-]*, shorter than
+ * TRANSFER_KIND_MAX? */
+bool transfer_kind_ok(const char *kind);
+
+/* --- helpers for codecs --- */
+
+/*
+ * Read the integer "created" and "updated" (default: created) of a parsed
+ * head. Returns 0, or -1 when "created" is missing or not an integer.
+ */
+int transfer_head_times(const json_t *head, struct transfer_times *t);
+
+/* What a JSON value is, in words for messages: "text", "a number" ... */
+const char *transfer_type_name(const json_t *j);
+
+/* Append `j` as compact JSON. Returns 0, or -1 when out of memory. */
+int transfer_buf_json(struct transfer_buf *b, const json_t *j);
+
+/* --- times --- */
+
+/*
+ * Parse an RFC 3339 time as exported: "2026-11-26T14:30:00+01:00" or
+ * "...Z". Returns 0, or -1 when `s` is not such a time or names no real
+ * day.
+ */
+int transfer_time_parse(const char *s, time_t *out);
+
+/* --- export --- */
+
+struct transfer_filter {
+	time_t since;             /* 0: no lower bound on "created" */
+	time_t until;             /* 0: no upper bound */
+	const char *const *kinds; /* nkinds kind names; NULL: every kind */
+	size_t nkinds;
+};
+
+/* Called for a record that is left out because it cannot be read. */
+typedef void (*transfer_problem_fn)(void *arg, const char *id, const char *kind,
+                                    const char *why);
+
+/*
+ * Build the export document {"selfhelp_export": 1, "exported": ISO(now),
+ * "records": [...]} from every record the filter selects, ordered by
+ * created time, then id. Records that do not authenticate or decode are
+ * left out and reported through `problem` (may be NULL). *doc is
+ * caller-owned (json_decref).
+ */
+int transfer_export(struct vault *v, const struct transfer_filter *f,
+                    time_t now, json_t **doc, transfer_problem_fn problem,
+                    void *arg, char *err);
+
+/*
+ * Render an export document as one Markdown document, oldest first,
+ * appended to `out` (wipe with transfer_buf_release).
+ */
+int transfer_markdown(const json_t *doc, struct transfer_buf *out, char *err);
+
+/* --- import --- */
+
+enum transfer_format {
+	TRANSFER_SELFHELP = 1, /* our own export */
+	TRANSFER_JRNL = 2,     /* jrnl --format json */
+};
+
+struct transfer_doc;
+
+/*
+ * Parse and check a whole document (`len` bytes of `buf`, borrowed),
+ * detecting the format. Nothing touches a vault. On success *out is
+ * caller-freed with transfer_doc_free. TRANSFER_UNREADABLE names the line
+ * (JSON syntax, bytes that are not UTF-8) or the record (1-based index,
+ * and id or date); TRANSFER_NEWER for a newer export version.
+ */
+int transfer_parse(const char *buf, size_t len, struct transfer_doc **out,
+                   char *err);
+
+/* Free a document, wiping its records. NULL is a no-op. */
+void transfer_doc_free(struct transfer_doc *d);
+
+enum transfer_format transfer_doc_format(const struct transfer_doc *d);
+size_t transfer_doc_count(const struct transfer_doc *d);
+
+enum { TRANSFER_CONFLICTS_MAX = 16 };
+
+struct transfer_result {
+	size_t added;      /* records stored */
+	size_t skipped;    /* already in the vault (or repeated in the file) */
+	size_t nconflicts; /* all conflicting records... */
+	char conflicts[TRANSFER_CONFLICTS_MAX][VAULT_ID_HEX + 1]; /* the
+	                                                             first */
+};
+
+/*
+ * Store a parsed document's records in the vault (inside the caller's
+ * transaction: roll back on any failure).
+ *
+ * selfhelp JSON keeps ids and times: a record whose id is in the vault
+ * with the same content is skipped; with other content (or another kind,
+ * or damaged) it is a conflict, listed in *res, and TRANSFER_CONFLICT is
+ * returned. jrnl entries get fresh ids; an entry is skipped when the
+ * vault has a journal entry with the same created time and the same
+ * text, or it repeats an earlier entry of the file.
+ */
+int transfer_import(struct vault *v, const struct transfer_doc *d,
+                    struct transfer_result *res, char *err);
+
+/* --- check --- */
+
+struct transfer_damaged {
+	char id[VAULT_ID_HEX + 1];
+	char kind[TRANSFER_KIND_MAX];
+};
+
+struct transfer_check_result {
+	size_t fine;
+	size_t ndamaged;
+	struct transfer_damaged *damaged; /* ndamaged, owned */
+};
+
+/*
+ * Decrypt every record, head and body, and decode it with its kind's
+ * codec. Records that do not authenticate or do not decode are listed as
+ * damaged. Release *res with transfer_check_release.
+ */
+int transfer_check(struct vault *v, struct transfer_check_result *res,
+                   char *err);
+void transfer_check_release(struct transfer_check_result *res);
+
+#endif
