@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Drive `selfhelp trigger-log add`'s guided form through a pseudo-terminal.
+
+Usage: t2000-trigger-form.py SCENARIO [EXTRA ARGS...]
+Env: SELFHELP (the binary), PASSFILE (the passphrase file).
+
+Each scenario waits for the questions it expects, types keys, and checks
+the exit status, what was shown and that the terminal mode afterwards is
+the one before. Exits non-zero, saying what went wrong, on any failure.
+"""
+import os
+import select
+import signal
+import subprocess
+import sys
+import termios
+import time
+
+TIMEOUT = 10
+
+
+class Session:
+    def __init__(self, extra):
+        self.master, self.slave = os.openpty()
+        self.mode_before = termios.tcgetattr(self.slave)
+        cmd = [os.environ["SELFHELP"], "--passphrase-file",
+               os.environ["PASSFILE"], "trigger-log", "add"] + extra
+        self.proc = subprocess.Popen(
+            cmd, stdin=self.slave, stdout=self.slave, stderr=self.slave,
+            start_new_session=True)
+        self.seen = b""  # everything read so far
+        self.pos = 0     # where the next expect() starts looking
+
+    def read_some(self, timeout):
+        r, _, _ = select.select([self.master], [], [], timeout)
+        if not r:
+            return False
+        try:
+            data = os.read(self.master, 65536)
+        except OSError:
+            return False
+        self.seen += data
+        return bool(data)
+
+    def expect(self, text):
+        want = text.encode()
+        end = time.time() + TIMEOUT
+        while want not in self.seen[self.pos:]:
+            left = end - time.time()
+            if left <= 0 or (not self.read_some(left)
+                             and self.proc.poll() is not None):
+                if want in self.seen[self.pos:]:
+                    break
+                fail("waited for %r; the screen so far:\n%s"
+                     % (text, self.seen.decode(errors="replace")))
+        self.pos = self.seen.index(want, self.pos) + len(want)
+
+    def send(self, keys):
+        # One key at a time, as a person types.
+        data = keys.encode() if isinstance(keys, str) else keys
+        for i in range(len(data)):
+            os.write(self.master, data[i:i + 1])
+            time.sleep(0.01)
+
+    def finish(self, status=0):
+        try:
+            rc = self.proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            fail("selfhelp did not end; the screen:\n%s"
+                 % self.seen.decode(errors="replace"))
+        while self.read_some(0.1):
+            pass
+        if rc != status:
+            fail("exit status %d, expected %d; the screen:\n%s"
+                 % (rc, status, self.seen.decode(errors="replace")))
+        if termios.tcgetattr(self.slave) != self.mode_before:
+            fail("the terminal mode was not restored")
+        if b"\x1b" in self.seen:
+            fail("escape sequences were written: %r" % self.seen)
+        return self.seen.decode(errors="replace")
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def need(text, screen):
+    if text not in screen:
+        fail("expected %r on the screen:\n%s" % (text, screen))
+
+
+def full(extra):
+    s = Session(extra)
+    s.expect("Enter skips one; Esc or Ctrl-C leaves")
+    s.expect("When was it?")
+    s.send("2026-11-09")
+    s.send(b"\x7f")             # backspace
+    s.send("2 21:30\r")
+    s.expect("How strong was the distress")
+    s.send("1")                 # waits: 1 or 10?
+    s.send("0")                 # 10
+    s.expect("Which way did it go?")
+    s.send("x")                 # ignored
+    s.send("1")
+    s.expect("What happened, or what set it off?")
+    s.send("a slammed door\r")
+    s.expect("11 fawn")
+    s.expect("> ")
+    s.send("12\r")              # no such number: asked again
+    s.expect("Those numbers go from 1")
+    s.expect("> ")
+    s.send("1, 10\r")
+    s.expect("making it harder?")
+    s.expect("> ")
+    s.send("1, my own word\r")
+    s.expect("in your body?")
+    s.send("tight chest\r")
+    s.expect("emotions")
+    s.send("fear, Shame\r")
+    s.expect("thoughts or beliefs")
+    s.send(b"\x1a")             # Ctrl-Z: suspends (or, orphaned, redraws)
+    s.expect("thoughts or beliefs")
+    s.send("I am in trouble\r")
+    s.expect("How old did you feel")
+    s.send("seven\r")
+    s.expect("An age in years works here")
+    s.send("7\r")
+    s.expect("Any urges?")
+    s.send("\r")
+    s.expect("different from back then?")
+    s.send("I can leave now\r")
+    s.expect("what helped?")
+    s.send("Cold  Water, walk\r")
+    s.expect("how strong is the distress")
+    s.send("4")
+    s.expect("Anything else to note?")
+    s.send("\r")
+    s.expect("Tags?")
+    s.send("home\r")
+    screen = s.finish(0)
+    need("Saved. (", screen)
+    # A back-filled 10 is not "right now": no emergency line here.
+    if "emergency" in screen:
+        fail("the emergency line was shown for a back-filled rating")
+
+
+def quick_keep(extra):
+    s = Session(["--quick", "--trigger", "a raised voice"] + extra)
+    s.expect("How strong is the distress right now")
+    s.send("9")
+    s.expect("emergency number")   # a 9 right now: where help is
+    s.expect("Which way is it?")
+    s.send(b"\x03")                 # Ctrl-C leaves, asking first
+    s.expect("Keep what you wrote? [Y/n]")
+    s.send("\r")
+    screen = s.finish(0)
+    need("Saved. (", screen)
+    need("trigger-log edit", screen)
+    if "What happened" in screen:
+        fail("--trigger was given, yet the form asked for it")
+
+
+def quick_discard(extra):
+    s = Session(["--quick"] + extra)
+    s.expect("How strong is the distress right now")
+    s.send("3")
+    s.expect("Which way is it?")
+    s.send("2")
+    s.expect("What happened")
+    s.send("half a sent")
+    s.send(b"\x1b")                 # Esc
+    s.expect("Keep what you wrote?")
+    s.send("n")
+    screen = s.finish(0)
+    need("Nothing was saved.", screen)
+
+
+def leave_at_once(extra):
+    s = Session(["--quick"] + extra)
+    s.expect("How strong is the distress right now")
+    s.send("q")                     # nothing typed: no question
+    screen = s.finish(0)
+    need("Nothing was saved.", screen)
+    if "Keep what" in screen:
+        fail("asked to keep when nothing was typed")
+
+
+def signal_term(extra):
+    s = Session(extra)
+    s.expect("When was it?")
+    s.send("\r")
+    s.expect("How strong was the distress")
+    s.send("6")
+    s.expect("Which way")
+    s.proc.send_signal(signal.SIGTERM)
+    screen = s.finish(0)
+    need("Stopped. Nothing was saved.", screen)
+
+
+def main():
+    scenarios = {
+        "full": full,
+        "quick-keep": quick_keep,
+        "quick-discard": quick_discard,
+        "leave-at-once": leave_at_once,
+        "sigterm": signal_term,
+    }
+    if len(sys.argv) < 2 or sys.argv[1] not in scenarios:
+        fail("scenarios: " + ", ".join(scenarios))
+    scenarios[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
