@@ -37,7 +37,9 @@ struct cmd_ctx {
 };
 
 enum cmd_flags {
-	CMD_HIDDEN = 1 << 0, /* not listed in --help (e.g. __complete) */
+	CMD_HIDDEN = 1 << 0,     /* not listed in --help (e.g. __complete) */
+	CMD_GROUP_VAULT = 1 << 1, /* listed on the "Your vault:" line */
+	CMD_GROUP_DATA = 1 << 2,  /* listed on the "Your data:" line */
 };
 
 struct cmd {
@@ -49,14 +51,27 @@ struct cmd {
 
 /* Command entry points. */
 int cmd_init(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_unlock(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_lock(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_status(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_passwd(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_recover(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_journal(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_trigger_log(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_insights(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_topics(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_grounding(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_export(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_import(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_backup(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
 
 /*
- * Open (and unlock) the vault for this run, asking for the passphrase if
- * needed. On failure prints one sentence on stderr and returns NULL; the
- * caller returns 1. The vault is owned by ctx and freed by main().
+ * Open (and unlock) the vault for this run: with the key remembered by
+ * `selfhelp unlock`, else the passphrase (file or terminal). Records
+ * written while locked are folded in. On failure prints one sentence on
+ * stderr and returns NULL; the caller returns 1. Owned by ctx; main()
+ * frees it.
  */
 struct vault *cmd_vault(struct cmd_ctx *ctx);
 
@@ -93,5 +108,41 @@ const char *suggest_name(const char *typed, const char *const *names);
 
 /* Is `s` one of "-h" or "--help"? */
 bool is_help_arg(const char *s);
+
+/* --- unlock.c --- */
+/* The vault path for this run (caller frees), or NULL. */
+char *cmd_vault_path(struct cmd_ctx *ctx);
+/* A 1 KiB passphrase buffer in guarded memory; sodium_free() it. */
+char *cmd_secret_alloc(void);
+/*
+ * Read a passphrase (--passphrase-file, or the terminal without echo,
+ * prompting with `prompt`) into buf from cmd_secret_alloc(). Returns its
+ * length, or -1 after printing a message.
+ */
+int cmd_read_passphrase(struct cmd_ctx *ctx, const char *prompt, char *buf);
+void cmd_ctx_release(struct cmd_ctx *ctx);
+
+enum cmd_vault_flags {
+	/* never the keyring: the passphrase itself is needed (passwd) */
+	CMD_VAULT_NEED_PASSPHRASE = 1 << 0,
+};
+/* cmd_vault() with flags. */
+struct vault *cmd_vault_ex(struct cmd_ctx *ctx, unsigned flags);
+/* Open the vault without unlocking it; NULL after a message. Owned by
+ * ctx like cmd_vault()'s. */
+struct vault *cmd_vault_locked(struct cmd_ctx *ctx);
+/*
+ * For commands that write a new record: an unlocked vault when a
+ * passphrase file or a remembered key (selfhelp unlock) is there;
+ * otherwise the locked vault with *sealed set, and the caller seals the
+ * record to the vault's public key without asking for a passphrase.
+ */
+struct vault *cmd_vault_for_write(struct cmd_ctx *ctx, bool *sealed);
+/*
+ * Read a new passphrase: the first line of `file` ("-": stdin) when it is
+ * not NULL, else twice on the terminal (with a gentle note when it looks
+ * weak). Returns its length, or -1 after a message.
+ */
+int cmd_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf);
 
 #endif

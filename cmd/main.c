@@ -4,11 +4,13 @@
  */
 #include "cmd.h"
 #include "config.h"
+#include "journal.h"
 #include "util.h"
 
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int cmd_help(int argc, char **argv, struct cmd_ctx *ctx);
@@ -16,46 +18,90 @@ static int cmd_version(int argc, char **argv, struct cmd_ctx *ctx);
 
 /* Order is the order of `selfhelp --help`: grounding first. */
 static const struct cmd commands[] = {
-	/* --- grounding --- */
-	/* --- end grounding --- */
-	/* --- journal/init (core) --- */
-	/* --- end journal/init --- */
-	/* --- topics --- */
-	/* --- end topics --- */
-	{"help", cmd_help, 0, "show help for a command"},
-	{"version", cmd_version, CMD_HIDDEN, "print the version"},
+        /* --- grounding --- */
+        {"grounding", cmd_grounding, 0,
+         "guided exercises for when it is too much or too little"},
+        /* --- end grounding --- */
+        /* --- journal/init (core) --- */
+        {"journal", cmd_journal, 0, "write and read private journal entries"},
+        {"trigger-log", cmd_trigger_log, 0,
+         "record what set you off and what helped"},
+        {"insights", cmd_insights, 0, "patterns in your trigger log"},
+        {"init", cmd_init, CMD_GROUP_VAULT, "create your encrypted vault"},
+        {"unlock", cmd_unlock, CMD_GROUP_VAULT,
+         "remember the key for a while (no more asking)"},
+        {"lock", cmd_lock, CMD_GROUP_VAULT, "forget the remembered key now"},
+        {"status", cmd_status, CMD_GROUP_VAULT,
+         "locked or unlocked, and what is waiting"},
+        {"passwd", cmd_passwd, CMD_GROUP_VAULT, "change the passphrase"},
+        {"recover", cmd_recover, CMD_GROUP_VAULT,
+         "set a new passphrase with the recovery code"},
+        {"export", cmd_export, CMD_GROUP_DATA,
+         "write everything out in clear (JSON or Markdown)"},
+        {"import", cmd_import, CMD_GROUP_DATA,
+         "bring in a selfhelp export or a jrnl journal"},
+        {"backup", cmd_backup, CMD_GROUP_DATA,
+         "copy the encrypted vault to a file"},
+        {"check", cmd_check, CMD_GROUP_DATA,
+         "check that every record is sound"},
+        /* --- end journal/init --- */
+        /* --- topics --- */
+        {"topics", cmd_topics, 0, "read about CPTSD, feelings and healing"},
+        /* --- end topics --- */
+        {"help", cmd_help, CMD_HIDDEN, "show help for a command"},
+        {"version", cmd_version, CMD_HIDDEN, "print the version"},
 };
 enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
 
 static const char main_usage_text[] =
-	"selfhelp - a private companion for living with complex PTSD\n"
-	"\n"
-	"Examples:\n"
-	"  selfhelp grounding                 start a grounding exercise now\n"
-	"  selfhelp journal add               write a private journal entry\n"
-	"  selfhelp topics show inner-critic  read about the inner critic\n"
-	"\n"
-	"Usage: selfhelp [--vault PATH] [--passphrase-file FILE] COMMAND "
-	"[ARGS]\n"
-	"\n"
-	"Commands:\n";
+        "selfhelp - a private companion for living with complex PTSD\n"
+        "\n"
+        "Examples:\n"
+        "  selfhelp grounding                 start a grounding exercise now\n"
+        "  selfhelp journal add               write a private journal entry\n"
+        "  selfhelp topics show inner-critic  read about the inner critic\n"
+        "\n"
+        "Commands:\n";
 
 static const char main_usage_tail[] =
-	"\n"
-	"Run 'selfhelp help COMMAND' or 'selfhelp COMMAND --help' for more.\n"
-	"Not a substitute for therapy. In danger right now? Call your local\n"
-	"emergency number.\n";
+        "\n"
+        "'selfhelp help COMMAND' tells more. Options for every command:\n"
+        "--vault PATH, --passphrase-file FILE, --no-pager.\n"
+        "Not a substitute for therapy. In danger right now? Call your local\n"
+        "emergency number.\n";
+
+/* One line "  Label:  name name ..." for a group of commands. */
+static void
+print_group(FILE *fp, const char *label, unsigned flag)
+{
+	bool any = false;
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (!(commands[i].flags & flag) ||
+		    (commands[i].flags & CMD_HIDDEN))
+			continue;
+		if (!any)
+			fprintf(fp, "  %-12s", label);
+		fprintf(fp, "  %s", commands[i].name);
+		any = true;
+	}
+	if (any)
+		fputc('\n', fp);
+}
 
 static void
 print_main_help(FILE *fp)
 {
 	fputs(main_usage_text, fp);
 	for (size_t i = 0; i < NCOMMANDS; i++) {
-		if (commands[i].flags & CMD_HIDDEN)
+		if (commands[i].flags &
+		    (CMD_HIDDEN | CMD_GROUP_VAULT | CMD_GROUP_DATA))
 			continue;
 		fprintf(fp, "  %-13s %s\n", commands[i].name,
-			commands[i].summary);
+		        commands[i].summary);
 	}
+	fputc('\n', fp);
+	print_group(fp, "Your vault:", CMD_GROUP_VAULT);
+	print_group(fp, "Your data:", CMD_GROUP_DATA);
 	fputs(main_usage_tail, fp);
 }
 
@@ -79,14 +125,14 @@ unknown_command(const char *name)
 	const char *s = util_suggest(name, names, n);
 	if (s)
 		fprintf(stderr,
-			"selfhelp: There is no command '%s'. Did you mean "
-			"'%s'?\n",
-			name, s);
+		        "selfhelp: There is no command '%s'. Did you mean "
+		        "'%s'?\n",
+		        name, s);
 	else
 		fprintf(stderr,
-			"selfhelp: There is no command '%s'. 'selfhelp "
-			"--help' lists them all.\n",
-			name);
+		        "selfhelp: There is no command '%s'. 'selfhelp "
+		        "--help' lists them all.\n",
+		        name);
 	return EXIT_USAGE;
 }
 
@@ -133,7 +179,7 @@ take_global_options(int *argcp, char **argv, struct cmd_ctx *ctx)
 			slot = &ctx->vault_path;
 			name = "--vault";
 		} else if (strncmp(a, "--passphrase-file", 17) == 0 &&
-			   (!a[17] || a[17] == '=')) {
+		           (!a[17] || a[17] == '=')) {
 			slot = &ctx->passphrase_file;
 			name = "--passphrase-file";
 		} else if (strcmp(a, "--no-pager") == 0) {
@@ -163,15 +209,13 @@ take_global_options(int *argcp, char **argv, struct cmd_ctx *ctx)
 	return 0;
 }
 
-void cmd_ctx_release(struct cmd_ctx *ctx);
-
 static int
 finish_stdout(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr,
-			"selfhelp: Could not write the output (is the disk "
-			"full?).\n");
+		        "selfhelp: Could not write the output (is the disk "
+		        "full?).\n");
 		return status ? status : 1;
 	}
 	return status;
@@ -185,9 +229,12 @@ main(int argc, char **argv)
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, "selfhelp: The crypto library could not start."
-				"\n");
+		                "\n");
 		return 1;
 	}
+	/* Files we create are private whatever the caller's umask. */
+	umask(077);
+	journal_json_init();
 	ctx.vault_path = getenv("SELFHELP_VAULT");
 	ctx.passphrase_file = getenv("SELFHELP_PASSPHRASE_FILE");
 	if (ctx.vault_path && !*ctx.vault_path)
@@ -208,9 +255,9 @@ main(int argc, char **argv)
 		return finish_stdout(cmd_version(1, argv + 1, &ctx));
 	if (name[0] == '-') {
 		fprintf(stderr,
-			"selfhelp: '%s' is not an option selfhelp knows. "
-			"'selfhelp --help' lists them.\n",
-			name);
+		        "selfhelp: '%s' is not an option selfhelp knows. "
+		        "'selfhelp --help' lists them.\n",
+		        name);
 		return EXIT_USAGE;
 	}
 	const struct cmd *c = find_command(name);

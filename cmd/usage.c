@@ -4,6 +4,9 @@
 
 #include <string.h>
 
+static void vmessage(const char *fmt, va_list ap)
+        __attribute__((format(printf, 1, 0)));
+
 static void
 vmessage(const char *fmt, va_list ap)
 {
@@ -67,7 +70,7 @@ suggest_name(const char *typed, const char *const *names)
 
 int
 subcmd_run(const struct subcmd *table, const char *const *usage,
-	   const char *dflt, int argc, char **argv, struct cmd_ctx *ctx)
+           const char *dflt, int argc, char **argv, struct cmd_ctx *ctx)
 {
 	const char *name = argc >= 2 ? argv[1] : NULL;
 	const char *names[32];
@@ -80,7 +83,7 @@ subcmd_run(const struct subcmd *table, const char *const *usage,
 	if (!name || name[0] == '-') {
 		if (!dflt)
 			return usage_error(usage, "'%s' needs a sub-command.",
-					   argv[0]);
+			                   argv[0]);
 		for (size_t i = 0; table[i].name; i++)
 			if (strcmp(table[i].name, dflt) == 0)
 				return table[i].fn(argc, argv, ctx);
@@ -95,9 +98,9 @@ subcmd_run(const struct subcmd *table, const char *const *usage,
 	const char *s = suggest_name(name, names);
 	if (s)
 		return usage_error(usage,
-				   "'%s %s' is not something selfhelp knows. "
-				   "Did you mean '%s'?",
-				   argv[0], name, s);
+		                   "'%s %s' is not something selfhelp knows. "
+		                   "Did you mean '%s'?",
+		                   argv[0], name, s);
 	return usage_error(usage, "'%s %s' is not something selfhelp knows.",
-			   argv[0], name);
+	                   argv[0], name);
 }

@@ -1,0 +1,29 @@
+/*
+ * Editing private text in the user's editor ($VISUAL, $EDITOR, vi) through
+ * a file in a private 0700 folder on tmpfs ($XDG_RUNTIME_DIR, else
+ * /dev/shm), overwritten and removed afterwards, also on error and on
+ * SIGTERM/SIGHUP. For vim and neovim, swap, undo, backup and
+ * viminfo/shada files are turned off for that run.
+ */
+#ifndef SELFHELP_EDITOR_H
+#define SELFHELP_EDITOR_H
+
+#include <stddef.h>
+
+/*
+ * Let the user edit `len` bytes of `initial` (may be empty). On success
+ * returns 0 with *out (malloc'd, NUL-terminated; wipe and free it) and
+ * *outlen. Returns 1 after printing a message.
+ */
+int editor_edit(const char *initial, size_t len, char **out, size_t *outlen);
+
+/*
+ * Read all of stdin (up to 64 MiB) into *out (malloc'd, NUL-terminated).
+ * Returns 0, or 1 after printing a message.
+ */
+int read_stdin_text(char **out, size_t *len);
+
+/* Overwrite and free a text buffer (NULL ok). */
+void text_wipe(char *s, size_t len);
+
+#endif

@@ -1,0 +1,153 @@
+/* selfhelp init: create the vault. */
+#include "cmd.h"
+#include "crypto.h"
+#include "strength.h"
+#include "vault.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const init_usage[] = {
+        "selfhelp init [--kdf interactive|moderate|sensitive] "
+        "[--no-recovery-code]",
+        NULL,
+};
+
+static const char init_help[] =
+        "Create your private vault. It asks for a passphrase twice; "
+        "everything\n"
+        "you write is encrypted with it. Nothing ever leaves this machine.\n"
+        "\n"
+        "  --kdf NAME   how hard the passphrase is to guess by brute force:\n"
+        "               interactive (quick), moderate (default), sensitive\n"
+        "               (slowest, 1 GiB of memory while unlocking)\n"
+        "\n"
+        "  --no-recovery-code   make no recovery code (see below)\n"
+        "\n"
+        "init also shows a recovery code, once. Write it down and keep it "
+        "away\n"
+        "from this computer: 'selfhelp recover' opens the vault with it if "
+        "you\n"
+        "forget your passphrase.\n"
+        "\n"
+        "The vault lives in $XDG_DATA_HOME/selfhelp/vault.db (or\n"
+        "~/.local/share/selfhelp/vault.db); --vault PATH puts it elsewhere.\n"
+        "If you forget the passphrase, what is in the vault cannot be read.\n";
+
+int
+cmd_init(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+	        {"kdf", required_argument, NULL, 'k'},
+	        {"no-recovery-code", no_argument, NULL, 'r'},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
+	};
+	struct crypto_kdf_params kdf;
+	const char *kdf_name = "moderate";
+	struct vault *v = NULL;
+	char *path = NULL, *pass = NULL, *code = NULL, *err = NULL;
+	bool recovery = true;
+	struct stat st;
+	int c, rc = 1;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			kdf_name = optarg;
+			break;
+		case 'r':
+			recovery = false;
+			break;
+		case 'h':
+			usage_print(init_usage, stdout);
+			fputs("\n", stdout);
+			fputs(init_help, stdout);
+			return 0;
+		default:
+			return usage_error(init_usage,
+			                   "That option is not one 'init' "
+			                   "knows.");
+		}
+	}
+	if (optind < argc)
+		return usage_error(init_usage, "'init' takes no other words.");
+	if (crypto_kdf_preset(kdf_name, &kdf) != 0)
+		return usage_error(init_usage,
+		                   "--kdf can be interactive, moderate or "
+		                   "sensitive.");
+	path = cmd_vault_path(ctx);
+	if (!path)
+		return fail("There is no HOME or XDG_DATA_HOME to put the "
+		            "vault in; --vault PATH names a place.");
+	if (lstat(path, &st) == 0) {
+		fail("There is already a vault at %s; selfhelp leaves it as "
+		     "it is.",
+		     path);
+		goto out;
+	}
+	pass = cmd_secret_alloc();
+	code = cmd_secret_alloc();
+	if (!pass || !code) {
+		fail("Out of memory.");
+		goto out;
+	}
+	int n = cmd_read_new_passphrase(ctx, ctx->passphrase_file, pass);
+	if (n <= 0) {
+		if (n == 0)
+			fail("An empty passphrase would leave the vault open; "
+			     "nothing was created.");
+		goto out;
+	}
+	if (ctx->passphrase_file && strength_is_weak(pass))
+		note("That passphrase may be easy to guess. A few more words "
+		     "would make it stronger; it is your choice.");
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr,
+		        "Creating the vault (this takes a moment)...\n");
+	if (vault_create(path, pass, (size_t)n, &kdf, &v, &err) != VAULT_OK) {
+		fail("%s", err ? err : "Could not create the vault.");
+		goto out;
+	}
+	if (recovery) {
+		char canon[2 * VAULT_RECOVERY_BYTES + 1];
+		vault_recovery_code_new(code);
+		vault_recovery_code_normalize(code, canon);
+		int r = vault_begin(v) ||
+		        vault_set_recovery(v, canon, strlen(canon));
+		sodium_memzero(canon, sizeof(canon));
+		if (r || vault_commit(v)) {
+			vault_rollback(v);
+			fail("The vault was created, but the recovery code "
+			     "could "
+			     "not be saved (%s)",
+			     vault_errmsg(v));
+			goto out;
+		}
+	}
+	printf("Your vault is ready at %s.\n", path);
+	if (recovery) {
+		if (isatty(STDOUT_FILENO))
+			printf("\nYour recovery code opens the vault if you "
+			       "ever forget your passphrase.\nWrite it down "
+			       "and keep it somewhere safe, away from this "
+			       "computer.\nIt is shown only this once.\n\n");
+		printf("Recovery code:\n%s\n", code);
+	} else {
+		printf("Keep your passphrase safe: without it, nothing in the "
+		       "vault can be read.\n");
+	}
+	rc = 0;
+out:
+	vault_free(v);
+	free(err);
+	free(path);
+	sodium_free(pass);
+	sodium_free(code);
+	return rc;
+}

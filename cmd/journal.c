@@ -1,0 +1,840 @@
+/* selfhelp journal: write, list, read, edit, delete and search entries. */
+#include "cmd.h"
+#include "dates.h"
+#include "editor.h"
+#include "journal.h"
+#include "search.h"
+#include "term.h"
+#include "util.h"
+#include "vault.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { SHORT_ID = 8, MAX_CANDIDATES = 8, SNIPPET_CONTEXT = 30 };
+
+static const char *const journal_usage[] = {
+        "selfhelp journal add [-m TEXT] [--mood N] [--tag T]... [--date WHEN]",
+        "selfhelp journal list [-n N] [--since WHEN] [--until WHEN] [--tag T] "
+        "[--json]",
+        "selfhelp journal show ID [--json]",
+        "selfhelp journal edit ID [-m TEXT] [--mood N] [--tag T]... "
+        "[--date WHEN]",
+        "selfhelp journal delete ID [--yes]",
+        "selfhelp journal search WORDS... [-n N] [--since WHEN] [--until WHEN] "
+        "[--tag T] [--json]",
+        NULL,
+};
+
+static const char journal_help[] =
+        "Private journal entries, encrypted in your vault.\n"
+        "\n"
+        "  add      write an entry: -m TEXT, standard input, or your editor\n"
+        "           ($VISUAL/$EDITOR; the file stays in memory, never on "
+        "disk)\n"
+        "  list     entries, newest first\n"
+        "  show     one entry (ID: the first 4 or more characters of its id)\n"
+        "  edit     change an entry's text, mood (0-10) or tags\n"
+        "  delete   remove an entry (asks first; --yes skips the question)\n"
+        "  search   entries whose text or tags hold WORDS (any case)\n"
+        "\n"
+        "WHEN is a date like 2026-11-01 or 2026-11-01T14:30, or today,\n"
+        "yesterday, 7d, 2w, 3m (days, weeks, months ago). A bare date in\n"
+        "--until includes that whole day.\n";
+
+/* Options shared by the sub-commands; each takes what it needs. */
+struct jopts {
+	const char *message;
+	int mood; /* JOURNAL_NO_MOOD when not given */
+	char *tags[JOURNAL_MAX_TAGS];
+	size_t ntags;
+	bool tags_given;
+	const char *date;
+	const char *since, *until;
+	long limit;
+	bool json, yes;
+	int nargs;
+	char **args;
+};
+
+enum {
+	OPT_MOOD = 256,
+	OPT_TAG,
+	OPT_DATE,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_JSON,
+	OPT_YES,
+};
+
+static void
+jopts_release(struct jopts *o)
+{
+	for (size_t i = 0; i < o->ntags; i++)
+		free(o->tags[i]);
+	o->ntags = 0;
+}
+
+static int
+parse_number(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+	if (!*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Parse options for sub-command `sub` (argv[0]); `allowed` lists the long
+ * option names it takes. Returns 0, or the exit status after a message.
+ */
+static int
+parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
+{
+	static const struct option opts[] = {
+	        {"message", required_argument, NULL, 'm'},
+	        {"mood", required_argument, NULL, OPT_MOOD},
+	        {"tag", required_argument, NULL, OPT_TAG},
+	        {"date", required_argument, NULL, OPT_DATE},
+	        {"since", required_argument, NULL, OPT_SINCE},
+	        {"until", required_argument, NULL, OPT_UNTIL},
+	        {"json", no_argument, NULL, OPT_JSON},
+	        {"yes", no_argument, NULL, OPT_YES},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
+	};
+	int c, idx;
+	long n;
+
+	memset(o, 0, sizeof(*o));
+	o->mood = JOURNAL_NO_MOOD;
+	o->limit = -1;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":m:n:hy", opts, &idx)) != -1) {
+		const char *name = NULL;
+		switch (c) {
+		case 'm':
+			name = "message";
+			break;
+		case 'n':
+			name = "n";
+			break;
+		case 'y':
+			name = "yes";
+			break;
+		case 'h':
+			usage_print(journal_usage, stdout);
+			fputs("\n", stdout);
+			fputs(journal_help, stdout);
+			return -1;
+		case ':':
+			return usage_error(journal_usage,
+			                   "The option '%s' needs a value.",
+			                   argv[optind - 1]);
+		case '?':
+			return usage_error(journal_usage,
+			                   "'%s' is not an option of 'journal "
+			                   "%s'.",
+			                   argv[optind - 1], argv[0]);
+		default:
+			name = opts[idx].name;
+		}
+		if (!strstr(allowed, name))
+			return usage_error(journal_usage,
+			                   "'journal %s' does not take --%s.",
+			                   argv[0], name);
+		switch (c) {
+		case 'm':
+			o->message = optarg;
+			break;
+		case 'n':
+			if (parse_number(optarg, 1, INT_MAX, &n))
+				return usage_error(journal_usage,
+				                   "-n takes a count like 10.");
+			o->limit = n;
+			break;
+		case OPT_MOOD:
+			if (parse_number(optarg, 0, 10, &n))
+				return usage_error(journal_usage,
+				                   "--mood takes a number from "
+				                   "0 to 10.");
+			o->mood = (int)n;
+			break;
+		case OPT_TAG: {
+			char *t = journal_tag_normalize(optarg);
+			if (!t)
+				return usage_error(
+				        journal_usage,
+				        "A tag is a short word or phrase (up "
+				        "to %d bytes, no commas).",
+				        JOURNAL_TAG_MAX);
+			if (o->ntags == JOURNAL_MAX_TAGS) {
+				free(t);
+				return usage_error(journal_usage,
+				                   "That is more tags than one "
+				                   "entry can hold (%d).",
+				                   JOURNAL_MAX_TAGS);
+			}
+			o->tags[o->ntags++] = t;
+			o->tags_given = true;
+			break;
+		}
+		case OPT_DATE:
+			o->date = optarg;
+			break;
+		case OPT_SINCE:
+			o->since = optarg;
+			break;
+		case OPT_UNTIL:
+			o->until = optarg;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_YES:
+		case 'y':
+			o->yes = true;
+			break;
+		}
+	}
+	o->nargs = argc - optind;
+	o->args = argv + optind;
+	return 0;
+}
+
+static int
+bad_date(const char *opt, const char *s)
+{
+	return usage_error(journal_usage,
+	                   "%s '%s' is not a date selfhelp understands; try "
+	                   "2026-11-01, 2026-11-01T14:30, today, yesterday or "
+	                   "7d.",
+	                   opt, s);
+}
+
+static void
+short_id(const char *id, char *out)
+{
+	memcpy(out, id, SHORT_ID);
+	out[SHORT_ID] = '\0';
+}
+
+static void
+report_damaged(void *arg, const char *id)
+{
+	int *count = arg;
+	(*count)++;
+	fail("The entry %s could not be read: it is damaged or was changed "
+	     "outside selfhelp. It was left out.",
+	     id);
+}
+
+/* Text bound for a terminal: control characters other than newline and
+ * tab are shown as '?', so stored text cannot drive the terminal. */
+static void
+print_text(const char *s, size_t len, FILE *fp)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			c = '?';
+		fputc(c, fp);
+	}
+}
+
+static json_t *
+entry_json(const struct journal_entry *e)
+{
+	char created[40], updated[40];
+	json_t *o = json_object(), *tags = json_array();
+	date_format_iso(e->created, created, sizeof(created));
+	date_format_iso(e->updated, updated, sizeof(updated));
+	for (size_t i = 0; i < e->ntags; i++)
+		json_array_append_new(tags, json_string(e->tags[i]));
+	json_object_set_new(o, "id", json_string(e->id));
+	json_object_set_new(o, "created", json_string(created));
+	json_object_set_new(o, "updated", json_string(updated));
+	json_object_set_new(o, "mood",
+	                    e->mood == JOURNAL_NO_MOOD ? json_null()
+	                                               : json_integer(e->mood));
+	json_object_set_new(o, "tags", tags);
+	json_object_set_new(o, "text",
+	                    e->text ? json_stringn(e->text, e->textlen)
+	                            : json_string(""));
+	return o;
+}
+
+static int
+print_json(json_t *root)
+{
+	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	json_decref(root);
+	fputc('\n', stdout);
+	return rc == 0 ? 0 : fail("Could not write the JSON output.");
+}
+
+/* "3f2a9c1b  2026-11-26 14:30  mood 6  #work  first line" */
+static void
+print_line(const struct journal_entry *e, const char *extra)
+{
+	char sid[SHORT_ID + 1], when[32], line[1024];
+	size_t n;
+	short_id(e->id, sid);
+	date_format_local(e->created, when, sizeof(when));
+	n = (size_t)snprintf(line, sizeof(line), "%s  %s", sid, when);
+	if (e->mood != JOURNAL_NO_MOOD && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "  mood %d",
+		                      e->mood);
+	for (size_t i = 0; i < e->ntags && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s#%s",
+		                      i ? " " : "  ", e->tags[i]);
+	if (n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, "  %s",
+		         extra ? extra : e->preview);
+	bool tty = isatty(STDOUT_FILENO);
+	char *shown = util_truncate(
+	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1);
+	if (shown) {
+		fputs(shown, stdout);
+		free(shown);
+	}
+	fputc('\n', stdout);
+}
+
+/* Resolve an id prefix; prints candidates when ambiguous. */
+static int
+resolve(struct vault *v, const char *prefix, char *id)
+{
+	char cands[MAX_CANDIDATES][VAULT_ID_HEX + 1];
+	size_t n;
+	if (!vault_id_prefix_ok(prefix))
+		return usage_error(journal_usage,
+		                   "'%s' does not look like an entry id; "
+		                   "'selfhelp journal list' shows them (4 or "
+		                   "more characters are enough).",
+		                   prefix);
+	int rc = vault_resolve(v, JOURNAL_KIND, prefix, id, cands,
+	                       MAX_CANDIDATES, &n);
+	if (rc == VAULT_AMBIGUOUS) {
+		fail("More than one entry starts with '%s'; a few more "
+		     "characters tell them apart:",
+		     prefix);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "  %s\n", cands[i]);
+		return 1;
+	}
+	if (rc == VAULT_NOT_FOUND)
+		return fail("There is no journal entry with the id '%s'. "
+		            "'selfhelp journal list' shows them.",
+		            prefix);
+	if (rc)
+		return fail("%s", vault_errmsg(v));
+	return 0;
+}
+
+/* The text for add/edit: -m, stdin when it is not a terminal, or the
+ * editor. Returns 0 with *text set, or an exit status. */
+static int
+get_text(const struct jopts *o, const char *initial, size_t initlen,
+         char **text, size_t *len)
+{
+	size_t bad;
+	int rc;
+	if (o->message) {
+		*len = strlen(o->message);
+		*text = strdup(o->message);
+		if (!*text)
+			return fail("Out of memory.");
+	} else if (!isatty(STDIN_FILENO)) {
+		if ((rc = read_stdin_text(text, len)))
+			return rc;
+	} else if ((rc = editor_edit(initial, initlen, text, len))) {
+		return rc;
+	}
+	if (!util_utf8_ok(*text, *len, &bad)) {
+		text_wipe(*text, *len);
+		*text = NULL;
+		return usage_error(journal_usage,
+		                   "The text has a byte at position %zu that "
+		                   "is not UTF-8 text (or is a NUL byte); "
+		                   "nothing was saved.",
+		                   bad);
+	}
+	return 0;
+}
+
+static bool
+blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+static int
+journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct jopts o;
+	char *text = NULL, id[VAULT_ID_HEX + 1], sid[SHORT_ID + 1];
+	size_t len = 0;
+	time_t when = time(NULL);
+	struct vault *v;
+	bool sealed;
+	int rc = parse_opts(argc, argv, "message mood tag date", &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (o.nargs) {
+		rc = usage_error(journal_usage,
+		                 "'journal add' takes its text with -m "
+		                 "\"...\" (in quotes), from standard input, "
+		                 "or in your editor.");
+		goto out;
+	}
+	if (o.date && date_parse(o.date, when, DATE_START, &when)) {
+		rc = bad_date("--date", o.date);
+		goto out;
+	}
+	if (!(v = cmd_vault_for_write(ctx, &sealed))) {
+		rc = 1;
+		goto out;
+	}
+	if ((rc = get_text(&o, "", 0, &text, &len)))
+		goto out;
+	if (blank(text, len)) {
+		printf("The entry was empty, so nothing was saved.\n");
+		rc = 0;
+		goto out;
+	}
+	if (vault_begin(v) ||
+	    (sealed ? journal_add_sealed(v, text, len, o.mood, o.tags, o.ntags,
+	                                 when, id)
+	            : journal_add(v, text, len, o.mood, o.tags, o.ntags, when,
+	                          id)) ||
+	    vault_commit(v)) {
+		vault_rollback(v);
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	short_id(id, sid);
+	if (sealed)
+		printf("Saved. You can read it after you unlock. (%s)\n", sid);
+	else if (isatty(STDOUT_FILENO))
+		printf("Saved. (%s)\n", sid);
+	else
+		printf("%s\n", sid);
+	rc = 0;
+out:
+	text_wipe(text, len);
+	jopts_release(&o);
+	return rc;
+}
+
+/* Shared by list and search: the filter from options. */
+static int
+make_filter(const struct jopts *o, struct journal_filter *f)
+{
+	time_t now = time(NULL);
+	memset(f, 0, sizeof(*f));
+	if (o->since && date_parse(o->since, now, DATE_START, &f->since))
+		return bad_date("--since", o->since);
+	if (o->until && date_parse(o->until, now, DATE_END, &f->until))
+		return bad_date("--until", o->until);
+	f->tag = o->ntags ? o->tags[0] : NULL;
+	return 0;
+}
+
+static int
+journal_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct jopts o;
+	struct journal_filter f;
+	struct journal_entry **list = NULL;
+	size_t n = 0;
+	int damaged = 0,
+	    rc = parse_opts(argc, argv, "n tag since until json", &o);
+	struct vault *v;
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (o.nargs) {
+		rc = usage_error(journal_usage,
+		                 "'journal list' takes options only; "
+		                 "'journal search WORDS' finds words.");
+		goto out;
+	}
+	if ((rc = make_filter(&o, &f)))
+		goto out;
+	f.with_text = o.json;
+	if (!(v = cmd_vault(ctx))) {
+		rc = 1;
+		goto out;
+	}
+	if (journal_list(v, &f, &list, &n, report_damaged, &damaged)) {
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	size_t shown =
+	        o.limit >= 0 && (size_t)o.limit < n ? (size_t)o.limit : n;
+	if (o.json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < shown; i++)
+			json_array_append_new(arr, entry_json(list[i]));
+		rc = print_json(arr);
+	} else {
+		for (size_t i = 0; i < shown; i++)
+			print_line(list[i], NULL);
+		if (n == 0 && !damaged)
+			printf(o.since || o.until || o.ntags
+			               ? "No entries in that selection.\n"
+			               : "No entries yet. 'selfhelp journal "
+			                 "add' writes one.\n");
+	}
+	rc = rc ? rc : damaged ? 1 : 0;
+out:
+	journal_entries_free(list, n);
+	jopts_release(&o);
+	return rc;
+}
+
+/* Loads the entry named by o->args[0]; returns an exit status. */
+static int
+load_entry(struct vault *v, const struct jopts *o, struct journal_entry **e)
+{
+	char id[VAULT_ID_HEX + 1];
+	int rc = resolve(v, o->args[0], id);
+	if (rc)
+		return rc;
+	rc = journal_get(v, id, e);
+	if (rc == VAULT_DAMAGED)
+		return fail("The entry %s could not be read: it is damaged or "
+		            "was changed outside selfhelp.",
+		            id);
+	if (rc)
+		return fail("%s", vault_errmsg(v));
+	return 0;
+}
+
+static int
+one_id(const struct jopts *o, const char *sub)
+{
+	if (o->nargs == 1)
+		return 0;
+	return usage_error(journal_usage,
+	                   o->nargs ? "'journal %s' takes one id."
+	                            : "'journal %s' needs the id of an entry; "
+	                              "'selfhelp journal list' shows them.",
+	                   sub);
+}
+
+static int
+journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct jopts o;
+	struct journal_entry *e = NULL;
+	struct vault *v;
+	int rc = parse_opts(argc, argv, "json", &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if ((rc = one_id(&o, "show")))
+		goto out;
+	if (!(v = cmd_vault(ctx))) {
+		rc = 1;
+		goto out;
+	}
+	if ((rc = load_entry(v, &o, &e)))
+		goto out;
+	if (o.json) {
+		json_t *arr = json_array();
+		json_array_append_new(arr, entry_json(e));
+		rc = print_json(arr);
+		goto out;
+	}
+	char when[32];
+	date_format_local(e->created, when, sizeof(when));
+	printf("Entry %.*s · %s", SHORT_ID, e->id, when);
+	if (e->mood != JOURNAL_NO_MOOD)
+		printf(" · mood %d", e->mood);
+	for (size_t i = 0; i < e->ntags; i++)
+		printf("%s#%s", i ? " " : " · ", e->tags[i]);
+	printf("\n\n");
+	print_text(e->text, e->textlen, stdout);
+	if (e->textlen && e->text[e->textlen - 1] != '\n')
+		fputc('\n', stdout);
+out:
+	journal_entry_free(e);
+	jopts_release(&o);
+	return rc;
+}
+
+static int
+journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct jopts o;
+	struct journal_entry *e = NULL;
+	struct vault *v;
+	char *text = NULL;
+	size_t len = 0;
+	time_t now = time(NULL);
+	int rc = parse_opts(argc, argv, "message mood tag date", &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if ((rc = one_id(&o, "edit")))
+		goto out;
+	if (o.date && date_parse(o.date, now, DATE_START, &now)) {
+		rc = bad_date("--date", o.date);
+		goto out;
+	}
+	if (!(v = cmd_vault(ctx))) {
+		rc = 1;
+		goto out;
+	}
+	if ((rc = load_entry(v, &o, &e)))
+		goto out;
+	bool meta_only =
+	        !o.message &&
+	        (o.mood != JOURNAL_NO_MOOD || o.tags_given || o.date) &&
+	        isatty(STDIN_FILENO);
+	if (!meta_only) {
+		if ((rc = get_text(&o, e->text, e->textlen, &text, &len)))
+			goto out;
+		if (blank(text, len)) {
+			printf("The new text was empty, so the entry was left "
+			       "as it was. ('selfhelp journal delete' removes "
+			       "an entry.)\n");
+			goto out;
+		}
+		bool same_text =
+		        len == e->textlen && memcmp(text, e->text, len) == 0;
+		if (same_text && o.mood == JOURNAL_NO_MOOD && !o.tags_given &&
+		    !o.date) {
+			printf("Nothing changed.\n");
+			goto out;
+		}
+		text_wipe(e->text, e->textlen);
+		e->text = text;
+		e->textlen = len;
+		text = NULL;
+	}
+	if (o.mood != JOURNAL_NO_MOOD)
+		e->mood = o.mood;
+	if (o.tags_given) {
+		for (size_t i = 0; i < e->ntags; i++)
+			free(e->tags[i]);
+		free(e->tags);
+		e->tags = calloc(o.ntags, sizeof(char *));
+		if (!e->tags) {
+			e->ntags = 0;
+			rc = fail("Out of memory.");
+			goto out;
+		}
+		memcpy(e->tags, o.tags, o.ntags * sizeof(char *));
+		e->ntags = o.ntags;
+		o.ntags = 0; /* now owned by e */
+	}
+	if (o.date)
+		e->created = now;
+	if (vault_begin(v) || journal_update(v, e, time(NULL)) ||
+	    vault_commit(v)) {
+		vault_rollback(v);
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	printf("Saved.\n");
+out:
+	text_wipe(text, len);
+	journal_entry_free(e);
+	jopts_release(&o);
+	return rc;
+}
+
+/* Ask y/N on the terminal; false on anything but y/yes. */
+static bool
+confirm(const char *question)
+{
+	char answer[16];
+	fprintf(stderr, "%s [y/N] ", question);
+	fflush(stderr);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return false;
+	return strcmp(answer, "y\n") == 0 || strcmp(answer, "Y\n") == 0 ||
+	       strcmp(answer, "yes\n") == 0;
+}
+
+static int
+journal_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct jopts o;
+	struct journal_entry *e = NULL;
+	struct vault *v;
+	int rc = parse_opts(argc, argv, "yes", &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if ((rc = one_id(&o, "delete")))
+		goto out;
+	if (!o.yes && !isatty(STDIN_FILENO)) {
+		rc = usage_error(journal_usage,
+		                 "Deleting needs a yes, and there is no "
+		                 "terminal to ask on; --yes gives it.");
+		goto out;
+	}
+	if (!(v = cmd_vault(ctx))) {
+		rc = 1;
+		goto out;
+	}
+	if ((rc = load_entry(v, &o, &e)))
+		goto out;
+	if (!o.yes) {
+		char when[32], q[256];
+		char *pv = util_truncate(e->preview, 40);
+		date_format_local(e->created, when, sizeof(when));
+		snprintf(q, sizeof(q), "Delete the entry from %s (\"%s\")?",
+		         when, pv ? pv : "");
+		free(pv);
+		if (!confirm(q)) {
+			printf("Kept it.\n");
+			goto out;
+		}
+	}
+	if (vault_begin(v) || vault_delete(v, e->id) || vault_commit(v)) {
+		vault_rollback(v);
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	printf("Deleted.\n");
+out:
+	journal_entry_free(e);
+	jopts_release(&o);
+	return rc;
+}
+
+static char *
+join_words(int n, char **words)
+{
+	size_t len = 1;
+	for (int i = 0; i < n; i++)
+		len += strlen(words[i]) + 1;
+	char *s = malloc(len), *p = s;
+	if (!s)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(words[i]);
+		if (i)
+			*p++ = ' ';
+		memcpy(p, words[i], l);
+		p += l;
+	}
+	*p = '\0';
+	return s;
+}
+
+static int
+journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct jopts o;
+	struct journal_filter f;
+	struct journal_entry **list = NULL;
+	size_t n = 0;
+	char *query = NULL;
+	struct vault *v;
+	int damaged = 0;
+	int rc = parse_opts(argc, argv, "n tag since until json", &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (o.nargs == 0) {
+		rc = usage_error(journal_usage,
+		                 "'journal search' needs the words to look "
+		                 "for.");
+		goto out;
+	}
+	if ((rc = make_filter(&o, &f)))
+		goto out;
+	query = join_words(o.nargs, o.args);
+	size_t bad;
+	if (!query || !util_utf8_ok(query, strlen(query), &bad)) {
+		rc = usage_error(journal_usage,
+		                 "The search words are not UTF-8 text.");
+		goto out;
+	}
+	f.needle = search_needle_new(query);
+	if (!f.needle) {
+		rc = usage_error(journal_usage,
+		                 "There is nothing to search for in '%s'.",
+		                 query);
+		goto out;
+	}
+	f.with_text = true;
+	if (!(v = cmd_vault(ctx))) {
+		rc = 1;
+		goto out;
+	}
+	if (journal_list(v, &f, &list, &n, report_damaged, &damaged)) {
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	size_t shown =
+	        o.limit >= 0 && (size_t)o.limit < n ? (size_t)o.limit : n;
+	json_t *arr = o.json ? json_array() : NULL;
+	for (size_t i = 0; i < shown; i++) {
+		size_t s, e;
+		char *snip = NULL;
+		journal_match(list[i], f.needle, &s, &e);
+		if (e > s)
+			snip = search_snippet(list[i]->text, list[i]->textlen,
+			                      s, e, SNIPPET_CONTEXT);
+		if (arr) {
+			json_t *obj = entry_json(list[i]);
+			json_object_set_new(
+			        obj, "snippet",
+			        json_string(snip ? snip : list[i]->preview));
+			json_array_append_new(arr, obj);
+		} else {
+			print_line(list[i], snip);
+		}
+		text_wipe(snip, snip ? strlen(snip) : 0);
+	}
+	if (arr)
+		rc = print_json(arr);
+	else if (n == 0 && !damaged)
+		printf("No entries hold '%s'.\n", query);
+	rc = rc ? rc : damaged ? 1 : 0;
+out:
+	search_needle_free(f.needle);
+	journal_entries_free(list, n);
+	free(query);
+	jopts_release(&o);
+	return rc;
+}
+
+int
+cmd_journal(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct subcmd table[] = {
+	        {"add", journal_add_cmd},
+	        {"list", journal_list_cmd},
+	        {"show", journal_show_cmd},
+	        {"edit", journal_edit_cmd},
+	        {"delete", journal_delete_cmd},
+	        {"search", journal_search_cmd},
+	        {0},
+	};
+	if (argc >= 2 && is_help_arg(argv[1])) {
+		usage_print(journal_usage, stdout);
+		fputs("\n", stdout);
+		fputs(journal_help, stdout);
+		return 0;
+	}
+	return subcmd_run(table, journal_usage, "list", argc, argv, ctx);
+}

@@ -1,0 +1,81 @@
+# Shared by the CLI tests (git's t/test-lib.sh in miniature). Source it:
+#   . "$TEST_SRCDIR/cli/lib.sh"
+# Gives a fresh HOME/XDG directory tree, `selfhelp` running the built
+# binary, and helpers that count and report checks. Never touches the
+# real HOME. The script exits non-zero if any check failed.
+
+set -u
+: "${SELFHELP:?SELFHELP must name the built binary}"
+: "${TEST_SRCDIR:?}"
+
+TEST_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/selfhelp-cli-XXXXXX")
+trap 'rm -rf "$TEST_ROOT"' EXIT
+export HOME="$TEST_ROOT/home"
+export XDG_DATA_HOME="$TEST_ROOT/data"
+export XDG_CONFIG_HOME="$TEST_ROOT/config"
+export XDG_RUNTIME_DIR="$TEST_ROOT/run"
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
+unset SELFHELP_VAULT SELFHELP_PASSPHRASE_FILE VISUAL EDITOR NO_COLOR PAGER
+export TZ=UTC LC_ALL=C.UTF-8 TERM=dumb
+
+PASSFILE="$TEST_ROOT/pass"
+printf 'test passphrase\n' >"$PASSFILE"
+
+test_count=0
+test_failed=0
+OUT="$TEST_ROOT/out"
+ERR="$TEST_ROOT/err"
+
+selfhelp() {
+	"$SELFHELP" "$@"
+}
+
+# Run one named check: test_expect_success "title" 'commands'
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (eval "$2") >"$TEST_ROOT/log" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TEST_ROOT/log"
+	fi
+}
+
+# The command must fail, with exit status $1 (not a crash).
+test_must_fail() {
+	want=$1
+	shift
+	"$@"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "expected exit $want, got $got: $*" >&2
+		return 1
+	fi
+	return 0
+}
+
+grep_q() { grep -q -- "$@"; }
+
+# Fail with a message unless file $2 contains string $1.
+expect_in() {
+	if ! grep -qF -- "$1" "$2"; then
+		echo "expected '$1' in $2:" >&2
+		cat "$2" >&2
+		return 1
+	fi
+}
+
+expect_not_in() {
+	if grep -qF -- "$1" "$2"; then
+		echo "did not expect '$1' in $2:" >&2
+		cat "$2" >&2
+		return 1
+	fi
+}
+
+test_done() {
+	echo "# $((test_count - test_failed)) passed, $test_failed failed"
+	[ "$test_failed" -eq 0 ]
+	exit $?
+}

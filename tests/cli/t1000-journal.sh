@@ -1,0 +1,277 @@
+#!/bin/sh
+# init and journal end to end, driving the real binary with --passphrase-file.
+. "$TEST_SRCDIR/cli/lib.sh"
+
+P="--passphrase-file $PASSFILE"
+VAULT="$XDG_DATA_HOME/selfhelp/vault.db"
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+
+# The editor's private folder is on tmpfs: XDG_RUNTIME_DIR when it is
+# tmpfs, else /dev/shm. Snapshot /dev/shm to spot anything left behind.
+ls /dev/shm >"$TEST_ROOT/shm-before" 2>/dev/null
+
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+
+test_expect_success 'init creates the vault 0600 in a 0700 folder' '
+	(umask 000 && selfhelp $P init --kdf interactive >"$OUT" 2>"$ERR") &&
+	expect_in "ready" "$OUT" &&
+	test "$(stat -c %a "$VAULT")" = 600 &&
+	test "$(stat -c %a "$XDG_DATA_HOME/selfhelp")" = 700
+'
+
+test_expect_success 'init refuses to touch an existing vault' '
+	cp "$VAULT" "$TEST_ROOT/copy" &&
+	test_must_fail 1 selfhelp $P init --kdf interactive 2>"$ERR" &&
+	expect_in "already a vault" "$ERR" &&
+	cmp "$VAULT" "$TEST_ROOT/copy"
+'
+
+test_expect_success 'init: unknown --kdf is a usage error' '
+	test_must_fail 2 selfhelp $P --vault "$TEST_ROOT/v2.db" init --kdf fast 2>"$ERR" &&
+	test ! -e "$TEST_ROOT/v2.db"
+'
+
+test_expect_success 'wrong passphrase: one sentence, exit 1, nothing written' '
+	printf "not it\n" >"$TEST_ROOT/bad" &&
+	cp "$VAULT" "$TEST_ROOT/copy" &&
+	test_must_fail 1 selfhelp --passphrase-file "$TEST_ROOT/bad" journal list 2>"$ERR" &&
+	expect_in "That passphrase doesn'\''t open this vault." "$ERR" &&
+	cmp "$VAULT" "$TEST_ROOT/copy"
+'
+
+test_expect_success 'add with -m prints a short id' '
+	selfhelp $P journal add -m "First entry about the park" --mood 6 --tag Walk --tag "#outside" >"$OUT" &&
+	grep -Eq "^[0-9a-f]{8}$" "$OUT"
+'
+
+test_expect_success 'add from stdin' '
+	printf "From a pipe\nsecond line\n" | selfhelp $P journal add --tag pipe >"$OUT" &&
+	grep -Eq "^[0-9a-f]{8}$" "$OUT"
+'
+
+test_expect_success 'passphrase from stdin (-), text follows on stdin' '
+	printf "test passphrase\nText after the passphrase\n" |
+		selfhelp --passphrase-file - journal add >"$OUT" &&
+	selfhelp $P journal search "after the passphrase" >"$OUT" &&
+	expect_in "Text after the passphrase" "$OUT"
+'
+
+test_expect_success 'add through a scripted $EDITOR' '
+	cat >"$TEST_ROOT/ed.sh" <<-\EOS &&
+	#!/bin/sh
+	# record where the file is and what mode it has, then write the entry
+	for last; do :; done
+	dirname "$last" >"$TEST_ROOT_ED/dir"
+	stat -c %a "$last" >"$TEST_ROOT_ED/mode"
+	stat -c %a "$(dirname "$last")" >"$TEST_ROOT_ED/dirmode"
+	printf "Written in the editor\n" >"$last"
+	EOS
+	chmod +x "$TEST_ROOT/ed.sh" &&
+	TEST_ROOT_ED="$TEST_ROOT" EDITOR="$TEST_ROOT/ed.sh" \
+		script -qec "$SELFHELP $P journal add --date 2026-01-05" /dev/null >"$OUT" &&
+	expect_in "Saved" "$OUT" &&
+	test "$(cat "$TEST_ROOT/mode")" = 600 &&
+	test "$(cat "$TEST_ROOT/dirmode")" = 700 &&
+	d=$(cat "$TEST_ROOT/dir") &&
+	test ! -e "$d" &&
+	case "$d" in /dev/shm/*|"$XDG_RUNTIME_DIR"/*) true ;; *) false ;; esac
+'
+
+test_expect_success 'vim gets no swap, undo, backup or viminfo files' '
+	mkdir -p "$TEST_ROOT/bin" &&
+	cat >"$TEST_ROOT/bin/vim" <<-\EOS &&
+	#!/bin/sh
+	echo "$@" >"$TEST_ROOT_ED/vimargs"
+	for last; do :; done
+	printf "via vim\n" >"$last"
+	EOS
+	chmod +x "$TEST_ROOT/bin/vim" &&
+	TEST_ROOT_ED="$TEST_ROOT" EDITOR="$TEST_ROOT/bin/vim" \
+		script -qec "$SELFHELP $P journal add" /dev/null >"$OUT" &&
+	expect_in "noswapfile" "$TEST_ROOT/vimargs" &&
+	expect_in "noundofile" "$TEST_ROOT/vimargs" &&
+	expect_in "nobackup" "$TEST_ROOT/vimargs" &&
+	expect_in "-i NONE" "$TEST_ROOT/vimargs"
+'
+
+test_expect_success 'an empty entry saves nothing and says so' '
+	selfhelp $P journal list --json >"$TEST_ROOT/before.json" &&
+	printf "  \n\n" | selfhelp $P journal add >"$OUT" &&
+	expect_in "empty" "$OUT" &&
+	selfhelp $P journal list --json >"$TEST_ROOT/after.json" &&
+	cmp "$TEST_ROOT/before.json" "$TEST_ROOT/after.json"
+'
+
+test_expect_success 'list: newest first, one line each' '
+	selfhelp $P journal add -m "Older one" --date 2025-06-01T09:15 >/dev/null &&
+	selfhelp $P journal list >"$OUT" &&
+	test "$(wc -l <"$OUT")" -eq 6 &&
+	tail -n 1 "$OUT" | grep -q "2025-06-01 09:15  Older one" &&
+	grep -q "mood 6  #walk #outside  First entry about the park" "$OUT"
+'
+
+test_expect_success 'list filters: -n, --since, --until, --tag' '
+	selfhelp $P journal list -n 2 >"$OUT" && test "$(wc -l <"$OUT")" -eq 2 &&
+	selfhelp $P journal list --until 2025-06-01 >"$OUT" &&
+	test "$(wc -l <"$OUT")" -eq 1 && expect_in "Older one" "$OUT" &&
+	selfhelp $P journal list --since 2026-01-01 --until 2026-01-05 >"$OUT" &&
+	test "$(wc -l <"$OUT")" -eq 1 && expect_in "Written in the editor" "$OUT" &&
+	selfhelp $P journal list --since today >"$OUT" &&
+	test "$(wc -l <"$OUT")" -eq 4 &&
+	selfhelp $P journal list --tag pipe >"$OUT" &&
+	test "$(wc -l <"$OUT")" -eq 1 && expect_in "From a pipe" "$OUT" &&
+	selfhelp $P journal list --since 7d --tag walk >"$OUT" &&
+	test "$(wc -l <"$OUT")" -eq 1
+'
+
+test_expect_success 'bad dates and numbers are usage errors' '
+	test_must_fail 2 selfhelp $P journal list --since 2026-02-30 2>"$ERR" &&
+	expect_in "2026-02-30" "$ERR" &&
+	test_must_fail 2 selfhelp $P journal add -m x --mood 11 &&
+	test_must_fail 2 selfhelp $P journal add -m x --mood -1 &&
+	test_must_fail 2 selfhelp $P journal list -n 0 &&
+	test_must_fail 2 selfhelp $P journal list -n 99999999999999999999
+'
+
+test_expect_success 'list --json parses back with every field' '
+	selfhelp $P journal list --json >"$OUT" &&
+	json "assert len(d) == 6, d
+e = [x for x in d if x[\"text\"].startswith(\"First entry\")][0]
+assert len(e[\"id\"]) == 32 and e[\"mood\"] == 6, e
+assert e[\"tags\"] == [\"walk\", \"outside\"], e
+assert e[\"created\"].endswith(\"+00:00\"), e
+o = [x for x in d if x[\"text\"] == \"Older one\"][0]
+assert o[\"created\"] == \"2025-06-01T09:15:00+00:00\" and o[\"mood\"] is None, o" <"$OUT"
+'
+
+test_expect_success 'show by prefix, and --json' '
+	id=$(selfhelp $P journal list --tag pipe --json | json "print(d[0][\"id\"])") &&
+	selfhelp $P journal show "$(echo $id | cut -c1-4)" >"$OUT" &&
+	expect_in "From a pipe" "$OUT" && expect_in "second line" "$OUT" &&
+	expect_in "#pipe" "$OUT" &&
+	selfhelp $P journal show "$id" --json >"$OUT" &&
+	json "assert d[0][\"text\"] == \"From a pipe\\nsecond line\\n\", d" <"$OUT"
+'
+
+test_expect_success 'show: unknown, too short, and missing ids' '
+	test_must_fail 1 selfhelp $P journal show ffffffff 2>"$ERR" &&
+	expect_in "no journal entry" "$ERR" &&
+	test_must_fail 2 selfhelp $P journal show abc 2>"$ERR" &&
+	test_must_fail 2 selfhelp $P journal show 2>"$ERR" &&
+	test_must_fail 2 selfhelp $P journal show zzzzzz 2>"$ERR"
+'
+
+test_expect_success 'edit with -m, --mood and --tag' '
+	id=$(selfhelp $P journal list --tag pipe --json | json "print(d[0][\"id\"])") &&
+	selfhelp $P journal edit "$id" -m "Edited text" --mood 3 --tag calm >"$OUT" &&
+	selfhelp $P journal show "$id" --json >"$OUT" &&
+	json "e = d[0]; assert e[\"text\"] == \"Edited text\" and e[\"mood\"] == 3 and e[\"tags\"] == [\"calm\"], e" <"$OUT"
+'
+
+test_expect_success 'edit through a scripted $EDITOR sees the old text' '
+	id=$(selfhelp $P journal list --tag calm --json | json "print(d[0][\"id\"])") &&
+	cat >"$TEST_ROOT/ed2.sh" <<-\EOS &&
+	#!/bin/sh
+	for last; do :; done
+	cp "$last" "$TEST_ROOT_ED/seen"
+	printf "Edited again\n" >>"$last"
+	EOS
+	chmod +x "$TEST_ROOT/ed2.sh" &&
+	TEST_ROOT_ED="$TEST_ROOT" EDITOR="$TEST_ROOT/ed2.sh" \
+		script -qec "$SELFHELP $P journal edit $id" /dev/null >"$OUT" &&
+	expect_in "Edited text" "$TEST_ROOT/seen" &&
+	selfhelp $P journal show "$id" >"$OUT" &&
+	expect_in "Edited again" "$OUT" && expect_in "mood 3" "$OUT"
+'
+
+test_expect_success 'an editor that fails saves nothing' '
+	n=$(selfhelp $P journal list | wc -l) &&
+	EDITOR=false script -qec "$SELFHELP $P journal add" /dev/null >"$OUT";
+	expect_in "nothing was saved" "$OUT" &&
+	test "$(selfhelp $P journal list | wc -l)" -eq "$n"
+'
+
+test_expect_success 'search: any case, text and tags, with a snippet' '
+	selfhelp $P journal add -m "Ein Tag voller Ärger und dann Ruhe am Abend" >/dev/null &&
+	selfhelp $P journal search ärger >"$OUT" &&
+	test "$(wc -l <"$OUT")" -eq 1 && expect_in "Ärger" "$OUT" &&
+	selfhelp $P journal search PARK >"$OUT" && expect_in "park" "$OUT" &&
+	selfhelp $P journal search outside >"$OUT" && expect_in "First entry" "$OUT" &&
+	selfhelp $P journal search "no such words" >"$OUT" && expect_in "No entries" "$OUT" &&
+	selfhelp $P journal search ÄRGER --json >"$OUT" &&
+	json "assert len(d) == 1 and \"Ärger\" in d[0][\"snippet\"], d" <"$OUT"
+'
+
+test_expect_success 'delete: asks on a terminal, needs --yes without one' '
+	id=$(selfhelp $P journal list --tag calm --json | json "print(d[0][\"id\"])") &&
+	test_must_fail 2 selfhelp $P journal delete "$id" </dev/null 2>"$ERR" &&
+	expect_in "--yes" "$ERR" &&
+	selfhelp $P journal show "$id" >/dev/null &&
+	echo n | script -qec "$SELFHELP $P journal delete $id" /dev/null >"$OUT";
+	selfhelp $P journal show "$id" >/dev/null &&
+	selfhelp $P journal delete "$id" --yes >"$OUT" &&
+	expect_in "Deleted" "$OUT" &&
+	test_must_fail 1 selfhelp $P journal show "$id" 2>"$ERR"
+'
+
+test_expect_success 'invalid UTF-8 and NUL bytes from stdin are refused clearly' '
+	n=$(selfhelp $P journal list | wc -l) &&
+	printf "bad \377 byte" | test_must_fail 2 selfhelp $P journal add 2>"$ERR" &&
+	expect_in "UTF-8" "$ERR" &&
+	printf "nul\000byte" | test_must_fail 2 selfhelp $P journal add 2>"$ERR" &&
+	test "$(selfhelp $P journal list | wc -l)" -eq "$n"
+'
+
+test_expect_success 'terminal escapes in text are not passed to the terminal' '
+	printf "evil \033]0;title\007 text" | selfhelp $P journal add >/dev/null &&
+	selfhelp $P journal search evil >"$OUT" &&
+	! grep -q "$(printf "\033")" "$OUT"
+'
+
+test_expect_success 'a damaged record is named and the rest still lists' '
+	cp "$VAULT" "$TEST_ROOT/keep.db" &&
+	id=$(selfhelp $P journal list --json | json "print(sorted(x[\"id\"] for x in d)[0])") &&
+	python3 - "$VAULT" "$id" <<-\EOP &&
+	import sqlite3, sys
+	db = sqlite3.connect(sys.argv[1])
+	h = bytearray(db.execute("select head from record where id=?", (sys.argv[2],)).fetchone()[0])
+	h[40] ^= 1
+	db.execute("update record set head=? where id=?", (bytes(h), sys.argv[2]))
+	db.commit()
+	EOP
+	test_must_fail 1 selfhelp $P journal list >"$OUT" 2>"$ERR" &&
+	expect_in "$id" "$ERR" &&
+	test "$(wc -l <"$OUT")" -ge 5 &&
+	test_must_fail 1 selfhelp $P journal list --json >"$OUT" 2>"$ERR" &&
+	json "assert len(d) >= 5 and all(x[\"id\"] != \"$id\" for x in d)" <"$OUT" &&
+	cp "$TEST_ROOT/keep.db" "$VAULT"
+'
+
+test_expect_success 'privacy: no marker in clear in the vault files or temp dirs' '
+	M=PRIVMARKER7q3z &&
+	T=privtag9x &&
+	selfhelp $P journal add -m "before $M after" --tag $T >/dev/null &&
+	id=$(selfhelp $P journal search $M --json | json "print(d[0][\"id\"])") &&
+	cat >"$TEST_ROOT/ed3.sh" <<-EOS &&
+	#!/bin/sh
+	for last; do :; done
+	printf "edited $M again\n" >"\$last"
+	EOS
+	chmod +x "$TEST_ROOT/ed3.sh" &&
+	EDITOR="$TEST_ROOT/ed3.sh" script -qec "$SELFHELP $P journal edit $id" /dev/null >/dev/null &&
+	selfhelp $P journal search $M >/dev/null &&
+	selfhelp $P journal search $T >/dev/null &&
+	selfhelp $P journal add -m "second $M" >/dev/null &&
+	id2=$(selfhelp $P journal search second --json | json "print(d[0][\"id\"])") &&
+	selfhelp $P journal delete "$id2" --yes >/dev/null &&
+	for f in "$VAULT" "$VAULT-wal" "$VAULT-shm"; do
+		if test -e "$f"; then
+			! grep -a -q "$M" "$f" && ! grep -a -q "$T" "$f" || { echo "found in $f"; false; }
+		fi
+	done &&
+	! grep -r -a -q "$M" "$XDG_RUNTIME_DIR" 2>/dev/null &&
+	ls /dev/shm >"$TEST_ROOT/shm-after" 2>/dev/null;
+	! diff "$TEST_ROOT/shm-before" "$TEST_ROOT/shm-after" | grep "^>.*selfhelp"
+'
+
+test_done
