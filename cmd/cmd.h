@@ -61,6 +61,14 @@ int cmd_trigger_log(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_insights(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_topics(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_grounding(int argc, char **argv, struct cmd_ctx *ctx);
+/* --- care --- */
+/* --- end care --- */
+/* --- group --- */
+/* --- end group --- */
+/* --- report --- */
+/* --- end report --- */
+/* --- docs --- */
+/* --- end docs --- */
 int cmd_export(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_import(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_backup(int argc, char **argv, struct cmd_ctx *ctx);

@@ -48,6 +48,14 @@ static const struct cmd commands[] = {
         /* --- topics --- */
         {"topics", cmd_topics, 0, "read about CPTSD, feelings and healing"},
         /* --- end topics --- */
+        /* --- care --- */
+        /* --- end care --- */
+        /* --- group --- */
+        /* --- end group --- */
+        /* --- report --- */
+        /* --- end report --- */
+        /* --- docs --- */
+        /* --- end docs --- */
         {"help", cmd_help, CMD_HIDDEN, "show help for a command"},
         {"version", cmd_version, CMD_HIDDEN, "print the version"},
 };
