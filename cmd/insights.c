@@ -9,6 +9,7 @@
 #include "trigger-log.h"
 
 #include "dates.h"
+#include "rating.h"
 #include "stats.h"
 #include "term.h"
 #include "util.h"
@@ -402,6 +403,9 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	struct sopts o;
 	struct trigger_filter f = {0};
 	struct trigger_record **list = NULL;
+	struct rating *ratings = NULL;
+	struct stats_use *uses = NULL;
+	size_t nratings = 0, nuses = 0;
 	struct stats *s = NULL;
 	size_t n = 0;
 	int damaged = 0;
@@ -437,15 +441,36 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = fail("%s", vault_errmsg(v));
 		goto out;
 	}
-	/*
-	 * Grounding ratings are not stored yet. When they are (a record
-	 * kind "rating": exercise name, before, after), read them here into
-	 * an array of struct stats_use and pass it as in.extra_uses; they
-	 * are counted with the "helped" names of the trigger log.
-	 */
+	/* Grounding exercises rated with `grounding --rate` count with the
+	 * "helped" names of the trigger log, by exercise name. */
+	if (rating_list(v, &ratings, &nratings, count_damaged,
+	                &damaged)) {
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	uses = calloc(nratings ? nratings : 1, sizeof(*uses));
+	if (!uses) {
+		rc = fail("Out of memory.");
+		goto out;
+	}
+	for (size_t i = 0; i < nratings; i++) {
+		if (ratings[i].created < since || ratings[i].created > until)
+			continue;
+		uses[nuses].name = ratings[i].exercise;
+		uses[nuses].before = ratings[i].before == RATING_NONE
+		                             ? TRIGGER_NO_RATING
+		                             : ratings[i].before;
+		uses[nuses].after = ratings[i].after == RATING_NONE
+		                            ? TRIGGER_NO_RATING
+		                            : ratings[i].after;
+		uses[nuses].when = ratings[i].created;
+		nuses++;
+	}
 	struct stats_input in = {
 	        .records = (const struct trigger_record *const *)list,
 	        .nrecords = n,
+	        .extra_uses = uses,
+	        .nextra = nuses,
 	        .since = since,
 	        .until = until,
 	};
@@ -472,6 +497,8 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 out:
 	stats_free(s);
 	trigger_records_free(list, n);
+	free(ratings);
+	free(uses);
 	return rc;
 }
 

@@ -805,9 +805,11 @@ quick_missing(const struct trigger_record *r)
 }
 
 static int
-save_new(struct vault *v, struct trigger_record *r)
+save_new(struct vault *v, struct trigger_record *r, bool sealed)
 {
-	if (vault_begin(v) || trigger_add(v, r, time(NULL)) ||
+	if (vault_begin(v) ||
+	    (sealed ? trigger_add_sealed(v, r, time(NULL))
+	            : trigger_add(v, r, time(NULL))) ||
 	    vault_commit(v)) {
 		vault_rollback(v);
 		return fail("%s", vault_errmsg(v));
@@ -851,7 +853,10 @@ trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		                            : "there is no terminal to ask on");
 		goto out;
 	}
-	if (!(v = cmd_vault(ctx))) {
+	/* Locked and no passphrase at hand: the record is sealed to the
+	 * vault's public key, so nothing is asked in the moment itself. */
+	bool sealed = false;
+	if (!(v = cmd_vault_for_write(ctx, &sealed))) {
 		rc = 1;
 		goto out;
 	}
@@ -875,10 +880,12 @@ trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 			goto out;
 		}
 	}
-	if ((rc = save_new(v, r)))
+	if ((rc = save_new(v, r, sealed)))
 		goto out;
 	short_id(r->id, sid);
-	if (isatty(STDOUT_FILENO))
+	if (sealed)
+		printf("Saved. You can read it after you unlock. (%s)\n", sid);
+	else if (isatty(STDOUT_FILENO))
 		printf("Saved. (%s)\n", sid);
 	else
 		printf("%s\n", sid);

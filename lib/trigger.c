@@ -820,9 +820,11 @@ decode(const struct vault_item *it)
 
 /* --- storage --- */
 
+/* Store r as record `id` (NULL: new), or sealed while the vault is
+ * locked. */
 static int
-put(struct vault *v, const char *id, const struct trigger_record *r,
-    char *id_out)
+put(struct vault *v, const char *id, bool sealed,
+    const struct trigger_record *r, char *id_out)
 {
 	json_t *h = head_json(r), *b = body_json(r);
 	char *head = h ? json_dumps(h, JSON_COMPACT) : NULL;
@@ -831,8 +833,10 @@ put(struct vault *v, const char *id, const struct trigger_record *r,
 	json_decref(h);
 	json_decref(b);
 	if (head && body)
-		rc = vault_put(v, id, TRIGGER_KIND, head, strlen(head), body,
-		               strlen(body), id_out);
+		rc = sealed ? vault_seal(v, TRIGGER_KIND, head, strlen(head),
+		                         body, strlen(body), id_out)
+		            : vault_put(v, id, TRIGGER_KIND, head, strlen(head),
+		                        body, strlen(body), id_out);
 	json_free_str(head);
 	json_free_str(body);
 	return rc;
@@ -842,7 +846,14 @@ int
 trigger_add(struct vault *v, struct trigger_record *r, time_t now)
 {
 	r->created = r->updated = now;
-	return put(v, NULL, r, r->id);
+	return put(v, NULL, false, r, r->id);
+}
+
+int
+trigger_add_sealed(struct vault *v, struct trigger_record *r, time_t now)
+{
+	r->created = r->updated = now;
+	return put(v, NULL, true, r, r->id);
 }
 
 int
@@ -851,7 +862,7 @@ trigger_update(struct vault *v, struct trigger_record *r, time_t now)
 	if (!r->has_body)
 		return VAULT_ERROR; /* would clear the body fields */
 	r->updated = now;
-	return put(v, r->id, r, NULL);
+	return put(v, r->id, false, r, NULL);
 }
 
 struct get_ctx {
