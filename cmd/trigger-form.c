@@ -4,10 +4,11 @@
  * or q leaves (q on its own line in text questions), after asking whether
  * to keep what was typed. Ratings take one key, 0-9, or 1 then 0 for 10.
  *
- * Signals: SIGINT, SIGTERM and SIGHUP (from outside: in raw mode Ctrl-C
- * arrives as a key) say that nothing was saved, restore the terminal and
- * _exit(0) from the handler, using only async-signal-safe calls. SIGTSTP
- * (also Ctrl-Z) restores the terminal, stops, and redraws on SIGCONT.
+ * Signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT (from outside: in raw
+ * mode Ctrl-C arrives as a key) say that nothing was saved, restore the
+ * terminal and _exit(0) from the handler, using only async-signal-safe
+ * calls. SIGTSTP (also Ctrl-Z) restores the terminal, stops, and redraws
+ * on SIGCONT.
  */
 #include "trigger-log.h"
 
@@ -652,7 +653,8 @@ int
 trigger_form_run(struct trigger_record *r, const struct form_opts *o,
                  time_t now)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGTSTP};
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+	enum { NSIGS = sizeof(sigs) / sizeof(sigs[0]) };
 	struct form f = {.out = o->out};
 	char *line = malloc(LINE_BYTES);
 	enum answer a = ANS_OK;
@@ -664,7 +666,7 @@ trigger_form_run(struct trigger_record *r, const struct form_opts *o,
 	if (f.width > MAX_COLS)
 		f.width = MAX_COLS;
 	out_fd = fileno(o->out);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < NSIGS; i++)
 		install_handler(sigs[i],
 		                sigs[i] == SIGTSTP ? on_tstp : on_leave_signal);
 	if (term_raw(STDIN_FILENO) != 0) {
@@ -689,7 +691,7 @@ trigger_form_run(struct trigger_record *r, const struct form_opts *o,
 	fflush(f.out);
 	term_restore();
 out:
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < NSIGS; i++)
 		install_handler(sigs[i], SIG_DFL);
 	sodium_memzero(line, LINE_BYTES);
 	free(line);
