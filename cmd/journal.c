@@ -3,6 +3,7 @@
 #include "dates.h"
 #include "editor.h"
 #include "journal.h"
+#include "pager.h"
 #include "search.h"
 #include "term.h"
 #include "util.h"
@@ -562,17 +563,32 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = print_json(arr);
 		goto out;
 	}
-	char when[32];
+	/* Built in memory, then shown through the pager when it is taller
+	 * than the screen; the buffer is wiped afterwards. */
+	char when[32], *page = NULL;
+	size_t pagelen = 0;
+	FILE *m = open_memstream(&page, &pagelen);
+	if (!m) {
+		rc = fail("Out of memory.");
+		goto out;
+	}
 	date_format_local(e->created, when, sizeof(when));
-	printf("Entry %.*s · %s", SHORT_ID, e->id, when);
+	fprintf(m, "Entry %.*s · %s", SHORT_ID, e->id, when);
 	if (e->mood != JOURNAL_NO_MOOD)
-		printf(" · mood %d", e->mood);
+		fprintf(m, " · mood %d", e->mood);
 	for (size_t i = 0; i < e->ntags; i++)
-		printf("%s#%s", i ? " " : " · ", e->tags[i]);
-	printf("\n\n");
-	print_text(e->text, e->textlen, stdout);
+		fprintf(m, "%s#%s", i ? " " : " · ", e->tags[i]);
+	fprintf(m, "\n\n");
+	print_text(e->text, e->textlen, m);
 	if (e->textlen && e->text[e->textlen - 1] != '\n')
-		fputc('\n', stdout);
+		fputc('\n', m);
+	if (fclose(m) != 0 || !page) {
+		rc = fail("Out of memory.");
+		goto out;
+	}
+	if (pager_show(page, pagelen, ctx) != 0)
+		rc = fail("Could not write the entry out.");
+	text_wipe(page, pagelen);
 out:
 	journal_entry_free(e);
 	jopts_release(&o);
