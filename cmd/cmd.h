@@ -7,7 +7,9 @@
  *     struct cmd_ctx *ctx)`; argv[0] is the command's own name;
  *  2. add it to commands[] in cmd/main.c and to cmd/meson.build;
  *  3. add tests/cli/tNNNN-NAME.sh and its line in tests/meson.build;
- *  4. give it a usage array, --help and a man page section.
+ *  4. give it a usage array and --help; a page doc/man/selfhelp-NAME.md
+ *     with its line in doc/meson.build; its sub-commands and options in
+ *     the table of cmd/complete.c (tests/cli/t9100 and t9300 check both).
  *
  * Exit status: 0 done (also when a person chooses to stop an exercise),
  * 1 the operation could not be done, 2 usage (the arguments).
@@ -62,12 +64,19 @@ int cmd_insights(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_topics(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_grounding(int argc, char **argv, struct cmd_ctx *ctx);
 /* --- care --- */
+int cmd_crisis(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_safety_plan(int argc, char **argv, struct cmd_ctx *ctx);
 /* --- end care --- */
 /* --- group --- */
+int cmd_group(int argc, char **argv, struct cmd_ctx *ctx);
 /* --- end group --- */
 /* --- report --- */
+int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
 /* --- end report --- */
 /* --- docs --- */
+int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx);
+/* The command table (main.c), *n entries, for completion; static. */
+const struct cmd *main_commands(size_t *n);
 /* --- end docs --- */
 int cmd_export(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_import(int argc, char **argv, struct cmd_ctx *ctx);

@@ -57,7 +57,7 @@ static const char grounding_help[] =
         "  --plain           no colour or redrawing, one line per step\n"
         "                    (also SELFHELP_PLAIN=1)\n"
         "  --rate            rate the distress 0-10 before and after\n"
-        "                    (not saved: nothing is stored)\n"
+        "                    (saved in the vault, never asking a passphrase)\n"
         "  --json            with list: JSON for scripts\n"
         "\n"
         "Not on a terminal, the steps are printed once, without waiting.\n";
@@ -73,7 +73,8 @@ static const char msg_no_vault[] = "There is no vault yet ('selfhelp init' "
                                    "stored.";
 static const char msg_emergency[] =
         "If you are in danger or can't keep yourself safe,\n"
-        "call your local emergency number now.";
+        "call your local emergency number now.\n"
+        "'selfhelp crisis' lists crisis lines you can reach.";
 
 enum {
 	FRAME_MS = 80,    /* pacer redraw interval */

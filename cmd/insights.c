@@ -9,7 +9,6 @@
 #include "trigger-log.h"
 
 #include "dates.h"
-#include "rating.h"
 #include "stats.h"
 #include "term.h"
 #include "util.h"
@@ -401,13 +400,10 @@ int
 trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct sopts o;
-	struct trigger_filter f = {0};
-	struct trigger_record **list = NULL;
-	struct rating *ratings = NULL;
-	struct stats_use *uses = NULL;
-	size_t nratings = 0, nuses = 0;
+	struct stats_sources src;
+	struct stats_input in;
 	struct stats *s = NULL;
-	size_t n = 0;
+	const char *why = NULL;
 	int damaged = 0;
 	time_t now = time(NULL), since, until = now;
 	struct vault *v;
@@ -435,45 +431,11 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		                   "needs its start first.");
 	if (!(v = cmd_vault(ctx)))
 		return 1;
-	f.since = since;
-	f.until = until;
-	if (trigger_list(v, &f, &list, &n, count_damaged, &damaged)) {
-		rc = fail("%s", vault_errmsg(v));
+	if (stats_gather(v, since, until, &src, &in, count_damaged, &damaged,
+	                 &why)) {
+		rc = fail("%s", why);
 		goto out;
 	}
-	/* Grounding exercises rated with `grounding --rate` count with the
-	 * "helped" names of the trigger log, by exercise name. */
-	if (rating_list(v, &ratings, &nratings, count_damaged,
-	                &damaged)) {
-		rc = fail("%s", vault_errmsg(v));
-		goto out;
-	}
-	uses = calloc(nratings ? nratings : 1, sizeof(*uses));
-	if (!uses) {
-		rc = fail("Out of memory.");
-		goto out;
-	}
-	for (size_t i = 0; i < nratings; i++) {
-		if (ratings[i].created < since || ratings[i].created > until)
-			continue;
-		uses[nuses].name = ratings[i].exercise;
-		uses[nuses].before = ratings[i].before == RATING_NONE
-		                             ? TRIGGER_NO_RATING
-		                             : ratings[i].before;
-		uses[nuses].after = ratings[i].after == RATING_NONE
-		                            ? TRIGGER_NO_RATING
-		                            : ratings[i].after;
-		uses[nuses].when = ratings[i].created;
-		nuses++;
-	}
-	struct stats_input in = {
-	        .records = (const struct trigger_record *const *)list,
-	        .nrecords = n,
-	        .extra_uses = uses,
-	        .nextra = nuses,
-	        .since = since,
-	        .until = until,
-	};
 	if (stats_compute(&in, &s)) {
 		rc = fail("Out of memory.");
 		goto out;
@@ -496,9 +458,7 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		     damaged == 1 ? "was" : "were");
 out:
 	stats_free(s);
-	trigger_records_free(list, n);
-	free(ratings);
-	free(uses);
+	stats_sources_release(&src);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include "journal.h"
 #include "util.h"
 
+#include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,9 @@ static const struct cmd commands[] = {
         {"grounding", cmd_grounding, 0,
          "guided exercises for when it is too much or too little"},
         /* --- end grounding --- */
+        /* care: crisis next to grounding, as it matters most in distress */
+        {"crisis", cmd_crisis, 0,
+         "help right now: emergency numbers and crisis lines"},
         /* --- journal/init (core) --- */
         {"journal", cmd_journal, 0, "write and read private journal entries"},
         {"trigger-log", cmd_trigger_log, 0,
@@ -49,17 +53,32 @@ static const struct cmd commands[] = {
         {"topics", cmd_topics, 0, "read about CPTSD, feelings and healing"},
         /* --- end topics --- */
         /* --- care --- */
+        {"safety-plan", cmd_safety_plan, 0, "your plan for hard moments"},
         /* --- end care --- */
         /* --- group --- */
+        {"group", cmd_group, 0, "before and after a self-help group meeting"},
         /* --- end group --- */
         /* --- report --- */
+        {"report", cmd_report, CMD_GROUP_DATA,
+         "a summary to share with your therapist (HTML)"},
         /* --- end report --- */
         /* --- docs --- */
+        {"__complete", cmd_complete, CMD_HIDDEN, "completion helper"},
         /* --- end docs --- */
         {"help", cmd_help, CMD_HIDDEN, "show help for a command"},
         {"version", cmd_version, CMD_HIDDEN, "print the version"},
 };
 enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
+
+/* --- docs --- */
+/* For `selfhelp __complete` (cmd/complete.c): the table itself. */
+const struct cmd *
+main_commands(size_t *n)
+{
+	*n = NCOMMANDS;
+	return commands;
+}
+/* --- end docs --- */
 
 static const char main_usage_text[] =
         "selfhelp - a private companion for living with complex PTSD\n"
@@ -72,11 +91,11 @@ static const char main_usage_text[] =
         "Commands:\n";
 
 static const char main_usage_tail[] =
-        "\n"
-        "'selfhelp help COMMAND' tells more. Options for every command:\n"
-        "--vault PATH, --passphrase-file FILE, --no-pager.\n"
-        "Not a substitute for therapy. In danger right now? Call your local\n"
-        "emergency number.\n";
+	"\n"
+	"'selfhelp help COMMAND' tells more. Options for every command:\n"
+	"--vault PATH, --passphrase-file FILE, --no-pager.\n"
+	"Not a substitute for therapy. In danger? 'selfhelp crisis' or your\n"
+	"local emergency number.\n";
 
 /* One line "  Label:  name name ..." for a group of commands. */
 static void
@@ -242,6 +261,9 @@ main(int argc, char **argv)
 	}
 	/* Files we create are private whatever the caller's umask. */
 	umask(077);
+	/* Past a file-size limit (ulimit -f), a write should fail and be
+	 * reported like a full disk, not kill us mid-save. */
+	signal(SIGXFSZ, SIG_IGN);
 	journal_json_init();
 	ctx.vault_path = getenv("SELFHELP_VAULT");
 	ctx.passphrase_file = getenv("SELFHELP_PASSPHRASE_FILE");

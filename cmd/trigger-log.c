@@ -244,7 +244,12 @@ text_option(struct topts *o, const char *opt, enum trigger_text t,
 			return 1;
 		value = in;
 	}
-	enum trigger_text_problem why = trigger_set_text(&o->rec, t, value);
+	size_t bad;
+	/* A NUL byte from stdin would silently cut the text short. */
+	enum trigger_text_problem why =
+	        in && !util_utf8_ok(in, len, &bad)
+	                ? TRIGGER_TEXT_NOT_UTF8
+	                : trigger_set_text(&o->rec, t, value);
 	text_wipe(in, len);
 	if (why != TRIGGER_TEXT_OK)
 		return usage_error(trigger_usage, "The %s text %s.", opt,

@@ -98,18 +98,31 @@ read_pass_file(const char *path, char *buf)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
 	size_t n = 0;
+	bool too_long = false;
 	int c;
 	if (!f)
 		return fail("Could not read the passphrase file %s (%s).", path,
 		            strerror(errno)),
 		       -1;
 	/* Unbuffered reads from stdin: the rest may be an entry's text. */
-	while ((c = getc(f)) != EOF && c != '\n')
+	while ((c = getc(f)) != EOF && c != '\n') {
 		if (n < PASS_MAX - 1)
 			buf[n++] = (char)c;
+		else if (c != '\r')
+			too_long = true;
+	}
 	buf[n] = '\0';
 	if (f != stdin)
 		fclose(f);
+	/* Cutting it short silently would make a different passphrase. */
+	if (too_long) {
+		sodium_memzero(buf, PASS_MAX);
+		return fail("The passphrase in %s is longer than the %d bytes "
+		            "selfhelp takes, so it was not used.",
+		            strcmp(path, "-") == 0 ? "(stdin)" : path,
+		            PASS_MAX - 1),
+		       -1;
+	}
 	n = chomp(buf, n);
 	if (n == 0)
 		return fail("The passphrase file %s has no passphrase on its "

@@ -91,8 +91,8 @@ parse_relative(const char *s, time_t now, time_t *out)
 	return *out == (time_t)-1 ? -1 : 0;
 }
 
-int
-date_parse(const char *s, time_t now, enum date_round round, time_t *out)
+static int
+parse(const char *s, time_t now, enum date_round round, time_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0;
 	bool has_time = false;
@@ -149,6 +149,16 @@ date_parse(const char *s, time_t now, enum date_round round, time_t *out)
 	return 0;
 }
 
+int
+date_parse(const char *s, time_t now, enum date_round round, time_t *out)
+{
+	time_t t;
+	if (parse(s, now, round, &t) || t < DATE_MIN || t > DATE_MAX)
+		return -1;
+	*out = t;
+	return 0;
+}
+
 void
 date_format_local(time_t t, char *buf, size_t size)
 {
@@ -163,8 +173,19 @@ date_format_iso(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
 	char off[8];
-	if (!localtime_r(&t, &tm) ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
+	if (!localtime_r(&t, &tm)) {
+		snprintf(buf, size, "1970-01-01T00:00:00+00:00");
+		return;
+	}
+	/* Local mean time (before standard zones, e.g. Berlin until 1893)
+	 * has an offset in seconds, which +hh:mm cannot hold: write UTC. */
+	if (tm.tm_gmtoff % 60 != 0) {
+		if (!gmtime_r(&t, &tm) ||
+		    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+			snprintf(buf, size, "1970-01-01T00:00:00+00:00");
+		return;
+	}
+	if (strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
 	    strftime(off, sizeof(off), "%z", &tm) != 5) {
 		snprintf(buf, size, "1970-01-01T00:00:00+00:00");
 		return;

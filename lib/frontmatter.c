@@ -497,12 +497,18 @@ parse(struct frontmatter *fm, const char *data, size_t len, unsigned flags,
 		trim(&ks, &kn);
 		trim(&v, &vn);
 		enum frontmatter_key k = find_key(ks, kn);
-		if (k == FRONTMATTER_NKEYS)
-			return set_error(err, line,
-			                 "'%.*s' is not a front matter key "
-			                 "(the keys are title, slug, summary, "
-			                 "category, aliases, related, note)",
-			                 (int)(kn > 40 ? 40 : kn), ks);
+		if (k == FRONTMATTER_NKEYS) {
+			/* The message is printed: no control characters. */
+			bool bad = false;
+			char *key = clean_value(ks, kn > 40 ? 40 : kn, &bad);
+			set_error(err, line,
+			          "'%s' is not a front matter key (the keys "
+			          "are title, slug, summary, category, "
+			          "aliases, related, note)",
+			          key ? key : "?");
+			free(key);
+			return -1;
+		}
 		if (fm->key_line[k])
 			return set_error(err, line,
 			                 "'%s' appears twice (also on line %d)",

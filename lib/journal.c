@@ -1,6 +1,7 @@
 #include "journal.h"
 
 #include "search.h"
+#include "util.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -81,14 +82,15 @@ journal_entries_free(struct journal_entry **list, size_t n)
 char *
 journal_tag_normalize(const char *tag)
 {
-	while (*tag == ' ' || *tag == '\t')
-		tag++;
-	if (*tag == '#')
+	/* Every leading '#' and space, so that a tag normalises to itself
+	 * again ("# work" and "##work" are "work", not " work", "#work"). */
+	while (*tag == ' ' || *tag == '\t' || *tag == '#')
 		tag++;
 	size_t n = strlen(tag);
 	while (n && (tag[n - 1] == ' ' || tag[n - 1] == '\t'))
 		n--;
-	if (n == 0 || n > JOURNAL_TAG_MAX)
+	size_t bad;
+	if (n == 0 || n > JOURNAL_TAG_MAX || !util_utf8_ok(tag, n, &bad))
 		return NULL;
 	char *out = malloc(n + 1);
 	if (!out)

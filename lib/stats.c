@@ -1,4 +1,5 @@
 #include "stats.h"
+#include "rating.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -491,4 +492,62 @@ out:
 	uses_free(&help);
 	stats_free(s);
 	return rc;
+}
+
+/* --- reading the vault --- */
+
+void
+stats_sources_release(struct stats_sources *src)
+{
+	trigger_records_free(src->records, src->nrecords);
+	free(src->uses);
+	free(src->ratings);
+	memset(src, 0, sizeof(*src));
+}
+
+int
+stats_gather(struct vault *v, time_t since, time_t until,
+             struct stats_sources *src, struct stats_input *in,
+             void (*damaged)(void *arg, const char *id), void *arg,
+             const char **why)
+{
+	struct trigger_filter f = {.since = since, .until = until};
+	size_t nratings = 0;
+
+	memset(src, 0, sizeof(*src));
+	memset(in, 0, sizeof(*in));
+	if (trigger_list(v, &f, &src->records, &src->nrecords, damaged, arg) ||
+	    rating_list(v, &src->ratings, &nratings, damaged, arg)) {
+		*why = vault_errmsg(v);
+		return -1;
+	}
+	src->uses = calloc(nratings ? nratings : 1, sizeof(*src->uses));
+	if (!src->uses) {
+		*why = "Out of memory.";
+		return -1;
+	}
+	/* A grounding exercise rated with `grounding --rate` counts with
+	 * the "helped" names of the trigger log, by exercise name. */
+	for (size_t i = 0; i < nratings; i++) {
+		const struct rating *r = &src->ratings[i];
+		if (r->created < since || r->created > until)
+			continue;
+		src->uses[src->nuses++] = (struct stats_use){
+		        .name = r->exercise,
+		        .before = r->before == RATING_NONE ? TRIGGER_NO_RATING
+		                                           : r->before,
+		        .after = r->after == RATING_NONE ? TRIGGER_NO_RATING
+		                                         : r->after,
+		        .when = r->created,
+		};
+	}
+	*in = (struct stats_input){
+	        .records = (const struct trigger_record *const *)src->records,
+	        .nrecords = src->nrecords,
+	        .extra_uses = src->uses,
+	        .nextra = src->nuses,
+	        .since = since,
+	        .until = until,
+	};
+	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * Patterns in the trigger log, computed over records already in memory:
- * no vault, no clock (the period is passed in), no printing. The only
+ * no vault (but for stats_gather, which reads the records), no clock (the
+ * period is passed in), no printing. The only
  * outside input is the local time zone, used for weeks, weekdays and
  * times of day.
  *
@@ -20,6 +21,8 @@
 #include <time.h>
 
 #include "trigger.h"
+
+struct rating;
 
 enum {
 	STATS_DAYS = 7,      /* Monday first */
@@ -102,6 +105,36 @@ int stats_compute(const struct stats_input *in, struct stats **out);
 
 /* Wipe the names and free (NULL ok). */
 void stats_free(struct stats *s);
+
+/*
+ * What `trigger-log stats` counts, read from the vault (the one function
+ * here that does): the trigger records whose `when` lies in [since,
+ * until], and every grounding rating (lib/rating.h) made in that period,
+ * as uses. Shared by `trigger-log stats` and `selfhelp report`, so both
+ * show the same figures for the same period.
+ */
+struct stats_sources {
+	struct trigger_record **records; /* newest first; owned */
+	size_t nrecords;
+	struct stats_use *uses; /* names borrowed from `ratings`; owned */
+	size_t nuses;
+	struct rating *ratings; /* owned */
+};
+
+/*
+ * Fill *src (released with stats_sources_release, also after a failure)
+ * and *in (pointing into *src) for stats_compute. Records that do not
+ * authenticate are left out and reported through `damaged` (may be
+ * NULL). Returns 0, or -1 with *why a borrowed one-sentence reason (the
+ * vault's message, or "Out of memory.").
+ */
+int stats_gather(struct vault *v, time_t since, time_t until,
+                 struct stats_sources *src, struct stats_input *in,
+                 void (*damaged)(void *arg, const char *id), void *arg,
+                 const char **why);
+
+/* Free what stats_gather() filled; *src is empty afterwards. */
+void stats_sources_release(struct stats_sources *src);
 
 /* Local Monday 00:00 of the week holding t. */
 time_t stats_week_start(time_t t);

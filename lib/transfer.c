@@ -186,7 +186,11 @@ transfer_time_parse(const char *s, time_t *out)
 	/* timegm normalises 2026-02-30 to March 2: refuse such days. */
 	if (tm.tm_mon != mo - 1 || tm.tm_mday != d)
 		return -1;
-	*out = t - sign * (oh * 3600 + om * 60);
+	t -= sign * (oh * 3600 + om * 60);
+	/* Only times that date_format_iso() writes so that they read back. */
+	if (t < DATE_MIN || t > DATE_MAX)
+		return -1;
+	*out = t;
 	return 0;
 }
 
@@ -344,13 +348,37 @@ encode_item(const char *kind, const unsigned char *head, size_t headlen,
             const unsigned char *body, size_t bodylen, struct transfer_times *t,
             char *err)
 {
+	/* Import refuses NUL bytes in text, so export must not write them
+	 * (json_stringn() keeps them). */
+	if (bodylen && memchr(body, '\0', bodylen)) {
+		snprintf(err, TRANSFER_ERR_MAX, "its body holds a NUL byte");
+		return NULL;
+	}
 	json_t *fields = json_object();
 	if (!fields) {
 		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 		return NULL;
 	}
-	if (codec_or_raw(kind)->encode(head, headlen, body, bodylen, t, fields,
-	                               err) != 0) {
+	const struct transfer_codec *codec = codec_or_raw(kind);
+	if (codec->encode(head, headlen, body, bodylen, t, fields, err) != 0) {
+		json_decref(fields);
+		return NULL;
+	}
+	/* A time the export could not write so that it reads back. */
+	if (t->created < DATE_MIN || t->created > DATE_MAX ||
+	    t->updated < DATE_MIN || t->updated > DATE_MAX) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "its times lie outside the years selfhelp can write");
+		json_decref(fields);
+		return NULL;
+	}
+	/* Import must take back every record export writes: one it refuses
+	 * would make the whole file unimportable. */
+	struct transfer_buf h = {0}, b = {0};
+	int refused = codec->decode(fields, t, &h, &b, err);
+	transfer_buf_release(&h);
+	transfer_buf_release(&b);
+	if (refused) {
 		json_decref(fields);
 		return NULL;
 	}

@@ -123,8 +123,8 @@ int transfer_buf_json(struct transfer_buf *b, const json_t *j);
 
 /*
  * Parse an RFC 3339 time as exported: "2026-11-26T14:30:00+01:00" or
- * "...Z". Returns 0, or -1 when `s` is not such a time or names no real
- * day.
+ * "...Z". Returns 0, or -1 when `s` is not such a time, names no real
+ * day, or lies outside DATE_MIN..DATE_MAX (lib/dates.h).
  */
 int transfer_time_parse(const char *s, time_t *out);
 
@@ -144,9 +144,10 @@ typedef void (*transfer_problem_fn)(void *arg, const char *id, const char *kind,
 /*
  * Build the export document {"selfhelp_export": 1, "exported": ISO(now),
  * "records": [...]} from every record the filter selects, ordered by
- * created time, then id. Records that do not authenticate or decode are
- * left out and reported through `problem` (may be NULL). *doc is
- * caller-owned (json_decref).
+ * created time, then id. Records that do not authenticate or decode, or
+ * that transfer_parse() would refuse, are left out and reported through
+ * `problem` (may be NULL), so that the document always imports again.
+ * *doc is caller-owned (json_decref).
  */
 int transfer_export(struct vault *v, const struct transfer_filter *f,
                     time_t now, json_t **doc, transfer_problem_fn problem,
@@ -222,8 +223,9 @@ struct transfer_check_result {
 
 /*
  * Decrypt every record, head and body, and decode it with its kind's
- * codec. Records that do not authenticate or do not decode are listed as
- * damaged. Release *res with transfer_check_release.
+ * codec. Records that do not authenticate or do not decode (as export
+ * would leave them out) are listed as damaged. Release *res with
+ * transfer_check_release.
  */
 int transfer_check(struct vault *v, struct transfer_check_result *res,
                    char *err);

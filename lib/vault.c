@@ -13,6 +13,13 @@
 
 enum { VAULT_ID_BYTES = 16, BUSY_TIMEOUT_MS = 10000 };
 
+/* Why a vault was opened read-only (see open_read_only). */
+enum vault_ro_reason {
+	VAULT_RO_NO = 0,
+	VAULT_RO_FOLDER, /* its file or folder cannot be written */
+	VAULT_RO_FULL,   /* no room for SQLite's -wal and -shm files */
+};
+
 /* A growable buffer in guarded memory for decrypted plaintext. */
 struct scratch {
 	unsigned char *p;
@@ -40,6 +47,8 @@ struct vault {
 	unsigned char *reckey;
 	struct scratch head, body;
 	bool in_tx;
+	enum vault_ro_reason ro_reason; /* why opened read-only, if so */
+	int sys_errno;                  /* errno behind the last db_error */
 };
 
 static const char *const migrations[] = {
@@ -84,6 +93,8 @@ static int
 set_error(struct vault *v, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int migrate_after_unlock(struct vault *v);
+static int open_secret_key(struct vault *v, const unsigned char *master,
+			   unsigned char *sk);
 
 static int
 set_error(struct vault *v, int status, const char *fmt, ...)
@@ -95,13 +106,29 @@ set_error(struct vault *v, int status, const char *fmt, ...)
 	return status;
 }
 
+/* Does errno `e` mean there is no room left (full disk, quota, or the
+ * file-size limit)? SQLite reports most of these as I/O errors. */
+static bool
+errno_is_full(int e)
+{
+	return e == ENOSPC || e == EDQUOT || e == EFBIG;
+}
+
 static int
 db_error(struct vault *v, const char *what)
 {
+	/* SQLite does not always keep the errno of a failed write (an
+	 * EFBIG or EDQUOT is a plain I/O error to it); errno still has it. */
+	int e = errno;
 	int code = sqlite3_errcode(v->db);
-	if (code == SQLITE_FULL)
+	v->sys_errno = sqlite3_system_errno(v->db) ? sqlite3_system_errno(v->db)
+						    : e;
+	if (code == SQLITE_FULL ||
+	    ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN) &&
+	     errno_is_full(v->sys_errno)) ||
+	    (code == SQLITE_READONLY && v->ro_reason == VAULT_RO_FULL))
 		return set_error(v, VAULT_ERROR,
-				 "The disk is full, so %s could not be saved. "
+				 "The disk is full, so selfhelp could not %s. "
 				 "Nothing was changed.",
 				 what);
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
@@ -111,8 +138,8 @@ db_error(struct vault *v, const char *what)
 	if (code == SQLITE_READONLY)
 		return set_error(v, VAULT_ERROR,
 				 "The vault can only be read here (its file "
-				 "or folder is read-only), so %s could not "
-				 "be saved.",
+				 "or folder is read-only), so selfhelp could "
+				 "not %s.",
 				 what);
 	if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
 		return set_error(v, VAULT_NOT_VAULT,
@@ -193,22 +220,38 @@ put_u64(unsigned char *p, uint64_t x)
 		p[i] = (unsigned char)(x >> (8 * i));
 }
 
+/* Appending to additional data: raw bytes, a string with its NUL, a u64. */
+static void
+ad_bytes(unsigned char *ad, size_t *n, const void *p, size_t len)
+{
+	memcpy(ad + *n, p, len);
+	*n += len;
+}
+
+static void
+ad_cstr(unsigned char *ad, size_t *n, const char *s)
+{
+	ad_bytes(ad, n, s, strlen(s) + 1);
+}
+
+static void
+ad_u64(unsigned char *ad, size_t *n, uint64_t x)
+{
+	put_u64(ad + *n, x);
+	*n += 8;
+}
+
 enum { HEADER_AD_MAX = 128 };
 
 /* Header fields every wrapped key is bound to. */
 static size_t
 header_ad(const struct vault *v, unsigned char *ad)
 {
-	static const char tag[] = "selfhelp-vault";
 	size_t n = 0;
-	memcpy(ad + n, tag, sizeof(tag));
-	n += sizeof(tag);
-	put_u64(ad + n, (uint64_t)v->format);
-	n += 8;
-	memcpy(ad + n, v->vault_id, VAULT_ID_BYTES);
-	n += VAULT_ID_BYTES;
-	memcpy(ad + n, v->public_key, sizeof(v->public_key));
-	n += sizeof(v->public_key);
+	ad_cstr(ad, &n, "selfhelp-vault");
+	ad_u64(ad, &n, (uint64_t)v->format);
+	ad_bytes(ad, &n, v->vault_id, VAULT_ID_BYTES);
+	ad_bytes(ad, &n, v->public_key, sizeof(v->public_key));
 	return n;
 }
 
@@ -219,17 +262,11 @@ slot_ad(const struct vault *v, const char *slot,
 	unsigned char *ad)
 {
 	size_t n = header_ad(v, ad);
-	size_t sl = strlen(slot) + 1;
-	memcpy(ad + n, slot, sl);
-	n += sl;
-	put_u64(ad + n, (uint64_t)kdf->alg);
-	n += 8;
-	put_u64(ad + n, kdf->ops);
-	n += 8;
-	put_u64(ad + n, kdf->mem);
-	n += 8;
-	memcpy(ad + n, salt, CRYPTO_SALT_BYTES);
-	n += CRYPTO_SALT_BYTES;
+	ad_cstr(ad, &n, slot);
+	ad_u64(ad, &n, (uint64_t)kdf->alg);
+	ad_u64(ad, &n, kdf->ops);
+	ad_u64(ad, &n, kdf->mem);
+	ad_bytes(ad, &n, salt, CRYPTO_SALT_BYTES);
 	return n;
 }
 
@@ -240,22 +277,13 @@ static size_t
 record_ad(const struct vault *v, const char *id, const char *kind,
 	  int64_t revision, char part, unsigned char *ad)
 {
-	static const char tag[] = "selfhelp-record";
-	size_t n = 0, l;
-	memcpy(ad + n, tag, sizeof(tag));
-	n += sizeof(tag);
-	memcpy(ad + n, v->vault_id, VAULT_ID_BYTES);
-	n += VAULT_ID_BYTES;
-	l = strlen(id) + 1;
-	memcpy(ad + n, id, l);
-	n += l;
-	l = strlen(kind) + 1;
-	memcpy(ad + n, kind, l);
-	n += l;
-	put_u64(ad + n, (uint64_t)revision);
-	n += 8;
-	put_u64(ad + n, (uint64_t)v->format);
-	n += 8;
+	size_t n = 0;
+	ad_cstr(ad, &n, "selfhelp-record");
+	ad_bytes(ad, &n, v->vault_id, VAULT_ID_BYTES);
+	ad_cstr(ad, &n, id);
+	ad_cstr(ad, &n, kind);
+	ad_u64(ad, &n, (uint64_t)revision);
+	ad_u64(ad, &n, (uint64_t)v->format);
 	ad[n++] = (unsigned char)part;
 	return n;
 }
@@ -674,6 +702,76 @@ read_header(struct vault *v)
 	return rc;
 }
 
+/* Is the vault's -wal file missing or empty, so that the main file alone
+ * holds every committed change? */
+static bool
+wal_is_empty(const char *path)
+{
+	struct stat sb;
+	char *wal = NULL;
+	bool empty;
+	if (asprintf(&wal, "%s-wal", path) < 0)
+		return false;
+	empty = stat(wal, &sb) != 0 ? errno == ENOENT : sb.st_size == 0;
+	free(wal);
+	return empty;
+}
+
+/*
+ * Reading a WAL database needs its -shm and -wal files, which SQLite
+ * cannot make in a read-only folder or on a full disk: opening then fails
+ * with "unable to open database file" or an I/O error. When the -wal file
+ * is missing or empty, the main file is the whole vault and can be read
+ * as immutable (no locks, no side files); writes then fail as read-only.
+ * Returns 0 with v->db reopened that way, or the first error (its message
+ * kept) when this does not apply.
+ */
+static int
+open_read_only(struct vault *v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int code = sqlite3_errcode(v->db);
+	bool full = errno_is_full(v->sys_errno) || code == SQLITE_FULL;
+	char *uri;
+	size_t n = 0;
+	int e = v->sys_errno;
+	bool cannot_write = code == SQLITE_CANTOPEN ||
+			    code == SQLITE_READONLY || full ||
+			    (code == SQLITE_IOERR &&
+			     (e == EROFS || e == EACCES || e == EPERM));
+	if (!cannot_write || !wal_is_empty(v->path))
+		return VAULT_ERROR;
+	/* "file:" + the path percent-encoded + "?immutable=1" */
+	uri = malloc(3 * strlen(v->path) + sizeof("file:?immutable=1"));
+	if (!uri)
+		return VAULT_ERROR;
+	n += (size_t)sprintf(uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)v->path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p)) {
+			uri[n++] = (char)*p;
+		} else {
+			uri[n++] = '%';
+			uri[n++] = hex[*p >> 4];
+			uri[n++] = hex[*p & 15];
+		}
+	}
+	strcpy(uri + n, "?immutable=1");
+	sqlite3 *db = NULL;
+	int s = sqlite3_open_v2(uri, &db,
+				SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (s != SQLITE_OK) {
+		sqlite3_close(db);
+		return VAULT_ERROR;
+	}
+	sqlite3_close(v->db);
+	v->db = db;
+	v->ro_reason = full ? VAULT_RO_FULL : VAULT_RO_FOLDER;
+	sqlite3_extended_result_codes(v->db, 0);
+	return VAULT_OK;
+}
+
 int
 vault_open(const char *path, struct vault **out, char **err)
 {
@@ -703,15 +801,30 @@ vault_open(const char *path, struct vault **out, char **err)
 			       "%s is not a selfhelp vault.", path);
 		goto fail;
 	}
+	/* SQLite would take an empty file for a new, empty database. */
+	if (stbuf.st_size == 0) {
+		rc = set_error(v, VAULT_NOT_VAULT,
+			       "The vault file %s is empty (0 bytes), so there "
+			       "is nothing in it to open. If it was cut short, "
+			       "a backup made earlier ('selfhelp backup') can "
+			       "take its place.",
+			       path);
+		goto fail;
+	}
 	if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
 		rc = db_error(v, "open the vault");
 		goto fail;
 	}
-	if ((rc = configure(v)))
-		goto fail;
-	if ((rc = read_header(v)))
-		goto fail;
+	if ((rc = configure(v)) || (rc = read_header(v))) {
+		if (rc != VAULT_ERROR || open_read_only(v) != VAULT_OK)
+			goto fail;
+		free(v->sk_sealed);
+		free(v->wrapped);
+		v->sk_sealed = v->wrapped = NULL;
+		if ((rc = read_header(v)))
+			goto fail;
+	}
 	*out = v;
 	return VAULT_OK;
 fail:
@@ -1030,6 +1143,20 @@ vault_integrity_check(struct vault *v)
 				 "SQLite found %d problem%s in the vault file "
 				 "(first: %s).",
 				 problems, problems == 1 ? "" : "s", first);
+	/* Unlocking with the passphrase never touches the header's sealed
+	 * secret key; without it, records written while locked stay
+	 * unreadable. */
+	if (v->master) {
+		unsigned char *sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+		int bad = !sk || open_secret_key(v, v->master, sk) != 0;
+		sodium_free(sk);
+		if (bad)
+			return set_error(v, VAULT_NOT_VAULT,
+					 "The vault's header is damaged: its "
+					 "secret key does not open, so records "
+					 "written while it is locked could not "
+					 "be read.");
+	}
 	return VAULT_OK;
 }
 
@@ -1541,20 +1668,12 @@ static size_t
 sealed_ad(const struct vault *v, const char *id, const char *kind,
 	  unsigned char *ad)
 {
-	static const char tag[] = "selfhelp-sealed";
-	size_t n = 0, l;
-	memcpy(ad + n, tag, sizeof(tag));
-	n += sizeof(tag);
-	memcpy(ad + n, v->vault_id, VAULT_ID_BYTES);
-	n += VAULT_ID_BYTES;
-	l = strlen(id) + 1;
-	memcpy(ad + n, id, l);
-	n += l;
-	l = strlen(kind) + 1;
-	memcpy(ad + n, kind, l);
-	n += l;
-	put_u64(ad + n, (uint64_t)v->format);
-	n += 8;
+	size_t n = 0;
+	ad_cstr(ad, &n, "selfhelp-sealed");
+	ad_bytes(ad, &n, v->vault_id, VAULT_ID_BYTES);
+	ad_cstr(ad, &n, id);
+	ad_cstr(ad, &n, kind);
+	ad_u64(ad, &n, (uint64_t)v->format);
 	return n;
 }
 

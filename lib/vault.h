@@ -112,8 +112,9 @@ int vault_insert(struct vault *v, const char *id, const char *kind,
 bool vault_id_ok(const char *id);
 
 /*
- * SQLite's integrity_check on the whole file. Returns 0 when it reports
- * "ok"; otherwise VAULT_NOT_VAULT with the first problems in the message.
+ * SQLite's integrity_check on the whole file, and (when unlocked) that the
+ * header's sealed secret key opens. Returns 0 when both are fine;
+ * otherwise VAULT_NOT_VAULT with the first problems in the message.
  */
 int vault_integrity_check(struct vault *v);
 

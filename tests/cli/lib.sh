@@ -26,9 +26,22 @@ test_failed=0
 OUT="$TEST_ROOT/out"
 ERR="$TEST_ROOT/err"
 
-selfhelp() {
-	"$SELFHELP" "$@"
-}
+# SELFHELP_VALGRIND=1 (tests/run passes it on): every `selfhelp` runs under
+# valgrind memcheck. An error or a definite leak makes that run exit 99 and
+# leaves a log that test_done reports and counts as a failure. Commands
+# started through script(1) for a terminal run the plain binary.
+if [ -n "${SELFHELP_VALGRIND:-}" ]; then
+	mkdir -p "$TEST_ROOT/valgrind"
+	selfhelp() {
+		valgrind --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite -q \
+			--log-file="$TEST_ROOT/valgrind/%p.log" "$SELFHELP" "$@"
+	}
+else
+	selfhelp() {
+		"$SELFHELP" "$@"
+	}
+fi
 
 # Run one named check: test_expect_success "title" 'commands'
 test_expect_success() {
@@ -75,6 +88,16 @@ expect_not_in() {
 }
 
 test_done() {
+	if [ -n "${SELFHELP_VALGRIND:-}" ]; then
+		test_count=$((test_count + 1))
+		if find "$TEST_ROOT/valgrind" -type f -size +0 | grep -q .; then
+			test_failed=$((test_failed + 1))
+			echo "not ok $test_count - valgrind found errors or leaks"
+			find "$TEST_ROOT/valgrind" -type f -size +0 -exec cat {} +
+		else
+			echo "ok $test_count - valgrind: no errors, no definite leaks"
+		fi
+	fi
 	echo "# $((test_count - test_failed)) passed, $test_failed failed"
 	[ "$test_failed" -eq 0 ]
 	exit $?

@@ -214,17 +214,14 @@ test_expect_success '--rate without a terminal asks nothing, exit 0' '
 	expect_not_in "0 to 10" "$OUT"
 '
 
-test_expect_success 'quick: twenty runs well within two seconds' '
-	start=$(date +%s%N) &&
+# Speed is measured by tests/bench/grounding-first-output.sh, not asserted
+# here; this only guards against waiting for input that never comes.
+test_expect_success 'not a terminal: twenty runs, none waits for input' '
 	i=0 &&
 	while [ $i -lt 20 ]; do
-		"$SELFHELP" grounding </dev/null >/dev/null || return 1
+		timeout 10 "$SELFHELP" grounding </dev/null >/dev/null || return 1
 		i=$((i + 1))
-	done &&
-	end=$(date +%s%N) &&
-	ms=$(( (end - start) / 1000000 )) &&
-	echo "20 runs: $ms ms" &&
-	test "$ms" -lt 2000
+	done
 '
 
 test_done

@@ -1,11 +1,6 @@
 /*
  * libFuzzer entry point for the markdown renderer. Not built by meson;
- * run by hand, for example:
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
- *       tests/fuzz/fuzz-render.c lib/render.c -lcmark -lutf8proc \
- *       -o fuzz-render
- *   ./fuzz-render -max_total_time=60 -max_len=4096
+ * tests/fuzz/run builds and runs it (tests/fuzz/run -t 60 render).
  *
  * Besides memory errors it checks the renderer's promises: PLAIN output
  * has no escape or carriage return, and ANSI output stripped of its

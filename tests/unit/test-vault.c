@@ -301,7 +301,8 @@ tampered_records(void **state)
 	/* flip one byte of a's body */
 	snprintf(stmt, sizeof(stmt),
 		 "UPDATE record SET body = substr(body, 1, 30) || "
-		 "x'ff' || substr(body, 32) WHERE id = '%s';",
+		 "(CASE WHEN substr(body, 31, 1) = x'ff' THEN x'00' "
+		 "ELSE x'ff' END) || substr(body, 32) WHERE id = '%s';",
 		 a);
 	sql(stmt);
 	v = reopen("correct horse");
@@ -755,8 +756,9 @@ sealed_writes(void **state)
 	/* flip a byte of b's sealed data */
 	char stmt[300];
 	snprintf(stmt, sizeof(stmt),
-		 "UPDATE sealed SET data = substr(data, 1, 30) || x'00' || "
-		 "substr(data, 32) WHERE id = '%s';",
+		 "UPDATE sealed SET data = substr(data, 1, 30) || "
+		 "(CASE WHEN substr(data, 31, 1) = x'00' THEN x'ff' "
+		 "ELSE x'00' END) || substr(data, 32) WHERE id = '%s';",
 		 b);
 	sql(stmt);
 

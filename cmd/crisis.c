@@ -1,0 +1,633 @@
+/*
+ * selfhelp crisis: how to reach emergency services and crisis lines, by
+ * country. Needs no vault and never asks for a passphrase: it must work
+ * for anyone, at once, also with an unreadable HOME. Only when a key is
+ * remembered in the kernel keyring (selfhelp unlock) does it add the
+ * people and professionals from the person's safety plan.
+ */
+#include "cmd.h"
+#include "crisis.h"
+#include "keyring.h"
+#include "safety.h"
+#include "term.h"
+#include "util.h"
+#include "vault.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { WIDTH_MAX = 80, INDENT = 2 };
+
+static const char *const crisis_usage[] = {
+        "selfhelp crisis [--country CC] [--sources] [--json]",
+        "selfhelp crisis --list [--json]",
+        NULL,
+};
+
+static const char crisis_help[] =
+        "Where to find help right now: emergency numbers and crisis lines.\n"
+        "Needs no vault and no passphrase. selfhelp never dials or goes\n"
+        "online; the numbers are built in.\n"
+        "\n"
+        "  --country CC  lines for one country: a two-letter code like US,\n"
+        "                GB (or UK), IE, DE, AT, CH, CA, AU, or its name\n"
+        "  --list        the countries selfhelp has numbers for\n"
+        "  --sources     where each number comes from, and when it was\n"
+        "                last checked\n"
+        "  --json        for scripts (sources included)\n"
+        "\n"
+        "Without --country: SELFHELP_COUNTRY, else your language settings\n"
+        "(LC_ALL, LC_MESSAGES, LANG; de_AT.UTF-8 means Austria). While\n"
+        "selfhelp is unlocked ('selfhelp unlock'), the people and\n"
+        "professionals in your safety plan are shown too.\n";
+
+static const char msg_more[] = "'selfhelp grounding' can steady you; "
+                               "'selfhelp safety-plan' holds your plan.";
+
+struct copts {
+	const char *country;
+	bool list, json, sources;
+};
+
+/* --- output helpers --- */
+
+static bool color;
+static int width = WIDTH_MAX;
+
+static void
+bold_on(void)
+{
+	if (color)
+		fputs("\033[1m", stdout);
+}
+
+static void
+bold_off(void)
+{
+	if (color)
+		fputs("\033[0m", stdout);
+}
+
+/* Text from the data or the safety plan, without control characters. */
+static void
+put_clean(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f) {
+			fputc(' ', stdout); /* a C1 control character */
+			i++;
+			continue;
+		}
+		fputc(c < 0x20 || c == 0x7f ? ' ' : c, stdout);
+	}
+}
+
+/*
+ * Print `text` wrapped to the width, every line starting with `indent`
+ * spaces (`first` for the first line), then a newline. A newline in
+ * `text` breaks the line there.
+ */
+static void
+put_wrapped(int first, int indent, const char *text)
+{
+	int col = 0;
+	bool first_line = true, line_start = true;
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\n') {
+			p++;
+			if (!line_start) {
+				fputc('\n', stdout);
+				line_start = true;
+				first_line = false;
+			}
+			continue;
+		}
+		if (!*p)
+			break;
+		size_t n = strcspn(p, " \n");
+		int w = (int)util_display_width(p, n);
+		if (!line_start && col + 1 + w > width) {
+			fputc('\n', stdout);
+			line_start = true;
+			first_line = false;
+		}
+		if (line_start) {
+			col = first_line ? first : indent;
+			printf("%*s", col, "");
+			line_start = false;
+		} else {
+			fputc(' ', stdout);
+			col++;
+		}
+		put_clean(p, n);
+		col += w;
+		p += n;
+	}
+	fputc('\n', stdout);
+}
+
+static void
+put_provenance(const struct crisis_provenance *pv, int indent)
+{
+	for (size_t i = 0; i < pv->nsources; i++)
+		printf("%*sSource: %s\n", indent, "", pv->sources[i]);
+	printf("%*sLast checked: %s\n", indent, "", pv->verified);
+	if (pv->check) {
+		char line[512];
+		snprintf(line, sizeof(line), "To confirm: %s", pv->check);
+		put_wrapped(indent, indent + INDENT, line);
+	}
+}
+
+/* --- the safety plan, only when a remembered key opens the vault --- */
+
+static struct safety_plan *
+plan_if_unlocked(struct cmd_ctx *ctx)
+{
+	struct safety_plan *p = NULL;
+	struct vault *v = NULL;
+	char *err = NULL, *path = cmd_vault_path(ctx);
+	char vid[VAULT_ID_HEX + 1];
+	unsigned char *master;
+	if (!path || access(path, R_OK | W_OK) != 0) {
+		free(path);
+		return NULL;
+	}
+	int rc = vault_open(path, &v, &err);
+	free(path);
+	free(err);
+	if (rc)
+		return NULL;
+	vault_id_hex(v, vid);
+	master = sodium_malloc(CRYPTO_KEY_BYTES);
+	if (master && keyring_load(vid, master, NULL) == KEYRING_OK &&
+	    vault_unlock_master(v, master) == VAULT_OK &&
+	    safety_load(v, 0, &p) != VAULT_OK)
+		p = NULL;
+	sodium_free(master);
+	vault_free(v);
+	return p;
+}
+
+static const enum safety_section plan_parts[] = {SAFETY_PEOPLE,
+                                                 SAFETY_PROFESSIONALS};
+enum { NPLAN_PARTS = sizeof(plan_parts) / sizeof(plan_parts[0]) };
+
+static void
+put_plan(const struct safety_plan *p)
+{
+	for (size_t k = 0; k < NPLAN_PARTS; k++) {
+		const struct safety_items *it = &p->sections[plan_parts[k]];
+		if (!it->n)
+			continue;
+		fputc('\n', stdout);
+		bold_on();
+		printf("%s", safety_section_title(plan_parts[k]));
+		bold_off();
+		printf(" (from your safety plan)\n");
+		for (size_t i = 0; i < it->n; i++) {
+			char *line = malloc(strlen(it->items[i]) + 3);
+			if (!line)
+				continue;
+			sprintf(line, "- %s", it->items[i]);
+			put_wrapped(INDENT, INDENT + 2, line);
+			sodium_memzero(line, strlen(line));
+			free(line);
+		}
+	}
+}
+
+/* --- the screen --- */
+
+enum country_from { FROM_NONE, FROM_OPTION, FROM_ENV, FROM_LOCALE };
+
+struct choice {
+	const struct crisis_country *c;
+	const char *asked; /* what was asked or guessed when c is NULL */
+	char code[CRISIS_CODE_LEN + 1];
+	enum country_from from;
+};
+
+static void
+put_line(const struct crisis_line *l, bool sources)
+{
+	fputc('\n', stdout);
+	bold_on();
+	put_clean(l->name, strlen(l->name));
+	bold_off();
+	if (l->audience) {
+		printf(", for ");
+		put_clean(l->audience, strlen(l->audience));
+	}
+	fputc('\n', stdout);
+	for (size_t i = 0; i < l->ncontact; i++) {
+		char s[512];
+		snprintf(s, sizeof(s), "%s.", l->contact[i]);
+		put_wrapped(INDENT, INDENT + 2, s);
+	}
+	if (l->about)
+		put_wrapped(INDENT, INDENT, l->about);
+	if (sources)
+		put_provenance(&l->prov, INDENT);
+}
+
+static void
+put_screen(const struct crisis_data *d, const struct choice *ch,
+           const struct safety_plan *plan, bool sources)
+{
+	const struct crisis_country *c = ch->c;
+	const struct crisis_directory *dir = crisis_directory(d);
+	const struct crisis_provenance *note_prov;
+	const char *note = crisis_emergency_note(d, &note_prov);
+	char s[512];
+
+	bold_on();
+	printf("Help right now");
+	bold_off();
+	if (c)
+		printf(" (%s)", c->name);
+	printf("\n\n");
+
+	if (c && c->emergency) {
+		printf("If you are in immediate danger, call ");
+		bold_on();
+		printf("%s", c->emergency->number);
+		bold_off();
+		printf(".\n");
+		if (sources)
+			put_provenance(&c->emergency->prov, INDENT);
+	} else if (c) {
+		put_wrapped(0, 0,
+		            "If you are in immediate danger, call your "
+		            "local emergency number.");
+	} else {
+		put_wrapped(0, 0, note);
+		if (sources)
+			put_provenance(note_prov, INDENT);
+	}
+
+	if (c) {
+		for (size_t i = 0; i < c->nlines; i++)
+			put_line(&c->lines[i], sources);
+		fputc('\n', stdout);
+		snprintf(s, sizeof(s), "%s: %s (%s, a checked directory)",
+		         c->nlines ? "More crisis lines" : "Crisis lines",
+		         c->directory, dir->name);
+		put_wrapped(0, INDENT, s);
+	} else {
+		fputc('\n', stdout);
+		if (ch->asked) {
+			snprintf(s, sizeof(s),
+			         "selfhelp has no checked numbers for '%s' "
+			         "yet.",
+			         ch->asked);
+			put_wrapped(0, 0, s);
+		}
+		snprintf(s, sizeof(s),
+		         "%s lists crisis lines in about 130 "
+		         "countries: %s",
+		         dir->name, dir->url);
+		put_wrapped(0, INDENT, s);
+	}
+	if (sources) {
+		if (dir->about)
+			put_wrapped(INDENT, INDENT, dir->about);
+		put_provenance(&dir->prov, INDENT);
+	}
+
+	if (plan)
+		put_plan(plan);
+
+	fputc('\n', stdout);
+	if (c && ch->from == FROM_LOCALE) {
+		snprintf(s, sizeof(s),
+		         "(%s, from your language settings; --country CC "
+		         "shows another.)",
+		         c->name);
+		put_wrapped(0, 0, s);
+	} else if (!c) {
+		put_wrapped(0, 0,
+		            "'selfhelp crisis --country CC' shows one "
+		            "country; --list names them.");
+	}
+	put_wrapped(0, 0, msg_more);
+}
+
+/* --- JSON --- */
+
+static json_t *
+strings_json(const char *const *s, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(s[i]));
+	return a;
+}
+
+static void
+add_provenance(json_t *o, const struct crisis_provenance *pv)
+{
+	json_object_set_new(o, "sources",
+	                    strings_json(pv->sources, pv->nsources));
+	json_object_set_new(o, "verified", json_string(pv->verified));
+	if (pv->check)
+		json_object_set_new(o, "check", json_string(pv->check));
+}
+
+static json_t *
+emergency_json(const struct crisis_emergency *e)
+{
+	if (!e)
+		return json_null();
+	json_t *o = json_object();
+	json_object_set_new(o, "number", json_string(e->number));
+	add_provenance(o, &e->prov);
+	return o;
+}
+
+static json_t *
+line_json(const struct crisis_line *l)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(l->name));
+	json_object_set_new(
+	        o, "for", l->audience ? json_string(l->audience) : json_null());
+	json_object_set_new(o, "contact",
+	                    strings_json(l->contact, l->ncontact));
+	json_object_set_new(o, "about",
+	                    l->about ? json_string(l->about) : json_null());
+	add_provenance(o, &l->prov);
+	return o;
+}
+
+static json_t *
+items_json(const struct safety_items *it)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < it->n; i++)
+		json_array_append_new(a, json_string(it->items[i]));
+	return a;
+}
+
+static int
+print_json(json_t *root)
+{
+	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	json_decref(root);
+	fputc('\n', stdout);
+	return rc == 0 ? 0 : fail("Could not write the JSON output.");
+}
+
+static int
+screen_json(const struct crisis_data *d, const struct choice *ch,
+            const struct safety_plan *plan)
+{
+	static const char *const from_names[] = {
+	        [FROM_NONE] = NULL,
+	        [FROM_OPTION] = "option",
+	        [FROM_ENV] = "environment",
+	        [FROM_LOCALE] = "locale",
+	};
+	const struct crisis_country *c = ch->c;
+	const struct crisis_directory *dir = crisis_directory(d);
+	const struct crisis_provenance *note_prov;
+	const char *note = crisis_emergency_note(d, &note_prov);
+	json_t *o = json_object(), *country = json_null();
+	if (c) {
+		country = json_object();
+		json_object_set_new(country, "code", json_string(c->code));
+		json_object_set_new(country, "name", json_string(c->name));
+		json_object_set_new(country, "from",
+		                    json_string(from_names[ch->from]));
+	}
+	json_object_set_new(o, "country", country);
+	json_object_set_new(o, "asked",
+	                    !c && ch->asked ? json_string(ch->asked)
+	                                    : json_null());
+	json_object_set_new(o, "emergency",
+	                    emergency_json(c ? c->emergency : NULL));
+	json_t *n = json_object();
+	json_object_set_new(n, "text", json_string(note));
+	add_provenance(n, note_prov);
+	json_object_set_new(o, "emergency_note", n);
+	json_t *lines = json_array();
+	for (size_t i = 0; c && i < c->nlines; i++)
+		json_array_append_new(lines, line_json(&c->lines[i]));
+	json_object_set_new(o, "lines", lines);
+	json_t *dj = json_object();
+	json_object_set_new(dj, "name", json_string(dir->name));
+	json_object_set_new(dj, "url",
+	                    json_string(c ? c->directory : dir->url));
+	json_object_set_new(dj, "about",
+	                    dir->about ? json_string(dir->about) : json_null());
+	add_provenance(dj, &dir->prov);
+	json_object_set_new(o, "directory", dj);
+	if (plan) {
+		json_t *pj = json_object();
+		for (size_t k = 0; k < NPLAN_PARTS; k++)
+			json_object_set_new(
+			        pj, safety_section_key(plan_parts[k]),
+			        items_json(&plan->sections[plan_parts[k]]));
+		json_object_set_new(o, "plan", pj);
+	}
+	return print_json(o);
+}
+
+/* --- --list --- */
+
+static int
+list_countries(const struct crisis_data *d, bool json)
+{
+	size_t n = crisis_ncountries(d);
+	if (json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++) {
+			const struct crisis_country *c =
+			        crisis_country_at(d, i);
+			json_t *o = json_object(), *names = json_array();
+			for (size_t j = 0; j < c->nlines; j++)
+				json_array_append_new(
+				        names, json_string(c->lines[j].name));
+			json_object_set_new(o, "code", json_string(c->code));
+			json_object_set_new(o, "name", json_string(c->name));
+			json_object_set_new(
+			        o, "emergency",
+			        c->emergency ? json_string(c->emergency->number)
+			                     : json_null());
+			json_object_set_new(o, "lines", names);
+			json_object_set_new(o, "directory",
+			                    json_string(c->directory));
+			json_array_append_new(a, o);
+		}
+		return print_json(a);
+	}
+	printf("Countries selfhelp has numbers for ('selfhelp crisis "
+	       "--country CC'):\n\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct crisis_country *c = crisis_country_at(d, i);
+		const char *sep = "";
+		printf("  %s  %-15s  ", c->code, c->name);
+		if (c->emergency) {
+			printf("emergency %s", c->emergency->number);
+			sep = "; ";
+		}
+		for (size_t j = 0; j < c->nlines; j++) {
+			printf("%s%s", sep, c->lines[j].name);
+			sep = ", ";
+		}
+		if (!*sep)
+			printf("%s", c->directory);
+		fputc('\n', stdout);
+	}
+	printf("\nEverywhere else: %s\n", crisis_directory(d)->url);
+	return 0;
+}
+
+/* --- the command --- */
+
+enum { OPT_COUNTRY = 256, OPT_LIST, OPT_JSON, OPT_SOURCES };
+
+static int
+parse_opts(int argc, char **argv, struct copts *o)
+{
+	static const struct option opts[] = {
+	        {"country", required_argument, NULL, OPT_COUNTRY},
+	        {"list", no_argument, NULL, OPT_LIST},
+	        {"json", no_argument, NULL, OPT_JSON},
+	        {"sources", no_argument, NULL, OPT_SOURCES},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
+	};
+	int c;
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_COUNTRY:
+			o->country = optarg;
+			break;
+		case OPT_LIST:
+			o->list = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_SOURCES:
+			o->sources = true;
+			break;
+		case 'h':
+			usage_print(crisis_usage, stdout);
+			fputs("\n", stdout);
+			fputs(crisis_help, stdout);
+			return -1;
+		case ':':
+			return usage_error(
+			        crisis_usage,
+			        "The option '%s' needs a value, like "
+			        "--country DE.",
+			        argv[optind - 1]);
+		default:
+			return usage_error(crisis_usage,
+			                   "'%s' is not an option of 'crisis'.",
+			                   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error(crisis_usage,
+		                   "'crisis' takes options only; for a "
+		                   "country, --country %s.",
+		                   argv[optind]);
+	if (o->list && (o->country || o->sources))
+		return usage_error(crisis_usage,
+		                   "--list shows every country; it takes "
+		                   "only --json.");
+	return 0;
+}
+
+/* Which country to show: the option, SELFHELP_COUNTRY, the locale. */
+static void
+choose(const struct crisis_data *d, const struct copts *o, struct choice *ch)
+{
+	const char *env = getenv("SELFHELP_COUNTRY");
+	memset(ch, 0, sizeof(*ch));
+	if (o->country && *o->country) {
+		ch->from = FROM_OPTION;
+		ch->asked = o->country;
+	} else if (env && *env) {
+		ch->from = FROM_ENV;
+		ch->asked = env;
+	} else if (crisis_locale_country(getenv("LC_ALL"),
+	                                 getenv("LC_MESSAGES"), getenv("LANG"),
+	                                 ch->code) == 0) {
+		ch->from = FROM_LOCALE;
+		ch->asked = ch->code;
+	}
+	if (ch->asked)
+		ch->c = crisis_find(d, ch->asked);
+	if (!ch->c) {
+		/* Show what was asked in its canonical form where it has one.
+		 */
+		if (ch->asked && ch->asked != ch->code &&
+		    crisis_code_normalize(ch->asked, ch->code) == 0)
+			ch->asked = ch->code;
+		ch->from = FROM_NONE;
+	}
+}
+
+/* When the bundled data cannot be read (it is checked by the tests, so
+ * this should never show): still the one thing that matters. */
+static int
+fallback(const char *err)
+{
+	printf("If you are in immediate danger, call your local emergency "
+	       "number.\nfindahelpline.com lists crisis lines in about 130 "
+	       "countries.\n");
+	fflush(stdout);
+	note("The built-in list of crisis lines could not be read (%s).", err);
+	return 1;
+}
+
+int
+cmd_crisis(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct copts o;
+	struct crisis_data *d = NULL;
+	struct safety_plan *plan = NULL;
+	struct choice ch;
+	char err[CRISIS_ERR_MAX];
+	int rc = parse_opts(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	color = term_use_color(STDOUT_FILENO);
+	width = isatty(STDOUT_FILENO) ? term_width(STDOUT_FILENO) : WIDTH_MAX;
+	if (width > WIDTH_MAX)
+		width = WIDTH_MAX;
+	if (crisis_load_bundled(&d, err) != 0)
+		return fallback(err);
+	if (o.list) {
+		rc = list_countries(d, o.json);
+		crisis_free(d);
+		return rc;
+	}
+	choose(d, &o, &ch);
+	plan = plan_if_unlocked(ctx);
+	if (o.json) {
+		rc = screen_json(d, &ch, plan);
+	} else {
+		put_screen(d, &ch, plan, o.sources);
+		rc = 0;
+	}
+	safety_plan_free(plan);
+	crisis_free(d);
+	return rc;
+}

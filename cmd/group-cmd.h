@@ -1,0 +1,49 @@
+/*
+ * Internals shared by cmd/group.c (the sub-commands) and
+ * cmd/group-form.c (the guided check-in and reflection on a terminal).
+ */
+#ifndef SELFHELP_CMD_GROUP_H
+#define SELFHELP_CMD_GROUP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "group.h"
+
+/* How the guided form ended. */
+enum group_form_result {
+	GROUP_FORM_DONE,    /* every question was answered or skipped */
+	GROUP_FORM_KEEP,    /* left early; keep what was typed */
+	GROUP_FORM_DISCARD, /* left early; nothing is kept */
+};
+
+struct group_form_opts {
+	FILE *out; /* a terminal to talk on (stdout or stderr) */
+	/* Reflection only: the check-in it goes with was found (its
+	 * boundary, or NULL when none was set), or the vault is locked so
+	 * the check-ins cannot be read (`unknown`). */
+	bool prepared;
+	const char *boundary;
+	bool unknown;
+};
+
+/*
+ * Ask the questions of r's type whose fields are not set yet, one at a
+ * time, reading keys from stdin in raw mode. Enter skips a question; q,
+ * Esc, Ctrl-C or Ctrl-D leaves, asking whether to keep what was typed.
+ * The terminal is restored on every way out, signals included (SIGINT,
+ * SIGTERM, SIGHUP end the run with status 0 and nothing saved; SIGTSTP
+ * suspends and redraws). Returns a group_form_result, or -1 when stdin
+ * cannot be put in raw mode.
+ */
+int group_form_run(struct group_record *r, const struct group_form_opts *o);
+
+/* Where the form can talk: stdout or stderr when it is a terminal (and
+ * stdin is one), else NULL. */
+FILE *group_form_terminal(void);
+
+/* Write s to fp with control characters other than newline and tab shown
+ * as '?', so stored text cannot drive the terminal. */
+void group_print_safe(const char *s, FILE *fp);
+
+#endif

@@ -1,0 +1,1580 @@
+/*
+ * selfhelp group: before and after a self-help group meeting. A short
+ * check-in before (prepare), a look back afterwards (reflect), reading,
+ * changing and removing those, and a page of sample group agreements.
+ * Records are sealed in the vault like journal entries (kind "group";
+ * see lib/group.h).
+ */
+#include "cmd.h"
+#include "group-cmd.h"
+
+#include "content.h"
+#include "dates.h"
+#include "editor.h"
+#include "pager.h"
+#include "render.h"
+#include "term.h"
+#include "util.h"
+#include "vault.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	SHORT_ID = 8,
+	MAX_CANDIDATES = 8,
+	LABEL_COLS = 18,      /* one record: label column */
+	SIDE_LABEL_COLS = 15, /* side by side: label column in each half */
+	SIDE_MIN_WIDTH = 96,  /* narrower than this: one after the other */
+	SIDE_GAP = 4,
+	MAX_WIDTH = 160,
+	PAGE_WIDTH = 80, /* agreements: at most this wide */
+};
+
+static const char *const group_usage[] = {
+        "selfhelp group prepare [--before N] [--state S] [--boundary TEXT] "
+        "[...]",
+        "selfhelp group reflect [--after N] [--moved TEXT] [--kept K] [...]",
+        "selfhelp group list [-n N] [--since WHEN] [--until WHEN] [--json]",
+        "selfhelp group show ID [--json]",
+        "selfhelp group edit ID [field options]",
+        "selfhelp group delete ID [--yes]",
+        "selfhelp group agreements [--width N]",
+        NULL,
+};
+
+static const char group_help[] =
+        "Before and after a self-help group meeting: arrive prepared, leave\n"
+        "with something, keep your boundaries. Kept encrypted in your "
+        "vault.\n"
+        "\n"
+        "  prepare     a short check-in before a meeting: how you are "
+        "arriving,\n"
+        "              what you would like to bring and need, your "
+        "boundary for\n"
+        "              today, what you will do if it gets too much\n"
+        "  reflect     afterwards: how you are leaving, what moved or "
+        "triggered\n"
+        "              you, what you gave, closeness and distance, "
+        "whether you\n"
+        "              kept your boundary, what to try next time, a kind "
+        "word\n"
+        "  list        check-ins and reflections, newest first\n"
+        "  show        one of them, beside the one it goes with\n"
+        "  edit        change one, in your editor or by options\n"
+        "  delete      remove one (asks first; --yes skips the question)\n"
+        "  agreements  sample ground rules a group can adopt or adapt\n"
+        "\n"
+        "A reflection made later on the same day as a check-in goes with "
+        "it.\n"
+        "'selfhelp group COMMAND --help' says more about each.\n";
+
+static const char prepare_fields_help[] =
+        "  --before N          distress as you arrive, 0 (calm) to 10\n"
+        "  --state S           too-much (flooded, racing), okay, or "
+        "too-little\n"
+        "                      (numb, foggy, far away)\n"
+        "  --bring TEXT        what you would like to bring today\n"
+        "  --need TEXT         what you need from the group\n"
+        "  --boundary TEXT     your boundary for today, like \"I may "
+        "pass\",\n"
+        "                      \"I leave at nine\" or \"no advice "
+        "please\"\n"
+        "  --if-too-much TEXT  what you will do if it gets too much\n";
+
+static const char reflect_fields_help[] =
+        "  --after N           distress as you leave, 0 (calm) to 10\n"
+        "  --state S           too-much (flooded, racing), okay, or "
+        "too-little\n"
+        "                      (numb, foggy, far away)\n"
+        "  --moved TEXT        what moved you\n"
+        "  --triggered TEXT    what triggered you\n"
+        "  --contributed TEXT  what you contributed (listening counts "
+        "too)\n"
+        "  --closeness C       too-close, about-right or too-far\n"
+        "  --kept K            whether you kept the boundary you set: yes,\n"
+        "                      partly, no or didnt-come-up\n"
+        "  --next TEXT         what you would like to try next time\n"
+        "  --kind TEXT         one kind sentence to yourself\n";
+
+static const char dates_help[] =
+        "WHEN is a date like 2026-11-01 or 2026-11-01T19:30, or today,\n"
+        "yesterday, 7d, 2w, 3m (days, weeks, months ago). A bare date in\n"
+        "--until includes that whole day.\n";
+
+/* --- options --- */
+
+enum given_bits {
+	GIVEN_BEFORE = 1u << 0,
+	GIVEN_AFTER = 1u << 1,
+	GIVEN_STATE = 1u << 2,
+	GIVEN_CLOSENESS = 1u << 3,
+	GIVEN_KEPT = 1u << 4,
+	GIVEN_TEXT0 = 1u << 5, /* + enum group_text */
+};
+
+#define GIVEN_TEXT(t) (GIVEN_TEXT0 << (t))
+
+struct gopts {
+	struct group_record rec; /* the fields given as options */
+	unsigned given;          /* enum given_bits */
+	const char *date, *since, *until;
+	long limit, width;
+	bool json, yes, no_input, stdin_used;
+	int nargs;
+	char **args;
+};
+
+enum {
+	OPT_BEFORE = 256,
+	OPT_AFTER,
+	OPT_STATE,
+	OPT_CLOSENESS,
+	OPT_KEPT,
+	OPT_TEXT0, /* + enum group_text */
+	OPT_DATE = OPT_TEXT0 + GROUP_NTEXTS,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_JSON,
+	OPT_YES,
+	OPT_NO_INPUT,
+	OPT_WIDTH,
+};
+
+/* Option names of the fields, by record type. */
+static const char prepare_opts[] =
+        "before state bring need boundary if-too-much date";
+static const char reflect_opts[] = "after state moved triggered contributed "
+                                   "closeness kept next kind date";
+
+/* The option name of a text field. */
+static const char *
+text_opt(enum group_text t)
+{
+	return t == GROUP_KIND_WORDS ? "kind" : group_text_key(t);
+}
+
+static void
+sub_help(const char *sub)
+{
+	if (strcmp(sub, "prepare") == 0) {
+		fputs("usage: selfhelp group prepare [--no-input] [field "
+		      "options]\n\n"
+		      "A short check-in before a meeting. On a terminal with "
+		      "no field options,\none question at a time: Enter skips "
+		      "one, q, Esc or Ctrl-C leaves (and\nasks whether to keep "
+		      "what you wrote). Ratings take one key, 0-9, or 1\nthen "
+		      "0 for 10. With field options it never asks.\n\n",
+		      stdout);
+		fputs(prepare_fields_help, stdout);
+		fputs("  --date WHEN         when (default: now)\n"
+		      "  --no-input          never ask; take only the options\n"
+		      "\nA TEXT of '-' is read from standard input. Prints the "
+		      "short id of the\nnew check-in.\n",
+		      stdout);
+	} else if (strcmp(sub, "reflect") == 0) {
+		fputs("usage: selfhelp group reflect [--no-input] [field "
+		      "options]\n\n"
+		      "A look back after a meeting. It goes with the check-in "
+		      "made earlier on\nthe same day, if there is one, and "
+		      "asks whether you kept the boundary\nyou set: every "
+		      "answer is fine. On a terminal with no field options,\n"
+		      "one question at a time (Enter skips, q leaves); with "
+		      "field options it\nnever asks. When something triggered "
+		      "you, it shows a 'trigger-log add'\nline you can use "
+		      "later.\n\n",
+		      stdout);
+		fputs(reflect_fields_help, stdout);
+		fputs("  --date WHEN         when (default: now)\n"
+		      "  --no-input          never ask; take only the options\n"
+		      "\nA TEXT of '-' is read from standard input. Prints the "
+		      "short id of the\nnew reflection.\n",
+		      stdout);
+	} else if (strcmp(sub, "list") == 0) {
+		fputs("usage: selfhelp group list [-n N] [--since WHEN] "
+		      "[--until WHEN] [--json]\n\n"
+		      "Check-ins (before) and reflections (after), newest "
+		      "first, one line each;\n'with ID' names the one it goes "
+		      "with.\n\n"
+		      "  -n N          the newest N only\n"
+		      "  --since WHEN  from then on\n"
+		      "  --until WHEN  up to then\n"
+		      "  --json        every field, as JSON for scripts\n\n",
+		      stdout);
+		fputs(dates_help, stdout);
+	} else if (strcmp(sub, "show") == 0) {
+		fputs("usage: selfhelp group show ID [--json] [--width N]\n\n"
+		      "A check-in or reflection with every field, beside the "
+		      "one it goes with\n(one after the other when the "
+		      "terminal is narrow). ID is the first 4 or\nmore "
+		      "characters of its id ('group list' shows them).\n\n"
+		      "  --json      both, as JSON for scripts\n"
+		      "  --width N   lay out for N columns (default: the "
+		      "terminal); from 96 on,\n"
+		      "              side by side\n",
+		      stdout);
+	} else if (strcmp(sub, "edit") == 0) {
+		fputs("usage: selfhelp group edit ID [field options]\n\n"
+		      "Change a check-in or reflection. With field options, "
+		      "those fields are\nreplaced (an empty value clears one). "
+		      "Otherwise it opens in your editor\n($VISUAL, $EDITOR, "
+		      "vi) as 'key: value' lines, in a private "
+		      "in-memory\nfile; "
+		      "or, when standard input is not a terminal, those lines "
+		      "are read\nfrom it.\n\nA check-in takes:\n",
+		      stdout);
+		fputs(prepare_fields_help, stdout);
+		fputs("A reflection takes:\n", stdout);
+		fputs(reflect_fields_help, stdout);
+		fputs("Both take --date WHEN.\n", stdout);
+	} else if (strcmp(sub, "delete") == 0) {
+		fputs("usage: selfhelp group delete ID [--yes]\n\n"
+		      "Remove a check-in or reflection for good. Asks first on "
+		      "a terminal;\n--yes (-y) skips the question.\n",
+		      stdout);
+	} else if (strcmp(sub, "agreements") == 0) {
+		fputs("usage: selfhelp group agreements [--width N]\n\n"
+		      "Sample ground rules a self-organised CPTSD group can "
+		      "adopt or adapt:\nconfidentiality, speaking from \"I\", "
+		      "no advice unless asked, the right\nto pass, a stop "
+		      "signal, leaving early, welcoming newcomers, and what\n"
+		      "the group is not. Needs no vault.\n\n"
+		      "  --width N   wrap at N columns (default: the terminal, "
+		      "at most 80)\n",
+		      stdout);
+	}
+}
+
+static bool
+word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+	return false;
+}
+
+static int
+parse_number(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+	if (!*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+text_option(struct gopts *o, enum group_text t, const char *value)
+{
+	char *in = NULL;
+	size_t len = 0;
+	if (strcmp(value, "-") == 0) {
+		if (o->stdin_used)
+			return usage_error(group_usage,
+			                   "Only one option can read standard "
+			                   "input ('-').");
+		o->stdin_used = true;
+		if (read_stdin_text(&in, &len))
+			return 1;
+		value = in;
+	}
+	enum trigger_text_problem why = group_set_text(&o->rec, t, value);
+	text_wipe(in, len);
+	if (why != TRIGGER_TEXT_OK)
+		return usage_error(group_usage, "The --%s text %s.",
+		                   text_opt(t), trigger_problem_words(why));
+	o->given |= GIVEN_TEXT(t);
+	return 0;
+}
+
+static int
+rating_option(const char *opt, const char *value, int *out)
+{
+	long n;
+	if (parse_number(value, 0, GROUP_RATING_MAX, &n))
+		return usage_error(
+		        group_usage,
+		        "--%s takes a number from 0 to 10 (0 is calm, "
+		        "10 the most distress).",
+		        opt);
+	*out = (int)n;
+	return 0;
+}
+
+/* An empty value clears a field (for edit); otherwise it must parse. */
+static int
+choice_option(struct gopts *o, int c, const char *value)
+{
+	if (c == OPT_STATE) {
+		o->given |= GIVEN_STATE;
+		o->rec.state = TRIGGER_STATE_NONE;
+		if (*value && trigger_state_parse(value, &o->rec.state))
+			return usage_error(group_usage,
+			                   "--state takes too-much, okay or "
+			                   "too-little.");
+	} else if (c == OPT_CLOSENESS) {
+		o->given |= GIVEN_CLOSENESS;
+		o->rec.closeness = GROUP_CLOSENESS_NONE;
+		if (*value && group_closeness_parse(value, &o->rec.closeness))
+			return usage_error(group_usage,
+			                   "--closeness takes too-close, "
+			                   "about-right or too-far.");
+	} else {
+		o->given |= GIVEN_KEPT;
+		o->rec.kept = GROUP_KEPT_NONE;
+		if (*value && group_kept_parse(value, &o->rec.kept))
+			return usage_error(group_usage,
+			                   "--kept takes yes, partly, no or "
+			                   "didnt-come-up.");
+	}
+	return 0;
+}
+
+/*
+ * Parse options for sub-command argv[0]; `allowed` lists the long option
+ * names it takes. Returns 0, -1 after printing help, or an exit status.
+ */
+static int
+parse_opts(int argc, char **argv, const char *allowed, struct gopts *o)
+{
+	static const struct option opts[] = {
+	        {"before", required_argument, NULL, OPT_BEFORE},
+	        {"after", required_argument, NULL, OPT_AFTER},
+	        {"state", required_argument, NULL, OPT_STATE},
+	        {"closeness", required_argument, NULL, OPT_CLOSENESS},
+	        {"kept", required_argument, NULL, OPT_KEPT},
+	        {"bring", required_argument, NULL, OPT_TEXT0 + GROUP_BRING},
+	        {"need", required_argument, NULL, OPT_TEXT0 + GROUP_NEED},
+	        {"boundary", required_argument, NULL,
+	         OPT_TEXT0 + GROUP_BOUNDARY},
+	        {"if-too-much", required_argument, NULL,
+	         OPT_TEXT0 + GROUP_IF_TOO_MUCH},
+	        {"moved", required_argument, NULL, OPT_TEXT0 + GROUP_MOVED},
+	        {"triggered", required_argument, NULL,
+	         OPT_TEXT0 + GROUP_TRIGGERED},
+	        {"contributed", required_argument, NULL,
+	         OPT_TEXT0 + GROUP_CONTRIBUTED},
+	        {"next", required_argument, NULL, OPT_TEXT0 + GROUP_NEXT},
+	        {"kind", required_argument, NULL, OPT_TEXT0 + GROUP_KIND_WORDS},
+	        {"date", required_argument, NULL, OPT_DATE},
+	        {"since", required_argument, NULL, OPT_SINCE},
+	        {"until", required_argument, NULL, OPT_UNTIL},
+	        {"json", no_argument, NULL, OPT_JSON},
+	        {"yes", no_argument, NULL, OPT_YES},
+	        {"no-input", no_argument, NULL, OPT_NO_INPUT},
+	        {"width", required_argument, NULL, OPT_WIDTH},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
+	};
+	int c, idx, rc;
+	long n;
+
+	memset(o, 0, sizeof(*o));
+	group_record_init(&o->rec, GROUP_PREPARE);
+	o->limit = -1;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":n:hy", opts, &idx)) != -1) {
+		const char *name = NULL;
+		switch (c) {
+		case 'n':
+			name = "n";
+			break;
+		case 'y':
+			name = "yes";
+			break;
+		case 'h':
+			sub_help(argv[0]);
+			return -1;
+		case ':':
+			return usage_error(group_usage,
+			                   "The option '%s' needs a value.",
+			                   argv[optind - 1]);
+		case '?':
+			return usage_error(
+			        group_usage,
+			        "'%s' is not an option of 'group %s'; "
+			        "'selfhelp group %s --help' lists "
+			        "them.",
+			        argv[optind - 1], argv[0], argv[0]);
+		default:
+			name = opts[idx].name;
+		}
+		if (!word_in(allowed, name))
+			return usage_error(group_usage,
+			                   "'group %s' does not take %s%s.",
+			                   argv[0], name[1] ? "--" : "-", name);
+		rc = 0;
+		switch (c) {
+		case 'n':
+			if (parse_number(optarg, 1, INT_MAX, &n))
+				return usage_error(group_usage,
+				                   "-n takes a count like 10.");
+			o->limit = n;
+			break;
+		case 'y':
+		case OPT_YES:
+			o->yes = true;
+			break;
+		case OPT_BEFORE:
+			rc = rating_option("before", optarg, &o->rec.before);
+			o->given |= GIVEN_BEFORE;
+			break;
+		case OPT_AFTER:
+			rc = rating_option("after", optarg, &o->rec.after);
+			o->given |= GIVEN_AFTER;
+			break;
+		case OPT_STATE:
+		case OPT_CLOSENESS:
+		case OPT_KEPT:
+			rc = choice_option(o, c, optarg);
+			break;
+		case OPT_DATE:
+			o->date = optarg;
+			break;
+		case OPT_SINCE:
+			o->since = optarg;
+			break;
+		case OPT_UNTIL:
+			o->until = optarg;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_NO_INPUT:
+			o->no_input = true;
+			break;
+		case OPT_WIDTH:
+			if (parse_number(optarg, 20, 1000, &n))
+				return usage_error(group_usage,
+				                   "--width takes a number of "
+				                   "columns from 20 to 1000.");
+			o->width = n;
+			break;
+		default:
+			if (c >= OPT_TEXT0 && c < OPT_TEXT0 + GROUP_NTEXTS)
+				rc = text_option(
+				        o, (enum group_text)(c - OPT_TEXT0),
+				        optarg);
+		}
+		if (rc)
+			return rc;
+	}
+	o->nargs = argc - optind;
+	o->args = argv + optind;
+	return 0;
+}
+
+/* parse_opts's result as an exit status, after releasing o. */
+static int
+opts_status(int rc, struct gopts *o)
+{
+	group_record_release(&o->rec);
+	return rc < 0 ? 0 : rc;
+}
+
+static int
+bad_date(const char *opt, const char *s)
+{
+	return usage_error(group_usage,
+	                   "%s '%s' is not a date selfhelp understands; try "
+	                   "2026-11-01, 2026-11-01T19:30, today, yesterday or "
+	                   "7d.",
+	                   opt, s);
+}
+
+/* --- output helpers --- */
+
+static bool
+utf8_locale(void)
+{
+	const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
+	}
+	return false;
+}
+
+static const char *
+dot(void)
+{
+	return utf8_locale() ? " \xc2\xb7 " : " - ";
+}
+
+static void
+short_id(const char *id, char *out)
+{
+	memcpy(out, id, SHORT_ID);
+	out[SHORT_ID] = '\0';
+}
+
+static void
+report_damaged(void *arg, const char *id)
+{
+	int *count = arg;
+	(*count)++;
+	fail("The group record %s could not be read: it is damaged or was "
+	     "changed outside selfhelp. It was left out.",
+	     id);
+}
+
+static json_t *
+record_json(const struct group_record *r)
+{
+	char created[40], updated[40];
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	date_format_iso(r->created, created, sizeof(created));
+	date_format_iso(r->updated, updated, sizeof(updated));
+	if (json_object_set_new(o, "id", json_string(r->id)) ||
+	    group_fields_json(r, o) ||
+	    json_object_set_new(o, "created", json_string(created)) ||
+	    json_object_set_new(o, "updated", json_string(updated)) ||
+	    json_object_set_new(o, "linked",
+	                        r->link[0] ? json_string(r->link)
+	                                   : json_null())) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int
+print_json(json_t *root)
+{
+	int rc = root ? json_dumpf(root, stdout,
+	                           JSON_INDENT(2) | JSON_ENSURE_ASCII)
+	              : -1;
+	json_decref(root);
+	fputc('\n', stdout);
+	return rc == 0 ? 0 : fail("Could not write the JSON output.");
+}
+
+/* "distress 6, too much" (or a part of it) into buf; "" when neither. */
+static void
+arrival_words(int rating, enum trigger_state state, char *buf, size_t size)
+{
+	size_t k = 0;
+	buf[0] = '\0';
+	if (rating != GROUP_NO_RATING)
+		k = (size_t)snprintf(buf, size, "distress %d", rating);
+	if (state && k < size)
+		snprintf(buf + k, size - k, "%s%s", k ? ", " : "",
+		         trigger_state_words(state));
+}
+
+/* "3f2a9c1b  2026-11-24 18:40  before  distress 6, too much  with ..." */
+static void
+print_line(const struct group_record *r)
+{
+	char sid[SHORT_ID + 1], when[32], line[256], words[64];
+	bool prep = r->type == GROUP_PREPARE;
+	short_id(r->id, sid);
+	date_format_local(r->when, when, sizeof(when));
+	arrival_words(prep ? r->before : r->after, r->state, words,
+	              sizeof(words));
+	int n = snprintf(line, sizeof(line), "%s  %s  %s", sid, when,
+	                 prep ? "before" : "after");
+	if (words[0] && n > 0 && (size_t)n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s  %s",
+		              prep ? "" : " ", words);
+	if (r->link[0] && n > 0 && (size_t)n < sizeof(line))
+		snprintf(line + n, sizeof(line) - (size_t)n, "  with %.*s",
+		         SHORT_ID, r->link);
+	bool tty = isatty(STDOUT_FILENO);
+	char *shown = util_truncate(
+	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1);
+	fputs(shown ? shown : line, stdout);
+	free(shown);
+	fputc('\n', stdout);
+}
+
+/* --- laying out a record --- */
+
+/* Lines of text, owned, wiped when freed. */
+struct lines {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+lines_free(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		text_wipe(l->v[i], strlen(l->v[i]));
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+lines_push(struct lines *l, const char *s, size_t len)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		char **nv = realloc(l->v, cap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		l->v = nv;
+		l->cap = cap;
+	}
+	char *c = malloc(len + 1);
+	if (!c)
+		return -1;
+	memcpy(c, s, len);
+	c[len] = '\0';
+	l->v[l->n++] = c;
+	return 0;
+}
+
+/* Bytes in the UTF-8 character starting with byte c (1 for stray bytes). */
+static size_t
+char_len(unsigned char c)
+{
+	if (c >= 0xf0 && c < 0xf8)
+		return 4;
+	if (c >= 0xe0 && c < 0xf0)
+		return 3;
+	if (c >= 0xc0 && c < 0xe0)
+		return 2;
+	return 1;
+}
+
+/*
+ * Wrap `s` to `width` display columns, greedily by words; a word longer
+ * than a line is broken between characters. Each line of s starts a new
+ * line; control characters show as '?', tabs as spaces. Returns 0 or -1.
+ */
+static int
+wrap_text(const char *s, size_t width, struct lines *out)
+{
+	size_t len = strlen(s);
+	char *clean = malloc(len + 1), *cur = malloc(len + 1);
+	int rc = -1;
+	if (!clean || !cur)
+		goto done;
+	for (size_t i = 0; i <= len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		clean[i] = c == '\t' ? ' '
+		           : (c < 0x20 && c && c != '\n') || c == 0x7f
+		                   ? '?'
+		                   : (char)c;
+	}
+	for (char *p = clean;;) {
+		char *nl = strchr(p, '\n');
+		char *end = nl ? nl : p + strlen(p);
+		size_t n = 0, w = 0;
+		for (char *q = p; q < end;) {
+			while (q < end && *q == ' ')
+				q++;
+			if (q == end)
+				break;
+			char *we = q;
+			while (we < end && *we != ' ')
+				we++;
+			size_t ww = util_display_width(q, (size_t)(we - q));
+			if (n && w + 1 + ww > width) {
+				if (lines_push(out, cur, n))
+					goto done;
+				n = w = 0;
+			}
+			if (n) {
+				cur[n++] = ' ';
+				w++;
+			}
+			/* Character by character, breaking when full. */
+			while (q < we) {
+				size_t cl = char_len((unsigned char)*q);
+				if (cl > (size_t)(we - q))
+					cl = (size_t)(we - q);
+				size_t cw = util_display_width(q, cl);
+				if (w && w + cw > width) {
+					if (lines_push(out, cur, n))
+						goto done;
+					n = w = 0;
+				}
+				memcpy(cur + n, q, cl);
+				n += cl;
+				w += cw;
+				q += cl;
+			}
+		}
+		if (lines_push(out, cur, n))
+			goto done;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	rc = 0;
+done:
+	if (clean)
+		text_wipe(clean, len + 1);
+	if (cur)
+		text_wipe(cur, len + 1);
+	return rc;
+}
+
+/* One labelled field: "Label    first line", then indented lines. */
+static int
+cell_lines(const char *label, const char *value, size_t label_cols,
+           size_t width, struct lines *out)
+{
+	struct lines wrapped = {0};
+	size_t vw = width > label_cols + 10 ? width - label_cols : 10;
+	if (wrap_text(value, vw, &wrapped)) {
+		lines_free(&wrapped);
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < wrapped.n && !rc; i++) {
+		const char *head = i ? "" : label;
+		size_t hw = util_display_width(head, strlen(head));
+		size_t pad = hw < label_cols ? label_cols - hw : 1;
+		size_t len = strlen(head) + pad + strlen(wrapped.v[i]);
+		char *line = malloc(len + 1);
+		if (!line) {
+			rc = -1;
+			break;
+		}
+		snprintf(line, len + 1, "%s%*s%s", head, (int)pad, "",
+		         wrapped.v[i]);
+		rc = lines_push(out, line, len);
+		text_wipe(line, len + 1);
+	}
+	lines_free(&wrapped);
+	return rc;
+}
+
+/* The rows of a record, in the order they pair up side by side: a
+ * check-in's row i sits beside a reflection's row i. */
+enum { NROWS = 8 };
+
+struct row {
+	const char *label;
+	const char *value; /* NULL: nothing to show */
+};
+
+static void
+record_rows(const struct group_record *r, char *arrival, size_t size,
+            struct row *rows)
+{
+	bool prep = r->type == GROUP_PREPARE;
+	memset(rows, 0, NROWS * sizeof(*rows));
+	arrival_words(prep ? r->before : r->after, r->state, arrival, size);
+	if (prep) {
+		rows[0] = (struct row){"Arriving", arrival};
+		rows[1] = (struct row){"My boundary", r->text[GROUP_BOUNDARY]};
+		rows[2] = (struct row){"To bring", r->text[GROUP_BRING]};
+		rows[3] = (struct row){"What I need", r->text[GROUP_NEED]};
+		rows[4] =
+		        (struct row){"If too much", r->text[GROUP_IF_TOO_MUCH]};
+	} else {
+		rows[0] = (struct row){"Leaving", arrival};
+		rows[1] = (struct row){"Kept boundary",
+		                       r->kept ? group_kept_words(r->kept)
+		                               : NULL};
+		rows[2] = (struct row){"What moved me", r->text[GROUP_MOVED]};
+		rows[3] = (struct row){"I contributed",
+		                       r->text[GROUP_CONTRIBUTED]};
+		rows[4] =
+		        (struct row){"Triggered by", r->text[GROUP_TRIGGERED]};
+		rows[5] = (struct row){
+		        "Closeness",
+		        r->closeness ? group_closeness_words(r->closeness)
+		                     : NULL};
+		rows[6] = (struct row){"Next time", r->text[GROUP_NEXT]};
+		rows[7] = (struct row){"Kind words", r->text[GROUP_KIND_WORDS]};
+	}
+	for (int i = 0; i < NROWS; i++)
+		if (rows[i].value && !*rows[i].value)
+			rows[i].value = NULL;
+}
+
+/* The order fields are read in when a record stands alone. */
+static const int prepare_order[] = {0, 2, 3, 1, 4, -1};
+static const int reflect_order[] = {0, 2, 4, 3, 5, 1, 6, 7, -1};
+
+static void
+record_title(const struct group_record *r, char *buf, size_t size)
+{
+	char when[32];
+	date_format_local(r->when, when, sizeof(when));
+	snprintf(buf, size, "%s %.*s%s%s",
+	         r->type == GROUP_PREPARE ? "Check-in before a group meeting"
+	                                  : "Reflection after a group meeting",
+	         SHORT_ID, r->id, dot(), when);
+}
+
+/* One record, labelled fields one under the other. */
+static int
+print_record(const struct group_record *r, size_t width)
+{
+	char title[160], arrival[64];
+	struct row rows[NROWS];
+	struct lines out = {0};
+	int rc = 0;
+	record_title(r, title, sizeof(title));
+	record_rows(r, arrival, sizeof(arrival), rows);
+	printf("%s\n\n", title);
+	const int *order =
+	        r->type == GROUP_PREPARE ? prepare_order : reflect_order;
+	for (size_t i = 0; order[i] >= 0 && !rc; i++) {
+		const struct row *row = &rows[order[i]];
+		if (row->value)
+			rc = cell_lines(row->label, row->value, LABEL_COLS,
+			                width, &out);
+	}
+	for (size_t i = 0; i < out.n; i++)
+		printf("%s\n", out.v[i]);
+	if (!group_record_has_fields(r))
+		printf("(Only the time is recorded; 'selfhelp group edit %.*s' "
+		       "can add more.)\n",
+		       SHORT_ID, r->id);
+	lines_free(&out);
+	return rc ? fail("There was not enough memory to show it.") : 0;
+}
+
+/* Write s padded with spaces to `cols` display columns. */
+static void
+put_padded(const char *s, size_t cols)
+{
+	size_t w = util_display_width(s, strlen(s));
+	fputs(s, stdout);
+	for (; w < cols; w++)
+		fputc(' ', stdout);
+}
+
+/* A check-in and its reflection side by side, row by row. */
+static int
+print_pair(const struct group_record *p, const struct group_record *q,
+           size_t width)
+{
+	char lt[64], rt[64], la[64], ra[64], when[32];
+	struct row lrows[NROWS], rrows[NROWS];
+	size_t colw = (width - SIDE_GAP) / 2;
+	int rc = 0;
+	date_format_local(p->when, when, sizeof(when));
+	printf("Group meeting%s%.10s\n\n", dot(), when);
+	snprintf(lt, sizeof(lt), "Before%s%.5s%s%.*s", dot(), when + 11, dot(),
+	         SHORT_ID, p->id);
+	date_format_local(q->when, when, sizeof(when));
+	snprintf(rt, sizeof(rt), "After%s%.5s%s%.*s", dot(), when + 11, dot(),
+	         SHORT_ID, q->id);
+	put_padded(lt, colw + SIDE_GAP);
+	printf("%s\n\n", rt);
+	record_rows(p, la, sizeof(la), lrows);
+	record_rows(q, ra, sizeof(ra), rrows);
+	/* Row 1 pairs the boundary set before with whether it was kept. */
+	for (int i = 0; i < NROWS && !rc; i++) {
+		struct lines l = {0}, r = {0};
+		if (lrows[i].value)
+			rc = cell_lines(lrows[i].label, lrows[i].value,
+			                SIDE_LABEL_COLS, colw, &l);
+		if (!rc && rrows[i].value)
+			rc = cell_lines(rrows[i].label, rrows[i].value,
+			                SIDE_LABEL_COLS, colw, &r);
+		size_t h = l.n > r.n ? l.n : r.n;
+		for (size_t k = 0; k < h && !rc; k++) {
+			if (k < r.n) {
+				put_padded(k < l.n ? l.v[k] : "",
+				           colw + SIDE_GAP);
+				fputs(r.v[k], stdout);
+			} else {
+				fputs(l.v[k], stdout);
+			}
+			fputc('\n', stdout);
+		}
+		lines_free(&l);
+		lines_free(&r);
+	}
+	return rc ? fail("There was not enough memory to show it.") : 0;
+}
+
+/* --- ids --- */
+
+static int
+resolve(struct vault *v, const char *prefix, char *id)
+{
+	char cands[MAX_CANDIDATES][VAULT_ID_HEX + 1];
+	size_t n;
+	if (!vault_id_prefix_ok(prefix))
+		return usage_error(
+		        group_usage,
+		        "'%s' does not look like a record id; "
+		        "'selfhelp group list' shows them (4 or more "
+		        "characters are enough).",
+		        prefix);
+	int rc = vault_resolve(v, GROUP_KIND, prefix, id, cands, MAX_CANDIDATES,
+	                       &n);
+	if (rc == VAULT_AMBIGUOUS) {
+		fail("More than one record starts with '%s'; a few more "
+		     "characters tell them apart:",
+		     prefix);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "  %s\n", cands[i]);
+		return 1;
+	}
+	if (rc == VAULT_NOT_FOUND)
+		return fail("There is no group check-in or reflection with the "
+		            "id '%s'. 'selfhelp group list' shows them.",
+		            prefix);
+	if (rc)
+		return fail("%s", vault_errmsg(v));
+	return 0;
+}
+
+static int
+one_id(const struct gopts *o, const char *sub)
+{
+	if (o->nargs == 1)
+		return 0;
+	return usage_error(group_usage,
+	                   o->nargs ? "'group %s' takes one id."
+	                            : "'group %s' needs the id of a check-in "
+	                              "or reflection; 'selfhelp group list' "
+	                              "shows them.",
+	                   sub);
+}
+
+static int
+damaged_status(struct vault *v, const char *id)
+{
+	return fail("The group record %s could not be read: it is damaged or "
+	            "was changed outside selfhelp.",
+	            id);
+}
+
+static int
+load_record(struct vault *v, const char *prefix, struct group_record **r)
+{
+	char id[VAULT_ID_HEX + 1];
+	int rc = resolve(v, prefix, id);
+	if (rc)
+		return rc;
+	rc = group_get(v, id, r);
+	if (rc == VAULT_DAMAGED)
+		return damaged_status(v, id);
+	if (rc)
+		return fail("%s", vault_errmsg(v));
+	return 0;
+}
+
+/* --- prepare and reflect --- */
+
+/*
+ * A word or line as a shell argument: in double quotes when nothing in it
+ * means anything there, else in single quotes.
+ */
+static void
+print_shell_quoted(const char *s, size_t n, FILE *fp)
+{
+	bool plain = true;
+	for (size_t i = 0; i < n; i++)
+		if (strchr("\"$`\\!", s[i]))
+			plain = false;
+	fputc(plain ? '"' : '\'', fp);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\'' && !plain)
+			fputs("'\\''", fp);
+		else if (c < 0x20 || c == 0x7f)
+			fputc(' ', fp);
+		else
+			fputc(c, fp);
+	}
+	fputc(plain ? '"' : '\'', fp);
+}
+
+/* After a reflection that names a trigger: the trigger-log line. */
+static void
+offer_trigger_log(const char *triggered, FILE *fp)
+{
+	size_t n = strcspn(triggered, "\n");
+	fputs("To look at it in your trigger log, when you like: "
+	      "selfhelp trigger-log add --trigger ",
+	      fp);
+	print_shell_quoted(triggered, n, fp);
+	fputc('\n', fp);
+}
+
+/* Options of the other type than `type`, as "--moved"; NULL when none. */
+static const char *
+foreign_option(const struct gopts *o, enum group_type type)
+{
+	bool prep = type == GROUP_PREPARE;
+	if (prep && (o->given & GIVEN_AFTER))
+		return "after";
+	if (!prep && (o->given & GIVEN_BEFORE))
+		return "before";
+	if (prep && (o->given & GIVEN_CLOSENESS))
+		return "closeness";
+	if (prep && (o->given & GIVEN_KEPT))
+		return "kept";
+	for (int t = 0; t < GROUP_NTEXTS; t++)
+		if ((o->given & GIVEN_TEXT(t)) &&
+		    group_text_type((enum group_text)t) != type)
+			return text_opt((enum group_text)t);
+	return NULL;
+}
+
+/* Move the fields given as options from o into r (of r's type). */
+static void
+apply_options(struct gopts *o, struct group_record *r)
+{
+	if (o->given & GIVEN_BEFORE)
+		r->before = o->rec.before;
+	if (o->given & GIVEN_AFTER)
+		r->after = o->rec.after;
+	if (o->given & GIVEN_STATE)
+		r->state = o->rec.state;
+	if (o->given & GIVEN_CLOSENESS)
+		r->closeness = o->rec.closeness;
+	if (o->given & GIVEN_KEPT)
+		r->kept = o->rec.kept;
+	for (int t = 0; t < GROUP_NTEXTS; t++)
+		if (o->given & GIVEN_TEXT(t)) {
+			char *tmp = r->text[t];
+			r->text[t] = o->rec.text[t];
+			o->rec.text[t] = tmp; /* released with o */
+		}
+}
+
+static int
+add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
+{
+	struct gopts o;
+	struct group_record r;
+	struct group_record **all = NULL;
+	struct group_record *prepared = NULL;
+	size_t nall = 0;
+	char allowed[256], sid[SHORT_ID + 1];
+	time_t now = time(NULL);
+	bool prep = type == GROUP_PREPARE, sealed = false;
+	struct vault *v;
+	group_record_init(&r, type);
+	snprintf(allowed, sizeof(allowed), "%s no-input",
+	         prep ? prepare_opts : reflect_opts);
+	int rc = parse_opts(argc, argv, allowed, &o);
+	if (rc)
+		return opts_status(rc, &o);
+	if (o.nargs) {
+		rc = usage_error(group_usage,
+		                 "'group %s' takes its answers as options, "
+		                 "like %s (in quotes).",
+		                 argv[0],
+		                 prep ? "--boundary \"I may pass\""
+		                      : "--moved \"someone's laugh\"");
+		goto out;
+	}
+	r.when = now;
+	if (o.date && date_parse(o.date, now, DATE_START, &r.when)) {
+		rc = bad_date("--date", o.date);
+		goto out;
+	}
+	apply_options(&o, &r);
+	FILE *tty = o.no_input ? NULL : group_form_terminal();
+	bool ask = tty && o.given == 0;
+	if (!ask && o.given == 0) {
+		rc = usage_error(group_usage,
+		                 "There is nothing to keep yet, and %s; give "
+		                 "the answers "
+		                 "as options, like %s.",
+		                 o.no_input ? "--no-input says not to ask"
+		                            : "there is no terminal to ask on",
+		                 prep ? "--before N --state S --boundary TEXT"
+		                      : "--after N --moved TEXT --kept K");
+		goto out;
+	}
+	if (!(v = cmd_vault_for_write(ctx, &sealed))) {
+		rc = 1;
+		goto out;
+	}
+	if (!prep && !sealed) {
+		struct group_filter f = {0};
+		/* Damaged records are reported by list and check; here they
+		 * only cannot be linked. */
+		if (group_list(v, &f, &all, &nall, NULL, NULL) == VAULT_OK)
+			prepared = group_link_for(all, nall, r.when);
+	}
+	if (ask) {
+		struct group_form_opts fo = {
+		        .out = tty,
+		        .prepared = prepared != NULL,
+		        .boundary = prepared ? prepared->text[GROUP_BOUNDARY]
+		                             : NULL,
+		        .unknown = sealed,
+		};
+		int res = group_form_run(&r, &fo);
+		if (res < 0) {
+			rc = fail("Could not read keys from this terminal; the "
+			          "answers can be given as options ('selfhelp "
+			          "group %s --help').",
+			          argv[0]);
+			goto out;
+		}
+		if (res == GROUP_FORM_DISCARD) {
+			fputs("Nothing was saved.\n", tty);
+			goto out;
+		}
+		if (!group_record_has_fields(&r)) {
+			fputs("Nothing was written, so nothing was saved.\n",
+			      tty);
+			goto out;
+		}
+	}
+	if (vault_begin(v) || group_add(v, &r, sealed, time(NULL)) ||
+	    vault_commit(v)) {
+		vault_rollback(v);
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	short_id(r.id, sid);
+	bool out_tty = isatty(STDOUT_FILENO);
+	if (sealed)
+		printf("Saved. You can read it after you unlock. (%s)\n", sid);
+	else if (out_tty)
+		printf("Saved. (%s)\n", sid);
+	else
+		printf("%s\n", sid);
+	/* What follows is for the person, not for scripts reading stdout. */
+	FILE *talk = out_tty ? stdout : stderr;
+	if (prepared) {
+		char when[32];
+		date_format_local(prepared->when, when, sizeof(when));
+		fprintf(talk, "It goes with your check-in from %s (%.*s).\n",
+		        when + 11, SHORT_ID, prepared->id);
+	}
+	if (ask && !prep &&
+	    (r.state == TRIGGER_TOO_MUCH || r.state == TRIGGER_TOO_LITTLE))
+		fprintf(tty,
+		        "'selfhelp grounding --for %s' has exercises for right "
+		        "now.\n",
+		        trigger_state_name(r.state));
+	if (!prep && r.text[GROUP_TRIGGERED])
+		offer_trigger_log(r.text[GROUP_TRIGGERED], talk);
+	if (ask && prep)
+		fputs("Take good care of yourself in the group. Afterwards, "
+		      "'selfhelp group reflect'\nhelps you look back.\n",
+		      tty);
+out:
+	group_records_free(all, nall);
+	group_record_release(&r);
+	return opts_status(rc, &o);
+}
+
+static int
+group_prepare_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	return add_cmd(argc, argv, ctx, GROUP_PREPARE);
+}
+
+static int
+group_reflect_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	return add_cmd(argc, argv, ctx, GROUP_REFLECT);
+}
+
+/* --- list --- */
+
+static int
+group_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct gopts o;
+	struct group_filter f = {0};
+	struct group_record **list = NULL;
+	size_t n = 0, shown = 0;
+	int damaged = 0;
+	time_t now = time(NULL);
+	struct vault *v;
+	int rc = parse_opts(argc, argv, "n since until json", &o);
+	if (rc)
+		return opts_status(rc, &o);
+	if (o.nargs) {
+		rc = usage_error(group_usage,
+		                 "'group list' takes options only.");
+		goto out;
+	}
+	if (o.since && date_parse(o.since, now, DATE_START, &f.since)) {
+		rc = bad_date("--since", o.since);
+		goto out;
+	}
+	if (o.until && date_parse(o.until, now, DATE_END, &f.until)) {
+		rc = bad_date("--until", o.until);
+		goto out;
+	}
+	f.with_body = o.json;
+	if (!(v = cmd_vault(ctx))) {
+		rc = 1;
+		goto out;
+	}
+	if (group_list(v, &f, &list, &n, report_damaged, &damaged)) {
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	json_t *arr = o.json ? json_array() : NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (o.limit >= 0 && shown == (size_t)o.limit)
+			break;
+		shown++;
+		if (arr)
+			json_array_append_new(arr, record_json(list[i]));
+		else
+			print_line(list[i]);
+	}
+	if (o.json)
+		rc = print_json(arr);
+	else if (shown == 0 && !damaged)
+		printf(o.since || o.until
+		               ? "Nothing was recorded in that time.\n"
+		               : "Nothing is recorded yet. 'selfhelp group "
+		                 "prepare' is a short check-in before a "
+		                 "meeting.\n");
+	rc = rc ? rc : damaged ? 1 : 0;
+out:
+	group_records_free(list, n);
+	return opts_status(rc, &o);
+}
+
+/* --- show --- */
+
+static int
+group_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct gopts o;
+	struct group_record **list = NULL, *r, *partner = NULL;
+	struct group_filter f = {.with_body = true};
+	char id[VAULT_ID_HEX + 1];
+	size_t n = 0;
+	struct vault *v;
+	int rc = parse_opts(argc, argv, "json width", &o);
+	if (rc)
+		return opts_status(rc, &o);
+	if ((rc = one_id(&o, "show")))
+		goto out;
+	if (!(v = cmd_vault(ctx))) {
+		rc = 1;
+		goto out;
+	}
+	if ((rc = resolve(v, o.args[0], id)))
+		goto out;
+	if (group_list(v, &f, &list, &n, NULL, NULL)) {
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	if (!(r = group_find(list, n, id))) {
+		rc = damaged_status(v, id);
+		goto out;
+	}
+	if (r->link[0])
+		partner = group_find(list, n, r->link);
+	if (o.json) {
+		json_t *arr = json_array();
+		if (arr) {
+			json_array_append_new(arr, record_json(r));
+			if (partner)
+				json_array_append_new(arr,
+				                      record_json(partner));
+		}
+		rc = print_json(arr);
+		goto out;
+	}
+	size_t width =
+	        o.width ? (size_t)o.width : (size_t)term_width(STDOUT_FILENO);
+	if (width > MAX_WIDTH)
+		width = MAX_WIDTH;
+	if (partner && width >= SIDE_MIN_WIDTH) {
+		bool prep = r->type == GROUP_PREPARE;
+		rc = print_pair(prep ? r : partner, prep ? partner : r, width);
+	} else if (partner) {
+		bool prep = r->type == GROUP_PREPARE;
+		rc = print_record(prep ? r : partner, width);
+		if (!rc) {
+			putchar('\n');
+			rc = print_record(prep ? partner : r, width);
+		}
+	} else {
+		rc = print_record(r, width);
+	}
+out:
+	group_records_free(list, n);
+	return opts_status(rc, &o);
+}
+
+/* --- edit --- */
+
+/* Does the text hold anything but comments and blank lines? */
+static bool
+has_content(const char *s, size_t len)
+{
+	bool bol = true, comment = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '\n') {
+			bol = true;
+			comment = false;
+			continue;
+		}
+		if (bol && c == '#')
+			comment = true;
+		bol = false;
+		if (!comment && c != ' ' && c != '\t' && c != '\r')
+			return true;
+	}
+	return false;
+}
+
+/* Ask y/n on the terminal; `dflt` on Enter alone. */
+static bool
+confirm(const char *question, bool dflt)
+{
+	char answer[16];
+	fprintf(stderr, "%s %s ", question, dflt ? "[Y/n]" : "[y/N]");
+	fflush(stderr);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return false;
+	if (strcmp(answer, "\n") == 0)
+		return dflt;
+	return strcmp(answer, "y\n") == 0 || strcmp(answer, "Y\n") == 0 ||
+	       strcmp(answer, "yes\n") == 0;
+}
+
+/*
+ * The edited record from the editor (on a terminal) or standard input.
+ * Returns 0 with *out filled, 3 when it was left as it was (a message is
+ * printed), or an exit status.
+ */
+static int
+edit_text(const struct group_record *r, struct group_record *out)
+{
+	time_t now = time(NULL);
+	size_t len = 0, outlen = 0;
+	char *text = group_format_text(r, &len), *edited = NULL;
+	char err[512];
+	bool tty = isatty(STDIN_FILENO);
+	int rc;
+	if (!text)
+		return fail("Out of memory.");
+	for (;;) {
+		rc = tty ? editor_edit(text, len, &edited, &outlen)
+		         : read_stdin_text(&edited, &outlen);
+		if (rc)
+			break;
+		if (!has_content(edited, outlen)) {
+			printf("The file was empty, so the record was left as "
+			       "it was. ('selfhelp group delete' removes "
+			       "one.)\n");
+			rc = 3;
+			break;
+		}
+		if (group_parse_text(edited, outlen, r, now, out, err,
+		                     sizeof(err)) == 0)
+			break;
+		fail("%s", err);
+		if (!tty) {
+			fail("Nothing was changed.");
+			rc = 1;
+			break;
+		}
+		if (!confirm("Open the editor again to fix it?", true)) {
+			printf("The record was left as it was.\n");
+			rc = 3;
+			break;
+		}
+		/* Edit again from what was written, not from the start. */
+		text_wipe(text, len);
+		text = edited;
+		len = outlen;
+		edited = NULL;
+		outlen = 0;
+	}
+	text_wipe(text, len);
+	text_wipe(edited, outlen);
+	return rc;
+}
+
+static int
+group_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct gopts o;
+	struct group_record *r = NULL, edited;
+	struct vault *v;
+	char allowed[256];
+	time_t now = time(NULL), when = 0;
+	group_record_init(&edited, GROUP_PREPARE);
+	snprintf(allowed, sizeof(allowed), "%s %s", prepare_opts, reflect_opts);
+	int rc = parse_opts(argc, argv, allowed, &o);
+	if (rc)
+		return opts_status(rc, &o);
+	if ((rc = one_id(&o, "edit")))
+		goto out;
+	if (o.date && date_parse(o.date, now, DATE_START, &when)) {
+		rc = bad_date("--date", o.date);
+		goto out;
+	}
+	if (!(v = cmd_vault(ctx))) {
+		rc = 1;
+		goto out;
+	}
+	if ((rc = load_record(v, o.args[0], &r)))
+		goto out;
+	const char *other = foreign_option(&o, r->type);
+	if (other) {
+		rc = usage_error(
+		        group_usage, "--%s belongs to a %s, and %.*s is a %s.",
+		        other,
+		        r->type == GROUP_PREPARE ? "reflection after a meeting"
+		                                 : "check-in before a meeting",
+		        SHORT_ID, r->id,
+		        r->type == GROUP_PREPARE ? "check-in before one"
+		                                 : "reflection after one");
+		goto out;
+	}
+	if (o.given || o.date) {
+		if (group_record_copy(&edited, r)) {
+			rc = fail("Out of memory.");
+			goto out;
+		}
+		apply_options(&o, &edited);
+		if (o.date)
+			edited.when = when;
+	} else if ((rc = edit_text(r, &edited))) {
+		rc = rc == 3 ? 0 : rc;
+		goto out;
+	}
+	if (group_record_same(r, &edited)) {
+		printf("Nothing changed.\n");
+		goto out;
+	}
+	if (vault_begin(v) || group_update(v, &edited, time(NULL)) ||
+	    vault_commit(v)) {
+		vault_rollback(v);
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	printf("Saved.\n");
+out:
+	group_record_release(&edited);
+	group_record_free(r);
+	return opts_status(rc, &o);
+}
+
+/* --- delete --- */
+
+static int
+group_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct gopts o;
+	struct group_record *r = NULL;
+	struct vault *v;
+	int rc = parse_opts(argc, argv, "yes", &o);
+	if (rc)
+		return opts_status(rc, &o);
+	if ((rc = one_id(&o, "delete")))
+		goto out;
+	if (!o.yes && !isatty(STDIN_FILENO)) {
+		rc = usage_error(group_usage,
+		                 "Deleting needs a yes, and there is no "
+		                 "terminal to ask on; --yes gives it.");
+		goto out;
+	}
+	if (!(v = cmd_vault(ctx))) {
+		rc = 1;
+		goto out;
+	}
+	if ((rc = load_record(v, o.args[0], &r)))
+		goto out;
+	if (!o.yes) {
+		char when[32], q[128];
+		date_format_local(r->when, when, sizeof(when));
+		/* The date only: the words may be private from onlookers. */
+		snprintf(q, sizeof(q), "Delete the group %s from %s?",
+		         r->type == GROUP_PREPARE ? "check-in" : "reflection",
+		         when);
+		if (!confirm(q, false)) {
+			printf("Kept it.\n");
+			goto out;
+		}
+	}
+	if (vault_begin(v) || vault_delete(v, r->id) || vault_commit(v)) {
+		vault_rollback(v);
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	printf("Deleted.\n");
+out:
+	group_record_free(r);
+	return opts_status(rc, &o);
+}
+
+/* --- agreements --- */
+
+static int
+group_agreements_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct gopts o;
+	int rc = parse_opts(argc, argv, "width", &o);
+	if (rc)
+		return opts_status(rc, &o);
+	if (o.nargs) {
+		rc = usage_error(group_usage,
+		                 "'group agreements' takes options only.");
+		goto out;
+	}
+	const struct content_file *page = content_get("group/agreements.md");
+	if (!page) {
+		rc = fail("The agreements page is missing from this build.");
+		goto out;
+	}
+	int width = o.width ? (int)o.width : term_width(STDOUT_FILENO);
+	if (!o.width && width > PAGE_WIDTH)
+		width = PAGE_WIDTH;
+	enum render_format fmt =
+	        term_use_color(STDOUT_FILENO) ? RENDER_ANSI : RENDER_PLAIN;
+	char *text = render_markdown(page->data, page->len, fmt, width, 0);
+	if (!text) {
+		rc = fail("There was not enough memory to show the page.");
+		goto out;
+	}
+	rc = pager_show(text, strlen(text), ctx) < 0 ? 1 : 0;
+	free(text);
+out:
+	return opts_status(rc, &o);
+}
+
+/* --- the command --- */
+
+int
+cmd_group(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct subcmd table[] = {
+	        {"prepare", group_prepare_cmd},
+	        {"reflect", group_reflect_cmd},
+	        {"list", group_list_cmd},
+	        {"show", group_show_cmd},
+	        {"edit", group_edit_cmd},
+	        {"delete", group_delete_cmd},
+	        {"agreements", group_agreements_cmd},
+	        {0},
+	};
+	if (argc < 2 || is_help_arg(argv[1])) {
+		usage_print(group_usage, stdout);
+		fputs("\n", stdout);
+		fputs(group_help, stdout);
+		return 0;
+	}
+	return subcmd_run(table, group_usage, NULL, argc, argv, ctx);
+}

@@ -1,0 +1,591 @@
+/*
+ * selfhelp safety-plan: show, edit and look back at the person's safety
+ * plan (lib/safety.h). Every saved edit is a new version; earlier ones
+ * are kept and can be shown.
+ */
+#include "cmd.h"
+#include "dates.h"
+#include "editor.h"
+#include "pager.h"
+#include "safety.h"
+#include "term.h"
+#include "vault.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const plan_usage[] = {
+        "selfhelp safety-plan [show] [--version N] [--json]",
+        "selfhelp safety-plan edit [--from FILE]",
+        "selfhelp safety-plan history [--json]",
+        NULL,
+};
+
+static const char plan_help[] =
+        "Your safety plan: what helps you through hard moments, step by\n"
+        "step, in the parts of the Stanley-Brown safety plan: warning signs;\n"
+        "things I can do on my own; people and places that distract me;\n"
+        "people I can ask for help; professionals and crisis lines; making\n"
+        "my surroundings safer; my reasons to keep going. It is encrypted in\n"
+        "your vault.\n"
+        "\n"
+        "  show      your plan (--version N: an earlier version)\n"
+        "  edit      write or change it in your editor ($VISUAL/$EDITOR; the\n"
+        "            file stays in memory, never on disk). --from FILE, or\n"
+        "            standard input when it is not a terminal, takes the\n"
+        "            same layout: '## Warning signs' and the other headings,\n"
+        "            one item per '- ' line, '# ' lines are notes\n"
+        "  history   the versions kept (every saved edit is one)\n"
+        "\n"
+        "'selfhelp crisis' shows the people in your plan while selfhelp is\n"
+        "unlocked ('selfhelp unlock').\n";
+
+static const char msg_no_plan[] =
+        "There is no safety plan yet. 'selfhelp safety-plan edit' starts "
+        "one; you can fill it in bit by bit.";
+
+struct popts {
+	const char *from;
+	int version; /* 0: the newest */
+	bool json;
+	int nargs;
+	char **args;
+};
+
+enum { OPT_FROM = 256, OPT_VERSION, OPT_JSON };
+
+/* Parse the options `allowed` (long names) of sub-command argv[0].
+ * Returns 0, -1 after --help, or an exit status. */
+static int
+parse_opts(int argc, char **argv, const char *allowed, struct popts *o)
+{
+	static const struct option opts[] = {
+	        {"from", required_argument, NULL, OPT_FROM},
+	        {"version", required_argument, NULL, OPT_VERSION},
+	        {"json", no_argument, NULL, OPT_JSON},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
+	};
+	int c, idx;
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, &idx)) != -1) {
+		if (c == 'h') {
+			usage_print(plan_usage, stdout);
+			fputs("\n", stdout);
+			fputs(plan_help, stdout);
+			return -1;
+		}
+		if (c == ':')
+			return usage_error(plan_usage,
+			                   "The option '%s' needs a value.",
+			                   argv[optind - 1]);
+		if (c == '?')
+			return usage_error(plan_usage,
+			                   "'%s' is not an option of "
+			                   "'safety-plan %s'.",
+			                   argv[optind - 1], argv[0]);
+		if (!strstr(allowed, opts[idx].name))
+			return usage_error(
+			        plan_usage,
+			        "'safety-plan %s' does not take --%s.", argv[0],
+			        opts[idx].name);
+		switch (c) {
+		case OPT_FROM:
+			o->from = optarg;
+			break;
+		case OPT_VERSION: {
+			char *end;
+			errno = 0;
+			long n = strtol(optarg, &end, 10);
+			if (!*optarg || *end || errno || n < 1 || n > INT_MAX)
+				return usage_error(
+				        plan_usage,
+				        "--version takes a number like "
+				        "2; 'selfhelp safety-plan "
+				        "history' lists them.");
+			o->version = (int)n;
+			break;
+		}
+		case OPT_JSON:
+			o->json = true;
+			break;
+		}
+	}
+	o->nargs = argc - optind;
+	o->args = argv + optind;
+	if (o->nargs)
+		return usage_error(
+		        plan_usage,
+		        "'safety-plan %s' takes no '%s'; the options "
+		        "are above.",
+		        strcmp(argv[0], "safety-plan") == 0 ? "show" : argv[0],
+		        o->args[0]);
+	return 0;
+}
+
+static int
+print_json(json_t *root)
+{
+	int rc = json_dumpf(root, stdout,
+	                    JSON_INDENT(2) | JSON_ENSURE_ASCII |
+	                            JSON_ENCODE_ANY);
+	json_decref(root);
+	fputc('\n', stdout);
+	return rc == 0 ? 0 : fail("Could not write the JSON output.");
+}
+
+static void
+report_damaged(void *arg, const char *id)
+{
+	int *count = arg;
+	(*count)++;
+	note("A version of the plan (%s) could not be read: it is damaged or "
+	     "was changed outside selfhelp. It was left out.",
+	     id);
+}
+
+/* --- a growing text buffer for what goes to the pager (wiped) --- */
+
+struct out {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void
+out_add(struct out *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *np = malloc(cap);
+		if (!np) {
+			b->failed = true;
+			return;
+		}
+		if (b->p) {
+			memcpy(np, b->p, b->len);
+			text_wipe(b->p, b->cap);
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+out_puts(struct out *b, const char *s)
+{
+	out_add(b, s, strlen(s));
+}
+
+/* An item from the vault (it may have been imported): control
+ * characters, C1 ones (U+0080-U+009F) too, as '?'; tabs are kept. */
+static void
+out_clean(struct out *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9f) {
+			out_add(b, "?", 1);
+			s++;
+			continue;
+		}
+		char ch = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+		out_add(b, &ch, 1);
+	}
+}
+
+/* --- show --- */
+
+static int
+count_versions(struct vault *v, size_t *n)
+{
+	struct safety_version *list;
+	int rc = safety_history(v, &list, n, NULL, NULL);
+	free(list);
+	return rc;
+}
+
+static json_t *
+plan_json(const struct safety_plan *p, size_t versions)
+{
+	char when[40];
+	json_t *o = json_object(), *secs = json_array();
+	date_format_iso(p->created, when, sizeof(when));
+	json_object_set_new(o, "version", json_integer(p->version));
+	json_object_set_new(o, "versions", json_integer((json_int_t)versions));
+	json_object_set_new(o, "id", json_string(p->id));
+	json_object_set_new(o, "created", json_string(when));
+	for (int s = 0; s < SAFETY_NSECTIONS; s++) {
+		json_t *sec = json_object(), *items = json_array();
+		for (size_t i = 0; i < p->sections[s].n; i++)
+			json_array_append_new(
+			        items, json_string(p->sections[s].items[i]));
+		json_object_set_new(sec, "key",
+		                    json_string(safety_section_key(
+		                            (enum safety_section)s)));
+		json_object_set_new(sec, "title",
+		                    json_string(safety_section_title(
+		                            (enum safety_section)s)));
+		json_object_set_new(sec, "items", items);
+		json_array_append_new(secs, sec);
+	}
+	json_object_set_new(o, "sections", secs);
+	return o;
+}
+
+/* The plan in the readable layout (so that it can be fed back to
+ * 'edit --from'), headings in bold on a terminal. */
+static void
+format_plan(struct out *b, const struct safety_plan *p, size_t versions,
+            bool color)
+{
+	char when[32], head[160];
+	date_format_local(p->created, when, sizeof(when));
+	if (versions > 1)
+		snprintf(head, sizeof(head),
+		         "# Your safety plan, version %d of %zu, saved %s\n",
+		         p->version, versions, when);
+	else
+		snprintf(head, sizeof(head), "# Your safety plan, saved %s\n",
+		         when);
+	out_puts(b, head);
+	for (int s = 0; s < SAFETY_NSECTIONS; s++) {
+		out_puts(b, "\n");
+		if (color)
+			out_puts(b, "\033[1m");
+		out_puts(b, "## ");
+		out_puts(b, safety_section_title((enum safety_section)s));
+		if (color)
+			out_puts(b, "\033[0m");
+		out_puts(b, "\n");
+		if (p->sections[s].n == 0)
+			out_puts(b, "# (nothing here yet)\n");
+		for (size_t i = 0; i < p->sections[s].n; i++) {
+			out_puts(b, "- ");
+			out_clean(b, p->sections[s].items[i]);
+			out_puts(b, "\n");
+		}
+	}
+}
+
+static int
+load_or_say(struct vault *v, int version, struct safety_plan **p)
+{
+	int rc = safety_load(v, version, p);
+	if (rc == VAULT_OK)
+		return 0;
+	if (rc == VAULT_NOT_FOUND && version == 0)
+		return 0; /* no plan yet; *p is NULL */
+	if (rc == VAULT_NOT_FOUND)
+		return fail("There is no version %d of your plan; 'selfhelp "
+		            "safety-plan history' lists them.",
+		            version);
+	if (rc == VAULT_DAMAGED)
+		return fail("That version of the plan could not be read: it is "
+		            "damaged or was changed outside selfhelp.%s",
+		            version ? ""
+		                    : " 'selfhelp safety-plan history' lists "
+		                      "the earlier ones.");
+	return fail("%s", vault_errmsg(v));
+}
+
+static int
+plan_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct popts o;
+	struct safety_plan *p = NULL;
+	struct vault *v;
+	size_t versions = 0;
+	int rc = parse_opts(argc, argv, "version json", &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (!(v = cmd_vault(ctx)))
+		return 1;
+	if ((rc = load_or_say(v, o.version, &p)))
+		return rc;
+	if (p && count_versions(v, &versions)) {
+		safety_plan_free(p);
+		return fail("%s", vault_errmsg(v));
+	}
+	if (o.json) {
+		rc = print_json(p ? plan_json(p, versions) : json_null());
+		safety_plan_free(p);
+		return rc;
+	}
+	if (!p) {
+		printf("%s\n", msg_no_plan);
+		return 0;
+	}
+	struct out b = {0};
+	bool color = term_use_color(STDOUT_FILENO);
+	format_plan(&b, p, versions, color);
+	safety_plan_free(p);
+	if (b.failed) {
+		text_wipe(b.p, b.cap);
+		return fail("Out of memory.");
+	}
+	rc = pager_show(b.p, b.len, ctx) == 0 ? 0 : 1;
+	text_wipe(b.p, b.cap);
+	return rc;
+}
+
+/* --- history --- */
+
+static int
+plan_history_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct popts o;
+	struct safety_version *list = NULL;
+	struct vault *v;
+	size_t n = 0;
+	int damaged = 0;
+	int rc = parse_opts(argc, argv, "json", &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (!(v = cmd_vault(ctx)))
+		return 1;
+	if (safety_history(v, &list, &n, report_damaged, &damaged))
+		return fail("%s", vault_errmsg(v));
+	if (o.json) {
+		json_t *a = json_array();
+		for (size_t i = n; i-- > 0;) {
+			char when[40];
+			json_t *e = json_object();
+			date_format_iso(list[i].created, when, sizeof(when));
+			json_object_set_new(e, "version",
+			                    json_integer(list[i].version));
+			json_object_set_new(e, "created", json_string(when));
+			json_object_set_new(e, "id", json_string(list[i].id));
+			json_array_append_new(a, e);
+		}
+		rc = print_json(a);
+	} else if (n == 0) {
+		if (!damaged)
+			printf("%s\n", msg_no_plan);
+	} else {
+		for (size_t i = n; i-- > 0;) {
+			char when[32];
+			date_format_local(list[i].created, when, sizeof(when));
+			printf("  %3d  %s%s\n", list[i].version, when,
+			       i + 1 == n ? "  (the current plan)" : "");
+		}
+		if (n > 1)
+			printf("\n'selfhelp safety-plan show --version N' "
+			       "shows "
+			       "an earlier one.\n");
+	}
+	free(list);
+	return rc ? rc : damaged ? 1 : 0;
+}
+
+/* --- edit --- */
+
+/* All of FILE into *out (wiped and freed by the caller). */
+static int
+read_file(const char *path, char **out, size_t *len)
+{
+	if (strcmp(path, "-") == 0)
+		return read_stdin_text(out, len);
+	FILE *f = fopen(path, "re");
+	size_t cap = 8192, n = 0, r;
+	char *buf;
+	if (!f)
+		return fail("Could not read %s (%s).", path, strerror(errno));
+	buf = malloc(cap);
+	if (!buf) {
+		fclose(f);
+		return fail("Out of memory.");
+	}
+	while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += r;
+		if (n + 1 < cap)
+			continue;
+		if (cap > SAFETY_TEXT_MAX) {
+			text_wipe(buf, cap);
+			fclose(f);
+			return fail("%s is longer than a safety plan can be "
+			            "(1 MiB); nothing was changed.",
+			            path);
+		}
+		char *nb = malloc(cap * 2);
+		if (!nb) {
+			text_wipe(buf, cap);
+			fclose(f);
+			return fail("Out of memory.");
+		}
+		memcpy(nb, buf, n);
+		text_wipe(buf, cap);
+		buf = nb;
+		cap *= 2;
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		text_wipe(buf, cap);
+		return fail("Could not read %s.", path);
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* Ask y/n on the terminal; `dflt` on Enter alone. */
+static bool
+confirm(const char *question, bool dflt)
+{
+	char answer[16];
+	fprintf(stderr, "%s %s ", question, dflt ? "[Y/n]" : "[y/N]");
+	fflush(stderr);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return false;
+	if (strcmp(answer, "\n") == 0)
+		return dflt;
+	return strcmp(answer, "y\n") == 0 || strcmp(answer, "Y\n") == 0 ||
+	       strcmp(answer, "yes\n") == 0;
+}
+
+/*
+ * The new plan: from --from, standard input, or the editor (starting
+ * from `old`, may be NULL). Returns 0 with *out set, 3 when the person
+ * left it as it was (a message is printed), or an exit status.
+ */
+static int
+get_plan(const struct popts *o, const struct safety_plan *old,
+         struct safety_plan **out)
+{
+	char err[SAFETY_ERR_MAX];
+	char *text = NULL, *edited = NULL;
+	size_t len = 0, elen = 0;
+	int rc;
+	*out = NULL;
+	if (o->from || !isatty(STDIN_FILENO)) {
+		rc = o->from ? read_file(o->from, &edited, &elen)
+		             : read_stdin_text(&edited, &elen);
+		if (rc)
+			return rc;
+		if (!o->from && elen == 0) {
+			text_wipe(edited, elen);
+			printf("Nothing came on standard input, so nothing was "
+			       "saved. --from FILE reads the plan from a file; "
+			       "on a terminal your editor opens.\n");
+			return 3;
+		}
+		rc = safety_parse_text(edited, elen, out, err);
+		text_wipe(edited, elen);
+		if (rc) {
+			fail("%s", err);
+			return fail("Nothing was changed.");
+		}
+		return 0;
+	}
+	text = safety_format_text(old, SAFETY_FORMAT_HINTS, &len);
+	if (!text)
+		return fail("Out of memory.");
+	for (;;) {
+		if ((rc = editor_edit(text, len, &edited, &elen)))
+			break;
+		if (safety_parse_text(edited, elen, out, err) == 0)
+			break;
+		fail("%s", err);
+		if (!confirm("Open the editor again to fix it?", true)) {
+			printf("Your plan was left as it was.\n");
+			rc = 3;
+			break;
+		}
+		/* Again from what was written, not from the start. */
+		text_wipe(text, len);
+		text = edited;
+		len = elen;
+		edited = NULL;
+		elen = 0;
+	}
+	text_wipe(text, len);
+	text_wipe(edited, elen);
+	return rc;
+}
+
+static int
+plan_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct popts o;
+	struct safety_plan *old = NULL, *p = NULL;
+	struct vault *v;
+	int rc = parse_opts(argc, argv, "from", &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (!(v = cmd_vault(ctx)))
+		return 1;
+	rc = safety_load(v, 0, &old);
+	if (rc == VAULT_DAMAGED) {
+		note("The newest version of your plan could not be read, so "
+		     "this starts from an empty plan; the earlier versions "
+		     "are kept.");
+	} else if (rc && rc != VAULT_NOT_FOUND) {
+		return fail("%s", vault_errmsg(v));
+	}
+	if ((rc = get_plan(&o, old, &p))) {
+		rc = rc == 3 ? 0 : rc;
+		goto out;
+	}
+	if (safety_plan_empty(p)) {
+		printf(old ? "The plan was empty, so nothing was saved; your "
+		             "plan stays as it was.\n"
+		           : "The plan was empty, so nothing was saved.\n");
+		goto out;
+	}
+	if (old && safety_plan_same(old, p)) {
+		printf("Nothing changed.\n");
+		goto out;
+	}
+	if (vault_begin(v) || safety_save(v, p, time(NULL)) ||
+	    vault_commit(v)) {
+		vault_rollback(v);
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	if (old)
+		printf("Saved as version %d; the earlier versions are kept.\n",
+		       p->version);
+	else
+		printf("Saved. 'selfhelp safety-plan' shows it.\n");
+out:
+	safety_plan_free(old);
+	safety_plan_free(p);
+	return rc;
+}
+
+int
+cmd_safety_plan(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct subcmd table[] = {
+	        {"show", plan_show_cmd},
+	        {"edit", plan_edit_cmd},
+	        {"history", plan_history_cmd},
+	        {0},
+	};
+	if (argc >= 2 && is_help_arg(argv[1])) {
+		usage_print(plan_usage, stdout);
+		fputs("\n", stdout);
+		fputs(plan_help, stdout);
+		return 0;
+	}
+	return subcmd_run(table, plan_usage, "show", argc, argv, ctx);
+}

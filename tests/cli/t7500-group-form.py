@@ -1,0 +1,332 @@
+#!/usr/bin/env python3
+"""Drive `selfhelp group prepare` and `group reflect` through a pseudo-terminal.
+
+Usage: t7500-group-form.py SCENARIO
+Env: SELFHELP (the binary), PASSFILE (the passphrase file).
+
+Each scenario waits for the questions it expects, types keys, and checks
+the exit status, what was shown and that the terminal mode afterwards is
+the one before. Exits non-zero, saying what went wrong, on any failure.
+"""
+import os
+import select
+import signal
+import subprocess
+import sys
+import termios
+import time
+
+TIMEOUT = 10
+DAY = "2026-11-24"
+
+
+class Session:
+    def __init__(self, args, passphrase=True):
+        self.master, self.slave = os.openpty()
+        self.mode_before = termios.tcgetattr(self.slave)
+        cmd = [os.environ["SELFHELP"]]
+        if passphrase:
+            cmd += ["--passphrase-file", os.environ["PASSFILE"]]
+        cmd += ["group"] + args
+        self.proc = subprocess.Popen(
+            cmd, stdin=self.slave, stdout=self.slave, stderr=self.slave,
+            start_new_session=True)
+        self.seen = b""  # everything read so far
+        self.pos = 0     # where the next expect() starts looking
+
+    def read_some(self, timeout):
+        r, _, _ = select.select([self.master], [], [], timeout)
+        if not r:
+            return False
+        try:
+            data = os.read(self.master, 65536)
+        except OSError:
+            return False
+        self.seen += data
+        return bool(data)
+
+    def expect(self, text):
+        want = text.encode()
+        end = time.time() + TIMEOUT
+        while want not in self.seen[self.pos:]:
+            left = end - time.time()
+            if left <= 0 or (not self.read_some(left)
+                             and self.proc.poll() is not None):
+                if want in self.seen[self.pos:]:
+                    break
+                fail("waited for %r; the screen so far:\n%s"
+                     % (text, self.seen.decode(errors="replace")))
+        self.pos = self.seen.index(want, self.pos) + len(want)
+
+    def send(self, keys):
+        # One key at a time, as a person types.
+        data = keys.encode() if isinstance(keys, str) else keys
+        for i in range(len(data)):
+            os.write(self.master, data[i:i + 1])
+            time.sleep(0.01)
+
+    def finish(self, status=0):
+        try:
+            rc = self.proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            fail("selfhelp did not end; the screen:\n%s"
+                 % self.seen.decode(errors="replace"))
+        while self.read_some(0.1):
+            pass
+        if rc != status:
+            fail("exit status %d, expected %d; the screen:\n%s"
+                 % (rc, status, self.seen.decode(errors="replace")))
+        if termios.tcgetattr(self.slave) != self.mode_before:
+            fail("the terminal mode was not restored")
+        if b"\x1b" in self.seen:
+            fail("escape sequences were written: %r" % self.seen)
+        return self.seen.decode(errors="replace")
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def need(text, screen):
+    if text not in screen:
+        fail("expected %r on the screen:\n%s" % (text, screen))
+
+
+def never(text, screen):
+    if text in screen:
+        fail("did not expect %r on the screen:\n%s" % (text, screen))
+
+
+def prepare_full():
+    s = Session(["prepare", "--date", DAY + " 18:30"])
+    s.expect("Enter skips a question; Esc or")
+    s.expect("How are you arriving?")
+    s.send("x")                  # ignored
+    s.send("1")                  # waits: 1 or 10?
+    s.send("0")                  # 10
+    s.expect("emergency number")  # a 10 right now: where help is
+    s.expect("Which way is it?")
+    s.send("1")
+    s.expect("What would you like to bring today?")
+    s.send("the lettr")
+    s.send(b"\x7f")              # backspace
+    s.send("er\r")
+    s.expect("What do you need from the group today?")
+    s.send("\r")                 # skipped
+    s.expect("Your boundary for today")
+    s.send(b"\x1a")              # Ctrl-Z: suspends (or, orphaned, redraws)
+    s.expect("Your boundary for today")
+    s.send("I leave at nine\r")
+    s.expect("If it gets too much, what will you do?")
+    s.expect("1 step out for a few minutes")
+    s.expect("(selfhelp grounding feet)")
+    s.expect("> ")
+    s.send("99\r")               # no such number: asked again
+    s.expect("Those numbers go from 1")
+    s.expect("> ")
+    s.send("2, call Sam\r")
+    screen = s.finish(0)
+    need("Saved. (", screen)
+    need("'selfhelp group reflect'", screen)
+
+
+def reflect_full():
+    s = Session(["reflect", "--date", DAY + " 21:15"])
+    s.expect("A short look back at the group.")
+    s.expect("How are you leaving?")
+    s.send("3")
+    s.expect("Which way is it?")
+    s.send("2")
+    s.expect("What moved you?")
+    s.send("someone's laugh\r")
+    s.expect("Did anything trigger you?")
+    s.send("a raised voice\r")
+    s.expect("What did you contribute?")
+    s.send("\r")
+    s.expect("Closeness and distance today")
+    s.send("9")                  # ignored
+    s.send("3")
+    s.expect("Your boundary for today was: I leave at nine")
+    s.expect("it didn't come up")
+    s.send("2")
+    s.expect("try next time?")
+    s.send("ask for time\r")
+    s.expect("One kind sentence to yourself")
+    s.send("I went, and that counts\r")
+    screen = s.finish(0)
+    need("Saved. (", screen)
+    need("It goes with your check-in from 18:30", screen)
+    need('selfhelp trigger-log add --trigger "a raised voice"', screen)
+    never("emergency", screen)
+    never("grounding --for", screen)  # state okay: no exercise offered
+
+
+def reflect_unprepared():
+    # No check-in that day: the boundary question asks in general.
+    s = Session(["reflect", "--date", "2026-11-20 21:00"])
+    s.expect("How are you leaving?")
+    s.send("\r")
+    s.expect("Which way is it?")
+    s.send("3")
+    s.expect("What moved you?")
+    s.send("\r")
+    s.expect("Did anything trigger you?")
+    s.send("\r")
+    s.expect("What did you contribute?")
+    s.send("\r")
+    s.expect("Closeness and distance")
+    s.send("\r")
+    s.expect("If you set yourself a boundary for today, did you keep it?")
+    s.send("4")
+    s.expect("try next time?")
+    s.send("\r")
+    s.expect("One kind sentence")
+    s.send("\r")
+    screen = s.finish(0)
+    need("Saved. (", screen)
+    need("'selfhelp grounding --for too-little'", screen)
+    never("It goes with", screen)
+    never("trigger-log add", screen)
+
+
+def quit_keep():
+    s = Session(["prepare", "--date", "2026-11-21 18:00"])
+    s.expect("How are you arriving?")
+    s.send("5")
+    s.expect("Which way is it?")
+    s.send(b"\x1b")              # Esc leaves, asking first
+    s.expect("Keep what you wrote? [Y/n]")
+    s.send("\r")
+    screen = s.finish(0)
+    need("Saved. (", screen)
+    never("What would you like to bring", screen)
+
+
+def quit_discard():
+    s = Session(["reflect", "--date", "2026-11-22 21:00"])
+    s.expect("How are you leaving?")
+    s.send("4")
+    s.expect("Which way is it?")
+    s.send("\r")
+    s.expect("What moved you?")
+    s.send("half a sent")
+    s.send(b"\x03")              # Ctrl-C
+    s.expect("Keep what you wrote?")
+    s.send("n")
+    screen = s.finish(0)
+    need("Nothing was saved.", screen)
+
+
+def quit_line():
+    # q alone on a text line leaves; what came before is kept on yes.
+    s = Session(["prepare", "--date", "2026-11-23 18:00"])
+    s.expect("How are you arriving?")
+    s.send("\r")
+    s.expect("Which way is it?")
+    s.send("\r")
+    s.expect("What would you like to bring today?")
+    s.send("a poem\r")
+    s.expect("What do you need from the group today?")
+    s.send("q\r")
+    s.expect("Keep what you wrote?")
+    s.send("y")
+    screen = s.finish(0)
+    need("Saved. (", screen)
+    never("Your boundary", screen)
+
+
+def leave_at_once():
+    s = Session(["prepare"])
+    s.expect("How are you arriving?")
+    s.send("q")                  # nothing typed: no question
+    screen = s.finish(0)
+    need("Nothing was saved.", screen)
+    never("Keep what", screen)
+
+
+def skip_all():
+    s = Session(["prepare"])
+    s.expect("How are you arriving?")
+    for q in ["Which way", "bring today", "need from the group",
+              "boundary for today", "> "]:
+        s.send("\r")
+        s.expect(q)
+    s.send("\r")
+    screen = s.finish(0)
+    need("Nothing was written, so nothing was saved.", screen)
+
+
+def signal_term():
+    s = Session(["reflect"])
+    s.expect("How are you leaving?")
+    s.send("6")
+    s.expect("Which way")
+    s.proc.send_signal(signal.SIGTERM)
+    screen = s.finish(0)
+    need("Stopped. Nothing was saved.", screen)
+
+
+def locked():
+    # Without the passphrase: sealed, so the check-ins cannot be read and
+    # the boundary question asks in general; it still links later.
+    s = Session(["reflect", "--date", "2026-11-25 21:00"], passphrase=False)
+    s.expect("How are you leaving?")
+    for q in ["Which way", "moved you", "trigger you", "contribute",
+              "Closeness"]:
+        s.send("\r")
+        s.expect(q)
+    s.send("1")
+    s.expect("If you set yourself a boundary for today")
+    s.send("1")
+    s.expect("next time")
+    s.send("\r")
+    s.expect("kind sentence")
+    s.send("\r")
+    screen = s.finish(0)
+    need("Saved. You can read it after you unlock.", screen)
+
+
+def long_boundary():
+    # A long boundary is quoted on one line, cut between characters.
+    s = Session(["reflect", "--date", "2026-11-30 21:00"])
+    s.expect("How are you leaving?")
+    for q in ["Which way", "moved you", "trigger you", "contribute",
+              "Closeness"]:
+        s.send("\r")
+        s.expect(q)
+    s.send("\r")
+    s.expect("Your boundary for today was: ")
+    s.expect("...\r\nDid you keep it?")
+    s.send("q")
+    s.finish(0)
+    try:
+        s.seen.decode("utf-8")
+    except UnicodeDecodeError:
+        fail("the boundary was cut inside a character: %r" % s.seen)
+    if "was: no advice please \u00e9\u00e9" not in s.seen.decode():
+        fail("the boundary was not quoted")
+
+
+def main():
+    scenarios = {
+        "prepare-full": prepare_full,
+        "reflect-full": reflect_full,
+        "reflect-unprepared": reflect_unprepared,
+        "quit-keep": quit_keep,
+        "quit-discard": quit_discard,
+        "quit-line": quit_line,
+        "leave-at-once": leave_at_once,
+        "skip-all": skip_all,
+        "sigterm": signal_term,
+        "locked": locked,
+        "long-boundary": long_boundary,
+    }
+    if len(sys.argv) != 2 or sys.argv[1] not in scenarios:
+        fail("scenarios: " + ", ".join(scenarios))
+    scenarios[sys.argv[1]]()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+#!/bin/sh
+# The zsh and fish completion scripts: their syntax, and that they turn
+# `selfhelp __complete` into candidates. Skipped (exit 77) when neither
+# shell is installed; each shell's checks are skipped without it.
+. "$TEST_SRCDIR/cli/lib.sh"
+
+COMPLETIONS="$TEST_SRCDIR/../completions"
+have_zsh=false
+have_fish=false
+command -v zsh >/dev/null 2>&1 && have_zsh=true
+command -v fish >/dev/null 2>&1 && have_fish=true
+if ! $have_zsh && ! $have_fish; then
+	echo "# skipped: neither zsh nor fish is installed"
+	exit 77
+fi
+
+mkdir -p "$TEST_ROOT/bin"
+ln -s "$SELFHELP" "$TEST_ROOT/bin/selfhelp"
+PATH="$TEST_ROOT/bin:$PATH"
+export PATH
+
+expect_line() {
+	if ! grep -qxF -- "$1" "$2"; then
+		echo "expected the line '$1' in $2:" >&2
+		cat "$2" >&2
+		return 1
+	fi
+}
+
+if $have_zsh; then
+
+test_expect_success 'zsh: the script parses (zsh -n)' '
+	zsh -n "$COMPLETIONS/selfhelp.zsh"
+'
+
+# zsh_complete WORD... : _selfhelp for "selfhelp WORD..." with the
+# completion system's _describe and _files stood in for, printing the
+# candidates it would offer ("name:description") or "<files>".
+zsh_complete() {
+	zsh -f -c '
+		compdef() { :; }
+		compset() { :; }
+		_describe() { print -rl -- "${(@P)${@[-1]}}"; }
+		_files() { print -r -- "<files>"; }
+		source "$1" || exit 1
+		shift
+		words=(selfhelp "$@")
+		CURRENT=$(( $# + 1 ))
+		_selfhelp
+		return 0
+	' zsh "$COMPLETIONS/selfhelp.zsh" "$@" >"$OUT"
+}
+
+test_expect_success 'zsh: topics, options, values and files' '
+	zsh_complete topics show inner-cr &&
+	expect_line "inner-critic:The inner critic" "$OUT" &&
+	zsh_complete journal add -- &&
+	expect_line --mood "$OUT" &&
+	expect_line --vault "$OUT" &&
+	zsh_complete export --format=m &&
+	expect_line --format=markdown "$OUT" &&
+	zsh_complete import "" &&
+	expect_line "<files>" "$OUT" &&
+	zsh_complete "" &&
+	grep -q "^grounding:guided exercises" "$OUT"
+'
+
+fi
+
+if $have_fish; then
+
+test_expect_success 'fish: the script parses (fish -n)' '
+	fish -n "$COMPLETIONS/selfhelp.fish"
+'
+
+# fish_complete "COMMAND LINE": fish's own completion of that line.
+fish_complete() {
+	fish --no-config -c 'source $argv[1]; and complete -C $argv[2]' \
+		"$COMPLETIONS/selfhelp.fish" "$1" >"$OUT"
+}
+
+test_expect_success 'fish: commands, topics, exercises and options' '
+	tab=$(printf "\t") &&
+	fish_complete "selfhelp " &&
+	grep -q "^grounding${tab}guided exercises" "$OUT" &&
+	fish_complete "selfhelp topics show inner-cr" &&
+	expect_line "inner-critic${tab}The inner critic" "$OUT" &&
+	fish_complete "selfhelp grounding box" &&
+	grep -q "^box-breathing${tab}" "$OUT" &&
+	fish_complete "selfhelp journal " &&
+	grep -q "^search${tab}" "$OUT" &&
+	fish_complete "selfhelp journal add --" &&
+	expect_line --mood "$OUT" &&
+	fish_complete "selfhelp export --format=" &&
+	expect_line --format=json "$OUT"
+'
+
+test_expect_success 'fish: file names where a file goes' '
+	mkdir -p "$TEST_ROOT/files" &&
+	: >"$TEST_ROOT/files/export-1.json" &&
+	fish_complete "selfhelp import $TEST_ROOT/files/exp" &&
+	grep -q "^$TEST_ROOT/files/export-1.json" "$OUT" &&
+	fish_complete "selfhelp --vault=$TEST_ROOT/files/exp" &&
+	grep -q "^--vault=$TEST_ROOT/files/export-1.json" "$OUT"
+'
+
+fi
+
+test_done

@@ -1,0 +1,70 @@
+#!/bin/sh
+# The vault test vectors (tests/vectors, made by make-vectors.py): every
+# file gives exactly the outcome expected.txt names - exit status, a
+# message fragment, and for hostile key settings a refusal in under a
+# second (before any key derivation). Each run is on a fresh copy.
+. "$TEST_SRCDIR/cli/lib.sh"
+
+VEC="$TEST_SRCDIR/vectors"
+TABLE="$VEC/expected.txt"
+TAB=$(printf '\t')
+
+test_expect_success 'every .vault file has expected outcomes, and every row a file' '
+	ls "$VEC" | grep "\.vault$" | sort >"$TEST_ROOT/files" &&
+	grep -v "^#" "$TABLE" | cut -f1 | sort -u >"$TEST_ROOT/listed" &&
+	test -s "$TEST_ROOT/files" &&
+	cmp "$TEST_ROOT/files" "$TEST_ROOT/listed"
+'
+
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+log="$TEST_ROOT/vectors.log"
+: >"$log"
+fails=0
+rows=0
+while IFS="$TAB" read -r file cmd want frag secs; do
+	case "$file" in "#"* | "") continue ;; esac
+	rows=$((rows + 1))
+	copy="$TEST_ROOT/copy.vault"
+	rm -f "$copy" "$copy-wal" "$copy-shm"
+	cp "$VEC/$file" "$copy"
+	start=$(now_ms)
+	# shellcheck disable=SC2086 # cmd is a list of arguments
+	(cd "$VEC" && selfhelp --vault "$copy" --passphrase-file passphrase.txt $cmd) \
+		</dev/null >"$OUT" 2>"$ERR"
+	got=$?
+	took=$(($(now_ms) - start))
+	problem=""
+	if [ "$got" -ne "$want" ]; then
+		problem="exit $got, not $want"
+	elif ! grep -qF -- "$frag" "$OUT" "$ERR"; then
+		problem="no '$frag' in the output"
+	elif [ -n "$secs" ] && [ "$took" -ge $((secs * 1000)) ]; then
+		problem="took $took ms (must be under $secs s)"
+	fi
+	if [ -n "$problem" ]; then
+		fails=$((fails + 1))
+		{
+			echo "$file: selfhelp $cmd: $problem"
+			sed "s/^/    out: /" "$OUT"
+			sed "s/^/    err: /" "$ERR"
+		} >>"$log"
+	else
+		echo "$file: $cmd: ok (${took} ms)" >>"$log"
+	fi
+done <"$TABLE"
+
+test_expect_success "all $rows expected outcomes hold" '
+	cat "$log" &&
+	test "$rows" -gt 0 && test "$fails" -eq 0
+'
+
+test_expect_success 'the vector files themselves are unchanged by the runs' '
+	cd "$VEC" && for f in *.vault; do
+		test ! -e "$f-wal" && test ! -e "$f-shm" || { echo "$f was opened in place"; return 1; }
+	done
+'
+
+test_done

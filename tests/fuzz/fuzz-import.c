@@ -1,0 +1,66 @@
+/*
+ * Import documents (lib/transfer.h): transfer_parse on a selfhelp export
+ * or a jrnl JSON export, then transfer_import into a scratch vault (in a
+ * transaction that is rolled back), then transfer_export of what was
+ * stored and its Markdown rendering. Input: the file.
+ *
+ * Checks: an error names what is the matter; a parsed document has the
+ * format it was detected as; every record is added, skipped or a
+ * conflict; what was imported exports again (also as Markdown), and that
+ * export imports into the same vault adding nothing.
+ */
+#include "fuzz.h"
+
+#include "transfer.h"
+#include "vault.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What was imported exports, and that export imports into the same
+ * vault without adding or conflicting. */
+static void
+check_export(struct vault *v, size_t stored)
+{
+	char err[TRANSFER_ERR_MAX];
+	size_t nrec, problems;
+	struct transfer_doc *d = fuzz_export(v, &nrec, &problems);
+	FUZZ_CHECK(nrec == stored && problems == 0);
+	struct transfer_result res;
+	int rc = transfer_import(v, d, &res, err);
+	if (rc)
+		fprintf(stderr, "import into the same vault: %s\n", err);
+	FUZZ_CHECK(rc == 0 && res.added == 0 && res.nconflicts == 0 &&
+	           res.skipped == nrec);
+	transfer_doc_free(d);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[TRANSFER_ERR_MAX];
+	struct transfer_doc *d = NULL;
+	struct vault *v = fuzz_vault(); /* sets jansson's allocator first */
+	int rc = transfer_parse((const char *)data, size, &d, err);
+	if (rc) {
+		FUZZ_CHECK(rc == TRANSFER_UNREADABLE || rc == TRANSFER_NEWER);
+		FUZZ_CHECK(!d && err[0] && memchr(err, '\0', sizeof(err)));
+		return 0;
+	}
+	enum transfer_format fmt = transfer_doc_format(d);
+	FUZZ_CHECK(fmt == TRANSFER_SELFHELP || fmt == TRANSFER_JRNL);
+	size_t count = transfer_doc_count(d);
+
+	struct transfer_result res;
+	FUZZ_CHECK(vault_begin(v) == 0);
+	rc = transfer_import(v, d, &res, err);
+	FUZZ_CHECK(rc == 0 || rc == TRANSFER_CONFLICT);
+	FUZZ_CHECK(res.added + res.skipped + res.nconflicts == count);
+	FUZZ_CHECK((rc == TRANSFER_CONFLICT) == (res.nconflicts > 0));
+	if (rc == 0)
+		check_export(v, res.added);
+	vault_rollback(v);
+	transfer_doc_free(d);
+	return 0;
+}

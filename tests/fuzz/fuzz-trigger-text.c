@@ -1,0 +1,118 @@
+/*
+ * What people type into trigger records and journal tags (lib/trigger.h,
+ * lib/journal.h): the `trigger-log edit` layout (trigger_parse_text), and
+ * for short inputs the cleaning of list items, free text, names and tags.
+ * Input: the edited text.
+ *
+ * Checks: a parsed record has its values in range and reads back
+ * unchanged from its own layout (trigger_format_text; lines of only
+ * spaces in free text may come back empty); on an error the record is
+ * empty and the message is there; cleaned items and texts are UTF-8
+ * without C0 control characters (C1 ones are left to the printing code,
+ * trigger_print_safe); a tag normalises to itself a second time.
+ */
+#include "fuzz.h"
+
+#include "journal.h"
+#include "trigger.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { SHORT_INPUT = 300 };
+
+static void
+check_record(const struct trigger_record *r)
+{
+	FUZZ_CHECK(r->before == TRIGGER_NO_RATING ||
+	           (r->before >= 0 && r->before <= TRIGGER_RATING_MAX));
+	FUZZ_CHECK(r->after == TRIGGER_NO_RATING ||
+	           (r->after >= 0 && r->after <= TRIGGER_RATING_MAX));
+	FUZZ_CHECK(r->felt_age == TRIGGER_NO_AGE ||
+	           (r->felt_age >= 0 && r->felt_age <= TRIGGER_AGE_MAX));
+	for (int l = 0; l < TRIGGER_NLISTS; l++) {
+		FUZZ_CHECK(r->list[l].n <= TRIGGER_MAX_ITEMS);
+		for (size_t i = 0; i < r->list[l].n; i++) {
+			const char *s = r->list[l].v[i];
+			FUZZ_CHECK(s && *s && strlen(s) <= TRIGGER_ITEM_MAX);
+			FUZZ_CHECK(fuzz_printable(s, strlen(s), "", true));
+		}
+	}
+	for (int t = 0; t < TRIGGER_NTEXTS; t++) {
+		const char *s = r->text[t];
+		if (s)
+			FUZZ_CHECK(*s && strlen(s) <= TRIGGER_TEXT_MAX &&
+			           fuzz_printable(s, strlen(s), "\n\t", true));
+	}
+}
+
+static void
+check_cleaning(const char *s)
+{
+	enum trigger_text_problem why;
+	enum trigger_state st;
+	char *c = trigger_item_clean(s, &why);
+	if (c) {
+		FUZZ_CHECK(*c && fuzz_printable(c, strlen(c), "", true));
+		free(c);
+	} else {
+		FUZZ_CHECK(why != TRIGGER_TEXT_OK);
+		FUZZ_CHECK(trigger_problem_words(why));
+	}
+	c = trigger_text_clean(s, &why);
+	if (c) {
+		FUZZ_CHECK(*c && fuzz_printable(c, strlen(c), "\n\t", true));
+		free(c);
+	} else {
+		FUZZ_CHECK(why != TRIGGER_TEXT_OK);
+	}
+	free(trigger_name_key(s));
+	if (trigger_state_parse(s, &st) == 0)
+		FUZZ_CHECK(trigger_state_name(st));
+
+	char *tag = journal_tag_normalize(s);
+	if (tag) {
+		FUZZ_CHECK(*tag && strlen(tag) <= JOURNAL_TAG_MAX);
+		char *again = journal_tag_normalize(tag);
+		FUZZ_CHECK(again && strcmp(again, tag) == 0);
+		free(again);
+		free(tag);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct trigger_record base, r, back;
+	char err[512];
+	trigger_record_init(&base);
+	memcpy(base.id, "0123456789abcdef0123456789abcdef", VAULT_ID_HEX + 1);
+	base.when = base.created = base.updated = FUZZ_NOW - 3600;
+
+	int rc = trigger_parse_text((const char *)data, size, &base, FUZZ_NOW,
+	                            &r, err, sizeof(err));
+	if (rc) {
+		FUZZ_CHECK(rc == -1 && err[0] &&
+		           memchr(err, '\0', sizeof(err)));
+		FUZZ_CHECK(!trigger_record_has_fields(&r));
+	} else {
+		check_record(&r);
+		FUZZ_CHECK(strcmp(r.id, base.id) == 0);
+		size_t len = 0;
+		char *text = trigger_format_text(&r, &len);
+		FUZZ_CHECK(text);
+		FUZZ_CHECK(trigger_parse_text(text, len, &r, FUZZ_NOW, &back,
+		                              err, sizeof(err)) == 0);
+		FUZZ_CHECK(fuzz_trigger_same(&r, &back));
+		trigger_record_release(&back);
+		free(text);
+	}
+	trigger_record_release(&r);
+
+	if (size < SHORT_INPUT) {
+		char *s = fuzz_cstr(data, size);
+		check_cleaning(s);
+		free(s);
+	}
+	return 0;
+}
