@@ -45,8 +45,9 @@ chmod +x "$TEST_ROOT/writer.sh"
 export TEST_ROOT_W="$TEST_ROOT"
 : >"$TEST_ROOT/writer.err"
 
-# 100 KiB of text: a longer write, so more kills land inside a commit.
-python3 -c "import sys; sys.stdout.write(('y' * 99 + '\n') * 1024)" >"$TEST_ROOT/big"
+# 24 KiB of text: a longer write (several pages), so more kills land
+# inside a commit; small enough that the vault stays quick to check.
+python3 -c "import sys; sys.stdout.write(('y' * 99 + '\n') * 240)" >"$TEST_ROOT/big"
 
 # Run "$@" in a session of its own and SIGKILL the whole session after a
 # random 0..$1 ms (the selfhelp running at that moment dies mid-flight).
