@@ -123,6 +123,22 @@ int subcmd_run(const struct subcmd *table, const char *const *usage,
  */
 const char *suggest_name(const char *typed, const char *const *names);
 
+/*
+ * Resolve a record id prefix of `kind` into id (VAULT_ID_HEX + 1 bytes),
+ * git-style; the words name the kind in messages. Returns 0, or the exit
+ * status after a message (2 for a prefix that is no id, 1 otherwise;
+ * ambiguous prefixes list the candidates).
+ */
+struct id_words {
+	const char *an_id;    /* "an entry id" */
+	const char *one;      /* "entry": "More than one entry starts with" */
+	const char *the_kind; /* "journal entry": "There is no journal entry" */
+	const char *list;     /* "selfhelp journal list" */
+};
+int resolve_record_id(struct vault *v, const char *kind, const char *prefix,
+		      const char *const *usage, const struct id_words *w,
+		      char *id);
+
 /* Is `s` one of "-h" or "--help"? */
 bool is_help_arg(const char *s);
 

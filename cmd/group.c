@@ -27,7 +27,6 @@
 
 enum {
 	SHORT_ID = 8,
-	MAX_CANDIDATES = 8,
 	LABEL_COLS = 18,      /* one record: label column */
 	SIDE_LABEL_COLS = 15, /* side by side: label column in each half */
 	SIDE_MIN_WIDTH = 96,  /* narrower than this: one after the other */
@@ -909,32 +908,11 @@ print_pair(const struct group_record *p, const struct group_record *q,
 static int
 resolve(struct vault *v, const char *prefix, char *id)
 {
-	char cands[MAX_CANDIDATES][VAULT_ID_HEX + 1];
-	size_t n;
-	if (!vault_id_prefix_ok(prefix))
-		return usage_error(
-		        group_usage,
-		        "'%s' does not look like a record id; "
-		        "'selfhelp group list' shows them (4 or more "
-		        "characters are enough).",
-		        prefix);
-	int rc = vault_resolve(v, GROUP_KIND, prefix, id, cands, MAX_CANDIDATES,
-	                       &n);
-	if (rc == VAULT_AMBIGUOUS) {
-		fail("More than one record starts with '%s'; a few more "
-		     "characters tell them apart:",
-		     prefix);
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "  %s\n", cands[i]);
-		return 1;
-	}
-	if (rc == VAULT_NOT_FOUND)
-		return fail("There is no group check-in or reflection with the "
-		            "id '%s'. 'selfhelp group list' shows them.",
-		            prefix);
-	if (rc)
-		return fail("%s", vault_errmsg(v));
-	return 0;
+	static const struct id_words words = {
+	        "a record id", "record",
+	        "group check-in or reflection", "selfhelp group list"};
+	return resolve_record_id(v, GROUP_KIND, prefix, group_usage, &words,
+	                         id);
 }
 
 static int

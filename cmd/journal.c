@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { SHORT_ID = 8, MAX_CANDIDATES = 8, SNIPPET_CONTEXT = 30 };
+enum { SHORT_ID = 8, SNIPPET_CONTEXT = 30 };
 
 static const char *const journal_usage[] = {
         "selfhelp journal add [-m TEXT] [--mood N] [--tag T]... [--date WHEN]",
@@ -319,31 +319,11 @@ print_line(const struct journal_entry *e, const char *extra)
 static int
 resolve(struct vault *v, const char *prefix, char *id)
 {
-	char cands[MAX_CANDIDATES][VAULT_ID_HEX + 1];
-	size_t n;
-	if (!vault_id_prefix_ok(prefix))
-		return usage_error(journal_usage,
-		                   "'%s' does not look like an entry id; "
-		                   "'selfhelp journal list' shows them (4 or "
-		                   "more characters are enough).",
-		                   prefix);
-	int rc = vault_resolve(v, JOURNAL_KIND, prefix, id, cands,
-	                       MAX_CANDIDATES, &n);
-	if (rc == VAULT_AMBIGUOUS) {
-		fail("More than one entry starts with '%s'; a few more "
-		     "characters tell them apart:",
-		     prefix);
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "  %s\n", cands[i]);
-		return 1;
-	}
-	if (rc == VAULT_NOT_FOUND)
-		return fail("There is no journal entry with the id '%s'. "
-		            "'selfhelp journal list' shows them.",
-		            prefix);
-	if (rc)
-		return fail("%s", vault_errmsg(v));
-	return 0;
+	static const struct id_words words = {
+	        "an entry id", "entry",
+	        "journal entry", "selfhelp journal list"};
+	return resolve_record_id(v, JOURNAL_KIND, prefix, journal_usage, &words,
+	                         id);
 }
 
 /* The text for add/edit: -m, stdin when it is not a terminal, or the

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { MAX_CANDIDATES = 8, LABEL_COLS = 18 };
+enum { LABEL_COLS = 18 };
 
 static const char *const trigger_usage[] = {
         "selfhelp trigger-log add [--quick] [--trigger TEXT] [--before N] "
@@ -716,31 +716,11 @@ print_record(const struct trigger_record *r)
 static int
 resolve(struct vault *v, const char *prefix, char *id)
 {
-	char cands[MAX_CANDIDATES][VAULT_ID_HEX + 1];
-	size_t n;
-	if (!vault_id_prefix_ok(prefix))
-		return usage_error(trigger_usage,
-		                   "'%s' does not look like a record id; "
-		                   "'selfhelp trigger-log list' shows them (4 "
-		                   "or more characters are enough).",
-		                   prefix);
-	int rc = vault_resolve(v, TRIGGER_KIND, prefix, id, cands,
-	                       MAX_CANDIDATES, &n);
-	if (rc == VAULT_AMBIGUOUS) {
-		fail("More than one record starts with '%s'; a few more "
-		     "characters tell them apart:",
-		     prefix);
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "  %s\n", cands[i]);
-		return 1;
-	}
-	if (rc == VAULT_NOT_FOUND)
-		return fail("There is no trigger record with the id '%s'. "
-		            "'selfhelp trigger-log list' shows them.",
-		            prefix);
-	if (rc)
-		return fail("%s", vault_errmsg(v));
-	return 0;
+	static const struct id_words words = {
+	        "a record id", "record",
+	        "trigger record", "selfhelp trigger-log list"};
+	return resolve_record_id(v, TRIGGER_KIND, prefix, trigger_usage, &words,
+	                         id);
 }
 
 static int

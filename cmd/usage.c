@@ -1,6 +1,7 @@
 /* Messages on stderr, usage lines and sub-command dispatch. */
 #include "cmd.h"
 #include "util.h"
+#include "vault.h"
 
 #include <string.h>
 
@@ -103,4 +104,35 @@ subcmd_run(const struct subcmd *table, const char *const *usage,
 		                   argv[0], name, s);
 	return usage_error(usage, "'%s %s' is not something selfhelp knows.",
 	                   argv[0], name);
+}
+
+int
+resolve_record_id(struct vault *v, const char *kind, const char *prefix,
+		  const char *const *usage, const struct id_words *w,
+		  char *id)
+{
+	enum { MAX_CANDIDATES = 8 };
+	char cands[MAX_CANDIDATES][VAULT_ID_HEX + 1];
+	size_t n;
+	if (!vault_id_prefix_ok(prefix))
+		return usage_error(usage,
+				   "'%s' does not look like %s; '%s' shows "
+				   "them (4 or more characters are enough).",
+				   prefix, w->an_id, w->list);
+	int rc = vault_resolve(v, kind, prefix, id, cands, MAX_CANDIDATES,
+			       &n);
+	if (rc == VAULT_AMBIGUOUS) {
+		fail("More than one %s starts with '%s'; a few more "
+		     "characters tell them apart:",
+		     w->one, prefix);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "  %s\n", cands[i]);
+		return 1;
+	}
+	if (rc == VAULT_NOT_FOUND)
+		return fail("There is no %s with the id '%s'. '%s' shows them.",
+			    w->the_kind, prefix, w->list);
+	if (rc)
+		return fail("%s", vault_errmsg(v));
+	return 0;
 }
