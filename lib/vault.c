@@ -1347,8 +1347,10 @@ vault_resolve(struct vault *v, const char *kind, const char *prefix,
 	memcpy(hi, lo, len + 1);
 	hi[len - 1]++; /* ids hold only [0-9a-f]: "ab3" <= id < "ab4" */
 	if (sqlite3_prepare_v2(v->db,
-			       "SELECT id FROM record WHERE kind = ? AND id >= "
-			       "? AND id < ? ORDER BY id LIMIT ?",
+			       /* "+kind": use the id index, not the kind
+				* index (which would scan every record) */
+			       "SELECT id FROM record WHERE +kind = ? AND id "
+			       ">= ? AND id < ? ORDER BY id LIMIT ?",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_error(v, "read the vault");
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
