@@ -39,7 +39,7 @@ struct cmd_ctx {
 };
 
 enum cmd_flags {
-	CMD_HIDDEN = 1 << 0,     /* not listed in --help (e.g. __complete) */
+	CMD_HIDDEN = 1 << 0,      /* not listed in --help (e.g. __complete) */
 	CMD_GROUP_VAULT = 1 << 1, /* listed on the "Your vault:" line */
 	CMD_GROUP_DATA = 1 << 2,  /* listed on the "Your data:" line */
 };
@@ -98,7 +98,7 @@ struct vault *cmd_vault(struct cmd_ctx *ctx);
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a usage message and the usage lines on stderr; returns 2. */
 int usage_error(const char *const *usage, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 /* Print a warning or note on stderr ("selfhelp: ..."). */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print usage lines (NULL-terminated) to fp. */
@@ -115,7 +115,7 @@ struct subcmd {
 	int (*fn)(int argc, char **argv, struct cmd_ctx *ctx);
 };
 int subcmd_run(const struct subcmd *table, const char *const *usage,
-	       const char *dflt, int argc, char **argv, struct cmd_ctx *ctx);
+               const char *dflt, int argc, char **argv, struct cmd_ctx *ctx);
 
 /*
  * Closest name in a NULL-terminated list to `typed` (git's weighted
@@ -136,8 +136,8 @@ struct id_words {
 	const char *list;     /* "selfhelp journal list" */
 };
 int resolve_record_id(struct vault *v, const char *kind, const char *prefix,
-		      const char *const *usage, const struct id_words *w,
-		      char *id);
+                      const char *const *usage, const struct id_words *w,
+                      char *id);
 
 /* Is `s` one of "-h" or "--help"? */
 bool is_help_arg(const char *s);

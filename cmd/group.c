@@ -908,9 +908,9 @@ print_pair(const struct group_record *p, const struct group_record *q,
 static int
 resolve(struct vault *v, const char *prefix, char *id)
 {
-	static const struct id_words words = {
-	        "a record id", "record",
-	        "group check-in or reflection", "selfhelp group list"};
+	static const struct id_words words = {"a record id", "record",
+	                                      "group check-in or reflection",
+	                                      "selfhelp group list"};
 	return resolve_record_id(v, GROUP_KIND, prefix, group_usage, &words,
 	                         id);
 }

@@ -319,9 +319,9 @@ print_line(const struct journal_entry *e, const char *extra)
 static int
 resolve(struct vault *v, const char *prefix, char *id)
 {
-	static const struct id_words words = {
-	        "an entry id", "entry",
-	        "journal entry", "selfhelp journal list"};
+	static const struct id_words words = {"an entry id", "entry",
+	                                      "journal entry",
+	                                      "selfhelp journal list"};
 	return resolve_record_id(v, JOURNAL_KIND, prefix, journal_usage, &words,
 	                         id);
 }

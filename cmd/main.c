@@ -91,11 +91,11 @@ static const char main_usage_text[] =
         "Commands:\n";
 
 static const char main_usage_tail[] =
-	"\n"
-	"'selfhelp help COMMAND' tells more. Options for every command:\n"
-	"--vault PATH, --passphrase-file FILE, --no-pager.\n"
-	"Not a substitute for therapy. In danger? 'selfhelp crisis' or your\n"
-	"local emergency number.\n";
+        "\n"
+        "'selfhelp help COMMAND' tells more. Options for every command:\n"
+        "--vault PATH, --passphrase-file FILE, --no-pager.\n"
+        "Not a substitute for therapy. In danger? 'selfhelp crisis' or your\n"
+        "local emergency number.\n";
 
 /* One line "  Label:  name name ..." for a group of commands. */
 static void

@@ -716,9 +716,9 @@ print_record(const struct trigger_record *r)
 static int
 resolve(struct vault *v, const char *prefix, char *id)
 {
-	static const struct id_words words = {
-	        "a record id", "record",
-	        "trigger record", "selfhelp trigger-log list"};
+	static const struct id_words words = {"a record id", "record",
+	                                      "trigger record",
+	                                      "selfhelp trigger-log list"};
 	return resolve_record_id(v, TRIGGER_KIND, prefix, trigger_usage, &words,
 	                         id);
 }

@@ -108,19 +108,17 @@ subcmd_run(const struct subcmd *table, const char *const *usage,
 
 int
 resolve_record_id(struct vault *v, const char *kind, const char *prefix,
-		  const char *const *usage, const struct id_words *w,
-		  char *id)
+                  const char *const *usage, const struct id_words *w, char *id)
 {
 	enum { MAX_CANDIDATES = 8 };
 	char cands[MAX_CANDIDATES][VAULT_ID_HEX + 1];
 	size_t n;
 	if (!vault_id_prefix_ok(prefix))
 		return usage_error(usage,
-				   "'%s' does not look like %s; '%s' shows "
-				   "them (4 or more characters are enough).",
-				   prefix, w->an_id, w->list);
-	int rc = vault_resolve(v, kind, prefix, id, cands, MAX_CANDIDATES,
-			       &n);
+		                   "'%s' does not look like %s; '%s' shows "
+		                   "them (4 or more characters are enough).",
+		                   prefix, w->an_id, w->list);
+	int rc = vault_resolve(v, kind, prefix, id, cands, MAX_CANDIDATES, &n);
 	if (rc == VAULT_AMBIGUOUS) {
 		fail("More than one %s starts with '%s'; a few more "
 		     "characters tell them apart:",
@@ -131,7 +129,7 @@ resolve_record_id(struct vault *v, const char *kind, const char *prefix,
 	}
 	if (rc == VAULT_NOT_FOUND)
 		return fail("There is no %s with the id '%s'. '%s' shows them.",
-			    w->the_kind, prefix, w->list);
+		            w->the_kind, prefix, w->list);
 	if (rc)
 		return fail("%s", vault_errmsg(v));
 	return 0;

@@ -38,49 +38,48 @@ crypto_kdf_params_ok(const struct crypto_kdf_params *p)
 
 int
 crypto_derive_kek(unsigned char *key, const char *pass, size_t passlen,
-		  const unsigned char salt[CRYPTO_SALT_BYTES],
-		  const struct crypto_kdf_params *p)
+                  const unsigned char salt[CRYPTO_SALT_BYTES],
+                  const struct crypto_kdf_params *p)
 {
 	if (!crypto_kdf_params_ok(p))
 		return -1;
-	return crypto_pwhash(key, CRYPTO_KEY_BYTES, pass, passlen, salt,
-			     p->ops, (size_t)p->mem,
-			     crypto_pwhash_ALG_ARGON2ID13) == 0
-		       ? 0
-		       : -1;
+	return crypto_pwhash(key, CRYPTO_KEY_BYTES, pass, passlen, salt, p->ops,
+	                     (size_t)p->mem, crypto_pwhash_ALG_ARGON2ID13) == 0
+	               ? 0
+	               : -1;
 }
 
 void
 crypto_seal(unsigned char *out, const unsigned char *msg, size_t len,
-	    const unsigned char *ad, size_t adlen,
-	    const unsigned char key[CRYPTO_KEY_BYTES])
+            const unsigned char *ad, size_t adlen,
+            const unsigned char key[CRYPTO_KEY_BYTES])
 {
 	randombytes_buf(out, CRYPTO_NONCE_BYTES);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(
-		out + CRYPTO_NONCE_BYTES, NULL, msg, len, ad, adlen, NULL,
-		out, key);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out + CRYPTO_NONCE_BYTES,
+	                                           NULL, msg, len, ad, adlen,
+	                                           NULL, out, key);
 }
 
 int
 crypto_open(unsigned char *out, const unsigned char *sealed, size_t len,
-	    const unsigned char *ad, size_t adlen,
-	    const unsigned char key[CRYPTO_KEY_BYTES])
+            const unsigned char *ad, size_t adlen,
+            const unsigned char key[CRYPTO_KEY_BYTES])
 {
 	if (len < CRYPTO_OVERHEAD)
 		return -1;
 	return crypto_aead_xchacha20poly1305_ietf_decrypt(
-		       out, NULL, NULL, sealed + CRYPTO_NONCE_BYTES,
-		       len - CRYPTO_NONCE_BYTES, ad, adlen, sealed, key) == 0
-		       ? 0
-		       : -1;
+	               out, NULL, NULL, sealed + CRYPTO_NONCE_BYTES,
+	               len - CRYPTO_NONCE_BYTES, ad, adlen, sealed, key) == 0
+	               ? 0
+	               : -1;
 }
 
 void
 crypto_subkey(unsigned char *out, enum crypto_subkey id,
-	      const unsigned char master[CRYPTO_KEY_BYTES])
+              const unsigned char master[CRYPTO_KEY_BYTES])
 {
 	crypto_kdf_derive_from_key(out, CRYPTO_KEY_BYTES, (uint64_t)id,
-				   KDF_CONTEXT, master);
+	                           KDF_CONTEXT, master);
 }
 
 void

@@ -34,9 +34,9 @@ enum crypto_kdf_alg {
 #define CRYPTO_KDF_MAX_MEM (1024ULL * 1024 * 1024)
 
 struct crypto_kdf_params {
-	int alg;         /* enum crypto_kdf_alg */
-	uint64_t ops;    /* passes */
-	uint64_t mem;    /* bytes */
+	int alg;      /* enum crypto_kdf_alg */
+	uint64_t ops; /* passes */
+	uint64_t mem; /* bytes */
 };
 
 /* libsodium's presets, by name: "interactive", "moderate", "sensitive".
@@ -53,16 +53,16 @@ bool crypto_kdf_params_ok(const struct crypto_kdf_params *p);
  * parameters are refused or memory is short.
  */
 int crypto_derive_kek(unsigned char *key, const char *pass, size_t passlen,
-		      const unsigned char salt[CRYPTO_SALT_BYTES],
-		      const struct crypto_kdf_params *p);
+                      const unsigned char salt[CRYPTO_SALT_BYTES],
+                      const struct crypto_kdf_params *p);
 
 /*
  * Encrypt `len` bytes of `msg` with `key`, binding `ad`. Writes
  * len + CRYPTO_OVERHEAD bytes (nonce || ciphertext) to `out`.
  */
 void crypto_seal(unsigned char *out, const unsigned char *msg, size_t len,
-		 const unsigned char *ad, size_t adlen,
-		 const unsigned char key[CRYPTO_KEY_BYTES]);
+                 const unsigned char *ad, size_t adlen,
+                 const unsigned char key[CRYPTO_KEY_BYTES]);
 
 /*
  * Decrypt what crypto_seal() wrote (`len` bytes) into `out`
@@ -70,8 +70,8 @@ void crypto_seal(unsigned char *out, const unsigned char *msg, size_t len,
  * authenticate (damaged, tampered, moved, or another key).
  */
 int crypto_open(unsigned char *out, const unsigned char *sealed, size_t len,
-		const unsigned char *ad, size_t adlen,
-		const unsigned char key[CRYPTO_KEY_BYTES]);
+                const unsigned char *ad, size_t adlen,
+                const unsigned char key[CRYPTO_KEY_BYTES]);
 
 /* Subkey ids under the master key (crypto_kdf, context "selfhelp"). */
 enum crypto_subkey {
@@ -81,7 +81,7 @@ enum crypto_subkey {
 
 /* Derive subkey `id` of the master key into `out` (sodium_malloc'd). */
 void crypto_subkey(unsigned char *out, enum crypto_subkey id,
-		   const unsigned char master[CRYPTO_KEY_BYTES]);
+                   const unsigned char master[CRYPTO_KEY_BYTES]);
 
 /*
  * Turn off core dumps and ptrace attachment for this process; called

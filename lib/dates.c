@@ -40,7 +40,7 @@ static int
 day_bound(time_t t, int days_back, enum date_round round, time_t *out)
 {
 	return round == DATE_START ? start_of_day(t, days_back, out)
-				   : end_of_day(t, days_back, out);
+	                           : end_of_day(t, days_back, out);
 }
 
 /* Read exactly n digits. */
@@ -230,13 +230,13 @@ date_format_duration(long seconds, char *buf, size_t size)
 {
 	if (seconds < 120)
 		snprintf(buf, size, "%ld second%s", seconds,
-			 seconds == 1 ? "" : "s");
+		         seconds == 1 ? "" : "s");
 	else if (seconds < 2 * 3600) {
 		long m = (seconds + 59) / 60;
 		snprintf(buf, size, "%ld minute%s", m, m == 1 ? "" : "s");
 	} else {
 		long h = seconds / 3600, m = (seconds % 3600) / 60;
 		snprintf(buf, size, "%ld hour%s %ld minute%s", h,
-			 h == 1 ? "" : "s", m, m == 1 ? "" : "s");
+		         h == 1 ? "" : "s", m, m == 1 ? "" : "s");
 	}
 }

@@ -16,11 +16,11 @@ enum { NAME_MAX_BYTES = 32, SOURCE_MAX_BYTES = 200, MS_PER_S = 1000 };
 static const char *const reserved_names[] = {"list", "random", "help"};
 
 static const char *const focus_names[] = {
-	[GROUNDING_FOCUS_OUTWARD] = "outward",
-	[GROUNDING_FOCUS_BODY] = "body",
-	[GROUNDING_FOCUS_BREATH] = "breath",
-	[GROUNDING_FOCUS_IMAGERY] = "imagery",
-	[GROUNDING_FOCUS_KINDNESS] = "kindness",
+        [GROUNDING_FOCUS_OUTWARD] = "outward",
+        [GROUNDING_FOCUS_BODY] = "body",
+        [GROUNDING_FOCUS_BREATH] = "breath",
+        [GROUNDING_FOCUS_IMAGERY] = "imagery",
+        [GROUNDING_FOCUS_KINDNESS] = "kindness",
 };
 enum { NFOCUS = sizeof(focus_names) / sizeof(focus_names[0]) };
 
@@ -36,19 +36,19 @@ enum placeholder {
 	NPLACEHOLDERS
 };
 static const char *const ph_names[NPLACEHOLDERS] = {
-	"weekday", "day", "month", "year", "date", "time",
+        "weekday", "day", "month", "year", "date", "time",
 };
 /* The widest value each can take, to check step widths at parse time. */
 static const char *const ph_widest[NPLACEHOLDERS] = {
-	"Wednesday", "30", "September", "2025", "30 September 2025", "00:00",
+        "Wednesday", "30", "September", "2025", "30 September 2025", "00:00",
 };
 static const char *const weekdays[] = {
-	"Sunday",   "Monday", "Tuesday",  "Wednesday",
-	"Thursday", "Friday", "Saturday",
+        "Sunday",   "Monday", "Tuesday",  "Wednesday",
+        "Thursday", "Friday", "Saturday",
 };
 static const char *const months[] = {
-	"January", "February", "March",     "April",   "May",      "June",
-	"July",    "August",   "September", "October", "November", "December",
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December",
 };
 
 /* Index of the placeholder whose "{name}" starts at s, or -1. */
@@ -107,7 +107,7 @@ grounding_expand(const char *text, const struct tm *tm)
 	snprintf(year, sizeof(year), "%d", tm->tm_year + 1900);
 	snprintf(date, sizeof(date), "%s %s %s", day, months[mon], year);
 	snprintf(hm, sizeof(hm), "%02d:%02d", tm->tm_hour % 100,
-		 tm->tm_min % 100);
+	         tm->tm_min % 100);
 	vals[PH_WEEKDAY] = weekdays[wd];
 	vals[PH_DAY] = day;
 	vals[PH_MONTH] = months[mon];
@@ -204,9 +204,9 @@ check_text(struct parser *ps, const char *what, const char *s)
 		size_t l;
 		if (placeholder_at(q, &l) < 0)
 			return perr(ps,
-				    "the %s has '{' that does not start a "
-				    "placeholder such as {weekday}",
-				    what);
+			            "the %s has '{' that does not start a "
+			            "placeholder such as {weekday}",
+			            what);
 	}
 	char *wide = expand_with(s, ph_widest);
 	if (!wide)
@@ -219,7 +219,7 @@ check_text(struct parser *ps, const char *what, const char *s)
 		return perr(ps, "the %s is empty", what);
 	if (w > GROUNDING_MAX_COLS)
 		return perr(ps, "the %s is %d columns wide; at most %d fit",
-			    what, w, GROUNDING_MAX_COLS);
+		            what, w, GROUNDING_MAX_COLS);
 	return 0;
 }
 
@@ -257,9 +257,9 @@ parse_suits(struct parser *ps, const char *v)
 			suits |= GROUNDING_TOO_LITTLE;
 		else
 			return perr(ps,
-				    "'for' takes too-much, too-little or "
-				    "both, not '%s'",
-				    tok);
+			            "'for' takes too-much, too-little or "
+			            "both, not '%s'",
+			            tok);
 	}
 	if (!suits)
 		return perr(ps, "'for' takes too-much, too-little or both");
@@ -313,17 +313,17 @@ parse_field(struct parser *ps, char *line, unsigned *seen)
 	if (strcmp(key, "name") == 0) {
 		if (!name_ok(v))
 			return perr(ps,
-				    "the name uses only a-z, 0-9 and '-' "
-				    "(at most %d)",
-				    NAME_MAX_BYTES);
+			            "the name uses only a-z, 0-9 and '-' "
+			            "(at most %d)",
+			            NAME_MAX_BYTES);
 		for (size_t i = 0;
 		     i < sizeof(reserved_names) / sizeof(reserved_names[0]);
 		     i++)
 			if (strcmp(v, reserved_names[i]) == 0)
 				return perr(ps,
-					    "'%s' is kept for a sub-command; "
-					    "pick another name",
-					    v);
+				            "'%s' is kept for a sub-command; "
+				            "pick another name",
+				            v);
 		return set_string(ps, &ex->name, key, v);
 	}
 	if (strcmp(key, "title") == 0 || strcmp(key, "summary") == 0 ||
@@ -331,16 +331,16 @@ parse_field(struct parser *ps, char *line, unsigned *seen)
 		if ((rc = check_text(ps, key, v)) != 0)
 			return rc;
 		char **slot = key[0] == 't'   ? &ex->title
-			      : key[0] == 's' ? &ex->summary
-					      : &ex->note;
+		              : key[0] == 's' ? &ex->summary
+		                              : &ex->note;
 		return set_string(ps, slot, key, v);
 	}
 	if (strcmp(key, "source") == 0) {
 		if (strlen(v) > SOURCE_MAX_BYTES || grounding_text_width(v) < 0)
 			return perr(ps,
-				    "the source is one line of at most %d "
-				    "bytes",
-				    SOURCE_MAX_BYTES);
+			            "the source is one line of at most %d "
+			            "bytes",
+			            SOURCE_MAX_BYTES);
 		return set_string(ps, &ex->source, key, v);
 	}
 
@@ -364,12 +364,12 @@ parse_field(struct parser *ps, char *line, unsigned *seen)
 	switch (bit) {
 	case SEEN_MINUTES:
 		if (parse_uint(v, GROUNDING_MINUTES_MIN, GROUNDING_MINUTES_MAX,
-			       &ex->minutes) < 0)
+		               &ex->minutes) < 0)
 			return perr(ps,
-				    "'minutes' is a whole number from %d "
-				    "to %d",
-				    GROUNDING_MINUTES_MIN,
-				    GROUNDING_MINUTES_MAX);
+			            "'minutes' is a whole number from %d "
+			            "to %d",
+			            GROUNDING_MINUTES_MIN,
+			            GROUNDING_MINUTES_MAX);
 		return 0;
 	case SEEN_FOR:
 		return parse_suits(ps, v);
@@ -381,9 +381,9 @@ parse_field(struct parser *ps, char *line, unsigned *seen)
 			}
 		}
 		return perr(ps,
-			    "'focus' is one of outward, body, breath, "
-			    "imagery or kindness, not '%s'",
-			    v);
+		            "'focus' is one of outward, body, breath, "
+		            "imagery or kindness, not '%s'",
+		            v);
 	case SEEN_DEFAULT:
 		if (strcmp(v, "yes") == 0)
 			ex->is_default = true;
@@ -395,9 +395,9 @@ parse_field(struct parser *ps, char *line, unsigned *seen)
 	default:
 		if (grounding_pattern_parse(v, &ex->pattern) < 0)
 			return perr(ps,
-				    "'%s' is not a breathing pattern we "
-				    "can use",
-				    v);
+			            "'%s' is not a breathing pattern we "
+			            "can use",
+			            v);
 		ex->has_pattern = true;
 		return 0;
 	}
@@ -456,22 +456,22 @@ parse_body(struct parser *ps)
 	ps->line = 0;
 	if (!front_done)
 		return perr(ps, in_front ? "the front matter has no closing "
-					   "'---'"
-					 : "the file is empty");
+		                           "'---'"
+		                         : "the file is empty");
 
 	struct grounding_exercise *ex = ps->ex;
 	const char *missing = !ex->name                ? "name"
-			      : !ex->title             ? "title"
-			      : !ex->summary           ? "summary"
-			      : !(seen & SEEN_MINUTES) ? "minutes"
-			      : !(seen & SEEN_FOR)     ? "for"
-			      : !(seen & SEEN_FOCUS)   ? "focus"
-						       : NULL;
+	                      : !ex->title             ? "title"
+	                      : !ex->summary           ? "summary"
+	                      : !(seen & SEEN_MINUTES) ? "minutes"
+	                      : !(seen & SEEN_FOR)     ? "for"
+	                      : !(seen & SEEN_FOCUS)   ? "focus"
+	                                               : NULL;
 	if (missing)
 		return perr(ps, "the front matter has no '%s'", missing);
 	if (ex->has_pattern != (ex->focus == GROUNDING_FOCUS_BREATH))
 		return perr(ps, "a 'pattern' goes with 'focus: breath', and "
-				"only there");
+		                "only there");
 	if (ex->nsteps == 0)
 		return perr(ps, "there are no steps ('- ' lines)");
 	return 0;
@@ -479,8 +479,8 @@ parse_body(struct parser *ps)
 
 int
 grounding_exercise_parse(const char *text, size_t len,
-			 struct grounding_exercise **out,
-			 struct grounding_error *err)
+                         struct grounding_exercise **out,
+                         struct grounding_error *err)
 {
 	struct parser ps = {.p = text, .end = text + len, .err = err};
 	if (err) {
@@ -534,12 +534,12 @@ struct grounding_set {
 };
 
 static void set_error(struct grounding_error *err, const char *path,
-		      unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+                      unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 
 static void
 set_error(struct grounding_error *err, const char *path, unsigned line,
-	  const char *fmt, ...)
+          const char *fmt, ...)
 {
 	if (!err)
 		return;
@@ -571,8 +571,8 @@ path_matches_name(const char *path, const char *name)
 
 int
 grounding_set_load(struct grounding_set **out, const char *const *paths,
-		   const char *const *texts, size_t n,
-		   struct grounding_error *err)
+                   const char *const *texts, size_t n,
+                   struct grounding_error *err)
 {
 	struct grounding_set *set = calloc(1, sizeof(*set));
 	int rc = 0;
@@ -588,18 +588,18 @@ grounding_set_load(struct grounding_set **out, const char *const *paths,
 	for (size_t i = 0; i < n; i++) {
 		struct grounding_exercise *ex;
 		rc = grounding_exercise_parse(texts[i], strlen(texts[i]), &ex,
-					      err);
+		                              err);
 		if (rc) {
 			if (err)
 				snprintf(err->file, sizeof(err->file), "%s",
-					 paths[i]);
+				         paths[i]);
 			goto fail;
 		}
 		set->ex[set->n++] = ex;
 		if (paths[i] && !path_matches_name(paths[i], ex->name)) {
 			set_error(err, paths[i], 0,
-				  "the name '%s' differs from the file name",
-				  ex->name);
+			          "the name '%s' differs from the file name",
+			          ex->name);
 			rc = GROUNDING_EPARSE;
 			goto fail;
 		}
@@ -607,8 +607,8 @@ grounding_set_load(struct grounding_set **out, const char *const *paths,
 			ndefault++;
 			if (ex->focus != GROUNDING_FOCUS_OUTWARD) {
 				set_error(err, paths[i], 0,
-					  "the default exercise has focus: "
-					  "outward (eyes open)");
+				          "the default exercise has focus: "
+				          "outward (eyes open)");
 				rc = GROUNDING_EPARSE;
 				goto fail;
 			}
@@ -619,7 +619,7 @@ grounding_set_load(struct grounding_set **out, const char *const *paths,
 		if (i > 0 &&
 		    strcmp(set->ex[i - 1]->name, set->ex[i]->name) == 0) {
 			set_error(err, NULL, 0, "two exercises are called '%s'",
-				  set->ex[i]->name);
+			          set->ex[i]->name);
 			rc = GROUNDING_EPARSE;
 			goto fail;
 		}
@@ -628,9 +628,9 @@ grounding_set_load(struct grounding_set **out, const char *const *paths,
 	}
 	if (ndefault != 1) {
 		set_error(err, NULL, 0,
-			  "%zu exercises say 'default: yes'; exactly one "
-			  "should",
-			  ndefault);
+		          "%zu exercises say 'default: yes'; exactly one "
+		          "should",
+		          ndefault);
 		rc = GROUNDING_EPARSE;
 		goto fail;
 	}
@@ -643,7 +643,7 @@ fail:
 
 int
 grounding_set_load_bundled(struct grounding_set **out,
-			   struct grounding_error *err)
+                           struct grounding_error *err)
 {
 	static const char prefix[] = "grounding/";
 	const char **paths = calloc(content_nfiles + 1, sizeof(*paths));
@@ -704,7 +704,7 @@ grounding_set_default(const struct grounding_set *set)
 
 int
 grounding_set_find(const struct grounding_set *set, const char *name,
-		   const struct grounding_exercise **out, const char **suggest)
+                   const struct grounding_exercise **out, const char **suggest)
 {
 	const struct grounding_exercise *first = NULL;
 	size_t nprefix = 0, l = strlen(name);
@@ -744,7 +744,7 @@ grounding_set_find(const struct grounding_set *set, const char *name,
 
 const struct grounding_exercise *
 grounding_set_pick(const struct grounding_set *set, unsigned state,
-		   bool prefer_default, uint32_t rnd)
+                   bool prefer_default, uint32_t rnd)
 {
 	size_t nfit = 0;
 	const struct grounding_exercise *d = grounding_set_default(set);
@@ -829,7 +829,7 @@ grounding_pattern_format(const struct grounding_pattern *p, char *buf, size_t n)
 		snprintf(buf, n, "%u-%u-%u", p->in, p->hold_in, p->out);
 	else
 		snprintf(buf, n, "%u-%u-%u-%u", p->in, p->hold_in, p->out,
-			 p->hold_out);
+		         p->hold_out);
 	return buf;
 }
 
@@ -852,14 +852,14 @@ grounding_pacer_cycles(const struct grounding_pattern *p, unsigned minutes)
 
 struct grounding_pacer_state
 grounding_pacer_at(const struct grounding_pattern *p, unsigned cycles,
-		   uint64_t elapsed_ms)
+                   uint64_t elapsed_ms)
 {
 	struct grounding_pacer_state st = {.phase = GROUNDING_PHASE_DONE};
 	const uint64_t len[4] = {
-		(uint64_t)p->in * MS_PER_S,
-		(uint64_t)p->hold_in * MS_PER_S,
-		(uint64_t)p->out * MS_PER_S,
-		(uint64_t)p->hold_out * MS_PER_S,
+	        (uint64_t)p->in * MS_PER_S,
+	        (uint64_t)p->hold_in * MS_PER_S,
+	        (uint64_t)p->out * MS_PER_S,
+	        (uint64_t)p->hold_out * MS_PER_S,
 	};
 	uint64_t cyc = grounding_pattern_cycle_ms(p);
 
@@ -880,7 +880,7 @@ grounding_pacer_at(const struct grounding_pattern *p, unsigned cycles,
 		st.phase = (enum grounding_phase)i;
 		st.ms_left = len[i] - t;
 		st.secs_left =
-			(unsigned)((st.ms_left + MS_PER_S - 1) / MS_PER_S);
+		        (unsigned)((st.ms_left + MS_PER_S - 1) / MS_PER_S);
 		st.phase_start = start;
 		switch (st.phase) {
 		case GROUNDING_PHASE_IN:

@@ -132,8 +132,8 @@ struct grounding_error {
  * the line and what is the matter, or GROUNDING_ENOMEM.
  */
 int grounding_exercise_parse(const char *text, size_t len,
-			     struct grounding_exercise **out,
-			     struct grounding_error *err);
+                             struct grounding_exercise **out,
+                             struct grounding_error *err);
 
 /* Free an exercise from grounding_exercise_parse(). NULL is a no-op. */
 void grounding_exercise_free(struct grounding_exercise *ex);
@@ -152,15 +152,15 @@ struct grounding_set;
  * grounding_status and fills *err (may be NULL), naming the file.
  */
 int grounding_set_load_bundled(struct grounding_set **out,
-			       struct grounding_error *err);
+                               struct grounding_error *err);
 
 /*
  * Same, from n (path, text) pairs given by the caller; for tests and
  * for user exercise folders later. Texts are copied.
  */
 int grounding_set_load(struct grounding_set **out, const char *const *paths,
-		       const char *const *texts, size_t n,
-		       struct grounding_error *err);
+                       const char *const *texts, size_t n,
+                       struct grounding_error *err);
 
 /* Free a set and its exercises. NULL is a no-op. */
 void grounding_set_free(struct grounding_set *set);
@@ -183,8 +183,8 @@ grounding_set_default(const struct grounding_set *set);
  * (NULL when none is close).
  */
 int grounding_set_find(const struct grounding_set *set, const char *name,
-		       const struct grounding_exercise **out,
-		       const char **suggest);
+                       const struct grounding_exercise **out,
+                       const char **suggest);
 
 /*
  * Pick an exercise that suits `state` (a grounding_state bit, or 0 for
@@ -195,7 +195,7 @@ int grounding_set_find(const struct grounding_set *set, const char *name,
  */
 const struct grounding_exercise *
 grounding_set_pick(const struct grounding_set *set, unsigned state,
-		   bool prefer_default, uint32_t rnd);
+                   bool prefer_default, uint32_t rnd);
 
 /*
  * Parse "too-much" or "too-little" (also "much", "little"). Returns the
@@ -230,7 +230,7 @@ int grounding_pattern_parse(const char *s, struct grounding_pattern *p);
  * least 16 bytes is always enough). Returns buf.
  */
 char *grounding_pattern_format(const struct grounding_pattern *p, char *buf,
-			       size_t n);
+                               size_t n);
 
 /* Length of one breath (all four phases) in milliseconds. */
 uint64_t grounding_pattern_cycle_ms(const struct grounding_pattern *p);
@@ -240,7 +240,7 @@ uint64_t grounding_pattern_cycle_ms(const struct grounding_pattern *p);
  * the pacer always ends after a breath out; at least 1.
  */
 unsigned grounding_pacer_cycles(const struct grounding_pattern *p,
-				unsigned minutes);
+                                unsigned minutes);
 
 enum grounding_phase {
 	GROUNDING_PHASE_IN,
@@ -268,6 +268,6 @@ struct grounding_pacer_state {
  */
 struct grounding_pacer_state
 grounding_pacer_at(const struct grounding_pattern *p, unsigned cycles,
-		   uint64_t elapsed_ms);
+                   uint64_t elapsed_ms);
 
 #endif

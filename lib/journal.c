@@ -33,7 +33,7 @@ zfree(void *p)
 	if (!p)
 		return;
 	struct zhdr *h =
-		(struct zhdr *)((char *)p - offsetof(struct zhdr, align));
+	        (struct zhdr *)((char *)p - offsetof(struct zhdr, align));
 	sodium_memzero(p, h->size);
 	free(h);
 }
@@ -112,7 +112,8 @@ static char *
 make_preview(const char *text, size_t len)
 {
 	size_t i = 0;
-	while (i < len && (text[i] == '\n' || text[i] == ' ' || text[i] == '\r'))
+	while (i < len &&
+	       (text[i] == '\n' || text[i] == ' ' || text[i] == '\r'))
 		i++;
 	size_t e = i;
 	while (e < len && text[e] != '\n' && text[e] != '\r' &&
@@ -137,14 +138,15 @@ head_json(const struct journal_entry *e)
 	if (json_object_set_new(o, "v", json_integer(HEAD_VERSION)) ||
 	    json_object_set_new(o, "created", json_integer(e->created)) ||
 	    json_object_set_new(o, "updated", json_integer(e->updated)) ||
-	    json_object_set_new(o, "mood", e->mood == JOURNAL_NO_MOOD
-						   ? json_null()
-						   : json_integer(e->mood)) ||
+	    json_object_set_new(o, "mood",
+	                        e->mood == JOURNAL_NO_MOOD
+	                                ? json_null()
+	                                : json_integer(e->mood)) ||
 	    json_object_set_new(o, "tags", tags) ||
-	    json_object_set_new(o, "preview",
-				json_stringn(e->preview ? e->preview : "",
-					     e->preview ? strlen(e->preview)
-							: 0)))
+	    json_object_set_new(
+	            o, "preview",
+	            json_stringn(e->preview ? e->preview : "",
+	                         e->preview ? strlen(e->preview) : 0)))
 		goto fail_o;
 	return o;
 fail:
@@ -157,7 +159,7 @@ fail_o:
 /* Store e: as record `id` (NULL: a new one), or sealed while locked. */
 static int
 put_entry(struct vault *v, const char *id, bool sealed,
-	  const struct journal_entry *e, char *id_out)
+          const struct journal_entry *e, char *id_out)
 {
 	json_t *o = head_json(e);
 	if (!o)
@@ -168,18 +170,17 @@ put_entry(struct vault *v, const char *id, bool sealed,
 		return VAULT_ERROR;
 	size_t hl = strlen(head);
 	int rc = sealed ? vault_seal(v, JOURNAL_KIND, head, hl, e->text,
-				     e->textlen, id_out)
-			: vault_put(v, id, JOURNAL_KIND, head, hl, e->text,
-				    e->textlen, id_out);
+	                             e->textlen, id_out)
+	                : vault_put(v, id, JOURNAL_KIND, head, hl, e->text,
+	                            e->textlen, id_out);
 	sodium_memzero(head, hl);
 	zfree(head);
 	return rc;
 }
 
 static int
-add_entry(struct vault *v, bool sealed, const char *text, size_t len,
-	  int mood, char *const *tags, size_t ntags, time_t created,
-	  char *id_out)
+add_entry(struct vault *v, bool sealed, const char *text, size_t len, int mood,
+          char *const *tags, size_t ntags, time_t created, char *id_out)
 {
 	struct journal_entry e = {0};
 	e.created = e.updated = created;
@@ -198,19 +199,19 @@ add_entry(struct vault *v, bool sealed, const char *text, size_t len,
 
 int
 journal_add(struct vault *v, const char *text, size_t len, int mood,
-	    char *const *tags, size_t ntags, time_t created, char *id_out)
+            char *const *tags, size_t ntags, time_t created, char *id_out)
 {
 	return add_entry(v, false, text, len, mood, tags, ntags, created,
-			 id_out);
+	                 id_out);
 }
 
 int
 journal_add_sealed(struct vault *v, const char *text, size_t len, int mood,
-		   char *const *tags, size_t ntags, time_t created,
-		   char *id_out)
+                   char *const *tags, size_t ntags, time_t created,
+                   char *id_out)
 {
 	return add_entry(v, true, text, len, mood, tags, ntags, created,
-			 id_out);
+	                 id_out);
 }
 
 int
@@ -246,8 +247,8 @@ decode_head(const char *id, const unsigned char *head, size_t len)
 	snprintf(e->id, sizeof(e->id), "%s", id);
 	e->created = (time_t)json_integer_value(created);
 	e->updated = json_is_integer(updated)
-			     ? (time_t)json_integer_value(updated)
-			     : e->created;
+	                     ? (time_t)json_integer_value(updated)
+	                     : e->created;
 	e->mood = JOURNAL_NO_MOOD;
 	if (json_is_integer(mood) && json_integer_value(mood) >= 0 &&
 	    json_integer_value(mood) <= 10)
@@ -328,8 +329,8 @@ journal_get(struct vault *v, const char *id, struct journal_entry **out)
 }
 
 bool
-journal_match(const struct journal_entry *e,
-	      const struct search_needle *needle, size_t *start, size_t *end)
+journal_match(const struct journal_entry *e, const struct search_needle *needle,
+              size_t *start, size_t *end)
 {
 	size_t s = 0, t = 0;
 	if (e->text && search_find(needle, e->text, e->textlen, &s, &t)) {
@@ -345,7 +346,7 @@ journal_match(const struct journal_entry *e,
 		*end = 0;
 	for (size_t i = 0; i < e->ntags; i++)
 		if (search_find(needle, e->tags[i], strlen(e->tags[i]), NULL,
-				NULL))
+		                NULL))
 			return true;
 	return false;
 }
@@ -396,8 +397,7 @@ list_cb(void *arg, const struct vault_item *it)
 	}
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct journal_entry **nl =
-			realloc(c->list, cap * sizeof(*nl));
+		struct journal_entry **nl = realloc(c->list, cap * sizeof(*nl));
 		if (!nl) {
 			journal_entry_free(e);
 			return VAULT_ERROR;
@@ -421,8 +421,8 @@ newest_first(const void *a, const void *b)
 
 int
 journal_list(struct vault *v, const struct journal_filter *f,
-	     struct journal_entry ***list, size_t *n,
-	     void (*damaged)(void *arg, const char *id), void *arg)
+             struct journal_entry ***list, size_t *n,
+             void (*damaged)(void *arg, const char *id), void *arg)
 {
 	struct list_ctx c = {.f = f, .damaged = damaged, .arg = arg};
 	unsigned flags = f->with_text || f->needle ? VAULT_EACH_BODY : 0;

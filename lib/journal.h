@@ -25,8 +25,8 @@ struct journal_entry {
 	char id[VAULT_ID_HEX + 1];
 	time_t created;
 	time_t updated;
-	int mood;     /* 0-10, or JOURNAL_NO_MOOD */
-	char **tags;  /* ntags strings, owned */
+	int mood;    /* 0-10, or JOURNAL_NO_MOOD */
+	char **tags; /* ntags strings, owned */
 	size_t ntags;
 	char *preview; /* owned, first line of text */
 	char *text;    /* owned; NULL unless the body was read */
@@ -56,18 +56,16 @@ void journal_json_init(void);
  * must be non-empty. Writes the new id to id_out (VAULT_ID_HEX + 1).
  */
 int journal_add(struct vault *v, const char *text, size_t len, int mood,
-		char *const *tags, size_t ntags, time_t created,
-		char *id_out);
+                char *const *tags, size_t ntags, time_t created, char *id_out);
 
 /* The same, sealed to the vault's public key while it is locked (see
  * vault_seal); it becomes an ordinary entry at the next unlock. */
-int journal_add_sealed(struct vault *v, const char *text, size_t len,
-		       int mood, char *const *tags, size_t ntags,
-		       time_t created, char *id_out);
+int journal_add_sealed(struct vault *v, const char *text, size_t len, int mood,
+                       char *const *tags, size_t ntags, time_t created,
+                       char *id_out);
 
 /* Replace an entry's text, mood and tags; `updated` becomes now. */
-int journal_update(struct vault *v, const struct journal_entry *e,
-		   time_t now);
+int journal_update(struct vault *v, const struct journal_entry *e, time_t now);
 
 /*
  * Read one entry by full id, with its text. *out is caller-freed with
@@ -76,11 +74,11 @@ int journal_update(struct vault *v, const struct journal_entry *e,
 int journal_get(struct vault *v, const char *id, struct journal_entry **out);
 
 struct journal_filter {
-	time_t since; /* 0: no lower bound */
-	time_t until; /* 0: no upper bound */
-	const char *tag; /* normalised tag, or NULL */
+	time_t since;                 /* 0: no lower bound */
+	time_t until;                 /* 0: no upper bound */
+	const char *tag;              /* normalised tag, or NULL */
 	struct search_needle *needle; /* text or tag match, or NULL */
-	bool with_text;  /* read bodies too */
+	bool with_text;               /* read bodies too */
 };
 
 /*
@@ -90,13 +88,13 @@ struct journal_filter {
  * (called once per record; may be NULL).
  */
 int journal_list(struct vault *v, const struct journal_filter *f,
-		 struct journal_entry ***list, size_t *n,
-		 void (*damaged)(void *arg, const char *id), void *arg);
+                 struct journal_entry ***list, size_t *n,
+                 void (*damaged)(void *arg, const char *id), void *arg);
 
 /* Does the entry match the needle (text or a tag)? With start/end set
  * to the match in e->text when it is in the text (else both 0). */
 bool journal_match(const struct journal_entry *e,
-		   const struct search_needle *needle, size_t *start,
-		   size_t *end);
+                   const struct search_needle *needle, size_t *start,
+                   size_t *end);
 
 #endif

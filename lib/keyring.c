@@ -36,8 +36,8 @@ static key_serial_t
 target_keyring(void)
 {
 	key_serial_t ses = keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
-	key_serial_t user = keyctl_get_keyring_ID(KEY_SPEC_USER_SESSION_KEYRING,
-						  0);
+	key_serial_t user =
+	        keyctl_get_keyring_ID(KEY_SPEC_USER_SESSION_KEYRING, 0);
 	/* without a session keyring, @s resolves to the user-session one */
 	if (ses >= 0 && ses != user)
 		return KEY_SPEC_SESSION_KEYRING;
@@ -46,7 +46,7 @@ target_keyring(void)
 
 int
 keyring_store(const char *vault_id_hex, const unsigned char *master,
-	      unsigned seconds)
+              unsigned seconds)
 {
 	char desc[64];
 	unsigned char *payload = sodium_malloc(PAYLOAD_BYTES);
@@ -64,8 +64,8 @@ keyring_store(const char *vault_id_hex, const unsigned char *master,
 		return KEYRING_UNAVAILABLE;
 	/* possessor only: no rights for the user, group or others */
 	if (keyctl_setperm(id, KEY_POS_VIEW | KEY_POS_READ | KEY_POS_WRITE |
-				       KEY_POS_SEARCH | KEY_POS_LINK |
-				       KEY_POS_SETATTR) < 0 ||
+	                               KEY_POS_SEARCH | KEY_POS_LINK |
+	                               KEY_POS_SETATTR) < 0 ||
 	    keyctl_set_timeout(id, seconds) < 0) {
 		keyctl_invalidate(id);
 		return KEYRING_UNAVAILABLE;
@@ -74,17 +74,16 @@ keyring_store(const char *vault_id_hex, const unsigned char *master,
 }
 
 int
-keyring_load(const char *vault_id_hex, unsigned char *master,
-	     time_t *expires)
+keyring_load(const char *vault_id_hex, unsigned char *master, time_t *expires)
 {
 	key_serial_t id = find_key(vault_id_hex);
 	unsigned char *payload;
 	long n;
 	if (id < 0)
 		return errno == ENOKEY || errno == EKEYEXPIRED ||
-				       errno == EKEYREVOKED
-			       ? KEYRING_NONE
-			       : KEYRING_UNAVAILABLE;
+		                       errno == EKEYREVOKED
+		               ? KEYRING_NONE
+		               : KEYRING_UNAVAILABLE;
 	payload = sodium_malloc(PAYLOAD_BYTES);
 	if (!payload)
 		return KEYRING_UNAVAILABLE;

@@ -22,14 +22,14 @@ enum keyring_status {
  * KEYRING_UNAVAILABLE.
  */
 int keyring_store(const char *vault_id_hex, const unsigned char *master,
-		  unsigned seconds);
+                  unsigned seconds);
 
 /*
  * Fetch the remembered key into `master` (32 bytes of the caller's guarded
  * memory) and its expiry into *expires (may be NULL).
  */
 int keyring_load(const char *vault_id_hex, unsigned char *master,
-		 time_t *expires);
+                 time_t *expires);
 
 /* Forget it at once. KEYRING_NONE when nothing was remembered. */
 int keyring_forget(const char *vault_id_hex);

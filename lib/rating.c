@@ -12,8 +12,7 @@ rating_value(int v)
 }
 
 int
-rating_add(struct vault *v, bool sealed, const struct rating *r,
-	   char *id_out)
+rating_add(struct vault *v, bool sealed, const struct rating *r, char *id_out)
 {
 	json_t *o = json_object();
 	char *head;
@@ -30,9 +29,9 @@ rating_add(struct vault *v, bool sealed, const struct rating *r,
 	if (!head)
 		return VAULT_ERROR;
 	rc = sealed ? vault_seal(v, RATING_KIND, head, strlen(head), "", 0,
-				 id_out)
-		    : vault_put(v, NULL, RATING_KIND, head, strlen(head), "", 0,
-				id_out);
+	                         id_out)
+	            : vault_put(v, NULL, RATING_KIND, head, strlen(head), "", 0,
+	                        id_out);
 	/* json_dumps allocates with jansson's allocator (see
 	 * journal_json_init), so it must be freed with the same */
 	json_malloc_t m;
@@ -59,7 +58,7 @@ read_value(json_t *o, const char *key, int *out)
 
 int
 rating_decode(const char *id, const unsigned char *head, size_t len,
-	      struct rating *out)
+              struct rating *out)
 {
 	json_error_t err;
 	json_t *o = json_loadb((const char *)head, len, 0, &err);
@@ -69,7 +68,8 @@ rating_decode(const char *id, const unsigned char *head, size_t len,
 		goto out;
 	json_t *created = json_object_get(o, "created");
 	const char *ex = json_string_value(json_object_get(o, "exercise"));
-	if (!json_is_integer(created) || !ex || strlen(ex) >= sizeof(out->exercise))
+	if (!json_is_integer(created) || !ex ||
+	    strlen(ex) >= sizeof(out->exercise))
 		goto out;
 	if (read_value(o, "before", &out->before) ||
 	    read_value(o, "after", &out->after))
@@ -123,7 +123,7 @@ oldest_first(const void *a, const void *b)
 
 int
 rating_list(struct vault *v, struct rating **out, size_t *n,
-	    void (*damaged)(void *arg, const char *id), void *arg)
+            void (*damaged)(void *arg, const char *id), void *arg)
 {
 	struct list_ctx c = {.damaged = damaged, .arg = arg};
 	int rc = vault_each(v, RATING_KIND, 0, list_cb, &c);

@@ -28,17 +28,17 @@ struct rating {
  * vault is locked), else as an ordinary record. Inside a transaction.
  */
 int rating_add(struct vault *v, bool sealed, const struct rating *r,
-	       char *id_out);
+               char *id_out);
 
 /* Decode a rating head; 0, or -1 when it is not one. */
 int rating_decode(const char *id, const unsigned char *head, size_t len,
-		  struct rating *out);
+                  struct rating *out);
 
 /*
  * Every rating in the vault, oldest first, into a malloc'd array (*out,
  * free() it) of *n. Damaged records are reported through `damaged`.
  */
 int rating_list(struct vault *v, struct rating **out, size_t *n,
-		void (*damaged)(void *arg, const char *id), void *arg);
+                void (*damaged)(void *arg, const char *id), void *arg);
 
 #endif

@@ -49,7 +49,7 @@ enum render_flags {
  * RENDER_HYPERLINKS for text that goes to a pager (R20).
  */
 char *render_markdown(const char *md, size_t len, enum render_format format,
-		      int width, unsigned flags);
+                      int width, unsigned flags);
 
 /*
  * Display width in terminal columns of `len` bytes of UTF-8: wide (CJK,

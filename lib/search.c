@@ -18,7 +18,7 @@ fold_cp(utf8proc_int32_t cp, char *out)
 	utf8proc_int32_t buf[16];
 	int last = 0;
 	utf8proc_ssize_t n = utf8proc_decompose_char(
-		cp, buf, 16, UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD, &last);
+	        cp, buf, 16, UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD, &last);
 	size_t len = 0;
 	if (n < 0 || n > 16) {
 		buf[0] = cp;
@@ -26,7 +26,7 @@ fold_cp(utf8proc_int32_t cp, char *out)
 	}
 	for (utf8proc_ssize_t i = 0; i < n; i++)
 		len += (size_t)utf8proc_encode_char(
-			buf[i], (utf8proc_uint8_t *)out + len);
+		        buf[i], (utf8proc_uint8_t *)out + len);
 	return len;
 }
 
@@ -53,8 +53,8 @@ fold(const char *text, size_t len, size_t *outlen, uint32_t **mapp)
 		} else {
 			utf8proc_int32_t cp;
 			utf8proc_ssize_t r = utf8proc_iterate(
-				(const utf8proc_uint8_t *)text + i,
-				(utf8proc_ssize_t)(len - i), &cp);
+			        (const utf8proc_uint8_t *)text + i,
+			        (utf8proc_ssize_t)(len - i), &cp);
 			if (r <= 0) {
 				tmp[0] = (char)c;
 				tl = step = 1;
@@ -143,7 +143,7 @@ is_ascii(const char *s, size_t len)
 /* ASCII-only needle in ASCII-only text: no folding buffer needed. */
 static bool
 find_ascii(const struct search_needle *n, const char *text, size_t len,
-	   size_t *start)
+           size_t *start)
 {
 	unsigned char first = (unsigned char)n->s[0];
 	unsigned char upper = first >= 'a' && first <= 'z' ? first - 32 : first;
@@ -170,7 +170,7 @@ find_ascii(const struct search_needle *n, const char *text, size_t len,
 
 bool
 search_find(const struct search_needle *n, const char *text, size_t len,
-	    size_t *start, size_t *end)
+            size_t *start, size_t *end)
 {
 	size_t s;
 	if (is_ascii(n->s, n->len) && is_ascii(text, len)) {
@@ -216,7 +216,7 @@ is_cont(unsigned char c)
 
 char *
 search_snippet(const char *text, size_t len, size_t start, size_t end,
-	       size_t context)
+               size_t context)
 {
 	static const char ellipsis[] = "\xe2\x80\xa6"; /* … */
 	size_t a = start, b = end, chars;

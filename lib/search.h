@@ -22,13 +22,13 @@ void search_needle_free(struct search_needle *n);
  * not NULL, the byte range of the match in `text`.
  */
 bool search_find(const struct search_needle *n, const char *text, size_t len,
-		 size_t *start, size_t *end);
+                 size_t *start, size_t *end);
 
 /*
  * One line around text[start, end): up to `context` characters either
  * side, newlines and tabs shown as spaces, "…" where cut. Caller frees.
  */
 char *search_snippet(const char *text, size_t len, size_t start, size_t end,
-		     size_t context);
+                     size_t context);
 
 #endif

@@ -252,8 +252,8 @@ static const struct transfer_codec codecs[] = {
         {JOURNAL_KIND, "Journal entry", journal_fields, journal_encode,
          journal_decode, journal_markdown},
         /* {TRIGGER_KIND, "Trigger", trigger_fields, ...}, */
-        {GROUP_KIND, "Group meeting", group_export_fields,
-         group_export_encode, group_export_decode, group_export_markdown},
+        {GROUP_KIND, "Group meeting", group_export_fields, group_export_encode,
+         group_export_decode, group_export_markdown},
 };
 enum { NCODECS = sizeof(codecs) / sizeof(codecs[0]) };
 

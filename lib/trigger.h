@@ -184,8 +184,7 @@ char *trigger_name_key(const char *s);
 int trigger_add(struct vault *v, struct trigger_record *r, time_t now);
 /* The same, sealed to the vault's public key while it is locked; it
  * becomes an ordinary record at the next unlock. */
-int trigger_add_sealed(struct vault *v, struct trigger_record *r,
-                       time_t now);
+int trigger_add_sealed(struct vault *v, struct trigger_record *r, time_t now);
 
 /* Replace the stored record r->id (it must exist); updated = now. */
 int trigger_update(struct vault *v, struct trigger_record *r, time_t now);

@@ -34,11 +34,10 @@ util_edit_distance(const char *a, const char *b)
 			if (i > 0 && j > 0 && a[i - 1] == b[j] &&
 			    a[i] == b[j - 1])
 				row2[j + 1] = min2(row2[j + 1],
-						   row0[j - 1] + SWAP_COST);
-			row2[j + 1] = min2(row2[j + 1],
-					   row1[j + 1] + DELETE_COST);
-			row2[j + 1] = min2(row2[j + 1],
-					   row2[j] + INSERT_COST);
+				                   row0[j - 1] + SWAP_COST);
+			row2[j + 1] =
+			        min2(row2[j + 1], row1[j + 1] + DELETE_COST);
+			row2[j + 1] = min2(row2[j + 1], row2[j] + INSERT_COST);
 		}
 		int *tmp = row0;
 		row0 = row1;
@@ -90,7 +89,7 @@ util_utf8_ok(const char *s, size_t len, size_t *bad)
 			continue;
 		}
 		r = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-				     (utf8proc_ssize_t)(len - i), &cp);
+		                     (utf8proc_ssize_t)(len - i), &cp);
 		if (r <= 0) {
 			if (bad)
 				*bad = i;
@@ -117,9 +116,9 @@ util_display_width(const char *s, size_t len)
 	size_t i = 0, w = 0;
 	while (i < len) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t r = utf8proc_iterate(
-			(const utf8proc_uint8_t *)s + i,
-			(utf8proc_ssize_t)(len - i), &cp);
+		utf8proc_ssize_t r =
+		        utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		                         (utf8proc_ssize_t)(len - i), &cp);
 		if (r <= 0) {
 			w++;
 			i++;
@@ -144,9 +143,9 @@ util_truncate(const char *s, size_t width)
 		width--; /* room for the ellipsis */
 	while (i < len) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t r = utf8proc_iterate(
-			(const utf8proc_uint8_t *)s + i,
-			(utf8proc_ssize_t)(len - i), &cp);
+		utf8proc_ssize_t r =
+		        utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		                         (utf8proc_ssize_t)(len - i), &cp);
 		size_t cw = r <= 0 ? 1 : cp_width(cp);
 		size_t step = r <= 0 ? 1 : (size_t)r;
 		if (w + cw > width)

@@ -15,10 +15,7 @@ int util_edit_distance(const char *a, const char *b);
  * Closest candidate to `typed` among n names, or NULL when none is close
  * enough to suggest (git's threshold, plus prefix matches). Borrowed.
  */
-const char *util_suggest(const char *typed, const char *const *names,
-			 size_t n);
-
-
+const char *util_suggest(const char *typed, const char *const *names, size_t n);
 
 /*
  * Is `len` bytes of `s` valid UTF-8 with no NUL byte? On false, *bad (if

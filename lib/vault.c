@@ -52,49 +52,48 @@ struct vault {
 };
 
 static const char *const migrations[] = {
-	/* 0 -> 1: the vault's base tables */
-	"CREATE TABLE meta("
-	" id INTEGER PRIMARY KEY CHECK (id = 1),"
-	" format INTEGER NOT NULL,"
-	" vault_id BLOB NOT NULL,"
-	" public_key BLOB NOT NULL,"
-	" secret_key BLOB NOT NULL);"
-	"CREATE TABLE keyslot("
-	" name TEXT PRIMARY KEY,"
-	" kdf_alg INTEGER NOT NULL,"
-	" kdf_ops INTEGER NOT NULL,"
-	" kdf_mem INTEGER NOT NULL,"
-	" salt BLOB NOT NULL,"
-	" wrapped BLOB NOT NULL);"
-	"CREATE TABLE record("
-	" rowid INTEGER PRIMARY KEY,"
-	" id TEXT NOT NULL UNIQUE,"
-	" kind TEXT NOT NULL,"
-	" revision INTEGER NOT NULL,"
-	" head BLOB NOT NULL,"
-	" body BLOB NOT NULL);",
-	/* 1 -> 2: an index by kind; records sealed while locked */
-	"CREATE INDEX record_kind ON record(kind);"
-	"CREATE TABLE sealed("
-	" rowid INTEGER PRIMARY KEY,"
-	" id TEXT NOT NULL UNIQUE,"
-	" kind TEXT NOT NULL,"
-	" ephemeral_key BLOB NOT NULL,"
-	" data BLOB NOT NULL);",
+        /* 0 -> 1: the vault's base tables */
+        "CREATE TABLE meta("
+        " id INTEGER PRIMARY KEY CHECK (id = 1),"
+        " format INTEGER NOT NULL,"
+        " vault_id BLOB NOT NULL,"
+        " public_key BLOB NOT NULL,"
+        " secret_key BLOB NOT NULL);"
+        "CREATE TABLE keyslot("
+        " name TEXT PRIMARY KEY,"
+        " kdf_alg INTEGER NOT NULL,"
+        " kdf_ops INTEGER NOT NULL,"
+        " kdf_mem INTEGER NOT NULL,"
+        " salt BLOB NOT NULL,"
+        " wrapped BLOB NOT NULL);"
+        "CREATE TABLE record("
+        " rowid INTEGER PRIMARY KEY,"
+        " id TEXT NOT NULL UNIQUE,"
+        " kind TEXT NOT NULL,"
+        " revision INTEGER NOT NULL,"
+        " head BLOB NOT NULL,"
+        " body BLOB NOT NULL);",
+        /* 1 -> 2: an index by kind; records sealed while locked */
+        "CREATE INDEX record_kind ON record(kind);"
+        "CREATE TABLE sealed("
+        " rowid INTEGER PRIMARY KEY,"
+        " id TEXT NOT NULL UNIQUE,"
+        " kind TEXT NOT NULL,"
+        " ephemeral_key BLOB NOT NULL,"
+        " data BLOB NOT NULL);",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == VAULT_SCHEMA,
-	       "one migration per schema version");
+               "one migration per schema version");
 
 static const char SLOT_PASSPHRASE[] = "passphrase";
 static const char SLOT_RECOVERY[] = "recovery";
 enum { SK_SEALED_LEN = crypto_box_SECRETKEYBYTES + CRYPTO_OVERHEAD };
 
-static int
-set_error(struct vault *v, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int set_error(struct vault *v, int status, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 static int migrate_after_unlock(struct vault *v);
 static int open_secret_key(struct vault *v, const unsigned char *master,
-			   unsigned char *sk);
+                           unsigned char *sk);
 
 static int
 set_error(struct vault *v, int status, const char *fmt, ...)
@@ -121,32 +120,32 @@ db_error(struct vault *v, const char *what)
 	 * EFBIG or EDQUOT is a plain I/O error to it); errno still has it. */
 	int e = errno;
 	int code = sqlite3_errcode(v->db);
-	v->sys_errno = sqlite3_system_errno(v->db) ? sqlite3_system_errno(v->db)
-						    : e;
+	v->sys_errno =
+	        sqlite3_system_errno(v->db) ? sqlite3_system_errno(v->db) : e;
 	if (code == SQLITE_FULL ||
 	    ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN) &&
 	     errno_is_full(v->sys_errno)) ||
 	    (code == SQLITE_READONLY && v->ro_reason == VAULT_RO_FULL))
 		return set_error(v, VAULT_ERROR,
-				 "The disk is full, so selfhelp could not %s. "
-				 "Nothing was changed.",
-				 what);
+		                 "The disk is full, so selfhelp could not %s. "
+		                 "Nothing was changed.",
+		                 what);
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return set_error(v, VAULT_ERROR,
-				 "The vault is busy with another selfhelp; "
-				 "please try again in a moment.");
+		                 "The vault is busy with another selfhelp; "
+		                 "please try again in a moment.");
 	if (code == SQLITE_READONLY)
 		return set_error(v, VAULT_ERROR,
-				 "The vault can only be read here (its file "
-				 "or folder is read-only), so selfhelp could "
-				 "not %s.",
-				 what);
+		                 "The vault can only be read here (its file "
+		                 "or folder is read-only), so selfhelp could "
+		                 "not %s.",
+		                 what);
 	if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
 		return set_error(v, VAULT_NOT_VAULT,
-				 "The vault file looks damaged (%s).",
-				 sqlite3_errmsg(v->db));
+		                 "The vault file looks damaged (%s).",
+		                 sqlite3_errmsg(v->db));
 	return set_error(v, VAULT_ERROR, "Could not %s: %s.", what,
-			 sqlite3_errmsg(v->db));
+	                 sqlite3_errmsg(v->db));
 }
 
 char *
@@ -258,8 +257,8 @@ header_ad(const struct vault *v, unsigned char *ad)
 /* Header fields plus one key slot's name, KDF parameters and salt. */
 static size_t
 slot_ad(const struct vault *v, const char *slot,
-	const struct crypto_kdf_params *kdf, const unsigned char *salt,
-	unsigned char *ad)
+        const struct crypto_kdf_params *kdf, const unsigned char *salt,
+        unsigned char *ad)
 {
 	size_t n = header_ad(v, ad);
 	ad_cstr(ad, &n, slot);
@@ -275,7 +274,7 @@ enum { RECORD_AD_MAX = 128, KIND_MAX = 32 };
 /* Vault id, record id, kind, revision, format and part ('h' or 'b'). */
 static size_t
 record_ad(const struct vault *v, const char *id, const char *kind,
-	  int64_t revision, char part, unsigned char *ad)
+          int64_t revision, char part, unsigned char *ad)
 {
 	size_t n = 0;
 	ad_cstr(ad, &n, "selfhelp-record");
@@ -336,10 +335,10 @@ configure(struct vault *v)
 	sqlite3_busy_timeout(v->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(v->db, 0);
 	return exec(v,
-		    "PRAGMA secure_delete=ON;"
-		    "PRAGMA temp_store=MEMORY;"
-		    "PRAGMA synchronous=FULL;",
-		    "set up the vault");
+	            "PRAGMA secure_delete=ON;"
+	            "PRAGMA temp_store=MEMORY;"
+	            "PRAGMA synchronous=FULL;",
+	            "set up the vault");
 }
 
 static struct vault *
@@ -412,14 +411,14 @@ store_header(struct vault *v, const unsigned char *sk_sealed, size_t sklen)
 	sqlite3_stmt *st = NULL;
 	int rc = VAULT_OK;
 	if (sqlite3_prepare_v2(v->db,
-			       "INSERT INTO meta(id, format, vault_id, "
-			       "public_key, secret_key) VALUES (1, ?, ?, ?, ?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "INSERT INTO meta(id, format, vault_id, "
+	                       "public_key, secret_key) VALUES (1, ?, ?, ?, ?)",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return db_error(v, "create the vault");
 	sqlite3_bind_int64(st, 1, v->format);
 	sqlite3_bind_blob(st, 2, v->vault_id, VAULT_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, v->public_key, sizeof(v->public_key),
-			  SQLITE_STATIC);
+	                  SQLITE_STATIC);
 	sqlite3_bind_blob(st, 4, sk_sealed, (int)sklen, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = db_error(v, "create the vault");
@@ -427,18 +426,17 @@ store_header(struct vault *v, const unsigned char *sk_sealed, size_t sklen)
 	if (rc)
 		return rc;
 	if (sqlite3_prepare_v2(v->db,
-			       "INSERT OR REPLACE INTO keyslot(name, kdf_alg, "
-			       "kdf_ops, kdf_mem, salt, wrapped) "
-			       "VALUES (?, ?, ?, ?, ?, ?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "INSERT OR REPLACE INTO keyslot(name, kdf_alg, "
+	                       "kdf_ops, kdf_mem, salt, wrapped) "
+	                       "VALUES (?, ?, ?, ?, ?, ?)",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return db_error(v, "create the vault");
 	sqlite3_bind_text(st, 1, SLOT_PASSPHRASE, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, v->kdf.alg);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)v->kdf.ops);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)v->kdf.mem);
 	sqlite3_bind_blob(st, 5, v->salt, CRYPTO_SALT_BYTES, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 6, v->wrapped, (int)v->wrappedlen,
-			  SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, v->wrapped, (int)v->wrappedlen, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = db_error(v, "create the vault");
 	sqlite3_finalize(st);
@@ -463,8 +461,8 @@ free_keys(struct vault *v)
 
 int
 vault_create(const char *path, const char *pass, size_t passlen,
-	     const struct crypto_kdf_params *kdf, struct vault **out,
-	     char **err)
+             const struct crypto_kdf_params *kdf, struct vault **out,
+             char **err)
 {
 	struct vault *v = vault_alloc(path);
 	unsigned char *kek = NULL, *sk = NULL, *subkey = NULL;
@@ -480,28 +478,28 @@ vault_create(const char *path, const char *pass, size_t passlen,
 	crypto_protect_process();
 	if (!crypto_kdf_params_ok(kdf)) {
 		rc = set_error(v, VAULT_HOSTILE,
-			       "Those key derivation settings are outside "
-			       "what selfhelp allows.");
+		               "Those key derivation settings are outside "
+		               "what selfhelp allows.");
 		goto out;
 	}
 	if (make_parent_dirs(path) != 0) {
 		rc = set_error(v, VAULT_ERROR,
-			       "Could not make the folder for the vault (%s).",
-			       strerror(errno));
+		               "Could not make the folder for the vault (%s).",
+		               strerror(errno));
 		goto out;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
+	          0600);
 	if (fd < 0) {
 		if (errno == EEXIST)
 			rc = set_error(v, VAULT_EXISTS,
-				       "There is already a vault at %s; "
-				       "selfhelp leaves it as it is.",
-				       path);
+			               "There is already a vault at %s; "
+			               "selfhelp leaves it as it is.",
+			               path);
 		else
 			rc = set_error(v, VAULT_ERROR,
-				       "Could not create %s (%s).", path,
-				       strerror(errno));
+			               "Could not create %s (%s).", path,
+			               strerror(errno));
 		goto out;
 	}
 	close(fd);
@@ -531,8 +529,8 @@ vault_create(const char *path, const char *pass, size_t passlen,
 
 	if (crypto_derive_kek(kek, pass, passlen, v->salt, kdf) != 0) {
 		rc = set_error(v, VAULT_ERROR,
-			       "There was not enough memory to protect the "
-			       "passphrase.");
+		               "There was not enough memory to protect the "
+		               "passphrase.");
 		goto out;
 	}
 	unsigned char ad[HEADER_AD_MAX];
@@ -549,7 +547,7 @@ vault_create(const char *path, const char *pass, size_t passlen,
 	crypto_subkey(subkey, CRYPTO_SUBKEY_SECRET_KEY, v->master);
 	adlen = header_ad(v, ad);
 	crypto_seal(sk_sealed, sk, crypto_box_SECRETKEYBYTES, ad, adlen,
-		    subkey);
+	            subkey);
 	crypto_subkey(v->reckey, CRYPTO_SUBKEY_RECORDS, v->master);
 
 	if ((rc = exec(v, "BEGIN IMMEDIATE;", "create the vault")))
@@ -594,38 +592,39 @@ read_header(struct vault *v)
 	int rc;
 
 	if (sqlite3_prepare_v2(v->db, "PRAGMA user_version", -1, &st, NULL) !=
-		    SQLITE_OK ||
+	            SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		rc = db_error(v, "read the vault");
 		sqlite3_finalize(st);
 		if (rc == VAULT_NOT_VAULT)
 			return set_error(v, VAULT_NOT_VAULT,
-					 "%s is not a selfhelp vault.",
-					 v->path);
+			                 "%s is not a selfhelp vault.",
+			                 v->path);
 		return rc;
 	}
 	v->schema = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (v->schema > VAULT_SCHEMA)
 		return set_error(v, VAULT_NEWER,
-				 "This vault was made by a newer selfhelp; "
-				 "please update selfhelp to open it.");
+		                 "This vault was made by a newer selfhelp; "
+		                 "please update selfhelp to open it.");
 	if (v->schema < 1)
 		return set_error(v, VAULT_NOT_VAULT,
-				 "%s is not a selfhelp vault.", v->path);
+		                 "%s is not a selfhelp vault.", v->path);
 
-	rc = sqlite3_prepare_v2(v->db,
-				"SELECT format, vault_id, public_key, secret_key "
-				"FROM meta WHERE id = 1",
-				-1, &st, NULL);
+	rc = sqlite3_prepare_v2(
+	        v->db,
+	        "SELECT format, vault_id, public_key, secret_key "
+	        "FROM meta WHERE id = 1",
+	        -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return set_error(v, VAULT_NOT_VAULT,
-				 "%s is not a selfhelp vault.", v->path);
+		                 "%s is not a selfhelp vault.", v->path);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return set_error(v, VAULT_NOT_VAULT,
-				 "The vault's header is missing; the file "
-				 "may be damaged.");
+		                 "The vault's header is missing; the file "
+		                 "may be damaged.");
 	}
 	v->format = sqlite3_column_int64(st, 0);
 	const void *id = sqlite3_column_blob(st, 1);
@@ -637,12 +636,12 @@ read_header(struct vault *v)
 	rc = VAULT_OK;
 	if (v->format > VAULT_FORMAT)
 		rc = set_error(v, VAULT_NEWER,
-			       "This vault was made by a newer selfhelp; "
-			       "please update selfhelp to open it.");
+		               "This vault was made by a newer selfhelp; "
+		               "please update selfhelp to open it.");
 	else if (v->format < 1 || idlen != VAULT_ID_BYTES ||
-		 pklen != (int)sizeof(v->public_key) || sklen != SK_SEALED_LEN)
+	         pklen != (int)sizeof(v->public_key) || sklen != SK_SEALED_LEN)
 		rc = set_error(v, VAULT_NOT_VAULT,
-			       "The vault's header is damaged.");
+		               "The vault's header is damaged.");
 	else if (!(v->sk_sealed = malloc(SK_SEALED_LEN)))
 		rc = set_error(v, VAULT_ERROR, "Out of memory.");
 	else {
@@ -655,18 +654,19 @@ read_header(struct vault *v)
 	if (rc)
 		return rc;
 
-	if (sqlite3_prepare_v2(v->db,
-			       "SELECT kdf_alg, kdf_ops, kdf_mem, salt, wrapped "
-			       "FROM keyslot WHERE name = ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	            v->db,
+	            "SELECT kdf_alg, kdf_ops, kdf_mem, salt, wrapped "
+	            "FROM keyslot WHERE name = ?",
+	            -1, &st, NULL) != SQLITE_OK)
 		return set_error(v, VAULT_NOT_VAULT,
-				 "The vault's header is damaged.");
+		                 "The vault's header is damaged.");
 	sqlite3_bind_text(st, 1, SLOT_PASSPHRASE, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return set_error(v, VAULT_NOT_VAULT,
-				 "The vault has no passphrase key; the file "
-				 "may be damaged.");
+		                 "The vault has no passphrase key; the file "
+		                 "may be damaged.");
 	}
 	sqlite3_int64 alg = sqlite3_column_int64(st, 0);
 	sqlite3_int64 ops = sqlite3_column_int64(st, 1);
@@ -680,15 +680,15 @@ read_header(struct vault *v)
 	v->kdf.mem = mem > 0 ? (uint64_t)mem : 0;
 	if (!crypto_kdf_params_ok(&v->kdf))
 		rc = set_error(v, VAULT_HOSTILE,
-			       "The vault asks for key derivation settings "
-			       "outside what selfhelp allows (at most %llu "
-			       "passes and 1 GiB); it may have been tampered "
-			       "with, so it was not opened.",
-			       (unsigned long long)CRYPTO_KDF_MAX_OPS);
+		               "The vault asks for key derivation settings "
+		               "outside what selfhelp allows (at most %llu "
+		               "passes and 1 GiB); it may have been tampered "
+		               "with, so it was not opened.",
+		               (unsigned long long)CRYPTO_KDF_MAX_OPS);
 	else if (saltlen != CRYPTO_SALT_BYTES ||
-		 wlen != CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD)
+	         wlen != CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD)
 		rc = set_error(v, VAULT_NOT_VAULT,
-			       "The vault's header is damaged.");
+		               "The vault's header is damaged.");
 	else {
 		memcpy(v->salt, salt, CRYPTO_SALT_BYTES);
 		v->wrappedlen = (size_t)wlen;
@@ -736,9 +736,9 @@ open_read_only(struct vault *v)
 	size_t n = 0;
 	int e = v->sys_errno;
 	bool cannot_write = code == SQLITE_CANTOPEN ||
-			    code == SQLITE_READONLY || full ||
-			    (code == SQLITE_IOERR &&
-			     (e == EROFS || e == EACCES || e == EPERM));
+	                    code == SQLITE_READONLY || full ||
+	                    (code == SQLITE_IOERR &&
+	                     (e == EROFS || e == EACCES || e == EPERM));
 	if (!cannot_write || !wal_is_empty(v->path))
 		return VAULT_ERROR;
 	/* "file:" + the path percent-encoded + "?immutable=1" */
@@ -759,7 +759,7 @@ open_read_only(struct vault *v)
 	strcpy(uri + n, "?immutable=1");
 	sqlite3 *db = NULL;
 	int s = sqlite3_open_v2(uri, &db,
-				SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	                        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 	free(uri);
 	if (s != SQLITE_OK) {
 		sqlite3_close(db);
@@ -787,28 +787,28 @@ vault_open(const char *path, struct vault **out, char **err)
 	if (stat(path, &stbuf) != 0) {
 		if (errno == ENOENT)
 			rc = set_error(v, VAULT_NOT_FOUND,
-				       "There is no vault at %s yet. "
-				       "'selfhelp init' creates one.",
-				       path);
+			               "There is no vault at %s yet. "
+			               "'selfhelp init' creates one.",
+			               path);
 		else
 			rc = set_error(v, VAULT_ERROR,
-				       "Could not open the vault at %s (%s).",
-				       path, strerror(errno));
+			               "Could not open the vault at %s (%s).",
+			               path, strerror(errno));
 		goto fail;
 	}
 	if (!S_ISREG(stbuf.st_mode)) {
 		rc = set_error(v, VAULT_NOT_VAULT,
-			       "%s is not a selfhelp vault.", path);
+		               "%s is not a selfhelp vault.", path);
 		goto fail;
 	}
 	/* SQLite would take an empty file for a new, empty database. */
 	if (stbuf.st_size == 0) {
 		rc = set_error(v, VAULT_NOT_VAULT,
-			       "The vault file %s is empty (0 bytes), so there "
-			       "is nothing in it to open. If it was cut short, "
-			       "a backup made earlier ('selfhelp backup') can "
-			       "take its place.",
-			       path);
+		               "The vault file %s is empty (0 bytes), so there "
+		               "is nothing in it to open. If it was cut short, "
+		               "a backup made earlier ('selfhelp backup') can "
+		               "take its place.",
+		               path);
 		goto fail;
 	}
 	if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READWRITE, NULL) !=
@@ -852,15 +852,15 @@ vault_unlock(struct vault *v, const char *pass, size_t passlen)
 	}
 	if (crypto_derive_kek(kek, pass, passlen, v->salt, &v->kdf) != 0) {
 		rc = set_error(v, VAULT_ERROR,
-			       "There was not enough memory to check the "
-			       "passphrase.");
+		               "There was not enough memory to check the "
+		               "passphrase.");
 		goto out;
 	}
 	size_t adlen = slot_ad(v, SLOT_PASSPHRASE, &v->kdf, v->salt, ad);
-	if (crypto_open(v->master, v->wrapped, v->wrappedlen, ad, adlen,
-			kek) != 0) {
+	if (crypto_open(v->master, v->wrapped, v->wrappedlen, ad, adlen, kek) !=
+	    0) {
 		rc = set_error(v, VAULT_BAD_PASSPHRASE,
-			       "That passphrase doesn't open this vault.");
+		               "That passphrase doesn't open this vault.");
 		goto out;
 	}
 	crypto_subkey(v->reckey, CRYPTO_SUBKEY_RECORDS, v->master);
@@ -882,7 +882,7 @@ vault_free(struct vault *v)
 			sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
 		/* Leave no old pages behind in the -wal file. */
 		sqlite3_exec(v->db, "PRAGMA wal_checkpoint(TRUNCATE);", NULL,
-			     NULL, NULL);
+		             NULL, NULL);
 		sqlite3_close(v->db);
 	}
 	free_keys(v);
@@ -937,7 +937,7 @@ kind_ok(const char *kind)
  * buffer of *outlen bytes, or NULL. */
 static unsigned char *
 seal_part(struct vault *v, struct scratch *s, const void *data, size_t len,
-	  const unsigned char *ad, size_t adlen, size_t *outlen)
+          const unsigned char *ad, size_t adlen, size_t *outlen)
 {
 	size_t block = pad_block(len);
 	size_t cap = padded_size(len);
@@ -961,8 +961,7 @@ seal_part(struct vault *v, struct scratch *s, const void *data, size_t len,
 /* Open a sealed part into scratch `s`; 0 with *len set, or -1. */
 static int
 open_part(struct vault *v, struct scratch *s, const unsigned char *sealed,
-	  size_t sealedlen, const unsigned char *ad, size_t adlen,
-	  size_t *len)
+          size_t sealedlen, const unsigned char *ad, size_t adlen, size_t *len)
 {
 	if (sealedlen <= CRYPTO_OVERHEAD)
 		return -1;
@@ -989,8 +988,8 @@ new_id(char *out)
  * (with a fresh id when id is NULL). */
 static int
 put_record(struct vault *v, const char *id, bool update, const char *kind,
-	   const void *head, size_t headlen, const void *body, size_t bodylen,
-	   char *id_out)
+           const void *head, size_t headlen, const void *body, size_t bodylen,
+           char *id_out)
 {
 	char newid[VAULT_ID_HEX + 1];
 	int64_t revision = 1;
@@ -1006,9 +1005,9 @@ put_record(struct vault *v, const char *id, bool update, const char *kind,
 		return set_error(v, VAULT_ERROR, "Unknown record kind.");
 	if (id && update) {
 		if (sqlite3_prepare_v2(v->db,
-				       "SELECT revision FROM record WHERE id = "
-				       "? AND kind = ?",
-				       -1, &st, NULL) != SQLITE_OK)
+		                       "SELECT revision FROM record WHERE id = "
+		                       "? AND kind = ?",
+		                       -1, &st, NULL) != SQLITE_OK)
 			return db_error(v, "save the record");
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
@@ -1017,10 +1016,10 @@ put_record(struct vault *v, const char *id, bool update, const char *kind,
 			revision = sqlite3_column_int64(st, 0) + 1;
 		else
 			rc = s == SQLITE_DONE
-				     ? set_error(v, VAULT_NOT_FOUND,
-						 "That record is not there "
-						 "any more.")
-				     : db_error(v, "save the record");
+			             ? set_error(v, VAULT_NOT_FOUND,
+			                         "That record is not there "
+			                         "any more.")
+			             : db_error(v, "save the record");
 		sqlite3_finalize(st);
 		st = NULL;
 		if (rc)
@@ -1040,12 +1039,13 @@ put_record(struct vault *v, const char *id, bool update, const char *kind,
 		rc = set_error(v, VAULT_ERROR, "Out of memory.");
 		goto out;
 	}
-	if (sqlite3_prepare_v2(v->db,
-			       update ? "UPDATE record SET revision = ?3, head = "
-				    "?4, body = ?5 WHERE id = ?1 AND kind = ?2"
-				  : "INSERT INTO record(id, kind, revision, "
-				    "head, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	            v->db,
+	            update ? "UPDATE record SET revision = ?3, head = "
+	                     "?4, body = ?5 WHERE id = ?1 AND kind = ?2"
+	                   : "INSERT INTO record(id, kind, revision, "
+	                     "head, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+	            -1, &st, NULL) != SQLITE_OK) {
 		rc = db_error(v, "save the record");
 		goto out;
 	}
@@ -1066,12 +1066,11 @@ out:
 }
 
 int
-vault_put(struct vault *v, const char *id, const char *kind,
-	  const void *head, size_t headlen, const void *body, size_t bodylen,
-	  char *id_out)
+vault_put(struct vault *v, const char *id, const char *kind, const void *head,
+          size_t headlen, const void *body, size_t bodylen, char *id_out)
 {
-	return put_record(v, id, id != NULL, kind, head, headlen, body,
-			  bodylen, id_out);
+	return put_record(v, id, id != NULL, kind, head, headlen, body, bodylen,
+	                  id_out);
 }
 
 bool
@@ -1089,8 +1088,7 @@ vault_id_ok(const char *id)
 
 int
 vault_insert(struct vault *v, const char *id, const char *kind,
-	     const void *head, size_t headlen, const void *body,
-	     size_t bodylen)
+             const void *head, size_t headlen, const void *body, size_t bodylen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, s;
@@ -1098,23 +1096,22 @@ vault_insert(struct vault *v, const char *id, const char *kind,
 		return set_error(v, VAULT_LOCKED, "The vault is locked.");
 	if (!vault_id_ok(id))
 		return set_error(v, VAULT_ERROR,
-				 "'%s' is not a record id (32 hex digits).",
-				 id);
+		                 "'%s' is not a record id (32 hex digits).",
+		                 id);
 	if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM record WHERE id = ?", -1,
-			       &st, NULL) != SQLITE_OK)
+	                       &st, NULL) != SQLITE_OK)
 		return db_error(v, "save the record");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	s = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (s == SQLITE_ROW)
 		return set_error(v, VAULT_EXISTS,
-				 "A record with the id %s is already there.",
-				 id);
+		                 "A record with the id %s is already there.",
+		                 id);
 	if (s != SQLITE_DONE)
 		return db_error(v, "save the record");
 	/* insert_record() with a chosen id */
-	rc = put_record(v, id, false, kind, head, headlen, body, bodylen,
-			NULL);
+	rc = put_record(v, id, false, kind, head, headlen, body, bodylen, NULL);
 	return rc;
 }
 
@@ -1125,24 +1122,23 @@ vault_integrity_check(struct vault *v)
 	char first[256] = "";
 	int s, problems = 0;
 	if (sqlite3_prepare_v2(v->db, "PRAGMA integrity_check", -1, &st,
-			       NULL) != SQLITE_OK)
+	                       NULL) != SQLITE_OK)
 		return db_error(v, "check the vault");
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *line = (const char *)sqlite3_column_text(st, 0);
 		if (line && strcmp(line, "ok") == 0)
 			continue;
 		if (!problems++)
-			snprintf(first, sizeof(first), "%s",
-				 line ? line : "?");
+			snprintf(first, sizeof(first), "%s", line ? line : "?");
 	}
 	sqlite3_finalize(st);
 	if (s != SQLITE_DONE)
 		return db_error(v, "check the vault");
 	if (problems)
 		return set_error(v, VAULT_NOT_VAULT,
-				 "SQLite found %d problem%s in the vault file "
-				 "(first: %s).",
-				 problems, problems == 1 ? "" : "s", first);
+		                 "SQLite found %d problem%s in the vault file "
+		                 "(first: %s).",
+		                 problems, problems == 1 ? "" : "s", first);
 	/* Unlocking with the passphrase never touches the header's sealed
 	 * secret key; without it, records written while locked stay
 	 * unreadable. */
@@ -1152,10 +1148,10 @@ vault_integrity_check(struct vault *v)
 		sodium_free(sk);
 		if (bad)
 			return set_error(v, VAULT_NOT_VAULT,
-					 "The vault's header is damaged: its "
-					 "secret key does not open, so records "
-					 "written while it is locked could not "
-					 "be read.");
+			                 "The vault's header is damaged: its "
+			                 "secret key does not open, so records "
+			                 "written while it is locked could not "
+			                 "be read.");
 	}
 	return VAULT_OK;
 }
@@ -1168,9 +1164,9 @@ vault_backup(struct vault *v, const char *dest)
 	int rc = VAULT_OK;
 	if (lstat(dest, &sb) == 0)
 		return set_error(v, VAULT_EXISTS,
-				 "There is already a file at %s; selfhelp "
-				 "leaves it as it is.",
-				 dest);
+		                 "There is already a file at %s; selfhelp "
+		                 "leaves it as it is.",
+		                 dest);
 	if (sqlite3_prepare_v2(v->db, "VACUUM INTO ?", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return db_error(v, "make the backup");
@@ -1189,14 +1185,14 @@ vault_delete(struct vault *v, const char *id)
 	sqlite3_stmt *st = NULL;
 	int rc = VAULT_OK;
 	if (sqlite3_prepare_v2(v->db, "DELETE FROM record WHERE id = ?", -1,
-			       &st, NULL) != SQLITE_OK)
+	                       &st, NULL) != SQLITE_OK)
 		return db_error(v, "delete the record");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = db_error(v, "delete the record");
 	else if (sqlite3_changes(v->db) == 0)
 		rc = set_error(v, VAULT_NOT_FOUND,
-			       "That record is not there any more.");
+		               "That record is not there any more.");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1204,8 +1200,8 @@ vault_delete(struct vault *v, const char *id)
 /* Decrypt the row under `st` (id, kind, revision, head[, body]) and call
  * fn; wipes the plaintext afterwards. */
 static int
-visit_row(struct vault *v, sqlite3_stmt *st, bool with_body,
-	  vault_each_fn fn, void *arg)
+visit_row(struct vault *v, sqlite3_stmt *st, bool with_body, vault_each_fn fn,
+          void *arg)
 {
 	struct vault_item it = {0};
 	unsigned char ad[RECORD_AD_MAX];
@@ -1224,8 +1220,8 @@ visit_row(struct vault *v, sqlite3_stmt *st, bool with_body,
 	}
 	adlen = record_ad(v, it.id, it.kind, it.revision, 'h', ad);
 	if (open_part(v, &v->head, sqlite3_column_blob(st, 3),
-		      (size_t)sqlite3_column_bytes(st, 3), ad, adlen,
-		      &it.headlen) != 0) {
+	              (size_t)sqlite3_column_bytes(st, 3), ad, adlen,
+	              &it.headlen) != 0) {
 		it.damaged = true;
 	} else {
 		it.head = v->head.p;
@@ -1233,8 +1229,8 @@ visit_row(struct vault *v, sqlite3_stmt *st, bool with_body,
 	if (!it.damaged && with_body) {
 		adlen = record_ad(v, it.id, it.kind, it.revision, 'b', ad);
 		if (open_part(v, &v->body, sqlite3_column_blob(st, 4),
-			      (size_t)sqlite3_column_bytes(st, 4), ad, adlen,
-			      &it.bodylen) != 0) {
+		              (size_t)sqlite3_column_bytes(st, 4), ad, adlen,
+		              &it.bodylen) != 0) {
 			it.damaged = true;
 			it.head = NULL;
 			it.headlen = 0;
@@ -1251,8 +1247,8 @@ visit_row(struct vault *v, sqlite3_stmt *st, bool with_body,
 }
 
 int
-vault_each(struct vault *v, const char *kind, unsigned flags,
-	   vault_each_fn fn, void *arg)
+vault_each(struct vault *v, const char *kind, unsigned flags, vault_each_fn fn,
+           void *arg)
 {
 	sqlite3_stmt *st = NULL;
 	bool with_body = flags & VAULT_EACH_BODY;
@@ -1260,14 +1256,14 @@ vault_each(struct vault *v, const char *kind, unsigned flags,
 	if (!v->master)
 		return set_error(v, VAULT_LOCKED, "The vault is locked.");
 	const char *sql =
-		kind ? (with_body ? "SELECT id, kind, revision, head, body "
-				    "FROM record WHERE kind = ? ORDER BY rowid"
-				  : "SELECT id, kind, revision, head "
-				    "FROM record WHERE kind = ? ORDER BY rowid")
-		     : (with_body ? "SELECT id, kind, revision, head, body "
-				    "FROM record ORDER BY rowid"
-				  : "SELECT id, kind, revision, head "
-				    "FROM record ORDER BY rowid");
+	        kind ? (with_body ? "SELECT id, kind, revision, head, body "
+	                            "FROM record WHERE kind = ? ORDER BY rowid"
+	                          : "SELECT id, kind, revision, head "
+	                            "FROM record WHERE kind = ? ORDER BY rowid")
+	             : (with_body ? "SELECT id, kind, revision, head, body "
+	                            "FROM record ORDER BY rowid"
+	                          : "SELECT id, kind, revision, head "
+	                            "FROM record ORDER BY rowid");
 	if (sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(v, "read the vault");
 	if (kind)
@@ -1284,17 +1280,17 @@ vault_each(struct vault *v, const char *kind, unsigned flags,
 }
 
 int
-vault_get(struct vault *v, const char *id, const char *kind,
-	  vault_each_fn fn, void *arg)
+vault_get(struct vault *v, const char *id, const char *kind, vault_each_fn fn,
+          void *arg)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, s;
 	if (!v->master)
 		return set_error(v, VAULT_LOCKED, "The vault is locked.");
 	if (sqlite3_prepare_v2(v->db,
-			       "SELECT id, kind, revision, head, body FROM "
-			       "record WHERE id = ? AND kind = ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "SELECT id, kind, revision, head, body FROM "
+	                       "record WHERE id = ? AND kind = ?",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return db_error(v, "read the vault");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
@@ -1303,7 +1299,7 @@ vault_get(struct vault *v, const char *id, const char *kind,
 		rc = visit_row(v, st, true, fn, arg);
 	else if (s == SQLITE_DONE)
 		rc = set_error(v, VAULT_NOT_FOUND,
-			       "There is no record with that id.");
+		               "There is no record with that id.");
 	else
 		rc = db_error(v, "read the vault");
 	sqlite3_finalize(st);
@@ -1326,8 +1322,8 @@ vault_id_prefix_ok(const char *s)
 
 int
 vault_resolve(struct vault *v, const char *kind, const char *prefix,
-	      char *id_out, char (*cands)[VAULT_ID_HEX + 1], size_t max,
-	      size_t *ncands)
+              char *id_out, char (*cands)[VAULT_ID_HEX + 1], size_t max,
+              size_t *ncands)
 {
 	char lo[VAULT_ID_HEX + 1], hi[VAULT_ID_HEX + 1];
 	sqlite3_stmt *st = NULL;
@@ -1337,21 +1333,21 @@ vault_resolve(struct vault *v, const char *kind, const char *prefix,
 	*ncands = 0;
 	if (!vault_id_prefix_ok(prefix))
 		return set_error(v, VAULT_NOT_FOUND,
-				 "An id is at least 4 of the letters and "
-				 "digits 'selfhelp list' shows.");
+		                 "An id is at least 4 of the letters and "
+		                 "digits 'selfhelp list' shows.");
 	len = strlen(prefix);
 	for (size_t i = 0; i <= len; i++)
 		lo[i] = (char)(prefix[i] >= 'A' && prefix[i] <= 'F'
-				       ? prefix[i] - 'A' + 'a'
-				       : prefix[i]);
+		                       ? prefix[i] - 'A' + 'a'
+		                       : prefix[i]);
 	memcpy(hi, lo, len + 1);
 	hi[len - 1]++; /* ids hold only [0-9a-f]: "ab3" <= id < "ab4" */
 	if (sqlite3_prepare_v2(v->db,
-			       /* "+kind": use the id index, not the kind
-				* index (which would scan every record) */
-			       "SELECT id FROM record WHERE +kind = ? AND id "
-			       ">= ? AND id < ? ORDER BY id LIMIT ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       /* "+kind": use the id index, not the kind
+	                        * index (which would scan every record) */
+	                       "SELECT id FROM record WHERE +kind = ? AND id "
+	                       ">= ? AND id < ? ORDER BY id LIMIT ?",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return db_error(v, "read the vault");
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
@@ -1374,13 +1370,12 @@ vault_resolve(struct vault *v, const char *kind, const char *prefix,
 		return rc;
 	if (n == 0)
 		return set_error(v, VAULT_NOT_FOUND,
-				 "There is no entry with the id '%s'.",
-				 prefix);
+		                 "There is no entry with the id '%s'.", prefix);
 	*ncands = n < max ? n : max;
 	if (n > 1)
 		return set_error(v, VAULT_AMBIGUOUS,
-				 "More than one entry starts with '%s'.",
-				 prefix);
+		                 "More than one entry starts with '%s'.",
+		                 prefix);
 	return VAULT_OK;
 }
 
@@ -1404,8 +1399,7 @@ vault_copy_master(const struct vault *v, unsigned char *out)
 
 /* Unwrap the vault's X25519 secret key into sk (guarded memory). */
 static int
-open_secret_key(struct vault *v, const unsigned char *master,
-		unsigned char *sk)
+open_secret_key(struct vault *v, const unsigned char *master, unsigned char *sk)
 {
 	unsigned char ad[HEADER_AD_MAX];
 	unsigned char *sub = sodium_malloc(CRYPTO_KEY_BYTES);
@@ -1427,14 +1421,15 @@ ensure_wal(struct vault *v)
 	sqlite3_stmt *st = NULL;
 	bool wal = false;
 	if (sqlite3_prepare_v2(v->db, "PRAGMA journal_mode", -1, &st, NULL) ==
-		    SQLITE_OK &&
+	            SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		const char *m = (const char *)sqlite3_column_text(st, 0);
 		wal = m && strcmp(m, "wal") == 0;
 	}
 	sqlite3_finalize(st);
 	if (!wal)
-		sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
+		sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL,
+		             NULL);
 }
 
 /* Bring the schema up to date after an unlock (one transaction). */
@@ -1470,7 +1465,7 @@ vault_unlock_master(struct vault *v, const unsigned char *master)
 	/* The secret key authenticates only under the true master key. */
 	if (open_secret_key(v, master, sk) != 0) {
 		rc = set_error(v, VAULT_BAD_PASSPHRASE,
-			       "The remembered key does not open this vault.");
+		               "The remembered key does not open this vault.");
 		goto out;
 	}
 	memcpy(v->master, master, CRYPTO_KEY_BYTES);
@@ -1486,21 +1481,22 @@ out:
 /* Read a key slot's parameters and wrapped key. */
 static int
 read_slot(struct vault *v, const char *slot, struct crypto_kdf_params *kdf,
-	  unsigned char *salt, unsigned char *wrapped)
+          unsigned char *salt, unsigned char *wrapped)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = VAULT_OK, s;
-	if (sqlite3_prepare_v2(v->db,
-			       "SELECT kdf_alg, kdf_ops, kdf_mem, salt, wrapped "
-			       "FROM keyslot WHERE name = ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	            v->db,
+	            "SELECT kdf_alg, kdf_ops, kdf_mem, salt, wrapped "
+	            "FROM keyslot WHERE name = ?",
+	            -1, &st, NULL) != SQLITE_OK)
 		return db_error(v, "read the vault");
 	sqlite3_bind_text(st, 1, slot, -1, SQLITE_STATIC);
 	s = sqlite3_step(st);
 	if (s == SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return set_error(v, VAULT_NOT_FOUND,
-				 "This vault has no %s key.", slot);
+		                 "This vault has no %s key.", slot);
 	}
 	if (s != SQLITE_ROW) {
 		rc = db_error(v, "read the vault");
@@ -1515,14 +1511,14 @@ read_slot(struct vault *v, const char *slot, struct crypto_kdf_params *kdf,
 	kdf->mem = mem > 0 ? (uint64_t)mem : 0;
 	if (!crypto_kdf_params_ok(kdf))
 		rc = set_error(v, VAULT_HOSTILE,
-			       "The vault's %s key asks for settings outside "
-			       "what selfhelp allows; it was not used.",
-			       slot);
+		               "The vault's %s key asks for settings outside "
+		               "what selfhelp allows; it was not used.",
+		               slot);
 	else if (sqlite3_column_bytes(st, 3) != CRYPTO_SALT_BYTES ||
-		 sqlite3_column_bytes(st, 4) !=
-			 CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD)
+	         sqlite3_column_bytes(st, 4) !=
+	                 CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD)
 		rc = set_error(v, VAULT_NOT_VAULT,
-			       "The vault's %s key is damaged.", slot);
+		               "The vault's %s key is damaged.", slot);
 	else {
 		memcpy(salt, sqlite3_column_blob(st, 3), CRYPTO_SALT_BYTES);
 		memcpy(wrapped, sqlite3_column_blob(st, 4),
@@ -1554,15 +1550,15 @@ vault_unlock_recovery(struct vault *v, const char *code, size_t len)
 	}
 	if (crypto_derive_kek(kek, code, len, salt, &kdf) != 0) {
 		rc = set_error(v, VAULT_ERROR,
-			       "There was not enough memory to check the "
-			       "recovery code.");
+		               "There was not enough memory to check the "
+		               "recovery code.");
 		goto out;
 	}
 	size_t adlen = slot_ad(v, SLOT_RECOVERY, &kdf, salt, ad);
 	if (crypto_open(master, wrapped, sizeof(wrapped), ad, adlen, kek) !=
 	    0) {
 		rc = set_error(v, VAULT_BAD_PASSPHRASE,
-			       "That recovery code doesn't open this vault.");
+		               "That recovery code doesn't open this vault.");
 		goto out;
 	}
 	rc = vault_unlock_master(v, master);
@@ -1574,8 +1570,8 @@ out:
 
 /* Wrap the master key under `secret` into slot `slot` with a new salt. */
 static int
-write_slot(struct vault *v, const char *slot, const char *secret,
-	   size_t len, const struct crypto_kdf_params *kdf)
+write_slot(struct vault *v, const char *slot, const char *secret, size_t len,
+           const struct crypto_kdf_params *kdf)
 {
 	unsigned char salt[CRYPTO_SALT_BYTES];
 	unsigned char wrapped[CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD];
@@ -1588,8 +1584,8 @@ write_slot(struct vault *v, const char *slot, const char *secret,
 		return set_error(v, VAULT_LOCKED, "The vault is locked.");
 	if (!crypto_kdf_params_ok(kdf))
 		return set_error(v, VAULT_HOSTILE,
-				 "Those key derivation settings are outside "
-				 "what selfhelp allows.");
+		                 "Those key derivation settings are outside "
+		                 "what selfhelp allows.");
 	kek = sodium_malloc(CRYPTO_KEY_BYTES);
 	if (!kek)
 		return set_error(v, VAULT_ERROR, "Out of memory.");
@@ -1597,17 +1593,17 @@ write_slot(struct vault *v, const char *slot, const char *secret,
 	if (crypto_derive_kek(kek, secret, len, salt, kdf) != 0) {
 		sodium_free(kek);
 		return set_error(v, VAULT_ERROR,
-				 "There was not enough memory to protect the "
-				 "new key.");
+		                 "There was not enough memory to protect the "
+		                 "new key.");
 	}
 	size_t adlen = slot_ad(v, slot, kdf, salt, ad);
 	crypto_seal(wrapped, v->master, CRYPTO_KEY_BYTES, ad, adlen, kek);
 	sodium_free(kek);
 	if (sqlite3_prepare_v2(v->db,
-			       "INSERT OR REPLACE INTO keyslot(name, kdf_alg, "
-			       "kdf_ops, kdf_mem, salt, wrapped) "
-			       "VALUES (?, ?, ?, ?, ?, ?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "INSERT OR REPLACE INTO keyslot(name, kdf_alg, "
+	                       "kdf_ops, kdf_mem, salt, wrapped) "
+	                       "VALUES (?, ?, ?, ?, ?, ?)",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return db_error(v, "save the new key");
 	sqlite3_bind_text(st, 1, slot, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, kdf->alg);
@@ -1628,7 +1624,7 @@ write_slot(struct vault *v, const char *slot, const char *secret,
 
 int
 vault_set_passphrase(struct vault *v, const char *pass, size_t len,
-		     const struct crypto_kdf_params *kdf)
+                     const struct crypto_kdf_params *kdf)
 {
 	return write_slot(v, SLOT_PASSPHRASE, pass, len, kdf ? kdf : &v->kdf);
 }
@@ -1646,7 +1642,7 @@ int
 vault_remove_recovery(struct vault *v)
 {
 	return exec(v, "DELETE FROM keyslot WHERE name = 'recovery';",
-		    "remove the recovery code");
+	            "remove the recovery code");
 }
 
 bool
@@ -1655,8 +1651,8 @@ vault_has_recovery(struct vault *v)
 	sqlite3_stmt *st = NULL;
 	bool has = false;
 	if (sqlite3_prepare_v2(v->db,
-			       "SELECT 1 FROM keyslot WHERE name = 'recovery'",
-			       -1, &st, NULL) == SQLITE_OK)
+	                       "SELECT 1 FROM keyslot WHERE name = 'recovery'",
+	                       -1, &st, NULL) == SQLITE_OK)
 		has = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return has;
@@ -1668,7 +1664,7 @@ enum { SEALED_AD_MAX = 128 };
 
 static size_t
 sealed_ad(const struct vault *v, const char *id, const char *kind,
-	  unsigned char *ad)
+          unsigned char *ad)
 {
 	size_t n = 0;
 	ad_cstr(ad, &n, "selfhelp-sealed");
@@ -1682,8 +1678,8 @@ sealed_ad(const struct vault *v, const char *id, const char *kind,
 /* key = BLAKE2b-256(X25519(sk, pk_other) || ephemeral pk || vault pk) */
 static int
 sealed_key(const struct vault *v, const unsigned char *scalar,
-	   const unsigned char *point, const unsigned char *epk,
-	   unsigned char *key)
+           const unsigned char *point, const unsigned char *epk,
+           unsigned char *key)
 {
 	unsigned char *q = sodium_malloc(crypto_scalarmult_BYTES);
 	crypto_generichash_state h;
@@ -1704,8 +1700,8 @@ sealed_key(const struct vault *v, const unsigned char *scalar,
 }
 
 int
-vault_seal(struct vault *v, const char *kind, const void *head,
-	   size_t headlen, const void *body, size_t bodylen, char *id_out)
+vault_seal(struct vault *v, const char *kind, const void *head, size_t headlen,
+           const void *body, size_t bodylen, char *id_out)
 {
 	unsigned char epk[crypto_box_PUBLICKEYBYTES];
 	unsigned char *esk = sodium_malloc(crypto_box_SECRETKEYBYTES);
@@ -1724,7 +1720,8 @@ vault_seal(struct vault *v, const char *kind, const void *head,
 	cap = padded_size(len);
 	plain = sodium_malloc(cap);
 	out = malloc(cap + CRYPTO_OVERHEAD);
-	if (!esk || !key || !plain || !out || cap + CRYPTO_OVERHEAD > INT32_MAX) {
+	if (!esk || !key || !plain || !out ||
+	    cap + CRYPTO_OVERHEAD > INT32_MAX) {
 		rc = set_error(v, VAULT_ERROR, "Out of memory.");
 		goto out;
 	}
@@ -1741,16 +1738,16 @@ vault_seal(struct vault *v, const char *kind, const void *head,
 	crypto_box_keypair(epk, esk);
 	if (sealed_key(v, esk, v->public_key, epk, key) != 0) {
 		rc = set_error(v, VAULT_NOT_VAULT,
-			       "The vault's public key is damaged.");
+		               "The vault's public key is damaged.");
 		goto out;
 	}
 	new_id(id);
 	size_t adlen = sealed_ad(v, id, kind, ad);
 	crypto_seal(out, plain, plen, ad, adlen, key);
 	if (sqlite3_prepare_v2(v->db,
-			       "INSERT INTO sealed(id, kind, ephemeral_key, "
-			       "data) VALUES (?, ?, ?, ?)",
-			       -1, &st, NULL) != SQLITE_OK) {
+	                       "INSERT INTO sealed(id, kind, ephemeral_key, "
+	                       "data) VALUES (?, ?, ?, ?)",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = db_error(v, "save the record");
 		goto out;
 	}
@@ -1758,7 +1755,7 @@ vault_seal(struct vault *v, const char *kind, const void *head,
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, epk, sizeof(epk), SQLITE_STATIC);
 	sqlite3_bind_blob(st, 4, out, (int)(plen + CRYPTO_OVERHEAD),
-			  SQLITE_STATIC);
+	                  SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = db_error(v, "save the record");
 	else if (id_out)
@@ -1782,7 +1779,7 @@ vault_sealed_count(struct vault *v, size_t *n)
 	if (v->schema < 2)
 		return VAULT_OK;
 	if (sqlite3_prepare_v2(v->db, "SELECT count(*) FROM sealed", -1, &st,
-			       NULL) != SQLITE_OK)
+	                       NULL) != SQLITE_OK)
 		return db_error(v, "read the vault");
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*n = (size_t)sqlite3_column_int64(st, 0);
@@ -1796,8 +1793,8 @@ vault_sealed_count(struct vault *v, size_t *n)
  * Returns 0, 1 when it does not authenticate (kept aside), or an error. */
 static int
 fold_one(struct vault *v, const unsigned char *sk, const char *id,
-	 const char *kind, const unsigned char *epk, size_t epklen,
-	 const unsigned char *data, size_t datalen)
+         const char *kind, const unsigned char *epk, size_t epklen,
+         const unsigned char *data, size_t datalen)
 {
 	unsigned char *key = sodium_malloc(CRYPTO_KEY_BYTES);
 	unsigned char ad[SEALED_AD_MAX];
@@ -1817,11 +1814,11 @@ fold_one(struct vault *v, const unsigned char *sk, const char *id,
 	size_t adlen = sealed_ad(v, id, kind, ad);
 	if (crypto_open(v->body.p, data, datalen, ad, adlen, key) != 0 ||
 	    sodium_unpad(&len, v->body.p, plen, pad_block_for_padded(plen)) !=
-		    0 ||
+	            0 ||
 	    len < 4)
 		goto out;
 	headlen = (size_t)v->body.p[0] | (size_t)v->body.p[1] << 8 |
-		  (size_t)v->body.p[2] << 16 | (size_t)v->body.p[3] << 24;
+	          (size_t)v->body.p[2] << 16 | (size_t)v->body.p[3] << 24;
 	if (headlen > len - 4)
 		goto out;
 	/* copy the head aside: put_record pads into the same scratch */
@@ -1852,7 +1849,7 @@ out:
 
 int
 vault_fold_sealed(struct vault *v, size_t *folded,
-		  void (*damaged)(void *arg, const char *id), void *arg)
+                  void (*damaged)(void *arg, const char *id), void *arg)
 {
 	sqlite3_stmt *st = NULL, *del = NULL;
 	unsigned char *sk;
@@ -1869,19 +1866,21 @@ vault_fold_sealed(struct vault *v, size_t *folded,
 		return set_error(v, VAULT_ERROR, "Out of memory.");
 	if (open_secret_key(v, v->master, sk) != 0) {
 		sodium_free(sk);
-		return set_error(v, VAULT_NOT_VAULT,
-				 "The vault's secret key is damaged, so records "
-				 "written while locked cannot be read.");
+		return set_error(
+		        v, VAULT_NOT_VAULT,
+		        "The vault's secret key is damaged, so records "
+		        "written while locked cannot be read.");
 	}
 	/* One transaction; a racing unlock waits and then finds nothing. */
 	if ((rc = vault_begin(v)))
 		goto out;
-	if (sqlite3_prepare_v2(v->db,
-			       "SELECT id, kind, ephemeral_key, data FROM sealed "
-			       "ORDER BY rowid",
-			       -1, &st, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(
+	            v->db,
+	            "SELECT id, kind, ephemeral_key, data FROM sealed "
+	            "ORDER BY rowid",
+	            -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(v->db, "DELETE FROM sealed WHERE id = ?", -1,
-			       &del, NULL) != SQLITE_OK) {
+	                       &del, NULL) != SQLITE_OK) {
 		rc = db_error(v, "read the vault");
 		goto fail;
 	}
@@ -1889,10 +1888,10 @@ vault_fold_sealed(struct vault *v, size_t *folded,
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		const char *kind = (const char *)sqlite3_column_text(st, 1);
 		int r = fold_one(v, sk, id ? id : "", kind ? kind : "",
-				 sqlite3_column_blob(st, 2),
-				 (size_t)sqlite3_column_bytes(st, 2),
-				 sqlite3_column_blob(st, 3),
-				 (size_t)sqlite3_column_bytes(st, 3));
+		                 sqlite3_column_blob(st, 2),
+		                 (size_t)sqlite3_column_bytes(st, 2),
+		                 sqlite3_column_blob(st, 3),
+		                 (size_t)sqlite3_column_bytes(st, 3));
 		if (r == 1) {
 			if (damaged)
 				damaged(arg, id ? id : "(no id)");

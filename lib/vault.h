@@ -52,8 +52,8 @@ char *vault_default_path(void);
  * frees, may be NULL) says why.
  */
 int vault_create(const char *path, const char *pass, size_t passlen,
-		 const struct crypto_kdf_params *kdf, struct vault **out,
-		 char **err);
+                 const struct crypto_kdf_params *kdf, struct vault **out,
+                 char **err);
 
 /*
  * Open the vault at `path` without unlocking it: reads and checks the
@@ -97,16 +97,16 @@ void vault_rollback(struct vault *v);
  * decrypts, `body` the rest (may be empty). Both are padded and sealed.
  */
 int vault_put(struct vault *v, const char *id, const char *kind,
-	      const void *head, size_t headlen, const void *body,
-	      size_t bodylen, char *id_out);
+              const void *head, size_t headlen, const void *body,
+              size_t bodylen, char *id_out);
 
 /*
  * Insert a record under a given id (32 lower-case hex digits), revision 1,
  * e.g. when importing. VAULT_EXISTS when a record has that id already.
  */
 int vault_insert(struct vault *v, const char *id, const char *kind,
-		 const void *head, size_t headlen, const void *body,
-		 size_t bodylen);
+                 const void *head, size_t headlen, const void *body,
+                 size_t bodylen);
 
 /* Is `id` a full record id (32 lower-case hex digits)? */
 bool vault_id_ok(const char *id);
@@ -156,14 +156,14 @@ enum vault_each_flags {
  */
 typedef int (*vault_each_fn)(void *arg, const struct vault_item *it);
 int vault_each(struct vault *v, const char *kind, unsigned flags,
-	       vault_each_fn fn, void *arg);
+               vault_each_fn fn, void *arg);
 
 /*
  * Decrypt one record by full id and call fn once with it (head and body).
  * VAULT_NOT_FOUND when there is no such record of `kind`.
  */
 int vault_get(struct vault *v, const char *id, const char *kind,
-	      vault_each_fn fn, void *arg);
+              vault_each_fn fn, void *arg);
 
 /*
  * Resolve a unique id prefix (at least 4 hex digits, any case) among the
@@ -172,8 +172,8 @@ int vault_get(struct vault *v, const char *id, const char *kind,
  * `cands` (each VAULT_ID_HEX + 1 bytes) and their count to *ncands.
  */
 int vault_resolve(struct vault *v, const char *kind, const char *prefix,
-		  char *id_out, char (*cands)[VAULT_ID_HEX + 1], size_t max,
-		  size_t *ncands);
+                  char *id_out, char (*cands)[VAULT_ID_HEX + 1], size_t max,
+                  size_t *ncands);
 
 /* --- keys --- */
 
@@ -199,7 +199,7 @@ int vault_unlock_master(struct vault *v, const unsigned char *master);
  * old passphrase works until the commit, the new one after it.
  */
 int vault_set_passphrase(struct vault *v, const char *pass, size_t len,
-			 const struct crypto_kdf_params *kdf);
+                         const struct crypto_kdf_params *kdf);
 
 /* Wrap the master key under a recovery code too (slot "recovery"), or
  * remove that slot. Inside a transaction. */
@@ -234,7 +234,7 @@ int vault_unlock_recovery(struct vault *v, const char *code, size_t len);
  * vault_fold_sealed(). Inside a transaction. Writes the id to id_out.
  */
 int vault_seal(struct vault *v, const char *kind, const void *head,
-	       size_t headlen, const void *body, size_t bodylen, char *id_out);
+               size_t headlen, const void *body, size_t bodylen, char *id_out);
 
 /* How many sealed records are waiting (works while locked). */
 int vault_sealed_count(struct vault *v, size_t *n);
@@ -246,7 +246,7 @@ int vault_sealed_count(struct vault *v, size_t *n);
  * how many were folded in.
  */
 int vault_fold_sealed(struct vault *v, size_t *folded,
-		      void (*damaged)(void *arg, const char *id), void *arg);
+                      void (*damaged)(void *arg, const char *id), void *arg);
 
 /* Is `s` a syntactically possible id prefix (4..32 hex digits)? */
 bool vault_id_prefix_ok(const char *s);

@@ -52,7 +52,7 @@ main(int argc, char **argv)
 	printf("%zu of %zu records hold '%s'\n", s.hits, s.records, s.word);
 	/* last line: the scan's own time in ms, without the unlock */
 	printf("%.1f\n", (double)(b.tv_sec - a.tv_sec) * 1e3 +
-				  (double)(b.tv_nsec - a.tv_nsec) / 1e6);
+	                         (double)(b.tv_nsec - a.tv_nsec) / 1e6);
 	vault_free(v);
 	return 0;
 }

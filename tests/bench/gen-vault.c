@@ -21,19 +21,19 @@
 #include <time.h>
 
 static const char *const words[] = {
-	"today",  "I",      "felt",    "tired",   "and",    "a",      "bit",
-	"lost",   "after",  "the",     "call",    "with",   "my",     "sister",
-	"walked", "to",     "park",    "sun",     "was",    "warm",   "on",
-	"face",   "noticed", "breath", "slow",    "down",   "again",  "shame",
-	"came",   "up",     "when",    "boss",    "looked", "at",     "me",
-	"but",    "named",  "it",      "kindly",  "tea",    "helped", "slept",
-	"badly",  "dream",  "old",     "house",   "calmer", "now",    "friend",
-	"texted", "back",   "grateful", "small",  "step",   "still",  "here",
+        "today",  "I",       "felt",     "tired",  "and",    "a",      "bit",
+        "lost",   "after",   "the",      "call",   "with",   "my",     "sister",
+        "walked", "to",      "park",     "sun",    "was",    "warm",   "on",
+        "face",   "noticed", "breath",   "slow",   "down",   "again",  "shame",
+        "came",   "up",      "when",     "boss",   "looked", "at",     "me",
+        "but",    "named",   "it",       "kindly", "tea",    "helped", "slept",
+        "badly",  "dream",   "old",      "house",  "calmer", "now",    "friend",
+        "texted", "back",    "grateful", "small",  "step",   "still",  "here",
 };
 enum { NWORDS = sizeof(words) / sizeof(words[0]) };
 
-static const char *const tags[] = {"work", "family", "sleep", "body",
-				   "group", "therapy", "walk", "anger"};
+static const char *const tags[] = {"work",  "family",  "sleep", "body",
+                                   "group", "therapy", "walk",  "anger"};
 
 static char *
 make_text(size_t *len, bool marker)
@@ -46,7 +46,8 @@ make_text(size_t *len, bool marker)
 		if (marker && i == n / 2)
 			w = "lighthouse";
 		used += (size_t)snprintf(s + used, cap - used, "%s%s",
-					 i ? (i % 17 == 0 ? ".\n" : " ") : "", w);
+		                         i ? (i % 17 == 0 ? ".\n" : " ") : "",
+		                         w);
 	}
 	*len = used;
 	return s;
@@ -84,7 +85,7 @@ main(int argc, char **argv)
 		time_t when = now - span + (time_t)(span * i / (n ? n : 1));
 		int mood = (int)randombytes_uniform(12) - 1;
 		if (journal_add(v, text, len, mood, t, nt < 2 ? nt : 2, when,
-				id)) {
+		                id)) {
 			fprintf(stderr, "%s\n", vault_errmsg(v));
 			return 1;
 		}

@@ -27,7 +27,7 @@ run_named(const struct CMUnitTest *tests, size_t n, int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(tests[i].name, argv[1]) == 0)
 			return _cmocka_run_group_tests(argv[1], &tests[i], 1,
-						       NULL, NULL);
+			                               NULL, NULL);
 	fprintf(stderr, "no test case named '%s'\n", argv[1]);
 	return 1;
 }

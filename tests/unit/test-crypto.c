@@ -5,7 +5,9 @@
 #include <sodium.h>
 
 static const struct crypto_kdf_params fast = {
-	CRYPTO_KDF_ARGON2ID13, 1, 8192,
+        CRYPTO_KDF_ARGON2ID13,
+        1,
+        8192,
 };
 
 static void
@@ -17,8 +19,8 @@ roundtrip(void **state)
 	crypto_kdf_keygen(key);
 	crypto_seal(out, msg, sizeof(msg), ad, sizeof(ad), key);
 	assert_int_equal(crypto_open(back, out, sizeof(msg) + CRYPTO_OVERHEAD,
-				     ad, sizeof(ad), key),
-			 0);
+	                             ad, sizeof(ad), key),
+	                 0);
 	assert_memory_equal(back, msg, sizeof(msg));
 	/* the ciphertext does not hold the plaintext */
 	assert_null(memmem(out, sizeof(msg) + CRYPTO_OVERHEAD, "private", 7));
@@ -33,8 +35,8 @@ wrong_key(void **state)
 	crypto_kdf_keygen(other);
 	crypto_seal(out, (const unsigned char *)"abc", 3, NULL, 0, key);
 	assert_int_equal(
-		crypto_open(back, out, 3 + CRYPTO_OVERHEAD, NULL, 0, other),
-		-1);
+	        crypto_open(back, out, 3 + CRYPTO_OVERHEAD, NULL, 0, other),
+	        -1);
 }
 
 static void
@@ -45,17 +47,16 @@ flipped_byte(void **state)
 	crypto_kdf_keygen(key);
 	for (size_t i = 0; i < len; i++) {
 		crypto_seal(out, (const unsigned char *)"0123456789", 10,
-			    (const unsigned char *)"ad", 2, key);
+		            (const unsigned char *)"ad", 2, key);
 		out[i] ^= 0x01;
 		assert_int_equal(crypto_open(back, out, len,
-					     (const unsigned char *)"ad", 2,
-					     key),
-				 -1);
+		                             (const unsigned char *)"ad", 2,
+		                             key),
+		                 -1);
 	}
 	/* truncated */
-	assert_int_equal(crypto_open(back, out, CRYPTO_OVERHEAD - 1, NULL, 0,
-				     key),
-			 -1);
+	assert_int_equal(
+	        crypto_open(back, out, CRYPTO_OVERHEAD - 1, NULL, 0, key), -1);
 }
 
 static void
@@ -65,15 +66,15 @@ moved_ad(void **state)
 	unsigned char key[CRYPTO_KEY_BYTES], out[64], back[64];
 	crypto_kdf_keygen(key);
 	crypto_seal(out, (const unsigned char *)"x", 1,
-		    (const unsigned char *)"id-a/journal", 12, key);
+	            (const unsigned char *)"id-a/journal", 12, key);
 	assert_int_equal(crypto_open(back, out, 1 + CRYPTO_OVERHEAD,
-				     (const unsigned char *)"id-b/journal", 12,
-				     key),
-			 -1);
+	                             (const unsigned char *)"id-b/journal", 12,
+	                             key),
+	                 -1);
 	assert_int_equal(crypto_open(back, out, 1 + CRYPTO_OVERHEAD,
-				     (const unsigned char *)"id-a/trigger", 12,
-				     key),
-			 -1);
+	                             (const unsigned char *)"id-a/trigger", 12,
+	                             key),
+	                 -1);
 }
 
 static void
@@ -123,7 +124,7 @@ static void
 subkeys_differ(void **state)
 {
 	unsigned char m[CRYPTO_KEY_BYTES], a[CRYPTO_KEY_BYTES],
-		b[CRYPTO_KEY_BYTES];
+	        b[CRYPTO_KEY_BYTES];
 	crypto_kdf_keygen(m);
 	crypto_subkey(a, CRYPTO_SUBKEY_RECORDS, m);
 	crypto_subkey(b, CRYPTO_SUBKEY_SECRET_KEY, m);
@@ -135,13 +136,13 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(roundtrip),
-		cmocka_unit_test(wrong_key),
-		cmocka_unit_test(flipped_byte),
-		cmocka_unit_test(moved_ad),
-		cmocka_unit_test(kdf_limits),
-		cmocka_unit_test(kdf_deterministic),
-		cmocka_unit_test(subkeys_differ),
+	        cmocka_unit_test(roundtrip),
+	        cmocka_unit_test(wrong_key),
+	        cmocka_unit_test(flipped_byte),
+	        cmocka_unit_test(moved_ad),
+	        cmocka_unit_test(kdf_limits),
+	        cmocka_unit_test(kdf_deterministic),
+	        cmocka_unit_test(subkeys_differ),
 	};
 	if (sodium_init() < 0)
 		return 1;

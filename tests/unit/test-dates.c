@@ -21,11 +21,11 @@ iso_forms(void **state)
 	assert_int_equal(parse("2026-11-01", DATE_START), 1793491200);
 	assert_int_equal(parse("2026-11-01", DATE_END), 1793491200 + 86399);
 	assert_int_equal(parse("2026-11-01T14:30", DATE_START),
-			 1793491200 + 14 * 3600 + 30 * 60);
+	                 1793491200 + 14 * 3600 + 30 * 60);
 	assert_int_equal(parse("2026-11-01 14:30", DATE_END),
-			 1793491200 + 14 * 3600 + 30 * 60);
+	                 1793491200 + 14 * 3600 + 30 * 60);
 	assert_int_equal(parse("2026-11-01T14:30:15", DATE_START),
-			 1793491200 + 14 * 3600 + 30 * 60 + 15);
+	                 1793491200 + 14 * 3600 + 30 * 60 + 15);
 	assert_int_equal(parse("2024-02-29", DATE_START), 1709164800);
 }
 
@@ -48,10 +48,24 @@ static void
 refused(void **state)
 {
 	static const char *const bad[] = {
-		"2026-02-30", "2026-13-01", "2026-00-10", "2025-02-29",
-		"2026-11-01T24:00", "2026-11-01T12:60", "2026-1-1",
-		"tomorrow", "", "7", "d", "-7d", "7x", "2026-11-01T",
-		"2026-11-01 14", "99999999d", "2026-11-01Z", "１２３",
+	        "2026-02-30",
+	        "2026-13-01",
+	        "2026-00-10",
+	        "2025-02-29",
+	        "2026-11-01T24:00",
+	        "2026-11-01T12:60",
+	        "2026-1-1",
+	        "tomorrow",
+	        "",
+	        "7",
+	        "d",
+	        "-7d",
+	        "7x",
+	        "2026-11-01T",
+	        "2026-11-01 14",
+	        "99999999d",
+	        "2026-11-01Z",
+	        "１２３",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		time_t t;
@@ -80,10 +94,10 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(iso_forms),
-		cmocka_unit_test(relative_forms),
-		cmocka_unit_test(refused),
-		cmocka_unit_test(formats),
+	        cmocka_unit_test(iso_forms),
+	        cmocka_unit_test(relative_forms),
+	        cmocka_unit_test(refused),
+	        cmocka_unit_test(formats),
 	};
 	setenv("TZ", "UTC", 1);
 	tzset();

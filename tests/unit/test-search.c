@@ -30,7 +30,7 @@ case_insensitive(void **state)
 	assert_int_equal(s, 7);
 	assert_int_equal(e, 14);
 	assert_true(finds("ΣΟΦΙΑ", "σοφία", NULL, NULL) ||
-		    finds("σοφια", "ΣΟΦΙΑ", NULL, NULL));
+	            finds("σοφια", "ΣΟΦΙΑ", NULL, NULL));
 	/* composed and decomposed forms match each other */
 	assert_true(finds("cafe\xcc\x81", "Café", NULL, NULL));
 	assert_true(finds("café", "CAFE\xcc\x81", NULL, NULL));
@@ -44,7 +44,7 @@ static void
 snippets(void **state)
 {
 	const char *t = "line one\nThe quick brown fox jumps over the lazy "
-			"dog and runs far away";
+	                "dog and runs far away";
 	size_t s, e;
 	assert_true(finds("FOX", t, &s, &e));
 	char *snip = search_snippet(t, strlen(t), s, e, 10);
@@ -54,8 +54,7 @@ snippets(void **state)
 	assert_string_equal(snip, "line one …");
 	free(snip);
 	const char *u = "ääääääää öööö";
-	snip = search_snippet(u, strlen(u), strlen("ääääääää "),
-			      strlen(u), 3);
+	snip = search_snippet(u, strlen(u), strlen("ääääääää "), strlen(u), 3);
 	assert_string_equal(snip, "…ää öööö");
 	free(snip);
 }
@@ -64,7 +63,8 @@ static void
 utf8_and_width(void **state)
 {
 	size_t bad;
-	assert_true(util_utf8_ok("héllo 日本 🙂", strlen("héllo 日本 🙂"), NULL));
+	assert_true(util_utf8_ok("héllo 日本 🙂",
+	                         strlen("héllo 日本 🙂"), NULL));
 	assert_false(util_utf8_ok("ab\xc3", 3, &bad));
 	assert_int_equal(bad, 2);
 	assert_false(util_utf8_ok("ab\0cd", 5, &bad));
@@ -87,7 +87,7 @@ static void
 suggestions(void **state)
 {
 	static const char *const names[] = {"grounding", "journal", "topics",
-					    "trigger-log", "init"};
+	                                    "trigger-log", "init"};
 	assert_string_equal(util_suggest("jurnal", names, 5), "journal");
 	assert_string_equal(util_suggest("grounidng", names, 5), "grounding");
 	assert_string_equal(util_suggest("topic", names, 5), "topics");
@@ -98,10 +98,10 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(case_insensitive),
-		cmocka_unit_test(snippets),
-		cmocka_unit_test(utf8_and_width),
-		cmocka_unit_test(suggestions),
+	        cmocka_unit_test(case_insensitive),
+	        cmocka_unit_test(snippets),
+	        cmocka_unit_test(utf8_and_width),
+	        cmocka_unit_test(suggestions),
 	};
 	return RUN_NAMED(tests, argc, argv);
 }

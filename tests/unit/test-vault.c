@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 static const struct crypto_kdf_params fast = {
-	CRYPTO_KDF_ARGON2ID13, 1, 8192,
+        CRYPTO_KDF_ARGON2ID13,
+        1,
+        8192,
 };
 
 static char dir[256], path[300];
@@ -39,9 +41,9 @@ make_vault(void)
 {
 	struct vault *v = NULL;
 	char *err = NULL;
-	assert_int_equal(vault_create(path, "correct horse", 13, &fast, &v,
-				      &err),
-			 VAULT_OK);
+	assert_int_equal(
+	        vault_create(path, "correct horse", 13, &fast, &v, &err),
+	        VAULT_OK);
 	assert_null(err);
 	return v;
 }
@@ -83,7 +85,7 @@ create_and_modes(void **state)
 	/* refuses to touch an existing vault */
 	char *err = NULL;
 	assert_int_equal(vault_create(path, "x", 1, &fast, &v, &err),
-			 VAULT_EXISTS);
+	                 VAULT_EXISTS);
 	assert_null(v);
 	assert_non_null(strstr(err, "already"));
 	free(err);
@@ -95,9 +97,8 @@ reopen_records(void **state)
 	struct vault *v = make_vault();
 	char id[VAULT_ID_HEX + 1];
 	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(journal_add(v, "hello there", 11, 5, NULL, 0, 1000,
-				     id),
-			 0);
+	assert_int_equal(
+	        journal_add(v, "hello there", 11, 5, NULL, 0, 1000, id), 0);
 	assert_int_equal(vault_commit(v), 0);
 	vault_free(v);
 	v = reopen("correct horse");
@@ -128,12 +129,12 @@ wrong_passphrase(void **state)
 	char *err = NULL;
 	assert_int_equal(vault_open(path, &v, &err), VAULT_OK);
 	assert_int_equal(vault_unlock(v, "correct horsE", 13),
-			 VAULT_BAD_PASSPHRASE);
+	                 VAULT_BAD_PASSPHRASE);
 	assert_string_equal(vault_errmsg(v),
-			    "That passphrase doesn't open this vault.");
+	                    "That passphrase doesn't open this vault.");
 	/* still locked: no record call works */
 	assert_int_equal(vault_put(v, NULL, "journal", "a", 1, "b", 1, NULL),
-			 VAULT_LOCKED);
+	                 VAULT_LOCKED);
 	vault_free(v);
 	assert_int_equal(file_size(path), before);
 	assert_true(file_size(wal) <= 0);
@@ -149,21 +150,22 @@ migrate_from_old_schema(void **state)
 	assert_int_equal(vault_commit(v), 0);
 	vault_free(v);
 	/* turn it back into a schema-1 vault */
-	sql("DROP INDEX record_kind; DROP TABLE sealed; PRAGMA user_version=1;");
+	sql("DROP INDEX record_kind; DROP TABLE sealed; PRAGMA "
+	    "user_version=1;");
 	v = reopen("correct horse");
 	vault_free(v);
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
-					    NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
+	        SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), VAULT_SCHEMA);
 	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sealed",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	v = reopen("correct horse");
@@ -247,12 +249,12 @@ static void
 edited_header(void **state)
 {
 	static const char *const edits[] = {
-		"UPDATE meta SET vault_id = randomblob(16);",
-		"UPDATE meta SET public_key = randomblob(32);",
-		"UPDATE keyslot SET salt = randomblob(16);",
-		"UPDATE keyslot SET kdf_ops = 2;",
-		"UPDATE keyslot SET kdf_mem = 16384;",
-		"UPDATE keyslot SET wrapped = randomblob(72);",
+	        "UPDATE meta SET vault_id = randomblob(16);",
+	        "UPDATE meta SET public_key = randomblob(32);",
+	        "UPDATE keyslot SET salt = randomblob(16);",
+	        "UPDATE keyslot SET kdf_ops = 2;",
+	        "UPDATE keyslot SET kdf_mem = 16384;",
+	        "UPDATE keyslot SET wrapped = randomblob(72);",
 	};
 	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
 		unlink(path);
@@ -261,7 +263,8 @@ edited_header(void **state)
 		struct vault *v;
 		char *err = NULL;
 		assert_int_equal(vault_open(path, &v, &err), VAULT_OK);
-		if (vault_unlock(v, "correct horse", 13) != VAULT_BAD_PASSPHRASE)
+		if (vault_unlock(v, "correct horse", 13) !=
+		    VAULT_BAD_PASSPHRASE)
 			fail_msg("edit not detected: %s", edits[i]);
 		vault_free(v);
 	}
@@ -300,16 +303,15 @@ tampered_records(void **state)
 	char stmt[300];
 	/* flip one byte of a's body */
 	snprintf(stmt, sizeof(stmt),
-		 "UPDATE record SET body = substr(body, 1, 30) || "
-		 "(CASE WHEN substr(body, 31, 1) = x'ff' THEN x'00' "
-		 "ELSE x'ff' END) || substr(body, 32) WHERE id = '%s';",
-		 a);
+	         "UPDATE record SET body = substr(body, 1, 30) || "
+	         "(CASE WHEN substr(body, 31, 1) = x'ff' THEN x'00' "
+	         "ELSE x'ff' END) || substr(body, 32) WHERE id = '%s';",
+	         a);
 	sql(stmt);
 	v = reopen("correct horse");
 	struct seen s = {0};
-	assert_int_equal(vault_each(v, "journal", VAULT_EACH_BODY, count_cb,
-				    &s),
-			 0);
+	assert_int_equal(
+	        vault_each(v, "journal", VAULT_EACH_BODY, count_cb, &s), 0);
 	assert_int_equal(s.ok, 2);
 	assert_int_equal(s.damaged, 1);
 	assert_string_equal(s.damaged_id, a);
@@ -317,13 +319,13 @@ tampered_records(void **state)
 
 	/* a record moved to another kind */
 	snprintf(stmt, sizeof(stmt),
-		 "UPDATE record SET kind = 'trigger' WHERE id = '%s';", b);
+	         "UPDATE record SET kind = 'trigger' WHERE id = '%s';", b);
 	sql(stmt);
 	/* a record's ciphertext moved to another id */
 	snprintf(stmt, sizeof(stmt),
-		 "UPDATE record SET id = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' "
-		 "WHERE id = '%s';",
-		 c);
+	         "UPDATE record SET id = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' "
+	         "WHERE id = '%s';",
+	         c);
 	sql(stmt);
 	v = reopen("correct horse");
 	memset(&s, 0, sizeof(s));
@@ -361,16 +363,15 @@ moved_to_other_vault(void **state)
 	snprintf(other, sizeof(other), "%s/other.db", dir);
 	struct vault *w = NULL;
 	char *err = NULL;
-	assert_int_equal(vault_create(other, "correct horse", 13, &fast, &w,
-				      &err),
-			 0);
+	assert_int_equal(
+	        vault_create(other, "correct horse", 13, &fast, &w, &err), 0);
 	vault_free(w);
 	char stmt[700];
 	snprintf(stmt, sizeof(stmt),
-		 "ATTACH '%s' AS o; INSERT INTO o.record(id, kind, revision, "
-		 "head, body) SELECT id, kind, revision, head, body FROM "
-		 "main.record;",
-		 other);
+	         "ATTACH '%s' AS o; INSERT INTO o.record(id, kind, revision, "
+	         "head, body) SELECT id, kind, revision, head, body FROM "
+	         "main.record;",
+	         other);
 	sql(stmt);
 	assert_int_equal(vault_open(other, &w, &err), 0);
 	assert_int_equal(vault_unlock(w, "correct horse", 13), 0);
@@ -390,21 +391,19 @@ id_prefixes(void **state)
 	assert_int_equal(vault_begin(v), 0);
 	for (int i = 0; i < 40; i++)
 		assert_int_equal(journal_add(v, "t", 1, -1, NULL, 0, i, ids[i]),
-				 0);
+		                 0);
 	assert_int_equal(vault_commit(v), 0);
 	/* every full id and its 12-char prefix resolve to itself */
 	for (int i = 0; i < 40; i++) {
 		char pre[13];
 		memcpy(pre, ids[i], 12);
 		pre[12] = '\0';
-		assert_int_equal(vault_resolve(v, "journal", pre, out, cands, 8,
-					       &n),
-				 0);
+		assert_int_equal(
+		        vault_resolve(v, "journal", pre, out, cands, 8, &n), 0);
 		assert_string_equal(out, ids[i]);
 		pre[0] = (char)(pre[0] >= 'a' ? pre[0] - 32 : pre[0]);
-		assert_int_equal(vault_resolve(v, "journal", pre, out, cands, 8,
-					       &n),
-				 0);
+		assert_int_equal(
+		        vault_resolve(v, "journal", pre, out, cands, 8, &n), 0);
 		assert_string_equal(out, ids[i]);
 	}
 	/* short prefixes are refused; unknown ones are not found */
@@ -416,13 +415,12 @@ id_prefixes(void **state)
 	sql("UPDATE record SET id = 'beef' || substr(id, 5) WHERE rowid <= 2;");
 	v = reopen("correct horse");
 	assert_int_equal(vault_resolve(v, "journal", "beef", out, cands, 8, &n),
-			 VAULT_AMBIGUOUS);
+	                 VAULT_AMBIGUOUS);
 	assert_int_equal(n, 2);
 	assert_int_equal(strncmp(cands[0], "beef", 4), 0);
 	assert_int_equal(strncmp(cands[1], "beef", 4), 0);
-	assert_int_equal(vault_resolve(v, "trigger", "beef", out, cands, 8,
-				       &n),
-			 VAULT_NOT_FOUND);
+	assert_int_equal(vault_resolve(v, "trigger", "beef", out, cands, 8, &n),
+	                 VAULT_NOT_FOUND);
 	vault_free(v);
 }
 
@@ -446,8 +444,8 @@ no_plaintext_on_disk(void **state)
 	char *tags[] = {(char *)"marker-tag-q7"};
 	assert_int_equal(vault_begin(v), 0);
 	assert_int_equal(journal_add(v, "MARKER-zq81 words", 17, 3, tags, 1,
-				     1700000000, id),
-			 0);
+	                             1700000000, id),
+	                 0);
 	assert_int_equal(vault_commit(v), 0);
 	vault_free(v);
 	char wal[320];
@@ -469,21 +467,21 @@ padding(void **state)
 	assert_int_equal(vault_begin(v), 0);
 	assert_int_equal(vault_put(v, NULL, "journal", "h", 1, "1", 1, id), 0);
 	assert_int_equal(vault_put(v, NULL, "journal", "h", 1, big, 200, id),
-			 0);
+	                 0);
 	assert_int_equal(vault_put(v, NULL, "journal", "h", 1, big, 5000, id),
-			 0);
+	                 0);
 	assert_int_equal(vault_put(v, NULL, "journal", "h", 1, big, 70000, id),
-			 0);
+	                 0);
 	assert_int_equal(vault_commit(v), 0);
 	vault_free(v);
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT length(body) FROM record "
-					    "ORDER BY rowid",
-					    -1, &st, NULL),
-			 0);
+	                                    "SELECT length(body) FROM record "
+	                                    "ORDER BY rowid",
+	                                    -1, &st, NULL),
+	                 0);
 	const int want[] = {256 + 40, 256 + 40, 8192 + 40, 131072 + 40};
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -540,11 +538,12 @@ list_filters(void **state)
 	char id[VAULT_ID_HEX + 1];
 	char *work[] = {(char *)"work"}, *home[] = {(char *)"home"};
 	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(journal_add(v, "Grüße aus Köln", strlen("Grüße aus Köln"), -1, work, 1, 300,
-				     id),
-			 0);
+	assert_int_equal(journal_add(v, "Grüße aus Köln",
+	                             strlen("Grüße aus Köln"), -1, work, 1, 300,
+	                             id),
+	                 0);
 	assert_int_equal(journal_add(v, "plain day", 9, -1, home, 1, 100, id),
-			 0);
+	                 0);
 	assert_int_equal(journal_add(v, "STRASSE", 7, -1, home, 1, 200, id), 0);
 	assert_int_equal(vault_commit(v), 0);
 	struct journal_filter f = {0};
@@ -581,7 +580,6 @@ list_filters(void **state)
 	vault_free(v);
 }
 
-
 static int
 text_of(void *arg, const struct vault_item *it)
 {
@@ -590,8 +588,8 @@ text_of(void *arg, const struct vault_item *it)
 		snprintf(out, 64, "DAMAGED");
 	else
 		snprintf(out, 64, "%.*s|%.*s", (int)it->headlen,
-			 (const char *)it->head, (int)it->bodylen,
-			 (const char *)it->body);
+		         (const char *)it->head, (int)it->bodylen,
+		         (const char *)it->body);
 	return 0;
 }
 
@@ -602,7 +600,7 @@ change_passphrase(void **state)
 	char id[VAULT_ID_HEX + 1];
 	assert_int_equal(vault_begin(v), 0);
 	assert_int_equal(vault_put(v, NULL, "journal", "h", 1, "kept", 4, id),
-			 0);
+	                 0);
 	assert_int_equal(vault_commit(v), 0);
 	vault_free(v);
 	/* remember the old wrapped key's bytes */
@@ -610,8 +608,10 @@ change_passphrase(void **state)
 	sqlite3_stmt *st;
 	unsigned char old[72];
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_prepare_v2(db, "SELECT wrapped FROM keyslot WHERE name = "
-			       "'passphrase'", -1, &st, NULL);
+	sqlite3_prepare_v2(db,
+	                   "SELECT wrapped FROM keyslot WHERE name = "
+	                   "'passphrase'",
+	                   -1, &st, NULL);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	memcpy(old, sqlite3_column_blob(st, 0), sizeof(old));
 	sqlite3_finalize(st);
@@ -620,14 +620,14 @@ change_passphrase(void **state)
 	v = reopen("correct horse");
 	assert_int_equal(vault_begin(v), 0);
 	assert_int_equal(vault_set_passphrase(v, "new words here", 14, NULL),
-			 0);
+	                 0);
 	assert_int_equal(vault_commit(v), 0);
 	vault_free(v);
 
 	char *err = NULL;
 	assert_int_equal(vault_open(path, &v, &err), 0);
 	assert_int_equal(vault_unlock(v, "correct horse", 13),
-			 VAULT_BAD_PASSPHRASE);
+	                 VAULT_BAD_PASSPHRASE);
 	vault_free(v);
 	v = reopen("new words here");
 	char got[64];
@@ -669,10 +669,10 @@ recovery_code(void **state)
 	assert_int_equal(vault_recovery_code_normalize(typed, other), 0);
 	assert_string_equal(canon, other);
 	assert_int_equal(vault_recovery_code_normalize("abcd", other), -1);
-	assert_int_equal(vault_recovery_code_normalize(
-				 "zzzz-86cd-d784-8d17-6fc1-11b5-b633-8cc9",
-				 other),
-			 -1);
+	assert_int_equal(
+	        vault_recovery_code_normalize(
+	                "zzzz-86cd-d784-8d17-6fc1-11b5-b633-8cc9", other),
+	        -1);
 	assert_false(vault_has_recovery(v));
 	assert_int_equal(vault_begin(v), 0);
 	assert_int_equal(vault_set_recovery(v, canon, 32), 0);
@@ -684,12 +684,12 @@ recovery_code(void **state)
 	assert_int_equal(vault_open(path, &v, &err), 0);
 	canon[0] = canon[0] == '0' ? '1' : '0';
 	assert_int_equal(vault_unlock_recovery(v, canon, 32),
-			 VAULT_BAD_PASSPHRASE);
+	                 VAULT_BAD_PASSPHRASE);
 	canon[0] = code[0];
 	assert_int_equal(vault_unlock_recovery(v, canon, 32), 0);
 	assert_int_equal(vault_begin(v), 0);
 	assert_int_equal(vault_set_passphrase(v, "after recovery", 14, NULL),
-			 0);
+	                 0);
 	assert_int_equal(vault_commit(v), 0);
 	vault_free(v);
 	vault_free(reopen("after recovery"));
@@ -737,29 +737,27 @@ sealed_writes(void **state)
 	/* written while locked: no passphrase */
 	assert_int_equal(vault_open(path, &v, &err), 0);
 	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(vault_seal(v, "journal", "head-a", 6, "SEALEDBODY1",
-				    11, a),
-			 0);
-	assert_int_equal(vault_seal(v, "journal", "head-b", 6, "second", 6,
-				    b),
-			 0);
+	assert_int_equal(
+	        vault_seal(v, "journal", "head-a", 6, "SEALEDBODY1", 11, a), 0);
+	assert_int_equal(vault_seal(v, "journal", "head-b", 6, "second", 6, b),
+	                 0);
 	assert_int_equal(vault_commit(v), 0);
 	assert_int_equal(vault_sealed_count(v, &n), 0);
 	assert_int_equal(n, 2);
 	/* and not readable without the key */
 	char got[64];
 	assert_int_equal(vault_get(v, a, "journal", text_of, got),
-			 VAULT_LOCKED);
+	                 VAULT_LOCKED);
 	vault_free(v);
 	assert_false(file_has(path, "SEALEDBODY1"));
 
 	/* flip a byte of b's sealed data */
 	char stmt[300];
 	snprintf(stmt, sizeof(stmt),
-		 "UPDATE sealed SET data = substr(data, 1, 30) || "
-		 "(CASE WHEN substr(data, 31, 1) = x'00' THEN x'ff' "
-		 "ELSE x'00' END) || substr(data, 32) WHERE id = '%s';",
-		 b);
+	         "UPDATE sealed SET data = substr(data, 1, 30) || "
+	         "(CASE WHEN substr(data, 31, 1) = x'00' THEN x'ff' "
+	         "ELSE x'00' END) || substr(data, 32) WHERE id = '%s';",
+	         b);
 	sql(stmt);
 
 	v = reopen("correct horse");
@@ -795,7 +793,7 @@ sealed_fold_race(void **state)
 	assert_int_equal(vault_begin(v), 0);
 	for (int i = 0; i < 20; i++)
 		assert_int_equal(vault_seal(v, "journal", "h", 1, "b", 1, id),
-				 0);
+		                 0);
 	assert_int_equal(vault_commit(v), 0);
 	vault_free(v);
 	/* two processes fold at once (one waits for the other's lock) */
@@ -803,8 +801,8 @@ sealed_fold_race(void **state)
 	if (pid == 0) {
 		size_t f = 0;
 		int rc = vault_open(path, &w, &err) ||
-			 vault_unlock(w, "correct horse", 13) ||
-			 vault_fold_sealed(w, &f, NULL, NULL);
+		         vault_unlock(w, "correct horse", 13) ||
+		         vault_fold_sealed(w, &f, NULL, NULL);
 		vault_free(w);
 		_exit(rc == 0 ? (int)f : 255);
 	}
@@ -828,26 +826,26 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		T(create_and_modes),
-		T(reopen_records),
-		T(wrong_passphrase),
-		T(migrate_from_old_schema),
-		T(version_zero_is_not_a_vault),
-		T(newer_format),
-		T(hostile_kdf),
-		T(edited_header),
-		T(tampered_records),
-		T(moved_to_other_vault),
-		T(id_prefixes),
-		T(no_plaintext_on_disk),
-		T(padding),
-		T(update_and_delete),
-		T(list_filters),
-		T(change_passphrase),
-		T(recovery_code),
-		T(master_unlock),
-		T(sealed_writes),
-		T(sealed_fold_race),
+	        T(create_and_modes),
+	        T(reopen_records),
+	        T(wrong_passphrase),
+	        T(migrate_from_old_schema),
+	        T(version_zero_is_not_a_vault),
+	        T(newer_format),
+	        T(hostile_kdf),
+	        T(edited_header),
+	        T(tampered_records),
+	        T(moved_to_other_vault),
+	        T(id_prefixes),
+	        T(no_plaintext_on_disk),
+	        T(padding),
+	        T(update_and_delete),
+	        T(list_filters),
+	        T(change_passphrase),
+	        T(recovery_code),
+	        T(master_unlock),
+	        T(sealed_writes),
+	        T(sealed_fold_race),
 	};
 	if (sodium_init() < 0)
 		return 1;
