@@ -260,21 +260,6 @@ word_in(const char *list, const char *word)
 }
 
 static int
-parse_number(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-	if (!*s)
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
 text_option(struct gopts *o, enum group_text t, const char *value)
 {
 	char *in = NULL;
@@ -302,7 +287,7 @@ static int
 rating_option(const char *opt, const char *value, int *out)
 {
 	long n;
-	if (parse_number(value, 0, GROUP_RATING_MAX, &n))
+	if (util_parse_long(value, 0, GROUP_RATING_MAX, &n))
 		return usage_error(
 		        group_usage,
 		        "--%s takes a number from 0 to 10 (0 is calm, "
@@ -418,7 +403,7 @@ parse_opts(int argc, char **argv, const char *allowed, struct gopts *o)
 		rc = 0;
 		switch (c) {
 		case 'n':
-			if (parse_number(optarg, 1, INT_MAX, &n))
+			if (util_parse_long(optarg, 1, INT_MAX, &n))
 				return usage_error(group_usage,
 				                   "-n takes a count like 10.");
 			o->limit = n;
@@ -456,7 +441,7 @@ parse_opts(int argc, char **argv, const char *allowed, struct gopts *o)
 			o->no_input = true;
 			break;
 		case OPT_WIDTH:
-			if (parse_number(optarg, 20, 1000, &n))
+			if (util_parse_long(optarg, 20, 1000, &n))
 				return usage_error(group_usage,
 				                   "--width takes a number of "
 				                   "columns from 20 to 1000.");

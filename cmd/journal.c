@@ -82,21 +82,6 @@ jopts_release(struct jopts *o)
 	o->ntags = 0;
 }
 
-static int
-parse_number(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-	if (!*s)
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /*
  * Parse options for sub-command `sub` (argv[0]); `allowed` lists the long
  * option names it takes. Returns 0, or the exit status after a message.
@@ -162,13 +147,13 @@ parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
 			o->message = optarg;
 			break;
 		case 'n':
-			if (parse_number(optarg, 1, INT_MAX, &n))
+			if (util_parse_long(optarg, 1, INT_MAX, &n))
 				return usage_error(journal_usage,
 				                   "-n takes a count like 10.");
 			o->limit = n;
 			break;
 		case OPT_MOOD:
-			if (parse_number(optarg, 0, 10, &n))
+			if (util_parse_long(optarg, 0, 10, &n))
 				return usage_error(journal_usage,
 				                   "--mood takes a number from "
 				                   "0 to 10.");

@@ -214,21 +214,6 @@ topts_release(struct topts *o)
 }
 
 static int
-parse_number(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-	if (!*s)
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
 text_option(struct topts *o, const char *opt, enum trigger_text t,
             const char *value)
 {
@@ -274,7 +259,7 @@ static int
 rating_option(const char *opt, const char *value, int *out)
 {
 	long n;
-	if (parse_number(value, 0, TRIGGER_RATING_MAX, &n))
+	if (util_parse_long(value, 0, TRIGGER_RATING_MAX, &n))
 		return usage_error(trigger_usage,
 		                   "%s takes a number from 0 to 10 (0 is calm, "
 		                   "10 the most distress).",
@@ -358,7 +343,7 @@ parse_opts(int argc, char **argv, const char *allowed, struct topts *o)
 		rc = 0;
 		switch (c) {
 		case 'n':
-			if (parse_number(optarg, 1, INT_MAX, &n))
+			if (util_parse_long(optarg, 1, INT_MAX, &n))
 				return usage_error(trigger_usage,
 				                   "-n takes a count like 10.");
 			o->limit = n;
@@ -399,7 +384,7 @@ parse_opts(int argc, char **argv, const char *allowed, struct topts *o)
 			o->given |= GIVEN_STATE;
 			break;
 		case OPT_FELT_AGE:
-			if (parse_number(optarg, 0, TRIGGER_AGE_MAX, &n))
+			if (util_parse_long(optarg, 0, TRIGGER_AGE_MAX, &n))
 				return usage_error(trigger_usage,
 				                   "--felt-age takes an age in "
 				                   "years, from 0 to %d.",

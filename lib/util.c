@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include <errno.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -165,4 +167,19 @@ util_truncate(const char *s, size_t width)
 	}
 	out[n] = '\0';
 	return out;
+}
+
+int
+util_parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+	if (!*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
 }

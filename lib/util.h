@@ -33,4 +33,10 @@ size_t util_display_width(const char *s, size_t len);
  * ending in "…" when cut; control characters become spaces.
  */
 char *util_truncate(const char *s, size_t width);
+/*
+ * A whole decimal number from lo to hi, the whole string, into *out.
+ * Returns 0, or -1 (empty, not a number, trailing text, out of range).
+ */
+int util_parse_long(const char *s, long lo, long hi, long *out);
+
 #endif

@@ -84,6 +84,23 @@ utf8_and_width(void **state)
 }
 
 static void
+numbers(void **state)
+{
+	long v = -7;
+	assert_int_equal(util_parse_long("10", 0, 10, &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(util_parse_long("0", 0, 10, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(util_parse_long("11", 0, 10, &v), -1);
+	assert_int_equal(util_parse_long("-1", 0, 10, &v), -1);
+	assert_int_equal(util_parse_long("", 0, 10, &v), -1);
+	assert_int_equal(util_parse_long("5x", 0, 10, &v), -1);
+	assert_int_equal(util_parse_long("99999999999999999999", 0, 10, &v),
+	                 -1);
+	assert_int_equal(v, 0);
+}
+
+static void
 suggestions(void **state)
 {
 	static const char *const names[] = {"grounding", "journal", "topics",
@@ -101,6 +118,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test(case_insensitive),
 	        cmocka_unit_test(snippets),
 	        cmocka_unit_test(utf8_and_width),
+	        cmocka_unit_test(numbers),
 	        cmocka_unit_test(suggestions),
 	};
 	return RUN_NAMED(tests, argc, argv);
