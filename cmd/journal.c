@@ -448,6 +448,7 @@ journal_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = 1;
 		goto out;
 	}
+	f.limit = o.limit > 0 ? (size_t)o.limit : 0;
 	if (journal_list(v, &f, &list, &n, report_damaged, &damaged)) {
 		rc = fail("%s", vault_errmsg(v));
 		goto out;
@@ -761,6 +762,7 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = 1;
 		goto out;
 	}
+	f.limit = o.limit > 0 ? (size_t)o.limit : 0;
 	if (journal_list(v, &f, &list, &n, report_damaged, &damaged)) {
 		rc = fail("%s", vault_errmsg(v));
 		goto out;

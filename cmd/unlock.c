@@ -200,6 +200,7 @@ open_vault(struct cmd_ctx *ctx)
 		free(err);
 		return NULL;
 	}
+	vault_set_sort_key(v, journal_sort_key);
 	return v;
 }
 

@@ -276,6 +276,20 @@ fail:
 	return NULL;
 }
 
+int
+journal_sort_key(const char *kind, const unsigned char *head, size_t len,
+                 int64_t *key)
+{
+	if (strcmp(kind, JOURNAL_KIND) != 0)
+		return 1;
+	struct journal_entry *e = decode_head("", head, len);
+	if (!e)
+		return -1;
+	*key = (int64_t)e->created;
+	journal_entry_free(e);
+	return 0;
+}
+
 static int
 attach_text(struct journal_entry *e, const unsigned char *body, size_t len)
 {
@@ -351,7 +365,10 @@ journal_match(const struct journal_entry *e, const struct search_needle *needle,
 	return false;
 }
 
+enum { LIST_ENOUGH = 1 }; /* list_cb: the limit is reached */
+
 struct list_ctx {
+	bool by_key; /* walking newest first, through the index */
 	const struct journal_filter *f;
 	struct journal_entry **list;
 	size_t n, cap;
@@ -406,7 +423,7 @@ list_cb(void *arg, const struct vault_item *it)
 		c->cap = cap;
 	}
 	c->list[c->n++] = e;
-	return 0;
+	return c->by_key && c->n >= f->limit ? LIST_ENOUGH : 0;
 }
 
 static int
@@ -426,7 +443,17 @@ journal_list(struct vault *v, const struct journal_filter *f,
 {
 	struct list_ctx c = {.f = f, .damaged = damaged, .arg = arg};
 	unsigned flags = f->with_text || f->needle ? VAULT_EACH_BODY : 0;
-	int rc = vault_each(v, JOURNAL_KIND, flags, list_cb, &c);
+	int rc;
+	c.by_key = f->limit && vault_has_sort_key(v);
+	if (c.by_key)
+		rc = vault_each_by_key(v, JOURNAL_KIND, flags,
+		                       f->since ? (int64_t)f->since : INT64_MIN,
+		                       f->until ? (int64_t)f->until : INT64_MAX,
+		                       list_cb, &c);
+	else
+		rc = vault_each(v, JOURNAL_KIND, flags, list_cb, &c);
+	if (rc == LIST_ENOUGH)
+		rc = VAULT_OK;
 	if (rc) {
 		journal_entries_free(c.list, c.n);
 		*list = NULL;

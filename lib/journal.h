@@ -79,17 +79,25 @@ struct journal_filter {
 	const char *tag;              /* normalised tag, or NULL */
 	struct search_needle *needle; /* text or tag match, or NULL */
 	bool with_text;               /* read bodies too */
+	size_t limit;                 /* at most this many, newest; 0: all */
 };
 
 /*
  * Entries matching the filter, newest first. *list is an array of
  * *n entries (free with journal_entries_free). Records that do not
  * authenticate are left out and their ids reported through `damaged`
- * (called once per record; may be NULL).
+ * (called once per record; may be NULL). With a limit (and a sort key set
+ * on the vault) only the newest records are read, through the listing
+ * index, until `limit` match; damage is then reported among those read.
  */
 int journal_list(struct vault *v, const struct journal_filter *f,
                  struct journal_entry ***list, size_t *n,
                  void (*damaged)(void *arg, const char *id), void *arg);
+
+/* The journal's sort key for the vault's listing index (see
+ * vault_set_sort_key): an entry's creation time. */
+int journal_sort_key(const char *kind, const unsigned char *head, size_t len,
+                     int64_t *key);
 
 /* Does the entry match the needle (text or a tag)? With start/end set
  * to the match in e->text when it is in the text (else both 0). */

@@ -48,6 +48,7 @@ struct vault {
 	struct scratch head, body;
 	bool in_tx;
 	enum vault_ro_reason ro_reason; /* why opened read-only, if so */
+	vault_sort_key_fn sort_key;     /* for the listing index, or NULL */
 	int sys_errno;                  /* errno behind the last db_error */
 };
 
@@ -81,6 +82,13 @@ static const char *const migrations[] = {
         " kind TEXT NOT NULL,"
         " ephemeral_key BLOB NOT NULL,"
         " data BLOB NOT NULL);",
+        /* 2 -> 3: the listing index (see "Listing index" in
+         * lib/vault-format.md) */
+        "CREATE TABLE listing("
+        " kind TEXT NOT NULL,"
+        " chunk INTEGER NOT NULL,"
+        " data BLOB NOT NULL,"
+        " PRIMARY KEY (kind, chunk)) WITHOUT ROWID;",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == VAULT_SCHEMA,
                "one migration per schema version");
@@ -92,6 +100,8 @@ enum { SK_SEALED_LEN = crypto_box_SECRETKEYBYTES + CRYPTO_OVERHEAD };
 static int set_error(struct vault *v, int status, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 static int migrate_after_unlock(struct vault *v);
+static int listing_touch(struct vault *v, const char *kind, int64_t rowid,
+                         const void *head, size_t headlen);
 static int open_secret_key(struct vault *v, const unsigned char *master,
                            unsigned char *sk);
 
@@ -992,7 +1002,7 @@ put_record(struct vault *v, const char *id, bool update, const char *kind,
            char *id_out)
 {
 	char newid[VAULT_ID_HEX + 1];
-	int64_t revision = 1;
+	int64_t revision = 1, rowid = 0;
 	unsigned char ad[RECORD_AD_MAX];
 	unsigned char *h = NULL, *b = NULL;
 	size_t hlen = 0, blen = 0, adlen;
@@ -1005,16 +1015,17 @@ put_record(struct vault *v, const char *id, bool update, const char *kind,
 		return set_error(v, VAULT_ERROR, "Unknown record kind.");
 	if (id && update) {
 		if (sqlite3_prepare_v2(v->db,
-		                       "SELECT revision FROM record WHERE id = "
-		                       "? AND kind = ?",
+		                       "SELECT revision, rowid FROM record "
+		                       "WHERE id = ? AND kind = ?",
 		                       -1, &st, NULL) != SQLITE_OK)
 			return db_error(v, "save the record");
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 		int s = sqlite3_step(st);
-		if (s == SQLITE_ROW)
+		if (s == SQLITE_ROW) {
 			revision = sqlite3_column_int64(st, 0) + 1;
-		else
+			rowid = sqlite3_column_int64(st, 1);
+		} else
 			rc = s == SQLITE_DONE
 			             ? set_error(v, VAULT_NOT_FOUND,
 			                         "That record is not there "
@@ -1054,9 +1065,14 @@ put_record(struct vault *v, const char *id, bool update, const char *kind,
 	sqlite3_bind_int64(st, 3, revision);
 	sqlite3_bind_blob(st, 4, h, (int)hlen, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 5, b, (int)blen, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = db_error(v, "save the record");
-	else if (id_out)
+		goto out;
+	}
+	if (!update)
+		rowid = sqlite3_last_insert_rowid(v->db);
+	rc = listing_touch(v, kind, rowid, head, headlen);
+	if (!rc && id_out)
 		memcpy(id_out, newid, VAULT_ID_HEX + 1);
 out:
 	sqlite3_finalize(st);
@@ -1184,16 +1200,30 @@ vault_delete(struct vault *v, const char *id)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = VAULT_OK;
-	if (sqlite3_prepare_v2(v->db, "DELETE FROM record WHERE id = ?", -1,
-	                       &st, NULL) != SQLITE_OK)
+	char kind[KIND_MAX] = "";
+	int64_t rowid = 0;
+	bool found = false;
+	int s;
+	if (sqlite3_prepare_v2(v->db,
+	                       "DELETE FROM record WHERE id = ? "
+	                       "RETURNING rowid, kind",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return db_error(v, "delete the record");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 1);
+		rowid = sqlite3_column_int64(st, 0);
+		found = true;
+		snprintf(kind, sizeof(kind), "%s", k ? k : "");
+	}
+	if (s != SQLITE_DONE)
 		rc = db_error(v, "delete the record");
-	else if (sqlite3_changes(v->db) == 0)
+	else if (!found)
 		rc = set_error(v, VAULT_NOT_FOUND,
 		               "That record is not there any more.");
 	sqlite3_finalize(st);
+	if (!rc && kind_ok(kind))
+		rc = listing_touch(v, kind, rowid, NULL, 0);
 	return rc;
 }
 
@@ -1243,6 +1273,448 @@ visit_row(struct vault *v, sqlite3_stmt *st, bool with_body, vault_each_fn fn,
 		sodium_memzero(v->head.p, it.headlen);
 	if (it.body)
 		sodium_memzero(v->body.p, it.bodylen);
+	return rc;
+}
+
+/* --- the listing index --- */
+
+/*
+ * Per kind, the rowid and sort key of every record, in chunks of
+ * 2^LISTING_SHIFT rowids, each sealed with the record key. The newest
+ * records are then found without decrypting every head. It is a cache:
+ * put_record and vault_delete keep it in step inside their transaction;
+ * when it is missing, does not open, or does not hold as many entries as
+ * the table holds records, it is rebuilt from the heads.
+ */
+enum { LISTING_SHIFT = 10, LISTING_ENTRY = 16, LISTING_AD_MAX = 96 };
+
+struct listing_entry {
+	int64_t rowid, key;
+};
+
+struct listing {
+	struct listing_entry *e;
+	size_t n, cap;
+};
+
+void
+vault_set_sort_key(struct vault *v, vault_sort_key_fn fn)
+{
+	v->sort_key = fn;
+}
+
+bool
+vault_has_sort_key(const struct vault *v)
+{
+	return v->sort_key != NULL;
+}
+
+/* Vault id, kind, chunk number and format. */
+static size_t
+listing_ad(const struct vault *v, const char *kind, int64_t chunk,
+           unsigned char *ad)
+{
+	size_t n = 0;
+	ad_cstr(ad, &n, "selfhelp-listing");
+	ad_bytes(ad, &n, v->vault_id, VAULT_ID_BYTES);
+	ad_cstr(ad, &n, kind);
+	ad_u64(ad, &n, (uint64_t)chunk);
+	ad_u64(ad, &n, (uint64_t)v->format);
+	return n;
+}
+
+static uint64_t
+get_u64(const unsigned char *p)
+{
+	uint64_t x = 0;
+	for (int i = 7; i >= 0; i--)
+		x = x << 8 | p[i];
+	return x;
+}
+
+static int
+listing_push(struct listing *l, int64_t rowid, int64_t key)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		struct listing_entry *e = realloc(l->e, cap * sizeof(*e));
+		if (!e)
+			return -1;
+		l->e = e;
+		l->cap = cap;
+	}
+	l->e[l->n++] = (struct listing_entry){rowid, key};
+	return 0;
+}
+
+/* Open one sealed chunk and append its entries to l; -1 when it does not
+ * authenticate, is malformed, or memory runs out. */
+static int
+listing_open_chunk(struct vault *v, const char *kind, int64_t chunk,
+                   const unsigned char *data, size_t len, struct listing *l)
+{
+	unsigned char ad[LISTING_AD_MAX];
+	if (!data || len <= CRYPTO_OVERHEAD ||
+	    (len - CRYPTO_OVERHEAD) % LISTING_ENTRY)
+		return -1;
+	size_t plen = len - CRYPTO_OVERHEAD;
+	unsigned char *p = malloc(plen);
+	if (!p)
+		return -1;
+	int rc = crypto_open(p, data, len, ad, listing_ad(v, kind, chunk, ad),
+	                     v->reckey);
+	for (size_t i = 0; !rc && i < plen; i += LISTING_ENTRY) {
+		int64_t rowid = (int64_t)get_u64(p + i);
+		if (rowid >> LISTING_SHIFT != chunk ||
+		    listing_push(l, rowid, (int64_t)get_u64(p + i + 8)))
+			rc = -1;
+	}
+	sodium_memzero(p, plen);
+	free(p);
+	return rc;
+}
+
+/* Store chunk `chunk` of `kind` holding entries e[0..n) (none: remove
+ * it). */
+static int
+listing_store_chunk(struct vault *v, const char *kind, int64_t chunk,
+                    const struct listing_entry *e, size_t n)
+{
+	unsigned char ad[LISTING_AD_MAX];
+	sqlite3_stmt *st = NULL;
+	unsigned char *p = NULL, *out = NULL;
+	size_t plen = n * LISTING_ENTRY;
+	int rc = VAULT_OK;
+	if (n) {
+		p = malloc(plen);
+		out = malloc(plen + CRYPTO_OVERHEAD);
+		if (!p || !out) {
+			rc = set_error(v, VAULT_ERROR, "Out of memory.");
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++) {
+			put_u64(p + i * LISTING_ENTRY, (uint64_t)e[i].rowid);
+			put_u64(p + i * LISTING_ENTRY + 8, (uint64_t)e[i].key);
+		}
+		crypto_seal(out, p, plen, ad, listing_ad(v, kind, chunk, ad),
+		            v->reckey);
+	}
+	if (sqlite3_prepare_v2(v->db,
+	                       n ? "INSERT OR REPLACE INTO listing(kind, "
+	                           "chunk, data) VALUES (?1, ?2, ?3)"
+	                         : "DELETE FROM listing WHERE kind = ?1 AND "
+	                           "chunk = ?2",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(v, "save the record");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, chunk);
+	if (n)
+		sqlite3_bind_blob(st, 3, out, (int)(plen + CRYPTO_OVERHEAD),
+		                  SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(v, "save the record");
+out:
+	sqlite3_finalize(st);
+	if (p)
+		sodium_memzero(p, plen);
+	free(p);
+	free(out);
+	return rc;
+}
+
+/* Forget the index of `kind`; it is rebuilt when next needed. */
+static int
+listing_drop(struct vault *v, const char *kind)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = VAULT_OK;
+	if (sqlite3_prepare_v2(v->db, "DELETE FROM listing WHERE kind = ?", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return db_error(v, "save the record");
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(v, "save the record");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Record `rowid` of `kind` was stored with `head` (NULL: deleted): bring
+ * its chunk up to date, inside the caller's transaction.
+ */
+static int
+listing_touch(struct vault *v, const char *kind, int64_t rowid,
+              const void *head, size_t headlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct listing l = {0};
+	int64_t key = 0, chunk = rowid >> LISTING_SHIFT;
+	int rc = VAULT_OK, s;
+	if (v->schema < 3)
+		return VAULT_OK;
+	if (head) {
+		if (!v->sort_key)
+			return listing_drop(v, kind);
+		int r = v->sort_key(kind, head, headlen, &key);
+		if (r > 0)
+			return VAULT_OK; /* a kind without an index */
+		if (r < 0)
+			key = INT64_MAX; /* shown first, as damaged */
+	}
+	if (sqlite3_prepare_v2(v->db,
+	                       "SELECT data FROM listing WHERE kind = ? AND "
+	                       "chunk = ?",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_error(v, "save the record");
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, chunk);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW &&
+	    listing_open_chunk(v, kind, chunk, sqlite3_column_blob(st, 0),
+	                       (size_t)sqlite3_column_bytes(st, 0), &l) != 0) {
+		sqlite3_finalize(st);
+		free(l.e);
+		return listing_drop(v, kind);
+	}
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return db_error(v, "save the record");
+	size_t m = 0;
+	for (size_t i = 0; i < l.n; i++)
+		if (l.e[i].rowid != rowid)
+			l.e[m++] = l.e[i];
+	l.n = m;
+	if (head && listing_push(&l, rowid, key))
+		rc = set_error(v, VAULT_ERROR, "Out of memory.");
+	else if (head || s == SQLITE_ROW)
+		rc = listing_store_chunk(v, kind, chunk, l.e, l.n);
+	free(l.e);
+	return rc;
+}
+
+/*
+ * Read the whole index of `kind` into l: 0 when it is there and complete,
+ * 1 when it has to be rebuilt, or an error.
+ */
+static int
+listing_load(struct vault *v, const char *kind, struct listing *l)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0, s;
+	int64_t count = -1;
+	if (v->schema < 3)
+		return 1;
+	if (sqlite3_prepare_v2(v->db,
+	                       "SELECT chunk, data FROM listing WHERE kind = ?",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_error(v, "read the vault");
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
+		if (listing_open_chunk(v, kind, sqlite3_column_int64(st, 0),
+		                       sqlite3_column_blob(st, 1),
+		                       (size_t)sqlite3_column_bytes(st, 1), l))
+			rc = 1;
+	if (!rc && s != SQLITE_DONE)
+		rc = db_error(v, "read the vault");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(v->db,
+	                       "SELECT count(*) FROM record WHERE kind = ?", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return db_error(v, "read the vault");
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		count = sqlite3_column_int64(st, 0);
+	else
+		rc = db_error(v, "read the vault");
+	sqlite3_finalize(st);
+	if (!rc && (count < 0 || (uint64_t)count != l->n))
+		rc = 1;
+	return rc;
+}
+
+/* Build the index of `kind` from the heads, in rowid order. */
+static int
+listing_scan(struct vault *v, const char *kind, struct listing *l)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char ad[RECORD_AD_MAX];
+	int rc = VAULT_OK, s;
+	if (sqlite3_prepare_v2(v->db,
+	                       "SELECT rowid, id, revision, head FROM record "
+	                       "WHERE kind = ? ORDER BY rowid",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_error(v, "read the vault");
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 1);
+		size_t len = 0;
+		int64_t key = INT64_MAX;
+		if (id && strlen(id) == VAULT_ID_HEX &&
+		    open_part(v, &v->head, sqlite3_column_blob(st, 3),
+		              (size_t)sqlite3_column_bytes(st, 3), ad,
+		              record_ad(v, id, kind,
+		                        sqlite3_column_int64(st, 2), 'h', ad),
+		              &len) == 0) {
+			if (v->sort_key(kind, v->head.p, len, &key) != 0)
+				key = INT64_MAX;
+			sodium_memzero(v->head.p, len);
+		}
+		if (listing_push(l, sqlite3_column_int64(st, 0), key))
+			rc = set_error(v, VAULT_ERROR, "Out of memory.");
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = db_error(v, "read the vault");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Best effort, in a transaction of its own: store a rebuilt index (l in
+ * rowid order), or with l == NULL drop it. Skipped on a read-only vault
+ * or while another selfhelp writes; the vault's last message is kept.
+ */
+static void
+listing_save(struct vault *v, const char *kind, const struct listing *l)
+{
+	char keep[sizeof(v->errmsg)];
+	int ok;
+	if (v->schema < 3 || v->in_tx || sqlite3_db_readonly(v->db, "main"))
+		return;
+	memcpy(keep, v->errmsg, sizeof(keep));
+	sqlite3_busy_timeout(v->db, 0);
+	ok = sqlite3_exec(v->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) ==
+	     SQLITE_OK;
+	if (ok) {
+		ok = listing_drop(v, kind) == VAULT_OK;
+		for (size_t i = 0; ok && l && i < l->n;) {
+			int64_t chunk = l->e[i].rowid >> LISTING_SHIFT;
+			size_t j = i;
+			while (j < l->n &&
+			       l->e[j].rowid >> LISTING_SHIFT == chunk)
+				j++;
+			ok = listing_store_chunk(v, kind, chunk, l->e + i,
+			                         j - i) == VAULT_OK;
+			i = j;
+		}
+		if (!ok || sqlite3_exec(v->db, "COMMIT;", NULL, NULL, NULL) !=
+		                   SQLITE_OK)
+			sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
+	}
+	sqlite3_busy_timeout(v->db, BUSY_TIMEOUT_MS);
+	memcpy(v->errmsg, keep, sizeof(keep));
+}
+
+/* Max-heap on (key, rowid): the newest first. */
+static bool
+listing_before(const struct listing_entry *a, const struct listing_entry *b)
+{
+	return a->key != b->key ? a->key > b->key : a->rowid > b->rowid;
+}
+
+static void
+sift_down(struct listing_entry *e, size_t n, size_t i)
+{
+	for (;;) {
+		size_t best = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && listing_before(&e[l], &e[best]))
+			best = l;
+		if (r < n && listing_before(&e[r], &e[best]))
+			best = r;
+		if (best == i)
+			return;
+		struct listing_entry t = e[i];
+		e[i] = e[best];
+		e[best] = t;
+		i = best;
+	}
+}
+
+struct key_check {
+	struct vault *v;
+	vault_each_fn fn;
+	void *arg;
+	int64_t key;
+	bool stale;
+};
+
+/* Pass the record on, noting when its head no longer has the key the
+ * index gave it. */
+static int
+key_check_cb(void *arg, const struct vault_item *it)
+{
+	struct key_check *kc = arg;
+	int64_t key;
+	if (!it->damaged &&
+	    kc->v->sort_key(it->kind, it->head, it->headlen, &key) == 0 &&
+	    key != kc->key)
+		kc->stale = true;
+	return kc->fn(kc->arg, it);
+}
+
+int
+vault_each_by_key(struct vault *v, const char *kind, unsigned flags, int64_t lo,
+                  int64_t hi, vault_each_fn fn, void *arg)
+{
+	struct listing l = {0};
+	struct key_check kc = {.v = v, .fn = fn, .arg = arg};
+	sqlite3_stmt *st = NULL;
+	bool with_body = flags & VAULT_EACH_BODY;
+	int rc, s;
+	if (!v->master)
+		return set_error(v, VAULT_LOCKED, "The vault is locked.");
+	if (!v->sort_key || !kind_ok(kind))
+		return set_error(v, VAULT_ERROR,
+		                 "These records have no order.");
+	rc = listing_load(v, kind, &l);
+	if (rc > 0) {
+		l.n = 0;
+		if (!(rc = listing_scan(v, kind, &l)))
+			listing_save(v, kind, &l);
+	}
+	if (rc)
+		goto out;
+	/* the entries in range, and always those that could not be read */
+	size_t n = 0;
+	for (size_t i = 0; i < l.n; i++)
+		if ((l.e[i].key >= lo && l.e[i].key <= hi) ||
+		    l.e[i].key == INT64_MAX)
+			l.e[n++] = l.e[i];
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(l.e, n, i);
+	if (sqlite3_prepare_v2(v->db,
+	                       with_body ? "SELECT id, kind, revision, head, "
+	                                   "body FROM record WHERE rowid = ?"
+	                                 : "SELECT id, kind, revision, head "
+	                                   "FROM record WHERE rowid = ?",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(v, "read the vault");
+		goto out;
+	}
+	while (n && !rc) {
+		struct listing_entry top = l.e[0];
+		l.e[0] = l.e[--n];
+		sift_down(l.e, n, 0);
+		sqlite3_bind_int64(st, 1, top.rowid);
+		s = sqlite3_step(st);
+		if (s == SQLITE_ROW) {
+			kc.key = top.key;
+			rc = visit_row(v, st, with_body, key_check_cb, &kc);
+		} else if (s == SQLITE_DONE) {
+			kc.stale = true;
+		} else {
+			rc = db_error(v, "read the vault");
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (kc.stale)
+		listing_save(v, kind, NULL);
+out:
+	free(l.e);
 	return rc;
 }
 

@@ -32,7 +32,7 @@ enum vault_status {
 };
 
 /* Vault file format and schema versions this build writes and reads. */
-enum { VAULT_FORMAT = 1, VAULT_SCHEMA = 2 };
+enum { VAULT_FORMAT = 1, VAULT_SCHEMA = 3 };
 enum { VAULT_ID_HEX = 32 }; /* record ids: 128 random bits as hex */
 
 struct vault;
@@ -157,6 +157,31 @@ enum vault_each_flags {
 typedef int (*vault_each_fn)(void *arg, const struct vault_item *it);
 int vault_each(struct vault *v, const char *kind, unsigned flags,
                vault_each_fn fn, void *arg);
+
+/*
+ * Sort keys. A kind's records can be walked newest first without
+ * decrypting every head: the vault keeps an encrypted listing index of
+ * each record's sort key (e.g. its creation time), taken from its head by
+ * `fn` whenever a record is stored. fn returns 0 with *key set, 1 when
+ * records of `kind` have no sort key, or -1 when the head cannot be read
+ * (the record is then walked first, so its damage is reported). Set it
+ * right after vault_open/vault_create; without it, writes drop the index
+ * and vault_each_by_key refuses.
+ */
+typedef int (*vault_sort_key_fn)(const char *kind, const unsigned char *head,
+                                 size_t headlen, int64_t *key);
+void vault_set_sort_key(struct vault *v, vault_sort_key_fn fn);
+bool vault_has_sort_key(const struct vault *v);
+
+/*
+ * Call fn for the records of `kind` whose sort key is in [lo, hi], the
+ * greatest key first (ties: the later stored first), until fn returns
+ * non-zero (which is returned). Only the records visited are decrypted.
+ * A missing, damaged or outdated index is rebuilt from the heads (once,
+ * and stored again when the vault can be written).
+ */
+int vault_each_by_key(struct vault *v, const char *kind, unsigned flags,
+                      int64_t lo, int64_t hi, vault_each_fn fn, void *arg);
 
 /*
  * Decrypt one record by full id and call fn once with it (head and body).

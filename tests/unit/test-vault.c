@@ -150,8 +150,8 @@ migrate_from_old_schema(void **state)
 	assert_int_equal(vault_commit(v), 0);
 	vault_free(v);
 	/* turn it back into a schema-1 vault */
-	sql("DROP INDEX record_kind; DROP TABLE sealed; PRAGMA "
-	    "user_version=1;");
+	sql("DROP INDEX record_kind; DROP TABLE sealed; DROP TABLE listing; "
+	    "PRAGMA user_version=1;");
 	v = reopen("correct horse");
 	vault_free(v);
 	sqlite3 *db;
@@ -164,6 +164,10 @@ migrate_from_old_schema(void **state)
 	assert_int_equal(sqlite3_column_int(st, 0), VAULT_SCHEMA);
 	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sealed",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM listing",
 	                                    -1, &st, NULL),
 	                 SQLITE_OK);
 	sqlite3_finalize(st);
@@ -593,6 +597,152 @@ text_of(void *arg, const struct vault_item *it)
 	return 0;
 }
 
+static int
+collect_bodies(void *arg, const struct vault_item *it)
+{
+	struct {
+		char (*seen)[64];
+		size_t n;
+	} *w = arg;
+	snprintf(w->seen[w->n++], 64, "%.*s", (int)it->bodylen,
+	         it->body ? (const char *)it->body : "");
+	return 0;
+}
+/* The newest `limit` entries in [since, until] through the listing index
+ * must be exactly the first of the full, sorted walk. */
+static void
+expect_newest(struct vault *v, size_t limit, time_t since, time_t until)
+{
+	struct journal_filter f = {.since = since, .until = until};
+	struct journal_entry **all, **top;
+	size_t n, m;
+	assert_int_equal(journal_list(v, &f, &all, &n, NULL, NULL), 0);
+	f.limit = limit;
+	assert_int_equal(journal_list(v, &f, &top, &m, NULL, NULL), 0);
+	assert_int_equal(m, n < limit ? n : limit);
+	for (size_t i = 0; i < m; i++) {
+		assert_string_equal(top[i]->id, all[i]->id);
+		assert_int_equal(top[i]->created, all[i]->created);
+	}
+	journal_entries_free(all, n);
+	journal_entries_free(top, m);
+}
+
+static int64_t
+count_rows(const char *query)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, query, -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static void
+listing_index(void **state)
+{
+	struct vault *v = make_vault();
+	vault_set_sort_key(v, journal_sort_key);
+	char ids[1500][VAULT_ID_HEX + 1];
+	/* more than one chunk (1024 rowids), created times out of order */
+	assert_int_equal(vault_begin(v), 0);
+	for (int i = 0; i < 1500; i++) {
+		time_t created = 1000000 + (time_t)((i * 7919) % 1500) * 60;
+		assert_int_equal(journal_add(v, "an entry", 8, -1, NULL, 0,
+		                             created, ids[i]),
+		                 0);
+	}
+	assert_int_equal(vault_commit(v), 0);
+	assert_true(count_rows("SELECT count(*) FROM listing") >= 2);
+	expect_newest(v, 10, 0, 0);
+	expect_newest(v, 1, 0, 0);
+	expect_newest(v, 2000, 0, 0);
+	expect_newest(v, 7, 1000000 + 100 * 60, 1000000 + 200 * 60);
+	/* edits, deletes and one more entry keep it in step */
+	struct journal_entry *e = NULL;
+	assert_int_equal(journal_get(v, ids[3], &e), 0);
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(journal_update(v, e, 5000000), 0);
+	for (int i = 0; i < 1500; i += 3)
+		assert_int_equal(vault_delete(v, ids[i]), 0);
+	assert_int_equal(
+	        journal_add(v, "the newest", 10, -1, NULL, 0, 9000000, ids[0]),
+	        0);
+	assert_int_equal(vault_commit(v), 0);
+	journal_entry_free(e);
+	expect_newest(v, 10, 0, 0);
+	expect_newest(v, 3, 1000000 + 300 * 60, 0);
+	vault_free(v);
+
+	/* a writer that knows no sort key drops the index; it comes back */
+	v = reopen("correct horse");
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(
+	        journal_add(v, "no key", 6, -1, NULL, 0, 9500000, ids[1]), 0);
+	assert_int_equal(vault_commit(v), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM listing"), 0);
+	vault_set_sort_key(v, journal_sort_key);
+	expect_newest(v, 5, 0, 0);
+	assert_true(count_rows("SELECT count(*) FROM listing") >= 2);
+	vault_free(v);
+
+	/* a chunk moved, replaced or missing is noticed and rebuilt */
+	const char *harm[] = {
+	        "UPDATE listing SET chunk = chunk + 100 WHERE chunk = 0",
+	        "UPDATE listing SET data = (SELECT data FROM listing WHERE "
+	        "chunk = 1) WHERE chunk = 0",
+	        "DELETE FROM listing WHERE chunk = 1",
+	};
+	for (size_t i = 0; i < sizeof(harm) / sizeof(harm[0]); i++) {
+		sql(harm[i]);
+		v = reopen("correct horse");
+		vault_set_sort_key(v, journal_sort_key);
+		expect_newest(v, 10, 0, 0);
+		expect_newest(v, 10, 0, 1000000 + 500 * 60);
+		vault_free(v);
+		assert_int_equal(count_rows("SELECT count(*) FROM listing "
+		                            "WHERE chunk >= 100"),
+		                 0);
+	}
+}
+
+static void
+listing_walk_order(void **state)
+{
+	struct vault *v = make_vault();
+	char id[VAULT_ID_HEX + 1];
+	assert_int_equal(vault_each_by_key(v, JOURNAL_KIND, 0, INT64_MIN,
+	                                   INT64_MAX, text_of, id),
+	                 VAULT_ERROR); /* no sort key set */
+	vault_set_sort_key(v, journal_sort_key);
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(journal_add(v, "b", 1, -1, NULL, 0, 200, id), 0);
+	assert_int_equal(journal_add(v, "a", 1, -1, NULL, 0, 100, id), 0);
+	assert_int_equal(journal_add(v, "c", 1, -1, NULL, 0, 300, id), 0);
+	/* a head the sort key cannot read is walked first, as damaged */
+	assert_int_equal(vault_put(v, NULL, JOURNAL_KIND, "{}", 2, "x", 1, id),
+	                 0);
+	assert_int_equal(vault_commit(v), 0);
+	char seen[8][64];
+	struct {
+		char (*seen)[64];
+		size_t n;
+	} w = {seen, 0};
+	assert_int_equal(vault_each_by_key(v, JOURNAL_KIND, VAULT_EACH_BODY,
+	                                   150, INT64_MAX, collect_bodies, &w),
+	                 0);
+	assert_int_equal(w.n, 3);
+	assert_string_equal(seen[0], "x");
+	assert_string_equal(seen[1], "c");
+	assert_string_equal(seen[2], "b");
+	vault_free(v);
+}
+
 static void
 change_passphrase(void **state)
 {
@@ -846,6 +996,8 @@ main(int argc, char **argv)
 	        T(master_unlock),
 	        T(sealed_writes),
 	        T(sealed_fold_race),
+	        T(listing_index),
+	        T(listing_walk_order),
 	};
 	if (sodium_init() < 0)
 		return 1;

@@ -130,7 +130,7 @@ def make(selfhelp, env, tmp):
          "made by a newer selfhelp"),
         (vec("header-format-zero", "UPDATE meta SET format = 0"), "journal list", 1,
          "header is damaged"),
-        (vec("header-schema-newer", "PRAGMA user_version = 3"), "journal list", 1,
+        (vec("header-schema-newer", "PRAGMA user_version = 99"), "journal list", 1,
          "made by a newer selfhelp"),
         (vec("header-schema-zero", "PRAGMA user_version = 0"), "journal list", 1,
          "is not a selfhelp vault"),
