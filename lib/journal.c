@@ -426,6 +426,23 @@ list_cb(void *arg, const struct vault_item *it)
 	return c->by_key && c->n >= f->limit ? LIST_ENOUGH : 0;
 }
 
+/*
+ * vault_search's first look, on any thread: could the record match? Its
+ * text, or its head as stored (JSON, where its tags are), must hold the
+ * needle; list_cb decides. A needle with characters JSON escapes could
+ * hide in the stored head, so it lets every record through.
+ */
+static bool
+search_keep(void *arg, const struct vault_item *it)
+{
+	const struct search_needle *needle = arg;
+	return !search_needle_json_plain(needle) ||
+	       search_find(needle, (const char *)it->body, it->bodylen, NULL,
+	                   NULL) ||
+	       search_find(needle, (const char *)it->head, it->headlen, NULL,
+	                   NULL);
+}
+
 static int
 newest_first(const void *a, const void *b)
 {
@@ -450,6 +467,9 @@ journal_list(struct vault *v, const struct journal_filter *f,
 		                       f->since ? (int64_t)f->since : INT64_MIN,
 		                       f->until ? (int64_t)f->until : INT64_MAX,
 		                       list_cb, &c);
+	else if (f->needle)
+		rc = vault_search(v, JOURNAL_KIND, search_keep, f->needle,
+		                  list_cb, &c);
 	else
 		rc = vault_each(v, JOURNAL_KIND, flags, list_cb, &c);
 	if (rc == LIST_ENOUGH)

@@ -131,6 +131,17 @@ search_needle_free(struct search_needle *n)
 	free(n);
 }
 
+bool
+search_needle_json_plain(const struct search_needle *n)
+{
+	for (size_t i = 0; i < n->len; i++) {
+		unsigned char c = (unsigned char)n->s[i];
+		if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
 static bool
 is_ascii(const char *s, size_t len)
 {

@@ -16,6 +16,10 @@ struct search_needle;
 struct search_needle *search_needle_new(const char *s);
 void search_needle_free(struct search_needle *n);
 
+/* Is the folded needle written the same inside a JSON string (no quote,
+ * backslash or control character)? */
+bool search_needle_json_plain(const struct search_needle *n);
+
 /*
  * Find the needle in `len` bytes of UTF-8 `text` (invalid bytes are
  * compared as they are). On a hit returns true and, when start/end are

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -1715,6 +1716,221 @@ vault_each_by_key(struct vault *v, const char *kind, unsigned flags, int64_t lo,
 		listing_save(v, kind, NULL);
 out:
 	free(l.e);
+	return rc;
+}
+
+/* --- searching walk --- */
+
+/*
+ * vault_search reads a batch of rows, then decrypts and filters it on
+ * several threads (each its own slice, into its own part of one guarded
+ * buffer), then calls fn in storage order on the calling thread.
+ */
+enum { SEARCH_BATCH = 256, SEARCH_THREADS_MAX = 4 };
+
+struct search_row {
+	char id[VAULT_ID_HEX + 1];
+	char kind[KIND_MAX];
+	int64_t revision;
+	size_t hoff, hlen, boff, blen; /* ciphertexts in batch.cipher */
+	size_t poff;                   /* plaintext room in batch.plain */
+	struct vault_item it;
+	bool keep;
+};
+
+struct search_batch {
+	struct vault *v;
+	vault_keep_fn keep;
+	void *karg;
+	struct search_row rows[SEARCH_BATCH];
+	size_t n;
+	unsigned char *cipher; /* malloc'd: not secret */
+	size_t cipherlen, ciphercap;
+	unsigned char *plain; /* sodium_malloc'd */
+	size_t plaincap;
+};
+
+struct search_slice {
+	struct search_batch *b;
+	size_t from, to;
+};
+
+/* Open one sealed part of a row into out (room for the whole ciphertext);
+ * thread-safe. 0 with *len set, or -1. */
+static int
+search_open(const struct vault *v, const struct search_row *r, char part,
+            const unsigned char *sealed, size_t sealedlen, unsigned char *out,
+            size_t *len)
+{
+	unsigned char ad[RECORD_AD_MAX];
+	if (sealedlen <= CRYPTO_OVERHEAD)
+		return -1;
+	size_t plen = sealedlen - CRYPTO_OVERHEAD;
+	if (crypto_open(out, sealed, sealedlen, ad,
+	                record_ad(v, r->id, r->kind, r->revision, part, ad),
+	                v->reckey) != 0 ||
+	    sodium_unpad(len, out, plen, pad_block_for_padded(plen)) != 0)
+		return -1;
+	out[*len] = '\0';
+	return 0;
+}
+
+static void *
+search_work(void *arg)
+{
+	struct search_slice *s = arg;
+	struct search_batch *b = s->b;
+	for (size_t i = s->from; i < s->to; i++) {
+		struct search_row *r = &b->rows[i];
+		unsigned char *h = b->plain + r->poff;
+		unsigned char *body = h + r->hlen + 1;
+		r->it = (struct vault_item){
+		        .id = r->id, .kind = r->kind, .revision = r->revision};
+		if (search_open(b->v, r, 'h', b->cipher + r->hoff, r->hlen, h,
+		                &r->it.headlen) != 0 ||
+		    search_open(b->v, r, 'b', b->cipher + r->boff, r->blen,
+		                body, &r->it.bodylen) != 0) {
+			r->it.damaged = true;
+			r->it.headlen = r->it.bodylen = 0;
+			r->keep = true;
+			continue;
+		}
+		r->it.head = h;
+		r->it.body = body;
+		r->keep = b->keep(b->karg, &r->it);
+	}
+	return NULL;
+}
+
+/* Copy the current row's ciphertexts into the batch; -1 when out of
+ * memory. A row without a usable id or kind is marked damaged. */
+static int
+search_take(struct search_batch *b, sqlite3_stmt *st)
+{
+	struct search_row *r = &b->rows[b->n];
+	const char *id = (const char *)sqlite3_column_text(st, 0);
+	const char *kind = (const char *)sqlite3_column_text(st, 1);
+	size_t hl = (size_t)sqlite3_column_bytes(st, 3);
+	size_t bl = (size_t)sqlite3_column_bytes(st, 4);
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "%s", id ? id : "(no id)");
+	snprintf(r->kind, sizeof(r->kind), "%s", kind ? kind : "");
+	r->revision = sqlite3_column_int64(st, 2);
+	if (!id || strlen(id) != VAULT_ID_HEX || !kind || !kind_ok(kind))
+		hl = bl = 0; /* opens as damaged */
+	if (b->cipherlen + hl + bl > b->ciphercap) {
+		size_t cap = 2 * (b->cipherlen + hl + bl);
+		unsigned char *p = realloc(b->cipher, cap);
+		if (!p)
+			return -1;
+		b->cipher = p;
+		b->ciphercap = cap;
+	}
+	r->hoff = b->cipherlen;
+	r->hlen = hl;
+	if (hl)
+		memcpy(b->cipher + r->hoff, sqlite3_column_blob(st, 3), hl);
+	r->boff = r->hoff + hl;
+	r->blen = bl;
+	if (bl)
+		memcpy(b->cipher + r->boff, sqlite3_column_blob(st, 4), bl);
+	b->cipherlen += hl + bl;
+	b->n++;
+	return 0;
+}
+
+/* Decrypt and filter the batch on up to `threads` threads, then hand the
+ * kept rows to fn in order; the plaintext is wiped afterwards. */
+static int
+search_flush(struct search_batch *b, unsigned threads, vault_each_fn fn,
+             void *arg)
+{
+	struct search_slice slices[SEARCH_THREADS_MAX];
+	pthread_t tids[SEARCH_THREADS_MAX];
+	bool started[SEARCH_THREADS_MAX] = {false};
+	size_t need = 0;
+	int rc = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		b->rows[i].poff = need;
+		need += b->rows[i].hlen + b->rows[i].blen + 2;
+	}
+	if (need > b->plaincap) {
+		sodium_free(b->plain);
+		b->plaincap = 2 * need;
+		b->plain = sodium_malloc(b->plaincap);
+		if (!b->plain) {
+			b->plaincap = 0;
+			return set_error(b->v, VAULT_ERROR, "Out of memory.");
+		}
+	}
+	for (unsigned t = 0; t < threads; t++) {
+		slices[t] = (struct search_slice){b, b->n * t / threads,
+		                                  b->n * (t + 1) / threads};
+		if (t > 0)
+			started[t] = pthread_create(&tids[t], NULL, search_work,
+			                            &slices[t]) == 0;
+	}
+	search_work(&slices[0]);
+	for (unsigned t = 1; t < threads; t++) {
+		if (started[t])
+			pthread_join(tids[t], NULL);
+		else
+			search_work(&slices[t]);
+	}
+	for (size_t i = 0; i < b->n && !rc; i++)
+		if (b->rows[i].keep)
+			rc = fn(arg, &b->rows[i].it);
+	sodium_memzero(b->plain, need);
+	b->n = 0;
+	b->cipherlen = 0;
+	return rc;
+}
+
+int
+vault_search(struct vault *v, const char *kind, vault_keep_fn keep, void *karg,
+             vault_each_fn fn, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	struct search_batch *b;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = cpus < 1                    ? 1
+	                   : cpus > SEARCH_THREADS_MAX ? SEARCH_THREADS_MAX
+	                                               : (unsigned)cpus;
+	int rc = 0, s;
+	if (!v->master)
+		return set_error(v, VAULT_LOCKED, "The vault is locked.");
+	if (sqlite3_prepare_v2(v->db,
+	                       kind ? "SELECT id, kind, revision, head, body "
+	                              "FROM record WHERE kind = ? ORDER BY "
+	                              "rowid"
+	                            : "SELECT id, kind, revision, head, body "
+	                              "FROM record ORDER BY rowid",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_error(v, "read the vault");
+	if (kind)
+		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		sqlite3_finalize(st);
+		return set_error(v, VAULT_ERROR, "Out of memory.");
+	}
+	b->v = v;
+	b->keep = keep;
+	b->karg = karg;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (search_take(b, st) != 0)
+			rc = set_error(v, VAULT_ERROR, "Out of memory.");
+		else if (b->n == SEARCH_BATCH)
+			rc = search_flush(b, threads, fn, arg);
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = db_error(v, "read the vault");
+	if (!rc && b->n)
+		rc = search_flush(b, threads, fn, arg);
+	sqlite3_finalize(st);
+	sodium_free(b->plain);
+	free(b->cipher);
+	free(b);
 	return rc;
 }
 

@@ -184,6 +184,17 @@ int vault_each_by_key(struct vault *v, const char *kind, unsigned flags,
                       int64_t lo, int64_t hi, vault_each_fn fn, void *arg);
 
 /*
+ * A walk for searching: like vault_each with VAULT_EACH_BODY, but every
+ * record is decrypted and offered to `keep` on up to four threads at once
+ * (keep must be safe to call concurrently and must not keep the
+ * pointers); fn is then called on the calling thread, in storage order,
+ * for the records keep accepted and for every damaged one.
+ */
+typedef bool (*vault_keep_fn)(void *karg, const struct vault_item *it);
+int vault_search(struct vault *v, const char *kind, vault_keep_fn keep,
+                 void *karg, vault_each_fn fn, void *arg);
+
+/*
  * Decrypt one record by full id and call fn once with it (head and body).
  * VAULT_NOT_FOUND when there is no such record of `kind`.
  */

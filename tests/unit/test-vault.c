@@ -743,6 +743,69 @@ listing_walk_order(void **state)
 	vault_free(v);
 }
 
+static bool
+keep_sevens(void *karg, const struct vault_item *it)
+{
+	(void)karg;
+	return strstr((const char *)it->body, "7") != NULL;
+}
+
+struct seen_rows {
+	char bodies[700][16];
+	size_t n, damaged;
+};
+
+static int
+note_row(void *arg, const struct vault_item *it)
+{
+	struct seen_rows *w = arg;
+	if (it->damaged) {
+		w->damaged++;
+		return 0;
+	}
+	snprintf(w->bodies[w->n++], 16, "%.*s", (int)it->bodylen,
+	         (const char *)it->body);
+	return 0;
+}
+
+static void
+search_walk(void **state)
+{
+	struct vault *v = make_vault();
+	char id[VAULT_ID_HEX + 1], body[16];
+	/* more rows than one batch; every row with a 7 is kept */
+	assert_int_equal(vault_begin(v), 0);
+	for (int i = 0; i < 700; i++) {
+		snprintf(body, sizeof(body), "n%d", i);
+		assert_int_equal(vault_put(v, NULL, "note", "h", 1, body,
+		                           strlen(body), id),
+		                 0);
+	}
+	assert_int_equal(vault_commit(v), 0);
+	vault_free(v);
+	/* a damaged row is always passed on, whatever keep says */
+	sql("UPDATE record SET body = zeroblob(length(body)) WHERE rowid = "
+	    "(SELECT rowid FROM record ORDER BY rowid LIMIT 1 OFFSET 300)");
+	v = reopen("correct horse");
+	struct seen_rows *w = calloc(1, sizeof(*w));
+	assert_non_null(w);
+	assert_int_equal(
+	        vault_search(v, "note", keep_sevens, NULL, note_row, w), 0);
+	assert_int_equal(w->damaged, 1);
+	size_t k = 0;
+	for (int i = 0; i < 700; i++) {
+		snprintf(body, sizeof(body), "n%d", i);
+		if (i == 300 || !strchr(body, '7'))
+			continue;
+		assert_true(k < w->n);
+		assert_string_equal(w->bodies[k], body); /* storage order */
+		k++;
+	}
+	assert_int_equal(k, w->n);
+	free(w);
+	vault_free(v);
+}
+
 static void
 change_passphrase(void **state)
 {
@@ -998,6 +1061,7 @@ main(int argc, char **argv)
 	        T(sealed_fold_race),
 	        T(listing_index),
 	        T(listing_walk_order),
+	        T(search_walk),
 	};
 	if (sodium_init() < 0)
 		return 1;
