@@ -151,15 +151,11 @@ unknown_command(const char *name)
 			names[n++] = commands[i].name;
 	const char *s = util_suggest(name, names, n);
 	if (s)
-		fprintf(stderr,
-		        "selfhelp: There is no command '%s'. Did you mean "
-		        "'%s'?\n",
-		        name, s);
+		note("There is no command '%s'. Did you mean '%s'?", name, s);
 	else
-		fprintf(stderr,
-		        "selfhelp: There is no command '%s'. 'selfhelp "
-		        "--help' lists them all.\n",
-		        name);
+		note("There is no command '%s'. 'selfhelp --help' lists them "
+		     "all.",
+		     name);
 	return EXIT_USAGE;
 }
 
@@ -223,11 +219,11 @@ take_global_options(int *argcp, char **argv, struct cmd_ctx *ctx)
 		} else if (i + 1 < argc) {
 			*slot = argv[++i];
 		} else {
-			fprintf(stderr, "selfhelp: %s needs a value.\n", name);
+			note("%s needs a value.", name);
 			return -1;
 		}
 		if (!**slot) {
-			fprintf(stderr, "selfhelp: %s needs a value.\n", name);
+			note("%s needs a value.", name);
 			return -1;
 		}
 	}
@@ -284,10 +280,9 @@ main(int argc, char **argv)
 	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
 		return finish_stdout(cmd_version(1, argv + 1, &ctx));
 	if (name[0] == '-') {
-		fprintf(stderr,
-		        "selfhelp: '%s' is not an option selfhelp knows. "
-		        "'selfhelp --help' lists them.\n",
-		        name);
+		note("'%s' is not an option selfhelp knows. 'selfhelp --help' "
+		     "lists them.",
+		     name);
 		return EXIT_USAGE;
 	}
 	const struct cmd *c = find_command(name);

@@ -17,7 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-enum { PASS_MAX = 1024, TTY_TRIES = 3 };
+enum { PASS_MAX = 1024, TTY_TRIES = 3, TTY_TOO_LONG = -2 };
 
 static struct termios saved_tty;
 static volatile sig_atomic_t tty_fd = -1;
@@ -41,8 +41,9 @@ chomp(char *buf, size_t n)
 }
 
 /*
- * Ask on the terminal without echo. Returns the length, or -1 when there
- * is no terminal. buf is PASS_MAX bytes of guarded memory.
+ * Ask on the terminal without echo. Returns the length, -1 when there is
+ * no terminal, or TTY_TOO_LONG (buf wiped) when the answer is longer than
+ * selfhelp takes. buf is PASS_MAX bytes of guarded memory.
  */
 static int
 ask_tty(const char *prompt, char *buf)
@@ -51,6 +52,7 @@ ask_tty(const char *prompt, char *buf)
 	struct termios t;
 	struct sigaction sa = {0}, old_int, old_term, old_hup;
 	size_t n = 0;
+	bool too_long = false;
 	if (fd < 0)
 		return -1;
 	if (tcgetattr(fd, &saved_tty) != 0) {
@@ -78,6 +80,8 @@ ask_tty(const char *prompt, char *buf)
 			break;
 		if (n < PASS_MAX - 1)
 			buf[n++] = c;
+		else if (c != '\r')
+			too_long = true;
 	}
 	buf[n] = '\0';
 	tcsetattr(fd, TCSAFLUSH, &saved_tty);
@@ -86,7 +90,22 @@ ask_tty(const char *prompt, char *buf)
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	close(fd);
+	if (too_long) {
+		/* Cutting it short silently would make a different
+		 * passphrase. */
+		sodium_memzero(buf, PASS_MAX);
+		return TTY_TOO_LONG;
+	}
 	return (int)chomp(buf, n);
+}
+
+static int
+too_long_typed(void)
+{
+	return fail("That passphrase is longer than the %d bytes selfhelp "
+	            "takes, so it was not used.",
+	            PASS_MAX - 1),
+	       -1;
 }
 
 /*
@@ -146,6 +165,8 @@ cmd_read_passphrase(struct cmd_ctx *ctx, const char *prompt, char *buf)
 	if (ctx->passphrase_file)
 		return read_pass_file(ctx->passphrase_file, buf);
 	int n = ask_tty(prompt, buf);
+	if (n == TTY_TOO_LONG)
+		return too_long_typed();
 	if (n < 0)
 		return fail("selfhelp needs the vault's passphrase, and there "
 		            "is no terminal to ask on. --passphrase-file "
@@ -315,6 +336,8 @@ cmd_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf)
 	if (file)
 		return read_pass_file(file, buf);
 	n = ask_tty("New passphrase: ", buf);
+	if (n == TTY_TOO_LONG)
+		return too_long_typed();
 	if (n < 0)
 		return fail("selfhelp needs a new passphrase, and there is no "
 		            "terminal to ask on. A passphrase file gives it."),

@@ -119,6 +119,42 @@ test_expect_success 'journal: dates that do not exist' '
 	expect_in "2028-02-29" "$OUT"
 '
 
+test_expect_success 'messages cut a huge argument and never echo control characters' '
+	usage_err selfhelp $P journal show "$BIG" &&
+	test "$(wc -c <"$ERR")" -lt 2000 &&
+	expect_in "more bytes not shown" "$ERR" &&
+	usage_err selfhelp "$BIG" &&
+	test "$(wc -c <"$ERR")" -lt 2000 &&
+	usage_err selfhelp $P journal show "$(printf "ab\033[31mred\302\233x")" &&
+	expect_in "ab?[31mred?" "$ERR" &&
+	! grep -q "$(printf "\033")" "$ERR" &&
+	! grep -q "$(printf "\302\233")" "$ERR"
+'
+
+test_expect_success 'a typed passphrase longer than selfhelp takes is refused, not cut short' '
+	python3 - "$SELFHELP" >"$OUT" <<-\PY
+	import os, pty, sys, time
+	pid, fd = pty.fork()
+	if pid == 0:
+	    os.execv(sys.argv[1], [sys.argv[1], "journal", "list"])
+	out = b""
+	def until(word, limit=60):
+	    global out
+	    end = time.time() + limit
+	    while word not in out and time.time() < end:
+	        try:
+	            out += os.read(fd, 4096)
+	        except OSError:
+	            break
+	until(b"assphrase")
+	os.write(fd, b"a" * 1100 + b"\r")
+	until(b"not used")
+	os.waitpid(pid, 0)
+	sys.stdout.write(out.decode("utf-8", "replace"))
+	PY
+	expect_in "longer than the 1023 bytes" "$OUT"
+'
+
 # --- trigger-log ---
 
 test_expect_success 'trigger-log: every text field refuses non-UTF-8 and 128 KiB' '
