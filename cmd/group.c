@@ -1049,7 +1049,7 @@ add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
 		goto out;
 	}
 	apply_options(&o, &r);
-	FILE *tty = o.no_input ? NULL : group_form_terminal();
+	FILE *tty = o.no_input ? NULL : form_terminal();
 	bool ask = tty && o.given == 0;
 	if (!ask && o.given == 0) {
 		rc = usage_error(group_usage,
@@ -1089,7 +1089,7 @@ add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
 			          argv[0]);
 			goto out;
 		}
-		if (res == GROUP_FORM_DISCARD) {
+		if (res == FORM_DISCARD) {
 			fputs("Nothing was saved.\n", tty);
 			goto out;
 		}

@@ -812,7 +812,7 @@ trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	r->has_body = true;
-	FILE *tty = o.no_input ? NULL : trigger_form_terminal();
+	FILE *tty = o.no_input ? NULL : form_terminal();
 	bool ask = tty && (o.quick ? quick_missing(r) : o.given == 0);
 	if (!ask && o.given == 0) {
 		rc = usage_error(trigger_usage,
@@ -831,7 +831,7 @@ trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	if (ask) {
-		struct form_opts fo = {
+		struct trigger_form_opts fo = {
 		        .quick = o.quick, .ask_when = !o.date, .out = tty};
 		int res = trigger_form_run(r, &fo, now);
 		if (res < 0) {
