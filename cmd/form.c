@@ -321,6 +321,19 @@ form_rating_help(struct form *f, int rating)
 	}
 }
 
+bool
+form_only_numbers(const char *s)
+{
+	bool digit = false;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (*s != ' ' && *s != '\t')
+			return false;
+	}
+	return digit;
+}
+
 /* Keep what was typed? Enter or y keeps; n, q, Esc, Ctrl-C let it go. */
 static bool
 ask_keep(struct form *f)

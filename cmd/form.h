@@ -91,6 +91,10 @@ enum form_answer form_read_rating(struct form *f, int *out);
 /* One key from 1..n (n at most 9); *out 0 when skipped. */
 enum form_answer form_read_choice(struct form *f, int n, int *out);
 
+/* Is s made of digits, spaces and tabs only, with a digit (an answer
+ * that names numbered choices)? */
+bool form_only_numbers(const char *s);
+
 /* After a rating of how it is now: when it is high, say once per form
  * where emergency help is. */
 void form_rating_help(struct form *f, int rating);

@@ -189,20 +189,6 @@ kept_prompt(const struct group_form_opts *o)
 	return p;
 }
 
-/* Is s (trimmed) made of digits only? */
-static bool
-only_number(const char *s)
-{
-	bool digit = false;
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digit = true;
-		else if (*s != ' ' && *s != '\t')
-			return false;
-	}
-	return digit;
-}
-
 /*
  * The answer to "if it gets too much": comma-separated parts; a part that
  * is a number names a choice. Returns NULL, or a message to show before
@@ -228,7 +214,7 @@ take_too_much(struct group_record *r, int which, char *line,
 		const char *part = p;
 		while (*part == ' ' || *part == '\t')
 			part++;
-		if (only_number(part)) {
+		if (form_only_numbers(part)) {
 			long v = strtol(part, NULL, 10);
 			if (v < 1 || (size_t)v > nchoices) {
 				msg = "Those numbers go from 1 to the last one "

@@ -134,20 +134,6 @@ choice_prompt(const struct question *q, int width)
 	return p;
 }
 
-/* Is s (trimmed) made of whole numbers and spaces only? */
-static bool
-only_numbers(const char *s)
-{
-	bool digit = false;
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digit = true;
-		else if (*s != ' ' && *s != '\t')
-			return false;
-	}
-	return digit;
-}
-
 /*
  * Add the answer to a list question: comma-separated parts; a part of
  * numbers names choices. Returns NULL, or a message to show before
@@ -164,7 +150,7 @@ add_list_answer(struct trigger_record *r, const struct question *q, char *line)
 		size_t k = strcspn(p, ",");
 		char save = p[k];
 		p[k] = '\0';
-		if (only_numbers(p))
+		if (form_only_numbers(p))
 			for (char *t = p; *t;) {
 				char *end;
 				long v = strtol(t, &end, 10);
@@ -188,7 +174,7 @@ add_list_answer(struct trigger_record *r, const struct question *q, char *line)
 		char save = p[k];
 		p[k] = '\0';
 		enum trigger_text_problem why = TRIGGER_TEXT_OK;
-		if (q->choices && only_numbers(p)) {
+		if (q->choices && form_only_numbers(p)) {
 			for (char *t = p; *t && why == TRIGGER_TEXT_OK;) {
 				char *end;
 				long v = strtol(t, &end, 10);

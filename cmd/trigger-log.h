@@ -36,11 +36,4 @@ int trigger_form_run(struct trigger_record *r,
 /* `trigger-log stats` and `selfhelp insights` (argv[0] is either). */
 int trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx);
 
-/* Does the locale say UTF-8 (for arrows, blocks and dots)? */
-bool trigger_utf8_locale(void);
-
-/* Write s to fp with control characters other than newline and tab
- * shown as '?', so stored text cannot drive the terminal. */
-void trigger_print_safe(const char *s, FILE *fp);
-
 #endif
