@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "crisis.h"
 #include "keyring.h"
+#include "output.h"
 #include "safety.h"
 #include "term.h"
 #include "util.h"
@@ -376,15 +377,6 @@ items_json(const struct safety_items *it)
 	for (size_t i = 0; i < it->n; i++)
 		json_array_append_new(a, json_string(it->items[i]));
 	return a;
-}
-
-static int
-print_json(json_t *root)
-{
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	json_decref(root);
-	fputc('\n', stdout);
-	return rc == 0 ? 0 : fail("Could not write the JSON output.");
 }
 
 static int

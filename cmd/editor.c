@@ -1,6 +1,7 @@
 #include "editor.h"
 
 #include "cmd.h"
+#include "output.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -327,5 +328,74 @@ out:
 	remove_private_dir();
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	return rc;
+}
+
+/* Does the text hold anything but comments and blank lines? */
+static bool
+has_content(const char *s, size_t len)
+{
+	bool bol = true, comment = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '\n') {
+			bol = true;
+			comment = false;
+			continue;
+		}
+		if (bol && c == '#')
+			comment = true;
+		bol = false;
+		if (!comment && c != ' ' && c != '\t' && c != '\r')
+			return true;
+	}
+	return false;
+}
+
+int
+editor_edit_record(char *text, size_t len, const char *empty_msg,
+                   int (*parse)(const char *text, size_t len, void *arg,
+                                char *err, size_t errsize),
+                   void *arg)
+{
+	size_t outlen = 0;
+	char *edited = NULL;
+	char err[512];
+	bool tty = isatty(STDIN_FILENO);
+	int rc;
+	if (!text)
+		return fail("Out of memory.");
+	for (;;) {
+		rc = tty ? editor_edit(text, len, &edited, &outlen)
+		         : read_stdin_text(&edited, &outlen);
+		if (rc)
+			break;
+		if (!has_content(edited, outlen)) {
+			fputs(empty_msg, stdout);
+			rc = 3;
+			break;
+		}
+		if (parse(edited, outlen, arg, err, sizeof(err)) == 0)
+			break;
+		fail("%s", err);
+		if (!tty) {
+			fail("Nothing was changed.");
+			rc = 1;
+			break;
+		}
+		if (!confirm("Open the editor again to fix it?", true)) {
+			printf("The record was left as it was.\n");
+			rc = 3;
+			break;
+		}
+		/* Edit again from what was written, not from the start. */
+		text_wipe(text, len);
+		text = edited;
+		len = outlen;
+		edited = NULL;
+		outlen = 0;
+	}
+	text_wipe(text, len);
+	text_wipe(edited, outlen);
 	return rc;
 }

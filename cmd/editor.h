@@ -26,4 +26,21 @@ int read_stdin_text(char **out, size_t *len);
 /* Overwrite and free a text buffer (NULL ok). */
 void text_wipe(char *s, size_t len);
 
+/*
+ * Edit a record's text until parse() takes it: in the editor on a
+ * terminal (again, from what was written, after a parse error when the
+ * person says so), else read once from stdin. Takes ownership of `text`
+ * (`len` bytes, from a *_format_text(); NULL means memory ran out) and
+ * wipes it. parse() returns 0 when it took the text, else writes why
+ * into err (errsize bytes).
+ *
+ * Returns 0 when the text was taken; 3 when the record is to be left as
+ * it was (a message is printed: `empty_msg` when the text held nothing
+ * but comments and blank lines); or 1 after a message.
+ */
+int editor_edit_record(char *text, size_t len, const char *empty_msg,
+                       int (*parse)(const char *text, size_t len, void *arg,
+                                    char *err, size_t errsize),
+                       void *arg);
+
 #endif

@@ -8,14 +8,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "form.h"
 #include "group.h"
-
-/* How the guided form ended. */
-enum group_form_result {
-	GROUP_FORM_DONE,    /* every question was answered or skipped */
-	GROUP_FORM_KEEP,    /* left early; keep what was typed */
-	GROUP_FORM_DISCARD, /* left early; nothing is kept */
-};
 
 struct group_form_opts {
 	FILE *out; /* a terminal to talk on (stdout or stderr) */
@@ -33,17 +27,9 @@ struct group_form_opts {
  * Esc, Ctrl-C or Ctrl-D leaves, asking whether to keep what was typed.
  * The terminal is restored on every way out, signals included (SIGINT,
  * SIGTERM, SIGHUP end the run with status 0 and nothing saved; SIGTSTP
- * suspends and redraws). Returns a group_form_result, or -1 when stdin
- * cannot be put in raw mode.
+ * suspends and redraws; cmd/form.h). Returns an enum form_result, or -1
+ * when stdin cannot be put in raw mode.
  */
 int group_form_run(struct group_record *r, const struct group_form_opts *o);
-
-/* Where the form can talk: stdout or stderr when it is a terminal (and
- * stdin is one), else NULL. */
-FILE *group_form_terminal(void);
-
-/* Write s to fp with control characters other than newline and tab shown
- * as '?', so stored text cannot drive the terminal. */
-void group_print_safe(const char *s, FILE *fp);
 
 #endif

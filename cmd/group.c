@@ -11,6 +11,7 @@
 #include "content.h"
 #include "dates.h"
 #include "editor.h"
+#include "output.h"
 #include "pager.h"
 #include "render.h"
 #include "term.h"
@@ -481,18 +482,6 @@ bad_date(const char *opt, const char *s)
 
 /* --- output helpers --- */
 
-static bool
-utf8_locale(void)
-{
-	const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
-	for (size_t i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
-	}
-	return false;
-}
-
 static const char *
 dot(void)
 {
@@ -536,17 +525,6 @@ record_json(const struct group_record *r)
 		return NULL;
 	}
 	return o;
-}
-
-static int
-print_json(json_t *root)
-{
-	int rc = root ? json_dumpf(root, stdout,
-	                           JSON_INDENT(2) | JSON_ENSURE_ASCII)
-	              : -1;
-	json_decref(root);
-	fputc('\n', stdout);
-	return rc == 0 ? 0 : fail("Could not write the JSON output.");
 }
 
 /* "distress 6, too much" (or a part of it) into buf; "" when neither. */
@@ -1049,7 +1027,7 @@ add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
 		goto out;
 	}
 	apply_options(&o, &r);
-	FILE *tty = o.no_input ? NULL : group_form_terminal();
+	FILE *tty = o.no_input ? NULL : form_terminal();
 	bool ask = tty && o.given == 0;
 	if (!ask && o.given == 0) {
 		rc = usage_error(group_usage,
@@ -1089,7 +1067,7 @@ add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
 			          argv[0]);
 			goto out;
 		}
-		if (res == GROUP_FORM_DISCARD) {
+		if (res == FORM_DISCARD) {
 			fputs("Nothing was saved.\n", tty);
 			goto out;
 		}
@@ -1279,40 +1257,19 @@ out:
 
 /* --- edit --- */
 
-/* Does the text hold anything but comments and blank lines? */
-static bool
-has_content(const char *s, size_t len)
-{
-	bool bol = true, comment = false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (c == '\n') {
-			bol = true;
-			comment = false;
-			continue;
-		}
-		if (bol && c == '#')
-			comment = true;
-		bol = false;
-		if (!comment && c != ' ' && c != '\t' && c != '\r')
-			return true;
-	}
-	return false;
-}
+/* What parse_edited() needs: the record, when the edit began, and where
+ * the edited record goes. */
+struct edit_arg {
+	const struct group_record *r;
+	time_t now;
+	struct group_record *out;
+};
 
-/* Ask y/n on the terminal; `dflt` on Enter alone. */
-static bool
-confirm(const char *question, bool dflt)
+static int
+parse_edited(const char *text, size_t len, void *arg, char *err, size_t size)
 {
-	char answer[16];
-	fprintf(stderr, "%s %s ", question, dflt ? "[Y/n]" : "[y/N]");
-	fflush(stderr);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return false;
-	if (strcmp(answer, "\n") == 0)
-		return dflt;
-	return strcmp(answer, "y\n") == 0 || strcmp(answer, "Y\n") == 0 ||
-	       strcmp(answer, "yes\n") == 0;
+	struct edit_arg *a = arg;
+	return group_parse_text(text, len, a->r, a->now, a->out, err, size);
 }
 
 /*
@@ -1323,50 +1280,14 @@ confirm(const char *question, bool dflt)
 static int
 edit_text(const struct group_record *r, struct group_record *out)
 {
-	time_t now = time(NULL);
-	size_t len = 0, outlen = 0;
-	char *text = group_format_text(r, &len), *edited = NULL;
-	char err[512];
-	bool tty = isatty(STDIN_FILENO);
-	int rc;
-	if (!text)
-		return fail("Out of memory.");
-	for (;;) {
-		rc = tty ? editor_edit(text, len, &edited, &outlen)
-		         : read_stdin_text(&edited, &outlen);
-		if (rc)
-			break;
-		if (!has_content(edited, outlen)) {
-			printf("The file was empty, so the record was left as "
-			       "it was. ('selfhelp group delete' removes "
-			       "one.)\n");
-			rc = 3;
-			break;
-		}
-		if (group_parse_text(edited, outlen, r, now, out, err,
-		                     sizeof(err)) == 0)
-			break;
-		fail("%s", err);
-		if (!tty) {
-			fail("Nothing was changed.");
-			rc = 1;
-			break;
-		}
-		if (!confirm("Open the editor again to fix it?", true)) {
-			printf("The record was left as it was.\n");
-			rc = 3;
-			break;
-		}
-		/* Edit again from what was written, not from the start. */
-		text_wipe(text, len);
-		text = edited;
-		len = outlen;
-		edited = NULL;
-		outlen = 0;
-	}
-	text_wipe(text, len);
-	text_wipe(edited, outlen);
-	return rc;
+	struct edit_arg a = {r, time(NULL), out};
+	size_t len = 0;
+	char *text = group_format_text(r, &len);
+	return editor_edit_record(text, len,
+	                          "The file was empty, so the record was left "
+	                          "as it was. ('selfhelp group delete' removes "
+	                          "one.)\n",
+	                          parse_edited, &a);
 }
 
 static int

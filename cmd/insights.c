@@ -9,6 +9,7 @@
 #include "trigger-log.h"
 
 #include "dates.h"
+#include "output.h"
 #include "stats.h"
 #include "term.h"
 #include "util.h"
@@ -245,7 +246,7 @@ print_name(const char *name, size_t cols)
 {
 	char *cut = util_truncate(name, cols);
 	if (cut) {
-		trigger_print_safe(cut, stdout);
+		print_safe(cut, stdout);
 		free(cut);
 	}
 }
@@ -347,7 +348,7 @@ print_helped(const struct stats *s, const struct look *k)
 		size_t w = cut ? util_display_width(cut, strlen(cut)) : 0;
 		fputs("  ", stdout);
 		if (cut)
-			trigger_print_safe(cut, stdout);
+			print_safe(cut, stdout);
 		free(cut);
 		printf("%*s  %u time%s, ", (int)(cols - w), "", h->uses,
 		       h->uses == 1 ? "" : "s");
@@ -444,7 +445,7 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = print_stats_json(s);
 	} else {
 		struct look k = {
-		        .utf8 = !o.ascii && trigger_utf8_locale(),
+		        .utf8 = !o.ascii && utf8_locale(),
 		        .width = term_width(STDOUT_FILENO),
 		};
 		if (!isatty(STDOUT_FILENO))

@@ -3,6 +3,7 @@
 #include "dates.h"
 #include "editor.h"
 #include "journal.h"
+#include "output.h"
 #include "pager.h"
 #include "search.h"
 #include "term.h"
@@ -228,19 +229,6 @@ report_damaged(void *arg, const char *id)
 	     id);
 }
 
-/* Text bound for a terminal: control characters other than newline and
- * tab are shown as '?', so stored text cannot drive the terminal. */
-static void
-print_text(const char *s, size_t len, FILE *fp)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-			c = '?';
-		fputc(c, fp);
-	}
-}
-
 static json_t *
 entry_json(const struct journal_entry *e)
 {
@@ -261,15 +249,6 @@ entry_json(const struct journal_entry *e)
 	                    e->text ? json_stringn(e->text, e->textlen)
 	                            : json_string(""));
 	return o;
-}
-
-static int
-print_json(json_t *root)
-{
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	json_decref(root);
-	fputc('\n', stdout);
-	return rc == 0 ? 0 : fail("Could not write the JSON output.");
 }
 
 /* "3f2a9c1b  2026-11-26 14:30  mood 6  #work  first line" */
@@ -545,7 +524,7 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	for (size_t i = 0; i < e->ntags; i++)
 		fprintf(m, "%s#%s", i ? " " : " · ", e->tags[i]);
 	fprintf(m, "\n\n");
-	print_text(e->text, e->textlen, m);
+	print_safe_len(e->text, e->textlen, m);
 	if (e->textlen && e->text[e->textlen - 1] != '\n')
 		fputc('\n', m);
 	if (fclose(m) != 0 || !page) {
@@ -642,19 +621,6 @@ out:
 	return rc;
 }
 
-/* Ask y/N on the terminal; false on anything but y/yes. */
-static bool
-confirm(const char *question)
-{
-	char answer[16];
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return false;
-	return strcmp(answer, "y\n") == 0 || strcmp(answer, "Y\n") == 0 ||
-	       strcmp(answer, "yes\n") == 0;
-}
-
 static int
 journal_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
@@ -685,7 +651,7 @@ journal_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		snprintf(q, sizeof(q), "Delete the entry from %s (\"%s\")?",
 		         when, pv ? pv : "");
 		free(pv);
-		if (!confirm(q)) {
+		if (!confirm(q, false)) {
 			printf("Kept it.\n");
 			goto out;
 		}

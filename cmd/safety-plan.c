@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "dates.h"
 #include "editor.h"
+#include "output.h"
 #include "pager.h"
 #include "safety.h"
 #include "term.h"
@@ -130,17 +131,6 @@ parse_opts(int argc, char **argv, const char *allowed, struct popts *o)
 		        strcmp(argv[0], "safety-plan") == 0 ? "show" : argv[0],
 		        o->args[0]);
 	return 0;
-}
-
-static int
-print_json(json_t *root)
-{
-	int rc = json_dumpf(root, stdout,
-	                    JSON_INDENT(2) | JSON_ENSURE_ASCII |
-	                            JSON_ENCODE_ANY);
-	json_decref(root);
-	fputc('\n', stdout);
-	return rc == 0 ? 0 : fail("Could not write the JSON output.");
 }
 
 static void
@@ -445,21 +435,6 @@ read_file(const char *path, char **out, size_t *len)
 	*out = buf;
 	*len = n;
 	return 0;
-}
-
-/* Ask y/n on the terminal; `dflt` on Enter alone. */
-static bool
-confirm(const char *question, bool dflt)
-{
-	char answer[16];
-	fprintf(stderr, "%s %s ", question, dflt ? "[Y/n]" : "[y/N]");
-	fflush(stderr);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return false;
-	if (strcmp(answer, "\n") == 0)
-		return dflt;
-	return strcmp(answer, "y\n") == 0 || strcmp(answer, "Y\n") == 0 ||
-	       strcmp(answer, "yes\n") == 0;
 }
 
 /*

@@ -4,6 +4,7 @@
  */
 #include "cmd.h"
 #include "frontmatter.h"
+#include "output.h"
 #include "pager.h"
 #include "render.h"
 #include "term.h"
@@ -143,18 +144,6 @@ next_option(int argc, char **argv, const struct option *opts,
 		c = '?';
 	}
 	return c;
-}
-
-static bool
-utf8_locale(void)
-{
-	static const char *const vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
-	for (size_t i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
-	}
-	return false;
 }
 
 /*

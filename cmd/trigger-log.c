@@ -7,6 +7,7 @@
 
 #include "dates.h"
 #include "editor.h"
+#include "output.h"
 #include "term.h"
 #include "util.h"
 #include "vault.h"
@@ -468,29 +469,6 @@ bad_date(const char *opt, const char *s)
 
 /* --- output helpers --- */
 
-bool
-trigger_utf8_locale(void)
-{
-	const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
-	for (size_t i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
-	}
-	return false;
-}
-
-void
-trigger_print_safe(const char *s, FILE *fp)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-			c = '?';
-		fputc(c, fp);
-	}
-}
-
 static void
 report_damaged(void *arg, const char *id)
 {
@@ -546,15 +524,6 @@ record_json(const struct trigger_record *r)
 	return o;
 }
 
-static int
-print_json(json_t *root)
-{
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	json_decref(root);
-	fputc('\n', stdout);
-	return rc == 0 ? 0 : fail("Could not write the JSON output.");
-}
-
 static void
 short_id(const char *id, char *out)
 {
@@ -580,7 +549,7 @@ static void
 print_line(const struct trigger_record *r)
 {
 	char sid[TRIGGER_SHORT_ID + 1], when[32], line[1024];
-	const char *arrow = trigger_utf8_locale() ? "\xe2\x86\x92" : "->";
+	const char *arrow = utf8_locale() ? "\xe2\x86\x92" : "->";
 	short_id(r->id, sid);
 	date_format_local(r->when, when, sizeof(when));
 	snprintf(line, sizeof(line), "%s  %s", sid, when);
@@ -633,7 +602,7 @@ print_field(const char *label, const char *value)
 		if (indent)
 			printf("%*s", LABEL_COLS, "");
 		indent = false;
-		trigger_print_safe(one, stdout);
+		print_safe(one, stdout);
 	}
 	putchar('\n');
 }
@@ -648,7 +617,7 @@ print_list_field(const char *label, const struct trigger_strs *s,
 	for (size_t i = 0; i < s->n; i++) {
 		fputs(i ? (*prefix ? " " : ", ") : "", stdout);
 		fputs(prefix, stdout);
-		trigger_print_safe(s->v[i], stdout);
+		print_safe(s->v[i], stdout);
 	}
 	putchar('\n');
 }
@@ -812,7 +781,7 @@ trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	r->has_body = true;
-	FILE *tty = o.no_input ? NULL : trigger_form_terminal();
+	FILE *tty = o.no_input ? NULL : form_terminal();
 	bool ask = tty && (o.quick ? quick_missing(r) : o.given == 0);
 	if (!ask && o.given == 0) {
 		rc = usage_error(trigger_usage,
@@ -831,7 +800,7 @@ trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	if (ask) {
-		struct form_opts fo = {
+		struct trigger_form_opts fo = {
 		        .quick = o.quick, .ask_when = !o.date, .out = tty};
 		int res = trigger_form_run(r, &fo, now);
 		if (res < 0) {
@@ -986,40 +955,19 @@ out:
 
 /* --- edit --- */
 
-/* Does the text hold anything but comments and blank lines? */
-static bool
-has_content(const char *s, size_t len)
-{
-	bool bol = true, comment = false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (c == '\n') {
-			bol = true;
-			comment = false;
-			continue;
-		}
-		if (bol && c == '#')
-			comment = true;
-		bol = false;
-		if (!comment && c != ' ' && c != '\t' && c != '\r')
-			return true;
-	}
-	return false;
-}
+/* What parse_edited() needs: the record, when the edit began, and where
+ * the edited record goes. */
+struct edit_arg {
+	const struct trigger_record *r;
+	time_t now;
+	struct trigger_record *out;
+};
 
-/* Ask y/n on the terminal; `dflt` on Enter alone. */
-static bool
-confirm(const char *question, bool dflt)
+static int
+parse_edited(const char *text, size_t len, void *arg, char *err, size_t size)
 {
-	char answer[16];
-	fprintf(stderr, "%s %s ", question, dflt ? "[Y/n]" : "[y/N]");
-	fflush(stderr);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return false;
-	if (strcmp(answer, "\n") == 0)
-		return dflt;
-	return strcmp(answer, "y\n") == 0 || strcmp(answer, "Y\n") == 0 ||
-	       strcmp(answer, "yes\n") == 0;
+	struct edit_arg *a = arg;
+	return trigger_parse_text(text, len, a->r, a->now, a->out, err, size);
 }
 
 /*
@@ -1030,50 +978,14 @@ confirm(const char *question, bool dflt)
 static int
 edit_text(const struct trigger_record *r, struct trigger_record *out)
 {
-	time_t now = time(NULL);
-	size_t len = 0, outlen = 0;
-	char *text = trigger_format_text(r, &len), *edited = NULL;
-	char err[512];
-	bool tty = isatty(STDIN_FILENO);
-	int rc;
-	if (!text)
-		return fail("Out of memory.");
-	for (;;) {
-		rc = tty ? editor_edit(text, len, &edited, &outlen)
-		         : read_stdin_text(&edited, &outlen);
-		if (rc)
-			break;
-		if (!has_content(edited, outlen)) {
-			printf("The file was empty, so the record was left as "
-			       "it was. ('selfhelp trigger-log delete' "
-			       "removes a record.)\n");
-			rc = 3;
-			break;
-		}
-		if (trigger_parse_text(edited, outlen, r, now, out, err,
-		                       sizeof(err)) == 0)
-			break;
-		fail("%s", err);
-		if (!tty) {
-			fail("Nothing was changed.");
-			rc = 1;
-			break;
-		}
-		if (!confirm("Open the editor again to fix it?", true)) {
-			printf("The record was left as it was.\n");
-			rc = 3;
-			break;
-		}
-		/* Edit again from what was written, not from the start. */
-		text_wipe(text, len);
-		text = edited;
-		len = outlen;
-		edited = NULL;
-		outlen = 0;
-	}
-	text_wipe(text, len);
-	text_wipe(edited, outlen);
-	return rc;
+	struct edit_arg a = {r, time(NULL), out};
+	size_t len = 0;
+	char *text = trigger_format_text(r, &len);
+	return editor_edit_record(text, len,
+	                          "The file was empty, so the record was left "
+	                          "as it was. ('selfhelp trigger-log delete' "
+	                          "removes a record.)\n",
+	                          parse_edited, &a);
 }
 
 static int

@@ -11,18 +11,12 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "form.h"
 #include "trigger.h"
 
 enum { TRIGGER_SHORT_ID = 8 };
 
-/* How the guided form ended. */
-enum form_result {
-	FORM_DONE,    /* every question was answered or skipped */
-	FORM_KEEP,    /* left early; keep what was typed */
-	FORM_DISCARD, /* left early; nothing is kept */
-};
-
-struct form_opts {
+struct trigger_form_opts {
 	bool quick;    /* only distress, state and what happened */
 	bool ask_when; /* ask when it happened (no --date given) */
 	FILE *out;     /* a terminal to talk on (stdout or stderr) */
@@ -30,26 +24,16 @@ struct form_opts {
 
 /*
  * Ask for the fields of r that are not set yet, one question at a time,
- * reading keys from stdin in raw mode. The terminal is restored on
- * every way out, signals included (SIGINT, SIGTERM, SIGHUP end the run
- * with status 0 and nothing saved; SIGTSTP suspends and redraws).
- * Returns -1 when stdin cannot be put in raw mode.
+ * reading keys from stdin in raw mode (cmd/form.h). The terminal is
+ * restored on every way out, signals included (SIGINT, SIGTERM, SIGHUP,
+ * SIGQUIT end the run with status 0 and nothing saved; SIGTSTP suspends
+ * and redraws). Returns an enum form_result, or -1 when stdin cannot be
+ * put in raw mode.
  */
-int trigger_form_run(struct trigger_record *r, const struct form_opts *o,
-                     time_t now);
-
-/* Where the form can talk: stdout or stderr when it is a terminal (and
- * stdin is one), else NULL. */
-FILE *trigger_form_terminal(void);
+int trigger_form_run(struct trigger_record *r,
+                     const struct trigger_form_opts *o, time_t now);
 
 /* `trigger-log stats` and `selfhelp insights` (argv[0] is either). */
 int trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx);
-
-/* Does the locale say UTF-8 (for arrows, blocks and dots)? */
-bool trigger_utf8_locale(void);
-
-/* Write s to fp with control characters other than newline and tab
- * shown as '?', so stored text cannot drive the terminal. */
-void trigger_print_safe(const char *s, FILE *fp);
 
 #endif

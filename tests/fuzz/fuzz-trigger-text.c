@@ -9,7 +9,7 @@
  * spaces in free text may come back empty); on an error the record is
  * empty and the message is there; cleaned items and texts are UTF-8
  * without C0 control characters (C1 ones are left to the printing code,
- * trigger_print_safe); a tag normalises to itself a second time.
+ * print_safe in cmd/output.c); a tag normalises to itself a second time.
  */
 #include "fuzz.h"
 
