@@ -325,7 +325,7 @@ group_form_run(struct group_record *r, const struct group_form_opts *o)
 	struct form f;
 	enum form_answer a = FORM_ANS_OK;
 
-	if (form_begin(&f, o->out, 0) != 0)
+	if (form_begin(&f, o->out, FORM_CATCH_SIGQUIT) != 0)
 		return -1;
 	form_say(&f, prep ? msg_intro_prepare : msg_intro_reflect);
 	for (size_t i = 0; i < nq && a == FORM_ANS_OK; i++)
