@@ -9,6 +9,9 @@
 struct search_needle {
 	char *s;
 	size_t len;
+	bool ascii;
+	/* Horspool's shifts for an ASCII needle, by lower-cased byte */
+	size_t shift[256];
 };
 
 /* Folded form of one code point, as UTF-8, into out (>= 64 bytes). */
@@ -105,6 +108,23 @@ oom:
 	return NULL;
 }
 
+/* Is every byte ASCII? Eight bytes at a time. */
+static bool
+is_ascii(const char *s, size_t len)
+{
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ULL)
+			return false;
+	}
+	for (; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
 struct search_needle *
 search_needle_new(const char *s)
 {
@@ -116,6 +136,11 @@ search_needle_new(const char *s)
 		search_needle_free(n);
 		return NULL;
 	}
+	n->ascii = is_ascii(n->s, n->len);
+	for (size_t i = 0; i < 256; i++)
+		n->shift[i] = n->len;
+	for (size_t i = 0; i + 1 < n->len; i++)
+		n->shift[(unsigned char)n->s[i]] = n->len - 1 - i;
 	return n;
 }
 
@@ -142,39 +167,33 @@ search_needle_json_plain(const struct search_needle *n)
 	return true;
 }
 
-static bool
-is_ascii(const char *s, size_t len)
+static unsigned char
+lower(unsigned char c)
 {
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return false;
-	return true;
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-/* ASCII-only needle in ASCII-only text: no folding buffer needed. */
+/* ASCII-only needle in ASCII-only text, Horspool's way: no folding
+ * buffer needed. */
 static bool
 find_ascii(const struct search_needle *n, const char *text, size_t len,
            size_t *start)
 {
-	unsigned char first = (unsigned char)n->s[0];
-	unsigned char upper = first >= 'a' && first <= 'z' ? first - 32 : first;
-	for (size_t i = 0; i + n->len <= len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c != first && c != upper)
-			continue;
-		size_t k = 1;
-		while (k < n->len) {
-			unsigned char t = (unsigned char)text[i + k];
-			if (t >= 'A' && t <= 'Z')
-				t += 32;
-			if (t != (unsigned char)n->s[k])
-				break;
-			k++;
+	const unsigned char *t = (const unsigned char *)text;
+	const unsigned char *p = (const unsigned char *)n->s;
+	size_t m = n->len;
+	for (size_t i = 0; i + m <= len;) {
+		unsigned char last = lower(t[i + m - 1]);
+		if (last == p[m - 1]) {
+			size_t k = 0;
+			while (k + 1 < m && lower(t[i + k]) == p[k])
+				k++;
+			if (k + 1 >= m) {
+				*start = i;
+				return true;
+			}
 		}
-		if (k == n->len) {
-			*start = i;
-			return true;
-		}
+		i += n->shift[last];
 	}
 	return false;
 }
@@ -184,7 +203,7 @@ search_find(const struct search_needle *n, const char *text, size_t len,
             size_t *start, size_t *end)
 {
 	size_t s;
-	if (is_ascii(n->s, n->len) && is_ascii(text, len)) {
+	if (n->ascii && is_ascii(text, len)) {
 		if (!find_ascii(n, text, len, &s))
 			return false;
 		if (start)

@@ -3,6 +3,7 @@
 #include "search.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 
 static bool
@@ -111,6 +112,47 @@ suggestions(void **state)
 	assert_null(util_suggest("xyzzyplugh", names, 5));
 }
 
+/* The ASCII fast path agrees with a plain lower-cased search, first hit
+ * included, on many random texts and needles. */
+static void
+ascii_matches_naive(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "abAB c";
+	unsigned seed = 12345;
+	for (int round = 0; round < 20000; round++) {
+		char text[40], needle[6], lt[40];
+		size_t tl = (seed = seed * 1103515245 + 12345) % 39;
+		size_t nl = 1 + (seed = seed * 1103515245 + 12345) % 5;
+		for (size_t i = 0; i < tl; i++)
+			text[i] = alphabet[(seed = seed * 1103515245 + 12345) /
+			                   65536 % 6];
+		text[tl] = '\0';
+		for (size_t i = 0; i < nl; i++)
+			needle[i] =
+			        alphabet[(seed = seed * 1103515245 + 12345) /
+			                 65536 % 5];
+		needle[nl] = '\0';
+		struct search_needle *n = search_needle_new(needle);
+		if (!n)
+			continue; /* folds to nothing */
+		for (size_t i = 0; i <= tl; i++)
+			lt[i] = (char)tolower((unsigned char)text[i]);
+		char ln[6];
+		for (size_t i = 0; i <= nl; i++)
+			ln[i] = (char)tolower((unsigned char)needle[i]);
+		const char *want = strstr(lt, ln);
+		size_t st = 99, en = 99;
+		bool hit = search_find(n, text, tl, &st, &en);
+		assert_int_equal(hit, want != NULL);
+		if (want) {
+			assert_int_equal(st, (size_t)(want - lt));
+			assert_int_equal(en, st + nl);
+		}
+		search_needle_free(n);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -120,6 +162,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test(utf8_and_width),
 	        cmocka_unit_test(numbers),
 	        cmocka_unit_test(suggestions),
+	        cmocka_unit_test(ascii_matches_naive),
 	};
 	return RUN_NAMED(tests, argc, argv);
 }
