@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -1722,9 +1723,11 @@ out:
 /* --- searching walk --- */
 
 /*
- * vault_search reads a batch of rows, then decrypts and filters it on
- * several threads (each its own slice, into its own part of one guarded
- * buffer), then calls fn in storage order on the calling thread.
+ * vault_search works in batches of rows, two at a time: while helper
+ * threads decrypt and filter one batch (each taking the next row from a
+ * shared counter, into its own part of one guarded buffer), the calling
+ * thread reads the next batch from SQLite and then joins in. The kept
+ * rows are handed to fn in storage order on the calling thread.
  */
 enum { SEARCH_BATCH = 256, SEARCH_THREADS_MAX = 4 };
 
@@ -1744,15 +1747,11 @@ struct search_batch {
 	void *karg;
 	struct search_row rows[SEARCH_BATCH];
 	size_t n;
+	atomic_size_t next;    /* the next row to decrypt */
 	unsigned char *cipher; /* malloc'd: not secret */
 	size_t cipherlen, ciphercap;
 	unsigned char *plain; /* sodium_malloc'd */
-	size_t plaincap;
-};
-
-struct search_slice {
-	struct search_batch *b;
-	size_t from, to;
+	size_t plainlen, plaincap;
 };
 
 /* Open one sealed part of a row into out (room for the whole ciphertext);
@@ -1775,12 +1774,14 @@ search_open(const struct vault *v, const struct search_row *r, char part,
 	return 0;
 }
 
-static void *
-search_work(void *arg)
+/* Decrypt and filter rows of the batch until none is left. */
+static void
+search_run(struct search_batch *b)
 {
-	struct search_slice *s = arg;
-	struct search_batch *b = s->b;
-	for (size_t i = s->from; i < s->to; i++) {
+	for (;;) {
+		size_t i = atomic_fetch_add(&b->next, 1);
+		if (i >= b->n)
+			return;
 		struct search_row *r = &b->rows[i];
 		unsigned char *h = b->plain + r->poff;
 		unsigned char *body = h + r->hlen + 1;
@@ -1792,18 +1793,24 @@ search_work(void *arg)
 		                body, &r->it.bodylen) != 0) {
 			r->it.damaged = true;
 			r->it.headlen = r->it.bodylen = 0;
-			r->keep = true;
+			r->keep = true; /* damage is always reported */
 			continue;
 		}
 		r->it.head = h;
 		r->it.body = body;
 		r->keep = b->keep(b->karg, &r->it);
 	}
+}
+
+static void *
+search_thread(void *arg)
+{
+	search_run(arg);
 	return NULL;
 }
 
 /* Copy the current row's ciphertexts into the batch; -1 when out of
- * memory. A row without a usable id or kind is marked damaged. */
+ * memory. A row without a usable id or kind opens as damaged. */
 static int
 search_take(struct search_batch *b, sqlite3_stmt *st)
 {
@@ -1817,7 +1824,7 @@ search_take(struct search_batch *b, sqlite3_stmt *st)
 	snprintf(r->kind, sizeof(r->kind), "%s", kind ? kind : "");
 	r->revision = sqlite3_column_int64(st, 2);
 	if (!id || strlen(id) != VAULT_ID_HEX || !kind || !kind_ok(kind))
-		hl = bl = 0; /* opens as damaged */
+		hl = bl = 0;
 	if (b->cipherlen + hl + bl > b->ciphercap) {
 		size_t cap = 2 * (b->cipherlen + hl + bl);
 		unsigned char *p = realloc(b->cipher, cap);
@@ -1839,17 +1846,30 @@ search_take(struct search_batch *b, sqlite3_stmt *st)
 	return 0;
 }
 
-/* Decrypt and filter the batch on up to `threads` threads, then hand the
- * kept rows to fn in order; the plaintext is wiped afterwards. */
+/* Read up to a batch of rows; *done once SQLite has no more. */
 static int
-search_flush(struct search_batch *b, unsigned threads, vault_each_fn fn,
-             void *arg)
+search_fill(struct search_batch *b, sqlite3_stmt *st, bool *done)
 {
-	struct search_slice slices[SEARCH_THREADS_MAX];
-	pthread_t tids[SEARCH_THREADS_MAX];
-	bool started[SEARCH_THREADS_MAX] = {false};
+	int s = SQLITE_ROW;
+	while (!*done && b->n < SEARCH_BATCH) {
+		s = sqlite3_step(st);
+		if (s != SQLITE_ROW) {
+			*done = true;
+			break;
+		}
+		if (search_take(b, st) != 0)
+			return set_error(b->v, VAULT_ERROR, "Out of memory.");
+	}
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return db_error(b->v, "read the vault");
+	return 0;
+}
+
+/* Room for the batch's plaintexts, in guarded memory. */
+static int
+search_prepare(struct search_batch *b)
+{
 	size_t need = 0;
-	int rc = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		b->rows[i].poff = need;
 		need += b->rows[i].hlen + b->rows[i].blen + 2;
@@ -1863,26 +1883,22 @@ search_flush(struct search_batch *b, unsigned threads, vault_each_fn fn,
 			return set_error(b->v, VAULT_ERROR, "Out of memory.");
 		}
 	}
-	for (unsigned t = 0; t < threads; t++) {
-		slices[t] = (struct search_slice){b, b->n * t / threads,
-		                                  b->n * (t + 1) / threads};
-		if (t > 0)
-			started[t] = pthread_create(&tids[t], NULL, search_work,
-			                            &slices[t]) == 0;
-	}
-	search_work(&slices[0]);
-	for (unsigned t = 1; t < threads; t++) {
-		if (started[t])
-			pthread_join(tids[t], NULL);
-		else
-			search_work(&slices[t]);
-	}
+	b->plainlen = need;
+	atomic_store(&b->next, 0);
+	return 0;
+}
+
+/* Hand the kept rows to fn in order; wipe the plaintext; empty it. */
+static int
+search_finish(struct search_batch *b, vault_each_fn fn, void *arg)
+{
+	int rc = 0;
 	for (size_t i = 0; i < b->n && !rc; i++)
 		if (b->rows[i].keep)
 			rc = fn(arg, &b->rows[i].it);
-	sodium_memzero(b->plain, need);
-	b->n = 0;
-	b->cipherlen = 0;
+	if (b->plain)
+		sodium_memzero(b->plain, b->plainlen);
+	b->n = b->cipherlen = b->plainlen = 0;
 	return rc;
 }
 
@@ -1891,12 +1907,13 @@ vault_search(struct vault *v, const char *kind, vault_keep_fn keep, void *karg,
              vault_each_fn fn, void *arg)
 {
 	sqlite3_stmt *st = NULL;
-	struct search_batch *b;
+	struct search_batch *batch;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned threads = cpus < 1                    ? 1
-	                   : cpus > SEARCH_THREADS_MAX ? SEARCH_THREADS_MAX
-	                                               : (unsigned)cpus;
-	int rc = 0, s;
+	unsigned helpers = cpus <= 1                   ? 0
+	                   : cpus > SEARCH_THREADS_MAX ? SEARCH_THREADS_MAX - 1
+	                                               : (unsigned)cpus - 1;
+	bool done = false;
+	int rc;
 	if (!v->master)
 		return set_error(v, VAULT_LOCKED, "The vault is locked.");
 	if (sqlite3_prepare_v2(v->db,
@@ -1909,28 +1926,46 @@ vault_search(struct vault *v, const char *kind, vault_keep_fn keep, void *karg,
 		return db_error(v, "read the vault");
 	if (kind)
 		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	b = calloc(1, sizeof(*b));
-	if (!b) {
+	batch = calloc(2, sizeof(*batch));
+	if (!batch) {
 		sqlite3_finalize(st);
 		return set_error(v, VAULT_ERROR, "Out of memory.");
 	}
-	b->v = v;
-	b->keep = keep;
-	b->karg = karg;
-	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (search_take(b, st) != 0)
-			rc = set_error(v, VAULT_ERROR, "Out of memory.");
-		else if (b->n == SEARCH_BATCH)
-			rc = search_flush(b, threads, fn, arg);
+	for (int i = 0; i < 2; i++) {
+		batch[i].v = v;
+		batch[i].keep = keep;
+		batch[i].karg = karg;
 	}
-	if (!rc && s != SQLITE_DONE)
-		rc = db_error(v, "read the vault");
-	if (!rc && b->n)
-		rc = search_flush(b, threads, fn, arg);
+	struct search_batch *cur = &batch[0], *nxt = &batch[1];
+	rc = search_fill(cur, st, &done);
+	while (!rc && cur->n) {
+		pthread_t tids[SEARCH_THREADS_MAX];
+		unsigned started = 0;
+		if ((rc = search_prepare(cur)))
+			break;
+		while (started < helpers &&
+		       pthread_create(&tids[started], NULL, search_thread,
+		                      cur) == 0)
+			started++;
+		int frc = search_fill(nxt, st, &done);
+		search_run(cur);
+		for (unsigned t = 0; t < started; t++)
+			pthread_join(tids[t], NULL);
+		rc = search_finish(cur, fn, arg);
+		if (!rc)
+			rc = frc;
+		struct search_batch *t = cur;
+		cur = nxt;
+		nxt = t;
+	}
 	sqlite3_finalize(st);
-	sodium_free(b->plain);
-	free(b->cipher);
-	free(b);
+	for (int i = 0; i < 2; i++) {
+		if (batch[i].plain)
+			sodium_memzero(batch[i].plain, batch[i].plaincap);
+		sodium_free(batch[i].plain);
+		free(batch[i].cipher);
+	}
+	free(batch);
 	return rc;
 }
 
