@@ -59,24 +59,6 @@ install_handler(int sig, void (*fn)(int))
 	sigaction(sig, &sa, NULL);
 }
 
-static void
-on_tstp(int sig)
-{
-	int saved = errno;
-	sigset_t s;
-	term_restore();
-	install_handler(SIGTSTP, SIG_DFL);
-	sigemptyset(&s);
-	sigaddset(&s, SIGTSTP);
-	sigprocmask(SIG_UNBLOCK, &s, NULL);
-	raise(SIGTSTP);
-	/* Continued (SIGCONT): back to raw mode; the question is redrawn. */
-	install_handler(SIGTSTP, on_tstp);
-	term_raw(STDIN_FILENO);
-	need_redraw = 1;
-	errno = saved;
-}
-
 /* Handlers in (the form's) or out (SIG_DFL). */
 static void
 set_handlers(bool in)
@@ -85,7 +67,7 @@ set_handlers(bool in)
 		if (leave_sigs[i] != SIGQUIT || catch_quit)
 			install_handler(leave_sigs[i],
 			                in ? on_leave_signal : SIG_DFL);
-	install_handler(SIGTSTP, in ? on_tstp : SIG_DFL);
+	term_catch_stop(in ? &need_redraw : NULL);
 }
 
 FILE *

@@ -117,8 +117,6 @@ on_leave_signal(int sig)
 	_exit(0);
 }
 
-static void on_tstp(int sig);
-
 static void
 install_handler(int sig, void (*fn)(int))
 {
@@ -126,24 +124,6 @@ install_handler(int sig, void (*fn)(int))
 	sa.sa_handler = fn;
 	sigemptyset(&sa.sa_mask);
 	sigaction(sig, &sa, NULL);
-}
-
-static void
-on_tstp(int sig)
-{
-	int saved = errno;
-	sigset_t s;
-	term_restore();
-	install_handler(SIGTSTP, SIG_DFL);
-	sigemptyset(&s);
-	sigaddset(&s, SIGTSTP);
-	sigprocmask(SIG_UNBLOCK, &s, NULL);
-	raise(SIGTSTP);
-	/* Continued (SIGCONT): back to raw mode and draw again. */
-	install_handler(SIGTSTP, on_tstp);
-	term_raw(STDIN_FILENO);
-	need_redraw = 1;
-	errno = saved;
 }
 
 /* --- the interactive screen --- */
@@ -631,12 +611,12 @@ run_interactive(struct ui *ui, const struct opts *o)
 	ui->motion = ui->inl && !o->reduced_motion;
 	update_leave_text(ui);
 
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGTSTP};
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 	int status = -1;
 
-	for (size_t i = 0; i < 4; i++)
-		install_handler(sigs[i],
-		                sigs[i] == SIGTSTP ? on_tstp : on_leave_signal);
+	for (size_t i = 0; i < 3; i++)
+		install_handler(sigs[i], on_leave_signal);
+	term_catch_stop(&need_redraw);
 	term_set_reset(ui->fancy);
 	/* When keys can't be read one at a time, -1: print everything. */
 	if (term_raw(STDIN_FILENO) == 0) {
@@ -645,8 +625,9 @@ run_interactive(struct ui *ui, const struct opts *o)
 		term_restore();
 	}
 	term_set_reset(false);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 3; i++)
 		install_handler(sigs[i], SIG_DFL);
+	term_catch_stop(NULL);
 	return status;
 }
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -121,4 +122,42 @@ term_read_key(int fd)
 		return TERM_KEY_OTHER;
 	}
 	return c;
+}
+
+static volatile sig_atomic_t *stop_redraw;
+
+static void
+set_stop_handler(void (*fn)(int))
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTSTP, &sa, NULL);
+}
+
+static void
+on_stop(int sig)
+{
+	int saved = errno;
+	sigset_t s;
+	(void)sig;
+	term_restore();
+	set_stop_handler(SIG_DFL);
+	sigemptyset(&s);
+	sigaddset(&s, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	raise(SIGTSTP);
+	/* Continued (SIGCONT): back to raw mode; the caller draws again. */
+	set_stop_handler(on_stop);
+	term_raw(STDIN_FILENO);
+	if (stop_redraw)
+		*stop_redraw = 1;
+	errno = saved;
+}
+
+void
+term_catch_stop(volatile sig_atomic_t *redraw)
+{
+	stop_redraw = redraw;
+	set_stop_handler(redraw ? on_stop : SIG_DFL);
 }

@@ -5,6 +5,7 @@
 #ifndef SELFHELP_TERM_H
 #define SELFHELP_TERM_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 /* Is fd a terminal (and TERM is not "dumb")? */
@@ -39,6 +40,14 @@ int term_raw(int fd);
  * term_raw's caller via term_set_reset(). Safe to call more than once.
  */
 void term_restore(void);
+
+/*
+ * Stopping (Ctrl-Z, SIGTSTP) while in raw mode: with a flag, the terminal
+ * is restored before the stop, put back into raw mode on stdin when
+ * continued, and *redraw is set (from the handler) so the caller draws
+ * its screen again. With NULL, SIGTSTP gets its default action back.
+ */
+void term_catch_stop(volatile sig_atomic_t *redraw);
 
 /* Ask term_restore() to also write "\033[0m\033[?25h" (cursor, colour). */
 void term_set_reset(bool on);
