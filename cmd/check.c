@@ -1,5 +1,6 @@
 /* selfhelp check: is the vault file sound and does every record read? */
 #include "cmd.h"
+#include "journal.h"
 #include "transfer.h"
 #include "vault.h"
 
@@ -21,17 +22,19 @@ static const char check_help[] =
         "  --json   print the result as JSON\n";
 
 static int
-print_json(const char *file_msg, const struct transfer_check_result *r)
+print_json(const char *file_msg, const struct transfer_check_result *r,
+           bool stale)
 {
 	json_t *damaged = json_array();
 	for (size_t i = 0; damaged && i < r->ndamaged; i++)
 		json_array_append_new(
 		        damaged, json_pack("{s:s, s:s}", "id", r->damaged[i].id,
 		                           "kind", r->damaged[i].kind));
-	json_t *o = json_pack("{s:s, s:I, s:I, s:o}", "file",
+	json_t *o = json_pack("{s:s, s:I, s:I, s:o, s:s}", "file",
 	                      file_msg ? file_msg : "ok", "records",
 	                      (json_int_t)(r->fine + r->ndamaged), "fine",
-	                      (json_int_t)r->fine, "damaged", damaged);
+	                      (json_int_t)r->fine, "damaged", damaged, "index",
+	                      stale ? "out of date" : "ok");
 	int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2)) : -1;
 	json_decref(o);
 	fputc('\n', stdout);
@@ -39,13 +42,20 @@ print_json(const char *file_msg, const struct transfer_check_result *r)
 }
 
 static void
-print_text(const char *file_msg, const struct transfer_check_result *r)
+print_text(const char *file_msg, const struct transfer_check_result *r,
+           bool stale)
 {
 	size_t total = r->fine + r->ndamaged;
 	if (file_msg)
 		printf("%s\n", file_msg);
 	else
 		printf("The vault file is sound.\n");
+	if (stale)
+		printf("The journal's listing index (which finds the newest "
+		       "entries quickly) is missing or out of date. No entry "
+		       "is affected; the next 'selfhelp journal list' builds "
+		       "it "
+		       "again.\n");
 	if (total == 0) {
 		printf("The vault holds no records yet.\n");
 		return;
@@ -76,7 +86,7 @@ cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	};
 	struct transfer_check_result res = {0};
 	char err[TRANSFER_ERR_MAX], file_msg[TRANSFER_ERR_MAX];
-	bool json = false, file_ok;
+	bool json = false, file_ok, stale = false;
 	struct vault *v;
 	int c, rc;
 
@@ -107,9 +117,14 @@ cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		snprintf(file_msg, sizeof(file_msg), "%s", vault_errmsg(v));
 	if (transfer_check(v, &res, err))
 		return fail("Could not check every record: %s.", err);
-	rc = json ? print_json(file_ok ? NULL : file_msg, &res) : 0;
+	if (vault_listing_check(v, JOURNAL_KIND, &stale)) {
+		transfer_check_release(&res);
+		return fail("Could not check the listing index: %s",
+		            vault_errmsg(v));
+	}
+	rc = json ? print_json(file_ok ? NULL : file_msg, &res, stale) : 0;
 	if (!json)
-		print_text(file_ok ? NULL : file_msg, &res);
+		print_text(file_ok ? NULL : file_msg, &res, stale);
 	if (!rc && (!file_ok || res.ndamaged))
 		rc = 1;
 	transfer_check_release(&res);

@@ -1610,6 +1610,13 @@ listing_save(struct vault *v, const char *kind, const struct listing *l)
 	memcpy(v->errmsg, keep, sizeof(keep));
 }
 
+static int
+by_rowid(const void *a, const void *b)
+{
+	const struct listing_entry *x = a, *y = b;
+	return (x->rowid > y->rowid) - (x->rowid < y->rowid);
+}
+
 /* Max-heap on (key, rowid): the newest first. */
 static bool
 listing_before(const struct listing_entry *a, const struct listing_entry *b)
@@ -1655,6 +1662,33 @@ key_check_cb(void *arg, const struct vault_item *it)
 	    key != kc->key)
 		kc->stale = true;
 	return kc->fn(kc->arg, it);
+}
+
+int
+vault_listing_check(struct vault *v, const char *kind, bool *stale)
+{
+	struct listing l = {0}, scan = {0};
+	int rc;
+	*stale = false;
+	if (!v->master)
+		return set_error(v, VAULT_LOCKED, "The vault is locked.");
+	if (!v->sort_key || !kind_ok(kind))
+		return set_error(v, VAULT_ERROR,
+		                 "These records have no order.");
+	rc = listing_load(v, kind, &l);
+	if (rc > 0) {
+		*stale = true;
+		rc = 0;
+	} else if (!rc && !(rc = listing_scan(v, kind, &scan))) {
+		/* every entry as the heads say it (the scan is in rowid order)
+		 */
+		qsort(l.e, l.n, sizeof(*l.e), by_rowid);
+		*stale = scan.n != l.n ||
+		         (l.n && memcmp(scan.e, l.e, l.n * sizeof(*l.e)) != 0);
+	}
+	free(l.e);
+	free(scan.e);
+	return rc;
 }
 
 int

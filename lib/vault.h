@@ -184,6 +184,13 @@ int vault_each_by_key(struct vault *v, const char *kind, unsigned flags,
                       int64_t lo, int64_t hi, vault_each_fn fn, void *arg);
 
 /*
+ * Check the listing index of `kind` against the records, changing
+ * nothing: *stale is set when it is missing, damaged or out of date (the
+ * next vault_each_by_key builds it again). Needs a sort key.
+ */
+int vault_listing_check(struct vault *v, const char *kind, bool *stale);
+
+/*
  * A walk for searching: like vault_each with VAULT_EACH_BODY, but every
  * record is decrypted and offered to `keep` on up to four threads at once
  * (keep must be safe to call concurrently and must not keep the

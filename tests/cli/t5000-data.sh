@@ -297,6 +297,29 @@ test_expect_success 'check finds a flipped byte, names the record, exit 1' '
 	selfhelp $P check >/dev/null
 '
 
+test_expect_success 'check: a damaged listing index is reported; list rebuilds it' '
+	selfhelp $P journal list -n 3 >"$TEST_ROOT/newest" &&
+	cp "$VAULT" "$TEST_ROOT/keep.db" &&
+	python3 - "$VAULT" <<-\EOP &&
+	import sqlite3, sys
+	db = sqlite3.connect(sys.argv[1])
+	b = bytearray(db.execute("select data from listing where kind=\"journal\"").fetchone()[0])
+	b[len(b) // 2] ^= 0x40
+	db.execute("update listing set data=? where kind=\"journal\"", (bytes(b),))
+	db.commit()
+	EOP
+	selfhelp $P check --json >"$OUT" &&
+	json "assert d[\"index\"] == \"out of date\" and d[\"damaged\"] == [], d" <"$OUT" &&
+	selfhelp $P check >"$OUT" &&
+	expect_in "listing index" "$OUT" &&
+	selfhelp $P journal list -n 3 >"$TEST_ROOT/newest2" &&
+	cmp "$TEST_ROOT/newest" "$TEST_ROOT/newest2" &&
+	selfhelp $P check >"$OUT" &&
+	expect_not_in "listing index" "$OUT" &&
+	cp "$TEST_ROOT/keep.db" "$VAULT" &&
+	rm -f "$VAULT-wal" "$VAULT-shm"
+'
+
 test_expect_success 'no plaintext export or temporary file is left behind' '
 	! ls "$TEST_ROOT"/keep.?????? 2>/dev/null &&
 	for f in "$VAULT" "$VAULT-wal"; do

@@ -702,7 +702,14 @@ listing_index(void **state)
 		sql(harm[i]);
 		v = reopen("correct horse");
 		vault_set_sort_key(v, journal_sort_key);
+		bool stale = false;
+		assert_int_equal(vault_listing_check(v, JOURNAL_KIND, &stale),
+		                 0);
+		assert_true(stale);
 		expect_newest(v, 10, 0, 0);
+		assert_int_equal(vault_listing_check(v, JOURNAL_KIND, &stale),
+		                 0);
+		assert_false(stale);
 		expect_newest(v, 10, 0, 1000000 + 500 * 60);
 		vault_free(v);
 		assert_int_equal(count_rows("SELECT count(*) FROM listing "
