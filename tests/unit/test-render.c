@@ -330,7 +330,7 @@ golden(void **state)
 	const struct golden *g = *state;
 	const char *formats[] = {"plain", "ansi"};
 	bool update = getenv("SELFHELP_UPDATE_GOLDEN") != NULL;
-	size_t len;
+	size_t len = 0;
 	char *md = golden_input(g->name, &len);
 	bool failed = false;
 
