@@ -228,6 +228,29 @@ test_expect_success 'terminal escapes in text are not passed to the terminal' '
 	! grep -q "$(printf "\033")" "$OUT"
 '
 
+test_expect_success 'list -n follows dates, also after an edit moves one' '
+	selfhelp $P journal add -m "idx march" --date 2031-03-01 >"$TEST_ROOT/idm" &&
+	selfhelp $P journal add -m "idx january" --date 2031-01-01 >"$TEST_ROOT/idj" &&
+	selfhelp $P journal add -m "idx february" --date 2031-02-01 >/dev/null &&
+	selfhelp $P journal list -n 2 >"$OUT" &&
+	test "$(wc -l <"$OUT")" -eq 2 &&
+	head -n 1 "$OUT" | grep -q "idx march" &&
+	tail -n 1 "$OUT" | grep -q "idx february" &&
+	selfhelp $P journal edit "$(cat "$TEST_ROOT/idj")" -m "idx january moved" --date 2031-04-01 >/dev/null &&
+	selfhelp $P journal list -n 1 >"$OUT" &&
+	expect_in "idx january moved" "$OUT" &&
+	selfhelp $P journal delete --yes "$(cat "$TEST_ROOT/idj")" >/dev/null &&
+	selfhelp $P journal list -n 1 >"$OUT" &&
+	expect_in "idx march" "$OUT" &&
+	selfhelp $P journal list -n 1 --until 2031-02-15 >"$OUT" &&
+	expect_in "idx february" "$OUT" &&
+	selfhelp $P journal search idx -n 1 >"$OUT" &&
+	expect_in "idx march" "$OUT" &&
+	for id in $(selfhelp $P journal search idx --json | python3 -c "import json,sys; print(\" \".join(e[\"id\"] for e in json.load(sys.stdin)))"); do
+		selfhelp $P journal delete --yes "$id" >/dev/null || return 1
+	done
+'
+
 test_expect_success 'a damaged record is named and the rest still lists' '
 	cp "$VAULT" "$TEST_ROOT/keep.db" &&
 	id=$(selfhelp $P journal list --json | json "print(sorted(x[\"id\"] for x in d)[0])") &&
