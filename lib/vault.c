@@ -1682,7 +1682,8 @@ vault_listing_check(struct vault *v, const char *kind, bool *stale)
 	} else if (!rc && !(rc = listing_scan(v, kind, &scan))) {
 		/* every entry as the heads say it (the scan is in rowid order)
 		 */
-		qsort(l.e, l.n, sizeof(*l.e), by_rowid);
+		if (l.n)
+			qsort(l.e, l.n, sizeof(*l.e), by_rowid);
 		*stale = scan.n != l.n ||
 		         (l.n && memcmp(scan.e, l.e, l.n * sizeof(*l.e)) != 0);
 	}

@@ -271,7 +271,8 @@ assert p[\"id\"].startswith(\"$(cat "$TEST_ROOT/p2")\"), p" <"$OUT"
 '
 
 test_expect_success 'check reads every group record' '
-	selfhelp $P check >"$OUT" 2>"$ERR" &&
+	rc=0 && selfhelp $P check >"$OUT" 2>"$ERR" || rc=$? &&
+	cat "$OUT" "$ERR" && test "$rc" = 0 &&
 	! grep -qi "damaged" "$OUT"
 '
 
