@@ -28,20 +28,42 @@ ERR="$TEST_ROOT/err"
 
 # SELFHELP_VALGRIND=1 (tests/run passes it on): every `selfhelp` runs under
 # valgrind memcheck. An error or a definite leak makes that run exit 99 and
-# leaves a log that test_done reports and counts as a failure. Commands
-# started through script(1) for a terminal run the plain binary.
-if [ -n "${SELFHELP_VALGRIND:-}" ]; then
+# leaves a log that test_done reports and counts as a failure. VALGRIND is
+# then non-empty, for the few checks that must allow for valgrind's pace
+# (each says so). SELFHELP_RUN is a program that runs selfhelp the same
+# way, for where a shell function cannot go (timeout, script, setsid,
+# python); outside valgrind it is the binary itself.
+VALGRIND=${SELFHELP_VALGRIND:-}
+if [ -n "$VALGRIND" ]; then
 	mkdir -p "$TEST_ROOT/valgrind"
-	selfhelp() {
-		valgrind --error-exitcode=99 --leak-check=full \
-			--errors-for-leak-kinds=definite -q \
-			--log-file="$TEST_ROOT/valgrind/%p.log" "$SELFHELP" "$@"
-	}
+	# (--read-inline-info=no and --vgdb=no only make each start quicker)
+	quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+	SELFHELP_RUN="$TEST_ROOT/selfhelp-valgrind"
+	cat >"$SELFHELP_RUN" <<-EOF
+	#!/bin/sh
+	exec valgrind --error-exitcode=99 --leak-check=full \\
+		--errors-for-leak-kinds=definite -q --read-inline-info=no \\
+		--vgdb=no --log-file=$(quote "$TEST_ROOT/valgrind/%p.log") \\
+		$(quote "$SELFHELP") "\$@"
+	EOF
+	chmod 755 "$SELFHELP_RUN"
 else
-	selfhelp() {
-		"$SELFHELP" "$@"
-	}
+	SELFHELP_RUN=$SELFHELP
 fi
+selfhelp() {
+	"$SELFHELP_RUN" "$@"
+}
+
+# quick_vault [PATH [--no-recovery-code]]: a new vault at PATH (default:
+# where selfhelp looks) that $PASSFILE opens, made as `init` makes one but
+# with the cheapest key derivation settings, so opening it costs no
+# Argon2 time (over a second a run under valgrind). For tests whose
+# subject is neither init nor the key derivation.
+quick_vault() {
+	"$TEST_BUILDDIR/quick-vault" \
+		"${1:-${SELFHELP_VAULT:-$XDG_DATA_HOME/selfhelp/vault.db}}" \
+		"$PASSFILE" ${2:+"$2"}
+}
 
 # Run one named check: test_expect_success "title" 'commands'
 test_expect_success() {

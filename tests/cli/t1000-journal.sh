@@ -39,6 +39,16 @@ test_expect_success 'wrong passphrase: one sentence, exit 1, nothing written' '
 	cmp "$VAULT" "$TEST_ROOT/copy"
 '
 
+# The rest is about the journal, not the key derivation: it runs on a
+# vault made with the cheapest settings, which spares every command its
+# Argon2 run (over a second each under valgrind). t6000-keys keeps using
+# a vault from init.
+test_expect_success 'setup: a quick vault in place of the one init made' '
+	rm -f "$VAULT" "$VAULT-wal" "$VAULT-shm" &&
+	quick_vault >/dev/null &&
+	test "$(stat -c %a "$VAULT")" = 600
+'
+
 test_expect_success 'add with -m prints a short id' '
 	selfhelp $P journal add -m "First entry about the park" --mood 6 --tag Walk --tag "#outside" >"$OUT" &&
 	grep -Eq "^[0-9a-f]{8}$" "$OUT"
@@ -68,7 +78,7 @@ test_expect_success 'add through a scripted $EDITOR' '
 	EOS
 	chmod +x "$TEST_ROOT/ed.sh" &&
 	TEST_ROOT_ED="$TEST_ROOT" EDITOR="$TEST_ROOT/ed.sh" \
-		script -qec "$SELFHELP $P journal add --date 2026-01-05" /dev/null >"$OUT" &&
+		script -qec "$SELFHELP_RUN $P journal add --date 2026-01-05" /dev/null >"$OUT" &&
 	expect_in "Saved" "$OUT" &&
 	test "$(cat "$TEST_ROOT/mode")" = 600 &&
 	test "$(cat "$TEST_ROOT/dirmode")" = 700 &&
@@ -87,7 +97,7 @@ test_expect_success 'vim gets no swap, undo, backup or viminfo files' '
 	EOS
 	chmod +x "$TEST_ROOT/bin/vim" &&
 	TEST_ROOT_ED="$TEST_ROOT" EDITOR="$TEST_ROOT/bin/vim" \
-		script -qec "$SELFHELP $P journal add" /dev/null >"$OUT" &&
+		script -qec "$SELFHELP_RUN $P journal add" /dev/null >"$OUT" &&
 	expect_in "noswapfile" "$TEST_ROOT/vimargs" &&
 	expect_in "noundofile" "$TEST_ROOT/vimargs" &&
 	expect_in "nobackup" "$TEST_ROOT/vimargs" &&
@@ -178,7 +188,7 @@ test_expect_success 'edit through a scripted $EDITOR sees the old text' '
 	EOS
 	chmod +x "$TEST_ROOT/ed2.sh" &&
 	TEST_ROOT_ED="$TEST_ROOT" EDITOR="$TEST_ROOT/ed2.sh" \
-		script -qec "$SELFHELP $P journal edit $id" /dev/null >"$OUT" &&
+		script -qec "$SELFHELP_RUN $P journal edit $id" /dev/null >"$OUT" &&
 	expect_in "Edited text" "$TEST_ROOT/seen" &&
 	selfhelp $P journal show "$id" >"$OUT" &&
 	expect_in "Edited again" "$OUT" && expect_in "mood 3" "$OUT"
@@ -186,7 +196,7 @@ test_expect_success 'edit through a scripted $EDITOR sees the old text' '
 
 test_expect_success 'an editor that fails saves nothing' '
 	n=$(selfhelp $P journal list | wc -l) &&
-	EDITOR=false script -qec "$SELFHELP $P journal add" /dev/null >"$OUT";
+	EDITOR=false script -qec "$SELFHELP_RUN $P journal add" /dev/null >"$OUT";
 	expect_in "nothing was saved" "$OUT" &&
 	test "$(selfhelp $P journal list | wc -l)" -eq "$n"
 '
@@ -207,7 +217,7 @@ test_expect_success 'delete: asks on a terminal, needs --yes without one' '
 	test_must_fail 2 selfhelp $P journal delete "$id" </dev/null 2>"$ERR" &&
 	expect_in "--yes" "$ERR" &&
 	selfhelp $P journal show "$id" >/dev/null &&
-	echo n | script -qec "$SELFHELP $P journal delete $id" /dev/null >"$OUT";
+	echo n | script -qec "$SELFHELP_RUN $P journal delete $id" /dev/null >"$OUT";
 	selfhelp $P journal show "$id" >/dev/null &&
 	selfhelp $P journal delete "$id" --yes >"$OUT" &&
 	expect_in "Deleted" "$OUT" &&
@@ -281,7 +291,7 @@ test_expect_success 'privacy: no marker in clear in the vault files or temp dirs
 	printf "edited $M again\n" >"\$last"
 	EOS
 	chmod +x "$TEST_ROOT/ed3.sh" &&
-	EDITOR="$TEST_ROOT/ed3.sh" script -qec "$SELFHELP $P journal edit $id" /dev/null >/dev/null &&
+	EDITOR="$TEST_ROOT/ed3.sh" script -qec "$SELFHELP_RUN $P journal edit $id" /dev/null >/dev/null &&
 	selfhelp $P journal search $M >/dev/null &&
 	selfhelp $P journal search $T >/dev/null &&
 	selfhelp $P journal add -m "second $M" >/dev/null &&

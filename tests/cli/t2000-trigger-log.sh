@@ -17,7 +17,7 @@ count() { selfhelp $P trigger-log list --json | json "print(len(d))"; }
 gentle() { ! grep -Eqi "invalid|illegal|wrong|you must" "$1"; }
 
 test_expect_success 'setup: a vault' '
-	selfhelp $P init --kdf interactive >"$OUT" 2>"$ERR"
+	quick_vault >"$OUT" 2>"$ERR"
 '
 
 test_expect_success 'every sub-command has --help (exit 0, stdout)' '
@@ -169,7 +169,7 @@ test_expect_success 'edit through a scripted $EDITOR (private tmpfs file)' '
 	EOS
 	chmod +x "$TEST_ROOT/ed.sh" &&
 	TEST_ROOT_ED="$TEST_ROOT" EDITOR="$TEST_ROOT/ed.sh" \
-		script -qec "$SELFHELP $P trigger-log edit $id" /dev/null >"$OUT" &&
+		script -qec "$SELFHELP_RUN $P trigger-log edit $id" /dev/null >"$OUT" &&
 	expect_in "Saved." "$OUT" &&
 	expect_in "before: 7" "$TEST_ROOT/seen" &&
 	expect_in "emotion: fear, shame" "$TEST_ROOT/seen" &&
@@ -185,7 +185,7 @@ assert r[\"when\"] == \"2026-11-02T21:30:00+00:00\" and r[\"before\"] == 7, r" <
 
 test_expect_success 'edit: an unchanged file changes nothing' '
 	id=$(selfhelp $P trigger-log list --tag home --json | json "print(d[0][\"id\"])") &&
-	EDITOR=true script -qec "$SELFHELP $P trigger-log edit $id" /dev/null >"$OUT" &&
+	EDITOR=true script -qec "$SELFHELP_RUN $P trigger-log edit $id" /dev/null >"$OUT" &&
 	expect_in "Nothing changed." "$OUT"
 '
 
@@ -199,7 +199,7 @@ test_expect_success 'edit: a mistake names the line; on a terminal, asks to fix 
 	EOS
 	chmod +x "$TEST_ROOT/bad.sh" &&
 	echo n | EDITOR="$TEST_ROOT/bad.sh" \
-		script -qec "$SELFHELP $P trigger-log edit $id" /dev/null >"$OUT" &&
+		script -qec "$SELFHELP_RUN $P trigger-log edit $id" /dev/null >"$OUT" &&
 	expect_in "Line 10: '\''before'\'' takes a number from 0 to 10" "$OUT" &&
 	expect_in "Open the editor again" "$OUT" &&
 	expect_in "left as it was" "$OUT" &&
@@ -225,10 +225,10 @@ test_expect_success 'delete: asks on a terminal, needs --yes without one' '
 	id=$(selfhelp $P trigger-log list --tag work --json | json "print(d[0][\"id\"])") &&
 	test_must_fail 2 selfhelp $P trigger-log delete "$id" </dev/null 2>"$ERR" &&
 	expect_in "--yes" "$ERR" &&
-	echo n | script -qec "$SELFHELP $P trigger-log delete $id" /dev/null >"$OUT";
+	echo n | script -qec "$SELFHELP_RUN $P trigger-log delete $id" /dev/null >"$OUT";
 	expect_in "Kept it." "$OUT" &&
 	selfhelp $P trigger-log show "$id" >/dev/null &&
-	echo y | script -qec "$SELFHELP $P trigger-log delete $id" /dev/null >"$OUT";
+	echo y | script -qec "$SELFHELP_RUN $P trigger-log delete $id" /dev/null >"$OUT";
 	expect_in "Deleted." "$OUT" &&
 	test_must_fail 1 selfhelp $P trigger-log show "$id" 2>"$ERR" &&
 	id=$(selfhelp $P trigger-log list --json | json "print(d[0][\"id\"])") &&
@@ -240,7 +240,7 @@ test_expect_success 'delete: asks on a terminal, needs --yes without one' '
 
 test_expect_success 'form: every question, one at a time' '
 	n=$(count) &&
-	python3 "$FORM" full &&
+	SELFHELP="$SELFHELP_RUN" python3 "$FORM" full &&
 	test "$(count)" -eq $((n + 1)) &&
 	selfhelp $P trigger-log list --json --since 2026-11-02T21:00 --until 2026-11-02T22:00 >"$OUT" &&
 	json "r = [x for x in d if x[\"trigger\"] == \"a slammed door\"][0]
@@ -257,7 +257,7 @@ assert r[\"note\"] is None, r" <"$OUT"
 
 test_expect_success 'form --quick: asks only what the flags left; Ctrl-C keeps on yes' '
 	n=$(count) &&
-	python3 "$FORM" quick-keep &&
+	SELFHELP="$SELFHELP_RUN" python3 "$FORM" quick-keep &&
 	test "$(count)" -eq $((n + 1)) &&
 	selfhelp $P trigger-log list --json -n 1 >"$OUT" &&
 	json "r = d[0]; assert r[\"trigger\"] == \"a raised voice\" and r[\"before\"] == 9, r
@@ -266,14 +266,14 @@ assert r[\"state\"] is None, r" <"$OUT"
 
 test_expect_success 'form: Esc and no keeps nothing; q at once asks nothing' '
 	n=$(count) &&
-	python3 "$FORM" quick-discard &&
-	python3 "$FORM" leave-at-once &&
+	SELFHELP="$SELFHELP_RUN" python3 "$FORM" quick-discard &&
+	SELFHELP="$SELFHELP_RUN" python3 "$FORM" leave-at-once &&
 	test "$(count)" -eq "$n"
 '
 
 test_expect_success 'form: SIGTERM restores the terminal and saves nothing' '
 	n=$(count) &&
-	python3 "$FORM" sigterm &&
+	SELFHELP="$SELFHELP_RUN" python3 "$FORM" sigterm &&
 	test "$(count)" -eq "$n"
 '
 
@@ -282,7 +282,7 @@ test_expect_success 'form: SIGTERM restores the terminal and saves nothing' '
 SV="--vault $TEST_ROOT/stats.db"
 
 test_expect_success 'stats fixture' '
-	selfhelp $P $SV init --kdf interactive >/dev/null &&
+	quick_vault "$TEST_ROOT/stats.db" >/dev/null &&
 	a() { selfhelp $P $SV trigger-log add "$@" >/dev/null; } &&
 	a --date "2026-11-02 21:30" --before 8 --after 4 --trigger "Slammed door" \
 		--emotion fear --emotion shame --body "tight chest" \
@@ -367,7 +367,7 @@ test_expect_success 'privacy: trigger text and emotions never in clear on disk' 
 	selfhelp $P trigger-log add --trigger "$M here" --emotion "$E" \
 		--helped "$M-help" >/dev/null &&
 	id=$(selfhelp $P trigger-log list --json | json "print([x for x in d if x[\"trigger\"] == \"$M here\"][0][\"id\"])") &&
-	EDITOR=true script -qec "$SELFHELP $P trigger-log edit $id" /dev/null >/dev/null &&
+	EDITOR=true script -qec "$SELFHELP_RUN $P trigger-log edit $id" /dev/null >/dev/null &&
 	selfhelp $P trigger-log edit "$id" --note "$M note" >/dev/null &&
 	selfhelp $P insights >/dev/null &&
 	for f in "$VAULT" "$VAULT-wal" "$VAULT-shm"; do

@@ -5,6 +5,13 @@
 . "$TEST_SRCDIR/cli/lib.sh"
 
 CONTENT="$TEST_SRCDIR/../content/grounding"
+# The timeouts below only guard against waiting for input or a pacer;
+# under valgrind, where one run takes a second or more, they are longer.
+WAIT=2
+if [ -n "$VALGRIND" ]; then
+	WAIT=20
+	echo "# under valgrind: timeouts of $WAIT s, not 2 (each run takes a second or more there)"
+fi
 ESC=$(printf '\033')
 CR=$(printf '\r')
 
@@ -36,7 +43,7 @@ test_expect_success 'exactly one default exercise' '
 '
 
 test_expect_success 'no arguments, not a terminal: all steps once, exit 0' '
-	timeout 2 "$SELFHELP" grounding </dev/null >"$OUT" 2>"$ERR" &&
+	timeout $WAIT "$SELFHELP_RUN" grounding </dev/null >"$OUT" 2>"$ERR" &&
 	test ! -s "$ERR" &&
 	expect_steps "$DEFAULT" "$OUT" &&
 	no_escapes "$OUT" &&
@@ -47,7 +54,7 @@ test_expect_success 'no arguments, not a terminal: all steps once, exit 0' '
 '
 
 test_expect_success 'placeholders are filled in with today' '
-	timeout 2 "$SELFHELP" grounding facts </dev/null >"$OUT" &&
+	timeout $WAIT "$SELFHELP_RUN" grounding facts </dev/null >"$OUT" &&
 	expect_not_in "{" "$OUT" &&
 	expect_in "Today is $(date +%A)." "$OUT" &&
 	expect_in "The year is $(date +%Y)." "$OUT"
@@ -56,7 +63,7 @@ test_expect_success 'placeholders are filled in with today' '
 test_expect_success 'every exercise prints at once, without waiting' '
 	for f in "$CONTENT"/*.md; do
 		n=$(basename "$f" .md) &&
-		timeout 2 "$SELFHELP" grounding "$n" </dev/null >"$OUT" 2>"$ERR" &&
+		timeout $WAIT "$SELFHELP_RUN" grounding "$n" </dev/null >"$OUT" 2>"$ERR" &&
 		test ! -s "$ERR" &&
 		expect_steps "$n" "$OUT" &&
 		no_escapes "$OUT" || { echo "in $n" >&2; return 1; }
@@ -64,32 +71,32 @@ test_expect_success 'every exercise prints at once, without waiting' '
 '
 
 test_expect_success 'breathing, not a terminal: the pattern as text, no sleep' '
-	timeout 2 "$SELFHELP" grounding breathing --minutes 60 >"$OUT" &&
+	timeout $WAIT "$SELFHELP_RUN" grounding breathing --minutes 60 >"$OUT" &&
 	expect_in "Breathe in for 4 seconds." "$OUT" &&
 	expect_in "Breathe out for 6 seconds." "$OUT" &&
 	expect_not_in "Hold" "$OUT" &&
 	expect_in "Repeat for about 60 minutes." "$OUT" &&
 	no_escapes "$OUT" &&
-	timeout 2 "$SELFHELP" grounding --pattern box >"$OUT" &&
+	timeout $WAIT "$SELFHELP_RUN" grounding --pattern box >"$OUT" &&
 	test "$(grep -c "^Hold for 4 seconds.$" "$OUT")" -eq 2 &&
-	timeout 2 "$SELFHELP" grounding breathing --pattern 4-7-8 >"$OUT" &&
+	timeout $WAIT "$SELFHELP_RUN" grounding breathing --pattern 4-7-8 >"$OUT" &&
 	expect_in "Hold for 7 seconds." "$OUT" &&
 	expect_in "Breathe out for 8 seconds." "$OUT" &&
-	timeout 2 "$SELFHELP" grounding box-breathing >"$OUT" &&
+	timeout $WAIT "$SELFHELP_RUN" grounding box-breathing >"$OUT" &&
 	expect_in "less researched" "$OUT" &&
 	test "$(grep -c "^Hold for 4 seconds.$" "$OUT")" -eq 2
 '
 
 test_expect_success 'REDUCED_MOTION and --plain change nothing off a terminal' '
-	"$SELFHELP" grounding breathing >"$TEST_ROOT/a" &&
-	SELFHELP_REDUCED_MOTION=1 "$SELFHELP" grounding breathing >"$OUT" &&
+	selfhelp grounding breathing >"$TEST_ROOT/a" &&
+	SELFHELP_REDUCED_MOTION=1 selfhelp grounding breathing >"$OUT" &&
 	cmp "$TEST_ROOT/a" "$OUT" &&
-	"$SELFHELP" grounding breathing --plain --reduced-motion >"$OUT" &&
+	selfhelp grounding breathing --plain --reduced-motion >"$OUT" &&
 	cmp "$TEST_ROOT/a" "$OUT"
 '
 
 test_expect_success 'list: every exercise, name first, minutes, summary' '
-	"$SELFHELP" grounding list >"$OUT" &&
+	selfhelp grounding list >"$OUT" &&
 	test "$(wc -l <"$OUT")" -eq "$(ls "$CONTENT"/*.md | wc -l)" &&
 	test "$(wc -l <"$OUT")" -ge 12 &&
 	for f in "$CONTENT"/*.md; do
@@ -103,7 +110,7 @@ test_expect_success 'list: every exercise, name first, minutes, summary' '
 '
 
 test_expect_success 'list --json' '
-	"$SELFHELP" grounding list --json >"$OUT" &&
+	selfhelp grounding list --json >"$OUT" &&
 	expect_in "\"name\": \"$DEFAULT\"" "$OUT" &&
 	expect_in "\"pattern\": \"4-6\"" "$OUT" &&
 	test "$(grep -c "\"default\": true" "$OUT")" -eq 1 &&
@@ -113,30 +120,30 @@ test_expect_success 'list --json' '
 '
 
 test_expect_success 'list --for too-little shows only those' '
-	"$SELFHELP" grounding list --for too-little >"$OUT" &&
+	selfhelp grounding list --for too-little >"$OUT" &&
 	n=$(grep -l "^for:.*too-little" "$CONTENT"/*.md | wc -l) &&
 	test "$(wc -l <"$OUT")" -eq "$n" &&
 	expect_not_in "box-breathing" "$OUT"
 '
 
 test_expect_success 'a unique prefix picks the exercise' '
-	"$SELFHELP" grounding butt >"$OUT" &&
+	selfhelp grounding butt >"$OUT" &&
 	test "$(head -n 1 "$OUT")" = "Butterfly hug" &&
-	"$SELFHELP" grounding 5 >"$OUT" &&
+	selfhelp grounding 5 >"$OUT" &&
 	test "$(head -n 1 "$OUT")" = "5-4-3-2-1 senses"
 '
 
 test_expect_success 'a miss suggests the closest name, exit 2' '
-	test_must_fail 2 "$SELFHELP" grounding breathng >"$OUT" 2>"$ERR" &&
+	test_must_fail 2 selfhelp grounding breathng >"$OUT" 2>"$ERR" &&
 	expect_in "Did you mean '\''breathing'\''?" "$ERR" &&
 	test ! -s "$OUT" &&
-	test_must_fail 2 "$SELFHELP" grounding xqzxqzxqzxqz >"$OUT" 2>"$ERR" &&
+	test_must_fail 2 selfhelp grounding xqzxqzxqzxqz >"$OUT" 2>"$ERR" &&
 	expect_in "selfhelp grounding list" "$ERR" &&
 	test ! -s "$OUT"
 '
 
 test_expect_success 'an ambiguous prefix asks for a few more letters, exit 2' '
-	test_must_fail 2 "$SELFHELP" grounding c >"$OUT" 2>"$ERR" &&
+	test_must_fail 2 selfhelp grounding c >"$OUT" 2>"$ERR" &&
 	expect_in "more than one" "$ERR" &&
 	test ! -s "$OUT"
 '
@@ -145,11 +152,11 @@ test_expect_success '--for picks one that suits' '
 	for state in too-much too-little; do
 		grep -l "^for:.*$state" "$CONTENT"/*.md |
 			xargs sed -n "s/^title: //p" >"$TEST_ROOT/fit" &&
-		"$SELFHELP" grounding --for $state >"$OUT" &&
+		selfhelp grounding --for $state >"$OUT" &&
 		grep -qxF -- "$(head -n 1 "$OUT")" "$TEST_ROOT/fit" &&
 		i=0 &&
 		while [ $i -lt 25 ]; do
-			"$SELFHELP" grounding random --for $state >"$OUT" &&
+			selfhelp grounding random --for $state >"$OUT" &&
 			grep -qxF -- "$(head -n 1 "$OUT")" "$TEST_ROOT/fit" ||
 			{ echo "$state: $(head -n 1 "$OUT")" >&2; return 1; }
 			i=$((i + 1))
@@ -158,7 +165,7 @@ test_expect_success '--for picks one that suits' '
 '
 
 test_expect_success 'random picks some exercise, exit 0' '
-	"$SELFHELP" grounding random </dev/null >"$OUT" &&
+	selfhelp grounding random </dev/null >"$OUT" &&
 	sed -n "s/^title: //p" "$CONTENT"/*.md >"$TEST_ROOT/titles" &&
 	grep -qxF -- "$(head -n 1 "$OUT")" "$TEST_ROOT/titles"
 '
@@ -169,7 +176,7 @@ test_expect_success 'usage problems exit 2 with a gentle message' '
 		"--minutes 0" "--minutes 61" "--minutes x" "--for sometimes" \
 		"feet --pattern 4-6" "feet --minutes 3" "--json" \
 		"feet orienting" "--colour" "--for" "-x"; do
-		test_must_fail 2 "$SELFHELP" grounding $args >"$OUT" 2>"$ERR" &&
+		test_must_fail 2 selfhelp grounding $args >"$OUT" 2>"$ERR" &&
 		test ! -s "$OUT" &&
 		grep -q "^selfhelp: " "$ERR" &&
 		grep -q "^usage: selfhelp grounding" "$ERR" || {
@@ -180,17 +187,17 @@ test_expect_success 'usage problems exit 2 with a gentle message' '
 			expect_not_in "$bad" "$ERR" || return 1
 		done
 	done &&
-	test_must_fail 2 "$SELFHELP" grounding --pattern 4-21 2>"$ERR" &&
+	test_must_fail 2 selfhelp grounding --pattern 4-21 2>"$ERR" &&
 	expect_in "1 to 20" "$ERR"
 '
 
 test_expect_success '--help and help grounding, exit 0' '
-	"$SELFHELP" grounding --help >"$OUT" &&
+	selfhelp grounding --help >"$OUT" &&
 	expect_in "usage: selfhelp grounding" "$OUT" &&
 	expect_in "Esc or Ctrl-C" "$OUT" &&
-	"$SELFHELP" help grounding >"$OUT" &&
+	selfhelp help grounding >"$OUT" &&
 	expect_in "--pattern" "$OUT" &&
-	"$SELFHELP" grounding list -h >"$OUT" &&
+	selfhelp grounding list -h >"$OUT" &&
 	expect_in "--reduced-motion" "$OUT"
 '
 
@@ -200,7 +207,7 @@ test_expect_success 'no vault, empty read-only HOME: still works, writes nothing
 	chmod 555 "$ro" &&
 	HOME="$ro" XDG_DATA_HOME="$ro/data" XDG_CONFIG_HOME="$ro/config" \
 		SELFHELP_VAULT="$ro/no-vault" \
-		timeout 2 "$SELFHELP" grounding </dev/null >"$OUT" 2>"$ERR" &&
+		timeout $WAIT "$SELFHELP_RUN" grounding </dev/null >"$OUT" 2>"$ERR" &&
 	test ! -s "$ERR" &&
 	expect_steps "$DEFAULT" "$OUT" &&
 	test -z "$(find "$ro" -mindepth 1)" &&
@@ -208,7 +215,7 @@ test_expect_success 'no vault, empty read-only HOME: still works, writes nothing
 '
 
 test_expect_success '--rate without a terminal asks nothing, exit 0' '
-	timeout 2 "$SELFHELP" grounding --rate </dev/null >"$OUT" 2>"$ERR" &&
+	timeout $WAIT "$SELFHELP_RUN" grounding --rate </dev/null >"$OUT" 2>"$ERR" &&
 	expect_steps "$DEFAULT" "$OUT" &&
 	expect_in "nothing was asked" "$ERR" &&
 	expect_not_in "0 to 10" "$OUT"
@@ -219,7 +226,7 @@ test_expect_success '--rate without a terminal asks nothing, exit 0' '
 test_expect_success 'not a terminal: twenty runs, none waits for input' '
 	i=0 &&
 	while [ $i -lt 20 ]; do
-		timeout 10 "$SELFHELP" grounding </dev/null >/dev/null || return 1
+		timeout $((WAIT * 5)) "$SELFHELP_RUN" grounding </dev/null >/dev/null || return 1
 		i=$((i + 1))
 	done
 '

@@ -335,19 +335,19 @@ test_expect_success 'the build check passes the bundled pages' '
 if [ "$HAVE_SCRIPT" = yes ]; then
 
 test_expect_success 'terminal: note, then q leaves with one neutral line, exit 0' '
-	KEYS=q on_tty "$SELFHELP" topics show shame &&
+	KEYS=q on_tty "$SELFHELP_RUN" topics show shame &&
 	expect_in "Content note: " "$OUT" &&
 	expect_in "Read on? [Enter/q]" "$OUT" &&
 	expect_in "whenever you want" "$OUT" &&
 	expect_not_in "What it is" "$OUT" &&
-	KEYS="\033" on_tty "$SELFHELP" topics show shame &&
+	KEYS="\033" on_tty "$SELFHELP_RUN" topics show shame &&
 	expect_not_in "What it is" "$OUT" &&
-	KEYS="\003" on_tty "$SELFHELP" topics show shame &&
+	KEYS="\003" on_tty "$SELFHELP_RUN" topics show shame &&
 	expect_not_in "What it is" "$OUT"
 '
 
 test_expect_success 'terminal: Enter reads on, through the pager' '
-	KEYS="\r" PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP" topics show shame &&
+	KEYS="\r" PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP_RUN" topics show shame &&
 	expect_in "Read on?" "$OUT" &&
 	expect_in "PAGER-RAN" "$OUT" &&
 	expect_in "What it is" "$OUT" &&
@@ -357,29 +357,29 @@ test_expect_success 'terminal: Enter reads on, through the pager' '
 '
 
 test_expect_success 'terminal: --no-pager, NO_COLOR, --skip-notes' '
-	PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP" topics show --no-pager --skip-notes shame &&
+	PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP_RUN" topics show --no-pager --skip-notes shame &&
 	expect_not_in "PAGER-RAN" "$OUT" &&
 	expect_not_in "Read on?" "$OUT" &&
 	expect_in "What it is" "$OUT" &&
-	NO_COLOR=1 PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP" topics show --skip-notes shame &&
+	NO_COLOR=1 PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP_RUN" topics show --skip-notes shame &&
 	expect_in "PAGER-RAN" "$OUT" &&
 	expect_not_in "$ESC" "$OUT" &&
-	PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP" --no-pager topics show --skip-notes shame &&
+	PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP_RUN" --no-pager topics show --skip-notes shame &&
 	expect_not_in "PAGER-RAN" "$OUT"
 '
 
 test_expect_success 'terminal: a short page is not paged; a pager that is not there' '
 	dir="$XDG_DATA_HOME/selfhelp/topics" && mkdir -p "$dir" &&
 	printf -- "---\ntitle: Short\nslug: short\n---\n\nA line.\n" >"$dir/short.md" &&
-	PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP" topics show short &&
+	PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP_RUN" topics show short &&
 	expect_not_in "PAGER-RAN" "$OUT" && expect_in "A line." "$OUT" &&
 	rm -r "$dir" &&
-	PAGER=/nonexistent/pager on_tty "$SELFHELP" topics show --skip-notes shame &&
+	PAGER=/nonexistent/pager on_tty "$SELFHELP_RUN" topics show --skip-notes shame &&
 	expect_in "What it is" "$OUT"
 '
 
 test_expect_success 'terminal: list cut to the width with an ellipsis' '
-	LANG=C.UTF-8 PAGER=cat on_tty "$SELFHELP" topics &&
+	LANG=C.UTF-8 PAGER=cat on_tty "$SELFHELP_RUN" topics &&
 	expect_in "…" "$OUT" &&
 	test "$(max_width "$OUT")" -le 80 &&
 	expect_in "Read one with: selfhelp topics show NAME" "$OUT"

@@ -13,7 +13,7 @@ strip_time() { grep -v '"exported":' "$1"; }
 has_trigger_log() { selfhelp trigger-log --help >/dev/null 2>&1; }
 
 test_expect_success 'setup: a vault with awkward text and every kind' '
-	selfhelp $P init --kdf interactive >/dev/null &&
+	quick_vault >/dev/null &&
 	selfhelp $P journal add --mood 4 --tag "two words" --date 2025-03-01T08:00 \
 		-m "Quotes \" and '\''single'\'', a backslash \\ and \\n,
 emoji 🌿🫶🏽, tab	here, 漢字
@@ -38,7 +38,7 @@ test_expect_success 'every command has --help' '
 '
 
 test_expect_success 'export refuses to print on a terminal, gently' '
-	test_must_fail 2 script -qec "$SELFHELP $P export" /dev/null >"$OUT" 2>&1 &&
+	test_must_fail 2 script -qec "$SELFHELP_RUN $P export" /dev/null >"$OUT" 2>&1 &&
 	expect_in "--output FILE" "$OUT" &&
 	expect_in "age -p" "$OUT" &&
 	expect_not_in "the oldest" "$OUT"
@@ -85,7 +85,7 @@ test_expect_success 'export --output: 0600 whatever the umask, never over a file
 '
 
 test_expect_success 'round trip: export, import into a new vault, export again' '
-	selfhelp $P --vault "$V2" init --kdf interactive >/dev/null &&
+	quick_vault "$V2" >/dev/null &&
 	selfhelp $P --vault "$V2" import "$TEST_ROOT/one.json" >"$OUT" &&
 	n=$(json "print(len(d[\"records\"]))" <"$TEST_ROOT/one.json") &&
 	expect_in "Added $n records; skipped 0" "$OUT" &&
@@ -131,7 +131,7 @@ test_expect_success 'export filters: --since, --until, --kind' '
 
 test_expect_success 'jrnl import: entries, tags, stars, local times' '
 	V3="$TEST_ROOT/jrnl.db" &&
-	selfhelp $P --vault "$V3" init --kdf interactive >/dev/null &&
+	quick_vault "$V3" >/dev/null &&
 	TZ=Europe/Berlin selfhelp $P --vault "$V3" import "$FIX/jrnl.json" >"$OUT" &&
 	expect_in "Added 4 records; skipped 0" "$OUT" &&
 	TZ=Europe/Berlin selfhelp $P --vault "$V3" journal list --json >"$OUT" &&

@@ -30,13 +30,13 @@ test_expect_success 'crisis: an unreadable HOME and no XDG dirs are fine' '
 	HOME="$TEST_ROOT/locked-home" XDG_DATA_HOME= XDG_CONFIG_HOME= \
 		selfhelp crisis --country de >"$OUT" 2>"$ERR" &&
 	test ! -s "$ERR" && expect_in "0800 111 0 111" "$OUT" &&
-	(unset HOME XDG_DATA_HOME; "$SELFHELP" crisis --country us) >"$OUT" 2>"$ERR" &&
+	(unset HOME XDG_DATA_HOME; selfhelp crisis --country us) >"$OUT" 2>"$ERR" &&
 	test ! -s "$ERR" && expect_in "988" "$OUT" &&
 	chmod 700 "$TEST_ROOT/locked-home"
 '
 
 test_expect_success 'crisis: never asks for a passphrase, even with a vault' '
-	selfhelp $P init --kdf interactive >/dev/null 2>&1 &&
+	quick_vault >/dev/null 2>&1 &&
 	selfhelp crisis --country gb </dev/null >"$OUT" 2>"$ERR" &&
 	test ! -s "$ERR" && expect_not_in "assphrase" "$OUT"
 '
@@ -131,9 +131,9 @@ test_expect_success 'crisis: no escape sequences when not a terminal' '
 '
 
 test_expect_success 'crisis: bold on a terminal, none with NO_COLOR' '
-	TERM=xterm-256color script -qec "$SELFHELP crisis --country de" /dev/null >"$OUT" &&
+	TERM=xterm-256color script -qec "$SELFHELP_RUN crisis --country de" /dev/null >"$OUT" &&
 	grep -q "$ESC\[1m" "$OUT" &&
-	TERM=xterm-256color NO_COLOR=1 script -qec "$SELFHELP crisis --country de" /dev/null >"$OUT" &&
+	TERM=xterm-256color NO_COLOR=1 script -qec "$SELFHELP_RUN crisis --country de" /dev/null >"$OUT" &&
 	! grep -q "$ESC" "$OUT" && expect_in "TelefonSeelsorge" "$OUT"
 '
 
@@ -257,7 +257,7 @@ test_expect_success 'safety-plan edit through a scripted $EDITOR' '
 	EOS
 	chmod +x "$TEST_ROOT/ed.sh" &&
 	TEST_ROOT_ED="$TEST_ROOT" EDITOR="$TEST_ROOT/ed.sh" \
-		script -qec "$SELFHELP $P safety-plan edit" /dev/null >"$OUT" &&
+		script -qec "$SELFHELP_RUN $P safety-plan edit" /dev/null >"$OUT" &&
 	expect_in "version 4" "$OUT" &&
 	test "$(cat "$TEST_ROOT/mode")" = 600 &&
 	d=$(cat "$TEST_ROOT/dir") && test ! -e "$d" &&
@@ -284,7 +284,7 @@ test_expect_success 'safety-plan: a mistake in the editor can be fixed' '
 	EOS
 	chmod +x "$TEST_ROOT/ed2.sh" &&
 	echo y | TEST_ROOT_ED="$TEST_ROOT" EDITOR="$TEST_ROOT/ed2.sh" \
-		script -qec "$SELFHELP $P safety-plan edit" /dev/null >"$OUT" &&
+		script -qec "$SELFHELP_RUN $P safety-plan edit" /dev/null >"$OUT" &&
 	expect_in "'\''## Things to eat'\'' is not one of the plan'\''s parts" "$OUT" &&
 	expect_in "version 5" "$OUT" &&
 	test "$(cat "$TEST_ROOT/n")" = 2 &&
@@ -354,7 +354,7 @@ assert d[\"version\"] == 1
 
 test_expect_success 'safety-plan: versions travel through export and import' '
 	selfhelp $P export --output "$TEST_ROOT/export.json" 2>/dev/null &&
-	selfhelp $P --vault "$TEST_ROOT/v2.db" init --kdf interactive >/dev/null 2>&1 &&
+	quick_vault "$TEST_ROOT/v2.db" >/dev/null 2>&1 &&
 	selfhelp $P --vault "$TEST_ROOT/v2.db" import "$TEST_ROOT/export.json" >/dev/null &&
 	selfhelp $P --vault "$TEST_ROOT/v2.db" safety-plan history --json >"$TEST_ROOT/h2" &&
 	selfhelp $P safety-plan history --json >"$TEST_ROOT/h1" &&
@@ -376,7 +376,7 @@ cat >"$TEST_ROOT/escapes.json" <<\EOF
 EOF
 
 test_expect_success 'safety-plan: control characters in an imported plan are not shown' '
-	selfhelp $P --vault "$V3" init --kdf interactive >/dev/null 2>&1 &&
+	quick_vault "$V3" >/dev/null 2>&1 &&
 	selfhelp $P --vault "$V3" import "$TEST_ROOT/escapes.json" >/dev/null &&
 	selfhelp $P --vault "$V3" safety-plan show >"$OUT" &&
 	expect_in "ESCMARK ?[31mred?[0m ?2J" "$OUT" &&

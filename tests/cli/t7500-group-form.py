@@ -2,7 +2,8 @@
 """Drive `selfhelp group prepare` and `group reflect` through a pseudo-terminal.
 
 Usage: t7500-group-form.py SCENARIO
-Env: SELFHELP (the binary), PASSFILE (the passphrase file).
+Env: SELFHELP (the binary, or a program that runs it, e.g. under
+valgrind), PASSFILE (the passphrase file).
 
 Each scenario waits for the questions it expects, types keys, and checks
 the exit status, what was shown and that the terminal mode afterwards is

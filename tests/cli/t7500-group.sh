@@ -22,7 +22,7 @@ full_id() {
 }
 
 test_expect_success 'setup: a vault' '
-	selfhelp $P init --kdf interactive >"$OUT" 2>"$ERR"
+	quick_vault >"$OUT" 2>"$ERR"
 '
 
 test_expect_success 'every sub-command has --help (exit 0, stdout)' '
@@ -230,7 +230,7 @@ test_expect_success 'edit in a scripted $EDITOR (private tmpfs file)' '
 	EOS
 	chmod +x "$TEST_ROOT/ed.sh" &&
 	TEST_ROOT_ED="$TEST_ROOT" EDITOR="$TEST_ROOT/ed.sh" \
-		script -qec "$SELFHELP $P group edit $id" /dev/null >"$OUT" &&
+		script -qec "$SELFHELP_RUN $P group edit $id" /dev/null >"$OUT" &&
 	expect_in "Saved." "$OUT" &&
 	expect_in "# Check-in before a group meeting $id." "$TEST_ROOT/seen" &&
 	expect_in "boundary: I may pass" "$TEST_ROOT/seen" &&
@@ -241,7 +241,7 @@ test_expect_success 'edit in a scripted $EDITOR (private tmpfs file)' '
 	d=$(cat "$TEST_ROOT/dir") && test ! -e "$d" &&
 	selfhelp $P group show "$id" --json >"$OUT" &&
 	json "p = d[0]; assert p[\"need\"] == \"to be heard\" and p[\"boundary\"] == \"I may pass\", p" <"$OUT" &&
-	EDITOR=true script -qec "$SELFHELP $P group edit $id" /dev/null >"$OUT" &&
+	EDITOR=true script -qec "$SELFHELP_RUN $P group edit $id" /dev/null >"$OUT" &&
 	expect_in "Nothing changed." "$OUT"
 '
 
@@ -250,7 +250,7 @@ test_expect_success 'delete: asks on a terminal, needs --yes otherwise' '
 	id=$(cut -c1-8 "$TEST_ROOT/second") &&
 	test_must_fail 2 selfhelp $P group delete "$id" </dev/null 2>"$ERR" &&
 	expect_in "--yes" "$ERR" && gentle "$ERR" &&
-	echo n | script -qec "$SELFHELP $P group delete $id" /dev/null >"$OUT";
+	echo n | script -qec "$SELFHELP_RUN $P group delete $id" /dev/null >"$OUT";
 	expect_in "Kept it." "$OUT" && test "$(count)" -eq "$n" &&
 	selfhelp $P group delete "$id" --yes >"$OUT" &&
 	expect_in "Deleted." "$OUT" && test "$(count)" -eq $((n - 1)) &&
@@ -289,7 +289,7 @@ assert r[\"kept\"] == \"did-not-come-up\" and r[\"moved\"] == \"a first line\na 
 	expect_in "Group meeting" "$TEST_ROOT/all.md" &&
 	expect_in "**My boundary for today:** I may pass" "$TEST_ROOT/all.md" &&
 	V2="$TEST_ROOT/two.db" &&
-	selfhelp $P --vault "$V2" init --kdf interactive >/dev/null &&
+	quick_vault "$V2" >/dev/null &&
 	selfhelp $P --vault "$V2" import "$TEST_ROOT/one.json" >"$OUT" &&
 	n=$(json "print(len(d[\"records\"]))" <"$TEST_ROOT/one.json") &&
 	expect_in "Added $n records" "$OUT" &&
@@ -340,11 +340,11 @@ test_expect_success 'the self-help group topics point to these commands' '
 # --- the guided forms, through a pseudo-terminal ---
 
 FV="$TEST_ROOT/form.db"
-form() { SELFHELP_VAULT="$FV" python3 "$FORM" "$1"; }
+form() { SELFHELP_VAULT="$FV" SELFHELP="$SELFHELP_RUN" python3 "$FORM" "$1"; }
 fcount() { selfhelp $P --vault "$FV" group list --json | json "print(len(d))"; }
 
 test_expect_success 'form: a check-in, every question' '
-	selfhelp $P --vault "$FV" init --kdf interactive >/dev/null &&
+	quick_vault "$FV" >/dev/null &&
 	form prepare-full && test "$(fcount)" -eq 1 &&
 	selfhelp $P --vault "$FV" group list --json >"$OUT" &&
 	json "p = d[0]; assert p[\"type\"] == \"prepare\", p

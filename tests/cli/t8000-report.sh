@@ -15,7 +15,7 @@ gentle() { ! grep -Eqi "invalid|illegal|wrong|you must" "$1"; }
 has_group() { selfhelp group --help >/dev/null 2>&1; }
 
 test_expect_success 'setup: a vault with journal entries and trigger records' '
-	selfhelp $P init --kdf interactive >/dev/null &&
+	quick_vault >/dev/null &&
 	selfhelp $P journal add --mood 3 --tag "two words" --date 2025-03-03T08:00 \
 		-m "first <script>alert(\"x\")</script> & '\''q'\''
 line two" >/dev/null &&
@@ -147,15 +147,15 @@ test_expect_success 'never over the vault, even with --force' '
 test_expect_success 'on a terminal: a dated file in this folder, never replaced' '
 	mkdir "$TEST_ROOT/cwd" && cd "$TEST_ROOT/cwd" &&
 	name="selfhelp-report-$(date +%Y-%m-%d).html" &&
-	script -qec "$SELFHELP $P report" /dev/null >"$OUT" 2>&1 &&
+	script -qec "$SELFHELP_RUN $P report" /dev/null >"$OUT" 2>&1 &&
 	expect_in "Wrote the report to $name" "$OUT" &&
 	expect_in "not encrypted" "$OUT" && expect_not_in "<html" "$OUT" &&
 	test "$(stat -c %a "$name")" = 600 &&
 	expect_in "<h2>Mood over time</h2>" "$name" &&
 	echo "old" >"$name" &&
-	test_must_fail 1 script -qec "$SELFHELP $P report" /dev/null >"$OUT" 2>&1 &&
+	test_must_fail 1 script -qec "$SELFHELP_RUN $P report" /dev/null >"$OUT" 2>&1 &&
 	expect_in "--force" "$OUT" && test "$(cat "$name")" = old &&
-	script -qec "$SELFHELP $P report --force" /dev/null >"$OUT" 2>&1 &&
+	script -qec "$SELFHELP_RUN $P report --force" /dev/null >"$OUT" 2>&1 &&
 	expect_in "<!DOCTYPE html>" "$name"
 '
 

@@ -8,7 +8,7 @@
 COMPLETIONS="$TEST_SRCDIR/../completions"
 # The scripts run `selfhelp` from PATH, as a shell would.
 mkdir -p "$TEST_ROOT/bin"
-ln -s "$SELFHELP" "$TEST_ROOT/bin/selfhelp"
+ln -s "$SELFHELP_RUN" "$TEST_ROOT/bin/selfhelp"
 PATH="$TEST_ROOT/bin:$PATH"
 export PATH
 

@@ -15,7 +15,7 @@ if ! $have_zsh && ! $have_fish; then
 fi
 
 mkdir -p "$TEST_ROOT/bin"
-ln -s "$SELFHELP" "$TEST_ROOT/bin/selfhelp"
+ln -s "$SELFHELP_RUN" "$TEST_ROOT/bin/selfhelp"
 PATH="$TEST_ROOT/bin:$PATH"
 export PATH
 

@@ -41,7 +41,7 @@ test_expect_success 'meson install --destdir works without rebuilding' '
 test_expect_success 'the binary is installed and runs' '
 	test -x "$BIN/selfhelp" &&
 	"$BIN/selfhelp" --version >"$OUT" &&
-	"$SELFHELP" --version >"$TEST_ROOT/want" &&
+	selfhelp --version >"$TEST_ROOT/want" &&
 	cmp "$TEST_ROOT/want" "$OUT"
 '
 

@@ -9,9 +9,13 @@
 
 P="--passphrase-file $PASSFILE"
 N=${STRESS_CONCURRENCY_N:-1000}
+if [ -n "$VALGRIND" ] && [ -z "${STRESS_CONCURRENCY_N:-}" ]; then
+	N=30
+	echo "# under valgrind: N is $N, not 1000 (each add takes most of a second there)"
+fi
 
 test_expect_success 'setup: a vault' '
-	selfhelp $P init --kdf interactive --no-recovery-code >/dev/null 2>&1
+	quick_vault "" --no-recovery-code >/dev/null 2>&1
 '
 
 # With the kernel keyring an add costs a few milliseconds; with the
@@ -22,7 +26,7 @@ if [ -z "${STRESS_NO_KEYRING:-}" ] &&
 	WOPT=""
 else
 	WOPT=$P
-	if [ -z "${STRESS_CONCURRENCY_N:-}" ]; then
+	if [ -z "${STRESS_CONCURRENCY_N:-}" ] && [ "$N" -gt 150 ]; then
 		N=150
 		echo "# NOTE: no kernel keyring ($(cat "$TEST_ROOT/unlock.err" 2>/dev/null));"
 		echo "# every add runs Argon2, so N is $N per writer, not 1000"

@@ -16,7 +16,7 @@ trap 'eval "$CLEANUP"; rm -rf "$TEST_ROOT"' EXIT
 trap 'exit 143' INT TERM
 
 test_expect_success 'setup: a vault with entries and a trigger record' '
-	selfhelp --vault "$SRC" $P init --kdf interactive --no-recovery-code >/dev/null 2>&1 &&
+	quick_vault "$SRC" --no-recovery-code >/dev/null 2>&1 &&
 	selfhelp --vault "$SRC" $P journal add -m "first words" --tag kept >/dev/null &&
 	selfhelp --vault "$SRC" $P journal add -m "second words" >/dev/null &&
 	selfhelp --vault "$SRC" $P trigger-log add --no-input --trigger "a door" --before 4 >/dev/null &&
@@ -38,37 +38,37 @@ ro_checks() {
 	cp "$RV" "$TEST_ROOT/ro-before.db" 2>/dev/null || cat "$RV" >"$TEST_ROOT/ro-before.db"
 
 	test_expect_success "$label: list, show, search, check, export and status read" '
-		$RUN "$SELFHELP" --vault "$RV" --passphrase-file "$RP" journal list >"$OUT" 2>"$ERR" &&
+		$RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal list >"$OUT" 2>"$ERR" &&
 		expect_in "first words" "$OUT" && expect_in "second words" "$OUT" &&
-		id=$($RUN "$SELFHELP" --vault "$RV" --passphrase-file "$RP" journal list --tag kept --json |
+		id=$($RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal list --tag kept --json |
 			python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"id\"])") &&
-		$RUN "$SELFHELP" --vault "$RV" --passphrase-file "$RP" journal show "$id" >"$OUT" &&
+		$RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal show "$id" >"$OUT" &&
 		expect_in "first words" "$OUT" &&
-		$RUN "$SELFHELP" --vault "$RV" --passphrase-file "$RP" journal search second >"$OUT" &&
+		$RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal search second >"$OUT" &&
 		expect_in "second words" "$OUT" &&
-		$RUN "$SELFHELP" --vault "$RV" --passphrase-file "$RP" trigger-log list >"$OUT" &&
+		$RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" trigger-log list >"$OUT" &&
 		expect_in "a door" "$OUT" &&
-		$RUN "$SELFHELP" --vault "$RV" --passphrase-file "$RP" check >"$OUT" &&
+		$RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" check >"$OUT" &&
 		expect_in "All 3 records are fine." "$OUT" &&
-		$RUN "$SELFHELP" --vault "$RV" --passphrase-file "$RP" export >"$OUT" 2>/dev/null &&
+		$RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" export >"$OUT" 2>/dev/null &&
 		expect_in "first words" "$OUT" &&
-		$RUN "$SELFHELP" --vault "$RV" status >"$OUT" &&
+		$RUN "$SELFHELP_RUN" --vault "$RV" status >"$OUT" &&
 		expect_in "Locked." "$OUT"
 	'
 
 	test_expect_success "$label: every write fails with one clear sentence" '
-		id=$($RUN "$SELFHELP" --vault "$RV" --passphrase-file "$RP" journal list --tag kept --json |
+		id=$($RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal list --tag kept --json |
 			python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"id\"])") &&
 		for cmd in "journal add -m new" "journal edit $id -m changed" \
 			"journal delete $id --yes" \
 			"trigger-log add --no-input --trigger x --before 2" \
 			"import $TEST_ROOT/import.json"; do
-			test_must_fail 1 $RUN "$SELFHELP" --vault "$RV" --passphrase-file "$RP" $cmd \
+			test_must_fail 1 $RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" $cmd \
 				</dev/null >"$OUT" 2>"$ERR" &&
 			expect_in "$RO" "$ERR" &&
 			test "$(wc -l <"$ERR")" -eq 1 || { echo "with: $cmd"; return 1; }
 		done &&
-		test_must_fail 1 $RUN "$SELFHELP" --vault "$RV" journal add -m "while locked" </dev/null 2>"$ERR" &&
+		test_must_fail 1 $RUN "$SELFHELP_RUN" --vault "$RV" journal add -m "while locked" </dev/null 2>"$ERR" &&
 		expect_in "$RO" "$ERR"
 	'
 
@@ -115,6 +115,8 @@ NB="$TEST_ROOT/nobody"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
 	setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
 	chmod 711 "$TEST_ROOT"
+	# under valgrind, nobody's runs write their logs there too
+	[ -z "$VALGRIND" ] || chmod 1777 "$TEST_ROOT/valgrind"
 	mkdir -p "$NB/dir"
 	cp "$SRC" "$NB/dir/vault.db"
 	cp "$PASSFILE" "$NB/pass"

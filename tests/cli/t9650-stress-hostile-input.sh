@@ -46,7 +46,7 @@ fails_clearly() {
 }
 
 test_expect_success 'setup: a vault' '
-	selfhelp $P init --kdf interactive --no-recovery-code >/dev/null 2>&1
+	quick_vault "" --no-recovery-code >/dev/null 2>&1
 '
 
 # --- journal ---
