@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -157,93 +156,147 @@ report_problem(void *arg, const char *id, const char *kind, const char *why)
 	note("The %s record %s was left out: %s.", kind, id, why);
 }
 
-/* The document as bytes to write: JSON or Markdown. */
-static int
-write_doc(FILE *fp, const json_t *doc, const struct transfer_buf *md)
+/* Where the export goes. */
+enum dest_kind {
+	DEST_STDOUT,  /* a pipe or a file the shell opened */
+	DEST_DEVICE,  /* a pipe or device named with --output */
+	DEST_NEW,     /* a new file, removed again if the export fails */
+	DEST_REPLACE, /* --force: a file next to it, renamed over it */
+};
+
+struct dest {
+	enum dest_kind kind;
+	const char *path;
+	char *tmp; /* DEST_REPLACE: the file being written */
+	FILE *fp;
+	int err; /* errno of a failed write */
+};
+
+/* Close the file and remove what was written of it (nothing to do for
+ * standard output or a device). */
+static void
+dest_abort(struct dest *d)
 {
-	if (md)
-		return fwrite(md->p, 1, md->len, fp) == md->len ? 0 : -1;
-	if (json_dumpf(doc, fp, JSON_INDENT(2)) != 0)
-		return -1;
-	return fputc('\n', fp) == EOF ? -1 : 0;
+	if (d->kind != DEST_STDOUT && d->fp)
+		fclose(d->fp);
+	d->fp = NULL;
+	if (d->kind == DEST_NEW)
+		unlink(d->path);
+	else if (d->kind == DEST_REPLACE && d->tmp)
+		unlink(d->tmp);
+	free(d->tmp);
+	d->tmp = NULL;
 }
 
-/* Write to an open descriptor: flush, sync, close. Closes fd always. */
+/* A write failed with errno `e`: remove what was written, and say so. */
 static int
-write_fd(int fd, const json_t *doc, const struct transfer_buf *md)
+dest_failed(struct dest *d, int e)
 {
-	FILE *fp = fdopen(fd, "w");
-	if (!fp) {
-		close(fd);
-		return -1;
+	dest_abort(d);
+	switch (d->kind) {
+	case DEST_STDOUT:
+		return fail("Could not write the export (%s).", strerror(e));
+	case DEST_DEVICE:
+		return fail("Could not write to %s (%s).", d->path,
+		            strerror(e));
+	case DEST_NEW:
+		return fail("Could not write %s (%s); it was removed again.",
+		            d->path, strerror(e));
+	case DEST_REPLACE:
+		break;
 	}
-	int rc = write_doc(fp, doc, md);
-	if (fflush(fp) != 0 || (rc == 0 && fsync(fd) != 0 && errno != EINVAL))
-		rc = -1;
-	if (fclose(fp) != 0)
-		rc = -1;
-	return rc;
+	return fail("Could not write %s (%s); it was left as it was.", d->path,
+	            strerror(e));
 }
 
 /*
- * Write the file at `path`, 0600. A new file is created exclusively; with
- * --force a file or link there is replaced through a temporary file in
- * the same folder and rename(), so a reader never sees half of it and an
- * old file's looser mode does not carry over.
+ * Open the destination. A new file is created exclusively, 0600; with
+ * --force a file or link there is replaced through a new file in the same
+ * folder and rename(), so a reader never sees half of it and an old
+ * file's looser mode does not carry over. Says what went wrong itself.
  */
 static int
-write_file(const char *path, bool force, const json_t *doc,
-           const struct transfer_buf *md)
+dest_open(struct dest *d, const char *path, bool force)
 {
 	struct stat st;
-	bool exists = lstat(path, &st) == 0;
-	if (exists && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		/* A pipe or device given with --force: write into it. */
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write_fd(fd, doc, md) != 0)
-			return fail("Could not write to %s (%s).", path,
-			            strerror(errno));
+	int fd;
+	memset(d, 0, sizeof(*d));
+	d->path = path;
+	if (!path) {
+		d->kind = DEST_STDOUT;
+		d->fp = stdout;
 		return 0;
 	}
-	if (!force) {
-		int fd = open(path,
-		              O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-		                      O_NOFOLLOW,
-		              0600);
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISLNK(st.st_mode)) {
+		/* A pipe or device given with --force: write into it. */
+		d->kind = DEST_DEVICE;
+		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+			return fail("Could not write to %s (%s).", path,
+			            strerror(errno));
+	} else if (!force) {
+		d->kind = DEST_NEW;
+		fd = open(path,
+		          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		          0600);
 		if (fd < 0)
 			return fail("Could not create %s (%s).", path,
 			            strerror(errno));
-		if (write_fd(fd, doc, md) != 0) {
+	} else {
+		d->kind = DEST_REPLACE;
+		size_t n = strlen(path) + sizeof(".XXXXXX");
+		if (!(d->tmp = malloc(n)))
+			return fail("Out of memory.");
+		snprintf(d->tmp, n, "%s.XXXXXX", path);
+		if ((fd = mkostemp(d->tmp, O_CLOEXEC)) < 0) {
 			int e = errno;
-			unlink(path);
-			return fail("Could not write %s (%s); it was removed "
-			            "again.",
+			free(d->tmp);
+			d->tmp = NULL;
+			return fail("Could not create a file next to %s (%s).",
 			            path, strerror(e));
 		}
-		return 0;
+		fchmod(fd, 0600);
 	}
-	size_t n = strlen(path) + sizeof(".XXXXXX");
-	char *tmp = malloc(n);
-	if (!tmp)
-		return fail("Out of memory.");
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
+	if (!(d->fp = fdopen(fd, "w"))) {
 		int e = errno;
-		free(tmp);
-		return fail("Could not create a file next to %s (%s).", path,
-		            strerror(e));
+		close(fd);
+		return dest_failed(d, e);
 	}
-	fchmod(fd, 0600);
-	if (write_fd(fd, doc, md) != 0 || rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		free(tmp);
-		return fail("Could not write %s (%s); it was left as it was.",
-		            path, strerror(e));
-	}
-	free(tmp);
 	return 0;
+}
+
+/* After the whole export: flush, sync, close, and with --force rename
+ * the new file into place. (main() flushes standard output and checks.) */
+static int
+dest_finish(struct dest *d)
+{
+	int e = 0;
+	if (d->kind == DEST_STDOUT)
+		return 0;
+	if (fflush(d->fp) != 0 ||
+	    (fsync(fileno(d->fp)) != 0 && errno != EINVAL))
+		e = errno ? errno : EIO;
+	if (fclose(d->fp) != 0 && !e)
+		e = errno;
+	d->fp = NULL;
+	if (!e && d->kind == DEST_REPLACE && rename(d->tmp, d->path) != 0)
+		e = errno;
+	if (e)
+		return dest_failed(d, e);
+	free(d->tmp);
+	d->tmp = NULL;
+	return 0;
+}
+
+/* transfer_export_write's writer. */
+static int
+dest_write(void *arg, const char *data, size_t len)
+{
+	struct dest *d = arg;
+	if (fwrite(data, 1, len, d->fp) == len)
+		return 0;
+	d->err = errno ? errno : EIO;
+	return -1;
 }
 
 static bool
@@ -279,17 +332,10 @@ is_vault_file(struct cmd_ctx *ctx, const char *path)
 
 /* After the export: a gentle word for each --kind that matched nothing. */
 static void
-note_empty_kinds(const struct eopts *o, const json_t *doc)
+note_empty_kinds(const struct eopts *o, const size_t *counts)
 {
-	json_t *records = json_object_get(doc, "records");
 	for (size_t k = 0; k < o->nkinds; k++) {
-		bool found = false;
-		for (size_t i = 0; i < json_array_size(records) && !found; i++)
-			found = !strcmp(
-			        o->kinds[k],
-			        json_string_value(json_object_get(
-			                json_array_get(records, i), "kind")));
-		if (found)
+		if (counts[k])
 			continue;
 		const char *s =
 		        suggest_name(o->kinds[k], transfer_kind_names());
@@ -307,10 +353,11 @@ cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct eopts o;
 	struct transfer_filter f = {0};
-	struct transfer_buf md = {0};
+	struct transfer_output out = {0};
+	struct dest dest;
+	size_t counts[MAX_KINDS] = {0};
 	struct problems probs = {0};
 	char err[TRANSFER_ERR_MAX];
-	json_t *doc = NULL;
 	time_t now = time(NULL);
 	struct vault *v;
 	struct stat st;
@@ -342,39 +389,35 @@ cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 
 	if (!(v = cmd_vault(ctx)))
 		return 1;
-	if (transfer_export(v, &f, now, &doc, report_problem, &probs, err)) {
-		rc = fail("Could not export: %s.", err);
-		goto out;
-	}
-	if (o.markdown && transfer_markdown(doc, &md, err)) {
-		rc = fail("Could not write the Markdown: %s.", err);
-		goto out;
-	}
+	if ((rc = dest_open(&dest, to_stdout ? NULL : o.output, o.force)))
+		return rc;
 	note("This export is not encrypted: anyone who can read %s can read "
 	     "everything in it.",
 	     to_stdout ? "the output" : o.output);
-	if (to_stdout) {
-		if (write_doc(stdout, doc, o.markdown ? &md : NULL) != 0) {
-			rc = fail("Could not write the export (%s).",
-			          strerror(errno));
-			goto out;
-		}
-	} else if ((rc = write_file(o.output, o.force, doc,
-	                            o.markdown ? &md : NULL))) {
-		goto out;
+	out.format =
+	        o.markdown ? TRANSFER_EXPORT_MARKDOWN : TRANSFER_EXPORT_JSON;
+	out.write = dest_write;
+	out.write_arg = &dest;
+	out.problem = report_problem;
+	out.problem_arg = &probs;
+	out.kind_counts = counts;
+	rc = transfer_export_write(v, &f, now, &out, err);
+	if (rc == TRANSFER_WRITE_FAILED)
+		return dest_failed(&dest, dest.err);
+	if (rc) {
+		dest_abort(&dest);
+		return fail("Could not export: %s.", err);
 	}
-	size_t n = json_array_size(json_object_get(doc, "records"));
+	if ((rc = dest_finish(&dest)))
+		return rc;
 	if (!to_stdout)
-		printf("Exported %zu record%s to %s.\n", n, n == 1 ? "" : "s",
-		       o.output);
-	note_empty_kinds(&o, doc);
+		printf("Exported %zu record%s to %s.\n", out.records,
+		       out.records == 1 ? "" : "s", o.output);
+	note_empty_kinds(&o, counts);
 	if (probs.n)
 		rc = fail("%zu record%s could not be read and %s left out; "
 		          "'selfhelp check' lists what is damaged.",
 		          probs.n, probs.n == 1 ? "" : "s",
 		          probs.n == 1 ? "was" : "were");
-out:
-	transfer_buf_release(&md);
-	json_decref(doc);
 	return rc;
 }

@@ -75,7 +75,7 @@ journal_encode(const unsigned char *head, size_t headlen,
 		if (json_array_append(tags, tag))
 			goto oom;
 	}
-	text = json_stringn((const char *)body, bodylen);
+	text = transfer_string((const char *)body, bodylen);
 	if (!text) {
 		snprintf(err, TRANSFER_ERR_MAX,
 		         "its text is not UTF-8 (or holds a NUL byte)");
@@ -182,7 +182,7 @@ journal_decode(const json_t *rec, const struct transfer_times *t,
 	}
 	size_t ps, pe;
 	preview_bounds(s, len, &ps, &pe);
-	preview = json_stringn(s + ps, pe - ps);
+	preview = transfer_string(s + ps, pe - ps);
 	h = json_object();
 	if (!preview || !h ||
 	    json_object_set_new(h, "v", json_integer(JOURNAL_HEAD_VERSION)) ||

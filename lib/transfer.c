@@ -1,7 +1,10 @@
 /*
  * Export, import and check (see transfer.h and docs/export-format.md).
- * Everything JSON goes through jansson; nothing here escapes or parses
- * JSON by hand.
+ * JSON is parsed by jansson. Two things are done by hand, for the speed
+ * of a large export, and are checked against jansson by the unit tests:
+ * writing JSON (put_json: the same bytes jansson writes) and finding a
+ * stored head's "created" to sort by (head_created, which gives up and
+ * leaves it to the codec whenever it is unsure).
  */
 #include "transfer.h"
 
@@ -18,8 +21,9 @@ enum { SHORT_ID = 8, ISO_MAX = 40, KEY_BYTES = crypto_generichash_BYTES };
 
 /* --- buffers --- */
 
-int
-transfer_buf_add(struct transfer_buf *b, const void *data, size_t n)
+/* Room for n more bytes (and the NUL). Returns 0, or -1. */
+static int
+buf_reserve(struct transfer_buf *b, size_t n)
 {
 	if (n > SIZE_MAX / 2 - b->len - 1)
 		return -1;
@@ -38,6 +42,14 @@ transfer_buf_add(struct transfer_buf *b, const void *data, size_t n)
 		b->p = p;
 		b->cap = cap;
 	}
+	return 0;
+}
+
+int
+transfer_buf_add(struct transfer_buf *b, const void *data, size_t n)
+{
+	if (buf_reserve(b, n))
+		return -1;
 	if (n)
 		memcpy(b->p + b->len, data, n);
 	b->len += n;
@@ -62,17 +74,180 @@ transfer_buf_release(struct transfer_buf *b)
 	b->len = b->cap = 0;
 }
 
+/* --- writing JSON --- */
+
+/*
+ * JSON is written by this small writer rather than by jansson's
+ * json_dump_callback, which checks the UTF-8 of every character once more
+ * and was most of the cost of a large export. It writes the same bytes
+ * as jansson with JSON_COMPACT or with JSON_INDENT(JSON_WRITE_INDENT)
+ * (the unit tests compare the two); numbers with a fraction are left to
+ * jansson. Strings made by jansson are valid UTF-8, so only '"', '\' and
+ * control characters need escapes.
+ */
+enum { JSON_WRITE_INDENT = 2 };
+
+/* A line break and `depth` levels of indentation. */
+static int
+put_indent(struct transfer_buf *b, int depth)
+{
+	static const char spaces[] = "                                ";
+	size_t n = (size_t)depth * JSON_WRITE_INDENT;
+	if (transfer_buf_add(b, "\n", 1))
+		return -1;
+	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
+		if (transfer_buf_add(b, spaces, sizeof(spaces) - 1))
+			return -1;
+	return transfer_buf_add(b, spaces, n);
+}
+
+/* Does any byte of w need an escape: below 0x20, '"' or '\'? */
+static bool
+word_needs_escape(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = ones << 7;
+	uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+	return (((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+	        ((backslash - ones) & ~backslash)) &
+	       highs;
+}
+
+static int
+put_string(struct transfer_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i = 0;
+	/* Room for the quotes and the text; each escape asks for more. */
+	if (buf_reserve(b, len + 2))
+		return -1;
+	b->p[b->len++] = '"';
+	for (;;) {
+		size_t run = i;
+		uint64_t w;
+		while (len - i >= sizeof(w) &&
+		       (memcpy(&w, s + i, sizeof(w)), !word_needs_escape(w)))
+			i += sizeof(w);
+		while (i < len && (unsigned char)s[i] >= 0x20 && s[i] != '"' &&
+		       s[i] != '\\')
+			i++;
+		memcpy(b->p + b->len, s + run, i - run);
+		b->len += i - run;
+		if (i == len)
+			break;
+		/* The escape (at most 6 bytes), the rest, the quote. */
+		if (buf_reserve(b, 6 + (len - i - 1) + 1)) {
+			b->p[b->len] = '\0';
+			return -1;
+		}
+		char *e = b->p + b->len;
+		unsigned char ch = (unsigned char)s[i++];
+		e[0] = '\\';
+		b->len += 2;
+		switch (ch) {
+		case '"':
+		case '\\':
+			e[1] = (char)ch;
+			break;
+		case '\b':
+			e[1] = 'b';
+			break;
+		case '\f':
+			e[1] = 'f';
+			break;
+		case '\n':
+			e[1] = 'n';
+			break;
+		case '\r':
+			e[1] = 'r';
+			break;
+		case '\t':
+			e[1] = 't';
+			break;
+		default:
+			memcpy(e + 1, "u00", 3);
+			e[4] = hex[ch >> 4];
+			e[5] = hex[ch & 15];
+			b->len += 4;
+		}
+	}
+	b->p[b->len++] = '"';
+	b->p[b->len] = '\0';
+	return 0;
+}
+
 static int
 buf_dump_cb(const char *data, size_t size, void *arg)
 {
 	return transfer_buf_add(arg, data, size);
 }
 
+/* Append `j` as jansson writes it: compact, or indented (then nested
+ * `depth` levels deep). */
+static int
+put_json(struct transfer_buf *b, const json_t *j, bool compact, int depth)
+{
+	const char *colon = compact ? ":" : ": ";
+	char num[32];
+	switch (json_typeof(j)) {
+	case JSON_NULL:
+		return transfer_buf_puts(b, "null");
+	case JSON_TRUE:
+		return transfer_buf_puts(b, "true");
+	case JSON_FALSE:
+		return transfer_buf_puts(b, "false");
+	case JSON_INTEGER:
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+		         json_integer_value(j));
+		return transfer_buf_puts(b, num);
+	case JSON_REAL: /* jansson's own digits */
+		return json_dump_callback(j, buf_dump_cb, b, JSON_ENCODE_ANY);
+	case JSON_STRING:
+		return put_string(b, json_string_value(j),
+		                  json_string_length(j));
+	case JSON_ARRAY: {
+		size_t n = json_array_size(j);
+		if (transfer_buf_puts(b, "["))
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			if ((i && transfer_buf_puts(b, ",")) ||
+			    (!compact && put_indent(b, depth + 1)) ||
+			    put_json(b, json_array_get(j, i), compact,
+			             depth + 1))
+				return -1;
+		return (n && !compact && put_indent(b, depth)) ||
+		                       transfer_buf_puts(b, "]")
+		               ? -1
+		               : 0;
+	}
+	case JSON_OBJECT: {
+		const char *key;
+		json_t *val;
+		bool first = true;
+		if (transfer_buf_puts(b, "{"))
+			return -1;
+		json_object_foreach((json_t *)j, key, val)
+		{
+			if ((!first && transfer_buf_puts(b, ",")) ||
+			    (!compact && put_indent(b, depth + 1)) ||
+			    put_string(b, key, strlen(key)) ||
+			    transfer_buf_puts(b, colon) ||
+			    put_json(b, val, compact, depth + 1))
+				return -1;
+			first = false;
+		}
+		return (!first && !compact && put_indent(b, depth)) ||
+		                       transfer_buf_puts(b, "}")
+		               ? -1
+		               : 0;
+	}
+	}
+	return -1;
+}
+
 int
 transfer_buf_json(struct transfer_buf *b, const json_t *j)
 {
-	return json_dump_callback(j, buf_dump_cb, b,
-	                          JSON_COMPACT | JSON_ENCODE_ANY);
+	return put_json(b, j, true, 0);
 }
 
 /* --- helpers for codecs --- */
@@ -110,6 +285,60 @@ transfer_type_name(const json_t *j)
 		return "null";
 	}
 	return "something else";
+}
+
+/* Is s UTF-8 by the rules of jansson's check (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF; NUL is allowed)? The
+ * same answer, faster on long text: ASCII goes eight bytes at a time. */
+static bool
+utf8_valid(const unsigned char *s, size_t len)
+{
+	const uint64_t highs = 0x8080808080808080u;
+	size_t i = 0;
+	while (i < len) {
+		uint64_t w;
+		if (len - i >= sizeof(w)) {
+			memcpy(&w, s + i, sizeof(w));
+			if (!(w & highs)) {
+				i += sizeof(w);
+				continue;
+			}
+		}
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp, min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			n = 2, cp = c & 0x1Fu, min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 3, cp = c & 0x0Fu, min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 4, cp = c & 0x07u, min = 0x10000;
+		} else {
+			return false;
+		}
+		if (len - i < n)
+			return false;
+		for (size_t k = 1; k < n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3Fu);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+json_t *
+transfer_string(const char *s, size_t len)
+{
+	if (!s || !utf8_valid((const unsigned char *)s, len))
+		return NULL;
+	return json_stringn_nocheck(s, len);
 }
 
 bool
@@ -217,7 +446,7 @@ raw_encode(const unsigned char *head, size_t headlen, const unsigned char *body,
 	                  &jerr);
 	if (!json_is_object(text)) {
 		json_decref(text);
-		text = json_stringn((const char *)body, bodylen);
+		text = transfer_string((const char *)body, bodylen);
 	}
 	if (!text) {
 		snprintf(err, TRANSFER_ERR_MAX,
@@ -387,18 +616,37 @@ encode_item(const char *kind, const unsigned char *head, size_t headlen,
 
 /* --- export --- */
 
+enum {
+	EXPORT_CHUNK = 64 * 1024, /* bytes handed to the writer at a time */
+	EXPORT_DEPTH = 2,         /* where records sit in it */
+};
+
+/*
+ * A selected record. The first walk, in storage order and without
+ * bodies, collects them; they are sorted into export order; the second
+ * walk, in storage order again, writes each one that is next in export
+ * order as it comes by and defers the others, which are read again by id
+ * when it is their turn. A vault written in time order needs few such
+ * reads.
+ */
 struct export_item {
-	time_t created;
-	const char *id; /* borrowed from rec */
-	json_t *rec;
+	time_t created; /* the sort key */
+	char id[VAULT_ID_HEX + 1];
+	size_t pos;    /* place in storage order */
+	bool exact;    /* created was read from the head */
+	bool deferred; /* passed by in the second walk, not written yet */
 };
 
 struct export_ctx {
 	const struct transfer_filter *f;
-	struct export_item *items;
+	struct transfer_output *out;
+	struct export_item *items; /* in export order, once sorted */
 	size_t n, cap;
-	transfer_problem_fn problem;
-	void *arg;
+	size_t *at;  /* place in storage order → in export order */
+	size_t seen; /* items met so far in the second walk */
+	size_t next; /* the next item to write */
+	struct transfer_buf buf; /* written, not yet passed to out->write */
+	int status;              /* TRANSFER_ERROR or _WRITE_FAILED, err set */
 	char *err;
 };
 
@@ -427,70 +675,318 @@ make_record(const char *id, const char *kind, const struct transfer_times *t,
             json_t *fields)
 {
 	json_t *rec = json_object();
+	json_t *created = iso_string(t->created);
+	json_t *updated = t->updated == t->created ? json_incref(created)
+	                                           : iso_string(t->updated);
 	const char *key;
 	json_t *val;
-	if (!rec || json_object_set_new(rec, "id", json_string(id)) ||
-	    json_object_set_new(rec, "kind", json_string(kind)) ||
-	    json_object_set_new(rec, "created", iso_string(t->created)) ||
-	    json_object_set_new(rec, "updated", iso_string(t->updated)))
-		goto fail;
-	json_object_foreach(fields, key,
-	                    val) if (json_object_set(rec, key, val)) goto fail;
+	int rc = !rec || json_object_set_new(rec, "id", json_string(id)) ||
+	         json_object_set_new(rec, "kind", json_string(kind)) ||
+	         json_object_set(rec, "created", created) ||
+	         json_object_set(rec, "updated", updated);
+	json_decref(created);
+	json_decref(updated);
+	json_object_foreach(fields, key, val)
+	{
+		if (rc || (rc = json_object_set(rec, key, val)))
+			break;
+	}
+	if (rc) {
+		json_decref(rec);
+		return NULL;
+	}
 	return rec;
-fail:
-	json_decref(rec);
-	return NULL;
+}
+
+/* Free a string from json_dumps (jansson's allocator). NULL is a no-op. */
+static void
+free_dumped(char *s)
+{
+	json_free_t jfree;
+	if (!s)
+		return;
+	json_get_alloc_funcs(NULL, &jfree);
+	jfree(s);
 }
 
 static int
-export_cb(void *arg, const struct vault_item *it)
+failed(struct export_ctx *c, int status, const char *why)
+{
+	snprintf(c->err, TRANSFER_ERR_MAX, "%s", why);
+	c->status = status;
+	return -1;
+}
+
+static void
+report(struct export_ctx *c, const char *id, const char *kind, const char *why)
+{
+	if (c->out->problem)
+		c->out->problem(c->out->problem_arg, id, kind, why);
+}
+
+static const char not_authentic[] = "it does not authenticate (damaged, or "
+                                    "changed outside selfhelp)";
+
+/*
+ * The JSON document around the records, as jansson writes it with
+ * JSON_INDENT: `head` up to the list's "[", `tail` from its "]" to the
+ * end, and the final newline. Caller frees both with free().
+ */
+static int
+json_frame(time_t now, char **head, char **tail)
+{
+	json_t *doc = json_object();
+	char *s = NULL;
+	*head = *tail = NULL;
+	if (!doc ||
+	    json_object_set_new(doc, "selfhelp_export",
+	                        json_integer(TRANSFER_VERSION)) ||
+	    json_object_set_new(doc, "exported", iso_string(now)) ||
+	    json_object_set_new(doc, "records", json_array()) ||
+	    !(s = json_dumps(doc, JSON_INDENT(JSON_WRITE_INDENT))))
+		goto fail;
+	char *list = strstr(s, "[]");
+	if (!list)
+		goto fail;
+	size_t n = (size_t)(list - s) + 1, rest = strlen(list + 1) + 2;
+	if (!(*head = malloc(n + 1)) || !(*tail = malloc(rest)))
+		goto fail;
+	memcpy(*head, s, n);
+	(*head)[n] = '\0';
+	snprintf(*tail, rest, "%s\n", list + 1);
+	free_dumped(s);
+	json_decref(doc);
+	return 0;
+fail:
+	free_dumped(s);
+	free(*head);
+	free(*tail);
+	*head = *tail = NULL;
+	json_decref(doc);
+	return -1;
+}
+
+/* --- writing Markdown --- */
+
+/* "# selfhelp export" and the lines under it. `exported` is the
+ * document's time as exported (may be NULL). */
+static int
+md_header(struct transfer_buf *out, const char *exported)
+{
+	char when[32];
+	time_t t;
+	if (transfer_buf_puts(out, "# selfhelp export\n\n"))
+		return -1;
+	if (exported && transfer_time_parse(exported, &t) == 0) {
+		date_format_local(t, when, sizeof(when));
+		if (transfer_buf_puts(out, "Written ") ||
+		    transfer_buf_puts(out, when) ||
+		    transfer_buf_puts(out, ". "))
+			return -1;
+	}
+	return transfer_buf_puts(out, "This file is not encrypted: anyone "
+	                              "who opens it can read it.\n");
+}
+
+static const char md_no_records[] = "\nThere are no records in this "
+                                    "selection.\n";
+
+/* One record of the document (the `i`th, from 0) in Markdown. Returns 0,
+ * 1 when it has no kind or time (err says so), or -1 when out of memory. */
+static int
+md_record(struct transfer_buf *out, const json_t *rec, size_t i, char *err)
+{
+	const char *kind = json_string_value(json_object_get(rec, "kind"));
+	const char *created =
+	        json_string_value(json_object_get(rec, "created"));
+	const struct transfer_codec *codec;
+	char when[32];
+	time_t t;
+	if (!kind || !created || transfer_time_parse(created, &t)) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "record %zu has no kind or created time", i + 1);
+		return 1;
+	}
+	codec = transfer_codec_find(kind);
+	date_format_local(t, when, sizeof(when));
+	if (transfer_buf_puts(out, "\n## ") || transfer_buf_puts(out, when) ||
+	    transfer_buf_puts(out, " · ") ||
+	    transfer_buf_puts(out, codec ? codec->title : kind) ||
+	    transfer_buf_puts(out, "\n\n") ||
+	    (codec ? codec : &raw_codec)->markdown(rec, out))
+		return -1;
+	return 0;
+}
+
+/* --- the first walk --- */
+
+static const unsigned char *
+skip_space(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* Past the string starting at p (on its '"'); NULL if it does not end.
+ * *escaped: whether it holds a backslash. */
+static const unsigned char *
+skip_string(const unsigned char *p, const unsigned char *end, bool *escaped)
+{
+	*escaped = false;
+	for (p++; p < end; p++) {
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\\') {
+			*escaped = true;
+			p++;
+		}
+	}
+	return NULL;
+}
+
+/* Past one value (any nesting) at p; NULL if it does not end. */
+static const unsigned char *
+skip_value(const unsigned char *p, const unsigned char *end)
+{
+	size_t depth = 0;
+	bool escaped;
+	while (p < end) {
+		if (*p == '"') {
+			if (!(p = skip_string(p, end, &escaped)))
+				return NULL;
+			if (depth == 0)
+				return p;
+			continue;
+		}
+		if (*p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == '}' || *p == ']') {
+			if (depth == 0)
+				return p; /* the end of a scalar */
+			if (--depth == 0)
+				return p + 1;
+		} else if (*p == ',' && depth == 0) {
+			return p;
+		}
+		p++;
+	}
+	return depth ? NULL : p;
+}
+
+/*
+ * The whole number under the top-level key "created" of a stored head,
+ * read without building the head (the first walk needs nothing else, and
+ * jansson's parse would double its cost). Returns 0, or -1 when there is
+ * no such number or the head is anything this scanner does not follow
+ * (an escaped key, a fraction, too many digits...): then the codec reads
+ * the whole record. Like jansson, a repeated key counts with its last
+ * value. A head that is not JSON at all fails in its codec later, so what
+ * is found in it does not matter.
+ */
+static int
+head_created(const unsigned char *p, size_t len, time_t *out)
+{
+	static const char key[] = "\"created\"";
+	const unsigned char *end = p + len;
+	bool found = false, escaped;
+	long long val = 0;
+	p = skip_space(p, end);
+	if (p == end || *p++ != '{')
+		return -1;
+	p = skip_space(p, end);
+	if (p < end && *p == '}')
+		return -1;
+	while (p < end && *p == '"') {
+		const unsigned char *k = p;
+		if (!(p = skip_string(p, end, &escaped)) || escaped)
+			return -1;
+		bool created = (size_t)(p - k) == sizeof(key) - 1 &&
+		               memcmp(k, key, sizeof(key) - 1) == 0;
+		p = skip_space(p, end);
+		if (p == end || *p++ != ':')
+			return -1;
+		p = skip_space(p, end);
+		if (created) {
+			bool neg = p < end && *p == '-';
+			int digits = 0;
+			p += neg;
+			if (p < end && *p == '0' && p + 1 < end &&
+			    p[1] >= '0' && p[1] <= '9')
+				return -1;
+			for (val = 0; p < end && *p >= '0' && *p <= '9'; p++) {
+				if (++digits > 18)
+					return -1;
+				val = val * 10 + (*p - '0');
+			}
+			if (digits == 0)
+				return -1;
+			val = neg ? -val : val;
+			found = true;
+		} else if (!(p = skip_value(p, end))) {
+			return -1;
+		}
+		p = skip_space(p, end);
+		if (p < end && *p == ',') {
+			p = skip_space(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == '}' && skip_space(p + 1, end) == end &&
+		    found) {
+			*out = (time_t)val;
+			return 0;
+		}
+		return -1;
+	}
+	return -1;
+}
+
+/* The first walk: which records are selected, and when each was made. */
+static int
+collect_cb(void *arg, const struct vault_item *it)
 {
 	struct export_ctx *c = arg;
-	struct transfer_times t;
-	char why[TRANSFER_ERR_MAX];
 	if (!kind_selected(c->f, it->kind))
 		return 0;
 	if (it->damaged) {
-		if (c->problem)
-			c->problem(c->arg, it->id, it->kind,
-			           "it does not authenticate (damaged, or "
-			           "changed outside selfhelp)");
+		report(c, it->id, it->kind, not_authentic);
 		return 0;
 	}
-	json_t *fields = encode_item(it->kind, it->head, it->headlen, it->body,
-	                             it->bodylen, &t, why);
-	if (!fields) {
-		if (c->problem)
-			c->problem(c->arg, it->id, it->kind, why);
-		return 0;
-	}
-	if ((c->f && c->f->since && t.created < c->f->since) ||
-	    (c->f && c->f->until && t.created > c->f->until)) {
-		json_decref(fields);
-		return 0;
-	}
-	json_t *rec = make_record(it->id, it->kind, &t, fields);
-	json_decref(fields);
-	if (!rec)
-		goto oom;
 	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
+		size_t cap = c->cap ? c->cap * 2 : 256;
 		struct export_item *ni = realloc(c->items, cap * sizeof(*ni));
-		if (!ni) {
-			json_decref(rec);
-			goto oom;
-		}
+		if (!ni)
+			return failed(c, TRANSFER_ERROR, "out of memory");
 		c->items = ni;
 		c->cap = cap;
 	}
-	c->items[c->n].created = t.created;
-	c->items[c->n].rec = rec;
-	c->items[c->n].id = json_string_value(json_object_get(rec, "id"));
-	c->n++;
+	struct export_item *e = &c->items[c->n++];
+	/* Every codec takes a head's integer "created" as the record's. */
+	e->exact = head_created(it->head, it->headlen, &e->created) == 0;
+	if (!e->exact)
+		e->created = 0;
+	e->deferred = false;
+	e->pos = c->n - 1;
+	snprintf(e->id, sizeof(e->id), "%s", it->id);
 	return 0;
-oom:
-	snprintf(c->err, TRANSFER_ERR_MAX, "out of memory");
-	return 1;
+}
+
+/* A head without "created": the codec works out the time from the whole
+ * record (one it cannot read is reported when its turn comes). */
+static int
+created_cb(void *arg, const struct vault_item *it)
+{
+	struct export_item *e = arg;
+	struct transfer_times t;
+	char why[TRANSFER_ERR_MAX];
+	if (it->damaged)
+		return 0;
+	json_t *fields = encode_item(it->kind, it->head, it->headlen, it->body,
+	                             it->bodylen, &t, why);
+	if (fields)
+		e->created = t.created;
+	json_decref(fields);
+	return 0;
 }
 
 static int
@@ -502,51 +998,315 @@ by_created(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* Pass what is buffered on to the writer and wipe it. */
+static int
+flush_out(struct export_ctx *c)
+{
+	if (c->buf.len == 0)
+		return 0;
+	int rc = c->out->write(c->out->write_arg, c->buf.p, c->buf.len);
+	sodium_memzero(c->buf.p, c->buf.len);
+	c->buf.len = 0;
+	c->buf.p[0] = '\0';
+	return rc ? failed(c, TRANSFER_WRITE_FAILED,
+	                   "the export could not be written")
+	          : 0;
+}
+
+static const char *const record_keys[] = {"id", "kind", "created", "updated"};
+
+/*
+ * Append make_record()'s object as put_json() writes it, without making
+ * it. Returns 0, -1 when out of memory, or 1 when this shortcut does not
+ * apply (text that is not UTF-8, a field named like the four above).
+ */
+static int
+put_record(struct transfer_buf *b, const char *id, const char *kind,
+           const struct transfer_times *t, const json_t *fields)
+{
+	char created[ISO_MAX], updated[ISO_MAX];
+	const char *vals[] = {id, kind, created, updated};
+	const int depth = EXPORT_DEPTH + 1;
+	const char *key;
+	json_t *val;
+	if (!utf8_valid((const unsigned char *)id, strlen(id)) ||
+	    !utf8_valid((const unsigned char *)kind, strlen(kind)))
+		return 1;
+	for (size_t i = 0; i < 4; i++)
+		if (json_object_get(fields, record_keys[i]))
+			return 1;
+	date_format_iso(t->created, created, sizeof(created));
+	if (t->updated == t->created)
+		memcpy(updated, created, sizeof(updated));
+	else
+		date_format_iso(t->updated, updated, sizeof(updated));
+	if (transfer_buf_puts(b, "{"))
+		return -1;
+	for (size_t i = 0; i < 4; i++)
+		if ((i && transfer_buf_puts(b, ",")) || put_indent(b, depth) ||
+		    put_string(b, record_keys[i], strlen(record_keys[i])) ||
+		    transfer_buf_puts(b, ": ") ||
+		    put_string(b, vals[i], strlen(vals[i])))
+			return -1;
+	json_object_foreach((json_t *)fields, key, val)
+	{
+		if (transfer_buf_puts(b, ",") || put_indent(b, depth) ||
+		    put_string(b, key, strlen(key)) ||
+		    transfer_buf_puts(b, ": ") ||
+		    put_json(b, val, false, depth))
+			return -1;
+	}
+	return put_indent(b, EXPORT_DEPTH) || transfer_buf_puts(b, "}") ? -1
+	                                                                : 0;
+}
+
+/* Write one record, as JSON or Markdown. */
+static int
+write_record(struct export_ctx *c, const char *id, const char *kind,
+             const struct transfer_times *t, json_t *fields)
+{
+	size_t i = c->out->records;
+	json_t *rec = NULL;
+	int rc;
+	if (c->out->format == TRANSFER_EXPORT_JSON) {
+		rc = (i && transfer_buf_puts(&c->buf, ",")) ||
+		                     put_indent(&c->buf, EXPORT_DEPTH)
+		             ? -1
+		             : put_record(&c->buf, id, kind, t, fields);
+		if (rc > 0) /* the long way, with jansson's checks */
+			rc = !(rec = make_record(id, kind, t, fields)) ||
+			                     put_json(&c->buf, rec, false,
+			                              EXPORT_DEPTH)
+			             ? -1
+			             : 0;
+	} else {
+		rc = !(rec = make_record(id, kind, t, fields))
+		             ? -1
+		             : md_record(&c->buf, rec, i, c->err);
+	}
+	json_decref(rec);
+	if (rc < 0)
+		return failed(c, TRANSFER_ERROR, "out of memory");
+	if (rc) { /* md_record said why */
+		c->status = TRANSFER_ERROR;
+		return -1;
+	}
+	c->out->records++;
+	return c->buf.len >= EXPORT_CHUNK ? flush_out(c) : 0;
+}
+
+/* Encode a record, and write it unless the filter's times leave it out.
+ * Returns 0 (also when it is left out as unreadable), or -1. */
+static int
+write_item(struct export_ctx *c, const struct vault_item *it)
+{
+	const struct transfer_filter *f = c->f;
+	struct transfer_times t;
+	char why[TRANSFER_ERR_MAX];
+	if (it->damaged) {
+		report(c, it->id, it->kind, not_authentic);
+		return 0;
+	}
+	json_t *fields = encode_item(it->kind, it->head, it->headlen, it->body,
+	                             it->bodylen, &t, why);
+	if (!fields) {
+		report(c, it->id, it->kind, why);
+		return 0;
+	}
+	if ((f && f->since && t.created < f->since) ||
+	    (f && f->until && t.created > f->until)) {
+		json_decref(fields);
+		return 0;
+	}
+	int rc = write_record(c, it->id, it->kind, &t, fields);
+	json_decref(fields);
+	if (rc)
+		return -1;
+	for (size_t k = 0; f && c->out->kind_counts && k < f->nkinds; k++)
+		if (strcmp(f->kinds[k], it->kind) == 0)
+			c->out->kind_counts[k]++;
+	return 0;
+}
+
+static int
+fetched_cb(void *arg, const struct vault_item *it)
+{
+	return write_item(arg, it) ? 1 : 0;
+}
+
+/* Write the deferred records whose turn has come, reading each again. */
+static int
+write_deferred(struct vault *v, struct export_ctx *c)
+{
+	while (c->next < c->n) {
+		struct export_item *e = &c->items[c->next];
+		if (!e->deferred)
+			return 0; /* not come by yet */
+		int rc = vault_get(v, e->id, NULL, fetched_cb, c);
+		if (rc > 0)
+			return -1;
+		if (rc == VAULT_NOT_FOUND)
+			return failed(c, TRANSFER_ERROR,
+			              "a record could not be read a second "
+			              "time, so the vault may be damaged "
+			              "('selfhelp check' looks)");
+		if (rc)
+			return failed(c, TRANSFER_ERROR, vault_errmsg(v));
+		e->deferred = false;
+		c->next++;
+	}
+	return 0;
+}
+
+struct write_walk {
+	struct vault *v;
+	struct export_ctx *c;
+};
+
+/* The second walk, in storage order again. */
+static int
+write_cb(void *arg, const struct vault_item *it)
+{
+	struct write_walk *w = arg;
+	struct export_ctx *c = w->c;
+	/* Both walks see one snapshot, so the records come by in the same
+	 * order; those the first left out (their heads do not authenticate)
+	 * are not among the items. */
+	if (!kind_selected(c->f, it->kind) || c->seen == c->n)
+		return 0;
+	size_t rank = c->at[c->seen];
+	struct export_item *e = &c->items[rank];
+	if (strcmp(e->id, it->id) != 0)
+		return 0;
+	c->seen++;
+	if (rank != c->next) {
+		e->deferred = true;
+		return 0;
+	}
+	if (write_item(c, it))
+		return 1;
+	c->next++;
+	/* `it` is not used after this: vault_get reuses its memory. */
+	return write_deferred(w->v, c) ? 1 : 0;
+}
+
+int
+transfer_export_write(struct vault *v, const struct transfer_filter *f,
+                      time_t now, struct transfer_output *out, char *err)
+{
+	struct export_ctx c = {.f = f, .out = out, .err = err};
+	struct write_walk w = {v, &c};
+	char *head = NULL, *tail = NULL;
+	bool md = out->format == TRANSFER_EXPORT_MARKDOWN;
+	int rc;
+	err[0] = '\0';
+	out->records = 0;
+	for (size_t k = 0; f && out->kind_counts && k < f->nkinds; k++)
+		out->kind_counts[k] = 0;
+	/* Both walks see the same records, whatever others write. */
+	if ((rc = vault_read_begin(v)) ||
+	    (rc = vault_each(v, NULL, 0, collect_cb, &c)))
+		goto vault_failed;
+	for (size_t i = 0; i < c.n; i++)
+		if (!c.items[i].exact &&
+		    (rc = vault_get(v, c.items[i].id, NULL, created_cb,
+		                    &c.items[i])) != 0)
+			goto vault_failed;
+	if (c.n && !(c.at = malloc(c.n * sizeof(*c.at)))) {
+		failed(&c, TRANSFER_ERROR, "out of memory");
+		goto failed;
+	}
+	if (c.n)
+		qsort(c.items, c.n, sizeof(*c.items), by_created);
+	for (size_t i = 0; i < c.n; i++)
+		c.at[c.items[i].pos] = i;
+
+	if (md) {
+		char iso[ISO_MAX];
+		date_format_iso(now, iso, sizeof(iso));
+		if (md_header(&c.buf, iso)) {
+			failed(&c, TRANSFER_ERROR, "out of memory");
+			goto failed;
+		}
+	} else if (json_frame(now, &head, &tail) ||
+	           transfer_buf_puts(&c.buf, head)) {
+		failed(&c, TRANSFER_ERROR, "out of memory");
+		goto failed;
+	}
+	rc = vault_each(v, NULL, VAULT_EACH_BODY, write_cb, &w);
+	if (rc > 0 || c.status)
+		goto failed;
+	if (rc)
+		goto vault_failed;
+	if (write_deferred(v, &c))
+		goto failed;
+	if (c.next != c.n) {
+		failed(&c, TRANSFER_ERROR,
+		       "a record could not be read a second time, so the "
+		       "vault may be damaged ('selfhelp check' looks)");
+		goto failed;
+	}
+	if (md ? out->records == 0 && transfer_buf_puts(&c.buf, md_no_records)
+	       : (out->records && put_indent(&c.buf, EXPORT_DEPTH - 1)) ||
+	                    transfer_buf_puts(&c.buf, tail)) {
+		failed(&c, TRANSFER_ERROR, "out of memory");
+		goto failed;
+	}
+	if (flush_out(&c))
+		goto failed;
+	rc = 0;
+	goto out;
+vault_failed:
+	if (!err[0])
+		snprintf(err, TRANSFER_ERR_MAX, "%s", vault_errmsg(v));
+	rc = TRANSFER_ERROR;
+	goto out;
+failed:
+	rc = c.status ? c.status : TRANSFER_ERROR;
+out:
+	vault_read_end(v);
+	free(c.items);
+	free(c.at);
+	free(head);
+	free(tail);
+	transfer_buf_release(&c.buf);
+	return rc;
+}
+
+static int
+buf_write(void *arg, const char *data, size_t len)
+{
+	return transfer_buf_add(arg, data, len);
+}
+
 int
 transfer_export(struct vault *v, const struct transfer_filter *f, time_t now,
                 json_t **doc, transfer_problem_fn problem, void *arg, char *err)
 {
-	struct export_ctx c = {
-	        .f = f, .problem = problem, .arg = arg, .err = err};
-	json_t *records = NULL, *root = NULL;
-	int rc;
+	struct transfer_buf b = {0};
+	struct transfer_output out = {
+	        .format = TRANSFER_EXPORT_JSON,
+	        .write = buf_write,
+	        .write_arg = &b,
+	        .problem = problem,
+	        .problem_arg = arg,
+	};
+	json_error_t jerr;
 	*doc = NULL;
-	err[0] = '\0';
-	rc = vault_each(v, NULL, VAULT_EACH_BODY, export_cb, &c);
+	int rc = transfer_export_write(v, f, now, &out, err);
+	if (rc == TRANSFER_WRITE_FAILED)
+		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 	if (rc) {
-		if (!err[0])
-			snprintf(err, TRANSFER_ERR_MAX, "%s", vault_errmsg(v));
-		rc = TRANSFER_ERROR;
-		goto out;
+		transfer_buf_release(&b);
+		return TRANSFER_ERROR;
 	}
-	if (c.n)
-		qsort(c.items, c.n, sizeof(*c.items), by_created);
-	records = json_array();
-	root = json_object();
-	if (!records || !root)
-		goto oom;
-	for (size_t i = 0; i < c.n; i++)
-		if (json_array_append(records, c.items[i].rec))
-			goto oom;
-	if (json_object_set_new(root, "selfhelp_export",
-	                        json_integer(TRANSFER_VERSION)) ||
-	    json_object_set_new(root, "exported", iso_string(now)) ||
-	    json_object_set(root, "records", records))
-		goto oom;
-	*doc = root;
-	root = NULL;
-	rc = 0;
-	goto out;
-oom:
-	snprintf(err, TRANSFER_ERR_MAX, "out of memory");
-	rc = TRANSFER_ERROR;
-out:
-	for (size_t i = 0; i < c.n; i++)
-		json_decref(c.items[i].rec);
-	free(c.items);
-	json_decref(records);
-	json_decref(root);
-	return rc;
+	*doc = json_loadb(b.p, b.len, 0, &jerr);
+	transfer_buf_release(&b);
+	if (!*doc) {
+		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+		return TRANSFER_ERROR;
+	}
+	return 0;
 }
 
 /* --- Markdown --- */
@@ -555,48 +1315,18 @@ int
 transfer_markdown(const json_t *doc, struct transfer_buf *out, char *err)
 {
 	json_t *records = json_object_get(doc, "records");
-	const char *exported =
-	        json_string_value(json_object_get(doc, "exported"));
-	char when[32];
-	time_t t;
-	if (transfer_buf_puts(out, "# selfhelp export\n\n"))
-		goto oom;
-	if (exported && transfer_time_parse(exported, &t) == 0) {
-		date_format_local(t, when, sizeof(when));
-		if (transfer_buf_puts(out, "Written ") ||
-		    transfer_buf_puts(out, when) ||
-		    transfer_buf_puts(out, ". "))
-			goto oom;
-	}
-	if (transfer_buf_puts(out, "This file is not encrypted: anyone who "
-	                           "opens it can read it.\n"))
+	int rc;
+	if (md_header(out, json_string_value(json_object_get(doc, "exported"))))
 		goto oom;
 	if (json_array_size(records) == 0 &&
-	    transfer_buf_puts(out, "\nThere are no records in this "
-	                           "selection.\n"))
+	    transfer_buf_puts(out, md_no_records))
 		goto oom;
 	for (size_t i = 0; i < json_array_size(records); i++) {
-		json_t *rec = json_array_get(records, i);
-		const char *kind =
-		        json_string_value(json_object_get(rec, "kind"));
-		const char *created =
-		        json_string_value(json_object_get(rec, "created"));
-		const struct transfer_codec *codec;
-		if (!kind || !created || transfer_time_parse(created, &t)) {
-			snprintf(err, TRANSFER_ERR_MAX,
-			         "record %zu has no kind or created time",
-			         i + 1);
-			return TRANSFER_ERROR;
-		}
-		codec = transfer_codec_find(kind);
-		date_format_local(t, when, sizeof(when));
-		if (transfer_buf_puts(out, "\n## ") ||
-		    transfer_buf_puts(out, when) ||
-		    transfer_buf_puts(out, " · ") ||
-		    transfer_buf_puts(out, codec ? codec->title : kind) ||
-		    transfer_buf_puts(out, "\n\n") ||
-		    (codec ? codec : &raw_codec)->markdown(rec, out))
+		rc = md_record(out, json_array_get(records, i), i, err);
+		if (rc < 0)
 			goto oom;
+		if (rc)
+			return TRANSFER_ERROR;
 	}
 	return 0;
 oom:

@@ -33,12 +33,14 @@ enum {
 
 enum transfer_status {
 	TRANSFER_OK = 0,
-	TRANSFER_ERROR = -1,      /* vault, I/O or memory */
-	TRANSFER_UNREADABLE = -2, /* the document cannot be imported; err
-	                             names the line or the record */
-	TRANSFER_NEWER = -3,      /* written by a newer selfhelp */
-	TRANSFER_CONFLICT = -4,   /* the vault has records with the same id
-	                             and other content */
+	TRANSFER_ERROR = -1,        /* vault, I/O or memory */
+	TRANSFER_UNREADABLE = -2,   /* the document cannot be imported; err
+	                               names the line or the record */
+	TRANSFER_NEWER = -3,        /* written by a newer selfhelp */
+	TRANSFER_CONFLICT = -4,     /* the vault has records with the same id
+	                               and other content */
+	TRANSFER_WRITE_FAILED = -5, /* the export's writer refused (it knows
+	                               why, e.g. errno) */
 };
 
 /* --- a growing byte buffer that wipes what it frees --- */
@@ -76,6 +78,8 @@ struct transfer_codec {
 	 * Stored head and body → the record's times and its fields, set on
 	 * the empty object `fields` in the order they are exported. Returns
 	 * 0, or -1 with err set when the record does not read as this kind.
+	 * When the head has an integer "created", t->created must be it:
+	 * export puts the records in order by their heads alone.
 	 */
 	int (*encode)(const unsigned char *head, size_t headlen,
 	              const unsigned char *body, size_t bodylen,
@@ -116,8 +120,14 @@ int transfer_head_times(const json_t *head, struct transfer_times *t);
 /* What a JSON value is, in words for messages: "text", "a number" ... */
 const char *transfer_type_name(const json_t *j);
 
-/* Append `j` as compact JSON. Returns 0, or -1 when out of memory. */
+/* Append `j` as compact JSON, the bytes jansson's JSON_COMPACT writes.
+ * Returns 0, or -1 when out of memory. */
 int transfer_buf_json(struct transfer_buf *b, const json_t *j);
+
+/* json_stringn(s, len) with a faster check of the UTF-8 by the same
+ * rules: a new string (caller json_decref), or NULL when s is not UTF-8
+ * or memory ran out. */
+json_t *transfer_string(const char *s, size_t len);
 
 /* --- times --- */
 
@@ -141,13 +151,53 @@ struct transfer_filter {
 typedef void (*transfer_problem_fn)(void *arg, const char *id, const char *kind,
                                     const char *why);
 
+/* Receives the export in pieces, in order. Returns 0, or -1 to stop the
+ * export (the writer keeps why, e.g. errno). The data is borrowed, and
+ * wiped after the call. */
+typedef int (*transfer_write_fn)(void *arg, const char *data, size_t len);
+
+enum transfer_export_format {
+	TRANSFER_EXPORT_JSON = 0,     /* the export document */
+	TRANSFER_EXPORT_MARKDOWN = 1, /* its Markdown rendering */
+};
+
+struct transfer_output {
+	enum transfer_export_format format;
+	transfer_write_fn write;
+	void *write_arg;
+	transfer_problem_fn problem; /* may be NULL */
+	void *problem_arg;
+	/* NULL, or f->nkinds counters, set to how many records of each
+	 * f->kinds[i] were written. */
+	size_t *kind_counts;
+	size_t records; /* set: how many records were written */
+};
+
 /*
- * Build the export document {"selfhelp_export": 1, "exported": ISO(now),
- * "records": [...]} from every record the filter selects, ordered by
- * created time, then id. Records that do not authenticate or decode, or
- * that transfer_parse() would refuse, are left out and reported through
- * `problem` (may be NULL), so that the document always imports again.
- * *doc is caller-owned (json_decref).
+ * Write the export document {"selfhelp_export": 1, "exported": ISO(now),
+ * "records": [...]} (JSON_INDENT(2) and a final newline, as jansson
+ * writes it), or its Markdown rendering, through out->write: every record
+ * the filter selects, ordered by created time, then id. Records that do
+ * not authenticate or decode, or that transfer_parse() would refuse, are
+ * left out and reported through out->problem, so that the document
+ * always imports again.
+ *
+ * The document is streamed, so memory does not grow with the vault's
+ * text: a first walk reads the heads only, for the order; a second walk
+ * decrypts, encodes and writes each record in turn (one that comes by
+ * before its turn is read again by id when its turn comes). Both see one
+ * snapshot of the vault (vault_read_begin). Writes come in pieces of
+ * about 64 KiB. On failure part of the document may have been written:
+ * TRANSFER_WRITE_FAILED when out->write refused, TRANSFER_ERROR for the
+ * vault or memory (err says which).
+ */
+int transfer_export_write(struct vault *v, const struct transfer_filter *f,
+                          time_t now, struct transfer_output *out, char *err);
+
+/*
+ * The JSON export document as a tree, built with transfer_export_write
+ * (for tests and small exports: it holds everything in memory). *doc is
+ * caller-owned (json_decref).
  */
 int transfer_export(struct vault *v, const struct transfer_filter *f,
                     time_t now, json_t **doc, transfer_problem_fn problem,
@@ -155,7 +205,8 @@ int transfer_export(struct vault *v, const struct transfer_filter *f,
 
 /*
  * Render an export document as one Markdown document, oldest first,
- * appended to `out` (wipe with transfer_buf_release).
+ * appended to `out` (wipe with transfer_buf_release); the same bytes as
+ * transfer_export_write writes with TRANSFER_EXPORT_MARKDOWN.
  */
 int transfer_markdown(const json_t *doc, struct transfer_buf *out, char *err);
 

@@ -48,7 +48,9 @@ struct vault {
 	unsigned char *master;
 	unsigned char *reckey;
 	struct scratch head, body;
+	sqlite3_stmt *get_st; /* vault_get's statement, kept between calls */
 	bool in_tx;
+	bool in_read; /* vault_read_begin() opened a transaction */
 	enum vault_ro_reason ro_reason; /* why opened read-only, if so */
 	vault_sort_key_fn sort_key;     /* for the listing index, or NULL */
 	int sys_errno;                  /* errno behind the last db_error */
@@ -890,7 +892,8 @@ vault_free(struct vault *v)
 	if (!v)
 		return;
 	if (v->db) {
-		if (v->in_tx)
+		sqlite3_finalize(v->get_st);
+		if (v->in_tx || v->in_read)
 			sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
 		/* Leave no old pages behind in the -wal file. */
 		sqlite3_exec(v->db, "PRAGMA wal_checkpoint(TRUNCATE);", NULL,
@@ -934,6 +937,27 @@ vault_rollback(struct vault *v)
 	if (v->in_tx)
 		sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
 	v->in_tx = false;
+}
+
+int
+vault_read_begin(struct vault *v)
+{
+	if (v->in_tx || v->in_read)
+		return VAULT_OK;
+	/* Deferred: the snapshot starts with the first read and takes no
+	 * write lock, so others can still save meanwhile (WAL). */
+	int rc = exec(v, "BEGIN DEFERRED;", "read the vault");
+	if (!rc)
+		v->in_read = true;
+	return rc;
+}
+
+void
+vault_read_end(struct vault *v)
+{
+	if (v->in_read)
+		sqlite3_exec(v->db, "COMMIT;", NULL, NULL, NULL);
+	v->in_read = false;
 }
 
 /* --- records --- */
@@ -1584,7 +1608,8 @@ listing_save(struct vault *v, const char *kind, const struct listing *l)
 {
 	char keep[sizeof(v->errmsg)];
 	int ok;
-	if (v->schema < 3 || v->in_tx || sqlite3_db_readonly(v->db, "main"))
+	if (v->schema < 3 || v->in_tx || v->in_read ||
+	    sqlite3_db_readonly(v->db, "main"))
 		return;
 	memcpy(keep, v->errmsg, sizeof(keep));
 	sqlite3_busy_timeout(v->db, 0);
@@ -2041,17 +2066,27 @@ int
 vault_get(struct vault *v, const char *id, const char *kind, vault_each_fn fn,
           void *arg)
 {
-	sqlite3_stmt *st = NULL;
+	static const char sql[] = "SELECT id, kind, revision, head, body "
+	                          "FROM record WHERE id = ?1 "
+	                          "AND (?2 IS NULL OR kind = ?2)";
+	sqlite3_stmt *st = v->get_st;
 	int rc, s;
 	if (!v->master)
 		return set_error(v, VAULT_LOCKED, "The vault is locked.");
-	if (sqlite3_prepare_v2(v->db,
-	                       "SELECT id, kind, revision, head, body FROM "
-	                       "record WHERE id = ? AND kind = ?",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return db_error(v, "read the vault");
+	/* One statement serves every call (export reads each record this
+	 * way); a call from inside fn gets one of its own. */
+	if (!st || sqlite3_stmt_busy(st)) {
+		st = NULL;
+		if (sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) != SQLITE_OK)
+			return db_error(v, "read the vault");
+		if (!v->get_st)
+			v->get_st = st;
+	}
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	if (kind)
+		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW)
 		rc = visit_row(v, st, true, fn, arg);
@@ -2060,7 +2095,12 @@ vault_get(struct vault *v, const char *id, const char *kind, vault_each_fn fn,
 		               "There is no record with that id.");
 	else
 		rc = db_error(v, "read the vault");
-	sqlite3_finalize(st);
+	if (st == v->get_st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	} else {
+		sqlite3_finalize(st);
+	}
 	return rc;
 }
 

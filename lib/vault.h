@@ -90,6 +90,16 @@ int vault_commit(struct vault *v);
 void vault_rollback(struct vault *v);
 
 /*
+ * Read from one snapshot until vault_read_end(), e.g. to walk the records
+ * twice and see the same ones: a deferred transaction, which takes no
+ * write lock, so other processes can still save meanwhile (their changes
+ * are not seen). No vault_begin() in between. Inside vault_begin() both
+ * do nothing (that transaction already is one snapshot).
+ */
+int vault_read_begin(struct vault *v);
+void vault_read_end(struct vault *v);
+
+/*
  * Store a record. With id == NULL a new record with a fresh random id is
  * inserted (revision 1) and its id written to id_out (VAULT_ID_HEX + 1
  * bytes); otherwise the record `id` is replaced by revision + 1 (it must
@@ -152,7 +162,8 @@ enum vault_each_flags {
 /*
  * Call fn for every record of `kind` (NULL: every kind), in storage order,
  * decrypting heads (and bodies with VAULT_EACH_BODY). A non-zero return
- * from fn stops the walk and is returned.
+ * from fn stops the walk and is returned. fn may call vault_get(); the
+ * item's head and body are not valid after that.
  */
 typedef int (*vault_each_fn)(void *arg, const struct vault_item *it);
 int vault_each(struct vault *v, const char *kind, unsigned flags,
@@ -203,7 +214,8 @@ int vault_search(struct vault *v, const char *kind, vault_keep_fn keep,
 
 /*
  * Decrypt one record by full id and call fn once with it (head and body).
- * VAULT_NOT_FOUND when there is no such record of `kind`.
+ * VAULT_NOT_FOUND when there is no such record of `kind` (NULL: of any
+ * kind). Cheap to call many times in a row: the query is prepared once.
  */
 int vault_get(struct vault *v, const char *id, const char *kind,
               vault_each_fn fn, void *arg);

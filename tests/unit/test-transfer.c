@@ -1,5 +1,6 @@
 #include "harness.h"
 
+#include "group.h"
 #include "journal.h"
 #include "transfer.h"
 #include "vault.h"
@@ -622,15 +623,386 @@ buffers_grow(void **state)
 	assert_null(transfer_codec_find("dream"));
 }
 
+/* --- the streamed export --- */
+
+static int
+mem_write(void *arg, const char *data, size_t len)
+{
+	return transfer_buf_add(arg, data, len);
+}
+
+/* Export through a writer into *out. */
+static void
+stream(struct vault *v, const struct transfer_filter *f,
+       enum transfer_export_format format, struct transfer_buf *out,
+       size_t *records)
+{
+	char err[TRANSFER_ERR_MAX];
+	struct transfer_output o = {
+	        .format = format,
+	        .write = mem_write,
+	        .write_arg = out,
+	};
+	if (transfer_export_write(v, f, NOW, &o, err) != 0)
+		fail_msg("export: %s", err);
+	*records = o.records;
+}
+
+struct head_copy {
+	char head[4096], body[4096];
+	size_t bodylen;
+};
+
+static int
+copy_cb(void *arg, const struct vault_item *it)
+{
+	struct head_copy *c = arg;
+	assert_true(it->headlen < sizeof(c->head));
+	assert_true(it->bodylen <= sizeof(c->body));
+	memcpy(c->head, it->head, it->headlen);
+	c->head[it->headlen] = '\0';
+	memcpy(c->body, it->body, it->bodylen);
+	c->bodylen = it->bodylen;
+	return 0;
+}
+
+static void
+put_raw(struct vault *v, const char *kind, const char *head, const char *body)
+{
+	char id[VAULT_ID_HEX + 1];
+	assert_int_equal(vault_put(v, NULL, kind, head, strlen(head), body,
+	                           strlen(body), id),
+	                 0);
+}
+
+/*
+ * Records for the streamed export: text with every kind of character
+ * jansson escapes, raw records with every kind of JSON value (nested
+ * deeper than the indentation has spaces), heads whose "created" is hard
+ * to find, a group record without "created" (its meeting time counts),
+ * equal times (then the id decides), and all of it stored out of time
+ * order so that the second walk defers records.
+ */
+static void
+fill_awkward(struct vault *v)
+{
+	static const char controls[] =
+	        "ctl \x01\x02\x1f del \x7f \b \f \r \t slash / quote \" "
+	        "back \\ u2028 \xe2\x80\xa8 4-byte \xf0\x9f\x8c\xbf end";
+	char deep[600] = "";
+	assert_int_equal(vault_begin(v), 0);
+	add_entry(v, controls, strlen(controls), 7, "ctl", NOW - 60);
+	add_entry(v, "same second a", 13, 1, NULL, NOW - 7 * 86400);
+	add_entry(v, "same second b", 13, 2, NULL, NOW - 7 * 86400);
+	add_entry(v, "same second c", 13, 3, NULL, NOW - 7 * 86400);
+	for (int i = 0; i < 24; i++)
+		strcat(deep, "{\"d\":[");
+	strcat(deep, "1.5,-0.25,1e300,true,false,null,{},[],\"x\"");
+	for (int i = 0; i < 24; i++)
+		strcat(deep, "]}");
+	char head[800], body[800];
+	snprintf(head, sizeof(head), "{\"v\":1,\"created\":%lld,\"deep\":%s}",
+	         (long long)(NOW - 9 * 86400), deep);
+	snprintf(body, sizeof(body), "{\"v\":1,\"deep\":%s,\"e\":{}}", deep);
+	put_raw(v, "dream", head, body);
+	snprintf(head, sizeof(head),
+	         "{\"note\":\"a \\\"}\\\" { [\",\"created\":%lld}",
+	         (long long)(NOW - 8 * 86400));
+	put_raw(v, "dream", head, "text body");
+	snprintf(head, sizeof(head),
+	         "{\"created\":1,\"x\":{\"created\":2},\"created\":%lld}",
+	         (long long)(NOW - 6 * 86400));
+	put_raw(v, "dream", head, "last created counts");
+	snprintf(head, sizeof(head), "{\"cr\\u0065ated\":%lld}",
+	         (long long)(NOW - 10 * 86400));
+	put_raw(v, "dream", head, "escaped key");
+	snprintf(head, sizeof(head),
+	         " {\n \"v\" : [1, {\"a\": \"]\"}] ,\t\"created\" : %lld } ",
+	         (long long)(NOW - 11 * 86400));
+	put_raw(v, "dream", head, "spaces");
+	put_raw(v, "dream", "{\"created\":1.5}", "a fraction: left out");
+
+	/* A group check-in whose head has no "created". */
+	struct group_record g;
+	struct head_copy c;
+	group_record_init(&g, GROUP_PREPARE);
+	g.when = NOW - 12 * 86400;
+	g.before = 4;
+	assert_int_equal(group_add(v, &g, false, NOW - 2), 0);
+	assert_int_equal(vault_get(v, g.id, "group", copy_cb, &c), 0);
+	json_error_t jerr;
+	json_t *h = json_loads(c.head, 0, &jerr);
+	assert_non_null(h);
+	assert_int_equal(json_object_del(h, "created"), 0);
+	json_object_del(h, "updated");
+	char *hs = json_dumps(h, JSON_COMPACT);
+	char id[VAULT_ID_HEX + 1];
+	assert_int_equal(vault_put(v, NULL, "group", hs, strlen(hs), c.body,
+	                           c.bodylen, id),
+	                 0);
+	assert_int_equal(vault_delete(v, g.id), 0);
+	jfree(hs);
+	json_decref(h);
+	group_record_release(&g);
+	assert_int_equal(vault_commit(v), 0);
+}
+
+/* "created" of the record whose `key` is the text `val`. */
+static const char *
+created_of(const json_t *recs, const char *key, const char *val)
+{
+	for (size_t i = 0; i < json_array_size(recs); i++) {
+		json_t *r = json_array_get(recs, i);
+		const char *s = json_string_value(json_object_get(r, key));
+		if (s && strcmp(s, val) == 0)
+			return json_string_value(json_object_get(r, "created"));
+	}
+	fail_msg("no record with %s %s", key, val);
+	return NULL;
+}
+
+static void
+stream_as_jansson(void **state)
+{
+	struct vault *a = make_vault(path_a);
+	struct transfer_buf js = {0}, md = {0}, md2 = {0};
+	char err[TRANSFER_ERR_MAX];
+	size_t n, nmd;
+	fill_awkward(a);
+	fill(a);
+	stream(a, NULL, TRANSFER_EXPORT_JSON, &js, &n);
+	stream(a, NULL, TRANSFER_EXPORT_MARKDOWN, &md, &nmd);
+	assert_int_equal(n, nmd);
+
+	/* The bytes jansson writes for the same document (the old export
+	 * built it and wrote it with json_dumpf(doc, JSON_INDENT(2)) and a
+	 * newline). */
+	json_error_t jerr;
+	json_t *doc = json_loadb(js.p, js.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc)
+		fail_msg("%s: %s", jerr.text, js.p);
+	char *want = json_dumps(doc, JSON_INDENT(2));
+	assert_non_null(want);
+	assert_int_equal(js.len, strlen(want) + 1);
+	assert_memory_equal(js.p, want, js.len - 1);
+	assert_int_equal(js.p[js.len - 1], '\n');
+	jfree(want);
+	assert_non_null(strstr(js.p, "\\u0001\\u0002\\u001F del \x7f "
+	                             "\\b \\f \\r \\t slash / "
+	                             "quote \\\" back \\\\"));
+
+	/* Every record, oldest first, then by id; the one with a fraction
+	 * for a time is left out. */
+	json_t *recs = json_object_get(doc, "records");
+	assert_int_equal(json_array_size(recs), n);
+	assert_int_equal(n, 6 + 4 + 5 + 1);
+	time_t prev = 0, t;
+	const char *previd = "";
+	for (size_t i = 0; i < n; i++) {
+		json_t *r = json_array_get(recs, i);
+		const char *id = json_string_value(json_object_get(r, "id"));
+		assert_int_equal(
+		        transfer_time_parse(json_string_value(json_object_get(
+		                                    r, "created")),
+		                            &t),
+		        0);
+		assert_true(t > prev || (t == prev && strcmp(id, previd) > 0));
+		prev = t;
+		previd = id;
+	}
+	/* The group record sits at its meeting time, the escaped key's at
+	 * its time, the repeated key's at its last value. */
+	assert_string_equal(created_of(recs, "kind", "group"),
+	                    "2026-11-14T14:30:00+00:00");
+	assert_string_equal(created_of(recs, "body", "escaped key"),
+	                    "2026-11-16T14:30:00+00:00");
+	assert_string_equal(created_of(recs, "body", "last created counts"),
+	                    "2026-11-20T14:30:00+00:00");
+	assert_string_equal(created_of(recs, "body", "spaces"),
+	                    "2026-11-15T14:30:00+00:00");
+
+	/* Markdown: the same as rendering that document. */
+	assert_int_equal(transfer_markdown(doc, &md2, err), 0);
+	assert_int_equal(md.len, md2.len);
+	assert_memory_equal(md.p, md2.p, md.len);
+
+	/* And it imports: nothing new into the same vault. */
+	struct transfer_result res;
+	assert_int_equal(import_string(a, js.p, &res, err), 0);
+	assert_int_equal(res.added, 0);
+	assert_int_equal(res.skipped, n);
+
+	transfer_buf_release(&js);
+	transfer_buf_release(&md);
+	transfer_buf_release(&md2);
+	json_decref(doc);
+	vault_free(a);
+}
+
+struct failing {
+	size_t calls, fail_at;
+	struct transfer_buf got;
+};
+
+static int
+failing_write(void *arg, const char *data, size_t len)
+{
+	struct failing *w = arg;
+	if (++w->calls == w->fail_at)
+		return -1;
+	return transfer_buf_add(&w->got, data, len);
+}
+
+static void
+stream_in_pieces(void **state)
+{
+	struct vault *a = make_vault(path_a);
+	struct transfer_buf whole = {0};
+	char err[TRANSFER_ERR_MAX];
+	size_t n;
+	fill(a); /* with a 1 MiB entry */
+	stream(a, NULL, TRANSFER_EXPORT_JSON, &whole, &n);
+
+	/* Pieces, in order, that make up the whole. */
+	struct failing w = {0};
+	struct transfer_output o = {.write = failing_write, .write_arg = &w};
+	assert_int_equal(transfer_export_write(a, NULL, NOW, &o, err), 0);
+	assert_true(w.calls > 1);
+	assert_int_equal(w.got.len, whole.len);
+	assert_memory_equal(w.got.p, whole.p, whole.len);
+	transfer_buf_release(&w.got);
+
+	/* A writer that refuses stops the export at once. */
+	for (size_t at = 1; at <= 2; at++) {
+		memset(&w, 0, sizeof(w));
+		w.fail_at = at;
+		assert_int_equal(transfer_export_write(a, NULL, NOW, &o, err),
+		                 TRANSFER_WRITE_FAILED);
+		assert_int_equal(w.calls, at);
+		assert_non_null(strstr(err, "could not be written"));
+		transfer_buf_release(&w.got);
+	}
+
+	/* Counts per kind asked for. */
+	const char *kinds[] = {"journal", "nightmare"};
+	size_t counts[2] = {9, 9};
+	struct transfer_filter f = {.kinds = kinds, .nkinds = 2};
+	struct transfer_buf b = {0};
+	memset(&o, 0, sizeof(o));
+	o.write = mem_write;
+	o.write_arg = &b;
+	o.kind_counts = counts;
+	assert_int_equal(transfer_export_write(a, &f, NOW, &o, err), 0);
+	assert_int_equal(counts[0], 4);
+	assert_int_equal(counts[1], 0);
+	assert_int_equal(o.records, 4);
+	transfer_buf_release(&b);
+	transfer_buf_release(&whole);
+	vault_free(a);
+}
+
+/* transfer_buf_json writes what jansson writes; transfer_string takes
+ * what json_stringn takes. */
+static void
+json_as_jansson(void **state)
+{
+	static const char *const docs[] = {
+	        "null",
+	        "[]",
+	        "{}",
+	        "-0",
+	        "[1.5, -2.25e-7, 1e300, 123456789012345678, -9]",
+	        "{\"a\": [true, false, null, {}, []], \"\": \"\"}",
+	        "\"\\u0000 \\u0001 \\u001f \\u007f \\b\\f\\n\\r\\t \\\" "
+	        "\\\\ / \\u2028 \\ud83c\\udf3f\"",
+	        "{\"k\\n\\u0002\": {\"x\": [[[[\"deep\"]]]]}}",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		json_error_t jerr;
+		json_t *j = json_loads(docs[i],
+		                       JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+		if (!j)
+			fail_msg("%s: %s", docs[i], jerr.text);
+		struct transfer_buf b = {0};
+		assert_int_equal(transfer_buf_json(&b, j), 0);
+		char *want = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+		assert_non_null(want);
+		assert_int_equal(b.len, strlen(want));
+		assert_memory_equal(b.p, want, b.len);
+		jfree(want);
+		transfer_buf_release(&b);
+		json_decref(j);
+	}
+
+	/* Every 1- and 2-byte string, every 3-byte one that starts a
+	 * 3-byte form, 4-byte ones around every boundary; alone, after
+	 * eight ASCII bytes (the fast path), and cut short. */
+	static const unsigned char edges[] = {0x00, 0x41, 0x7f, 0x80, 0x8f,
+	                                      0x90, 0xbf, 0xc0, 0xff};
+	unsigned char s[16];
+	size_t tried = 0;
+	for (unsigned x = 0; x < 0x1000000; x++) {
+		unsigned char c0 = (unsigned char)(x >> 16),
+		              c1 = (unsigned char)(x >> 8),
+		              c2 = (unsigned char)x;
+		size_t len = x < 0x100 ? 1 : x < 0x10000 ? 2 : 3;
+		if (len == 3 && (c0 < 0xe0 || c0 > 0xef))
+			continue;
+		unsigned char seq[3] = {len == 1   ? c2
+		                        : len == 2 ? c1
+		                                   : c0,
+		                        len == 2 ? c2 : c1, c2};
+		for (size_t pre = 0; pre <= 9; pre += 9) {
+			for (size_t cut = 0; cut <= 1 && cut < len; cut++) {
+				memset(s, 'a', pre);
+				memcpy(s + pre, seq, len - cut);
+				size_t n = pre + len - cut;
+				json_t *want = json_stringn((char *)s, n);
+				json_t *got = transfer_string((char *)s, n);
+				if (!want != !got)
+					fail_msg("%zu bytes from %02x: jansson "
+					         "%s, transfer_string %s",
+					         n, s[pre], want ? "yes" : "no",
+					         got ? "yes" : "no");
+				json_decref(want);
+				json_decref(got);
+				tried++;
+			}
+		}
+	}
+	for (unsigned c0 = 0xf0; c0 <= 0xff; c0++)
+		for (unsigned c1 = 0; c1 < 0x100; c1++)
+			for (size_t i = 0; i < sizeof(edges); i++)
+				for (size_t k = 0; k < sizeof(edges); k++) {
+					unsigned char q[4] = {(unsigned char)c0,
+					                      (unsigned char)c1,
+					                      edges[i],
+					                      edges[k]};
+					json_t *want =
+					        json_stringn((char *)q, 4);
+					json_t *got =
+					        transfer_string((char *)q, 4);
+					if (!want != !got)
+						fail_msg("%02x %02x %02x %02x",
+						         q[0], q[1], q[2],
+						         q[3]);
+					json_decref(want);
+					json_decref(got);
+				}
+	assert_true(tried > 1000000);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	        T(roundtrip),    T(conflicts),    T(jrnl),    T(bad_docs),
-	        T(invalid_utf8), T(times),        T(filters), T(markdown),
-	        T(check),        T(buffers_grow),
+	        T(roundtrip),       T(conflicts),         T(jrnl),
+	        T(bad_docs),        T(invalid_utf8),      T(times),
+	        T(filters),         T(markdown),          T(check),
+	        T(buffers_grow),    T(stream_as_jansson), T(stream_in_pieces),
+	        T(json_as_jansson),
 	};
 	if (sodium_init() < 0)
 		return 1;

@@ -1042,6 +1042,87 @@ sealed_fold_race(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+/* vault_each callback that reads another record with vault_get. */
+struct nested {
+	struct vault *v;
+	const char *other;
+	int visits, got;
+};
+
+static int
+got_cb(void *arg, const struct vault_item *it)
+{
+	struct nested *n = arg;
+	assert_false(it->damaged);
+	assert_string_equal(it->kind, "rating");
+	assert_memory_equal(it->body, "other body", 10);
+	n->got++;
+	return 0;
+}
+
+static int
+nested_cb(void *arg, const struct vault_item *it)
+{
+	struct nested *n = arg;
+	n->visits++;
+	return vault_get(n->v, n->other, NULL, got_cb, n);
+}
+
+static void
+read_snapshot(void **state)
+{
+	struct vault *v = make_vault();
+	char a[VAULT_ID_HEX + 1], b[VAULT_ID_HEX + 1];
+	assert_int_equal(vault_put(v, NULL, "journal", "{}", 2, "one", 3, a),
+	                 0);
+	assert_int_equal(
+	        vault_put(v, NULL, "rating", "{}", 2, "other body", 10, b), 0);
+	/* Any kind with NULL; the kind must match when given. */
+	struct nested n = {v, b, 0, 0};
+	assert_int_equal(vault_get(v, b, NULL, got_cb, &n), 0);
+	assert_int_equal(vault_get(v, b, "journal", got_cb, &n),
+	                 VAULT_NOT_FOUND);
+	assert_int_equal(n.got, 1);
+	/* vault_get from inside a walk */
+	assert_int_equal(vault_each(v, NULL, VAULT_EACH_BODY, nested_cb, &n),
+	                 0);
+	assert_int_equal(n.visits, 2);
+	assert_int_equal(n.got, 3);
+
+	/* One snapshot until vault_read_end, whatever another process
+	 * saves meanwhile (and it can save). */
+	struct vault *w = reopen("correct horse");
+	struct seen s = {0};
+	assert_int_equal(vault_read_begin(v), 0);
+	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), 0);
+	assert_int_equal(s.ok, 2);
+	assert_int_equal(vault_begin(w), 0);
+	assert_int_equal(vault_put(w, NULL, "journal", "{}", 2, "two", 3, a),
+	                 0);
+	assert_int_equal(vault_delete(w, b), 0);
+	assert_int_equal(vault_commit(w), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), 0);
+	assert_int_equal(s.ok, 2);
+	assert_int_equal(vault_get(v, b, NULL, got_cb, &n), 0);
+	assert_int_equal(vault_get(v, a, NULL, count_cb, &s), VAULT_NOT_FOUND);
+	vault_read_end(v);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), 0);
+	assert_int_equal(s.ok, 2);
+	assert_int_equal(vault_get(v, b, NULL, got_cb, &n), VAULT_NOT_FOUND);
+	assert_int_equal(vault_get(v, a, NULL, count_cb, &s), 0);
+
+	/* Inside a write transaction it is that transaction. */
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(vault_read_begin(v), 0);
+	vault_read_end(v);
+	assert_int_equal(vault_put(v, NULL, "journal", "{}", 2, "3", 1, a), 0);
+	assert_int_equal(vault_commit(v), 0);
+	vault_free(w);
+	vault_free(v);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1069,6 +1150,7 @@ main(int argc, char **argv)
 	        T(listing_index),
 	        T(listing_walk_order),
 	        T(search_walk),
+	        T(read_snapshot),
 	};
 	if (sodium_init() < 0)
 		return 1;
