@@ -32,41 +32,15 @@ static const char msg_emergency[] =
 /* --- terminal state shared with the signal handlers --- */
 
 static const char leave_text[] = "\nStopped. Nothing was saved.\n";
-static volatile sig_atomic_t out_fd = STDOUT_FILENO;
 static volatile sig_atomic_t need_redraw;
-
-static const int leave_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-enum { NLEAVE_SIGS = sizeof(leave_sigs) / sizeof(leave_sigs[0]) };
+static int out_fd = STDOUT_FILENO;
 static bool catch_quit; /* SIGQUIT is handled in this run */
-
-static void
-on_leave_signal(int sig)
-{
-	if (sig != SIGHUP) {
-		ssize_t w = write(out_fd, leave_text, sizeof(leave_text) - 1);
-		(void)w;
-	}
-	term_restore();
-	_exit(0);
-}
-
-static void
-install_handler(int sig, void (*fn)(int))
-{
-	struct sigaction sa = {0};
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
-}
 
 /* Handlers in (the form's) or out (SIG_DFL). */
 static void
 set_handlers(bool in)
 {
-	for (size_t i = 0; i < NLEAVE_SIGS; i++)
-		if (leave_sigs[i] != SIGQUIT || catch_quit)
-			install_handler(leave_sigs[i],
-			                in ? on_leave_signal : SIG_DFL);
+	term_catch_leave(out_fd, in ? leave_text : NULL, catch_quit);
 	term_catch_stop(in ? &need_redraw : NULL);
 }
 

@@ -102,29 +102,7 @@ struct opts {
 
 /* --- terminal state shared with the signal handlers --- */
 
-static char leave_text[512];
-static volatile sig_atomic_t leave_len;
 static volatile sig_atomic_t need_redraw;
-
-static void
-on_leave_signal(int sig)
-{
-	if (sig != SIGHUP && leave_len > 0) {
-		ssize_t r = write(STDOUT_FILENO, leave_text, (size_t)leave_len);
-		(void)r;
-	}
-	term_restore();
-	_exit(0);
-}
-
-static void
-install_handler(int sig, void (*fn)(int))
-{
-	struct sigaction sa = {0};
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
-}
 
 /* --- the interactive screen --- */
 
@@ -147,13 +125,14 @@ struct ui {
 	size_t step; /* the step on screen */
 };
 
-/* Text to write when a signal ends the run (see on_leave_signal). */
+/* Text to write when a signal ends the run. */
 static void
 update_leave_text(const struct ui *ui)
 {
-	int n = snprintf(leave_text, sizeof(leave_text), "%s%s\n",
-	                 ui->inl ? "\n\n" : "\n", msg_stopped);
-	leave_len = n > 0 && (size_t)n < sizeof(leave_text) ? n : 0;
+	char text[256];
+	snprintf(text, sizeof(text), "%s%s\n", ui->inl ? "\n\n" : "\n",
+	         msg_stopped);
+	term_catch_leave(STDOUT_FILENO, text, false);
 }
 
 static bool
@@ -609,13 +588,9 @@ run_interactive(struct ui *ui, const struct opts *o)
 	ui->color = ui->fancy && term_use_color(STDOUT_FILENO);
 	ui->utf8 = !o->plain && locale_is_utf8();
 	ui->motion = ui->inl && !o->reduced_motion;
-	update_leave_text(ui);
-
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 	int status = -1;
 
-	for (size_t i = 0; i < 3; i++)
-		install_handler(sigs[i], on_leave_signal);
+	update_leave_text(ui);
 	term_catch_stop(&need_redraw);
 	term_set_reset(ui->fancy);
 	/* When keys can't be read one at a time, -1: print everything. */
@@ -625,8 +600,7 @@ run_interactive(struct ui *ui, const struct opts *o)
 		term_restore();
 	}
 	term_set_reset(false);
-	for (size_t i = 0; i < 3; i++)
-		install_handler(sigs[i], SIG_DFL);
+	term_catch_leave(STDOUT_FILENO, NULL, false);
 	term_catch_stop(NULL);
 	return status;
 }

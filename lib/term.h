@@ -49,6 +49,15 @@ void term_restore(void);
  */
 void term_catch_stop(volatile sig_atomic_t *redraw);
 
+/*
+ * Leaving by signal: with text non-NULL, SIGINT, SIGTERM and SIGHUP (and
+ * SIGQUIT with quit) write text to fd (not on SIGHUP: no one is there to
+ * read it), restore the terminal and _exit(0). The text is copied (up to
+ * 511 bytes); call again to change it. With NULL, those signals get their
+ * default actions back.
+ */
+void term_catch_leave(int fd, const char *text, bool quit);
+
 /* Ask term_restore() to also write "\033[0m\033[?25h" (cursor, colour). */
 void term_set_reset(bool on);
 
