@@ -1233,7 +1233,8 @@ transfer_export_write(struct vault *v, const struct transfer_filter *f,
 		failed(&c, TRANSFER_ERROR, "out of memory");
 		goto failed;
 	}
-	rc = vault_each(v, NULL, VAULT_EACH_BODY, write_cb, &w);
+	/* Decrypted on every core, written in storage order. */
+	rc = vault_search(v, NULL, NULL, NULL, write_cb, &w);
 	if (rc > 0 || c.status)
 		goto failed;
 	if (rc)

@@ -1858,7 +1858,7 @@ search_run(struct search_batch *b)
 		}
 		r->it.head = h;
 		r->it.body = body;
-		r->keep = b->keep(b->karg, &r->it);
+		r->keep = !b->keep || b->keep(b->karg, &r->it);
 	}
 }
 

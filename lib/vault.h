@@ -205,8 +205,9 @@ int vault_listing_check(struct vault *v, const char *kind, bool *stale);
  * A walk for searching: like vault_each with VAULT_EACH_BODY, but every
  * record is decrypted and offered to `keep` on up to four threads at once
  * (keep must be safe to call concurrently and must not keep the
- * pointers); fn is then called on the calling thread, in storage order,
- * for the records keep accepted and for every damaged one.
+ * pointers; NULL keeps every record); fn is then called on the calling
+ * thread, in storage order, for the records keep accepted and for every
+ * damaged one, while no helper runs (fn may call vault_get()).
  */
 typedef bool (*vault_keep_fn)(void *karg, const struct vault_item *it);
 int vault_search(struct vault *v, const char *kind, vault_keep_fn keep,
