@@ -518,20 +518,34 @@ markdown(void **state)
 	vault_free(a);
 }
 
-/* Flip one byte of a record's column from outside. */
+/* Flip one byte of a record's column from outside (inverted, so it always
+ * changes). */
 static void
 flip(const char *path, const char *id, const char *column)
 {
 	sqlite3 *db;
+	sqlite3_stmt *st;
 	char sql[200];
+	unsigned char buf[4096];
+	int n;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	snprintf(sql, sizeof(sql),
-	         "UPDATE record SET %s = substr(%s, 1, 30) || "
-	         "x'ff' || substr(%s, 32) WHERE id = '%s'",
-	         column, column, column, id);
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("%s", err);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM record WHERE id = ?1",
+	         column);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_bytes(st, 0);
+	assert_true(n > 31 && (size_t)n <= sizeof(buf));
+	memcpy(buf, sqlite3_column_blob(st, 0), (size_t)n);
+	sqlite3_finalize(st);
+	buf[30] ^= 0xff;
+	snprintf(sql, sizeof(sql), "UPDATE record SET %s = ?2 WHERE id = ?1",
+	         column);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, buf, n, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_changes(db), 1);
 	sqlite3_close(db);
 }
