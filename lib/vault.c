@@ -1812,6 +1812,7 @@ struct search_batch {
 	size_t cipherlen, ciphercap;
 	unsigned char *plain; /* sodium_malloc'd */
 	size_t plainlen, plaincap;
+	pthread_t tids[SEARCH_THREADS_MAX]; /* decrypting this batch */
 };
 
 /* Open one sealed part of a row into out (room for the whole ciphertext);
@@ -1948,6 +1949,30 @@ search_prepare(struct search_batch *b)
 	return 0;
 }
 
+/* Start up to `helpers` threads on the batch; unless `leave`, also decrypt
+ * on this thread and wait for them. Returns how many are left running. */
+static unsigned
+search_decrypt(struct search_batch *b, unsigned helpers, bool leave)
+{
+	unsigned started = 0;
+	while (started < helpers &&
+	       pthread_create(&b->tids[started], NULL, search_thread, b) == 0)
+		started++;
+	if (leave)
+		return started;
+	search_run(b);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(b->tids[t], NULL);
+	return 0;
+}
+
+static void
+search_join(struct search_batch *b, unsigned started)
+{
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(b->tids[t], NULL);
+}
+
 /* Hand the kept rows to fn in order; wipe the plaintext; empty it. */
 static int
 search_finish(struct search_batch *b, vault_each_fn fn, void *arg)
@@ -1996,24 +2021,31 @@ vault_search(struct vault *v, const char *kind, vault_keep_fn keep, void *karg,
 		batch[i].keep = keep;
 		batch[i].karg = karg;
 	}
+	/* A pipeline: while the helpers decrypt one batch, this thread hands
+	 * the batch before it to fn and reads the one after it from SQLite,
+	 * then helps them finish. */
 	struct search_batch *cur = &batch[0], *nxt = &batch[1];
-	rc = search_fill(cur, st, &done);
+	int frc = 0;
+	if (!(rc = search_fill(cur, st, &done)) && cur->n &&
+	    !(rc = search_prepare(cur)))
+		search_decrypt(cur, helpers, false);
+	if (!rc && cur->n && !(frc = search_fill(nxt, st, &done)) && nxt->n)
+		frc = search_prepare(nxt);
 	while (!rc && cur->n) {
-		pthread_t tids[SEARCH_THREADS_MAX];
-		unsigned started = 0;
-		if ((rc = search_prepare(cur)))
-			break;
-		while (started < helpers &&
-		       pthread_create(&tids[started], NULL, search_thread,
-		                      cur) == 0)
-			started++;
-		int frc = search_fill(nxt, st, &done);
-		search_run(cur);
-		for (unsigned t = 0; t < started; t++)
-			pthread_join(tids[t], NULL);
-		rc = search_finish(cur, fn, arg);
+		bool more = !frc && nxt->n;
+		unsigned started =
+		        more ? search_decrypt(nxt, helpers, true) : 0;
+		int after = 0;
+		rc = search_finish(cur, fn, arg); /* cur is empty now */
+		if (more && !rc && !(after = search_fill(cur, st, &done)) &&
+		    cur->n)
+			after = search_prepare(cur);
+		if (more)
+			search_run(nxt);
+		search_join(nxt, started);
 		if (!rc)
 			rc = frc;
+		frc = after;
 		struct search_batch *t = cur;
 		cur = nxt;
 		nxt = t;
