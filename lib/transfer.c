@@ -1205,7 +1205,7 @@ transfer_export_write(struct vault *v, const struct transfer_filter *f,
 		out->kind_counts[k] = 0;
 	/* Both walks see the same records, whatever others write. */
 	if ((rc = vault_read_begin(v)) ||
-	    (rc = vault_each(v, NULL, 0, collect_cb, &c)))
+	    (rc = vault_search(v, NULL, 0, NULL, NULL, collect_cb, &c)))
 		goto vault_failed;
 	for (size_t i = 0; i < c.n; i++)
 		if (!c.items[i].exact &&
@@ -1234,7 +1234,7 @@ transfer_export_write(struct vault *v, const struct transfer_filter *f,
 		goto failed;
 	}
 	/* Decrypted on every core, written in storage order. */
-	rc = vault_search(v, NULL, NULL, NULL, write_cb, &w);
+	rc = vault_search(v, NULL, VAULT_EACH_BODY, NULL, NULL, write_cb, &w);
 	if (rc > 0 || c.status)
 		goto failed;
 	if (rc)

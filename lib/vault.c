@@ -1803,6 +1803,7 @@ struct search_row {
 
 struct search_batch {
 	struct vault *v;
+	bool body; /* VAULT_EACH_BODY: open the bodies too */
 	vault_keep_fn keep;
 	void *karg;
 	struct search_row rows[SEARCH_BATCH];
@@ -1814,6 +1815,20 @@ struct search_batch {
 	size_t plainlen, plaincap;
 	pthread_t tids[SEARCH_THREADS_MAX]; /* decrypting this batch */
 };
+
+/* The query of a walk in storage order (a kind is parameter 1). */
+static const char *
+walk_sql(const char *kind, bool with_body)
+{
+	return kind ? (with_body ? "SELECT id, kind, revision, head, body "
+	                           "FROM record WHERE kind = ? ORDER BY rowid"
+	                         : "SELECT id, kind, revision, head "
+	                           "FROM record WHERE kind = ? ORDER BY rowid")
+	            : (with_body ? "SELECT id, kind, revision, head, body "
+	                           "FROM record ORDER BY rowid"
+	                         : "SELECT id, kind, revision, head "
+	                           "FROM record ORDER BY rowid");
+}
 
 /* Open one sealed part of a row into out (room for the whole ciphertext);
  * thread-safe. 0 with *len set, or -1. */
@@ -1850,15 +1865,16 @@ search_run(struct search_batch *b)
 		        .id = r->id, .kind = r->kind, .revision = r->revision};
 		if (search_open(b->v, r, 'h', b->cipher + r->hoff, r->hlen, h,
 		                &r->it.headlen) != 0 ||
-		    search_open(b->v, r, 'b', b->cipher + r->boff, r->blen,
-		                body, &r->it.bodylen) != 0) {
+		    (b->body &&
+		     search_open(b->v, r, 'b', b->cipher + r->boff, r->blen,
+		                 body, &r->it.bodylen) != 0)) {
 			r->it.damaged = true;
 			r->it.headlen = r->it.bodylen = 0;
 			r->keep = true; /* damage is always reported */
 			continue;
 		}
 		r->it.head = h;
-		r->it.body = body;
+		r->it.body = b->body ? body : NULL;
 		r->keep = !b->keep || b->keep(b->karg, &r->it);
 	}
 }
@@ -1879,7 +1895,7 @@ search_take(struct search_batch *b, sqlite3_stmt *st)
 	const char *id = (const char *)sqlite3_column_text(st, 0);
 	const char *kind = (const char *)sqlite3_column_text(st, 1);
 	size_t hl = (size_t)sqlite3_column_bytes(st, 3);
-	size_t bl = (size_t)sqlite3_column_bytes(st, 4);
+	size_t bl = b->body ? (size_t)sqlite3_column_bytes(st, 4) : 0;
 	memset(r, 0, sizeof(*r));
 	snprintf(r->id, sizeof(r->id), "%s", id ? id : "(no id)");
 	snprintf(r->kind, sizeof(r->kind), "%s", kind ? kind : "");
@@ -1988,8 +2004,8 @@ search_finish(struct search_batch *b, vault_each_fn fn, void *arg)
 }
 
 int
-vault_search(struct vault *v, const char *kind, vault_keep_fn keep, void *karg,
-             vault_each_fn fn, void *arg)
+vault_search(struct vault *v, const char *kind, unsigned flags,
+             vault_keep_fn keep, void *karg, vault_each_fn fn, void *arg)
 {
 	sqlite3_stmt *st = NULL;
 	struct search_batch *batch;
@@ -2001,12 +2017,7 @@ vault_search(struct vault *v, const char *kind, vault_keep_fn keep, void *karg,
 	int rc;
 	if (!v->master)
 		return set_error(v, VAULT_LOCKED, "The vault is locked.");
-	if (sqlite3_prepare_v2(v->db,
-	                       kind ? "SELECT id, kind, revision, head, body "
-	                              "FROM record WHERE kind = ? ORDER BY "
-	                              "rowid"
-	                            : "SELECT id, kind, revision, head, body "
-	                              "FROM record ORDER BY rowid",
+	if (sqlite3_prepare_v2(v->db, walk_sql(kind, flags & VAULT_EACH_BODY),
 	                       -1, &st, NULL) != SQLITE_OK)
 		return db_error(v, "read the vault");
 	if (kind)
@@ -2018,6 +2029,7 @@ vault_search(struct vault *v, const char *kind, vault_keep_fn keep, void *karg,
 	}
 	for (int i = 0; i < 2; i++) {
 		batch[i].v = v;
+		batch[i].body = flags & VAULT_EACH_BODY;
 		batch[i].keep = keep;
 		batch[i].karg = karg;
 	}
@@ -2070,16 +2082,8 @@ vault_each(struct vault *v, const char *kind, unsigned flags, vault_each_fn fn,
 	int rc = 0, s;
 	if (!v->master)
 		return set_error(v, VAULT_LOCKED, "The vault is locked.");
-	const char *sql =
-	        kind ? (with_body ? "SELECT id, kind, revision, head, body "
-	                            "FROM record WHERE kind = ? ORDER BY rowid"
-	                          : "SELECT id, kind, revision, head "
-	                            "FROM record WHERE kind = ? ORDER BY rowid")
-	             : (with_body ? "SELECT id, kind, revision, head, body "
-	                            "FROM record ORDER BY rowid"
-	                          : "SELECT id, kind, revision, head "
-	                            "FROM record ORDER BY rowid");
-	if (sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(v->db, walk_sql(kind, with_body), -1, &st,
+	                       NULL) != SQLITE_OK)
 		return db_error(v, "read the vault");
 	if (kind)
 		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);

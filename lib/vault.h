@@ -202,16 +202,16 @@ int vault_each_by_key(struct vault *v, const char *kind, unsigned flags,
 int vault_listing_check(struct vault *v, const char *kind, bool *stale);
 
 /*
- * A walk for searching: like vault_each with VAULT_EACH_BODY, but every
- * record is decrypted and offered to `keep` on up to four threads at once
- * (keep must be safe to call concurrently and must not keep the
- * pointers; NULL keeps every record); fn is then called on the calling
+ * A walk for searching: like vault_each (flags: VAULT_EACH_BODY or 0), but
+ * every record is decrypted and offered to `keep` on up to four threads at
+ * once (keep must be safe to call concurrently, also with fn, and must not
+ * keep the pointers; NULL keeps every record); fn is called on the calling
  * thread, in storage order, for the records keep accepted and for every
- * damaged one, while no helper runs (fn may call vault_get()).
+ * damaged one. fn may call vault_get() (the helpers only decrypt).
  */
 typedef bool (*vault_keep_fn)(void *karg, const struct vault_item *it);
-int vault_search(struct vault *v, const char *kind, vault_keep_fn keep,
-                 void *karg, vault_each_fn fn, void *arg);
+int vault_search(struct vault *v, const char *kind, unsigned flags,
+                 vault_keep_fn keep, void *karg, vault_each_fn fn, void *arg);
 
 /*
  * Decrypt one record by full id and call fn once with it (head and body).

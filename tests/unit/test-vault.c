@@ -775,6 +775,16 @@ note_row(void *arg, const struct vault_item *it)
 	return 0;
 }
 
+/* Heads only: count the rows, check each head, stop at the 400th. */
+static int
+head_row(void *arg, const struct vault_item *it)
+{
+	size_t *n = arg;
+	if (it->damaged || it->body || it->headlen != 1 || it->head[0] != 'h')
+		return -1;
+	return ++*n == 400 ? 7 : 0;
+}
+
 static void
 search_walk(void **state)
 {
@@ -796,8 +806,9 @@ search_walk(void **state)
 	v = reopen("correct horse");
 	struct seen_rows *w = calloc(1, sizeof(*w));
 	assert_non_null(w);
-	assert_int_equal(
-	        vault_search(v, "note", keep_sevens, NULL, note_row, w), 0);
+	assert_int_equal(vault_search(v, "note", VAULT_EACH_BODY, keep_sevens,
+	                              NULL, note_row, w),
+	                 0);
 	assert_int_equal(w->damaged, 1);
 	size_t k = 0;
 	for (int i = 0; i < 700; i++) {
@@ -810,6 +821,12 @@ search_walk(void **state)
 	}
 	assert_int_equal(k, w->n);
 	free(w);
+	/* heads only, every row kept: the damaged body goes unseen; fn's
+	 * non-zero stops the walk and is returned */
+	size_t n = 0;
+	assert_int_equal(vault_search(v, "note", 0, NULL, NULL, head_row, &n),
+	                 7);
+	assert_int_equal(n, 400);
 	vault_free(v);
 }
 
