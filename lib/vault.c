@@ -326,6 +326,26 @@ pad_block_for_padded(size_t padded)
 	return 65536;
 }
 
+/*
+ * Remove the padding of an opened (so authentic) plaintext: libsodium's
+ * sodium_unpad checks it, over just the padding. Its constant-time loop
+ * reads the whole block it is given; nothing here is secret from us once
+ * decrypted, so the last non-zero byte is found first and the block cut
+ * to it (the same answer as the whole block gives, in about half the
+ * time: a search spent a fifth of its time in there).
+ */
+static int
+unpad(size_t *len, const unsigned char *buf, size_t padded)
+{
+	size_t block = pad_block_for_padded(padded);
+	size_t tail = 1;
+	if (padded < block)
+		return -1;
+	while (tail < block && buf[padded - tail] == 0)
+		tail++;
+	return sodium_unpad(len, buf, padded, tail);
+}
+
 static size_t
 padded_size(size_t len)
 {
@@ -1006,7 +1026,7 @@ open_part(struct vault *v, struct scratch *s, const unsigned char *sealed,
 		return -1;
 	if (crypto_open(s->p, sealed, sealedlen, ad, adlen, v->reckey) != 0)
 		return -1;
-	if (sodium_unpad(len, s->p, plen, pad_block_for_padded(plen)) != 0)
+	if (unpad(len, s->p, plen) != 0)
 		return -1;
 	s->p[*len] = '\0'; /* text parts are NUL-terminated for callers */
 	return 0;
@@ -1844,7 +1864,7 @@ search_open(const struct vault *v, const struct search_row *r, char part,
 	if (crypto_open(out, sealed, sealedlen, ad,
 	                record_ad(v, r->id, r->kind, r->revision, part, ad),
 	                v->reckey) != 0 ||
-	    sodium_unpad(len, out, plen, pad_block_for_padded(plen)) != 0)
+	    unpad(len, out, plen) != 0)
 		return -1;
 	out[*len] = '\0';
 	return 0;
@@ -2647,9 +2667,7 @@ fold_one(struct vault *v, const unsigned char *sk, const char *id,
 	}
 	size_t adlen = sealed_ad(v, id, kind, ad);
 	if (crypto_open(v->body.p, data, datalen, ad, adlen, key) != 0 ||
-	    sodium_unpad(&len, v->body.p, plen, pad_block_for_padded(plen)) !=
-	            0 ||
-	    len < 4)
+	    unpad(&len, v->body.p, plen) != 0 || len < 4)
 		goto out;
 	headlen = (size_t)v->body.p[0] | (size_t)v->body.p[1] << 8 |
 	          (size_t)v->body.p[2] << 16 | (size_t)v->body.p[3] << 24;
