@@ -106,6 +106,23 @@ redraw(struct form *f, const char *typed, size_t n)
 	fflush(f->out);
 }
 
+/*
+ * The next key for the question to handle: draws the question again after
+ * a stop (with what was typed so far) and handles the keys every question
+ * shares.
+ */
+static int
+next_key(struct form *f, const char *typed, size_t n)
+{
+	for (;;) {
+		if (need_redraw)
+			redraw(f, typed, n);
+		int k = read_key();
+		if (!common_key(k))
+			return k;
+	}
+}
+
 /* Rub out `cols` columns before the cursor. */
 static void
 rub_out(struct form *f, size_t cols)
@@ -122,11 +139,7 @@ form_read_line(struct form *f)
 	size_t n = 0;
 	l[0] = '\0';
 	for (;;) {
-		if (need_redraw)
-			redraw(f, l, n);
-		int k = read_key();
-		if (common_key(k))
-			continue;
+		int k = next_key(f, l, n);
 		if (k == KEY_EOF)
 			return FORM_ANS_GONE;
 		if (is_leave_key(k) || (k == CTRL_D && n == 0)) {
@@ -193,11 +206,7 @@ form_read_rating(struct form *f, int *out)
 	bool one = false;
 	*out = FORM_NO_RATING;
 	for (;;) {
-		if (need_redraw)
-			redraw(f, "1", one ? 1 : 0);
-		int k = read_key();
-		if (common_key(k))
-			continue;
+		int k = next_key(f, "1", one ? 1 : 0);
 		if (k == KEY_EOF)
 			return FORM_ANS_GONE;
 		if (is_leave_key(k) || k == CTRL_D || k == 'q' || k == 'Q') {
@@ -245,11 +254,7 @@ form_read_choice(struct form *f, int n, int *out)
 {
 	*out = 0;
 	for (;;) {
-		if (need_redraw)
-			redraw(f, "", 0);
-		int k = read_key();
-		if (common_key(k))
-			continue;
+		int k = next_key(f, "", 0);
 		if (k == KEY_EOF)
 			return FORM_ANS_GONE;
 		if (is_leave_key(k) || k == CTRL_D || k == 'q' || k == 'Q') {
@@ -297,11 +302,7 @@ ask_keep(struct form *f)
 	f->prompt = "Keep what you wrote? [Y/n] ";
 	form_say(f, f->prompt);
 	for (;;) {
-		if (need_redraw)
-			redraw(f, "", 0);
-		int k = read_key();
-		if (common_key(k))
-			continue;
+		int k = next_key(f, "", 0);
 		if (k == KEY_EOF)
 			return false;
 		if (k == 'y' || k == 'Y' || k == '\r' || k == '\n') {
