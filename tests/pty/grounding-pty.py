@@ -9,7 +9,11 @@ cursor-show sequences. SIGTSTP/SIGCONT are driven through a tiny "shell"
 so that the stop really happens (a stop signal to an orphaned process
 group is discarded by the kernel).
 
-Env: SELFHELP (the binary). Exits non-zero when any check fails.
+Env: SELFHELP (the binary). Exits non-zero when any check fails. With
+SELFHELP_VALGRIND set (as in .ci/run's valgrind stage), every selfhelp
+on the pty runs under valgrind memcheck: an error or a definite leak
+fails the run; waits are ten times longer; the two stop-and-continue
+checks are skipped (a process under valgrind does not stop for SIGTSTP).
 """
 import errno
 import fcntl
@@ -33,7 +37,22 @@ STOPPED = b"Stopped. You can come back any time."
 DONE = b"That's the end of this exercise."
 STEP1 = b"Keep your eyes open and let them move around the room."
 STEP2 = b"Turn your head slowly, to one side and then the other."
+VALGRIND = bool(os.environ.get("SELFHELP_VALGRIND"))
+SLOW = 10.0 if VALGRIND else 1.0  # waits are eased under valgrind only
 TIMEOUT = 5.0
+VG_LOGS = tempfile.mkdtemp(prefix="selfhelp-pty-vg-") if VALGRIND else None
+
+
+def program(args):
+    """argv for selfhelp ARGS, under valgrind when asked for."""
+    if not VALGRIND:
+        return SELFHELP, [SELFHELP] + args
+    vg = shutil.which("valgrind") or "/usr/bin/valgrind"
+    return vg, [vg, "--error-exitcode=99", "--leak-check=full",
+                "--errors-for-leak-kinds=definite", "-q",
+                "--read-inline-info=no", "--vgdb=no",
+                "--log-file=" + os.path.join(VG_LOGS, "%p.log"),
+                SELFHELP] + args
 
 
 class Failure(Exception):
@@ -90,7 +109,8 @@ class Run:
                     os.dup2(self.slave, fd)
                 os.close(self.slave)
                 os.close(wfd)
-                os.execve(SELFHELP, [SELFHELP] + args, env)
+                path, argv = program(args)
+                os.execve(path, argv, env)
             try:
                 os.setpgid(child, child)
             except OSError:
@@ -128,7 +148,7 @@ class Run:
             return self.buf
 
     def wait_for(self, text, count=1, timeout=TIMEOUT):
-        end = time.monotonic() + timeout
+        end = time.monotonic() + timeout * SLOW
         while time.monotonic() < end:
             if self.out().count(text) >= count:
                 return
@@ -141,7 +161,7 @@ class Run:
         return not (lflag & termios.ECHO) and not (lflag & termios.ICANON)
 
     def wait_until(self, pred, what, timeout=TIMEOUT):
-        end = time.monotonic() + timeout
+        end = time.monotonic() + timeout * SLOW
         while time.monotonic() < end:
             if pred():
                 return
@@ -163,7 +183,7 @@ class Run:
             return "gone"
 
     def wait_exit(self, timeout=TIMEOUT):
-        end = time.monotonic() + timeout
+        end = time.monotonic() + timeout * SLOW
         while time.monotonic() < end:
             pid, st = os.waitpid(self.shell, os.WNOHANG)
             if pid:
@@ -550,6 +570,21 @@ TESTS = [
 ]
 
 
+# Not under valgrind: its process does not stop for SIGTSTP.
+NOT_UNDER_VALGRIND = ("SIGTSTP and SIGCONT", "Ctrl-Z and SIGCONT")
+
+
+def valgrind_reports():
+    """What valgrind logged (errors, definite leaks), or ""."""
+    out = ""
+    for f in sorted(os.listdir(VG_LOGS)):
+        with open(os.path.join(VG_LOGS, f), errors="replace") as fp:
+            text = fp.read()
+        if text.strip():
+            out += "%s:\n%s" % (f, text)
+    return out
+
+
 def main():
     only = sys.argv[1:]
     failed = 0
@@ -558,6 +593,9 @@ def main():
         if only and not any(o in name for o in only):
             continue
         n += 1
+        if VALGRIND and name in NOT_UNDER_VALGRIND:
+            print("ok %d - %s # SKIP under valgrind" % (n, name))
+            continue
         try:
             fn()
             print("ok %d - %s" % (n, name))
@@ -567,6 +605,16 @@ def main():
             for line in str(e).splitlines():
                 print("#   " + line)
         sys.stdout.flush()
+    if VALGRIND:
+        reports = valgrind_reports()
+        shutil.rmtree(VG_LOGS, ignore_errors=True)
+        if reports:
+            failed += 1
+            print("not ok - valgrind memcheck")
+            for line in reports.splitlines():
+                print("#   " + line)
+        else:
+            print("# valgrind memcheck: no errors, no definite leaks")
     print("# %d passed, %d failed" % (n - failed, failed))
     return 1 if failed or not n else 0
 
