@@ -608,13 +608,15 @@ def main():
     if VALGRIND:
         reports = valgrind_reports()
         shutil.rmtree(VG_LOGS, ignore_errors=True)
+        n += 1
         if reports:
             failed += 1
-            print("not ok - valgrind memcheck")
+            print("not ok %d - valgrind memcheck" % n)
             for line in reports.splitlines():
                 print("#   " + line)
         else:
-            print("# valgrind memcheck: no errors, no definite leaks")
+            print("ok %d - valgrind memcheck: no errors, no definite leaks"
+                  % n)
     print("# %d passed, %d failed" % (n - failed, failed))
     return 1 if failed or not n else 0
 
