@@ -70,6 +70,13 @@ run_and_kill() {
 	# the 3rd field after "pid (comm) " in /proc/PID/stat, is its pid).
 	tries=0
 	while [ "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f3)" != "$pid" ]; do
+		# A quick command may be over, and reaped by the shell, before
+		# the first look: then there is nothing left to kill.
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid" 2>/dev/null
+			pid=""
+			return 0
+		fi
 		tries=$((tries + 1))
 		if [ "$tries" -gt 200 ]; then
 			echo "setsid did not make $pid a group leader" >&2
