@@ -1,40 +1,137 @@
-/* selfhelp check: is the vault file sound and does every record read? */
+/*
+ * selfhelp check: is the vault file sound, does its state (what it holds,
+ * and which version of each) match the records, do its keys and every
+ * record read? And check --repair, for a damaged state or index.
+ */
 #include "cmd.h"
 #include "journal.h"
+#include "pin.h"
 #include "transfer.h"
 #include "vault.h"
 
 #include <getopt.h>
+#include <glob.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const check_usage[] = {
         "selfhelp check [--json]",
+        "selfhelp check --repair",
         NULL,
 };
 
 static const char check_help[] =
-        "Check your vault: SQLite's integrity check of the file, then every\n"
-        "record is decrypted and authenticated. Records that do not read are\n"
-        "listed by id and kind; check repairs nothing. The exit status is 1\n"
-        "when anything is damaged.\n"
+        "Check your vault: SQLite's integrity check of the file, the vault's\n"
+        "own record of what it holds (its state and index: which records,\n"
+        "which version of each), its keys, and every record, decrypted and\n"
+        "authenticated. Records that do not read, rows the vault does not\n"
+        "know and records written while locked that were set aside are\n"
+        "listed; check changes nothing. The exit status is 1 when anything\n"
+        "is wrong.\n"
         "\n"
-        "  --json   print the result as JSON\n";
+        "  --json     print the result as JSON\n"
+        "  --repair   when the vault's state or index is damaged: build them\n"
+        "             again from the records the file holds\n";
+
+/* What check found, beyond the records themselves. */
+struct findings {
+	const char *file_msg; /* NULL: the file is sound */
+	bool state_ok, stale;
+	struct vault_check_report r;
+	bool have_report;
+};
+
+static const char *
+problem_word(enum vault_problem p)
+{
+	switch (p) {
+	case VAULT_PROBLEM_OLDER:
+		return "older";
+	case VAULT_PROBLEM_MISSING:
+		return "missing";
+	case VAULT_PROBLEM_DAMAGED:
+		return "damaged";
+	default:
+		return "unreadable";
+	}
+}
+
+static const char *
+aside_word(enum vault_aside_reason why)
+{
+	switch (why) {
+	case VAULT_ASIDE_DAMAGED:
+		return "written while locked, damaged";
+	case VAULT_ASIDE_KIND:
+		return "written while locked, of a kind never taken that way";
+	case VAULT_ASIDE_REPLAY:
+		return "a copy of a record already here";
+	default:
+		return "not one the vault knows";
+	}
+}
+
+static bool
+all_well(const struct findings *f, const struct transfer_check_result *res,
+         bool has_slot)
+{
+	const struct vault_check_report *r = &f->r;
+	return !f->file_msg && f->state_ok && f->have_report && !f->stale &&
+	       !res->ndamaged && r->secret_key_ok && r->public_key_ok &&
+	       (r->recovery_expected ? r->recovery_slot_ok : !has_slot) &&
+	       !r->nrows && !r->waiting;
+}
+
+static const char *
+recovery_word(const struct vault_check_report *r, bool has_slot)
+{
+	if (r->recovery_expected)
+		return r->recovery_slot_ok ? "ok"
+		       : has_slot          ? "changed"
+		                           : "missing";
+	return has_slot ? "unknown" : "none";
+}
 
 static int
-print_json(const char *file_msg, const struct transfer_check_result *r,
-           bool stale)
+print_json(const struct findings *f, const struct transfer_check_result *res,
+           bool has_slot)
 {
-	json_t *damaged = json_array();
-	for (size_t i = 0; damaged && i < r->ndamaged; i++)
+	json_t *damaged = json_array(), *rows = json_array();
+	for (size_t i = 0; damaged && i < res->ndamaged; i++)
 		json_array_append_new(
-		        damaged, json_pack("{s:s, s:s}", "id", r->damaged[i].id,
-		                           "kind", r->damaged[i].kind));
-	json_t *o = json_pack("{s:s, s:I, s:I, s:o, s:s}", "file",
-	                      file_msg ? file_msg : "ok", "records",
-	                      (json_int_t)(r->fine + r->ndamaged), "fine",
-	                      (json_int_t)r->fine, "damaged", damaged, "index",
-	                      stale ? "out of date" : "ok");
+		        damaged,
+		        json_pack("{s:s, s:s, s:s}", "id", res->damaged[i].id,
+		                  "kind", res->damaged[i].kind, "problem",
+		                  problem_word(res->damaged[i].problem)));
+	for (size_t i = 0; f->have_report && rows && i < f->r.nrows; i++)
+		json_array_append_new(
+		        rows, json_pack("{s:I, s:s}", "row",
+		                        (json_int_t)f->r.rows[i].rowid, "why",
+		                        f->r.rows[i].why == VAULT_ASIDE_DAMAGED
+		                                ? "damaged"
+		                        : f->r.rows[i].why == VAULT_ASIDE_KIND
+		                                ? "kind"
+		                        : f->r.rows[i].why == VAULT_ASIDE_REPLAY
+		                                ? "copy"
+		                                : "unknown"));
+	json_t *o = json_pack(
+	        "{s:s, s:I, s:I, s:o, s:s, s:s, s:s, s:o, s:I}", "file",
+	        f->file_msg ? f->file_msg : "ok", "records",
+	        (json_int_t)(res->fine + res->ndamaged), "fine",
+	        (json_int_t)res->fine, "damaged", damaged, "index",
+	        !f->state_ok ? "damaged"
+	        : f->stale   ? "out of date"
+	                     : "ok",
+	        "keys",
+	        f->have_report && f->r.secret_key_ok && f->r.public_key_ok
+	                ? "ok"
+	                : "damaged",
+	        "recovery_code",
+	        f->have_report ? recovery_word(&f->r, has_slot) : "unknown",
+	        "set_aside", rows, "waiting",
+	        (json_int_t)(f->have_report ? f->r.waiting : 0));
 	int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2)) : -1;
 	json_decref(o);
 	fputc('\n', stdout);
@@ -42,25 +139,60 @@ print_json(const char *file_msg, const struct transfer_check_result *r,
 }
 
 static void
-print_text(const char *file_msg, const struct transfer_check_result *r,
-           bool stale)
+print_text(const struct findings *f, const struct transfer_check_result *res,
+           bool has_slot)
 {
-	size_t total = r->fine + r->ndamaged;
-	if (file_msg)
-		printf("%s\n", file_msg);
-	else
-		printf("The vault file is sound.\n");
-	if (stale)
-		printf("The journal's listing index (which finds the newest "
-		       "entries quickly) is missing or out of date. No entry "
-		       "is affected; the next 'selfhelp journal list' builds "
-		       "it "
-		       "again.\n");
+	const struct vault_check_report *r = &f->r;
+	size_t total = res->fine + res->ndamaged;
+	printf("%s\n", f->file_msg ? f->file_msg : "The vault file is sound.");
+	if (!f->state_ok) {
+		printf("The vault's own record of what it holds (its state and "
+		       "index) is damaged, or an\nolder copy of it was put "
+		       "back. 'selfhelp check --repair' builds it again from "
+		       "the\nrecords the file holds.\n");
+		return;
+	}
+	if (f->stale)
+		printf("The index gives some entries another date than they "
+		       "have; 'selfhelp check\n--repair' builds it again.\n");
+	if (f->have_report) {
+		if (!r->secret_key_ok || !r->public_key_ok)
+			printf("The vault's header is damaged: its key for "
+			       "records written while locked does not\nopen "
+			       "or does not match, so such records could not "
+			       "be read.\n");
+		if (r->recovery_expected && !r->recovery_slot_ok)
+			printf("The recovery code's key is %s in the file, so "
+			       "the recovery code may not open the\nvault. "
+			       "'selfhelp recovery-code --new' makes a new "
+			       "one.\n",
+			       has_slot ? "changed" : "missing");
+		else if (!r->recovery_expected && has_slot)
+			printf("The file holds a recovery key the vault never "
+			       "made (put back from an older copy?);\n"
+			       "'selfhelp recovery-code --new' or --remove "
+			       "sets it right.\n");
+		if (r->waiting)
+			printf("%zu record%s written while the vault was "
+			       "locked %s waiting to be added.\n",
+			       r->waiting, r->waiting == 1 ? "" : "s",
+			       r->waiting == 1 ? "is" : "are");
+		if (r->nrows) {
+			printf("%zu row%s in the file %s kept aside, not used "
+			       "(nothing was deleted):\n",
+			       r->nrows, r->nrows == 1 ? "" : "s",
+			       r->nrows == 1 ? "is" : "are");
+			for (size_t i = 0; i < r->nrows; i++)
+				printf("  row %lld  %s\n",
+				       (long long)r->rows[i].rowid,
+				       aside_word(r->rows[i].why));
+		}
+	}
 	if (total == 0) {
 		printf("The vault holds no records yet.\n");
 		return;
 	}
-	if (r->ndamaged == 0) {
+	if (res->ndamaged == 0) {
 		if (total == 1)
 			printf("The one record is fine.\n");
 		else
@@ -69,11 +201,62 @@ print_text(const char *file_msg, const struct transfer_check_result *r,
 	}
 	printf("%zu record%s fine; %zu could not be read (damaged, or "
 	       "changed outside selfhelp):\n",
-	       r->fine, r->fine == 1 ? " is" : "s are", r->ndamaged);
-	for (size_t i = 0; i < r->ndamaged; i++)
-		printf("  %s  %s\n", r->damaged[i].id, r->damaged[i].kind);
+	       res->fine, res->fine == 1 ? " is" : "s are", res->ndamaged);
+	for (size_t i = 0; i < res->ndamaged; i++) {
+		const struct transfer_damaged *d = &res->damaged[i];
+		printf("  %s  %s%s\n", d->id, d->kind,
+		       d->problem == VAULT_PROBLEM_OLDER
+		               ? "  (an older version was put back)"
+		       : d->problem == VAULT_PROBLEM_MISSING
+		               ? "  (missing from the file)"
+		               : "");
+	}
 	printf("A backup made earlier ('selfhelp backup') still holds them "
 	       "as they were.\n");
+}
+
+/* After a check that found everything fine: the copy of a format 1
+ * file kept by the migration is no longer needed. */
+static void
+drop_format1_copies(struct vault *v, bool quiet)
+{
+	char pattern[4200];
+	glob_t g;
+	snprintf(pattern, sizeof(pattern), "%s.format1*", vault_path(v));
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (unlink(g.gl_pathv[i]) == 0 && !quiet)
+			printf("The copy of the vault from before its update "
+			       "(%s) is no longer needed and was\nremoved.\n",
+			       g.gl_pathv[i]);
+	globfree(&g);
+}
+
+static int
+repair(struct cmd_ctx *ctx)
+{
+	char vid[VAULT_ID_HEX + 1];
+	struct pin pin;
+	size_t kept = 0, aside = 0;
+	struct vault *v;
+	ctx->repair = true;
+	if (!(v = cmd_vault(ctx)))
+		return 1;
+	vault_id_hex(v, vid);
+	uint64_t floor = pin_load(vid, &pin) == PIN_OK ? pin.counter : 0;
+	if (vault_repair(v, floor, &kept, &aside))
+		return fail("%s", vault_errmsg(v));
+	printf("The vault's index was built again from the %zu record%s the "
+	       "file holds",
+	       kept, kept == 1 ? "" : "s");
+	if (aside)
+		printf("; %zu row%s could not be used and %s kept aside", aside,
+		       aside == 1 ? "" : "s", aside == 1 ? "was" : "were");
+	printf(".\nIf the file was changed by someone else, records deleted "
+	       "earlier may be back, or\nolder versions of some: look "
+	       "through them, or put back a backup instead.\n");
+	return 0;
 }
 
 int
@@ -81,14 +264,16 @@ cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	static const struct option opts[] = {
 	        {"json", no_argument, NULL, 'j'},
+	        {"repair", no_argument, NULL, 'r'},
 	        {"help", no_argument, NULL, 'h'},
 	        {0},
 	};
 	struct transfer_check_result res = {0};
+	struct findings f = {0};
 	char err[TRANSFER_ERR_MAX], file_msg[TRANSFER_ERR_MAX];
-	bool json = false, file_ok, stale = false;
+	bool json = false, do_repair = false;
 	struct vault *v;
-	int c, rc;
+	int c, rc = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -96,6 +281,9 @@ cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'r':
+			do_repair = true;
 			break;
 		case 'h':
 			usage_print(check_usage, stdout);
@@ -110,23 +298,43 @@ cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (optind < argc)
 		return usage_error(check_usage, "'check' takes options only.");
+	if (do_repair && json)
+		return usage_error(check_usage,
+		                   "--repair and --json do not go together.");
+	if (do_repair)
+		return repair(ctx);
+	ctx->repair = true; /* a damaged index is what check reports */
 	if (!(v = cmd_vault(ctx)))
 		return 1;
-	file_ok = vault_integrity_check(v) == VAULT_OK;
-	if (!file_ok)
+	if (vault_integrity_check(v) != VAULT_OK) {
 		snprintf(file_msg, sizeof(file_msg), "%s", vault_errmsg(v));
-	if (transfer_check(v, &res, err))
-		return fail("Could not check every record: %s.", err);
-	if (vault_listing_check(v, JOURNAL_KIND, &stale)) {
-		transfer_check_release(&res);
-		return fail("Could not check the listing index: %s",
-		            vault_errmsg(v));
+		f.file_msg = file_msg;
 	}
-	rc = json ? print_json(file_ok ? NULL : file_msg, &res, stale) : 0;
+	f.have_report =
+	        !vault_state_damaged(v) && vault_check(v, &f.r) == VAULT_OK;
+	f.state_ok = f.have_report && f.r.state_ok;
+	if (f.state_ok) {
+		if (transfer_check(v, &res, err)) {
+			vault_check_release(&f.r);
+			return fail("Could not check every record: %s.", err);
+		}
+		if (vault_listing_check(v, JOURNAL_KIND, &f.stale)) {
+			transfer_check_release(&res);
+			vault_check_release(&f.r);
+			return fail("Could not check the index: %s",
+			            vault_errmsg(v));
+		}
+	}
+	bool has_slot = vault_has_recovery(v);
+	rc = json ? print_json(&f, &res, has_slot) : 0;
 	if (!json)
-		print_text(file_ok ? NULL : file_msg, &res, stale);
-	if (!rc && (!file_ok || res.ndamaged))
+		print_text(&f, &res, has_slot);
+	bool well = all_well(&f, &res, has_slot);
+	if (!rc && !well)
 		rc = 1;
+	if (well)
+		drop_format1_copies(v, json);
 	transfer_check_release(&res);
+	vault_check_release(&f.r);
 	return rc;
 }

@@ -36,7 +36,13 @@ struct cmd_ctx {
 	const char *passphrase_file; /* NULL: ask on the terminal */
 	bool no_pager;
 	struct vault *vault; /* opened by cmd_vault(), closed by main() */
+	/* status: where the vault path leads when it is a link
+	 * (PATH_NOTE_MAX bytes), or NULL */
+	char *link_target;
+	/* check --repair: open even when the vault's index is damaged */
+	bool repair;
 };
+enum { PATH_NOTE_MAX = 4096 };
 
 enum cmd_flags {
 	CMD_HIDDEN = 1 << 0,      /* not listed in --help (e.g. __complete) */
@@ -58,6 +64,7 @@ int cmd_lock(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_status(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_passwd(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_recover(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_recovery_code(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_journal(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_trigger_log(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_insights(int argc, char **argv, struct cmd_ctx *ctx);
@@ -139,10 +146,15 @@ int resolve_record_id(struct vault *v, const char *kind, const char *prefix,
                       const char *const *usage, const struct id_words *w,
                       char *id);
 
+/* Why the record just read could not be: "it is damaged or was changed
+ * outside selfhelp", or that an older version was put back, or that it
+ * is missing (vault_last_problem). */
+const char *cmd_damage_words(struct vault *v);
+
 /* Is `s` one of "-h" or "--help"? */
 bool is_help_arg(const char *s);
 
-/* --- unlock.c --- */
+/* --- vault.c --- */
 /* The vault path for this run (caller frees), or NULL. */
 char *cmd_vault_path(struct cmd_ctx *ctx);
 /* A 1 KiB passphrase buffer in guarded memory; sodium_free() it. */
@@ -164,6 +176,9 @@ struct vault *cmd_vault_ex(struct cmd_ctx *ctx, unsigned flags);
 /* Open the vault without unlocking it; NULL after a message. Owned by
  * ctx like cmd_vault()'s. */
 struct vault *cmd_vault_locked(struct cmd_ctx *ctx);
+/* Open it unlocked when `selfhelp unlock` remembers its key, else locked;
+ * never asks. */
+struct vault *cmd_vault_remembered(struct cmd_ctx *ctx);
 /*
  * For commands that write a new record: an unlocked vault when a
  * passphrase file or a remembered key (selfhelp unlock) is there;

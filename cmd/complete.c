@@ -132,7 +132,8 @@ static const struct comp_entry comp_table[] = {
         {"unlock", NULL, NULL, "--for=", ARG_NONE},
         {"lock", NULL, NULL, "", ARG_NONE},
         {"status", NULL, NULL, "", ARG_NONE},
-        {"passwd", NULL, NULL, "--new-passphrase-file=", ARG_NONE},
+        {"passwd", NULL, NULL, "--rekey --new-passphrase-file=", ARG_NONE},
+        {"recovery-code", NULL, NULL, "--new --remove", ARG_NONE},
         {"recover", NULL, NULL,
          "--recovery-code-file= --new-passphrase-file=", ARG_NONE},
 
@@ -140,7 +141,7 @@ static const struct comp_entry comp_table[] = {
          "--format= -o= --output= --force " DATE_RANGE "--kind=", ARG_NONE},
         {"import", NULL, NULL, "--json", ARG_FILES},
         {"backup", NULL, NULL, "", ARG_FILES},
-        {"check", NULL, NULL, "--json", ARG_NONE},
+        {"check", NULL, NULL, "--json --repair", ARG_NONE},
         {"report", NULL, NULL,
          DATE_RANGE "--include-entries --include-group -o= --output= "
                     "--force",

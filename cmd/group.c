@@ -520,7 +520,9 @@ record_json(const struct group_record *r)
 	    json_object_set_new(o, "updated", json_string(updated)) ||
 	    json_object_set_new(o, "linked",
 	                        r->link[0] ? json_string(r->link)
-	                                   : json_null())) {
+	                                   : json_null()) ||
+	    json_object_set_new(o, "written_while_locked",
+	                        json_boolean(r->written_locked))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -791,7 +793,10 @@ print_record(const struct group_record *r, size_t width)
 	int rc = 0;
 	record_title(r, title, sizeof(title));
 	record_rows(r, arrival, sizeof(arrival), rows);
-	printf("%s\n\n", title);
+	printf("%s\n", title);
+	if (r->written_locked)
+		printf("Written while the vault was locked.\n");
+	putchar('\n');
 	const int *order =
 	        r->type == GROUP_PREPARE ? prepare_order : reflect_order;
 	for (size_t i = 0; order[i] >= 0 && !rc; i++) {
@@ -894,9 +899,8 @@ one_id(const struct gopts *o, const char *sub)
 static int
 damaged_status(struct vault *v, const char *id)
 {
-	return fail("The group record %s could not be read: it is damaged or "
-	            "was changed outside selfhelp.",
-	            id);
+	return fail("The group record %s could not be read: %s.", id,
+	            cmd_damage_words(v));
 }
 
 static int

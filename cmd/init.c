@@ -3,6 +3,7 @@
 #include "crypto.h"
 #include "journal.h"
 #include "strength.h"
+#include "vault-open.h"
 #include "vault.h"
 
 #include <getopt.h>
@@ -132,6 +133,8 @@ cmd_init(int argc, char **argv, struct cmd_ctx *ctx)
 			goto out;
 		}
 	}
+	/* this computer now knows the vault's key and version */
+	vault_pin(v);
 	printf("Your vault is ready at %s.\n", path);
 	if (recovery) {
 		if (isatty(STDOUT_FILENO))

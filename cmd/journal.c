@@ -248,6 +248,8 @@ entry_json(const struct journal_entry *e)
 	json_object_set_new(o, "text",
 	                    e->text ? json_stringn(e->text, e->textlen)
 	                            : json_string(""));
+	json_object_set_new(o, "written_while_locked",
+	                    json_boolean(e->written_locked));
 	return o;
 }
 
@@ -465,9 +467,8 @@ load_entry(struct vault *v, const struct jopts *o, struct journal_entry **e)
 		return rc;
 	rc = journal_get(v, id, e);
 	if (rc == VAULT_DAMAGED)
-		return fail("The entry %s could not be read: it is damaged or "
-		            "was changed outside selfhelp.",
-		            id);
+		return fail("The entry %s could not be read: %s.", id,
+		            cmd_damage_words(v));
 	if (rc)
 		return fail("%s", vault_errmsg(v));
 	return 0;
@@ -523,6 +524,8 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		fprintf(m, " · mood %d", e->mood);
 	for (size_t i = 0; i < e->ntags; i++)
 		fprintf(m, "%s#%s", i ? " " : " · ", e->tags[i]);
+	if (e->written_locked)
+		fprintf(m, "\nWritten while the vault was locked.");
 	fprintf(m, "\n\n");
 	print_safe_len(e->text, e->textlen, m);
 	if (e->textlen && e->text[e->textlen - 1] != '\n')

@@ -40,6 +40,8 @@ static const struct cmd commands[] = {
         {"passwd", cmd_passwd, CMD_GROUP_VAULT, "change the passphrase"},
         {"recover", cmd_recover, CMD_GROUP_VAULT,
          "set a new passphrase with the recovery code"},
+        {"recovery-code", cmd_recovery_code, CMD_GROUP_VAULT,
+         "make a new recovery code, or remove it"},
         {"export", cmd_export, CMD_GROUP_DATA,
          "write everything out in clear (JSON or Markdown)"},
         {"import", cmd_import, CMD_GROUP_DATA,

@@ -521,6 +521,8 @@ record_json(const struct trigger_record *r)
 	for (int l = 0; l < TRIGGER_NLISTS; l++)
 		json_object_set_new(o, trigger_list_json((enum trigger_list)l),
 		                    strs_json(&r->list[l]));
+	json_object_set_new(o, "written_while_locked",
+	                    json_boolean(r->written_locked));
 	return o;
 }
 
@@ -627,8 +629,11 @@ print_record(const struct trigger_record *r)
 {
 	char when[32], num[16];
 	date_format_local(r->when, when, sizeof(when));
-	printf("Trigger record %.*s \xc2\xb7 %s\n\n", TRIGGER_SHORT_ID, r->id,
+	printf("Trigger record %.*s \xc2\xb7 %s\n", TRIGGER_SHORT_ID, r->id,
 	       when);
+	if (r->written_locked)
+		printf("Written while the vault was locked.\n");
+	putchar('\n');
 	if (r->before != TRIGGER_NO_RATING) {
 		snprintf(num, sizeof(num), "%d", r->before);
 		print_field("Distress before", num);
@@ -699,9 +704,8 @@ load_record(struct vault *v, const char *prefix, struct trigger_record **r)
 		return rc;
 	rc = trigger_get(v, id, r);
 	if (rc == VAULT_DAMAGED)
-		return fail("The record %s could not be read: it is damaged "
-		            "or was changed outside selfhelp.",
-		            id);
+		return fail("The record %s could not be read: %s.", id,
+		            cmd_damage_words(v));
 	if (rc)
 		return fail("%s", vault_errmsg(v));
 	return 0;

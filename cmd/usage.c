@@ -198,3 +198,21 @@ resolve_record_id(struct vault *v, const char *kind, const char *prefix,
 		return fail("%s", vault_errmsg(v));
 	return 0;
 }
+
+const char *
+cmd_damage_words(struct vault *v)
+{
+	switch (vault_last_problem(v)) {
+	case VAULT_PROBLEM_OLDER:
+		return "an older version of it was put back in the vault file "
+		       "in place of the newest one, so it is not shown as if "
+		       "it "
+		       "were current (someone may have changed the file)";
+	case VAULT_PROBLEM_MISSING:
+		return "it is missing from the vault file (someone may have "
+		       "changed the file, or it was put back from an older "
+		       "copy)";
+	default:
+		return "it is damaged or was changed outside selfhelp";
+	}
+}

@@ -77,6 +77,7 @@ int crypto_open(unsigned char *out, const unsigned char *sealed, size_t len,
 enum crypto_subkey {
 	CRYPTO_SUBKEY_RECORDS = 1,
 	CRYPTO_SUBKEY_SECRET_KEY = 2,
+	CRYPTO_SUBKEY_INDEX = 3, /* the state and index of format 2 */
 };
 
 /* Derive subkey `id` of the master key into `out` (sodium_malloc'd). */

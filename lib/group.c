@@ -583,6 +583,7 @@ decode(const struct vault_item *it)
 		return NULL;
 	}
 	snprintf(r->id, sizeof(r->id), "%s", it->id);
+	r->written_locked = it->written_locked;
 	return r;
 }
 

@@ -320,6 +320,7 @@ get_cb(void *arg, const struct vault_item *it)
 		g->damaged = true;
 		return 0;
 	}
+	g->e->written_locked = it->written_locked;
 	if (attach_text(g->e, it->body, it->bodylen) != 0) {
 		journal_entry_free(g->e);
 		g->e = NULL;
@@ -398,6 +399,7 @@ list_cb(void *arg, const struct vault_item *it)
 			c->damaged(c->arg, it->id);
 		return 0;
 	}
+	e->written_locked = it->written_locked;
 	if ((f->since && e->created < f->since) ||
 	    (f->until && e->created > f->until) ||
 	    (f->tag && !has_tag(e, f->tag))) {

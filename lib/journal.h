@@ -31,6 +31,7 @@ struct journal_entry {
 	char *preview; /* owned, first line of text */
 	char *text;    /* owned; NULL unless the body was read */
 	size_t textlen;
+	bool written_locked; /* arrived while the vault was locked */
 };
 
 /* Free an entry's owned strings (wiping text) and the entry. NULL ok. */

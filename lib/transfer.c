@@ -22,6 +22,9 @@ enum { SHORT_ID = 8, ISO_MAX = 40, KEY_BYTES = crypto_generichash_BYTES };
 /* --- buffers --- */
 
 /* Room for n more bytes (and the NUL). Returns 0, or -1. */
+/* A record written while the vault was locked says so (export format). */
+#define LOCKED_KEY "written_while_locked"
+
 static int
 buf_reserve(struct transfer_buf *b, size_t n)
 {
@@ -813,6 +816,9 @@ md_record(struct transfer_buf *out, const json_t *rec, size_t i, char *err)
 	    transfer_buf_puts(out, " · ") ||
 	    transfer_buf_puts(out, codec ? codec->title : kind) ||
 	    transfer_buf_puts(out, "\n\n") ||
+	    (json_is_true(json_object_get(rec, LOCKED_KEY)) &&
+	     transfer_buf_puts(out, "*Written while the vault was "
+	                            "locked.*\n\n")) ||
 	    (codec ? codec : &raw_codec)->markdown(rec, out))
 		return -1;
 	return 0;
@@ -1118,6 +1124,11 @@ write_item(struct export_ctx *c, const struct vault_item *it)
 		json_decref(fields);
 		return 0;
 	}
+	if (it->written_locked &&
+	    json_object_set_new(fields, LOCKED_KEY, json_true())) {
+		json_decref(fields);
+		return failed(c, TRANSFER_ERROR, "out of memory");
+	}
 	int rc = write_record(c, it->id, it->kind, &t, fields);
 	json_decref(fields);
 	if (rc)
@@ -1344,6 +1355,7 @@ struct transfer_rec {
 	struct transfer_buf head, body;
 	unsigned char key[KEY_BYTES]; /* jrnl: hash of the text */
 	bool repeat;                  /* jrnl: same as an earlier entry */
+	unsigned flags;               /* enum vault_record_flags */
 };
 
 struct transfer_doc {
@@ -1445,8 +1457,8 @@ append(char *err, const char *s)
 static bool
 key_allowed(const char *key, const char *const *fields)
 {
-	static const char *const common[] = {"id", "kind", "created", "updated",
-	                                     NULL};
+	static const char *const common[] = {"id",      "kind",     "created",
+	                                     "updated", LOCKED_KEY, NULL};
 	for (size_t i = 0; common[i]; i++)
 		if (strcmp(key, common[i]) == 0)
 			return true;
@@ -1525,6 +1537,15 @@ parse_record(const json_t *rec, size_t idx, struct transfer_rec *r, char *err)
 		         idx, SHORT_ID, id);
 		return TRANSFER_UNREADABLE;
 	}
+	json_t *locked = json_object_get(rec, LOCKED_KEY);
+	if (locked && !json_is_boolean(locked)) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "record %zu (id %.*s) has \"%s\" that is neither "
+		         "true nor false",
+		         idx, SHORT_ID, id, LOCKED_KEY);
+		return TRANSFER_UNREADABLE;
+	}
+	r->flags = json_is_true(locked) ? VAULT_WRITTEN_LOCKED : 0;
 	r->t.updated = r->t.created;
 	if (json_object_get(rec, "updated") &&
 	    time_field(rec, "updated", &r->t.updated)) {
@@ -1993,7 +2014,7 @@ import_one(struct vault *v, const struct transfer_rec *r,
 	int rc = vault_get(v, r->id, r->kind, same_cb, &c);
 	if (rc == VAULT_NOT_FOUND) {
 		rc = vault_insert(v, r->id, r->kind, r->head.p, r->head.len,
-		                  r->body.p, r->body.len);
+		                  r->body.p, r->body.len, r->flags);
 		if (rc == VAULT_EXISTS) {
 			add_conflict(res, r->id); /* there as another kind */
 			return 0;
@@ -2117,6 +2138,7 @@ check_cb(void *arg, const struct vault_item *it)
 	struct transfer_damaged *dm = &c->res->damaged[c->res->ndamaged++];
 	snprintf(dm->id, sizeof(dm->id), "%s", it->id);
 	snprintf(dm->kind, sizeof(dm->kind), "%s", it->kind);
+	dm->problem = it->problem;
 	return 0;
 }
 

@@ -264,6 +264,7 @@ int transfer_import(struct vault *v, const struct transfer_doc *d,
 struct transfer_damaged {
 	char id[VAULT_ID_HEX + 1];
 	char kind[TRANSFER_KIND_MAX];
+	enum vault_problem problem; /* NONE: it reads but does not decode */
 };
 
 struct transfer_check_result {

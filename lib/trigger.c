@@ -810,6 +810,7 @@ decode(const struct vault_item *it)
 		return NULL;
 	trigger_record_init(r);
 	snprintf(r->id, sizeof(r->id), "%s", it->id);
+	r->written_locked = it->written_locked;
 	if (decode_head(r, it->head, it->headlen) ||
 	    (it->body && decode_body(r, it->body, it->bodylen))) {
 		trigger_record_free(r);

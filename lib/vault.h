@@ -1,12 +1,17 @@
 /*
  * The vault: one SQLite file holding encrypted records. See
- * lib/vault-format.md for the on-disk format.
+ * lib/vault-format.md for the on-disk format (format 2) and its threat
+ * model.
  *
  * Lifecycle: vault_create() or vault_open(), then vault_unlock() with the
  * passphrase, then record calls; vault_free() checkpoints the WAL, closes
  * the database and wipes every key. Functions return 0 or a negative
  * enum vault_status; the handle keeps a message for the last error
  * (vault_errmsg), borrowed like sqlite3_errmsg.
+ *
+ * Commands open a vault through vault_open_for() (lib/vault-open.h),
+ * which adds the remembered key, the passphrase prompt, the pins outside
+ * the file, migration from format 1 and the folding of locked writes.
  */
 #ifndef SELFHELP_VAULT_H
 #define SELFHELP_VAULT_H
@@ -29,11 +34,16 @@ enum vault_status {
 	VAULT_AMBIGUOUS = -8,      /* an id prefix matches several records */
 	VAULT_HOSTILE = -9,        /* header asks for absurd KDF costs */
 	VAULT_LOCKED = -10,        /* the call needs vault_unlock() first */
+	VAULT_OLDER = -11,         /* a record older than the vault's state */
+	VAULT_REPLACED = -12,      /* an old key slot, or a changed key */
+	VAULT_REFUSED = -13,       /* not allowed (unsafe folder, kind) */
 };
 
-/* Vault file format and schema versions this build writes and reads. */
-enum { VAULT_FORMAT = 1, VAULT_SCHEMA = 3 };
-enum { VAULT_ID_HEX = 32 }; /* record ids: 128 random bits as hex */
+/* Vault file format and schema versions this build writes. Format 1
+ * (schema 1..3) is still read, and migrated at the first unlock. */
+enum { VAULT_FORMAT = 2, VAULT_SCHEMA = 4 };
+enum { VAULT_ID_HEX = 32 };   /* record ids: 128 random bits as hex */
+enum { VAULT_KIND_MAX = 32 }; /* kind names are shorter than this */
 
 struct vault;
 
@@ -63,8 +73,10 @@ int vault_create(const char *path, const char *pass, size_t passlen,
 int vault_open(const char *path, struct vault **out, char **err);
 
 /*
- * Unwrap the master key with the passphrase; then bring the schema up to
- * date (one transaction). VAULT_BAD_PASSPHRASE writes nothing.
+ * Unwrap the master key with the passphrase, check the key slot against
+ * the vault's state (an old slot put back is VAULT_REPLACED), and, for a
+ * format 1 vault, migrate it to format 2 (one transaction; see
+ * vault_set_events). VAULT_BAD_PASSPHRASE writes nothing.
  */
 int vault_unlock(struct vault *v, const char *pass, size_t passlen);
 
@@ -77,13 +89,82 @@ const char *vault_errmsg(const struct vault *v);
 /* The path the vault was opened with. Borrowed from v. */
 const char *vault_path(const struct vault *v);
 
+/* The file's format: 1 (until migrated) or 2. */
+int vault_format(const struct vault *v);
+
+/*
+ * Refuse every write from now on (VAULT_REFUSED with `why`, copied), e.g.
+ * in a folder others can change; reading still works.
+ */
+void vault_refuse_writes(struct vault *v, const char *why);
+
 /* Key derivation parameters of the passphrase slot. */
 void vault_kdf_params(const struct vault *v, struct crypto_kdf_params *out);
 
 /*
+ * What happened while opening, folding or migrating, for the person to
+ * hear about. The handler is called on the calling thread; the pointers
+ * in the event are borrowed for the call.
+ */
+enum vault_event_type {
+	VAULT_EV_FOLDED,          /* a locked write was added: kind, time */
+	VAULT_EV_SET_ASIDE,       /* a locked write was refused or damaged:
+	                           * kind ("" when unreadable), why */
+	VAULT_EV_KEY_REPAIRED,    /* the file's public key had been replaced;
+	                           * put back from the authenticated state */
+	VAULT_EV_MIGRATING,       /* format 1 -> 2: n of total records */
+	VAULT_EV_MIGRATED,        /* done; path = the copy of the old file */
+	VAULT_EV_MIGRATE_DAMAGED, /* a format 1 record that did not read
+	                           * was carried over as damaged: id */
+	VAULT_EV_REKEYING,        /* vault_rekey: n of total records */
+	VAULT_EV_NEW_KEY_PAIR,    /* migrating, the old secret key for locked
+	                           * writes did not open: a new pair was made */
+	/* from vault_open_for (lib/vault-open.h) */
+	VAULT_EV_WRONG_PASSPHRASE, /* try n of total did not open it */
+	VAULT_EV_ROLLBACK,         /* the file is older than the one last opened
+	                            * here: n = its counter, total = the pin's */
+	VAULT_EV_OLDER_COPY,       /* the same, for a copy at another path
+	                            * (path: the one last opened here) */
+	VAULT_EV_NO_PIN,           /* a locked write on a machine that has not
+	                            * seen this vault unlocked: its key is not
+	                            * checked this once */
+	VAULT_EV_UNSAFE,           /* the vault file or folder can be changed by
+	                            * others: path, n = enum vault_unsafe */
+	VAULT_EV_SYMLINK,          /* the vault path is a link: path = target */
+	VAULT_EV_FOLD_FAILED,      /* locked writes could not be folded in yet;
+	                            * path = why (they keep waiting) */
+};
+enum vault_unsafe {
+	VAULT_UNSAFE_FILE_WRITABLE = 1, /* group or others may write it */
+	VAULT_UNSAFE_DIR_WRITABLE,      /* ...its folder */
+	VAULT_UNSAFE_FILE_OWNER,        /* someone else owns the file */
+	VAULT_UNSAFE_DIR_OWNER,         /* ...the folder */
+};
+enum vault_aside_reason {
+	VAULT_ASIDE_DAMAGED = 1, /* does not open */
+	VAULT_ASIDE_KIND,        /* a kind never written while locked */
+	VAULT_ASIDE_REPLAY,      /* a copy of a record already here */
+};
+struct vault_event {
+	enum vault_event_type type;
+	const char *kind;
+	const char *id;
+	const char *path;
+	int64_t time;
+	uint64_t n, total;
+	enum vault_aside_reason why;
+};
+typedef void (*vault_event_fn)(void *arg, const struct vault_event *ev);
+void vault_set_events(struct vault *v, vault_event_fn fn, void *arg);
+
+/*
  * Transactions: every command's writes go in one. vault_begin() takes the
  * write lock at once (BEGIN IMMEDIATE; waits for other writers up to the
- * busy timeout). vault_rollback() is safe when nothing is open.
+ * busy timeout) and, when unlocked, folds in records written while
+ * locked since. vault_commit() stores the index and the vault's state
+ * (its write counter + 1) with the writes. vault_rollback() is safe when
+ * nothing is open. Record writes outside a transaction get one of their
+ * own.
  */
 int vault_begin(struct vault *v);
 int vault_commit(struct vault *v);
@@ -99,12 +180,18 @@ void vault_rollback(struct vault *v);
 int vault_read_begin(struct vault *v);
 void vault_read_end(struct vault *v);
 
+/* Record flags, kept in the encrypted index and envelope. */
+enum vault_record_flags {
+	VAULT_WRITTEN_LOCKED = 1 << 0, /* arrived while the vault was locked */
+};
+
 /*
  * Store a record. With id == NULL a new record with a fresh random id is
  * inserted (revision 1) and its id written to id_out (VAULT_ID_HEX + 1
  * bytes); otherwise the record `id` is replaced by revision + 1 (it must
- * exist and be of `kind`). `head` is the small part that listing
- * decrypts, `body` the rest (may be empty). Both are padded and sealed.
+ * exist and be of `kind`; it keeps its flags). `head` is the small part
+ * that listing decrypts, `body` the rest (may be empty). Both are padded
+ * and sealed.
  */
 int vault_put(struct vault *v, const char *id, const char *kind,
               const void *head, size_t headlen, const void *body,
@@ -112,43 +199,56 @@ int vault_put(struct vault *v, const char *id, const char *kind,
 
 /*
  * Insert a record under a given id (32 lower-case hex digits), revision 1,
- * e.g. when importing. VAULT_EXISTS when a record has that id already.
+ * with `flags` (enum vault_record_flags), e.g. when importing.
+ * VAULT_EXISTS when a record has that id already.
  */
 int vault_insert(struct vault *v, const char *id, const char *kind,
                  const void *head, size_t headlen, const void *body,
-                 size_t bodylen);
+                 size_t bodylen, unsigned flags);
 
 /* Is `id` a full record id (32 lower-case hex digits)? */
 bool vault_id_ok(const char *id);
 
 /*
  * SQLite's integrity_check on the whole file, and (when unlocked) that the
- * header's sealed secret key opens. Returns 0 when both are fine;
- * otherwise VAULT_NOT_VAULT with the first problems in the message.
+ * header's sealed secret key and the vault's state open. Returns 0 when
+ * all are fine; otherwise VAULT_NOT_VAULT with the first problems in the
+ * message.
  */
 int vault_integrity_check(struct vault *v);
 
 /*
  * A consistent copy of the vault at `dest` (VACUUM INTO), still encrypted
- * and opening with the same passphrase; safe while others write. Refuses
- * an existing `dest` (VAULT_EXISTS). The copy is 0600.
+ * and opening with the same passphrase; safe while others write. The file
+ * is created first (O_EXCL|O_NOFOLLOW, 0600): an existing `dest` is
+ * refused (VAULT_EXISTS), so is a folder that does not exist.
  */
 int vault_backup(struct vault *v, const char *dest);
 
-/* Delete record `id` (secure_delete overwrites its pages). */
+/* Delete record `id` (secure_delete overwrites its pages; the index keeps
+ * a tombstone of its id). */
 int vault_delete(struct vault *v, const char *id);
 
 /*
- * A record as seen during vault_each(). The plaintext pointers are
- * borrowed from the vault's private scratch memory: valid only during the
+ * A record as seen during a walk. The plaintext pointers are borrowed
+ * from the vault's private scratch memory: valid only during the
  * callback, wiped afterwards. `damaged` is set (and head/body are NULL)
- * when the record does not authenticate.
+ * when the record cannot be shown as it is: `problem` says why.
  */
+enum vault_problem {
+	VAULT_PROBLEM_NONE = 0,
+	VAULT_PROBLEM_DAMAGED, /* does not authenticate */
+	VAULT_PROBLEM_OLDER,   /* an older revision than the state names */
+	VAULT_PROBLEM_MISSING, /* the state names it; the file lacks it */
+};
 struct vault_item {
 	const char *id;
 	const char *kind;
 	int64_t revision;
 	bool damaged;
+	enum vault_problem problem;
+	bool written_locked; /* VAULT_WRITTEN_LOCKED */
+	int64_t time;        /* when this revision was written (UTC s) */
 	const unsigned char *head;
 	size_t headlen;
 	const unsigned char *body; /* NULL unless VAULT_EACH_BODY */
@@ -160,10 +260,11 @@ enum vault_each_flags {
 };
 
 /*
- * Call fn for every record of `kind` (NULL: every kind), in storage order,
- * decrypting heads (and bodies with VAULT_EACH_BODY). A non-zero return
- * from fn stops the walk and is returned. fn may call vault_get(); the
- * item's head and body are not valid after that.
+ * Call fn for every record of `kind` (NULL: every kind), in the order
+ * they were first stored, decrypting heads (and bodies with
+ * VAULT_EACH_BODY). A non-zero return from fn stops the walk and is
+ * returned. fn may call vault_get(); the item's head and body are not
+ * valid after that.
  */
 typedef int (*vault_each_fn)(void *arg, const struct vault_item *it);
 int vault_each(struct vault *v, const char *kind, unsigned flags,
@@ -171,13 +272,12 @@ int vault_each(struct vault *v, const char *kind, unsigned flags,
 
 /*
  * Sort keys. A kind's records can be walked newest first without
- * decrypting every head: the vault keeps an encrypted listing index of
- * each record's sort key (e.g. its creation time), taken from its head by
- * `fn` whenever a record is stored. fn returns 0 with *key set, 1 when
- * records of `kind` have no sort key, or -1 when the head cannot be read
- * (the record is then walked first, so its damage is reported). Set it
- * right after vault_open/vault_create; without it, writes drop the index
- * and vault_each_by_key refuses.
+ * decrypting every head: the encrypted index keeps each record's sort key
+ * (e.g. its creation time), taken from its head by `fn` whenever a
+ * record is stored. fn returns 0 with *key set, 1 when records of `kind`
+ * have no sort key, or -1 when the head cannot be read (the record is
+ * then walked first, so its damage is reported). Set it right after
+ * vault_open/vault_create.
  */
 typedef int (*vault_sort_key_fn)(const char *kind, const unsigned char *head,
                                  size_t headlen, int64_t *key);
@@ -188,16 +288,13 @@ bool vault_has_sort_key(const struct vault *v);
  * Call fn for the records of `kind` whose sort key is in [lo, hi], the
  * greatest key first (ties: the later stored first), until fn returns
  * non-zero (which is returned). Only the records visited are decrypted.
- * A missing, damaged or outdated index is rebuilt from the heads (once,
- * and stored again when the vault can be written).
  */
 int vault_each_by_key(struct vault *v, const char *kind, unsigned flags,
                       int64_t lo, int64_t hi, vault_each_fn fn, void *arg);
 
 /*
- * Check the listing index of `kind` against the records, changing
- * nothing: *stale is set when it is missing, damaged or out of date (the
- * next vault_each_by_key builds it again). Needs a sort key.
+ * Check the sort keys the index holds for `kind` against the records'
+ * heads, changing nothing: *stale is set when any differs.
  */
 int vault_listing_check(struct vault *v, const char *kind, bool *stale);
 
@@ -206,8 +303,8 @@ int vault_listing_check(struct vault *v, const char *kind, bool *stale);
  * every record is decrypted and offered to `keep` on up to four threads at
  * once (keep must be safe to call concurrently, also with fn, and must not
  * keep the pointers; NULL keeps every record); fn is called on the calling
- * thread, in storage order, for the records keep accepted and for every
- * damaged one. fn may call vault_get() (the helpers only decrypt).
+ * thread, in order, for the records keep accepted and for every damaged
+ * one. fn may call vault_get() (the helpers only decrypt).
  */
 typedef bool (*vault_keep_fn)(void *karg, const struct vault_item *it);
 int vault_search(struct vault *v, const char *kind, unsigned flags,
@@ -216,7 +313,8 @@ int vault_search(struct vault *v, const char *kind, unsigned flags,
 /*
  * Decrypt one record by full id and call fn once with it (head and body).
  * VAULT_NOT_FOUND when there is no such record of `kind` (NULL: of any
- * kind). Cheap to call many times in a row: the query is prepared once.
+ * kind). A record that is older than the state or missing is passed to
+ * fn as damaged, with its problem.
  */
 int vault_get(struct vault *v, const char *id, const char *kind,
               vault_each_fn fn, void *arg);
@@ -231,10 +329,26 @@ int vault_resolve(struct vault *v, const char *kind, const char *prefix,
                   char *id_out, char (*cands)[VAULT_ID_HEX + 1], size_t max,
                   size_t *ncands);
 
+/* Why the last record visited (e.g. by vault_get) could not be shown:
+ * VAULT_PROBLEM_NONE when it could. */
+enum vault_problem vault_last_problem(const struct vault *v);
+
+/* Is `s` a syntactically possible id prefix (4..32 hex digits)? */
+bool vault_id_prefix_ok(const char *s);
+
 /* --- keys --- */
 
 /* The vault's id as 32 hex digits into out (VAULT_ID_HEX + 1 bytes). */
 void vault_id_hex(const struct vault *v, char *out);
+
+/* The public key of the file's header (crypto_box_PUBLICKEYBYTES = 32
+ * bytes) into out: as the file has it, checked only after an unlock. */
+void vault_public_key(const struct vault *v, unsigned char out[32]);
+
+/* The vault's write counter (its state; 0 while locked) and the highest
+ * record row the state covers, for the pins outside the file. */
+uint64_t vault_counter(const struct vault *v);
+int64_t vault_high_water(const struct vault *v);
 
 /* Copy the master key into `out` (CRYPTO_KEY_BYTES of the caller's guarded
  * memory; NULL only asks whether it is unlocked). VAULT_LOCKED while
@@ -242,17 +356,19 @@ void vault_id_hex(const struct vault *v, char *out);
 int vault_copy_master(const struct vault *v, unsigned char *out);
 
 /*
- * Unlock with the master key itself (as remembered in the kernel
- * keyring). It is checked by unwrapping the vault's secret key:
- * VAULT_BAD_PASSPHRASE when it is not this vault's key.
+ * Unlock with the master key itself (as remembered by `selfhelp unlock`).
+ * It is checked by opening the vault's state: VAULT_BAD_PASSPHRASE when
+ * it is not this vault's key. Format 1 vaults are migrated as by
+ * vault_unlock, except that key slots keep their old binding.
  */
 int vault_unlock_master(struct vault *v, const unsigned char *master);
 
 /*
  * Re-wrap the master key under a new passphrase with a new salt (kdf NULL:
- * keep the current parameters). Only the key slot changes, so the cost
- * does not grow with the vault. Call inside vault_begin/vault_commit: the
- * old passphrase works until the commit, the new one after it.
+ * keep the current parameters). Only the key slot and the state change,
+ * so the cost does not grow with the vault. Inside vault_begin/commit:
+ * the old passphrase works until the commit, the new one after it, and
+ * the old slot, put back later, no longer opens the vault.
  */
 int vault_set_passphrase(struct vault *v, const char *pass, size_t len,
                          const struct crypto_kdf_params *kdf);
@@ -262,6 +378,20 @@ int vault_set_passphrase(struct vault *v, const char *pass, size_t len,
 int vault_set_recovery(struct vault *v, const char *code, size_t len);
 int vault_remove_recovery(struct vault *v);
 bool vault_has_recovery(struct vault *v);
+
+/*
+ * A new master key and key pair: every record, the index and the state
+ * are encrypted again and the passphrase slot is wrapped anew under
+ * `pass` (kdf NULL: the current parameters). The recovery slot is
+ * removed (it wraps the old key); make a new one with vault_set_recovery
+ * in the same transaction. Inside vault_begin/commit: all or nothing.
+ * Afterwards the old passphrase, recovery code and master key open
+ * nothing written after it, and no ciphertext of before is left in the
+ * file once committed. Progress goes to the event handler
+ * (VAULT_EV_REKEYING).
+ */
+int vault_rekey(struct vault *v, const char *pass, size_t len,
+                const struct crypto_kdf_params *kdf);
 
 /* Recovery codes: 128 random bits as 8 groups of 4 hex digits. */
 enum {
@@ -284,27 +414,79 @@ int vault_unlock_recovery(struct vault *v, const char *code, size_t len);
 /* --- records written while locked --- */
 
 /*
+ * May records of `kind` be written while locked (and folded in)? Only
+ * the kinds meant for capture in distress: journal, trigger, rating,
+ * group.
+ */
+bool vault_kind_lockable(const char *kind);
+
+/*
  * Seal a record to the vault's public key without unlocking: an ephemeral
- * X25519 key, key agreement, XChaCha20-Poly1305 with additional data bound
- * to vault id, record id and kind. It waits in the `sealed` table until
- * vault_fold_sealed(). Inside a transaction. Writes the id to id_out.
+ * X25519 key, key agreement, XChaCha20-Poly1305. It is an ordinary-looking
+ * row until the next unlocked command folds it in (marked
+ * VAULT_WRITTEN_LOCKED). The caller checks the public key against its pin
+ * first (lib/pin.h). Inside a transaction. Writes the id to id_out.
  */
 int vault_seal(struct vault *v, const char *kind, const void *head,
                size_t headlen, const void *body, size_t bodylen, char *id_out);
 
-/* How many sealed records are waiting (works while locked). */
-int vault_sealed_count(struct vault *v, size_t *n);
+/*
+ * How many rows are newer than row `high_water` (works while locked):
+ * with the high-water mark pinned on this machine, the records written
+ * while locked since, waiting to be folded in.
+ */
+int vault_rows_after(struct vault *v, int64_t high_water, size_t *n);
 
 /*
- * Turn every sealed record into an ordinary one, in one transaction of its
- * own. A sealed record that does not authenticate is reported through
- * `damaged` and kept aside (left where it is), never dropped. *folded is
- * how many were folded in.
+ * Turn every record written while locked into an ordinary one, in one
+ * transaction of its own (also done by vault_begin). Each is reported
+ * through the event handler: VAULT_EV_FOLDED, or VAULT_EV_SET_ASIDE for
+ * one that does not open, is of a kind never written while locked, or
+ * repeats a record already here: those stay where they are, listed in
+ * the state, reported once. *folded is how many were folded in.
  */
-int vault_fold_sealed(struct vault *v, size_t *folded,
-                      void (*damaged)(void *arg, const char *id), void *arg);
+int vault_fold_sealed(struct vault *v, size_t *folded);
 
-/* Is `s` a syntactically possible id prefix (4..32 hex digits)? */
-bool vault_id_prefix_ok(const char *s);
+/* --- check --- */
+
+/*
+ * What `check` finds beyond each record: the vault's state, key slots,
+ * rows the state does not name, records written while locked that are
+ * waiting or were set aside. Lists are malloc'd; vault_check_release
+ * frees them.
+ */
+struct vault_check_row {
+	int64_t rowid;
+	enum vault_aside_reason why; /* 0: a row the state does not name */
+};
+struct vault_check_report {
+	bool state_ok;      /* the state opens and matches the index */
+	bool secret_key_ok; /* the header's secret key opens */
+	bool public_key_ok; /* the header's public key is the state's */
+	bool passphrase_slot_ok;
+	bool recovery_expected; /* the state names a recovery slot */
+	bool recovery_slot_ok;  /* ...and it is there, unchanged */
+	size_t waiting;         /* rows after the state's high-water mark */
+	struct vault_check_row *rows; /* set aside, or unknown */
+	size_t nrows;
+	size_t records; /* live records the state names */
+};
+int vault_check(struct vault *v, struct vault_check_report *r);
+void vault_check_release(struct vault_check_report *r);
+
+/*
+ * When the vault's state or index is damaged: unlocking still gives the
+ * keys (vault_state_damaged() says so) if vault_allow_repair() was called
+ * before, so that vault_repair() can build both again from the rows the
+ * file holds: each head says which record (id, kind, revision) it is;
+ * the newest revision of each id is kept, every other row set aside
+ * (events). It cannot tell a row put back from an older copy from the
+ * person's own, nor see what was deleted. The write counter goes on from
+ * `counter_floor` (e.g. this machine's pin). One transaction.
+ */
+void vault_allow_repair(struct vault *v);
+bool vault_state_damaged(const struct vault *v);
+int vault_repair(struct vault *v, uint64_t counter_floor, size_t *kept,
+                 size_t *aside);
 
 #endif

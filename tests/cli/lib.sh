@@ -65,6 +65,27 @@ quick_vault() {
 		"$PASSFILE" ${2:+"$2"}
 }
 
+# vault-tool row|forge-sealed|swap-key ... (tests/cli/vault-tool.c)
+vault_tool() {
+	"$TEST_BUILDDIR/vault-tool" "$@"
+}
+
+# damage_record VAULT ID head|body: flip one byte in the middle of the
+# head or body of the row that holds record ID (the passphrase is
+# $PASSFILE's), as a bit flip on disk or a tamperer would.
+damage_record() {
+	_row=$(vault_tool row "$1" "$PASSFILE" "$2") || return 1
+	python3 - "$1" "$_row" "$3" <<-\EOP
+	import sqlite3, sys
+	db = sqlite3.connect(sys.argv[1])
+	col = sys.argv[3]
+	b = bytearray(db.execute("select %s from record where rowid=?" % col, (int(sys.argv[2]),)).fetchone()[0])
+	b[len(b) // 2] ^= 0x40
+	db.execute("update record set %s=? where rowid=?" % col, (bytes(b), int(sys.argv[2])))
+	db.commit()
+	EOP
+}
+
 # Run one named check: test_expect_success "title" 'commands'
 test_expect_success() {
 	test_count=$((test_count + 1))

@@ -13,6 +13,7 @@
  * "Recovery code:" and the code on the next line.
  */
 #include "crypto.h"
+#include "vault-open.h"
 #include "vault.h"
 
 #include <sodium.h>
@@ -65,6 +66,7 @@ main(int argc, char **argv)
 		free(err);
 		return 1;
 	}
+	vault_pin(v); /* as init does */
 	if (recovery) {
 		char code[VAULT_RECOVERY_CODE_LEN + 1];
 		char canon[2 * VAULT_RECOVERY_BYTES + 1];

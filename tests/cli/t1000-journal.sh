@@ -264,14 +264,7 @@ test_expect_success 'list -n follows dates, also after an edit moves one' '
 test_expect_success 'a damaged record is named and the rest still lists' '
 	cp "$VAULT" "$TEST_ROOT/keep.db" &&
 	id=$(selfhelp $P journal list --json | json "print(sorted(x[\"id\"] for x in d)[0])") &&
-	python3 - "$VAULT" "$id" <<-\EOP &&
-	import sqlite3, sys
-	db = sqlite3.connect(sys.argv[1])
-	h = bytearray(db.execute("select head from record where id=?", (sys.argv[2],)).fetchone()[0])
-	h[40] ^= 1
-	db.execute("update record set head=? where id=?", (bytes(h), sys.argv[2]))
-	db.commit()
-	EOP
+	damage_record "$VAULT" "$id" head &&
 	test_must_fail 1 selfhelp $P journal list >"$OUT" 2>"$ERR" &&
 	expect_in "$id" "$ERR" &&
 	test "$(wc -l <"$OUT")" -ge 5 &&

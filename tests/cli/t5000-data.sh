@@ -277,19 +277,12 @@ test_expect_success 'check: all fine, --json, exit 0' '
 test_expect_success 'check finds a flipped byte, names the record, exit 1' '
 	cp "$VAULT" "$TEST_ROOT/keep.db" &&
 	id=$(json "print([r for r in d[\"records\"] if r[\"kind\"] == \"journal\"][1][\"id\"])" <"$TEST_ROOT/one.json") &&
-	python3 - "$VAULT" "$id" <<-\EOP &&
-	import sqlite3, sys
-	db = sqlite3.connect(sys.argv[1])
-	b = bytearray(db.execute("select body from record where id=?", (sys.argv[2],)).fetchone()[0])
-	b[len(b) // 2] ^= 0x40
-	db.execute("update record set body=? where id=?", (bytes(b), sys.argv[2]))
-	db.commit()
-	EOP
+	damage_record "$VAULT" "$id" body &&
 	test_must_fail 1 selfhelp $P check >"$OUT" 2>"$ERR" &&
 	expect_in "$id  journal" "$OUT" &&
 	expect_in "could not be read" "$OUT" &&
 	test_must_fail 1 selfhelp $P check --json >"$OUT" &&
-	json "assert d[\"damaged\"] == [{\"id\": \"$id\", \"kind\": \"journal\"}], d" <"$OUT" &&
+	json "assert d[\"damaged\"] == [{\"id\": \"$id\", \"kind\": \"journal\", \"problem\": \"damaged\"}], d" <"$OUT" &&
 	test_must_fail 1 selfhelp $P export >"$TEST_ROOT/part.json" 2>"$ERR" &&
 	expect_in "$id" "$ERR" &&
 	json "assert all(r[\"id\"] != \"$id\" for r in d[\"records\"]) and len(d[\"records\"]) > 2" <"$TEST_ROOT/part.json" &&
@@ -297,25 +290,29 @@ test_expect_success 'check finds a flipped byte, names the record, exit 1' '
 	selfhelp $P check >/dev/null
 '
 
-test_expect_success 'check: a damaged listing index is reported; list rebuilds it' '
+test_expect_success 'check: a damaged index is reported; check --repair builds it again' '
 	selfhelp $P journal list -n 3 >"$TEST_ROOT/newest" &&
 	cp "$VAULT" "$TEST_ROOT/keep.db" &&
 	python3 - "$VAULT" <<-\EOP &&
 	import sqlite3, sys
 	db = sqlite3.connect(sys.argv[1])
-	b = bytearray(db.execute("select data from listing where kind=\"journal\"").fetchone()[0])
+	b = bytearray(db.execute("select data from bucket order by id limit 1").fetchone()[0])
 	b[len(b) // 2] ^= 0x40
-	db.execute("update listing set data=? where kind=\"journal\"", (bytes(b),))
+	db.execute("update bucket set data=? where id=(select min(id) from bucket)", (bytes(b),))
 	db.commit()
 	EOP
-	selfhelp $P check --json >"$OUT" &&
-	json "assert d[\"index\"] == \"out of date\" and d[\"damaged\"] == [], d" <"$OUT" &&
-	selfhelp $P check >"$OUT" &&
-	expect_in "listing index" "$OUT" &&
+	test_must_fail 1 selfhelp $P check --json >"$OUT" &&
+	json "assert d[\"index\"] == \"damaged\", d" <"$OUT" &&
+	test_must_fail 1 selfhelp $P check >"$OUT" &&
+	expect_in "index" "$OUT" && expect_in "check --repair" "$OUT" &&
+	test_must_fail 1 selfhelp $P journal list -n 3 >/dev/null 2>"$ERR" &&
+	expect_in "index" "$ERR" &&
+	selfhelp $P check --repair >"$OUT" &&
+	expect_in "built again" "$OUT" &&
 	selfhelp $P journal list -n 3 >"$TEST_ROOT/newest2" &&
 	cmp "$TEST_ROOT/newest" "$TEST_ROOT/newest2" &&
 	selfhelp $P check >"$OUT" &&
-	expect_not_in "listing index" "$OUT" &&
+	expect_in "records are fine" "$OUT" &&
 	cp "$TEST_ROOT/keep.db" "$VAULT" &&
 	rm -f "$VAULT-wal" "$VAULT-shm"
 '

@@ -38,7 +38,18 @@ test_expect_success 'setup: 12 journal entries (short and long) and 3 trigger re
 	done &&
 	selfhelp $P check >"$OUT" && expect_in "All 15 records are fine." "$OUT" &&
 	selfhelp $P journal list --json >"$TEST_ROOT/all.json" &&
-	rm -f "$VAULT-wal" "$VAULT-shm" && cp "$VAULT" "$KEEP"
+	selfhelp $P trigger-log list --json >"$TEST_ROOT/triggers.json" &&
+	rm -f "$VAULT-wal" "$VAULT-shm" && cp "$VAULT" "$KEEP" &&
+	: >"$TEST_ROOT/rows" &&
+	for k in journal trigger; do
+		f="$TEST_ROOT/all.json"
+		[ $k = trigger ] && f="$TEST_ROOT/triggers.json"
+		for id in $(python3 -c "import json,sys; print(\" \".join(e[\"id\"] for e in json.load(open(sys.argv[1]))))" "$f"); do
+			echo "$(vault_tool row "$VAULT" "$PASSFILE" "$id") $id $k" >>"$TEST_ROOT/rows" || return 1
+		done
+	done &&
+	test "$(wc -l <"$TEST_ROOT/rows")" -eq 15 &&
+	rm -f "$VAULT-wal" "$VAULT-shm" && cp "$KEEP" "$VAULT"
 '
 
 # The keyring spares the many reads below their Argon2 run.
@@ -48,21 +59,41 @@ else
 	R=$P
 fi
 
-# Flip one random bit of one random record's head or body (nonce,
-# ciphertext or tag); print "ID KIND PART" of what was changed.
+# Rows say nothing in clear: $TEST_ROOT/rows maps each row to its record
+# ("ROWID ID KIND"), found with the passphrase at setup. Flip one random
+# bit of one random record's head or body (tag, nonce, ciphertext or
+# MAC); print "ID KIND PART" of what was changed.
 cat >"$TEST_ROOT/flip.py" <<'EOF'
 import random, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-rows = db.execute("select id, kind from record").fetchall()
-rid, kind = random.choice(rows)
+rows = [l.split() for l in open(sys.argv[2])]
+rowid, rid, kind = random.choice(rows)
 part = random.choice(["head", "body"])
-blob = bytearray(db.execute("select %s from record where id = ?" % part, (rid,)).fetchone()[0])
+blob = bytearray(db.execute("select %s from record where rowid = ?" % part, (int(rowid),)).fetchone()[0])
 pos = random.randrange(len(blob))
 blob[pos] ^= 1 << random.randrange(8)
-db.execute("update record set %s = ? where id = ?" % part, (bytes(blob), rid))
+db.execute("update record set %s = ? where rowid = ?" % part, (bytes(blob), int(rowid)))
 db.commit()
 db.close()
 print(rid, kind, part, pos, len(blob))
+EOF
+
+# Exchange the rows of two records of kinds K1 and K2 (their heads and
+# bodies, or only the bodies); print both ids.
+cat >"$TEST_ROOT/swap.py" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = [l.split() for l in open(sys.argv[2])]
+a = [r for r in rows if r[2] == sys.argv[3]][0]
+b = [r for r in rows if r[2] == sys.argv[4] and r != a][-1]
+cols = ["body"] if sys.argv[5] == "body" else ["head", "body"]
+for c in cols:
+    va = db.execute("select %s from record where rowid = ?" % c, (int(a[0]),)).fetchone()[0]
+    vb = db.execute("select %s from record where rowid = ?" % c, (int(b[0]),)).fetchone()[0]
+    db.execute("update record set %s = ? where rowid = ?" % c, (vb, int(a[0])))
+    db.execute("update record set %s = ? where rowid = ?" % c, (va, int(b[0])))
+db.commit()
+print(a[1], b[1])
 EOF
 
 flip_log="$TEST_ROOT/flips.log"
@@ -72,7 +103,7 @@ n=0
 while [ "$n" -lt "$FLIPS" ]; do
 	n=$((n + 1))
 	restore
-	set -- $(python3 "$TEST_ROOT/flip.py" "$VAULT")
+	set -- $(python3 "$TEST_ROOT/flip.py" "$VAULT" "$TEST_ROOT/rows")
 	id=$1 kind=$2 part=$3
 	res=ok
 	# check names exactly that record; the other 14 are fine
@@ -123,16 +154,7 @@ test_expect_success 'the flips hit heads and bodies of both kinds' '
 
 test_expect_success 'two journal entries with swapped ciphertexts: both named' '
 	restore &&
-	set -- $(python3 - "$VAULT" <<-\EOP
-	import sqlite3, sys
-	db = sqlite3.connect(sys.argv[1])
-	(a, ha, ba), (b, hb, bb) = db.execute("select id, head, body from record where kind = \"journal\" order by rowid limit 2").fetchall()
-	db.execute("update record set head = ?, body = ? where id = ?", (hb, bb, a))
-	db.execute("update record set head = ?, body = ? where id = ?", (ha, ba, b))
-	db.commit()
-	print(a, b)
-	EOP
-	) &&
+	set -- $(python3 "$TEST_ROOT/swap.py" "$VAULT" "$TEST_ROOT/rows" journal journal both) &&
 	test_must_fail 1 selfhelp $R check >"$OUT" &&
 	expect_in "  $1  journal" "$OUT" && expect_in "  $2  journal" "$OUT" &&
 	expect_in "13 records are fine; 2 could not be read" "$OUT" &&
@@ -143,16 +165,7 @@ test_expect_success 'two journal entries with swapped ciphertexts: both named' '
 
 test_expect_success 'only the bodies swapped: list still fine, show and check name both' '
 	restore &&
-	set -- $(python3 - "$VAULT" <<-\EOP
-	import sqlite3, sys
-	db = sqlite3.connect(sys.argv[1])
-	(a, ba), (b, bb) = db.execute("select id, body from record where kind = \"journal\" order by rowid desc limit 2").fetchall()
-	db.execute("update record set body = ? where id = ?", (bb, a))
-	db.execute("update record set body = ? where id = ?", (ba, b))
-	db.commit()
-	print(a, b)
-	EOP
-	) &&
+	set -- $(python3 "$TEST_ROOT/swap.py" "$VAULT" "$TEST_ROOT/rows" journal journal body) &&
 	selfhelp $R journal list >"$OUT" && test "$(wc -l <"$OUT")" -eq 12 &&
 	test_must_fail 1 selfhelp $R journal show "$1" 2>"$ERR" && expect_in "$1" "$ERR" &&
 	test_must_fail 1 selfhelp $R check >"$OUT" &&
@@ -161,17 +174,7 @@ test_expect_success 'only the bodies swapped: list still fine, show and check na
 
 test_expect_success 'a trigger record and a journal entry swapped: both named' '
 	restore &&
-	set -- $(python3 - "$VAULT" <<-\EOP
-	import sqlite3, sys
-	db = sqlite3.connect(sys.argv[1])
-	a, ha, ba = db.execute("select id, head, body from record where kind = \"journal\" limit 1").fetchone()
-	b, hb, bb = db.execute("select id, head, body from record where kind = \"trigger\" limit 1").fetchone()
-	db.execute("update record set head = ?, body = ? where id = ?", (hb, bb, a))
-	db.execute("update record set head = ?, body = ? where id = ?", (ha, ba, b))
-	db.commit()
-	print(a, b)
-	EOP
-	) &&
+	set -- $(python3 "$TEST_ROOT/swap.py" "$VAULT" "$TEST_ROOT/rows" journal trigger both) &&
 	test_must_fail 1 selfhelp $R check >"$OUT" &&
 	expect_in "  $1  journal" "$OUT" && expect_in "  $2  trigger" "$OUT"
 '

@@ -483,11 +483,15 @@ def t_rate_saved_while_locked():
     pw = os.path.join(home, "pw")
     with open(pw, "w") as f:
         f.write("pty test passphrase\n")
+    # one HOME for every run: init pins the vault's key there, and the
+    # locked write checks it
+    env = dict(os.environ, HOME=home, XDG_STATE_HOME=os.path.join(home, "state"))
     subprocess.run([SELFHELP, "--vault", vault, "--passphrase-file", pw, "init",
                     "--kdf", "interactive", "--no-recovery-code"],
                    check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    r = Run(["--vault", vault, "grounding", "feet", "--rate"])
+                   stderr=subprocess.DEVNULL, env=env)
+    r = Run(["--vault", vault, "grounding", "feet", "--rate"],
+            env={"XDG_STATE_HOME": env["XDG_STATE_HOME"]})
     try:
         r.wait_ready()
         r.wait_for(b"0 to 10")
@@ -508,11 +512,11 @@ def t_rate_saved_while_locked():
     finally:
         r.close()
     st = subprocess.run([SELFHELP, "--vault", vault, "status"],
-                        capture_output=True, text=True)
+                        capture_output=True, text=True, env=env)
     if "1 new record waiting" not in st.stdout:
         raise Failure("status: " + st.stdout + st.stderr)
     ex = subprocess.run([SELFHELP, "--vault", vault, "--passphrase-file", pw,
-                         "export"], capture_output=True, text=True)
+                         "export"], capture_output=True, text=True, env=env)
     if '"exercise": "feet"' not in ex.stdout or '"before": 7' not in ex.stdout:
         raise Failure("export: " + ex.stdout[:400] + ex.stderr)
 

@@ -518,31 +518,35 @@ markdown(void **state)
 	vault_free(a);
 }
 
-/* Flip one byte of a record's column from outside (inverted, so it always
- * changes). */
+/* Flip one byte in the middle of a row's column from outside (inverted,
+ * so it always changes). Rows are stored in order: `back` 0 is the row
+ * written last, 1 the one before. */
 static void
-flip(const char *path, const char *id, const char *column)
+flip(const char *path, int back, const char *column)
 {
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	char sql[200];
 	unsigned char buf[4096];
 	int n;
+	int64_t rowid;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	snprintf(sql, sizeof(sql), "SELECT %s FROM record WHERE id = ?1",
-	         column);
+	snprintf(sql, sizeof(sql),
+	         "SELECT rowid, %s FROM record ORDER BY rowid DESC LIMIT 1 "
+	         "OFFSET %d",
+	         column, back);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_bytes(st, 0);
-	assert_true(n > 31 && (size_t)n <= sizeof(buf));
-	memcpy(buf, sqlite3_column_blob(st, 0), (size_t)n);
+	rowid = sqlite3_column_int64(st, 0);
+	n = sqlite3_column_bytes(st, 1);
+	assert_true(n > 80 && (size_t)n <= sizeof(buf));
+	memcpy(buf, sqlite3_column_blob(st, 1), (size_t)n);
 	sqlite3_finalize(st);
-	buf[30] ^= 0xff;
-	snprintf(sql, sizeof(sql), "UPDATE record SET %s = ?2 WHERE id = ?1",
+	buf[n / 2] ^= 0xff;
+	snprintf(sql, sizeof(sql), "UPDATE record SET %s = ?2 WHERE rowid = ?1",
 	         column);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, rowid);
 	sqlite3_bind_blob(st, 2, buf, n, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
@@ -584,8 +588,8 @@ check(void **state)
 	         add_entry(a, "damaged head", 12, 1, NULL, NOW));
 	assert_int_equal(vault_commit(a), 0);
 	vault_free(a);
-	flip(path_a, body_id, "body");
-	flip(path_a, head_id, "head");
+	flip(path_a, 1, "body"); /* body_id's row */
+	flip(path_a, 0, "head"); /* head_id's row */
 	char *e = NULL;
 	assert_int_equal(vault_open(path_a, &a, &e), 0);
 	assert_int_equal(vault_unlock(a, "pw", 2), 0);

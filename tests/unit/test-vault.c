@@ -1,7 +1,10 @@
 #include "harness.h"
 
 #include "journal.h"
+#include "keyring.h"
+#include "pin.h"
 #include "search.h"
+#include "vault-open.h"
 #include "vault.h"
 
 #include <sodium.h>
@@ -25,6 +28,13 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/selfhelp-test-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/sub/vault.db", dir);
+	/* pins and runtime files of this test only */
+	char env[300];
+	snprintf(env, sizeof(env), "%s/home", dir);
+	setenv("HOME", env, 1);
+	unsetenv("XDG_STATE_HOME");
+	snprintf(env, sizeof(env), "%s/run", dir);
+	setenv("XDG_RUNTIME_DIR", env, 1);
 	return 0;
 }
 
@@ -45,6 +55,7 @@ make_vault(void)
 	        vault_create(path, "correct horse", 13, &fast, &v, &err),
 	        VAULT_OK);
 	assert_null(err);
+	vault_set_sort_key(v, journal_sort_key);
 	return v;
 }
 
@@ -54,11 +65,12 @@ reopen(const char *pass)
 	struct vault *v = NULL;
 	char *err = NULL;
 	assert_int_equal(vault_open(path, &v, &err), VAULT_OK);
+	vault_set_sort_key(v, journal_sort_key);
 	assert_int_equal(vault_unlock(v, pass, strlen(pass)), VAULT_OK);
 	return v;
 }
 
-/* Run one SQL statement on the vault file from outside. */
+/* Run SQL on the vault file from outside, as someone with the file. */
 static void
 sql(const char *stmt)
 {
@@ -70,11 +82,178 @@ sql(const char *stmt)
 	sqlite3_close(db);
 }
 
+static int64_t
+count_rows(const char *query)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, query, -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static long
+file_size(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static bool
+file_has_bytes(const char *p, const void *needle, size_t len)
+{
+	FILE *f = fopen(p, "rb");
+	if (!f)
+		return false;
+	static char buf[1 << 22];
+	size_t n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	return memmem(buf, n, needle, len) != NULL;
+}
+
+static bool
+file_has(const char *p, const char *needle)
+{
+	return file_has_bytes(p, needle, strlen(needle));
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	char cmd[1300];
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", from, to);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A row's head and body, saved to put back later (an attacker's copy). */
+struct row {
+	unsigned char *head, *body;
+	int hl, bl;
+};
+
+static struct row
+save_row(int64_t rowid)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	struct row r = {0};
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT head, body FROM record "
+	                                    "WHERE rowid = ?",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, rowid);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	r.hl = sqlite3_column_bytes(st, 0);
+	r.bl = sqlite3_column_bytes(st, 1);
+	r.head = malloc((size_t)r.hl + 1);
+	r.body = malloc((size_t)r.bl + 1);
+	memcpy(r.head, sqlite3_column_blob(st, 0), (size_t)r.hl);
+	memcpy(r.body, sqlite3_column_blob(st, 1), (size_t)r.bl);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return r;
+}
+
+/* Put a saved row back: into row `rowid` (0: a new row). */
+static void
+put_row(const struct row *r, int64_t rowid)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(db,
+	                           rowid ? "UPDATE record SET head = ?1, body "
+	                                   "= ?2 WHERE rowid = ?3"
+	                                 : "INSERT INTO record(head, body) "
+	                                   "VALUES (?1, ?2)",
+	                           -1, &st, NULL),
+	        SQLITE_OK);
+	sqlite3_bind_blob(st, 1, r->head, r->hl, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, r->body, r->bl, SQLITE_STATIC);
+	if (rowid)
+		sqlite3_bind_int64(st, 3, rowid);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void
+free_row(struct row *r)
+{
+	free(r->head);
+	free(r->body);
+}
+
+struct seen {
+	int ok, damaged, older, missing;
+	char damaged_id[VAULT_ID_HEX + 1];
+	bool locked;
+};
+
+static int
+count_cb(void *arg, const struct vault_item *it)
+{
+	struct seen *s = arg;
+	if (it->damaged) {
+		s->damaged++;
+		s->older += it->problem == VAULT_PROBLEM_OLDER;
+		s->missing += it->problem == VAULT_PROBLEM_MISSING;
+		snprintf(s->damaged_id, sizeof(s->damaged_id), "%s", it->id);
+	} else {
+		s->ok++;
+		s->locked |= it->written_locked;
+	}
+	return 0;
+}
+
+static int
+text_of(void *arg, const struct vault_item *it)
+{
+	char *out = arg;
+	if (it->damaged)
+		snprintf(out, 64, "DAMAGED:%d", (int)it->problem);
+	else
+		snprintf(out, 64, "%.*s|%.*s", (int)it->headlen,
+		         (const char *)it->head, (int)it->bodylen,
+		         (const char *)it->body);
+	return 0;
+}
+
+/* Events, counted by type. */
+struct events {
+	int n[32];
+	enum vault_aside_reason why;
+	char kind[32];
+};
+
+static void
+on_event(void *arg, const struct vault_event *ev)
+{
+	struct events *e = arg;
+	if ((int)ev->type < 32)
+		e->n[ev->type]++;
+	if (ev->type == VAULT_EV_SET_ASIDE)
+		e->why = ev->why;
+	if (ev->kind)
+		snprintf(e->kind, sizeof(e->kind), "%s", ev->kind);
+}
+
+/* --- the file --- */
+
 static void
 create_and_modes(void **state)
 {
 	struct vault *v = make_vault();
 	struct stat st;
+	assert_int_equal(vault_format(v), 2);
 	vault_free(v);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -111,13 +290,6 @@ reopen_records(void **state)
 	vault_free(v);
 }
 
-static long
-file_size(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 ? (long)st.st_size : -1;
-}
-
 static void
 wrong_passphrase(void **state)
 {
@@ -138,46 +310,6 @@ wrong_passphrase(void **state)
 	vault_free(v);
 	assert_int_equal(file_size(path), before);
 	assert_true(file_size(wal) <= 0);
-}
-
-static void
-migrate_from_old_schema(void **state)
-{
-	struct vault *v = make_vault();
-	char id[VAULT_ID_HEX + 1];
-	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(journal_add(v, "kept", 4, -1, NULL, 0, 5, id), 0);
-	assert_int_equal(vault_commit(v), 0);
-	vault_free(v);
-	/* turn it back into a schema-1 vault */
-	sql("DROP INDEX record_kind; DROP TABLE sealed; DROP TABLE listing; "
-	    "PRAGMA user_version=1;");
-	v = reopen("correct horse");
-	vault_free(v);
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(
-	        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
-	        SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), VAULT_SCHEMA);
-	sqlite3_finalize(st);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sealed",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	sqlite3_finalize(st);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM listing",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	v = reopen("correct horse");
-	struct journal_entry *e = NULL;
-	assert_int_equal(journal_get(v, id, &e), 0);
-	assert_string_equal(e->text, "kept");
-	journal_entry_free(e);
-	vault_free(v);
 }
 
 static void
@@ -220,7 +352,7 @@ newer_format(void **state)
 	assert_int_equal(vault_open(path, &v, &err), VAULT_NEWER);
 	assert_non_null(strstr(err, "newer selfhelp"));
 	free(err);
-	sql("PRAGMA user_version=2; UPDATE meta SET format = 7;");
+	sql("PRAGMA user_version=4; UPDATE meta SET format = 7;");
 	assert_int_equal(vault_open(path, &v, &err), VAULT_NEWER);
 	free(err);
 }
@@ -243,18 +375,21 @@ hostile_kdf(void **state)
 	sql("UPDATE keyslot SET kdf_ops = 1, kdf_alg = 1;");
 	assert_int_equal(vault_open(path, &v, &err), VAULT_HOSTILE);
 	free(err);
+	/* a REAL is not taken for the integer it rounds to */
+	sql("UPDATE keyslot SET kdf_alg = 2.5;");
+	assert_int_equal(vault_open(path, &v, &err), VAULT_HOSTILE);
+	free(err);
 	sql("UPDATE keyslot SET kdf_alg = 2, salt = x'00';");
 	assert_int_equal(vault_open(path, &v, &err), VAULT_NOT_VAULT);
 	free(err);
 }
 
-/* Each edited header field makes the passphrase fail to unwrap. */
+/* Each edited slot field makes the passphrase fail to unwrap. */
 static void
 edited_header(void **state)
 {
 	static const char *const edits[] = {
 	        "UPDATE meta SET vault_id = randomblob(16);",
-	        "UPDATE meta SET public_key = randomblob(32);",
 	        "UPDATE keyslot SET salt = randomblob(16);",
 	        "UPDATE keyslot SET kdf_ops = 2;",
 	        "UPDATE keyslot SET kdf_mem = 16384;",
@@ -274,23 +409,36 @@ edited_header(void **state)
 	}
 }
 
-struct seen {
-	int ok, damaged;
-	char damaged_id[VAULT_ID_HEX + 1];
-};
-
-static int
-count_cb(void *arg, const struct vault_item *it)
+/* The public key in the file is swapped: the passphrase still works,
+ * and the unlock puts the true key back and says so. */
+static void
+public_key_swap(void **state)
 {
-	struct seen *s = arg;
-	if (it->damaged) {
-		s->damaged++;
-		snprintf(s->damaged_id, sizeof(s->damaged_id), "%s", it->id);
-	} else {
-		s->ok++;
-	}
-	return 0;
+	struct vault *v = make_vault();
+	unsigned char pk[32], other[32];
+	vault_public_key(v, pk);
+	vault_free(v);
+	sql("UPDATE meta SET public_key = randomblob(32);");
+	v = NULL;
+	char *err = NULL;
+	assert_int_equal(vault_open(path, &v, &err), VAULT_OK);
+	vault_public_key(v, other);
+	assert_memory_not_equal(pk, other, 32);
+	struct events e = {0};
+	vault_set_events(v, on_event, &e);
+	assert_int_equal(vault_unlock(v, "correct horse", 13), 0);
+	assert_int_equal(e.n[VAULT_EV_KEY_REPAIRED], 1);
+	vault_public_key(v, other);
+	assert_memory_equal(pk, other, 32);
+	vault_free(v);
+	/* repaired in the file too */
+	assert_int_equal(vault_open(path, &v, &err), VAULT_OK);
+	vault_public_key(v, other);
+	assert_memory_equal(pk, other, 32);
+	vault_free(v);
 }
+
+/* --- records: tampering, rollback, replay, deletion --- */
 
 static void
 tampered_records(void **state)
@@ -304,14 +452,11 @@ tampered_records(void **state)
 	assert_int_equal(vault_commit(v), 0);
 	vault_free(v);
 
-	char stmt[300];
-	/* flip one byte of a's body */
-	snprintf(stmt, sizeof(stmt),
-	         "UPDATE record SET body = substr(body, 1, 30) || "
-	         "(CASE WHEN substr(body, 31, 1) = x'ff' THEN x'00' "
-	         "ELSE x'ff' END) || substr(body, 32) WHERE id = '%s';",
-	         a);
-	sql(stmt);
+	/* flip one byte of the first record's body (rows are stored in
+	 * order: row 1 is a) */
+	sql("UPDATE record SET body = substr(body, 1, 30) || "
+	    "(CASE WHEN substr(body, 31, 1) = x'ff' THEN x'00' "
+	    "ELSE x'ff' END) || substr(body, 32) WHERE rowid = 1;");
 	v = reopen("correct horse");
 	struct seen s = {0};
 	assert_int_equal(
@@ -321,36 +466,110 @@ tampered_records(void **state)
 	assert_string_equal(s.damaged_id, a);
 	vault_free(v);
 
-	/* a record moved to another kind */
-	snprintf(stmt, sizeof(stmt),
-	         "UPDATE record SET kind = 'trigger' WHERE id = '%s';", b);
-	sql(stmt);
-	/* a record's ciphertext moved to another id */
-	snprintf(stmt, sizeof(stmt),
-	         "UPDATE record SET id = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' "
-	         "WHERE id = '%s';",
-	         c);
-	sql(stmt);
+	/* b's and c's rows exchanged: each names another record */
+	struct row rb = save_row(2), rc = save_row(3);
+	put_row(&rc, 2);
+	put_row(&rb, 3);
+	free_row(&rb);
+	free_row(&rc);
 	v = reopen("correct horse");
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(vault_each(v, NULL, VAULT_EACH_BODY, count_cb, &s), 0);
 	assert_int_equal(s.ok, 0);
 	assert_int_equal(s.damaged, 3);
 	vault_free(v);
+}
 
-	/* revision bumped without re-encrypting */
-	unlink(path);
-	v = make_vault();
-	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(journal_add(v, "x", 1, -1, NULL, 0, 1, a), 0);
-	assert_int_equal(vault_commit(v), 0);
+/* A record's older revision put back in place of the newer one. */
+static void
+rollback_of_a_record(void **state)
+{
+	struct vault *v = make_vault();
+	char id[VAULT_ID_HEX + 1];
+	assert_int_equal(
+	        vault_put(v, NULL, "journal", "{}", 2, "before", 6, id), 0);
 	vault_free(v);
-	sql("UPDATE record SET revision = revision + 1;");
+	struct row old = save_row(1);
 	v = reopen("correct horse");
-	memset(&s, 0, sizeof(s));
-	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), 0);
-	assert_int_equal(s.damaged, 1);
+	assert_int_equal(vault_put(v, id, "journal", "{}", 2, "after", 5, NULL),
+	                 0);
 	vault_free(v);
+	/* the edit moved the record to a new row; the old one is gone */
+	assert_int_equal(count_rows("SELECT count(*) FROM record"), 1);
+	int64_t now = count_rows("SELECT max(rowid) FROM record");
+	assert_true(now > 1);
+	put_row(&old, now);
+	free_row(&old);
+	v = reopen("correct horse");
+	char got[64];
+	assert_int_equal(vault_get(v, id, "journal", text_of, got), 0);
+	assert_int_equal(strcmp(got, "DAMAGED:2"), 0); /* OLDER */
+	vault_free(v);
+}
+
+/* A record the state names, deleted from the file. */
+static void
+deleted_row(void **state)
+{
+	struct vault *v = make_vault();
+	char a[VAULT_ID_HEX + 1], b[VAULT_ID_HEX + 1];
+	assert_int_equal(vault_put(v, NULL, "trigger", "{}", 2, "x", 1, a), 0);
+	assert_int_equal(vault_put(v, NULL, "trigger", "{}", 2, "y", 1, b), 0);
+	vault_free(v);
+	sql("DELETE FROM record WHERE rowid = 1;");
+	v = reopen("correct horse");
+	struct seen s = {0};
+	assert_int_equal(vault_each(v, "trigger", 0, count_cb, &s), 0);
+	assert_int_equal(s.ok, 1);
+	assert_int_equal(s.missing, 1);
+	assert_string_equal(s.damaged_id, a);
+	struct vault_check_report r;
+	assert_int_equal(vault_check(v, &r), 0);
+	assert_int_equal(r.records, 2);
+	vault_check_release(&r);
+	vault_free(v);
+}
+
+/* A copy of a row put in as a new row: set aside, never a second record. */
+static void
+replayed_row(void **state)
+{
+	struct vault *v = make_vault();
+	char a[VAULT_ID_HEX + 1];
+	assert_int_equal(vault_put(v, NULL, "journal", "{}", 2, "once", 4, a),
+	                 0);
+	vault_free(v);
+	struct row r = save_row(1);
+	put_row(&r, 0);
+	free_row(&r);
+	struct vault *w = NULL;
+	char *err = NULL;
+	assert_int_equal(vault_open(path, &w, &err), 0);
+	struct events e = {0};
+	vault_set_events(w, on_event, &e);
+	assert_int_equal(vault_unlock(w, "correct horse", 13), 0);
+	size_t folded = 9;
+	assert_int_equal(vault_fold_sealed(w, &folded), 0);
+	assert_int_equal(folded, 0);
+	assert_int_equal(e.n[VAULT_EV_SET_ASIDE], 1);
+	assert_int_equal(e.why, VAULT_ASIDE_REPLAY);
+	struct seen s = {0};
+	assert_int_equal(vault_each(w, NULL, 0, count_cb, &s), 0);
+	assert_int_equal(s.ok, 1);
+	struct vault_check_report cr;
+	assert_int_equal(vault_check(w, &cr), 0);
+	assert_int_equal(cr.nrows, 1);
+	assert_int_equal(cr.rows[0].why, VAULT_ASIDE_REPLAY);
+	vault_check_release(&cr);
+	vault_free(w);
+	/* reported once: the next fold is quiet */
+	assert_int_equal(vault_open(path, &w, &err), 0);
+	memset(&e, 0, sizeof(e));
+	vault_set_events(w, on_event, &e);
+	assert_int_equal(vault_unlock(w, "correct horse", 13), 0);
+	assert_int_equal(vault_fold_sealed(w, &folded), 0);
+	assert_int_equal(e.n[VAULT_EV_SET_ASIDE], 0);
+	vault_free(w);
 }
 
 static void
@@ -358,11 +577,10 @@ moved_to_other_vault(void **state)
 {
 	struct vault *v = make_vault();
 	char a[VAULT_ID_HEX + 1];
-	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(journal_add(v, "mine", 4, -1, NULL, 0, 1, a), 0);
-	assert_int_equal(vault_commit(v), 0);
+	assert_int_equal(vault_put(v, NULL, "journal", "{}", 2, "mine", 4, a),
+	                 0);
 	vault_free(v);
-	/* copy the record into a second vault with the same passphrase */
+	/* copy the row into a second vault with the same passphrase */
 	char other[320];
 	snprintf(other, sizeof(other), "%s/other.db", dir);
 	struct vault *w = NULL;
@@ -372,17 +590,77 @@ moved_to_other_vault(void **state)
 	vault_free(w);
 	char stmt[700];
 	snprintf(stmt, sizeof(stmt),
-	         "ATTACH '%s' AS o; INSERT INTO o.record(id, kind, revision, "
-	         "head, body) SELECT id, kind, revision, head, body FROM "
-	         "main.record;",
+	         "ATTACH '%s' AS o; INSERT INTO o.record(head, body) SELECT "
+	         "head, body FROM main.record;",
 	         other);
 	sql(stmt);
 	assert_int_equal(vault_open(other, &w, &err), 0);
+	struct events e = {0};
+	vault_set_events(w, on_event, &e);
 	assert_int_equal(vault_unlock(w, "correct horse", 13), 0);
+	size_t folded;
+	assert_int_equal(vault_fold_sealed(w, &folded), 0);
+	assert_int_equal(folded, 0);
+	assert_int_equal(e.n[VAULT_EV_SET_ASIDE], 1);
 	struct seen s = {0};
 	assert_int_equal(vault_each(w, NULL, 0, count_cb, &s), 0);
-	assert_int_equal(s.damaged, 1);
+	assert_int_equal(s.ok + s.damaged, 0);
 	vault_free(w);
+}
+
+/* An index bucket put back from an older copy does not open. */
+static void
+old_index_put_back(void **state)
+{
+	struct vault *v = make_vault();
+	char a[VAULT_ID_HEX + 1];
+	assert_int_equal(vault_put(v, NULL, "journal", "{}", 2, "one", 3, a),
+	                 0);
+	vault_free(v);
+	char copy[320];
+	snprintf(copy, sizeof(copy), "%s/copy.db", dir);
+	copy_file(path, copy);
+	v = reopen("correct horse");
+	assert_int_equal(vault_delete(v, a), 0);
+	vault_free(v);
+	char stmt[700];
+	snprintf(stmt, sizeof(stmt),
+	         "ATTACH '%s' AS o; UPDATE bucket SET data = (SELECT data FROM "
+	         "o.bucket WHERE id = 0) WHERE id = 0;",
+	         copy);
+	sql(stmt);
+	v = reopen("correct horse");
+	struct seen s = {0};
+	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), VAULT_DAMAGED);
+	assert_non_null(strstr(vault_errmsg(v), "index"));
+	vault_free(v);
+}
+
+/* The whole state row put back from an older copy. */
+static void
+old_state_put_back(void **state)
+{
+	struct vault *v = make_vault();
+	char a[VAULT_ID_HEX + 1];
+	vault_free(v);
+	char copy[320];
+	snprintf(copy, sizeof(copy), "%s/copy.db", dir);
+	copy_file(path, copy);
+	v = reopen("correct horse");
+	assert_int_equal(vault_put(v, NULL, "journal", "{}", 2, "one", 3, a),
+	                 0);
+	vault_free(v);
+	char stmt[700];
+	snprintf(stmt, sizeof(stmt),
+	         "ATTACH '%s' AS o; UPDATE state SET data = (SELECT data FROM "
+	         "o.state);",
+	         copy);
+	sql(stmt);
+	v = reopen("correct horse");
+	struct seen s = {0};
+	/* the bucket is newer than the state: it does not open */
+	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), VAULT_DAMAGED);
+	vault_free(v);
 }
 
 static void
@@ -414,31 +692,27 @@ id_prefixes(void **state)
 	assert_false(vault_id_prefix_ok("abc"));
 	assert_false(vault_id_prefix_ok("abcg"));
 	assert_true(vault_id_prefix_ok("ABCD"));
-	/* force two ids to share a prefix */
-	vault_free(v);
-	sql("UPDATE record SET id = 'beef' || substr(id, 5) WHERE rowid <= 2;");
-	v = reopen("correct horse");
+	/* two ids that share a prefix */
+	assert_int_equal(vault_insert(v, "beef0000000000000000000000000002",
+	                              "journal", "{}", 2, "b", 1, 0),
+	                 0);
+	assert_int_equal(vault_insert(v, "beef0000000000000000000000000001",
+	                              "journal", "{}", 2, "a", 1, 0),
+	                 0);
+	assert_int_equal(vault_insert(v, "beef0000000000000000000000000001",
+	                              "journal", "{}", 2, "a", 1, 0),
+	                 VAULT_EXISTS);
 	assert_int_equal(vault_resolve(v, "journal", "beef", out, cands, 8, &n),
 	                 VAULT_AMBIGUOUS);
 	assert_int_equal(n, 2);
-	assert_int_equal(strncmp(cands[0], "beef", 4), 0);
-	assert_int_equal(strncmp(cands[1], "beef", 4), 0);
+	assert_string_equal(cands[0], "beef0000000000000000000000000001");
+	assert_string_equal(cands[1], "beef0000000000000000000000000002");
 	assert_int_equal(vault_resolve(v, "trigger", "beef", out, cands, 8, &n),
 	                 VAULT_NOT_FOUND);
 	vault_free(v);
 }
 
-static bool
-file_has(const char *p, const char *needle)
-{
-	FILE *f = fopen(p, "rb");
-	if (!f)
-		return false;
-	static char buf[1 << 20];
-	size_t n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	return memmem(buf, n, needle, strlen(needle)) != NULL;
-}
+/* --- what someone with the file learns --- */
 
 static void
 no_plaintext_on_disk(void **state)
@@ -459,6 +733,39 @@ no_plaintext_on_disk(void **state)
 	assert_false(file_has(wal, "MARKER-zq81"));
 	/* the -wal is checkpointed away on close */
 	assert_true(file_size(wal) <= 0);
+}
+
+/* No kind name, no revision, no id in clear: a dump shows rows only. */
+static void
+dump_audit(void **state)
+{
+	struct vault *v = make_vault();
+	char id[VAULT_ID_HEX + 1];
+	static const char *const kinds[] = {"journal", "trigger", "safety-plan",
+	                                    "group", "rating"};
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(
+		        vault_put(v, NULL, kinds[i], "{}", 2, "x", 1, id), 0);
+		assert_int_equal(
+		        vault_put(v, id, kinds[i], "{}", 2, "y", 1, NULL), 0);
+	}
+	vault_free(v);
+	for (int i = 0; i < 5; i++)
+		assert_false(file_has(path, kinds[i]));
+	assert_false(file_has(path, id));
+	unsigned char raw[16];
+	size_t n;
+	sodium_hex2bin(raw, 16, id, 32, NULL, &n, NULL);
+	assert_false(file_has_bytes(path, raw, 16));
+	/* only these tables, no per-kind anything */
+	assert_int_equal(count_rows("SELECT count(*) FROM sqlite_master WHERE "
+	                            "type = 'table' AND name NOT IN ('meta', "
+	                            "'keyslot', 'record', 'bucket', 'state', "
+	                            "'sqlite_sequence')"),
+	                 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM pragma_table_info("
+	                            "'record')"),
+	                 3);
 }
 
 static void
@@ -482,14 +789,16 @@ padding(void **state)
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT length(body) FROM record "
+	                                    "SELECT length(head), "
+	                                    "length(body) FROM record "
 	                                    "ORDER BY rowid",
 	                                    -1, &st, NULL),
 	                 0);
 	const int want[] = {256 + 40, 256 + 40, 8192 + 40, 131072 + 40};
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		assert_int_equal(sqlite3_column_int(st, 0), want[i]);
+		assert_int_equal(sqlite3_column_int(st, 0), 32 + 256 + 40);
+		assert_int_equal(sqlite3_column_int(st, 1), want[i]);
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -532,6 +841,7 @@ update_and_delete(void **state)
 	assert_int_equal(vault_commit(v), 0);
 	assert_int_equal(journal_get(v, id, &e), VAULT_NOT_FOUND);
 	assert_int_equal(vault_delete(v, id), VAULT_NOT_FOUND);
+	assert_int_equal(count_rows("SELECT count(*) FROM record"), 0);
 	vault_free(v);
 }
 
@@ -584,18 +894,466 @@ list_filters(void **state)
 	vault_free(v);
 }
 
-static int
-text_of(void *arg, const struct vault_item *it)
+/* --- keys --- */
+
+static void
+slot_row(const char *name, unsigned char *wrapped)
 {
-	char *out = arg;
-	if (it->damaged)
-		snprintf(out, 64, "DAMAGED");
-	else
-		snprintf(out, 64, "%.*s|%.*s", (int)it->headlen,
-		         (const char *)it->head, (int)it->bodylen,
-		         (const char *)it->body);
-	return 0;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_prepare_v2(db, "SELECT wrapped FROM keyslot WHERE name = ?", -1,
+	                   &st, NULL);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	memcpy(wrapped, sqlite3_column_blob(st, 0), 72);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 }
+
+static void
+change_passphrase(void **state)
+{
+	struct vault *v = make_vault();
+	char id[VAULT_ID_HEX + 1];
+	assert_int_equal(vault_put(v, NULL, "journal", "h", 1, "kept", 4, id),
+	                 0);
+	vault_free(v);
+	/* the old slot, as an attacker would keep it */
+	char copy[320];
+	snprintf(copy, sizeof(copy), "%s/copy.db", dir);
+	copy_file(path, copy);
+	unsigned char old[72];
+	slot_row("passphrase", old);
+
+	v = reopen("correct horse");
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(vault_set_passphrase(v, "new words here", 14, NULL),
+	                 0);
+	assert_int_equal(vault_commit(v), 0);
+	vault_free(v);
+
+	char *err = NULL;
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	assert_int_equal(vault_unlock(v, "correct horse", 13),
+	                 VAULT_BAD_PASSPHRASE);
+	vault_free(v);
+	v = reopen("new words here");
+	char got[64];
+	assert_int_equal(vault_get(v, id, "journal", text_of, got), 0);
+	assert_string_equal(got, "h|kept");
+	vault_free(v);
+	/* the old wrapped key is gone from the vault and its -wal */
+	char wal[320];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	assert_false(file_has_bytes(path, old, sizeof(old)));
+	assert_false(file_has_bytes(wal, old, sizeof(old)));
+
+	/* the old slot put back: it unwraps, and is refused as old */
+	char stmt[700];
+	snprintf(stmt, sizeof(stmt),
+	         "ATTACH '%s' AS o; UPDATE keyslot SET salt = (SELECT salt "
+	         "FROM o.keyslot WHERE name = 'passphrase'), wrapped = "
+	         "(SELECT wrapped FROM o.keyslot WHERE name = 'passphrase') "
+	         "WHERE name = 'passphrase';",
+	         copy);
+	sql(stmt);
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	assert_int_equal(vault_unlock(v, "correct horse", 13), VAULT_REPLACED);
+	assert_int_equal(vault_copy_master(v, NULL), VAULT_LOCKED);
+	vault_free(v);
+}
+
+static void
+recovery_code(void **state)
+{
+	struct vault *v = make_vault();
+	char code[VAULT_RECOVERY_CODE_LEN + 1], canon[33], other[33];
+	vault_recovery_code_new(code);
+	assert_int_equal(strlen(code), VAULT_RECOVERY_CODE_LEN);
+	assert_int_equal(code[4], '-');
+	assert_int_equal(vault_recovery_code_normalize(code, canon), 0);
+	assert_int_equal(strlen(canon), 32);
+	/* typed in upper case with spaces: the same code */
+	char typed[64];
+	size_t n = 0;
+	for (const char *p = code; *p; p++)
+		typed[n++] = *p == '-' ? ' ' : (char)(*p >= 'a' ? *p - 32 : *p);
+	typed[n] = '\0';
+	assert_int_equal(vault_recovery_code_normalize(typed, other), 0);
+	assert_string_equal(canon, other);
+	assert_int_equal(vault_recovery_code_normalize("abcd", other), -1);
+	assert_int_equal(
+	        vault_recovery_code_normalize(
+	                "zzzz-86cd-d784-8d17-6fc1-11b5-b633-8cc9", other),
+	        -1);
+	assert_false(vault_has_recovery(v));
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(vault_set_recovery(v, canon, 32), 0);
+	assert_int_equal(vault_commit(v), 0);
+	assert_true(vault_has_recovery(v));
+	vault_free(v);
+	char copy[320];
+	snprintf(copy, sizeof(copy), "%s/copy.db", dir);
+	copy_file(path, copy);
+
+	char *err = NULL;
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	canon[0] = canon[0] == '0' ? '1' : '0';
+	assert_int_equal(vault_unlock_recovery(v, canon, 32),
+	                 VAULT_BAD_PASSPHRASE);
+	canon[0] = code[0];
+	assert_int_equal(vault_unlock_recovery(v, canon, 32), 0);
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(vault_set_passphrase(v, "after recovery", 14, NULL),
+	                 0);
+	/* a new recovery code replaces the old one */
+	char code2[VAULT_RECOVERY_CODE_LEN + 1], canon2[33];
+	vault_recovery_code_new(code2);
+	vault_recovery_code_normalize(code2, canon2);
+	assert_int_equal(vault_set_recovery(v, canon2, 32), 0);
+	assert_int_equal(vault_commit(v), 0);
+	vault_free(v);
+	vault_free(reopen("after recovery"));
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	assert_int_equal(vault_unlock_recovery(v, canon, 32),
+	                 VAULT_BAD_PASSPHRASE);
+	vault_free(v);
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	assert_int_equal(vault_unlock_recovery(v, canon2, 32), 0);
+	vault_free(v);
+	/* the old recovery slot put back is refused */
+	char stmt[700];
+	snprintf(stmt, sizeof(stmt),
+	         "ATTACH '%s' AS o; DELETE FROM keyslot WHERE name = "
+	         "'recovery'; INSERT INTO keyslot SELECT * FROM o.keyslot "
+	         "WHERE name = 'recovery';",
+	         copy);
+	sql(stmt);
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	assert_int_equal(vault_unlock_recovery(v, canon, 32), VAULT_REPLACED);
+	vault_free(v);
+	/* removed: check tells it is gone when the state names one */
+	v = reopen("after recovery");
+	struct vault_check_report r;
+	assert_int_equal(vault_check(v, &r), 0);
+	assert_true(r.recovery_expected);
+	assert_false(r.recovery_slot_ok); /* the old one is there */
+	vault_check_release(&r);
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(vault_remove_recovery(v), 0);
+	assert_int_equal(vault_commit(v), 0);
+	assert_int_equal(vault_check(v, &r), 0);
+	assert_false(r.recovery_expected);
+	assert_true(r.passphrase_slot_ok);
+	vault_check_release(&r);
+	vault_free(v);
+}
+
+static void
+master_unlock(void **state)
+{
+	struct vault *v = make_vault();
+	unsigned char *m = sodium_malloc(CRYPTO_KEY_BYTES);
+	assert_int_equal(vault_copy_master(v, m), 0);
+	vault_free(v);
+	char *err = NULL;
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	assert_int_equal(vault_copy_master(v, NULL), VAULT_LOCKED);
+	m[3] ^= 1;
+	assert_int_equal(vault_unlock_master(v, m), VAULT_BAD_PASSPHRASE);
+	m[3] ^= 1;
+	assert_int_equal(vault_unlock_master(v, m), 0);
+	assert_int_equal(vault_copy_master(v, NULL), 0);
+	sodium_free(m);
+	vault_free(v);
+}
+
+static void
+rekey(void **state)
+{
+	struct vault *v = make_vault();
+	char a[VAULT_ID_HEX + 1], b[VAULT_ID_HEX + 1], code[33];
+	unsigned char *m = sodium_malloc(CRYPTO_KEY_BYTES);
+	vault_recovery_code_new(code);
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(
+	        vault_set_recovery(v, "0123456789abcdef0123456789abcdef", 32),
+	        0);
+	assert_int_equal(
+	        journal_add(v, "before the rekey", 16, 3, NULL, 0, 100, a), 0);
+	assert_int_equal(vault_put(v, NULL, "trigger", "{}", 2, "t", 1, b), 0);
+	assert_int_equal(vault_commit(v), 0);
+	assert_int_equal(vault_copy_master(v, m), 0);
+	vault_free(v);
+	struct row old = save_row(1);
+
+	v = reopen("correct horse");
+	struct events e = {0};
+	vault_set_events(v, on_event, &e);
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(vault_rekey(v, "brand new", 9, NULL), 0);
+	assert_int_equal(vault_commit(v), 0);
+	assert_true(e.n[VAULT_EV_REKEYING] >= 1);
+	assert_false(vault_has_recovery(v));
+	vault_free(v);
+
+	char *err = NULL;
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	assert_int_equal(vault_unlock(v, "correct horse", 13),
+	                 VAULT_BAD_PASSPHRASE);
+	assert_int_equal(vault_unlock_recovery(
+	                         v, "0123456789abcdef0123456789abcdef", 32),
+	                 VAULT_NOT_FOUND);
+	assert_int_equal(vault_unlock_master(v, m), VAULT_BAD_PASSPHRASE);
+	vault_free(v);
+	v = reopen("brand new");
+	struct journal_entry *je = NULL;
+	assert_int_equal(journal_get(v, a, &je), 0);
+	assert_string_equal(je->text, "before the rekey");
+	journal_entry_free(je);
+	struct seen s = {0};
+	assert_int_equal(vault_each(v, NULL, VAULT_EACH_BODY, count_cb, &s), 0);
+	assert_int_equal(s.ok, 2);
+	assert_int_equal(s.damaged, 0);
+	vault_free(v);
+	/* no ciphertext of before is left: not 16 bytes of it */
+	char wal[320];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	assert_false(file_has_bytes(path, old.body + 40, 16));
+	assert_false(file_has_bytes(path, old.head + 60, 16));
+	assert_false(file_has_bytes(wal, old.body + 40, 16));
+	free_row(&old);
+	sodium_free(m);
+}
+
+/* --- records written while locked --- */
+
+static void
+sealed_writes(void **state)
+{
+	vault_free(make_vault());
+	struct vault *v;
+	char *err = NULL, a[VAULT_ID_HEX + 1], b[VAULT_ID_HEX + 1];
+	size_t folded;
+	/* written while locked: no passphrase */
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(
+	        vault_seal(v, "journal", "head-a", 6, "SEALEDBODY1", 11, a), 0);
+	assert_int_equal(vault_seal(v, "journal", "head-b", 6, "second", 6, b),
+	                 0);
+	/* a safety plan is never written that way */
+	assert_int_equal(vault_seal(v, "safety-plan", "{}", 2, "x", 1, b),
+	                 VAULT_REFUSED);
+	assert_int_equal(vault_commit(v), 0);
+	size_t n;
+	assert_int_equal(vault_rows_after(v, 0, &n), 0);
+	assert_int_equal(n, 2);
+	/* and not readable without the key */
+	char got[64];
+	assert_int_equal(vault_get(v, a, "journal", text_of, got),
+	                 VAULT_LOCKED);
+	vault_free(v);
+	assert_false(file_has(path, "SEALEDBODY1"));
+
+	/* flip a byte of the second one's body (the last row) */
+	sql("UPDATE record SET body = substr(body, 1, 30) || "
+	    "(CASE WHEN substr(body, 31, 1) = x'00' THEN x'ff' "
+	    "ELSE x'00' END) || substr(body, 32) WHERE rowid = (SELECT "
+	    "max(rowid) FROM record);");
+
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	struct events e = {0};
+	vault_set_events(v, on_event, &e);
+	assert_int_equal(vault_unlock(v, "correct horse", 13), 0);
+	assert_int_equal(vault_fold_sealed(v, &folded), 0);
+	assert_int_equal(folded, 1);
+	assert_int_equal(e.n[VAULT_EV_FOLDED], 1);
+	assert_int_equal(e.n[VAULT_EV_SET_ASIDE], 1);
+	assert_int_equal(vault_get(v, a, "journal", text_of, got), 0);
+	assert_string_equal(got, "head-a|SEALEDBODY1");
+	struct seen s = {0};
+	assert_int_equal(vault_each(v, NULL, VAULT_EACH_BODY, count_cb, &s), 0);
+	assert_int_equal(s.ok, 1);
+	assert_true(s.locked); /* marked for good */
+	/* folding again adds nothing twice and says nothing again */
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(vault_fold_sealed(v, &folded), 0);
+	assert_int_equal(folded, 0);
+	assert_int_equal(e.n[VAULT_EV_SET_ASIDE], 0);
+	/* the damaged one is kept aside, and check lists it */
+	struct vault_check_report r;
+	assert_int_equal(vault_check(v, &r), 0);
+	assert_int_equal(r.nrows, 1);
+	assert_int_equal(r.rows[0].why, VAULT_ASIDE_DAMAGED);
+	assert_int_equal(r.waiting, 0);
+	vault_check_release(&r);
+	/* an edit keeps the mark */
+	assert_int_equal(vault_put(v, a, "journal", "h2", 2, "edited", 6, NULL),
+	                 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(vault_each(v, NULL, VAULT_EACH_BODY, count_cb, &s), 0);
+	assert_true(s.locked);
+	vault_free(v);
+}
+
+/*
+ * What an attacker with the file alone can write: a row sealed to the
+ * vault's public key, following vault-format.md. Any kind, any head.
+ */
+static void
+forge_sealed(const char *kind, const char *head, const char *body)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	unsigned char vid[16], pk[32], epk[32], esk[32], q[32], key[32];
+	unsigned char id[16], env[256], hp[512], bp[512], ad[128];
+	unsigned char hout[32 + 24 + 512 + 16], bout[24 + 512 + 16];
+	size_t hl, bl, adl, kl = strlen(kind), hlen = strlen(head),
+	                    blen = strlen(body);
+	unsigned long long cl;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT vault_id, public_key "
+	                                    "FROM meta",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	memcpy(vid, sqlite3_column_blob(st, 0), 16);
+	memcpy(pk, sqlite3_column_blob(st, 1), 32);
+	sqlite3_finalize(st);
+	/* the envelope: version, flags (locked), id, revision 1, time, kind */
+	randombytes_buf(id, 16);
+	memset(env, 0, sizeof(env));
+	env[0] = 1;
+	env[1] = 1;
+	memcpy(env + 2, id, 16);
+	env[18] = 1;
+	env[26] = 0x80; /* some time */
+	env[34] = (unsigned char)kl;
+	memcpy(env + 35, kind, kl);
+	memcpy(hp, env, 35 + kl);
+	memcpy(hp + 35 + kl, head, hlen);
+	assert_int_equal(sodium_pad(&hl, hp, 35 + kl + hlen, 256, sizeof(hp)),
+	                 0);
+	memcpy(bp, body, blen);
+	assert_int_equal(sodium_pad(&bl, bp, blen, 256, sizeof(bp)), 0);
+	crypto_box_keypair(epk, esk);
+	assert_int_equal(crypto_scalarmult(q, esk, pk), 0);
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, 32);
+	crypto_generichash_update(&h, q, 32);
+	crypto_generichash_update(&h, epk, 32);
+	crypto_generichash_update(&h, pk, 32);
+	crypto_generichash_final(&h, key, 32);
+	adl = 0;
+	memcpy(ad, "selfhelp-sealed-head", 21);
+	adl = 21;
+	memcpy(ad + adl, vid, 16);
+	adl += 16;
+	memset(ad + adl, 0, 8);
+	ad[adl] = 2;
+	adl += 8;
+	memcpy(ad + adl, epk, 32); /* the head is bound to its tag */
+	memcpy(hout, epk, 32);
+	randombytes_buf(hout + 32, 24);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+	        hout + 56, &cl, hp, hl, ad, adl + 32, NULL, hout + 32, key);
+	size_t houtlen = 56 + (size_t)cl;
+	memcpy(ad, "selfhelp-sealed-body", 21);
+	memcpy(ad + adl, id, 16);
+	adl += 16;
+	randombytes_buf(bout, 24);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(bout + 24, &cl, bp, bl, ad,
+	                                           adl, NULL, bout, key);
+	size_t boutlen = 24 + (size_t)cl;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "INSERT INTO record(head, body) "
+	                                    "VALUES (?, ?)",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_blob(st, 1, hout, (int)houtlen, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, bout, (int)boutlen, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* A forged locked write: a journal entry is added but marked and told;
+ * a safety plan is refused, set aside, never made current. */
+static void
+forged_sealed(void **state)
+{
+	struct vault *v = make_vault();
+	char plan[VAULT_ID_HEX + 1];
+	assert_int_equal(
+	        vault_put(v, NULL, "safety-plan", "{}", 2, "mine", 4, plan), 0);
+	vault_free(v);
+	forge_sealed("journal", "{}", "I made this up");
+	forge_sealed("safety-plan", "{}", "Call the wrong person");
+	char *err = NULL;
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	struct events e = {0};
+	vault_set_events(v, on_event, &e);
+	assert_int_equal(vault_unlock(v, "correct horse", 13), 0);
+	size_t folded;
+	assert_int_equal(vault_fold_sealed(v, &folded), 0);
+	assert_int_equal(folded, 1);
+	assert_int_equal(e.n[VAULT_EV_FOLDED], 1);
+	assert_int_equal(e.n[VAULT_EV_SET_ASIDE], 1);
+	assert_int_equal(e.why, VAULT_ASIDE_KIND);
+	struct seen s = {0};
+	assert_int_equal(
+	        vault_each(v, "safety-plan", VAULT_EACH_BODY, count_cb, &s), 0);
+	assert_int_equal(s.ok, 1); /* only the person's own */
+	assert_false(s.locked);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(vault_each(v, "journal", 0, count_cb, &s), 0);
+	assert_int_equal(s.ok, 1);
+	assert_true(s.locked);
+	vault_free(v);
+}
+
+static void
+sealed_fold_race(void **state)
+{
+	vault_free(make_vault());
+	struct vault *v, *w;
+	char *err = NULL, id[VAULT_ID_HEX + 1];
+	size_t f1 = 0, f2 = 0;
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	assert_int_equal(vault_begin(v), 0);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(vault_seal(v, "journal", "h", 1, "b", 1, id),
+		                 0);
+	assert_int_equal(vault_commit(v), 0);
+	vault_free(v);
+	/* two processes fold at once (one waits for the other's lock) */
+	pid_t pid = fork();
+	if (pid == 0) {
+		size_t f = 0;
+		int rc = vault_open(path, &w, &err) ||
+		         vault_unlock(w, "correct horse", 13) ||
+		         vault_fold_sealed(w, &f);
+		vault_free(w);
+		_exit(rc == 0 ? (int)f : 255);
+	}
+	v = reopen("correct horse");
+	assert_int_equal(vault_fold_sealed(v, &f1), 0);
+	int status;
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status));
+	f2 = (size_t)WEXITSTATUS(status);
+	assert_int_not_equal(f2, 255);
+	assert_int_equal(f1 + f2, 20);
+	struct seen s = {0};
+	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), 0);
+	assert_int_equal(s.ok, 20);
+	vault_free(v);
+}
+
+/* --- walks --- */
 
 static int
 collect_bodies(void *arg, const struct vault_item *it)
@@ -608,8 +1366,9 @@ collect_bodies(void *arg, const struct vault_item *it)
 	         it->body ? (const char *)it->body : "");
 	return 0;
 }
-/* The newest `limit` entries in [since, until] through the listing index
- * must be exactly the first of the full, sorted walk. */
+
+/* The newest `limit` entries in [since, until] through the index must be
+ * exactly the first of the full, sorted walk. */
 static void
 expect_newest(struct vault *v, size_t limit, time_t since, time_t until)
 {
@@ -628,28 +1387,13 @@ expect_newest(struct vault *v, size_t limit, time_t since, time_t until)
 	journal_entries_free(top, m);
 }
 
-static int64_t
-count_rows(const char *query)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, query, -1, &st, NULL),
-	                 SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
-}
-
 static void
 listing_index(void **state)
 {
 	struct vault *v = make_vault();
-	vault_set_sort_key(v, journal_sort_key);
-	char ids[1500][VAULT_ID_HEX + 1];
-	/* more than one chunk (1024 rowids), created times out of order */
+	static char ids[1500][VAULT_ID_HEX + 1];
+	/* enough for the index to grow past one bucket, created times out
+	 * of order */
 	assert_int_equal(vault_begin(v), 0);
 	for (int i = 0; i < 1500; i++) {
 		time_t created = 1000000 + (time_t)((i * 7919) % 1500) * 60;
@@ -658,7 +1402,7 @@ listing_index(void **state)
 		                 0);
 	}
 	assert_int_equal(vault_commit(v), 0);
-	assert_true(count_rows("SELECT count(*) FROM listing") >= 2);
+	assert_true(count_rows("SELECT count(*) FROM bucket") >= 2);
 	expect_newest(v, 10, 0, 0);
 	expect_newest(v, 1, 0, 0);
 	expect_newest(v, 2000, 0, 0);
@@ -667,6 +1411,7 @@ listing_index(void **state)
 	struct journal_entry *e = NULL;
 	assert_int_equal(journal_get(v, ids[3], &e), 0);
 	assert_int_equal(vault_begin(v), 0);
+	e->created = 5000000;
 	assert_int_equal(journal_update(v, e, 5000000), 0);
 	for (int i = 0; i < 1500; i += 3)
 		assert_int_equal(vault_delete(v, ids[i]), 0);
@@ -677,45 +1422,14 @@ listing_index(void **state)
 	journal_entry_free(e);
 	expect_newest(v, 10, 0, 0);
 	expect_newest(v, 3, 1000000 + 300 * 60, 0);
+	bool stale = true;
+	assert_int_equal(vault_listing_check(v, JOURNAL_KIND, &stale), 0);
+	assert_false(stale);
 	vault_free(v);
-
-	/* a writer that knows no sort key drops the index; it comes back */
+	/* and after reopening */
 	v = reopen("correct horse");
-	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(
-	        journal_add(v, "no key", 6, -1, NULL, 0, 9500000, ids[1]), 0);
-	assert_int_equal(vault_commit(v), 0);
-	assert_int_equal(count_rows("SELECT count(*) FROM listing"), 0);
-	vault_set_sort_key(v, journal_sort_key);
-	expect_newest(v, 5, 0, 0);
-	assert_true(count_rows("SELECT count(*) FROM listing") >= 2);
+	expect_newest(v, 10, 0, 0);
 	vault_free(v);
-
-	/* a chunk moved, replaced or missing is noticed and rebuilt */
-	const char *harm[] = {
-	        "UPDATE listing SET chunk = chunk + 100 WHERE chunk = 0",
-	        "UPDATE listing SET data = (SELECT data FROM listing WHERE "
-	        "chunk = 1) WHERE chunk = 0",
-	        "DELETE FROM listing WHERE chunk = 1",
-	};
-	for (size_t i = 0; i < sizeof(harm) / sizeof(harm[0]); i++) {
-		sql(harm[i]);
-		v = reopen("correct horse");
-		vault_set_sort_key(v, journal_sort_key);
-		bool stale = false;
-		assert_int_equal(vault_listing_check(v, JOURNAL_KIND, &stale),
-		                 0);
-		assert_true(stale);
-		expect_newest(v, 10, 0, 0);
-		assert_int_equal(vault_listing_check(v, JOURNAL_KIND, &stale),
-		                 0);
-		assert_false(stale);
-		expect_newest(v, 10, 0, 1000000 + 500 * 60);
-		vault_free(v);
-		assert_int_equal(count_rows("SELECT count(*) FROM listing "
-		                            "WHERE chunk >= 100"),
-		                 0);
-	}
 }
 
 static void
@@ -723,6 +1437,7 @@ listing_walk_order(void **state)
 {
 	struct vault *v = make_vault();
 	char id[VAULT_ID_HEX + 1];
+	vault_set_sort_key(v, NULL);
 	assert_int_equal(vault_each_by_key(v, JOURNAL_KIND, 0, INT64_MIN,
 	                                   INT64_MAX, text_of, id),
 	                 VAULT_ERROR); /* no sort key set */
@@ -816,7 +1531,7 @@ search_walk(void **state)
 		if (i == 300 || !strchr(body, '7'))
 			continue;
 		assert_true(k < w->n);
-		assert_string_equal(w->bodies[k], body); /* storage order */
+		assert_string_equal(w->bodies[k], body); /* stored order */
 		k++;
 	}
 	assert_int_equal(k, w->n);
@@ -829,235 +1544,6 @@ search_walk(void **state)
 	assert_int_equal(n, 400);
 	vault_free(v);
 }
-
-static void
-change_passphrase(void **state)
-{
-	struct vault *v = make_vault();
-	char id[VAULT_ID_HEX + 1];
-	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(vault_put(v, NULL, "journal", "h", 1, "kept", 4, id),
-	                 0);
-	assert_int_equal(vault_commit(v), 0);
-	vault_free(v);
-	/* remember the old wrapped key's bytes */
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	unsigned char old[72];
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_prepare_v2(db,
-	                   "SELECT wrapped FROM keyslot WHERE name = "
-	                   "'passphrase'",
-	                   -1, &st, NULL);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	memcpy(old, sqlite3_column_blob(st, 0), sizeof(old));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-
-	v = reopen("correct horse");
-	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(vault_set_passphrase(v, "new words here", 14, NULL),
-	                 0);
-	assert_int_equal(vault_commit(v), 0);
-	vault_free(v);
-
-	char *err = NULL;
-	assert_int_equal(vault_open(path, &v, &err), 0);
-	assert_int_equal(vault_unlock(v, "correct horse", 13),
-	                 VAULT_BAD_PASSPHRASE);
-	vault_free(v);
-	v = reopen("new words here");
-	char got[64];
-	assert_int_equal(vault_get(v, id, "journal", text_of, got), 0);
-	assert_string_equal(got, "h|kept");
-	vault_free(v);
-	/* the old wrapped key is gone from the vault and its -wal */
-	static char buf[1 << 20];
-	const char *files[] = {path, NULL};
-	char wal[320];
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	files[1] = wal;
-	for (int i = 0; i < 2; i++) {
-		FILE *f = fopen(files[i], "rb");
-		if (!f)
-			continue;
-		size_t n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		assert_null(memmem(buf, n, old, sizeof(old)));
-	}
-}
-
-static void
-recovery_code(void **state)
-{
-	struct vault *v = make_vault();
-	char code[VAULT_RECOVERY_CODE_LEN + 1], canon[33], other[33];
-	vault_recovery_code_new(code);
-	assert_int_equal(strlen(code), VAULT_RECOVERY_CODE_LEN);
-	assert_int_equal(code[4], '-');
-	assert_int_equal(vault_recovery_code_normalize(code, canon), 0);
-	assert_int_equal(strlen(canon), 32);
-	/* typed in upper case with spaces: the same code */
-	char typed[64];
-	size_t n = 0;
-	for (const char *p = code; *p; p++)
-		typed[n++] = *p == '-' ? ' ' : (char)(*p >= 'a' ? *p - 32 : *p);
-	typed[n] = '\0';
-	assert_int_equal(vault_recovery_code_normalize(typed, other), 0);
-	assert_string_equal(canon, other);
-	assert_int_equal(vault_recovery_code_normalize("abcd", other), -1);
-	assert_int_equal(
-	        vault_recovery_code_normalize(
-	                "zzzz-86cd-d784-8d17-6fc1-11b5-b633-8cc9", other),
-	        -1);
-	assert_false(vault_has_recovery(v));
-	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(vault_set_recovery(v, canon, 32), 0);
-	assert_int_equal(vault_commit(v), 0);
-	assert_true(vault_has_recovery(v));
-	vault_free(v);
-
-	char *err = NULL;
-	assert_int_equal(vault_open(path, &v, &err), 0);
-	canon[0] = canon[0] == '0' ? '1' : '0';
-	assert_int_equal(vault_unlock_recovery(v, canon, 32),
-	                 VAULT_BAD_PASSPHRASE);
-	canon[0] = code[0];
-	assert_int_equal(vault_unlock_recovery(v, canon, 32), 0);
-	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(vault_set_passphrase(v, "after recovery", 14, NULL),
-	                 0);
-	assert_int_equal(vault_commit(v), 0);
-	vault_free(v);
-	vault_free(reopen("after recovery"));
-}
-
-static void
-master_unlock(void **state)
-{
-	struct vault *v = make_vault();
-	unsigned char *m = sodium_malloc(CRYPTO_KEY_BYTES);
-	assert_int_equal(vault_copy_master(v, m), 0);
-	vault_free(v);
-	char *err = NULL;
-	assert_int_equal(vault_open(path, &v, &err), 0);
-	assert_int_equal(vault_copy_master(v, NULL), VAULT_LOCKED);
-	m[3] ^= 1;
-	assert_int_equal(vault_unlock_master(v, m), VAULT_BAD_PASSPHRASE);
-	m[3] ^= 1;
-	assert_int_equal(vault_unlock_master(v, m), 0);
-	assert_int_equal(vault_copy_master(v, NULL), 0);
-	sodium_free(m);
-	vault_free(v);
-}
-
-struct damage {
-	int n;
-	char id[VAULT_ID_HEX + 1];
-};
-
-static void
-on_damage(void *arg, const char *id)
-{
-	struct damage *d = arg;
-	d->n++;
-	snprintf(d->id, sizeof(d->id), "%s", id);
-}
-
-static void
-sealed_writes(void **state)
-{
-	vault_free(make_vault());
-	struct vault *v;
-	char *err = NULL, a[VAULT_ID_HEX + 1], b[VAULT_ID_HEX + 1];
-	size_t n, folded;
-	/* written while locked: no passphrase */
-	assert_int_equal(vault_open(path, &v, &err), 0);
-	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(
-	        vault_seal(v, "journal", "head-a", 6, "SEALEDBODY1", 11, a), 0);
-	assert_int_equal(vault_seal(v, "journal", "head-b", 6, "second", 6, b),
-	                 0);
-	assert_int_equal(vault_commit(v), 0);
-	assert_int_equal(vault_sealed_count(v, &n), 0);
-	assert_int_equal(n, 2);
-	/* and not readable without the key */
-	char got[64];
-	assert_int_equal(vault_get(v, a, "journal", text_of, got),
-	                 VAULT_LOCKED);
-	vault_free(v);
-	assert_false(file_has(path, "SEALEDBODY1"));
-
-	/* flip a byte of b's sealed data */
-	char stmt[300];
-	snprintf(stmt, sizeof(stmt),
-	         "UPDATE sealed SET data = substr(data, 1, 30) || "
-	         "(CASE WHEN substr(data, 31, 1) = x'00' THEN x'ff' "
-	         "ELSE x'00' END) || substr(data, 32) WHERE id = '%s';",
-	         b);
-	sql(stmt);
-
-	v = reopen("correct horse");
-	struct damage d = {0};
-	assert_int_equal(vault_fold_sealed(v, &folded, on_damage, &d), 0);
-	assert_int_equal(folded, 1);
-	assert_int_equal(d.n, 1);
-	assert_string_equal(d.id, b);
-	assert_int_equal(vault_get(v, a, "journal", text_of, got), 0);
-	assert_string_equal(got, "head-a|SEALEDBODY1");
-	/* the damaged one is kept aside, not dropped */
-	assert_int_equal(vault_sealed_count(v, &n), 0);
-	assert_int_equal(n, 1);
-	/* folding again adds nothing twice */
-	memset(&d, 0, sizeof(d));
-	assert_int_equal(vault_fold_sealed(v, &folded, on_damage, &d), 0);
-	assert_int_equal(folded, 0);
-	assert_int_equal(d.n, 1);
-	struct seen s = {0};
-	assert_int_equal(vault_each(v, NULL, VAULT_EACH_BODY, count_cb, &s), 0);
-	assert_int_equal(s.ok, 1);
-	vault_free(v);
-}
-
-static void
-sealed_fold_race(void **state)
-{
-	vault_free(make_vault());
-	struct vault *v, *w;
-	char *err = NULL, id[VAULT_ID_HEX + 1];
-	size_t f1 = 0, f2 = 0;
-	assert_int_equal(vault_open(path, &v, &err), 0);
-	assert_int_equal(vault_begin(v), 0);
-	for (int i = 0; i < 20; i++)
-		assert_int_equal(vault_seal(v, "journal", "h", 1, "b", 1, id),
-		                 0);
-	assert_int_equal(vault_commit(v), 0);
-	vault_free(v);
-	/* two processes fold at once (one waits for the other's lock) */
-	pid_t pid = fork();
-	if (pid == 0) {
-		size_t f = 0;
-		int rc = vault_open(path, &w, &err) ||
-		         vault_unlock(w, "correct horse", 13) ||
-		         vault_fold_sealed(w, &f, NULL, NULL);
-		vault_free(w);
-		_exit(rc == 0 ? (int)f : 255);
-	}
-	v = reopen("correct horse");
-	assert_int_equal(vault_fold_sealed(v, &f1, NULL, NULL), 0);
-	int status;
-	waitpid(pid, &status, 0);
-	assert_true(WIFEXITED(status));
-	f2 = (size_t)WEXITSTATUS(status);
-	assert_int_not_equal(f2, 255);
-	assert_int_equal(f1 + f2, 20);
-	struct seen s = {0};
-	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), 0);
-	assert_int_equal(s.ok, 20);
-	vault_free(v);
-}
-
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 /* vault_each callback that reads another record with vault_get. */
 struct nested {
@@ -1127,6 +1613,7 @@ read_snapshot(void **state)
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), 0);
 	assert_int_equal(s.ok, 2);
+	assert_int_equal(s.damaged, 0);
 	assert_int_equal(vault_get(v, b, NULL, got_cb, &n), VAULT_NOT_FOUND);
 	assert_int_equal(vault_get(v, a, NULL, count_cb, &s), 0);
 
@@ -1140,6 +1627,274 @@ read_snapshot(void **state)
 	vault_free(v);
 }
 
+/* --- format 1 --- */
+
+static void
+copy_vector(const char *name)
+{
+	char from[600];
+	snprintf(from, sizeof(from), "%s/vectors/format1/%s", TEST_SRCDIR,
+	         name);
+	char sub[300];
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	mkdir(sub, 0700);
+	copy_file(from, path);
+	chmod(path, 0600);
+}
+
+static const char VECTOR_PASS[] = "correct horse battery staple, test "
+                                  "vectors only";
+
+static void
+migrate_from_format1(void **state)
+{
+	copy_vector("valid.vault");
+	struct vault *v;
+	char *err = NULL;
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	assert_int_equal(vault_format(v), 1);
+	struct events e = {0};
+	vault_set_events(v, on_event, &e);
+	vault_set_sort_key(v, journal_sort_key);
+	assert_int_equal(vault_unlock(v, VECTOR_PASS, strlen(VECTOR_PASS)), 0);
+	assert_int_equal(vault_format(v), 2);
+	assert_int_equal(e.n[VAULT_EV_MIGRATED], 1);
+	assert_true(e.n[VAULT_EV_MIGRATING] >= 1);
+	struct seen s = {0};
+	assert_int_equal(vault_each(v, NULL, VAULT_EACH_BODY, count_cb, &s), 0);
+	assert_int_equal(s.ok, 3);
+	assert_int_equal(s.damaged, 0);
+	vault_free(v);
+	/* the copy of the old file is kept, the old tables are gone */
+	char copy[320];
+	snprintf(copy, sizeof(copy), "%s.format1", path);
+	assert_true(file_size(copy) > 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM sqlite_master WHERE "
+	                            "name IN ('sealed', 'listing', "
+	                            "'record_v1')"),
+	                 0);
+	assert_int_equal(count_rows("PRAGMA user_version"), VAULT_SCHEMA);
+	assert_false(file_has(path, "journal"));
+	/* the second unlock migrates nothing */
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	memset(&e, 0, sizeof(e));
+	vault_set_events(v, on_event, &e);
+	assert_int_equal(vault_unlock(v, VECTOR_PASS, strlen(VECTOR_PASS)), 0);
+	assert_int_equal(e.n[VAULT_EV_MIGRATED], 0);
+	vault_free(v);
+	/* a damaged format 1 record is carried over as damaged */
+	unlink(path);
+	copy_vector("record-flipped-body.vault");
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	memset(&e, 0, sizeof(e));
+	vault_set_events(v, on_event, &e);
+	assert_int_equal(vault_unlock(v, VECTOR_PASS, strlen(VECTOR_PASS)), 0);
+	assert_int_equal(e.n[VAULT_EV_MIGRATE_DAMAGED], 1);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), 0);
+	assert_int_equal(s.ok, 2);
+	assert_int_equal(s.damaged, 1);
+	vault_free(v);
+	/* a waiting locked write is folded in */
+	unlink(path);
+	copy_vector("sealed-waiting.vault");
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	memset(&e, 0, sizeof(e));
+	vault_set_events(v, on_event, &e);
+	assert_int_equal(vault_unlock(v, VECTOR_PASS, strlen(VECTOR_PASS)), 0);
+	assert_int_equal(e.n[VAULT_EV_FOLDED], 1);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), 0);
+	assert_int_equal(s.ok, 4);
+	assert_true(s.locked);
+	vault_free(v);
+}
+
+/* A read-only format 1 vault is read through a migrated copy in memory,
+ * and writes are refused. */
+static void
+migrate_read_only(void **state)
+{
+	copy_vector("schema-1.vault");
+	if (getuid() == 0) /* root writes anywhere */
+		skip();
+	char sub[300];
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	chmod(path, 0400);
+	chmod(sub, 0500);
+	struct vault *v;
+	char *err = NULL;
+	long before = file_size(path);
+	assert_int_equal(vault_open(path, &v, &err), 0);
+	assert_int_equal(vault_unlock(v, VECTOR_PASS, strlen(VECTOR_PASS)), 0);
+	struct seen s = {0};
+	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), 0);
+	assert_int_equal(s.ok, 3);
+	assert_int_not_equal(
+	        vault_put(v, NULL, "journal", "{}", 2, "x", 1, NULL), 0);
+	vault_free(v);
+	assert_int_equal(file_size(path), before);
+	chmod(sub, 0700);
+}
+
+/* --- opening for a command: pins --- */
+
+static int
+ask_correct(void *arg, char *buf, size_t cap)
+{
+	(void)arg;
+	snprintf(buf, cap, "correct horse");
+	return 13;
+}
+
+static int
+open_for(enum vault_need need, struct events *e, struct vault **v, bool *locked)
+{
+	struct vault_opener o = {.path = path,
+	                         .need = need,
+	                         .passphrase_file = need != VAULT_NEED_WRITE,
+	                         .ask = ask_correct,
+	                         .event = on_event,
+	                         .arg = e,
+	                         .sort_key = journal_sort_key};
+	char *err = NULL;
+	int rc = vault_open_for(&o, v, locked, &err);
+	free(err);
+	return rc;
+}
+
+/* The whole file put back from an older copy: told at unlock. */
+static void
+whole_file_rollback(void **state)
+{
+	struct vault *v = make_vault();
+	assert_int_equal(vault_pin(v), 0);
+	vault_free(v);
+	char copy[320];
+	snprintf(copy, sizeof(copy), "%s/old.db", dir);
+	copy_file(path, copy);
+	struct events e = {0};
+	bool locked;
+	assert_int_equal(open_for(VAULT_NEED_KEY, &e, &v, &locked), 0);
+	assert_int_equal(vault_put(v, NULL, "journal", "{}", 2, "x", 1, NULL),
+	                 0);
+	vault_free(v);
+	assert_int_equal(e.n[VAULT_EV_ROLLBACK], 0);
+	/* an older copy elsewhere is only that */
+	char path_was[300];
+	memcpy(path_was, path, sizeof(path));
+	snprintf(path, sizeof(path), "%s/old.db", dir);
+	assert_int_equal(open_for(VAULT_NEED_KEY, &e, &v, &locked), 0);
+	vault_free(v);
+	assert_int_equal(e.n[VAULT_EV_ROLLBACK], 0);
+	assert_int_equal(e.n[VAULT_EV_OLDER_COPY], 1);
+	memcpy(path, path_was, sizeof(path));
+	/* put in place of the vault: a rollback, told once */
+	copy_file(copy, path);
+	char wal[320];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	unlink(wal);
+	assert_int_equal(open_for(VAULT_NEED_KEY, &e, &v, &locked), 0);
+	vault_free(v);
+	assert_int_equal(e.n[VAULT_EV_ROLLBACK], 1);
+	assert_int_equal(open_for(VAULT_NEED_KEY, &e, &v, &locked), 0);
+	vault_free(v);
+	assert_int_equal(e.n[VAULT_EV_ROLLBACK], 1);
+}
+
+/* A locked write checks the file's public key against this machine's
+ * pin, and writes nothing when it differs or the pin is damaged. */
+static void
+locked_write_pin(void **state)
+{
+	struct vault *v = make_vault();
+	vault_free(v);
+	struct events e = {0};
+	bool locked = false;
+	/* no pin yet (init pins; this test made the vault by hand) */
+	assert_int_equal(open_for(VAULT_NEED_WRITE, &e, &v, &locked), 0);
+	assert_true(locked);
+	assert_int_equal(e.n[VAULT_EV_NO_PIN], 1);
+	vault_free(v);
+	/* said once */
+	assert_int_equal(open_for(VAULT_NEED_WRITE, &e, &v, &locked), 0);
+	assert_int_equal(e.n[VAULT_EV_NO_PIN], 1);
+	vault_free(v);
+	/* the key swapped in the file: refused */
+	sql("UPDATE meta SET public_key = randomblob(32);");
+	int64_t rows = count_rows("SELECT count(*) FROM record");
+	assert_int_equal(open_for(VAULT_NEED_WRITE, &e, &v, &locked),
+	                 VAULT_REPLACED);
+	assert_null(v);
+	assert_int_equal(count_rows("SELECT count(*) FROM record"), rows);
+	/* an unlock puts the key back and pins it, verified */
+	assert_int_equal(open_for(VAULT_NEED_KEY, &e, &v, &locked), 0);
+	assert_int_equal(e.n[VAULT_EV_KEY_REPAIRED], 1);
+	char vid[VAULT_ID_HEX + 1];
+	vault_id_hex(v, vid);
+	vault_free(v);
+	struct pin p;
+	assert_int_equal(pin_load(vid, &p), PIN_OK);
+	assert_true(p.verified);
+	assert_int_equal(open_for(VAULT_NEED_WRITE, &e, &v, &locked), 0);
+	vault_free(v);
+	/* a damaged pin: refused */
+	char *pp = pin_path(vid);
+	FILE *f = fopen(pp, "r+");
+	assert_non_null(f);
+	fseek(f, 40, SEEK_SET);
+	fputc('X', f);
+	fclose(f);
+	free(pp);
+	assert_int_equal(pin_load(vid, &p), PIN_DAMAGED);
+	assert_int_equal(open_for(VAULT_NEED_WRITE, &e, &v, &locked),
+	                 VAULT_REPLACED);
+}
+
+/* The key remembered for a while: the keyring holds a session key only,
+ * the sealed master key is in a runtime file; forgetting it anywhere
+ * locks it everywhere. */
+static void
+remembered_key(void **state)
+{
+	struct vault *v = make_vault();
+	unsigned char *m = sodium_malloc(CRYPTO_KEY_BYTES);
+	unsigned char *got = sodium_malloc(CRYPTO_KEY_BYTES);
+	char vid[VAULT_ID_HEX + 1];
+	assert_int_equal(vault_copy_master(v, m), 0);
+	vault_id_hex(v, vid);
+	vault_free(v);
+	if (keyring_store(vid, m, 60) != KEYRING_OK) {
+		sodium_free(m);
+		sodium_free(got);
+		skip(); /* no kernel keyring in this container */
+	}
+	time_t exp = 0;
+	assert_int_equal(keyring_load(vid, got, &exp), KEYRING_OK);
+	assert_memory_equal(m, got, CRYPTO_KEY_BYTES);
+	assert_true(exp > time(NULL));
+	char *file = keyring_file(vid);
+	assert_non_null(file);
+	assert_false(file_has_bytes(file, m, CRYPTO_KEY_BYTES));
+	struct stat st;
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* the runtime file gone (lock in another login): locked here */
+	unlink(file);
+	assert_int_equal(keyring_load(vid, got, NULL), KEYRING_NONE);
+	assert_int_equal(keyring_status(vid, NULL), KEYRING_NONE);
+	/* forgetting removes the file */
+	assert_int_equal(keyring_store(vid, m, 60), KEYRING_OK);
+	assert_int_equal(keyring_forget(vid), KEYRING_OK);
+	assert_int_not_equal(stat(file, &st), 0);
+	assert_int_equal(keyring_forget(vid), KEYRING_NONE);
+	free(file);
+	sodium_free(m);
+	sodium_free(got);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
 int
 main(int argc, char **argv)
 {
@@ -1147,27 +1902,40 @@ main(int argc, char **argv)
 	        T(create_and_modes),
 	        T(reopen_records),
 	        T(wrong_passphrase),
-	        T(migrate_from_old_schema),
 	        T(version_zero_is_not_a_vault),
 	        T(newer_format),
 	        T(hostile_kdf),
 	        T(edited_header),
+	        T(public_key_swap),
 	        T(tampered_records),
+	        T(rollback_of_a_record),
+	        T(deleted_row),
+	        T(replayed_row),
 	        T(moved_to_other_vault),
+	        T(old_index_put_back),
+	        T(old_state_put_back),
 	        T(id_prefixes),
 	        T(no_plaintext_on_disk),
+	        T(dump_audit),
 	        T(padding),
 	        T(update_and_delete),
 	        T(list_filters),
 	        T(change_passphrase),
 	        T(recovery_code),
 	        T(master_unlock),
+	        T(rekey),
 	        T(sealed_writes),
+	        T(forged_sealed),
 	        T(sealed_fold_race),
 	        T(listing_index),
 	        T(listing_walk_order),
 	        T(search_walk),
 	        T(read_snapshot),
+	        T(migrate_from_format1),
+	        T(migrate_read_only),
+	        T(whole_file_rollback),
+	        T(locked_write_pin),
+	        T(remembered_key),
 	};
 	if (sodium_init() < 0)
 		return 1;

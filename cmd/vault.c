@@ -1,0 +1,526 @@
+/*
+ * Opening the vault for a command (lib/vault-open.h does the work): the
+ * passphrase from a file, stdin or the terminal (without echo), the
+ * wording of what happened on the way (records written while locked,
+ * a replaced key, an older file, a migration), and closing it in one
+ * place (main).
+ */
+#include "cmd.h"
+#include "dates.h"
+#include "journal.h"
+#include "strength.h"
+#include "vault-open.h"
+#include "vault.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+enum { PASS_MAX = 1024, TTY_TOO_LONG = -2, FOLD_SHOWN_MAX = 5 };
+
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_fd = -1;
+
+static void
+restore_echo(int sig)
+{
+	if (tty_fd >= 0)
+		tcsetattr(tty_fd, TCSAFLUSH, &saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Strip a trailing newline (and CR). */
+static size_t
+chomp(char *buf, size_t n)
+{
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return n;
+}
+
+/*
+ * Ask on the terminal without echo. Returns the length, -1 when there is
+ * no terminal, or TTY_TOO_LONG (buf wiped) when the answer is longer than
+ * selfhelp takes. buf is PASS_MAX bytes of guarded memory.
+ */
+static int
+ask_tty(const char *prompt, char *buf)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	struct termios t;
+	struct sigaction sa = {0}, old_int, old_term, old_hup;
+	size_t n = 0;
+	bool too_long = false;
+	if (fd < 0)
+		return -1;
+	if (tcgetattr(fd, &saved_tty) != 0) {
+		close(fd);
+		return -1;
+	}
+	sa.sa_handler = restore_echo;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	tty_fd = fd;
+	t = saved_tty;
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	t.c_lflag |= ECHONL;
+	tcsetattr(fd, TCSAFLUSH, &t);
+	ssize_t w = write(fd, prompt, strlen(prompt));
+	(void)w;
+	for (;;) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		if (n < PASS_MAX - 1)
+			buf[n++] = c;
+		else if (c != '\r')
+			too_long = true;
+	}
+	buf[n] = '\0';
+	tcsetattr(fd, TCSAFLUSH, &saved_tty);
+	tty_fd = -1;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	close(fd);
+	if (too_long) {
+		/* Cutting it short silently would make a different
+		 * passphrase. */
+		sodium_memzero(buf, PASS_MAX);
+		return TTY_TOO_LONG;
+	}
+	return (int)chomp(buf, n);
+}
+
+static int
+too_long_typed(void)
+{
+	return fail("That passphrase is longer than the %d bytes selfhelp "
+	            "takes, so it was not used.",
+	            PASS_MAX - 1),
+	       -1;
+}
+
+/*
+ * The first line of `path` ("-": stdin) into buf. Reads at most the
+ * longest passphrase selfhelp takes (and its newline): a longer line, an
+ * endless file or a folder is refused. Returns the length, or -1 after
+ * printing a message.
+ */
+static int
+read_pass_file(const char *path, char *buf)
+{
+	bool from_stdin = strcmp(path, "-") == 0;
+	const char *name = from_stdin ? "(stdin)" : path;
+	FILE *f = from_stdin ? stdin : fopen(path, "re");
+	size_t n = 0;
+	bool ended = false;
+	int c;
+	if (!f)
+		return fail("Could not read the passphrase file %s (%s).", path,
+		            strerror(errno)),
+		       -1;
+	/* Unbuffered for the reader: the rest of stdin may be an entry's
+	 * text, read from the same FILE afterwards. */
+	while (n < PASS_MAX) {
+		c = getc(f);
+		if (c == EOF || c == '\n') {
+			ended = true;
+			break;
+		}
+		buf[n++] = (char)c;
+	}
+	int err = ferror(f) ? errno : 0;
+	/* a CR before the newline is not part of it */
+	if (!ended && n == PASS_MAX && buf[n - 1] == '\r' &&
+	    ((c = getc(f)) == '\n' || c == EOF)) {
+		ended = true;
+		n--;
+	}
+	if (!from_stdin)
+		fclose(f);
+	if (err) {
+		sodium_memzero(buf, PASS_MAX);
+		return fail("Could not read the passphrase file %s (%s).", name,
+		            strerror(err)),
+		       -1;
+	}
+	if (!ended || n >= PASS_MAX) {
+		/* Cutting it short silently would make a different one. */
+		sodium_memzero(buf, PASS_MAX);
+		return fail("The passphrase in %s is longer than the %d bytes "
+		            "selfhelp takes, so it was not used.",
+		            name, PASS_MAX - 1),
+		       -1;
+	}
+	buf[n] = '\0';
+	n = chomp(buf, n);
+	if (n == 0)
+		return fail("The passphrase file %s has no passphrase on its "
+		            "first line.",
+		            name),
+		       -1;
+	return (int)n;
+}
+
+char *
+cmd_vault_path(struct cmd_ctx *ctx)
+{
+	if (ctx->vault_path)
+		return strdup(ctx->vault_path);
+	return vault_default_path();
+}
+
+int
+cmd_read_passphrase(struct cmd_ctx *ctx, const char *prompt, char *buf)
+{
+	if (ctx->passphrase_file)
+		return read_pass_file(ctx->passphrase_file, buf);
+	int n = ask_tty(prompt, buf);
+	if (n == TTY_TOO_LONG)
+		return too_long_typed();
+	if (n < 0)
+		return fail("selfhelp needs the vault's passphrase, and there "
+		            "is no terminal to ask on. --passphrase-file "
+		            "FILE gives it."),
+		       -1;
+	return n;
+}
+
+char *
+cmd_secret_alloc(void)
+{
+	char *p = sodium_malloc(PASS_MAX);
+	if (p)
+		p[0] = '\0';
+	return p;
+}
+
+/* --- what happened on the way --- */
+
+/* Records written while locked and added now, told in one note. */
+struct folded {
+	char kind[VAULT_KIND_MAX];
+	int64_t time;
+};
+static struct folded folded[FOLD_SHOWN_MAX];
+static size_t nfolded;
+
+static const char *
+kind_words(const char *kind, bool many)
+{
+	static const struct {
+		const char *kind, *one, *many;
+	} words[] = {
+	        {"journal", "journal entry", "journal entries"},
+	        {"trigger", "trigger record", "trigger records"},
+	        {"rating", "grounding rating", "grounding ratings"},
+	        {"group", "group note", "group notes"},
+	        {"safety-plan", "safety plan", "safety plans"},
+	};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(kind, words[i].kind) == 0)
+			return many ? words[i].many : words[i].one;
+	return many ? "records" : "record";
+}
+
+/* A progress line on a terminal, redrawn in place. */
+static void
+progress(const char *what, uint64_t n, uint64_t total)
+{
+	if (!isatty(STDERR_FILENO) || total == 0)
+		return;
+	unsigned pct = (unsigned)(n * 100 / total);
+	unsigned fill = pct / 5;
+	fprintf(stderr, "\r%s [", what);
+	for (unsigned i = 0; i < 20; i++)
+		fputc(i < fill ? '#' : ' ', stderr);
+	fprintf(stderr, "] %3u%%", pct);
+	if (n >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void
+on_event(void *arg, const struct vault_event *ev)
+{
+	struct cmd_ctx *ctx = arg;
+	switch (ev->type) {
+	case VAULT_EV_FOLDED:
+		if (nfolded < FOLD_SHOWN_MAX) {
+			snprintf(folded[nfolded].kind,
+			         sizeof(folded[nfolded].kind), "%s",
+			         ev->kind ? ev->kind : "");
+			folded[nfolded].time = ev->time;
+		}
+		nfolded++;
+		break;
+	case VAULT_EV_SET_ASIDE:
+		if (ev->why == VAULT_ASIDE_KIND)
+			note("Something was put into the vault file while it "
+			     "was locked that claims to be a %s. selfhelp "
+			     "never "
+			     "takes a %s that way, so it was set aside and not "
+			     "used. If you did not write it, someone else may "
+			     "have changed the vault file.",
+			     kind_words(ev->kind, false),
+			     kind_words(ev->kind, false));
+		else if (ev->why == VAULT_ASIDE_REPLAY)
+			note("The vault file holds a copy of a record that is "
+			     "already in it (an older copy put back?). It was "
+			     "set aside, not used; 'selfhelp check' lists it.");
+		else
+			note("A record written while the vault was "
+			     "locked%s%.8s%s "
+			     "could not be read: it is damaged. It was kept "
+			     "aside, not deleted.",
+			     ev->id ? " (" : "", ev->id ? ev->id : "",
+			     ev->id ? ")" : "");
+		break;
+	case VAULT_EV_KEY_REPAIRED:
+		note("The vault's public key had been changed in the file; "
+		     "selfhelp put the right one back. Anything written while "
+		     "the vault was locked since that change may have been "
+		     "readable by whoever made it.");
+		break;
+	case VAULT_EV_MIGRATING:
+		progress("Updating your vault to the new format", ev->n,
+		         ev->total);
+		break;
+	case VAULT_EV_MIGRATED:
+		note("Your vault was updated to a new format that keeps more "
+		     "of it private. A copy of the old file is kept at %s "
+		     "until 'selfhelp check' next finds everything fine.",
+		     ev->path ? ev->path : "(none)");
+		break;
+	case VAULT_EV_MIGRATE_DAMAGED:
+		note("A %s (%.8s) could not be read before the update either; "
+		     "it was carried over as it was.",
+		     kind_words(ev->kind ? ev->kind : "", false),
+		     ev->id ? ev->id : "");
+		break;
+	case VAULT_EV_NEW_KEY_PAIR:
+		note("The key that opens what is written while the vault is "
+		     "locked was damaged, so selfhelp made a new one. Anything "
+		     "written while locked that was still waiting stays in the "
+		     "copy of the old file.");
+		break;
+	case VAULT_EV_REKEYING:
+		progress("Encrypting everything with the new key", ev->n,
+		         ev->total);
+		break;
+	case VAULT_EV_WRONG_PASSPHRASE:
+		if (ev->n < ev->total)
+			fprintf(stderr, "That passphrase doesn't open this "
+			                "vault. Please try again.\n");
+		break;
+	case VAULT_EV_ROLLBACK:
+		note("This vault file is older than the one last opened on "
+		     "this computer: %llu change%s made since are not in it. "
+		     "If you did not put back a backup yourself, someone may "
+		     "have replaced the file with an older copy.",
+		     (unsigned long long)(ev->total - ev->n),
+		     ev->total - ev->n == 1 ? " it had" : "s it had");
+		break;
+	case VAULT_EV_OLDER_COPY:
+		note("This is an older copy of your vault: the one last opened "
+		     "on this computer (%s) has %llu more change%s.",
+		     ev->path, (unsigned long long)(ev->total - ev->n),
+		     ev->total - ev->n == 1 ? "" : "s");
+		break;
+	case VAULT_EV_NO_PIN:
+		note("This computer has not opened this vault with its "
+		     "passphrase yet, so selfhelp could not check the vault's "
+		     "key this once. Opening it once (for example 'selfhelp "
+		     "unlock') sets that up.");
+		break;
+	case VAULT_EV_UNSAFE:
+		note("Other people on this computer can change %s. selfhelp "
+		     "reads the vault there but writes nothing to it; 'chmod "
+		     "go-w' on it makes it private again.",
+		     ev->path);
+		break;
+	case VAULT_EV_FOLD_FAILED:
+		note("The records written while the vault was locked could not "
+		     "be added yet (%s) They are still waiting.",
+		     ev->path ? ev->path : "");
+		break;
+	case VAULT_EV_SYMLINK:
+		if (ctx->link_target)
+			snprintf(ctx->link_target, PATH_NOTE_MAX, "%s",
+			         ev->path);
+		break;
+	}
+}
+
+/* After opening: one note for the records written while locked. */
+static void
+tell_folded(void)
+{
+	char when[32];
+	if (!nfolded)
+		return;
+	fprintf(stderr,
+	        "selfhelp: %zu record%s written while the vault was "
+	        "locked %s added:",
+	        nfolded, nfolded == 1 ? "" : "s",
+	        nfolded == 1 ? "was" : "were");
+	for (size_t i = 0; i < nfolded && i < FOLD_SHOWN_MAX; i++) {
+		date_format_local((time_t)folded[i].time, when, sizeof(when));
+		fprintf(stderr, "%s a %s (%s)", i ? "," : "",
+		        kind_words(folded[i].kind, false), when);
+	}
+	if (nfolded > FOLD_SHOWN_MAX)
+		fprintf(stderr, " and %zu more", nfolded - FOLD_SHOWN_MAX);
+	fprintf(stderr, ". Each is marked \"written while locked\".\n");
+	nfolded = 0;
+}
+
+static int
+ask_passphrase(void *arg, char *buf, size_t cap)
+{
+	(void)cap;
+	return cmd_read_passphrase(arg, "Passphrase: ", buf);
+}
+
+/* Open the vault as `need` says; NULL after a message. */
+static struct vault *
+open_as(struct cmd_ctx *ctx, enum vault_need need, bool *locked_write)
+{
+	struct vault *v = NULL;
+	char *err = NULL, *path = cmd_vault_path(ctx);
+	bool lw = false;
+	if (!path) {
+		fail("There is no HOME or XDG_DATA_HOME to find the vault in; "
+		     "--vault PATH names it.");
+		return NULL;
+	}
+	struct vault_opener o = {
+	        .path = path,
+	        .need = need,
+	        .passphrase_file = ctx->passphrase_file != NULL,
+	        .ask = ask_passphrase,
+	        .event = on_event,
+	        .arg = ctx,
+	        .sort_key = journal_sort_key,
+	        .repair = ctx->repair,
+	};
+	int rc = vault_open_for(&o, &v, &lw, &err);
+	free(path);
+	tell_folded();
+	if (rc) {
+		if (err)
+			fail("%s", err);
+		free(err);
+		return NULL;
+	}
+	if (locked_write)
+		*locked_write = lw;
+	return v;
+}
+
+static bool
+is_unlocked(struct vault *v)
+{
+	return vault_copy_master(v, NULL) != VAULT_LOCKED;
+}
+
+struct vault *
+cmd_vault_locked(struct cmd_ctx *ctx)
+{
+	if (!ctx->vault)
+		ctx->vault = open_as(ctx, VAULT_NEED_FILE, NULL);
+	return ctx->vault;
+}
+
+struct vault *
+cmd_vault_remembered(struct cmd_ctx *ctx)
+{
+	if (!ctx->vault || !is_unlocked(ctx->vault)) {
+		vault_free(ctx->vault);
+		ctx->vault = open_as(ctx, VAULT_NEED_REMEMBERED, NULL);
+	}
+	return ctx->vault;
+}
+
+struct vault *
+cmd_vault_ex(struct cmd_ctx *ctx, unsigned flags)
+{
+	bool typed = flags & CMD_VAULT_NEED_PASSPHRASE;
+	if (ctx->vault && is_unlocked(ctx->vault) && !typed)
+		return ctx->vault;
+	vault_free(ctx->vault);
+	ctx->vault = open_as(
+	        ctx, typed ? VAULT_NEED_PASSPHRASE : VAULT_NEED_KEY, NULL);
+	return ctx->vault;
+}
+
+struct vault *
+cmd_vault(struct cmd_ctx *ctx)
+{
+	return cmd_vault_ex(ctx, 0);
+}
+
+struct vault *
+cmd_vault_for_write(struct cmd_ctx *ctx, bool *sealed)
+{
+	*sealed = false;
+	if (ctx->vault && is_unlocked(ctx->vault))
+		return ctx->vault;
+	vault_free(ctx->vault);
+	ctx->vault = open_as(ctx, VAULT_NEED_WRITE, sealed);
+	return ctx->vault;
+}
+
+int
+cmd_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf)
+{
+	char *again;
+	int n, m;
+	(void)ctx;
+	if (file)
+		return read_pass_file(file, buf);
+	n = ask_tty("New passphrase: ", buf);
+	if (n == TTY_TOO_LONG)
+		return too_long_typed();
+	if (n < 0)
+		return fail("selfhelp needs a new passphrase, and there is no "
+		            "terminal to ask on. A passphrase file gives it."),
+		       -1;
+	if (n == 0)
+		return fail("An empty passphrase would leave the vault open; "
+		            "nothing was changed."),
+		       -1;
+	again = cmd_secret_alloc();
+	if (!again)
+		return fail("Out of memory."), -1;
+	m = ask_tty("The same passphrase again: ", again);
+	bool same = m == n && sodium_memcmp(buf, again, (size_t)n) == 0;
+	sodium_free(again);
+	if (!same)
+		return fail("The two passphrases were not the same; nothing "
+		            "was changed. Please try again."),
+		       -1;
+	if (strength_is_weak(buf))
+		note("That passphrase may be easy to guess. A few more words "
+		     "would make it stronger; it is your choice.");
+	return n;
+}
+
+void
+cmd_ctx_release(struct cmd_ctx *ctx)
+{
+	vault_free(ctx->vault);
+	ctx->vault = NULL;
+}

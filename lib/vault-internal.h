@@ -1,0 +1,260 @@
+/*
+ * Inside the vault: the handle and the helpers its modules share
+ * (vault.c: files, keys and slots; vault-index.c: the encrypted state and
+ * index; vault-records.c: records and walks; vault-sealed.c: locked
+ * writes; vault-migrate.c: format 1). Not for use outside lib/vault*.c.
+ */
+#ifndef SELFHELP_VAULT_INTERNAL_H
+#define SELFHELP_VAULT_INTERNAL_H
+
+#include "vault.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum {
+	VAULT_ID_BYTES = 16,
+	BUSY_TIMEOUT_MS = 10000,
+	PK_BYTES = crypto_box_PUBLICKEYBYTES,
+	SK_BYTES = crypto_box_SECRETKEYBYTES,
+	SK_SEALED_LEN = SK_BYTES + CRYPTO_OVERHEAD,
+	WRAPPED_LEN = CRYPTO_KEY_BYTES + CRYPTO_OVERHEAD,
+	AD_MAX = 160,
+	/* every record head starts with 32 bytes: the ephemeral public key
+	 * of a locked write, random bytes otherwise */
+	HEAD_TAG = 32,
+	KINDS_MAX = 64,
+	SLOTS_MAX = 4,
+	SLOT_NAME_MAX = 16,
+	BUCKET_BITS_MAX = 16,
+	HASH_BYTES = 32,
+};
+
+/* Why a vault was opened read-only (see open_read_only). */
+enum vault_ro_reason {
+	VAULT_RO_NO = 0,
+	VAULT_RO_FOLDER, /* its file or folder cannot be written */
+	VAULT_RO_FULL,   /* no room for SQLite's -wal and -shm files */
+};
+
+/* A growable buffer in guarded memory for decrypted plaintext. */
+struct scratch {
+	unsigned char *p;
+	size_t cap;
+};
+
+/* Index entry flags beyond enum vault_record_flags. */
+enum {
+	ENTRY_TOMBSTONE = 1 << 8,      /* deleted; rowid 0 */
+	ENTRY_LEGACY_DAMAGED = 1 << 9, /* carried from format 1 unreadable */
+	ENTRY_KEY_UNKNOWN = 1 << 10,   /* stored without a sort key */
+};
+
+struct index_entry {
+	unsigned char id[VAULT_ID_BYTES];
+	int64_t rowid;
+	int64_t revision;
+	int64_t seq;
+	int64_t key;
+	uint32_t flags;
+	uint8_t kind; /* into state.kinds */
+};
+
+struct bucket {
+	struct index_entry *e;
+	size_t n, cap;
+	bool loaded, dirty;
+};
+
+/* A key slot as stored: the master key wrapped under a passphrase or
+ * recovery code. */
+struct slot {
+	int adv; /* 1: format 1 binding (to `bound`), 2: format 2 */
+	struct crypto_kdf_params kdf;
+	unsigned char salt[CRYPTO_SALT_BYTES];
+	unsigned char wrapped[WRAPPED_LEN];
+	unsigned char bound[PK_BYTES]; /* adv 1: the format 1 public key */
+};
+
+struct slot_hash {
+	char name[SLOT_NAME_MAX];
+	unsigned char hash[HASH_BYTES];
+};
+
+struct aside {
+	int64_t rowid;
+	uint8_t why; /* enum vault_aside_reason */
+};
+
+/* The decrypted state of a format 2 vault (see vault-format.md). */
+struct vstate {
+	uint64_t counter;
+	int64_t high_water;
+	int64_t next_seq;
+	int64_t last_write;
+	uint32_t schema;
+	unsigned char public_key[PK_BYTES];
+	unsigned bucket_bits;
+	char kinds[KINDS_MAX][VAULT_KIND_MAX];
+	size_t nkinds;
+	struct slot_hash slots[SLOTS_MAX];
+	size_t nslots;
+	struct aside *aside;
+	size_t naside;
+	uint64_t *bucket_version; /* 1 << bucket_bits */
+	uint64_t live;            /* live records */
+	uint64_t entries;         /* live + tombstones */
+};
+
+struct vault {
+	sqlite3 *db;
+	char *path;
+	char errmsg[512];
+	int schema;
+	/* header */
+	int64_t format;
+	unsigned char vault_id[VAULT_ID_BYTES];
+	unsigned char public_key[PK_BYTES];
+	unsigned char old_pk[PK_BYTES]; /* migrating: format 1's key */
+	unsigned char *sk_sealed;       /* nonce || AEAD(X25519 secret key) */
+	size_t sk_sealedlen;
+	/* passphrase slot */
+	struct slot pass;
+	/* keys, sodium_malloc'd; NULL while locked */
+	unsigned char *master;
+	unsigned char *reckey;
+	unsigned char *idxkey;
+	const char *unlocked_slot; /* the slot that opened it, or NULL */
+	struct scratch head, body;
+	sqlite3_stmt *row_st; /* SELECT head, body FROM record WHERE rowid */
+	bool in_tx;
+	bool in_read; /* vault_read_begin() opened a transaction */
+	enum vault_ro_reason ro_reason;
+	vault_sort_key_fn sort_key;
+	vault_event_fn event;
+	void *event_arg;
+	int sys_errno;      /* errno behind the last db_error */
+	bool mem_copy;      /* a format 1 file migrated in memory: read only */
+	bool allow_repair;  /* vault_allow_repair() */
+	bool state_damaged; /* unlocked, but the state or index is damaged */
+	char *refuse;       /* vault_refuse_writes: why, or NULL */
+	void (*after_commit)(struct vault *v); /* e.g. update the pin */
+	enum vault_problem last_problem;       /* of the last record visited */
+	/* format 2 state and index, while unlocked */
+	bool st_loaded;
+	struct vstate st;
+	struct bucket *buckets; /* 1 << st.bucket_bits */
+	int64_t data_version;   /* PRAGMA data_version when st was read */
+	bool st_dirty;
+};
+
+/* vault.c */
+int vault_set_error(struct vault *v, int status, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+int vault_db_error(struct vault *v, const char *what);
+int vault_exec(struct vault *v, const char *sql, const char *what);
+void vault_emit(struct vault *v, const struct vault_event *ev);
+int vault_scratch_reserve(struct scratch *s, size_t n);
+void vault_scratch_release(struct scratch *s);
+bool vault_kind_ok(const char *kind);
+int vault_alloc_keys(struct vault *v);
+void vault_free_keys(struct vault *v);
+void vault_derive_subkeys(struct vault *v);
+int vault_open_secret_key(struct vault *v, const unsigned char *master,
+                          unsigned char *sk);
+void vault_seal_secret_key(struct vault *v, const unsigned char *sk,
+                           unsigned char *out);
+size_t vault_slot_ad(const struct vault *v, const char *name,
+                     const struct slot *sl, unsigned char *ad);
+void vault_slot_hash(const char *name, const struct slot *sl,
+                     unsigned char *out);
+int vault_write_slot_key(struct vault *v, const char *slot, const char *secret,
+                         size_t len, const struct crypto_kdf_params *kdf);
+int vault_read_slot(struct vault *v, const char *name, struct slot *out);
+int vault_writable(struct vault *v);
+int vault_store_meta(struct vault *v);
+const char *vault_schema_v2(void);
+int vault_seal_v1(struct vault *v, const char *kind, const void *head,
+                  size_t headlen, const void *body, size_t bodylen,
+                  char *id_out);
+
+/* additional data and little-endian integers */
+void ad_bytes(unsigned char *ad, size_t *n, const void *p, size_t len);
+void ad_cstr(unsigned char *ad, size_t *n, const char *s);
+void ad_u64(unsigned char *ad, size_t *n, uint64_t x);
+void put_u64(unsigned char *p, uint64_t x);
+uint64_t get_u64(const unsigned char *p);
+void put_u32(unsigned char *p, uint32_t x);
+uint32_t get_u32(const unsigned char *p);
+
+/* padding (vault-records.c) */
+size_t vault_pad_block(size_t len);
+size_t vault_padded_size(size_t len);
+int vault_unpad(size_t *len, const unsigned char *buf, size_t padded);
+
+/* vault-index.c */
+int index_create(struct vault *v);
+int index_fresh(struct vault *v);
+void index_release(struct vault *v);
+int index_load_all(struct vault *v);
+int index_bucket(struct vault *v, size_t b, struct bucket **out);
+size_t index_bucket_of(const struct vault *v, const unsigned char *id);
+struct index_entry *index_find(struct vault *v, const unsigned char *id,
+                               int *rc);
+int index_add(struct vault *v, const struct index_entry *e);
+void index_touch(struct vault *v, const unsigned char *id);
+int index_kind(struct vault *v, const char *kind, bool add);
+const char *index_kind_name(const struct vault *v, uint8_t code);
+int index_flush(struct vault *v);
+int index_store_state(struct vault *v);
+int index_read_state(struct vault *v, const unsigned char *key,
+                     struct vstate *st);
+void vstate_release(struct vstate *st);
+int index_set_slot(struct vault *v, const char *name,
+                   const unsigned char *hash);
+void index_drop_slot(struct vault *v, const char *name);
+const struct slot_hash *index_slot(const struct vault *v, const char *name);
+int index_add_aside(struct vault *v, int64_t rowid, uint8_t why);
+bool index_is_aside(const struct vault *v, int64_t rowid);
+int index_write_all(struct vault *v);
+
+/* vault-records.c */
+int vault_fetch_row(struct vault *v, int64_t rowid, const unsigned char **head,
+                    size_t *headlen, const unsigned char **body,
+                    size_t *bodylen);
+int vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
+                    int64_t revision, uint32_t flags, int64_t time,
+                    const void *head, size_t headlen, const void *body,
+                    size_t bodylen, int64_t *rowid);
+int vault_open_head(struct vault *v, const unsigned char *sealed, size_t len,
+                    struct scratch *s, size_t *plen);
+int vault_record_insert(struct vault *v, const unsigned char *id,
+                        const char *kind, const void *head, size_t headlen,
+                        const void *body, size_t bodylen, uint32_t flags,
+                        int64_t time);
+
+/* The head envelope: what the vault itself keeps inside each head. */
+struct envelope {
+	uint8_t flags;
+	unsigned char id[VAULT_ID_BYTES];
+	int64_t revision;
+	int64_t time;
+	char kind[VAULT_KIND_MAX];
+	const unsigned char *head; /* the kind's own head, in the plaintext */
+	size_t headlen;
+};
+enum { ENVELOPE_VERSION = 1, ENVELOPE_FIXED = 1 + 1 + 16 + 8 + 8 + 1 };
+int envelope_parse(const unsigned char *p, size_t len, struct envelope *e);
+size_t envelope_write(unsigned char *p, uint8_t flags, const unsigned char *id,
+                      int64_t revision, int64_t time, const char *kind);
+
+/* vault-sealed.c */
+int vault_fold_pending(struct vault *v, size_t *folded);
+int vault_fold_row(struct vault *v, const unsigned char *sk, int64_t rowid);
+
+/* vault-migrate.c */
+int vault_migrate_v1(struct vault *v, const char *pass, size_t passlen);
+
+#endif

@@ -1,0 +1,1817 @@
+/*
+ * Records of a format 2 vault: sealing and opening rows, storing,
+ * deleting, and every walk (in order, by sort key, searching on every
+ * core), id lookups, check and rekey. Which row holds which record, and
+ * its kind and revision, is known only from the encrypted index
+ * (vault-index.c); each head repeats them inside its ciphertext (the
+ * envelope), so a row put back from an older copy is told apart from a
+ * damaged one.
+ */
+#include "vault-internal.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* --- padding --- */
+
+/* The padding block for a plaintext of len bytes; recoverable from the
+ * padded length alone (see pad_block_for_padded), so sizes leak only
+ * coarsely: 256-byte steps up to 4 KiB, 4 KiB up to 64 KiB, then 64 KiB. */
+size_t
+vault_pad_block(size_t len)
+{
+	if (len < 4096)
+		return 256;
+	if (len < 65536)
+		return 4096;
+	return 65536;
+}
+
+static size_t
+pad_block_for_padded(size_t padded)
+{
+	if (padded <= 4096)
+		return 256;
+	if (padded <= 65536)
+		return 4096;
+	return 65536;
+}
+
+size_t
+vault_padded_size(size_t len)
+{
+	size_t b = vault_pad_block(len);
+	return (len / b + 1) * b;
+}
+
+/*
+ * Remove the padding of an opened (so authentic) plaintext: libsodium's
+ * sodium_unpad checks it, over just the padding. Its constant-time loop
+ * reads the whole block it is given; nothing here is secret from us once
+ * decrypted, so the last non-zero byte is found first and the block cut
+ * to it (the same answer as the whole block gives, in about half the
+ * time).
+ */
+int
+vault_unpad(size_t *len, const unsigned char *buf, size_t padded)
+{
+	size_t block = pad_block_for_padded(padded);
+	size_t tail = 1;
+	if (padded < block)
+		return -1;
+	while (tail < block && buf[padded - tail] == 0)
+		tail++;
+	return sodium_unpad(len, buf, padded, tail);
+}
+
+/* --- the envelope --- */
+
+size_t
+envelope_write(unsigned char *p, uint8_t flags, const unsigned char *id,
+               int64_t revision, int64_t time, const char *kind)
+{
+	size_t kl = strlen(kind);
+	p[0] = ENVELOPE_VERSION;
+	p[1] = flags;
+	memcpy(p + 2, id, VAULT_ID_BYTES);
+	put_u64(p + 18, (uint64_t)revision);
+	put_u64(p + 26, (uint64_t)time);
+	p[34] = (unsigned char)kl;
+	memcpy(p + ENVELOPE_FIXED, kind, kl);
+	return ENVELOPE_FIXED + kl;
+}
+
+int
+envelope_parse(const unsigned char *p, size_t len, struct envelope *e)
+{
+	if (len < ENVELOPE_FIXED || p[0] != ENVELOPE_VERSION)
+		return -1;
+	size_t kl = p[34];
+	if (kl == 0 || kl >= VAULT_KIND_MAX || len - ENVELOPE_FIXED < kl)
+		return -1;
+	e->flags = p[1];
+	memcpy(e->id, p + 2, VAULT_ID_BYTES);
+	e->revision = (int64_t)get_u64(p + 18);
+	e->time = (int64_t)get_u64(p + 26);
+	memcpy(e->kind, p + ENVELOPE_FIXED, kl);
+	e->kind[kl] = '\0';
+	if (!vault_kind_ok(e->kind) || e->revision < 1)
+		return -1;
+	e->head = p + ENVELOPE_FIXED + kl;
+	e->headlen = len - ENVELOPE_FIXED - kl;
+	return 0;
+}
+
+/* --- additional data of rows --- */
+
+/* A head is bound to its 32-byte tag too, so no bit of a row goes
+ * unnoticed. */
+static size_t
+head_ad(const struct vault *v, const unsigned char *tag, unsigned char *ad)
+{
+	size_t n = 0;
+	ad_cstr(ad, &n, "selfhelp-head");
+	ad_bytes(ad, &n, v->vault_id, VAULT_ID_BYTES);
+	ad_u64(ad, &n, 2);
+	ad_bytes(ad, &n, tag, HEAD_TAG);
+	return n;
+}
+
+static size_t
+body_ad(const struct vault *v, const unsigned char *id, int64_t revision,
+        unsigned char *ad)
+{
+	size_t n = 0;
+	ad_cstr(ad, &n, "selfhelp-body");
+	ad_bytes(ad, &n, v->vault_id, VAULT_ID_BYTES);
+	ad_u64(ad, &n, 2);
+	ad_bytes(ad, &n, id, VAULT_ID_BYTES);
+	ad_u64(ad, &n, (uint64_t)revision);
+	return n;
+}
+
+/* --- sealing and opening parts --- */
+
+/* Pad `len` bytes already in scratch `s` and seal them after the
+ * `prefix` bytes of `tag`; a malloc'd buffer of *outlen bytes, or NULL. */
+static unsigned char *
+seal_scratch(const unsigned char *key, struct scratch *s, size_t len,
+             const unsigned char *tag, size_t prefix, const unsigned char *ad,
+             size_t adlen, size_t *outlen)
+{
+	size_t plen;
+	if (sodium_pad(&plen, s->p, len, vault_pad_block(len),
+	               vault_padded_size(len)) != 0)
+		return NULL;
+	unsigned char *out = malloc(prefix + plen + CRYPTO_OVERHEAD);
+	if (out) {
+		if (prefix)
+			memcpy(out, tag, prefix);
+		crypto_seal(out + prefix, s->p, plen, ad, adlen, key);
+	}
+	sodium_memzero(s->p, plen);
+	*outlen = prefix + plen + CRYPTO_OVERHEAD;
+	return out;
+}
+
+/* Open a sealed part into `out` (room for the whole ciphertext);
+ * thread-safe. 0 with *len set (and out NUL-terminated), or -1. */
+static int
+open_into(const unsigned char *key, const unsigned char *sealed,
+          size_t sealedlen, const unsigned char *ad, size_t adlen,
+          unsigned char *out, size_t *len)
+{
+	if (!sealed || sealedlen <= CRYPTO_OVERHEAD)
+		return -1;
+	size_t plen = sealedlen - CRYPTO_OVERHEAD;
+	if (crypto_open(out, sealed, sealedlen, ad, adlen, key) != 0 ||
+	    vault_unpad(len, out, plen) != 0)
+		return -1;
+	out[*len] = '\0';
+	return 0;
+}
+
+int
+vault_open_head(struct vault *v, const unsigned char *sealed, size_t len,
+                struct scratch *s, size_t *plen)
+{
+	unsigned char ad[AD_MAX];
+	if (!sealed || len <= HEAD_TAG + CRYPTO_OVERHEAD ||
+	    vault_scratch_reserve(s, len + 1) != 0)
+		return -1;
+	return open_into(v->reckey, sealed + HEAD_TAG, len - HEAD_TAG, ad,
+	                 head_ad(v, sealed, ad), s->p, plen);
+}
+
+int
+vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
+                int64_t revision, uint32_t flags, int64_t time,
+                const void *head, size_t headlen, const void *body,
+                size_t bodylen, int64_t *rowid)
+{
+	unsigned char ad[AD_MAX];
+	unsigned char *h = NULL, *b = NULL;
+	size_t hlen = 0, blen = 0, envlen = ENVELOPE_FIXED + strlen(kind);
+	sqlite3_stmt *st = NULL;
+	int rc = VAULT_OK;
+
+	if (headlen > SIZE_MAX / 2 || bodylen > SIZE_MAX / 2 ||
+	    vault_scratch_reserve(&v->head,
+	                          vault_padded_size(envlen + headlen)) != 0 ||
+	    vault_scratch_reserve(&v->body, vault_padded_size(bodylen)) != 0)
+		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
+	envelope_write(v->head.p, (uint8_t)(flags & 0xff), id, revision, time,
+	               kind);
+	if (headlen)
+		memcpy(v->head.p + envlen, head, headlen);
+	unsigned char tag[HEAD_TAG];
+	randombytes_buf(tag, sizeof(tag));
+	h = seal_scratch(v->reckey, &v->head, envlen + headlen, tag, HEAD_TAG,
+	                 ad, head_ad(v, tag, ad), &hlen);
+	if (bodylen)
+		memcpy(v->body.p, body, bodylen);
+	b = seal_scratch(v->reckey, &v->body, bodylen, NULL, 0, ad,
+	                 body_ad(v, id, revision, ad), &blen);
+	if (!h || !b || hlen > INT32_MAX || blen > INT32_MAX) {
+		rc = vault_set_error(v, VAULT_ERROR, "Out of memory.");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(v->db,
+	                       "INSERT INTO record(head, body) VALUES (?, ?)",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = vault_db_error(v, "save the record");
+		goto out;
+	}
+	sqlite3_bind_blob(st, 1, h, (int)hlen, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, b, (int)blen, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = vault_db_error(v, "save the record");
+	else
+		*rowid = sqlite3_last_insert_rowid(v->db);
+out:
+	sqlite3_finalize(st);
+	free(h);
+	free(b);
+	return rc;
+}
+
+/* Point the prepared row statement at `rowid`; SQLITE_ROW, SQLITE_DONE
+ * (no such row) or an error. The columns stay valid until the next
+ * call (or vault_row_done). */
+static int
+row_step(struct vault *v, int64_t rowid, sqlite3_stmt **out)
+{
+	if (!v->row_st &&
+	    sqlite3_prepare_v2(v->db,
+	                       "SELECT head, body FROM record WHERE rowid = ?",
+	                       -1, &v->row_st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_stmt *st = v->row_st;
+	/* a call from inside a walk's callback gets one of its own */
+	if (sqlite3_stmt_busy(st) &&
+	    sqlite3_prepare_v2(v->db,
+	                       "SELECT head, body FROM record WHERE rowid = ?",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, rowid);
+	*out = st;
+	return sqlite3_step(st);
+}
+
+static void
+row_done(struct vault *v, sqlite3_stmt *st)
+{
+	if (st == v->row_st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	} else {
+		sqlite3_finalize(st);
+	}
+}
+
+static int
+remove_row(struct vault *v, int64_t rowid)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = VAULT_OK;
+	if (sqlite3_prepare_v2(v->db, "DELETE FROM record WHERE rowid = ?", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return vault_db_error(v, "save the record");
+	sqlite3_bind_int64(st, 1, rowid);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = vault_db_error(v, "save the record");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- entering reads and writes --- */
+
+/* Reads see one snapshot and the state that goes with it. */
+static int
+read_enter(struct vault *v, bool *own)
+{
+	int rc;
+	*own = false;
+	if (!v->master)
+		return vault_set_error(v, VAULT_LOCKED, "The vault is locked.");
+	if (v->format != 2)
+		return vault_set_error(v, VAULT_ERROR,
+		                       "The vault has not been updated yet.");
+	if (!v->in_tx && !v->in_read) {
+		if ((rc = vault_read_begin(v)))
+			return rc;
+		*own = true;
+	}
+	if ((rc = index_fresh(v)) && *own) {
+		vault_read_end(v);
+		*own = false;
+	}
+	return rc;
+}
+
+static int
+read_leave(struct vault *v, bool own, int rc)
+{
+	if (own)
+		vault_read_end(v);
+	return rc;
+}
+
+static int
+write_enter(struct vault *v, bool *own)
+{
+	int rc;
+	*own = false;
+	if (!v->master)
+		return vault_set_error(v, VAULT_LOCKED, "The vault is locked.");
+	if (v->format != 2)
+		return vault_set_error(v, VAULT_ERROR,
+		                       "The vault has not been updated yet.");
+	if (v->in_read)
+		vault_read_end(v);
+	if (!v->in_tx) {
+		if ((rc = vault_begin(v)))
+			return rc;
+		*own = true;
+		return VAULT_OK;
+	}
+	return index_fresh(v);
+}
+
+static int
+write_leave(struct vault *v, bool own, int rc)
+{
+	if (!own)
+		return rc;
+	if (rc) {
+		vault_rollback(v);
+		return rc;
+	}
+	return vault_commit(v);
+}
+
+/* --- storing --- */
+
+static int
+sort_key_of(struct vault *v, const char *kind, const void *head, size_t headlen,
+            int64_t *key, uint32_t *flags)
+{
+	if (!v->sort_key) {
+		*key = 0;
+		*flags |= ENTRY_KEY_UNKNOWN;
+		return 0;
+	}
+	int r = v->sort_key(kind, head, headlen, key);
+	if (r > 0)
+		*key = 0; /* a kind without an order */
+	else if (r < 0)
+		*key = INT64_MAX; /* shown first, as damaged */
+	return 0;
+}
+
+static bool
+hex_to_id(const char *hex, unsigned char *id)
+{
+	size_t n = 0;
+	return vault_id_ok(hex) &&
+	       sodium_hex2bin(id, VAULT_ID_BYTES, hex, VAULT_ID_HEX, NULL, &n,
+	                      NULL) == 0 &&
+	       n == VAULT_ID_BYTES;
+}
+
+/* Store a record under raw `id` as a new entry (or over a tombstone),
+ * inside the caller's write transaction. */
+int
+vault_record_insert(struct vault *v, const unsigned char *id, const char *kind,
+                    const void *head, size_t headlen, const void *body,
+                    size_t bodylen, uint32_t flags, int64_t time)
+{
+	int rc, code = index_kind(v, kind, true);
+	int64_t rowid = 0, key = 0;
+	if (code < 0)
+		return VAULT_ERROR;
+	struct index_entry *e = index_find(v, id, &rc);
+	if (rc)
+		return rc;
+	if (e && !(e->flags & ENTRY_TOMBSTONE))
+		return vault_set_error(v, VAULT_EXISTS,
+		                       "A record with that id is already "
+		                       "there.");
+	sort_key_of(v, kind, head, headlen, &key, &flags);
+	int64_t revision = e ? e->revision + 1 : 1;
+	if ((rc = vault_store_row(v, kind, id, revision, flags, time, head,
+	                          headlen, body, bodylen, &rowid)))
+		return rc;
+	if (rowid > v->st.high_water)
+		v->st.high_water = rowid;
+	if (e) {
+		e->rowid = rowid;
+		e->revision = revision;
+		e->seq = v->st.next_seq++;
+		e->key = key;
+		e->flags = flags;
+		e->kind = (uint8_t)code;
+		v->st.live++;
+		index_touch(v, id);
+		return VAULT_OK;
+	}
+	struct index_entry ne = {.rowid = rowid,
+	                         .revision = revision,
+	                         .seq = v->st.next_seq++,
+	                         .key = key,
+	                         .flags = flags,
+	                         .kind = (uint8_t)code};
+	memcpy(ne.id, id, VAULT_ID_BYTES);
+	return index_add(v, &ne);
+}
+
+int
+vault_put(struct vault *v, const char *id, const char *kind, const void *head,
+          size_t headlen, const void *body, size_t bodylen, char *id_out)
+{
+	unsigned char raw[VAULT_ID_BYTES];
+	bool own;
+	int rc;
+	if (!vault_kind_ok(kind))
+		return vault_set_error(v, VAULT_ERROR, "Unknown record kind.");
+	if (id && !hex_to_id(id, raw))
+		return vault_set_error(v, VAULT_NOT_FOUND,
+		                       "That record is not there any more.");
+	if ((rc = write_enter(v, &own)))
+		return rc;
+	if (!id) {
+		/* 128 random bits; a clash is only a matter of principle */
+		struct index_entry *e;
+		do {
+			randombytes_buf(raw, sizeof(raw));
+			e = index_find(v, raw, &rc);
+		} while (!rc && e);
+		if (!rc)
+			rc = vault_record_insert(v, raw, kind, head, headlen,
+			                         body, bodylen, 0, time(NULL));
+		if (!rc && id_out)
+			sodium_bin2hex(id_out, VAULT_ID_HEX + 1, raw,
+			               VAULT_ID_BYTES);
+		return write_leave(v, own, rc);
+	}
+	struct index_entry *e = index_find(v, raw, &rc);
+	int code = index_kind(v, kind, false);
+	if (!rc &&
+	    (!e || (e->flags & ENTRY_TOMBSTONE) || code < 0 || e->kind != code))
+		rc = vault_set_error(v, VAULT_NOT_FOUND,
+		                     "That record is not there any more.");
+	if (!rc) {
+		uint32_t flags = e->flags & VAULT_WRITTEN_LOCKED;
+		int64_t key = 0, rowid = 0, revision = e->revision + 1;
+		sort_key_of(v, kind, head, headlen, &key, &flags);
+		rc = vault_store_row(v, kind, raw, revision, flags, time(NULL),
+		                     head, headlen, body, bodylen, &rowid);
+		if (!rc)
+			rc = remove_row(v, e->rowid);
+		if (!rc) {
+			e->rowid = rowid;
+			e->revision = revision;
+			e->key = key;
+			e->flags = flags;
+			if (rowid > v->st.high_water)
+				v->st.high_water = rowid;
+			index_touch(v, raw);
+		}
+	}
+	if (!rc && id_out)
+		memcpy(id_out, id, VAULT_ID_HEX + 1);
+	return write_leave(v, own, rc);
+}
+
+enum vault_problem
+vault_last_problem(const struct vault *v)
+{
+	return v->last_problem;
+}
+
+bool
+vault_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+	if (n != VAULT_ID_HEX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') ||
+		      (id[i] >= 'a' && id[i] <= 'f')))
+			return false;
+	return true;
+}
+
+bool
+vault_id_prefix_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 4 || n > VAULT_ID_HEX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f') ||
+		      (s[i] >= 'A' && s[i] <= 'F')))
+			return false;
+	return true;
+}
+
+int
+vault_insert(struct vault *v, const char *id, const char *kind,
+             const void *head, size_t headlen, const void *body, size_t bodylen,
+             unsigned flags)
+{
+	unsigned char raw[VAULT_ID_BYTES];
+	bool own;
+	int rc;
+	if (!hex_to_id(id, raw))
+		return vault_set_error(v, VAULT_ERROR,
+		                       "That is not a record id (32 hex "
+		                       "digits).");
+	if (!vault_kind_ok(kind))
+		return vault_set_error(v, VAULT_ERROR, "Unknown record kind.");
+	if ((rc = write_enter(v, &own)))
+		return rc;
+	rc = vault_record_insert(v, raw, kind, head, headlen, body, bodylen,
+	                         flags & VAULT_WRITTEN_LOCKED, time(NULL));
+	if (rc == VAULT_EXISTS)
+		vault_set_error(v, VAULT_EXISTS,
+		                "A record with the id %s is already there.",
+		                id);
+	return write_leave(v, own, rc);
+}
+
+int
+vault_delete(struct vault *v, const char *id)
+{
+	unsigned char raw[VAULT_ID_BYTES];
+	bool own;
+	int rc;
+	if (!hex_to_id(id, raw))
+		return vault_set_error(v, VAULT_NOT_FOUND,
+		                       "That record is not there any more.");
+	if ((rc = write_enter(v, &own)))
+		return rc;
+	struct index_entry *e = index_find(v, raw, &rc);
+	if (!rc && (!e || (e->flags & ENTRY_TOMBSTONE)))
+		rc = vault_set_error(v, VAULT_NOT_FOUND,
+		                     "That record is not there any more.");
+	if (!rc && e->rowid && (rc = remove_row(v, e->rowid)) == VAULT_OK) {
+		/* a tombstone: a later merge must not bring it back */
+		e->rowid = 0;
+		e->revision++;
+		e->flags = (e->flags & VAULT_WRITTEN_LOCKED) | ENTRY_TOMBSTONE;
+		v->st.live--;
+		index_touch(v, raw);
+	}
+	return write_leave(v, own, rc);
+}
+
+/* --- visiting records --- */
+
+/* An entry's record as an item: fetched, opened, its envelope checked
+ * against the entry; fn called; plaintext wiped. */
+static int
+visit(struct vault *v, const struct index_entry *e, bool with_body,
+      vault_each_fn fn, void *arg)
+{
+	struct vault_item it = {0};
+	char idhex[VAULT_ID_HEX + 1];
+	unsigned char ad[AD_MAX];
+	struct envelope env;
+	sqlite3_stmt *st = NULL;
+	size_t plen = 0;
+	int rc, s;
+
+	sodium_bin2hex(idhex, sizeof(idhex), e->id, VAULT_ID_BYTES);
+	it.id = idhex;
+	it.kind = index_kind_name(v, e->kind);
+	it.revision = e->revision;
+	it.written_locked = e->flags & VAULT_WRITTEN_LOCKED;
+	if (e->flags & ENTRY_LEGACY_DAMAGED) {
+		it.damaged = true;
+		it.problem = v->last_problem = VAULT_PROBLEM_DAMAGED;
+		return fn(arg, &it);
+	}
+	s = row_step(v, e->rowid, &st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE) {
+		rc = vault_db_error(v, "read the vault");
+		if (st)
+			row_done(v, st);
+		return rc;
+	}
+	if (s == SQLITE_DONE) {
+		row_done(v, st);
+		it.damaged = true;
+		it.problem = v->last_problem = VAULT_PROBLEM_MISSING;
+		return fn(arg, &it);
+	}
+	if (vault_open_head(v, sqlite3_column_blob(st, 0),
+	                    (size_t)sqlite3_column_bytes(st, 0), &v->head,
+	                    &plen) != 0 ||
+	    envelope_parse(v->head.p, plen, &env) != 0 ||
+	    memcmp(env.id, e->id, VAULT_ID_BYTES) != 0 ||
+	    strcmp(env.kind, it.kind) != 0 || env.revision > e->revision) {
+		it.problem = VAULT_PROBLEM_DAMAGED;
+	} else if (env.revision < e->revision) {
+		it.problem = VAULT_PROBLEM_OLDER;
+	} else {
+		it.head = env.head;
+		it.headlen = env.headlen;
+		it.time = env.time;
+	}
+	if (!it.problem && with_body) {
+		size_t blen = (size_t)sqlite3_column_bytes(st, 1);
+		if (vault_scratch_reserve(&v->body, blen + 1) != 0) {
+			row_done(v, st);
+			sodium_memzero(v->head.p, plen);
+			return vault_set_error(v, VAULT_ERROR,
+			                       "Out of memory.");
+		}
+		if (open_into(v->reckey, sqlite3_column_blob(st, 1), blen, ad,
+		              body_ad(v, e->id, e->revision, ad), v->body.p,
+		              &it.bodylen) != 0) {
+			it.problem = VAULT_PROBLEM_DAMAGED;
+			it.bodylen = 0;
+		} else {
+			it.body = v->body.p;
+		}
+	}
+	row_done(v, st);
+	if (it.problem) {
+		it.damaged = true;
+		it.head = it.body = NULL;
+		it.headlen = it.bodylen = 0;
+	}
+	v->last_problem = it.problem;
+	rc = fn(arg, &it);
+	sodium_memzero(v->head.p, plen);
+	if (it.body)
+		sodium_memzero(v->body.p, it.bodylen);
+	return rc;
+}
+
+/* The live entries of `kind` (NULL: all kinds), copied out in the order
+ * they were first stored. */
+struct entry_list {
+	struct index_entry *e;
+	size_t n;
+};
+
+static int
+by_seq(const void *a, const void *b)
+{
+	const struct index_entry *x = a, *y = b;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int
+collect(struct vault *v, const char *kind, struct entry_list *l)
+{
+	int rc, code = -1;
+	size_t cap = 0;
+	l->e = NULL;
+	l->n = 0;
+	if (kind && (code = index_kind(v, kind, false)) < 0)
+		return VAULT_OK;
+	if ((rc = index_load_all(v)))
+		return rc;
+	for (size_t b = 0; b < ((size_t)1 << v->st.bucket_bits); b++)
+		cap += v->buckets[b].n;
+	if (!cap)
+		return VAULT_OK;
+	l->e = malloc(cap * sizeof(*l->e));
+	if (!l->e)
+		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
+	for (size_t b = 0; b < ((size_t)1 << v->st.bucket_bits); b++)
+		for (size_t i = 0; i < v->buckets[b].n; i++) {
+			const struct index_entry *e = &v->buckets[b].e[i];
+			if (!(e->flags & ENTRY_TOMBSTONE) &&
+			    (code < 0 || e->kind == code))
+				l->e[l->n++] = *e;
+		}
+	qsort(l->e, l->n, sizeof(*l->e), by_seq);
+	return VAULT_OK;
+}
+
+static void
+list_free(struct entry_list *l)
+{
+	if (l->e)
+		sodium_memzero(l->e, l->n * sizeof(*l->e));
+	free(l->e);
+	l->e = NULL;
+	l->n = 0;
+}
+
+int
+vault_each(struct vault *v, const char *kind, unsigned flags, vault_each_fn fn,
+           void *arg)
+{
+	struct entry_list l;
+	bool own;
+	int rc = read_enter(v, &own);
+	if (rc)
+		return rc;
+	if (!(rc = collect(v, kind, &l)))
+		for (size_t i = 0; i < l.n && !rc; i++)
+			rc = visit(v, &l.e[i], flags & VAULT_EACH_BODY, fn,
+			           arg);
+	list_free(&l);
+	return read_leave(v, own, rc);
+}
+
+int
+vault_get(struct vault *v, const char *id, const char *kind, vault_each_fn fn,
+          void *arg)
+{
+	unsigned char raw[VAULT_ID_BYTES];
+	struct index_entry copy;
+	bool own;
+	int rc;
+	if (!hex_to_id(id, raw))
+		return vault_set_error(v, VAULT_NOT_FOUND,
+		                       "There is no record with that id.");
+	if ((rc = read_enter(v, &own)))
+		return rc;
+	struct index_entry *e = index_find(v, raw, &rc);
+	int code = kind ? index_kind(v, kind, false) : -1;
+	if (!rc && (!e || (e->flags & ENTRY_TOMBSTONE) ||
+	            (kind && (code < 0 || e->kind != code))))
+		rc = vault_set_error(v, VAULT_NOT_FOUND,
+		                     "There is no record with that id.");
+	if (!rc) {
+		copy = *e; /* fn may write, and move the bucket */
+		rc = visit(v, &copy, true, fn, arg);
+	}
+	return read_leave(v, own, rc);
+}
+
+int
+vault_resolve(struct vault *v, const char *kind, const char *prefix,
+              char *id_out, char (*cands)[VAULT_ID_HEX + 1], size_t max,
+              size_t *ncands)
+{
+	char lo[VAULT_ID_HEX + 1], hex[VAULT_ID_HEX + 1];
+	struct bucket *b;
+	size_t n = 0, len;
+	bool own;
+	int rc, code;
+
+	*ncands = 0;
+	if (!vault_id_prefix_ok(prefix))
+		return vault_set_error(v, VAULT_NOT_FOUND,
+		                       "An id is at least 4 of the letters and "
+		                       "digits 'selfhelp list' shows.");
+	len = strlen(prefix);
+	for (size_t i = 0; i <= len; i++)
+		lo[i] = (char)(prefix[i] >= 'A' && prefix[i] <= 'F'
+		                       ? prefix[i] - 'A' + 'a'
+		                       : prefix[i]);
+	if ((rc = read_enter(v, &own)))
+		return rc;
+	code = index_kind(v, kind, false);
+	if (code >= 0) {
+		/* 4 hex digits are 16 bits: always enough to name the one
+		 * bucket every id with this prefix is in */
+		unsigned char top[2];
+		size_t got = 0;
+		sodium_hex2bin(top, 2, lo, 4, NULL, &got, NULL);
+		rc = index_bucket(v, index_bucket_of(v, top), &b);
+		for (size_t i = 0; !rc && i < b->n; i++) {
+			const struct index_entry *e = &b->e[i];
+			if ((e->flags & ENTRY_TOMBSTONE) || e->kind != code)
+				continue;
+			sodium_bin2hex(hex, sizeof(hex), e->id, VAULT_ID_BYTES);
+			if (strncmp(hex, lo, len) != 0)
+				continue;
+			/* keep the first in id order, and the candidates
+			 * sorted, whatever the bucket's order */
+			if (n == 0 || strcmp(hex, id_out) < 0)
+				memcpy(id_out, hex, VAULT_ID_HEX + 1);
+			if (n < max) {
+				size_t j = n;
+				while (j > 0 && strcmp(cands[j - 1], hex) > 0) {
+					memcpy(cands[j], cands[j - 1],
+					       VAULT_ID_HEX + 1);
+					j--;
+				}
+				memcpy(cands[j], hex, VAULT_ID_HEX + 1);
+			}
+			n++;
+		}
+	}
+	rc = read_leave(v, own, rc);
+	if (rc)
+		return rc;
+	if (n == 0)
+		return vault_set_error(v, VAULT_NOT_FOUND,
+		                       "There is no entry with the id '%s'.",
+		                       prefix);
+	*ncands = n < max ? n : max;
+	if (n > 1)
+		return vault_set_error(v, VAULT_AMBIGUOUS,
+		                       "More than one entry starts with '%s'.",
+		                       prefix);
+	return VAULT_OK;
+}
+
+/* --- sort keys --- */
+
+void
+vault_set_sort_key(struct vault *v, vault_sort_key_fn fn)
+{
+	v->sort_key = fn;
+}
+
+bool
+vault_has_sort_key(const struct vault *v)
+{
+	return v->sort_key != NULL;
+}
+
+struct key_probe {
+	struct vault *v;
+	int64_t key;
+	bool ok;
+};
+
+static int
+key_probe_cb(void *arg, const struct vault_item *it)
+{
+	struct key_probe *p = arg;
+	p->ok = !it->damaged &&
+	        p->v->sort_key(it->kind, it->head, it->headlen, &p->key) == 0;
+	return 0;
+}
+
+/* The key of an entry stored without one, from its head. */
+static int
+entry_key(struct vault *v, struct index_entry *e)
+{
+	struct key_probe p = {.v = v};
+	if (!(e->flags & ENTRY_KEY_UNKNOWN))
+		return VAULT_OK;
+	int rc = visit(v, e, false, key_probe_cb, &p);
+	e->key = p.ok ? p.key : INT64_MAX;
+	return rc;
+}
+
+/* Max-heap on (key, seq): the newest first. */
+static bool
+before(const struct index_entry *a, const struct index_entry *b)
+{
+	return a->key != b->key ? a->key > b->key : a->seq > b->seq;
+}
+
+static void
+sift_down(struct index_entry *e, size_t n, size_t i)
+{
+	for (;;) {
+		size_t best = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && before(&e[l], &e[best]))
+			best = l;
+		if (r < n && before(&e[r], &e[best]))
+			best = r;
+		if (best == i)
+			return;
+		struct index_entry t = e[i];
+		e[i] = e[best];
+		e[best] = t;
+		i = best;
+	}
+}
+
+int
+vault_each_by_key(struct vault *v, const char *kind, unsigned flags, int64_t lo,
+                  int64_t hi, vault_each_fn fn, void *arg)
+{
+	struct entry_list l;
+	bool own;
+	int rc;
+	if (!v->sort_key || !vault_kind_ok(kind))
+		return vault_set_error(v, VAULT_ERROR,
+		                       "These records have no order.");
+	if ((rc = read_enter(v, &own)))
+		return rc;
+	if ((rc = collect(v, kind, &l)))
+		return read_leave(v, own, rc);
+	/* the entries in range, and always those that could not be read */
+	size_t n = 0;
+	for (size_t i = 0; i < l.n && !rc; i++) {
+		rc = entry_key(v, &l.e[i]);
+		if ((l.e[i].key >= lo && l.e[i].key <= hi) ||
+		    l.e[i].key == INT64_MAX)
+			l.e[n++] = l.e[i];
+	}
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(l.e, n, i);
+	while (n && !rc) {
+		struct index_entry top = l.e[0];
+		l.e[0] = l.e[--n];
+		sift_down(l.e, n, 0);
+		rc = visit(v, &top, flags & VAULT_EACH_BODY, fn, arg);
+	}
+	list_free(&l);
+	return read_leave(v, own, rc);
+}
+
+int
+vault_listing_check(struct vault *v, const char *kind, bool *stale)
+{
+	struct entry_list l;
+	bool own;
+	int rc;
+	*stale = false;
+	if (!v->sort_key || !vault_kind_ok(kind))
+		return vault_set_error(v, VAULT_ERROR,
+		                       "These records have no order.");
+	if ((rc = read_enter(v, &own)))
+		return rc;
+	if (!(rc = collect(v, kind, &l)))
+		for (size_t i = 0; i < l.n && !rc; i++) {
+			struct key_probe p = {.v = v};
+			if (l.e[i].flags & ENTRY_KEY_UNKNOWN) {
+				*stale = true;
+				continue;
+			}
+			rc = visit(v, &l.e[i], false, key_probe_cb, &p);
+			if (!rc && p.ok && p.key != l.e[i].key)
+				*stale = true;
+		}
+	list_free(&l);
+	return read_leave(v, own, rc);
+}
+
+/* --- searching walk --- */
+
+/*
+ * vault_search works in batches of rows, two at a time: while helper
+ * threads decrypt and filter one batch (each taking the next row from a
+ * shared counter, into its own part of one guarded buffer), the calling
+ * thread reads the next batch from SQLite and then joins in. The kept
+ * rows are handed to fn in order on the calling thread.
+ */
+enum { SEARCH_BATCH = 256, SEARCH_THREADS_MAX = 4 };
+
+struct search_row {
+	struct index_entry e;
+	char id[VAULT_ID_HEX + 1];
+	const char *kind;
+	bool missing;
+	size_t hoff, hlen, boff, blen; /* ciphertexts in batch.cipher */
+	size_t poff;                   /* plaintext room in batch.plain */
+	struct vault_item it;
+	bool keep;
+};
+
+struct search_batch {
+	struct vault *v;
+	bool body; /* VAULT_EACH_BODY: open the bodies too */
+	vault_keep_fn keep;
+	void *karg;
+	struct search_row rows[SEARCH_BATCH];
+	size_t n;
+	atomic_size_t next;    /* the next row to decrypt */
+	unsigned char *cipher; /* malloc'd: not secret */
+	size_t cipherlen, ciphercap;
+	unsigned char *plain; /* sodium_malloc'd */
+	size_t plainlen, plaincap;
+	pthread_t tids[SEARCH_THREADS_MAX]; /* decrypting this batch */
+};
+
+/* Open one row of the batch: head (envelope checked) and maybe body. */
+static void
+search_open_row(struct search_batch *b, struct search_row *r)
+{
+	const struct vault *v = b->v;
+	unsigned char ad[AD_MAX];
+	unsigned char *h = b->plain + r->poff;
+	unsigned char *body = h + r->hlen + 1;
+	struct envelope env;
+	size_t plen = 0;
+	r->it = (struct vault_item){.id = r->id,
+	                            .kind = r->kind,
+	                            .revision = r->e.revision,
+	                            .written_locked =
+	                                    r->e.flags & VAULT_WRITTEN_LOCKED};
+	r->keep = true; /* damage is always reported */
+	if (r->missing) {
+		r->it.damaged = true;
+		r->it.problem = VAULT_PROBLEM_MISSING;
+		return;
+	}
+	if ((r->e.flags & ENTRY_LEGACY_DAMAGED) || r->hlen <= HEAD_TAG ||
+	    open_into(v->reckey, b->cipher + r->hoff + HEAD_TAG,
+	              r->hlen - HEAD_TAG, ad,
+	              head_ad(v, b->cipher + r->hoff, ad), h, &plen) != 0 ||
+	    envelope_parse(h, plen, &env) != 0 ||
+	    memcmp(env.id, r->e.id, VAULT_ID_BYTES) != 0 ||
+	    strcmp(env.kind, r->kind) != 0 || env.revision > r->e.revision) {
+		r->it.damaged = true;
+		r->it.problem = VAULT_PROBLEM_DAMAGED;
+		return;
+	}
+	if (env.revision < r->e.revision) {
+		r->it.damaged = true;
+		r->it.problem = VAULT_PROBLEM_OLDER;
+		return;
+	}
+	r->it.head = env.head;
+	r->it.headlen = env.headlen;
+	r->it.time = env.time;
+	if (b->body && open_into(v->reckey, b->cipher + r->boff, r->blen, ad,
+	                         body_ad(v, r->e.id, r->e.revision, ad), body,
+	                         &r->it.bodylen) != 0) {
+		r->it = (struct vault_item){.id = r->id,
+		                            .kind = r->kind,
+		                            .revision = r->e.revision,
+		                            .damaged = true,
+		                            .problem = VAULT_PROBLEM_DAMAGED};
+		return;
+	}
+	r->it.body = b->body ? body : NULL;
+	r->keep = !b->keep || b->keep(b->karg, &r->it);
+}
+
+/* Decrypt and filter rows of the batch until none is left. */
+static void
+search_run(struct search_batch *b)
+{
+	for (;;) {
+		size_t i = atomic_fetch_add(&b->next, 1);
+		if (i >= b->n)
+			return;
+		search_open_row(b, &b->rows[i]);
+	}
+}
+
+static void *
+search_thread(void *arg)
+{
+	search_run(arg);
+	return NULL;
+}
+
+/* Copy an entry's row's ciphertexts into the batch; -1 when out of
+ * memory, or a SQLite error. */
+static int
+search_take(struct search_batch *b, const struct index_entry *e)
+{
+	struct vault *v = b->v;
+	struct search_row *r = &b->rows[b->n];
+	sqlite3_stmt *st = NULL;
+	size_t hl = 0, bl = 0;
+	memset(r, 0, sizeof(*r));
+	r->e = *e;
+	sodium_bin2hex(r->id, sizeof(r->id), e->id, VAULT_ID_BYTES);
+	r->kind = index_kind_name(v, e->kind);
+	int s = (e->flags & ENTRY_LEGACY_DAMAGED) ? SQLITE_DONE
+	                                          : row_step(v, e->rowid, &st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE) {
+		if (st)
+			row_done(v, st);
+		return vault_db_error(v, "read the vault");
+	}
+	if (s == SQLITE_DONE) {
+		r->missing = !(e->flags & ENTRY_LEGACY_DAMAGED);
+	} else {
+		hl = (size_t)sqlite3_column_bytes(st, 0);
+		bl = b->body ? (size_t)sqlite3_column_bytes(st, 1) : 0;
+	}
+	if (b->cipherlen + hl + bl > b->ciphercap) {
+		size_t cap = 2 * (b->cipherlen + hl + bl);
+		unsigned char *p = realloc(b->cipher, cap);
+		if (!p) {
+			if (st)
+				row_done(v, st);
+			return vault_set_error(v, VAULT_ERROR,
+			                       "Out of memory.");
+		}
+		b->cipher = p;
+		b->ciphercap = cap;
+	}
+	r->hoff = b->cipherlen;
+	r->hlen = hl;
+	if (hl)
+		memcpy(b->cipher + r->hoff, sqlite3_column_blob(st, 0), hl);
+	r->boff = r->hoff + hl;
+	r->blen = bl;
+	if (bl)
+		memcpy(b->cipher + r->boff, sqlite3_column_blob(st, 1), bl);
+	if (st)
+		row_done(v, st);
+	b->cipherlen += hl + bl;
+	b->n++;
+	return 0;
+}
+
+/* Read up to a batch of rows from the list, from *next on. */
+static int
+search_fill(struct search_batch *b, const struct entry_list *l, size_t *next)
+{
+	int rc = 0;
+	while (!rc && *next < l->n && b->n < SEARCH_BATCH)
+		rc = search_take(b, &l->e[(*next)++]);
+	return rc;
+}
+
+/* Room for the batch's plaintexts, in guarded memory. */
+static int
+search_prepare(struct search_batch *b)
+{
+	size_t need = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		b->rows[i].poff = need;
+		need += b->rows[i].hlen + b->rows[i].blen + 2;
+	}
+	if (need > b->plaincap) {
+		sodium_free(b->plain);
+		b->plaincap = 2 * need;
+		b->plain = sodium_malloc(b->plaincap);
+		if (!b->plain) {
+			b->plaincap = 0;
+			return vault_set_error(b->v, VAULT_ERROR,
+			                       "Out of memory.");
+		}
+	}
+	b->plainlen = need;
+	atomic_store(&b->next, 0);
+	return 0;
+}
+
+/* Start up to `helpers` threads on the batch; unless `leave`, also decrypt
+ * on this thread and wait for them. Returns how many are left running. */
+static unsigned
+search_decrypt(struct search_batch *b, unsigned helpers, bool leave)
+{
+	unsigned started = 0;
+	while (started < helpers &&
+	       pthread_create(&b->tids[started], NULL, search_thread, b) == 0)
+		started++;
+	if (leave)
+		return started;
+	search_run(b);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(b->tids[t], NULL);
+	return 0;
+}
+
+static void
+search_join(struct search_batch *b, unsigned started)
+{
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(b->tids[t], NULL);
+}
+
+/* Hand the kept rows to fn in order; wipe the plaintext; empty it. */
+static int
+search_finish(struct search_batch *b, vault_each_fn fn, void *arg)
+{
+	int rc = 0;
+	for (size_t i = 0; i < b->n && !rc; i++)
+		if (b->rows[i].keep)
+			rc = fn(arg, &b->rows[i].it);
+	if (b->plain)
+		sodium_memzero(b->plain, b->plainlen);
+	b->n = b->cipherlen = b->plainlen = 0;
+	return rc;
+}
+
+int
+vault_search(struct vault *v, const char *kind, unsigned flags,
+             vault_keep_fn keep, void *karg, vault_each_fn fn, void *arg)
+{
+	struct search_batch *batch;
+	struct entry_list l;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned helpers = cpus <= 1                   ? 0
+	                   : cpus > SEARCH_THREADS_MAX ? SEARCH_THREADS_MAX - 1
+	                                               : (unsigned)cpus - 1;
+	size_t next = 0;
+	bool own;
+	int rc;
+	if ((rc = read_enter(v, &own)))
+		return rc;
+	if ((rc = collect(v, kind, &l)))
+		return read_leave(v, own, rc);
+	batch = calloc(2, sizeof(*batch));
+	if (!batch) {
+		list_free(&l);
+		return read_leave(
+		        v, own,
+		        vault_set_error(v, VAULT_ERROR, "Out of memory."));
+	}
+	for (int i = 0; i < 2; i++) {
+		batch[i].v = v;
+		batch[i].body = flags & VAULT_EACH_BODY;
+		batch[i].keep = keep;
+		batch[i].karg = karg;
+	}
+	/* A pipeline: while the helpers decrypt one batch, this thread hands
+	 * the batch before it to fn and reads the one after it from SQLite,
+	 * then helps them finish. */
+	struct search_batch *cur = &batch[0], *nxt = &batch[1];
+	int frc = 0;
+	if (!(rc = search_fill(cur, &l, &next)) && cur->n &&
+	    !(rc = search_prepare(cur)))
+		search_decrypt(cur, helpers, false);
+	if (!rc && cur->n && !(frc = search_fill(nxt, &l, &next)) && nxt->n)
+		frc = search_prepare(nxt);
+	while (!rc && cur->n) {
+		bool more = !frc && nxt->n;
+		unsigned started =
+		        more ? search_decrypt(nxt, helpers, true) : 0;
+		int after = 0;
+		rc = search_finish(cur, fn, arg); /* cur is empty now */
+		if (more && !rc && !(after = search_fill(cur, &l, &next)) &&
+		    cur->n)
+			after = search_prepare(cur);
+		if (more)
+			search_run(nxt);
+		search_join(nxt, started);
+		if (!rc)
+			rc = frc;
+		frc = after;
+		struct search_batch *t = cur;
+		cur = nxt;
+		nxt = t;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (batch[i].plain)
+			sodium_memzero(batch[i].plain, batch[i].plaincap);
+		sodium_free(batch[i].plain);
+		free(batch[i].cipher);
+	}
+	free(batch);
+	list_free(&l);
+	return read_leave(v, own, rc);
+}
+
+/* --- check --- */
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static bool
+slot_matches(struct vault *v, const char *name)
+{
+	struct slot sl;
+	unsigned char hash[HASH_BYTES];
+	const struct slot_hash *want = index_slot(v, name);
+	if (!want || vault_read_slot(v, name, &sl))
+		return false;
+	vault_slot_hash(name, &sl, hash);
+	return sodium_memcmp(hash, want->hash, HASH_BYTES) == 0;
+}
+
+int
+vault_check(struct vault *v, struct vault_check_report *r)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	bool own;
+	int rc, s;
+	memset(r, 0, sizeof(*r));
+	if ((rc = read_enter(v, &own)))
+		return rc;
+	r->state_ok = index_load_all(v) == VAULT_OK;
+	{
+		unsigned char *sk = sodium_malloc(SK_BYTES);
+		unsigned char pk[PK_BYTES];
+		r->secret_key_ok =
+		        sk && vault_open_secret_key(v, v->master, sk) == 0;
+		if (r->secret_key_ok) {
+			crypto_scalarmult_base(pk, sk);
+			r->public_key_ok =
+			        sodium_memcmp(pk, v->st.public_key, PK_BYTES) ==
+			                0 &&
+			        sodium_memcmp(pk, v->public_key, PK_BYTES) == 0;
+		}
+		sodium_free(sk);
+	}
+	r->passphrase_slot_ok = slot_matches(v, "passphrase");
+	r->recovery_expected = index_slot(v, "recovery") != NULL;
+	r->recovery_slot_ok =
+	        r->recovery_expected && slot_matches(v, "recovery");
+	if (!r->recovery_expected && vault_has_recovery(v))
+		r->recovery_slot_ok = false; /* a slot the state never made */
+	r->records = v->st.live;
+	/* every row the index points at */
+	for (size_t b = 0; r->state_ok && b < ((size_t)1 << v->st.bucket_bits);
+	     b++)
+		for (size_t i = 0; i < v->buckets[b].n; i++) {
+			if (!v->buckets[b].e[i].rowid)
+				continue;
+			if (nrows == cap) {
+				cap = cap ? 2 * cap : 1024;
+				int64_t *p = realloc(rows, cap * sizeof(*p));
+				if (!p) {
+					free(rows);
+					return read_leave(
+					        v, own,
+					        vault_set_error(
+					                v, VAULT_ERROR,
+					                "Out of memory."));
+				}
+				rows = p;
+			}
+			rows[nrows++] = v->buckets[b].e[i].rowid;
+		}
+	if (nrows)
+		qsort(rows, nrows, sizeof(*rows), cmp_i64);
+	if (!r->state_ok) {
+		free(rows);
+		return read_leave(v, own, VAULT_OK);
+	}
+	if (sqlite3_prepare_v2(v->db, "SELECT rowid FROM record ORDER BY rowid",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		free(rows);
+		return read_leave(v, own, vault_db_error(v, "check the vault"));
+	}
+	size_t acap = 0;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t rowid = sqlite3_column_int64(st, 0);
+		uint8_t why = 0;
+		bool known = nrows && bsearch(&rowid, rows, nrows,
+		                              sizeof(*rows), cmp_i64);
+		if (known)
+			continue;
+		for (size_t i = 0; i < v->st.naside; i++)
+			if (v->st.aside[i].rowid == rowid)
+				why = v->st.aside[i].why ? v->st.aside[i].why
+				                         : VAULT_ASIDE_DAMAGED;
+		if (!why && rowid > v->st.high_water) {
+			r->waiting++;
+			continue;
+		}
+		if (r->nrows == acap) {
+			acap = acap ? 2 * acap : 16;
+			struct vault_check_row *p =
+			        realloc(r->rows, acap * sizeof(*p));
+			if (!p) {
+				rc = vault_set_error(v, VAULT_ERROR,
+				                     "Out of memory.");
+				break;
+			}
+			r->rows = p;
+		}
+		r->rows[r->nrows++] = (struct vault_check_row){
+		        rowid, (enum vault_aside_reason)why};
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = vault_db_error(v, "check the vault");
+	sqlite3_finalize(st);
+	free(rows);
+	if (rc)
+		vault_check_release(r);
+	return read_leave(v, own, rc);
+}
+
+void
+vault_check_release(struct vault_check_report *r)
+{
+	free(r->rows);
+	r->rows = NULL;
+	r->nrows = 0;
+}
+
+/* --- rekey --- */
+
+int
+vault_rekey(struct vault *v, const char *pass, size_t len,
+            const struct crypto_kdf_params *kdf)
+{
+	struct crypto_kdf_params k = kdf ? *kdf : v->pass.kdf;
+	struct entry_list l = {0};
+	unsigned char *old_rec = NULL, *old_master = NULL, *sk = NULL;
+	unsigned char ad[AD_MAX];
+	unsigned char old_pk[PK_BYTES], old_sk_sealed[SK_SEALED_LEN];
+	int64_t old_max = 0;
+	bool changed = false;
+	int rc;
+
+	if (!v->in_tx || !v->st_loaded)
+		return vault_set_error(v, VAULT_ERROR,
+		                       "A new key needs a transaction.");
+	if (!crypto_kdf_params_ok(&k))
+		return vault_set_error(v, VAULT_HOSTILE,
+		                       "Those key derivation settings are "
+		                       "outside what selfhelp allows.");
+	if ((rc = collect(v, NULL, &l)))
+		return rc;
+	old_rec = sodium_malloc(CRYPTO_KEY_BYTES);
+	old_master = sodium_malloc(CRYPTO_KEY_BYTES);
+	sk = sodium_malloc(SK_BYTES);
+	if (!old_rec || !old_master || !sk) {
+		rc = vault_set_error(v, VAULT_ERROR, "Out of memory.");
+		goto out;
+	}
+	/* every record must read before anything changes */
+	for (size_t i = 0; i < l.n; i++)
+		if (l.e[i].flags & ENTRY_LEGACY_DAMAGED) {
+			rc = vault_set_error(
+			        v, VAULT_DAMAGED,
+			        "Some records do not read ('selfhelp check' "
+			        "lists them), so no new key was made; the "
+			        "vault "
+			        "is as it was.");
+			goto out;
+		}
+	memcpy(old_rec, v->reckey, CRYPTO_KEY_BYTES);
+	memcpy(old_master, v->master, CRYPTO_KEY_BYTES);
+	memcpy(old_pk, v->public_key, PK_BYTES);
+	memcpy(old_sk_sealed, v->sk_sealed, SK_SEALED_LEN);
+	{
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(v->db, "SELECT max(rowid) FROM record",
+		                       -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			rc = vault_db_error(v, "make a new key");
+			goto out;
+		}
+		old_max = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	/* the new keys */
+	changed = true;
+	crypto_kdf_keygen(v->master);
+	vault_derive_subkeys(v);
+	crypto_box_keypair(v->public_key, sk);
+	memcpy(v->st.public_key, v->public_key, PK_BYTES);
+	vault_seal_secret_key(v, sk, v->sk_sealed);
+	if ((rc = vault_store_meta(v)))
+		goto out;
+	for (size_t i = 0; i < l.n; i++) {
+		struct index_entry *e = &l.e[i];
+		sqlite3_stmt *st = NULL;
+		struct envelope env;
+		size_t hl = 0, bl = 0;
+		int64_t rowid = 0;
+		int s = row_step(v, e->rowid, &st);
+		unsigned char *body = NULL;
+		if (s == SQLITE_ROW) {
+			size_t blen = (size_t)sqlite3_column_bytes(st, 1);
+			const unsigned char *hb = sqlite3_column_blob(st, 0);
+			size_t hlen = (size_t)sqlite3_column_bytes(st, 0);
+			body = sodium_malloc(blen + 1);
+			if (!body ||
+			    vault_scratch_reserve(&v->head, hlen + 1) != 0) {
+				row_done(v, st);
+				sodium_free(body);
+				rc = vault_set_error(v, VAULT_ERROR,
+				                     "Out of memory.");
+				goto out;
+			}
+			s = hlen > HEAD_TAG &&
+			                    open_into(old_rec, hb + HEAD_TAG,
+			                              hlen - HEAD_TAG, ad,
+			                              head_ad(v, hb, ad),
+			                              v->head.p, &hl) == 0 &&
+			                    envelope_parse(v->head.p, hl,
+			                                   &env) == 0 &&
+			                    env.revision == e->revision &&
+			                    open_into(
+			                            old_rec,
+			                            sqlite3_column_blob(st, 1),
+			                            blen, ad,
+			                            body_ad(v, e->id,
+			                                    e->revision, ad),
+			                            body, &bl) == 0
+			            ? 0
+			            : -1;
+		} else {
+			s = -1;
+		}
+		if (st)
+			row_done(v, st);
+		if (s != 0) {
+			sodium_free(body);
+			rc = vault_set_error(
+			        v, VAULT_DAMAGED,
+			        "Some records do not read ('selfhelp check' "
+			        "lists them), so no new key was made; the "
+			        "vault "
+			        "is as it was.");
+			goto out;
+		}
+		/* the head plaintext moves out of the scratch store_row uses */
+		unsigned char *head = sodium_malloc(env.headlen + 1);
+		if (!head) {
+			sodium_free(body);
+			rc = vault_set_error(v, VAULT_ERROR, "Out of memory.");
+			goto out;
+		}
+		memcpy(head, env.head, env.headlen);
+		sodium_memzero(v->head.p, hl);
+		rc = vault_store_row(v, index_kind_name(v, e->kind), e->id,
+		                     e->revision, env.flags, env.time, head,
+		                     env.headlen, body, bl, &rowid);
+		sodium_free(head);
+		sodium_free(body);
+		if (!rc)
+			rc = remove_row(v, e->rowid);
+		if (rc)
+			goto out;
+		/* point the index at the new row */
+		int frc;
+		struct index_entry *ie = index_find(v, e->id, &frc);
+		if (frc || !ie) {
+			rc = frc ? frc : VAULT_ERROR;
+			goto out;
+		}
+		ie->rowid = rowid;
+		if (rowid > v->st.high_water)
+			v->st.high_water = rowid;
+		if (i % 256 == 0 || i + 1 == l.n) {
+			struct vault_event ev = {.type = VAULT_EV_REKEYING,
+			                         .n = i + 1,
+			                         .total = l.n};
+			vault_emit(v, &ev);
+		}
+	}
+	/* rows set aside, and rows nobody names: old ciphertext, gone */
+	{
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(v->db,
+		                       "DELETE FROM record WHERE rowid <= ?",
+		                       -1, &st, NULL) != SQLITE_OK) {
+			rc = vault_db_error(v, "make a new key");
+			goto out;
+		}
+		sqlite3_bind_int64(st, 1, old_max);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = vault_db_error(v, "make a new key");
+		sqlite3_finalize(st);
+		if (rc)
+			goto out;
+	}
+	free(v->st.aside);
+	v->st.aside = NULL;
+	v->st.naside = 0;
+	if ((rc = index_write_all(v)) ||
+	    (rc = vault_write_slot_key(v, "passphrase", pass, len, &k)))
+		goto out;
+	if (vault_has_recovery(v) && (rc = vault_remove_recovery(v)))
+		goto out;
+	v->unlocked_slot = "passphrase";
+out:
+	if (rc && changed) {
+		/* the caller rolls back; the old keys come back with it */
+		memcpy(v->master, old_master, CRYPTO_KEY_BYTES);
+		vault_derive_subkeys(v);
+		memcpy(v->public_key, old_pk, PK_BYTES);
+		memcpy(v->sk_sealed, old_sk_sealed, SK_SEALED_LEN);
+	}
+	sodium_free(old_rec);
+	sodium_free(old_master);
+	sodium_free(sk);
+	list_free(&l);
+	return rc;
+}
+
+/* --- repair --- */
+
+void
+vault_allow_repair(struct vault *v)
+{
+	v->allow_repair = true;
+}
+
+bool
+vault_state_damaged(const struct vault *v)
+{
+	return v->state_damaged;
+}
+
+/* One row as its head tells it, for the rebuild. */
+struct found {
+	int64_t rowid;
+	unsigned char id[VAULT_ID_BYTES];
+	int64_t revision, time, key;
+	uint32_t flags;
+	char kind[VAULT_KIND_MAX];
+};
+
+static int
+by_id_then_revision(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	int c = memcmp(x->id, y->id, VAULT_ID_BYTES);
+	if (c)
+		return c;
+	if (x->revision != y->revision)
+		return x->revision < y->revision ? -1 : 1;
+	return (x->rowid > y->rowid) - (x->rowid < y->rowid);
+}
+
+static int
+by_rowid(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	return (x->rowid > y->rowid) - (x->rowid < y->rowid);
+}
+
+static void
+repair_aside(struct vault *v, int64_t rowid, enum vault_aside_reason why,
+             size_t *aside)
+{
+	struct vault_event ev = {
+	        .type = VAULT_EV_SET_ASIDE, .kind = "", .why = why};
+	if (index_add_aside(v, rowid, (uint8_t)why) == VAULT_OK) {
+		vault_emit(v, &ev);
+		(*aside)++;
+	}
+}
+
+int
+vault_repair(struct vault *v, uint64_t counter_floor, size_t *kept,
+             size_t *aside)
+{
+	sqlite3_stmt *st = NULL;
+	struct found *f = NULL;
+	int64_t *sealed = NULL;
+	size_t n = 0, cap = 0, nsealed = 0, scap = 0;
+	unsigned char *sk = NULL;
+	uint64_t counter = counter_floor;
+	int rc, s;
+
+	*kept = *aside = 0;
+	if (!v->master)
+		return vault_set_error(v, VAULT_LOCKED, "The vault is locked.");
+	if ((rc = vault_writable(v)))
+		return rc;
+	if (v->st_loaded && v->st.counter > counter)
+		counter = v->st.counter;
+	if ((rc = vault_exec(v, "BEGIN IMMEDIATE;", "repair the vault")))
+		return rc;
+	v->in_tx = true;
+	{
+		/* the old state's counter, when it still opens */
+		struct vstate old;
+		if (index_read_state(v, v->idxkey, &old) == VAULT_OK &&
+		    old.counter > counter)
+			counter = old.counter;
+		vstate_release(&old);
+	}
+	sk = sodium_malloc(SK_BYTES);
+	if (!sk) {
+		rc = vault_set_error(v, VAULT_ERROR, "Out of memory.");
+		goto fail;
+	}
+	if (vault_open_secret_key(v, v->master, sk) != 0) {
+		/* nothing sealed to the old key can be read: a new pair */
+		struct vault_event ev = {.type = VAULT_EV_NEW_KEY_PAIR};
+		crypto_box_keypair(v->public_key, sk);
+		vault_seal_secret_key(v, sk, v->sk_sealed);
+		if ((rc = vault_store_meta(v)))
+			goto fail;
+		vault_emit(v, &ev);
+	} else {
+		crypto_scalarmult_base(v->public_key, sk);
+		if ((rc = vault_store_meta(v)))
+			goto fail;
+	}
+	/* what every row says it is */
+	if (sqlite3_prepare_v2(v->db,
+	                       "SELECT rowid, head FROM record ORDER BY rowid",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = vault_db_error(v, "repair the vault");
+		goto fail;
+	}
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		struct envelope env;
+		size_t plen = 0;
+		int64_t rowid = sqlite3_column_int64(st, 0);
+		if (vault_open_head(v, sqlite3_column_blob(st, 1),
+		                    (size_t)sqlite3_column_bytes(st, 1),
+		                    &v->head, &plen) != 0 ||
+		    envelope_parse(v->head.p, plen, &env) != 0) {
+			if (nsealed == scap) {
+				scap = scap ? 2 * scap : 64;
+				int64_t *p = realloc(sealed, scap * sizeof(*p));
+				if (!p) {
+					rc = vault_set_error(v, VAULT_ERROR,
+					                     "Out of memory.");
+					break;
+				}
+				sealed = p;
+			}
+			sealed[nsealed++] = rowid;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			struct found *p = realloc(f, cap * sizeof(*p));
+			if (!p) {
+				rc = vault_set_error(v, VAULT_ERROR,
+				                     "Out of memory.");
+				break;
+			}
+			f = p;
+		}
+		struct found *x = &f[n++];
+		x->rowid = rowid;
+		memcpy(x->id, env.id, VAULT_ID_BYTES);
+		x->revision = env.revision;
+		x->time = env.time;
+		x->flags = env.flags & VAULT_WRITTEN_LOCKED;
+		snprintf(x->kind, sizeof(x->kind), "%s", env.kind);
+		if (sort_key_of(v, env.kind, env.head, env.headlen, &x->key,
+		                &x->flags))
+			x->key = INT64_MAX;
+		sodium_memzero(v->head.p, plen);
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = vault_db_error(v, "repair the vault");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc)
+		goto fail;
+	/* a fresh state: this file's slots, key and counter */
+	if ((rc = index_create(v)))
+		goto fail;
+	v->st.counter = counter;
+	static const char *const slots[] = {"passphrase", "recovery"};
+	for (size_t i = 0; i < 2; i++) {
+		struct slot sl;
+		unsigned char hash[HASH_BYTES];
+		if (vault_read_slot(v, slots[i], &sl) == VAULT_OK) {
+			vault_slot_hash(slots[i], &sl, hash);
+			if ((rc = index_set_slot(v, slots[i], hash)))
+				goto fail;
+		}
+	}
+	/* the newest revision of each id; the order they were stored in */
+	if (n)
+		qsort(f, n, sizeof(*f), by_id_then_revision);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n &&
+		    memcmp(f[i].id, f[i + 1].id, VAULT_ID_BYTES) == 0) {
+			repair_aside(v, f[i].rowid, VAULT_ASIDE_REPLAY, aside);
+			continue;
+		}
+		f[m++] = f[i];
+	}
+	if (m)
+		qsort(f, m, sizeof(*f), by_rowid);
+	for (size_t i = 0; i < m; i++) {
+		int code = index_kind(v, f[i].kind, true);
+		if (code < 0) {
+			rc = VAULT_ERROR;
+			goto fail;
+		}
+		struct index_entry e = {.rowid = f[i].rowid,
+		                        .revision = f[i].revision,
+		                        .seq = v->st.next_seq++,
+		                        .key = f[i].key,
+		                        .flags = f[i].flags,
+		                        .kind = (uint8_t)code};
+		memcpy(e.id, f[i].id, VAULT_ID_BYTES);
+		if ((rc = index_add(v, &e)))
+			goto fail;
+		if (e.rowid > v->st.high_water)
+			v->st.high_water = e.rowid;
+		(*kept)++;
+	}
+	/* the rest: locked writes (folded in) or rows that do not open */
+	for (size_t i = 0; i < nsealed; i++) {
+		int r = vault_fold_row(v, sk, sealed[i]);
+		if (r < 0) {
+			rc = r;
+			goto fail;
+		}
+		if (sealed[i] > v->st.high_water)
+			v->st.high_water = sealed[i];
+		if (r > 0)
+			(*kept)++;
+		else
+			(*aside)++;
+	}
+	if ((rc = index_write_all(v)) || (rc = vault_commit(v)))
+		goto fail;
+	v->state_damaged = false;
+	goto out;
+fail:
+	if (v->in_tx)
+		vault_rollback(v);
+	*kept = *aside = 0;
+out:
+	if (f)
+		sodium_memzero(f, cap * sizeof(*f));
+	free(f);
+	free(sealed);
+	sodium_free(sk);
+	return rc;
+}
