@@ -1073,9 +1073,8 @@ static void
 rekey(void **state)
 {
 	struct vault *v = make_vault();
-	char a[VAULT_ID_HEX + 1], b[VAULT_ID_HEX + 1], code[33];
+	char a[VAULT_ID_HEX + 1], b[VAULT_ID_HEX + 1];
 	unsigned char *m = sodium_malloc(CRYPTO_KEY_BYTES);
-	vault_recovery_code_new(code);
 	assert_int_equal(vault_begin(v), 0);
 	assert_int_equal(
 	        vault_set_recovery(v, "0123456789abcdef0123456789abcdef", 32),
