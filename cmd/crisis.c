@@ -75,17 +75,17 @@ bold_off(void)
 
 /* Text from the data or the safety plan, without control characters. */
 static void
-put_clean(const char *s, size_t n)
+put_clean(FILE *fp, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
 		    (unsigned char)s[i + 1] <= 0x9f) {
-			fputc(' ', stdout); /* a C1 control character */
+			fputc(' ', fp); /* a C1 control character */
 			i++;
 			continue;
 		}
-		fputc(c < 0x20 || c == 0x7f ? ' ' : c, stdout);
+		fputc(c < 0x20 || c == 0x7f ? ' ' : c, fp);
 	}
 }
 
@@ -95,7 +95,7 @@ put_clean(const char *s, size_t n)
  * `text` breaks the line there.
  */
 static void
-put_wrapped(int first, int indent, const char *text)
+put_wrapped(FILE *fp, int first, int indent, const char *text)
 {
 	int col = 0;
 	bool first_line = true, line_start = true;
@@ -106,7 +106,7 @@ put_wrapped(int first, int indent, const char *text)
 		if (*p == '\n') {
 			p++;
 			if (!line_start) {
-				fputc('\n', stdout);
+				fputc('\n', fp);
 				line_start = true;
 				first_line = false;
 			}
@@ -117,23 +117,23 @@ put_wrapped(int first, int indent, const char *text)
 		size_t n = strcspn(p, " \n");
 		int w = (int)util_display_width(p, n);
 		if (!line_start && col + 1 + w > width) {
-			fputc('\n', stdout);
+			fputc('\n', fp);
 			line_start = true;
 			first_line = false;
 		}
 		if (line_start) {
 			col = first_line ? first : indent;
-			printf("%*s", col, "");
+			fprintf(fp, "%*s", col, "");
 			line_start = false;
 		} else {
-			fputc(' ', stdout);
+			fputc(' ', fp);
 			col++;
 		}
-		put_clean(p, n);
+		put_clean(fp, p, n);
 		col += w;
 		p += n;
 	}
-	fputc('\n', stdout);
+	fputc('\n', fp);
 }
 
 static void
@@ -145,7 +145,7 @@ put_provenance(const struct crisis_provenance *pv, int indent)
 	if (pv->check) {
 		char line[512];
 		snprintf(line, sizeof(line), "To confirm: %s", pv->check);
-		put_wrapped(indent, indent + INDENT, line);
+		put_wrapped(stdout, indent, indent + INDENT, line);
 	}
 }
 
@@ -200,7 +200,7 @@ put_plan(const struct safety_plan *p)
 			if (!line)
 				continue;
 			sprintf(line, "- %s", it->items[i]);
-			put_wrapped(INDENT, INDENT + 2, line);
+			put_wrapped(stdout, INDENT, INDENT + 2, line);
 			sodium_memzero(line, strlen(line));
 			free(line);
 		}
@@ -223,20 +223,20 @@ put_line(const struct crisis_line *l, bool sources)
 {
 	fputc('\n', stdout);
 	bold_on();
-	put_clean(l->name, strlen(l->name));
+	put_clean(stdout, l->name, strlen(l->name));
 	bold_off();
 	if (l->audience) {
 		printf(", for ");
-		put_clean(l->audience, strlen(l->audience));
+		put_clean(stdout, l->audience, strlen(l->audience));
 	}
 	fputc('\n', stdout);
 	for (size_t i = 0; i < l->ncontact; i++) {
 		char s[512];
 		snprintf(s, sizeof(s), "%s.", l->contact[i]);
-		put_wrapped(INDENT, INDENT + 2, s);
+		put_wrapped(stdout, INDENT, INDENT + 2, s);
 	}
 	if (l->about)
-		put_wrapped(INDENT, INDENT, l->about);
+		put_wrapped(stdout, INDENT, INDENT, l->about);
 	if (sources)
 		put_provenance(&l->prov, INDENT);
 }
@@ -267,11 +267,11 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 		if (sources)
 			put_provenance(&c->emergency->prov, INDENT);
 	} else if (c) {
-		put_wrapped(0, 0,
+		put_wrapped(stdout, 0, 0,
 		            "If you are in immediate danger, call your "
 		            "local emergency number.");
 	} else {
-		put_wrapped(0, 0, note);
+		put_wrapped(stdout, 0, 0, note);
 		if (sources)
 			put_provenance(note_prov, INDENT);
 	}
@@ -283,7 +283,7 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 		snprintf(s, sizeof(s), "%s: %s (%s, a checked directory)",
 		         c->nlines ? "More crisis lines" : "Crisis lines",
 		         c->directory, dir->name);
-		put_wrapped(0, INDENT, s);
+		put_wrapped(stdout, 0, INDENT, s);
 	} else {
 		fputc('\n', stdout);
 		if (ch->asked) {
@@ -291,17 +291,17 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 			         "selfhelp has no checked numbers for '%s' "
 			         "yet.",
 			         ch->asked);
-			put_wrapped(0, 0, s);
+			put_wrapped(stdout, 0, 0, s);
 		}
 		snprintf(s, sizeof(s),
 		         "%s lists crisis lines in about 130 "
 		         "countries: %s",
 		         dir->name, dir->url);
-		put_wrapped(0, INDENT, s);
+		put_wrapped(stdout, 0, INDENT, s);
 	}
 	if (sources) {
 		if (dir->about)
-			put_wrapped(INDENT, INDENT, dir->about);
+			put_wrapped(stdout, INDENT, INDENT, dir->about);
 		put_provenance(&dir->prov, INDENT);
 	}
 
@@ -314,13 +314,13 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 		         "(%s, from your language settings; --country CC "
 		         "shows another.)",
 		         c->name);
-		put_wrapped(0, 0, s);
+		put_wrapped(stdout, 0, 0, s);
 	} else if (!c) {
-		put_wrapped(0, 0,
+		put_wrapped(stdout, 0, 0,
 		            "'selfhelp crisis --country CC' shows one "
 		            "country; --list names them.");
 	}
-	put_wrapped(0, 0, msg_more);
+	put_wrapped(stdout, 0, 0, msg_more);
 }
 
 /* --- JSON --- */
@@ -578,15 +578,65 @@ choose(const struct crisis_data *d, const struct copts *o, struct choice *ch)
 
 /* When the bundled data cannot be read (it is checked by the tests, so
  * this should never show): still the one thing that matters. */
+static const char msg_fallback[] =
+        "If you are in immediate danger, call your local emergency "
+        "number.\nfindahelpline.com lists crisis lines in about 130 "
+        "countries.\n";
+
 static int
 fallback(const char *err)
 {
-	printf("If you are in immediate danger, call your local emergency "
-	       "number.\nfindahelpline.com lists crisis lines in about 130 "
-	       "countries.\n");
+	fputs(msg_fallback, stdout);
 	fflush(stdout);
 	note("The built-in list of crisis lines could not be read (%s).", err);
 	return 1;
+}
+
+void
+crisis_put_brief(FILE *fp)
+{
+	struct crisis_data *d = NULL;
+	struct copts o = {0};
+	struct choice ch;
+	char err[CRISIS_ERR_MAX], s[512];
+	int saved = width;
+	width = isatty(fileno(fp)) ? term_width(fileno(fp)) : WIDTH_MAX;
+	if (width > WIDTH_MAX)
+		width = WIDTH_MAX;
+	fputc('\n', fp);
+	if (crisis_load_bundled(&d, err) != 0) {
+		fputs(msg_fallback, fp);
+		width = saved;
+		return;
+	}
+	choose(d, &o, &ch);
+	const struct crisis_country *c = ch.c;
+	const struct crisis_directory *dir = crisis_directory(d);
+	if (c && c->emergency) {
+		snprintf(s, sizeof(s),
+		         "If you are in immediate danger, call %s.",
+		         c->emergency->number);
+		put_wrapped(fp, 0, 0, s);
+	} else if (c) {
+		put_wrapped(fp, 0, 0,
+		            "If you are in immediate danger, call your local "
+		            "emergency number.");
+	} else {
+		put_wrapped(fp, 0, 0, crisis_emergency_note(d, NULL));
+	}
+	if (c && c->nlines)
+		snprintf(s, sizeof(s), "%s: %s.", c->lines[0].name,
+		         c->lines[0].contact[0]);
+	else if (c)
+		snprintf(s, sizeof(s), "Crisis lines: %s", c->directory);
+	else
+		snprintf(s, sizeof(s),
+		         "%s lists crisis lines in about 130 countries: %s",
+		         dir->name, dir->url);
+	put_wrapped(fp, 0, INDENT, s);
+	put_wrapped(fp, 0, 0, "'selfhelp crisis' shows more.");
+	crisis_free(d);
+	width = saved;
 }
 
 int
