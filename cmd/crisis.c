@@ -7,6 +7,7 @@
  */
 #include "cmd.h"
 #include "crisis.h"
+#include "dates.h"
 #include "keyring.h"
 #include "output.h"
 #include "safety.h"
@@ -151,41 +152,112 @@ put_provenance(const struct crisis_provenance *pv, int indent)
 
 /* --- the safety plan, only when a remembered key opens the vault --- */
 
-static struct safety_plan *
-plan_if_unlocked(struct cmd_ctx *ctx)
+/*
+ * What crisis shows of the plan. Nothing while locked or without a plan;
+ * otherwise the newest version that reads, and never silently an older
+ * one or nothing: `damaged` says the newest could not be read.
+ */
+struct plan_state {
+	struct safety_plan *p; /* the newest version that reads, or NULL */
+	int versions;          /* 0: locked, no vault or no plan */
+	bool damaged;          /* the newest version could not be read */
+	char error[160];       /* why, when it was no damage (I/O ...) */
+};
+
+static void
+plan_if_unlocked(struct cmd_ctx *ctx, struct plan_state *st)
 {
-	struct safety_plan *p = NULL;
 	struct vault *v = NULL;
 	char *err = NULL, *path = cmd_vault_path(ctx);
 	char vid[VAULT_ID_HEX + 1];
 	unsigned char *master;
+	memset(st, 0, sizeof(*st));
 	if (!path || access(path, R_OK | W_OK) != 0) {
 		free(path);
-		return NULL;
+		return;
 	}
 	int rc = vault_open(path, &v, &err);
 	free(path);
 	free(err);
 	if (rc)
-		return NULL;
+		return;
 	vault_id_hex(v, vid);
 	master = sodium_malloc(CRYPTO_KEY_BYTES);
 	if (master && keyring_load(vid, master, NULL) == KEYRING_OK &&
-	    vault_unlock_master(v, master) == VAULT_OK &&
-	    safety_load(v, 0, &p) != VAULT_OK)
-		p = NULL;
+	    vault_unlock_master(v, master) == VAULT_OK) {
+		rc = safety_load_newest_readable(v, &st->p, &st->versions);
+		if (rc == VAULT_OK)
+			st->damaged = st->p->version < st->versions;
+		else if (rc != VAULT_NOT_FOUND)
+			st->damaged = true;
+		if (rc && rc != VAULT_NOT_FOUND && rc != VAULT_DAMAGED)
+			snprintf(st->error, sizeof(st->error), "%s",
+			         vault_errmsg(v));
+	}
 	sodium_free(master);
 	vault_free(v);
-	return p;
 }
 
 static const enum safety_section plan_parts[] = {SAFETY_PEOPLE,
                                                  SAFETY_PROFESSIONALS};
 enum { NPLAN_PARTS = sizeof(plan_parts) / sizeof(plan_parts[0]) };
 
+static const char msg_plan_unreadable[] =
+        "Your safety plan could not be read: it is damaged or was changed "
+        "outside selfhelp. 'selfhelp safety-plan history' shows its "
+        "versions.";
+
+/* "Your safety plan could not be read: ..." into buf (for the screen,
+ * and for stderr with --json). */
 static void
-put_plan(const struct safety_plan *p)
+plan_damage_text(const struct plan_state *st, char *buf, size_t size)
 {
+	char when[32];
+	bool any = false;
+	if (st->error[0]) {
+		snprintf(buf, size, "Your safety plan could not be read (%s).",
+		         st->error);
+		return;
+	}
+	if (!st->p) {
+		snprintf(buf, size, "%s", msg_plan_unreadable);
+		return;
+	}
+	for (size_t k = 0; k < NPLAN_PARTS; k++)
+		any = any || st->p->sections[plan_parts[k]].n;
+	date_format_local(st->p->created, when, sizeof(when));
+	if (any)
+		snprintf(
+		        buf, size,
+		        "Your safety plan could not be read: its newest "
+		        "version is damaged or was changed outside selfhelp. "
+		        "What follows is from version %d, saved %s, the newest "
+		        "one that reads.",
+		        st->p->version, when);
+	else
+		snprintf(buf, size,
+		         "Your safety plan could not be read: its newest "
+		         "version is damaged or was changed outside selfhelp. "
+		         "Version %d, saved %s, the newest one that reads, has "
+		         "no people or professionals in it.",
+		         st->p->version, when);
+}
+
+static void
+put_plan(const struct plan_state *st)
+{
+	const struct safety_plan *p = st->p;
+	char from[64] = "your safety plan", s[512];
+	if (st->damaged) {
+		plan_damage_text(st, s, sizeof(s));
+		fputc('\n', stdout);
+		put_wrapped(stdout, 0, 0, s);
+	}
+	if (!p)
+		return;
+	if (st->damaged)
+		snprintf(from, sizeof(from), "version %d of your safety plan",
+		         p->version);
 	for (size_t k = 0; k < NPLAN_PARTS; k++) {
 		const struct safety_items *it = &p->sections[plan_parts[k]];
 		if (!it->n)
@@ -194,7 +266,7 @@ put_plan(const struct safety_plan *p)
 		bold_on();
 		printf("%s", safety_section_title(plan_parts[k]));
 		bold_off();
-		printf(" (from your safety plan)\n");
+		printf(" (from %s)\n", from);
 		for (size_t i = 0; i < it->n; i++) {
 			char *line = malloc(strlen(it->items[i]) + 3);
 			if (!line)
@@ -243,7 +315,7 @@ put_line(const struct crisis_line *l, bool sources)
 
 static void
 put_screen(const struct crisis_data *d, const struct choice *ch,
-           const struct safety_plan *plan, bool sources)
+           const struct plan_state *plan, bool sources)
 {
 	const struct crisis_country *c = ch->c;
 	const struct crisis_directory *dir = crisis_directory(d);
@@ -305,8 +377,7 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 		put_provenance(&dir->prov, INDENT);
 	}
 
-	if (plan)
-		put_plan(plan);
+	put_plan(plan);
 
 	fputc('\n', stdout);
 	if (c && ch->from == FROM_LOCALE) {
@@ -381,7 +452,7 @@ items_json(const struct safety_items *it)
 
 static int
 screen_json(const struct crisis_data *d, const struct choice *ch,
-            const struct safety_plan *plan)
+            const struct plan_state *plan)
 {
 	static const char *const from_names[] = {
 	        [FROM_NONE] = NULL,
@@ -423,12 +494,22 @@ screen_json(const struct crisis_data *d, const struct choice *ch,
 	                    dir->about ? json_string(dir->about) : json_null());
 	add_provenance(dj, &dir->prov);
 	json_object_set_new(o, "directory", dj);
-	if (plan) {
+	if (plan->versions || plan->damaged) {
+		/* version: the one shown (null: none reads); damaged: the
+		 * newest could not be read */
+		static const struct safety_items none = {0};
+		const struct safety_plan *p = plan->p;
 		json_t *pj = json_object();
 		for (size_t k = 0; k < NPLAN_PARTS; k++)
 			json_object_set_new(
 			        pj, safety_section_key(plan_parts[k]),
-			        items_json(&plan->sections[plan_parts[k]]));
+			        items_json(p ? &p->sections[plan_parts[k]]
+			                     : &none));
+		json_object_set_new(pj, "version",
+		                    p ? json_integer(p->version) : json_null());
+		json_object_set_new(pj, "versions",
+		                    json_integer(plan->versions));
+		json_object_set_new(pj, "damaged", json_boolean(plan->damaged));
 		json_object_set_new(o, "plan", pj);
 	}
 	return print_json(o);
@@ -644,7 +725,7 @@ cmd_crisis(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct copts o;
 	struct crisis_data *d = NULL;
-	struct safety_plan *plan = NULL;
+	struct plan_state plan;
 	struct choice ch;
 	char err[CRISIS_ERR_MAX];
 	int rc = parse_opts(argc, argv, &o);
@@ -662,14 +743,21 @@ cmd_crisis(int argc, char **argv, struct cmd_ctx *ctx)
 		return rc;
 	}
 	choose(d, &o, &ch);
-	plan = plan_if_unlocked(ctx);
+	plan_if_unlocked(ctx, &plan);
 	if (o.json) {
-		rc = screen_json(d, &ch, plan);
+		rc = screen_json(d, &ch, &plan);
+		if (plan.damaged) {
+			char s[512];
+			plan_damage_text(&plan, s, sizeof(s));
+			note("%s", s);
+		}
 	} else {
-		put_screen(d, &ch, plan, o.sources);
+		put_screen(d, &ch, &plan, o.sources);
 		rc = 0;
 	}
-	safety_plan_free(plan);
+	/* The numbers are out; a plan that could not be read still fails. */
+	rc = rc ? rc : plan.damaged;
+	safety_plan_free(plan.p);
 	crisis_free(d);
 	return rc;
 }
