@@ -73,6 +73,13 @@ int cmd_grounding(int argc, char **argv, struct cmd_ctx *ctx);
 /* --- care --- */
 int cmd_crisis(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_safety_plan(int argc, char **argv, struct cmd_ctx *ctx);
+/*
+ * Where help is right now, in a few lines on fp, for the country of
+ * SELFHELP_COUNTRY or the locale (as 'selfhelp crisis' picks it): the
+ * emergency number and a crisis line. For dead ends such as a safety
+ * plan that cannot be read. (crisis.c)
+ */
+void crisis_put_brief(FILE *fp);
 /* --- end care --- */
 /* --- group --- */
 int cmd_group(int argc, char **argv, struct cmd_ctx *ctx);

@@ -7,6 +7,7 @@
  */
 #include "cmd.h"
 #include "crisis.h"
+#include "dates.h"
 #include "keyring.h"
 #include "output.h"
 #include "safety.h"
@@ -75,17 +76,17 @@ bold_off(void)
 
 /* Text from the data or the safety plan, without control characters. */
 static void
-put_clean(const char *s, size_t n)
+put_clean(FILE *fp, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
 		    (unsigned char)s[i + 1] <= 0x9f) {
-			fputc(' ', stdout); /* a C1 control character */
+			fputc(' ', fp); /* a C1 control character */
 			i++;
 			continue;
 		}
-		fputc(c < 0x20 || c == 0x7f ? ' ' : c, stdout);
+		fputc(c < 0x20 || c == 0x7f ? ' ' : c, fp);
 	}
 }
 
@@ -95,7 +96,7 @@ put_clean(const char *s, size_t n)
  * `text` breaks the line there.
  */
 static void
-put_wrapped(int first, int indent, const char *text)
+put_wrapped(FILE *fp, int first, int indent, const char *text)
 {
 	int col = 0;
 	bool first_line = true, line_start = true;
@@ -106,7 +107,7 @@ put_wrapped(int first, int indent, const char *text)
 		if (*p == '\n') {
 			p++;
 			if (!line_start) {
-				fputc('\n', stdout);
+				fputc('\n', fp);
 				line_start = true;
 				first_line = false;
 			}
@@ -117,23 +118,23 @@ put_wrapped(int first, int indent, const char *text)
 		size_t n = strcspn(p, " \n");
 		int w = (int)util_display_width(p, n);
 		if (!line_start && col + 1 + w > width) {
-			fputc('\n', stdout);
+			fputc('\n', fp);
 			line_start = true;
 			first_line = false;
 		}
 		if (line_start) {
 			col = first_line ? first : indent;
-			printf("%*s", col, "");
+			fprintf(fp, "%*s", col, "");
 			line_start = false;
 		} else {
-			fputc(' ', stdout);
+			fputc(' ', fp);
 			col++;
 		}
-		put_clean(p, n);
+		put_clean(fp, p, n);
 		col += w;
 		p += n;
 	}
-	fputc('\n', stdout);
+	fputc('\n', fp);
 }
 
 static void
@@ -145,47 +146,118 @@ put_provenance(const struct crisis_provenance *pv, int indent)
 	if (pv->check) {
 		char line[512];
 		snprintf(line, sizeof(line), "To confirm: %s", pv->check);
-		put_wrapped(indent, indent + INDENT, line);
+		put_wrapped(stdout, indent, indent + INDENT, line);
 	}
 }
 
 /* --- the safety plan, only when a remembered key opens the vault --- */
 
-static struct safety_plan *
-plan_if_unlocked(struct cmd_ctx *ctx)
+/*
+ * What crisis shows of the plan. Nothing while locked or without a plan;
+ * otherwise the newest version that reads, and never silently an older
+ * one or nothing: `damaged` says the newest could not be read.
+ */
+struct plan_state {
+	struct safety_plan *p; /* the newest version that reads, or NULL */
+	int versions;          /* 0: locked, no vault or no plan */
+	bool damaged;          /* the newest version could not be read */
+	char error[160];       /* why, when it was no damage (I/O ...) */
+};
+
+static void
+plan_if_unlocked(struct cmd_ctx *ctx, struct plan_state *st)
 {
-	struct safety_plan *p = NULL;
 	struct vault *v = NULL;
 	char *err = NULL, *path = cmd_vault_path(ctx);
 	char vid[VAULT_ID_HEX + 1];
 	unsigned char *master;
+	memset(st, 0, sizeof(*st));
 	if (!path || access(path, R_OK | W_OK) != 0) {
 		free(path);
-		return NULL;
+		return;
 	}
 	int rc = vault_open(path, &v, &err);
 	free(path);
 	free(err);
 	if (rc)
-		return NULL;
+		return;
 	vault_id_hex(v, vid);
 	master = sodium_malloc(CRYPTO_KEY_BYTES);
 	if (master && keyring_load(vid, master, NULL) == KEYRING_OK &&
-	    vault_unlock_master(v, master) == VAULT_OK &&
-	    safety_load(v, 0, &p) != VAULT_OK)
-		p = NULL;
+	    vault_unlock_master(v, master) == VAULT_OK) {
+		rc = safety_load_newest_readable(v, &st->p, &st->versions);
+		if (rc == VAULT_OK)
+			st->damaged = st->p->version < st->versions;
+		else if (rc != VAULT_NOT_FOUND)
+			st->damaged = true;
+		if (rc && rc != VAULT_NOT_FOUND && rc != VAULT_DAMAGED)
+			snprintf(st->error, sizeof(st->error), "%s",
+			         vault_errmsg(v));
+	}
 	sodium_free(master);
 	vault_free(v);
-	return p;
 }
 
 static const enum safety_section plan_parts[] = {SAFETY_PEOPLE,
                                                  SAFETY_PROFESSIONALS};
 enum { NPLAN_PARTS = sizeof(plan_parts) / sizeof(plan_parts[0]) };
 
+static const char msg_plan_unreadable[] =
+        "Your safety plan could not be read: it is damaged or was changed "
+        "outside selfhelp. 'selfhelp safety-plan history' shows its "
+        "versions.";
+
+/* "Your safety plan could not be read: ..." into buf (for the screen,
+ * and for stderr with --json). */
 static void
-put_plan(const struct safety_plan *p)
+plan_damage_text(const struct plan_state *st, char *buf, size_t size)
 {
+	char when[32];
+	bool any = false;
+	if (st->error[0]) {
+		snprintf(buf, size, "Your safety plan could not be read (%s).",
+		         st->error);
+		return;
+	}
+	if (!st->p) {
+		snprintf(buf, size, "%s", msg_plan_unreadable);
+		return;
+	}
+	for (size_t k = 0; k < NPLAN_PARTS; k++)
+		any = any || st->p->sections[plan_parts[k]].n;
+	date_format_local(st->p->created, when, sizeof(when));
+	if (any)
+		snprintf(
+		        buf, size,
+		        "Your safety plan could not be read: its newest "
+		        "version is damaged or was changed outside selfhelp. "
+		        "What follows is from version %d, saved %s, the newest "
+		        "one that reads.",
+		        st->p->version, when);
+	else
+		snprintf(buf, size,
+		         "Your safety plan could not be read: its newest "
+		         "version is damaged or was changed outside selfhelp. "
+		         "Version %d, saved %s, the newest one that reads, has "
+		         "no people or professionals in it.",
+		         st->p->version, when);
+}
+
+static void
+put_plan(const struct plan_state *st)
+{
+	const struct safety_plan *p = st->p;
+	char from[64] = "your safety plan", s[512];
+	if (st->damaged) {
+		plan_damage_text(st, s, sizeof(s));
+		fputc('\n', stdout);
+		put_wrapped(stdout, 0, 0, s);
+	}
+	if (!p)
+		return;
+	if (st->damaged)
+		snprintf(from, sizeof(from), "version %d of your safety plan",
+		         p->version);
 	for (size_t k = 0; k < NPLAN_PARTS; k++) {
 		const struct safety_items *it = &p->sections[plan_parts[k]];
 		if (!it->n)
@@ -194,13 +266,13 @@ put_plan(const struct safety_plan *p)
 		bold_on();
 		printf("%s", safety_section_title(plan_parts[k]));
 		bold_off();
-		printf(" (from your safety plan)\n");
+		printf(" (from %s)\n", from);
 		for (size_t i = 0; i < it->n; i++) {
 			char *line = malloc(strlen(it->items[i]) + 3);
 			if (!line)
 				continue;
 			sprintf(line, "- %s", it->items[i]);
-			put_wrapped(INDENT, INDENT + 2, line);
+			put_wrapped(stdout, INDENT, INDENT + 2, line);
 			sodium_memzero(line, strlen(line));
 			free(line);
 		}
@@ -223,27 +295,27 @@ put_line(const struct crisis_line *l, bool sources)
 {
 	fputc('\n', stdout);
 	bold_on();
-	put_clean(l->name, strlen(l->name));
+	put_clean(stdout, l->name, strlen(l->name));
 	bold_off();
 	if (l->audience) {
 		printf(", for ");
-		put_clean(l->audience, strlen(l->audience));
+		put_clean(stdout, l->audience, strlen(l->audience));
 	}
 	fputc('\n', stdout);
 	for (size_t i = 0; i < l->ncontact; i++) {
 		char s[512];
 		snprintf(s, sizeof(s), "%s.", l->contact[i]);
-		put_wrapped(INDENT, INDENT + 2, s);
+		put_wrapped(stdout, INDENT, INDENT + 2, s);
 	}
 	if (l->about)
-		put_wrapped(INDENT, INDENT, l->about);
+		put_wrapped(stdout, INDENT, INDENT, l->about);
 	if (sources)
 		put_provenance(&l->prov, INDENT);
 }
 
 static void
 put_screen(const struct crisis_data *d, const struct choice *ch,
-           const struct safety_plan *plan, bool sources)
+           const struct plan_state *plan, bool sources)
 {
 	const struct crisis_country *c = ch->c;
 	const struct crisis_directory *dir = crisis_directory(d);
@@ -267,11 +339,11 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 		if (sources)
 			put_provenance(&c->emergency->prov, INDENT);
 	} else if (c) {
-		put_wrapped(0, 0,
+		put_wrapped(stdout, 0, 0,
 		            "If you are in immediate danger, call your "
 		            "local emergency number.");
 	} else {
-		put_wrapped(0, 0, note);
+		put_wrapped(stdout, 0, 0, note);
 		if (sources)
 			put_provenance(note_prov, INDENT);
 	}
@@ -283,7 +355,7 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 		snprintf(s, sizeof(s), "%s: %s (%s, a checked directory)",
 		         c->nlines ? "More crisis lines" : "Crisis lines",
 		         c->directory, dir->name);
-		put_wrapped(0, INDENT, s);
+		put_wrapped(stdout, 0, INDENT, s);
 	} else {
 		fputc('\n', stdout);
 		if (ch->asked) {
@@ -291,22 +363,21 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 			         "selfhelp has no checked numbers for '%s' "
 			         "yet.",
 			         ch->asked);
-			put_wrapped(0, 0, s);
+			put_wrapped(stdout, 0, 0, s);
 		}
 		snprintf(s, sizeof(s),
 		         "%s lists crisis lines in about 130 "
 		         "countries: %s",
 		         dir->name, dir->url);
-		put_wrapped(0, INDENT, s);
+		put_wrapped(stdout, 0, INDENT, s);
 	}
 	if (sources) {
 		if (dir->about)
-			put_wrapped(INDENT, INDENT, dir->about);
+			put_wrapped(stdout, INDENT, INDENT, dir->about);
 		put_provenance(&dir->prov, INDENT);
 	}
 
-	if (plan)
-		put_plan(plan);
+	put_plan(plan);
 
 	fputc('\n', stdout);
 	if (c && ch->from == FROM_LOCALE) {
@@ -314,13 +385,13 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 		         "(%s, from your language settings; --country CC "
 		         "shows another.)",
 		         c->name);
-		put_wrapped(0, 0, s);
+		put_wrapped(stdout, 0, 0, s);
 	} else if (!c) {
-		put_wrapped(0, 0,
+		put_wrapped(stdout, 0, 0,
 		            "'selfhelp crisis --country CC' shows one "
 		            "country; --list names them.");
 	}
-	put_wrapped(0, 0, msg_more);
+	put_wrapped(stdout, 0, 0, msg_more);
 }
 
 /* --- JSON --- */
@@ -381,7 +452,7 @@ items_json(const struct safety_items *it)
 
 static int
 screen_json(const struct crisis_data *d, const struct choice *ch,
-            const struct safety_plan *plan)
+            const struct plan_state *plan)
 {
 	static const char *const from_names[] = {
 	        [FROM_NONE] = NULL,
@@ -423,12 +494,22 @@ screen_json(const struct crisis_data *d, const struct choice *ch,
 	                    dir->about ? json_string(dir->about) : json_null());
 	add_provenance(dj, &dir->prov);
 	json_object_set_new(o, "directory", dj);
-	if (plan) {
+	if (plan->versions || plan->damaged) {
+		/* version: the one shown (null: none reads); damaged: the
+		 * newest could not be read */
+		static const struct safety_items none = {0};
+		const struct safety_plan *p = plan->p;
 		json_t *pj = json_object();
 		for (size_t k = 0; k < NPLAN_PARTS; k++)
 			json_object_set_new(
 			        pj, safety_section_key(plan_parts[k]),
-			        items_json(&plan->sections[plan_parts[k]]));
+			        items_json(p ? &p->sections[plan_parts[k]]
+			                     : &none));
+		json_object_set_new(pj, "version",
+		                    p ? json_integer(p->version) : json_null());
+		json_object_set_new(pj, "versions",
+		                    json_integer(plan->versions));
+		json_object_set_new(pj, "damaged", json_boolean(plan->damaged));
 		json_object_set_new(o, "plan", pj);
 	}
 	return print_json(o);
@@ -578,15 +659,65 @@ choose(const struct crisis_data *d, const struct copts *o, struct choice *ch)
 
 /* When the bundled data cannot be read (it is checked by the tests, so
  * this should never show): still the one thing that matters. */
+static const char msg_fallback[] =
+        "If you are in immediate danger, call your local emergency "
+        "number.\nfindahelpline.com lists crisis lines in about 130 "
+        "countries.\n";
+
 static int
 fallback(const char *err)
 {
-	printf("If you are in immediate danger, call your local emergency "
-	       "number.\nfindahelpline.com lists crisis lines in about 130 "
-	       "countries.\n");
+	fputs(msg_fallback, stdout);
 	fflush(stdout);
 	note("The built-in list of crisis lines could not be read (%s).", err);
 	return 1;
+}
+
+void
+crisis_put_brief(FILE *fp)
+{
+	struct crisis_data *d = NULL;
+	struct copts o = {0};
+	struct choice ch;
+	char err[CRISIS_ERR_MAX], s[512];
+	int saved = width;
+	width = isatty(fileno(fp)) ? term_width(fileno(fp)) : WIDTH_MAX;
+	if (width > WIDTH_MAX)
+		width = WIDTH_MAX;
+	fputc('\n', fp);
+	if (crisis_load_bundled(&d, err) != 0) {
+		fputs(msg_fallback, fp);
+		width = saved;
+		return;
+	}
+	choose(d, &o, &ch);
+	const struct crisis_country *c = ch.c;
+	const struct crisis_directory *dir = crisis_directory(d);
+	if (c && c->emergency) {
+		snprintf(s, sizeof(s),
+		         "If you are in immediate danger, call %s.",
+		         c->emergency->number);
+		put_wrapped(fp, 0, 0, s);
+	} else if (c) {
+		put_wrapped(fp, 0, 0,
+		            "If you are in immediate danger, call your local "
+		            "emergency number.");
+	} else {
+		put_wrapped(fp, 0, 0, crisis_emergency_note(d, NULL));
+	}
+	if (c && c->nlines)
+		snprintf(s, sizeof(s), "%s: %s.", c->lines[0].name,
+		         c->lines[0].contact[0]);
+	else if (c)
+		snprintf(s, sizeof(s), "Crisis lines: %s", c->directory);
+	else
+		snprintf(s, sizeof(s),
+		         "%s lists crisis lines in about 130 countries: %s",
+		         dir->name, dir->url);
+	put_wrapped(fp, 0, INDENT, s);
+	put_wrapped(fp, 0, 0, "'selfhelp crisis' shows more.");
+	crisis_free(d);
+	width = saved;
 }
 
 int
@@ -594,7 +725,7 @@ cmd_crisis(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct copts o;
 	struct crisis_data *d = NULL;
-	struct safety_plan *plan = NULL;
+	struct plan_state plan;
 	struct choice ch;
 	char err[CRISIS_ERR_MAX];
 	int rc = parse_opts(argc, argv, &o);
@@ -612,14 +743,21 @@ cmd_crisis(int argc, char **argv, struct cmd_ctx *ctx)
 		return rc;
 	}
 	choose(d, &o, &ch);
-	plan = plan_if_unlocked(ctx);
+	plan_if_unlocked(ctx, &plan);
 	if (o.json) {
-		rc = screen_json(d, &ch, plan);
+		rc = screen_json(d, &ch, &plan);
+		if (plan.damaged) {
+			char s[512];
+			plan_damage_text(&plan, s, sizeof(s));
+			note("%s", s);
+		}
 	} else {
-		put_screen(d, &ch, plan, o.sources);
+		put_screen(d, &ch, &plan, o.sources);
 		rc = 0;
 	}
-	safety_plan_free(plan);
+	/* The numbers are out; a plan that could not be read still fails. */
+	rc = rc ? rc : plan.damaged;
+	safety_plan_free(plan.p);
 	crisis_free(d);
 	return rc;
 }

@@ -45,6 +45,12 @@ static const char plan_help[] =
         "            one item per '- ' line, '# ' lines are notes\n"
         "  history   the versions kept (every saved edit is one)\n"
         "\n"
+        "If the newest version cannot be read (it is damaged or was changed\n"
+        "outside selfhelp), show says so, shows the newest one that reads\n"
+        "and exits with 1; edit says so and starts from that one (or from\n"
+        "an empty plan), and what you save becomes your current plan. The\n"
+        "damaged versions are kept, and history marks them.\n"
+        "\n"
         "'selfhelp crisis' shows the people in your plan while selfhelp is\n"
         "unlocked ('selfhelp unlock').\n";
 
@@ -133,16 +139,6 @@ parse_opts(int argc, char **argv, const char *allowed, struct popts *o)
 	return 0;
 }
 
-static void
-report_damaged(void *arg, const char *id)
-{
-	int *count = arg;
-	(*count)++;
-	note("A version of the plan (%s) could not be read: it is damaged or "
-	     "was changed outside selfhelp. It was left out.",
-	     id);
-}
-
 /* --- a growing text buffer for what goes to the pager (wiped) --- */
 
 struct out {
@@ -207,7 +203,7 @@ static int
 count_versions(struct vault *v, size_t *n)
 {
 	struct safety_version *list;
-	int rc = safety_history(v, &list, n, NULL, NULL);
+	int rc = safety_history(v, &list, n);
 	free(list);
 	return rc;
 }
@@ -220,6 +216,10 @@ plan_json(const struct safety_plan *p, size_t versions)
 	date_format_iso(p->created, when, sizeof(when));
 	json_object_set_new(o, "version", json_integer(p->version));
 	json_object_set_new(o, "versions", json_integer((json_int_t)versions));
+	/* false: not the newest version (asked for, or the newest cannot be
+	 * read) */
+	json_object_set_new(o, "current",
+	                    json_boolean((size_t)p->version == versions));
 	json_object_set_new(o, "id", json_string(p->id));
 	json_object_set_new(o, "created", json_string(when));
 	for (int s = 0; s < SAFETY_NSECTIONS; s++) {
@@ -241,12 +241,14 @@ plan_json(const struct safety_plan *p, size_t versions)
 }
 
 /* The plan in the readable layout (so that it can be fed back to
- * 'edit --from'), headings in bold on a terminal. */
+ * 'edit --from'), headings in bold on a terminal. `older` says that the
+ * newer versions could not be read (shown here too: a pager hides what
+ * went to stderr before it). */
 static void
 format_plan(struct out *b, const struct safety_plan *p, size_t versions,
-            bool color)
+            bool older, bool color)
 {
-	char when[32], head[160];
+	char when[32], head[320];
 	date_format_local(p->created, when, sizeof(when));
 	if (versions > 1)
 		snprintf(head, sizeof(head),
@@ -256,6 +258,13 @@ format_plan(struct out *b, const struct safety_plan *p, size_t versions,
 		snprintf(head, sizeof(head), "# Your safety plan, saved %s\n",
 		         when);
 	out_puts(b, head);
+	if (older) {
+		snprintf(head, sizeof(head),
+		         "# The newest version (%zu) could not be read, so "
+		         "this is\n# version %d, the newest one that reads.\n",
+		         versions, p->version);
+		out_puts(b, head);
+	}
 	for (int s = 0; s < SAFETY_NSECTIONS; s++) {
 		out_puts(b, "\n");
 		if (color)
@@ -275,25 +284,69 @@ format_plan(struct out *b, const struct safety_plan *p, size_t versions,
 	}
 }
 
+/* Version `version` (>= 1) into *p, or an exit status after a message. */
 static int
 load_or_say(struct vault *v, int version, struct safety_plan **p)
 {
 	int rc = safety_load(v, version, p);
 	if (rc == VAULT_OK)
 		return 0;
-	if (rc == VAULT_NOT_FOUND && version == 0)
-		return 0; /* no plan yet; *p is NULL */
 	if (rc == VAULT_NOT_FOUND)
 		return fail("There is no version %d of your plan; 'selfhelp "
 		            "safety-plan history' lists them.",
 		            version);
 	if (rc == VAULT_DAMAGED)
-		return fail("That version of the plan could not be read: it is "
-		            "damaged or was changed outside selfhelp.%s",
-		            version ? ""
-		                    : " 'selfhelp safety-plan history' lists "
-		                      "the earlier ones.");
+		return fail("Version %d of your safety plan could not be read: "
+		            "it is damaged or was changed outside selfhelp. "
+		            "'selfhelp safety-plan history' lists the others.",
+		            version);
 	return fail("%s", vault_errmsg(v));
+}
+
+/*
+ * "The newest version ... could not be read (...). Showing version N,
+ * saved DATE, the newest one that reads." into buf, for a plan `p` shown
+ * in place of the `newest` versions after it.
+ */
+static void
+say_older(char *buf, size_t size, const struct safety_plan *p, int newest)
+{
+	char when[32];
+	int skipped = newest - p->version;
+	date_format_local(p->created, when, sizeof(when));
+	if (skipped == 1)
+		snprintf(buf, size,
+		         "The newest version of your safety plan could not be "
+		         "read (it is damaged or was changed outside "
+		         "selfhelp). Showing version %d, saved %s, the newest "
+		         "one that reads.",
+		         p->version, when);
+	else
+		snprintf(buf, size,
+		         "The newest %d versions of your safety plan could not "
+		         "be read (they are damaged or were changed outside "
+		         "selfhelp). Showing version %d, saved %s, the newest "
+		         "one that reads.",
+		         skipped, p->version, when);
+}
+
+/* No version reads: say so, and where help is (on stdout, or on stderr
+ * when stdout carries JSON). */
+static int
+say_unreadable(int versions, bool json)
+{
+	if (versions == 1)
+		fail("Your safety plan could not be read: its only version is "
+		     "damaged or was changed outside selfhelp. It is kept as "
+		     "it is; 'selfhelp safety-plan edit' starts a new one.");
+	else
+		fail("Your safety plan could not be read: none of its %d "
+		     "versions reads (they are damaged or were changed "
+		     "outside selfhelp). They are kept as they are; "
+		     "'selfhelp safety-plan edit' starts a new one.",
+		     versions);
+	crisis_put_brief(json ? stderr : stdout);
+	return 1;
 }
 
 static int
@@ -303,21 +356,40 @@ plan_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	struct safety_plan *p = NULL;
 	struct vault *v;
 	size_t versions = 0;
+	int newest = 0;
+	bool older = false;
 	int rc = parse_opts(argc, argv, "version json", &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (!(v = cmd_vault(ctx)))
 		return 1;
-	if ((rc = load_or_say(v, o.version, &p)))
-		return rc;
-	if (p && count_versions(v, &versions)) {
-		safety_plan_free(p);
-		return fail("%s", vault_errmsg(v));
+	if (o.version) {
+		if ((rc = load_or_say(v, o.version, &p)))
+			return rc;
+		if (count_versions(v, &versions)) {
+			safety_plan_free(p);
+			return fail("%s", vault_errmsg(v));
+		}
+	} else {
+		/* The newest that reads, and never silently: an older one
+		 * in its place is said, and exits 1. */
+		rc = safety_load_newest_readable(v, &p, &newest);
+		if (rc == VAULT_DAMAGED)
+			return say_unreadable(newest, o.json);
+		if (rc && rc != VAULT_NOT_FOUND)
+			return fail("%s", vault_errmsg(v));
+		versions = (size_t)newest;
+		older = p && p->version < newest;
 	}
+	char msg[512];
+	if (older)
+		say_older(msg, sizeof(msg), p, newest);
 	if (o.json) {
 		rc = print_json(p ? plan_json(p, versions) : json_null());
 		safety_plan_free(p);
-		return rc;
+		if (older)
+			fail("%s", msg);
+		return rc ? rc : older;
 	}
 	if (!p) {
 		printf("%s\n", msg_no_plan);
@@ -325,7 +397,7 @@ plan_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	struct out b = {0};
 	bool color = term_use_color(STDOUT_FILENO);
-	format_plan(&b, p, versions, color);
+	format_plan(&b, p, versions, older, color);
 	safety_plan_free(p);
 	if (b.failed) {
 		text_wipe(b.p, b.cap);
@@ -333,10 +405,27 @@ plan_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	rc = pager_show(b.p, b.len, ctx) == 0 ? 0 : 1;
 	text_wipe(b.p, b.cap);
-	return rc;
+	/* After the pager, so that it is the last thing on the screen. */
+	if (older)
+		fail("%s", msg);
+	return rc ? rc : older;
 }
 
 /* --- history --- */
+
+/* The mark of version i of n in the history (n > 0). */
+static const char *
+history_mark(const struct safety_version *list, size_t n, size_t i)
+{
+	if (list[i].damaged)
+		return "  could not be read (damaged)";
+	if (i + 1 == n)
+		return "  (the current plan)";
+	for (size_t k = i + 1; k < n; k++)
+		if (!list[k].damaged)
+			return "";
+	return "  (the newest one that reads)";
+}
 
 static int
 plan_history_cmd(int argc, char **argv, struct cmd_ctx *ctx)
@@ -345,36 +434,47 @@ plan_history_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	struct safety_version *list = NULL;
 	struct vault *v;
 	size_t n = 0;
-	int damaged = 0;
+	int damaged = 0, last_damaged = 0;
 	int rc = parse_opts(argc, argv, "json", &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (!(v = cmd_vault(ctx)))
 		return 1;
-	if (safety_history(v, &list, &n, report_damaged, &damaged))
+	if (safety_history(v, &list, &n))
 		return fail("%s", vault_errmsg(v));
+	for (size_t i = 0; i < n; i++)
+		if (list[i].damaged) {
+			damaged++;
+			last_damaged = list[i].version;
+		}
 	if (o.json) {
 		json_t *a = json_array();
 		for (size_t i = n; i-- > 0;) {
 			char when[40];
+			bool known = list[i].damaged != SAFETY_DAMAGED_HEAD;
 			json_t *e = json_object();
 			date_format_iso(list[i].created, when, sizeof(when));
 			json_object_set_new(e, "version",
 			                    json_integer(list[i].version));
-			json_object_set_new(e, "created", json_string(when));
+			json_object_set_new(e, "created",
+			                    known ? json_string(when)
+			                          : json_null());
 			json_object_set_new(e, "id", json_string(list[i].id));
+			json_object_set_new(e, "damaged",
+			                    json_boolean(list[i].damaged));
 			json_array_append_new(a, e);
 		}
 		rc = print_json(a);
 	} else if (n == 0) {
-		if (!damaged)
-			printf("%s\n", msg_no_plan);
+		printf("%s\n", msg_no_plan);
 	} else {
 		for (size_t i = n; i-- > 0;) {
-			char when[32];
-			date_format_local(list[i].created, when, sizeof(when));
-			printf("  %3d  %s%s\n", list[i].version, when,
-			       i + 1 == n ? "  (the current plan)" : "");
+			char when[32] = "date unknown";
+			if (list[i].damaged != SAFETY_DAMAGED_HEAD)
+				date_format_local(list[i].created, when,
+				                  sizeof(when));
+			printf("  %3d  %-16s%s\n", list[i].version, when,
+			       history_mark(list, n, i));
 		}
 		if (n > 1)
 			printf("\n'selfhelp safety-plan show --version N' "
@@ -382,6 +482,16 @@ plan_history_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 			       "an earlier one.\n");
 	}
 	free(list);
+	if (damaged == 1)
+		fail("Version %d of your safety plan could not be read: it is "
+		     "damaged or was changed outside selfhelp. It is kept as "
+		     "it is.",
+		     last_damaged);
+	else if (damaged)
+		fail("%d versions of your safety plan could not be read: they "
+		     "are damaged or were changed outside selfhelp. They are "
+		     "kept as they are.",
+		     damaged);
 	return rc ? rc : damaged ? 1 : 0;
 }
 
@@ -437,21 +547,47 @@ read_file(const char *path, char **out, size_t *len)
 	return 0;
 }
 
+/* Does edit read the plan from --from or standard input? */
+static bool
+from_input(const struct popts *o)
+{
+	return o->from || !isatty(STDIN_FILENO);
+}
+
+/* Put `banner` (may be NULL) before the `*len` bytes of *text; the old
+ * buffer is wiped. NULL when out of memory (*text is wiped then too). */
+static char *
+prepend(char *text, size_t *len, const char *banner)
+{
+	size_t bl = banner ? strlen(banner) : 0;
+	char *all = bl ? malloc(bl + *len + 1) : text;
+	if (all != text) {
+		if (all) {
+			memcpy(all, banner, bl);
+			memcpy(all + bl, text, *len + 1);
+		}
+		text_wipe(text, *len);
+		*len += bl;
+	}
+	return all;
+}
+
 /*
  * The new plan: from --from, standard input, or the editor (starting
- * from `old`, may be NULL). Returns 0 with *out set, 3 when the person
- * left it as it was (a message is printed), or an exit status.
+ * from `old`, may be NULL, under `banner`, "# " lines or NULL). Returns 0
+ * with *out set, 3 when the person left it as it was (a message is
+ * printed), or an exit status.
  */
 static int
 get_plan(const struct popts *o, const struct safety_plan *old,
-         struct safety_plan **out)
+         const char *banner, struct safety_plan **out)
 {
 	char err[SAFETY_ERR_MAX];
 	char *text = NULL, *edited = NULL;
 	size_t len = 0, elen = 0;
 	int rc;
 	*out = NULL;
-	if (o->from || !isatty(STDIN_FILENO)) {
+	if (from_input(o)) {
 		rc = o->from ? read_file(o->from, &edited, &elen)
 		             : read_stdin_text(&edited, &elen);
 		if (rc)
@@ -472,6 +608,8 @@ get_plan(const struct popts *o, const struct safety_plan *old,
 		return 0;
 	}
 	text = safety_format_text(old, SAFETY_FORMAT_HINTS, &len);
+	if (text)
+		text = prepend(text, &len, banner);
 	if (!text)
 		return fail("Out of memory.");
 	for (;;) {
@@ -497,36 +635,99 @@ get_plan(const struct popts *o, const struct safety_plan *old,
 	return rc;
 }
 
+/*
+ * The newest version cannot be read, and `old` (NULL: none reads) is the
+ * newest that does, of `newest`: say so on stderr, and in the editor's
+ * template (banner, `size` bytes).
+ */
+static void
+say_edit_from(const struct popts *o, const struct safety_plan *old, int newest,
+              char *banner, size_t size)
+{
+	char when[32] = "";
+	int skipped = newest - (old ? old->version : 0);
+	const char *kept = skipped == 1 ? "the damaged version is kept"
+	                                : "the damaged versions are kept";
+	if (old)
+		date_format_local(old->created, when, sizeof(when));
+	if (from_input(o))
+		note("%s could not be read (it is damaged or was changed "
+		     "outside selfhelp). What you save now becomes your "
+		     "current plan; %s.",
+		     old ? "The newest version of your safety plan"
+		         : "Your safety plan",
+		     kept);
+	else if (old)
+		note("The newest version of your safety plan could not be "
+		     "read (it is damaged or was changed outside selfhelp), "
+		     "so this starts from version %d, saved %s, the newest "
+		     "one that reads. What you save becomes your current "
+		     "plan; %s.",
+		     old->version, when, kept);
+	else
+		note("Your safety plan could not be read (it is damaged or "
+		     "was changed outside selfhelp), so this starts from an "
+		     "empty plan. What you save becomes your current plan; "
+		     "%s.",
+		     kept);
+	if (old)
+		snprintf(banner, size,
+		         "# The newest version of your plan could not be read: "
+		         "it is damaged\n"
+		         "# or was changed outside selfhelp. This starts from "
+		         "version %d,\n"
+		         "# saved %s, the newest one that reads.\n"
+		         "# What you save becomes your current plan; %s.\n"
+		         "#\n",
+		         old->version, when, kept);
+	else
+		snprintf(banner, size,
+		         "# Your plan could not be read: it is damaged or was "
+		         "changed outside\n"
+		         "# selfhelp. This starts from an empty plan.\n"
+		         "# What you save becomes your current plan; %s.\n"
+		         "#\n",
+		         kept);
+}
+
 static int
 plan_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct popts o;
 	struct safety_plan *old = NULL, *p = NULL;
 	struct vault *v;
+	char banner[512];
+	int newest = 0;
+	size_t versions = 0;
+	bool damaged = false;
 	int rc = parse_opts(argc, argv, "from", &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (!(v = cmd_vault(ctx)))
 		return 1;
-	rc = safety_load(v, 0, &old);
-	if (rc == VAULT_DAMAGED) {
-		note("The newest version of your plan could not be read, so "
-		     "this starts from an empty plan; the earlier versions "
-		     "are kept.");
-	} else if (rc && rc != VAULT_NOT_FOUND) {
+	/* Never built silently on an older version: when the newest cannot
+	 * be read, say so and start from the newest that can. */
+	rc = safety_load_newest_readable(v, &old, &newest);
+	if (rc == VAULT_OK || rc == VAULT_DAMAGED)
+		damaged = !old || old->version < newest;
+	else if (rc != VAULT_NOT_FOUND)
 		return fail("%s", vault_errmsg(v));
-	}
-	if ((rc = get_plan(&o, old, &p))) {
+	if (damaged)
+		say_edit_from(&o, old, newest, banner, sizeof(banner));
+	if ((rc = get_plan(&o, old, damaged ? banner : NULL, &p))) {
 		rc = rc == 3 ? 0 : rc;
 		goto out;
 	}
 	if (safety_plan_empty(p)) {
-		printf(old ? "The plan was empty, so nothing was saved; your "
-		             "plan stays as it was.\n"
-		           : "The plan was empty, so nothing was saved.\n");
+		printf(old && !damaged
+		               ? "The plan was empty, so nothing was saved; "
+		                 "your plan stays as it was.\n"
+		               : "The plan was empty, so nothing was saved.\n");
 		goto out;
 	}
-	if (old && safety_plan_same(old, p)) {
+	/* (With the newest damaged, even the same items are saved: they
+	 * become the current plan.) */
+	if (old && !damaged && safety_plan_same(old, p)) {
 		printf("Nothing changed.\n");
 		goto out;
 	}
@@ -536,7 +737,20 @@ plan_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = fail("%s", vault_errmsg(v));
 		goto out;
 	}
-	if (old)
+	if (count_versions(v, &versions)) {
+		rc = fail("%s", vault_errmsg(v));
+		goto out;
+	}
+	if ((size_t)p->version != versions)
+		printf("Saved as version %d of %zu; a version dated later "
+		       "still counts as the newest ('selfhelp safety-plan "
+		       "history' lists them).\n",
+		       p->version, versions);
+	else if (damaged)
+		printf("Saved as version %d; it is now your current plan. The "
+		       "earlier versions are kept.\n",
+		       p->version);
+	else if (old)
 		printf("Saved as version %d; the earlier versions are kept.\n",
 		       p->version);
 	else

@@ -693,31 +693,81 @@ out:
 	return rc;
 }
 
-/* One row of the history while it is gathered. */
+/* One record of the kind while the versions are gathered. */
 struct hist_row {
 	struct safety_version v;
-	int stored;
+	int stored; /* the number in the head (0: none, or damaged) */
+	size_t pos; /* storage order */
+	long rank;  /* see order_rows() */
+};
+
+enum gather_flags {
+	GATHER_BODIES = 1 << 0, /* check that every body reads, too */
 };
 
 struct hist_ctx {
+	struct vault *vault;
+	unsigned flags;
 	struct hist_row *rows;
 	size_t n, cap;
-	void (*damaged)(void *, const char *);
-	void *arg;
 };
+
+struct load_ctx {
+	struct safety_plan *p;
+	bool damaged;
+};
+
+static int
+load_cb(void *arg, const struct vault_item *it)
+{
+	struct load_ctx *c = arg;
+	if (it->damaged || safety_decode(it->id, it->head, it->headlen,
+	                                 it->body, it->bodylen, &c->p))
+		c->damaged = true;
+	return 0;
+}
+
+/* Read and decode record `id`: 0 with *out set, VAULT_DAMAGED, or an
+ * error (a record gone meanwhile is one: it is no "no plan"). */
+static int
+load_record(struct vault *v, const char *id, struct safety_plan **out)
+{
+	struct load_ctx c = {0};
+	int rc = vault_get(v, id, SAFETY_KIND, load_cb, &c);
+	*out = NULL;
+	if (rc) {
+		safety_plan_free(c.p);
+		return rc == VAULT_NOT_FOUND ? VAULT_ERROR : rc;
+	}
+	if (c.damaged || !c.p) {
+		safety_plan_free(c.p);
+		return VAULT_DAMAGED;
+	}
+	*out = c.p;
+	return VAULT_OK;
+}
 
 static int
 hist_cb(void *arg, const struct vault_item *it)
 {
 	struct hist_ctx *c = arg;
-	struct hist_row r = {0};
+	struct hist_row r = {.pos = c->n};
+	snprintf(r.v.id, sizeof(r.v.id), "%s", it->id);
 	if (it->damaged ||
 	    decode_head(it->head, it->headlen, &r.v.created, &r.stored)) {
-		if (c->damaged)
-			c->damaged(c->arg, it->id);
-		return 0;
+		r.v.damaged = SAFETY_DAMAGED_HEAD;
+		r.v.created = 0;
+		r.stored = 0;
+	} else if (c->flags & GATHER_BODIES) {
+		/* (it->head is not valid after vault_get) */
+		struct safety_plan *p;
+		int rc = load_record(c->vault, r.v.id, &p);
+		safety_plan_free(p);
+		if (rc == VAULT_DAMAGED)
+			r.v.damaged = SAFETY_DAMAGED_BODY;
+		else if (rc)
+			return rc;
 	}
-	snprintf(r.v.id, sizeof(r.v.id), "%s", it->id);
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 16;
 		struct hist_row *nr = realloc(c->rows, cap * sizeof(*nr));
@@ -730,10 +780,21 @@ hist_cb(void *arg, const struct vault_item *it)
 	return 0;
 }
 
+static bool
+head_damaged(const struct hist_row *r)
+{
+	return r->v.damaged == SAFETY_DAMAGED_HEAD;
+}
+
+/* The readable heads by time, number and id; damaged heads after them. */
 static int
-oldest_first(const void *a, const void *b)
+by_head(const void *a, const void *b)
 {
 	const struct hist_row *x = a, *y = b;
+	if (head_damaged(x) != head_damaged(y))
+		return head_damaged(x) ? 1 : -1;
+	if (head_damaged(x))
+		return x->pos < y->pos ? -1 : x->pos > y->pos;
 	if (x->v.created != y->v.created)
 		return x->v.created < y->v.created ? -1 : 1;
 	if (x->stored != y->stored)
@@ -741,58 +802,108 @@ oldest_first(const void *a, const void *b)
 	return strcmp(x->v.id, y->v.id);
 }
 
-/* The sorted rows (caller frees). */
 static int
-gather(struct vault *v, struct hist_ctx *c)
+by_pos(const void *a, const void *b)
 {
-	int rc = vault_each(v, SAFETY_KIND, 0, hist_cb, c);
+	const struct hist_row *x = a, *y = b;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static int
+by_rank(const void *a, const void *b)
+{
+	const struct hist_row *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (head_damaged(x) != head_damaged(y))
+		return head_damaged(x) ? 1 : -1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * Put the rows in the order of safety.h: a readable head's rank is its
+ * place among the readable heads; a damaged head takes the greatest rank
+ * of the readable heads stored before it (-1: none) and comes right
+ * after that one, in storage order among damaged heads that share it.
+ */
+static void
+order_rows(struct hist_row *rows, size_t n)
+{
+	if (n == 0)
+		return;
+	qsort(rows, n, sizeof(*rows), by_head);
+	for (size_t i = 0; i < n; i++)
+		rows[i].rank = head_damaged(&rows[i]) ? -1 : (long)i;
+	qsort(rows, n, sizeof(*rows), by_pos);
+	long seen = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (head_damaged(&rows[i]))
+			rows[i].rank = seen;
+		else if (rows[i].rank > seen)
+			seen = rows[i].rank;
+	}
+	qsort(rows, n, sizeof(*rows), by_rank);
+}
+
+/* Every version in order, numbered (caller frees *out). */
+static int
+gather(struct vault *v, unsigned flags, struct hist_row **out, size_t *n)
+{
+	struct hist_ctx c = {.vault = v, .flags = flags};
+	int rc = vault_each(v, SAFETY_KIND, 0, hist_cb, &c);
+	*out = NULL;
+	*n = 0;
 	if (rc) {
-		free(c->rows);
-		c->rows = NULL;
-		c->n = 0;
+		free(c.rows);
 		return rc;
 	}
-	if (c->n)
-		qsort(c->rows, c->n, sizeof(*c->rows), oldest_first);
+	order_rows(c.rows, c.n);
+	for (size_t i = 0; i < c.n; i++)
+		c.rows[i].v.version = (int)i + 1;
+	*out = c.rows;
+	*n = c.n;
 	return VAULT_OK;
 }
 
 int
-safety_history(struct vault *v, struct safety_version **out, size_t *n,
-               void (*damaged)(void *arg, const char *id), void *arg)
+safety_history(struct vault *v, struct safety_version **out, size_t *n)
 {
-	struct hist_ctx c = {.damaged = damaged, .arg = arg};
-	int rc = gather(v, &c);
+	struct hist_row *rows;
+	size_t count;
+	int rc = gather(v, GATHER_BODIES, &rows, &count);
 	*out = NULL;
 	*n = 0;
 	if (rc)
 		return rc;
-	struct safety_version *list = calloc(c.n ? c.n : 1, sizeof(*list));
+	struct safety_version *list = calloc(count ? count : 1, sizeof(*list));
 	if (!list) {
-		free(c.rows);
+		free(rows);
 		return VAULT_ERROR;
 	}
-	for (size_t i = 0; i < c.n; i++) {
-		list[i] = c.rows[i].v;
-		list[i].version = (int)i + 1;
-	}
-	free(c.rows);
+	for (size_t i = 0; i < count; i++)
+		list[i] = rows[i].v;
+	free(rows);
 	*out = list;
-	*n = c.n;
+	*n = count;
 	return VAULT_OK;
 }
 
 int
 safety_save(struct vault *v, struct safety_plan *p, time_t now)
 {
-	struct hist_ctx c = {0};
-	int rc = gather(v, &c), stored = 0;
+	struct hist_row *rows;
+	size_t n;
+	int rc = gather(v, 0, &rows, &n);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < c.n; i++)
-		if (c.rows[i].stored > stored)
-			stored = c.rows[i].stored;
-	free(c.rows);
+	/* Above every number read, and above the count of records, which a
+	 * damaged head's unknown number cannot exceed when all were saved
+	 * here. */
+	int stored = n < 999999999 ? (int)n : 999999999;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].stored > stored)
+			stored = rows[i].stored;
+	free(rows);
 	stored = stored < 999999999 ? stored + 1 : stored;
 
 	json_t *h = json_object();
@@ -813,15 +924,13 @@ safety_save(struct vault *v, struct safety_plan *p, time_t now)
 		goto out;
 	p->created = now;
 	/* Its number among the versions kept. */
-	struct safety_version *list;
-	size_t n;
-	rc = safety_history(v, &list, &n, NULL, NULL);
+	rc = gather(v, 0, &rows, &n);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i].id, p->id) == 0)
-			p->version = list[i].version;
-	free(list);
+		if (strcmp(rows[i].v.id, p->id) == 0)
+			p->version = rows[i].v.version;
+	free(rows);
 out:
 	json_decref(h);
 	json_free_str(head);
@@ -829,46 +938,53 @@ out:
 	return rc;
 }
 
-struct load_ctx {
-	struct safety_plan *p;
-	bool damaged;
-};
-
-static int
-load_cb(void *arg, const struct vault_item *it)
-{
-	struct load_ctx *c = arg;
-	if (it->damaged || safety_decode(it->id, it->head, it->headlen,
-	                                 it->body, it->bodylen, &c->p))
-		c->damaged = true;
-	return 0;
-}
-
 int
 safety_load(struct vault *v, int version, struct safety_plan **out)
 {
-	struct safety_version *list;
+	struct hist_row *rows;
 	size_t n;
 	*out = NULL;
-	int rc = safety_history(v, &list, &n, NULL, NULL);
+	int rc = gather(v, 0, &rows, &n);
 	if (rc)
 		return rc;
 	if (n == 0 || version < 0 || (size_t)version > n) {
-		free(list);
+		free(rows);
 		return VAULT_NOT_FOUND;
 	}
 	struct safety_version want =
-	        list[version ? (size_t)version - 1 : n - 1];
-	free(list);
-	struct load_ctx c = {0};
-	rc = vault_get(v, want.id, SAFETY_KIND, load_cb, &c);
+	        rows[version ? (size_t)version - 1 : n - 1].v;
+	free(rows);
+	if (want.damaged == SAFETY_DAMAGED_HEAD)
+		return VAULT_DAMAGED;
+	if ((rc = load_record(v, want.id, out)))
+		return rc;
+	(*out)->version = want.version;
+	return VAULT_OK;
+}
+
+int
+safety_load_newest_readable(struct vault *v, struct safety_plan **out,
+                            int *newest)
+{
+	struct hist_row *rows;
+	size_t n;
+	*out = NULL;
+	*newest = 0;
+	int rc = gather(v, 0, &rows, &n);
 	if (rc)
 		return rc;
-	if (c.damaged || !c.p) {
-		safety_plan_free(c.p);
-		return VAULT_DAMAGED;
+	*newest = (int)n;
+	rc = n ? VAULT_DAMAGED : VAULT_NOT_FOUND;
+	for (size_t i = n; i-- > 0;) {
+		if (head_damaged(&rows[i]))
+			continue;
+		rc = load_record(v, rows[i].v.id, out);
+		if (rc == VAULT_DAMAGED)
+			continue;
+		if (rc == VAULT_OK)
+			(*out)->version = rows[i].v.version;
+		break;
 	}
-	c.p->version = want.version;
-	*out = c.p;
-	return VAULT_OK;
+	free(rows);
+	return rc;
 }

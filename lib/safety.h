@@ -116,26 +116,63 @@ int safety_parse_text(const char *text, size_t len, struct safety_plan **out,
  */
 int safety_save(struct vault *v, struct safety_plan *p, time_t now);
 
+/*
+ * Which version is the newest. Versions are ordered by the "created" time
+ * in their heads, then by the number stored in the head, then by id.
+ * A version whose head cannot be read has no known time, so it is placed
+ * by where it is stored: right after the latest (in that order) of the
+ * readable versions stored before it in the vault, or first when none
+ * is. The vault stores records in the order they were saved, so a
+ * damaged version is never taken for older than one saved before it: a
+ * damaged record stored after every readable version counts as the
+ * newest, and the current plan is then reported as damaged rather than
+ * silently replaced by an older one. Limits: a readable head's time is
+ * trusted as it is (forged heads are the vault's concern); and versions
+ * stored after a damaged one with earlier times (an import of old
+ * versions) are taken for newer than it when they are newer than the
+ * readable versions stored before it.
+ */
+enum safety_damage {
+	SAFETY_READS = 0,        /* head and body read */
+	SAFETY_DAMAGED_HEAD = 1, /* the head does not authenticate or decode:
+	                            its time is unknown */
+	SAFETY_DAMAGED_BODY = 2, /* the head reads, the body does not */
+};
+
 struct safety_version {
 	char id[VAULT_ID_HEX + 1];
-	time_t created;
-	int version; /* 1 = oldest */
+	time_t created; /* 0 when the head is damaged */
+	int version;    /* 1 = oldest */
+	enum safety_damage damaged;
 };
 
 /*
- * Every stored version, oldest first, numbered from 1. *out is an array of
- * *n (caller frees with free()). Records that do not authenticate or
- * decode are left out and reported through `damaged` (may be NULL).
+ * Every stored version, oldest first, numbered from 1, damaged ones
+ * included (and marked) in their places by the rule above; every body is
+ * checked. *out is an array of *n (caller frees with free()).
  */
-int safety_history(struct vault *v, struct safety_version **out, size_t *n,
-                   void (*damaged)(void *arg, const char *id), void *arg);
+int safety_history(struct vault *v, struct safety_version **out, size_t *n);
 
 /*
- * Read version `version` (0: the newest) into *out (caller frees).
- * VAULT_NOT_FOUND when there is no such version (or no plan at all),
- * VAULT_DAMAGED when it does not authenticate or decode.
+ * Read exactly version `version` (0: the newest, as ordered above) into
+ * *out (caller frees). VAULT_NOT_FOUND when there is no such version (or
+ * no plan at all), VAULT_DAMAGED when it does not authenticate or decode:
+ * never an older version instead.
  */
 int safety_load(struct vault *v, int version, struct safety_plan **out);
+
+/*
+ * The newest version that reads, for showing when the newest one may be
+ * damaged. *newest is set to the newest version's number, which is how
+ * many versions are kept, damaged ones included (0: no plan). Returns 0
+ * with *out set (caller frees); when (*out)->version < *newest, the
+ * versions after it could not be read, and the caller must say so
+ * rather than show it as the current plan. VAULT_NOT_FOUND when there is
+ * no plan; VAULT_DAMAGED when there are versions but none of them reads
+ * (*out is NULL).
+ */
+int safety_load_newest_readable(struct vault *v, struct safety_plan **out,
+                                int *newest);
 
 /*
  * Decode one record (for tests and tools). `id` may be NULL. Returns 0,

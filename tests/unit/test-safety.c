@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -328,7 +329,7 @@ versions_kept(void **state)
 	size_t n;
 	assert_int_equal(safety_load(v, 0, &p), VAULT_NOT_FOUND);
 	assert_null(p);
-	assert_int_equal(safety_history(v, &list, &n, NULL, NULL), 0);
+	assert_int_equal(safety_history(v, &list, &n), 0);
 	assert_int_equal(n, 0);
 	free(list);
 
@@ -344,7 +345,7 @@ versions_kept(void **state)
 		assert_true(vault_id_ok(p->id));
 		safety_plan_free(p);
 	}
-	assert_int_equal(safety_history(v, &list, &n, NULL, NULL), 0);
+	assert_int_equal(safety_history(v, &list, &n), 0);
 	assert_int_equal(n, 3);
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(list[i].version, (int)i + 1);
@@ -430,26 +431,39 @@ foreign_records(void **state)
 	assert_int_equal(vault_commit(v), 0);
 	struct safety_version *list;
 	size_t n;
-	int damaged = 0;
-	assert_int_equal(safety_history(v, &list, &n, NULL, NULL), 0);
-	assert_int_equal(n, 1); /* the one with a readable head */
+	assert_int_equal(safety_history(v, &list, &n), 0);
+	/* both listed: the first's body is no plan, the second's head none
+	 * (it is placed after the first, where it was stored) */
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].damaged, SAFETY_DAMAGED_BODY);
+	assert_int_equal(list[0].created, 1794000000);
+	assert_int_equal(list[1].damaged, SAFETY_DAMAGED_HEAD);
+	assert_string_equal(list[1].id, id);
 	free(list);
 	struct safety_plan *p;
+	int newest;
 	assert_int_equal(safety_load(v, 0, &p), VAULT_DAMAGED);
 	assert_null(p);
+	assert_int_equal(safety_load_newest_readable(v, &p, &newest),
+	                 VAULT_DAMAGED);
+	assert_null(p);
+	assert_int_equal(newest, 2);
 
 	/* A newer plan saves and loads past them. */
 	p = sample_plan("after");
 	assert_int_equal(vault_begin(v), 0);
 	assert_int_equal(safety_save(v, p, 1795000000), 0);
 	assert_int_equal(vault_commit(v), 0);
-	assert_int_equal(p->version, 2);
+	assert_int_equal(p->version, 3);
 	safety_plan_free(p);
 	assert_int_equal(safety_load(v, 0, &p), 0);
 	assert_string_equal(p->sections[SAFETY_REASONS].items[0],
 	                    "after item 6");
 	safety_plan_free(p);
-	(void)damaged;
+	assert_int_equal(safety_load_newest_readable(v, &p, &newest), 0);
+	assert_int_equal(p->version, 3);
+	assert_int_equal(newest, 3);
+	safety_plan_free(p);
 	vault_free(v);
 
 	/* decode: unknown keys are ignored, missing ones are empty */
@@ -471,6 +485,319 @@ foreign_records(void **state)
 	assert_null(p);
 }
 
+/* --- damaged versions --- */
+
+static struct vault *
+reopen(void)
+{
+	struct vault *v = NULL;
+	char *err = NULL;
+	assert_int_equal(vault_open(path, &v, &err), VAULT_OK);
+	assert_int_equal(vault_unlock(v, "pass", 4), VAULT_OK);
+	return v;
+}
+
+/* Flip one byte in the middle of record id's head or body, with SQLite
+ * from outside (the vault closed). */
+static void
+damage(const char *id, bool head)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	unsigned char buf[1 << 16];
+	int n;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    head ? "SELECT head FROM record "
+	                                           "WHERE id = ?1"
+	                                         : "SELECT body FROM record "
+	                                           "WHERE id = ?1",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_bytes(st, 0);
+	assert_true(n > 2 && (size_t)n <= sizeof(buf));
+	memcpy(buf, sqlite3_column_blob(st, 0), (size_t)n);
+	sqlite3_finalize(st);
+	buf[n / 2] ^= 0xff;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    head ? "UPDATE record SET head = "
+	                                           "?2 WHERE id = ?1"
+	                                         : "UPDATE record SET body = "
+	                                           "?2 WHERE id = ?1",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, buf, n, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_changes(db), 1);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* Remove this test's vault files, to make a new one. */
+static void
+remove_vault(void)
+{
+	char f[320];
+	assert_int_equal(unlink(path), 0);
+	snprintf(f, sizeof(f), "%s-wal", path);
+	unlink(f);
+	snprintf(f, sizeof(f), "%s-shm", path);
+	unlink(f);
+}
+
+/* Save plans "p0", "p1", ... at the times given (in that storage order)
+ * into a new vault; their ids into ids. Returns the vault closed. */
+static void
+save_plans(const time_t *when, size_t n, char (*ids)[VAULT_ID_HEX + 1])
+{
+	struct vault *v = make_vault();
+	for (size_t i = 0; i < n; i++) {
+		char marker[32];
+		snprintf(marker, sizeof(marker), "p%zu", i);
+		struct safety_plan *p = sample_plan(marker);
+		assert_int_equal(vault_begin(v), 0);
+		assert_int_equal(safety_save(v, p, when[i]), 0);
+		assert_int_equal(vault_commit(v), 0);
+		snprintf(ids[i], VAULT_ID_HEX + 1, "%s", p->id);
+		safety_plan_free(p);
+	}
+	vault_free(v);
+}
+
+/* The plan `p` is the one saved as "pN". */
+static void
+plan_is(const struct safety_plan *p, int n)
+{
+	char want[32];
+	assert_non_null(p);
+	snprintf(want, sizeof(want), "p%d item 0", n);
+	assert_string_equal(p->sections[SAFETY_WARNING_SIGNS].items[0], want);
+}
+
+static const time_t three[] = {1790000000, 1790000500, 1790001000};
+
+static void
+damaged_newest_head(void **state)
+{
+	char ids[3][VAULT_ID_HEX + 1];
+	struct safety_version *list;
+	struct safety_plan *p;
+	size_t n;
+	int newest;
+	save_plans(three, 3, ids);
+	damage(ids[2], true);
+	struct vault *v = reopen();
+
+	/* listed and marked, still the newest (stored last) */
+	assert_int_equal(safety_history(v, &list, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(list[2].damaged, SAFETY_DAMAGED_HEAD);
+	assert_int_equal(list[2].version, 3);
+	assert_string_equal(list[2].id, ids[2]);
+	assert_int_equal(list[2].created, 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(list[i].damaged, SAFETY_READS);
+		assert_int_equal(list[i].created, three[i]);
+	}
+	free(list);
+
+	/* never the older one in its place */
+	assert_int_equal(safety_load(v, 0, &p), VAULT_DAMAGED);
+	assert_null(p);
+	assert_int_equal(safety_load(v, 3, &p), VAULT_DAMAGED);
+	assert_null(p);
+	assert_int_equal(safety_load_newest_readable(v, &p, &newest), 0);
+	assert_int_equal(newest, 3);
+	assert_int_equal(p->version, 2);
+	assert_int_equal(p->created, three[1]);
+	plan_is(p, 1);
+	safety_plan_free(p);
+
+	/* a new save becomes the newest again; the damaged one is kept */
+	p = sample_plan("p3");
+	assert_int_equal(vault_begin(v), 0);
+	assert_int_equal(safety_save(v, p, 1790002000), 0);
+	assert_int_equal(vault_commit(v), 0);
+	assert_int_equal(p->version, 4);
+	safety_plan_free(p);
+	assert_int_equal(safety_load_newest_readable(v, &p, &newest), 0);
+	assert_int_equal(newest, 4);
+	assert_int_equal(p->version, 4);
+	plan_is(p, 3);
+	safety_plan_free(p);
+	vault_free(v);
+}
+
+static void
+damaged_newest_body(void **state)
+{
+	char ids[3][VAULT_ID_HEX + 1];
+	struct safety_version *list;
+	struct safety_plan *p;
+	size_t n;
+	int newest;
+	save_plans(three, 3, ids);
+	damage(ids[2], false);
+	struct vault *v = reopen();
+
+	assert_int_equal(safety_history(v, &list, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(list[2].damaged, SAFETY_DAMAGED_BODY);
+	assert_int_equal(list[2].created, three[2]); /* the head reads */
+	assert_int_equal(list[1].damaged, SAFETY_READS);
+	free(list);
+
+	assert_int_equal(safety_load(v, 0, &p), VAULT_DAMAGED);
+	assert_null(p);
+	assert_int_equal(safety_load_newest_readable(v, &p, &newest), 0);
+	assert_int_equal(newest, 3);
+	assert_int_equal(p->version, 2);
+	plan_is(p, 1);
+	safety_plan_free(p);
+
+	/* and both the two newest: version 1 is shown, 2 are skipped */
+	vault_free(v);
+	damage(ids[1], true);
+	v = reopen();
+	assert_int_equal(safety_load_newest_readable(v, &p, &newest), 0);
+	assert_int_equal(newest, 3);
+	assert_int_equal(p->version, 1);
+	plan_is(p, 0);
+	safety_plan_free(p);
+	vault_free(v);
+}
+
+static void
+all_damaged(void **state)
+{
+	char ids[2][VAULT_ID_HEX + 1];
+	struct safety_version *list;
+	struct safety_plan *p;
+	size_t n;
+	int newest;
+	save_plans(three, 2, ids);
+	damage(ids[0], false);
+	damage(ids[1], true);
+	struct vault *v = reopen();
+
+	assert_int_equal(safety_history(v, &list, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].damaged, SAFETY_DAMAGED_BODY);
+	assert_int_equal(list[1].damaged, SAFETY_DAMAGED_HEAD);
+	free(list);
+	newest = -1;
+	p = (struct safety_plan *)&p; /* must be set to NULL */
+	assert_int_equal(safety_load_newest_readable(v, &p, &newest),
+	                 VAULT_DAMAGED);
+	assert_null(p);
+	assert_int_equal(newest, 2);
+	assert_int_equal(safety_load(v, 0, &p), VAULT_DAMAGED);
+	assert_int_equal(safety_load(v, 1, &p), VAULT_DAMAGED);
+	assert_null(p);
+	vault_free(v);
+
+	/* and no plan at all is not "damaged" */
+	remove_vault();
+	v = make_vault();
+	assert_int_equal(safety_load_newest_readable(v, &p, &newest),
+	                 VAULT_NOT_FOUND);
+	assert_null(p);
+	assert_int_equal(newest, 0);
+	vault_free(v);
+}
+
+static void
+damaged_older_only(void **state)
+{
+	char ids[3][VAULT_ID_HEX + 1];
+	struct safety_version *list;
+	struct safety_plan *p;
+	size_t n;
+	int newest;
+	save_plans(three, 3, ids);
+	damage(ids[0], true);  /* placed first: nothing readable before */
+	damage(ids[1], false); /* a body: placed by its head */
+	struct vault *v = reopen();
+
+	assert_int_equal(safety_history(v, &list, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].id, ids[0]);
+	assert_int_equal(list[0].damaged, SAFETY_DAMAGED_HEAD);
+	assert_string_equal(list[1].id, ids[1]);
+	assert_int_equal(list[1].damaged, SAFETY_DAMAGED_BODY);
+	assert_int_equal(list[2].damaged, SAFETY_READS);
+	free(list);
+
+	/* the newest reads: no older one, nothing to say */
+	assert_int_equal(safety_load_newest_readable(v, &p, &newest), 0);
+	assert_int_equal(newest, 3);
+	assert_int_equal(p->version, newest);
+	plan_is(p, 2);
+	safety_plan_free(p);
+	assert_int_equal(safety_load(v, 0, &p), 0);
+	plan_is(p, 2);
+	safety_plan_free(p);
+	vault_free(v);
+}
+
+/* A damaged head is placed after the latest readable version stored
+ * before it, whatever the times of those stored after it. */
+static void
+damaged_head_placed_by_storage(void **state)
+{
+	/* stored: 300, then 100 (an import of an older one), then 200 */
+	static const time_t when[] = {1790000300, 1790000100, 1790000200};
+	char ids[3][VAULT_ID_HEX + 1];
+	struct safety_version *list;
+	struct safety_plan *p;
+	size_t n;
+	int newest;
+	save_plans(when, 3, ids);
+	struct vault *v = reopen();
+	assert_int_equal(safety_history(v, &list, &n), 0);
+	assert_string_equal(list[0].id, ids[1]);
+	assert_string_equal(list[1].id, ids[2]);
+	assert_string_equal(list[2].id, ids[0]);
+	free(list);
+	vault_free(v);
+
+	/* The one stored last, damaged: stored after the newest (300), so
+	 * it may be newer than all, and counts as the newest. */
+	damage(ids[2], true);
+	v = reopen();
+	assert_int_equal(safety_history(v, &list, &n), 0);
+	assert_string_equal(list[0].id, ids[1]);
+	assert_string_equal(list[1].id, ids[0]);
+	assert_string_equal(list[2].id, ids[2]);
+	free(list);
+	assert_int_equal(safety_load_newest_readable(v, &p, &newest), 0);
+	assert_int_equal(p->version, 2);
+	assert_int_equal(newest, 3);
+	plan_is(p, 0);
+	safety_plan_free(p);
+	vault_free(v);
+
+	/* The one stored first, damaged instead (2 reads again): nothing
+	 * readable was stored before it, so it is the oldest. */
+	remove_vault();
+	save_plans(when, 3, ids);
+	damage(ids[0], true);
+	v = reopen();
+	assert_int_equal(safety_history(v, &list, &n), 0);
+	assert_string_equal(list[0].id, ids[0]);
+	assert_string_equal(list[2].id, ids[2]);
+	free(list);
+	assert_int_equal(safety_load_newest_readable(v, &p, &newest), 0);
+	assert_int_equal(p->version, 3);
+	assert_int_equal(newest, 3);
+	plan_is(p, 2);
+	safety_plan_free(p);
+	vault_free(v);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -485,6 +812,11 @@ main(int argc, char **argv)
 	        T(versions_kept),
 	        T(no_plaintext_on_disk),
 	        T(foreign_records),
+	        T(damaged_newest_head),
+	        T(damaged_newest_body),
+	        T(all_damaged),
+	        T(damaged_older_only),
+	        T(damaged_head_placed_by_storage),
 	};
 	if (sodium_init() < 0)
 		return 1;
