@@ -19,20 +19,12 @@ json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$1"; 
 # the vault's contents directly: when the vault format changes, only
 # this body changes.
 damage_plan() {
-	python3 - "$VAULT" "$1" "${2:-1}" <<-\EOF
-	import sqlite3, sys
-	path, part, nth = sys.argv[1], sys.argv[2], int(sys.argv[3])
-	assert part in ("head", "body"), part
-	db = sqlite3.connect(path)
-	rows = db.execute("select id, " + part + " from record where kind = 'safety-plan' order by rowid desc").fetchall()
-	rid, blob = rows[nth - 1]
-	blob = bytearray(blob)
-	blob[len(blob) // 2] ^= 0xff
-	db.execute("update record set " + part + " = ? where id = ?", (bytes(blob), rid))
-	db.commit()
-	assert db.total_changes == 1
-	db.close()
-	EOF
+	selfhelp $P safety-plan history --json >"$TEST_ROOT/hist.json" 2>/dev/null
+	_id=$(python3 -c "
+import json, sys
+vs = sorted(json.load(open(sys.argv[1])), key=lambda v: v[\"version\"], reverse=True)
+print(vs[int(sys.argv[2]) - 1][\"id\"])" "$TEST_ROOT/hist.json" "${2:-1}") &&
+	damage_record "$VAULT" "$_id" "$1"
 }
 
 # A new vault whose plan has two versions: 1 holds OLDMARK, 2 NEWMARK.

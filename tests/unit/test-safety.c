@@ -11,6 +11,8 @@
 #include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
+
+#include "vault-rows.h"
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -506,15 +508,16 @@ damage(const char *id, bool head)
 	sqlite3_stmt *st;
 	unsigned char buf[1 << 16];
 	int n;
+	int64_t rowid = test_row_of(path, "pass", id);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
 	                                    head ? "SELECT head FROM record "
-	                                           "WHERE id = ?1"
+	                                           "WHERE rowid = ?1"
 	                                         : "SELECT body FROM record "
-	                                           "WHERE id = ?1",
+	                                           "WHERE rowid = ?1",
 	                                    -1, &st, NULL),
 	                 SQLITE_OK);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, rowid);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	n = sqlite3_column_bytes(st, 0);
 	assert_true(n > 2 && (size_t)n <= sizeof(buf));
@@ -523,12 +526,12 @@ damage(const char *id, bool head)
 	buf[n / 2] ^= 0xff;
 	assert_int_equal(sqlite3_prepare_v2(db,
 	                                    head ? "UPDATE record SET head = "
-	                                           "?2 WHERE id = ?1"
+	                                           "?2 WHERE rowid = ?1"
 	                                         : "UPDATE record SET body = "
-	                                           "?2 WHERE id = ?1",
+	                                           "?2 WHERE rowid = ?1",
 	                                    -1, &st, NULL),
 	                 SQLITE_OK);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, rowid);
 	sqlite3_bind_blob(st, 2, buf, n, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
