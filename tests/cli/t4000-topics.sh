@@ -167,6 +167,26 @@ test_expect_success 'show by title, alias and seed wording, in any case' '
 	expect_in "group" "$OUT.head"
 '
 
+test_expect_success 'Täterintrojekt(e): show and search find perpetrator introjects' '
+	show_finds Täterintrojekte &&
+	expect_in "# Perpetrator introjects" "$OUT.head" &&
+	show_finds täterintrojekt &&
+	expect_in "# Perpetrator introjects" "$OUT.head" &&
+	selfhelp topics search Täterintrojekte >"$OUT" 2>"$ERR" &&
+	test ! -s "$ERR" &&
+	test "$(head -n 1 "$OUT")" = "perpetrator-introjects - Perpetrator introjects" &&
+	expect_in "Täterintrojekte" "$OUT" &&
+	! grep -qi "perpetrator projects" "$OUT"
+'
+
+test_expect_success '"perpetrator projects" is only an alias, never shown' '
+	selfhelp topics show --format markdown --skip-notes perpetrator-introjects >"$OUT" &&
+	! grep -qi "perpetrator projects" "$OUT" &&
+	selfhelp topics search perpetrator projects >"$OUT" &&
+	test "$(head -n 1 "$OUT")" = "perpetrator-introjects - Perpetrator introjects" &&
+	! grep -qi "perpetrator projects" "$OUT"
+'
+
 test_expect_success 'show by a prefix that names one topic' '
 	show_finds perfection && expect_in "# Perfectionism" "$OUT.head" &&
 	show_finds hypervig && expect_in "# Hypervigilance" "$OUT.head"

@@ -11,6 +11,7 @@
 #include "render.h"
 #include "topics.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -664,6 +665,635 @@ bundled_widths(void **state)
 	topics_free(reg);
 }
 
+/* ---- lint: what every bundled page keeps (issue 16) ---- */
+
+/*
+ * Each check looks at one page and returns NULL, or what is wrong (a
+ * static buffer, valid until the next call). The lint_* cases run one
+ * check over every bundled page and list every page that fails;
+ * lint_catches runs them all on small bad pages, so each can fail.
+ */
+
+static const char prompt_preamble[] =
+        "Answer only what feels okay; leave questions about the past for "
+        "daytime, or for therapy.";
+
+static char lint_msg[256];
+
+static const char *lint_fail(const char *fmt, ...)
+        __attribute__((format(printf, 1, 2)));
+
+static const char *
+lint_fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(lint_msg, sizeof(lint_msg), fmt, ap);
+	va_end(ap);
+	return lint_msg;
+}
+
+static char
+ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool
+is_letter(char c)
+{
+	c = ascii_lower(c);
+	return (c >= 'a' && c <= 'z') || (unsigned char)c >= 0x80;
+}
+
+/*
+ * The first place in s[0..n) where `needle` (lower case) starts a word,
+ * ignoring ASCII case; NULL when there is none.
+ */
+static const char *
+find_word(const char *s, size_t n, const char *needle)
+{
+	size_t l = strlen(needle);
+	for (size_t i = 0; i + l <= n; i++) {
+		if (i > 0 && is_letter(s[i - 1]))
+			continue;
+		size_t k = 0;
+		while (k < l && ascii_lower(s[i + k]) == needle[k])
+			k++;
+		if (k == l)
+			return s + i;
+	}
+	return NULL;
+}
+
+/* Like find_word, but anywhere (also inside a word). */
+static const char *
+find_ci(const char *s, size_t n, const char *needle)
+{
+	size_t l = strlen(needle);
+	for (size_t i = 0; i + l <= n; i++) {
+		size_t k = 0;
+		while (k < l && ascii_lower(s[i + k]) == needle[k])
+			k++;
+		if (k == l)
+			return s + i;
+	}
+	return NULL;
+}
+
+/* The text of section "## name" up to the next "## " line, or NULL. */
+static const char *
+section_of(const struct topic *t, const char *name, size_t *len)
+{
+	char head[96];
+	snprintf(head, sizeof(head), "\n## %s\n", name);
+	const char *s = strstr(t->body, head);
+	if (!s)
+		return NULL;
+	s += strlen(head);
+	const char *e = strstr(s, "\n## ");
+	*len = e ? (size_t)(e - s) + 1 : strlen(s);
+	return s;
+}
+
+/* The line that holds p, within the body: start and length. */
+static const char *
+line_of(const struct topic *t, const char *p, size_t *len)
+{
+	const char *s = p;
+	while (s > t->body && s[-1] != '\n')
+		s--;
+	const char *e = strchr(p, '\n');
+	*len = e ? (size_t)(e - s) : strlen(s);
+	return s;
+}
+
+/* The next line of s[..end): *l bytes at the returned pointer. */
+static const char *
+next_line(const char **s, const char *end, size_t *l)
+{
+	if (*s >= end)
+		return NULL;
+	const char *line = *s, *nl = memchr(line, '\n', (size_t)(end - line));
+	*l = nl ? (size_t)(nl - line) : (size_t)(end - line);
+	*s = line + *l + 1;
+	return line;
+}
+
+static bool
+is_bullet(const char *line, size_t l)
+{
+	return l > 2 && line[0] == '-' && line[1] == ' ';
+}
+
+/* Rule 1: the standard line comes before the prompts, then only the list. */
+static const char *
+check_preamble(const struct topic *t)
+{
+	size_t len, l;
+	const char *sec = section_of(t, "Journaling prompts", &len), *line;
+	bool seen = false;
+	int prompts = 0;
+	if (!sec)
+		return lint_fail("no journaling prompts");
+	for (const char *p = sec; (line = next_line(&p, sec + len, &l));) {
+		if (l == 0)
+			continue;
+		if (!seen) {
+			if (l != strlen(prompt_preamble) ||
+			    memcmp(line, prompt_preamble, l) != 0)
+				return lint_fail(
+				        "the prompts do not start with "
+				        "the line '%s'",
+				        prompt_preamble);
+			seen = true;
+		} else if (is_bullet(line, l)) {
+			prompts++;
+		} else {
+			return lint_fail("text that is not a prompt after the "
+			                 "standard line: '%.40s'",
+			                 line);
+		}
+	}
+	return prompts ? NULL : lint_fail("no prompts after the standard line");
+}
+
+/* Words in a first prompt that point back to the past. */
+static const char *const past_cues[] = {
+        "as a child",
+        "as a kid",
+        "growing up",
+        "grew up",
+        "when you were",
+        "when i was",
+        "back then",
+        "childhood",
+        "in the past",
+        "your past",
+        "my past",
+        "your family",
+        "my family",
+        "your parents",
+        "my parents",
+        "younger self",
+        "hardest time",
+        "hardest period",
+        "protecting you",
+        "protecting me",
+        "protect you from",
+        "protect me from",
+        NULL,
+};
+
+/* Rule 2: the first prompt is about now, not about the past. */
+static const char *
+check_present_first(const struct topic *t)
+{
+	size_t len, l;
+	const char *sec = section_of(t, "Journaling prompts", &len), *line;
+	if (!sec)
+		return lint_fail("no journaling prompts");
+	for (const char *p = sec; (line = next_line(&p, sec + len, &l));) {
+		if (!is_bullet(line, l))
+			continue;
+		for (size_t i = 0; past_cues[i]; i++)
+			if (find_word(line, l, past_cues[i]))
+				return lint_fail("the first prompt looks back "
+				                 "('%s'): %.*s",
+				                 past_cues[i], (int)l, line);
+		return NULL;
+	}
+	return lint_fail("no prompts");
+}
+
+/* Pages the reviews asked a content note for, by name. */
+static const char *const must_have_note[] = {
+        "sleep-and-nightmares",
+        "avoidance",
+        "body-awareness",
+        "what-is-cptsd",
+        "childhood-trauma",
+        "perpetrator-introjects",
+        NULL,
+};
+
+/* Words that make a page heavy when the page itself is about them. */
+static const char *const heavy_cues[] = {
+        "abuse",     "abusive",     "violence",  "violent",
+        "assault",   "self-harm",   "suicid",    "nightmare",
+        "captivity", "trafficking", "genocide",  "concentration camp",
+        "alcohol",   "drugs",       "addiction", "neglect",
+        NULL,
+};
+
+/*
+ * Rule 3: a heavy page has a content note (the front matter's "note:",
+ * which 'topics show' puts first and, on a terminal, waits on). Heavy
+ * means: named in must_have_note, or a heavy cue in the page before its
+ * help section (the help sections all name crises; "a domestic abuse
+ * service" is a pointer, not content). A note is one calm sentence.
+ */
+static const char *
+check_note(const struct topic *t)
+{
+	const char *heavy = NULL;
+	for (size_t i = 0; must_have_note[i]; i++)
+		if (strcmp(t->slug, must_have_note[i]) == 0)
+			heavy = "the reviews ask for one";
+	const char *help = strstr(t->body, "\n## When to look for");
+	size_t n = help ? (size_t)(help - t->body) : t->body_len;
+	for (size_t i = 0; !heavy && heavy_cues[i]; i++) {
+		const char *s = t->body, *hit;
+		while ((hit = find_word(s, n - (size_t)(s - t->body),
+		                        heavy_cues[i]))) {
+			const char *after = hit + strlen(heavy_cues[i]);
+			while (is_letter(*after))
+				after++;
+			if (strncmp(after, " service", 8) != 0) {
+				heavy = heavy_cues[i];
+				break;
+			}
+			s = after;
+		}
+	}
+	if (!t->note)
+		return heavy ? lint_fail("no content note, though the page is "
+		                         "heavy (%s)",
+		                         heavy)
+		             : NULL;
+	size_t l = strlen(t->note);
+	if (l < 2 || t->note[l - 1] != '.' || strstr(t->note, ". ") ||
+	    find_ci(t->note, l, "warning") || strstr(t->note, "TW"))
+		return lint_fail("the note is not one calm sentence: '%s'",
+		                 t->note);
+	return NULL;
+}
+
+/*
+ * Rule 4: a term from Walker's clinical writing ("fawn", "emotional
+ * flashback") is called one where it first appears (outside headings).
+ */
+static const char *const clinical_terms[] = {"fawn", "emotional flashback",
+                                             NULL};
+
+static const char *
+check_clinical_terms(const struct topic *t)
+{
+	for (size_t i = 0; clinical_terms[i]; i++) {
+		const char *s = t->body, *hit, *line = NULL;
+		size_t l = 0;
+		while ((hit = find_word(s, t->body_len - (size_t)(s - t->body),
+		                        clinical_terms[i]))) {
+			line = line_of(t, hit, &l);
+			if (line[0] != '#')
+				break;
+			s = line + l;
+		}
+		if (hit && !find_ci(line, l, "clinical writing"))
+			return lint_fail("'%s' first appears without 'a term "
+			                 "from clinical writing': %.60s",
+			                 clinical_terms[i], line);
+	}
+	return NULL;
+}
+
+/* Sentences that assume the danger is over. */
+static const char *const over_cues[] = {
+        "danger has passed", "danger is gone",
+        "danger is over",    "danger was over",
+        "you are safe now",  "i'm safe now",
+        "i am safe now",     "not in danger now",
+        "the most safety",   NULL,
+};
+
+/* Pages that point to the safety plan. */
+static const char *const must_name_safety_plan[] = {
+        "what-is-cptsd",
+        "stabilization",
+        "triggers",
+        "flashbacks",
+        "hypervigilance",
+        "perpetrator-introjects",
+        "depression",
+        "skills",
+        "sleep-and-nightmares",
+        NULL,
+};
+
+/* Pages that speak to a reader whose devices someone else checks. */
+static const char *const must_name_devices[] = {
+        "what-is-cptsd",
+        "stabilization",
+        "hypervigilance",
+        "boundaries",
+        "codependency",
+        "vulnerability",
+        NULL,
+};
+
+/*
+ * Rule 5: never assume the danger is over. "An old alarm, not a new
+ * danger" only after "if you can" check that you are safe; the pages
+ * above name `selfhelp safety-plan` and device safety.
+ */
+static const char *
+check_danger(const struct topic *t)
+{
+	const char *hit, *line = NULL;
+	size_t l = 0;
+	for (size_t i = 0; over_cues[i]; i++)
+		if ((hit = find_ci(t->body, t->body_len, over_cues[i])))
+			return lint_fail("assumes the danger is over: '%s'",
+			                 over_cues[i]);
+	for (const char *s = t->body;
+	     (hit = find_ci(s, t->body_len - (size_t)(s - t->body),
+	                    "not a new danger"));
+	     s = line + l) {
+		line = line_of(t, hit, &l);
+		if (!find_ci(line, (size_t)(hit - line), "if you can"))
+			return lint_fail("'not a new danger' without 'if you "
+			                 "can' check that you are safe first");
+	}
+	for (size_t i = 0; must_name_safety_plan[i]; i++)
+		if (strcmp(t->slug, must_name_safety_plan[i]) == 0 &&
+		    !strstr(t->body, "`selfhelp safety-plan`"))
+			return lint_fail("does not point to `selfhelp "
+			                 "safety-plan`");
+	for (size_t i = 0; must_name_devices[i]; i++)
+		if (strcmp(t->slug, must_name_devices[i]) == 0 &&
+		    !(find_ci(t->body, t->body_len, "computer") &&
+		      find_ci(t->body, t->body_len, "passphrase")))
+			return lint_fail("says nothing about a phone or "
+			                 "computer someone else checks");
+	return NULL;
+}
+
+/* Reading that needs a short note: vivid, contested, or one voice. */
+static const char *const noted_reading[] = {
+        "the body keeps the score",
+        "waking the tiger",
+        "my grandmother's hands",
+        "gabor mat",
+        "pete walker",
+        NULL,
+};
+
+static bool
+has_year(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 4 <= n; i++)
+		if ((s[i] == '1' && s[i + 1] == '9') ||
+		    (s[i] == '2' && s[i + 1] == '0'))
+			if (s[i + 2] >= '0' && s[i + 2] <= '9' &&
+			    s[i + 3] >= '0' && s[i + 3] <= '9' &&
+			    (i + 4 == n ||
+			     !(s[i + 4] >= '0' && s[i + 4] <= '9')))
+				return true;
+	return false;
+}
+
+/*
+ * Rule 6: further reading. Those books carry a note in brackets; a
+ * journal article ("Title", *Journal*) and a German book name a year.
+ */
+static const char *
+check_reading(const struct topic *t)
+{
+	size_t len, l;
+	const char *sec = section_of(t, "Further reading", &len), *line;
+	if (!sec)
+		return lint_fail("no further reading");
+	for (const char *p = sec; (line = next_line(&p, sec + len, &l));) {
+		if (!is_bullet(line, l))
+			continue;
+		for (size_t i = 0; noted_reading[i]; i++) {
+			const char *hit = find_ci(line, l, noted_reading[i]);
+			if (hit && !memchr(hit, '(', l - (size_t)(hit - line)))
+				return lint_fail("'%s' needs a short note: "
+				                 "%.*s",
+				                 noted_reading[i], (int)l,
+				                 line);
+		}
+		if ((memchr(line, '"', l) || find_ci(line, l, "in german")) &&
+		    !has_year(line, l))
+			return lint_fail("an article or German book without "
+			                 "a year: %.*s",
+			                 (int)l, line);
+	}
+	return NULL;
+}
+
+struct lint {
+	const char *name;
+	const char *(*check)(const struct topic *t);
+};
+
+static const struct lint lints[] = {
+        {"preamble", check_preamble}, {"present-first", check_present_first},
+        {"note", check_note},         {"clinical-terms", check_clinical_terms},
+        {"danger", check_danger},     {"reading", check_reading},
+};
+
+/* Run lint `name` over every bundled page; list every failure. */
+static void
+lint_bundled(const char *name)
+{
+	const struct lint *lint = NULL;
+	for (size_t i = 0; i < sizeof(lints) / sizeof(lints[0]); i++)
+		if (strcmp(lints[i].name, name) == 0)
+			lint = &lints[i];
+	assert_non_null(lint);
+	struct topics *reg = load_bundled();
+	int bad = 0;
+	for (size_t i = 0; i < topics_count(reg); i++) {
+		const struct topic *t = topics_at(reg, i);
+		const char *why = lint->check(t);
+		if (why) {
+			print_error("topics/%s.md: %s\n", t->slug, why);
+			bad++;
+		}
+	}
+	topics_free(reg);
+	if (bad)
+		fail_msg("%d pages break the '%s' rule", bad, name);
+}
+
+static void
+lint_prompt_preamble(void **state)
+{
+	lint_bundled("preamble");
+}
+
+static void
+lint_present_first(void **state)
+{
+	lint_bundled("present-first");
+}
+
+static void
+lint_content_notes(void **state)
+{
+	lint_bundled("note");
+}
+
+static void
+lint_clinical_terms(void **state)
+{
+	lint_bundled("clinical-terms");
+}
+
+static void
+lint_danger_wording(void **state)
+{
+	lint_bundled("danger");
+}
+
+static void
+lint_reading_notes(void **state)
+{
+	lint_bundled("reading");
+}
+
+/*
+ * "perpetrator projects" is the seed list's wording, not a term: an
+ * alias of perpetrator-introjects and nothing more. The German words
+ * find the page by name and by search.
+ */
+static void
+lint_seed_wording(void **state)
+{
+	struct topics *reg = load_bundled();
+	const struct topic *pi = topics_get(reg, "perpetrator-introjects");
+	assert_non_null(pi);
+	for (size_t i = 0; i < topics_count(reg); i++) {
+		const struct topic *t = topics_at(reg, i);
+		const char *fields[] = {t->title, t->summary,
+		                        t->note ? t->note : ""};
+		if (find_ci(t->body, t->body_len, "perpetrator project"))
+			fail_msg("topics/%s.md: 'perpetrator projects' in the "
+			         "text",
+			         t->slug);
+		for (size_t k = 0; k < 3; k++)
+			if (find_ci(fields[k], strlen(fields[k]),
+			            "perpetrator project"))
+				fail_msg("topics/%s.md: 'perpetrator projects' "
+				         "in the front matter",
+				         t->slug);
+	}
+	static const char *const names[] = {
+	        "perpetrator projects", "Täterintrojekt",
+	        "Täterintrojekte",      "TÄTERINTROJEKTE",
+	        "täterintrojekte",      "perpetrator introject",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (find(reg, names[i]) != pi)
+			fail_msg("'%s' does not find perpetrator-introjects",
+			         names[i]);
+	static const char *const queries[] = {
+	        "Täterintrojekte", "täterintrojekt", "perpetrator projects",
+	        "perpetrator"};
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		struct topic_hits hits;
+		bool found = false;
+		assert_int_equal(topics_search(reg, queries[i], &hits), 0);
+		for (size_t k = 0; k < hits.n; k++) {
+			const char *sn = hits.hits[k].snippet;
+			found |= hits.hits[k].topic == pi;
+			if (sn &&
+			    find_ci(sn, strlen(sn), "perpetrator project"))
+				fail_msg(
+				        "a snippet for '%s' shows 'perpetrator "
+				        "projects': %s",
+				        queries[i], sn);
+		}
+		if (!found)
+			fail_msg("search '%s' misses perpetrator-introjects",
+			         queries[i]);
+		if (i < 2 && hits.hits[0].topic != pi)
+			fail_msg("search '%s' ranks %s first", queries[i],
+			         hits.hits[0].topic->slug);
+		topic_hits_release(&hits);
+	}
+	topics_free(reg);
+}
+
+/*
+ * Small user pages for lint_catches: one keeps every rule, each other
+ * breaks the one rule named (and only that one).
+ */
+static const struct {
+	const char *slug;
+	const char *text;    /* "What it is" */
+	const char *prompts; /* NULL: the standard line and a present prompt */
+	const char *reading; /* NULL: an ordinary book */
+	const char *rule;    /* NULL for the good page */
+} lint_pages[] = {
+        {"lint-good", "Quiet words.", NULL, NULL, NULL},
+        {"lint-preamble", "Words.", "- What helps?\n", NULL, "preamble"},
+        {"lint-past", "Words.",
+         "Answer only what feels okay; leave questions about the past for "
+         "daytime, or for therapy.\n\n"
+         "- What was bedtime like for you as a child?\n",
+         NULL, "present-first"},
+        {"lint-heavy", "Nightmares at night.", NULL, NULL, "note"},
+        {"lint-fawn", "The fawn response keeps you safe.", NULL, NULL,
+         "clinical-terms"},
+        {"lint-over", "It keeps running after the danger has passed.", NULL,
+         NULL, "danger"},
+        {"lint-reading", "Words.", NULL,
+         "- Bessel van der Kolk, *The Body Keeps the Score*\n", "reading"},
+        {"lint-article", "Words.", NULL,
+         "- A. Writer, \"An article\", *A Journal*\n", "reading"},
+};
+
+static void
+lint_catches(void **state)
+{
+	enum { NPAGES = sizeof(lint_pages) / sizeof(lint_pages[0]) };
+	make_tmpdir();
+	for (size_t i = 0; i < NPAGES; i++) {
+		char name[64], page[1024];
+		snprintf(name, sizeof(name), "%s.md", lint_pages[i].slug);
+		snprintf(
+		        page, sizeof(page),
+		        "---\ntitle: %s\nslug: %s\n---\n\n## What it is\n\n%s\n"
+		        "\n## Journaling prompts\n\n%s"
+		        "\n## When to look for professional help\n\n"
+		        "`selfhelp crisis` lists crisis lines.\n"
+		        "\n## Further reading\n\n%s",
+		        lint_pages[i].slug, lint_pages[i].slug,
+		        lint_pages[i].text,
+		        lint_pages[i].prompts
+		                ? lint_pages[i].prompts
+		                : "Answer only what feels okay; leave "
+		                  "questions "
+		                  "about the past for daytime, or for therapy."
+		                  "\n\n- What helps today?\n- What else?\n",
+		        lint_pages[i].reading ? lint_pages[i].reading
+		                              : "- A. Writer, *A Book*\n");
+		write_file(name, page);
+	}
+	struct topics *reg = topics_load(tmpdir);
+	assert_non_null(reg);
+	assert_int_equal(topics_nwarnings(reg), 0);
+	for (size_t i = 0; i < NPAGES; i++) {
+		const struct topic *t = topics_get(reg, lint_pages[i].slug);
+		assert_non_null(t);
+		for (size_t k = 0; k < sizeof(lints) / sizeof(lints[0]); k++) {
+			const char *why = lints[k].check(t);
+			bool want =
+			        lint_pages[i].rule &&
+			        strcmp(lint_pages[i].rule, lints[k].name) == 0;
+			if (want != (why != NULL))
+				fail_msg("%s: rule '%s' says %s",
+				         lint_pages[i].slug, lints[k].name,
+				         why ? why : "fine");
+		}
+	}
+	topics_free(reg);
+	remove_tmpdir();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -679,6 +1309,14 @@ main(int argc, char **argv)
 	        cmocka_unit_test(bundled_pages),
 	        cmocka_unit_test(related_resolve),
 	        cmocka_unit_test(bundled_widths),
+	        cmocka_unit_test(lint_catches),
+	        cmocka_unit_test(lint_prompt_preamble),
+	        cmocka_unit_test(lint_present_first),
+	        cmocka_unit_test(lint_content_notes),
+	        cmocka_unit_test(lint_clinical_terms),
+	        cmocka_unit_test(lint_danger_wording),
+	        cmocka_unit_test(lint_reading_notes),
+	        cmocka_unit_test(lint_seed_wording),
 	};
 	return RUN_NAMED(tests, argc, argv);
 }
