@@ -1,7 +1,9 @@
 /* selfhelp check: is the vault file sound and does every record read? */
 #include "cmd.h"
 #include "journal.h"
+#include "output.h"
 #include "transfer.h"
+#include "util.h"
 #include "vault.h"
 
 #include <getopt.h>
@@ -21,21 +23,38 @@ static const char check_help[] =
         "\n"
         "  --json   print the result as JSON\n";
 
-static int
-print_json(const char *file_msg, const struct transfer_check_result *r,
-           bool stale)
+/*
+ * A damaged row's id and kind are read from the table as they are, so
+ * anyone who can write the file chooses them: the id is shown only when it
+ * is a record id (shown_id), the kind through the display sanitizer, as
+ * one line, into kind (UTIL_CLEAN_SIZE(TRANSFER_KIND_MAX) bytes).
+ */
+static const char *
+damaged_kind(const struct transfer_damaged *d, char *kind)
 {
+	util_clean(kind, d->kind, strnlen(d->kind, TRANSFER_KIND_MAX),
+	           clean_locale());
+	return kind;
+}
+
+static int
+print_check_json(const char *file_msg, const struct transfer_check_result *r,
+                 bool stale)
+{
+	char kind[UTIL_CLEAN_SIZE(TRANSFER_KIND_MAX)];
 	json_t *damaged = json_array();
 	for (size_t i = 0; damaged && i < r->ndamaged; i++)
 		json_array_append_new(
-		        damaged, json_pack("{s:s, s:s}", "id", r->damaged[i].id,
-		                           "kind", r->damaged[i].kind));
+		        damaged, json_pack("{s:s, s:s}", "id",
+		                           shown_id(r->damaged[i].id), "kind",
+		                           damaged_kind(&r->damaged[i], kind)));
 	json_t *o = json_pack("{s:s, s:I, s:I, s:o, s:s}", "file",
 	                      file_msg ? file_msg : "ok", "records",
 	                      (json_int_t)(r->fine + r->ndamaged), "fine",
 	                      (json_int_t)r->fine, "damaged", damaged, "index",
 	                      stale ? "out of date" : "ok");
-	int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2)) : -1;
+	int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII)
+	           : -1;
 	json_decref(o);
 	fputc('\n', stdout);
 	return rc == 0 ? 0 : fail("Could not write the JSON output.");
@@ -70,8 +89,11 @@ print_text(const char *file_msg, const struct transfer_check_result *r,
 	printf("%zu record%s fine; %zu could not be read (damaged, or "
 	       "changed outside selfhelp):\n",
 	       r->fine, r->fine == 1 ? " is" : "s are", r->ndamaged);
-	for (size_t i = 0; i < r->ndamaged; i++)
-		printf("  %s  %s\n", r->damaged[i].id, r->damaged[i].kind);
+	for (size_t i = 0; i < r->ndamaged; i++) {
+		char kind[UTIL_CLEAN_SIZE(TRANSFER_KIND_MAX)];
+		printf("  %s  %s\n", shown_id(r->damaged[i].id),
+		       damaged_kind(&r->damaged[i], kind));
+	}
 	printf("A backup made earlier ('selfhelp backup') still holds them "
 	       "as they were.\n");
 }
@@ -122,7 +144,8 @@ cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		return fail("Could not check the listing index: %s",
 		            vault_errmsg(v));
 	}
-	rc = json ? print_json(file_ok ? NULL : file_msg, &res, stale) : 0;
+	rc = json ? print_check_json(file_ok ? NULL : file_msg, &res, stale)
+	          : 0;
 	if (!json)
 		print_text(file_ok ? NULL : file_msg, &res, stale);
 	if (!rc && (!file_ok || res.ndamaged))
