@@ -65,10 +65,14 @@ print_text(const char *file_msg, const struct transfer_check_result *r,
            bool stale)
 {
 	size_t total = r->fine + r->ndamaged;
-	if (file_msg)
-		printf("%s\n", file_msg);
-	else
+	/* SQLite's words may name what the file holds: through the
+	 * sanitizer too. */
+	if (file_msg) {
+		print_clean_str(file_msg, UTIL_CLEAN_LINES, stdout);
+		fputc('\n', stdout);
+	} else {
 		printf("The vault file is sound.\n");
+	}
 	if (stale)
 		printf("The journal's listing index (which finds the newest "
 		       "entries quickly) is missing or out of date. No entry "
