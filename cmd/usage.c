@@ -158,8 +158,8 @@ resolve_record_id(struct vault *v, const char *kind, const char *prefix,
 		fail("More than one %s starts with '%s'; a few more "
 		     "characters tell them apart:",
 		     w->one, prefix);
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "  %s\n", cands[i]);
+		for (size_t i = 0; i < n; i++) /* ids as the table holds them */
+			fprintf(stderr, "  %s\n", shown_id(cands[i]));
 		return 1;
 	}
 	if (rc == VAULT_NOT_FOUND)

@@ -276,6 +276,9 @@ test_expect_success 'check: damaged rows with hostile ids and kinds' '
 	           (rid.ljust(32, "x"), "\x1b]0;T\x07journal\u009b", b"\0" * 64, b"\0" * 64))
 	db.execute("insert into record (id, kind, revision, head, body) values (?, ?, 1, ?, ?)",
 	           ("0123456789abcdef0123456789abcdef", "dream", b"\0" * 64, b"\0" * 64))
+	for rid in ("abcd\x1b[31m".ljust(32, "x"), "abcd" + "e" * 28):
+	    db.execute("insert into record (id, kind, revision, head, body) values (?, \"journal\", 1, ?, ?)",
+	               (rid, b"\0" * 64, b"\0" * 64))
 	db.commit()
 	PY
 	test_must_fail 1 selfhelp $P --vault "$TEST_ROOT/damaged.db" check >"$OUT" 2>"$ERR" &&
@@ -285,7 +288,15 @@ test_expect_success 'check: damaged rows with hostile ids and kinds' '
 	expect_not_in "REDID" "$OUT" &&
 	test_must_fail 1 selfhelp $P --vault "$TEST_ROOT/damaged.db" check --json >"$OUT" 2>"$ERR" &&
 	check_clean "$OUT" "$ERR" &&
-	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); k=[x[\"kind\"] for x in d[\"damaged\"] if x[\"id\"] == \"(damaged id)\"]; assert k == [\"?]0;T?journal?\"], d" "$OUT"
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); k=[x[\"kind\"] for x in d[\"damaged\"] if x[\"id\"] == \"(damaged id)\"]; assert k == [\"?]0;T?journal?\", \"journal\"], d" "$OUT"
+'
+
+test_expect_success 'an ambiguous id lists the candidates safely' '
+	test_must_fail 1 selfhelp $P --vault "$TEST_ROOT/damaged.db" journal show abcd >"$OUT" 2>"$ERR" &&
+	check_clean "$OUT" "$ERR" &&
+	expect_in "More than one entry starts with" "$ERR" &&
+	expect_in "  (damaged id)" "$ERR" &&
+	expect_in "  abcdeeeeeeeeeeeeeeeeeeeeeeeeeeee" "$ERR"
 '
 
 if selfhelp $P unlock --for 5m >/dev/null 2>"$TEST_ROOT/unlock.err"; then
