@@ -91,6 +91,7 @@ char *util_truncate(const char *s, size_t width, unsigned flags);
 /* Wipe and free a string from util_truncate (it may hold a person's
  * text). NULL is a no-op. */
 void util_free_text(char *s);
+
 /*
  * A whole decimal number from lo to hi, the whole string, into *out.
  * Returns 0, or -1 (empty, not a number, trailing text, out of range).
