@@ -5,8 +5,10 @@
  */
 #include "cmd.h"
 #include "journal.h"
+#include "output.h"
 #include "pin.h"
 #include "transfer.h"
+#include "util.h"
 #include "vault.h"
 
 #include <getopt.h>
@@ -94,16 +96,33 @@ recovery_word(const struct vault_check_report *r, bool has_slot)
 	return has_slot ? "unknown" : "none";
 }
 
-static int
-print_json(const struct findings *f, const struct transfer_check_result *res,
-           bool has_slot)
+/*
+ * The id and kind of a record that does not read, shown through the
+ * display sanitizer however they came to be: the id only when it is a
+ * record id (shown_id), the kind as one line into kind
+ * (UTIL_CLEAN_SIZE(TRANSFER_KIND_MAX) bytes).
+ */
+static const char *
+damaged_kind(const struct transfer_damaged *d, char *kind)
 {
+	util_clean(kind, d->kind, strnlen(d->kind, TRANSFER_KIND_MAX),
+	           clean_locale());
+	return kind;
+}
+
+static int
+print_check_json(const struct findings *f,
+                 const struct transfer_check_result *res, bool has_slot)
+{
+	char kind[UTIL_CLEAN_SIZE(TRANSFER_KIND_MAX)];
 	json_t *damaged = json_array(), *rows = json_array();
 	for (size_t i = 0; damaged && i < res->ndamaged; i++)
 		json_array_append_new(
 		        damaged,
-		        json_pack("{s:s, s:s, s:s}", "id", res->damaged[i].id,
-		                  "kind", res->damaged[i].kind, "problem",
+		        json_pack("{s:s, s:s, s:s}", "id",
+		                  shown_id(res->damaged[i].id), "kind",
+		                  damaged_kind(&res->damaged[i], kind),
+		                  "problem",
 		                  problem_word(res->damaged[i].problem)));
 	for (size_t i = 0; f->have_report && rows && i < f->r.nrows; i++)
 		json_array_append_new(
@@ -132,7 +151,8 @@ print_json(const struct findings *f, const struct transfer_check_result *res,
 	        f->have_report ? recovery_word(&f->r, has_slot) : "unknown",
 	        "set_aside", rows, "waiting",
 	        (json_int_t)(f->have_report ? f->r.waiting : 0));
-	int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2)) : -1;
+	int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII)
+	           : -1;
 	json_decref(o);
 	fputc('\n', stdout);
 	return rc == 0 ? 0 : fail("Could not write the JSON output.");
@@ -144,7 +164,14 @@ print_text(const struct findings *f, const struct transfer_check_result *res,
 {
 	const struct vault_check_report *r = &f->r;
 	size_t total = res->fine + res->ndamaged;
-	printf("%s\n", f->file_msg ? f->file_msg : "The vault file is sound.");
+	/* SQLite's words may name what the file holds: through the
+	 * sanitizer too. */
+	if (f->file_msg) {
+		print_clean_str(f->file_msg, UTIL_CLEAN_LINES, stdout);
+		fputc('\n', stdout);
+	} else {
+		printf("The vault file is sound.\n");
+	}
 	if (!f->state_ok) {
 		printf("The vault's own record of what it holds (its state and "
 		       "index) is damaged, or an\nolder copy of it was put "
@@ -204,7 +231,8 @@ print_text(const struct findings *f, const struct transfer_check_result *res,
 	       res->fine, res->fine == 1 ? " is" : "s are", res->ndamaged);
 	for (size_t i = 0; i < res->ndamaged; i++) {
 		const struct transfer_damaged *d = &res->damaged[i];
-		printf("  %s  %s%s\n", d->id, d->kind,
+		char kind[UTIL_CLEAN_SIZE(TRANSFER_KIND_MAX)];
+		printf("  %s  %s%s\n", shown_id(d->id), damaged_kind(d, kind),
 		       d->problem == VAULT_PROBLEM_OLDER
 		               ? "  (an older version was put back)"
 		       : d->problem == VAULT_PROBLEM_MISSING
@@ -326,7 +354,7 @@ cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		}
 	}
 	bool has_slot = vault_has_recovery(v);
-	rc = json ? print_json(&f, &res, has_slot) : 0;
+	rc = json ? print_check_json(&f, &res, has_slot) : 0;
 	if (!json)
 		print_text(&f, &res, has_slot);
 	bool well = all_well(&f, &res, has_slot);

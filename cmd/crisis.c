@@ -74,20 +74,12 @@ bold_off(void)
 		fputs("\033[0m", stdout);
 }
 
-/* Text from the data or the safety plan, without control characters. */
+/* Text from the data or the safety plan, one line through the display
+ * sanitizer (print_clean). */
 static void
 put_clean(FILE *fp, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
-		    (unsigned char)s[i + 1] <= 0x9f) {
-			fputc(' ', fp); /* a C1 control character */
-			i++;
-			continue;
-		}
-		fputc(c < 0x20 || c == 0x7f ? ' ' : c, fp);
-	}
+	print_clean(s, n, 0, fp);
 }
 
 /*

@@ -1,6 +1,7 @@
 /* selfhelp export: every record in clear, as JSON or Markdown. */
 #include "cmd.h"
 #include "dates.h"
+#include "output.h"
 #include "transfer.h"
 #include "vault.h"
 
@@ -153,7 +154,7 @@ report_problem(void *arg, const char *id, const char *kind, const char *why)
 {
 	struct problems *p = arg;
 	p->n++;
-	note("The %s record %s was left out: %s.", kind, id, why);
+	note("The %s record %s was left out: %s.", kind, shown_id(id), why);
 }
 
 /* Where the export goes. */

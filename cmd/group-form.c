@@ -9,6 +9,8 @@
 #include "group-cmd.h"
 
 #include "grounding.h"
+#include "output.h"
+#include "util.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -157,29 +159,26 @@ kept_prompt(const struct group_form_opts *o)
 {
 	char *p = NULL;
 	if (o->boundary) {
-		char quoted[BOUNDARY_SHOWN + 8];
-		size_t n = 0;
-		/* One line, no control characters, cut at a UTF-8 boundary. */
-		for (const char *s = o->boundary; *s && n < BOUNDARY_SHOWN;
-		     s++) {
-			unsigned char c = (unsigned char)*s;
-			quoted[n++] = c == '\n' || c == '\t'  ? ' '
-			              : c < 0x20 || c == 0x7f ? '?'
-			                                      : (char)c;
-		}
-		if (o->boundary[n]) {
+		/* One line through the display sanitizer (the boundary comes
+		 * from the vault), cut at a UTF-8 boundary. */
+		char quoted[UTIL_CLEAN_SIZE(BOUNDARY_SHOWN) + 3];
+		size_t n = strlen(o->boundary);
+		bool cut = n > BOUNDARY_SHOWN;
+		if (cut) {
+			n = BOUNDARY_SHOWN;
 			while (n &&
 			       ((unsigned char)o->boundary[n] & 0xC0) == 0x80)
 				n--;
-			memcpy(quoted + n, "...", 3);
-			n += 3;
 		}
-		quoted[n] = '\0';
+		n = util_clean(quoted, o->boundary, n, clean_locale());
+		if (cut)
+			memcpy(quoted + n, "...", 4);
 		if (asprintf(&p,
 		             "Your boundary for today was: %s\n"
 		             "Did you keep it? %s",
 		             quoted, kept_choices) < 0)
 			p = NULL;
+		sodium_memzero(quoted, sizeof(quoted));
 	} else if (asprintf(&p,
 	                    "If you set yourself a boundary for today, did you "
 	                    "keep it?\n%s",

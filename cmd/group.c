@@ -502,7 +502,7 @@ report_damaged(void *arg, const char *id)
 	(*count)++;
 	fail("The group record %s could not be read: it is damaged or was "
 	     "changed outside selfhelp. It was left out.",
-	     id);
+	     shown_id(id));
 }
 
 static json_t *
@@ -562,9 +562,11 @@ print_line(const struct group_record *r)
 		         SHORT_ID, r->link);
 	bool tty = isatty(STDOUT_FILENO);
 	char *shown = util_truncate(
-	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1);
-	fputs(shown ? shown : line, stdout);
-	free(shown);
+	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1,
+	        clean_locale());
+	if (shown)
+		fputs(shown, stdout);
+	util_free_text(shown);
 	fputc('\n', stdout);
 }
 
@@ -621,23 +623,21 @@ char_len(unsigned char c)
 /*
  * Wrap `s` to `width` display columns, greedily by words; a word longer
  * than a line is broken between characters. Each line of s starts a new
- * line; control characters show as '?', tabs as spaces. Returns 0 or -1.
+ * line. The text goes through the display sanitizer first (util_clean:
+ * control characters and bytes that are not UTF-8 are replaced); tabs
+ * show as spaces. Returns 0 or -1.
  */
 static int
 wrap_text(const char *s, size_t width, struct lines *out)
 {
-	size_t len = strlen(s);
-	char *clean = malloc(len + 1), *cur = malloc(len + 1);
+	size_t len = strlen(s), clen = UTIL_CLEAN_SIZE(len);
+	char *clean = malloc(clen), *cur = malloc(clen);
 	int rc = -1;
 	if (!clean || !cur)
 		goto done;
-	for (size_t i = 0; i <= len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		clean[i] = c == '\t' ? ' '
-		           : (c < 0x20 && c && c != '\n') || c == 0x7f
-		                   ? '?'
-		                   : (char)c;
-	}
+	util_clean(clean, s, len, UTIL_CLEAN_LINES | clean_locale());
+	for (char *t = clean; (t = strchr(t, '\t'));)
+		*t = ' ';
 	for (char *p = clean;;) {
 		char *nl = strchr(p, '\n');
 		char *end = nl ? nl : p + strlen(p);
@@ -686,9 +686,9 @@ wrap_text(const char *s, size_t width, struct lines *out)
 	rc = 0;
 done:
 	if (clean)
-		text_wipe(clean, len + 1);
+		text_wipe(clean, clen);
 	if (cur)
-		text_wipe(cur, len + 1);
+		text_wipe(cur, clen);
 	return rc;
 }
 
@@ -793,7 +793,8 @@ print_record(const struct group_record *r, size_t width)
 	int rc = 0;
 	record_title(r, title, sizeof(title));
 	record_rows(r, arrival, sizeof(arrival), rows);
-	printf("%s\n", title);
+	print_clean_str(title, 0, stdout);
+	fputs("\n", stdout);
 	if (r->written_locked)
 		printf("Written while the vault was locked.\n");
 	putchar('\n');
@@ -805,8 +806,10 @@ print_record(const struct group_record *r, size_t width)
 			rc = cell_lines(row->label, row->value, LABEL_COLS,
 			                width, &out);
 	}
-	for (size_t i = 0; i < out.n; i++)
-		printf("%s\n", out.v[i]);
+	for (size_t i = 0; i < out.n; i++) {
+		print_clean_str(out.v[i], 0, stdout);
+		fputc('\n', stdout);
+	}
 	if (!group_record_has_fields(r))
 		printf("(Only the time is recorded; 'selfhelp group edit %.*s' "
 		       "can add more.)\n",
@@ -815,12 +818,13 @@ print_record(const struct group_record *r, size_t width)
 	return rc ? fail("There was not enough memory to show it.") : 0;
 }
 
-/* Write s padded with spaces to `cols` display columns. */
+/* Write s (one line, through the sanitizer) padded with spaces to `cols`
+ * display columns. */
 static void
 put_padded(const char *s, size_t cols)
 {
 	size_t w = util_display_width(s, strlen(s));
-	fputs(s, stdout);
+	print_clean_str(s, 0, stdout);
 	for (; w < cols; w++)
 		fputc(' ', stdout);
 }
@@ -842,7 +846,8 @@ print_pair(const struct group_record *p, const struct group_record *q,
 	snprintf(rt, sizeof(rt), "After%s%.5s%s%.*s", dot(), when + 11, dot(),
 	         SHORT_ID, q->id);
 	put_padded(lt, colw + SIDE_GAP);
-	printf("%s\n\n", rt);
+	print_clean_str(rt, 0, stdout);
+	fputs("\n\n", stdout);
 	record_rows(p, la, sizeof(la), lrows);
 	record_rows(q, ra, sizeof(ra), rrows);
 	/* Row 1 pairs the boundary set before with whether it was kept. */
@@ -859,9 +864,9 @@ print_pair(const struct group_record *p, const struct group_record *q,
 			if (k < r.n) {
 				put_padded(k < l.n ? l.v[k] : "",
 				           colw + SIDE_GAP);
-				fputs(r.v[k], stdout);
+				print_clean_str(r.v[k], 0, stdout);
 			} else {
-				fputs(l.v[k], stdout);
+				print_clean_str(l.v[k], 0, stdout);
 			}
 			fputc('\n', stdout);
 		}
@@ -928,20 +933,24 @@ static void
 print_shell_quoted(const char *s, size_t n, FILE *fp)
 {
 	bool plain = true;
-	for (size_t i = 0; i < n; i++)
-		if (strchr("\"$`\\!", s[i]))
+	/* One line through the display sanitizer first: nothing in it can
+	 * drive the terminal (or the shell it is pasted into). */
+	char *c = malloc(UTIL_CLEAN_SIZE(n));
+	if (!c)
+		return;
+	size_t cn = util_clean(c, s, n, clean_locale());
+	for (size_t i = 0; i < cn; i++)
+		if (strchr("\"$`\\!", c[i]))
 			plain = false;
 	fputc(plain ? '"' : '\'', fp);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\'' && !plain)
+	for (size_t i = 0; i < cn; i++) {
+		if (c[i] == '\'' && !plain)
 			fputs("'\\''", fp);
-		else if (c < 0x20 || c == 0x7f)
-			fputc(' ', fp);
 		else
-			fputc(c, fp);
+			fputc(c[i], fp);
 	}
 	fputc(plain ? '"' : '\'', fp);
+	text_wipe(c, UTIL_CLEAN_SIZE(n));
 }
 
 /* After a reflection that names a trigger: the trigger-log line. */
@@ -1100,8 +1109,11 @@ add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
 	if (prepared) {
 		char when[32];
 		date_format_local(prepared->when, when, sizeof(when));
-		fprintf(talk, "It goes with your check-in from %s (%.*s).\n",
-		        when + 11, SHORT_ID, prepared->id);
+		fprintf(talk, "It goes with your check-in from %s (",
+		        when + 11);
+		print_clean(prepared->id, strnlen(prepared->id, SHORT_ID), 0,
+		            talk);
+		fputs(").\n", talk);
 	}
 	if (ask && !prep &&
 	    (r.state == TRIGGER_TOO_MUCH || r.state == TRIGGER_TOO_LITTLE))

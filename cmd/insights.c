@@ -240,15 +240,14 @@ mark(const struct look *k, int level)
 		fputc(ascii_marks[level], stdout);
 }
 
-/* A name on one line: control characters shown as '?', cut to cols. */
+/* A name on one line, through the display sanitizer, cut to cols. */
 static void
 print_name(const char *name, size_t cols)
 {
-	char *cut = util_truncate(name, cols);
-	if (cut) {
-		print_safe(cut, stdout);
-		free(cut);
-	}
+	char *cut = util_truncate(name, cols, clean_locale());
+	if (cut)
+		fputs(cut, stdout);
+	util_free_text(cut);
 }
 
 static void
@@ -344,12 +343,12 @@ print_helped(const struct stats *s, const struct look *k)
 	printf("\nWhat helped (how often, and distress afterwards)\n");
 	for (size_t i = 0; i < s->nhelped; i++) {
 		const struct stats_helped *h = &s->helped[i];
-		char *cut = util_truncate(h->name, cols);
+		char *cut = util_truncate(h->name, cols, clean_locale());
 		size_t w = cut ? util_display_width(cut, strlen(cut)) : 0;
 		fputs("  ", stdout);
 		if (cut)
-			print_safe(cut, stdout);
-		free(cut);
+			fputs(cut, stdout);
+		util_free_text(cut);
 		printf("%*s  %u time%s, ", (int)(cols - w), "", h->uses,
 		       h->uses == 1 ? "" : "s");
 		if (!h->enough)

@@ -162,6 +162,12 @@ parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
 			break;
 		case OPT_TAG: {
 			char *t = journal_tag_normalize(optarg);
+			if (!t &&
+			    util_has_control(optarg, strlen(optarg), 0, NULL))
+				return usage_error(
+				        journal_usage,
+				        "A tag cannot hold control characters "
+				        "(such as a line break or an escape).");
 			if (!t)
 				return usage_error(
 				        journal_usage,
@@ -226,7 +232,7 @@ report_damaged(void *arg, const char *id)
 	(*count)++;
 	fail("The entry %s could not be read: it is damaged or was changed "
 	     "outside selfhelp. It was left out.",
-	     id);
+	     shown_id(id));
 }
 
 static json_t *
@@ -271,12 +277,15 @@ print_line(const struct journal_entry *e, const char *extra)
 	if (n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n, "  %s",
 		         extra ? extra : e->preview);
+	/* The whole line through the sanitizer: tags, preview and snippet
+	 * come from the vault. */
 	bool tty = isatty(STDOUT_FILENO);
 	char *shown = util_truncate(
-	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1);
+	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1,
+	        clean_locale());
 	if (shown) {
 		fputs(shown, stdout);
-		free(shown);
+		util_free_text(shown);
 	}
 	fputc('\n', stdout);
 }
@@ -519,15 +528,19 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	date_format_local(e->created, when, sizeof(when));
-	fprintf(m, "Entry %.*s · %s", SHORT_ID, e->id, when);
+	fputs("Entry ", m);
+	print_clean(e->id, strnlen(e->id, SHORT_ID), 0, m);
+	fprintf(m, " · %s", when);
 	if (e->mood != JOURNAL_NO_MOOD)
 		fprintf(m, " · mood %d", e->mood);
-	for (size_t i = 0; i < e->ntags; i++)
-		fprintf(m, "%s#%s", i ? " " : " · ", e->tags[i]);
+	for (size_t i = 0; i < e->ntags; i++) {
+		fputs(i ? " #" : " · #", m);
+		print_clean_str(e->tags[i], 0, m);
+	}
 	if (e->written_locked)
 		fprintf(m, "\nWritten while the vault was locked.");
 	fprintf(m, "\n\n");
-	print_safe_len(e->text, e->textlen, m);
+	print_clean(e->text, e->textlen, UTIL_CLEAN_LINES, m);
 	if (e->textlen && e->text[e->textlen - 1] != '\n')
 		fputc('\n', m);
 	if (fclose(m) != 0 || !page) {
@@ -649,11 +662,11 @@ journal_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	if (!o.yes) {
 		char when[32], q[256];
-		char *pv = util_truncate(e->preview, 40);
+		char *pv = util_truncate(e->preview, 40, clean_locale());
 		date_format_local(e->created, when, sizeof(when));
 		snprintf(q, sizeof(q), "Delete the entry from %s (\"%s\")?",
 		         when, pv ? pv : "");
-		free(pv);
+		util_free_text(pv);
 		if (!confirm(q, false)) {
 			printf("Kept it.\n");
 			goto out;
@@ -759,8 +772,11 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (arr)
 		rc = print_json(arr);
-	else if (n == 0 && !damaged)
-		printf("No entries hold '%s'.\n", query);
+	else if (n == 0 && !damaged) {
+		fputs("No entries hold '", stdout);
+		print_clean_str(query, 0, stdout);
+		fputs("'.\n", stdout);
+	}
 	rc = rc ? rc : damaged ? 1 : 0;
 out:
 	search_needle_free(f.needle);

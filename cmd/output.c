@@ -2,7 +2,10 @@
 #include "output.h"
 
 #include "cmd.h"
+#include "util.h"
+#include "vault.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,20 +37,40 @@ print_json(json_t *root)
 }
 
 void
-print_safe_len(const char *s, size_t len, FILE *fp)
+print_clean(const char *s, size_t len, unsigned flags, FILE *fp)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-			c = '?';
-		fputc(c, fp);
+	char buf[512];
+	size_t i = 0, n = 0, used;
+	flags |= clean_locale();
+	while (i < len) {
+		if (n > sizeof(buf) - UTIL_CLEAN_UNIT_MAX) {
+			fwrite(buf, 1, n, fp);
+			n = 0;
+		}
+		n += util_clean_unit(s + i, len - i, flags, buf + n, &used,
+		                     NULL);
+		i += used;
 	}
+	fwrite(buf, 1, n, fp);
+	sodium_memzero(buf, sizeof(buf)); /* it held the person's text */
 }
 
 void
-print_safe(const char *s, FILE *fp)
+print_clean_str(const char *s, unsigned flags, FILE *fp)
 {
-	print_safe_len(s, strlen(s), fp);
+	print_clean(s, strlen(s), flags, fp);
+}
+
+unsigned
+clean_locale(void)
+{
+	return utf8_locale() ? 0 : UTIL_CLEAN_ASCII;
+}
+
+const char *
+shown_id(const char *id)
+{
+	return id && vault_id_ok(id) ? id : "(damaged id)";
 }
 
 bool

@@ -24,11 +24,25 @@ bool confirm(const char *question, bool dflt);
  */
 int print_json(json_t *root);
 
-/* Write s (NUL-terminated, or len bytes) to fp with control characters
- * other than newline and tab shown as '?', so stored text cannot drive
- * the terminal. */
-void print_safe(const char *s, FILE *fp);
-void print_safe_len(const char *s, size_t len, FILE *fp);
+/*
+ * Write `len` bytes of s (or a C string) to fp as the display sanitizer
+ * shows them (util_clean, lib/util.h): no control characters, nothing
+ * that is not UTF-8, so text from the vault or an import cannot drive the
+ * terminal. `flags` is UTIL_CLEAN_LINES for multi-line text (an entry's
+ * text, a note) and 0 for one-line fields (tags, names, ids, kinds, list
+ * columns), whose newlines and tabs become spaces. Replacements are '?'
+ * rather than U+FFFD when the locale is not UTF-8 (clean_locale()).
+ */
+void print_clean(const char *s, size_t len, unsigned flags, FILE *fp);
+void print_clean_str(const char *s, unsigned flags, FILE *fp);
+
+/* The flags the locale adds to util_clean and util_truncate:
+ * UTIL_CLEAN_ASCII when it is not UTF-8, else 0. */
+unsigned clean_locale(void);
+
+/* `id` when it is a record id (vault_id_ok), else "(damaged id)": an id
+ * read from a damaged row is never shown as it is. Borrowed. */
+const char *shown_id(const char *id);
 
 /* Does the locale say UTF-8 (for arrows, blocks and dots)? */
 bool utf8_locale(void);

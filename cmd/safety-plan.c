@@ -10,6 +10,7 @@
 #include "pager.h"
 #include "safety.h"
 #include "term.h"
+#include "util.h"
 #include "vault.h"
 
 #include <errno.h>
@@ -179,22 +180,20 @@ out_puts(struct out *b, const char *s)
 	out_add(b, s, strlen(s));
 }
 
-/* An item from the vault (it may have been imported): control
- * characters, C1 ones (U+0080-U+009F) too, as '?'; tabs are kept. */
+/* An item from the vault (it may have been imported), one line through
+ * the display sanitizer (util_clean): control characters, C1 ones
+ * (U+0080-U+009F) too, as '?', bytes that are not UTF-8 as U+FFFD. */
 static void
 out_clean(struct out *b, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
-		    (unsigned char)s[1] <= 0x9f) {
-			out_add(b, "?", 1);
-			s++;
-			continue;
-		}
-		char ch = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
-		out_add(b, &ch, 1);
-	}
+	char unit[UTIL_CLEAN_UNIT_MAX];
+	unsigned flags = clean_locale();
+	size_t len = strlen(s), used;
+	for (size_t i = 0; i < len; i += used)
+		out_add(b, unit,
+		        util_clean_unit(s + i, len - i, flags, unit, &used,
+		                        NULL));
+	sodium_memzero(unit, sizeof(unit));
 }
 
 /* --- show --- */

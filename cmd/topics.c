@@ -158,19 +158,19 @@ put_fit(FILE *fp, const char *s, size_t cols)
 		return;
 	}
 	if (utf8_locale()) {
-		char *t = util_truncate(s, cols);
+		char *t = util_truncate(s, cols, 0);
 		fputs(t ? t : "", fp);
-		free(t);
+		util_free_text(t);
 		return;
 	}
-	char *t = util_truncate(s, cols > 3 ? cols - 2 : 1);
+	char *t = util_truncate(s, cols > 3 ? cols - 2 : 1, UTIL_CLEAN_ASCII);
 	if (t) {
 		size_t n = strlen(t);
 		if (n >= 3 && strcmp(t + n - 3, "\xe2\x80\xa6") == 0)
 			t[n - 3] = '\0';
 		fprintf(fp, "%s...", t);
 	}
-	free(t);
+	util_free_text(t);
 }
 
 /* ---- list ---- */
@@ -487,7 +487,7 @@ enum { ECHO_COLUMNS = 60 };
 static int
 show_miss(const char *typed, const struct topics_near *near)
 {
-	char *shown = util_truncate(typed, ECHO_COLUMNS);
+	char *shown = util_truncate(typed, ECHO_COLUMNS, clean_locale());
 	const char *name = shown ? shown : "";
 	char list[256] = "";
 	size_t o = 0;
@@ -504,7 +504,7 @@ show_miss(const char *typed, const struct topics_near *near)
 		r = fail("There is no topic '%s'. 'selfhelp topics' lists "
 		         "them all.",
 		         name);
-	free(shown);
+	util_free_text(shown);
 	return r;
 }
 
@@ -690,11 +690,12 @@ topics_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		return fail("There was not enough memory to search.");
 	}
 	if (hits.n == 0) {
-		char *shown = util_truncate(query, ECHO_COLUMNS);
+		char *shown =
+		        util_truncate(query, ECHO_COLUMNS, clean_locale());
 		printf("No topic mentions '%s'. 'selfhelp topics' lists them "
 		       "all.\n",
 		       shown ? shown : "");
-		free(shown);
+		util_free_text(shown);
 		topic_hits_release(&hits);
 		topics_free(reg);
 		free(query);

@@ -476,7 +476,7 @@ report_damaged(void *arg, const char *id)
 	(*count)++;
 	fail("The record %s could not be read: it is damaged or was changed "
 	     "outside selfhelp. It was left out.",
-	     id);
+	     shown_id(id));
 }
 
 static json_t *
@@ -578,33 +578,36 @@ print_line(const struct trigger_record *r)
 			line_add(line, sizeof(line), "%s%s", i ? ", " : "  ",
 			         e->v[i]);
 	}
+	/* The whole line through the sanitizer: tags, the trigger and the
+	 * emotions come from the vault. */
 	bool tty = isatty(STDOUT_FILENO);
 	char *shown = util_truncate(
-	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1);
+	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1,
+	        clean_locale());
 	if (shown) {
 		fputs(shown, stdout);
-		free(shown);
+		util_free_text(shown);
 	}
 	fputc('\n', stdout);
 }
 
-/* "Label             value", continuation lines indented to match. */
+/* "Label             value", continuation lines indented to match (a
+ * line break ends a line; CR LF is one). */
 static void
 print_field(const char *label, const char *value)
 {
-	bool indent = false;
 	printf("%-*s", LABEL_COLS, label);
-	for (const char *p = value; *p; p++) {
-		char one[2] = {*p, '\0'};
-		if (*p == '\n') {
-			putchar('\n');
-			indent = true;
-			continue;
-		}
-		if (indent)
+	for (const char *p = value;;) {
+		size_t n = strcspn(p, "\n");
+		if (n && p[n] == '\n' && p[n - 1] == '\r')
+			n--;
+		print_clean(p, n, UTIL_CLEAN_LINES, stdout);
+		p += strcspn(p, "\n");
+		if (!*p++)
+			break;
+		putchar('\n');
+		if (*p && *p != '\n')
 			printf("%*s", LABEL_COLS, "");
-		indent = false;
-		print_safe(one, stdout);
 	}
 	putchar('\n');
 }
@@ -619,7 +622,7 @@ print_list_field(const char *label, const struct trigger_strs *s,
 	for (size_t i = 0; i < s->n; i++) {
 		fputs(i ? (*prefix ? " " : ", ") : "", stdout);
 		fputs(prefix, stdout);
-		print_safe(s->v[i], stdout);
+		print_clean_str(s->v[i], 0, stdout);
 	}
 	putchar('\n');
 }
@@ -629,8 +632,9 @@ print_record(const struct trigger_record *r)
 {
 	char when[32], num[16];
 	date_format_local(r->when, when, sizeof(when));
-	printf("Trigger record %.*s \xc2\xb7 %s\n", TRIGGER_SHORT_ID, r->id,
-	       when);
+	fputs("Trigger record ", stdout);
+	print_clean(r->id, strnlen(r->id, TRIGGER_SHORT_ID), 0, stdout);
+	printf(" \xc2\xb7 %s\n", when);
 	if (r->written_locked)
 		printf("Written while the vault was locked.\n");
 	putchar('\n');

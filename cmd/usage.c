@@ -1,5 +1,6 @@
 /* Messages on stderr, usage lines and sub-command dispatch. */
 #include "cmd.h"
+#include "output.h"
 #include "util.h"
 #include "vault.h"
 
@@ -11,58 +12,28 @@ static void vmessage(const char *fmt, va_list ap)
 
 enum { WORD_SHOWN_MAX = 256, WORD_SHOWN_HEAD = 120 };
 
-/* Length of the UTF-8 sequence at p (at most n bytes), 0 when it is not
- * one; C1 control characters (U+0080-U+009F) count as not one. */
-static size_t
-utf8_seq(const unsigned char *p, size_t n)
-{
-	size_t len = p[0] < 0x80             ? 1
-	             : (p[0] & 0xE0) == 0xC0 ? 2
-	             : (p[0] & 0xF0) == 0xE0 ? 3
-	             : (p[0] & 0xF8) == 0xF0 ? 4
-	                                     : 0;
-	if (!len || len > n || !util_utf8_ok((const char *)p, len, NULL))
-		return 0;
-	if (len == 2 && p[0] == 0xC2 && p[1] < 0xA0)
-		return 0;
-	return len;
-}
-
 /*
- * Write a message as the terminal should see it: what a user typed is
- * echoed in many messages, so control characters (which could move the
- * cursor or recolour the terminal) and bytes that are not UTF-8 are shown
- * as '?', and a "word" longer than WORD_SHOWN_MAX bytes (a huge argument)
+ * Write a message as the terminal should see it: what a user typed, and
+ * what a record holds, is echoed in many messages, so it goes through the
+ * display sanitizer (print_clean: no control characters, which could
+ * move the cursor or recolour the terminal, and nothing that is not
+ * UTF-8), and a "word" longer than WORD_SHOWN_MAX bytes (a huge argument)
  * is cut, saying how much is not shown.
  */
 static void
 put_clean(const char *msg, FILE *fp)
 {
-	const unsigned char *p = (const unsigned char *)msg;
 	size_t n = strlen(msg);
 	for (size_t i = 0; i < n;) {
-		size_t word = 0;
-		while (i + word < n && p[i + word] != ' ' &&
-		       p[i + word] != '\n')
-			word++;
+		size_t word = strcspn(msg + i, " \n");
 		size_t shown = word > WORD_SHOWN_MAX ? WORD_SHOWN_HEAD : word;
-		for (size_t j = i; j < i + shown;) {
-			size_t len = utf8_seq(p + j, i + shown - j);
-			if (len == 1 && (p[j] < 0x20 || p[j] == 0x7f) &&
-			    p[j] != '\t')
-				len = 0;
-			if (len)
-				fwrite(p + j, 1, len, fp);
-			else
-				fputc('?', fp);
-			j += len ? len : 1;
-		}
+		print_clean(msg + i, shown, UTIL_CLEAN_LINES, fp);
 		if (shown < word)
 			fprintf(fp, "\xe2\x80\xa6 (%zu more bytes not shown)",
 			        word - shown);
 		i += word;
 		if (i < n)
-			fputc(p[i++], fp);
+			fputc(msg[i++], fp);
 	}
 }
 
@@ -187,8 +158,8 @@ resolve_record_id(struct vault *v, const char *kind, const char *prefix,
 		fail("More than one %s starts with '%s'; a few more "
 		     "characters tell them apart:",
 		     w->one, prefix);
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "  %s\n", cands[i]);
+		for (size_t i = 0; i < n; i++) /* ids as the table holds them */
+			fprintf(stderr, "  %s\n", shown_id(cands[i]));
 		return 1;
 	}
 	if (rc == VAULT_NOT_FOUND)

@@ -1094,11 +1094,14 @@ static const char *const text_labels[GROUP_NTEXTS] = {
         [GROUP_KIND_WORDS] = "A kind sentence to myself",
 };
 
+/* "**Label:** value"; the value (free text, or words of ours) through
+ * the display sanitizer. */
 static int
 md_field(struct transfer_buf *md, const char *label, const char *value)
 {
 	return transfer_buf_puts(md, "**") || transfer_buf_puts(md, label) ||
-	       transfer_buf_puts(md, ":** ") || transfer_buf_puts(md, value) ||
+	       transfer_buf_puts(md, ":** ") ||
+	       transfer_buf_clean(md, value, strlen(value), UTIL_CLEAN_LINES) ||
 	       transfer_buf_puts(md, "\n\n");
 }
 

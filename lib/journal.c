@@ -90,14 +90,17 @@ journal_tag_normalize(const char *tag)
 	while (n && (tag[n - 1] == ' ' || tag[n - 1] == '\t'))
 		n--;
 	size_t bad;
-	if (n == 0 || n > JOURNAL_TAG_MAX || !util_utf8_ok(tag, n, &bad))
+	/* One line of text: no control characters of any kind (C0, DEL,
+	 * C1), as the display sanitizer would have to replace them. */
+	if (n == 0 || n > JOURNAL_TAG_MAX || !util_utf8_ok(tag, n, &bad) ||
+	    util_has_control(tag, n, 0, NULL))
 		return NULL;
 	char *out = malloc(n + 1);
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)tag[i];
-		if (c < 0x20 || c == 0x7f || c == ',') {
+		if (c == ',') {
 			free(out);
 			return NULL;
 		}

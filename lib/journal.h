@@ -43,8 +43,9 @@ void journal_entries_free(struct journal_entry **list, size_t n);
 /*
  * Normalise a tag as typed: trims spaces and leading '#'s, lower-cases
  * ASCII. Returns a malloc'd string, or NULL when nothing is left, it is
- * longer than JOURNAL_TAG_MAX bytes, or holds control characters or
- * bytes that are not UTF-8.
+ * longer than JOURNAL_TAG_MAX bytes, or holds a comma, a control
+ * character (C0, DEL or C1: util_has_control) or bytes that are not
+ * UTF-8.
  */
 char *journal_tag_normalize(const char *tag);
 

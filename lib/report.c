@@ -1,12 +1,13 @@
 #include "report.h"
 
+#include "util.h"
+
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 /* The charts' coordinate system (SVG viewBox units, about pixels). */
 enum {
@@ -114,49 +115,45 @@ buf_release(struct buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* The person's text, escaped (see report_escape). */
+/* The HTML for one of the characters that need it, or NULL. */
+static const char *
+html_entity(char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\'':
+		return "&#39;";
+	}
+	return NULL;
+}
+
+/* The person's text, escaped (see report_escape): through the display
+ * sanitizer (util_clean_unit: control characters dropped, newline and tab
+ * kept, bytes that are not UTF-8 as U+FFFD), then HTML's specials. */
 static void
 buf_escape(struct buf *b, const char *s, size_t len)
 {
-	static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	size_t i = 0;
+	char unit[UTIL_CLEAN_UNIT_MAX];
+	size_t i = 0, used;
 	while (i < len && !b->oom) {
-		utf8proc_int32_t c;
-		size_t left = len - i;
-		if (left > (size_t)PTRDIFF_MAX)
-			left = (size_t)PTRDIFF_MAX;
-		utf8proc_ssize_t n =
-		        utf8proc_iterate(p + i, (utf8proc_ssize_t)left, &c);
-		if (n <= 0) {
-			buf_puts(b, replacement);
-			i++;
-			continue;
-		}
-		switch (c) {
-		case '&':
-			buf_puts(b, "&amp;");
-			break;
-		case '<':
-			buf_puts(b, "&lt;");
-			break;
-		case '>':
-			buf_puts(b, "&gt;");
-			break;
-		case '"':
-			buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			buf_puts(b, "&#39;");
-			break;
-		default:
-			if ((c < 0x20 && c != '\n' && c != '\t') ||
-			    (c >= 0x7f && c < 0xa0))
-				break; /* a control character: dropped */
-			buf_add(b, s + i, (size_t)n);
-		}
-		i += (size_t)n;
+		size_t n = util_clean_unit(s + i, len - i,
+		                           UTIL_CLEAN_LINES | UTIL_CLEAN_DROP,
+		                           unit, &used, NULL);
+		const char *entity = n == 1 ? html_entity(unit[0]) : NULL;
+		if (entity)
+			buf_puts(b, entity);
+		else
+			buf_add(b, unit, n);
+		i += used;
 	}
+	sodium_memzero(unit, sizeof(unit));
 }
 
 static void

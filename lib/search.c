@@ -273,10 +273,10 @@ search_snippet(const char *text, size_t len, size_t start, size_t end,
 		n = 3;
 	}
 	for (size_t i = a; i < b; i++) {
+		/* One line; other control characters are left to the
+		 * display sanitizer (util_clean), as in the rest of a list. */
 		unsigned char c = (unsigned char)text[i];
 		if (c == '\n' || c == '\t' || c == '\r')
-			c = ' ';
-		else if (c < 0x20 || c == 0x7f)
 			c = ' ';
 		out[n++] = (char)c;
 	}

@@ -8,6 +8,7 @@
 
 #include "group.h"
 #include "journal.h"
+#include "util.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -227,7 +228,7 @@ journal_markdown(const json_t *rec, struct transfer_buf *md)
 		if (!tag)
 			continue;
 		if (transfer_buf_puts(md, meta ? (i ? " #" : " · #") : "#") ||
-		    transfer_buf_puts(md, tag))
+		    transfer_buf_clean(md, tag, strlen(tag), 0))
 			return -1;
 		meta = true;
 	}
@@ -235,7 +236,7 @@ journal_markdown(const json_t *rec, struct transfer_buf *md)
 		return -1;
 	const char *s = json_string_value(text);
 	size_t len = json_string_length(text);
-	if (s && (transfer_buf_add(md, s, len) ||
+	if (s && (transfer_buf_clean(md, s, len, UTIL_CLEAN_LINES) ||
 	          (len && s[len - 1] != '\n' && transfer_buf_puts(md, "\n"))))
 		return -1;
 	return 0;

@@ -9,7 +9,10 @@
 #include "transfer.h"
 
 #include "dates.h"
+#include "group.h"
 #include "journal.h"
+#include "trigger.h"
+#include "util.h"
 
 #include <sodium.h>
 #include <stdint.h>
@@ -64,6 +67,16 @@ int
 transfer_buf_puts(struct transfer_buf *b, const char *s)
 {
 	return transfer_buf_add(b, s, strlen(s));
+}
+
+int
+transfer_buf_clean(struct transfer_buf *b, const char *s, size_t len,
+                   unsigned flags)
+{
+	if (len > SIZE_MAX / 8 || buf_reserve(b, UTIL_CLEAN_SIZE(len)))
+		return -1;
+	b->len += util_clean(b->p + b->len, s, len, flags);
+	return 0;
 }
 
 void
@@ -503,32 +516,40 @@ raw_decode(const json_t *rec, const struct transfer_times *t,
 	return 0;
 }
 
-/* A value for people: text as is, a list of texts joined by commas, any
- * other value as compact JSON. */
+/* A value for people, through the display sanitizer (free text with
+ * `flags` UTIL_CLEAN_LINES): text as is, a list of texts joined by commas,
+ * any other value as compact JSON on one line. */
 static int
-md_value(struct transfer_buf *md, const json_t *val)
+md_value(struct transfer_buf *md, const json_t *val, unsigned flags)
 {
 	if (json_is_string(val))
-		return transfer_buf_add(md, json_string_value(val),
-		                        json_string_length(val));
+		return transfer_buf_clean(md, json_string_value(val),
+		                          json_string_length(val), flags);
 	if (json_is_array(val)) {
 		bool texts = true;
 		for (size_t i = 0; i < json_array_size(val); i++)
 			texts &= json_is_string(json_array_get(val, i));
 		for (size_t i = 0; texts && i < json_array_size(val); i++)
 			if ((i && transfer_buf_puts(md, ", ")) ||
-			    md_value(md, json_array_get(val, i)))
+			    md_value(md, json_array_get(val, i), 0))
 				return -1;
 		if (texts)
 			return 0;
 	}
-	return transfer_buf_json(md, val);
+	struct transfer_buf j = {0};
+	int rc = transfer_buf_json(&j, val) ||
+	                         transfer_buf_clean(md, j.p, j.len, 0)
+	                 ? -1
+	                 : 0;
+	transfer_buf_release(&j);
+	return rc;
 }
 
-/* "- key: value" lines for an object's fields, leaving out the version,
- * the times (already in the heading) and empty values. */
+/* "- key: value" lines for the fields of an object of a `kind` record,
+ * leaving out the version, the times (already in the heading) and empty
+ * values. */
 static int
-md_fields(struct transfer_buf *md, const json_t *o)
+md_fields(struct transfer_buf *md, const json_t *o, const char *kind)
 {
 	const char *key;
 	json_t *val;
@@ -538,8 +559,11 @@ md_fields(struct transfer_buf *md, const json_t *o)
 		    !strcmp(key, "updated") || json_is_null(val) ||
 		    (json_is_array(val) && json_array_size(val) == 0))
 			continue;
-		if (transfer_buf_puts(md, "- ") || transfer_buf_puts(md, key) ||
-		    transfer_buf_puts(md, ": ") || md_value(md, val) ||
+		unsigned flags =
+		        transfer_free_text(kind, key) ? UTIL_CLEAN_LINES : 0;
+		if (transfer_buf_puts(md, "- ") ||
+		    transfer_buf_clean(md, key, strlen(key), 0) ||
+		    transfer_buf_puts(md, ": ") || md_value(md, val, flags) ||
 		    transfer_buf_puts(md, "\n"))
 			return -1;
 	}
@@ -549,17 +573,144 @@ md_fields(struct transfer_buf *md, const json_t *o)
 static int
 raw_markdown(const json_t *rec, struct transfer_buf *md)
 {
+	const char *kind = json_string_value(json_object_get(rec, "kind"));
 	json_t *b = json_object_get(rec, "body");
 	const char *s = json_string_value(b);
 	size_t len = json_string_length(b);
-	if (md_fields(md, json_object_get(rec, "head")))
+	if (!kind)
+		kind = "";
+	if (md_fields(md, json_object_get(rec, "head"), kind))
 		return -1;
 	if (json_is_object(b))
-		return md_fields(md, b);
-	if (len &&
-	    (transfer_buf_puts(md, "\n") || transfer_buf_add(md, s, len) ||
-	     (s[len - 1] != '\n' && transfer_buf_puts(md, "\n"))))
+		return md_fields(md, b, kind);
+	/* A body that is text is the record's free text. */
+	if (len && (transfer_buf_puts(md, "\n") ||
+	            transfer_buf_clean(md, s, len, UTIL_CLEAN_LINES) ||
+	            (s[len - 1] != '\n' && transfer_buf_puts(md, "\n"))))
 		return -1;
+	return 0;
+}
+
+/* --- control characters in imported fields --- */
+
+bool
+transfer_free_text(const char *kind, const char *key)
+{
+	if (strcmp(kind, JOURNAL_KIND) == 0)
+		return strcmp(key, "text") == 0;
+	if (strcmp(kind, TRIGGER_KIND) == 0) {
+		for (int t = 0; t < TRIGGER_NTEXTS; t++)
+			if (strcmp(key, trigger_text_json(t)) == 0)
+				return true;
+	} else if (strcmp(kind, GROUP_KIND) == 0) {
+		for (int t = 0; t < GROUP_NTEXTS; t++)
+			if (strcmp(key, group_text_json(t)) == 0)
+				return true;
+	}
+	return false;
+}
+
+static bool
+control_text(const char *s, size_t len)
+{
+	return util_has_control(s, len, UTIL_CLEAN_LINES, NULL);
+}
+
+static const char control_words[] =
+        "holds a control character (like an escape), which selfhelp "
+        "keeps only in free text";
+
+/*
+ * Does j, the value of `key` (item `item` of it when not 0), hold a
+ * control character in a string or a field name? Then why says where,
+ * without showing it.
+ */
+static bool
+control_in(const json_t *j, const char *key, size_t item, char *why)
+{
+	const char *k;
+	json_t *v;
+	switch (json_typeof(j)) {
+	case JSON_STRING:
+		if (!control_text(json_string_value(j), json_string_length(j)))
+			return false;
+		if (item)
+			snprintf(why, TRANSFER_ERR_MAX, "item %zu of \"%s\" %s",
+			         item, key, control_words);
+		else
+			snprintf(why, TRANSFER_ERR_MAX, "\"%s\" %s", key,
+			         control_words);
+		return true;
+	case JSON_ARRAY:
+		for (size_t i = 0; i < json_array_size(j); i++)
+			if (control_in(json_array_get(j, i), key, i + 1, why))
+				return true;
+		return false;
+	case JSON_OBJECT:
+		json_object_foreach((json_t *)j, k, v)
+		{
+			if (control_text(k, strlen(k))) {
+				snprintf(why, TRANSFER_ERR_MAX,
+				         "a field name inside \"%s\" %s", key,
+				         control_words);
+				return true;
+			}
+			if (control_in(v, k, 0, why))
+				return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Check the fields of a `kind` record (as exported: its codec's fields,
+ * or "head" and "body" in the raw form) for control characters outside
+ * free text. Returns 0, or -1 with why set. Export runs it too, so that
+ * what it writes imports again.
+ */
+static int
+fields_control_check(const char *kind, const json_t *fields, bool raw,
+                     char *why)
+{
+	static const char *const own[] = {"id", "kind", "created", "updated"};
+	const char *key;
+	json_t *val;
+	json_object_foreach((json_t *)fields, key, val)
+	{
+		bool skip = false;
+		for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+			skip |= strcmp(key, own[i]) == 0; /* checked apart */
+		if (skip)
+			continue;
+		if (raw && json_is_object(val) &&
+		    (!strcmp(key, "head") || !strcmp(key, "body"))) {
+			const char *k;
+			json_t *v;
+			json_object_foreach(val, k, v)
+			{
+				if (control_text(k, strlen(k))) {
+					snprintf(why, TRANSFER_ERR_MAX,
+					         "a field name in its \"%s\" "
+					         "%s",
+					         key, control_words);
+					return -1;
+				}
+				if (!(json_is_string(v) &&
+				      transfer_free_text(kind, k)) &&
+				    control_in(v, k, 0, why))
+					return -1;
+			}
+			continue;
+		}
+		if (raw && !strcmp(key, "body") && json_is_string(val))
+			continue; /* a body that is text is free text */
+		if (json_is_string(val) && transfer_free_text(kind, key))
+			continue;
+		if (control_in(val, key, 0, why))
+			return -1;
+	}
 	return 0;
 }
 
@@ -606,6 +757,10 @@ encode_item(const char *kind, const unsigned char *head, size_t headlen,
 	}
 	/* Import must take back every record export writes: one it refuses
 	 * would make the whole file unimportable. */
+	if (fields_control_check(kind, fields, codec == &raw_codec, err)) {
+		json_decref(fields);
+		return NULL;
+	}
 	struct transfer_buf h = {0}, b = {0};
 	int refused = codec->decode(fields, t, &h, &b, err);
 	transfer_buf_release(&h);
@@ -814,7 +969,8 @@ md_record(struct transfer_buf *out, const json_t *rec, size_t i, char *err)
 	date_format_local(t, when, sizeof(when));
 	if (transfer_buf_puts(out, "\n## ") || transfer_buf_puts(out, when) ||
 	    transfer_buf_puts(out, " · ") ||
-	    transfer_buf_puts(out, codec ? codec->title : kind) ||
+	    (codec ? transfer_buf_puts(out, codec->title)
+	           : transfer_buf_clean(out, kind, strlen(kind), 0)) ||
 	    transfer_buf_puts(out, "\n\n") ||
 	    (json_is_true(json_object_get(rec, LOCKED_KEY)) &&
 	     transfer_buf_puts(out, "*Written while the vault was "
@@ -1555,7 +1711,8 @@ parse_record(const json_t *rec, size_t idx, struct transfer_rec *r, char *err)
 		         idx, SHORT_ID, id);
 		return TRANSFER_UNREADABLE;
 	}
-	if (codec->decode(rec, &r->t, &r->head, &r->body, why) != 0) {
+	if (fields_control_check(kind, rec, codec == &raw_codec, why) ||
+	    codec->decode(rec, &r->t, &r->head, &r->body, why) != 0) {
 		snprintf(err, TRANSFER_ERR_MAX, "record %zu (id %.*s): ", idx,
 		         SHORT_ID, id);
 		append(err, why);
@@ -1695,6 +1852,14 @@ jrnl_tags(const json_t *entry, json_t *out, char *why)
 			break;
 		}
 		char *norm = journal_tag_normalize(t);
+		if (!norm && util_has_control(t, strlen(t), 0, NULL)) {
+			snprintf(why, TRANSFER_ERR_MAX,
+			         "tag %zu holds a control character (like an "
+			         "escape or a line break), which a tag cannot "
+			         "hold",
+			         i + 1);
+			return TRANSFER_UNREADABLE;
+		}
 		if (!norm) {
 			snprintf(why, TRANSFER_ERR_MAX,
 			         "tag %zu cannot be kept: a tag is text of up "

@@ -56,6 +56,12 @@ int transfer_buf_add(struct transfer_buf *b, const void *data, size_t n);
 int transfer_buf_puts(struct transfer_buf *b, const char *s);
 /* Wipe and free the contents; the buffer is empty again. */
 void transfer_buf_release(struct transfer_buf *b);
+/* Append `len` bytes of s as the display sanitizer shows them (util_clean,
+ * lib/util.h, with `flags`: UTIL_CLEAN_LINES for free text, 0 for
+ * one-line fields). Every field of the Markdown export goes through it.
+ * Returns 0, or -1 when out of memory. */
+int transfer_buf_clean(struct transfer_buf *b, const char *s, size_t len,
+                       unsigned flags);
 
 /* --- per-kind codecs --- */
 
@@ -108,6 +114,16 @@ const char *const *transfer_kind_names(void);
 /* Is `kind` a possible record kind name: [a-z][a-z0-9-]*, shorter than
  * TRANSFER_KIND_MAX? */
 bool transfer_kind_ok(const char *kind);
+
+/*
+ * Is field `key` of a `kind` record free text: what a person writes as
+ * paragraphs (a journal entry's text; a trigger's situation, thoughts,
+ * "now differs" and note; a group check-in's or reflection's texts)?
+ * Free text keeps control characters, shown escaped (util_clean); import
+ * refuses them in every other field (C0 but newline and tab, DEL, C1),
+ * naming the record and the field.
+ */
+bool transfer_free_text(const char *kind, const char *key);
 
 /* --- helpers for codecs --- */
 

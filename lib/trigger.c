@@ -372,6 +372,11 @@ trigger_item_clean(const char *s, enum trigger_text_problem *why)
 		*why = TRIGGER_TEXT_NOT_UTF8;
 		return NULL;
 	}
+	/* C1 controls and DEL too (newlines and other C0 below). */
+	if (util_has_control(s, len, UTIL_CLEAN_LINES, NULL)) {
+		*why = TRIGGER_TEXT_CONTROL;
+		return NULL;
+	}
 	char *out = malloc(len + 1);
 	if (!out) {
 		*why = TRIGGER_TEXT_MEMORY;

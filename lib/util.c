@@ -2,6 +2,8 @@
 
 #include <errno.h>
 
+#include <sodium.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -102,71 +104,152 @@ util_utf8_ok(const char *s, size_t len, size_t *bad)
 	return true;
 }
 
-/* Width of one code point; control characters are shown as one space. */
-static size_t
-cp_width(utf8proc_int32_t cp)
+/* C0 (with or without newline and tab), DEL and C1 control characters. */
+static bool
+is_control(utf8proc_int32_t cp, unsigned flags)
 {
-	if (cp < 0x20 || cp == 0x7f)
+	if ((cp == '\n' || cp == '\t') && (flags & UTIL_CLEAN_LINES))
+		return false;
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+}
+
+/* The code point at s (len > 0 bytes) and its length, or 0 when s does
+ * not start with a valid UTF-8 character. */
+static size_t
+next_cp(const char *s, size_t len, utf8proc_int32_t *cp)
+{
+	if ((unsigned char)s[0] < 0x80) {
+		*cp = (unsigned char)s[0];
 		return 1;
-	int w = utf8proc_charwidth(cp);
-	return w < 0 ? 0 : (size_t)w;
+	}
+	if (len > (size_t)PTRDIFF_MAX)
+		len = (size_t)PTRDIFF_MAX;
+	utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)s,
+	                                      (utf8proc_ssize_t)len, cp);
+	return r > 0 ? (size_t)r : 0;
+}
+
+size_t
+util_clean_unit(const char *s, size_t len, unsigned flags, char *out,
+                size_t *used, size_t *width)
+{
+	static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
+	utf8proc_int32_t cp;
+	size_t n = next_cp(s, len, &cp), w = 1, k = 1;
+	if (n == 0) {
+		*used = 1;
+		if (flags & UTIL_CLEAN_ASCII) {
+			out[0] = '?';
+		} else {
+			memcpy(out, replacement, sizeof(replacement) - 1);
+			k = sizeof(replacement) - 1;
+		}
+	} else if (cp == '\r' && len > 1 && s[1] == '\n') {
+		*used = 2;
+		out[0] = flags & UTIL_CLEAN_LINES ? '\n' : ' ';
+	} else if (cp == '\n' || cp == '\t') {
+		*used = 1;
+		out[0] = flags & UTIL_CLEAN_LINES ? (char)cp : ' ';
+	} else if (is_control(cp, flags)) {
+		*used = n;
+		out[0] = '?';
+		if (flags & UTIL_CLEAN_DROP)
+			k = w = 0;
+	} else {
+		int cw = utf8proc_charwidth(cp);
+		*used = k = n;
+		memcpy(out, s, n);
+		w = cw < 0 ? 0 : (size_t)cw;
+	}
+	if (width)
+		*width = w;
+	return k;
+}
+
+size_t
+util_clean(char *out, const char *s, size_t len, unsigned flags)
+{
+	size_t i = 0, n = 0, used;
+	while (i < len) {
+		n += util_clean_unit(s + i, len - i, flags, out + n, &used,
+		                     NULL);
+		i += used;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+bool
+util_has_control(const char *s, size_t len, unsigned flags, size_t *at)
+{
+	size_t i = 0;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		size_t n = next_cp(s + i, len - i, &cp);
+		if (n && is_control(cp, flags)) {
+			if (at)
+				*at = i;
+			return true;
+		}
+		i += n ? n : 1;
+	}
+	return false;
 }
 
 size_t
 util_display_width(const char *s, size_t len)
 {
-	size_t i = 0, w = 0;
+	char unit[UTIL_CLEAN_UNIT_MAX];
+	size_t i = 0, w = 0, used, cw;
 	while (i < len) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t r =
-		        utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-		                         (utf8proc_ssize_t)(len - i), &cp);
-		if (r <= 0) {
-			w++;
-			i++;
-			continue;
-		}
-		w += cp_width(cp);
-		i += (size_t)r;
+		util_clean_unit(s + i, len - i, 0, unit, &used, &cw);
+		w += cw;
+		i += used;
 	}
 	return w;
 }
 
 char *
-util_truncate(const char *s, size_t width)
+util_truncate(const char *s, size_t width, unsigned flags)
 {
-	size_t len = strlen(s), i = 0, w = 0, n = 0;
-	char *out = malloc(len + 4);
-	if (!out)
+	static const char ellipsis[] = "\xe2\x80\xa6";
+	char unit[UTIL_CLEAN_UNIT_MAX];
+	size_t len = strlen(s), i = 0, w = 0, n = 0, used, cw;
+	char *out;
+	flags &= ~(unsigned)(UTIL_CLEAN_LINES | UTIL_CLEAN_DROP);
+	if (len > (SIZE_MAX - sizeof(ellipsis)) / 3 ||
+	    !(out = malloc(UTIL_CLEAN_SIZE(len) + sizeof(ellipsis))))
 		return NULL;
 	if (util_display_width(s, len) <= width)
-		width = (size_t)-1; /* fits: no ellipsis needed */
+		width = SIZE_MAX; /* fits: no ellipsis needed */
 	else if (width > 0)
 		width--; /* room for the ellipsis */
 	while (i < len) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t r =
-		        utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-		                         (utf8proc_ssize_t)(len - i), &cp);
-		size_t cw = r <= 0 ? 1 : cp_width(cp);
-		size_t step = r <= 0 ? 1 : (size_t)r;
+		size_t k = util_clean_unit(s + i, len - i, flags, unit, &used,
+		                           &cw);
 		if (w + cw > width)
 			break;
-		if (r <= 0 || cp < 0x20 || cp == 0x7f) {
-			out[n++] = r <= 0 ? '?' : ' ';
-		} else {
-			memcpy(out + n, s + i, step);
-			n += step;
-		}
+		memcpy(out + n, unit, k);
+		n += k;
 		w += cw;
-		i += step;
+		i += used;
 	}
+	sodium_memzero(unit, sizeof(unit));
 	if (i < len) {
-		memcpy(out + n, "\xe2\x80\xa6", 3);
-		n += 3;
+		memcpy(out + n, ellipsis, sizeof(ellipsis) - 1);
+		n += sizeof(ellipsis) - 1;
 	}
 	out[n] = '\0';
 	return out;
+}
+
+void
+util_free_text(char *s)
+{
+	if (!s)
+		return;
+	sodium_memzero(s, strlen(s));
+	free(s);
 }
 
 int

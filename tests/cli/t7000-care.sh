@@ -364,8 +364,10 @@ test_expect_success 'safety-plan: versions travel through export and import' '
 	cmp "$TEST_ROOT/s1" "$TEST_ROOT/s2"
 '
 
-# A plan imported from elsewhere may hold anything: escapes never reach
-# the terminal.
+# A plan from elsewhere may hold anything: import refuses control
+# characters in its items, and one that is in the vault all the same
+# (forged, or let in by an older selfhelp) never reaches the terminal
+# with them.
 V3="$TEST_ROOT/v3.db"
 cat >"$TEST_ROOT/escapes.json" <<\EOF
 {"selfhelp_export": 1, "records": [
@@ -375,9 +377,20 @@ cat >"$TEST_ROOT/escapes.json" <<\EOF
   "body": {"v": 1, "sections": {"people": ["ESCMARK \u001b[31mred\u001b[0m \u009b2J"]}}}]}
 EOF
 
-test_expect_success 'safety-plan: control characters in an imported plan are not shown' '
+test_expect_success 'safety-plan: control characters in an imported plan are refused' '
 	quick_vault "$V3" >/dev/null 2>&1 &&
-	selfhelp $P --vault "$V3" import "$TEST_ROOT/escapes.json" >/dev/null &&
+	test_must_fail 1 selfhelp $P --vault "$V3" import "$TEST_ROOT/escapes.json" 2>"$ERR" &&
+	expect_in "record 1 (id 01234567): item 1 of \"people\" holds a control character" "$ERR" &&
+	! grep -q "$ESC" "$ERR" &&
+	selfhelp $P --vault "$V3" safety-plan show >"$OUT" &&
+	expect_in "no safety plan" "$OUT"
+'
+
+test_expect_success 'safety-plan: control characters in a stored plan are not shown' '
+	printf "{\"v\": 1, \"created\": 1795000000, \"updated\": 1795000000, \"version\": 1}" >"$TEST_ROOT/plan.head" &&
+	printf "{\"v\": 1, \"sections\": {\"people\": [\"ESCMARK \\u001b[31mred\\u001b[0m \\u009b2J\"]}}" >"$TEST_ROOT/plan.body" &&
+	"$TEST_BUILDDIR/quick-vault" --put "$V3" "$PASSFILE" safety-plan \
+		"$TEST_ROOT/plan.head" "$TEST_ROOT/plan.body" >/dev/null &&
 	selfhelp $P --vault "$V3" safety-plan show >"$OUT" &&
 	expect_in "ESCMARK ?[31mred?[0m ?2J" "$OUT" &&
 	! grep -q "$ESC" "$OUT" &&
@@ -420,7 +433,7 @@ test_expect_success 'crisis: the plan'\''s people while unlocked' '
 assert d[\"plan\"][\"people\"] == [\"PEOPLE2MARK Ana\"], d[\"plan\"]
 "
 '
-test_expect_success 'crisis: no escapes from an imported plan' '
+test_expect_success 'crisis: no escapes from a stored plan' '
 	selfhelp $P --vault "$V3" unlock --for 1m >/dev/null &&
 	selfhelp --vault "$V3" crisis --country de >"$OUT" &&
 	expect_in "ESCMARK" "$OUT" &&

@@ -7,9 +7,11 @@
  * Checks: a parsed record has its values in range and reads back
  * unchanged from its own layout (trigger_format_text; lines of only
  * spaces in free text may come back empty); on an error the record is
- * empty and the message is there; cleaned items and texts are UTF-8
- * without C0 control characters (C1 ones are left to the printing code,
- * print_safe in cmd/output.c); a tag normalises to itself a second time.
+ * empty and the message is there; cleaned items and tags are UTF-8
+ * without control characters (C0, DEL, C1: util_has_control), and free
+ * texts without C0 ones but newline and tab (C1 in free text is kept, and
+ * left to the display sanitizer, util_clean); a tag normalises to itself
+ * a second time.
  */
 #include "fuzz.h"
 
@@ -35,7 +37,7 @@ check_record(const struct trigger_record *r)
 		for (size_t i = 0; i < r->list[l].n; i++) {
 			const char *s = r->list[l].v[i];
 			FUZZ_CHECK(s && *s && strlen(s) <= TRIGGER_ITEM_MAX);
-			FUZZ_CHECK(fuzz_printable(s, strlen(s), "", true));
+			FUZZ_CHECK(fuzz_printable(s, strlen(s), "", false));
 		}
 	}
 	for (int t = 0; t < TRIGGER_NTEXTS; t++) {
@@ -53,7 +55,7 @@ check_cleaning(const char *s)
 	enum trigger_state st;
 	char *c = trigger_item_clean(s, &why);
 	if (c) {
-		FUZZ_CHECK(*c && fuzz_printable(c, strlen(c), "", true));
+		FUZZ_CHECK(*c && fuzz_printable(c, strlen(c), "", false));
 		free(c);
 	} else {
 		FUZZ_CHECK(why != TRIGGER_TEXT_OK);
@@ -72,7 +74,8 @@ check_cleaning(const char *s)
 
 	char *tag = journal_tag_normalize(s);
 	if (tag) {
-		FUZZ_CHECK(*tag && strlen(tag) <= JOURNAL_TAG_MAX);
+		FUZZ_CHECK(*tag && strlen(tag) <= JOURNAL_TAG_MAX &&
+		           fuzz_printable(tag, strlen(tag), "", false));
 		char *again = journal_tag_normalize(tag);
 		FUZZ_CHECK(again && strcmp(again, tag) == 0);
 		free(again);

@@ -73,15 +73,165 @@ utf8_and_width(void **state)
 	assert_false(util_utf8_ok("\xed\xa0\x80", 3, &bad)); /* surrogate */
 	assert_int_equal(util_display_width("日本", 6), 4);
 	assert_int_equal(util_display_width("e\xcc\x81", 3), 1);
-	char *t = util_truncate("日本語のテキスト", 7);
+	char *t = util_truncate("日本語のテキスト", 7, 0);
 	assert_string_equal(t, "日本語…");
-	free(t);
-	t = util_truncate("short", 10);
+	util_free_text(t);
+	t = util_truncate("short", 10, 0);
 	assert_string_equal(t, "short");
-	free(t);
-	t = util_truncate("a\x1b[31mb", 20);
-	assert_string_equal(t, "a [31mb");
-	free(t);
+	util_free_text(t);
+	util_free_text(NULL);
+}
+
+/* util_clean of a C string, compared with what is expected. */
+static void
+clean_is(const char *in, unsigned flags, const char *want)
+{
+	size_t len = strlen(in);
+	char *out = malloc(UTIL_CLEAN_SIZE(len));
+	assert_non_null(out);
+	size_t n = util_clean(out, in, len, flags);
+	assert_int_equal(n, strlen(out));
+	assert_string_equal(out, want);
+	assert_true(util_utf8_ok(out, n, NULL));
+	free(out);
+}
+
+static void
+clean_c0_and_del(void **state)
+{
+	/* ESC, CSI, OSC 52 (clipboard) and BEL: nothing left to act on. */
+	clean_is("a\x1b[31mred\x1b[0m", 0, "a?[31mred?[0m");
+	clean_is("\x1b]52;c;aGk=\x07", 0, "?]52;c;aGk=?");
+	clean_is("\x01\x08\x0b\x0c\x1f\x7f", UTIL_CLEAN_LINES, "??????");
+	/* A lone CR (which could hide what came before it) is a control. */
+	clean_is("shown\rhidden", UTIL_CLEAN_LINES, "shown?hidden");
+	/* With the length given, a NUL is a control too, not an end. */
+	char out[UTIL_CLEAN_SIZE(3)];
+	assert_int_equal(util_clean(out, "a\0b", 3, 0), 3);
+	assert_string_equal(out, "a?b");
+	/* Dropped without a trace (the HTML report). */
+	clean_is("x\x1b[1my\x7fz", UTIL_CLEAN_DROP, "x[1myz");
+	/* Printable ASCII passes, every byte of it. */
+	char all[96], want[96];
+	for (int c = 0x20; c < 0x7f; c++)
+		all[c - 0x20] = want[c - 0x20] = (char)c;
+	all[95] = want[95] = '\0';
+	clean_is(all, 0, want);
+}
+
+static void
+clean_lines_and_tabs(void **state)
+{
+	clean_is("one\ntwo\tthree", UTIL_CLEAN_LINES, "one\ntwo\tthree");
+	clean_is("one\ntwo\tthree", 0, "one two three");
+	/* CR LF is one newline (a file from another system). */
+	clean_is("a\r\nb\r\n", UTIL_CLEAN_LINES, "a\nb\n");
+	clean_is("a\r\nb", 0, "a b");
+	clean_is("a\r\nb", UTIL_CLEAN_LINES | UTIL_CLEAN_DROP, "a\nb");
+	clean_is("", 0, "");
+}
+
+static void
+clean_c1(void **state)
+{
+	/* U+0080-U+009F as UTF-8: CSI (U+009B), NEL, OSC, and both ends. */
+	clean_is("a\xc2\x9b"
+	         "2Jb",
+	         0, "a?2Jb");
+	clean_is("\xc2\x85\xc2\x9d\xc2\x80\xc2\x9f", UTIL_CLEAN_LINES, "????");
+	clean_is("c1\xc2\x9bJ", UTIL_CLEAN_DROP, "c1J");
+	/* Just past the range: NBSP, ¡, and other two-byte letters stay. */
+	clean_is("\xc2\xa0\xc2\xa1\xc3\xa4", 0, "\xc2\xa0\xc2\xa1\xc3\xa4");
+	/* Letters whose UTF-8 holds 0x80-0x9f continuation bytes stay. */
+	clean_is("\xc4\x9b \xe2\x82\xac \xf0\x9f\x8c\xbf", 0,
+	         "\xc4\x9b \xe2\x82\xac \xf0\x9f\x8c\xbf");
+}
+
+static void
+clean_invalid_utf8(void **state)
+{
+	/* A raw 0x9b (CSI on an 8-bit terminal), a stray continuation
+	 * byte, 0xff, a cut sequence, an overlong form, a surrogate. */
+	clean_is("a\x9b"
+	         "2Jb",
+	         0,
+	         "a\xef\xbf\xbd"
+	         "2Jb");
+	clean_is("\x80\xff", 0, "\xef\xbf\xbd\xef\xbf\xbd");
+	clean_is("end\xe2\x82", 0, "end\xef\xbf\xbd\xef\xbf\xbd");
+	clean_is("\xc0\x9b", 0, "\xef\xbf\xbd\xef\xbf\xbd");
+	clean_is("\xed\xa0\x80", 0, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	/* Not UTF-8 locale: '?' for each. */
+	clean_is("a\x9b\xff" "b\x1b", UTIL_CLEAN_ASCII, "a??b?");
+	/* The worst case fits UTIL_CLEAN_SIZE exactly. */
+	char out[UTIL_CLEAN_SIZE(4)];
+	assert_int_equal(util_clean(out, "\xff\xfe\xfd\x9b", 4, 0), 12);
+	/* One unit at a time: what it stands for and how wide it is. */
+	char unit[UTIL_CLEAN_UNIT_MAX];
+	size_t used, w;
+	assert_int_equal(
+	        util_clean_unit("\xe6\xbc\xa2x", 4, 0, unit, &used, &w), 3);
+	assert_int_equal(used, 3);
+	assert_int_equal(w, 2);
+	assert_int_equal(util_clean_unit("\x9b", 1, 0, unit, &used, &w), 3);
+	assert_int_equal(used, 1);
+	assert_int_equal(w, 1);
+	assert_int_equal(
+	        util_clean_unit("\x1b", 1, UTIL_CLEAN_DROP, unit, &used, &w),
+	        0);
+	assert_int_equal(used, 1);
+	assert_int_equal(w, 0);
+}
+
+static void
+clean_width_and_truncate(void **state)
+{
+	/* Widths are those of what is shown. */
+	assert_int_equal(util_display_width("a\x1b\xc2\x9b\x9b", 5), 4);
+	assert_int_equal(util_display_width("a\tb\nc", 5), 5);
+	char *t = util_truncate("a\x1b[31mb", 20, 0);
+	assert_string_equal(t, "a?[31mb");
+	util_free_text(t);
+	t = util_truncate("line\none\ttab", 20, 0);
+	assert_string_equal(t, "line one tab");
+	util_free_text(t);
+	t = util_truncate("x\xc2\x9by\x9bz", 20, 0);
+	assert_string_equal(t, "x?y\xef\xbf\xbdz");
+	util_free_text(t);
+	t = util_truncate("x\x9bz", 20, UTIL_CLEAN_ASCII | UTIL_CLEAN_LINES);
+	assert_string_equal(t, "x?z");
+	util_free_text(t);
+	/* Cut at the width, controls counted as the '?' they become. */
+	t = util_truncate("\x1b\x1b\x1b\x1b\x1b\x1b", 4, 0);
+	assert_string_equal(t, "???…");
+	util_free_text(t);
+	t = util_truncate("日本\x9b語", 5, 0);
+	assert_string_equal(t, "日本…");
+	util_free_text(t);
+	t = util_truncate("日\x9b語", 5, 0);
+	assert_string_equal(t, "日\xef\xbf\xbd語");
+	util_free_text(t);
+}
+
+static void
+has_control(void **state)
+{
+	size_t at = 99;
+	assert_false(util_has_control("plain äö 日本", strlen("plain äö 日本"),
+	                              0, NULL));
+	assert_true(util_has_control("ab\x1b", 3, 0, &at));
+	assert_int_equal(at, 2);
+	assert_true(util_has_control("x\xc2\x9b", 3, 0, &at));
+	assert_int_equal(at, 1);
+	assert_true(util_has_control("\x7f", 1, 0, NULL));
+	assert_true(util_has_control("a\nb", 3, 0, NULL));
+	assert_false(util_has_control("a\nb\tc", 5, UTIL_CLEAN_LINES, NULL));
+	assert_true(util_has_control("a\r\nb", 4, UTIL_CLEAN_LINES, NULL));
+	/* A NUL inside the length counts; bytes that are not UTF-8 do not
+	 * (util_utf8_ok is the check for those). */
+	assert_true(util_has_control("a\0b", 3, UTIL_CLEAN_LINES, NULL));
+	assert_false(util_has_control("a\x9b\xff", 3, 0, NULL));
+	assert_false(util_has_control("\xc2\xa0", 2, 0, NULL));
 }
 
 static void
@@ -160,6 +310,12 @@ main(int argc, char **argv)
 	        cmocka_unit_test(case_insensitive),
 	        cmocka_unit_test(snippets),
 	        cmocka_unit_test(utf8_and_width),
+	        cmocka_unit_test(clean_c0_and_del),
+	        cmocka_unit_test(clean_lines_and_tabs),
+	        cmocka_unit_test(clean_c1),
+	        cmocka_unit_test(clean_invalid_utf8),
+	        cmocka_unit_test(clean_width_and_truncate),
+	        cmocka_unit_test(has_control),
 	        cmocka_unit_test(numbers),
 	        cmocka_unit_test(suggestions),
 	        cmocka_unit_test(ascii_matches_naive),

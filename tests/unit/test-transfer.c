@@ -3,6 +3,7 @@
 #include "group.h"
 #include "journal.h"
 #include "transfer.h"
+#include "util.h"
 #include "vault.h"
 
 #include <sodium.h>
@@ -1010,17 +1011,211 @@ json_as_jansson(void **state)
 	assert_true(tried > 1000000);
 }
 
+/* A selfhelp export of one record of `kind` with the given fields. */
+#define ONE(kind, fields)                                                      \
+	"{\"selfhelp_export\": 1, \"records\": [{\"id\": "                     \
+	"\"0123456789abcdef0123456789abcdef\", \"kind\": \"" kind "\", "       \
+	"\"created\": \"2026-01-01T10:00:00Z\", " fields "}]}"
+#define TRIGGER_HEAD                                                           \
+	"\"head\": {\"v\": 1, \"created\": 1767261600, "                       \
+	"\"when\": 1767261600"
+
+static const struct bad control_docs[] = {
+        {REC(", \"text\": \"x\", \"tags\": [\"a\\u001bb\"]"),
+         TRANSFER_UNREADABLE, "record 1 (id 01234567): item 1 of \"tags\""},
+        {REC(", \"text\": \"x\", \"tags\": [\"ok\", \"a\\u009bb\"]"),
+         TRANSFER_UNREADABLE, "item 2 of \"tags\" holds a control"},
+        {REC(", \"text\": \"x\", \"tags\": [\"del\\u007f\"]"),
+         TRANSFER_UNREADABLE, "item 1 of \"tags\" holds a control"},
+        {ONE("trigger", TRIGGER_HEAD ", \"emotions\": [\"ok\", "
+                                     "\"x\\u001b]52;c;aGk=\\u0007\"]}, "
+                                     "\"body\": {\"v\": 1}"),
+         TRANSFER_UNREADABLE, "item 2 of \"emotions\" holds a control"},
+        {ONE("trigger", TRIGGER_HEAD ", \"state\": \"\\u0085\"}, "
+                                     "\"body\": {\"v\": 1}"),
+         TRANSFER_UNREADABLE, "\"state\" holds a control"},
+        {ONE("trigger", TRIGGER_HEAD "}, \"body\": {\"v\": 1, \"urges\": "
+                                     "[\"r\\rx\"]}"),
+         TRANSFER_UNREADABLE, "item 1 of \"urges\" holds a control"},
+        {ONE("safety-plan", "\"head\": {\"v\": 1, \"created\": 1767261600}, "
+                            "\"body\": {\"v\": 1, \"sections\": {\"people\": "
+                            "[\"Sam\", \"Jo \\u001b[2J\"]}}"),
+         TRANSFER_UNREADABLE, "item 2 of \"people\" holds a control"},
+        {ONE("rating", "\"head\": {\"created\": 1767261600, "
+                       "\"exercise\": \"5-4-3\\u009d\"}, \"body\": \"\""),
+         TRANSFER_UNREADABLE, "\"exercise\" holds a control"},
+        {ONE("dream", "\"head\": {\"created\": 1767261600, "
+                      "\"a\\u001bb\": 1}, \"body\": \"\""),
+         TRANSFER_UNREADABLE, "a field name in its \"head\" holds"},
+        {ONE("group", "\"type\": \"prepare\\u001b\", "
+                      "\"when\": \"2026-01-01T10:00:00Z\""),
+         TRANSFER_UNREADABLE, "\"type\" holds a control"},
+        {"{\"entries\": [{\"date\": \"2024-01-02\", \"time\": \"09:15\", "
+         "\"title\": \"t\", \"tags\": [\"@ok\", \"@a\\u009bb\"]}]}",
+         TRANSFER_UNREADABLE,
+         "entry 1 (2024-01-02 09:15): tag 2 holds a control character"},
+};
+
+/* Control characters in free text are kept (and shown escaped); in every
+ * other field they are refused, and the message names the record and the
+ * field without the character itself. */
+static void
+import_controls(void **state)
+{
+	static const char *const shown[] = {"\x1b",    "\x07",     "\x7f",
+	                                    "\r",      "\xc2\x85", "\xc2\x9b",
+	                                    "\xc2\x9d"};
+	for (size_t i = 0; i < sizeof(control_docs) / sizeof(control_docs[0]);
+	     i++) {
+		const struct bad *b = &control_docs[i];
+		struct transfer_doc *d = NULL;
+		char err[TRANSFER_ERR_MAX];
+		int rc = transfer_parse(b->doc, strlen(b->doc), &d, err);
+		if (rc != b->status || !strstr(err, b->says))
+			fail_msg("case %zu: status %d, message '%s'", i, rc,
+			         err);
+		assert_null(d);
+		for (size_t j = 0; j < sizeof(shown) / sizeof(shown[0]); j++)
+			if (strstr(err, shown[j]))
+				fail_msg("case %zu shows a control: %s", i,
+				         err);
+	}
+	static const char *const kept[] = {
+	        REC(", \"text\": \"esc \\u001b[31m c1 \\u009b del \\u007f "
+	            "cr \\r\", \"tags\": [\"plain\"]"),
+	        ONE("trigger",
+	            TRIGGER_HEAD ", \"trigger\": \"a\\u001b]0;t\\u0007"
+	                         "\", \"emotions\": [\"line\\n"
+	                         "break\"]}, \"body\": {\"v\": 1, "
+	                         "\"note\": \"\\u009b2J\", "
+	                         "\"thoughts\": \"\\u001bc\"}"),
+	        ONE("dream", "\"head\": {\"created\": 1767261600}, \"body\": "
+	                     "\"text \\u001b body\""),
+	        ONE("group",
+	            "\"type\": \"prepare\", \"when\": "
+	            "\"2026-01-01T10:00:00Z\", \"need\": \"a\\u009bb\""),
+	        "{\"entries\": [{\"date\": \"2024-01-02\", \"time\": "
+	        "\"09:15\", "
+	        "\"title\": \"t\\u001b\", \"body\": \"b\\u009b\\u0007\"}]}",
+	};
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		struct transfer_doc *d = NULL;
+		char err[TRANSFER_ERR_MAX];
+		if (transfer_parse(kept[i], strlen(kept[i]), &d, err) != 0)
+			fail_msg("kept %zu: %s", i, err);
+		assert_int_equal(transfer_doc_count(d), 1);
+		transfer_doc_free(d);
+	}
+	assert_true(transfer_free_text("journal", "text"));
+	assert_false(transfer_free_text("journal", "tags"));
+	assert_true(transfer_free_text("trigger", "now_differs"));
+	assert_false(transfer_free_text("trigger", "helped"));
+	assert_true(transfer_free_text("group", "kind_words"));
+	assert_false(transfer_free_text("safety-plan", "sections"));
+}
+
+/* Export writes only what import takes back: a record with a control
+ * character outside free text (forged, or from an older selfhelp) is left
+ * out and named; one with them in free text travels. */
+static void
+export_controls(void **state)
+{
+	struct vault *a = make_vault(path_a), *b = make_vault(path_b);
+	struct transfer_result res;
+	char err[TRANSFER_ERR_MAX];
+	assert_int_equal(vault_begin(a), 0);
+	put_raw(a, "trigger",
+	        "{\"v\":1,\"created\":1767261600,\"when\":1767261600,"
+	        "\"emotions\":[\"x\\u001b[2J\"]}",
+	        "{\"v\":1}");
+	put_raw(a, "trigger",
+	        "{\"v\":1,\"created\":1767261601,\"when\":1767261601,"
+	        "\"trigger\":\"sit\\u001b\"}",
+	        "{\"v\":1,\"note\":\"n\\u009b\"}");
+	add_entry(a, "text \x1b[31m \xc2\x9b", 13, 1, NULL, NOW);
+	assert_int_equal(vault_commit(a), 0);
+	struct seen seen = {0};
+	json_t *doc;
+	assert_int_equal(
+	        transfer_export(a, NULL, NOW, &doc, count_problem, &seen, err),
+	        0);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.kind, "trigger");
+	assert_non_null(strstr(seen.why, "item 1 of \"emotions\""));
+	assert_int_equal(json_array_size(json_object_get(doc, "records")), 2);
+	char *s = json_dumps(doc, JSON_INDENT(2));
+	assert_non_null(s);
+	assert_int_equal(import_string(b, s, &res, err), 0);
+	assert_int_equal(res.added, 2);
+	jfree(s);
+	json_decref(doc);
+	vault_free(a);
+	vault_free(b);
+}
+
+/* Every field of the Markdown export goes through the display sanitizer:
+ * one-line fields on one line, free text with its lines, and nothing that
+ * can drive a terminal. The document is built by hand, as a forged vault
+ * could hold it. */
+static void
+markdown_controls(void **state)
+{
+	struct transfer_buf md = {0};
+	char err[TRANSFER_ERR_MAX];
+	json_error_t jerr;
+	json_t *doc = json_loads(
+	        "{\"selfhelp_export\": 1, \"exported\": "
+	        "\"2026-11-26T14:30:00Z\", "
+	        "\"records\": ["
+	        "{\"id\": \"0123456789abcdef0123456789abcde1\", \"kind\": "
+	        "\"journal\", \"created\": \"2026-11-01T10:00:00Z\", \"mood\": "
+	        "3,"
+	        " \"tags\": [\"t\\u001b[31m\", \"two\\nlines\"], \"text\": "
+	        "\"a\\u001b]52;c;aGk=\\u0007\\nb\\u009bc\\u007f\"},"
+	        "{\"id\": \"0123456789abcdef0123456789abcde2\", \"kind\": "
+	        "\"trigger\", \"created\": \"2026-11-02T10:00:00Z\", \"head\": "
+	        "{\"trigger\": \"l1\\nl2\\u001b\", \"emotions\": "
+	        "[\"x\\u009by\"],"
+	        " \"k\\u001bey\": {\"n\": \"\\u0085\"}}, \"body\": {\"note\": "
+	        "\"n\\u001b\"}},"
+	        "{\"id\": \"0123456789abcdef0123456789abcde3\", \"kind\": "
+	        "\"dre\\u001bam\", \"created\": \"2026-11-03T10:00:00Z\", "
+	        "\"head\": {}, \"body\": \"body\\u009b\\ntext\"},"
+	        "{\"id\": \"0123456789abcdef0123456789abcde4\", \"kind\": "
+	        "\"group\", \"created\": \"2026-11-04T10:00:00Z\", \"type\": "
+	        "\"prepare\", \"when\": \"2026-11-04T10:00:00Z\", \"need\": "
+	        "\"a\\u009bb\\nc\"}]}",
+	        0, &jerr);
+	assert_non_null(doc);
+	assert_int_equal(transfer_markdown(doc, &md, err), 0);
+	const char *s = md.p;
+	assert_true(util_utf8_ok(s, md.len, NULL));
+	assert_false(util_has_control(s, md.len, UTIL_CLEAN_LINES, NULL));
+	assert_non_null(strstr(s, "Mood 3 · #t?[31m #two lines\n"));
+	assert_non_null(strstr(s, "a?]52;c;aGk=?\nb?c?\n"));
+	assert_non_null(strstr(s, "- trigger: l1\nl2?\n"));
+	assert_non_null(strstr(s, "- emotions: x?y\n"));
+	assert_non_null(strstr(s, "- k?ey: {\"n\":\"?\"}\n"));
+	assert_non_null(strstr(s, "- note: n?\n"));
+	assert_non_null(strstr(s, " · dre?am\n"));
+	assert_non_null(strstr(s, "\nbody?\ntext\n"));
+	assert_non_null(strstr(s, "**What I need from the group:** a?b\nc\n"));
+	transfer_buf_release(&md);
+	json_decref(doc);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	        T(roundtrip),       T(conflicts),         T(jrnl),
-	        T(bad_docs),        T(invalid_utf8),      T(times),
-	        T(filters),         T(markdown),          T(check),
-	        T(buffers_grow),    T(stream_as_jansson), T(stream_in_pieces),
-	        T(json_as_jansson),
+	        T(roundtrip),         T(conflicts),         T(jrnl),
+	        T(bad_docs),          T(invalid_utf8),      T(times),
+	        T(filters),           T(markdown),          T(check),
+	        T(buffers_grow),      T(stream_as_jansson), T(stream_in_pieces),
+	        T(json_as_jansson),   T(import_controls),   T(export_controls),
+	        T(markdown_controls),
 	};
 	if (sodium_init() < 0)
 		return 1;
