@@ -80,7 +80,7 @@ all_well(const struct findings *f, const struct transfer_check_result *res,
          bool has_slot)
 {
 	const struct vault_check_report *r = &f->r;
-	return !f->file_msg && f->state_ok && f->have_report && !f->stale &&
+	return !f->file_msg && f->state_ok && f->have_report &&
 	       !res->ndamaged && r->secret_key_ok && r->public_key_ok &&
 	       (r->recovery_expected ? r->recovery_slot_ok : !has_slot) &&
 	       !r->nrows && !r->waiting;
@@ -180,8 +180,9 @@ print_text(const struct findings *f, const struct transfer_check_result *res,
 		return;
 	}
 	if (f->stale)
-		printf("The index gives some entries another date than they "
-		       "have; 'selfhelp check\n--repair' builds it again.\n");
+		printf("The index does not know the dates of some entries (no "
+		       "entry is affected); the\nnext 'selfhelp journal list' "
+		       "puts them right.\n");
 	if (f->have_report) {
 		if (!r->secret_key_ok || !r->public_key_ok)
 			printf("The vault's header is damaged: its key for "
@@ -213,6 +214,10 @@ print_text(const struct findings *f, const struct transfer_check_result *res,
 				printf("  row %lld  %s\n",
 				       (long long)r->rows[i].rowid,
 				       aside_word(r->rows[i].why));
+			printf("If you did not write them, someone else may "
+			       "have changed the vault file. 'selfhelp\npasswd "
+			       "--rekey' makes a new key for the vault and "
+			       "removes them.\n");
 		}
 	}
 	if (total == 0) {

@@ -433,24 +433,34 @@ index_bucket_of(const struct vault *v, const unsigned char *id)
 	return top >> (16 - bits);
 }
 
+static int bucket_reserve(struct bucket *b, size_t n);
+
 static int
 bucket_push(struct bucket *b, const struct index_entry *e)
 {
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 16;
-		struct index_entry *ne = malloc(cap * sizeof(*ne));
-		if (!ne)
-			return -1;
-		if (b->n)
-			memcpy(ne, b->e, b->n * sizeof(*ne));
-		if (b->e) {
-			sodium_memzero(b->e, b->cap * sizeof(*b->e));
-			free(b->e);
-		}
-		b->e = ne;
-		b->cap = cap;
-	}
+	if (b->n == b->cap && bucket_reserve(b, b->cap ? b->cap * 2 : 16) != 0)
+		return -1;
 	b->e[b->n++] = *e;
+	return 0;
+}
+
+/* Room for n entries in b (kept when there is). */
+static int
+bucket_reserve(struct bucket *b, size_t n)
+{
+	if (n <= b->cap)
+		return 0;
+	struct index_entry *ne = malloc(n * sizeof(*ne));
+	if (!ne)
+		return -1;
+	if (b->n)
+		memcpy(ne, b->e, b->n * sizeof(*ne));
+	if (b->e) {
+		sodium_memzero(b->e, b->cap * sizeof(*b->e));
+		free(b->e);
+	}
+	b->e = ne;
+	b->cap = n;
 	return 0;
 }
 
@@ -461,62 +471,45 @@ parse_bucket(const struct vault *v, const unsigned char *p, size_t n,
 	if (n < BUCKET_HEADER)
 		return false;
 	size_t count = get_u32(p);
-	if (count > (n - BUCKET_HEADER) / ENTRY_BYTES)
+	if (count > (n - BUCKET_HEADER) / ENTRY_BYTES ||
+	    BUCKET_HEADER + count * ENTRY_BYTES != n ||
+	    bucket_reserve(b, count + 1) != 0)
 		return false;
 	for (size_t i = 0; i < count; i++) {
 		const unsigned char *q = p + BUCKET_HEADER + i * ENTRY_BYTES;
-		struct index_entry e;
-		memcpy(e.id, q, VAULT_ID_BYTES);
-		e.rowid = (int64_t)get_u64(q + 16);
-		e.revision = (int64_t)get_u64(q + 24);
-		e.seq = (int64_t)get_u64(q + 32);
-		e.key = (int64_t)get_u64(q + 40);
-		e.flags = get_u32(q + 48);
-		e.kind = q[52];
-		if (e.kind >= v->st.nkinds || e.rowid < 0 || e.revision < 1)
+		struct index_entry *e = &b->e[b->n];
+		memcpy(e->id, q, VAULT_ID_BYTES);
+		e->rowid = (int64_t)get_u64(q + 16);
+		e->revision = (int64_t)get_u64(q + 24);
+		e->seq = (int64_t)get_u64(q + 32);
+		e->key = (int64_t)get_u64(q + 40);
+		e->flags = get_u32(q + 48);
+		e->kind = q[52];
+		if (e->kind >= v->st.nkinds || e->rowid < 0 || e->revision < 1)
 			return false;
-		if (bucket_push(b, &e) != 0)
-			return false;
+		b->n++;
 	}
-	return BUCKET_HEADER + count * ENTRY_BYTES == n;
+	return true;
 }
 
-int
-index_bucket(struct vault *v, size_t b, struct bucket **out)
+/* Open bucket b's sealed data into its entries; VAULT_DAMAGED when it
+ * does not open or does not parse. */
+static int
+open_bucket(struct vault *v, size_t b, const unsigned char *data, size_t len)
 {
 	struct bucket *bk = &v->buckets[b];
-	sqlite3_stmt *q = NULL;
 	unsigned char ad[AD_MAX];
-	int rc = VAULT_OK, s;
-	*out = bk;
-	if (bk->loaded)
-		return VAULT_OK;
-	if (sqlite3_prepare_v2(v->db, "SELECT data FROM bucket WHERE id = ?",
-	                       -1, &q, NULL) != SQLITE_OK)
-		return vault_db_error(v, "read the vault");
-	sqlite3_bind_int64(q, 1, (sqlite3_int64)b);
-	s = sqlite3_step(q);
-	if (s == SQLITE_ROW) {
-		size_t plen = 0;
-		unsigned char *p =
-		        open_padded(v->idxkey, sqlite3_column_blob(q, 0),
-		                    (size_t)sqlite3_column_bytes(q, 0), ad,
-		                    bucket_ad(v, v->st.bucket_bits, b,
-		                              v->st.bucket_version[b], ad),
-		                    &plen);
-		if (!p || !parse_bucket(v, p, plen, bk))
-			rc = VAULT_DAMAGED;
-		if (p) {
-			sodium_memzero(p, plen);
-			free(p);
-		}
-	} else if (s == SQLITE_DONE) {
-		rc = VAULT_DAMAGED;
-	} else {
-		rc = vault_db_error(v, "read the vault");
+	size_t plen = 0;
+	unsigned char *p = open_padded(
+	        v->idxkey, data, len, ad,
+	        bucket_ad(v, v->st.bucket_bits, b, v->st.bucket_version[b], ad),
+	        &plen);
+	int rc = p && parse_bucket(v, p, plen, bk) ? VAULT_OK : VAULT_DAMAGED;
+	if (p) {
+		sodium_memzero(p, plen);
+		free(p);
 	}
-	sqlite3_finalize(q);
-	if (rc == VAULT_DAMAGED) {
+	if (rc) {
 		bk->n = 0;
 		return vault_set_error(
 		        v, VAULT_DAMAGED,
@@ -526,20 +519,73 @@ index_bucket(struct vault *v, size_t b, struct bucket **out)
 		        "('selfhelp backup') holds everything as it was.",
 		        b);
 	}
-	if (!rc)
-		bk->loaded = true;
+	bk->loaded = true;
+	return VAULT_OK;
+}
+
+static int
+missing_bucket(struct vault *v, size_t b)
+{
+	return vault_set_error(v, VAULT_DAMAGED,
+	                       "Part of the vault's index (part %zu) is "
+	                       "missing: the file was changed outside "
+	                       "selfhelp. 'selfhelp check' says more.",
+	                       b);
+}
+
+int
+index_bucket(struct vault *v, size_t b, struct bucket **out)
+{
+	struct bucket *bk = &v->buckets[b];
+	sqlite3_stmt *q = NULL;
+	int rc, s;
+	*out = bk;
+	if (bk->loaded)
+		return VAULT_OK;
+	if (sqlite3_prepare_v2(v->db, "SELECT data FROM bucket WHERE id = ?",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return vault_db_error(v, "read the vault");
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)b);
+	s = sqlite3_step(q);
+	if (s == SQLITE_ROW)
+		rc = open_bucket(v, b, sqlite3_column_blob(q, 0),
+		                 (size_t)sqlite3_column_bytes(q, 0));
+	else if (s == SQLITE_DONE)
+		rc = missing_bucket(v, b);
+	else
+		rc = vault_db_error(v, "read the vault");
+	sqlite3_finalize(q);
 	return rc;
 }
 
 int
 index_load_all(struct vault *v)
 {
-	struct bucket *b;
-	int rc;
-	for (size_t i = 0; i < ((size_t)1 << v->st.bucket_bits); i++)
-		if ((rc = index_bucket(v, i, &b)))
-			return rc;
-	return VAULT_OK;
+	size_t nb = (size_t)1 << v->st.bucket_bits, loaded = 0;
+	sqlite3_stmt *q = NULL;
+	int rc = VAULT_OK, s;
+	for (size_t i = 0; i < nb; i++)
+		loaded += v->buckets[i].loaded;
+	if (loaded == nb)
+		return VAULT_OK;
+	/* one statement for them all */
+	if (sqlite3_prepare_v2(v->db, "SELECT id, data FROM bucket ORDER BY id",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return vault_db_error(v, "read the vault");
+	while (!rc && (s = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_int64 b = sqlite3_column_int64(q, 0);
+		if (b < 0 || (size_t)b >= nb || v->buckets[b].loaded)
+			continue; /* not one of ours: never opened */
+		rc = open_bucket(v, (size_t)b, sqlite3_column_blob(q, 1),
+		                 (size_t)sqlite3_column_bytes(q, 1));
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = vault_db_error(v, "read the vault");
+	sqlite3_finalize(q);
+	for (size_t i = 0; !rc && i < nb; i++)
+		if (!v->buckets[i].loaded)
+			rc = missing_bucket(v, i);
+	return rc;
 }
 
 struct index_entry *

@@ -670,7 +670,8 @@ by_seq(const void *a, const void *b)
 }
 
 static int
-collect(struct vault *v, const char *kind, struct entry_list *l)
+collect_sorted(struct vault *v, const char *kind, struct entry_list *l,
+               bool sort)
 {
 	int rc, code = -1;
 	size_t cap = 0;
@@ -694,8 +695,15 @@ collect(struct vault *v, const char *kind, struct entry_list *l)
 			    (code < 0 || e->kind == code))
 				l->e[l->n++] = *e;
 		}
-	qsort(l->e, l->n, sizeof(*l->e), by_seq);
+	if (sort)
+		qsort(l->e, l->n, sizeof(*l->e), by_seq);
 	return VAULT_OK;
+}
+
+static int
+collect(struct vault *v, const char *kind, struct entry_list *l)
+{
+	return collect_sorted(v, kind, l, true);
 }
 
 static void
@@ -886,11 +894,46 @@ sift_down(struct index_entry *e, size_t n, size_t i)
 	}
 }
 
+/*
+ * Entries stored without a sort key (by a writer that had none) get the
+ * keys just worked out from their heads, best effort, in a transaction of
+ * their own: the next walk need not decrypt them again.
+ */
+static void
+heal_keys(struct vault *v, const struct entry_list *fixed)
+{
+	char keep[sizeof(v->errmsg)];
+	int rc;
+	if (!fixed->n || v->in_tx || v->in_read || v->refuse || v->mem_copy ||
+	    sqlite3_db_readonly(v->db, "main"))
+		return;
+	memcpy(keep, v->errmsg, sizeof(keep));
+	sqlite3_busy_timeout(v->db, 0);
+	if (vault_begin(v) == VAULT_OK) {
+		rc = VAULT_OK;
+		for (size_t i = 0; !rc && i < fixed->n; i++) {
+			struct index_entry *e =
+			        index_find(v, fixed->e[i].id, &rc);
+			if (rc || !e || e->revision != fixed->e[i].revision ||
+			    !(e->flags & ENTRY_KEY_UNKNOWN))
+				continue;
+			e->key = fixed->e[i].key;
+			e->flags &= ~(uint32_t)ENTRY_KEY_UNKNOWN;
+			index_touch(v, e->id);
+		}
+		if (rc || vault_commit(v))
+			vault_rollback(v);
+	}
+	sqlite3_busy_timeout(v->db, BUSY_TIMEOUT_MS);
+	memcpy(v->errmsg, keep, sizeof(keep));
+}
+
 int
 vault_each_by_key(struct vault *v, const char *kind, unsigned flags, int64_t lo,
                   int64_t hi, vault_each_fn fn, void *arg)
 {
-	struct entry_list l;
+	struct entry_list l, fixed = {0};
+	size_t fixed_cap = 0;
 	bool own;
 	int rc;
 	if (!v->sort_key || !vault_kind_ok(kind))
@@ -898,12 +941,27 @@ vault_each_by_key(struct vault *v, const char *kind, unsigned flags, int64_t lo,
 		                       "These records have no order.");
 	if ((rc = read_enter(v, &own)))
 		return rc;
-	if ((rc = collect(v, kind, &l)))
+	/* the heap orders them: no need to sort by order first */
+	if ((rc = collect_sorted(v, kind, &l, false)))
 		return read_leave(v, own, rc);
 	/* the entries in range, and always those that could not be read */
 	size_t n = 0;
 	for (size_t i = 0; i < l.n && !rc; i++) {
-		rc = entry_key(v, &l.e[i]);
+		if (l.e[i].flags & ENTRY_KEY_UNKNOWN) {
+			rc = entry_key(v, &l.e[i]);
+			if (!rc && fixed.n == fixed_cap) {
+				fixed_cap = fixed_cap ? 2 * fixed_cap : 64;
+				struct index_entry *p = realloc(
+				        fixed.e, fixed_cap * sizeof(*p));
+				if (!p)
+					rc = vault_set_error(v, VAULT_ERROR,
+					                     "Out of memory.");
+				else
+					fixed.e = p;
+			}
+			if (!rc)
+				fixed.e[fixed.n++] = l.e[i];
+		}
 		if ((l.e[i].key >= lo && l.e[i].key <= hi) ||
 		    l.e[i].key == INT64_MAX)
 			l.e[n++] = l.e[i];
@@ -917,7 +975,11 @@ vault_each_by_key(struct vault *v, const char *kind, unsigned flags, int64_t lo,
 		rc = visit(v, &top, flags & VAULT_EACH_BODY, fn, arg);
 	}
 	list_free(&l);
-	return read_leave(v, own, rc);
+	rc = read_leave(v, own, rc);
+	if (rc >= 0) /* also when fn stopped the walk */
+		heal_keys(v, &fixed);
+	list_free(&fixed);
+	return rc;
 }
 
 int
