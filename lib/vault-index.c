@@ -608,6 +608,8 @@ index_touch(struct vault *v, const unsigned char *id)
 	v->st_dirty = true;
 }
 
+static int rebucket(struct vault *v, unsigned bits);
+
 int
 index_add(struct vault *v, const struct index_entry *e)
 {
@@ -622,6 +624,13 @@ index_add(struct vault *v, const struct index_entry *e)
 	v->st.entries++;
 	if (!(e->flags & ENTRY_TOMBSTONE))
 		v->st.live++;
+	/* Grow at once, not at the commit: a transaction that adds many
+	 * (an import, a migration) then finds ids in small buckets. */
+	if (v->st.bucket_bits < BUCKET_BITS_MAX &&
+	    v->st.entries > ((uint64_t)BUCKET_TARGET << v->st.bucket_bits) &&
+	    ((rc = index_load_all(v)) ||
+	     (rc = rebucket(v, v->st.bucket_bits + 1))))
+		return rc;
 	return VAULT_OK;
 }
 

@@ -541,6 +541,14 @@ vault_migrate_v1(struct vault *v, const char *pass, size_t passlen)
 	} else if ((rc = copy_v1(v, &copy))) {
 		goto out;
 	}
+	/* A rollback journal for this one transaction: in WAL mode SQLite
+	 * keeps every page it changes in memory until the commit (and this
+	 * one changes the whole file); with a journal it writes them out as
+	 * it goes. Without others at the file it can switch; else it stays
+	 * in WAL mode, at a cost in memory only. */
+	if (!read_only)
+		sqlite3_exec(v->db, "PRAGMA journal_mode=DELETE;", NULL, NULL,
+		             NULL);
 	if ((rc = vault_exec(v, "BEGIN IMMEDIATE;", "update the vault")))
 		goto out;
 	v->in_tx = true;
@@ -623,6 +631,8 @@ fail_committed:
 		sodium_free(osk);
 	}
 out:
+	if (!read_only)
+		sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
 	free(copy);
 	sodium_free(sk);
 	return rc;
