@@ -4,6 +4,7 @@
  */
 #include "cmd.h"
 #include "config.h"
+#include "crypto.h"
 #include "journal.h"
 #include "util.h"
 
@@ -255,6 +256,10 @@ main(int argc, char **argv)
 		                "\n");
 		return 1;
 	}
+	/* No core dumps, no ptrace, no /proc/PID/mem for others, from the
+	 * start: the passphrase is typed and a locked write holds its text
+	 * before any key exists. Nothing in selfhelp needs to be dumpable. */
+	crypto_protect_process();
 	/* Files we create are private whatever the caller's umask. */
 	umask(077);
 	/* Past a file-size limit (ulimit -f), a write should fail and be
