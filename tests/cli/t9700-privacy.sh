@@ -52,4 +52,37 @@ test_expect_success 'not dumpable while a locked write waits for its text' '
 
 fi
 
+# A fake less first in PATH records the environment the pager gets.
+BIN="$TEST_ROOT/bin"
+mkdir -p "$BIN"
+cat >"$BIN/less" <<EOS
+#!/bin/sh
+env >"$TEST_ROOT/pager-env"
+cat >/dev/null
+EOS
+chmod +x "$BIN/less"
+
+# Run selfhelp on a 24-row pseudo-terminal, with the fake programs first
+# in PATH.
+on_tty() {
+	PATH="$BIN:$PATH" TERM=xterm timeout 120 script -qec \
+		"stty rows 24 cols 80 2>/dev/null; $SELFHELP_RUN $*" /dev/null
+}
+
+test_expect_success 'the pager keeps no search history: LESSHISTFILE=-' '
+	rm -f "$TEST_ROOT/pager-env" &&
+	on_tty topics show --skip-notes inner-critic >"$OUT" 2>&1 &&
+	expect_in "LESSHISTFILE=-" "$TEST_ROOT/pager-env" &&
+	expect_in "LESSSECURE=1" "$TEST_ROOT/pager-env"
+'
+
+test_expect_success 'LESSHISTFILE is - even when set; a LESSSECURE of ones own stays' '
+	rm -f "$TEST_ROOT/pager-env" &&
+	LESSHISTFILE="$TEST_ROOT/lesshst" LESSSECURE=0 PAGER=less \
+		on_tty topics show --skip-notes inner-critic >"$OUT" 2>&1 &&
+	expect_in "LESSHISTFILE=-" "$TEST_ROOT/pager-env" &&
+	expect_not_in "LESSHISTFILE=$TEST_ROOT" "$TEST_ROOT/pager-env" &&
+	expect_in "LESSSECURE=0" "$TEST_ROOT/pager-env"
+'
+
 test_done
