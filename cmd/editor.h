@@ -3,7 +3,9 @@
  * a file in a private 0700 folder on tmpfs ($XDG_RUNTIME_DIR, else
  * /dev/shm), overwritten and removed afterwards, also on error and on
  * SIGTERM/SIGHUP. For vim and neovim, swap, undo, backup and
- * viminfo/shada files are turned off for that run.
+ * viminfo/shada files are turned off for that run. They are known by the
+ * program the command runs, found through PATH and symbolic links (vi,
+ * editor), and for sensible-editor by the editor it would run.
  */
 #ifndef SELFHELP_EDITOR_H
 #define SELFHELP_EDITOR_H
