@@ -32,6 +32,27 @@ text_wipe(char *s, size_t len)
 	free(s);
 }
 
+void
+text_wipe_str(char *s)
+{
+	text_wipe(s, s ? strlen(s) : 0);
+}
+
+void
+arg_wipe(char *arg)
+{
+	sodium_memzero(arg, strlen(arg));
+}
+
+char *
+arg_take(char *arg)
+{
+	char *copy = strdup(arg);
+	if (copy)
+		arg_wipe(arg);
+	return copy;
+}
+
 int
 read_stdin_text(char **out, size_t *lenp)
 {

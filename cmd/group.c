@@ -260,10 +260,12 @@ word_in(const char *list, const char *word)
 	return false;
 }
 
+/* A text field's value, copied into the record and wiped in argv. */
 static int
-text_option(struct gopts *o, enum group_text t, const char *value)
+text_option(struct gopts *o, enum group_text t, char *arg)
 {
 	char *in = NULL;
+	const char *value = arg;
 	size_t len = 0;
 	if (strcmp(value, "-") == 0) {
 		if (o->stdin_used)
@@ -277,6 +279,7 @@ text_option(struct gopts *o, enum group_text t, const char *value)
 	}
 	enum trigger_text_problem why = group_set_text(&o->rec, t, value);
 	text_wipe(in, len);
+	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
 		return usage_error(group_usage, "The --%s text %s.",
 		                   text_opt(t), trigger_problem_words(why));

@@ -214,11 +214,12 @@ topts_release(struct topts *o)
 	trigger_record_release(&o->rec);
 }
 
+/* A text field's value, copied into the record and wiped in argv. */
 static int
-text_option(struct topts *o, const char *opt, enum trigger_text t,
-            const char *value)
+text_option(struct topts *o, const char *opt, enum trigger_text t, char *arg)
 {
 	char *in = NULL;
+	const char *value = arg;
 	size_t len = 0;
 	if (strcmp(value, "-") == 0) {
 		if (o->stdin_used)
@@ -237,6 +238,7 @@ text_option(struct topts *o, const char *opt, enum trigger_text t,
 	                ? TRIGGER_TEXT_NOT_UTF8
 	                : trigger_set_text(&o->rec, t, value);
 	text_wipe(in, len);
+	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
 		return usage_error(trigger_usage, "The %s text %s.", opt,
 		                   trigger_problem_words(why));
@@ -244,11 +246,12 @@ text_option(struct topts *o, const char *opt, enum trigger_text t,
 	return 0;
 }
 
+/* A list field's items, copied into the record and wiped in argv. */
 static int
-list_option(struct topts *o, const char *opt, enum trigger_list l,
-            const char *value)
+list_option(struct topts *o, const char *opt, enum trigger_list l, char *arg)
 {
-	enum trigger_text_problem why = trigger_add_items(&o->rec, l, value);
+	enum trigger_text_problem why = trigger_add_items(&o->rec, l, arg);
+	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
 		return usage_error(trigger_usage, "The %s value %s.", opt,
 		                   trigger_problem_words(why));

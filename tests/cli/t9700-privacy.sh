@@ -25,8 +25,66 @@ watch() {
 
 test_expect_success 'setup: a vault and an entry' '
 	quick_vault >/dev/null &&
+	selfhelp $P journal add -m "An entry to keep" >"$OUT" &&
 	selfhelp $P journal add -m "An entry to edit" >"$OUT" &&
 	grep -Eq "^[0-9a-f]{8}$" "$OUT"
+'
+
+# Words on the command line are in /proc/PID/cmdline, which every local
+# user can read: selfhelp copies them and wipes them there before it
+# waits for the passphrase (here on the named pipe).
+waits_without() {
+	words=
+	for w; do
+		[ "$w" = -- ] && break
+		words="$words --absent $w"
+		shift
+	done
+	shift
+	# shellcheck disable=SC2086 # a list of options
+	watch watch --fifo "$FIFO" $words -- \
+		"$SELFHELP_RUN" --passphrase-file "$FIFO" "$@"
+}
+
+[ -z "$VALGRIND" ] ||
+	echo "# valgrind: /proc/PID/cmdline shows valgrind's own copy of the" \
+		"arguments, which selfhelp cannot reach; it is not checked below"
+
+test_expect_success 'journal edit -m TEXT: the words leave the command line' '
+	id=$(selfhelp $P journal search "to edit" --json | json "print(d[0][\"id\"][:8])") &&
+	waits_without ARGVWORD13 -- \
+		journal edit "$id" -m "ARGVWORD13 he said it again" >"$OUT" &&
+	selfhelp $P journal show "$id" >"$OUT" &&
+	expect_in "ARGVWORD13 he said it again" "$OUT"
+'
+
+test_expect_success 'journal add --message=TEXT -mTEXT --tag: none stay' '
+	waits_without MSGWORD1 MSGWORD2 TAGWORD3 -- \
+		journal add --message=MSGWORD1 -mMSGWORD2 --tag TAGWORD3 >"$OUT" &&
+	selfhelp $P journal list --tag TAGWORD3 >"$OUT" &&
+	expect_in "MSGWORD2" "$OUT" && expect_in "#tagword3" "$OUT" &&
+	expect_not_in "MSGWORD1" "$OUT"
+'
+
+test_expect_success 'journal search WORDS: the words leave the command line' '
+	waits_without ARGVWORD13 -- journal search ARGVWORD13 >"$OUT" &&
+	expect_in "ARGVWORD13" "$OUT"
+'
+
+test_expect_success 'trigger-log add: text and list options leave the command line' '
+	waits_without TRIGWORD3 NOTEWORD5 EMOWORD7 HELPWORD9 -- \
+		trigger-log add --trigger TRIGWORD3 --note NOTEWORD5 \
+		--emotion EMOWORD7 --helped HELPWORD9 >"$OUT" &&
+	selfhelp $P trigger-log list --json >"$OUT" &&
+	expect_in TRIGWORD3 "$OUT" && expect_in NOTEWORD5 "$OUT" &&
+	expect_in EMOWORD7 "$OUT" && expect_in HELPWORD9 "$OUT"
+'
+
+test_expect_success 'group prepare: text options leave the command line' '
+	waits_without BRINGWORD2 NEEDWORD4 -- \
+		group prepare --bring BRINGWORD2 --need NEEDWORD4 >"$OUT" &&
+	selfhelp $P group list --json >"$OUT" &&
+	expect_in BRINGWORD2 "$OUT" && expect_in NEEDWORD4 "$OUT"
 '
 
 WATCHABLE=yes
@@ -39,7 +97,7 @@ else
 test_expect_success 'not dumpable and no core while it waits for the passphrase' '
 	watch watch --fifo "$FIFO" --protected -- \
 		"$SELFHELP_RUN" --passphrase-file "$FIFO" journal list >"$OUT" &&
-	expect_in "An entry to edit" "$OUT"
+	expect_in "An entry to keep" "$OUT"
 '
 
 test_expect_success 'not dumpable while a locked write waits for its text' '
