@@ -8,6 +8,7 @@
  */
 #include "group-cmd.h"
 
+#include "editor.h"
 #include "grounding.h"
 
 #include <sodium.h>
@@ -180,6 +181,7 @@ kept_prompt(const struct group_form_opts *o)
 		             "Did you keep it? %s",
 		             quoted, kept_choices) < 0)
 			p = NULL;
+		sodium_memzero(quoted, sizeof(quoted));
 	} else if (asprintf(&p,
 	                    "If you set yourself a boundary for today, did you "
 	                    "keep it?\n%s",
@@ -309,7 +311,7 @@ ask(struct form *f, const struct question *q, struct group_record *r,
 	}
 	for (size_t i = 0; i < nchoices; i++)
 		free(choices[i]);
-	free(owned);
+	text_wipe_str(owned); /* may quote the boundary */
 	f->prompt = NULL;
 	return a;
 }

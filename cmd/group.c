@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -565,7 +566,8 @@ print_line(const struct group_record *r)
 	char *shown = util_truncate(
 	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1);
 	fputs(shown ? shown : line, stdout);
-	free(shown);
+	text_wipe_str(shown);
+	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);
 }
 

@@ -9,6 +9,7 @@
 #include "trigger-log.h"
 
 #include "dates.h"
+#include "editor.h"
 #include "output.h"
 #include "stats.h"
 #include "term.h"
@@ -247,7 +248,7 @@ print_name(const char *name, size_t cols)
 	char *cut = util_truncate(name, cols);
 	if (cut) {
 		print_safe(cut, stdout);
-		free(cut);
+		text_wipe_str(cut);
 	}
 }
 
@@ -349,7 +350,7 @@ print_helped(const struct stats *s, const struct look *k)
 		fputs("  ", stdout);
 		if (cut)
 			print_safe(cut, stdout);
-		free(cut);
+		text_wipe_str(cut);
 		printf("%*s  %u time%s, ", (int)(cols - w), "", h->uses,
 		       h->uses == 1 ? "" : "s");
 		if (!h->enough)

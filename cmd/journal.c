@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -290,8 +291,9 @@ print_line(const struct journal_entry *e, const char *extra)
 	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1);
 	if (shown) {
 		fputs(shown, stdout);
-		free(shown);
+		text_wipe_str(shown);
 	}
+	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);
 }
 
@@ -609,7 +611,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		e->mood = o.mood;
 	if (o.tags_given) {
 		for (size_t i = 0; i < e->ntags; i++)
-			free(e->tags[i]);
+			text_wipe_str(e->tags[i]);
 		free(e->tags);
 		e->tags = calloc(o.ntags, sizeof(char *));
 		if (!e->tags) {
@@ -666,8 +668,10 @@ journal_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		date_format_local(e->created, when, sizeof(when));
 		snprintf(q, sizeof(q), "Delete the entry from %s (\"%s\")?",
 		         when, pv ? pv : "");
-		free(pv);
-		if (!confirm(q, false)) {
+		text_wipe_str(pv);
+		bool yes = confirm(q, false);
+		sodium_memzero(q, sizeof(q));
+		if (!yes) {
 			printf("Kept it.\n");
 			goto out;
 		}

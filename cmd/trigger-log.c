@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -584,8 +585,9 @@ print_line(const struct trigger_record *r)
 	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1);
 	if (shown) {
 		fputs(shown, stdout);
-		free(shown);
+		text_wipe_str(shown);
 	}
+	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);
 }
 
