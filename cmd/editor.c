@@ -194,7 +194,7 @@ enum editor_kind {
 };
 
 /* Links and scripts followed at most, so that a loop ends. */
-enum { EDITOR_DEPTH_MAX = 8 };
+enum { EDITOR_DEPTH_MAX = 4 };
 
 /* The first word of a command into word (size bytes); false if none. */
 static bool
