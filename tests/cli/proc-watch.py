@@ -3,9 +3,9 @@
 process would (tests/cli/t9700-privacy.sh).
 
   proc-watch.py control
-      A plain `sleep` must look dumpable: shows that the checks below can
-      tell the difference here. Exit 77 when they cannot (then the
-      callers skip).
+      A plain `sleep` must look dumpable, and a process that turned that
+      off must not: shows that the checks below can tell the difference
+      here. Exit 77 when they cannot (then the callers skip).
   proc-watch.py watch [--fifo FIFO] [--stdin TEXT] [--protected]
                       [--absent WORD]... -- COMMAND...
       Start COMMAND, which is to wait: for its passphrase from the named
@@ -70,20 +70,36 @@ def cmdline(pid):
         return f.read()
 
 
-def control():
-    p = subprocess.Popen(["sleep", "30"], preexec_fn=raise_core_limit)
+UNDUMPABLE = ("import ctypes, time; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); "
+              "time.sleep(30)")  # PR_SET_DUMPABLE
+
+
+def looks_dumpable(cmd):
+    """Start cmd; how does it look once it has settled (or 3 s)?"""
+    p = subprocess.Popen(cmd, preexec_fn=raise_core_limit)
     try:
-        time.sleep(0.3)
-        seen = dumpable(p.pid)
-        limits = core_limits(p.pid)
+        deadline = time.monotonic() + 3
+        seen = True
+        while seen and time.monotonic() < deadline:
+            time.sleep(0.1)
+            seen = dumpable(p.pid)
+        return seen, core_limits(p.pid)
     finally:
         p.kill()
         p.wait()
+
+
+def control():
+    seen, limits = looks_dumpable(["sleep", "30"])
     if not seen:
         print("# a plain process does not look dumpable here")
         return SKIP
     if limits is None or limits[1] == "0":
         print("# the hard core-size limit is 0 already (%s)" % limits)
+        return SKIP
+    seen, limits = looks_dumpable([sys.executable, "-c", UNDUMPABLE])
+    if seen:
+        print("# an undumpable process looks dumpable here (CAP_SYS_PTRACE?)")
         return SKIP
     return 0
 
