@@ -138,13 +138,14 @@ static const struct comp_entry comp_table[] = {
          "--recovery-code-file= --new-passphrase-file=", ARG_NONE},
 
         {"export", NULL, NULL,
-         "--format= -o= --output= --force " DATE_RANGE "--kind=", ARG_NONE},
+         "--format= -o= --output= --force --to-pipe " DATE_RANGE "--kind=",
+         ARG_NONE},
         {"import", NULL, NULL, "--json", ARG_FILES},
         {"backup", NULL, NULL, "", ARG_FILES},
         {"check", NULL, NULL, "--json --repair", ARG_NONE},
         {"report", NULL, NULL,
          DATE_RANGE "--include-entries --include-group -o= --output= "
-                    "--force",
+                    "--force --to-pipe",
          ARG_NONE},
 
         {"help", NULL, NULL, "", ARG_COMMANDS},

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <signal.h>
 #include <sodium.h>
@@ -29,6 +30,27 @@ text_wipe(char *s, size_t len)
 		return;
 	sodium_memzero(s, len);
 	free(s);
+}
+
+void
+text_wipe_str(char *s)
+{
+	text_wipe(s, s ? strlen(s) : 0);
+}
+
+void
+arg_wipe(char *arg)
+{
+	sodium_memzero(arg, strlen(arg));
+}
+
+char *
+arg_take(char *arg)
+{
+	char *copy = strdup(arg);
+	if (copy)
+		arg_wipe(arg);
+	return copy;
 }
 
 int
@@ -164,24 +186,193 @@ editor_command(void)
 	return "vi";
 }
 
-/* Is the editor's program vim or neovim (or vi, which is vim on Debian)? */
-static int
-vim_kind(const char *cmd)
+/* What the editor is, for the files it would leave behind. */
+enum editor_kind {
+	EDITOR_OTHER,
+	EDITOR_VIM,
+	EDITOR_NVIM,
+};
+
+/* Links and scripts followed at most, so that a loop ends. */
+enum { EDITOR_DEPTH_MAX = 4 };
+
+/* The first word of a command into word (size bytes); false if none. */
+static bool
+first_word(const char *cmd, char *word, size_t size)
 {
-	char word[256];
+	cmd += strspn(cmd, " \t");
 	size_t n = strcspn(cmd, " \t");
-	if (n >= sizeof(word))
-		return 0;
+	if (n == 0 || n >= size)
+		return false;
 	memcpy(word, cmd, n);
 	word[n] = '\0';
-	const char *base = strrchr(word, '/');
-	base = base ? base + 1 : word;
+	return true;
+}
+
+/*
+ * The program the command's first word runs, as sh would find it
+ * through PATH, with every symbolic link resolved (Debian's vi and editor
+ * are links through /etc/alternatives). Caller frees; NULL when it is
+ * not found.
+ */
+static char *
+resolve_program(const char *cmd)
+{
+	char word[PATH_MAX], full[PATH_MAX];
+	struct stat st;
+	if (!first_word(cmd, word, sizeof(word)))
+		return NULL;
+	if (strchr(word, '/'))
+		return realpath(word, NULL);
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path;; p++) {
+		/* an empty entry is the current folder, as for sh */
+		size_t n = strcspn(p, ":");
+		int k = snprintf(full, sizeof(full), "%.*s/%s", n ? (int)n : 1,
+		                 n ? p : ".", word);
+		if (k > 0 && (size_t)k < sizeof(full) && stat(full, &st) == 0 &&
+		    S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+			return realpath(full, NULL);
+		p += n;
+		if (!*p)
+			return NULL;
+	}
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	return b ? b + 1 : path;
+}
+
+/* By the program's own name: vim.basic, vim.gtk3, gvim, nvim ... and a
+ * vi that is no link (Fedora's vi is vim). */
+static enum editor_kind
+kind_of_name(const char *base)
+{
 	if (strncmp(base, "nvim", 4) == 0)
-		return 2;
-	if (strncmp(base, "vim", 3) == 0 || strcmp(base, "vi") == 0 ||
-	    strcmp(base, "gvim") == 0)
-		return 1;
-	return 0;
+		return EDITOR_NVIM;
+	if (strncmp(base, "vim", 3) == 0 || strncmp(base, "gvim", 4) == 0 ||
+	    strcmp(base, "vi") == 0)
+		return EDITOR_VIM;
+	return EDITOR_OTHER;
+}
+
+/* SELECTED_EDITOR from ~/.selected_editor (Debian's select-editor) into
+ * buf; false when there is none. */
+static bool
+selected_editor(char *buf, size_t size)
+{
+	static const char key[] = "SELECTED_EDITOR=";
+	const char *home = getenv("HOME");
+	char path[PATH_MAX], line[PATH_MAX + sizeof(key) + 4];
+	bool found = false;
+	if (!home || !*home ||
+	    (size_t)snprintf(path, sizeof(path), "%s/.selected_editor", home) >=
+	            sizeof(path))
+		return false;
+	FILE *f = fopen(path, "re");
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, sizeof(key) - 1) != 0)
+			continue;
+		char *v = line + sizeof(key) - 1;
+		v[strcspn(v, "\n")] = '\0';
+		size_t n = strlen(v);
+		if (n >= 2 && (v[0] == '"' || v[0] == '\'') &&
+		    v[n - 1] == v[0]) {
+			v[n - 1] = '\0';
+			v++;
+		}
+		n = strlen(v);
+		if (n && n < size) {
+			memcpy(buf, v, n + 1);
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static enum editor_kind editor_kind_at(const char *cmd, int depth);
+
+/* Is cmd (a candidate of sensible-editor) sensible-editor itself? */
+static bool
+is_sensible_editor(const char *cmd)
+{
+	char *prog = resolve_program(cmd);
+	bool self = prog && strcmp(base_name(prog), "sensible-editor") == 0;
+	free(prog);
+	return self;
+}
+
+/*
+ * What Debian's sensible-editor runs: $VISUAL, then $EDITOR, else
+ * SELECTED_EDITOR from ~/.selected_editor, else editor; then nano,
+ * nano-tiny and vi; the first that is there (never itself).
+ */
+static enum editor_kind
+sensible_editor_kind(int depth)
+{
+	char selected[PATH_MAX];
+	const char *visual = getenv("VISUAL"), *editor = getenv("EDITOR");
+	if (visual && (!*visual || is_sensible_editor(visual)))
+		visual = NULL;
+	if (editor && (!*editor || is_sensible_editor(editor)))
+		editor = NULL;
+	if (!editor && selected_editor(selected, sizeof(selected)) &&
+	    !is_sensible_editor(selected))
+		editor = selected;
+	const char *candidates[] = {visual, editor ? editor : "editor", "nano",
+	                            "nano-tiny", "vi"};
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]);
+	     i++) {
+		char *prog =
+		        candidates[i] ? resolve_program(candidates[i]) : NULL;
+		bool there = prog != NULL;
+		free(prog);
+		if (there)
+			return editor_kind_at(candidates[i], depth + 1);
+	}
+	return EDITOR_OTHER;
+}
+
+static enum editor_kind
+editor_kind_at(const char *cmd, int depth)
+{
+	static const char alternative[] = "/etc/alternatives/editor";
+	char word[PATH_MAX];
+	char *prog = resolve_program(cmd);
+	enum editor_kind kind;
+	if (!prog && !first_word(cmd, word, sizeof(word)))
+		return EDITOR_OTHER;
+	const char *base = base_name(prog ? prog : word);
+	if (depth >= EDITOR_DEPTH_MAX)
+		kind = EDITOR_OTHER;
+	else if (strcmp(base, "sensible-editor") == 0)
+		kind = sensible_editor_kind(depth);
+	else if (strcmp(base, "editor") == 0 && access(alternative, X_OK) == 0)
+		/* a program called editor, not a link: the alternative it
+		 * stands for */
+		kind = editor_kind_at(alternative, depth + 1);
+	else
+		kind = kind_of_name(base);
+	free(prog);
+	return kind;
+}
+
+/*
+ * Is the editor vim or neovim, whatever name the command gives it (vi,
+ * editor, sensible-editor, a link of one's own)? Decided by the program
+ * it runs, so that a vi that is nano or busybox gets no vim options.
+ */
+static enum editor_kind
+editor_kind(const char *cmd)
+{
+	return editor_kind_at(cmd, 0);
 }
 
 static int
@@ -209,7 +400,7 @@ run_editor(const char *cmd)
 	static const char nvim_set[] =
 	        "set noswapfile noundofile nobackup nowritebackup shada= "
 	        "shadafile=NONE";
-	int kind = vim_kind(cmd);
+	enum editor_kind kind = editor_kind(cmd);
 	char script[4096];
 	struct sigaction ign = {0}, old_int, old_quit;
 	pid_t pid;
@@ -225,10 +416,10 @@ run_editor(const char *cmd)
 	if (pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
-		if (kind == 1)
+		if (kind == EDITOR_VIM)
 			execl("/bin/sh", "sh", "-c", script, "sh", "-n", "-i",
 			      "NONE", "--cmd", vim_set, tmp_file, (char *)NULL);
-		else if (kind == 2)
+		else if (kind == EDITOR_NVIM)
 			execl("/bin/sh", "sh", "-c", script, "sh", "-n", "-i",
 			      "NONE", "--cmd", nvim_set, tmp_file,
 			      (char *)NULL);

@@ -3,7 +3,9 @@
  * a file in a private 0700 folder on tmpfs ($XDG_RUNTIME_DIR, else
  * /dev/shm), overwritten and removed afterwards, also on error and on
  * SIGTERM/SIGHUP. For vim and neovim, swap, undo, backup and
- * viminfo/shada files are turned off for that run.
+ * viminfo/shada files are turned off for that run. They are known by the
+ * program the command runs, found through PATH and symbolic links (vi,
+ * editor), and for sensible-editor by the editor it would run.
  */
 #ifndef SELFHELP_EDITOR_H
 #define SELFHELP_EDITOR_H
@@ -25,6 +27,19 @@ int read_stdin_text(char **out, size_t *len);
 
 /* Overwrite and free a text buffer (NULL ok). */
 void text_wipe(char *s, size_t len);
+/* Overwrite and free a NUL-terminated text (NULL ok). */
+void text_wipe_str(char *s);
+
+/*
+ * The person's words given on the command line (-m TEXT, --note TEXT,
+ * search words): overwrite them in argv once they are copied, so that
+ * /proc/PID/cmdline, which every local user can read, no longer shows
+ * them while selfhelp waits for a passphrase. Call while the options
+ * are parsed, before anything slow. arg_take() returns the copy
+ * (text_wipe_str() it), or NULL when memory ran out (arg left as it is).
+ */
+void arg_wipe(char *arg);
+char *arg_take(char *arg);
 
 /*
  * Edit a record's text until parse() takes it: in the editor on a

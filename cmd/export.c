@@ -2,15 +2,13 @@
 #include "cmd.h"
 #include "dates.h"
 #include "output.h"
+#include "dest.h"
 #include "transfer.h"
 #include "vault.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,7 +29,10 @@ static const char export_help[] =
         "                      oldest first)\n"
         "  -o, --output FILE   write to FILE, readable only by you; '-' is\n"
         "                      standard output\n"
-        "  --force             replace FILE if it is there already\n"
+        "  --force             replace FILE if it is there already (a file\n"
+        "                      or link, nothing else)\n"
+        "  --to-pipe           FILE may be a named pipe or device of yours,\n"
+        "                      written into as it is (never a terminal)\n"
         "  --since WHEN        only records made since WHEN\n"
         "  --until WHEN        only records made until WHEN\n"
         "  --kind KIND         only records of that kind (journal, trigger,\n"
@@ -44,10 +45,18 @@ static const char export_help[] =
         "\n"
         "WHEN is a date like 2026-11-01, or today, yesterday, 7d, 2w, 3m.\n";
 
-enum { OPT_FORMAT = 256, OPT_FORCE, OPT_SINCE, OPT_UNTIL, OPT_KIND };
+enum {
+	OPT_FORMAT = 256,
+	OPT_FORCE,
+	OPT_TO_PIPE,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_KIND
+};
 
 struct eopts {
-	bool markdown, force;
+	bool markdown;
+	unsigned dest_flags; /* DEST_FORCE, DEST_TO_PIPE */
 	const char *output;
 	const char *since, *until;
 	const char *kinds[MAX_KINDS];
@@ -61,6 +70,7 @@ parse_opts(int argc, char **argv, struct eopts *o)
 	        {"format", required_argument, NULL, OPT_FORMAT},
 	        {"output", required_argument, NULL, 'o'},
 	        {"force", no_argument, NULL, OPT_FORCE},
+	        {"to-pipe", no_argument, NULL, OPT_TO_PIPE},
 	        {"since", required_argument, NULL, OPT_SINCE},
 	        {"until", required_argument, NULL, OPT_UNTIL},
 	        {"kind", required_argument, NULL, OPT_KIND},
@@ -88,7 +98,10 @@ parse_opts(int argc, char **argv, struct eopts *o)
 			o->output = optarg;
 			break;
 		case OPT_FORCE:
-			o->force = true;
+			o->dest_flags |= DEST_FORCE;
+			break;
+		case OPT_TO_PIPE:
+			o->dest_flags |= DEST_TO_PIPE;
 			break;
 		case OPT_SINCE:
 			o->since = optarg;
@@ -130,9 +143,10 @@ parse_opts(int argc, char **argv, struct eopts *o)
 		return usage_error(export_usage,
 		                   "'export' takes options only; --output FILE "
 		                   "names the file.");
-	if (o->force && (!o->output || strcmp(o->output, "-") == 0))
-		return usage_error(export_usage,
-		                   "--force goes with --output FILE.");
+	if (o->dest_flags && (!o->output || strcmp(o->output, "-") == 0))
+		return usage_error(export_usage, "%s goes with --output FILE.",
+		                   o->dest_flags & DEST_FORCE ? "--force"
+		                                              : "--to-pipe");
 	return 0;
 }
 
@@ -155,180 +169,6 @@ report_problem(void *arg, const char *id, const char *kind, const char *why)
 	struct problems *p = arg;
 	p->n++;
 	note("The %s record %s was left out: %s.", kind, shown_id(id), why);
-}
-
-/* Where the export goes. */
-enum dest_kind {
-	DEST_STDOUT,  /* a pipe or a file the shell opened */
-	DEST_DEVICE,  /* a pipe or device named with --output */
-	DEST_NEW,     /* a new file, removed again if the export fails */
-	DEST_REPLACE, /* --force: a file next to it, renamed over it */
-};
-
-struct dest {
-	enum dest_kind kind;
-	const char *path;
-	char *tmp; /* DEST_REPLACE: the file being written */
-	FILE *fp;
-	int err; /* errno of a failed write */
-};
-
-/* Close the file and remove what was written of it (nothing to do for
- * standard output or a device). */
-static void
-dest_abort(struct dest *d)
-{
-	if (d->kind != DEST_STDOUT && d->fp)
-		fclose(d->fp);
-	d->fp = NULL;
-	if (d->kind == DEST_NEW)
-		unlink(d->path);
-	else if (d->kind == DEST_REPLACE && d->tmp)
-		unlink(d->tmp);
-	free(d->tmp);
-	d->tmp = NULL;
-}
-
-/* A write failed with errno `e`: remove what was written, and say so. */
-static int
-dest_failed(struct dest *d, int e)
-{
-	dest_abort(d);
-	switch (d->kind) {
-	case DEST_STDOUT:
-		return fail("Could not write the export (%s).", strerror(e));
-	case DEST_DEVICE:
-		return fail("Could not write to %s (%s).", d->path,
-		            strerror(e));
-	case DEST_NEW:
-		return fail("Could not write %s (%s); it was removed again.",
-		            d->path, strerror(e));
-	case DEST_REPLACE:
-		break;
-	}
-	return fail("Could not write %s (%s); it was left as it was.", d->path,
-	            strerror(e));
-}
-
-/*
- * Open the destination. A new file is created exclusively, 0600; with
- * --force a file or link there is replaced through a new file in the same
- * folder and rename(), so a reader never sees half of it and an old
- * file's looser mode does not carry over. Says what went wrong itself.
- */
-static int
-dest_open(struct dest *d, const char *path, bool force)
-{
-	struct stat st;
-	int fd;
-	memset(d, 0, sizeof(*d));
-	d->path = path;
-	if (!path) {
-		d->kind = DEST_STDOUT;
-		d->fp = stdout;
-		return 0;
-	}
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
-	    !S_ISLNK(st.st_mode)) {
-		/* A pipe or device given with --force: write into it. */
-		d->kind = DEST_DEVICE;
-		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-			return fail("Could not write to %s (%s).", path,
-			            strerror(errno));
-	} else if (!force) {
-		d->kind = DEST_NEW;
-		fd = open(path,
-		          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		          0600);
-		if (fd < 0)
-			return fail("Could not create %s (%s).", path,
-			            strerror(errno));
-	} else {
-		d->kind = DEST_REPLACE;
-		size_t n = strlen(path) + sizeof(".XXXXXX");
-		if (!(d->tmp = malloc(n)))
-			return fail("Out of memory.");
-		snprintf(d->tmp, n, "%s.XXXXXX", path);
-		if ((fd = mkostemp(d->tmp, O_CLOEXEC)) < 0) {
-			int e = errno;
-			free(d->tmp);
-			d->tmp = NULL;
-			return fail("Could not create a file next to %s (%s).",
-			            path, strerror(e));
-		}
-		fchmod(fd, 0600);
-	}
-	if (!(d->fp = fdopen(fd, "w"))) {
-		int e = errno;
-		close(fd);
-		return dest_failed(d, e);
-	}
-	return 0;
-}
-
-/* After the whole export: flush, sync, close, and with --force rename
- * the new file into place. (main() flushes standard output and checks.) */
-static int
-dest_finish(struct dest *d)
-{
-	int e = 0;
-	if (d->kind == DEST_STDOUT)
-		return 0;
-	if (fflush(d->fp) != 0 ||
-	    (fsync(fileno(d->fp)) != 0 && errno != EINVAL))
-		e = errno ? errno : EIO;
-	if (fclose(d->fp) != 0 && !e)
-		e = errno;
-	d->fp = NULL;
-	if (!e && d->kind == DEST_REPLACE && rename(d->tmp, d->path) != 0)
-		e = errno;
-	if (e)
-		return dest_failed(d, e);
-	free(d->tmp);
-	d->tmp = NULL;
-	return 0;
-}
-
-/* transfer_export_write's writer. */
-static int
-dest_write(void *arg, const char *data, size_t len)
-{
-	struct dest *d = arg;
-	if (fwrite(data, 1, len, d->fp) == len)
-		return 0;
-	d->err = errno ? errno : EIO;
-	return -1;
-}
-
-static bool
-same_file(const char *a, const char *b)
-{
-	struct stat x, y;
-	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev &&
-	       x.st_ino == y.st_ino;
-}
-
-/* Is `path` the vault or one of its -wal/-shm files? (--force must never
- * replace the encrypted vault with its contents in clear.) */
-static bool
-is_vault_file(struct cmd_ctx *ctx, const char *path)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char *vault = cmd_vault_path(ctx);
-	bool same = false;
-	for (size_t i = 0;
-	     vault && !same && i < sizeof(suffixes) / sizeof(suffixes[0]);
-	     i++) {
-		size_t n = strlen(vault) + strlen(suffixes[i]) + 1;
-		char *p = malloc(n);
-		if (!p)
-			break;
-		snprintf(p, n, "%s%s", vault, suffixes[i]);
-		same = same_file(p, path);
-		free(p);
-	}
-	free(vault);
-	return same;
 }
 
 /* After the export: a gentle word for each --kind that matched nothing. */
@@ -361,7 +201,6 @@ cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 	char err[TRANSFER_ERR_MAX];
 	time_t now = time(NULL);
 	struct vault *v;
-	struct stat st;
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -372,25 +211,22 @@ cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 	f.kinds = o.nkinds ? o.kinds : NULL;
 	f.nkinds = o.nkinds;
 
+	/* "-o -" too: standard output on a terminal is the screen. */
 	bool to_stdout = !o.output || strcmp(o.output, "-") == 0;
-	if (!o.output && isatty(STDOUT_FILENO))
+	if (to_stdout && isatty(STDOUT_FILENO))
 		return usage_error(export_usage,
 		                   "The export is in clear, so selfhelp does "
 		                   "not print it on the screen; --output FILE "
 		                   "writes a file, or pipe it on (selfhelp "
 		                   "export | age -p > export.json.age).");
-	if (!to_stdout && is_vault_file(ctx, o.output))
-		return fail("%s is the vault itself; the export goes to a file "
-		            "of its own.",
-		            o.output);
-	if (!to_stdout && !o.force && lstat(o.output, &st) == 0)
-		return fail("There is already a file at %s; selfhelp leaves "
-		            "it as it is (--force replaces it).",
-		            o.output);
+	if (!to_stdout &&
+	    (rc = dest_check(ctx, o.output, o.dest_flags, "export")))
+		return rc;
 
 	if (!(v = cmd_vault(ctx)))
 		return 1;
-	if ((rc = dest_open(&dest, to_stdout ? NULL : o.output, o.force)))
+	if ((rc = dest_open(&dest, to_stdout ? NULL : o.output, o.dest_flags,
+	                    "export")))
 		return rc;
 	note("This export is not encrypted: anyone who can read %s can read "
 	     "everything in it.",

@@ -8,6 +8,7 @@
  */
 #include "group-cmd.h"
 
+#include "editor.h"
 #include "grounding.h"
 #include "output.h"
 #include "util.h"
@@ -308,7 +309,7 @@ ask(struct form *f, const struct question *q, struct group_record *r,
 	}
 	for (size_t i = 0; i < nchoices; i++)
 		free(choices[i]);
-	free(owned);
+	text_wipe_str(owned); /* may quote the boundary */
 	f->prompt = NULL;
 	return a;
 }

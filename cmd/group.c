@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -260,10 +261,12 @@ word_in(const char *list, const char *word)
 	return false;
 }
 
+/* A text field's value, copied into the record and wiped in argv. */
 static int
-text_option(struct gopts *o, enum group_text t, const char *value)
+text_option(struct gopts *o, enum group_text t, char *arg)
 {
 	char *in = NULL;
+	const char *value = arg;
 	size_t len = 0;
 	if (strcmp(value, "-") == 0) {
 		if (o->stdin_used)
@@ -277,6 +280,7 @@ text_option(struct gopts *o, enum group_text t, const char *value)
 	}
 	enum trigger_text_problem why = group_set_text(&o->rec, t, value);
 	text_wipe(in, len);
+	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
 		return usage_error(group_usage, "The --%s text %s.",
 		                   text_opt(t), trigger_problem_words(why));
@@ -567,6 +571,7 @@ print_line(const struct group_record *r)
 	if (shown)
 		fputs(shown, stdout);
 	util_free_text(shown);
+	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);
 }
 

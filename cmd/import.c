@@ -1,5 +1,6 @@
 /* selfhelp import: records from a selfhelp export or a jrnl JSON export. */
 #include "cmd.h"
+#include "editor.h"
 #include "transfer.h"
 #include "vault.h"
 
@@ -48,21 +49,20 @@ read_all(FILE *fp, const char *name, struct transfer_buf *b)
 		return fail("Out of memory.");
 	while ((n = fread(chunk, 1, CHUNK, fp)) > 0) {
 		if (b->len + n > IMPORT_MAX) {
-			free(chunk);
+			text_wipe(chunk, CHUNK);
 			return fail("%s is larger than selfhelp imports (%zu "
 			            "MiB).",
 			            name, IMPORT_MAX >> 20);
 		}
 		if (transfer_buf_add(b, chunk, n) != 0) {
-			free(chunk);
+			text_wipe(chunk, CHUNK);
 			return fail("Out of memory.");
 		}
 	}
 	int bad = ferror(fp);
 	int e = errno;
 	/* The chunk held some of the file: wipe it like the rest. */
-	sodium_memzero(chunk, CHUNK);
-	free(chunk);
+	text_wipe(chunk, CHUNK);
 	if (bad)
 		return fail("Could not read %s (%s).", name, strerror(e));
 	return 0;

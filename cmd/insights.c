@@ -9,6 +9,7 @@
 #include "trigger-log.h"
 
 #include "dates.h"
+#include "editor.h"
 #include "output.h"
 #include "stats.h"
 #include "term.h"

@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -52,8 +53,8 @@ static const char journal_help[] =
 
 /* Options shared by the sub-commands; each takes what it needs. */
 struct jopts {
-	const char *message;
-	int mood; /* JOURNAL_NO_MOOD when not given */
+	char *message; /* owned: a copy, wiped in argv (arg_take) */
+	int mood;      /* JOURNAL_NO_MOOD when not given */
 	char *tags[JOURNAL_MAX_TAGS];
 	size_t ntags;
 	bool tags_given;
@@ -79,16 +80,14 @@ static void
 jopts_release(struct jopts *o)
 {
 	for (size_t i = 0; i < o->ntags; i++)
-		free(o->tags[i]);
+		text_wipe_str(o->tags[i]);
 	o->ntags = 0;
+	text_wipe_str(o->message);
+	o->message = NULL;
 }
 
-/*
- * Parse options for sub-command `sub` (argv[0]); `allowed` lists the long
- * option names it takes. Returns 0, or the exit status after a message.
- */
 static int
-parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
+parse_into(int argc, char **argv, const char *allowed, struct jopts *o)
 {
 	static const struct option opts[] = {
 	        {"message", required_argument, NULL, 'm'},
@@ -145,7 +144,9 @@ parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
 			                   argv[0], name);
 		switch (c) {
 		case 'm':
-			o->message = optarg;
+			text_wipe_str(o->message);
+			if (!(o->message = arg_take(optarg)))
+				return fail("Out of memory.");
 			break;
 		case 'n':
 			if (util_parse_long(optarg, 1, INT_MAX, &n))
@@ -163,11 +164,14 @@ parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
 		case OPT_TAG: {
 			char *t = journal_tag_normalize(optarg);
 			if (!t &&
-			    util_has_control(optarg, strlen(optarg), 0, NULL))
+			    util_has_control(optarg, strlen(optarg), 0, NULL)) {
+				arg_wipe(optarg);
 				return usage_error(
 				        journal_usage,
 				        "A tag cannot hold control characters "
 				        "(such as a line break or an escape).");
+			}
+			arg_wipe(optarg);
 			if (!t)
 				return usage_error(
 				        journal_usage,
@@ -175,7 +179,7 @@ parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
 				        "to %d bytes, no commas).",
 				        JOURNAL_TAG_MAX);
 			if (o->ntags == JOURNAL_MAX_TAGS) {
-				free(t);
+				text_wipe_str(t);
 				return usage_error(journal_usage,
 				                   "That is more tags than one "
 				                   "entry can hold (%d).",
@@ -206,6 +210,21 @@ parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
 	o->nargs = argc - optind;
 	o->args = argv + optind;
 	return 0;
+}
+
+/*
+ * Parse options for sub-command `sub` (argv[0]); `allowed` lists the long
+ * option names it takes. The person's words (-m, --tag) are copied and
+ * wiped in argv. Returns 0, or the exit status after a message (o
+ * released then).
+ */
+static int
+parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
+{
+	int rc = parse_into(argc, argv, allowed, o);
+	if (rc)
+		jopts_release(o);
+	return rc;
 }
 
 static int
@@ -287,6 +306,7 @@ print_line(const struct journal_entry *e, const char *extra)
 		fputs(shown, stdout);
 		util_free_text(shown);
 	}
+	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);
 }
 
@@ -609,7 +629,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		e->mood = o.mood;
 	if (o.tags_given) {
 		for (size_t i = 0; i < e->ntags; i++)
-			free(e->tags[i]);
+			text_wipe_str(e->tags[i]);
 		free(e->tags);
 		e->tags = calloc(o.ntags, sizeof(char *));
 		if (!e->tags) {
@@ -667,7 +687,9 @@ journal_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		snprintf(q, sizeof(q), "Delete the entry from %s (\"%s\")?",
 		         when, pv ? pv : "");
 		util_free_text(pv);
-		if (!confirm(q, false)) {
+		bool yes = confirm(q, false);
+		sodium_memzero(q, sizeof(q));
+		if (!yes) {
 			printf("Kept it.\n");
 			goto out;
 		}
@@ -726,6 +748,9 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((rc = make_filter(&o, &f)))
 		goto out;
 	query = join_words(o.nargs, o.args);
+	/* What someone looks for is private too: gone from argv. */
+	for (int i = 0; query && i < o.nargs; i++)
+		arg_wipe(o.args[i]);
 	size_t bad;
 	if (!query || !util_utf8_ok(query, strlen(query), &bad)) {
 		rc = usage_error(journal_usage,
@@ -781,7 +806,7 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 out:
 	search_needle_free(f.needle);
 	journal_entries_free(list, n);
-	free(query);
+	text_wipe_str(query);
 	jopts_release(&o);
 	return rc;
 }

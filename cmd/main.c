@@ -4,6 +4,7 @@
  */
 #include "cmd.h"
 #include "config.h"
+#include "crypto.h"
 #include "journal.h"
 #include "util.h"
 
@@ -234,6 +235,32 @@ take_global_options(int *argcp, char **argv, struct cmd_ctx *ctx)
 	return 0;
 }
 
+/*
+ * stdio's own buffers hold what passes through them in clear: entries
+ * printed, an entry's text or a passphrase read from standard input.
+ * They are ours, and wiped at exit (after main's final flush).
+ */
+static char stdout_buf[BUFSIZ];
+static char stdin_buf[BUFSIZ];
+
+static void
+wipe_stdio_buffers(void)
+{
+	fflush(stdout);
+	sodium_memzero(stdout_buf, sizeof(stdout_buf));
+	sodium_memzero(stdin_buf, sizeof(stdin_buf));
+}
+
+static void
+use_wiped_stdio_buffers(void)
+{
+	/* the modes stdio would choose itself */
+	setvbuf(stdout, stdout_buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
+	        sizeof(stdout_buf));
+	setvbuf(stdin, stdin_buf, _IOFBF, sizeof(stdin_buf));
+	atexit(wipe_stdio_buffers);
+}
+
 static int
 finish_stdout(int status)
 {
@@ -257,6 +284,11 @@ main(int argc, char **argv)
 		                "\n");
 		return 1;
 	}
+	/* No core dumps, no ptrace, no /proc/PID/mem for others, from the
+	 * start: the passphrase is typed and a locked write holds its text
+	 * before any key exists. Nothing in selfhelp needs to be dumpable. */
+	crypto_protect_process();
+	use_wiped_stdio_buffers();
 	/* Files we create are private whatever the caller's umask. */
 	umask(077);
 	/* Past a file-size limit (ulimit -f), a write should fail and be

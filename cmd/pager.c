@@ -142,6 +142,12 @@ pager_show(const char *text, size_t len, const struct cmd_ctx *ctx)
 		close(fd[1]);
 		setenv("LESS", "FR", 0);
 		setenv("LV", "-c", 0);
+		/* Words searched for in the page are the person's: never in
+		 * a history file on disk, whatever their own setting. Secure
+		 * mode also keeps less from opening an editor, a shell or a
+		 * log file on the page. */
+		setenv("LESSHISTFILE", "-", 1);
+		setenv("LESSSECURE", "1", 0);
 		execl("/bin/sh", "sh", "-c", pager_command(), (char *)NULL);
 		_exit(SH_NOT_FOUND);
 	}

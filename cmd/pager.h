@@ -3,7 +3,9 @@
  * terminal, paging is not turned off (--no-pager) and the text is taller
  * than the screen. The pager is $SELFHELP_PAGER, else $PAGER, else
  * "less -FR" (no -X, so less's alternate screen clears the page when it
- * ends); an empty value or "cat" means no pager.
+ * ends); an empty value or "cat" means no pager. The pager runs with
+ * LESSHISTFILE=- (no search history on disk) and LESSSECURE=1 unless
+ * LESSSECURE is set.
  */
 #ifndef SELFHELP_PAGER_H
 #define SELFHELP_PAGER_H

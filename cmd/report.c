@@ -7,18 +7,16 @@
  */
 #include "cmd.h"
 #include "dates.h"
+#include "dest.h"
 #include "group.h"
 #include "journal.h"
 #include "report.h"
 #include "stats.h"
 #include "vault.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,7 +42,10 @@ static const char report_help[] =
         "full\n"
         "  --include-group     add your group check-ins and reflections\n"
         "  -o, --output FILE   write to FILE; '-' is standard output\n"
-        "  --force             replace FILE if it is there already\n"
+        "  --force             replace FILE if it is there already (a file\n"
+        "                      or link, nothing else)\n"
+        "  --to-pipe           FILE may be a named pipe or device of yours,\n"
+        "                      written into as it is (never a terminal)\n"
         "\n"
         "The report is NOT encrypted; the file is readable only by you.\n"
         "Without --output it goes to standard output when that is a pipe or\n"
@@ -54,11 +55,19 @@ static const char report_help[] =
         "WHEN is a date like 2026-11-01, or today, yesterday, 7d, 2w, 3m.\n"
         "A bare date in --until includes that whole day.\n";
 
-enum { OPT_SINCE = 256, OPT_UNTIL, OPT_FORCE, OPT_ENTRIES, OPT_GROUP };
+enum {
+	OPT_SINCE = 256,
+	OPT_UNTIL,
+	OPT_FORCE,
+	OPT_TO_PIPE,
+	OPT_ENTRIES,
+	OPT_GROUP
+};
 
 struct ropts {
 	const char *since, *until, *output;
-	bool force, entries, group;
+	unsigned dest_flags; /* DEST_FORCE, DEST_TO_PIPE */
+	bool entries, group;
 };
 
 static int
@@ -69,6 +78,7 @@ parse_opts(int argc, char **argv, struct ropts *o)
 	        {"until", required_argument, NULL, OPT_UNTIL},
 	        {"output", required_argument, NULL, 'o'},
 	        {"force", no_argument, NULL, OPT_FORCE},
+	        {"to-pipe", no_argument, NULL, OPT_TO_PIPE},
 	        {"include-entries", no_argument, NULL, OPT_ENTRIES},
 	        {"include-group", no_argument, NULL, OPT_GROUP},
 	        {"help", no_argument, NULL, 'h'},
@@ -90,7 +100,10 @@ parse_opts(int argc, char **argv, struct ropts *o)
 			o->output = optarg;
 			break;
 		case OPT_FORCE:
-			o->force = true;
+			o->dest_flags |= DEST_FORCE;
+			break;
+		case OPT_TO_PIPE:
+			o->dest_flags |= DEST_TO_PIPE;
 			break;
 		case OPT_ENTRIES:
 			o->entries = true;
@@ -132,146 +145,6 @@ bad_date(const char *opt, const char *s)
 	                   opt, s);
 }
 
-/* --- writing (as cmd/export.c writes its clear-text file) --- */
-
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Write, sync and close fd (closed always). */
-static int
-write_fd(int fd, const char *html, size_t len)
-{
-	int rc = write_all(fd, html, len);
-	if (rc == 0 && fsync(fd) != 0 && errno != EINVAL)
-		rc = -1;
-	int e = errno;
-	if (close(fd) != 0 && rc == 0)
-		return -1;
-	errno = e;
-	return rc;
-}
-
-/*
- * Write the file at `path`, 0600. A new file is created exclusively; with
- * --force a file or link there is replaced through a temporary file in
- * the same folder and rename(), so a reader never sees half of it and an
- * old file's looser mode does not carry over.
- */
-static int
-write_file(const char *path, bool force, const char *html, size_t len)
-{
-	struct stat st;
-	bool exists = lstat(path, &st) == 0;
-	if (exists && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		/* A pipe or device given with --force: write into it. */
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write_fd(fd, html, len) != 0)
-			return fail("Could not write to %s (%s).", path,
-			            strerror(errno));
-		return 0;
-	}
-	if (!force) {
-		int fd = open(path,
-		              O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-		                      O_NOFOLLOW,
-		              0600);
-		if (fd < 0)
-			return fail("Could not create %s (%s).", path,
-			            strerror(errno));
-		if (write_fd(fd, html, len) != 0) {
-			int e = errno;
-			unlink(path);
-			return fail("Could not write %s (%s); it was removed "
-			            "again.",
-			            path, strerror(e));
-		}
-		return 0;
-	}
-	size_t n = strlen(path) + sizeof(".XXXXXX");
-	char *tmp = malloc(n);
-	if (!tmp)
-		return fail("Out of memory.");
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		free(tmp);
-		return fail("Could not create a file next to %s (%s).", path,
-		            strerror(e));
-	}
-	fchmod(fd, 0600);
-	if (write_fd(fd, html, len) != 0 || rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		free(tmp);
-		return fail("Could not write %s (%s); it was left as it was.",
-		            path, strerror(e));
-	}
-	free(tmp);
-	return 0;
-}
-
-/* Standard output; a regular file of ours there (a shell redirect) is
- * made 0600 first, like a file written with --output. */
-static int
-write_stdout(const char *html, size_t len)
-{
-	struct stat st;
-	if (fflush(stdout) != 0)
-		return fail("Could not write the report (%s).",
-		            strerror(errno));
-	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_uid == geteuid() && (st.st_mode & 077))
-		fchmod(STDOUT_FILENO, 0600);
-	if (write_all(STDOUT_FILENO, html, len) != 0)
-		return fail("Could not write the report (%s).",
-		            strerror(errno));
-	return 0;
-}
-
-static bool
-same_file(const char *a, const char *b)
-{
-	struct stat x, y;
-	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev &&
-	       x.st_ino == y.st_ino;
-}
-
-/* Is `path` the vault or one of its -wal/-shm files? (--force must never
- * replace the encrypted vault with a page in clear.) */
-static bool
-is_vault_file(struct cmd_ctx *ctx, const char *path)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char *vault = cmd_vault_path(ctx);
-	bool same = false;
-	for (size_t i = 0;
-	     vault && !same && i < sizeof(suffixes) / sizeof(suffixes[0]);
-	     i++) {
-		size_t n = strlen(vault) + strlen(suffixes[i]) + 1;
-		char *p = malloc(n);
-		if (!p)
-			break;
-		snprintf(p, n, "%s%s", vault, suffixes[i]);
-		same = same_file(p, path);
-		free(p);
-	}
-	free(vault);
-	return same;
-}
-
 /* --- the command --- */
 
 static void
@@ -287,12 +160,20 @@ static int
 choose_output(const struct ropts *o, time_t now, char *buf, size_t size,
               const char **path)
 {
+	const char *flag = o->dest_flags & DEST_FORCE ? "--force" : "--to-pipe";
 	*path = NULL;
 	if (o->output && strcmp(o->output, "-") == 0) {
-		if (o->force)
+		if (o->dest_flags)
 			return usage_error(report_usage,
-			                   "--force goes with a file name, "
-			                   "not '-'.");
+			                   "%s goes with a file name, not '-'.",
+			                   flag);
+		if (isatty(STDOUT_FILENO))
+			return usage_error(
+			        report_usage,
+			        "The report is in clear, so selfhelp "
+			        "does not print it on the screen; "
+			        "without --output it goes to a file "
+			        "in this folder.");
 		return 0;
 	}
 	if (o->output) {
@@ -300,9 +181,9 @@ choose_output(const struct ropts *o, time_t now, char *buf, size_t size,
 		return 0;
 	}
 	if (!isatty(STDOUT_FILENO)) {
-		if (o->force)
+		if (o->dest_flags)
 			return usage_error(report_usage,
-			                   "--force goes with --output FILE.");
+			                   "%s goes with --output FILE.", flag);
 		return 0;
 	}
 	/* On a terminal: a file in this folder, named by today's date. */
@@ -334,7 +215,7 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	int damaged = 0;
 	time_t now = time(NULL), since, until = now;
 	struct vault *v;
-	struct stat st;
+	struct dest dest;
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -349,14 +230,8 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		                   "needs its start first.");
 	if ((rc = choose_output(&o, now, name, sizeof(name), &path)))
 		return rc;
-	if (path && is_vault_file(ctx, path))
-		return fail("%s is the vault itself; the report goes to a file "
-		            "of its own.",
-		            path);
-	if (path && !o.force && lstat(path, &st) == 0)
-		return fail("There is already a file at %s; selfhelp leaves "
-		            "it as it is (--force replaces it).",
-		            path);
+	if (path && (rc = dest_check(ctx, path, o.dest_flags, "report")))
+		return rc;
 
 	if (!(v = cmd_vault(ctx)))
 		return 1;
@@ -406,9 +281,11 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	note("This report is not encrypted: anyone who can read %s can "
 	     "read it.",
 	     path ? path : "the output");
-	if (!path)
-		rc = write_stdout(html, len);
-	else if (!(rc = write_file(path, o.force, html, len)))
+	if ((rc = dest_open(&dest, path, o.dest_flags, "report")))
+		goto out;
+	if (dest_write(&dest, html, len) != 0)
+		rc = dest_failed(&dest, dest.err);
+	else if (!(rc = dest_finish(&dest)) && path)
 		printf("Wrote the report to %s.\n", path);
 	if (damaged)
 		note("%d record%s could not be read (damaged, or changed "

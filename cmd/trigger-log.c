@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -214,11 +215,12 @@ topts_release(struct topts *o)
 	trigger_record_release(&o->rec);
 }
 
+/* A text field's value, copied into the record and wiped in argv. */
 static int
-text_option(struct topts *o, const char *opt, enum trigger_text t,
-            const char *value)
+text_option(struct topts *o, const char *opt, enum trigger_text t, char *arg)
 {
 	char *in = NULL;
+	const char *value = arg;
 	size_t len = 0;
 	if (strcmp(value, "-") == 0) {
 		if (o->stdin_used)
@@ -237,6 +239,7 @@ text_option(struct topts *o, const char *opt, enum trigger_text t,
 	                ? TRIGGER_TEXT_NOT_UTF8
 	                : trigger_set_text(&o->rec, t, value);
 	text_wipe(in, len);
+	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
 		return usage_error(trigger_usage, "The %s text %s.", opt,
 		                   trigger_problem_words(why));
@@ -244,11 +247,12 @@ text_option(struct topts *o, const char *opt, enum trigger_text t,
 	return 0;
 }
 
+/* A list field's items, copied into the record and wiped in argv. */
 static int
-list_option(struct topts *o, const char *opt, enum trigger_list l,
-            const char *value)
+list_option(struct topts *o, const char *opt, enum trigger_list l, char *arg)
 {
-	enum trigger_text_problem why = trigger_add_items(&o->rec, l, value);
+	enum trigger_text_problem why = trigger_add_items(&o->rec, l, arg);
+	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
 		return usage_error(trigger_usage, "The %s value %s.", opt,
 		                   trigger_problem_words(why));
@@ -588,6 +592,7 @@ print_line(const struct trigger_record *r)
 		fputs(shown, stdout);
 		util_free_text(shown);
 	}
+	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);
 }
 

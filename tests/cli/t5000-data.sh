@@ -84,6 +84,70 @@ test_expect_success 'export --output: 0600 whatever the umask, never over a file
 	cmp "$VAULT" "$TEST_ROOT/vault-copy"
 '
 
+test_expect_success 'export -o - on a terminal is refused like plain export' '
+	test_must_fail 2 script -qec "$SELFHELP_RUN $P export -o -" /dev/null >"$OUT" 2>&1 &&
+	expect_in "--output FILE" "$OUT" &&
+	expect_not_in "selfhelp_export" "$OUT" &&
+	expect_not_in "the oldest" "$OUT"
+'
+
+test_expect_success 'export to stdout: a file the shell made is made 0600' '
+	(umask 022 && selfhelp $P export >"$TEST_ROOT/redirected.json" 2>/dev/null) &&
+	test "$(stat -c %a "$TEST_ROOT/redirected.json")" = 600 &&
+	expect_in "the oldest" "$TEST_ROOT/redirected.json"
+'
+
+# A named pipe or device is written into only with --to-pipe, never by
+# --force. A refusal comes before anything is opened: timeout ends a
+# selfhelp that would wait for a reader instead.
+test_expect_success 'export into a named pipe: refused without --to-pipe, even with --force' '
+	mkfifo "$TEST_ROOT/fifo" &&
+	test_must_fail 1 timeout 120 "$SELFHELP_RUN" $P export -o "$TEST_ROOT/fifo" 2>"$ERR" &&
+	expect_in "named pipe" "$ERR" && expect_in "--to-pipe" "$ERR" &&
+	test_must_fail 1 timeout 120 "$SELFHELP_RUN" $P export -o "$TEST_ROOT/fifo" --force 2>"$ERR" &&
+	expect_in "--to-pipe" "$ERR" &&
+	test -p "$TEST_ROOT/fifo"
+'
+
+test_expect_success 'export --to-pipe writes into a named pipe of ones own' '
+	timeout 120 cat "$TEST_ROOT/fifo" >"$TEST_ROOT/from-pipe" &
+	reader=$! &&
+	timeout 120 "$SELFHELP_RUN" $P export -o "$TEST_ROOT/fifo" --to-pipe >"$OUT" 2>"$ERR" &&
+	wait $reader &&
+	expect_in "Exported" "$OUT" &&
+	strip_time "$TEST_ROOT/from-pipe" >"$TEST_ROOT/a" &&
+	strip_time "$TEST_ROOT/one.json" >"$TEST_ROOT/b" &&
+	cmp "$TEST_ROOT/a" "$TEST_ROOT/b" &&
+	test -p "$TEST_ROOT/fifo"
+'
+
+test_expect_success 'export --to-pipe: never a terminal, not even ones own' '
+	test_must_fail 1 script -qec "$SELFHELP_RUN $P export -o \$(tty) --to-pipe" /dev/null >"$OUT" 2>&1 &&
+	expect_in "terminal" "$OUT" &&
+	expect_not_in "the oldest" "$OUT"
+'
+
+if [ "$(id -u)" = 0 ]; then
+test_expect_success 'export --to-pipe: not into a pipe of someone else (as root)' '
+	mkfifo "$TEST_ROOT/their-fifo" && chown 4321 "$TEST_ROOT/their-fifo" &&
+	test_must_fail 1 timeout 120 "$SELFHELP_RUN" $P export -o "$TEST_ROOT/their-fifo" --to-pipe 2>"$ERR" &&
+	expect_in "someone else" "$ERR"
+'
+fi
+
+test_expect_success 'export --force replaces a link, not what it points to, and never a folder' '
+	printf "keep me\n" >"$TEST_ROOT/target" &&
+	ln -s "$TEST_ROOT/target" "$TEST_ROOT/link" &&
+	selfhelp $P export -o "$TEST_ROOT/link" --force >/dev/null 2>&1 &&
+	test ! -L "$TEST_ROOT/link" && expect_in "the oldest" "$TEST_ROOT/link" &&
+	test "$(cat "$TEST_ROOT/target")" = "keep me" &&
+	mkdir "$TEST_ROOT/folder" &&
+	test_must_fail 1 selfhelp $P export -o "$TEST_ROOT/folder" --force 2>"$ERR" &&
+	expect_in "not a file" "$ERR" &&
+	test_must_fail 2 selfhelp $P export --to-pipe 2>"$ERR" &&
+	expect_in "--to-pipe goes with --output FILE" "$ERR"
+'
+
 test_expect_success 'round trip: export, import into a new vault, export again' '
 	quick_vault "$V2" >/dev/null &&
 	selfhelp $P --vault "$V2" import "$TEST_ROOT/one.json" >"$OUT" &&

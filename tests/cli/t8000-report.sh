@@ -144,6 +144,31 @@ test_expect_success 'never over the vault, even with --force' '
 	selfhelp $P journal list >"$OUT" && expect_in "no mood here" "$OUT"
 '
 
+test_expect_success 'report -o - on a terminal is refused: never on the screen' '
+	test_must_fail 2 script -qec "$SELFHELP_RUN $P report -o -" /dev/null >"$OUT" 2>&1 &&
+	expect_in "not print it on the screen" "$OUT" && gentle "$OUT" &&
+	expect_not_in "<html" "$OUT"
+'
+
+test_expect_success 'report into a named pipe: refused without --to-pipe, even with --force' '
+	mkfifo "$TEST_ROOT/fifo" &&
+	test_must_fail 1 timeout 120 "$SELFHELP_RUN" $P report $PERIOD -o "$TEST_ROOT/fifo" 2>"$ERR" &&
+	expect_in "--to-pipe" "$ERR" && gentle "$ERR" &&
+	test_must_fail 1 timeout 120 "$SELFHELP_RUN" $P report $PERIOD -o "$TEST_ROOT/fifo" --force 2>"$ERR" &&
+	expect_in "--to-pipe" "$ERR"
+'
+
+test_expect_success 'report --to-pipe: into a named pipe of ones own, never a terminal' '
+	timeout 120 cat "$TEST_ROOT/fifo" >"$TEST_ROOT/from-pipe" &
+	reader=$! &&
+	timeout 120 "$SELFHELP_RUN" $P report $PERIOD -o "$TEST_ROOT/fifo" --to-pipe >"$OUT" 2>"$ERR" &&
+	wait $reader &&
+	expect_in "<h2>What helped</h2>" "$TEST_ROOT/from-pipe" &&
+	test -p "$TEST_ROOT/fifo" &&
+	test_must_fail 1 script -qec "$SELFHELP_RUN $P report -o \$(tty) --to-pipe" /dev/null >"$OUT" 2>&1 &&
+	expect_in "terminal" "$OUT" && expect_not_in "<html" "$OUT"
+'
+
 test_expect_success 'on a terminal: a dated file in this folder, never replaced' '
 	mkdir "$TEST_ROOT/cwd" && cd "$TEST_ROOT/cwd" &&
 	name="selfhelp-report-$(date +%Y-%m-%d).html" &&
