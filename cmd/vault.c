@@ -123,33 +123,42 @@ read_pass_file(const char *path, char *buf)
 {
 	bool from_stdin = strcmp(path, "-") == 0;
 	const char *name = from_stdin ? "(stdin)" : path;
-	FILE *f = from_stdin ? stdin : fopen(path, "re");
+	/* A file is read with read(2): no stdio buffer holds the
+	 * passphrase after it. stdin's buffer is main's, wiped at exit; its
+	 * rest may be an entry's text, read from the same FILE afterwards. */
+	int fd = from_stdin ? -1 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	size_t n = 0;
 	bool ended = false;
-	int c;
-	if (!f)
+	int c, err = 0;
+	if (!from_stdin && fd < 0)
 		return fail("Could not read the passphrase file %s (%s).", path,
 		            strerror(errno)),
 		       -1;
-	/* Unbuffered for the reader: the rest of stdin may be an entry's
-	 * text, read from the same FILE afterwards. */
+	/* at most the longest passphrase and its newline: an endless file
+	 * is refused, not read to its end */
 	while (n < PASS_MAX) {
-		c = getc(f);
+		if (from_stdin) {
+			c = getc(stdin);
+			if (c == EOF && ferror(stdin))
+				err = errno ? errno : EIO;
+		} else {
+			unsigned char b;
+			ssize_t r;
+			do
+				r = read(fd, &b, 1);
+			while (r < 0 && errno == EINTR);
+			c = r == 1 ? b : EOF;
+			if (r < 0)
+				err = errno;
+		}
 		if (c == EOF || c == '\n') {
 			ended = true;
 			break;
 		}
 		buf[n++] = (char)c;
 	}
-	int err = ferror(f) ? errno : 0;
-	/* a CR before the newline is not part of it */
-	if (!ended && n == PASS_MAX && buf[n - 1] == '\r' &&
-	    ((c = getc(f)) == '\n' || c == EOF)) {
-		ended = true;
-		n--;
-	}
-	if (!from_stdin)
-		fclose(f);
+	if (fd >= 0)
+		close(fd);
 	if (err) {
 		sodium_memzero(buf, PASS_MAX);
 		return fail("Could not read the passphrase file %s (%s).", name,
