@@ -38,6 +38,15 @@ test_expect_success 'a dump of the file shows no kind, revision, id or date' '
 	EOP
 '
 
+uv() { python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"pragma user_version=\" + sys.argv[2]) if len(sys.argv) > 2 else print(c.execute(\"pragma user_version\").fetchone()[0]); c.commit()" "$VAULT" "$@"; }
+
+test_expect_success 'a changed schema version: the state has the true one' '
+	uv 3 && selfhelp $P journal list >"$OUT" &&
+	expect_in "MINE-1" "$OUT" && test "$(uv)" -eq 4 &&
+	uv 99 && test_must_fail 1 selfhelp $P journal list 2>"$ERR" &&
+	expect_in "newer selfhelp" "$ERR" && uv 4
+'
+
 test_expect_success 'a forged locked safety plan is refused, set aside and told' '
 	vault_tool forge-sealed "$VAULT" safety-plan \
 		"{\"v\":1,\"created\":4102444800,\"updated\":4102444800,\"version\":9}" \

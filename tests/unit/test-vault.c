@@ -7,6 +7,7 @@
 #include "vault-open.h"
 #include "vault.h"
 
+#include <keyutils.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -1887,6 +1888,18 @@ remembered_key(void **state)
 	assert_int_equal(keyring_forget(vid), KEYRING_OK);
 	assert_int_not_equal(stat(file, &st), 0);
 	assert_int_equal(keyring_forget(vid), KEYRING_NONE);
+	/* the expiry holds even when the keyring entry lingers (its timeout
+	 * pushed back, as anything in the session could) */
+	assert_int_equal(keyring_store(vid, m, 1), KEYRING_OK);
+	char desc[80];
+	snprintf(desc, sizeof(desc), "selfhelp-session:%s", vid);
+	key_serial_t kid = request_key("user", desc, NULL, 0);
+	assert_true(kid >= 0);
+	assert_int_equal(keyctl_set_timeout(kid, 3600), 0);
+	sleep(2);
+	assert_int_equal(keyring_load(vid, got, NULL), KEYRING_NONE);
+	assert_int_not_equal(stat(file, &st), 0); /* removed when seen */
+	keyring_forget(vid);
 	free(file);
 	sodium_free(m);
 	sodium_free(got);
