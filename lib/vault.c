@@ -193,14 +193,16 @@ vault_id_hex(const struct vault *v, char *out)
 	sodium_bin2hex(out, VAULT_ID_HEX + 1, v->vault_id, VAULT_ID_BYTES);
 }
 
+/* A kind name: a lower-case letter, then letters, digits and '-'. */
 bool
 vault_kind_ok(const char *kind)
 {
 	size_t n = strlen(kind);
-	if (n == 0 || n >= VAULT_KIND_MAX)
+	if (n == 0 || n >= VAULT_KIND_MAX || kind[0] < 'a' || kind[0] > 'z')
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!((kind[i] >= 'a' && kind[i] <= 'z') || kind[i] == '-'))
+		if (!((kind[i] >= 'a' && kind[i] <= 'z') ||
+		      (kind[i] >= '0' && kind[i] <= '9') || kind[i] == '-'))
 			return false;
 	return true;
 }
