@@ -305,6 +305,10 @@ read_enter(struct vault *v, bool *own)
 		if ((rc = vault_read_begin(v)))
 			return rc;
 		*own = true;
+	} else if (v->st_loaded) {
+		/* inside one snapshot the state cannot change: no need to
+		 * ask SQLite (export reads every record this way) */
+		return VAULT_OK;
 	}
 	if ((rc = index_fresh(v)) && *own) {
 		vault_read_end(v);
@@ -591,6 +595,7 @@ visit(struct vault *v, const struct index_entry *e, bool with_body,
 	it.id = idhex;
 	it.kind = index_kind_name(v, e->kind);
 	it.revision = e->revision;
+	it.sort_key = (e->flags & ENTRY_KEY_UNKNOWN) ? INT64_MAX : e->key;
 	it.written_locked = e->flags & VAULT_WRITTEN_LOCKED;
 	if (e->flags & ENTRY_LEGACY_DAMAGED) {
 		it.damaged = true;
@@ -670,8 +675,17 @@ by_seq(const void *a, const void *b)
 }
 
 static int
+by_rowid(const void *a, const void *b)
+{
+	const struct index_entry *x = a, *y = b;
+	return (x->rowid > y->rowid) - (x->rowid < y->rowid);
+}
+
+enum { SORT_NONE, SORT_SEQ, SORT_ROWID };
+
+static int
 collect_sorted(struct vault *v, const char *kind, struct entry_list *l,
-               bool sort)
+               int sort)
 {
 	int rc, code = -1;
 	size_t cap = 0;
@@ -695,15 +709,16 @@ collect_sorted(struct vault *v, const char *kind, struct entry_list *l,
 			    (code < 0 || e->kind == code))
 				l->e[l->n++] = *e;
 		}
-	if (sort)
-		qsort(l->e, l->n, sizeof(*l->e), by_seq);
+	if (sort != SORT_NONE)
+		qsort(l->e, l->n, sizeof(*l->e),
+		      sort == SORT_ROWID ? by_rowid : by_seq);
 	return VAULT_OK;
 }
 
 static int
 collect(struct vault *v, const char *kind, struct entry_list *l)
 {
-	return collect_sorted(v, kind, l, true);
+	return collect_sorted(v, kind, l, SORT_SEQ);
 }
 
 static void
@@ -942,7 +957,7 @@ vault_each_by_key(struct vault *v, const char *kind, unsigned flags, int64_t lo,
 	if ((rc = read_enter(v, &own)))
 		return rc;
 	/* the heap orders them: no need to sort by order first */
-	if ((rc = collect_sorted(v, kind, &l, false)))
+	if ((rc = collect_sorted(v, kind, &l, SORT_NONE)))
 		return read_leave(v, own, rc);
 	/* the entries in range, and always those that could not be read */
 	size_t n = 0;
@@ -982,31 +997,45 @@ vault_each_by_key(struct vault *v, const char *kind, unsigned flags, int64_t lo,
 	return rc;
 }
 
+struct key_check {
+	vault_sort_key_fn fn;
+	atomic_bool stale;
+};
+
+/* On the helper threads: does the head give the key the index holds? */
+static bool
+key_check_keep(void *arg, const struct vault_item *it)
+{
+	struct key_check *kc = arg;
+	int64_t key;
+	if (it->sort_key == INT64_MAX ||
+	    (kc->fn(it->kind, it->head, it->headlen, &key) == 0 &&
+	     key != it->sort_key))
+		atomic_store(&kc->stale, true);
+	return false;
+}
+
+static int
+key_check_cb(void *arg, const struct vault_item *it)
+{
+	(void)arg;
+	(void)it; /* damaged records: check reports them elsewhere */
+	return 0;
+}
+
 int
 vault_listing_check(struct vault *v, const char *kind, bool *stale)
 {
-	struct entry_list l;
-	bool own;
-	int rc;
+	struct key_check kc = {.fn = v->sort_key};
 	*stale = false;
 	if (!v->sort_key || !vault_kind_ok(kind))
 		return vault_set_error(v, VAULT_ERROR,
 		                       "These records have no order.");
-	if ((rc = read_enter(v, &own)))
-		return rc;
-	if (!(rc = collect(v, kind, &l)))
-		for (size_t i = 0; i < l.n && !rc; i++) {
-			struct key_probe p = {.v = v};
-			if (l.e[i].flags & ENTRY_KEY_UNKNOWN) {
-				*stale = true;
-				continue;
-			}
-			rc = visit(v, &l.e[i], false, key_probe_cb, &p);
-			if (!rc && p.ok && p.key != l.e[i].key)
-				*stale = true;
-		}
-	list_free(&l);
-	return read_leave(v, own, rc);
+	atomic_init(&kc.stale, false);
+	int rc = vault_search(v, kind, VAULT_EACH_ROW_ORDER, key_check_keep,
+	                      &kc, key_check_cb, NULL);
+	*stale = atomic_load(&kc.stale);
+	return rc;
 }
 
 /* --- searching walk --- */
@@ -1056,11 +1085,13 @@ search_open_row(struct search_batch *b, struct search_row *r)
 	unsigned char *body = h + r->hlen + 1;
 	struct envelope env;
 	size_t plen = 0;
-	r->it = (struct vault_item){.id = r->id,
-	                            .kind = r->kind,
-	                            .revision = r->e.revision,
-	                            .written_locked =
-	                                    r->e.flags & VAULT_WRITTEN_LOCKED};
+	r->it = (struct vault_item){
+	        .id = r->id,
+	        .kind = r->kind,
+	        .revision = r->e.revision,
+	        .written_locked = r->e.flags & VAULT_WRITTEN_LOCKED,
+	        .sort_key = (r->e.flags & ENTRY_KEY_UNKNOWN) ? INT64_MAX
+	                                                     : r->e.key};
 	r->keep = true; /* damage is always reported */
 	if (r->missing) {
 		r->it.damaged = true;
@@ -1259,7 +1290,9 @@ vault_search(struct vault *v, const char *kind, unsigned flags,
 	int rc;
 	if ((rc = read_enter(v, &own)))
 		return rc;
-	if ((rc = collect(v, kind, &l)))
+	if ((rc = collect_sorted(v, kind, &l,
+	                         flags & VAULT_EACH_ROW_ORDER ? SORT_ROWID
+	                                                      : SORT_SEQ)))
 		return read_leave(v, own, rc);
 	batch = calloc(2, sizeof(*batch));
 	if (!batch) {
@@ -1678,7 +1711,7 @@ by_id_then_revision(const void *a, const void *b)
 }
 
 static int
-by_rowid(const void *a, const void *b)
+found_by_rowid(const void *a, const void *b)
 {
 	const struct found *x = a, *y = b;
 	return (x->rowid > y->rowid) - (x->rowid < y->rowid);
@@ -1827,7 +1860,7 @@ vault_repair(struct vault *v, uint64_t counter_floor, size_t *kept,
 		f[m++] = f[i];
 	}
 	if (m)
-		qsort(f, m, sizeof(*f), by_rowid);
+		qsort(f, m, sizeof(*f), found_by_rowid);
 	for (size_t i = 0; i < m; i++) {
 		int code = index_kind(v, f[i].kind, true);
 		if (code < 0) {

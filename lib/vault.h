@@ -249,6 +249,8 @@ struct vault_item {
 	enum vault_problem problem;
 	bool written_locked; /* VAULT_WRITTEN_LOCKED */
 	int64_t time;        /* when this revision was written (UTC s) */
+	int64_t sort_key;    /* the index's sort key for it (vault_sort_key_fn;
+	                      * INT64_MAX when unknown) */
 	const unsigned char *head;
 	size_t headlen;
 	const unsigned char *body; /* NULL unless VAULT_EACH_BODY */
@@ -256,7 +258,10 @@ struct vault_item {
 };
 
 enum vault_each_flags {
-	VAULT_EACH_BODY = 1 << 0, /* also decrypt the body */
+	VAULT_EACH_BODY = 1 << 0,      /* also decrypt the body */
+	VAULT_EACH_ROW_ORDER = 1 << 1, /* in the order the rows lie in the
+	                                * file (quickest to read), not the
+	                                * order they were first stored */
 };
 
 /*
