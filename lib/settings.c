@@ -235,7 +235,8 @@ check_country(const char *v, unsigned flags, char *canon, char *err)
 		strcpy(canon, c->code);
 	else
 		snprintf(err, SETTINGS_ERR_MAX,
-		         "selfhelp has no checked crisis numbers for '%.64s'",
+		         "there are no checked crisis numbers for '%.64s' in "
+		         "selfhelp yet",
 		         v);
 	crisis_free(d);
 	return c ? 0 : SETTINGS_EVALUE;
@@ -283,7 +284,8 @@ check_grounding(const char *v, unsigned flags, char *canon, char *err)
 		         name, suggest);
 	else if (suggest)
 		snprintf(err, SETTINGS_ERR_MAX,
-		         "there is no exercise called '%s'; did you mean '%s'?",
+		         "there is no exercise called '%s' (did you mean "
+		         "'%s'?)",
 		         name, suggest);
 	else
 		snprintf(err, SETTINGS_ERR_MAX,
