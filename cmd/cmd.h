@@ -82,6 +82,16 @@ int cmd_safety_plan(int argc, char **argv, struct cmd_ctx *ctx);
  * plan that cannot be read. (crisis.c)
  */
 void crisis_put_brief(FILE *fp);
+/*
+ * For a high distress rating: on fp, the emergency number and first
+ * crisis line of the country the person named (SELFHELP_COUNTRY or the
+ * saved setting, never a guess from the locale), e.g. "If you are in
+ * danger or can't keep yourself safe, call 999 now." and "Samaritans
+ * (United Kingdom): Call 116 123 ...". Returns false, printing nothing,
+ * when no country is named or the data has nothing for it; the caller
+ * then says its own general words. (crisis.c)
+ */
+bool crisis_put_named(FILE *fp);
 /* --- end care --- */
 /* --- group --- */
 int cmd_group(int argc, char **argv, struct cmd_ctx *ctx);
