@@ -659,6 +659,23 @@ line_key(const struct line *l)
 	return key_find_n(p, kn);
 }
 
+/* The comment at the end of a setting's line, with the blanks before it
+ * ("   # where I live"), or "". */
+static const char *
+comment_tail(const char *line)
+{
+	const char *eq = strchr(line, '=');
+	if (!eq)
+		return "";
+	for (const char *c = eq + 1; *c; c++)
+		if (*c == '#' && (c == eq + 1 || blank(c[-1]))) {
+			while (c > eq + 1 && blank(c[-1]))
+				c--;
+			return c;
+		}
+	return "";
+}
+
 int
 settings_set(struct settings *s, enum settings_key k, const char *value)
 {
@@ -686,6 +703,20 @@ settings_set(struct settings *s, enum settings_key k, const char *value)
 		if (placed) {
 			drop_line(s, i);
 			continue;
+		}
+		/* the line keeps its comment */
+		const char *tail = comment_tail(l->text);
+		if (*tail) {
+			char *with = NULL;
+			if (asprintf(&with, "%s%s%s", text,
+			             blank(*tail) ? "" : " ", tail) < 0) {
+				wipe_str(text);
+				wipe_str(v);
+				find_values(s);
+				return SETTINGS_ENOMEM;
+			}
+			wipe_str(text);
+			text = with;
 		}
 		wipe_str(l->text);
 		wipe_str(l->value);

@@ -308,7 +308,7 @@ roundtrip_keeps_comments(void **state)
 	format_is(s, "# Mine; written by hand.\n"
 	             "\n"
 	             "colour = blue   # not yet\n"
-	             "country = GB\n"
+	             "country = GB # where I live\n"
 	             "\n"
 	             "# calmer:\n"
 	             "motion = reduced\n"
@@ -324,7 +324,7 @@ roundtrip_keeps_comments(void **state)
 	format_is(s, "# Mine; written by hand.\n"
 	             "\n"
 	             "colour = blue   # not yet\n"
-	             "country = GB\n"
+	             "country = GB # where I live\n"
 	             "\n"
 	             "# calmer:\n"
 	             "motion = reduced\n"
@@ -353,12 +353,30 @@ roundtrip_keeps_comments(void **state)
 	format_is(s, "# Mine; written by hand.\n"
 	             "\n"
 	             "colour = blue   # not yet\n"
-	             "country = GB\n"
+	             "country = GB # where I live\n"
 	             "\n"
 	             "# calmer:\n"
 	             "motion = reduced\n"
 	             "grounding = feet\n"
 	             "pager =\n");
+	settings_free(s);
+}
+
+static void
+comment_kept_on_set(void **state)
+{
+	struct settings *s = parse("motion = full\t# for now\n"
+	                           "pager =# none yet\n"
+	                           "editor = nano\n");
+	/* a comment right after '=': an empty pager (none) */
+	assert_int_equal(settings_nproblems(s), 0);
+	assert_string_equal(settings_get(s, SETTINGS_PAGER), "");
+	assert_int_equal(settings_set(s, SETTINGS_MOTION, "reduced"), 0);
+	assert_int_equal(settings_set(s, SETTINGS_PAGER, "less"), 0);
+	assert_int_equal(settings_set(s, SETTINGS_EDITOR, "vim"), 0);
+	format_is(s, "motion = reduced\t# for now\n"
+	             "pager = less # none yet\n"
+	             "editor = vim\n");
 	settings_free(s);
 }
 
@@ -565,6 +583,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test(values_checked),
 	        cmocka_unit_test(check_bundled),
 	        cmocka_unit_test(roundtrip_keeps_comments),
+	        cmocka_unit_test(comment_kept_on_set),
 	        cmocka_unit_test(new_file_header),
 	        cmocka_unit_test(save_and_load),
 	        cmocka_unit_test(load_errors),
