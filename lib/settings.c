@@ -549,7 +549,7 @@ parse_line(struct settings *s, unsigned no, const char *p, size_t n)
 		end--;
 	char *raw = strndup(v, (size_t)(end - v));
 	if (!raw) {
-		free(text);
+		wipe_str(text);
 		return SETTINGS_ENOMEM;
 	}
 	rc = settings_check(k, raw, 0, canon, err);
@@ -558,7 +558,7 @@ parse_line(struct settings *s, unsigned no, const char *p, size_t n)
 		value = strdup(canon);
 		sodium_memzero(canon, sizeof(canon));
 		if (!value) {
-			free(text);
+			wipe_str(text);
 			return SETTINGS_ENOMEM;
 		}
 	} else {

@@ -154,10 +154,10 @@ const struct settings_problem *settings_problem_at(const struct settings *s,
 /*
  * Set k to `value` (taken as it is: the caller checks it first with
  * settings_check()). The first line that sets k gets the new value (and
- * keeps a comment at its end) and any other line for k goes, also one whose value could not be used;
- * without one a line is added at the end. Returns 0, SETTINGS_EVALUE for
- * a value no file line can hold (a newline, a control character, " #",
- * over SETTINGS_VALUE_MAX bytes), or SETTINGS_ENOMEM.
+ * keeps a comment at its end) and any other line for k goes, also one whose
+ * value could not be used; without one a line is added at the end. Returns 0,
+ * SETTINGS_EVALUE for a value no file line can hold (a newline, a control
+ * character, " #", over SETTINGS_VALUE_MAX bytes), or SETTINGS_ENOMEM.
  */
 int settings_set(struct settings *s, enum settings_key k, const char *value);
 
