@@ -66,7 +66,8 @@ static const struct cmd commands[] = {
          "a summary to share with your therapist (HTML)"},
         /* --- end report --- */
         /* --- config --- */
-        {"config", cmd_config, 0,
+        /* on the "Your data:" line: --help fills 80x24 already */
+        {"config", cmd_config, CMD_GROUP_DATA,
          "settings that stick: your country, calmer motion, editor"},
         /* --- end config --- */
         /* --- docs --- */
