@@ -17,6 +17,8 @@
 #ifndef SELFHELP_CMD_H
 #define SELFHELP_CMD_H
 
+#include "settings.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -80,6 +82,16 @@ int cmd_safety_plan(int argc, char **argv, struct cmd_ctx *ctx);
  * plan that cannot be read. (crisis.c)
  */
 void crisis_put_brief(FILE *fp);
+/*
+ * For a high distress rating: on fp, the emergency number and first
+ * crisis line of the country the person named (SELFHELP_COUNTRY or the
+ * saved setting, never a guess from the locale), e.g. "If you are in
+ * danger or can't keep yourself safe, call 999 now." and "Samaritans
+ * (United Kingdom): Call 116 123 ...". Returns false, printing nothing,
+ * when no country is named or the data has nothing for it; the caller
+ * then says its own general words. (crisis.c)
+ */
+bool crisis_put_named(FILE *fp);
 /* --- end care --- */
 /* --- group --- */
 int cmd_group(int argc, char **argv, struct cmd_ctx *ctx);
@@ -92,6 +104,19 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx);
 /* The command table (main.c), *n entries, for completion; static. */
 const struct cmd *main_commands(size_t *n);
 /* --- end docs --- */
+/* --- config --- */
+int cmd_config(int argc, char **argv, struct cmd_ctx *ctx);
+/*
+ * The value of setting k from the settings file for this run, or NULL
+ * when it is not set (lib/settings.h). The file is read on the first
+ * call; what in it cannot be used, or a file that cannot be read, is
+ * said once in one line on stderr. The caller applies the precedence:
+ * an option wins, then its SELFHELP_* variable, then the setting.
+ * Borrowed; valid until cmd_settings_release() (main(), at the end).
+ */
+const char *cmd_setting(enum settings_key k);
+void cmd_settings_release(void);
+/* --- end config --- */
 int cmd_export(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_import(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_backup(int argc, char **argv, struct cmd_ctx *ctx);

@@ -35,6 +35,7 @@ enum comp_arg {
 	ARG_TOPICS,    /* topic slugs */
 	ARG_EXERCISES, /* grounding exercise names */
 	ARG_COMMANDS,  /* command names (help) */
+	ARG_SETTINGS,  /* setting names (config); after set, their values */
 };
 
 /*
@@ -147,6 +148,12 @@ static const struct comp_entry comp_table[] = {
          DATE_RANGE "--include-entries --include-group -o= --output= "
                     "--force --to-pipe",
          ARG_NONE},
+
+        {"config", NULL, NULL, "", ARG_NONE},
+        {"config", "list", "every setting and its value", "", ARG_NONE},
+        {"config", "get", "the value of one setting", "", ARG_SETTINGS},
+        {"config", "set", "save a setting", "", ARG_SETTINGS},
+        {"config", "unset", "remove a setting", "", ARG_SETTINGS},
 
         {"help", NULL, NULL, "", ARG_COMMANDS},
         {"version", NULL, NULL, "", ARG_NONE},
@@ -416,6 +423,13 @@ put_arg(enum comp_arg arg, const char *typed)
 	case ARG_COMMANDS:
 		put_commands(typed, false);
 		break;
+	case ARG_SETTINGS:
+		for (int k = 0; k < SETTINGS_NKEYS; k++) {
+			const char *name = settings_key_name(k);
+			put("", name, strlen(name), typed,
+			    settings_key_about(k));
+		}
+		break;
 	}
 }
 
@@ -462,6 +476,29 @@ put_values(const char *values, const char *prefix, const char *typed)
 	}
 }
 
+/* The values of setting `key` (config set KEY ...), where they are few
+ * or come from a registry. */
+static void
+put_setting_values(const char *key, const char *typed)
+{
+	switch (settings_key_find(key)) {
+	case SETTINGS_COUNTRY:
+		put_values(values_countries, "", typed);
+		break;
+	case SETTINGS_MOTION:
+		put_values("full reduced", "", typed);
+		break;
+	case SETTINGS_GROUNDING:
+		put_exercises(typed);
+		break;
+	case SETTINGS_PRIVACY:
+		put_values("normal screen", "", typed);
+		break;
+	default:
+		break;
+	}
+}
+
 /* --- the words typed so far --- */
 
 /*
@@ -471,7 +508,7 @@ put_values(const char *values, const char *prefix, const char *typed)
 static void
 complete_line(int n, char **words)
 {
-	const char *cmd = NULL, *sub = NULL;
+	const char *cmd = NULL, *sub = NULL, *last_arg = NULL;
 	const char *cur = n > 0 ? words[n - 1] : "";
 	int npos = 0; /* arguments after the command (and sub-command) */
 	bool dashdash = false, takes;
@@ -504,6 +541,7 @@ complete_line(int n, char **words)
 			sub = w;
 		} else {
 			npos++;
+			last_arg = w;
 		}
 	}
 
@@ -544,9 +582,14 @@ complete_line(int n, char **words)
 		put_arg(top->arg, cur);
 		return;
 	}
+	const struct comp_entry *e = sub ? entry_find(cmd, sub) : top;
+	if (npos == 1 && e && e->arg == ARG_SETTINGS &&
+	    strcmp(sub, "set") == 0) {
+		put_setting_values(last_arg, cur);
+		return;
+	}
 	if (npos > 0)
 		return;
-	const struct comp_entry *e = sub ? entry_find(cmd, sub) : top;
 	if (e)
 		put_arg(e->arg, cur);
 }

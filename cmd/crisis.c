@@ -42,8 +42,10 @@ static const char crisis_help[] =
         "                last checked\n"
         "  --json        for scripts (sources included)\n"
         "\n"
-        "Without --country: SELFHELP_COUNTRY, else your language settings\n"
-        "(LC_ALL, LC_MESSAGES, LANG; de_AT.UTF-8 means Austria). While\n"
+        "Without --country: SELFHELP_COUNTRY, else the country you saved\n"
+        "('selfhelp config set country CC'), else a guess from your language\n"
+        "settings (LC_ALL, LC_MESSAGES, LANG; de_AT.UTF-8 means Austria). "
+        "While\n"
         "selfhelp is unlocked ('selfhelp unlock'), the people and\n"
         "professionals in your safety plan are shown too.\n";
 
@@ -273,7 +275,13 @@ put_plan(const struct plan_state *st)
 
 /* --- the screen --- */
 
-enum country_from { FROM_NONE, FROM_OPTION, FROM_ENV, FROM_LOCALE };
+enum country_from {
+	FROM_NONE,
+	FROM_OPTION,
+	FROM_ENV,
+	FROM_LOCALE,
+	FROM_SETTINGS,
+};
 
 struct choice {
 	const struct crisis_country *c;
@@ -318,7 +326,9 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 	bold_on();
 	printf("Help right now");
 	bold_off();
-	if (c)
+	if (c && ch->from == FROM_LOCALE)
+		printf(" (%s), guessed from your language settings", c->name);
+	else if (c)
 		printf(" (%s)", c->name);
 	printf("\n\n");
 
@@ -375,7 +385,8 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 	if (c && ch->from == FROM_LOCALE) {
 		snprintf(s, sizeof(s),
 		         "(%s, from your language settings; --country CC "
-		         "shows another.)",
+		         "shows another, and 'selfhelp config set country CC' "
+		         "saves yours.)",
 		         c->name);
 		put_wrapped(stdout, 0, 0, s);
 	} else if (!c) {
@@ -447,10 +458,9 @@ screen_json(const struct crisis_data *d, const struct choice *ch,
             const struct plan_state *plan)
 {
 	static const char *const from_names[] = {
-	        [FROM_NONE] = NULL,
-	        [FROM_OPTION] = "option",
-	        [FROM_ENV] = "environment",
-	        [FROM_LOCALE] = "locale",
+	        [FROM_NONE] = NULL,           [FROM_OPTION] = "option",
+	        [FROM_ENV] = "environment",   [FROM_LOCALE] = "locale",
+	        [FROM_SETTINGS] = "settings",
 	};
 	const struct crisis_country *c = ch->c;
 	const struct crisis_directory *dir = crisis_directory(d);
@@ -619,11 +629,12 @@ parse_opts(int argc, char **argv, struct copts *o)
 	return 0;
 }
 
-/* Which country to show: the option, SELFHELP_COUNTRY, the locale. */
+/* Which country to show: the option, SELFHELP_COUNTRY, the saved
+ * setting, the locale. */
 static void
 choose(const struct crisis_data *d, const struct copts *o, struct choice *ch)
 {
-	const char *env = getenv("SELFHELP_COUNTRY");
+	const char *env = getenv("SELFHELP_COUNTRY"), *saved;
 	memset(ch, 0, sizeof(*ch));
 	if (o->country && *o->country) {
 		ch->from = FROM_OPTION;
@@ -631,6 +642,9 @@ choose(const struct crisis_data *d, const struct copts *o, struct choice *ch)
 	} else if (env && *env) {
 		ch->from = FROM_ENV;
 		ch->asked = env;
+	} else if ((saved = cmd_setting(SETTINGS_COUNTRY)) != NULL) {
+		ch->from = FROM_SETTINGS;
+		ch->asked = saved;
 	} else if (crisis_locale_country(getenv("LC_ALL"),
 	                                 getenv("LC_MESSAGES"), getenv("LANG"),
 	                                 ch->code) == 0) {
@@ -710,6 +724,48 @@ crisis_put_brief(FILE *fp)
 	put_wrapped(fp, 0, 0, "'selfhelp crisis' shows more.");
 	crisis_free(d);
 	width = saved;
+}
+
+bool
+crisis_put_named(FILE *fp)
+{
+	struct crisis_data *d = NULL;
+	struct copts o = {0};
+	struct choice ch;
+	char err[CRISIS_ERR_MAX], s[512];
+	bool shown = false;
+	if (crisis_load_bundled(&d, err) != 0)
+		return false;
+	choose(d, &o, &ch);
+	const struct crisis_country *c = ch.c;
+	if (c && (ch.from == FROM_ENV || ch.from == FROM_SETTINGS)) {
+		int saved = width;
+		width = isatty(fileno(fp)) ? term_width(fileno(fp)) : WIDTH_MAX;
+		if (width > WIDTH_MAX)
+			width = WIDTH_MAX;
+		if (c->emergency)
+			snprintf(s, sizeof(s),
+			         "If you are in danger or can't keep yourself "
+			         "safe, call %s now.",
+			         c->emergency->number);
+		else
+			snprintf(s, sizeof(s),
+			         "If you are in danger or can't keep yourself "
+			         "safe, call your local emergency number now.");
+		put_wrapped(fp, 0, 0, s);
+		if (c->nlines)
+			snprintf(s, sizeof(s), "%s (%s): %s.", c->lines[0].name,
+			         c->name, c->lines[0].contact[0]);
+		else
+			snprintf(s, sizeof(s), "Crisis lines (%s): %s", c->name,
+			         c->directory);
+		put_wrapped(fp, 0, INDENT, s);
+		put_wrapped(fp, 0, 0, "'selfhelp crisis' shows more.");
+		width = saved;
+		shown = true;
+	}
+	crisis_free(d);
+	return shown;
 }
 
 int

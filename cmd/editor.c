@@ -173,11 +173,17 @@ on_fatal_signal(int sig)
 	raise(sig);
 }
 
+/* git's order: GIT_EDITOR, core.editor, VISUAL, EDITOR, vi. */
 static const char *
 editor_command(void)
 {
 	const char *term = getenv("TERM");
-	const char *e = getenv("VISUAL");
+	const char *e = getenv("SELFHELP_EDITOR");
+	if (e && *e)
+		return e;
+	if ((e = cmd_setting(SETTINGS_EDITOR)) != NULL && *e)
+		return e;
+	e = getenv("VISUAL");
 	if (e && *e && !(term && strcmp(term, "dumb") == 0))
 		return e;
 	e = getenv("EDITOR");
@@ -501,8 +507,9 @@ editor_edit(const char *initial, size_t len, char **out, size_t *outlen)
 	close(fd);
 	status = run_editor(cmd);
 	if (status == 127) {
-		fail("The editor '%s' could not be started. $VISUAL or "
-		     "$EDITOR names another; -m TEXT works too.",
+		fail("The editor '%s' could not be started. 'selfhelp config "
+		     "set editor CMD' (or $VISUAL or $EDITOR) names another; "
+		     "-m TEXT works too.",
 		     cmd);
 		goto out;
 	}

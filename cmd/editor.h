@@ -1,5 +1,6 @@
 /*
- * Editing private text in the user's editor ($VISUAL, $EDITOR, vi) through
+ * Editing private text in the user's editor ($SELFHELP_EDITOR, the
+ * `editor` setting, $VISUAL unless TERM is dumb, $EDITOR, vi) through
  * a file in a private 0700 folder on tmpfs ($XDG_RUNTIME_DIR, else
  * /dev/shm), overwritten and removed afterwards, also on error and on
  * SIGTERM/SIGHUP. For vim and neovim, swap, undo, backup and

@@ -1,6 +1,8 @@
 /* Keys, prompts and signals of the guided forms (see form.h). */
 #include "form.h"
 
+#include "cmd.h"
+
 #include "term.h"
 #include "util.h"
 
@@ -277,7 +279,10 @@ void
 form_rating_help(struct form *f, int rating)
 {
 	if (rating >= RATING_HIGH && !f->emergency_shown) {
-		form_say(f, msg_emergency);
+		/* the saved country's numbers right here, when there is one */
+		if (!crisis_put_named(f->out))
+			form_say(f, msg_emergency);
+		fflush(f->out);
 		f->emergency_shown = true;
 	}
 }

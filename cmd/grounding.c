@@ -40,7 +40,8 @@ static const char *const grounding_usage[] = {
 
 static const char grounding_help[] =
         "\n"
-        "With no name, an eyes-open exercise starts at once. One step at a\n"
+        "With no name, an eyes-open exercise starts at once (or the one\n"
+        "'selfhelp config set grounding NAME' saved). One step at a\n"
         "time: Enter or space goes on, b goes back, q, Esc or Ctrl-C leaves.\n"
         "Leaving is always fine; the exit status is 0.\n"
         "\n"
@@ -53,7 +54,8 @@ static const char grounding_help[] =
         "                    IN-HOLD-OUT-HOLD in whole seconds (1 to 20)\n"
         "  --minutes N       breathing: how long the pacer runs (1 to 60)\n"
         "  --reduced-motion  breathing cues one line at a time, no moving bar\n"
-        "                    (also SELFHELP_REDUCED_MOTION=1)\n"
+        "                    (also SELFHELP_REDUCED_MOTION=1, or 'selfhelp\n"
+        "                    config set motion reduced' for good)\n"
         "  --plain           no colour or redrawing, one line per step\n"
         "                    (also SELFHELP_PLAIN=1)\n"
         "  --rate            rate the distress 0-10 before and after\n"
@@ -282,7 +284,9 @@ static void
 maybe_emergency(struct ui *ui, int rating)
 {
 	if (rating >= RATING_HIGH && !ui->emergency_shown) {
-		printf("%s\n", msg_emergency);
+		/* the saved country's numbers right here, when there is one */
+		if (!crisis_put_named(stdout))
+			printf("%s\n", msg_emergency);
 		ui->emergency_shown = true;
 	}
 }
@@ -717,7 +721,13 @@ parse_opts(int argc, char **argv, struct opts *o, int *first_arg)
 	int c;
 	opterr = 0;
 	optind = 0; /* GNU: start afresh */
-	o->reduced_motion = env_on("SELFHELP_REDUCED_MOTION");
+	/* SELFHELP_REDUCED_MOTION, when set, wins over the motion setting;
+	 * --reduced-motion over both */
+	const char *rm = getenv("SELFHELP_REDUCED_MOTION");
+	const char *motion = rm && *rm ? NULL : cmd_setting(SETTINGS_MOTION);
+	o->reduced_motion = rm && *rm
+	                            ? env_on("SELFHELP_REDUCED_MOTION")
+	                            : motion && strcmp(motion, "reduced") == 0;
 	o->plain = env_on("SELFHELP_PLAIN");
 	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -788,6 +798,26 @@ parse_opts(int argc, char **argv, struct opts *o, int *first_arg)
 	return 0;
 }
 
+/*
+ * The exercise of the `grounding` setting, when there is one and it
+ * suits `state` (0: any state); else NULL, and the usual choice is made.
+ */
+static const struct grounding_exercise *
+saved_exercise(const struct grounding_set *set, unsigned state)
+{
+	const struct grounding_exercise *ex = NULL;
+	const char *name = cmd_setting(SETTINGS_GROUNDING);
+	if (!name)
+		return NULL;
+	if (grounding_set_find(set, name, &ex, NULL) != 0) {
+		note("Your settings name the exercise '%s', which selfhelp "
+		     "does not have, so the usual one starts.",
+		     name);
+		return NULL;
+	}
+	return !state || (ex->suits & state) ? ex : NULL;
+}
+
 /* Choose the exercise from the name (or none) and the options. */
 static int
 choose(const struct grounding_set *set, const char *name, const struct opts *o,
@@ -822,7 +852,7 @@ choose(const struct grounding_set *set, const char *name, const struct opts *o,
 		if (grounding_set_find(set, "breathing", out, NULL) != 0)
 			return fail("The breathing exercise is missing from "
 			            "this build.");
-	} else {
+	} else if (!(*out = saved_exercise(set, o->state))) {
 		*out = grounding_set_pick(set, o->state, true,
 		                          randombytes_random());
 	}

@@ -65,6 +65,11 @@ static const struct cmd commands[] = {
         {"report", cmd_report, CMD_GROUP_DATA,
          "a summary to share with your therapist (HTML)"},
         /* --- end report --- */
+        /* --- config --- */
+        /* on the "Your data:" line: --help fills 80x24 already */
+        {"config", cmd_config, CMD_GROUP_DATA,
+         "settings that stick: your country, calmer motion, editor"},
+        /* --- end config --- */
         /* --- docs --- */
         {"__complete", cmd_complete, CMD_HIDDEN, "completion helper"},
         /* --- end docs --- */
@@ -324,5 +329,6 @@ main(int argc, char **argv)
 		return unknown_command(name);
 	status = c->fn(argc - 1, argv + 1, &ctx);
 	cmd_ctx_release(&ctx);
+	cmd_settings_release();
 	return finish_stdout(status);
 }

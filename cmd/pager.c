@@ -23,6 +23,8 @@ pager_command(void)
 {
 	const char *p = getenv("SELFHELP_PAGER");
 	if (!p)
+		p = cmd_setting(SETTINGS_PAGER);
+	if (!p)
 		p = getenv("PAGER");
 	if (!p)
 		p = default_pager;

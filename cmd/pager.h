@@ -1,9 +1,11 @@
 /*
  * Long output through a pager, as git does: only when stdout is a
  * terminal, paging is not turned off (--no-pager) and the text is taller
- * than the screen. The pager is $SELFHELP_PAGER, else $PAGER, else
- * "less -FR" (no -X, so less's alternate screen clears the page when it
- * ends); an empty value or "cat" means no pager. The pager runs with
+ * than the screen. The pager is $SELFHELP_PAGER, else the `pager`
+ * setting (selfhelp config), else $PAGER, else "less -FR" (no -X, so
+ * less's alternate screen clears the page when it ends), in git's order
+ * (GIT_PAGER, core.pager, PAGER); an empty value or "cat" means no
+ * pager. The pager runs with
  * LESSHISTFILE=- (no search history on disk) and LESSSECURE=1 unless
  * LESSSECURE is set.
  */
