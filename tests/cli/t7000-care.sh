@@ -245,10 +245,13 @@ test_expect_success 'safety-plan edit --from FILE' '
 	selfhelp $P safety-plan edit --from "$TEST_ROOT/plan.txt" >"$OUT" &&
 	expect_in "Saved" "$OUT" && expect_not_in "MARK" "$OUT" &&
 	selfhelp $P safety-plan show >"$OUT" &&
-	expect_in "## Warning signs" "$OUT" &&
+	expect_in "## Step 1: Warning signs" "$OUT" &&
 	expect_in "- WARNMARK not sleeping" "$OUT" &&
 	expect_in "- PEOPLEMARK Sam 0171 2345" "$OUT" &&
-	expect_in "## Making my surroundings safer" "$OUT" &&
+	expect_in "## Step 6: Making my surroundings safer" "$OUT" &&
+	expect_in "# For times when things feel unbearable" "$OUT" &&
+	expect_in "# straight to step 5 or call your emergency number." "$OUT" &&
+	test "$(grep -c "^## Step [1-7]: " "$OUT")" -eq 7 &&
 	! grep -q "$ESC" "$OUT"
 '
 
@@ -296,8 +299,14 @@ test_expect_success 'safety-plan edit through a scripted $EDITOR' '
 	test "$(cat "$TEST_ROOT/mode")" = 600 &&
 	d=$(cat "$TEST_ROOT/dir") && test ! -e "$d" &&
 	case "$d" in /dev/shm/*|"$XDG_RUNTIME_DIR"/*) true ;; *) false ;; esac &&
-	expect_in "## Warning signs" "$TEST_ROOT/template" &&
-	expect_in "# Thoughts, feelings" "$TEST_ROOT/template" &&
+	expect_in "## Step 1: Warning signs" "$TEST_ROOT/template" &&
+	expect_in "# Thoughts, feelings, urges (such as urges to hurt myself)" "$TEST_ROOT/template" &&
+	expect_in "# Your safety plan is for times when things feel unbearable" "$TEST_ROOT/template" &&
+	expect_in "## Step 6: Making my surroundings safer" "$TEST_ROOT/template" &&
+	sed -n "/^## Step 6:/,/^## Step 7:/s/^# //p" "$TEST_ROOT/template" | tr "\n" " " >"$TEST_ROOT/step6" &&
+	for means in medicines firearms weapons blades alcohol drugs "someone I trust to keep"; do
+		expect_in "$means" "$TEST_ROOT/step6" || return 1
+	done &&
 	expect_in "- REASON3MARK" "$TEST_ROOT/template" &&
 	selfhelp $P safety-plan show >"$OUT" &&
 	expect_in "- EDITORMARK a walk" "$OUT" &&
