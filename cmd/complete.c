@@ -88,7 +88,7 @@ static const struct comp_entry comp_table[] = {
          "-n= " DATE_RANGE "--tag= --json", ARG_NONE},
 
         {"trigger-log", NULL, NULL, "", ARG_NONE},
-        {"trigger-log", "add", "record what set you off and what helped",
+        {"trigger-log", "add", "record what happened, and what you tried",
          "--quick --no-input " TRIGGER_FIELDS, ARG_NONE},
         {"trigger-log", "list", "records, newest first",
          "-n= " DATE_RANGE "--tag= --json", ARG_NONE},
@@ -96,7 +96,7 @@ static const struct comp_entry comp_table[] = {
         {"trigger-log", "edit", "fill in or change a record", TRIGGER_FIELDS,
          ARG_NONE},
         {"trigger-log", "delete", "remove a record", "--yes", ARG_NONE},
-        {"trigger-log", "stats", "patterns over time, and what helped",
+        {"trigger-log", "stats", "patterns over time, and what you tried",
          DATE_RANGE "--ascii --json", ARG_NONE},
 
         {"insights", NULL, NULL, DATE_RANGE "--ascii --json", ARG_NONE},
