@@ -245,6 +245,7 @@ test_expect_success 'every caution is shown whole before step 1, and each source
 		line=$(grep -n -x -F -- "$first" "$OUT" | head -n 1 | cut -d: -f1) &&
 		test -n "$line" &&
 		head -n $((line - 1)) "$OUT" | tr "\n" " " | sed "s/  */ /g" >"$TEST_ROOT/before" &&
+		echo >>"$TEST_ROOT/before" &&
 		caution=$(sed -n "s/^caution: //p" "$CONTENT/$n.md") &&
 		expect_in "$caution" "$TEST_ROOT/before" || { echo "in $n" >&2; return 1; }
 	done &&
@@ -262,6 +263,7 @@ test_expect_success 'every caution is shown whole before step 1, and each source
 test_expect_success 'list names each source, and marks those with a caution' '
 	selfhelp grounding list >"$OUT" &&
 	tr "\n" " " <"$OUT" | sed "s/  */ /g" >"$TEST_ROOT/flat" &&
+	echo >>"$TEST_ROOT/flat" &&
 	for f in "$CONTENT"/*.md; do
 		source=$(sed -n "s/^source: //p" "$f") &&
 		expect_in "From: $source" "$TEST_ROOT/flat" || return 1

@@ -304,6 +304,7 @@ test_expect_success 'safety-plan edit through a scripted $EDITOR' '
 	expect_in "# Your safety plan is for times when things feel unbearable" "$TEST_ROOT/template" &&
 	expect_in "## Step 6: Making my surroundings safer" "$TEST_ROOT/template" &&
 	sed -n "/^## Step 6:/,/^## Step 7:/s/^# //p" "$TEST_ROOT/template" | tr "\n" " " >"$TEST_ROOT/step6" &&
+	echo >>"$TEST_ROOT/step6" &&
 	for means in medicines firearms weapons blades alcohol drugs "someone I trust to keep"; do
 		expect_in "$means" "$TEST_ROOT/step6" || return 1
 	done &&

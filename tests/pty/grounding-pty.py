@@ -616,6 +616,28 @@ def t_rate_leave():
         r.close()
 
 
+def t_caution_first_not_dim():
+    """cold: its caution comes before step 1, in normal weight."""
+    r = Run(["grounding", "cold"])
+    try:
+        r.wait_ready()
+        caution = b"Skip this with a heart condition"
+        r.wait_for(caution)
+        r.wait_for(b"Find something cold")
+        out = r.out()
+        if out.index(caution) > out.index(b"Find something cold"):
+            raise Failure("the caution comes after step 1")
+        title_end = out.index(b"Something cold")
+        between = out[title_end:out.index(caution)]
+        if b"\x1b[2m" in between:
+            raise Failure("the caution is drawn dim: %r" % between)
+        r.send(b"q")
+        r.wait_exit()
+        r.check_exit()
+    finally:
+        r.close()
+
+
 def t_first_output_fast():
     r = Run(["grounding"])
     try:
@@ -653,6 +675,7 @@ TESTS = [
     ("--rate: closing lines fit 60 columns", t_rate_narrow),
     ("--rate: q at the question leaves", t_rate_leave),
     ("--rate: saved sealed while locked", t_rate_saved_while_locked),
+    ("a caution: before step 1, not dim", t_caution_first_not_dim),
     ("first step comes without a key", t_first_output_fast),
 ]
 
