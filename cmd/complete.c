@@ -68,9 +68,10 @@ static const struct comp_entry comp_table[] = {
          "--for= --pattern= --minutes= --reduced-motion --plain --rate "
          "--json",
          ARG_EXERCISES},
-        {"grounding", "list", "the exercises, one per line", "--for= --json",
-         ARG_NONE},
-        {"grounding", "random", "any exercise (with --for: one that suits)",
+        {"grounding", "list", "the exercises, with where each comes from",
+         "--for= --json", ARG_NONE},
+        {"grounding", "random",
+         "any exercise without a caution (with --for: one that suits)",
          "--for= --reduced-motion --plain --rate", ARG_NONE},
 
         {"crisis", NULL, NULL, "--country= --list --sources --json", ARG_NONE},
