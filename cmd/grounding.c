@@ -85,6 +85,9 @@ static const char msg_high_rose[] =
 static const char msg_high_same[] =
         "It's still a lot right now. That happens, and it isn't your "
         "failure; not every exercise fits every moment.";
+static const char msg_high_after[] = /* no rating before */
+        "That's a lot right now. That happens, and it isn't your failure; "
+        "not every exercise fits every moment.";
 static const char msg_high_eased[] =
         "It has eased a little, and it's still a lot right now. That is "
         "alright; it can take more than one try.";
@@ -389,9 +392,10 @@ high_after(int before, int after)
 		return;
 	}
 	putchar('\n');
-	put_wrapped(rated_before && after > before   ? msg_high_rose
-	            : rated_before && after < before ? msg_high_eased
-	                                             : msg_high_same,
+	put_wrapped(!rated_before    ? msg_high_after
+	            : after > before ? msg_high_rose
+	            : after < before ? msg_high_eased
+	                             : msg_high_same,
 	            0, 0, wrap_width());
 	put_wrapped(msg_high_next, 0, 0, wrap_width());
 	crisis_put_brief(stdout);

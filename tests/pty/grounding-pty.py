@@ -541,6 +541,8 @@ def t_rate_high_every_time():
     out = rate_run(b"", b"9")
     if b"call your local emergency number" not in out:
         raise Failure("a skipped before and 9 after: no help")
+    if b"That's a lot right now." not in out:
+        raise Failure("a skipped before and 9 after: no kind word")
     out = rate_run(b"4", b"7")
     if b"It's more than before right now." not in out:
         raise Failure("4 then 7: no kind word about the rise")
