@@ -281,9 +281,12 @@ assert d[\"move\"][\"first_for\"] == [\"too-little\"]
 " "$OUT" $CAUTIONED
 '
 
+# (Every draw of the picking function: tests/unit/test-grounding.c.)
+RUNS=60
+[ -z "$VALGRIND" ] || RUNS=10
 test_expect_success 'random never starts an exercise with a caution' '
 	i=0 &&
-	while [ $i -lt 60 ]; do
+	while [ $i -lt $RUNS ]; do
 		for state in "" "--for too-much" "--for too-little"; do
 			selfhelp grounding random $state </dev/null >"$OUT" &&
 			title=$(head -n 1 "$OUT") &&
