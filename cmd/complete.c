@@ -69,9 +69,10 @@ static const struct comp_entry comp_table[] = {
          "--for= --pattern= --minutes= --reduced-motion --plain --rate "
          "--json",
          ARG_EXERCISES},
-        {"grounding", "list", "the exercises, one per line", "--for= --json",
-         ARG_NONE},
-        {"grounding", "random", "any exercise (with --for: one that suits)",
+        {"grounding", "list", "the exercises, with where each comes from",
+         "--for= --json", ARG_NONE},
+        {"grounding", "random",
+         "any exercise without a caution (with --for: one that suits)",
          "--for= --reduced-motion --plain --rate", ARG_NONE},
 
         {"crisis", NULL, NULL, "--country= --list --sources --json", ARG_NONE},
@@ -89,7 +90,7 @@ static const struct comp_entry comp_table[] = {
          "-n= " DATE_RANGE "--tag= --json", ARG_NONE},
 
         {"trigger-log", NULL, NULL, "", ARG_NONE},
-        {"trigger-log", "add", "record what set you off and what helped",
+        {"trigger-log", "add", "record what happened, and what you tried",
          "--quick --no-input " TRIGGER_FIELDS, ARG_NONE},
         {"trigger-log", "list", "records, newest first",
          "-n= " DATE_RANGE "--tag= --json", ARG_NONE},
@@ -97,7 +98,7 @@ static const struct comp_entry comp_table[] = {
         {"trigger-log", "edit", "fill in or change a record", TRIGGER_FIELDS,
          ARG_NONE},
         {"trigger-log", "delete", "remove a record", "--yes", ARG_NONE},
-        {"trigger-log", "stats", "patterns over time, and what helped",
+        {"trigger-log", "stats", "patterns over time, and what you tried",
          DATE_RANGE "--ascii --json", ARG_NONE},
 
         {"insights", NULL, NULL, DATE_RANGE "--ascii --json", ARG_NONE},

@@ -36,7 +36,8 @@ static const char crisis_help[] =
         "online; the numbers are built in.\n"
         "\n"
         "  --country CC  lines for one country: a two-letter code like US,\n"
-        "                GB (or UK), IE, DE, AT, CH, CA, AU, or its name\n"
+        "                GB (or UK), IE, DE, AT, CH, LI, FR, NL, ES, CA,\n"
+        "                AU, or its name\n"
         "  --list        the countries selfhelp has numbers for\n"
         "  --sources     where each number comes from, and when it was\n"
         "                last checked\n"
@@ -131,17 +132,26 @@ put_wrapped(FILE *fp, int first, int indent, const char *text)
 	fputc('\n', fp);
 }
 
+/* Sources and date. A reviewer's "check" is for the data's maintainers
+ * (it stays in --json): beside a number it would only sow doubt. */
 static void
 put_provenance(const struct crisis_provenance *pv, int indent)
 {
 	for (size_t i = 0; i < pv->nsources; i++)
 		printf("%*sSource: %s\n", indent, "", pv->sources[i]);
 	printf("%*sLast checked: %s\n", indent, "", pv->verified);
-	if (pv->check) {
-		char line[512];
-		snprintf(line, sizeof(line), "To confirm: %s", pv->check);
-		put_wrapped(stdout, indent, indent + INDENT, line);
-	}
+}
+
+/* "112 now, or 144 for an ambulance" into buf (`now` may be ""). */
+static void
+emergency_numbers(const struct crisis_emergency *e, const char *now, char *buf,
+                  size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "%s%s", e->number, now);
+	for (size_t i = 0; i < e->nalso && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s",
+		                      i + 1 < e->nalso ? ", " : ", or ",
+		                      e->also[i]);
 }
 
 /* --- the safety plan, only when a remembered key opens the vault --- */
@@ -155,6 +165,7 @@ struct plan_state {
 	struct safety_plan *p; /* the newest version that reads, or NULL */
 	int versions;          /* 0: locked, no vault or no plan */
 	bool damaged;          /* the newest version could not be read */
+	bool locked;           /* a vault, and no key remembered for it */
 	char error[160];       /* why, when it was no damage (I/O ...) */
 };
 
@@ -187,6 +198,8 @@ plan_if_unlocked(struct cmd_ctx *ctx, struct plan_state *st)
 		if (rc && rc != VAULT_NOT_FOUND && rc != VAULT_DAMAGED)
 			snprintf(st->error, sizeof(st->error), "%s",
 			         vault_errmsg(v));
+	} else {
+		st->locked = true;
 	}
 	sodium_free(master);
 	vault_free(v);
@@ -242,6 +255,13 @@ put_plan(const struct plan_state *st)
 {
 	const struct safety_plan *p = st->p;
 	char from[64] = "your safety plan", s[512];
+	if (st->locked) {
+		fputc('\n', stdout);
+		put_wrapped(stdout, 0, 0,
+		            "If your safety plan names people, they appear "
+		            "here while selfhelp is unlocked ('selfhelp "
+		            "unlock').");
+	}
 	if (st->damaged) {
 		plan_damage_text(st, s, sizeof(s));
 		fputc('\n', stdout);
@@ -313,24 +333,16 @@ put_line(const struct crisis_line *l, bool sources)
 		put_provenance(&l->prov, INDENT);
 }
 
+/* The emergency number, the others for the same danger, and (when the
+ * country is only guessed) the numbers of other places. */
 static void
-put_screen(const struct crisis_data *d, const struct choice *ch,
-           const struct plan_state *plan, bool sources)
+put_emergency(const struct crisis_data *d, const struct choice *ch,
+              bool sources)
 {
 	const struct crisis_country *c = ch->c;
-	const struct crisis_directory *dir = crisis_directory(d);
 	const struct crisis_provenance *note_prov;
 	const char *note = crisis_emergency_note(d, &note_prov);
 	char s[512];
-
-	bold_on();
-	printf("Help right now");
-	bold_off();
-	if (c && ch->from == FROM_LOCALE)
-		printf(" (%s), guessed from your language settings", c->name);
-	else if (c)
-		printf(" (%s)", c->name);
-	printf("\n\n");
 
 	if (c && c->emergency) {
 		printf("If you are in immediate danger, call ");
@@ -338,17 +350,53 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 		printf("%s", c->emergency->number);
 		bold_off();
 		printf(".\n");
+		for (size_t i = 0; i < c->emergency->nalso; i++) {
+			snprintf(s, sizeof(s), "Or call %s.",
+			         c->emergency->also[i]);
+			put_wrapped(stdout, 0, INDENT, s);
+		}
 		if (sources)
 			put_provenance(&c->emergency->prov, INDENT);
 	} else if (c) {
 		put_wrapped(stdout, 0, 0,
 		            "If you are in immediate danger, call your "
 		            "local emergency number.");
+	}
+	if (c && ch->from != FROM_LOCALE)
+		return;
+	/* No country, or one guessed from the language settings, which
+	 * often name another country than the one the person is in. */
+	if (c) {
+		snprintf(s, sizeof(s), "Somewhere else?\n%s", note);
+		fputc('\n', stdout);
+		put_wrapped(stdout, 0, 0, s);
 	} else {
 		put_wrapped(stdout, 0, 0, note);
-		if (sources)
-			put_provenance(note_prov, INDENT);
 	}
+	if (sources)
+		put_provenance(note_prov, INDENT);
+}
+
+static void
+put_screen(const struct crisis_data *d, const struct choice *ch,
+           const struct plan_state *plan, bool sources)
+{
+	const struct crisis_country *c = ch->c;
+	const struct crisis_directory *dir = crisis_directory(d);
+	char s[512];
+
+	bold_on();
+	printf("Help right now");
+	bold_off();
+	if (c && ch->from == FROM_LOCALE)
+		printf(" (%s, guessed from your language settings)", c->name);
+	else if (c)
+		printf(" (%s)", c->name);
+	printf("\n\n");
+
+	put_emergency(d, ch, sources);
+	/* The person's own people are often the most reachable help. */
+	put_plan(plan);
 
 	if (c) {
 		for (size_t i = 0; i < c->nlines; i++)
@@ -379,16 +427,12 @@ put_screen(const struct crisis_data *d, const struct choice *ch,
 		put_provenance(&dir->prov, INDENT);
 	}
 
-	put_plan(plan);
-
 	fputc('\n', stdout);
 	if (c && ch->from == FROM_LOCALE) {
-		snprintf(s, sizeof(s),
-		         "(%s, from your language settings; --country CC "
-		         "shows another, and 'selfhelp config set country CC' "
-		         "saves yours.)",
-		         c->name);
-		put_wrapped(stdout, 0, 0, s);
+		put_wrapped(stdout, 0, 0,
+		            "'selfhelp crisis --country CC' shows another "
+		            "country; 'selfhelp config set country CC' saves "
+		            "yours.");
 	} else if (!c) {
 		put_wrapped(stdout, 0, 0,
 		            "'selfhelp crisis --country CC' shows one "
@@ -425,6 +469,7 @@ emergency_json(const struct crisis_emergency *e)
 		return json_null();
 	json_t *o = json_object();
 	json_object_set_new(o, "number", json_string(e->number));
+	json_object_set_new(o, "also", strings_json(e->also, e->nalso));
 	add_provenance(o, &e->prov);
 	return o;
 }
@@ -682,10 +727,12 @@ fallback(const char *err)
 void
 crisis_put_brief(FILE *fp)
 {
+	static const char danger[] =
+	        "If you are in danger or can't keep yourself safe, call";
 	struct crisis_data *d = NULL;
 	struct copts o = {0};
 	struct choice ch;
-	char err[CRISIS_ERR_MAX], s[512];
+	char err[CRISIS_ERR_MAX], s[512], nums[256];
 	int saved = width;
 	width = isatty(fileno(fp)) ? term_width(fileno(fp)) : WIDTH_MAX;
 	if (width > WIDTH_MAX)
@@ -700,14 +747,20 @@ crisis_put_brief(FILE *fp)
 	const struct crisis_country *c = ch.c;
 	const struct crisis_directory *dir = crisis_directory(d);
 	if (c && c->emergency) {
-		snprintf(s, sizeof(s),
-		         "If you are in immediate danger, call %s.",
-		         c->emergency->number);
+		emergency_numbers(c->emergency, " now", nums, sizeof(nums));
+		if (ch.from == FROM_LOCALE)
+			snprintf(
+			        s, sizeof(s),
+			        "%s %s (%s, going by your language settings; "
+			        "somewhere else, your local emergency number).",
+			        danger, nums, c->name);
+		else
+			snprintf(s, sizeof(s), "%s %s.", danger, nums);
 		put_wrapped(fp, 0, 0, s);
 	} else if (c) {
-		put_wrapped(fp, 0, 0,
-		            "If you are in immediate danger, call your local "
-		            "emergency number.");
+		snprintf(s, sizeof(s), "%s your local emergency number now.",
+		         danger);
+		put_wrapped(fp, 0, 0, s);
 	} else {
 		put_wrapped(fp, 0, 0, crisis_emergency_note(d, NULL));
 	}
@@ -721,7 +774,9 @@ crisis_put_brief(FILE *fp)
 		         "%s lists crisis lines in about 130 countries: %s",
 		         dir->name, dir->url);
 	put_wrapped(fp, 0, INDENT, s);
-	put_wrapped(fp, 0, 0, "'selfhelp crisis' shows more.");
+	put_wrapped(fp, 0, 0,
+	            "'selfhelp crisis' shows more, with no passphrase.");
+	fflush(fp);
 	crisis_free(d);
 	width = saved;
 }
@@ -777,8 +832,13 @@ cmd_crisis(int argc, char **argv, struct cmd_ctx *ctx)
 	struct choice ch;
 	char err[CRISIS_ERR_MAX];
 	int rc = parse_opts(argc, argv, &o);
+	if (rc > 0) {
+		/* Mistyped in a hurry: the numbers all the same. */
+		crisis_put_brief(stderr);
+		return rc;
+	}
 	if (rc)
-		return rc < 0 ? 0 : rc;
+		return 0;
 	color = term_use_color(STDOUT_FILENO);
 	width = isatty(STDOUT_FILENO) ? term_width(STDOUT_FILENO) : WIDTH_MAX;
 	if (width > WIDTH_MAX)

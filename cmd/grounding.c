@@ -46,12 +46,16 @@ static const char grounding_help[] =
         "Leaving is always fine; the exit status is 0.\n"
         "\n"
         "  NAME              an exercise by name, or the start of its name\n"
-        "  random            any exercise (with --for: any that suits)\n"
-        "  list              the exercises, one per line\n"
+        "  random            any exercise without a caution (with --for:\n"
+        "                    any that suits); those with one start by name\n"
+        "  list              the exercises, with where each comes from\n"
         "  --for STATE       too-much (panicky, flooded) or too-little\n"
-        "                    (numb, foggy, far away)\n"
-        "  --pattern P       breathing: 4-6 (the default), box, 4-7-8, or\n"
-        "                    IN-HOLD-OUT-HOLD in whole seconds (1 to 20)\n"
+        "                    (numb, foggy, far away): one that suits starts\n"
+        "  --pattern P       breathing: 4-6 (the default, no holds); with\n"
+        "                    holds, which make panic worse for some: box,\n"
+        "                    4-7-8, or IN-HOLD-OUT-HOLD in whole seconds\n"
+        "                    (in and out 1 to 20, holds up to 7, a breath\n"
+        "                    at least 6)\n"
         "  --minutes N       breathing: how long the pacer runs (1 to 60)\n"
         "  --reduced-motion  breathing cues one line at a time, no moving bar\n"
         "                    (also SELFHELP_REDUCED_MOTION=1, or 'selfhelp\n"
@@ -73,10 +77,36 @@ static const char msg_saved_locked[] = "Your ratings were saved; you can see "
 static const char msg_no_vault[] = "There is no vault yet ('selfhelp init' "
                                    "makes one), so the ratings were not "
                                    "stored.";
-static const char msg_emergency[] =
-        "If you are in danger or can't keep yourself safe,\n"
-        "call your local emergency number now.\n"
-        "'selfhelp crisis' lists crisis lines you can reach.";
+/* At 9 or 10 before the exercise; crisis_put_brief() follows. */
+static const char msg_high_before[] =
+        "That is a lot right now. Help is there too, at any moment:";
+/* At 9 or 10 afterwards, by how it compares with before. */
+static const char msg_high_rose[] =
+        "It's more than before right now. That happens, and it isn't your "
+        "failure; not every exercise fits every moment.";
+static const char msg_high_same[] =
+        "It's still a lot right now. That happens, and it isn't your "
+        "failure; not every exercise fits every moment.";
+static const char msg_high_after[] = /* no rating before */
+        "That's a lot right now. That happens, and it isn't your failure; "
+        "not every exercise fits every moment.";
+static const char msg_high_eased[] =
+        "It has eased a little, and it's still a lot right now. That is "
+        "alright; it can take more than one try.";
+static const char msg_high_next[] =
+        "Another exercise may fit better ('selfhelp grounding list'), or "
+        "someone from your safety plan. Help is there right now too:";
+/* A rise that stays below 9. */
+static const char msg_rose[] =
+        "It's more than before right now. That happens, and it isn't your "
+        "failure; not every exercise fits every moment. 'selfhelp "
+        "grounding list' shows others.";
+/* Shown before the first step when --pattern adds holds to an exercise
+ * without a caution of its own. */
+static const char *const hold_caution[] = {
+        "Holding your breath makes panic worse for some people.",
+        "If it does, skip the holds and breathe slowly, or use 4-6.",
+};
 
 enum {
 	FRAME_MS = 80,    /* pacer redraw interval */
@@ -84,8 +114,10 @@ enum {
 	STEP_INDENT = 2,  /* columns before a step on a terminal */
 	RATING_SKIP = -1, /* Enter alone at a rating prompt */
 	RATING_LEAVE = -2,
-	RATING_HIGH = 9, /* from here on, point to emergency help */
-	KEY_NONE = -2,   /* wait_key: timeout or signal */
+	RATING_HIGH = 9,  /* from here on, point to emergency help */
+	WRAP_MAX = 80,    /* closing lines wrap at the terminal, up to this */
+	LIST_INDENT = 25, /* where `list` puts the summary and source */
+	KEY_NONE = -2,    /* wait_key: timeout or signal */
 	KEY_EOF = -1,
 	CTRL_C = 0x03,
 	CTRL_D = 0x04,
@@ -112,6 +144,8 @@ struct ui {
 	struct cmd_ctx *ctx;
 	const struct grounding_exercise *ex;
 	char *title, *note;
+	const char *const *caution; /* ncaution lines, borrowed */
+	size_t ncaution;
 	char **steps; /* expanded */
 	size_t nsteps;
 	bool pacer;
@@ -123,7 +157,6 @@ struct ui {
 	bool motion; /* animated breathing bar */
 	bool utf8;
 	bool rated;
-	bool emergency_shown;
 	size_t step; /* the step on screen */
 };
 
@@ -232,6 +265,8 @@ draw_header(const struct ui *ui)
 	fputs("\n\n", stdout);
 }
 
+/* The title, then the note and the caution in normal weight (never
+ * dim: a caution is not the faintest text on the screen), before step 1. */
 static void
 draw_title(const struct ui *ui)
 {
@@ -239,13 +274,63 @@ draw_title(const struct ui *ui)
 	fputs(ui->title, stdout);
 	style(ui, "\033[0m");
 	fputc('\n', stdout);
-	if (ui->note) {
-		style(ui, "\033[2m");
-		fputs(ui->note, stdout);
-		style(ui, "\033[0m");
-		fputc('\n', stdout);
-	}
+	if (ui->note)
+		printf("%s\n", ui->note);
+	for (size_t i = 0; i < ui->ncaution; i++)
+		printf("%s\n", ui->caution[i]);
 	fputc('\n', stdout);
+}
+
+/* Columns for closing lines: the terminal's, at most WRAP_MAX. */
+static int
+wrap_width(void)
+{
+	int w = isatty(STDOUT_FILENO) ? term_width(STDOUT_FILENO) : WRAP_MAX;
+	return w <= 0 || w > WRAP_MAX ? WRAP_MAX : w;
+}
+
+/*
+ * Print `text` broken between words to `width` columns, the cursor at
+ * column `col` to begin with, later lines indented by `indent`; then a
+ * newline. A word wider than the line gets one of its own.
+ */
+static void
+put_wrapped(const char *text, int col, int indent, int width)
+{
+	bool line_start = true;
+	for (const char *p = text; *(p += strspn(p, " "));) {
+		size_t n = strcspn(p, " ");
+		char *word = strndup(p, n);
+		int w = word ? grounding_text_width(word) : -1;
+		free(word);
+		if (w < 0)
+			w = (int)n;
+		if (!line_start && col + 1 + w > width) {
+			printf("\n%*s", indent, "");
+			col = indent;
+			line_start = true;
+		}
+		if (!line_start) {
+			putchar(' ');
+			col++;
+		}
+		fwrite(p, 1, n, stdout);
+		col += w;
+		line_start = false;
+		p += n;
+	}
+	putchar('\n');
+}
+
+/* "From: ..." after the last step. */
+static void
+put_source(const struct ui *ui)
+{
+	char line[512];
+	if (!ui->ex->source)
+		return;
+	snprintf(line, sizeof(line), "From: %s", ui->ex->source);
+	put_wrapped(line, 0, 0, wrap_width());
 }
 
 /*
@@ -276,19 +361,46 @@ static void
 closing(struct ui *ui, const char *msg)
 {
 	fputs(ui->inl ? "\n\n" : "\n", stdout);
-	printf("%s\n", msg);
+	put_wrapped(msg, 0, 0, wrap_width());
 	fflush(stdout);
 }
 
+/* A rating of 9 or 10 before the exercise: where help is, every time. */
 static void
-maybe_emergency(struct ui *ui, int rating)
+high_before(int before)
 {
-	if (rating >= RATING_HIGH && !ui->emergency_shown) {
-		/* the saved country's numbers right here, when there is one */
-		if (!crisis_put_named(stdout))
-			printf("%s\n", msg_emergency);
-		ui->emergency_shown = true;
+	if (before < RATING_HIGH)
+		return;
+	put_wrapped(msg_high_before, 0, 0, wrap_width());
+	crisis_put_brief(stdout);
+}
+
+/*
+ * After the exercise: when distress rose, or is at 9 or 10, a kind word
+ * about it; at 9 or 10 also what could come next, and where help is, as
+ * the last lines on the screen.
+ */
+static void
+high_after(int before, int after)
+{
+	bool rated_before = before != RATING_SKIP;
+	if (after == RATING_SKIP)
+		return;
+	if (after < RATING_HIGH) {
+		if (rated_before && after > before) {
+			putchar('\n');
+			put_wrapped(msg_rose, 0, 0, wrap_width());
+		}
+		return;
 	}
+	putchar('\n');
+	put_wrapped(!rated_before    ? msg_high_after
+	            : after > before ? msg_high_rose
+	            : after < before ? msg_high_eased
+	                             : msg_high_same,
+	            0, 0, wrap_width());
+	put_wrapped(msg_high_next, 0, 0, wrap_width());
+	crisis_put_brief(stdout);
 }
 
 /*
@@ -475,7 +587,7 @@ run_pacer(struct ui *ui)
  * otherwise sealed to the vault's public key.
  */
 static void
-save_rating(struct ui *ui, int before, int after)
+save_rating(struct ui *ui, int before, int after, bool quiet)
 {
 	struct rating r = {0};
 	struct vault *v;
@@ -485,7 +597,9 @@ save_rating(struct ui *ui, int before, int after)
 	bool exists = path && stat(path, &st) == 0;
 	free(path);
 	if (!exists) {
-		printf("%s\n", msg_no_vault);
+		/* Not the thing to read at 9 or 10. */
+		if (!quiet)
+			put_wrapped(msg_no_vault, 0, 0, wrap_width());
 		return;
 	}
 	fflush(stdout);
@@ -501,7 +615,7 @@ save_rating(struct ui *ui, int before, int after)
 		fail("The ratings could not be saved: %s", vault_errmsg(v));
 		return;
 	}
-	printf("%s\n", sealed ? msg_saved_locked : msg_saved);
+	put_wrapped(sealed ? msg_saved_locked : msg_saved, 0, 0, wrap_width());
 }
 
 /* Returns the exit status (always 0: leaving is not an error). */
@@ -512,13 +626,17 @@ run_steps(struct ui *ui, bool rate)
 
 	draw_header(ui);
 	if (rate) {
-		before = ask_rating(ui, "How strong is the distress right now, "
-		                        "0 to 10? (Enter skips) ");
+		/* The scale's ends in words, then a prompt that fits any
+		 * width. */
+		put_wrapped("How much distress is there right now? 0 is calm, "
+		            "10 is the most; Enter skips.",
+		            0, 0, wrap_width());
+		before = ask_rating(ui, "0 to 10: ");
 		if (before == RATING_LEAVE) {
 			closing(ui, msg_stopped);
 			return 0;
 		}
-		maybe_emergency(ui, before);
+		high_before(before);
 		fputc('\n', stdout);
 	}
 	draw_title(ui);
@@ -564,21 +682,26 @@ run_steps(struct ui *ui, bool rate)
 		}
 	}
 finished:
+	fputs(ui->inl ? "\n\n" : "\n", stdout);
+	put_source(ui);
 	if (rate) {
-		fputs(ui->inl ? "\n\n" : "\n", stdout);
+		putchar('\n');
 		int after = ask_rating(ui, "And now, 0 to 10? (Enter skips) ");
 		if (after == RATING_LEAVE) {
 			closing(ui, msg_stopped);
 			return 0;
 		}
-		maybe_emergency(ui, after);
-		printf("%s\n", msg_done);
+		put_wrapped(msg_done, 0, 0, wrap_width());
 		if (before != RATING_SKIP || after != RATING_SKIP)
-			save_rating(ui, before, after);
+			save_rating(ui, before, after,
+			            (after == RATING_SKIP ? before : after) >=
+			                    RATING_HIGH);
+		high_after(before, after);
 		fflush(stdout);
 		return 0;
 	}
-	closing(ui, msg_done);
+	put_wrapped(msg_done, 0, 0, wrap_width());
+	fflush(stdout);
 	return 0;
 }
 
@@ -612,39 +735,65 @@ run_interactive(struct ui *ui, const struct opts *o)
 /* --- not a terminal: everything once, no waiting, no escapes --- */
 
 static void
+print_phase(const char *what, unsigned secs)
+{
+	printf("%s for %u second%s.\n", what, secs, secs == 1 ? "" : "s");
+}
+
+static void
 print_plain(const struct ui *ui, unsigned minutes)
 {
 	printf("%s\n", ui->title);
 	if (ui->note)
 		printf("%s\n", ui->note);
+	for (size_t i = 0; i < ui->ncaution; i++)
+		printf("%s\n", ui->caution[i]);
 	putchar('\n');
 	for (size_t i = 0; i < ui->nsteps; i++)
 		printf("%s\n", ui->steps[i]);
 	if (ui->pacer) {
 		const struct grounding_pattern *p = &ui->pattern;
 		putchar('\n');
-		printf("Breathe in for %u seconds.\n", p->in);
+		print_phase("Breathe in", p->in);
 		if (p->hold_in)
-			printf("Hold for %u seconds.\n", p->hold_in);
-		printf("Breathe out for %u seconds.\n", p->out);
+			print_phase("Hold", p->hold_in);
+		print_phase("Breathe out", p->out);
 		if (p->hold_out)
-			printf("Hold for %u seconds.\n", p->hold_out);
+			print_phase("Hold", p->hold_out);
 		printf("Repeat for about %u minute%s.\n", minutes,
 		       minutes == 1 ? "" : "s");
+	}
+	if (ui->ex->source) {
+		putchar('\n');
+		put_source(ui);
 	}
 }
 
 /* --- list --- */
 
 static json_t *
+states_json(unsigned states)
+{
+	json_t *a = json_array();
+	if (states & GROUNDING_TOO_MUCH)
+		json_array_append_new(a, json_string("too-much"));
+	if (states & GROUNDING_TOO_LITTLE)
+		json_array_append_new(a, json_string("too-little"));
+	return a;
+}
+
+static json_t *
 exercise_json(const struct grounding_exercise *ex)
 {
-	json_t *o = json_object(), *suits = json_array();
+	json_t *o = json_object(), *suits = states_json(ex->suits);
+	json_t *caution = json_null();
 	char pat[32];
-	if (ex->suits & GROUNDING_TOO_MUCH)
-		json_array_append_new(suits, json_string("too-much"));
-	if (ex->suits & GROUNDING_TOO_LITTLE)
-		json_array_append_new(suits, json_string("too-little"));
+	if (ex->ncaution) {
+		caution = json_array();
+		for (size_t i = 0; i < ex->ncaution; i++)
+			json_array_append_new(caution,
+			                      json_string(ex->caution[i]));
+	}
 	json_object_set_new(o, "name", json_string(ex->name));
 	json_object_set_new(o, "title", json_string(ex->title));
 	json_object_set_new(o, "summary", json_string(ex->summary));
@@ -658,9 +807,32 @@ exercise_json(const struct grounding_exercise *ex)
 	                                      &ex->pattern, pat, sizeof(pat)))
 	                            : json_null());
 	json_object_set_new(o, "default", json_boolean(ex->is_default));
+	json_object_set_new(o, "first_for", states_json(ex->first_for));
+	json_object_set_new(o, "note",
+	                    ex->note ? json_string(ex->note) : json_null());
+	/* the caution's lines as shown; with one, random never starts it */
+	json_object_set_new(o, "caution", caution);
+	json_object_set_new(o, "random", json_boolean(!ex->ncaution));
 	json_object_set_new(o, "source",
 	                    ex->source ? json_string(ex->source) : json_null());
 	return o;
+}
+
+/* One exercise in `list`: name, minutes, summary; then a mark when it
+ * has a caution, and where it comes from. */
+static void
+list_one(const struct grounding_exercise *ex)
+{
+	char line[512];
+	printf("%-16s %2u min  %s\n", ex->name, ex->minutes, ex->summary);
+	if (ex->ncaution)
+		printf("%*sWith a caution: it starts only by its name.\n",
+		       LIST_INDENT, "");
+	if (ex->source) {
+		snprintf(line, sizeof(line), "From: %s", ex->source);
+		printf("%*s", LIST_INDENT, "");
+		put_wrapped(line, LIST_INDENT, LIST_INDENT, WRAP_MAX);
+	}
 }
 
 static int
@@ -680,11 +852,14 @@ list_exercises(const struct grounding_set *set, const struct opts *o)
 		putchar('\n');
 		return rc == 0 ? 0 : fail("Could not write the list.");
 	}
+	/* The default first: what starts with no name. */
+	const struct grounding_exercise *d = grounding_set_default(set);
+	if (!o->state || (d->suits & o->state))
+		list_one(d);
 	for (size_t i = 0; i < n; i++) {
 		const struct grounding_exercise *ex = grounding_set_at(set, i);
-		if (!o->state || (ex->suits & o->state))
-			printf("%-16s %2u min  %s\n", ex->name, ex->minutes,
-			       ex->summary);
+		if (ex != d && (!o->state || (ex->suits & o->state)))
+			list_one(ex);
 	}
 	return 0;
 }
@@ -743,14 +918,37 @@ parse_opts(int argc, char **argv, struct opts *o, int *first_arg)
 				                   "too-little.");
 			break;
 		case OPT_PATTERN:
-			if (grounding_pattern_parse(optarg, &o->pattern) < 0)
+			switch (grounding_pattern_parse(optarg, &o->pattern)) {
+			case 0:
+				break;
+			case GROUNDING_ETOOFAST:
+				return usage_error(
+				        grounding_usage,
+				        "--pattern %s is faster than selfhelp "
+				        "paces: one breath takes at least %d "
+				        "seconds here, as faster breathing can "
+				        "make you dizzy. 4-6 is the default.",
+				        optarg, GROUNDING_CYCLE_MIN_S);
+			case GROUNDING_ELONGHOLD:
+				return usage_error(
+				        grounding_usage,
+				        "--pattern %s holds the breath longer "
+				        "than selfhelp paces: holds of up to "
+				        "%d "
+				        "seconds, as long ones raise fear for "
+				        "many. 4-6 has none.",
+				        optarg, GROUNDING_HOLD_MAX_S);
+			default:
 				return usage_error(
 				        grounding_usage,
 				        "--pattern takes 4-6, box, 4-7-8, or "
-				        "IN-HOLD-OUT-HOLD in whole seconds "
-				        "from %d to %d (holds may be 0).",
+				        "IN-HOLD-OUT-HOLD in whole seconds: in "
+				        "and out from %d to %d, holds from 0 "
+				        "to %d.",
 				        GROUNDING_PHASE_MIN_S,
-				        GROUNDING_PHASE_MAX_S);
+				        GROUNDING_PHASE_MAX_S,
+				        GROUNDING_HOLD_MAX_S);
+			}
 			o->have_pattern = true;
 			break;
 		case OPT_MINUTES: {
@@ -801,6 +999,7 @@ parse_opts(int argc, char **argv, struct opts *o, int *first_arg)
 /*
  * The exercise of the `grounding` setting, when there is one and it
  * suits `state` (0: any state); else NULL, and the usual choice is made.
+ * A saved exercise with a caution is the person's own choice: it starts.
  */
 static const struct grounding_exercise *
 saved_exercise(const struct grounding_set *set, unsigned state)
@@ -900,6 +1099,14 @@ ui_init(struct ui *ui, const struct grounding_exercise *ex,
 	}
 	ui->pacer = ex->has_pattern;
 	ui->pattern = o->have_pattern ? o->pattern : ex->pattern;
+	ui->caution = (const char *const *)ex->caution;
+	ui->ncaution = ex->ncaution;
+	/* Holds asked for with --pattern: their caution comes first too. */
+	if (ui->pacer && !ui->ncaution &&
+	    grounding_pattern_has_holds(&ui->pattern)) {
+		ui->caution = hold_caution;
+		ui->ncaution = sizeof(hold_caution) / sizeof(hold_caution[0]);
+	}
 	ui->cycles = grounding_pacer_cycles(
 	        &ui->pattern, o->minutes ? o->minutes : ex->minutes);
 	return 0;

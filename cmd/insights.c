@@ -1,10 +1,14 @@
 /*
  * selfhelp trigger-log stats, also `selfhelp insights`: patterns in the
- * trigger log over a period, and what helped. The figures come from
- * lib/stats.c; this file only chooses the period and prints.
+ * trigger log over a period, and what the person did or tried, with how
+ * distress compared afterwards. The figures come from lib/stats.c; this
+ * file only chooses the period and prints.
  *
- * Wording stays descriptive: counts and means, no scores, streaks or
+ * Wording stays descriptive: counts and words, no scores, streaks or
  * judgements, and an empty period only says that nothing was recorded.
+ * Nothing is called "what helped": distress often eases with time
+ * whatever we do, and people log at their worst moments, so a lower
+ * number afterwards shows no cause, and a higher one is no failure.
  */
 #include "trigger-log.h"
 
@@ -26,7 +30,7 @@ enum {
 	DEFAULT_WEEKS = 12, /* the period without --since */
 	SHOWN_WEEKS = 52,   /* sparkline marks at most */
 	TOP_NAMES = 5,      /* names per "most often" list */
-	NAME_COLS = 28,     /* widest name shown in "what helped" */
+	NAME_COLS = 28,     /* widest name shown in "what you tried" */
 	OPT_SINCE = 256,
 	OPT_UNTIL,
 	OPT_JSON,
@@ -44,10 +48,11 @@ static const char stats_help[] =
         "\n"
         "Patterns in your trigger log: records per week, the weekly mean of\n"
         "distress before, when in the week and day things happened, what\n"
-        "came up most often, and for each thing that helped how often you\n"
-        "used it and how much lower distress was afterwards on average\n"
-        "(counted from records with both ratings; with fewer than 3, it is\n"
-        "too early to tell).\n"
+        "came up most often, and for each thing you did or tried how often,\n"
+        "and how distress compared afterwards, in words (counted from uses\n"
+        "rated before and after; with fewer than 5, it is\n"
+        "too early to tell). Distress often eases with time whatever we do,\n"
+        "so these numbers can't show what caused a change.\n"
         "\n"
         "  --since WHEN  from then on (default: the last 12 weeks)\n"
         "  --until WHEN  up to then (default: now)\n"
@@ -324,12 +329,32 @@ print_when(const struct stats *s, const struct look *k)
 	       "18-24 h)\n");
 }
 
+/* How distress compared afterwards, in words; NULL: not enough rated. */
+static const char *
+compared(const struct stats_helped *h, char *buf, size_t size)
+{
+	if (!h->enough)
+		return NULL;
+	if (h->mean_drop >= 1.5)
+		snprintf(buf, size, "about %ld points lower afterwards",
+		         (long)(h->mean_drop + 0.5));
+	else if (h->mean_drop >= 0.5)
+		snprintf(buf, size, "a little lower afterwards");
+	else if (h->mean_drop > -0.5)
+		snprintf(buf, size, "about the same afterwards");
+	else
+		snprintf(buf, size, "higher afterwards");
+	return buf;
+}
+
 static void
 print_helped(const struct stats *s, const struct look *k)
 {
+	bool any_higher = false;
+	printf("\nWhat you tried, and how distress compared afterwards\n");
 	if (!s->nhelped) {
-		printf("\nWhat helped\n  Nothing was named under 'helped' in "
-		       "this period.\n");
+		printf("  Nothing was named as done or tried in this "
+		       "period.\n");
 		return;
 	}
 	size_t cols = 0;
@@ -341,26 +366,35 @@ print_helped(const struct stats *s, const struct look *k)
 	}
 	if (cols > NAME_COLS)
 		cols = NAME_COLS;
-	printf("\nWhat helped (how often, and distress afterwards)\n");
 	for (size_t i = 0; i < s->nhelped; i++) {
 		const struct stats_helped *h = &s->helped[i];
 		char *cut = util_truncate(h->name, cols, clean_locale());
+		char words[64];
 		size_t w = cut ? util_display_width(cut, strlen(cut)) : 0;
+		const char *cmp = compared(h, words, sizeof(words));
 		fputs("  ", stdout);
 		if (cut)
 			fputs(cut, stdout);
 		util_free_text(cut);
 		printf("%*s  %u time%s, ", (int)(cols - w), "", h->uses,
 		       h->uses == 1 ? "" : "s");
-		if (!h->enough)
-			printf("too few to tell yet\n");
-		else if (h->mean_drop >= 0.05)
-			printf("%.1f lower on average\n", h->mean_drop);
-		else if (h->mean_drop <= -0.05)
-			printf("%.1f higher on average\n", -h->mean_drop);
+		if (!h->rated)
+			printf("none rated before and after\n");
+		else if (!cmp)
+			printf("%u rated: too few to tell yet\n", h->rated);
 		else
-			printf("about the same on average\n");
+			printf("%u rated: %s\n", h->rated, cmp);
+		any_higher |= cmp && h->mean_drop <= -0.5;
 	}
+	printf("  (Counted from uses rated before and after; with fewer than "
+	       "%d, it is\n  too early to tell. Distress often eases with "
+	       "time whatever we do, so\n  these numbers can't show what "
+	       "caused a change.)\n",
+	       STATS_MIN_RATED);
+	if (any_higher)
+		printf("  Higher afterwards can mean it was tried at the "
+		       "hardest moments:\n  something to wonder about, not a "
+		       "verdict.\n");
 	(void)k;
 }
 
@@ -379,8 +413,8 @@ print_stats_text(const struct stats *s, const struct look *k)
 	       s->nrecords, s->nrecords == 1 ? "" : "s");
 	print_weeks(s, k);
 	print_when(s, k);
-	print_counts("What set it off most often", s->triggers, s->ntriggers,
-	             k);
+	print_counts("What happened or brought it on, most often", s->triggers,
+	             s->ntriggers, k);
 	print_counts("Emotions most often", s->emotions, s->nemotions, k);
 	print_counts("In the body most often", s->body, s->nbody, k);
 	print_helped(s, k);

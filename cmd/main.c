@@ -30,7 +30,7 @@ static const struct cmd commands[] = {
         /* --- journal/init (core) --- */
         {"journal", cmd_journal, 0, "write and read private journal entries"},
         {"trigger-log", cmd_trigger_log, 0,
-         "record what set you off and what helped"},
+         "record what happened, and what you tried"},
         {"insights", cmd_insights, 0, "patterns in your trigger log"},
         {"init", cmd_init, CMD_GROUP_VAULT, "create your encrypted vault"},
         {"unlock", cmd_unlock, CMD_GROUP_VAULT,

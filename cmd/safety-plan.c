@@ -14,6 +14,7 @@
 #include "vault.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -31,12 +32,16 @@ static const char *const plan_usage[] = {
 };
 
 static const char plan_help[] =
-        "Your safety plan: what helps you through hard moments, step by\n"
-        "step, in the parts of the Stanley-Brown safety plan: warning signs;\n"
-        "things I can do on my own; people and places that distract me;\n"
-        "people I can ask for help; professionals and crisis lines; making\n"
-        "my surroundings safer; my reasons to keep going. It is encrypted in\n"
-        "your vault.\n"
+        "Your safety plan is for times when things feel unbearable, or you\n"
+        "think about hurting yourself or ending your life. It holds what\n"
+        "helps you through, step by step, in the seven steps of the\n"
+        "Stanley-Brown safety plan: 1 warning signs; 2 things I can do on\n"
+        "my own; 3 people and places that distract me; 4 people I can ask\n"
+        "for help; 5 professionals and crisis lines; 6 making my\n"
+        "surroundings safer; 7 my reasons to keep going. Start at step 1;\n"
+        "if a step doesn't help, go on to the next. If you are in danger,\n"
+        "go straight to step 5 or call your emergency number. The plan is\n"
+        "encrypted in your vault; 'selfhelp crisis' needs no passphrase.\n"
         "\n"
         "  show      your plan (--version N: an earlier version)\n"
         "  edit      write or change it in your editor ($VISUAL/$EDITOR; the\n"
@@ -58,6 +63,54 @@ static const char plan_help[] =
 static const char msg_no_plan[] =
         "There is no safety plan yet. 'selfhelp safety-plan edit' starts "
         "one; you can fill it in bit by bit.";
+
+/* Said with the plan, and in its template (lib/safety.c), as notes. */
+static const char msg_plan_use[] =
+        "# For times when things feel unbearable, or you think about\n"
+        "# hurting yourself or ending your life. Start at step 1; if a step\n"
+        "# doesn't help, go on to the next. If you are in danger, go\n"
+        "# straight to step 5 or call your emergency number.\n";
+
+/* Before the passphrase is asked for the plan: help that needs none. */
+static const char msg_locked[] =
+        "Your safety plan is locked. Help right now needs no passphrase:";
+
+/*
+ * The vault, unlocked, for the plan. Every way this can end without it
+ * (no vault, no way to ask for the passphrase, a passphrase that does
+ * not open it, leaving the prompt) ends with where help is right now;
+ * with `help_first`, that help also comes before the passphrase is
+ * asked, since Ctrl-C at the prompt ends selfhelp at once. On stdout, or
+ * on stderr when stdout carries JSON. NULL after the messages.
+ */
+static struct vault *
+plan_vault(struct cmd_ctx *ctx, bool json, bool help_first)
+{
+	struct vault *v = cmd_vault_remembered(ctx);
+	if (v && vault_copy_master(v, NULL) != VAULT_LOCKED)
+		return v;
+	if (v && !ctx->passphrase_file) {
+		int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (tty >= 0) {
+			close(tty);
+			fflush(stdout);
+			if (help_first) {
+				fprintf(stderr, "%s\n", msg_locked);
+				crisis_put_brief(stderr);
+				fputc('\n', stderr);
+			} else {
+				fprintf(stderr,
+				        "(Help right now needs no passphrase: "
+				        "'selfhelp crisis'.)\n");
+			}
+		}
+	}
+	if (v)
+		v = cmd_vault(ctx);
+	if (!v)
+		crisis_put_brief(json ? stderr : stdout);
+	return v;
+}
 
 struct popts {
 	const char *from;
@@ -257,6 +310,7 @@ format_plan(struct out *b, const struct safety_plan *p, size_t versions,
 		snprintf(head, sizeof(head), "# Your safety plan, saved %s\n",
 		         when);
 	out_puts(b, head);
+	out_puts(b, msg_plan_use);
 	if (older) {
 		snprintf(head, sizeof(head),
 		         "# The newest version (%zu) could not be read, so "
@@ -268,7 +322,8 @@ format_plan(struct out *b, const struct safety_plan *p, size_t versions,
 		out_puts(b, "\n");
 		if (color)
 			out_puts(b, "\033[1m");
-		out_puts(b, "## ");
+		snprintf(head, sizeof(head), "## Step %d: ", s + 1);
+		out_puts(b, head);
 		out_puts(b, safety_section_title((enum safety_section)s));
 		if (color)
 			out_puts(b, "\033[0m");
@@ -360,7 +415,7 @@ plan_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, "version json", &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (!(v = cmd_vault(ctx)))
+	if (!(v = plan_vault(ctx, o.json, true)))
 		return 1;
 	if (o.version) {
 		if ((rc = load_or_say(v, o.version, &p)))
@@ -388,10 +443,13 @@ plan_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		safety_plan_free(p);
 		if (older)
 			fail("%s", msg);
+		if (!p)
+			crisis_put_brief(stderr);
 		return rc ? rc : older;
 	}
 	if (!p) {
 		printf("%s\n", msg_no_plan);
+		crisis_put_brief(stdout);
 		return 0;
 	}
 	struct out b = {0};
@@ -437,7 +495,7 @@ plan_history_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, "json", &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (!(v = cmd_vault(ctx)))
+	if (!(v = plan_vault(ctx, o.json, false)))
 		return 1;
 	if (safety_history(v, &list, &n))
 		return fail("%s", vault_errmsg(v));
@@ -466,6 +524,7 @@ plan_history_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = print_json(a);
 	} else if (n == 0) {
 		printf("%s\n", msg_no_plan);
+		crisis_put_brief(stdout);
 	} else {
 		for (size_t i = n; i-- > 0;) {
 			char when[32] = "date unknown";
@@ -702,7 +761,7 @@ plan_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, "from", &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (!(v = cmd_vault(ctx)))
+	if (!(v = plan_vault(ctx, false, false)))
 		return 1;
 	/* Never built silently on an older version: when the newest cannot
 	 * be read, say so and start from the newest that can. */
@@ -753,7 +812,9 @@ plan_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		printf("Saved as version %d; the earlier versions are kept.\n",
 		       p->version);
 	else
-		printf("Saved. 'selfhelp safety-plan' shows it.\n");
+		printf("Saved. 'selfhelp safety-plan' shows it. A copy on "
+		       "paper, or with the people named in it, keeps it at "
+		       "hand when selfhelp is not.\n");
 out:
 	safety_plan_free(old);
 	safety_plan_free(p);

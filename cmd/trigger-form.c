@@ -53,8 +53,10 @@ static const struct question questions[] = {
          "Which way is it? 1 too much (flooded, racing), 2 okay,\n"
          "3 too little (numb, foggy, far away): ",
          NULL},
-        {Q_TEXT, TRIGGER_TRIGGER, "What happened, or what set it off? ",
-         "What happened, or what set it off? ", NULL},
+        {Q_TEXT, TRIGGER_TRIGGER,
+         "What happened, and what brought it on? (It's fine not to know.) ",
+         "What happened, and what brought it on? (It's fine not to know.) ",
+         NULL},
         {Q_LIST, TRIGGER_REACTIONS,
          "What kind of reaction was it? Numbers or your own words, commas "
          "between:",
@@ -71,10 +73,10 @@ static const struct question questions[] = {
          NULL, NULL},
         {Q_AGE, 0, "How old did you feel, in years? ", NULL, NULL},
         {Q_LIST, TRIGGER_URGES, "Any urges? (commas between) ", NULL, NULL},
-        {Q_TEXT, TRIGGER_NOW_DIFFERS, "How is now different from back then? ",
+        {Q_TEXT, TRIGGER_NOW_DIFFERS,
+         "If it fits: how is now different from back then? ", NULL, NULL},
+        {Q_LIST, TRIGGER_HELPED, "What did you do or try? (commas between) ",
          NULL, NULL},
-        {Q_LIST, TRIGGER_HELPED,
-         "What did you do, or what helped? (commas between) ", NULL, NULL},
         {Q_AFTER, 0,
          "And afterwards, or now: how strong is the distress, "
          "0-10? ",

@@ -1,5 +1,5 @@
 /*
- * selfhelp trigger-log: record what set you off and what helped, and
+ * selfhelp trigger-log: record what happened and what you tried, and
  * read, change or remove those records. Records are sealed in the vault
  * like journal entries (kind "trigger"; see lib/trigger.h).
  */
@@ -37,8 +37,9 @@ static const char *const trigger_usage[] = {
 };
 
 static const char trigger_help[] =
-        "A private log of what set you off, how it felt and what helped,\n"
-        "encrypted in your vault.\n"
+        "A private log of hard moments: what happened and what may have\n"
+        "brought it on (it's fine not to know), how it felt and what you\n"
+        "did or tried, encrypted in your vault.\n"
         "\n"
         "  add      record one: a few short questions on a terminal, or the\n"
         "           fields as options; --quick asks only three\n"
@@ -46,14 +47,14 @@ static const char trigger_help[] =
         "  show     one record (ID: the first 4 or more characters of its id)\n"
         "  edit     fill in or change a record, in your editor or by options\n"
         "  delete   remove a record (asks first; --yes skips the question)\n"
-        "  stats    patterns over time, and what helped (also 'selfhelp "
+        "  stats    patterns over time, and what you tried (also 'selfhelp "
         "insights')\n"
         "\n"
         "'selfhelp trigger-log COMMAND --help' says more about each.\n";
 
 static const char fields_help[] =
-        "  --trigger TEXT      what happened, or what set it off\n"
-        "  --before N          distress before anything helped, 0 to 10\n"
+        "  --trigger TEXT      what happened, or what brought it on\n"
+        "  --before N          distress before, 0 to 10\n"
         "  --after N           distress afterwards, 0 to 10\n"
         "  --state S           too-much (flooded, racing), okay, or "
         "too-little\n"
@@ -71,8 +72,9 @@ static const char fields_help[] =
         "  --thought TEXT      thoughts or beliefs that came up\n"
         "  --felt-age N        how old you felt, in years\n"
         "  --urge TEXT         an urge\n"
-        "  --now-differs TEXT  how now is different from back then\n"
-        "  --helped TEXT       what you did, or what helped\n"
+        "  --now-differs TEXT  if it fits: how now is different from back\n"
+        "                      then\n"
+        "  --helped TEXT       what you did or tried\n"
         "  --note TEXT         anything else ('-': read it from standard "
         "input)\n"
         "  --tag T             a tag\n"
@@ -656,7 +658,7 @@ print_record(const struct trigger_record *r)
 	print_list_field("Reaction", &r->list[TRIGGER_REACTIONS], "");
 	if (r->text[TRIGGER_TRIGGER])
 		print_field("What happened", r->text[TRIGGER_TRIGGER]);
-	print_list_field("Vulnerable to", &r->list[TRIGGER_VULNERABILITIES],
+	print_list_field("Made it harder", &r->list[TRIGGER_VULNERABILITIES],
 	                 "");
 	print_list_field("In the body", &r->list[TRIGGER_BODY], "");
 	print_list_field("Emotions", &r->list[TRIGGER_EMOTIONS], "");
@@ -669,7 +671,7 @@ print_record(const struct trigger_record *r)
 	print_list_field("Urges", &r->list[TRIGGER_URGES], "");
 	if (r->text[TRIGGER_NOW_DIFFERS])
 		print_field("Now differs", r->text[TRIGGER_NOW_DIFFERS]);
-	print_list_field("What helped", &r->list[TRIGGER_HELPED], "");
+	print_list_field("What you tried", &r->list[TRIGGER_HELPED], "");
 	if (r->text[TRIGGER_NOTE])
 		print_field("Note", r->text[TRIGGER_NOTE]);
 	print_list_field("Tags", &r->list[TRIGGER_TAGS], "#");

@@ -133,8 +133,9 @@ get_strings(struct crisis_data *d, json_t *o, const char *key,
 }
 
 /*
- * sources (URLs), verified (a date) and an optional check. Sources may be
- * empty only when a check says what to confirm.
+ * sources (URLs, at least one), verified (a date) and an optional check.
+ * A check says what a reviewer should confirm; it never stands in for a
+ * source.
  */
 static int
 get_provenance(struct crisis_data *d, json_t *o, struct crisis_provenance *p,
@@ -147,10 +148,10 @@ get_provenance(struct crisis_data *d, json_t *o, struct crisis_provenance *p,
 		return -1;
 	if (!json_is_array(json_object_get(o, "sources")))
 		return errf(err, "%s: there is no \"sources\" list", where);
-	if (p->nsources == 0 && !p->check)
+	if (p->nsources == 0)
 		return errf(err,
-		            "%s: there is no source (and no \"check\" saying "
-		            "what to confirm)",
+		            "%s: there is no source; a number ships only with "
+		            "a page that states it",
 		            where);
 	for (size_t i = 0; i < p->nsources; i++)
 		if (!is_url(p->sources[i]))
@@ -195,11 +196,18 @@ get_emergency(struct crisis_data *d, json_t *o,
 	if (!e)
 		return errf(err, "out of memory");
 	if (get_string(o, "number", true, &e->number, w, err) ||
+	    get_strings(d, o, "also", &e->also, &e->nalso, w, err) ||
 	    get_provenance(d, o, &e->prov, w, err))
 		return -1;
 	if (!is_number(e->number))
 		return errf(err, "%s: \"%s\" is not a phone number (digits)", w,
 		            e->number);
+	for (size_t i = 0; i < e->nalso; i++)
+		if (!strpbrk(e->also[i], "0123456789"))
+			return errf(err,
+			            "%s: \"also\" item %zu holds no number to "
+			            "call",
+			            w, i + 1);
 	*out = e;
 	return 0;
 }

@@ -4,10 +4,11 @@
  * rules: every entry names its sources and the day it was last checked;
  * a number no source confirms is left out and the directory stands in).
  *
- * The data is parsed and checked strictly: an entry without a source or
- * a "verified" date is refused, so an unsourced number cannot ship by
- * accident. Also here: the country guessed from the locale, as a pure
- * function of the environment strings.
+ * The data is parsed and checked strictly: an entry without at least
+ * one source or without a "verified" date is refused (a reviewer's
+ * "check" note does not stand in for a source), so an unsourced number
+ * cannot ship by accident. Also here: the country guessed from the locale, as a
+ * pure function of the environment strings.
  */
 #ifndef SELFHELP_CRISIS_H
 #define SELFHELP_CRISIS_H
@@ -26,15 +27,21 @@ enum {
 
 /* Where an entry comes from. All strings borrowed from the data. */
 struct crisis_provenance {
-	const char *const *sources; /* nsources URLs (http or https) */
+	const char *const *sources; /* nsources >= 1 URLs (http or https) */
 	size_t nsources;
 	const char *verified; /* "YYYY-MM-DD": last checked against them */
-	const char *check;    /* a reviewer's caveat, or NULL */
+	/* A reviewer's caveat, or NULL. For the data's maintainers: never
+	 * shown on the crisis screen beside a number. */
+	const char *check;
 };
 
 /* A number to call in immediate danger (911, 112, 999). */
 struct crisis_emergency {
-	const char *number;
+	const char *number; /* digits and single spaces */
+	/* nalso more numbers for the same danger, each with what it is
+	 * for, as in "144 for an ambulance"; each holds a digit */
+	const char *const *also;
+	size_t nalso;
 	struct crisis_provenance prov;
 };
 

@@ -11,7 +11,13 @@
 #include <strings.h>
 #include <utf8proc.h>
 
-enum { NAME_MAX_BYTES = 32, SOURCE_MAX_BYTES = 200, MS_PER_S = 1000 };
+enum {
+	NAME_MAX_BYTES = 32,
+	SOURCE_MAX_BYTES = 200,
+	CAUTION_MAX_BYTES = 400,
+	CAUTION_MAX_LINES = 8,
+	MS_PER_S = 1000,
+};
 
 static const char *const reserved_names[] = {"list", "random", "help"};
 
@@ -240,31 +246,86 @@ parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 	return 0;
 }
 
+/* "too-much", "too-little" or both (comma between) into *out. */
 static int
-parse_suits(struct parser *ps, const char *v)
+parse_states(struct parser *ps, const char *key, const char *v, unsigned *out)
 {
 	char buf[64];
-	unsigned suits = 0;
+	unsigned states = 0;
 	if (strlen(v) >= sizeof(buf))
-		return perr(ps, "'for' takes too-much, too-little or both");
+		return perr(ps, "'%s' takes too-much, too-little or both", key);
 	strcpy(buf, v);
 	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		tok = trim(tok);
 		if (strcmp(tok, "too-much") == 0)
-			suits |= GROUNDING_TOO_MUCH;
+			states |= GROUNDING_TOO_MUCH;
 		else if (strcmp(tok, "too-little") == 0)
-			suits |= GROUNDING_TOO_LITTLE;
+			states |= GROUNDING_TOO_LITTLE;
 		else
 			return perr(ps,
-			            "'for' takes too-much, too-little or "
+			            "'%s' takes too-much, too-little or "
 			            "both, not '%s'",
-			            tok);
+			            key, tok);
 	}
-	if (!suits)
-		return perr(ps, "'for' takes too-much, too-little or both");
-	ps->ex->suits = suits;
+	if (!states)
+		return perr(ps, "'%s' takes too-much, too-little or both", key);
+	*out = states;
 	return 0;
+}
+
+/*
+ * The caution: one line in the file, wrapped here into lines of at most
+ * GROUNDING_MAX_COLS columns, so that it is shown whole before step 1.
+ */
+static int
+parse_caution(struct parser *ps, const char *v)
+{
+	struct grounding_exercise *ex = ps->ex;
+	const char *p = v;
+	if (strlen(v) > CAUTION_MAX_BYTES || grounding_text_width(v) < 0)
+		return perr(ps,
+		            "the caution is one line of plain text of at most "
+		            "%d bytes",
+		            CAUTION_MAX_BYTES);
+	if (strchr(v, '{'))
+		return perr(ps, "the caution has no placeholders");
+	ex->caution = calloc(CAUTION_MAX_LINES, sizeof(*ex->caution));
+	if (!ex->caution)
+		return GROUNDING_ENOMEM;
+	while (*p) {
+		/* As many whole words as fit. */
+		const char *end = p, *fit = NULL;
+		for (;;) {
+			const char *w = end + strspn(end, " ");
+			const char *we = w + strcspn(w, " ");
+			if (w == we)
+				break;
+			size_t l = (size_t)(we - p);
+			char *line = strndup(p, l);
+			if (!line)
+				return GROUNDING_ENOMEM;
+			int cols = grounding_text_width(line);
+			free(line);
+			if (cols > GROUNDING_MAX_COLS)
+				break;
+			fit = end = we;
+		}
+		if (!fit)
+			return perr(ps,
+			            "the caution has a word wider than %d "
+			            "columns",
+			            GROUNDING_MAX_COLS);
+		if (ex->ncaution == CAUTION_MAX_LINES)
+			return perr(ps, "the caution is longer than %d lines",
+			            CAUTION_MAX_LINES);
+		if (!(ex->caution[ex->ncaution] =
+		              strndup(p, (size_t)(fit - p))))
+			return GROUNDING_ENOMEM;
+		ex->ncaution++;
+		p = fit + strspn(fit, " ");
+	}
+	return ex->ncaution ? 0 : perr(ps, "the caution is empty");
 }
 
 static int
@@ -295,6 +356,8 @@ enum seen_bits {
 	SEEN_FOCUS = 1 << 2,
 	SEEN_DEFAULT = 1 << 3,
 	SEEN_PATTERN = 1 << 4,
+	SEEN_CAUTION = 1 << 5,
+	SEEN_FIRST_FOR = 1 << 6,
 };
 
 static int
@@ -355,6 +418,10 @@ parse_field(struct parser *ps, char *line, unsigned *seen)
 		bit = SEEN_DEFAULT;
 	else if (strcmp(key, "pattern") == 0)
 		bit = SEEN_PATTERN;
+	else if (strcmp(key, "caution") == 0)
+		bit = SEEN_CAUTION;
+	else if (strcmp(key, "first-for") == 0)
+		bit = SEEN_FIRST_FOR;
 	else
 		return perr(ps, "'%s' is not a field we know", key);
 	if (*seen & bit)
@@ -372,7 +439,11 @@ parse_field(struct parser *ps, char *line, unsigned *seen)
 			            GROUNDING_MINUTES_MAX);
 		return 0;
 	case SEEN_FOR:
-		return parse_suits(ps, v);
+		return parse_states(ps, key, v, &ex->suits);
+	case SEEN_FIRST_FOR:
+		return parse_states(ps, key, v, &ex->first_for);
+	case SEEN_CAUTION:
+		return parse_caution(ps, v);
 	case SEEN_FOCUS:
 		for (int i = 0; i < NFOCUS; i++) {
 			if (strcmp(v, focus_names[i]) == 0) {
@@ -393,7 +464,18 @@ parse_field(struct parser *ps, char *line, unsigned *seen)
 			return perr(ps, "'default' is yes or no");
 		return 0;
 	default:
-		if (grounding_pattern_parse(v, &ex->pattern) < 0)
+		rc = grounding_pattern_parse(v, &ex->pattern);
+		if (rc == GROUNDING_ETOOFAST)
+			return perr(ps,
+			            "'%s' is too fast: one breath takes at "
+			            "least %d seconds",
+			            v, GROUNDING_CYCLE_MIN_S);
+		if (rc == GROUNDING_ELONGHOLD)
+			return perr(ps,
+			            "'%s' holds the breath longer than %d "
+			            "seconds",
+			            v, GROUNDING_HOLD_MAX_S);
+		if (rc < 0)
 			return perr(ps,
 			            "'%s' is not a breathing pattern we "
 			            "can use",
@@ -472,6 +554,17 @@ parse_body(struct parser *ps)
 	if (ex->has_pattern != (ex->focus == GROUNDING_FOCUS_BREATH))
 		return perr(ps, "a 'pattern' goes with 'focus: breath', and "
 		                "only there");
+	if (ex->has_pattern && grounding_pattern_has_holds(&ex->pattern) &&
+	    !ex->ncaution)
+		return perr(ps, "a pattern that holds the breath needs a "
+		                "'caution' (holds make panic worse for some)");
+	if (ex->first_for & ~ex->suits)
+		return perr(ps, "'first-for' names a state the exercise is "
+		                "not 'for'");
+	if (ex->ncaution && (ex->is_default || ex->first_for))
+		return perr(ps, "an exercise with a caution is an explicit "
+		                "choice: it can't be the default or "
+		                "'first-for'");
 	if (ex->nsteps == 0)
 		return perr(ps, "there are no steps ('- ' lines)");
 	return 0;
@@ -512,6 +605,9 @@ grounding_exercise_free(struct grounding_exercise *ex)
 	free(ex->title);
 	free(ex->summary);
 	free(ex->note);
+	for (size_t i = 0; i < ex->ncaution; i++)
+		free(ex->caution[i]);
+	free(ex->caution);
 	free(ex->source);
 	for (size_t i = 0; i < ex->nsteps; i++)
 		free(ex->steps[i]);
@@ -615,6 +711,18 @@ grounding_set_load(struct grounding_set **out, const char *const *paths,
 		}
 	}
 	qsort(set->ex, set->n, sizeof(*set->ex), cmp_ex);
+	unsigned first_seen = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		if (first_seen & set->ex[i]->first_for) {
+			set_error(err, NULL, 0,
+			          "two exercises are 'first-for' the same "
+			          "state (one is '%s')",
+			          set->ex[i]->name);
+			rc = GROUNDING_EPARSE;
+			goto fail;
+		}
+		first_seen |= set->ex[i]->first_for;
+	}
 	for (size_t i = 0; i < set->n; i++) {
 		if (i > 0 &&
 		    strcmp(set->ex[i - 1]->name, set->ex[i]->name) == 0) {
@@ -742,24 +850,35 @@ grounding_set_find(const struct grounding_set *set, const char *name,
 	return GROUNDING_ENOTFOUND;
 }
 
+/* Can `random` (or a default) start it for `state` (0: any)? */
+static bool
+pickable(const struct grounding_exercise *ex, unsigned state)
+{
+	return !ex->ncaution && (!state || (ex->suits & state));
+}
+
 const struct grounding_exercise *
 grounding_set_pick(const struct grounding_set *set, unsigned state,
                    bool prefer_default, uint32_t rnd)
 {
 	size_t nfit = 0;
 	const struct grounding_exercise *d = grounding_set_default(set);
-	if (prefer_default && d && (!state || (d->suits & state)))
+	if (prefer_default && state) {
+		for (size_t i = 0; i < set->n; i++)
+			if ((set->ex[i]->first_for & state) &&
+			    pickable(set->ex[i], state))
+				return set->ex[i];
+	}
+	if (prefer_default && d && pickable(d, state))
 		return d;
 	for (size_t i = 0; i < set->n; i++)
-		if (!state || (set->ex[i]->suits & state))
-			nfit++;
+		nfit += pickable(set->ex[i], state);
 	if (!nfit)
 		return NULL;
 	size_t k = rnd % nfit;
 	for (size_t i = 0; i < set->n; i++)
-		if (!state || (set->ex[i]->suits & state))
-			if (k-- == 0)
-				return set->ex[i];
+		if (pickable(set->ex[i], state) && k-- == 0)
+			return set->ex[i];
 	return NULL;
 }
 
@@ -816,8 +935,19 @@ grounding_pattern_parse(const char *s, struct grounding_pattern *p)
 	}
 	if (r.in < GROUNDING_PHASE_MIN_S || r.out < GROUNDING_PHASE_MIN_S)
 		return GROUNDING_EPATTERN;
+	if (r.hold_in > GROUNDING_HOLD_MAX_S ||
+	    r.hold_out > GROUNDING_HOLD_MAX_S)
+		return GROUNDING_ELONGHOLD;
+	if (r.in + r.hold_in + r.out + r.hold_out < GROUNDING_CYCLE_MIN_S)
+		return GROUNDING_ETOOFAST;
 	*p = r;
 	return 0;
+}
+
+bool
+grounding_pattern_has_holds(const struct grounding_pattern *p)
+{
+	return p->hold_in || p->hold_out;
 }
 
 char *

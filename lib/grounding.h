@@ -15,7 +15,8 @@
  *   focus: outward
  *   default: yes
  *   pattern: 4-6
- *   note: Box breathing is popular but less researched.
+ *   note: If you are driving, stop somewhere safe first.
+ *   caution: Skip this with a heart condition. Ask a doctor first.
  *   source: Peter Levine, Somatic Experiencing (orienting)
  *   ---
  *   - Keep your eyes open and let them wander round the room.
@@ -37,12 +38,22 @@
  *            to the room), body, breath, imagery or kindness
  *   pattern  a breathing pattern (see grounding_pattern_parse()); only
  *            and always with focus: breath. The pacer runs after the
- *            steps
+ *            steps. A pattern with holds needs a caution
  *   default  "yes" on exactly one exercise (focus: outward): the one that
  *            starts when `selfhelp grounding` is run without a name
- *   note     optional; one line shown before the steps (a caution),
- *            at most 60 columns
- *   source   optional; where the idea comes from (author, title)
+ *   first-for  too-much or too-little: the exercise that starts for
+ *            `selfhelp grounding --for STATE` (at most one per state;
+ *            it must suit the state). Without one, the default starts
+ *   note     optional; one line shown before the steps (a hint, such as
+ *            another exercise to try), at most 60 columns
+ *   caution  optional; what to take care of, or when to stop or skip
+ *            the exercise: one line in the file of at most 400 bytes,
+ *            shown before the first step (wrapped to 60 columns). An
+ *            exercise with a caution is an explicit choice: `random`
+ *            never starts it, nor does --for, and it is not the default
+ *   source   where the idea comes from (author, title); shown in `list`
+ *            and at the end of the exercise. Every bundled exercise has
+ *            one (tests/unit/test-grounding.c)
  *
  * Each step is one short sentence of at most 60 display columns, counted
  * after its placeholders are filled in with their longest values.
@@ -65,13 +76,26 @@ enum grounding_status {
 	GROUNDING_EPARSE = -2,     /* an exercise file has a problem */
 	GROUNDING_ENOTFOUND = -3,  /* no exercise with that name */
 	GROUNDING_EAMBIGUOUS = -4, /* a prefix of several names */
-	GROUNDING_EPATTERN = -5,   /* a breathing pattern we can't use */
+	GROUNDING_EPATTERN = -5,   /* not a breathing pattern */
+	GROUNDING_ETOOFAST = -6,   /* a breath shorter than 6 seconds */
+	GROUNDING_ELONGHOLD = -7,  /* a hold longer than 7 seconds */
 };
 
-/* Longest step, title, summary or note, in display columns. */
+/* Longest step, title, summary, note or caution line, in display
+ * columns. */
 enum { GROUNDING_MAX_COLS = 60 };
-/* Breathing phases: whole seconds; holds may also be 0 (no hold). */
-enum { GROUNDING_PHASE_MIN_S = 1, GROUNDING_PHASE_MAX_S = 20 };
+/*
+ * Breathing phases: whole seconds, in and out 1-20; holds 0 (no hold) to
+ * GROUNDING_HOLD_MAX_S, as long holds raise air hunger and fear; and one
+ * whole breath at least GROUNDING_CYCLE_MIN_S, as faster breathing (1-1
+ * is 30 breaths a minute) leads to over-breathing.
+ */
+enum {
+	GROUNDING_PHASE_MIN_S = 1,
+	GROUNDING_PHASE_MAX_S = 20,
+	GROUNDING_HOLD_MAX_S = 7,
+	GROUNDING_CYCLE_MIN_S = 6,
+};
 /* --minutes and the minutes: field. */
 enum { GROUNDING_MINUTES_MIN = 1, GROUNDING_MINUTES_MAX = 60 };
 
@@ -106,12 +130,15 @@ struct grounding_exercise {
 	char *name;
 	char *title;
 	char *summary;
-	char *note;   /* NULL when there is none */
-	char *source; /* NULL when there is none */
+	char *note;      /* NULL when there is none */
+	char **caution;  /* ncaution lines of at most 60 columns, or NULL */
+	size_t ncaution; /* 0: no caution */
+	char *source;    /* NULL when there is none */
 	unsigned minutes;
 	unsigned suits; /* enum grounding_state bits, at least one */
 	enum grounding_focus focus;
 	bool is_default;
+	unsigned first_for; /* enum grounding_state bits it starts for */
 	bool has_pattern;
 	struct grounding_pattern pattern; /* when has_pattern */
 	char **steps;                     /* nsteps lines, unexpanded */
@@ -188,10 +215,11 @@ int grounding_set_find(const struct grounding_set *set, const char *name,
 
 /*
  * Pick an exercise that suits `state` (a grounding_state bit, or 0 for
- * any). With `prefer_default`, the default exercise wins when it suits;
- * otherwise one of those that suit, chosen by `rnd` (any number; the
- * caller draws it, so tests can fix it). NULL when none suits.
- * Borrowed from set.
+ * any). With `prefer_default`, the one marked first-for that state wins,
+ * else the default exercise when it suits; otherwise one of those that
+ * suit and have no caution, chosen by `rnd` (any number; the caller
+ * draws it, so tests can fix it). An exercise with a caution is never
+ * picked. NULL when none suits. Borrowed from set.
  */
 const struct grounding_exercise *
 grounding_set_pick(const struct grounding_set *set, unsigned state,
@@ -220,10 +248,15 @@ int grounding_text_width(const char *s);
 /*
  * Parse a breathing pattern: "4-6" (in-out), "box" (4-4-4-4), "4-7-8"
  * (in-hold-out), or custom "IN-OUT", "IN-HOLD-OUT", "IN-HOLD-OUT-HOLD".
- * In and out are whole seconds 1-20; holds 0-20. Returns 0 or
- * GROUNDING_EPATTERN (then *p is unchanged).
+ * In and out are whole seconds 1-20; holds 0-7; one breath (all four)
+ * at least 6 seconds. Returns 0, GROUNDING_EPATTERN when it is not a
+ * pattern, GROUNDING_ETOOFAST or GROUNDING_ELONGHOLD when it is one we
+ * don't pace (then *p is unchanged).
  */
 int grounding_pattern_parse(const char *s, struct grounding_pattern *p);
+
+/* Does the pattern hold the breath at all? */
+bool grounding_pattern_has_holds(const struct grounding_pattern *p);
 
 /*
  * Write the pattern as text ("4-6", "4-4-4-4") into buf (size n, at

@@ -71,7 +71,8 @@ static const char *const reasons_names[] = {"my reasons to keep going",
 
 static const struct section_info sections[SAFETY_NSECTIONS] = {
         [SAFETY_WARNING_SIGNS] = {"warning-signs", "Warning signs",
-                                  "Thoughts, feelings, situations or things I "
+                                  "Thoughts, feelings, urges (such as urges "
+                                  "to hurt myself), situations or things I "
                                   "do that tell me a hard time may be "
                                   "starting.",
                                   warning_names},
@@ -86,18 +87,27 @@ static const struct section_info sections[SAFETY_NSECTIONS] = {
                                  "me think about something else.",
                                  distract_names},
         [SAFETY_PEOPLE] = {"people", "People I can ask for help",
-                           "People I can reach out to, and how to reach "
-                           "them.",
+                           "People I can reach out to: a name and a phone "
+                           "number for each.",
                            people_names},
         [SAFETY_PROFESSIONALS] = {"professionals",
                                   "Professionals and crisis lines",
                                   "My therapist, doctor, services and crisis "
-                                  "lines, with their numbers ('selfhelp "
+                                  "lines, with their numbers; my local "
+                                  "emergency number; the nearest emergency "
+                                  "department, with its address ('selfhelp "
                                   "crisis' lists crisis lines).",
                                   pro_names},
         [SAFETY_SURROUNDINGS] = {"surroundings", "Making my surroundings safer",
-                                 "What I can do to make where I am safer "
-                                 "while things are hard.",
+                                 "Ways to keep myself safer when things get "
+                                 "bad. For example: asking someone I trust to "
+                                 "keep my medicines for a while, or keeping "
+                                 "only small amounts at home; locking away, "
+                                 "or giving someone to hold, any firearms or "
+                                 "other weapons, blades or other things I "
+                                 "might use to hurt myself; staying away from "
+                                 "alcohol and drugs. Who could help me with "
+                                 "this?",
                                  safer_names},
         [SAFETY_REASONS] = {"reasons", "My reasons to keep going",
                             "People, hopes and things that matter to me and "
@@ -276,8 +286,14 @@ put_note(struct buf *b, const char *s)
 }
 
 static const char note_text[] =
-        "# Your safety plan: what helps you through hard moments, step by\n"
-        "# step. Under each heading, write one thing per line, starting with\n"
+        "# Your safety plan is for times when things feel unbearable, or\n"
+        "# you think about hurting yourself or ending your life. Write it on\n"
+        "# a calmer day, perhaps with your therapist or someone you trust.\n"
+        "# When it is needed: start at step 1; if a step doesn't help, go on\n"
+        "# to the next. If you are in danger, go straight to step 5 or call\n"
+        "# your emergency number.\n"
+        "#\n"
+        "# Under each heading, write one thing per line, starting with\n"
         "# \"- \". Lines starting with \"# \" are notes and are not saved.\n"
         "# Leave a part empty if nothing fits yet; you can come back to it\n"
         "# any time, and earlier versions are kept.\n";
@@ -292,7 +308,10 @@ safety_format_text(const struct safety_plan *p, unsigned flags, size_t *len)
 	for (int s = 0; s < SAFETY_NSECTIONS; s++) {
 		if (s || hints)
 			buf_puts(&b, "\n");
-		buf_puts(&b, "## ");
+		char head[32];
+		/* "Step 3: ..." reads back as the section's title. */
+		snprintf(head, sizeof(head), "## Step %d: ", s + 1);
+		buf_puts(&b, head);
 		buf_puts(&b, sections[s].title);
 		buf_puts(&b, "\n");
 		if (hints)

@@ -14,11 +14,12 @@
  * The readable layout (for the editor, `--from FILE` and `show`):
  *
  *   # lines starting with "# " are notes and are not saved
- *   ## Warning signs
+ *   ## Step 1: Warning signs
  *   - one item per line
  *
- * Headings are "## " and a section's title (any case; a few other names
- * are understood, e.g. "Reasons for living"). Items start with "- ", "* ",
+ * Headings are "## " and a section's title, after an optional step
+ * number ("Step 1: ", "1. "), in any case (a few other names are
+ * understood, e.g. "Reasons for living"). Items start with "- ", "* ",
  * "+ " or "1. "; a line indented under an item continues it; any other
  * line of text under a heading is an item too.
  */
@@ -92,7 +93,8 @@ enum safety_format_flags {
 };
 
 /*
- * The plan in the readable layout (p may be NULL: the empty layout).
+ * The plan in the readable layout (p may be NULL: the empty layout), its
+ * headings numbered in the order of use ("## Step 1: Warning signs").
  * Returns a NUL-terminated buffer of *len bytes; the caller wipes and
  * frees it. NULL when out of memory.
  */

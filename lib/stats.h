@@ -5,13 +5,14 @@
  * outside input is the local time zone, used for weeks, weekdays and
  * times of day.
  *
- * "What helped" is computed from uses: one use per strategy named in a
- * record's `helped` list, carrying that record's distress before and
- * after. Other sources of uses fold in through stats_input.extra_uses:
- * when grounding ratings are stored (a future record kind "rating" with
- * the exercise name, before and after), the caller turns each into one
- * struct stats_use, and it counts together with the trigger log under
- * the same normalised name.
+ * "What you tried" is computed from uses: one use per strategy named in
+ * a record's `helped` list, carrying that record's distress before and
+ * after. Its figures describe, and show no cause: distress often eases
+ * with time whatever one does. Other sources of uses fold in through
+ * stats_input.extra_uses: when grounding ratings are stored (a future record
+ * kind "rating" with the exercise name, before and after), the caller turns
+ * each into one struct stats_use, and it counts together with the trigger log
+ * under the same normalised name.
  */
 #ifndef SELFHELP_STATS_H
 #define SELFHELP_STATS_H
@@ -25,9 +26,11 @@
 struct rating;
 
 enum {
-	STATS_DAYS = 7,      /* Monday first */
-	STATS_PARTS = 4,     /* night, morning, afternoon, evening */
-	STATS_MIN_RATED = 3, /* fewer uses with both ratings: too few */
+	STATS_DAYS = 7,  /* Monday first */
+	STATS_PARTS = 4, /* night, morning, afternoon, evening */
+	/* Fewer uses with both ratings: too few to tell. Three was too few
+	 * for a mean of ratings that ease with time anyway. */
+	STATS_MIN_RATED = 5,
 	STATS_SPARK_LEVELS = 8,
 };
 

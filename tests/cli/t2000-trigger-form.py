@@ -105,7 +105,7 @@ def full(extra):
     s.expect("Which way did it go?")
     s.send("x")                 # ignored
     s.send("1")
-    s.expect("What happened, or what set it off?")
+    s.expect("What happened, and what brought it on? (It's fine not to know.)")
     s.send("a slammed door\r")
     s.expect("11 fawn")
     s.expect("> ")
@@ -132,7 +132,7 @@ def full(extra):
     s.send("\r")
     s.expect("different from back then?")
     s.send("I can leave now\r")
-    s.expect("what helped?")
+    s.expect("What did you do or try?")
     s.send("Cold  Water, walk\r")
     s.expect("how strong is the distress")
     s.send("4")

@@ -50,7 +50,10 @@ test_expect_success 'no arguments, not a terminal: all steps once, exit 0' '
 	title=$(sed -n "s/^title: //p" "$CONTENT/$DEFAULT.md") &&
 	test "$(head -n 1 "$OUT")" = "$title" &&
 	steps=$(grep -c "^- " "$CONTENT/$DEFAULT.md") &&
-	test "$(grep -c . "$OUT")" -eq $((steps + 1))
+	notes=$(grep -c "^note: " "$CONTENT/$DEFAULT.md") &&
+	test "$(grep -c . "$OUT")" -eq $((steps + notes + 2)) &&
+	source=$(sed -n "s/^source: //p" "$CONTENT/$DEFAULT.md") &&
+	test "$(tail -n 1 "$OUT")" = "From: $source"
 '
 
 test_expect_success 'placeholders are filled in with today' '
@@ -83,8 +86,11 @@ test_expect_success 'breathing, not a terminal: the pattern as text, no sleep' '
 	expect_in "Hold for 7 seconds." "$OUT" &&
 	expect_in "Breathe out for 8 seconds." "$OUT" &&
 	timeout $WAIT "$SELFHELP_RUN" grounding box-breathing >"$OUT" &&
-	expect_in "less researched" "$OUT" &&
-	test "$(grep -c "^Hold for 4 seconds.$" "$OUT")" -eq 2
+	expect_in "Holding your breath makes panic worse" "$OUT" &&
+	test "$(grep -c "^Hold for 4 seconds.$" "$OUT")" -eq 2 &&
+	timeout $WAIT "$SELFHELP_RUN" grounding breathing --pattern 1-4-1 >"$OUT" &&
+	expect_in "Breathe in for 1 second." "$OUT" &&
+	expect_not_in "1 seconds" "$OUT"
 '
 
 test_expect_success 'REDUCED_MOTION and --plain change nothing off a terminal' '
@@ -97,8 +103,9 @@ test_expect_success 'REDUCED_MOTION and --plain change nothing off a terminal' '
 
 test_expect_success 'list: every exercise, name first, minutes, summary' '
 	selfhelp grounding list >"$OUT" &&
-	test "$(wc -l <"$OUT")" -eq "$(ls "$CONTENT"/*.md | wc -l)" &&
-	test "$(wc -l <"$OUT")" -ge 12 &&
+	test "$(grep -c "^[a-z0-9]" "$OUT")" -eq "$(ls "$CONTENT"/*.md | wc -l)" &&
+	test "$(grep -c "^[a-z0-9]" "$OUT")" -ge 12 &&
+	test "$(head -n 1 "$OUT" | cut -d" " -f1)" = "$DEFAULT" &&
 	for f in "$CONTENT"/*.md; do
 		n=$(basename "$f" .md) &&
 		s=$(sed -n "s/^summary: //p" "$f") &&
@@ -122,7 +129,7 @@ test_expect_success 'list --json' '
 test_expect_success 'list --for too-little shows only those' '
 	selfhelp grounding list --for too-little >"$OUT" &&
 	n=$(grep -l "^for:.*too-little" "$CONTENT"/*.md | wc -l) &&
-	test "$(wc -l <"$OUT")" -eq "$n" &&
+	test "$(grep -c "^[a-z0-9]" "$OUT")" -eq "$n" &&
 	expect_not_in "box-breathing" "$OUT"
 '
 
@@ -219,6 +226,133 @@ test_expect_success '--rate without a terminal asks nothing, exit 0' '
 	expect_steps "$DEFAULT" "$OUT" &&
 	expect_in "nothing was asked" "$ERR" &&
 	expect_not_in "0 to 10" "$OUT"
+'
+
+# Exercises with a caution, from the files themselves.
+CAUTIONED=$(grep -l "^caution: " "$CONTENT"/*.md | sed 's|.*/||; s|\.md$||')
+
+test_expect_success 'the five that need care have a caution' '
+	for n in box-breathing calm-place container butterfly-hug cold; do
+		printf "%s\n" $CAUTIONED | grep -qx "$n" ||
+			{ echo "no caution: $n" >&2; return 1; }
+	done
+'
+
+test_expect_success 'every caution is shown whole before step 1, and each source at the end' '
+	for n in $CAUTIONED; do
+		timeout $WAIT "$SELFHELP_RUN" grounding "$n" </dev/null >"$OUT" 2>"$ERR" &&
+		first=$(sed -n "s/^- //p" "$CONTENT/$n.md" | head -n 1) &&
+		line=$(grep -n -x -F -- "$first" "$OUT" | head -n 1 | cut -d: -f1) &&
+		test -n "$line" &&
+		head -n $((line - 1)) "$OUT" | tr "\n" " " | sed "s/  */ /g" >"$TEST_ROOT/before" &&
+		echo >>"$TEST_ROOT/before" &&
+		caution=$(sed -n "s/^caution: //p" "$CONTENT/$n.md") &&
+		expect_in "$caution" "$TEST_ROOT/before" || { echo "in $n" >&2; return 1; }
+	done &&
+	for f in "$CONTENT"/*.md; do
+		n=$(basename "$f" .md) &&
+		source=$(sed -n "s/^source: //p" "$f") &&
+		test -n "$source" &&
+		timeout $WAIT "$SELFHELP_RUN" grounding "$n" </dev/null >"$OUT" &&
+		sed -n "/^From: /,\$p" "$OUT" | tr "\n" " " | sed "s/ $//" >"$TEST_ROOT/from" &&
+		test "$(cat "$TEST_ROOT/from")" = "From: $source" ||
+		{ echo "source of $n: $(cat "$TEST_ROOT/from")" >&2; return 1; }
+	done
+'
+
+test_expect_success 'list names each source, and marks those with a caution' '
+	selfhelp grounding list >"$OUT" &&
+	tr "\n" " " <"$OUT" | sed "s/  */ /g" >"$TEST_ROOT/flat" &&
+	echo >>"$TEST_ROOT/flat" &&
+	for f in "$CONTENT"/*.md; do
+		source=$(sed -n "s/^source: //p" "$f") &&
+		expect_in "From: $source" "$TEST_ROOT/flat" || return 1
+	done &&
+	test "$(grep -c "With a caution: it starts only by its name." "$OUT")" -eq \
+		"$(printf "%s\n" $CAUTIONED | wc -l)" &&
+	selfhelp grounding list --json >"$OUT" &&
+	python3 -c "
+import json, sys
+d = {e[\"name\"]: e for e in json.load(open(sys.argv[1]))}
+for n in sys.argv[2:]:
+    assert d[n][\"caution\"] and d[n][\"random\"] is False, n
+assert d[\"orienting\"][\"random\"] is True and d[\"orienting\"][\"caution\"] is None
+assert d[\"move\"][\"first_for\"] == [\"too-little\"]
+" "$OUT" $CAUTIONED
+'
+
+# (Every draw of the picking function: tests/unit/test-grounding.c.)
+RUNS=60
+[ -z "$VALGRIND" ] || RUNS=10
+test_expect_success 'random never starts an exercise with a caution' '
+	i=0 &&
+	while [ $i -lt $RUNS ]; do
+		for state in "" "--for too-much" "--for too-little"; do
+			selfhelp grounding random $state </dev/null >"$OUT" &&
+			title=$(head -n 1 "$OUT") &&
+			for n in $CAUTIONED; do
+				t=$(sed -n "s/^title: //p" "$CONTENT/$n.md") &&
+				test "$title" != "$t" ||
+				{ echo "random $state started $n" >&2; return 1; }
+			done || return 1
+		done || return 1
+		i=$((i + 1))
+	done
+'
+
+test_expect_success 'by name, an exercise with a caution starts' '
+	for n in $CAUTIONED; do
+		selfhelp grounding "$n" </dev/null >"$OUT" &&
+		t=$(sed -n "s/^title: //p" "$CONTENT/$n.md") &&
+		test "$(head -n 1 "$OUT")" = "$t" || return 1
+	done
+'
+
+test_expect_success '--for too-little starts one for too little, not the too-much one' '
+	selfhelp grounding --for too-much </dev/null >"$TEST_ROOT/much" &&
+	selfhelp grounding --for too-little </dev/null >"$TEST_ROOT/little" &&
+	! cmp -s "$TEST_ROOT/much" "$TEST_ROOT/little" &&
+	title=$(head -n 1 "$TEST_ROOT/little") &&
+	f=$(grep -lx "title: $title" "$CONTENT"/*.md) &&
+	grep -q "^for:.*too-little" "$f" &&
+	! grep -q "^for:.*too-much" "$f" &&
+	! grep -q "^caution:" "$f"
+'
+
+test_expect_success 'cold: hands only, no breath-hold; the face is for too much only' '
+	selfhelp grounding cold </dev/null >"$OUT" &&
+	expect_not_in "breath" "$OUT" &&
+	expect_not_in "face" "$OUT" &&
+	for w in "heart condition" "slow heart rate" medicines "Raynaud"; do
+		tr "\n" " " <"$OUT" | grep -q "$w" || { echo "no $w" >&2; return 1; }
+	done &&
+	selfhelp grounding list --for too-little >"$OUT" &&
+	expect_not_in "cold-face" "$OUT" &&
+	selfhelp grounding cold-face </dev/null >"$OUT" &&
+	expect_not_in "hold your breath" "$OUT"
+'
+
+test_expect_success '--pattern: too fast or long holds are refused, gently' '
+	for p in 1-1 2-2 1-1-1-1 4-8-8 20-20-20-20 4-0-6-10; do
+		test_must_fail 2 selfhelp grounding breathing --pattern $p >"$OUT" 2>"$ERR" &&
+		test ! -s "$OUT" &&
+		grep -q "^usage: selfhelp grounding" "$ERR" || { echo "for $p" >&2; return 1; }
+	done &&
+	test_must_fail 2 selfhelp grounding --pattern 1-1 2>"$ERR" &&
+	expect_in "at least 6 seconds" "$ERR" &&
+	test_must_fail 2 selfhelp grounding --pattern 4-8-8 2>"$ERR" &&
+	expect_in "up to 7 seconds" "$ERR" &&
+	selfhelp grounding --pattern 3-3 >"$OUT" &&
+	selfhelp grounding --pattern 4-7-8 >"$OUT" &&
+	expect_in "Hold for 7 seconds." "$OUT"
+'
+
+test_expect_success '--pattern with holds shows the hold caution before step 1' '
+	selfhelp grounding breathing --pattern 4-7-8 >"$OUT" &&
+	sed -n "2,/^$/p" "$OUT" >"$TEST_ROOT/head" &&
+	expect_in "Holding your breath makes panic worse" "$TEST_ROOT/head" &&
+	selfhelp grounding breathing >"$OUT" &&
+	expect_not_in "Holding your breath" "$OUT"
 '
 
 # Speed is measured by tests/bench/grounding-first-output.sh, not asserted

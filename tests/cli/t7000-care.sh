@@ -63,44 +63,72 @@ test_expect_success 'crisis --country: each country, any case' '
 	check_country DE "(Germany)" "call 112" "0800 111 0 111" "0800 111 0 222" \
 		"telefonseelsorge.de" &&
 	check_country de "TelefonSeelsorge" &&
-	check_country AT "(Austria)" "call 112" "findahelpline.com/AT" &&
-	check_country CH "(Switzerland)" "local emergency number" "findahelpline.com/CH" &&
-	check_country CA "(Canada)" "findahelpline.com/CA" &&
-	check_country AU "(Australia)" "findahelpline.com/AU" &&
 	check_country Germany "(Germany)" &&
-	check_country fr "(France)" "call 112" "findahelpline.com/FR"
+	check_country AT "(Austria)" "call 112" "Or call 144 for an ambulance" \
+		"TelefonSeelsorge" "Call 142, free from every phone" \
+		"findahelpline.com/AT" &&
+	check_country CH "(Switzerland)" "call 112" "Or call 144 for an ambulance" \
+		"Die Dargebotene Hand" "Call 143." "findahelpline.com/CH" &&
+	check_country Schweiz "(Switzerland)" &&
+	check_country LI "(Liechtenstein)" "local emergency number" "Call 143." \
+		"findahelpline.com/LI" &&
+	check_country CA "(Canada)" "call 911" "9-8-8 Suicide Crisis Helpline" \
+		"Call or text 988" "findahelpline.com/CA" &&
+	check_country AU "(Australia)" "call 000" "Lifeline" \
+		"Call 13 11 14, free from mobiles" "findahelpline.com/AU" &&
+	check_country fr "(France)" "call 112" "Or call 15 (SAMU) for urgent medical help" \
+		"Call 3114" "findahelpline.com/FR" &&
+	check_country NL "(Netherlands)" "call 112" "113 Zelfmoordpreventie" \
+		"Call 113 or 0800-0113, both free" "findahelpline.com/NL" &&
+	check_country es "(Spain)" "call 112" "Call 024" "findahelpline.com/ES" &&
+	check_country PT "(Portugal)" "call 112" "findahelpline.com/PT"
 '
 
 test_expect_success 'crisis: no unverified number is shown' '
-	for c in US GB IE DE AT CH CA AU; do
+	for c in US GB IE DE AT CH LI CA AU FR NL ES; do
 		selfhelp crisis --country $c --sources >>"$OUT" || return 1
 	done &&
-	expect_not_in "13 11 14" "$OUT" &&
+	expect_not_in "0477" "$OUT" &&
 	expect_not_in "85258" "$OUT" &&
 	expect_not_in "741741" "$OUT" &&
-	selfhelp crisis --country CA >"$OUT" && expect_not_in "988" "$OUT" &&
+	expect_not_in "1737" "$OUT" &&
 	selfhelp crisis --country DE >"$OUT" && expect_not_in "116 123" "$OUT" &&
-	selfhelp crisis --country IE >"$OUT" && expect_not_in "@" "$OUT"
+	selfhelp crisis --country IE >"$OUT" && expect_not_in "@" "$OUT" &&
+	selfhelp crisis --country LI >"$OUT" && expect_not_in "call 1" "$OUT"
 '
 
-test_expect_success 'crisis --sources: each number with its source and date' '
+test_expect_success 'crisis --sources: each number with its source and date, no reviewer notes' '
 	selfhelp crisis --country us --sources >"$OUT" &&
 	expect_in "Source: https://www.sfsuicide.org/about-988/" "$OUT" &&
 	expect_in "Source: http://veteranscrisisline.net/About/VeteranSuicide.aspx" "$OUT" &&
 	expect_in "Last checked: 20" "$OUT" &&
+	for c in GB AU LI IE; do
+		selfhelp crisis --country $c --sources >"$OUT" &&
+		expect_not_in "To confirm" "$OUT" &&
+		expect_not_in "confirm" "$OUT" || return 1
+	done &&
 	selfhelp crisis --country gb --sources >"$OUT" &&
-	expect_in "To confirm:" "$OUT"
+	sed -n "/call 999/,/Last checked/p" "$OUT" >"$TEST_ROOT/gb999" &&
+	expect_in "Source: https://www.lincs.police.uk/" "$TEST_ROOT/gb999" &&
+	selfhelp crisis --country au --sources >"$OUT" &&
+	sed -n "/call 000/,/Last checked/p" "$OUT" >"$TEST_ROOT/au000" &&
+	expect_in "Source: https://lifelineh2h.org.au/" "$TEST_ROOT/au000" &&
+	expect_in "Last checked: 2026-12-06" "$TEST_ROOT/au000"
 '
 
 test_expect_success 'crisis: the country from the locale' '
 	LC_ALL=de_AT.UTF-8 selfhelp crisis >"$OUT" &&
-	expect_in "(Austria)" "$OUT" && expect_in "language settings" "$OUT" &&
+	expect_in "(Austria, guessed from your language settings)" "$OUT" &&
+	LC_ALL=en_US.UTF-8 selfhelp crisis >"$OUT" &&
+	test "$(head -n 1 "$OUT")" = "Help right now (United States, guessed from your language settings)" &&
+	expect_in "Somewhere else?" "$OUT" &&
+	expect_in "999 in the UK" "$OUT" &&
 	LC_ALL= LC_MESSAGES= LANG=en_GB.UTF-8 selfhelp crisis >"$OUT" &&
-	expect_in "(United Kingdom)" "$OUT" &&
+	expect_in "(United Kingdom, guessed" "$OUT" &&
 	LC_ALL= LC_MESSAGES=de_CH.UTF-8 LANG=en_US.UTF-8 selfhelp crisis >"$OUT" &&
-	expect_in "(Switzerland)" "$OUT" &&
+	expect_in "(Switzerland, guessed" "$OUT" &&
 	LC_ALL=C.UTF-8 LANG=de_DE.UTF-8 selfhelp crisis >"$OUT" &&
-	expect_in "(Germany)" "$OUT" &&
+	expect_in "(Germany, guessed" "$OUT" &&
 	LC_ALL=de_AT.UTF-8 selfhelp crisis --country us >"$OUT" &&
 	expect_in "(United States)" "$OUT" && expect_not_in "language settings" "$OUT" &&
 	LC_ALL=de_AT.UTF-8 SELFHELP_COUNTRY=ie selfhelp crisis >"$OUT" &&
@@ -110,12 +138,12 @@ test_expect_success 'crisis: the country from the locale' '
 	expect_in "--country CC" "$OUT"
 '
 
-test_expect_success 'crisis: an unknown country shows the directory and 112/911/999' '
-	for c in zz JP Narnia; do
+test_expect_success 'crisis: an unknown country shows the directory and 112/911/999/000' '
+	for c in zz JP NZ Narnia; do
 		selfhelp crisis --country "$c" >"$OUT" 2>"$ERR" || return 1
 		test ! -s "$ERR" || return 1
 		expect_in "findahelpline.com" "$OUT" || return 1
-		expect_in "112 across the EU, 911 in the US, 999 in the UK." "$OUT" || return 1
+		expect_in "112 across the EU, 911 in the US and Canada, 999 in the UK, 000 in Australia." "$OUT" || return 1
 	done &&
 	expect_in "Narnia" "$OUT" &&
 	LC_ALL=ja_JP.UTF-8 selfhelp crisis >"$OUT" &&
@@ -139,14 +167,20 @@ test_expect_success 'crisis: bold on a terminal, none with NO_COLOR' '
 
 test_expect_success 'crisis --list and --json' '
 	selfhelp crisis --list >"$OUT" &&
-	for c in US GB IE DE AT CH CA AU; do
+	for c in US GB IE DE AT CH LI CA AU FR NL ES; do
 		grep -q "^  $c  " "$OUT" || return 1
 	done &&
 	selfhelp crisis --list --json | json "
 codes = [c[\"code\"] for c in d]
 assert codes == sorted(codes), codes
-for c in \"US GB IE DE AT CH CA AU\".split(): assert c in codes, c
-assert [c for c in d if c[\"code\"] == \"DE\"][0][\"emergency\"] == \"112\"
+for c in \"US GB IE DE AT CH LI CA AU FR NL ES\".split(): assert c in codes, c
+e = {c[\"code\"]: c[\"emergency\"] for c in d}
+assert e[\"DE\"] == \"112\" and e[\"AU\"] == \"000\" and e[\"CA\"] == \"911\", e
+" &&
+	selfhelp crisis --json --country ch | json "
+assert d[\"emergency\"][\"number\"] == \"112\"
+assert d[\"emergency\"][\"also\"] == [\"144 for an ambulance\"], d[\"emergency\"]
+assert d[\"emergency\"][\"sources\"]
 " &&
 	selfhelp crisis --json --country uk | json "
 assert d[\"country\"][\"code\"] == \"GB\" and d[\"country\"][\"from\"] == \"option\"
@@ -211,10 +245,13 @@ test_expect_success 'safety-plan edit --from FILE' '
 	selfhelp $P safety-plan edit --from "$TEST_ROOT/plan.txt" >"$OUT" &&
 	expect_in "Saved" "$OUT" && expect_not_in "MARK" "$OUT" &&
 	selfhelp $P safety-plan show >"$OUT" &&
-	expect_in "## Warning signs" "$OUT" &&
+	expect_in "## Step 1: Warning signs" "$OUT" &&
 	expect_in "- WARNMARK not sleeping" "$OUT" &&
 	expect_in "- PEOPLEMARK Sam 0171 2345" "$OUT" &&
-	expect_in "## Making my surroundings safer" "$OUT" &&
+	expect_in "## Step 6: Making my surroundings safer" "$OUT" &&
+	expect_in "# For times when things feel unbearable" "$OUT" &&
+	expect_in "# straight to step 5 or call your emergency number." "$OUT" &&
+	test "$(grep -c "^## Step [1-7]: " "$OUT")" -eq 7 &&
 	! grep -q "$ESC" "$OUT"
 '
 
@@ -262,8 +299,15 @@ test_expect_success 'safety-plan edit through a scripted $EDITOR' '
 	test "$(cat "$TEST_ROOT/mode")" = 600 &&
 	d=$(cat "$TEST_ROOT/dir") && test ! -e "$d" &&
 	case "$d" in /dev/shm/*|"$XDG_RUNTIME_DIR"/*) true ;; *) false ;; esac &&
-	expect_in "## Warning signs" "$TEST_ROOT/template" &&
-	expect_in "# Thoughts, feelings" "$TEST_ROOT/template" &&
+	expect_in "## Step 1: Warning signs" "$TEST_ROOT/template" &&
+	expect_in "# Thoughts, feelings, urges (such as urges to hurt myself)" "$TEST_ROOT/template" &&
+	expect_in "# Your safety plan is for times when things feel unbearable" "$TEST_ROOT/template" &&
+	expect_in "## Step 6: Making my surroundings safer" "$TEST_ROOT/template" &&
+	sed -n "/^## Step 6:/,/^## Step 7:/s/^# //p" "$TEST_ROOT/template" | tr "\n" " " >"$TEST_ROOT/step6" &&
+	echo >>"$TEST_ROOT/step6" &&
+	for means in medicines firearms weapons blades alcohol drugs "someone I trust to keep"; do
+		expect_in "$means" "$TEST_ROOT/step6" || return 1
+	done &&
 	expect_in "- REASON3MARK" "$TEST_ROOT/template" &&
 	selfhelp $P safety-plan show >"$OUT" &&
 	expect_in "- EDITORMARK a walk" "$OUT" &&

@@ -108,12 +108,12 @@ test_expect_success 'no version reads: show says so, exit 1, and where help is' 
 	test_must_fail 1 selfhelp $P safety-plan show >"$OUT" 2>"$ERR" &&
 	expect_in "Your safety plan could not be read: none of its 2 versions reads" "$ERR" &&
 	expect_not_in "MARK" "$OUT" &&
-	expect_in "If you are in immediate danger, call 911." "$OUT" &&
+	expect_in "call 911 now." "$OUT" &&
 	expect_in "Call or text 988" "$OUT" &&
 	expect_in "selfhelp crisis" "$OUT" &&
 	(SELFHELP_COUNTRY=zz && export SELFHELP_COUNTRY &&
 		test_must_fail 1 selfhelp $P safety-plan show >"$OUT" 2>"$ERR") &&
-	expect_in "112 across the EU, 911 in the US, 999 in the UK." "$OUT" &&
+	expect_in "112 across the EU, 911 in the US and Canada, 999 in the UK" "$OUT" &&
 	test_must_fail 1 selfhelp $P safety-plan show --json >"$OUT" 2>"$ERR" &&
 	test ! -s "$OUT" &&
 	expect_in "none of its 2 versions reads" "$ERR" &&

@@ -318,7 +318,9 @@ test_expect_success 'agreements: no vault, the whole page, plain when piped' '
 	for h in "What stays in the room" "Speaking from" "No advice unless asked" \
 		"The right to pass" "A stop signal" "Leaving early without vanishing" \
 		"Welcoming new members" "What this group is not" "not a crisis service" \
-		"It is not therapy"; do
+		"It is not therapy" "When someone is in crisis during a meeting" \
+		"One person stays with them" "we call the emergency" \
+		"selfhelp crisis"; do
 		expect_in "$h" "$OUT" || exit 1
 	done &&
 	! grep -q "$(printf "\033")" "$OUT" &&

@@ -187,7 +187,7 @@ test_expect_success '__complete lists come from the registries' '
 	done <"$OUT" &&
 	selfhelp grounding list >"$TEST_ROOT/list" &&
 	selfhelp __complete exercises >"$OUT" &&
-	test "$(wc -l <"$OUT")" = "$(wc -l <"$TEST_ROOT/list")" &&
+	test "$(wc -l <"$OUT")" = "$(grep -c "^[a-z0-9]" "$TEST_ROOT/list")" &&
 	while read -r name; do
 		grep -q "^$name " "$TEST_ROOT/list" ||
 			{ echo "not an exercise: $name" >&2; exit 1; }

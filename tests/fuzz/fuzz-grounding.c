@@ -32,8 +32,10 @@ check_pattern(const char *s)
 	           p.in <= GROUNDING_PHASE_MAX_S);
 	FUZZ_CHECK(p.out >= GROUNDING_PHASE_MIN_S &&
 	           p.out <= GROUNDING_PHASE_MAX_S);
-	FUZZ_CHECK(p.hold_in <= GROUNDING_PHASE_MAX_S &&
-	           p.hold_out <= GROUNDING_PHASE_MAX_S);
+	FUZZ_CHECK(p.hold_in <= GROUNDING_HOLD_MAX_S &&
+	           p.hold_out <= GROUNDING_HOLD_MAX_S);
+	FUZZ_CHECK(p.in + p.hold_in + p.out + p.hold_out >=
+	           GROUNDING_CYCLE_MIN_S);
 	grounding_pattern_format(&p, buf, 16);
 	FUZZ_CHECK(grounding_pattern_parse(buf, &q) == 0);
 	FUZZ_CHECK(memcmp(&p, &q, sizeof(p)) == 0);
@@ -91,6 +93,8 @@ check_exercise(const struct grounding_exercise *ex)
 		check_width(ex->summary, &tm);
 		if (ex->note)
 			check_width(ex->note, &tm);
+		for (size_t i = 0; i < ex->ncaution; i++)
+			check_width(ex->caution[i], &tm);
 		for (size_t i = 0; i < ex->nsteps; i++)
 			check_width(ex->steps[i], &tm);
 	}
@@ -145,6 +149,8 @@ check_set(char *const *texts, size_t n)
 			const struct grounding_exercise *p =
 			        grounding_set_pick(set, states[s], r == 0, r);
 			FUZZ_CHECK(!p || !states[s] || (p->suits & states[s]));
+			/* one with a caution is only ever asked for */
+			FUZZ_CHECK(!p || !p->ncaution);
 		}
 	grounding_set_free(set);
 }

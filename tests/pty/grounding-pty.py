@@ -296,7 +296,7 @@ def leave_with_signal(sig, says_stopped=True):
 
 
 def t_signal_in_pacer():
-    r = Run(["grounding", "breathing", "--pattern", "1-1"])
+    r = Run(["grounding", "breathing", "--pattern", "3-3"])
     try:
         r.wait_ready()
         for _ in range(20):
@@ -341,7 +341,7 @@ def to_pacer(r, cue):
 
 
 def t_pacer():
-    r = Run(["grounding", "breathing", "--pattern", "1-1"])
+    r = Run(["grounding", "breathing", "--pattern", "3-3"])
     try:
         r.wait_ready()
         to_pacer(r, b"breathe in")
@@ -376,14 +376,14 @@ def t_pacer_enter_finishes():
 
 
 def t_reduced_motion():
-    r = Run(["grounding", "breathing", "--pattern", "1-1"],
+    r = Run(["grounding", "breathing", "--pattern", "3-3"],
             env={"SELFHELP_REDUCED_MOTION": "1"})
     try:
         r.wait_ready()
-        to_pacer(r, b"Breathe in for 1.")
-        r.wait_for(b"Breathe out for 1.")
-        r.wait_for(b"Breathe in for 1.", 2)
-        pacer = r.out().split(b"Breathe in for 1.", 1)[1]
+        to_pacer(r, b"Breathe in for 3.")
+        r.wait_for(b"Breathe out for 3.")
+        r.wait_for(b"Breathe in for 3.", 2)
+        pacer = r.out().split(b"Breathe in for 3.", 1)[1]
         if re.search(rb"\r(?!\n)", pacer) or b"\x1b[" in pacer:
             raise Failure("reduced motion redraws: %r" % pacer[:200])
         if b"\x1b[?25l" in r.out():
@@ -463,17 +463,99 @@ def t_rate():
             time.sleep(0.03)
         r.wait_for(b"And now")
         r.send(b"3\r")
-        r.wait_for(b"the ratings were not stored")
+        r.wait_for(b"stored.")
         r.wait_exit()
         r.wait_for(DONE)
         out = r.out()
         if out.count(b"local emergency number") != 1:
-            raise Failure("the emergency line shows once")
-        if b"assphrase" in out:
+            raise Failure("the emergency line shows once: at the 9")
+        if b"It's more than before" in out or b"still a lot" in out:
+            raise Failure("kind words for a fall from 9 to 3")
+        if b"Passphrase:" in out:
             raise Failure("asked for a passphrase")
+        check_wrapped(out, 80)
         r.check_exit()
     finally:
         r.close()
+
+
+def check_wrapped(out, cols):
+    """No line is wider than the terminal, so none breaks mid-word."""
+    text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", out)
+    for line in re.split(rb"\r?\n|\r", text):
+        if len(line.decode(errors="replace")) > cols:
+            raise Failure("a line wider than %d columns: %r" % (cols, line))
+
+
+def rate_run(before, after, cols=80):
+    """grounding feet --rate with BEFORE and AFTER; returns its output."""
+    r = Run(["grounding", "feet", "--rate"], cols=cols)
+    try:
+        r.wait_ready()
+        r.wait_for(b"0 to 10")
+        r.send(before + b"\r")
+        r.wait_for(b"Put both feet")
+        for _ in range(40):
+            if b"And now" in r.out():
+                break
+            r.send(b"\r")
+            time.sleep(0.03)
+        r.wait_for(b"And now")
+        r.send(after + b"\r")
+        r.wait_exit()
+        r.check_exit()
+        return r.out()
+    finally:
+        r.close()
+
+
+HELP_END = b"'selfhelp crisis' shows more, with no passphrase."
+
+
+def t_rate_high_every_time():
+    """9 before and 10 after: help after each rating, in every run, and
+    the last lines on the screen are that help, not a storage note."""
+    for run in range(2):
+        out = rate_run(b"9", b"10")
+        if out.count(b"call your local emergency number") != 2:
+            raise Failure("run %d: help after each of 9 and 10:\n%r"
+                          % (run + 1, out[-1500:]))
+        if out.count(HELP_END) != 2:
+            raise Failure("run %d: the brief twice" % (run + 1))
+        if b"It's more than before right now." not in out:
+            raise Failure("run %d: no kind word about the rise" % (run + 1))
+        if b"isn't your failure" not in out:
+            raise Failure("run %d: no 'isn't your failure'" % (run + 1))
+        if b"no vault" in out:
+            raise Failure("run %d: the vault message at 10" % (run + 1))
+        tail = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", out).rstrip()
+        if not tail.endswith(HELP_END):
+            raise Failure("run %d: help is not last: %r"
+                          % (run + 1, tail[-300:]))
+        check_wrapped(out, 80)
+    out = rate_run(b"10", b"10")
+    if b"It's still a lot right now." not in out:
+        raise Failure("10 and 10: no 'still a lot'")
+    if out.count(b"call your local emergency number") != 2:
+        raise Failure("10 and 10: help after each rating")
+    out = rate_run(b"", b"9")
+    if b"call your local emergency number" not in out:
+        raise Failure("a skipped before and 9 after: no help")
+    if b"That's a lot right now." not in out:
+        raise Failure("a skipped before and 9 after: no kind word")
+    out = rate_run(b"4", b"7")
+    if b"It's more than before right now." not in out:
+        raise Failure("4 then 7: no kind word about the rise")
+    if b"emergency number" in out:
+        raise Failure("4 then 7: no emergency help below 9")
+
+
+def t_rate_narrow():
+    """At 60 columns the closing lines break between words."""
+    out = rate_run(b"4", b"3", cols=60)
+    check_wrapped(out, 60)
+    if b"stored." not in out:
+        raise Failure("the vault line is missing")
 
 
 def t_rate_saved_while_locked():
@@ -506,7 +588,7 @@ def t_rate_saved_while_locked():
         r.send(b"4\r")
         r.wait_for(b"you can see them after you unlock")
         r.wait_exit()
-        if b"assphrase" in r.out():
+        if b"Passphrase:" in r.out():
             raise Failure("asked for a passphrase")
         r.check_exit()
     finally:
@@ -531,6 +613,28 @@ def t_rate_leave():
         r.wait_for(STOPPED)
         if b"emergency" in r.out():
             raise Failure("emergency line without a rating")
+        r.check_exit()
+    finally:
+        r.close()
+
+
+def t_caution_first_not_dim():
+    """cold: its caution comes before step 1, in normal weight."""
+    r = Run(["grounding", "cold"])
+    try:
+        r.wait_ready()
+        caution = b"Skip this with a heart condition"
+        r.wait_for(caution)
+        r.wait_for(b"Find something cold")
+        out = r.out()
+        if out.index(caution) > out.index(b"Find something cold"):
+            raise Failure("the caution comes after step 1")
+        title_end = out.index(b"Something cold")
+        between = out[title_end:out.index(caution)]
+        if b"\x1b[2m" in between:
+            raise Failure("the caution is drawn dim: %r" % between)
+        r.send(b"q")
+        r.wait_exit()
         r.check_exit()
     finally:
         r.close()
@@ -568,8 +672,12 @@ TESTS = [
     ("SIGTSTP and SIGCONT", suspend_with("signal")),
     ("Ctrl-Z and SIGCONT", suspend_with("key")),
     ("--rate: before, after, 9 points to help", t_rate),
+    ("--rate: 9-10 shows help after each rating, every run",
+     t_rate_high_every_time),
+    ("--rate: closing lines fit 60 columns", t_rate_narrow),
     ("--rate: q at the question leaves", t_rate_leave),
     ("--rate: saved sealed while locked", t_rate_saved_while_locked),
+    ("a caution: before step 1, not dim", t_caution_first_not_dim),
     ("first step comes without a key", t_first_output_fast),
 ]
 

@@ -1,8 +1,8 @@
 /*
  * lib/crisis.c: the bundled crisis data (every entry sourced and dated,
- * the numbers exactly those of the crisis reference, nothing unverified
- * shipped), the strict checks of the loader, lookup and the country
- * guessed from the locale.
+ * the numbers exactly those of the crisis reference of 2026-12-06,
+ * nothing unverified shipped), the strict checks of the loader, lookup
+ * and the country guessed from the locale.
  */
 #include "harness.h"
 
@@ -51,8 +51,8 @@ static void
 bundled_loads(void **state)
 {
 	struct crisis_data *d = bundled();
-	static const char *const need[] = {"US", "GB", "IE", "DE",
-	                                   "AT", "CH", "CA", "AU"};
+	static const char *const need[] = {"US", "GB", "IE", "DE", "AT", "CH",
+	                                   "LI", "CA", "AU", "FR", "NL", "ES"};
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
 		const struct crisis_country *c = must_find(d, need[i]);
 		assert_string_equal(c->code, need[i]);
@@ -68,16 +68,36 @@ bundled_loads(void **state)
 	assert_non_null(strstr(note, "112"));
 	assert_non_null(strstr(note, "911"));
 	assert_non_null(strstr(note, "999"));
+	assert_non_null(strstr(note, "000 in Australia"));
+	assert_non_null(strstr(note, "911 in the US and Canada"));
 	crisis_free(d);
+}
+
+/* The emergency number of c is `number`, then `also` (NULL-ended). */
+static void
+emergency_is(const struct crisis_country *c, const char *number,
+             const char *const *also)
+{
+	size_t n = 0;
+	assert_non_null(c->emergency);
+	assert_string_equal(c->emergency->number, number);
+	for (; also && also[n]; n++) {
+		assert_true(n < c->emergency->nalso);
+		assert_string_equal(c->emergency->also[n], also[n]);
+	}
+	assert_int_equal(c->emergency->nalso, n);
 }
 
 /* The numbers, copied exactly from reference/crisis-lines.md. */
 static void
 numbers_exact(void **state)
 {
+	static const char *const ambulance[] = {"144 for an ambulance", NULL};
+	static const char *const samu[] = {"15 (SAMU) for urgent medical help",
+	                                   NULL};
 	struct crisis_data *d = bundled();
 	const struct crisis_country *us = must_find(d, "US");
-	assert_string_equal(us->emergency->number, "911");
+	emergency_is(us, "911", NULL);
 	assert_int_equal(us->nlines, 2);
 	assert_string_equal(us->lines[0].name, "988 Suicide & Crisis Lifeline");
 	assert_string_equal(us->lines[0].contact[0], "Call or text 988");
@@ -87,43 +107,78 @@ numbers_exact(void **state)
 	assert_string_equal(us->lines[1].contact[1], "Text 838255");
 
 	const struct crisis_country *gb = must_find(d, "GB");
-	assert_string_equal(gb->emergency->number, "999");
-	assert_non_null(gb->emergency->prov.check); /* flagged for review */
+	emergency_is(gb, "999", NULL);
+	/* sourced now: no reviewer's note beside it */
+	assert_null(gb->emergency->prov.check);
+	assert_true(gb->emergency->prov.nsources >= 1);
 	assert_true(contact_has(gb, "116 123"));
 	assert_true(contact_has(gb, "jo@samaritans.org"));
 
 	const struct crisis_country *ie = must_find(d, "IE");
-	assert_string_equal(ie->emergency->number, "112");
+	emergency_is(ie, "112", NULL);
 	assert_true(contact_has(ie, "116 123"));
 	/* the email address is sourced for the UK only */
 	assert_false(contact_has(ie, "@"));
 
 	const struct crisis_country *de = must_find(d, "DE");
-	assert_string_equal(de->emergency->number, "112");
+	emergency_is(de, "112", NULL);
 	assert_true(contact_has(de, "0800 111 0 111"));
 	assert_true(contact_has(de, "0800 111 0 222"));
 	/* 116 123 for Germany has a single source: not shipped */
 	assert_false(contact_has(de, "116 123"));
 
 	const struct crisis_country *at = must_find(d, "AT");
-	assert_string_equal(at->emergency->number, "112");
-	assert_int_equal(at->nlines, 0);
+	emergency_is(at, "112", ambulance);
+	assert_int_equal(at->nlines, 1);
+	assert_string_equal(at->lines[0].contact[0],
+	                    "Call 142, free from every phone");
 
-	/* Unverified numbers stay out; the directory stands in. */
-	static const char *const bare[] = {"CH", "CA", "AU"};
-	for (size_t i = 0; i < 3; i++) {
-		const struct crisis_country *c = must_find(d, bare[i]);
-		assert_int_equal(c->nlines, 0);
-		assert_null(c->emergency);
-	}
+	const struct crisis_country *ch = must_find(d, "CH");
+	emergency_is(ch, "112", ambulance);
+	assert_int_equal(ch->nlines, 1);
+	assert_string_equal(ch->lines[0].contact[0], "Call 143");
+
+	/* 143 answers in Liechtenstein too; its emergency numbers are in
+	 * no source read, so none is shown. */
+	const struct crisis_country *li = must_find(d, "LI");
+	assert_null(li->emergency);
+	assert_string_equal(li->lines[0].contact[0], "Call 143");
+
+	const struct crisis_country *ca = must_find(d, "CA");
+	emergency_is(ca, "911", NULL);
+	assert_int_equal(ca->nlines, 1);
+	assert_string_equal(ca->lines[0].name, "9-8-8 Suicide Crisis Helpline");
+	assert_string_equal(ca->lines[0].contact[0], "Call or text 988");
+
+	const struct crisis_country *au = must_find(d, "AU");
+	emergency_is(au, "000", NULL);
+	assert_int_equal(au->nlines, 1);
+	assert_string_equal(au->lines[0].name, "Lifeline");
+	assert_string_equal(au->lines[0].contact[0],
+	                    "Call 13 11 14, free from mobiles");
+	/* the text number has a single source: not shipped */
+	assert_false(contact_has(au, "0477"));
+
+	const struct crisis_country *fr = must_find(d, "FR");
+	emergency_is(fr, "112", samu);
+	assert_string_equal(fr->lines[0].contact[0], "Call 3114");
+
+	const struct crisis_country *nl = must_find(d, "NL");
+	emergency_is(nl, "112", NULL);
+	assert_string_equal(nl->lines[0].contact[0],
+	                    "Call 113 or 0800-0113, both free");
+
+	const struct crisis_country *es = must_find(d, "ES");
+	emergency_is(es, "112", NULL);
+	assert_string_equal(es->lines[0].contact[0], "Call 024");
 	crisis_free(d);
 
-	/* Nor anywhere in the file as a number to call. */
+	/* Unverified numbers stay out of the file altogether. */
 	const struct content_file *f = content_get(CRISIS_CONTENT_PATH);
 	assert_non_null(f);
 	static const char *const unverified[] = {
-	        "\"Text MHA", "741741\"",   "Call 13 11 14", "\"Text 85258",
-	        "Call 000",   "Call 911\"", "\"143\"",       "\"000\""};
+	        "\"Text MHA", "741741\"",   "\"Text 85258", "Text 0477",
+	        "Call 1737",  "\"Call 000", "Call 911\""};
 	for (size_t i = 0; i < sizeof(unverified) / sizeof(unverified[0]); i++)
 		assert_null(strstr(f->data, unverified[i]));
 }
@@ -133,7 +188,7 @@ check_prov(const struct crisis_provenance *p)
 {
 	assert_non_null(p->verified);
 	assert_int_equal(strlen(p->verified), 10);
-	assert_true(p->nsources > 0 || p->check);
+	assert_true(p->nsources > 0);
 	for (size_t i = 0; i < p->nsources; i++)
 		assert_true(strncmp(p->sources[i], "http://", 7) == 0 ||
 		            strncmp(p->sources[i], "https://", 8) == 0);
@@ -148,7 +203,7 @@ every_entry_sourced(void **state)
 	check_prov(np);
 	check_prov(&crisis_directory(d)->prov);
 	size_t n = crisis_ncountries(d);
-	assert_true(n >= 8);
+	assert_true(n >= 12);
 	for (size_t i = 0; i < n; i++) {
 		const struct crisis_country *c = crisis_country_at(d, i);
 		if (i)
@@ -239,13 +294,36 @@ refuses_unsourced(void **state)
 			fprintf(stderr, "case %zu: %s\n", i, err);
 		assert_non_null(strstr(err, bad[i].want));
 	}
-	/* An empty source list with a reviewer's caveat is accepted. */
+	/* A reviewer's caveat does not stand in for a source. */
 	assert_int_equal(load_with("",
 	                           "\"emergency\":{\"number\":\"999\","
 	                           "\"sources\":[],\"verified\":"
 	                           "\"2026-11-26\",\"check\":\"confirm\"}",
 	                           err),
+	                 -1);
+	assert_non_null(strstr(err, "no source"));
+	assert_int_equal(load_with("{\"name\":\"L\",\"contact\":[\"Call 1\"],"
+	                           "\"sources\":[],\"verified\":\"2026-11-26\","
+	                           "\"check\":\"confirm\"}",
+	                           NULL, err),
+	                 -1);
+	assert_non_null(strstr(err, "no source"));
+	/* More numbers for the same danger: each holds a number. */
+	assert_int_equal(load_with("",
+	                           "\"emergency\":{\"number\":\"112\","
+	                           "\"also\":[\"144 for an ambulance\"],"
+	                           "\"sources\":[\"https://s.example/\"],"
+	                           "\"verified\":\"2026-11-26\"}",
+	                           err),
 	                 0);
+	assert_int_equal(load_with("",
+	                           "\"emergency\":{\"number\":\"112\","
+	                           "\"also\":[\"an ambulance\"],"
+	                           "\"sources\":[\"https://s.example/\"],"
+	                           "\"verified\":\"2026-11-26\"}",
+	                           err),
+	                 -1);
+	assert_non_null(strstr(err, "no number"));
 
 	struct crisis_data *d = NULL;
 	assert_int_equal(crisis_load("{\"format\":2}", 12, &d, err), -1);
@@ -277,6 +355,10 @@ find_by_code_and_name(void **state)
 	        {"USA", "US"},
 	        {"fr", "FR"},
 	        {"France", "FR"},
+	        {"Nederland", "NL"},
+	        {"España", "ES"},
+	        {"li", "LI"},
+	        {"Schweiz", "CH"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct crisis_country *c = crisis_find(d, cases[i].in);
@@ -298,13 +380,19 @@ static void
 eu_members(void **state)
 {
 	struct crisis_data *d = bundled();
+	const struct crisis_country *pt = must_find(d, "PT");
+	assert_string_equal(pt->name, "Portugal");
+	assert_string_equal(pt->emergency->number, "112");
+	assert_string_equal(pt->directory, "findahelpline.com/PT");
+	assert_int_equal(pt->nlines, 0);
+	/* A member with its own entry keeps its own numbers. */
 	const struct crisis_country *fr = must_find(d, "FR");
-	assert_string_equal(fr->name, "France");
 	assert_string_equal(fr->emergency->number, "112");
-	assert_string_equal(fr->directory, "findahelpline.com/FR");
-	assert_int_equal(fr->nlines, 0);
-	/* Switzerland is not in the EU */
-	assert_null(must_find(d, "CH")->emergency);
+	assert_int_equal(fr->emergency->nalso, 1);
+	assert_int_equal(fr->nlines, 1);
+	/* Liechtenstein is not in the EU, and no source read names its
+	 * emergency numbers */
+	assert_null(must_find(d, "LI")->emergency);
 	crisis_free(d);
 }
 

@@ -3,6 +3,7 @@
 #include "content.h"
 #include "grounding.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 static struct grounding_set *
@@ -45,10 +46,11 @@ static void
 names_unique_and_catalogue_complete(void **state)
 {
 	static const char *const wanted[] = {
-	        "5-4-3-2-1",     "orienting",       "facts",
-	        "breathing",     "box-breathing",   "feet",
-	        "cold",          "container",       "calm-place",
-	        "butterfly-hug", "self-compassion", "flashback",
+	        "5-4-3-2-1",  "orienting",     "facts",
+	        "breathing",  "box-breathing", "feet",
+	        "cold",       "cold-face",     "container",
+	        "calm-place", "butterfly-hug", "self-compassion",
+	        "flashback",  "move",
 	};
 	struct grounding_set *set = load();
 	size_t n = grounding_set_count(set);
@@ -62,16 +64,6 @@ names_unique_and_catalogue_complete(void **state)
 		    strcmp(ex->name, wanted[w]) != 0)
 			fail_msg("no exercise '%s'", wanted[w]);
 	}
-	/* The two cautions the catalogue asks for are shown up front. */
-	const struct grounding_exercise *ex;
-	assert_int_equal(grounding_set_find(set, "box-breathing", &ex, NULL),
-	                 0);
-	assert_non_null(ex->note);
-	assert_non_null(strstr(ex->note, "less researched"));
-	assert_int_equal(grounding_set_find(set, "cold", &ex, NULL), 0);
-	assert_non_null(ex->note);
-	assert_non_null(strstr(ex->note, "heart"));
-	assert_non_null(strstr(ex->note, "pregnancy"));
 	grounding_set_free(set);
 }
 
@@ -116,7 +108,9 @@ step_widths(void **state)
 		texts[n++] = ex->summary;
 		if (ex->note)
 			texts[n++] = ex->note;
-		assert_true(ex->nsteps + n <= 64);
+		assert_true(ex->nsteps + ex->ncaution + n <= 64);
+		for (size_t c = 0; c < ex->ncaution; c++)
+			texts[n++] = ex->caution[c];
 		for (size_t s = 0; s < ex->nsteps; s++)
 			texts[n++] = ex->steps[s];
 		for (size_t t = 0; t < n; t++) {
@@ -264,6 +258,47 @@ parse_errors(void **state)
 	expect_parse_error(HEAD "for: too-much\nfocus: body\n", 0,
 	                   "no closing");
 	expect_parse_error("", 0, "empty");
+	/* Cautions, patterns and first-for. */
+	expect_parse_error(HEAD "for: too-much\nfocus: breath\npattern: box\n"
+	                        "---\n- Step.\n",
+	                   0, "needs a 'caution'");
+	expect_parse_error(HEAD "for: too-much\nfocus: breath\npattern: 1-1\n",
+	                   8, "too fast");
+	expect_parse_error(HEAD "for: too-much\nfocus: breath\n"
+	                        "pattern: 4-8-8\n",
+	                   8, "longer than 7");
+	expect_parse_error(HEAD "for: too-much\nfirst-for: too-little\n"
+	                        "focus: body\n---\n- Step.\n",
+	                   0, "'first-for' names a state");
+	expect_parse_error(HEAD "for: too-much\nfocus: outward\n"
+	                        "default: yes\ncaution: Take care.\n---\n"
+	                        "- Step.\n",
+	                   0, "explicit choice");
+	expect_parse_error(HEAD "for: too-much\nfocus: body\n"
+	                        "first-for: too-much\ncaution: Take care.\n"
+	                        "---\n- Step.\n",
+	                   0, "explicit choice");
+	expect_parse_error(HEAD "caution: It is {weekday}.\n", 6,
+	                   "placeholders");
+	expect_parse_error(HEAD "caution: One.\ncaution: Two.\n", 7, "twice");
+
+	/* A caution is wrapped to 60 columns, words whole. */
+	const char *cautioned =
+	        HEAD "caution: Skip this with a heart condition, a slow heart "
+	             "rate (also one slowed by medicines), Raynaud's, or if "
+	             "cold hurts.\n" TAIL;
+	assert_int_equal(grounding_exercise_parse(cautioned, strlen(cautioned),
+	                                          &ex, NULL),
+	                 0);
+	assert_int_equal(ex->ncaution, 2);
+	assert_string_equal(ex->caution[0], "Skip this with a heart condition, "
+	                                    "a slow heart rate (also");
+	assert_string_equal(ex->caution[1], "one slowed by medicines), "
+	                                    "Raynaud's, or if cold hurts.");
+	for (size_t i = 0; i < ex->ncaution; i++)
+		assert_true(grounding_text_width(ex->caution[i]) <=
+		            GROUNDING_MAX_COLS);
+	grounding_exercise_free(ex);
 }
 
 static void
@@ -316,6 +351,22 @@ set_checks(void **state)
 	assert_int_equal(grounding_set_load(&set, p1 + 1, t6, 1, &err),
 	                 GROUNDING_EPARSE);
 	assert_non_null(strstr(err.msg, "outward"));
+
+	/* One exercise at most starts first for each state. */
+	const char *c_first =
+	        "---\nname: c\ntitle: C\nsummary: S\nminutes: 1\n"
+	        "for: too-little\nfirst-for: too-little\nfocus: body\n---\n"
+	        "- Step.\n";
+	const char *d_first =
+	        "---\nname: d\ntitle: D\nsummary: S\nminutes: 1\n"
+	        "for: too-little\nfirst-for: too-little\nfocus: body\n---\n"
+	        "- Step.\n";
+	const char *p8[] = {"grounding/a.md", "grounding/c.md",
+	                    "grounding/d.md"};
+	const char *t8[] = {a, c_first, d_first};
+	assert_int_equal(grounding_set_load(&set, p8, t8, 3, &err),
+	                 GROUNDING_EPARSE);
+	assert_non_null(strstr(err.msg, "'first-for' the same state"));
 
 	/* A parse error names the file and the line. */
 	const char *t7[] = {a, "---\nname: b\nnope\n"};
@@ -375,27 +426,31 @@ pick(void **state)
 	assert_int_equal(grounding_state_parse("little"), GROUNDING_TOO_LITTLE);
 	assert_int_equal(grounding_state_parse("sometimes"), 0);
 
-	/* The default wins when it suits. */
+	/* The default wins when it suits and no exercise is first for the
+	 * state. */
 	for (uint32_t r = 0; r < 5; r++) {
-		if (d->suits & GROUNDING_TOO_LITTLE)
-			assert_ptr_equal(
-			        grounding_set_pick(set, GROUNDING_TOO_LITTLE,
-			                           true, r),
-			        d);
 		assert_ptr_equal(grounding_set_pick(set, 0, true, r), d);
+		assert_ptr_equal(
+		        grounding_set_pick(set, GROUNDING_TOO_MUCH, true, r),
+		        d);
 	}
-	/* Random: always a fitting one, and every fitting one can come. */
+	/* Random: always a fitting one without a caution, and every such
+	 * one can come. */
 	const unsigned states[] = {GROUNDING_TOO_MUCH, GROUNDING_TOO_LITTLE};
 	for (size_t s = 0; s < 2; s++) {
 		size_t fit = 0, seen = 0;
-		for (size_t i = 0; i < n; i++)
-			fit += !!(grounding_set_at(set, i)->suits & states[s]);
+		for (size_t i = 0; i < n; i++) {
+			const struct grounding_exercise *ex =
+			        grounding_set_at(set, i);
+			fit += (ex->suits & states[s]) && !ex->ncaution;
+		}
 		const struct grounding_exercise *prev = NULL;
 		for (uint32_t r = 0; r < fit; r++) {
 			const struct grounding_exercise *ex =
 			        grounding_set_pick(set, states[s], false, r);
 			assert_non_null(ex);
 			assert_true(ex->suits & states[s]);
+			assert_int_equal(ex->ncaution, 0);
 			seen += ex != prev;
 			prev = ex;
 		}
@@ -444,8 +499,39 @@ patterns(void **state)
 	expect_pattern("4-4-4-4", 4, 4, 4, 4);
 	expect_pattern("4-0-6-0", 4, 0, 6, 0);
 	expect_pattern("5-2-7-1", 5, 2, 7, 1);
-	expect_pattern("1-1", 1, 0, 1, 0);
-	expect_pattern("20-20-20-20", 20, 20, 20, 20);
+	expect_pattern("3-3", 3, 0, 3, 0);   /* 6 s a breath: the fastest */
+	expect_pattern("1-4-1", 1, 4, 1, 0); /* 6 s too */
+	expect_pattern("20-7-20-7", 20, 7, 20, 7); /* the longest holds */
+	expect_pattern("20-20", 20, 0, 20, 0);
+
+	/* Too fast (over-breathing) or holds too long (air hunger, fear):
+	 * refused, each with its own status. */
+	static const struct {
+		const char *s;
+		int rc;
+	} unsafe[] = {
+	        {"1-1", GROUNDING_ETOOFAST},
+	        {"2-3", GROUNDING_ETOOFAST},
+	        {"1-1-1-1", GROUNDING_ETOOFAST},
+	        {"2-1-2", GROUNDING_ETOOFAST},
+	        {"20-20-20-20", GROUNDING_ELONGHOLD},
+	        {"4-8-8", GROUNDING_ELONGHOLD},
+	        {"4-0-6-8", GROUNDING_ELONGHOLD},
+	        {"4-20-8", GROUNDING_ELONGHOLD},
+	};
+	for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
+		struct grounding_pattern p = {1, 2, 3, 4};
+		int rc = grounding_pattern_parse(unsafe[i].s, &p);
+		if (rc != unsafe[i].rc)
+			fail_msg("'%s': %d, not %d", unsafe[i].s, rc,
+			         unsafe[i].rc);
+		assert_int_equal(p.in, 1); /* untouched */
+	}
+	struct grounding_pattern hp;
+	assert_int_equal(grounding_pattern_parse("4-7-8", &hp), 0);
+	assert_true(grounding_pattern_has_holds(&hp));
+	assert_int_equal(grounding_pattern_parse("4-0-6-0", &hp), 0);
+	assert_false(grounding_pattern_has_holds(&hp));
 
 	static const char *const bad[] = {
 	        "",     "4",     "0-6",  "4-0",      "21-6",      "4-21",
@@ -560,6 +646,203 @@ pacer_timing(void **state)
 	expect_at(&p, 3, 57000, DONE, 3, 0, 0.0);
 }
 
+/* Does any step of ex hold one of the NULL-ended needles (any case)? */
+static const char *
+step_with(const struct grounding_exercise *ex, const char *const *needles)
+{
+	for (size_t s = 0; s < ex->nsteps; s++)
+		for (size_t k = 0; needles[k]; k++)
+			if (strcasestr(ex->steps[s], needles[k]))
+				return ex->steps[s];
+	return NULL;
+}
+
+/* The caution of `name`, its lines joined by spaces, into buf. */
+static const char *
+caution_text(const struct grounding_exercise *ex, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < ex->ncaution && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? " " : "",
+		                      ex->caution[i]);
+	return buf;
+}
+
+/*
+ * Every caution comes before step 1: the exercises that need one have
+ * one (shown before the steps), and no step hides a caution (a reason to
+ * stop, skip or switch) among the steps, where it comes too late.
+ */
+static void
+lint_cautions_first(void **state)
+{
+	static const char *const need[] = {"box-breathing", "calm-place",
+	                                   "container",     "butterfly-hug",
+	                                   "cold",          "cold-face"};
+	static const char *const caution_words[] = {
+	        "instead",    "try '", "skip",    "feels bad", "feels worse",
+	        "feel worse", "heart", "pregnan", "doctor",    NULL};
+	struct grounding_set *set = load();
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		const struct grounding_exercise *ex;
+		assert_int_equal(grounding_set_find(set, need[i], &ex, NULL),
+		                 0);
+		if (!ex->ncaution)
+			fail_msg("%s has no caution", need[i]);
+	}
+	for (size_t i = 0; i < grounding_set_count(set); i++) {
+		const struct grounding_exercise *ex = grounding_set_at(set, i);
+		const char *step = step_with(ex, caution_words);
+		if (step)
+			fail_msg("%s: a caution among the steps, after "
+			         "step 1: %s",
+			         ex->name, step);
+		/* a pattern with holds always comes with its caution */
+		if (ex->has_pattern &&
+		    grounding_pattern_has_holds(&ex->pattern))
+			assert_true(ex->ncaution > 0);
+	}
+	/* Butterfly hug: short sets, then look around. */
+	const struct grounding_exercise *bh;
+	assert_int_equal(grounding_set_find(set, "butterfly-hug", &bh, NULL),
+	                 0);
+	static const char *const open_ended[] = {"as long as",
+	                                         "notice what you feel", NULL};
+	assert_null(step_with(bh, open_ended));
+	static const char *const short_sets[] = {"taps on each side", NULL};
+	assert_non_null(step_with(bh, short_sets));
+	static const char *const look[] = {"look around", NULL};
+	assert_non_null(step_with(bh, look));
+	char buf[1024];
+	assert_non_null(strstr(caution_text(bh, buf, sizeof(buf)),
+	                       "look around the room"));
+	/* Box breathing's caution is about the holds. */
+	const struct grounding_exercise *box;
+	assert_int_equal(grounding_set_find(set, "box-breathing", &box, NULL),
+	                 0);
+	assert_non_null(strstr(caution_text(box, buf, sizeof(buf)),
+	                       "Holding your breath"));
+	grounding_set_free(set);
+}
+
+/*
+ * Cold: no step holds the breath (cold on the face with a held breath is
+ * the dive reflex, which slows the heart fast); cooling the face only for
+ * too much, never too little; the caution names heart conditions, a slow
+ * heart rate, medicines and Raynaud's. No exercise without holds in its
+ * pattern asks to hold the breath.
+ */
+static void
+lint_cold_no_breath_hold(void **state)
+{
+	static const char *const hold[] = {"hold your breath",
+	                                   "holding your breath", "breath-hold",
+	                                   "breath hold", NULL};
+	static const char *const face[] = {"face", "cheek", NULL};
+	static const char *const cold_words[] = {"cold", "cool", "ice", NULL};
+	static const char *const medical[] = {
+	        "heart condition", "slow heart rate", "medicines", "Raynaud"};
+	struct grounding_set *set = load();
+	char buf[1024];
+	for (size_t i = 0; i < grounding_set_count(set); i++) {
+		const struct grounding_exercise *ex = grounding_set_at(set, i);
+		bool holds = ex->has_pattern &&
+		             grounding_pattern_has_holds(&ex->pattern);
+		const char *step = step_with(ex, hold);
+		if (step && !holds)
+			fail_msg("%s asks to hold the breath: %s", ex->name,
+			         step);
+		if (step_with(ex, face) && step_with(ex, cold_words) &&
+		    (ex->suits & GROUNDING_TOO_LITTLE))
+			fail_msg("%s cools the face, and is for too little",
+			         ex->name);
+		if (!step_with(ex, cold_words) || strncmp(ex->name, "cold", 4))
+			continue;
+		caution_text(ex, buf, sizeof(buf));
+		for (size_t k = 0; k < sizeof(medical) / sizeof(medical[0]);
+		     k++)
+			if (!strstr(buf, medical[k]))
+				fail_msg("%s: the caution does not name '%s'",
+				         ex->name, medical[k]);
+	}
+	const struct grounding_exercise *cold, *face_ex;
+	assert_int_equal(grounding_set_find(set, "cold", &cold, NULL), 0);
+	assert_int_equal(grounding_set_find(set, "cold-face", &face_ex, NULL),
+	                 0);
+	assert_null(step_with(cold, face));
+	assert_int_equal(face_ex->suits, GROUNDING_TOO_MUCH);
+	grounding_set_free(set);
+}
+
+/* Every bundled exercise names where it comes from. */
+static void
+lint_sources(void **state)
+{
+	struct grounding_set *set = load();
+	for (size_t i = 0; i < grounding_set_count(set); i++) {
+		const struct grounding_exercise *ex = grounding_set_at(set, i);
+		if (!ex->source || !*ex->source)
+			fail_msg("%s names no source", ex->name);
+	}
+	const struct grounding_exercise *fb;
+	assert_int_equal(grounding_set_find(set, "flashback", &fb, NULL), 0);
+	assert_non_null(strstr(fb->source, "Pete Walker"));
+	assert_non_null(strstr(fb->source, "From Surviving to Thriving"));
+	assert_non_null(strstr(fb->source, "13 steps"));
+	grounding_set_free(set);
+}
+
+/* Random never starts an exercise with a caution, whatever it draws. */
+static void
+random_skips_cautions(void **state)
+{
+	struct grounding_set *set = load();
+	const unsigned states[] = {0, GROUNDING_TOO_MUCH, GROUNDING_TOO_LITTLE};
+	size_t cautioned = 0;
+	for (size_t i = 0; i < grounding_set_count(set); i++)
+		cautioned += grounding_set_at(set, i)->ncaution > 0;
+	assert_true(cautioned >= 6);
+	for (size_t s = 0; s < 3; s++)
+		for (uint32_t r = 0; r < 4096; r++) {
+			const struct grounding_exercise *ex =
+			        grounding_set_pick(set, states[s], false, r);
+			assert_non_null(ex);
+			if (ex->ncaution)
+				fail_msg("random (state %u, %u) picked %s",
+				         states[s], (unsigned)r, ex->name);
+		}
+	/* Also the largest draws. */
+	assert_int_equal(
+	        grounding_set_pick(set, 0, false, UINT32_MAX)->ncaution, 0);
+	grounding_set_free(set);
+}
+
+/*
+ * --for too-little starts an exercise for too little (numb, far away),
+ * not the one --for too-much starts; each with no caution.
+ */
+static void
+for_too_little(void **state)
+{
+	struct grounding_set *set = load();
+	for (uint32_t r = 0; r < 64; r++) {
+		const struct grounding_exercise *little =
+		        grounding_set_pick(set, GROUNDING_TOO_LITTLE, true, r);
+		const struct grounding_exercise *much =
+		        grounding_set_pick(set, GROUNDING_TOO_MUCH, true, r);
+		assert_non_null(little);
+		assert_non_null(much);
+		assert_true(little->suits & GROUNDING_TOO_LITTLE);
+		assert_true(little->first_for & GROUNDING_TOO_LITTLE);
+		assert_false(little->suits & GROUNDING_TOO_MUCH);
+		assert_ptr_not_equal(little, much);
+		assert_int_equal(little->ncaution, 0);
+		assert_true(much->suits & GROUNDING_TOO_MUCH);
+	}
+	grounding_set_free(set);
+}
+
 static void
 text_width(void **state)
 {
@@ -589,6 +872,11 @@ main(int argc, char **argv)
 	        cmocka_unit_test(patterns),
 	        cmocka_unit_test(pacer_timing),
 	        cmocka_unit_test(text_width),
+	        cmocka_unit_test(lint_cautions_first),
+	        cmocka_unit_test(lint_cold_no_breath_hold),
+	        cmocka_unit_test(lint_sources),
+	        cmocka_unit_test(random_skips_cautions),
+	        cmocka_unit_test(for_too_little),
 	};
 	return RUN_NAMED(tests, argc, argv);
 }

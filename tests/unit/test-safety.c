@@ -105,6 +105,26 @@ sections(void **state)
 		assert_true(strlen(safety_section_hint(
 		                    (enum safety_section)s)) > 10);
 	}
+	/* Step 6 names the means, and asking someone to hold them (the
+	 * part of safety planning with the strongest evidence). */
+	static const char *const means[] = {"medicines",
+	                                    "weapons",
+	                                    "blades",
+	                                    "alcohol",
+	                                    "drugs",
+	                                    "someone I trust to keep",
+	                                    "giving someone to hold"};
+	const char *safer = safety_section_hint(SAFETY_SURROUNDINGS);
+	for (size_t i = 0; i < sizeof(means) / sizeof(means[0]); i++)
+		if (!strstr(safer, means[i]))
+			fail_msg("step 6 does not name '%s': %s", means[i],
+			         safer);
+	assert_non_null(strstr(safety_section_hint(SAFETY_WARNING_SIGNS),
+	                       "urges to hurt myself"));
+	assert_non_null(
+	        strstr(safety_section_hint(SAFETY_PEOPLE), "phone number"));
+	assert_non_null(strstr(safety_section_hint(SAFETY_PROFESSIONALS),
+	                       "emergency number"));
 }
 
 static void
@@ -286,10 +306,12 @@ format_roundtrip(void **state)
 		        p, hints ? SAFETY_FORMAT_HINTS : 0, &len);
 		assert_non_null(text);
 		assert_int_equal(strlen(text), len);
-		assert_non_null(
-		        strstr(text, hints ? "## Warning signs\n# Thoughts"
-		                           : "## Warning signs\n- round "
-		                             "item 0\n"));
+		assert_non_null(strstr(
+		        text, hints ? "## Step 1: Warning signs\n# Thoughts"
+		                    : "## Step 1: Warning signs\n- round "
+		                      "item 0\n"));
+		assert_non_null(strstr(text, "\n## Step 7: My reasons to "
+		                             "keep going\n"));
 		assert_non_null(strstr(text, "- round item 0\n"));
 		assert_non_null(strstr(text, "- Ana – 0170 1\n"));
 		/* notes only with hints */
@@ -304,6 +326,9 @@ format_roundtrip(void **state)
 	size_t len;
 	char *text = safety_format_text(NULL, SAFETY_FORMAT_HINTS, &len);
 	assert_non_null(text);
+	/* It says what the plan is for, and how to use it. */
+	assert_non_null(strstr(text, "ending your life"));
+	assert_non_null(strstr(text, "start at step 1"));
 	for (int s = 0; s < SAFETY_NSECTIONS; s++)
 		assert_non_null(strstr(
 		        text, safety_section_title((enum safety_section)s)));
