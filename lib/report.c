@@ -451,7 +451,7 @@ page_start(struct buf *b, const struct data *d)
 	            "</li>\n"
 	            "<li><a href=\"#distress\">Distress before and after</a>"
 	            "</li>\n"
-	            "<li><a href=\"#helped\">What helped</a></li>\n"
+	            "<li><a href=\"#helped\">What I tried</a></li>\n"
 	            "<li><a href=\"#patterns\">When, and what came up</a>"
 	            "</li>\n");
 	if (d->in->include_group)
@@ -888,7 +888,9 @@ static void
 section_helped(struct buf *b, const struct data *d)
 {
 	const struct stats *s = d->s;
-	section_open(b, "helped", "What helped", s->nhelped);
+	section_open(b, "helped",
+	             "What I tried, and how distress compared afterwards",
+	             s->nhelped);
 	if (!s->nhelped) {
 		buf_puts(b, "<p>Nothing was named under &ldquo;helped&rdquo; "
 		            "in this period.</p>\n");
@@ -900,10 +902,11 @@ section_helped(struct buf *b, const struct data *d)
 	           "trigger log, and grounding exercises I rated: how often, "
 	           "and how distress compared afterwards, on average over the "
 	           "times with a rating before and after. With fewer than %d "
-	           "such times it is too early to tell.</p>\n",
+	           "such times it is too early to tell. The numbers show what "
+	           "came before and after, not what caused what.</p>\n",
 	           STATS_MIN_RATED);
 	buf_puts(b, "<table>\n<thead><tr>"
-	            "<th scope=\"col\">What helped</th>"
+	            "<th scope=\"col\">What I tried</th>"
 	            "<th scope=\"col\" class=\"num\">Times</th>"
 	            "<th scope=\"col\" class=\"num\">With both ratings</th>"
 	            "<th scope=\"col\">Distress afterwards</th>"
@@ -990,7 +993,8 @@ section_patterns(struct buf *b, const struct data *d)
 	buf_puts(b, "</tbody>\n</table>\n");
 	buf_puts(b, "<h3>What came up most often</h3>\n<p>How many records "
 	            "named it in brackets.</p>\n<div class=\"names\">\n");
-	name_list(b, "What set it off", s->triggers, s->ntriggers);
+	name_list(b, "What happened or brought it on", s->triggers,
+	          s->ntriggers);
 	name_list(b, "Emotions", s->emotions, s->nemotions);
 	name_list(b, "In the body", s->body, s->nbody);
 	buf_puts(b, "</div>\n");

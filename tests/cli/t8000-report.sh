@@ -65,7 +65,7 @@ test_expect_success 'to a pipe or file: HTML on stdout, 0600, one warning' '
 	head -n 1 "$R" | grep -q "^<!DOCTYPE html>" &&
 	tail -n 1 "$R" | grep -q "^</html>" &&
 	for h in "Mood over time" "Trigger records per week" \
-		"Distress before and after" "What helped" "When, and what came up"; do
+		"Distress before and after" "What I tried, and how distress compared afterwards" "When, and what came up"; do
 		expect_in "<h2>$h</h2>" "$R" || return 1
 	done &&
 	test "$(grep -c "<svg " "$R")" -eq 3
@@ -135,7 +135,7 @@ test_expect_success '--output FILE: 0600 whatever the umask, never over a file' 
 	test "$(cat "$TEST_ROOT/keep")" = "keep me" &&
 	selfhelp $P report -o "$TEST_ROOT/keep" --force >/dev/null 2>&1 &&
 	test "$(stat -c %a "$TEST_ROOT/keep")" = 600 &&
-	expect_in "<h2>What helped</h2>" "$TEST_ROOT/keep"
+	expect_in "<h2>What I tried, and how distress compared afterwards</h2>" "$TEST_ROOT/keep"
 '
 
 test_expect_success 'never over the vault, even with --force' '
@@ -163,7 +163,7 @@ test_expect_success 'report --to-pipe: into a named pipe of ones own, never a te
 	reader=$! &&
 	timeout 120 "$SELFHELP_RUN" $P report $PERIOD -o "$TEST_ROOT/fifo" --to-pipe >"$OUT" 2>"$ERR" &&
 	wait $reader &&
-	expect_in "<h2>What helped</h2>" "$TEST_ROOT/from-pipe" &&
+	expect_in "<h2>What I tried, and how distress compared afterwards</h2>" "$TEST_ROOT/from-pipe" &&
 	test -p "$TEST_ROOT/fifo" &&
 	test_must_fail 1 script -qec "$SELFHELP_RUN $P report -o \$(tty) --to-pipe" /dev/null >"$OUT" 2>&1 &&
 	expect_in "terminal" "$OUT" && expect_not_in "<html" "$OUT"
@@ -235,7 +235,7 @@ else
 		test "$(grep -o "<svg " "$TEST_ROOT/dom.html" | wc -l)" -eq 3 &&
 		test "$(grep -o "<circle class=\"dot\"" "$TEST_ROOT/dom.html" | wc -l)" -eq 2 &&
 		for h in "Mood over time" "Trigger records per week" \
-			"Distress before and after" "What helped" "Journal entries"; do
+			"Distress before and after" "What I tried, and how distress compared afterwards" "Journal entries"; do
 			expect_in "<h2>$h</h2>" "$TEST_ROOT/dom.html" || return 1
 		done &&
 		expect_in "first &lt;script&gt;" "$TEST_ROOT/dom.html" &&

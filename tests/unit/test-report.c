@@ -345,7 +345,8 @@ sections_present(void **state)
 	has(h, "<h2>Mood over time</h2>");
 	has(h, "<h2>Trigger records per week</h2>");
 	has(h, "<h2>Distress before and after</h2>");
-	has(h, "<h2>What helped</h2>");
+	has(h, "<h2>What I tried, and how distress compared afterwards</h2>");
+	has(h, "not what caused what");
 	has(h, "<h2>When, and what came up</h2>");
 	has(h, "not scores or a diagnosis");
 	has(h, "not encrypted");
