@@ -485,50 +485,19 @@ report_damaged(void *arg, const char *id)
 	     shown_id(id));
 }
 
-static json_t *
-strs_json(const struct trigger_strs *s)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < s->n; i++)
-		json_array_append_new(a, json_string(s->v[i]));
-	return a;
-}
-
+/* The record as --json shows it: its fields as the export has them,
+ * with its id, times and whether it was written while locked. */
 static json_t *
 record_json(const struct trigger_record *r)
 {
-	char when[40], created[40], updated[40];
 	json_t *o = json_object();
-	const char *st = trigger_state_name(r->state);
-	date_format_iso(r->when, when, sizeof(when));
-	date_format_iso(r->created, created, sizeof(created));
-	date_format_iso(r->updated, updated, sizeof(updated));
-	json_object_set_new(o, "id", json_string(r->id));
-	json_object_set_new(o, "when", json_string(when));
-	json_object_set_new(o, "created", json_string(created));
-	json_object_set_new(o, "updated", json_string(updated));
-	json_object_set_new(o, "before",
-	                    r->before == TRIGGER_NO_RATING
-	                            ? json_null()
-	                            : json_integer(r->before));
-	json_object_set_new(o, "after",
-	                    r->after == TRIGGER_NO_RATING
-	                            ? json_null()
-	                            : json_integer(r->after));
-	json_object_set_new(o, "state", st ? json_string(st) : json_null());
-	json_object_set_new(o, "felt_age",
-	                    r->felt_age == TRIGGER_NO_AGE
-	                            ? json_null()
-	                            : json_integer(r->felt_age));
-	for (int t = 0; t < TRIGGER_NTEXTS; t++)
-		json_object_set_new(o, trigger_text_json((enum trigger_text)t),
-		                    r->text[t] ? json_string(r->text[t])
-		                               : json_null());
-	for (int l = 0; l < TRIGGER_NLISTS; l++)
-		json_object_set_new(o, trigger_list_json((enum trigger_list)l),
-		                    strs_json(&r->list[l]));
-	json_object_set_new(o, "written_while_locked",
-	                    json_boolean(r->written_locked));
+	if (!o || json_object_set_new(o, "id", json_string(r->id)) ||
+	    record_fields_json(&trigger_kind, r, o, RECORD_JSON_TIMES) ||
+	    json_object_set_new(o, "written_while_locked",
+	                        json_boolean(r->written_locked))) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -579,7 +548,7 @@ print_line(const struct trigger_record *r)
 		size_t k = strcspn(what, "\n");
 		line_add(line, sizeof(line), "  %.*s", (int)k, what);
 	} else {
-		const struct trigger_strs *e = &r->list[TRIGGER_EMOTIONS];
+		const struct record_list *e = &r->list[TRIGGER_EMOTIONS];
 		for (size_t i = 0; i < e->n; i++)
 			line_add(line, sizeof(line), "%s%s", i ? ", " : "  ",
 			         e->v[i]);
@@ -620,7 +589,7 @@ print_field(const char *label, const char *value)
 }
 
 static void
-print_list_field(const char *label, const struct trigger_strs *s,
+print_list_field(const char *label, const struct record_list *s,
                  const char *prefix)
 {
 	if (!s->n)
@@ -742,7 +711,7 @@ apply_options(struct topts *o, struct trigger_record *r)
 		}
 	for (int l = 0; l < TRIGGER_NLISTS; l++)
 		if (o->given & GIVEN_LIST(l)) {
-			struct trigger_strs tmp = r->list[l];
+			struct record_list tmp = r->list[l];
 			r->list[l] = o->rec.list[l];
 			o->rec.list[l] = tmp;
 		}
@@ -862,7 +831,7 @@ out:
 /* --- list --- */
 
 static bool
-has_all_tags(const struct trigger_record *r, const struct trigger_strs *tags)
+has_all_tags(const struct trigger_record *r, const struct record_list *tags)
 {
 	for (size_t i = 0; i < tags->n; i++) {
 		bool found = false;
@@ -888,7 +857,7 @@ trigger_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, "n since until tag json", &o);
 	if (rc)
 		return opts_status(rc, &o);
-	const struct trigger_strs *tags = &o.rec.list[TRIGGER_TAGS];
+	const struct record_list *tags = &o.rec.list[TRIGGER_TAGS];
 	if (o.nargs) {
 		rc = usage_error(trigger_usage,
 		                 "'trigger-log list' takes options only.");

@@ -32,11 +32,15 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "record.h"
 #include "transfer.h"
 #include "trigger.h"
 #include "vault.h"
 
 #define GROUP_KIND "group"
+
+/* The kind's table (lib/record.h). */
+extern const struct record_kind group_kind;
 
 enum {
 	GROUP_NO_RATING = -1,
@@ -245,18 +249,10 @@ int group_fields_json(const struct group_record *r, json_t *o);
 int group_fields_read(const json_t *o, struct group_record *r, char *err,
                       size_t errsize);
 
-/* Field names of an export record besides id, kind, created, updated;
- * NULL-terminated. */
-extern const char *const group_export_fields[];
-
-/* The codec of transfer.h (see struct transfer_codec). */
-int group_export_encode(const unsigned char *head, size_t headlen,
-                        const unsigned char *body, size_t bodylen,
-                        struct transfer_times *t, json_t *fields, char *err);
-int group_export_decode(const json_t *rec, const struct transfer_times *t,
-                        struct transfer_buf *head, struct transfer_buf *body,
-                        char *err);
-int group_export_markdown(const json_t *rec, struct transfer_buf *md);
+/* The Markdown of the export codec (transfer.h): the engine encodes and
+ * decodes group records; their Markdown is their own. */
+int group_export_markdown(const struct transfer_codec *c, const json_t *rec,
+                          struct transfer_buf *md);
 
 /* --- the edit layout --- */
 

@@ -1,10 +1,12 @@
 #include "journal.h"
 
+#include "record.h"
 #include "search.h"
 #include "util.h"
 
 #include <jansson.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,24 +48,15 @@ journal_json_init(void)
 
 /* --- helpers --- */
 
-static void
-wipe_free(char *s)
-{
-	if (!s)
-		return;
-	sodium_memzero(s, strlen(s));
-	free(s);
-}
-
 void
 journal_entry_free(struct journal_entry *e)
 {
 	if (!e)
 		return;
 	for (size_t i = 0; i < e->ntags; i++)
-		wipe_free(e->tags[i]);
+		record_wipe_free(e->tags[i]);
 	free(e->tags);
-	wipe_free(e->preview);
+	record_wipe_free(e->preview);
 	if (e->text) {
 		sodium_memzero(e->text, e->textlen);
 		free(e->text);
@@ -110,9 +103,10 @@ journal_tag_normalize(const char *tag)
 	return out;
 }
 
-/* First line of text, at most PREVIEW_MAX bytes, cut at a UTF-8 boundary. */
-static char *
-make_preview(const char *text, size_t len)
+/* The first line of text, at most PREVIEW_MAX bytes, cut at a UTF-8
+ * boundary: text[*start..*end). */
+static void
+preview_bounds(const char *text, size_t len, size_t *start, size_t *end)
 {
 	size_t i = 0;
 	while (i < len &&
@@ -125,7 +119,16 @@ make_preview(const char *text, size_t len)
 	if (e < len && e - i == PREVIEW_MAX)
 		while (e > i && ((unsigned char)text[e] & 0xC0) == 0x80)
 			e--;
-	return strndup(text + i, e - i);
+	*start = i;
+	*end = e;
+}
+
+static char *
+make_preview(const char *text, size_t len)
+{
+	size_t s, e;
+	preview_bounds(text, len, &s, &e);
+	return strndup(text + s, e - s);
 }
 
 static json_t *
@@ -196,7 +199,7 @@ add_entry(struct vault *v, bool sealed, const char *text, size_t len, int mood,
 	if (!e.preview)
 		return VAULT_ERROR;
 	int rc = put_entry(v, NULL, sealed, &e, id_out);
-	wipe_free(e.preview);
+	record_wipe_free(e.preview);
 	return rc;
 }
 
@@ -226,7 +229,7 @@ journal_update(struct vault *v, const struct journal_entry *e, time_t now)
 	if (!copy.preview)
 		return VAULT_ERROR;
 	int rc = put_entry(v, e->id, false, &copy, NULL);
-	wipe_free(copy.preview);
+	record_wipe_free(copy.preview);
 	return rc;
 }
 
@@ -491,3 +494,220 @@ journal_list(struct vault *v, const struct journal_filter *f,
 	*n = c.n;
 	return VAULT_OK;
 }
+
+/* --- the kind, as data, and its export codec --- */
+
+/* The journal keeps its own storage (its body is the text itself); the
+ * table says what it holds for export, import and check. */
+static const struct record_field journal_fields[] = {
+        {.type = RECORD_INT,
+         .flags = RECORD_HEAD,
+         .json = "mood",
+         .key = "mood",
+         .label = "Mood",
+         .noun = "a mood",
+         .range = "a number",
+         .lo = 0,
+         .hi = 10},
+        {.type = RECORD_TAGS,
+         .flags = RECORD_HEAD,
+         .json = "tags",
+         .key = "tag",
+         .label = "Tags",
+         .max = JOURNAL_MAX_TAGS,
+         .item_max = JOURNAL_TAG_MAX},
+        {.type = RECORD_TEXT, .json = "text", .label = "Text"},
+};
+
+static int
+journal_encode(const struct transfer_codec *c, const unsigned char *head,
+               size_t headlen, const unsigned char *body, size_t bodylen,
+               struct transfer_times *t, json_t *fields, char *err)
+{
+	json_error_t jerr;
+	json_t *h = json_loadb((const char *)head, headlen, 0, &jerr);
+	json_t *tags = NULL, *text = NULL;
+	int rc = -1;
+	if (!json_is_object(h) || transfer_head_times(h, t) != 0) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "its head does not read as a journal entry");
+		goto out;
+	}
+	json_t *mood = json_object_get(h, "mood");
+	json_t *htags = json_object_get(h, "tags");
+	if (!json_is_array(htags) ||
+	    json_array_size(htags) > JOURNAL_MAX_TAGS) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "its tags do not read as a list of tags");
+		goto out;
+	}
+	tags = json_array();
+	if (!tags)
+		goto oom;
+	for (size_t i = 0; i < json_array_size(htags); i++) {
+		json_t *tag = json_array_get(htags, i);
+		if (!json_is_string(tag)) {
+			snprintf(err, TRANSFER_ERR_MAX,
+			         "one of its tags is not text");
+			goto out;
+		}
+		if (json_array_append(tags, tag))
+			goto oom;
+	}
+	text = transfer_string((const char *)body, bodylen);
+	if (!text) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "its text is not UTF-8 (or holds a NUL byte)");
+		goto out;
+	}
+	/* As journal.c reads it: a mood outside 0-10 counts as none. */
+	json_int_t m = json_is_integer(mood) ? json_integer_value(mood) : -1;
+	if (json_object_set_new(fields, "mood",
+	                        m >= 0 && m <= 10 ? json_integer(m)
+	                                          : json_null()) ||
+	    json_object_set(fields, "tags", tags) ||
+	    json_object_set(fields, "text", text))
+		goto oom;
+	rc = 0;
+	goto out;
+oom:
+	snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+out:
+	json_decref(text);
+	json_decref(tags);
+	json_decref(h);
+	return rc;
+}
+
+static bool
+blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+static int
+journal_decode(const struct transfer_codec *c, const json_t *rec,
+               const struct transfer_times *t, struct transfer_buf *head,
+               struct transfer_buf *body, char *err)
+{
+	json_t *mood = json_object_get(rec, "mood");
+	json_t *tags = json_object_get(rec, "tags");
+	json_t *text = json_object_get(rec, "text");
+	int rc = -1, m = JOURNAL_NO_MOOD;
+
+	if (mood && !json_is_null(mood) &&
+	    record_int_read(&journal_fields[0], mood, &m, err,
+	                    TRANSFER_ERR_MAX))
+		return -1;
+	if (tags && !json_is_array(tags)) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "\"tags\" is %s; selfhelp expects a list of tags",
+		         transfer_type_name(tags));
+		return -1;
+	}
+	if (json_array_size(tags) > JOURNAL_MAX_TAGS) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "there are %zu tags; an entry holds up to %d",
+		         json_array_size(tags), JOURNAL_MAX_TAGS);
+		return -1;
+	}
+	if (!json_is_string(text)) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         text ? "\"text\" is %s; selfhelp expects text"
+		              : "there is no \"text\"%s",
+		         text ? transfer_type_name(text) : "");
+		return -1;
+	}
+	const char *s = json_string_value(text);
+	size_t len = json_string_length(text);
+	if (blank(s, len)) {
+		snprintf(err, TRANSFER_ERR_MAX, "the text is empty");
+		return -1;
+	}
+	char *norm[JOURNAL_MAX_TAGS];
+	size_t nt = 0;
+	for (; nt < json_array_size(tags); nt++) {
+		json_t *tag = json_array_get(tags, nt);
+		norm[nt] =
+		        json_is_string(tag)
+		                ? journal_tag_normalize(json_string_value(tag))
+		                : NULL;
+		if (!norm[nt]) {
+			snprintf(err, TRANSFER_ERR_MAX,
+			         "tag %zu cannot be kept: a tag is text of up "
+			         "to %d bytes, without commas or control "
+			         "characters",
+			         nt + 1, JOURNAL_TAG_MAX);
+			goto out;
+		}
+	}
+	struct journal_entry e = {
+	        .created = t->created,
+	        .updated = t->updated,
+	        .mood = m,
+	        .tags = norm,
+	        .ntags = nt,
+	        .preview = make_preview(s, len),
+	};
+	json_t *h = e.preview ? head_json(&e) : NULL;
+	rc = !h || transfer_buf_json(head, h) || transfer_buf_add(body, s, len)
+	             ? -1
+	             : 0;
+	if (rc)
+		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+	json_decref(h);
+	record_wipe_free(e.preview);
+out:
+	for (size_t i = 0; i < nt; i++)
+		record_wipe_free(norm[i]);
+	return rc;
+}
+
+static int
+journal_markdown(const struct transfer_codec *c, const json_t *rec,
+                 struct transfer_buf *md)
+{
+	json_t *mood = json_object_get(rec, "mood");
+	json_t *tags = json_object_get(rec, "tags");
+	json_t *text = json_object_get(rec, "text");
+	char num[32];
+	bool meta = false;
+	if (json_is_integer(mood)) {
+		snprintf(num, sizeof(num), "Mood %lld",
+		         (long long)json_integer_value(mood));
+		if (transfer_buf_puts(md, num))
+			return -1;
+		meta = true;
+	}
+	for (size_t i = 0; i < json_array_size(tags); i++) {
+		const char *tag = json_string_value(json_array_get(tags, i));
+		if (!tag)
+			continue;
+		if (transfer_buf_puts(md, meta ? (i ? " #" : " · #") : "#") ||
+		    transfer_buf_clean(md, tag, strlen(tag), 0))
+			return -1;
+		meta = true;
+	}
+	if (meta && transfer_buf_puts(md, "\n\n"))
+		return -1;
+	const char *s = json_string_value(text);
+	size_t len = json_string_length(text);
+	if (s && (transfer_buf_clean(md, s, len, UTIL_CLEAN_LINES) ||
+	          (len && s[len - 1] != '\n' && transfer_buf_puts(md, "\n"))))
+		return -1;
+	return 0;
+}
+
+const struct record_kind journal_kind = {
+        .name = JOURNAL_KIND,
+        .title = "Journal entry",
+        .what = "a journal entry",
+        .flags = RECORD_LOCKED_WRITES | RECORD_OWN_STORAGE,
+        .fields = journal_fields,
+        .nfields = sizeof(journal_fields) / sizeof(journal_fields[0]),
+        .codec = {&journal_kind, journal_encode, journal_decode,
+                  journal_markdown},
+};

@@ -19,6 +19,11 @@
 struct search_needle;
 
 #define JOURNAL_KIND "journal"
+
+/* The kind's table (lib/record.h): its export fields, limits and codec;
+ * its storage is its own. */
+struct record_kind;
+extern const struct record_kind journal_kind;
 enum { JOURNAL_NO_MOOD = -1, JOURNAL_MAX_TAGS = 64, JOURNAL_TAG_MAX = 64 };
 
 struct journal_entry {

@@ -1,5 +1,6 @@
 #include "safety.h"
 
+#include "record.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -9,11 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { RECORD_VERSION = 1, HEADING_MAX = 200, NOTE_WIDTH = 72 };
+enum { HEADING_MAX = 200, NOTE_WIDTH = 72 };
 
 struct section_info {
-	const char *key;
-	const char *title;
 	const char *hint;
 	/* Other headings understood for it (lower case, single spaces). */
 	const char *const *names;
@@ -69,37 +68,60 @@ static const char *const reasons_names[] = {"my reasons to keep going",
                                             "what i live for",
                                             NULL};
 
+#define SECTION(key_, title)                                                   \
+	{                                                                      \
+		.type = RECORD_LIST, .json = key_, .key = key_,                \
+		.label = title, .max = SAFETY_MAX_ITEMS,                       \
+		.item_max = SAFETY_ITEM_MAX,                                   \
+	}
+
+/* The plan's sections: the keys of its body and of --json. Its storage
+ * (versions, the Markdown layout) is its own. */
+static const struct record_field fields[SAFETY_NSECTIONS] = {
+        [SAFETY_WARNING_SIGNS] = SECTION("warning-signs", "Warning signs"),
+        [SAFETY_ON_MY_OWN] = SECTION("on-my-own", "Things I can do on my own"),
+        [SAFETY_DISTRACTIONS] =
+                SECTION("distractions", "People and places that distract me"),
+        [SAFETY_PEOPLE] = SECTION("people", "People I can ask for help"),
+        [SAFETY_PROFESSIONALS] =
+                SECTION("professionals", "Professionals and crisis lines"),
+        [SAFETY_SURROUNDINGS] =
+                SECTION("surroundings", "Making my surroundings safer"),
+        [SAFETY_REASONS] = SECTION("reasons", "My reasons to keep going"),
+};
+
+const struct record_kind safety_kind = {
+        .name = SAFETY_KIND,
+        .title = "Safety plan",
+        .what = "a safety plan",
+        .flags = RECORD_OWN_STORAGE,
+        .fields = fields,
+        .nfields = SAFETY_NSECTIONS,
+};
+
 static const struct section_info sections[SAFETY_NSECTIONS] = {
-        [SAFETY_WARNING_SIGNS] = {"warning-signs", "Warning signs",
-                                  "Thoughts, feelings, urges (such as urges "
+        [SAFETY_WARNING_SIGNS] = {"Thoughts, feelings, urges (such as urges "
                                   "to hurt myself), situations or things I "
                                   "do that tell me a hard time may be "
                                   "starting.",
                                   warning_names},
-        [SAFETY_ON_MY_OWN] = {"on-my-own", "Things I can do on my own",
-                              "What helps me take my mind off things without "
+        [SAFETY_ON_MY_OWN] = {"What helps me take my mind off things without "
                               "contacting anyone ('selfhelp grounding' is "
                               "one).",
                               own_names},
-        [SAFETY_DISTRACTIONS] = {"distractions",
-                                 "People and places that distract me",
-                                 "People to be with and places to go that help "
+        [SAFETY_DISTRACTIONS] = {"People to be with and places to go that help "
                                  "me think about something else.",
                                  distract_names},
-        [SAFETY_PEOPLE] = {"people", "People I can ask for help",
-                           "People I can reach out to: a name and a phone "
+        [SAFETY_PEOPLE] = {"People I can reach out to: a name and a phone "
                            "number for each.",
                            people_names},
-        [SAFETY_PROFESSIONALS] = {"professionals",
-                                  "Professionals and crisis lines",
-                                  "My therapist, doctor, services and crisis "
+        [SAFETY_PROFESSIONALS] = {"My therapist, doctor, services and crisis "
                                   "lines, with their numbers; my local "
                                   "emergency number; the nearest emergency "
                                   "department, with its address ('selfhelp "
                                   "crisis' lists crisis lines).",
                                   pro_names},
-        [SAFETY_SURROUNDINGS] = {"surroundings", "Making my surroundings safer",
-                                 "Ways to keep myself safer when things get "
+        [SAFETY_SURROUNDINGS] = {"Ways to keep myself safer when things get "
                                  "bad. For example: asking someone I trust to "
                                  "keep my medicines for a while, or keeping "
                                  "only small amounts at home; locking away, "
@@ -109,8 +131,7 @@ static const struct section_info sections[SAFETY_NSECTIONS] = {
                                  "alcohol and drugs. Who could help me with "
                                  "this?",
                                  safer_names},
-        [SAFETY_REASONS] = {"reasons", "My reasons to keep going",
-                            "People, hopes and things that matter to me and "
+        [SAFETY_REASONS] = {"People, hopes and things that matter to me and "
                             "are worth staying for.",
                             reasons_names},
 };
@@ -118,13 +139,13 @@ static const struct section_info sections[SAFETY_NSECTIONS] = {
 const char *
 safety_section_title(enum safety_section s)
 {
-	return s < SAFETY_NSECTIONS ? sections[s].title : "";
+	return s < SAFETY_NSECTIONS ? fields[s].label : "";
 }
 
 const char *
 safety_section_key(enum safety_section s)
 {
-	return s < SAFETY_NSECTIONS ? sections[s].key : "";
+	return s < SAFETY_NSECTIONS ? fields[s].json : "";
 }
 
 const char *
@@ -134,15 +155,6 @@ safety_section_hint(enum safety_section s)
 }
 
 /* --- the plan in memory --- */
-
-static void
-wipe_free(char *s)
-{
-	if (!s)
-		return;
-	sodium_memzero(s, strlen(s));
-	free(s);
-}
 
 struct safety_plan *
 safety_plan_new(void)
@@ -157,7 +169,7 @@ safety_plan_free(struct safety_plan *p)
 		return;
 	for (int s = 0; s < SAFETY_NSECTIONS; s++) {
 		for (size_t i = 0; i < p->sections[s].n; i++)
-			wipe_free(p->sections[s].items[i]);
+			record_wipe_free(p->sections[s].items[i]);
 		free(p->sections[s].items);
 	}
 	free(p);
@@ -312,7 +324,7 @@ safety_format_text(const struct safety_plan *p, unsigned flags, size_t *len)
 		/* "Step 3: ..." reads back as the section's title. */
 		snprintf(head, sizeof(head), "## Step %d: ", s + 1);
 		buf_puts(&b, head);
-		buf_puts(&b, sections[s].title);
+		buf_puts(&b, fields[s].label);
 		buf_puts(&b, "\n");
 		if (hints)
 			put_note(&b, sections[s].hint);
@@ -396,7 +408,7 @@ static int
 match_heading(const char *h)
 {
 	for (int s = 0; s < SAFETY_NSECTIONS; s++) {
-		if (strcmp(h, sections[s].key) == 0)
+		if (strcmp(h, fields[s].json) == 0)
 			return s;
 		for (const char *const *n = sections[s].names; *n; n++)
 			if (strcmp(h, *n) == 0)
@@ -471,7 +483,7 @@ continue_item(struct safety_plan *p, int s, const char *more, size_t n,
 	nw[ol] = ' ';
 	memcpy(nw + ol + 1, more, n);
 	nw[ol + 1 + n] = '\0';
-	wipe_free(old);
+	record_wipe_free(old);
 	it->items[it->n - 1] = nw;
 	return 0;
 }
@@ -561,7 +573,7 @@ parse_line(struct safety_plan *p, const char *s, size_t n, size_t line,
 		return errf(err,
 		            "Line %zu: '%s' holds %d items already, as many as "
 		            "a part can.",
-		            line, sections[*cur].title, SAFETY_MAX_ITEMS);
+		            line, fields[*cur].label, SAFETY_MAX_ITEMS);
 	if (safety_plan_add(p, (enum safety_section) * cur, t, tn))
 		return errf(err, "Out of memory.");
 	*after_item = true;
@@ -607,18 +619,6 @@ safety_parse_text(const char *text, size_t len, struct safety_plan **out,
 
 /* --- records --- */
 
-static void
-json_free_str(char *s)
-{
-	json_malloc_t m;
-	json_free_t f;
-	if (!s)
-		return;
-	sodium_memzero(s, strlen(s));
-	json_get_alloc_funcs(&m, &f);
-	f(s);
-}
-
 static char *
 encode_body(const struct safety_plan *p)
 {
@@ -628,7 +628,7 @@ encode_body(const struct safety_plan *p)
 		goto out;
 	for (int k = 0; k < SAFETY_NSECTIONS; k++) {
 		json_t *a = json_array();
-		if (!a || json_object_set_new(secs, sections[k].key, a))
+		if (!a || json_object_set_new(secs, fields[k].json, a))
 			goto out;
 		for (size_t i = 0; i < p->sections[k].n; i++)
 			if (json_array_append_new(
@@ -687,7 +687,7 @@ safety_decode(const char *id, const unsigned char *head, size_t headlen,
 	if (!json_is_object(b) || !json_is_object(secs))
 		goto out;
 	for (int k = 0; k < SAFETY_NSECTIONS; k++) {
-		json_t *a = json_object_get(secs, sections[k].key);
+		json_t *a = json_object_get(secs, fields[k].json);
 		if (!a)
 			continue;
 		if (!json_is_array(a))
@@ -952,8 +952,8 @@ safety_save(struct vault *v, struct safety_plan *p, time_t now)
 	free(rows);
 out:
 	json_decref(h);
-	json_free_str(head);
-	json_free_str(body);
+	record_json_free(head);
+	record_json_free(body);
 	return rc;
 }
 

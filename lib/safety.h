@@ -34,6 +34,11 @@
 
 #define SAFETY_KIND "safety-plan"
 
+/* The kind's table (lib/record.h): its sections as list fields; its
+ * storage and versions are its own, and it travels in the raw form. */
+struct record_kind;
+extern const struct record_kind safety_kind;
+
 enum safety_section {
 	SAFETY_WARNING_SIGNS,
 	SAFETY_ON_MY_OWN,

@@ -403,7 +403,7 @@ in_period(const struct stats_input *in, time_t t)
 
 /* Add one use per name in the list (once per record). */
 static int
-add_list(struct uses *u, const struct trigger_strs *l,
+add_list(struct uses *u, const struct record_list *l,
          const struct trigger_record *r)
 {
 	size_t from = u->n;

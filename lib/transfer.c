@@ -9,9 +9,8 @@
 #include "transfer.h"
 
 #include "dates.h"
-#include "group.h"
 #include "journal.h"
-#include "trigger.h"
+#include "record.h"
 #include "util.h"
 
 #include <sodium.h>
@@ -445,8 +444,9 @@ transfer_time_parse(const char *s, time_t *out)
 static const char *const raw_fields[] = {"head", "body", NULL};
 
 static int
-raw_encode(const unsigned char *head, size_t headlen, const unsigned char *body,
-           size_t bodylen, struct transfer_times *t, json_t *fields, char *err)
+raw_encode(const struct transfer_codec *c, const unsigned char *head,
+           size_t headlen, const unsigned char *body, size_t bodylen,
+           struct transfer_times *t, json_t *fields, char *err)
 {
 	json_error_t jerr;
 	json_t *h = json_loadb((const char *)head, headlen, 0, &jerr);
@@ -483,8 +483,9 @@ out:
 }
 
 static int
-raw_decode(const json_t *rec, const struct transfer_times *t,
-           struct transfer_buf *head, struct transfer_buf *body, char *err)
+raw_decode(const struct transfer_codec *c, const json_t *rec,
+           const struct transfer_times *t, struct transfer_buf *head,
+           struct transfer_buf *body, char *err)
 {
 	json_t *h = json_object_get(rec, "head");
 	json_t *b = json_object_get(rec, "body");
@@ -572,7 +573,8 @@ md_fields(struct transfer_buf *md, const json_t *o, const char *kind)
 }
 
 static int
-raw_markdown(const json_t *rec, struct transfer_buf *md)
+raw_markdown(const struct transfer_codec *c, const json_t *rec,
+             struct transfer_buf *md)
 {
 	const char *kind = json_string_value(json_object_get(rec, "kind"));
 	json_t *b = json_object_get(rec, "body");
@@ -597,18 +599,30 @@ raw_markdown(const json_t *rec, struct transfer_buf *md)
 bool
 transfer_free_text(const char *kind, const char *key)
 {
-	if (strcmp(kind, JOURNAL_KIND) == 0)
-		return strcmp(key, "text") == 0;
-	if (strcmp(kind, TRIGGER_KIND) == 0) {
-		for (int t = 0; t < TRIGGER_NTEXTS; t++)
-			if (strcmp(key, trigger_text_json(t)) == 0)
-				return true;
-	} else if (strcmp(kind, GROUP_KIND) == 0) {
-		for (int t = 0; t < GROUP_NTEXTS; t++)
-			if (strcmp(key, group_text_json(t)) == 0)
-				return true;
-	}
-	return false;
+	const struct record_kind *k = record_kind_find(kind);
+	const struct record_field *f = k ? record_field_json(k, key) : NULL;
+	return f && f->type == RECORD_TEXT;
+}
+
+/* --- the codecs --- */
+
+const struct transfer_codec *
+transfer_codec_find(const char *kind)
+{
+	const struct record_kind *k = record_kind_find(kind);
+	return k && k->codec.encode ? &k->codec : NULL;
+}
+
+const char *const *
+transfer_kind_names(void)
+{
+	static const char *names[RECORD_NKINDS + 1];
+	size_t n = 0;
+	for (const struct record_kind *const *k = record_kinds; *k; k++)
+		if ((*k)->codec.encode)
+			names[n++] = (*k)->name;
+	names[n] = NULL;
+	return names;
 }
 
 static bool
@@ -716,7 +730,10 @@ fields_control_check(const char *kind, const json_t *fields, bool raw,
 }
 
 static const struct transfer_codec raw_codec = {
-        "", "", raw_fields, raw_encode, raw_decode, raw_markdown,
+        NULL,
+        raw_encode,
+        raw_decode,
+        raw_markdown,
 };
 
 static const struct transfer_codec *
@@ -744,7 +761,8 @@ encode_item(const char *kind, const unsigned char *head, size_t headlen,
 		return NULL;
 	}
 	const struct transfer_codec *codec = codec_or_raw(kind);
-	if (codec->encode(head, headlen, body, bodylen, t, fields, err) != 0) {
+	if (codec->encode(codec, head, headlen, body, bodylen, t, fields,
+	                  err) != 0) {
 		json_decref(fields);
 		return NULL;
 	}
@@ -763,7 +781,7 @@ encode_item(const char *kind, const unsigned char *head, size_t headlen,
 		return NULL;
 	}
 	struct transfer_buf h = {0}, b = {0};
-	int refused = codec->decode(fields, t, &h, &b, err);
+	int refused = codec->decode(codec, fields, t, &h, &b, err);
 	transfer_buf_release(&h);
 	transfer_buf_release(&b);
 	if (refused) {
@@ -958,7 +976,7 @@ md_record(struct transfer_buf *out, const json_t *rec, size_t i, char *err)
 	const char *kind = json_string_value(json_object_get(rec, "kind"));
 	const char *created =
 	        json_string_value(json_object_get(rec, "created"));
-	const struct transfer_codec *codec;
+	const struct transfer_codec *codec, *md;
 	char when[32];
 	time_t t;
 	if (!kind || !created || transfer_time_parse(created, &t)) {
@@ -967,16 +985,20 @@ md_record(struct transfer_buf *out, const json_t *rec, size_t i, char *err)
 		return 1;
 	}
 	codec = transfer_codec_find(kind);
+	md = codec && !(json_object_get(rec, "head") &&
+	                (codec->kind->flags & RECORD_READS_RAW))
+	             ? codec
+	             : &raw_codec;
 	date_format_local(t, when, sizeof(when));
 	if (transfer_buf_puts(out, "\n## ") || transfer_buf_puts(out, when) ||
 	    transfer_buf_puts(out, " · ") ||
-	    (codec ? transfer_buf_puts(out, codec->title)
+	    (codec ? transfer_buf_puts(out, codec->kind->title)
 	           : transfer_buf_clean(out, kind, strlen(kind), 0)) ||
 	    transfer_buf_puts(out, "\n\n") ||
 	    (json_is_true(json_object_get(rec, LOCKED_KEY)) &&
 	     transfer_buf_puts(out, "*Written while the vault was "
 	                            "locked.*\n\n")) ||
-	    (codec ? codec : &raw_codec)->markdown(rec, out))
+	    md->markdown(md, rec, out))
 		return -1;
 	return 0;
 }
@@ -1612,15 +1634,17 @@ append(char *err, const char *s)
 }
 
 static bool
-key_allowed(const char *key, const char *const *fields)
+key_allowed(const char *key, const struct transfer_codec *codec)
 {
 	static const char *const common[] = {"id",      "kind",     "created",
 	                                     "updated", LOCKED_KEY, NULL};
 	for (size_t i = 0; common[i]; i++)
 		if (strcmp(key, common[i]) == 0)
 			return true;
-	for (size_t i = 0; fields[i]; i++)
-		if (strcmp(key, fields[i]) == 0)
+	if (codec->kind)
+		return record_field_json(codec->kind, key) != NULL;
+	for (size_t i = 0; raw_fields[i]; i++)
+		if (strcmp(key, raw_fields[i]) == 0)
 			return true;
 	return false;
 }
@@ -1674,11 +1698,14 @@ parse_record(const json_t *rec, size_t idx, struct transfer_rec *r, char *err)
 		         idx, SHORT_ID, id, kind);
 		return TRANSFER_NEWER;
 	}
-	if (!codec)
+	/* A kind that travelled in the raw form before it had a codec
+	 * reads that form too. */
+	if (!codec || (json_object_get(rec, "head") &&
+	               (codec->kind->flags & RECORD_READS_RAW)))
 		codec = &raw_codec;
 	json_object_foreach((json_t *)rec, key, val)
 	{
-		if (!key_allowed(key, codec->fields)) {
+		if (!key_allowed(key, codec)) {
 			snprintf(err, TRANSFER_ERR_MAX,
 			         "record %zu (id %.*s) has a field \"%s\" "
 			         "that this selfhelp does not know; a newer "
@@ -1713,7 +1740,7 @@ parse_record(const json_t *rec, size_t idx, struct transfer_rec *r, char *err)
 		return TRANSFER_UNREADABLE;
 	}
 	if (fields_control_check(kind, rec, codec == &raw_codec, why) ||
-	    codec->decode(rec, &r->t, &r->head, &r->body, why) != 0) {
+	    codec->decode(codec, rec, &r->t, &r->head, &r->body, why) != 0) {
 		snprintf(err, TRANSFER_ERR_MAX, "record %zu (id %.*s): ", idx,
 		         SHORT_ID, id);
 		append(err, why);
@@ -1956,8 +1983,8 @@ parse_jrnl_entry(const json_t *entry, size_t idx, struct transfer_rec *r,
 		rc = TRANSFER_ERROR;
 		goto out;
 	}
-	if (transfer_codec_find(JOURNAL_KIND)
-	            ->decode(rec, &r->t, &r->head, &r->body, why)) {
+	const struct transfer_codec *jc = transfer_codec_find(JOURNAL_KIND);
+	if (jc->decode(jc, rec, &r->t, &r->head, &r->body, why)) {
 		rc = strcmp(why, "out of memory") ? TRANSFER_UNREADABLE
 		                                  : TRANSFER_ERROR;
 		goto out;

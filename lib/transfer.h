@@ -4,10 +4,10 @@
  * selfhelp's own JSON or jrnl's JSON export, and checking that every
  * record still authenticates and reads.
  *
- * Records are converted per kind through a codec table (struct
- * transfer_codec, in transfer-kinds.c). A kind without a codec travels in
- * a raw form (its head as JSON, its body as text), so an export never
- * silently leaves records out.
+ * Records are converted per kind through its codec (struct
+ * transfer_codec, in the kind's entry of record_kinds[], lib/record.h).
+ * A kind without a codec travels in a raw form (its head as JSON, its
+ * body as text), so an export never silently leaves records out.
  *
  * Functions return 0 or a negative enum transfer_status and write one
  * sentence (lower-case start, no full stop) to `err` (TRANSFER_ERR_MAX
@@ -69,17 +69,17 @@ struct transfer_times {
 	time_t created, updated;
 };
 
+struct record_kind;
+
 /*
  * How one record kind travels. Every stored head is a JSON object with
  * integer "created" and "updated" (seconds since the epoch); the codec
- * owns the rest of the head and the body.
+ * owns the rest of the head and the body. A kind's codec sits in its
+ * record kind (lib/record.h), which names its export fields: import
+ * refuses any other field.
  */
 struct transfer_codec {
-	const char *kind;  /* vault record kind, e.g. "journal" */
-	const char *title; /* Markdown heading, e.g. "Journal entry" */
-	/* The kind's export fields besides id, kind, created, updated;
-	 * NULL-terminated. Import refuses any other field. */
-	const char *const *fields;
+	const struct record_kind *kind; /* NULL for the raw form */
 	/*
 	 * Stored head and body → the record's times and its fields, set on
 	 * the empty object `fields` in the order they are exported. Returns
@@ -87,8 +87,8 @@ struct transfer_codec {
 	 * When the head has an integer "created", t->created must be it:
 	 * export puts the records in order by their heads alone.
 	 */
-	int (*encode)(const unsigned char *head, size_t headlen,
-	              const unsigned char *body, size_t bodylen,
+	int (*encode)(const struct transfer_codec *c, const unsigned char *head,
+	              size_t headlen, const unsigned char *body, size_t bodylen,
 	              struct transfer_times *t, json_t *fields, char *err);
 	/*
 	 * An export record (borrowed; its fields are the codec's own) and its
@@ -97,12 +97,13 @@ struct transfer_codec {
 	 * "record 3 (id 3f2a9c1b): " (e.g. "\"mood\" is 99; a mood is a
 	 * whole number from 0 to 10"), or "out of memory".
 	 */
-	int (*decode)(const json_t *rec, const struct transfer_times *t,
-	              struct transfer_buf *head, struct transfer_buf *body,
-	              char *err);
+	int (*decode)(const struct transfer_codec *c, const json_t *rec,
+	              const struct transfer_times *t, struct transfer_buf *head,
+	              struct transfer_buf *body, char *err);
 	/* Append the record's body in readable Markdown (the caller has
 	 * written its heading). Returns 0, or -1 when out of memory. */
-	int (*markdown)(const json_t *rec, struct transfer_buf *md);
+	int (*markdown)(const struct transfer_codec *c, const json_t *rec,
+	                struct transfer_buf *md);
 };
 
 /* The codec for `kind`, or NULL when this build has none (raw form). */

@@ -11,8 +11,10 @@
  * "too-much", "okay", "too-little" or null; lists are arrays of strings;
  * text fields are strings or null. Only `when` is required.
  *
- * Also here: cleaning and case/space normalisation of the names people
- * type, and the readable "key: value" layout used by `trigger-log edit`.
+ * The kind is described as data (trigger_kind, lib/record.h); the
+ * functions below are the engine's, typed for trigger records, plus what
+ * is the trigger log's own: the name keys its statistics count by, and
+ * the reaction and vulnerability names its form offers.
  */
 #ifndef SELFHELP_TRIGGER_H
 #define SELFHELP_TRIGGER_H
@@ -21,6 +23,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "record.h"
 #include "vault.h"
 
 #define TRIGGER_KIND "trigger"
@@ -40,12 +43,6 @@ enum trigger_state {
 	TRIGGER_TOO_MUCH,   /* above the window of tolerance */
 	TRIGGER_OKAY,       /* within it */
 	TRIGGER_TOO_LITTLE, /* below it: numb, foggy, far away */
-};
-
-/* A list of owned strings. */
-struct trigger_strs {
-	char **v;
-	size_t n;
 };
 
 /*
@@ -81,9 +78,12 @@ struct trigger_record {
 	enum trigger_state state;
 	int felt_age;               /* 0-TRIGGER_AGE_MAX, or TRIGGER_NO_AGE */
 	char *text[TRIGGER_NTEXTS]; /* owned; NULL when not given */
-	struct trigger_strs list[TRIGGER_NLISTS];
+	struct record_list list[TRIGGER_NLISTS];
 	bool has_body; /* the body fields were read (or set) */
 };
+
+/* The kind's table (lib/record.h). */
+extern const struct record_kind trigger_kind;
 
 /* Reaction types and vulnerability factors offered by the guided form
  * (NULL-terminated); people may name others. */
@@ -125,34 +125,13 @@ const char *trigger_state_words(enum trigger_state s);
  */
 int trigger_state_parse(const char *s, enum trigger_state *out);
 
-/* Key names of the edit layout and of --json (e.g. "emotion" / "emotions"). */
-const char *trigger_list_key(enum trigger_list l);
-const char *trigger_list_json(enum trigger_list l);
-const char *trigger_text_key(enum trigger_text t);
-const char *trigger_text_json(enum trigger_text t);
+/* The table's fields for list l and text t. */
+const struct record_field *trigger_list_field(enum trigger_list l);
+const struct record_field *trigger_text_field(enum trigger_text t);
 
-/* Why a piece of text was not taken. */
-enum trigger_text_problem {
-	TRIGGER_TEXT_OK = 0,
-	TRIGGER_TEXT_EMPTY,    /* nothing left after trimming */
-	TRIGGER_TEXT_LONG,     /* longer than the field allows */
-	TRIGGER_TEXT_CONTROL,  /* control characters (items: also newlines) */
-	TRIGGER_TEXT_NOT_UTF8, /* not UTF-8, or a NUL byte */
-	TRIGGER_TEXT_COMMA,    /* a tag with a comma */
-	TRIGGER_TEXT_FULL,     /* the list holds TRIGGER_MAX_ITEMS already */
-	TRIGGER_TEXT_MEMORY,
-};
-
-/*
- * Clean a list item as typed: trims, turns runs of white space into one
- * space. Returns a malloc'd string, or NULL with *why set.
- */
+/* record_item_clean and record_text_clean (lib/record.h) with the
+ * trigger log's limits (TRIGGER_ITEM_MAX, TRIGGER_TEXT_MAX). */
 char *trigger_item_clean(const char *s, enum trigger_text_problem *why);
-
-/*
- * Clean free text: trims leading and trailing white space, keeps inner
- * newlines and tabs. NULL with *why set (TRIGGER_TEXT_EMPTY too).
- */
 char *trigger_text_clean(const char *s, enum trigger_text_problem *why);
 
 /*

@@ -1,0 +1,399 @@
+/*
+ * Record kinds as data, and one engine for all of them.
+ *
+ * A kind (trigger, group, journal, safety plan) is a `struct record_kind`:
+ * its name, and a table of fields, each saying where it sits in the
+ * kind's own C struct (offsetof), its type and limits, its JSON key
+ * (storage, --json, export), its key in the readable edit layout, its
+ * label, whether it lives in the head, and which variants of the kind
+ * have it. The engine reads the table to do, once for every kind:
+ * init/release/copy/compare, cleaning what people type, the stored head
+ * and body JSON, reading and writing the vault, the "key: value" edit
+ * layout and its parser, the fields of --json and of the export
+ * document, and the export codec (lib/transfer.h).
+ *
+ * Records stay typed structs (struct trigger_record, struct
+ * group_record): code that reads `r->before` keeps doing so. The engine
+ * works on them as `void *` through the table.
+ *
+ * Adding a record kind
+ * --------------------
+ * 1. Write its struct in lib/KIND.h with the members of struct
+ *    record_meta's offsets (id, written_locked, created, updated,
+ *    has_body), and one member per field: time_t for RECORD_TIME, int
+ *    for RECORD_INT/RECORD_CHOICE/RECORD_VARIANT (enums are ints), char *
+ *    for RECORD_TEXT, struct record_list for RECORD_LIST/RECORD_TAGS.
+ * 2. Describe it in lib/KIND.c: `const struct record_kind KIND_kind`
+ *    with one struct record_field per member, in the order of its JSON
+ *    (the stored head and body keep that order, "created" and "updated"
+ *    coming right after the RECORD_TIME field), plus the edit layout's
+ *    texts. Give an `edit_order` when the layout lists fields in another
+ *    order than the JSON.
+ * 3. Add it to record_kinds[] in lib/record.c: export, import and check
+ *    know it from then on (its codec is the engine's unless it brings
+ *    one; journal does, as its body is plain text).
+ * 4. Keep in lib/KIND.c only what no other kind has (trigger: name keys
+ *    and statistics helpers; group: linking). Document its export fields
+ *    in docs/export-format.md and extend tests/unit/test-record.c.
+ *
+ * A kind whose storage the engine does not do (RECORD_OWN_STORAGE:
+ * journal's plain-text body, the safety plan's versioned sections) is
+ * still described by the table: its name, fields, JSON keys, limits,
+ * locked writes and codec; its module keeps its own pipeline.
+ *
+ * Functions return 0 (or VAULT_OK) on success; messages go to `err`
+ * buffers as one sentence. Owned text is wiped before it is freed.
+ */
+#ifndef SELFHELP_RECORD_H
+#define SELFHELP_RECORD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "transfer.h"
+#include "vault.h"
+
+enum {
+	RECORD_NONE = -1,       /* an int field that is not given */
+	RECORD_FIELDS_MAX = 32, /* fields of one kind, at most */
+	RECORD_VERSION = 1,     /* "v" of the stored heads and bodies */
+	RECORD_NKINDS = 4,      /* kinds in record_kinds[] */
+};
+
+/* A list of owned strings (wiped when freed). */
+struct record_list {
+	char **v;
+	size_t n;
+};
+
+enum record_type {
+	RECORD_TIME,    /* time_t: the record's own time ("when"), required */
+	RECORD_INT,     /* int in lo..hi, or RECORD_NONE */
+	RECORD_CHOICE,  /* int: 0 for none, or 1 + an index of `choices` */
+	RECORD_VARIANT, /* int: which variant (1 + index of `choices`),
+	                   required; fields name theirs in `variants` */
+	RECORD_TEXT,    /* char *: free text of at most `max` bytes, or NULL */
+	RECORD_LIST,    /* struct record_list: at most `max` items of at
+	                   most `item_max` bytes */
+	RECORD_TAGS,    /* a RECORD_LIST of tags (lib/journal.h's rule) */
+};
+
+enum record_field_flags {
+	RECORD_HEAD = 1 << 0,     /* stored in the head (read for listing) */
+	RECORD_VERBATIM = 1 << 1, /* RECORD_TEXT: import keeps the text as it
+	                             is, control characters too (shown
+	                             escaped), as its kind always did */
+};
+
+/* The variant bit of `variants` for variant value v. */
+#define RECORD_VARIANT_BIT(v) (1u << (v))
+
+/* One answer of a RECORD_CHOICE or RECORD_VARIANT; a NULL name ends the
+ * list. */
+struct record_choice {
+	const char *name;           /* stored and --json: "too-much" */
+	const char *words;          /* for people: "too much" */
+	const char *const *aliases; /* more ways to type it (normalised as
+	                               record_choice_parse does), or NULL */
+};
+
+struct record_field {
+	enum record_type type;
+	unsigned flags;    /* enum record_field_flags */
+	unsigned variants; /* RECORD_VARIANT_BITs; 0: every variant */
+	size_t offset;     /* offsetof(struct KIND_record, member) */
+	const char *json;  /* storage, --json, export: "now_differs" */
+	const char *key;   /* edit layout: "now-differs"; NULL: not in it */
+	const char *alias; /* one more edit key understood, or NULL */
+	const char *label; /* show and Markdown: "Now differs" */
+	const char *noun;  /* RECORD_INT in messages: "distress" */
+	const char *range; /* RECORD_INT in the edit layout: "a number" */
+	int lo, hi;        /* RECORD_INT */
+	size_t max;        /* RECORD_TEXT: bytes; lists: items */
+	size_t item_max;   /* lists: bytes per item */
+	const struct record_choice *choices; /* CHOICE, VARIANT */
+	/* Lists: the key two items are one under (caller frees), so an item
+	 * is kept once; NULL compares them as they are. */
+	char *(*same_key)(const char *item);
+};
+
+/* Where a kind's struct keeps what every record has. */
+struct record_meta {
+	size_t id;             /* char[VAULT_ID_HEX + 1] */
+	size_t written_locked; /* bool */
+	size_t created;        /* time_t */
+	size_t updated;        /* time_t */
+	size_t has_body;       /* bool: the body fields were read or set */
+};
+
+#define RECORD_META(type)                                                      \
+	{                                                                      \
+		offsetof(type, id), offsetof(type, written_locked),            \
+		        offsetof(type, created), offsetof(type, updated),      \
+		        offsetof(type, has_body)                               \
+	}
+
+/* The edit layout of one variant (index 0 for a kind without variants). */
+struct record_layout {
+	const char *title;  /* first line: "# <title> 3f2a9c1b." */
+	const char *header; /* the comment lines after it */
+};
+
+enum record_kind_flags {
+	RECORD_LOCKED_WRITES = 1 << 0, /* may be written (sealed) while the
+	                                  vault is locked */
+	RECORD_OWN_STORAGE = 1 << 1,   /* the engine does not encode, decode
+	                                  or store it (its module does) */
+	RECORD_READS_RAW = 1 << 2,     /* import also takes the raw form
+	                                  (head and body) older exports
+	                                  wrote before the kind had a codec */
+};
+
+struct record_kind {
+	const char *name;  /* vault record kind: "trigger" */
+	const char *title; /* export Markdown heading: "Trigger" */
+	const char *what;  /* "a trigger record" (messages) */
+	unsigned flags;    /* enum record_kind_flags */
+	size_t size;       /* sizeof the struct */
+	struct record_meta meta;
+	const struct record_field *fields;
+	size_t nfields;
+	/* The edit layout: field indices in layout order, ended by -1, or
+	 * NULL for the table's order; per-variant titles and headers. */
+	const signed char *edit_order;
+	const struct record_layout *layouts;
+	const char *edit_example;  /* "'emotion: fear'" for a line without
+	                              a colon */
+	const char *unknown_where; /* "of a trigger record", "here" */
+	const char *fields_words;  /* after "the fields are": NULL lists
+	                              them */
+	/* The export codec (lib/transfer.h): the engine's record_export_*,
+	 * or the kind's own; encode NULL: none (the raw form). */
+	struct transfer_codec codec;
+};
+
+/* Every kind this build knows, NULL-terminated: export, import and check
+ * go through it. */
+extern const struct record_kind *const record_kinds[RECORD_NKINDS + 1];
+
+/* The kind called `name`, or NULL. */
+const struct record_kind *record_kind_find(const char *name);
+
+/* The field stored at `offset` of k's struct, or NULL. */
+const struct record_field *record_field_at(const struct record_kind *k,
+                                           size_t offset);
+
+/* The field with JSON key `json`, or NULL. */
+const struct record_field *record_field_json(const struct record_kind *k,
+                                             const char *json);
+
+/* Does the record's variant have field f? */
+bool record_field_applies(const struct record_kind *k, const void *r,
+                          const struct record_field *f);
+
+/* --- memory --- */
+
+/* An empty record of `variant` (0 when the kind has none): ints
+ * RECORD_NONE, choices none, no text. */
+void record_init(const struct record_kind *k, void *r, int variant);
+/* Wipe and free the owned strings; empty afterwards (same variant). */
+void record_release(const struct record_kind *k, void *r);
+/* Release and free a heap record; NULL is a no-op. */
+void record_free(const struct record_kind *k, void *r);
+/* Free an array of n heap records, and the array. */
+void record_free_all(const struct record_kind *k, void **list, size_t n);
+/* Deep copy of src into dst (overwritten). 0, or -1 (memory; dst empty). */
+int record_copy(const struct record_kind *k, void *dst, const void *src);
+/* The same fields (ignoring id, times, flags and kind-own members)? */
+bool record_same(const struct record_kind *k, const void *a, const void *b);
+/* Is any field set besides the time and the variant? */
+bool record_has_fields(const struct record_kind *k, const void *r);
+/* Wipe and free one string; NULL is a no-op. */
+void record_wipe_free(char *s);
+/* Empty list field f of r. */
+void record_clear_list(const struct record_field *f, void *r);
+
+/* --- choices --- */
+
+/* Where someone is in their window of tolerance: "too-much", "okay",
+ * "too-little" (the values of enum trigger_state; trigger records and
+ * group notes both have it). */
+extern const struct record_choice record_states[];
+
+/* The stored name of choice value v of f, or NULL for none. */
+const char *record_choice_name(const struct record_field *f, int v);
+/* The words for people, or "" for none. */
+const char *record_choice_words(const struct record_field *f, int v);
+/*
+ * A choice as typed: a name or an alias, in any case, with spaces or
+ * underscores for hyphens, apostrophes left out. 0 with *out set, or -1.
+ */
+int record_choice_parse(const struct record_field *f, const char *s, int *out);
+
+/* --- cleaning what people type --- */
+
+/* Why a value was not taken. (Named after the kind that had them
+ * first; every kind shares them.) */
+enum trigger_text_problem {
+	TRIGGER_TEXT_OK = 0,
+	TRIGGER_TEXT_EMPTY,    /* nothing left after trimming */
+	TRIGGER_TEXT_LONG,     /* longer than the field allows */
+	TRIGGER_TEXT_CONTROL,  /* control characters (items: also newlines) */
+	TRIGGER_TEXT_NOT_UTF8, /* not UTF-8, or a NUL byte */
+	TRIGGER_TEXT_COMMA,    /* a tag with a comma */
+	TRIGGER_TEXT_FULL,     /* the list is full */
+	TRIGGER_TEXT_MEMORY,
+};
+
+/* A short description of a problem ("is not UTF-8 text"). */
+const char *record_problem_words(enum trigger_text_problem p);
+
+/*
+ * Clean a list item as typed: trims, turns runs of white space into one
+ * space; at most `max` bytes. A malloc'd string, or NULL with *why set.
+ */
+char *record_item_clean(const char *s, size_t max,
+                        enum trigger_text_problem *why);
+
+/*
+ * Clean free text: trims outer white space, keeps inner newlines and
+ * tabs (CRLF becomes LF); at most `max` bytes. NULL with *why set
+ * (TRIGGER_TEXT_EMPTY too).
+ */
+char *record_text_clean(const char *s, size_t max,
+                        enum trigger_text_problem *why);
+
+/* Set text field f of r from s (cleaned; empty clears it). r is
+ * unchanged on a problem. */
+enum trigger_text_problem record_set_text(const struct record_field *f, void *r,
+                                          const char *s);
+
+/*
+ * Split s at commas and add each cleaned, non-empty part to list field f
+ * (tags normalised as journal tags; an item already there is skipped).
+ * TRIGGER_TEXT_OK, or the first problem (parts before it stay added).
+ */
+enum trigger_text_problem record_add_items(const struct record_field *f,
+                                           void *r, const char *s);
+
+/* --- storage --- */
+
+/*
+ * The stored head and body of r as compact JSON (jansson's allocator:
+ * free with record_json_free). 0, or -1 when out of memory.
+ */
+int record_encode(const struct record_kind *k, const void *r, char **head,
+                  char **body);
+/* Wipe and free a string made by jansson; NULL is a no-op. */
+void record_json_free(char *s);
+
+/*
+ * Decode a stored head (and body, when not NULL) into r, initialised
+ * here. 0, or -1 when it is not a record of this kind (r released).
+ */
+int record_decode(const struct record_kind *k, void *r,
+                  const unsigned char *head, size_t headlen,
+                  const unsigned char *body, size_t bodylen);
+
+/*
+ * Store a new record (one vault_put, or vault_seal when `sealed`: the
+ * vault is locked; wrap it in a transaction). Sets created and updated
+ * to `now` and writes the new id into r.
+ */
+int record_add(struct vault *v, const struct record_kind *k, void *r,
+               bool sealed, time_t now);
+
+/* Replace the stored record (its id must exist and its body have been
+ * read); updated = now. */
+int record_update(struct vault *v, const struct record_kind *k, void *r,
+                  time_t now);
+
+/*
+ * Read one record by full id, head and body: *out is a heap record
+ * (record_free). VAULT_DAMAGED when it does not authenticate or decode.
+ */
+int record_get(struct vault *v, const struct record_kind *k, const char *id,
+               void **out);
+
+/* Keep a decoded record in a listing? */
+typedef bool (*record_keep_fn)(const void *r, void *arg);
+
+/*
+ * Every record of the kind (bodies too with `with_body`) that `keep`
+ * (may be NULL) takes, as an array of *n heap records in storage order
+ * (free with record_free_all). Records that do not authenticate or
+ * decode are left out and reported through `damaged` (may be NULL).
+ */
+int record_list(struct vault *v, const struct record_kind *k, bool with_body,
+                record_keep_fn keep, void *keep_arg, void ***list, size_t *n,
+                void (*damaged)(void *arg, const char *id), void *arg);
+
+/* --- the edit layout --- */
+
+/*
+ * The readable layout of `trigger-log edit` and `group edit`: the
+ * variant's comment lines, then one "key: value" line per field (lists
+ * joined with ", "; multi-line text continued on lines indented by two
+ * spaces). Caller wipes and frees (*len bytes); NULL when out of memory.
+ */
+char *record_format_text(const struct record_kind *k, const void *r,
+                         size_t *len);
+
+/*
+ * Parse that layout into r, starting from base's variant, id, times and
+ * an unchanged `when` (fields left out are cleared). `now` resolves
+ * dates like "today". 0, or -1 with one sentence naming the line in err
+ * (r is then released).
+ */
+int record_parse_text(const struct record_kind *k, const char *text, size_t len,
+                      const void *base, time_t now, void *r, char *err,
+                      size_t errsize);
+
+/* --- the fields as JSON (--json, export) --- */
+
+enum record_json_flags {
+	/* "created" and "updated" (ISO 8601) right after the time field */
+	RECORD_JSON_TIMES = 1 << 0,
+};
+
+/*
+ * Set r's fields on object o, in table order: the time as ISO 8601
+ * with offset, choices by name, nothing given as null. Only the fields
+ * of r's variant. 0, or -1 when out of memory.
+ */
+int record_fields_json(const struct record_kind *k, const void *r, json_t *o,
+                       unsigned flags);
+
+/*
+ * Read the fields of an export record or --json object (keys as
+ * record_fields_json writes them; other keys are left for the caller
+ * to judge) into r, initialised here; text is cleaned as typed text is.
+ * 0, or -1 with a clause naming the field in err (like "\"after\" is
+ * 12; distress is a whole number from 0 to 10"), r released.
+ */
+int record_fields_read(const struct record_kind *k, const json_t *o, void *r,
+                       char *err, size_t errsize);
+
+/* Read int field f's export value v (present, not null) into *out. 0, or
+ * -1 with the clause in err ("\"mood\" is 99; a mood is a whole number
+ * from 0 to 10"). */
+int record_int_read(const struct record_field *f, const json_t *v, int *out,
+                    char *err, size_t size);
+
+/* --- the export codec (struct transfer_codec) --- */
+
+int record_export_encode(const struct transfer_codec *c,
+                         const unsigned char *head, size_t headlen,
+                         const unsigned char *body, size_t bodylen,
+                         struct transfer_times *t, json_t *fields, char *err);
+int record_export_decode(const struct transfer_codec *c, const json_t *rec,
+                         const struct transfer_times *t,
+                         struct transfer_buf *head, struct transfer_buf *body,
+                         char *err);
+/* "- key: value" lines, for people. */
+int record_export_markdown(const struct transfer_codec *c, const json_t *rec,
+                           struct transfer_buf *md);
+
+#endif
