@@ -1282,7 +1282,9 @@ parse_more(struct parse_state *ps, char *line, size_t lineno, void *r,
 	bool lists = false;
 	const struct record_field *f;
 	for (size_t i = 0; (f = layout_field(ps->k, i)); i++) {
-		if (f->type == RECORD_TEXT && f->key)
+		if (!f->key || !applies(f, ps->variant))
+			continue;
+		if (f->type == RECORD_TEXT)
 			texts[nt++] = f->key;
 		lists |= is_list(f);
 	}
