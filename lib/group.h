@@ -19,9 +19,10 @@
  * (so a reflection written while the vault was locked links as well as
  * any): see group_link().
  *
- * Also here: the readable "key: value" layout of `group edit`, and the
- * export/import codec (fields as in the export document, see
- * group_export_fields).
+ * The kind is described as data (group_kind, lib/record.h): the engine
+ * does its storage, edit layout, --json fields and export codec; the
+ * functions below are the engine's typed for group records, plus what is
+ * the group's own: linking, and its Markdown.
  */
 #ifndef SELFHELP_GROUP_H
 #define SELFHELP_GROUP_H

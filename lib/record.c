@@ -8,7 +8,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1306,9 +1305,8 @@ parse_more(struct parse_state *ps, char *line, size_t lineno, void *r,
 
 /* A one-value field: time, number or choice. */
 static int
-parse_scalar(struct parse_state *ps, const struct record_field *f, char *value,
-             size_t lineno, const void *base, time_t now, void *r, char *err,
-             size_t errsize)
+parse_scalar(const struct record_field *f, char *value, size_t lineno,
+             const void *base, time_t now, void *r, char *err, size_t errsize)
 {
 	char words[256];
 	rstrip(value);
@@ -1348,7 +1346,6 @@ parse_scalar(struct parse_state *ps, const struct record_field *f, char *value,
 		}
 		return 0;
 	default:
-		(void)ps;
 		return 0;
 	}
 }
@@ -1428,7 +1425,7 @@ parse_line(struct parse_state *ps, char *line, size_t lineno, const void *base,
 			                   "out of memory.");
 		return 0;
 	}
-	return parse_scalar(ps, f, value, lineno, base, now, r, err, errsize);
+	return parse_scalar(f, value, lineno, base, now, r, err, errsize);
 }
 
 int
