@@ -300,6 +300,7 @@ encode_decode(void **state)
 		assert_false(record_same(&demo_kind, &copy, &r));
 		record_release(&demo_kind, &copy);
 		/* the head alone: no body fields, has_body unset */
+		record_release(&demo_kind, &back);
 		assert_int_equal(record_decode(&demo_kind, &back,
 		                               (unsigned char *)head,
 		                               strlen(head), NULL, 0),
