@@ -35,13 +35,15 @@ static const char check_help[] =
         "\n"
         "  --json     print the result as JSON\n"
         "  --repair   when the vault's state or index is damaged: build them\n"
-        "             again from the records the file holds\n";
+        "             again from the records the file holds; otherwise make\n"
+        "             the search shortcut again\n";
 
 /* What check found, beyond the records themselves. */
 struct findings {
 	const char *file_msg; /* NULL: the file is sound */
 	bool state_ok, stale;
 	struct vault_check_report r;
+	struct vault_filter_report filters;
 	bool have_report;
 };
 
@@ -83,7 +85,8 @@ all_well(const struct findings *f, const struct transfer_check_result *res,
 	return !f->file_msg && f->state_ok && f->have_report &&
 	       !res->ndamaged && r->secret_key_ok && r->public_key_ok &&
 	       (r->recovery_expected ? r->recovery_slot_ok : !has_slot) &&
-	       !r->nrows && !r->waiting;
+	       !r->nrows && !r->waiting && !f->filters.stale &&
+	       !f->filters.unopened;
 }
 
 static const char *
@@ -94,6 +97,15 @@ recovery_word(const struct vault_check_report *r, bool has_slot)
 		       : has_slot          ? "changed"
 		                           : "missing";
 	return has_slot ? "unknown" : "none";
+}
+
+/* "ok", "incomplete" (records without one), "damaged". */
+static const char *
+filters_word(const struct vault_filter_report *r)
+{
+	return r->stale || r->unopened ? "damaged"
+	       : r->missing            ? "incomplete"
+	                               : "ok";
 }
 
 /*
@@ -136,7 +148,7 @@ print_check_json(const struct findings *f,
 		                                ? "copy"
 		                                : "unknown"));
 	json_t *o = json_pack(
-	        "{s:s, s:I, s:I, s:o, s:s, s:s, s:s, s:o, s:I}", "file",
+	        "{s:s, s:I, s:I, s:o, s:s, s:s, s:s, s:o, s:I, s:s}", "file",
 	        f->file_msg ? f->file_msg : "ok", "records",
 	        (json_int_t)(res->fine + res->ndamaged), "fine",
 	        (json_int_t)res->fine, "damaged", damaged, "index",
@@ -150,7 +162,9 @@ print_check_json(const struct findings *f,
 	        "recovery_code",
 	        f->have_report ? recovery_word(&f->r, has_slot) : "unknown",
 	        "set_aside", rows, "waiting",
-	        (json_int_t)(f->have_report ? f->r.waiting : 0));
+	        (json_int_t)(f->have_report ? f->r.waiting : 0),
+	        "search_filters",
+	        f->state_ok ? filters_word(&f->filters) : "unknown");
 	int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII)
 	           : -1;
 	json_decref(o);
@@ -183,6 +197,19 @@ print_text(const struct findings *f, const struct transfer_check_result *res,
 		printf("The index does not know the dates of some entries (no "
 		       "entry is affected); the\nnext 'selfhelp journal list' "
 		       "puts them right.\n");
+	if (f->filters.stale || f->filters.unopened)
+		printf("Part of the search shortcut (the encrypted word "
+		       "filters) does not match the\nrecords: it is damaged, "
+		       "or an older copy was put back. Searches still find\n"
+		       "everything. 'selfhelp check --repair' makes it "
+		       "again.\n");
+	else if (f->filters.missing)
+		printf("%zu record%s no search shortcut yet, so searching "
+		       "reads %s in full each time;\n'selfhelp check "
+		       "--repair' adds it (nothing else changes).\n",
+		       f->filters.missing,
+		       f->filters.missing == 1 ? " has" : "s have",
+		       f->filters.missing == 1 ? "it" : "them");
 	if (f->have_report) {
 		if (!r->secret_key_ok || !r->public_key_ok)
 			printf("The vault's header is damaged: its key for "
@@ -276,6 +303,22 @@ repair(struct cmd_ctx *ctx)
 	ctx->repair = true;
 	if (!(v = cmd_vault(ctx)))
 		return 1;
+	struct vault_check_report r;
+	bool sound = !vault_state_damaged(v) && vault_check(v, &r) == VAULT_OK;
+	if (sound) {
+		sound = r.state_ok;
+		vault_check_release(&r);
+	}
+	if (sound) {
+		/* the state and index are sound: only what is built from
+		 * the records, the search filters, is made again */
+		if (vault_filters_rebuild(v))
+			return fail("%s", vault_errmsg(v));
+		printf("The vault's state and index are sound, so they were "
+		       "left as they are; the\nsearch shortcut was made "
+		       "again from the records.\n");
+		return 0;
+	}
 	vault_id_hex(v, vid);
 	uint64_t floor = pin_load(vid, &pin) == PIN_OK ? pin.counter : 0;
 	if (vault_repair(v, floor, &kept, &aside))
@@ -351,7 +394,8 @@ cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 			vault_check_release(&f.r);
 			return fail("Could not check every record: %s.", err);
 		}
-		if (vault_listing_check(v, JOURNAL_KIND, &f.stale)) {
+		if (vault_listing_check(v, JOURNAL_KIND, &f.stale) ||
+		    vault_filters_check(v, &f.filters)) {
 			transfer_check_release(&res);
 			vault_check_release(&f.r);
 			return fail("Could not check the index: %s",

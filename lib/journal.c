@@ -476,8 +476,9 @@ journal_list(struct vault *v, const struct journal_filter *f,
 		                       f->until ? (int64_t)f->until : INT64_MAX,
 		                       list_cb, &c);
 	else if (f->needle)
-		rc = vault_search(v, JOURNAL_KIND, VAULT_EACH_BODY, search_keep,
-		                  f->needle, list_cb, &c);
+		rc = vault_search_needle(v, JOURNAL_KIND, VAULT_EACH_BODY,
+		                         f->needle, search_keep, f->needle,
+		                         list_cb, &c);
 	else
 		rc = vault_each(v, JOURNAL_KIND, flags, list_cb, &c);
 	if (rc == LIST_ENOUGH)

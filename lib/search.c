@@ -34,6 +34,32 @@ fold_cp(utf8proc_int32_t cp, char *out)
 }
 
 /*
+ * Fold the character at text[i] into tmp (>= 64 bytes); *step is how many
+ * bytes of text it took. Bytes that are not UTF-8 stay as they are.
+ */
+static size_t
+fold_at(const char *text, size_t len, size_t i, char *tmp, size_t *step)
+{
+	unsigned char c = (unsigned char)text[i];
+	if (c < 0x80) {
+		tmp[0] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		*step = 1;
+		return 1;
+	}
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t r =
+	        utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+	                         (utf8proc_ssize_t)(len - i), &cp);
+	if (r <= 0) {
+		tmp[0] = (char)c;
+		*step = 1;
+		return 1;
+	}
+	*step = (size_t)r;
+	return fold_cp(cp, tmp);
+}
+
+/*
  * Fold text into a malloc'd buffer; map[i] is the offset in `text` of the
  * character that produced folded byte i (map has len + 1 entries).
  */
@@ -48,24 +74,8 @@ fold(const char *text, size_t len, size_t *outlen, uint32_t **mapp)
 		goto oom;
 	while (i < len) {
 		char tmp[64];
-		size_t tl, step;
-		unsigned char c = (unsigned char)text[i];
-		if (c < 0x80) {
-			tmp[0] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-			tl = step = 1;
-		} else {
-			utf8proc_int32_t cp;
-			utf8proc_ssize_t r = utf8proc_iterate(
-			        (const utf8proc_uint8_t *)text + i,
-			        (utf8proc_ssize_t)(len - i), &cp);
-			if (r <= 0) {
-				tmp[0] = (char)c;
-				tl = step = 1;
-			} else {
-				tl = fold_cp(cp, tmp);
-				step = (size_t)r;
-			}
-		}
+		size_t step;
+		size_t tl = fold_at(text, len, i, tmp, &step);
 		if (n + tl + 1 > cap) {
 			size_t ncap = cap * 2 + tl;
 			char *no = malloc(ncap);
@@ -286,4 +296,106 @@ search_snippet(const char *text, size_t len, size_t start, size_t end,
 	}
 	out[n] = '\0';
 	return out;
+}
+
+/* --- filters --- */
+
+enum {
+	FILTER_MIN = 64,   /* bytes */
+	FILTER_MAX = 4096, /* bytes */
+};
+
+size_t
+search_filter_size(size_t len)
+{
+	/* about 1.5 bits a byte of text: a third to two fifths of the bits
+	 * set in ordinary prose */
+	size_t want = len / 16 * 3, n = FILTER_MIN;
+	while (n < want && n < FILTER_MAX)
+		n *= 2;
+	return n;
+}
+
+/* The bit of a three-byte window, in a filter of `bits` bits. */
+static size_t
+filter_bit(uint32_t tri, size_t bits)
+{
+	uint32_t h = tri * 0x9E3779B1u;
+	return (size_t)(((uint64_t)h * bits) >> 32);
+}
+
+/* May a window of folded bytes count? Not when JSON would write one of
+ * them escaped (the head is stored as JSON; its strings are searched
+ * unescaped). */
+static bool
+filter_byte_ok(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
+}
+
+void
+search_filter_add(unsigned char *filter, size_t size, const char *text,
+                  size_t len)
+{
+	size_t bits = size * 8, i = 0;
+	uint32_t win = 0;
+	unsigned have = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x80) {
+			/* the common case, without the call */
+			c = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+			win = (win << 8 | c) & 0xffffff;
+			if (++have >= 3) {
+				size_t b = filter_bit(win, bits);
+				filter[b / 8] |= (unsigned char)(1u << (b % 8));
+			}
+			i++;
+			continue;
+		}
+		char tmp[64];
+		size_t step;
+		size_t tl = fold_at(text, len, i, tmp, &step);
+		for (size_t k = 0; k < tl; k++) {
+			win = (win << 8 | (unsigned char)tmp[k]) & 0xffffff;
+			if (++have >= 3) {
+				size_t b = filter_bit(win, bits);
+				filter[b / 8] |= (unsigned char)(1u << (b % 8));
+			}
+		}
+		i += step;
+	}
+}
+
+bool
+search_needle_filters(const struct search_needle *n)
+{
+	for (size_t i = 0; i + 3 <= n->len; i++)
+		if (filter_byte_ok((unsigned char)n->s[i]) &&
+		    filter_byte_ok((unsigned char)n->s[i + 1]) &&
+		    filter_byte_ok((unsigned char)n->s[i + 2]))
+			return true;
+	return false;
+}
+
+bool
+search_filter_may_hold(const struct search_needle *n,
+                       const unsigned char *filter, size_t size)
+{
+	size_t bits = size * 8;
+	if (!size)
+		return true;
+	for (size_t i = 0; i + 3 <= n->len; i++) {
+		unsigned char a = (unsigned char)n->s[i],
+		              b = (unsigned char)n->s[i + 1],
+		              c = (unsigned char)n->s[i + 2];
+		if (!filter_byte_ok(a) || !filter_byte_ok(b) ||
+		    !filter_byte_ok(c))
+			continue;
+		size_t bit = filter_bit(
+		        (uint32_t)a << 16 | (uint32_t)b << 8 | c, bits);
+		if (!(filter[bit / 8] & (1u << (bit % 8))))
+			return false;
+	}
+	return true;
 }

@@ -35,4 +35,27 @@ bool search_find(const struct search_needle *n, const char *text, size_t len,
 char *search_snippet(const char *text, size_t len, size_t start, size_t end,
                      size_t context);
 
+/*
+ * Word filters: a small bit set per record, from which a search can tell
+ * that a record cannot hold a needle without decrypting it. Every run of
+ * three folded bytes of the text (folded as search_find folds) sets one
+ * bit; a needle may be in the text only if the bits of all its runs are
+ * set. Runs with a byte JSON escapes (quote, backslash, control
+ * characters) are left out of the needle's side, so a filter made from a
+ * JSON head holds every needle found in that head's strings.
+ *
+ * search_filter_size: the filter's size in bytes for `len` bytes of text
+ * (a power of two, 64 to 4096). search_filter_add: add the runs of text
+ * to a zeroed filter of `size` bytes (call once per piece of text).
+ * search_needle_filters: does the needle have a run to look for?
+ * search_filter_may_hold: could text with this filter hold the needle?
+ * (size 0, no filter: yes)
+ */
+size_t search_filter_size(size_t len);
+void search_filter_add(unsigned char *filter, size_t size, const char *text,
+                       size_t len);
+bool search_needle_filters(const struct search_needle *n);
+bool search_filter_may_hold(const struct search_needle *n,
+                            const unsigned char *filter, size_t size);
+
 #endif

@@ -73,9 +73,13 @@ buckets_free(struct bucket *bk, size_t n)
 void
 index_release(struct vault *v)
 {
-	if (v->st_loaded)
+	if (v->st_loaded) {
 		buckets_free(v->buckets, (size_t)1 << v->st.bucket_bits);
+		filter_buckets_free(v->fbuckets,
+		                    (size_t)1 << v->st.bucket_bits);
+	}
 	v->buckets = NULL;
+	v->fbuckets = NULL;
 	vstate_release(&v->st);
 	v->st_loaded = false;
 	v->st_dirty = false;
@@ -85,9 +89,9 @@ index_release(struct vault *v)
 
 /* Pad p[0..len) (room for the padded size) to whole PAD_BLOCKs, seal it;
  * returns a malloc'd buffer of *outlen bytes, or NULL. */
-static unsigned char *
-seal_padded(struct vault *v, unsigned char *p, size_t len, size_t cap,
-            const unsigned char *ad, size_t adlen, size_t *outlen)
+unsigned char *
+index_seal(struct vault *v, unsigned char *p, size_t len, size_t cap,
+           const unsigned char *ad, size_t adlen, size_t *outlen)
 {
 	size_t plen;
 	if (sodium_pad(&plen, p, len, PAD_BLOCK, cap) != 0)
@@ -99,11 +103,18 @@ seal_padded(struct vault *v, unsigned char *p, size_t len, size_t cap,
 	return out;
 }
 
+/* Room for n bytes padded to whole PAD_BLOCKs. */
+size_t
+index_padded_cap(size_t n)
+{
+	return (n / PAD_BLOCK + 1) * PAD_BLOCK;
+}
+
 /* Open and unpad a sealed buffer into a malloc'd plaintext (wipe it);
  * NULL when it does not authenticate. */
-static unsigned char *
-open_padded(const unsigned char *key, const unsigned char *data, size_t len,
-            const unsigned char *ad, size_t adlen, size_t *plen)
+unsigned char *
+index_open(const unsigned char *key, const unsigned char *data, size_t len,
+           const unsigned char *ad, size_t adlen, size_t *plen)
 {
 	if (!data || len <= CRYPTO_OVERHEAD)
 		return NULL;
@@ -297,9 +308,9 @@ index_read_state(struct vault *v, const unsigned char *key, struct vstate *st)
 	if (s == SQLITE_ROW) {
 		size_t plen = 0;
 		unsigned char *p =
-		        open_padded(key, sqlite3_column_blob(q, 0),
-		                    (size_t)sqlite3_column_bytes(q, 0), ad,
-		                    state_ad(v, ad), &plen);
+		        index_open(key, sqlite3_column_blob(q, 0),
+		                   (size_t)sqlite3_column_bytes(q, 0), ad,
+		                   state_ad(v, ad), &plen);
 		if (!p || !parse_state(p, plen, st)) {
 			vstate_release(st);
 			rc = vault_set_error(
@@ -358,7 +369,12 @@ index_fresh(struct vault *v)
 		return rc;
 	v->buckets =
 	        calloc((size_t)1 << v->st.bucket_bits, sizeof(*v->buckets));
-	if (!v->buckets) {
+	v->fbuckets = filter_buckets_new((size_t)1 << v->st.bucket_bits);
+	if (!v->buckets || !v->fbuckets) {
+		free(v->buckets);
+		free(v->fbuckets);
+		v->buckets = NULL;
+		v->fbuckets = NULL;
 		vstate_release(&v->st);
 		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
 	}
@@ -378,12 +394,16 @@ index_create(struct vault *v)
 	v->st.bucket_bits = 0;
 	v->st.bucket_version = calloc(1, sizeof(uint64_t));
 	v->buckets = calloc(1, sizeof(*v->buckets));
-	if (!v->st.bucket_version || !v->buckets) {
+	v->fbuckets = filter_buckets_new(1);
+	v->st_loaded = true; /* index_release frees what there is */
+	if (!v->st.bucket_version || !v->buckets || !v->fbuckets) {
 		index_release(v);
 		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
 	}
 	v->buckets[0].loaded = true;
 	v->buckets[0].dirty = true;
+	v->fbuckets[0].loaded = true;
+	v->fbuckets[0].dirty = true;
 	v->st_loaded = true;
 	v->st_dirty = true;
 	return data_version(v, &v->data_version);
@@ -401,7 +421,7 @@ index_store_state(struct vault *v)
 	if (!p)
 		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
 	write_state(&v->st, p);
-	out = seal_padded(v, p, n, cap, ad, state_ad(v, ad), &outlen);
+	out = index_seal(v, p, n, cap, ad, state_ad(v, ad), &outlen);
 	sodium_memzero(p, cap);
 	free(p);
 	if (!out)
@@ -500,7 +520,7 @@ open_bucket(struct vault *v, size_t b, const unsigned char *data, size_t len)
 	struct bucket *bk = &v->buckets[b];
 	unsigned char ad[AD_MAX];
 	size_t plen = 0;
-	unsigned char *p = open_padded(
+	unsigned char *p = index_open(
 	        v->idxkey, data, len, ad,
 	        bucket_ad(v, v->st.bucket_bits, b, v->st.bucket_version[b], ad),
 	        &plen);
@@ -628,7 +648,7 @@ index_add(struct vault *v, const struct index_entry *e)
 	 * (an import, a migration) then finds ids in small buckets. */
 	if (v->st.bucket_bits < BUCKET_BITS_MAX &&
 	    v->st.entries > ((uint64_t)BUCKET_TARGET << v->st.bucket_bits) &&
-	    ((rc = index_load_all(v)) ||
+	    ((rc = index_load_all(v)) || (rc = filter_load_all(v)) ||
 	     (rc = rebucket(v, v->st.bucket_bits + 1))))
 		return rc;
 	return VAULT_OK;
@@ -741,7 +761,7 @@ store_bucket(struct vault *v, size_t b)
 		e[52] = bk->e[i].kind;
 	}
 	v->st.bucket_version[b] = v->st.counter;
-	out = seal_padded(
+	out = index_seal(
 	        v, p, n, cap, ad,
 	        bucket_ad(v, v->st.bucket_bits, b, v->st.bucket_version[b], ad),
 	        &outlen);
@@ -780,6 +800,7 @@ rebucket(struct vault *v, unsigned bits)
 		free(ver);
 		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
 	}
+	unsigned oldbits = v->st.bucket_bits;
 	v->st.bucket_bits = bits;
 	v->buckets = nb;
 	for (size_t i = 0; i < newn; i++)
@@ -796,17 +817,20 @@ rebucket(struct vault *v, unsigned bits)
 	buckets_free(old, oldn);
 	free(v->st.bucket_version);
 	v->st.bucket_version = ver;
-	return VAULT_OK;
+	return filter_rebucket(v, v->fbuckets, oldbits);
 }
 
 int
 index_write_all(struct vault *v)
 {
 	int rc;
-	if ((rc = vault_exec(v, "DELETE FROM bucket;", "save")))
+	/* the filters are read first: they are written again too */
+	if ((rc = filter_load_all(v)) ||
+	    (rc = vault_exec(v, "DELETE FROM bucket;", "save")) ||
+	    (rc = filter_delete_all(v)))
 		return rc;
 	for (size_t i = 0; i < ((size_t)1 << v->st.bucket_bits); i++)
-		v->buckets[i].dirty = true;
+		v->buckets[i].dirty = v->fbuckets[i].dirty = true;
 	v->st_dirty = true;
 	return VAULT_OK;
 }
@@ -820,14 +844,25 @@ index_flush(struct vault *v)
 	       v->st.entries > ((uint64_t)BUCKET_TARGET << bits))
 		bits++;
 	if (bits != v->st.bucket_bits) {
-		if ((rc = index_load_all(v)) || (rc = rebucket(v, bits)) ||
-		    (rc = index_write_all(v)))
+		if ((rc = index_load_all(v)) || (rc = filter_load_all(v)) ||
+		    (rc = rebucket(v, bits)) || (rc = index_write_all(v)))
 			return rc;
 	}
+	/* A bucket and its filters share a version: both are written, and
+	 * the filters are read first, at the version they were sealed at. */
+	for (size_t i = 0; i < ((size_t)1 << v->st.bucket_bits); i++)
+		if (v->buckets[i].dirty || v->fbuckets[i].dirty) {
+			struct bucket *bk;
+			if ((rc = index_bucket(v, i, &bk)) ||
+			    (rc = filter_load(v, i)))
+				return rc;
+			bk->dirty = true;
+		}
 	v->st.counter++;
 	v->st.last_write = (int64_t)time(NULL);
 	for (size_t i = 0; i < ((size_t)1 << v->st.bucket_bits); i++)
-		if (v->buckets[i].dirty && (rc = store_bucket(v, i)))
+		if (v->buckets[i].dirty &&
+		    ((rc = store_bucket(v, i)) || (rc = filter_store(v, i))))
 			return rc;
 	if ((rc = index_store_state(v)))
 		return rc;

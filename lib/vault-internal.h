@@ -68,6 +68,19 @@ struct bucket {
 	bool loaded, dirty;
 };
 
+/*
+ * The search filters of one bucket's records (vault-filter.c), as
+ * plaintext: per record its id, u16 size and `size` bytes of filter
+ * (search.h). Loaded only to be changed or checked; a search reads them
+ * a bucket at a time.
+ */
+struct fbucket {
+	unsigned char *p;
+	size_t len, cap;
+	bool loaded, dirty;
+	bool unopened; /* it was there but did not open */
+};
+
 /* A key slot as stored: the master key wrapped under a passphrase or
  * recovery code. */
 struct slot {
@@ -145,8 +158,9 @@ struct vault {
 	/* format 2 state and index, while unlocked */
 	bool st_loaded;
 	struct vstate st;
-	struct bucket *buckets; /* 1 << st.bucket_bits */
-	int64_t data_version;   /* PRAGMA data_version when st was read */
+	struct bucket *buckets;   /* 1 << st.bucket_bits */
+	struct fbucket *fbuckets; /* likewise */
+	int64_t data_version;     /* PRAGMA data_version when st was read */
 	bool st_dirty;
 };
 
@@ -219,6 +233,51 @@ const struct slot_hash *index_slot(const struct vault *v, const char *name);
 int index_add_aside(struct vault *v, int64_t rowid, uint8_t why);
 bool index_is_aside(const struct vault *v, int64_t rowid);
 int index_write_all(struct vault *v);
+unsigned char *index_seal(struct vault *v, unsigned char *p, size_t len,
+                          size_t cap, const unsigned char *ad, size_t adlen,
+                          size_t *outlen);
+unsigned char *index_open(const unsigned char *key, const unsigned char *data,
+                          size_t len, const unsigned char *ad, size_t adlen,
+                          size_t *plen);
+size_t index_padded_cap(size_t n);
+
+/* vault-filter.c: search filters, kept beside the index buckets */
+struct fbucket *filter_buckets_new(size_t n);
+void filter_buckets_free(struct fbucket *fb, size_t n);
+int filter_load(struct vault *v, size_t b);
+int filter_load_all(struct vault *v);
+int filter_put(struct vault *v, const unsigned char *id, const void *head,
+               size_t headlen, const void *body, size_t bodylen);
+int filter_drop(struct vault *v, const unsigned char *id);
+int filter_store(struct vault *v, size_t b);
+int filter_rebucket(struct vault *v, struct fbucket *old, unsigned oldbits);
+int filter_delete_all(struct vault *v);
+/* Step through a filter bucket's entries (after its header): the next
+ * entry's id, filter and size; false at the end or where it is not well
+ * formed (then *off stops before it). */
+bool filter_walk(const unsigned char *p, size_t len, size_t *off,
+                 const unsigned char **id, const unsigned char **f,
+                 size_t *size);
+/* Every bucket's filters in turn, from memory where this process holds
+ * them, else from the file, one statement for them all: call
+ * filter_reader_bucket for b = 0, 1, ... in order. *p is NULL where a
+ * bucket has none; *unopened where it is there but does not open. */
+struct filter_reader {
+	sqlite3_stmt *q;
+	int s;
+	unsigned char *plain;
+	size_t plen;
+};
+int filter_reader_start(struct vault *v, struct filter_reader *rd);
+int filter_reader_bucket(struct vault *v, struct filter_reader *rd, size_t b,
+                         const unsigned char **p, size_t *len, bool *unopened);
+void filter_reader_end(struct filter_reader *rd);
+/* Make every live record's filter again (inside a write transaction). */
+int filter_rebuild(struct vault *v);
+/* Open filter bucket b's stored row into a malloc'd plaintext (header
+ * included; wipe it); VAULT_DAMAGED when it does not open. */
+int filter_open_row(struct vault *v, size_t b, const unsigned char *data,
+                    size_t len, unsigned char **plain, size_t *plen);
 
 /* vault-records.c */
 int vault_fetch_row(struct vault *v, int64_t rowid, const unsigned char **head,

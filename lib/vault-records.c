@@ -9,6 +9,8 @@
  */
 #include "vault-internal.h"
 
+#include "search.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -232,6 +234,8 @@ vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
 		rc = vault_db_error(v, "save the record");
 	else
 		*rowid = sqlite3_last_insert_rowid(v->db);
+	if (!rc)
+		rc = filter_put(v, id, head, headlen, body, bodylen);
 out:
 	sqlite3_finalize(st);
 	free(h);
@@ -571,6 +575,7 @@ vault_delete(struct vault *v, const char *id)
 		e->flags = (e->flags & VAULT_WRITTEN_LOCKED) | ENTRY_TOMBSTONE;
 		v->st.live--;
 		index_touch(v, raw);
+		rc = filter_drop(v, raw);
 	}
 	return write_leave(v, own, rc);
 }
@@ -1275,9 +1280,89 @@ search_finish(struct search_batch *b, vault_each_fn fn, void *arg)
 	return rc;
 }
 
+/*
+ * The live entries of `kind` (NULL: all) in bucket order, but for those
+ * whose search filter says they cannot hold the needle. Filter bucket b
+ * is read from memory when this process holds it (changed, not yet
+ * saved), else from the file; a bucket that is missing or does not open
+ * rules nothing out.
+ */
+static int
+collect_candidates(struct vault *v, const char *kind,
+                   const struct search_needle *needle, struct entry_list *l)
+{
+	size_t nb = (size_t)1 << v->st.bucket_bits, total = 0, most = 0;
+	struct filter_reader rd;
+	int rc, code = -1;
+	l->e = NULL;
+	l->n = 0;
+	if (kind && (code = index_kind(v, kind, false)) < 0)
+		return VAULT_OK;
+	if ((rc = index_load_all(v)))
+		return rc;
+	for (size_t b = 0; b < nb; b++) {
+		total += v->buckets[b].n;
+		if (v->buckets[b].n > most)
+			most = v->buckets[b].n;
+	}
+	if (!total)
+		return VAULT_OK;
+	unsigned char *out = malloc(most);
+	l->e = malloc(total * sizeof(*l->e));
+	if (!out || !l->e) {
+		free(out);
+		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
+	}
+	if ((rc = filter_reader_start(v, &rd))) {
+		free(out);
+		return rc;
+	}
+	for (size_t b = 0; !rc && b < nb; b++) {
+		const struct bucket *bk = &v->buckets[b];
+		const unsigned char *p, *id, *f;
+		size_t len, off = 0, next = 0, size;
+		bool unopened;
+		memset(out, 0, bk->n);
+		if ((rc = filter_reader_bucket(v, &rd, b, &p, &len, &unopened)))
+			break;
+		/* the filters lie mostly in the order of the bucket */
+		while (p && filter_walk(p, len, &off, &id, &f, &size)) {
+			size_t i = next;
+			if (i >= bk->n ||
+			    memcmp(bk->e[i].id, id, VAULT_ID_BYTES) != 0)
+				for (i = 0; i < bk->n; i++)
+					if (memcmp(bk->e[i].id, id,
+					           VAULT_ID_BYTES) == 0)
+						break;
+			if (i < bk->n) {
+				out[i] = !search_filter_may_hold(needle, f,
+				                                 size);
+				next = i + 1;
+			}
+		}
+		for (size_t i = 0; i < bk->n; i++) {
+			const struct index_entry *e = &bk->e[i];
+			if (!out[i] && !(e->flags & ENTRY_TOMBSTONE) &&
+			    (code < 0 || e->kind == code))
+				l->e[l->n++] = *e;
+		}
+	}
+	filter_reader_end(&rd);
+	free(out);
+	return rc;
+}
+
 int
 vault_search(struct vault *v, const char *kind, unsigned flags,
              vault_keep_fn keep, void *karg, vault_each_fn fn, void *arg)
+{
+	return vault_search_needle(v, kind, flags, NULL, keep, karg, fn, arg);
+}
+
+int
+vault_search_needle(struct vault *v, const char *kind, unsigned flags,
+                    const struct search_needle *needle, vault_keep_fn keep,
+                    void *karg, vault_each_fn fn, void *arg)
 {
 	struct search_batch *batch;
 	struct entry_list l;
@@ -1290,10 +1375,20 @@ vault_search(struct vault *v, const char *kind, unsigned flags,
 	int rc;
 	if ((rc = read_enter(v, &own)))
 		return rc;
-	if ((rc = collect_sorted(v, kind, &l,
-	                         flags & VAULT_EACH_ROW_ORDER ? SORT_ROWID
-	                                                      : SORT_SEQ)))
+	if (needle && search_needle_filters(needle)) {
+		rc = collect_candidates(v, kind, needle, &l);
+		if (!rc && l.n)
+			qsort(l.e, l.n, sizeof(*l.e),
+			      flags & VAULT_EACH_ROW_ORDER ? by_rowid : by_seq);
+	} else {
+		rc = collect_sorted(v, kind, &l,
+		                    flags & VAULT_EACH_ROW_ORDER ? SORT_ROWID
+		                                                 : SORT_SEQ);
+	}
+	if (rc) {
+		list_free(&l);
 		return read_leave(v, own, rc);
+	}
 	batch = calloc(2, sizeof(*batch));
 	if (!batch) {
 		list_free(&l);
@@ -1502,8 +1597,10 @@ vault_rekey(struct vault *v, const char *pass, size_t len,
 		return vault_set_error(v, VAULT_HOSTILE,
 		                       "Those key derivation settings are "
 		                       "outside what selfhelp allows.");
-	if ((rc = collect(v, NULL, &l)))
-		return rc;
+	/* the search filters are read under the old key, to be sealed
+	 * again under the new one */
+	if ((rc = collect(v, NULL, &l)) || (rc = filter_load_all(v)))
+		goto out;
 	old_rec = sodium_malloc(CRYPTO_KEY_BYTES);
 	old_master = sodium_malloc(CRYPTO_KEY_BYTES);
 	sk = sodium_malloc(SK_BYTES);
@@ -1676,6 +1773,16 @@ out:
 }
 
 /* --- repair --- */
+
+int
+vault_filters_rebuild(struct vault *v)
+{
+	bool own;
+	int rc = write_enter(v, &own);
+	if (rc)
+		return rc;
+	return write_leave(v, own, filter_rebuild(v));
+}
 
 void
 vault_allow_repair(struct vault *v)
@@ -1894,7 +2001,8 @@ vault_repair(struct vault *v, uint64_t counter_floor, size_t *kept,
 		else
 			(*aside)++;
 	}
-	if ((rc = index_write_all(v)) || (rc = vault_commit(v)))
+	if ((rc = index_write_all(v)) || (rc = filter_rebuild(v)) ||
+	    (rc = vault_commit(v)))
 		goto fail;
 	v->state_damaged = false;
 	goto out;

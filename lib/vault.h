@@ -316,6 +316,17 @@ int vault_search(struct vault *v, const char *kind, unsigned flags,
                  vault_keep_fn keep, void *karg, vault_each_fn fn, void *arg);
 
 /*
+ * The same walk over only the records that may hold `needle`: a record
+ * whose search filter (vault-format.md) rules the needle out is not
+ * decrypted; every other one is, and keep decides as above. The result
+ * is what vault_search gives with a keep that looks for the needle.
+ */
+struct search_needle;
+int vault_search_needle(struct vault *v, const char *kind, unsigned flags,
+                        const struct search_needle *needle, vault_keep_fn keep,
+                        void *karg, vault_each_fn fn, void *arg);
+
+/*
  * Decrypt one record by full id and call fn once with it (head and body).
  * VAULT_NOT_FOUND when there is no such record of `kind` (NULL: of any
  * kind). A record that is older than the state or missing is passed to
@@ -493,5 +504,21 @@ void vault_allow_repair(struct vault *v);
 bool vault_state_damaged(const struct vault *v);
 int vault_repair(struct vault *v, uint64_t counter_floor, size_t *kept,
                  size_t *aside);
+
+/*
+ * The search filters (vault-format.md) against the records: `missing`
+ * live records have none (a vault from before them: searches decrypt
+ * those records every time), `stale` filters do not match their record
+ * or name none, `unopened` filter buckets do not open (damaged, or put
+ * back from an older copy). Searches find the same either way; only
+ * stale or unopened filters point at a change outside selfhelp.
+ * vault_filters_rebuild makes them all again, in one transaction
+ * (vault_repair does too).
+ */
+struct vault_filter_report {
+	size_t missing, stale, unopened;
+};
+int vault_filters_check(struct vault *v, struct vault_filter_report *r);
+int vault_filters_rebuild(struct vault *v);
 
 #endif

@@ -381,6 +381,50 @@ test_expect_success 'check: a damaged index is reported; check --repair builds i
 	rm -f "$VAULT-wal" "$VAULT-shm"
 '
 
+test_expect_success 'check: no search shortcut (an older vault) is told; --repair makes it' '
+	selfhelp $P journal search the >"$TEST_ROOT/found" &&
+	cp "$VAULT" "$TEST_ROOT/keep.db" &&
+	python3 -c "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute(\"drop table filter\"); db.commit()" "$VAULT" &&
+	selfhelp $P journal search the >"$TEST_ROOT/found2" &&
+	cmp "$TEST_ROOT/found" "$TEST_ROOT/found2" &&
+	selfhelp $P check --json >"$OUT" &&
+	json "assert d[\"search_filters\"] == \"incomplete\", d" <"$OUT" &&
+	selfhelp $P check >"$OUT" &&
+	expect_in "no search shortcut yet" "$OUT" &&
+	selfhelp $P check --repair >"$OUT" &&
+	expect_in "search shortcut was made again" "$OUT" &&
+	selfhelp $P check --json >"$OUT" &&
+	json "assert d[\"search_filters\"] == \"ok\", d" <"$OUT" &&
+	selfhelp $P journal search the >"$TEST_ROOT/found2" &&
+	cmp "$TEST_ROOT/found" "$TEST_ROOT/found2" &&
+	cp "$TEST_ROOT/keep.db" "$VAULT" &&
+	rm -f "$VAULT-wal" "$VAULT-shm"
+'
+
+test_expect_success 'check: a search filter put back from an older copy is told' '
+	cp "$VAULT" "$TEST_ROOT/keep.db" &&
+	cp "$VAULT" "$TEST_ROOT/old.db" &&
+	selfhelp $P journal add -m "one more, to change a filter bucket" >/dev/null &&
+	python3 - "$VAULT" "$TEST_ROOT/old.db" <<-\EOP &&
+	import sqlite3, sys
+	db = sqlite3.connect(sys.argv[1])
+	db.execute("attach ? as old", (sys.argv[2],))
+	n = db.execute("update filter set data = (select o.data from old.filter o where o.id = filter.id) where id = (select f.id from filter f join old.filter o on o.id = f.id where f.data != o.data limit 1)").rowcount
+	assert n == 1, n
+	db.commit()
+	EOP
+	test_must_fail 1 selfhelp $P check --json >"$OUT" &&
+	json "assert d[\"search_filters\"] == \"damaged\", d" <"$OUT" &&
+	test_must_fail 1 selfhelp $P check >"$OUT" &&
+	expect_in "older copy was put back" "$OUT" &&
+	selfhelp $P journal search "one more" >"$OUT" &&
+	expect_in "one more" "$OUT" &&
+	selfhelp $P check --repair >/dev/null &&
+	selfhelp $P check >/dev/null &&
+	cp "$TEST_ROOT/keep.db" "$VAULT" &&
+	rm -f "$VAULT-wal" "$VAULT-shm"
+'
+
 test_expect_success 'no plaintext export or temporary file is left behind' '
 	! ls "$TEST_ROOT"/keep.?????? 2>/dev/null &&
 	for f in "$VAULT" "$VAULT-wal"; do

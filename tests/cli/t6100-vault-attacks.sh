@@ -34,7 +34,7 @@ test_expect_success 'a dump of the file shows no kind, revision, id or date' '
 	cols = [r[1] for r in db.execute("pragma table_info(record)")]
 	assert cols == ["rowid", "head", "body"], cols
 	tables = sorted(r[0] for r in db.execute("select name from sqlite_master where type = \"table\""))
-	assert tables == ["bucket", "keyslot", "meta", "record", "sqlite_sequence", "state"], tables
+	assert tables == ["bucket", "filter", "keyslot", "meta", "record", "sqlite_sequence", "state"], tables
 	EOP
 '
 

@@ -7,7 +7,9 @@
 #include "vault-open.h"
 #include "vault.h"
 
+#include <jansson.h>
 #include <keyutils.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -759,11 +761,12 @@ dump_audit(void **state)
 	sodium_hex2bin(raw, 16, id, 32, NULL, &n, NULL);
 	assert_false(file_has_bytes(path, raw, 16));
 	/* only these tables, no per-kind anything */
-	assert_int_equal(count_rows("SELECT count(*) FROM sqlite_master WHERE "
-	                            "type = 'table' AND name NOT IN ('meta', "
-	                            "'keyslot', 'record', 'bucket', 'state', "
-	                            "'sqlite_sequence')"),
-	                 0);
+	assert_int_equal(
+	        count_rows("SELECT count(*) FROM sqlite_master WHERE "
+	                   "type = 'table' AND name NOT IN ('meta', "
+	                   "'keyslot', 'record', 'bucket', 'filter', 'state', "
+	                   "'sqlite_sequence')"),
+	        0);
 	assert_int_equal(count_rows("SELECT count(*) FROM pragma_table_info("
 	                            "'record')"),
 	                 3);
@@ -1905,6 +1908,239 @@ remembered_key(void **state)
 	sodium_free(got);
 }
 
+/* --- search filters --- */
+
+/* Words for the search filter test: ASCII, case and compatibility
+ * foldings, combining marks, quotes and backslashes, a byte that is not
+ * UTF-8. */
+static const char *const filter_words[] = {
+        "lighthouse",
+        "harbour",
+        "Straße",
+        "STRASSE",
+        "naïve",
+        "nai\xcc\x88ve",
+        "\xc7\x84",
+        "\xef\xac\x81sh",
+        "İstanbul",
+        "say \"hi\"",
+        "a\\b",
+        "tab\there",
+        "Kelvin\xe2\x84\xaa",
+        "quiet",
+        "morning",
+        "fear",
+        "safe",
+        "\xff",
+        "Ölfarbe",
+        "übermut",
+        "x",
+        "ab",
+        "cold water",
+};
+enum { FILTER_WORDS = sizeof(filter_words) / sizeof(filter_words[0]) };
+
+struct found_ids {
+	char (*ids)[VAULT_ID_HEX + 1];
+	size_t n, cap;
+	atomic_size_t kept_calls;
+	const struct search_needle *needle;
+};
+
+/* journal-like: the needle in the body, or in one of the head's tags as
+ * JSON decodes them */
+static bool
+filter_keep(void *arg, const struct vault_item *it)
+{
+	struct found_ids *f = arg;
+	atomic_fetch_add(&f->kept_calls, 1);
+	if (search_find(f->needle, (const char *)it->body, it->bodylen, NULL,
+	                NULL))
+		return true;
+	json_t *h = json_loadb((const char *)it->head, it->headlen, 0, NULL);
+	json_t *tag;
+	size_t i;
+	bool hit = false;
+	json_array_foreach(json_object_get(h, "tags"), i, tag)
+	{
+		const char *t = json_string_value(tag);
+		if (t && search_find(f->needle, t, strlen(t), NULL, NULL))
+			hit = true;
+	}
+	json_decref(h);
+	return hit;
+}
+
+static int
+filter_found(void *arg, const struct vault_item *it)
+{
+	struct found_ids *f = arg;
+	assert_false(it->damaged);
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 64;
+		f->ids = realloc(f->ids, f->cap * sizeof(*f->ids));
+		assert_non_null(f->ids);
+	}
+	memcpy(f->ids[f->n++], it->id, VAULT_ID_HEX + 1);
+	return 0;
+}
+
+static int
+by_hex(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The same ids with filters as by decrypting every record; returns how
+ * many records the filtered search looked at. */
+static size_t
+same_as_full_scan(struct vault *v, const char *word)
+{
+	struct search_needle *n = search_needle_new(word);
+	assert_non_null(n);
+	struct found_ids full = {.needle = n}, quick = {.needle = n};
+	atomic_init(&full.kept_calls, 0);
+	atomic_init(&quick.kept_calls, 0);
+	assert_int_equal(vault_search(v, "note", VAULT_EACH_BODY, filter_keep,
+	                              &full, filter_found, &full),
+	                 VAULT_OK);
+	assert_int_equal(vault_search_needle(v, "note", VAULT_EACH_BODY, n,
+	                                     filter_keep, &quick, filter_found,
+	                                     &quick),
+	                 VAULT_OK);
+	if (full.n != quick.n)
+		fail_msg("'%s': %zu records by a full scan, %zu with filters",
+		         word, full.n, quick.n);
+	qsort(full.ids, full.n, sizeof(*full.ids), by_hex);
+	qsort(quick.ids, quick.n, sizeof(*quick.ids), by_hex);
+	for (size_t i = 0; i < full.n; i++)
+		assert_string_equal(full.ids[i], quick.ids[i]);
+	free(full.ids);
+	free(quick.ids);
+	search_needle_free(n);
+	return atomic_load(&quick.kept_calls);
+}
+
+static const char *const filter_needles[] = {
+        "lighthouse", "LIGHTHOUSE", "ighthou", "strasse",  "straße",
+        "STRASSE",    "naïve",      "ïve",     "\xc7\x86", "fish",
+        "FI",         "say \"hi",   "\"hi\"",  "a\\b",     "tab\th",
+        "kelvin",     "vink",       "i̇st",     "İstanbul", "ölfarbe",
+        "ÜBERMUT",    "se fe",      "e quiet", "x a",      "ab",
+        "zzz-absent", "cold water", "tag-17",  "ag-1",     "\xff",
+        "hou",
+};
+
+static void
+fill_notes(struct vault *v, int n, unsigned seed, char ids[][VAULT_ID_HEX + 1])
+{
+	srand(seed);
+	assert_int_equal(vault_begin(v), VAULT_OK);
+	for (int i = 0; i < n; i++) {
+		char body[600] = "", tag[32];
+		size_t len = 0;
+		int words = 5 + rand() % 60;
+		for (int w = 0; w < words; w++)
+			len += (size_t)snprintf(
+			        body + len, sizeof(body) - len, "%s ",
+			        filter_words[rand() % FILTER_WORDS]);
+		snprintf(tag, sizeof(tag), "tag-%d", rand() % 40);
+		json_t *h = json_pack("{s:[s,s]}", "tags", tag,
+		                      filter_words[rand() % FILTER_WORDS]);
+		char head[256];
+		assert_true(json_dumpb(h, head, sizeof(head), JSON_COMPACT) <
+		            sizeof(head));
+		size_t hl = json_dumpb(h, head, sizeof(head), JSON_COMPACT);
+		assert_int_equal(vault_put(v, NULL, "note", head, hl, body, len,
+		                           ids ? ids[i] : NULL),
+		                 VAULT_OK);
+		json_decref(h);
+	}
+	assert_int_equal(vault_commit(v), VAULT_OK);
+}
+
+static void
+all_needles_agree(struct vault *v)
+{
+	for (size_t i = 0; i < sizeof(filter_needles) / sizeof(*filter_needles);
+	     i++)
+		same_as_full_scan(v, filter_needles[i]);
+}
+
+static void
+search_filters(void **state)
+{
+	enum { N = 3000 };
+	static char ids[N][VAULT_ID_HEX + 1];
+	struct vault *v = make_vault();
+	struct vault_filter_report r;
+	fill_notes(v, N, 7, ids);
+	all_needles_agree(v);
+	/* a word in few records: few are decrypted */
+	assert_int_equal(vault_put(v, NULL, "note", "{}", 2,
+	                           "one lone albatross", 18, NULL),
+	                 VAULT_OK);
+	assert_true(same_as_full_scan(v, "albatross") < N / 20);
+	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
+	assert_int_equal(r.missing + r.stale + r.unopened, 0);
+	/* edits and deletions keep them in step, across a reopen */
+	assert_int_equal(vault_begin(v), VAULT_OK);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(
+		        vault_put(v, ids[i], "note", "{}", 2,
+		                  i % 2 ? "now a lighthouse keeper" : "x",
+		                  i % 2 ? 23 : 1, NULL),
+		        VAULT_OK);
+	for (int i = 300; i < 400; i++)
+		assert_int_equal(vault_delete(v, ids[i]), VAULT_OK);
+	assert_int_equal(vault_commit(v), VAULT_OK);
+	vault_free(v);
+	v = reopen("correct horse");
+	all_needles_agree(v);
+	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
+	assert_int_equal(r.missing + r.stale + r.unopened, 0);
+	/* a new key: filters sealed again, still in step */
+	assert_int_equal(vault_begin(v), VAULT_OK);
+	assert_int_equal(vault_rekey(v, "correct horse", 13, &fast), VAULT_OK);
+	assert_int_equal(vault_commit(v), VAULT_OK);
+	all_needles_agree(v);
+	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
+	assert_int_equal(r.missing + r.stale + r.unopened, 0);
+	vault_free(v);
+	/* a filter bucket put back from before: it does not open, the
+	 * search still finds everything, check tells, a rebuild mends */
+	sql("CREATE TABLE old AS SELECT * FROM filter");
+	v = reopen("correct horse");
+	fill_notes(v, 10, 8, NULL);
+	vault_free(v);
+	sql("UPDATE filter SET data = (SELECT data FROM old WHERE old.id = "
+	    "filter.id) WHERE id = (SELECT min(f.id) FROM filter f JOIN old o "
+	    "ON o.id = f.id WHERE f.data != o.data); "
+	    "DROP TABLE old");
+	v = reopen("correct horse");
+	all_needles_agree(v);
+	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
+	assert_int_equal(r.unopened, 1);
+	assert_true(r.missing > 0);
+	assert_int_equal(vault_filters_rebuild(v), VAULT_OK);
+	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
+	assert_int_equal(r.missing + r.stale + r.unopened, 0);
+	vault_free(v);
+	/* a vault from before filters: none, the same results; the next
+	 * write makes the table again, with filters for what it wrote */
+	sql("DROP TABLE filter");
+	v = reopen("correct horse");
+	all_needles_agree(v);
+	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
+	assert_int_equal(r.missing, N + 1 + 10 - 100);
+	fill_notes(v, 5, 9, NULL);
+	all_needles_agree(v);
+	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
+	assert_int_equal(r.missing, N + 1 + 10 - 100);
+	assert_int_equal(r.stale + r.unopened, 0);
+	vault_free(v);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1948,6 +2184,7 @@ main(int argc, char **argv)
 	        T(whole_file_rollback),
 	        T(locked_write_pin),
 	        T(remembered_key),
+	        T(search_filters),
 	};
 	if (sodium_init() < 0)
 		return 1;
