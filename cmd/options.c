@@ -59,10 +59,11 @@ command_find_sub(const struct command *c, const char *name)
 
 /* --- help --- */
 
-/* Words wrapped at WRAP, continuation lines indented by `indent`. */
+/* Words put after a space, wrapped at WRAP. */
 struct wrap {
 	FILE *fp;
-	size_t col, indent; /* a wrapped line starts with a space */
+	size_t col;    /* the column of the next character */
+	size_t indent; /* where a wrapped line goes on */
 };
 
 static void
@@ -95,16 +96,13 @@ usage_line(FILE *fp, const char *lead, const struct command *top,
 {
 	char buf[256], sp[64];
 	struct wrap w = {fp, 0, 0};
+	bool dflt = c != top && top->dflt && strcmp(top->dflt, c->name) == 0;
 	fputs(lead, fp);
 	if (c == top)
 		snprintf(buf, sizeof(buf), "selfhelp %s", top->name);
 	else
 		snprintf(buf, sizeof(buf), "selfhelp %s %s%s%s", top->name,
-		         top->dflt && strcmp(top->dflt, c->name) == 0 ? "["
-		                                                      : "",
-		         c->name,
-		         top->dflt && strcmp(top->dflt, c->name) == 0 ? "]"
-		                                                      : "");
+		         dflt ? "[" : "", c->name, dflt ? "]" : "");
 	fputs(buf, fp);
 	w.col = strlen(lead) + strlen(buf);
 	w.indent = w.col > 40 ? 40 : w.col;
@@ -186,7 +184,6 @@ command_help(const struct command *c, FILE *fp)
 		c = run_leaf;
 	if (c->subs) {
 		size_t width = 0;
-		top = c;
 		for (const struct command *s = c->subs; s->name; s++)
 			usage_line(fp, s == c->subs ? "usage: " : "   or: ", c,
 			           s);
