@@ -2,14 +2,8 @@
 #include "cmd.h"
 #include "vault.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const backup_usage[] = {
-        "selfhelp backup FILE",
-        NULL,
-};
 
 static const char backup_help[] =
         "Copy your vault to FILE. The copy stays encrypted and opens with\n"
@@ -21,44 +15,27 @@ static const char backup_help[] =
         "To use one as your vault, put it where the vault lives (see\n"
         "'selfhelp init --help').\n";
 
-int
+static int
 cmd_backup(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
 	struct vault *v = NULL, *copy = NULL;
+	struct opt_words w;
 	char *err = NULL;
-	int c, rc = 1;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage_print(backup_usage, stdout);
-			fputs("\n", stdout);
-			fputs(backup_help, stdout);
-			return 0;
-		}
-		return usage_error(backup_usage,
-		                   "'%s' is not an option of 'backup'.",
-		                   argv[optind - 1]);
-	}
-	if (argc - optind != 1)
-		return usage_error(backup_usage,
-		                   argc - optind
-		                           ? "'backup' takes one file name."
-		                           : "'backup' needs the name of the "
-		                             "file to write.");
-	const char *dest = argv[optind];
+	int rc = opt_parse(argc, argv, NULL, &w);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = 1;
+	if (w.n != 1)
+		return usage_error(w.n ? "'backup' takes one file name."
+		                       : "'backup' needs the name of the "
+		                         "file to write.");
+	const char *dest = w.v[0];
 	if (strcmp(dest, "-") == 0)
-		return usage_error(backup_usage,
-		                   "A backup is a file of its own; give its "
+		return usage_error("A backup is a file of its own; give its "
 		                   "name. ('selfhelp export' writes to a "
 		                   "pipe.)");
 	/* Opening reads only the header: no passphrase, no unlock. */
-	if (!(v = cmd_vault_locked(ctx)))
+	if (!(v = ctx_vault_locked(ctx)))
 		return 1;
 	if (vault_backup(v, dest)) {
 		fail("%s", vault_errmsg(v));
@@ -83,3 +60,13 @@ out:
 	free(err);
 	return rc;
 }
+
+const struct command backup_command = {
+        "backup",
+        cmd_backup,
+        "copy the encrypted vault to a file",
+        .args = "FILE",
+        .help = backup_help,
+        .hint = HINT_FILES,
+        .flags = CMD_GROUP_DATA,
+};

@@ -11,18 +11,11 @@
 #include "util.h"
 #include "vault.h"
 
-#include <getopt.h>
 #include <glob.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const char *const check_usage[] = {
-        "selfhelp check [--json]",
-        "selfhelp check --repair",
-        NULL,
-};
 
 static const char check_help[] =
         "Check your vault: SQLite's integrity check of the file, the vault's\n"
@@ -31,12 +24,21 @@ static const char check_help[] =
         "authenticated. Records that do not read, rows the vault does not\n"
         "know and records written while locked that were set aside are\n"
         "listed; check changes nothing. The exit status is 1 when anything\n"
-        "is wrong.\n"
-        "\n"
-        "  --json     print the result as JSON\n"
-        "  --repair   when the vault's state or index is damaged: build them\n"
-        "             again from the records the file holds; otherwise make\n"
-        "             the search shortcut again\n";
+        "is wrong.\n";
+
+struct check_opts {
+	bool json, repair;
+};
+
+static const struct opt check_options[] = {
+        {"json", 0, OPT_FLAG, offsetof(struct check_opts, json), NULL,
+         .help = "print the result as JSON"},
+        {"repair", 0, OPT_FLAG, offsetof(struct check_opts, repair), NULL,
+         .help = "when the vault's state or index is damaged: build them\n"
+                 "again from the records the file holds; otherwise make\n"
+                 "the search shortcut again"},
+        {0},
+};
 
 /* What check found, beyond the records themselves. */
 struct findings {
@@ -301,7 +303,7 @@ repair(struct cmd_ctx *ctx)
 	size_t kept = 0, aside = 0;
 	struct vault *v;
 	ctx->repair = true;
-	if (!(v = cmd_vault(ctx)))
+	if (!(v = ctx_vault(ctx)))
 		return 1;
 	struct vault_check_report r;
 	bool sound = !vault_state_damaged(v) && vault_check(v, &r) == VAULT_OK;
@@ -335,52 +337,24 @@ repair(struct cmd_ctx *ctx)
 	return 0;
 }
 
-int
+static int
 cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-	        {"json", no_argument, NULL, 'j'},
-	        {"repair", no_argument, NULL, 'r'},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
 	struct transfer_check_result res = {0};
 	struct findings f = {0};
 	char err[TRANSFER_ERR_MAX], file_msg[TRANSFER_ERR_MAX];
-	bool json = false, do_repair = false;
+	struct check_opts o = {0};
 	struct vault *v;
-	int c, rc = 0;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'r':
-			do_repair = true;
-			break;
-		case 'h':
-			usage_print(check_usage, stdout);
-			fputs("\n", stdout);
-			fputs(check_help, stdout);
-			return 0;
-		default:
-			return usage_error(check_usage,
-			                   "'%s' is not an option of 'check'.",
-			                   argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error(check_usage, "'check' takes options only.");
+	int rc = opt_parse(argc, argv, &o, NULL);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	bool json = o.json, do_repair = o.repair;
 	if (do_repair && json)
-		return usage_error(check_usage,
-		                   "--repair and --json do not go together.");
+		return usage_error("--repair and --json do not go together.");
 	if (do_repair)
 		return repair(ctx);
 	ctx->repair = true; /* a damaged index is what check reports */
-	if (!(v = cmd_vault(ctx)))
+	if (!(v = ctx_vault(ctx)))
 		return 1;
 	if (vault_integrity_check(v) != VAULT_OK) {
 		snprintf(file_msg, sizeof(file_msg), "%s", vault_errmsg(v));
@@ -415,3 +389,12 @@ cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	vault_check_release(&f.r);
 	return rc;
 }
+
+const struct command check_command = {
+        "check",
+        cmd_check,
+        "check that every record is sound",
+        .opts = check_options,
+        .help = check_help,
+        .flags = CMD_GROUP_DATA,
+};

@@ -1,6 +1,6 @@
 /*
  * selfhelp config: the settings file (lib/settings.h): list, get, set
- * and unset. Also cmd_setting(), how the other commands read a setting:
+ * and unset. Also run_setting(), how the other commands read a setting:
  * the file is read once per run, on first use, and what in it cannot be
  * used is said in one line on stderr.
  *
@@ -19,39 +19,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const config_usage[] = {
-        "selfhelp config [list]",
-        "selfhelp config get KEY",
-        "selfhelp config set KEY VALUE",
-        "selfhelp config unset KEY",
-        NULL,
-};
+#define KEYS_HELP                                                              \
+	"Keys:\n"                                                              \
+	"  country    a country code like DE, GB or US: 'selfhelp crisis'\n"   \
+	"             and high distress ratings show its numbers\n"            \
+	"  motion     full or reduced: reduced shows breathing cues one\n"     \
+	"             line at a time, with no moving bar or countdown\n"       \
+	"  grounding  the exercise 'selfhelp grounding' starts\n"              \
+	"  pager      the program long pages go through (empty or cat:\n"      \
+	"             none)\n"                                                 \
+	"  editor     the editor for entries and records\n"                    \
+	"  privacy    normal or screen; for journal show and list, not\n"      \
+	"             yet in effect\n"
 
 static const char config_help[] =
-        "\n"
         "Settings that stick, so that there are fewer options to remember\n"
         "in a hard moment. They live in $XDG_CONFIG_HOME/selfhelp/config\n"
         "(usually ~/.config/selfhelp/config), one 'key = value' a line;\n"
         "the file may be edited by hand too. It is not encrypted, and\n"
         "selfhelp never keeps a passphrase or key in it.\n"
-        "\n"
-        "  list           every setting and its value\n"
-        "  get KEY        the value of one (exit 1 when it is not set)\n"
-        "  set KEY VALUE  save a value, checked first\n"
-        "  unset KEY      remove one: the default applies again\n"
-        "\n"
-        "Keys:\n"
-        "  country    a country code like DE, GB or US: 'selfhelp crisis'\n"
-        "             and high distress ratings show its numbers\n"
-        "  motion     full or reduced: reduced shows breathing cues one\n"
-        "             line at a time, with no moving bar or countdown\n"
-        "  grounding  the exercise 'selfhelp grounding' starts\n"
-        "  pager      the program long pages go through (empty or cat:\n"
-        "             none)\n"
-        "  editor     the editor for entries and records\n"
-        "  privacy    normal or screen; for journal show and list, not\n"
-        "             yet in effect\n"
-        "\n"
+        "\n" KEYS_HELP "\n"
         "An option on the command line wins; then SELFHELP_COUNTRY,\n"
         "SELFHELP_REDUCED_MOTION, SELFHELP_PAGER or SELFHELP_EDITOR; then\n"
         "this file; then PAGER, VISUAL and EDITOR, as git does it.\n";
@@ -97,7 +84,7 @@ warn_once(const char *path, const struct settings *s)
 }
 
 const char *
-cmd_setting(enum settings_key k)
+run_setting(enum settings_key k)
 {
 	if (!run_loaded) {
 		char err[SETTINGS_ERR_MAX];
@@ -124,7 +111,7 @@ cmd_setting(enum settings_key k)
 }
 
 void
-cmd_settings_release(void)
+run_settings_release(void)
 {
 	settings_free(run_settings);
 	run_settings = NULL;
@@ -144,8 +131,7 @@ key_or_usage(const char *name)
 	if (k >= 0)
 		return k;
 	if (k == SETTINGS_ESECRET) {
-		usage_error(config_usage,
-		            "selfhelp keeps no passphrase or key in its "
+		usage_error("selfhelp keeps no passphrase or key in its "
 		            "settings: the file is not encrypted, and anyone "
 		            "who can read your files could read it there.");
 		return -1;
@@ -160,13 +146,11 @@ key_or_usage(const char *name)
 	}
 	if (near)
 		usage_error(
-		        config_usage,
 		        "'%s' is not a setting selfhelp knows. Did you mean "
 		        "'%s'?",
 		        name, near);
 	else
-		usage_error(config_usage,
-		            "'%s' is not a setting selfhelp knows; 'selfhelp "
+		usage_error("'%s' is not a setting selfhelp knows; 'selfhelp "
 		            "config list' shows them.",
 		            name);
 	return -1;
@@ -186,8 +170,7 @@ take_args(int argc, char **argv, const char *sub, int want, const char *what,
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!dashdash && is_help_arg(a)) {
-			usage_print(config_usage, stdout);
-			fputs(config_help, stdout);
+			command_help(NULL, stdout);
 			return 1;
 		}
 		if (!dashdash && strcmp(a, "--") == 0) {
@@ -198,26 +181,22 @@ take_args(int argc, char **argv, const char *sub, int want, const char *what,
 		 * "less -R" typed without quotes */
 		if (!dashdash && a[0] == '-' && a[1] &&
 		    !(strcmp(sub, "set") == 0 && n > 0))
-			return usage_error(config_usage,
-			                   "'%s' is not an option of 'config "
+			return usage_error("'%s' is not an option of 'config "
 			                   "%s'.",
 			                   a, sub);
 		if (n == want) {
 			if (strcmp(sub, "set") == 0)
 				return usage_error(
-				        config_usage,
 				        "'config set' takes one value; a "
 				        "command with spaces goes in quotes: "
 				        "selfhelp config set %s '%s %s'.",
 				        args[0], args[1], a);
-			return usage_error(config_usage,
-			                   "'config %s' takes %s.", sub, what);
+			return usage_error("'config %s' takes %s.", sub, what);
 		}
 		args[n++] = argv[i];
 	}
 	if (n < want)
-		return usage_error(config_usage, "'config %s' needs %s.", sub,
-		                   what);
+		return usage_error("'config %s' needs %s.", sub, what);
 	return 0;
 }
 
@@ -378,7 +357,6 @@ config_set(int argc, char **argv, struct cmd_ctx *ctx)
 			err[0] = (char)(err[0] - 'a' + 'A');
 		if (k == SETTINGS_COUNTRY)
 			return usage_error(
-			        config_usage,
 			        "%s. 'selfhelp crisis --list' names "
 			        "the countries it has; without a "
 			        "country, 'selfhelp crisis' shows the "
@@ -386,11 +364,10 @@ config_set(int argc, char **argv, struct cmd_ctx *ctx)
 			        err);
 		if (k == SETTINGS_GROUNDING)
 			return usage_error(
-			        config_usage,
 			        "%s. 'selfhelp grounding list' shows "
 			        "them all.",
 			        err);
-		return usage_error(config_usage, "%s.", err);
+		return usage_error("%s.", err);
 	}
 	if (rc)
 		return fail("The value could not be checked: %s.", err);
@@ -466,18 +443,23 @@ config_unset(int argc, char **argv, struct cmd_ctx *ctx)
 	return rc;
 }
 
-int
-cmd_config(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	static const struct subcmd table[] = {
-	        {"list", config_list}, {"get", config_get},
-	        {"set", config_set},   {"unset", config_unset},
-	        {NULL, NULL},
-	};
-	if (argc >= 2 && is_help_arg(argv[1])) {
-		usage_print(config_usage, stdout);
-		fputs(config_help, stdout);
-		return 0;
-	}
-	return subcmd_run(table, config_usage, "list", argc, argv, ctx);
-}
+static const struct command config_subs[] = {
+        {"list", config_list, .summary = "every setting and its value"},
+        {"get", config_get, "the value of one (exit 1 when it is not set)",
+         "KEY", .help = KEYS_HELP, .hint = HINT_SETTINGS},
+        {"set", config_set, "save a value, checked first", "KEY VALUE",
+         .help = KEYS_HELP, .hint = HINT_SETTINGS},
+        {"unset", config_unset, "remove one: the default applies again", "KEY",
+         .help = KEYS_HELP, .hint = HINT_SETTINGS},
+        {0},
+};
+
+const struct command config_command = {
+        "config",
+        NULL,
+        "settings that stick: your country, calmer motion, editor",
+        .help = config_help,
+        .subs = config_subs,
+        .dflt = "list",
+        .flags = CMD_GROUP_DATA,
+};

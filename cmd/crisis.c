@@ -15,7 +15,6 @@
 #include "util.h"
 #include "vault.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -24,24 +23,10 @@
 
 enum { WIDTH_MAX = 80, INDENT = 2 };
 
-static const char *const crisis_usage[] = {
-        "selfhelp crisis [--country CC] [--sources] [--json]",
-        "selfhelp crisis --list [--json]",
-        NULL,
-};
-
 static const char crisis_help[] =
         "Where to find help right now: emergency numbers and crisis lines.\n"
         "Needs no vault and no passphrase. selfhelp never dials or goes\n"
         "online; the numbers are built in.\n"
-        "\n"
-        "  --country CC  lines for one country: a two-letter code like US,\n"
-        "                GB (or UK), IE, DE, AT, CH, LI, FR, NL, ES, CA,\n"
-        "                AU, or its name\n"
-        "  --list        the countries selfhelp has numbers for\n"
-        "  --sources     where each number comes from, and when it was\n"
-        "                last checked\n"
-        "  --json        for scripts (sources included)\n"
         "\n"
         "Without --country: SELFHELP_COUNTRY, else the country you saved\n"
         "('selfhelp config set country CC'), else a guess from your language\n"
@@ -173,7 +158,7 @@ static void
 plan_if_unlocked(struct cmd_ctx *ctx, struct plan_state *st)
 {
 	struct vault *v = NULL;
-	char *err = NULL, *path = cmd_vault_path(ctx);
+	char *err = NULL, *path = ctx_vault_path(ctx);
 	char vid[VAULT_ID_HEX + 1];
 	unsigned char *master;
 	memset(st, 0, sizeof(*st));
@@ -614,62 +599,37 @@ list_countries(const struct crisis_data *d, bool json)
 
 /* --- the command --- */
 
-enum { OPT_COUNTRY = 256, OPT_LIST, OPT_JSON, OPT_SOURCES };
+#define O(f) offsetof(struct copts, f)
+static const struct opt crisis_options[] = {
+        {"country", 0, OPT_STRING, O(country), "CC",
+         "lines for one country: a two-letter code like US,\n"
+         "GB (or UK), IE, DE, AT, CH, LI, FR, NL, ES, CA,\n"
+         "AU, or its name",
+         .hint = HINT_COUNTRIES},
+        {"list", 0, OPT_FLAG, O(list), NULL,
+         .help = "the countries selfhelp has numbers for"},
+        {"sources", 0, OPT_FLAG, O(sources), NULL,
+         .help = "where each number comes from, and when it was\n"
+                 "last checked"},
+        {"json", 0, OPT_FLAG, O(json), NULL,
+         .help = "for scripts (sources included)"},
+        {0},
+};
+#undef O
 
 static int
 parse_opts(int argc, char **argv, struct copts *o)
 {
-	static const struct option opts[] = {
-	        {"country", required_argument, NULL, OPT_COUNTRY},
-	        {"list", no_argument, NULL, OPT_LIST},
-	        {"json", no_argument, NULL, OPT_JSON},
-	        {"sources", no_argument, NULL, OPT_SOURCES},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
-	int c;
-	memset(o, 0, sizeof(*o));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_COUNTRY:
-			o->country = optarg;
-			break;
-		case OPT_LIST:
-			o->list = true;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_SOURCES:
-			o->sources = true;
-			break;
-		case 'h':
-			usage_print(crisis_usage, stdout);
-			fputs("\n", stdout);
-			fputs(crisis_help, stdout);
-			return -1;
-		case ':':
-			return usage_error(
-			        crisis_usage,
-			        "The option '%s' needs a value, like "
-			        "--country DE.",
-			        argv[optind - 1]);
-		default:
-			return usage_error(crisis_usage,
-			                   "'%s' is not an option of 'crisis'.",
-			                   argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error(crisis_usage,
-		                   "'crisis' takes options only; for a "
+	struct opt_words w;
+	int rc = opt_parse(argc, argv, o, &w);
+	if (rc)
+		return rc;
+	if (w.n)
+		return usage_error("'crisis' takes options only; for a "
 		                   "country, --country %s.",
-		                   argv[optind]);
+		                   w.v[0]);
 	if (o->list && (o->country || o->sources))
-		return usage_error(crisis_usage,
-		                   "--list shows every country; it takes "
+		return usage_error("--list shows every country; it takes "
 		                   "only --json.");
 	return 0;
 }
@@ -687,7 +647,7 @@ choose(const struct crisis_data *d, const struct copts *o, struct choice *ch)
 	} else if (env && *env) {
 		ch->from = FROM_ENV;
 		ch->asked = env;
-	} else if ((saved = cmd_setting(SETTINGS_COUNTRY)) != NULL) {
+	} else if ((saved = run_setting(SETTINGS_COUNTRY)) != NULL) {
 		ch->from = FROM_SETTINGS;
 		ch->asked = saved;
 	} else if (crisis_locale_country(getenv("LC_ALL"),
@@ -823,10 +783,10 @@ crisis_put_named(FILE *fp)
 	return shown;
 }
 
-int
+static int
 cmd_crisis(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct copts o;
+	struct copts o = {0};
 	struct crisis_data *d = NULL;
 	struct plan_state plan;
 	struct choice ch;
@@ -869,3 +829,11 @@ cmd_crisis(int argc, char **argv, struct cmd_ctx *ctx)
 	crisis_free(d);
 	return rc;
 }
+
+const struct command crisis_command = {
+        "crisis",
+        cmd_crisis,
+        "help right now: emergency numbers and crisis lines",
+        .opts = crisis_options,
+        .help = crisis_help,
+};

@@ -27,7 +27,7 @@ static bool
 is_vault_file(struct cmd_ctx *ctx, const char *path)
 {
 	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char *vault = cmd_vault_path(ctx);
+	char *vault = ctx_vault_path(ctx);
 	bool same = false;
 	for (size_t i = 0;
 	     vault && !same && i < sizeof(suffixes) / sizeof(suffixes[0]);

@@ -181,7 +181,7 @@ editor_command(void)
 	const char *e = getenv("SELFHELP_EDITOR");
 	if (e && *e)
 		return e;
-	if ((e = cmd_setting(SETTINGS_EDITOR)) != NULL && *e)
+	if ((e = run_setting(SETTINGS_EDITOR)) != NULL && *e)
 		return e;
 	e = getenv("VISUAL");
 	if (e && *e && !(term && strcmp(term, "dumb") == 0))

@@ -6,7 +6,6 @@
 #include "transfer.h"
 #include "vault.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,29 +13,9 @@
 
 enum { MAX_KINDS = 16 };
 
-static const char *const export_usage[] = {
-        "selfhelp export [--format json|markdown] [--output FILE [--force]]",
-        "                [--since WHEN] [--until WHEN] [--kind KIND]...",
-        NULL,
-};
-
 static const char export_help[] =
         "Write out everything in your vault in clear: journal entries and\n"
         "every other kind of record. The output is NOT encrypted.\n"
-        "\n"
-        "  --format F          json (the default; 'selfhelp import' reads it\n"
-        "                      back) or markdown (one readable document,\n"
-        "                      oldest first)\n"
-        "  -o, --output FILE   write to FILE, readable only by you; '-' is\n"
-        "                      standard output\n"
-        "  --force             replace FILE if it is there already (a file\n"
-        "                      or link, nothing else)\n"
-        "  --to-pipe           FILE may be a named pipe or device of yours,\n"
-        "                      written into as it is (never a terminal)\n"
-        "  --since WHEN        only records made since WHEN\n"
-        "  --until WHEN        only records made until WHEN\n"
-        "  --kind KIND         only records of that kind (journal, trigger,\n"
-        "                      ...); may be given more than once\n"
         "\n"
         "Without --output it writes to standard output when that is a pipe\n"
         "or a file, never to the screen. To keep an encrypted copy:\n"
@@ -45,116 +24,93 @@ static const char export_help[] =
         "\n"
         "WHEN is a date like 2026-11-01, or today, yesterday, 7d, 2w, 3m.\n";
 
-enum {
-	OPT_FORMAT = 256,
-	OPT_FORCE,
-	OPT_TO_PIPE,
-	OPT_SINCE,
-	OPT_UNTIL,
-	OPT_KIND
-};
-
 struct eopts {
 	bool markdown;
-	unsigned dest_flags; /* DEST_FORCE, DEST_TO_PIPE */
 	const char *output;
 	const char *since, *until;
+	bool force, to_pipe;
+	unsigned dest_flags; /* DEST_FORCE, DEST_TO_PIPE */
 	const char *kinds[MAX_KINDS];
 	size_t nkinds;
 };
 
 static int
+kind_option(void *p, const struct opt *opt, char *arg)
+{
+	struct eopts *o = p;
+	if (!transfer_kind_ok(arg))
+		return usage_error("'%s' is not a kind of record; try journal "
+		                   "or trigger.",
+		                   arg);
+	if (o->nkinds == MAX_KINDS)
+		return usage_error("That is more --kind options than selfhelp "
+		                   "takes (%d).",
+		                   MAX_KINDS);
+	o->kinds[o->nkinds++] = arg;
+	return 0;
+}
+
+static int
+format_option(void *p, const struct opt *opt, char *arg)
+{
+	struct eopts *o = p;
+	o->markdown = strcmp(arg, "markdown") == 0 || strcmp(arg, "md") == 0;
+	if (!o->markdown && strcmp(arg, "json") != 0)
+		return usage_error("--format can be json or markdown.");
+	return 0;
+}
+
+#define O(f) offsetof(struct eopts, f)
+static const struct opt export_options[] = {
+        {"format", 0, OPT_CALL, 0, "F",
+         "json (the default; 'selfhelp import' reads it\n"
+         "back) or markdown (one readable document,\n"
+         "oldest first)",
+         "json markdown", .call = format_option},
+        {"output", 'o', OPT_STRING, O(output), "FILE",
+         "write to FILE, readable only by you; '-' is\n"
+         "standard output",
+         .hint = HINT_FILES},
+        {"force", 0, OPT_FLAG, O(force), NULL,
+         .help = "replace FILE if it is there already (a file\n"
+                 "or link, nothing else)"},
+        {"to-pipe", 0, OPT_FLAG, O(to_pipe), NULL,
+         .help = "FILE may be a named pipe or device of yours,\n"
+                 "written into as it is (never a terminal)"},
+        {"since", 0, OPT_DATE, O(since), "WHEN",
+         .help = "only records made since WHEN"},
+        {"until", 0, OPT_DATE, O(until), "WHEN",
+         .help = "only records made until WHEN"},
+        {"kind", 0, OPT_CALL, 0, "KIND",
+         "only records of that kind (journal, trigger,\n"
+         "...); may be given more than once",
+         .call = kind_option, .hint = HINT_KINDS, .flags = OPT_REPEAT},
+        {0},
+};
+#undef O
+
+static int
 parse_opts(int argc, char **argv, struct eopts *o)
 {
-	static const struct option opts[] = {
-	        {"format", required_argument, NULL, OPT_FORMAT},
-	        {"output", required_argument, NULL, 'o'},
-	        {"force", no_argument, NULL, OPT_FORCE},
-	        {"to-pipe", no_argument, NULL, OPT_TO_PIPE},
-	        {"since", required_argument, NULL, OPT_SINCE},
-	        {"until", required_argument, NULL, OPT_UNTIL},
-	        {"kind", required_argument, NULL, OPT_KIND},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
-	int c;
-	memset(o, 0, sizeof(*o));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				o->markdown = false;
-			else if (strcmp(optarg, "markdown") == 0 ||
-			         strcmp(optarg, "md") == 0)
-				o->markdown = true;
-			else
-				return usage_error(export_usage,
-				                   "--format can be json or "
-				                   "markdown.");
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case OPT_FORCE:
-			o->dest_flags |= DEST_FORCE;
-			break;
-		case OPT_TO_PIPE:
-			o->dest_flags |= DEST_TO_PIPE;
-			break;
-		case OPT_SINCE:
-			o->since = optarg;
-			break;
-		case OPT_UNTIL:
-			o->until = optarg;
-			break;
-		case OPT_KIND:
-			if (!transfer_kind_ok(optarg))
-				return usage_error(export_usage,
-				                   "'%s' is not a kind of "
-				                   "record; try journal or "
-				                   "trigger.",
-				                   optarg);
-			if (o->nkinds == MAX_KINDS)
-				return usage_error(
-				        export_usage,
-				        "That is more --kind options "
-				        "than selfhelp takes (%d).",
-				        MAX_KINDS);
-			o->kinds[o->nkinds++] = optarg;
-			break;
-		case 'h':
-			usage_print(export_usage, stdout);
-			fputs("\n", stdout);
-			fputs(export_help, stdout);
-			return -1;
-		case ':':
-			return usage_error(export_usage,
-			                   "The option '%s' needs a value.",
-			                   argv[optind - 1]);
-		default:
-			return usage_error(export_usage,
-			                   "'%s' is not an option of 'export'.",
-			                   argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error(export_usage,
-		                   "'export' takes options only; --output FILE "
+	struct opt_words w;
+	int rc = opt_parse(argc, argv, o, &w);
+	if (rc)
+		return rc;
+	o->dest_flags =
+	        (o->force ? DEST_FORCE : 0) | (o->to_pipe ? DEST_TO_PIPE : 0);
+	if (w.n)
+		return usage_error("'export' takes options only; --output FILE "
 		                   "names the file.");
 	if (o->dest_flags && (!o->output || strcmp(o->output, "-") == 0))
-		return usage_error(export_usage, "%s goes with --output FILE.",
-		                   o->dest_flags & DEST_FORCE ? "--force"
-		                                              : "--to-pipe");
+		return usage_error("%s goes with --output FILE.",
+		                   o->force ? "--force" : "--to-pipe");
 	return 0;
 }
 
 static int
 bad_date(const char *opt, const char *s)
 {
-	return usage_error(export_usage,
-	                   "%s '%s' is not a date selfhelp understands; try "
+	return usage_error("%s '%s' is not a date selfhelp understands; try "
 	                   "2026-11-01, today, yesterday or 7d.",
 	                   opt, s);
 }
@@ -189,10 +145,10 @@ note_empty_kinds(const struct eopts *o, const size_t *counts)
 	}
 }
 
-int
+static int
 cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct eopts o;
+	struct eopts o = {0};
 	struct transfer_filter f = {0};
 	struct transfer_output out = {0};
 	struct dest dest;
@@ -214,8 +170,7 @@ cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 	/* "-o -" too: standard output on a terminal is the screen. */
 	bool to_stdout = !o.output || strcmp(o.output, "-") == 0;
 	if (to_stdout && isatty(STDOUT_FILENO))
-		return usage_error(export_usage,
-		                   "The export is in clear, so selfhelp does "
+		return usage_error("The export is in clear, so selfhelp does "
 		                   "not print it on the screen; --output FILE "
 		                   "writes a file, or pipe it on (selfhelp "
 		                   "export | age -p > export.json.age).");
@@ -223,7 +178,7 @@ cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 	    (rc = dest_check(ctx, o.output, o.dest_flags, "export")))
 		return rc;
 
-	if (!(v = cmd_vault(ctx)))
+	if (!(v = ctx_vault(ctx)))
 		return 1;
 	if ((rc = dest_open(&dest, to_stdout ? NULL : o.output, o.dest_flags,
 	                    "export")))
@@ -258,3 +213,12 @@ cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 		          probs.n == 1 ? "was" : "were");
 	return rc;
 }
+
+const struct command export_command = {
+        "export",
+        cmd_export,
+        "write everything out in clear (JSON or Markdown)",
+        .opts = export_options,
+        .help = export_help,
+        .flags = CMD_GROUP_DATA,
+};

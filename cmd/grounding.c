@@ -20,7 +20,6 @@
 #include "term.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,15 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const grounding_usage[] = {
-        "selfhelp grounding [NAME | random] [--for too-much|too-little]",
-        "selfhelp grounding breathing [--pattern P] [--minutes N]",
-        "selfhelp grounding list [--for STATE] [--json]",
-        NULL,
-};
-
 static const char grounding_help[] =
-        "\n"
         "With no name, an eyes-open exercise starts at once (or the one\n"
         "'selfhelp config set grounding NAME' saved). One step at a\n"
         "time: Enter or space goes on, b goes back, q, Esc or Ctrl-C leaves.\n"
@@ -49,22 +40,6 @@ static const char grounding_help[] =
         "  random            any exercise without a caution (with --for:\n"
         "                    any that suits); those with one start by name\n"
         "  list              the exercises, with where each comes from\n"
-        "  --for STATE       too-much (panicky, flooded) or too-little\n"
-        "                    (numb, foggy, far away): one that suits starts\n"
-        "  --pattern P       breathing: 4-6 (the default, no holds); with\n"
-        "                    holds, which make panic worse for some: box,\n"
-        "                    4-7-8, or IN-HOLD-OUT-HOLD in whole seconds\n"
-        "                    (in and out 1 to 20, holds up to 7, a breath\n"
-        "                    at least 6)\n"
-        "  --minutes N       breathing: how long the pacer runs (1 to 60)\n"
-        "  --reduced-motion  breathing cues one line at a time, no moving bar\n"
-        "                    (also SELFHELP_REDUCED_MOTION=1, or 'selfhelp\n"
-        "                    config set motion reduced' for good)\n"
-        "  --plain           no colour or redrawing, one line per step\n"
-        "                    (also SELFHELP_PLAIN=1)\n"
-        "  --rate            rate the distress 0-10 before and after\n"
-        "                    (saved in the vault, never asking a passphrase)\n"
-        "  --json            with list: JSON for scripts\n"
         "\n"
         "Not on a terminal, the steps are printed once, without waiting.\n";
 
@@ -593,7 +568,7 @@ save_rating(struct ui *ui, int before, int after, bool quiet)
 	struct vault *v;
 	struct stat st;
 	bool sealed = false;
-	char *path = cmd_vault_path(ui->ctx);
+	char *path = ctx_vault_path(ui->ctx);
 	bool exists = path && stat(path, &st) == 0;
 	free(path);
 	if (!exists) {
@@ -603,7 +578,7 @@ save_rating(struct ui *ui, int before, int after, bool quiet)
 		return;
 	}
 	fflush(stdout);
-	if (!(v = cmd_vault_for_write(ui->ctx, &sealed)))
+	if (!(v = ctx_vault_for_write(ui->ctx, &sealed)))
 		return;
 	r.created = time(NULL);
 	snprintf(r.exercise, sizeof(r.exercise), "%s", ui->ex->name);
@@ -866,134 +841,96 @@ list_exercises(const struct grounding_set *set, const struct opts *o)
 
 /* --- options --- */
 
-enum {
-	OPT_FOR = 256,
-	OPT_PATTERN,
-	OPT_MINUTES,
-	OPT_REDUCED,
-	OPT_PLAIN,
-	OPT_RATE,
-	OPT_JSON
-};
-
-static const struct option long_opts[] = {
-        {"for", required_argument, NULL, OPT_FOR},
-        {"pattern", required_argument, NULL, OPT_PATTERN},
-        {"minutes", required_argument, NULL, OPT_MINUTES},
-        {"reduced-motion", no_argument, NULL, OPT_REDUCED},
-        {"no-motion", no_argument, NULL, OPT_REDUCED},
-        {"plain", no_argument, NULL, OPT_PLAIN},
-        {"rate", no_argument, NULL, OPT_RATE},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-};
-
-/* Returns 0, 1 (help shown: exit 0) or EXIT_USAGE after a message. */
 static int
-parse_opts(int argc, char **argv, struct opts *o, int *first_arg)
+for_option(void *p, const struct opt *opt, char *arg)
 {
-	int c;
-	opterr = 0;
-	optind = 0; /* GNU: start afresh */
+	struct opts *o = p;
+	o->state = grounding_state_parse(arg);
+	if (!o->state)
+		return usage_error("--for takes too-much or too-little.");
+	return 0;
+}
+
+static int
+pattern_option(void *p, const struct opt *opt, char *arg)
+{
+	struct opts *o = p;
+	switch (grounding_pattern_parse(arg, &o->pattern)) {
+	case 0:
+		break;
+	case GROUNDING_ETOOFAST:
+		return usage_error(
+		        "--pattern %s is faster than selfhelp paces: "
+		        "one breath takes at least %d seconds here, "
+		        "as faster breathing can make you dizzy. 4-6 "
+		        "is the default.",
+		        arg, GROUNDING_CYCLE_MIN_S);
+	case GROUNDING_ELONGHOLD:
+		return usage_error(
+		        "--pattern %s holds the breath longer than "
+		        "selfhelp paces: holds of up to %d seconds, as "
+		        "long ones raise fear for many. 4-6 has none.",
+		        arg, GROUNDING_HOLD_MAX_S);
+	default:
+		return usage_error(
+		        "--pattern takes 4-6, box, 4-7-8, or "
+		        "IN-HOLD-OUT-HOLD in whole seconds: in and out "
+		        "from %d to %d, holds from 0 to %d.",
+		        GROUNDING_PHASE_MIN_S, GROUNDING_PHASE_MAX_S,
+		        GROUNDING_HOLD_MAX_S);
+	}
+	o->have_pattern = true;
+	return 0;
+}
+
+#define O(f) offsetof(struct opts, f)
+static const struct opt grounding_options[] = {
+        {"for", 0, OPT_CALL, 0, "STATE",
+         "too-much (panicky, flooded) or too-little\n"
+         "(numb, foggy, far away): one that suits starts",
+         "too-much too-little", .call = for_option},
+        {"pattern", 0, OPT_CALL, 0, "P",
+         "breathing: 4-6 (the default, no holds); with\n"
+         "holds, which make panic worse for some: box,\n"
+         "4-7-8, or IN-HOLD-OUT-HOLD in whole seconds\n"
+         "(in and out 1 to 20, holds up to 7, a breath\n"
+         "at least 6)",
+         "4-6 box 4-7-8", .call = pattern_option},
+        {"minutes", 0, OPT_INT, O(minutes), "N",
+         "breathing: how long the pacer runs (1 to 60)",
+         .min = GROUNDING_MINUTES_MIN, .max = GROUNDING_MINUTES_MAX,
+         .bad = "--minutes takes a whole number from 1 to 60."},
+        {"reduced-motion", 0, OPT_FLAG, O(reduced_motion), NULL,
+         .help = "breathing cues one line at a time, no moving bar\n"
+                 "(also SELFHELP_REDUCED_MOTION=1, or 'selfhelp\n"
+                 "config set motion reduced' for good)"},
+        {"no-motion", 0, OPT_FLAG, O(reduced_motion), NULL, "",
+         .flags = OPT_HIDDEN},
+        {"plain", 0, OPT_FLAG, O(plain), NULL,
+         .help = "no colour or redrawing, one line per step\n"
+                 "(also SELFHELP_PLAIN=1)"},
+        {"rate", 0, OPT_FLAG, O(rate), NULL,
+         .help = "rate the distress 0-10 before and after\n"
+                 "(saved in the vault, never asking a passphrase)"},
+        {"json", 0, OPT_FLAG, O(json), NULL,
+         .help = "with list: JSON for scripts"},
+        {0},
+};
+#undef O
+
+/* Returns 0, -1 (help shown: exit 0) or EXIT_USAGE after a message. */
+static int
+parse_opts(int argc, char **argv, struct opts *o, struct opt_words *w)
+{
 	/* SELFHELP_REDUCED_MOTION, when set, wins over the motion setting;
 	 * --reduced-motion over both */
 	const char *rm = getenv("SELFHELP_REDUCED_MOTION");
-	const char *motion = rm && *rm ? NULL : cmd_setting(SETTINGS_MOTION);
+	const char *motion = rm && *rm ? NULL : run_setting(SETTINGS_MOTION);
 	o->reduced_motion = rm && *rm
 	                            ? env_on("SELFHELP_REDUCED_MOTION")
 	                            : motion && strcmp(motion, "reduced") == 0;
 	o->plain = env_on("SELFHELP_PLAIN");
-	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage_print(grounding_usage, stdout);
-			fputs(grounding_help, stdout);
-			return 1;
-		case OPT_FOR:
-			o->state = grounding_state_parse(optarg);
-			if (!o->state)
-				return usage_error(grounding_usage,
-				                   "--for takes too-much or "
-				                   "too-little.");
-			break;
-		case OPT_PATTERN:
-			switch (grounding_pattern_parse(optarg, &o->pattern)) {
-			case 0:
-				break;
-			case GROUNDING_ETOOFAST:
-				return usage_error(
-				        grounding_usage,
-				        "--pattern %s is faster than selfhelp "
-				        "paces: one breath takes at least %d "
-				        "seconds here, as faster breathing can "
-				        "make you dizzy. 4-6 is the default.",
-				        optarg, GROUNDING_CYCLE_MIN_S);
-			case GROUNDING_ELONGHOLD:
-				return usage_error(
-				        grounding_usage,
-				        "--pattern %s holds the breath longer "
-				        "than selfhelp paces: holds of up to "
-				        "%d "
-				        "seconds, as long ones raise fear for "
-				        "many. 4-6 has none.",
-				        optarg, GROUNDING_HOLD_MAX_S);
-			default:
-				return usage_error(
-				        grounding_usage,
-				        "--pattern takes 4-6, box, 4-7-8, or "
-				        "IN-HOLD-OUT-HOLD in whole seconds: in "
-				        "and out from %d to %d, holds from 0 "
-				        "to %d.",
-				        GROUNDING_PHASE_MIN_S,
-				        GROUNDING_PHASE_MAX_S,
-				        GROUNDING_HOLD_MAX_S);
-			}
-			o->have_pattern = true;
-			break;
-		case OPT_MINUTES: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (end == optarg || *end ||
-			    v < GROUNDING_MINUTES_MIN ||
-			    v > GROUNDING_MINUTES_MAX)
-				return usage_error(grounding_usage,
-				                   "--minutes takes a whole "
-				                   "number from %d to %d.",
-				                   GROUNDING_MINUTES_MIN,
-				                   GROUNDING_MINUTES_MAX);
-			o->minutes = (unsigned)v;
-			break;
-		}
-		case OPT_REDUCED:
-			o->reduced_motion = true;
-			break;
-		case OPT_PLAIN:
-			o->plain = true;
-			break;
-		case OPT_RATE:
-			o->rate = true;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case ':':
-			return usage_error(grounding_usage, "%s needs a value.",
-			                   argv[optind - 1]);
-		default:
-			if (optopt)
-				return usage_error(grounding_usage,
-				                   "'-%c' is not an option of "
-				                   "'grounding'.",
-				                   optopt);
-			return usage_error(grounding_usage,
-			                   "'%s' is not an option of "
-			                   "'grounding'.",
-			                   argv[optind - 1]);
-		}
-	}
-	*first_arg = optind;
-	return 0;
+	return opt_parse(argc, argv, o, w);
 }
 
 /*
@@ -1005,7 +942,7 @@ static const struct grounding_exercise *
 saved_exercise(const struct grounding_set *set, unsigned state)
 {
 	const struct grounding_exercise *ex = NULL;
-	const char *name = cmd_setting(SETTINGS_GROUNDING);
+	const char *name = run_setting(SETTINGS_GROUNDING);
 	if (!name)
 		return NULL;
 	if (grounding_set_find(set, name, &ex, NULL) != 0) {
@@ -1031,19 +968,16 @@ choose(const struct grounding_set *set, const char *name, const struct opts *o,
 	} else if (name) {
 		int rc = grounding_set_find(set, name, out, &suggest);
 		if (rc == GROUNDING_EAMBIGUOUS)
-			return usage_error(grounding_usage,
-			                   "'%s' could be more than one "
+			return usage_error("'%s' could be more than one "
 			                   "exercise, such as '%s'. A few more "
 			                   "letters will pick one.",
 			                   name, suggest);
 		if (rc && suggest)
-			return usage_error(grounding_usage,
-			                   "There is no exercise called '%s'. "
+			return usage_error("There is no exercise called '%s'. "
 			                   "Did you mean '%s'?",
 			                   name, suggest);
 		if (rc)
-			return usage_error(grounding_usage,
-			                   "There is no exercise called '%s'. "
+			return usage_error("There is no exercise called '%s'. "
 			                   "'selfhelp grounding list' shows "
 			                   "them all.",
 			                   name);
@@ -1056,12 +990,10 @@ choose(const struct grounding_set *set, const char *name, const struct opts *o,
 		                          randombytes_random());
 	}
 	if (!*out)
-		return usage_error(grounding_usage,
-		                   "No exercise suits that; 'selfhelp "
+		return usage_error("No exercise suits that; 'selfhelp "
 		                   "grounding list' shows them all.");
 	if (breath_opts && !(*out)->has_pattern)
-		return usage_error(grounding_usage,
-		                   "'%s' has no breathing pacer; --pattern "
+		return usage_error("'%s' has no breathing pacer; --pattern "
 		                   "and --minutes go with 'breathing' or "
 		                   "'box-breathing'.",
 		                   (*out)->name);
@@ -1112,7 +1044,7 @@ ui_init(struct ui *ui, const struct grounding_exercise *ex,
 	return 0;
 }
 
-int
+static int
 cmd_grounding(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct opts o = {0};
@@ -1121,24 +1053,20 @@ cmd_grounding(int argc, char **argv, struct cmd_ctx *ctx)
 	const struct grounding_exercise *ex = NULL;
 	struct ui ui = {0};
 	ui.ctx = ctx;
-	int first = 1, rc;
+	struct opt_words w;
 	const char *name;
-
-	rc = parse_opts(argc, argv, &o, &first);
+	int rc = parse_opts(argc, argv, &o, &w);
 	if (rc)
-		return rc == 1 ? 0 : rc;
-	if (argc - first > 1)
-		return usage_error(grounding_usage,
-		                   "'grounding' takes one exercise at a time.");
-	name = first < argc ? argv[first] : NULL;
+		return rc < 0 ? 0 : rc;
+	if (w.n > 1)
+		return usage_error("'grounding' takes one exercise at a time.");
+	name = w.n ? w.v[0] : NULL;
 	if (name && strcmp(name, "help") == 0) {
-		usage_print(grounding_usage, stdout);
-		fputs(grounding_help, stdout);
+		command_help(NULL, stdout);
 		return 0;
 	}
 	if (o.json && !(name && strcmp(name, "list") == 0))
-		return usage_error(grounding_usage,
-		                   "--json goes with 'grounding list'.");
+		return usage_error("--json goes with 'grounding list'.");
 
 	rc = grounding_set_load_bundled(&set, &err);
 	if (rc)
@@ -1171,3 +1099,14 @@ out:
 	grounding_set_free(set);
 	return rc;
 }
+
+const struct command grounding_command = {
+        "grounding",
+        cmd_grounding,
+        "guided exercises for when it is too much or too little",
+        .args = "[NAME | random | list]",
+        .opts = grounding_options,
+        .help = grounding_help,
+        .hint = HINT_EXERCISES,
+        .words = "list random",
+};

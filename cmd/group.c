@@ -19,7 +19,6 @@
 #include "vault.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <sodium.h>
@@ -37,76 +36,42 @@ enum {
 	PAGE_WIDTH = 80, /* agreements: at most this wide */
 };
 
-static const char *const group_usage[] = {
-        "selfhelp group prepare [--before N] [--state S] [--boundary TEXT] "
-        "[...]",
-        "selfhelp group reflect [--after N] [--moved TEXT] [--kept K] [...]",
-        "selfhelp group list [-n N] [--since WHEN] [--until WHEN] [--json]",
-        "selfhelp group show ID [--json]",
-        "selfhelp group edit ID [field options]",
-        "selfhelp group delete ID [--yes]",
-        "selfhelp group agreements [--width N]",
-        NULL,
-};
-
 static const char group_help[] =
         "Before and after a self-help group meeting: arrive prepared, leave\n"
         "with something, keep your boundaries. Kept encrypted in your "
         "vault.\n"
-        "\n"
-        "  prepare     a short check-in before a meeting: how you are "
-        "arriving,\n"
-        "              what you would like to bring and need, your "
-        "boundary for\n"
-        "              today, what you will do if it gets too much\n"
-        "  reflect     afterwards: how you are leaving, what moved or "
-        "triggered\n"
-        "              you, what you gave, closeness and distance, "
-        "whether you\n"
-        "              kept your boundary, what to try next time, a kind "
-        "word\n"
-        "  list        check-ins and reflections, newest first\n"
-        "  show        one of them, beside the one it goes with\n"
-        "  edit        change one, in your editor or by options\n"
-        "  delete      remove one (asks first; --yes skips the question)\n"
-        "  agreements  sample ground rules a group can adopt or adapt\n"
-        "\n"
         "A reflection made later on the same day as a check-in goes with "
-        "it.\n"
-        "'selfhelp group COMMAND --help' says more about each.\n";
+        "it.\n";
 
-static const char prepare_fields_help[] =
-        "  --before N          distress as you arrive, 0 (calm) to 10\n"
-        "  --state S           too-much (flooded, racing), okay, or "
-        "too-little\n"
-        "                      (numb, foggy, far away)\n"
-        "  --bring TEXT        what you would like to bring today\n"
-        "  --need TEXT         what you need from the group\n"
-        "  --boundary TEXT     your boundary for today, like \"I may "
-        "pass\",\n"
-        "                      \"I leave at nine\" or \"no advice "
-        "please\"\n"
-        "  --if-too-much TEXT  what you will do if it gets too much\n";
+static const char prepare_help[] =
+        "A short check-in before a meeting. On a terminal with no field "
+        "options,\none question at a time: Enter skips one, q, Esc or Ctrl-C "
+        "leaves (and\nasks whether to keep what you wrote). Ratings take one "
+        "key, 0-9, or 1\nthen 0 for 10. With field options it never asks. A "
+        "TEXT of '-' is read\nfrom standard input. Prints the short id of the "
+        "new check-in.\n";
 
-static const char reflect_fields_help[] =
-        "  --after N           distress as you leave, 0 (calm) to 10\n"
-        "  --state S           too-much (flooded, racing), okay, or "
-        "too-little\n"
-        "                      (numb, foggy, far away)\n"
-        "  --moved TEXT        what moved you\n"
-        "  --triggered TEXT    what triggered you\n"
-        "  --contributed TEXT  what you contributed (listening counts "
-        "too)\n"
-        "  --closeness C       too-close, about-right or too-far\n"
-        "  --kept K            whether you kept the boundary you set: yes,\n"
-        "                      partly, no or didnt-come-up\n"
-        "  --next TEXT         what you would like to try next time\n"
-        "  --kind TEXT         one kind sentence to yourself\n";
+static const char reflect_help[] =
+        "A look back after a meeting. It goes with the check-in made earlier "
+        "on\nthe same day, if there is one, and asks whether you kept the "
+        "boundary\nyou set: every answer is fine. On a terminal with no field "
+        "options,\none question at a time (Enter skips, q leaves); with field "
+        "options it\nnever asks. When something triggered you, it shows a "
+        "'trigger-log add'\nline you can use later. A TEXT of '-' is read from "
+        "standard input.\nPrints the short id of the new reflection.\n";
 
-static const char dates_help[] =
-        "WHEN is a date like 2026-11-01 or 2026-11-01T19:30, or today,\n"
-        "yesterday, 7d, 2w, 3m (days, weeks, months ago). A bare date in\n"
-        "--until includes that whole day.\n";
+static const char edit_help[] =
+        "Change a check-in or reflection. With field options, those fields "
+        "are\nreplaced (an empty value clears one). Otherwise it opens in your "
+        "editor\n($VISUAL, $EDITOR, vi) as 'key: value' lines, in a private "
+        "in-memory\nfile; or, when standard input is not a terminal, those "
+        "lines are read\nfrom it. A check-in takes the options of 'group "
+        "prepare', a reflection\nthose of 'group reflect'.\n";
+
+#define DATES_HELP                                                             \
+	"WHEN is a date like 2026-11-01 or 2026-11-01T19:30, or today,\n"      \
+	"yesterday, 7d, 2w, 3m (days, weeks, months ago). A bare date in\n"    \
+	"--until includes that whole day.\n"
 
 /* --- options --- */
 
@@ -125,33 +90,10 @@ struct gopts {
 	struct group_record rec; /* the fields given as options */
 	unsigned given;          /* enum given_bits */
 	const char *date, *since, *until;
-	long limit, width;
+	int limit, width;
 	bool json, yes, no_input, stdin_used;
-	int nargs;
-	char **args;
+	struct opt_words w;
 };
-
-enum {
-	OPT_BEFORE = 256,
-	OPT_AFTER,
-	OPT_STATE,
-	OPT_CLOSENESS,
-	OPT_KEPT,
-	OPT_TEXT0, /* + enum group_text */
-	OPT_DATE = OPT_TEXT0 + GROUP_NTEXTS,
-	OPT_SINCE,
-	OPT_UNTIL,
-	OPT_JSON,
-	OPT_YES,
-	OPT_NO_INPUT,
-	OPT_WIDTH,
-};
-
-/* Option names of the fields, by record type. */
-static const char prepare_opts[] =
-        "before state bring need boundary if-too-much date";
-static const char reflect_opts[] = "after state moved triggered contributed "
-                                   "closeness kept next kind date";
 
 /* The option name of a text field. */
 static const char *
@@ -160,118 +102,18 @@ text_opt(enum group_text t)
 	return t == GROUP_KIND_WORDS ? "kind" : group_text_key(t);
 }
 
-static void
-sub_help(const char *sub)
-{
-	if (strcmp(sub, "prepare") == 0) {
-		fputs("usage: selfhelp group prepare [--no-input] [field "
-		      "options]\n\n"
-		      "A short check-in before a meeting. On a terminal with "
-		      "no field options,\none question at a time: Enter skips "
-		      "one, q, Esc or Ctrl-C leaves (and\nasks whether to keep "
-		      "what you wrote). Ratings take one key, 0-9, or 1\nthen "
-		      "0 for 10. With field options it never asks.\n\n",
-		      stdout);
-		fputs(prepare_fields_help, stdout);
-		fputs("  --date WHEN         when (default: now)\n"
-		      "  --no-input          never ask; take only the options\n"
-		      "\nA TEXT of '-' is read from standard input. Prints the "
-		      "short id of the\nnew check-in.\n",
-		      stdout);
-	} else if (strcmp(sub, "reflect") == 0) {
-		fputs("usage: selfhelp group reflect [--no-input] [field "
-		      "options]\n\n"
-		      "A look back after a meeting. It goes with the check-in "
-		      "made earlier on\nthe same day, if there is one, and "
-		      "asks whether you kept the boundary\nyou set: every "
-		      "answer is fine. On a terminal with no field options,\n"
-		      "one question at a time (Enter skips, q leaves); with "
-		      "field options it\nnever asks. When something triggered "
-		      "you, it shows a 'trigger-log add'\nline you can use "
-		      "later.\n\n",
-		      stdout);
-		fputs(reflect_fields_help, stdout);
-		fputs("  --date WHEN         when (default: now)\n"
-		      "  --no-input          never ask; take only the options\n"
-		      "\nA TEXT of '-' is read from standard input. Prints the "
-		      "short id of the\nnew reflection.\n",
-		      stdout);
-	} else if (strcmp(sub, "list") == 0) {
-		fputs("usage: selfhelp group list [-n N] [--since WHEN] "
-		      "[--until WHEN] [--json]\n\n"
-		      "Check-ins (before) and reflections (after), newest "
-		      "first, one line each;\n'with ID' names the one it goes "
-		      "with.\n\n"
-		      "  -n N          the newest N only\n"
-		      "  --since WHEN  from then on\n"
-		      "  --until WHEN  up to then\n"
-		      "  --json        every field, as JSON for scripts\n\n",
-		      stdout);
-		fputs(dates_help, stdout);
-	} else if (strcmp(sub, "show") == 0) {
-		fputs("usage: selfhelp group show ID [--json] [--width N]\n\n"
-		      "A check-in or reflection with every field, beside the "
-		      "one it goes with\n(one after the other when the "
-		      "terminal is narrow). ID is the first 4 or\nmore "
-		      "characters of its id ('group list' shows them).\n\n"
-		      "  --json      both, as JSON for scripts\n"
-		      "  --width N   lay out for N columns (default: the "
-		      "terminal); from 96 on,\n"
-		      "              side by side\n",
-		      stdout);
-	} else if (strcmp(sub, "edit") == 0) {
-		fputs("usage: selfhelp group edit ID [field options]\n\n"
-		      "Change a check-in or reflection. With field options, "
-		      "those fields are\nreplaced (an empty value clears one). "
-		      "Otherwise it opens in your editor\n($VISUAL, $EDITOR, "
-		      "vi) as 'key: value' lines, in a private "
-		      "in-memory\nfile; "
-		      "or, when standard input is not a terminal, those lines "
-		      "are read\nfrom it.\n\nA check-in takes:\n",
-		      stdout);
-		fputs(prepare_fields_help, stdout);
-		fputs("A reflection takes:\n", stdout);
-		fputs(reflect_fields_help, stdout);
-		fputs("Both take --date WHEN.\n", stdout);
-	} else if (strcmp(sub, "delete") == 0) {
-		fputs("usage: selfhelp group delete ID [--yes]\n\n"
-		      "Remove a check-in or reflection for good. Asks first on "
-		      "a terminal;\n--yes (-y) skips the question.\n",
-		      stdout);
-	} else if (strcmp(sub, "agreements") == 0) {
-		fputs("usage: selfhelp group agreements [--width N]\n\n"
-		      "Sample ground rules a self-organised CPTSD group can "
-		      "adopt or adapt:\nconfidentiality, speaking from \"I\", "
-		      "no advice unless asked, the right\nto pass, a stop "
-		      "signal, leaving early, welcoming newcomers, and what\n"
-		      "the group is not. Needs no vault.\n\n"
-		      "  --width N   wrap at N columns (default: the terminal, "
-		      "at most 80)\n",
-		      stdout);
-	}
-}
-
-static bool
-word_in(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *p = list; (p = strstr(p, word)); p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
-			return true;
-	return false;
-}
-
 /* A text field's value, copied into the record and wiped in argv. */
 static int
-text_option(struct gopts *o, enum group_text t, char *arg)
+text_option(void *p, const struct opt *opt, char *arg)
 {
+	struct gopts *o = p;
+	enum group_text t = (enum group_text)opt->id;
 	char *in = NULL;
 	const char *value = arg;
 	size_t len = 0;
 	if (strcmp(value, "-") == 0) {
 		if (o->stdin_used)
-			return usage_error(group_usage,
-			                   "Only one option can read standard "
+			return usage_error("Only one option can read standard "
 			                   "input ('-').");
 		o->stdin_used = true;
 		if (read_stdin_text(&in, &len))
@@ -282,188 +124,160 @@ text_option(struct gopts *o, enum group_text t, char *arg)
 	text_wipe(in, len);
 	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
-		return usage_error(group_usage, "The --%s text %s.",
-		                   text_opt(t), trigger_problem_words(why));
+		return usage_error("The --%s text %s.", text_opt(t),
+		                   trigger_problem_words(why));
 	o->given |= GIVEN_TEXT(t);
 	return 0;
 }
 
+/* A rating or a choice (id: its given bit). An empty choice clears the
+ * field (for edit); otherwise it must parse. */
 static int
-rating_option(const char *opt, const char *value, int *out)
+field_option(void *p, const struct opt *opt, char *arg)
 {
+	struct gopts *o = p;
 	long n;
-	if (util_parse_long(value, 0, GROUP_RATING_MAX, &n))
-		return usage_error(
-		        group_usage,
-		        "--%s takes a number from 0 to 10 (0 is calm, "
-		        "10 the most distress).",
-		        opt);
-	*out = (int)n;
-	return 0;
-}
-
-/* An empty value clears a field (for edit); otherwise it must parse. */
-static int
-choice_option(struct gopts *o, int c, const char *value)
-{
-	if (c == OPT_STATE) {
-		o->given |= GIVEN_STATE;
+	o->given |= (unsigned)opt->id;
+	switch (opt->id) {
+	case GIVEN_BEFORE:
+	case GIVEN_AFTER:
+		if (util_parse_long(arg, 0, GROUP_RATING_MAX, &n))
+			return usage_error(
+			        "--%s takes a number from 0 to 10 (0 "
+			        "is calm, 10 the most distress).",
+			        opt->name);
+		*(opt->id == GIVEN_BEFORE ? &o->rec.before : &o->rec.after) =
+		        (int)n;
+		break;
+	case GIVEN_STATE:
 		o->rec.state = TRIGGER_STATE_NONE;
-		if (*value && trigger_state_parse(value, &o->rec.state))
-			return usage_error(group_usage,
-			                   "--state takes too-much, okay or "
+		if (*arg && trigger_state_parse(arg, &o->rec.state))
+			return usage_error("--state takes too-much, okay or "
 			                   "too-little.");
-	} else if (c == OPT_CLOSENESS) {
-		o->given |= GIVEN_CLOSENESS;
+		break;
+	case GIVEN_CLOSENESS:
 		o->rec.closeness = GROUP_CLOSENESS_NONE;
-		if (*value && group_closeness_parse(value, &o->rec.closeness))
-			return usage_error(group_usage,
-			                   "--closeness takes too-close, "
+		if (*arg && group_closeness_parse(arg, &o->rec.closeness))
+			return usage_error("--closeness takes too-close, "
 			                   "about-right or too-far.");
-	} else {
-		o->given |= GIVEN_KEPT;
+		break;
+	case GIVEN_KEPT:
 		o->rec.kept = GROUP_KEPT_NONE;
-		if (*value && group_kept_parse(value, &o->rec.kept))
-			return usage_error(group_usage,
-			                   "--kept takes yes, partly, no or "
+		if (*arg && group_kept_parse(arg, &o->rec.kept))
+			return usage_error("--kept takes yes, partly, no or "
 			                   "didnt-come-up.");
+		break;
 	}
 	return 0;
 }
 
-/*
- * Parse options for sub-command argv[0]; `allowed` lists the long option
- * names it takes. Returns 0, -1 after printing help, or an exit status.
- */
-static int
-parse_opts(int argc, char **argv, const char *allowed, struct gopts *o)
-{
-	static const struct option opts[] = {
-	        {"before", required_argument, NULL, OPT_BEFORE},
-	        {"after", required_argument, NULL, OPT_AFTER},
-	        {"state", required_argument, NULL, OPT_STATE},
-	        {"closeness", required_argument, NULL, OPT_CLOSENESS},
-	        {"kept", required_argument, NULL, OPT_KEPT},
-	        {"bring", required_argument, NULL, OPT_TEXT0 + GROUP_BRING},
-	        {"need", required_argument, NULL, OPT_TEXT0 + GROUP_NEED},
-	        {"boundary", required_argument, NULL,
-	         OPT_TEXT0 + GROUP_BOUNDARY},
-	        {"if-too-much", required_argument, NULL,
-	         OPT_TEXT0 + GROUP_IF_TOO_MUCH},
-	        {"moved", required_argument, NULL, OPT_TEXT0 + GROUP_MOVED},
-	        {"triggered", required_argument, NULL,
-	         OPT_TEXT0 + GROUP_TRIGGERED},
-	        {"contributed", required_argument, NULL,
-	         OPT_TEXT0 + GROUP_CONTRIBUTED},
-	        {"next", required_argument, NULL, OPT_TEXT0 + GROUP_NEXT},
-	        {"kind", required_argument, NULL, OPT_TEXT0 + GROUP_KIND_WORDS},
-	        {"date", required_argument, NULL, OPT_DATE},
-	        {"since", required_argument, NULL, OPT_SINCE},
-	        {"until", required_argument, NULL, OPT_UNTIL},
-	        {"json", no_argument, NULL, OPT_JSON},
-	        {"yes", no_argument, NULL, OPT_YES},
-	        {"no-input", no_argument, NULL, OPT_NO_INPUT},
-	        {"width", required_argument, NULL, OPT_WIDTH},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
-	int c, idx, rc;
-	long n;
+#define O(f) offsetof(struct gopts, f)
+#define TEXT(name, t, help)                                                    \
+	{                                                                      \
+		name, 0, OPT_CALL, 0, "TEXT", help, .call = text_option,       \
+		                                    .id = (t)                  \
+	}
+#define FIELD(name, bit, arg, help, values)                                    \
+	{                                                                      \
+		name, 0, OPT_CALL, 0, arg, help, values, .call = field_option, \
+		                                         .id = (bit)           \
+	}
+#define STATE_OPTION                                                           \
+	FIELD("state", GIVEN_STATE, "S",                                       \
+	      "too-much (flooded, racing), okay, or too-little\n"              \
+	      "(numb, foggy, far away)",                                       \
+	      "too-much okay too-little")
+#define PREPARE_OPTIONS                                                        \
+	FIELD("before", GIVEN_BEFORE, "N",                                     \
+	      "distress as you arrive, 0 (calm) to 10", NULL),                 \
+	        TEXT("bring", GROUP_BRING,                                     \
+	             "what you would like to bring today"),                    \
+	        TEXT("need", GROUP_NEED, "what you need from the group"),      \
+	        TEXT("boundary", GROUP_BOUNDARY,                               \
+	             "your boundary for today, like \"I may pass\",\n"         \
+	             "\"I leave at nine\" or \"no advice please\""),           \
+	        TEXT("if-too-much", GROUP_IF_TOO_MUCH,                         \
+	             "what you will do if it gets too much")
+#define REFLECT_OPTIONS                                                        \
+	FIELD("after", GIVEN_AFTER, "N",                                       \
+	      "distress as you leave, 0 (calm) to 10", NULL),                  \
+	        TEXT("moved", GROUP_MOVED, "what moved you"),                  \
+	        TEXT("triggered", GROUP_TRIGGERED, "what triggered you"),      \
+	        TEXT("contributed", GROUP_CONTRIBUTED,                         \
+	             "what you contributed (listening counts too)"),           \
+	        FIELD("closeness", GIVEN_CLOSENESS, "C",                       \
+	              "too-close, about-right or too-far",                     \
+	              "too-close about-right too-far"),                        \
+	        FIELD("kept", GIVEN_KEPT, "K",                                 \
+	              "whether you kept the boundary you set: yes,\n"          \
+	              "partly, no or didnt-come-up",                           \
+	              "yes partly no didnt-come-up"),                          \
+	        TEXT("next", GROUP_NEXT,                                       \
+	             "what you would like to try next time"),                  \
+	        TEXT("kind", GROUP_KIND_WORDS,                                 \
+	             "one kind sentence to yourself")
+#define DATE_OPTION                                                            \
+	{                                                                      \
+		"date", 0, OPT_DATE, O(date), "WHEN",                          \
+		        .help = "when (default: now)"                          \
+	}
+#define NO_INPUT_OPTION                                                        \
+	{                                                                      \
+		"no-input", 0, OPT_FLAG, O(no_input), NULL,                    \
+		        .help = "never ask; take only the options"             \
+	}
+#define WIDTH_OPTION(help)                                                     \
+	{                                                                      \
+		"width", 0, OPT_INT, O(width), "N", help,                      \
+		        .min = 20, .max = 1000,                                \
+		        .bad = "--width takes a number of columns from 20 to " \
+		               "1000."                                         \
+	}
 
+static const struct opt prepare_options[] = {
+        PREPARE_OPTIONS, STATE_OPTION, DATE_OPTION, NO_INPUT_OPTION, {0},
+};
+static const struct opt reflect_options[] = {
+        REFLECT_OPTIONS, STATE_OPTION, DATE_OPTION, NO_INPUT_OPTION, {0},
+};
+static const struct opt edit_options[] = {
+        PREPARE_OPTIONS, REFLECT_OPTIONS, STATE_OPTION, DATE_OPTION, {0},
+};
+static const struct opt list_options[] = {
+        {NULL, 'n', OPT_INT, O(limit), "N", "the newest N only", .min = 1,
+         .max = INT_MAX, .bad = "-n takes a count like 10."},
+        {"since", 0, OPT_DATE, O(since), "WHEN", .help = "from then on"},
+        {"until", 0, OPT_DATE, O(until), "WHEN", .help = "up to then"},
+        {"json", 0, OPT_FLAG, O(json), NULL,
+         .help = "every field, as JSON for scripts"},
+        {0},
+};
+static const struct opt show_options[] = {
+        {"json", 0, OPT_FLAG, O(json), NULL,
+         .help = "both, as JSON for scripts"},
+        WIDTH_OPTION("lay out for N columns (default: the terminal);\n"
+                     "from 96 on, side by side"),
+        {0},
+};
+static const struct opt delete_options[] = {
+        {"yes", 'y', OPT_FLAG, O(yes), NULL, .help = "delete without asking"},
+        {0},
+};
+static const struct opt agreements_options[] = {
+        WIDTH_OPTION("wrap at N columns (default: the terminal, at most 80)"),
+        {0},
+};
+#undef O
+
+/* Parse the options of the sub-command running into o. Returns 0, -1
+ * after --help, or an exit status. */
+static int
+parse_opts(int argc, char **argv, struct gopts *o)
+{
 	memset(o, 0, sizeof(*o));
 	group_record_init(&o->rec, GROUP_PREPARE);
 	o->limit = -1;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":n:hy", opts, &idx)) != -1) {
-		const char *name = NULL;
-		switch (c) {
-		case 'n':
-			name = "n";
-			break;
-		case 'y':
-			name = "yes";
-			break;
-		case 'h':
-			sub_help(argv[0]);
-			return -1;
-		case ':':
-			return usage_error(group_usage,
-			                   "The option '%s' needs a value.",
-			                   argv[optind - 1]);
-		case '?':
-			return usage_error(
-			        group_usage,
-			        "'%s' is not an option of 'group %s'; "
-			        "'selfhelp group %s --help' lists "
-			        "them.",
-			        argv[optind - 1], argv[0], argv[0]);
-		default:
-			name = opts[idx].name;
-		}
-		if (!word_in(allowed, name))
-			return usage_error(group_usage,
-			                   "'group %s' does not take %s%s.",
-			                   argv[0], name[1] ? "--" : "-", name);
-		rc = 0;
-		switch (c) {
-		case 'n':
-			if (util_parse_long(optarg, 1, INT_MAX, &n))
-				return usage_error(group_usage,
-				                   "-n takes a count like 10.");
-			o->limit = n;
-			break;
-		case 'y':
-		case OPT_YES:
-			o->yes = true;
-			break;
-		case OPT_BEFORE:
-			rc = rating_option("before", optarg, &o->rec.before);
-			o->given |= GIVEN_BEFORE;
-			break;
-		case OPT_AFTER:
-			rc = rating_option("after", optarg, &o->rec.after);
-			o->given |= GIVEN_AFTER;
-			break;
-		case OPT_STATE:
-		case OPT_CLOSENESS:
-		case OPT_KEPT:
-			rc = choice_option(o, c, optarg);
-			break;
-		case OPT_DATE:
-			o->date = optarg;
-			break;
-		case OPT_SINCE:
-			o->since = optarg;
-			break;
-		case OPT_UNTIL:
-			o->until = optarg;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_NO_INPUT:
-			o->no_input = true;
-			break;
-		case OPT_WIDTH:
-			if (util_parse_long(optarg, 20, 1000, &n))
-				return usage_error(group_usage,
-				                   "--width takes a number of "
-				                   "columns from 20 to 1000.");
-			o->width = n;
-			break;
-		default:
-			if (c >= OPT_TEXT0 && c < OPT_TEXT0 + GROUP_NTEXTS)
-				rc = text_option(
-				        o, (enum group_text)(c - OPT_TEXT0),
-				        optarg);
-		}
-		if (rc)
-			return rc;
-	}
-	o->nargs = argc - optind;
-	o->args = argv + optind;
-	return 0;
+	return opt_parse(argc, argv, o, &o->w);
 }
 
 /* parse_opts's result as an exit status, after releasing o. */
@@ -477,8 +291,7 @@ opts_status(int rc, struct gopts *o)
 static int
 bad_date(const char *opt, const char *s)
 {
-	return usage_error(group_usage,
-	                   "%s '%s' is not a date selfhelp understands; try "
+	return usage_error("%s '%s' is not a date selfhelp understands; try "
 	                   "2026-11-01, 2026-11-01T19:30, today, yesterday or "
 	                   "7d.",
 	                   opt, s);
@@ -889,20 +702,18 @@ resolve(struct vault *v, const char *prefix, char *id)
 	static const struct id_words words = {"a record id", "record",
 	                                      "group check-in or reflection",
 	                                      "selfhelp group list"};
-	return resolve_record_id(v, GROUP_KIND, prefix, group_usage, &words,
-	                         id);
+	return resolve_record_id(v, GROUP_KIND, prefix, &words, id);
 }
 
 static int
 one_id(const struct gopts *o, const char *sub)
 {
-	if (o->nargs == 1)
+	if (o->w.n == 1)
 		return 0;
-	return usage_error(group_usage,
-	                   o->nargs ? "'group %s' takes one id."
-	                            : "'group %s' needs the id of a check-in "
-	                              "or reflection; 'selfhelp group list' "
-	                              "shows them.",
+	return usage_error(o->w.n ? "'group %s' takes one id."
+	                          : "'group %s' needs the id of a check-in "
+	                            "or reflection; 'selfhelp group list' "
+	                            "shows them.",
 	                   sub);
 }
 
@@ -910,7 +721,7 @@ static int
 damaged_status(struct vault *v, const char *id)
 {
 	return fail("The group record %s could not be read: %s.", id,
-	            cmd_damage_words(v));
+	            damage_words(v));
 }
 
 static int
@@ -1020,19 +831,16 @@ add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
 	struct group_record **all = NULL;
 	struct group_record *prepared = NULL;
 	size_t nall = 0;
-	char allowed[256], sid[SHORT_ID + 1];
+	char sid[SHORT_ID + 1];
 	time_t now = time(NULL);
 	bool prep = type == GROUP_PREPARE, sealed = false;
 	struct vault *v;
 	group_record_init(&r, type);
-	snprintf(allowed, sizeof(allowed), "%s no-input",
-	         prep ? prepare_opts : reflect_opts);
-	int rc = parse_opts(argc, argv, allowed, &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return opts_status(rc, &o);
-	if (o.nargs) {
-		rc = usage_error(group_usage,
-		                 "'group %s' takes its answers as options, "
+	if (o.w.n) {
+		rc = usage_error("'group %s' takes its answers as options, "
 		                 "like %s (in quotes).",
 		                 argv[0],
 		                 prep ? "--boundary \"I may pass\""
@@ -1048,8 +856,7 @@ add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
 	FILE *tty = o.no_input ? NULL : form_terminal();
 	bool ask = tty && o.given == 0;
 	if (!ask && o.given == 0) {
-		rc = usage_error(group_usage,
-		                 "There is nothing to keep yet, and %s; give "
+		rc = usage_error("There is nothing to keep yet, and %s; give "
 		                 "the answers "
 		                 "as options, like %s.",
 		                 o.no_input ? "--no-input says not to ask"
@@ -1058,7 +865,7 @@ add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
 		                      : "--after N --moved TEXT --kept K");
 		goto out;
 	}
-	if (!(v = cmd_vault_for_write(ctx, &sealed))) {
+	if (!(v = ctx_vault_for_write(ctx, &sealed))) {
 		rc = 1;
 		goto out;
 	}
@@ -1162,12 +969,11 @@ group_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int damaged = 0;
 	time_t now = time(NULL);
 	struct vault *v;
-	int rc = parse_opts(argc, argv, "n since until json", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return opts_status(rc, &o);
-	if (o.nargs) {
-		rc = usage_error(group_usage,
-		                 "'group list' takes options only.");
+	if (o.w.n) {
+		rc = usage_error("'group list' takes options only.");
 		goto out;
 	}
 	if (o.since && date_parse(o.since, now, DATE_START, &f.since)) {
@@ -1179,7 +985,7 @@ group_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	f.with_body = o.json;
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
@@ -1222,16 +1028,16 @@ group_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	char id[VAULT_ID_HEX + 1];
 	size_t n = 0;
 	struct vault *v;
-	int rc = parse_opts(argc, argv, "json width", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return opts_status(rc, &o);
 	if ((rc = one_id(&o, "show")))
 		goto out;
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
-	if ((rc = resolve(v, o.args[0], id)))
+	if ((rc = resolve(v, o.w.v[0], id)))
 		goto out;
 	if (group_list(v, &f, &list, &n, NULL, NULL)) {
 		rc = fail("%s", vault_errmsg(v));
@@ -1317,11 +1123,9 @@ group_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	struct gopts o;
 	struct group_record *r = NULL, edited;
 	struct vault *v;
-	char allowed[256];
 	time_t now = time(NULL), when = 0;
 	group_record_init(&edited, GROUP_PREPARE);
-	snprintf(allowed, sizeof(allowed), "%s %s", prepare_opts, reflect_opts);
-	int rc = parse_opts(argc, argv, allowed, &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return opts_status(rc, &o);
 	if ((rc = one_id(&o, "edit")))
@@ -1330,17 +1134,16 @@ group_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = bad_date("--date", o.date);
 		goto out;
 	}
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
-	if ((rc = load_record(v, o.args[0], &r)))
+	if ((rc = load_record(v, o.w.v[0], &r)))
 		goto out;
 	const char *other = foreign_option(&o, r->type);
 	if (other) {
 		rc = usage_error(
-		        group_usage, "--%s belongs to a %s, and %.*s is a %s.",
-		        other,
+		        "--%s belongs to a %s, and %.*s is a %s.", other,
 		        r->type == GROUP_PREPARE ? "reflection after a meeting"
 		                                 : "check-in before a meeting",
 		        SHORT_ID, r->id,
@@ -1385,22 +1188,21 @@ group_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	struct gopts o;
 	struct group_record *r = NULL;
 	struct vault *v;
-	int rc = parse_opts(argc, argv, "yes", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return opts_status(rc, &o);
 	if ((rc = one_id(&o, "delete")))
 		goto out;
 	if (!o.yes && !isatty(STDIN_FILENO)) {
-		rc = usage_error(group_usage,
-		                 "Deleting needs a yes, and there is no "
+		rc = usage_error("Deleting needs a yes, and there is no "
 		                 "terminal to ask on; --yes gives it.");
 		goto out;
 	}
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
-	if ((rc = load_record(v, o.args[0], &r)))
+	if ((rc = load_record(v, o.w.v[0], &r)))
 		goto out;
 	if (!o.yes) {
 		char when[32], q[128];
@@ -1431,12 +1233,11 @@ static int
 group_agreements_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct gopts o;
-	int rc = parse_opts(argc, argv, "width", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return opts_status(rc, &o);
-	if (o.nargs) {
-		rc = usage_error(group_usage,
-		                 "'group agreements' takes options only.");
+	if (o.w.n) {
+		rc = usage_error("'group agreements' takes options only.");
 		goto out;
 	}
 	const struct content_file *page = content_get("group/agreements.md");
@@ -1462,24 +1263,39 @@ out:
 
 /* --- the command --- */
 
-int
-cmd_group(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	static const struct subcmd table[] = {
-	        {"prepare", group_prepare_cmd},
-	        {"reflect", group_reflect_cmd},
-	        {"list", group_list_cmd},
-	        {"show", group_show_cmd},
-	        {"edit", group_edit_cmd},
-	        {"delete", group_delete_cmd},
-	        {"agreements", group_agreements_cmd},
-	        {0},
-	};
-	if (argc < 2 || is_help_arg(argv[1])) {
-		usage_print(group_usage, stdout);
-		fputs("\n", stdout);
-		fputs(group_help, stdout);
-		return 0;
-	}
-	return subcmd_run(table, group_usage, NULL, argc, argv, ctx);
-}
+static const struct command group_subs[] = {
+        {"prepare", group_prepare_cmd, "a short check-in before a meeting",
+         .opts = prepare_options, .help = prepare_help},
+        {"reflect", group_reflect_cmd, "a look back after a meeting",
+         .opts = reflect_options, .help = reflect_help},
+        {"list", group_list_cmd, "check-ins and reflections, newest first",
+         .opts = list_options,
+         .help = "'with ID' names the one each goes with.\n\n" DATES_HELP},
+        {"show", group_show_cmd, "one of them, beside the one it goes with",
+         "ID", show_options,
+         "With every field, beside the one it goes with (one after the\n"
+         "other when the terminal is narrow).\n",
+         .hint = HINT_IDS},
+        {"edit", group_edit_cmd, "change one, in your editor or by options",
+         "ID", edit_options, edit_help, .hint = HINT_IDS},
+        {"delete", group_delete_cmd,
+         "remove one (asks first; --yes skips the question)", "ID",
+         delete_options, .hint = HINT_IDS},
+        {"agreements", group_agreements_cmd,
+         "sample ground rules a group can adopt or adapt",
+         .opts = agreements_options,
+         .help = "Sample ground rules a self-organised CPTSD group can adopt "
+                 "or adapt:\nconfidentiality, speaking from \"I\", no "
+                 "advice unless asked, the right\nto pass, a stop signal, "
+                 "leaving early, welcoming newcomers, and what\nthe group is "
+                 "not. Needs no vault.\n"},
+        {0},
+};
+
+const struct command group_command = {
+        "group",
+        NULL,
+        "before and after a self-help group meeting",
+        .help = group_help,
+        .subs = group_subs,
+};

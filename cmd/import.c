@@ -5,7 +5,6 @@
 #include "vault.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -15,11 +14,6 @@
 /* Largest file read; an export of years of writing is far smaller. */
 #define IMPORT_MAX ((size_t)1 << 30)
 enum { CHUNK = 65536 };
-
-static const char *const import_usage[] = {
-        "selfhelp import FILE [--json]",
-        NULL,
-};
 
 static const char import_help[] =
         "Bring records into your vault from FILE ('-' reads standard input).\n"
@@ -92,58 +86,32 @@ print_counts(const struct transfer_doc *d, const struct transfer_result *r,
 	return 0;
 }
 
-int
+static int
 cmd_import(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-	        {"json", no_argument, NULL, 'j'},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
 	struct transfer_buf buf = {0};
 	struct transfer_doc *doc = NULL;
 	struct transfer_result res;
 	char err[TRANSFER_ERR_MAX];
 	bool json = false;
+	struct opt_words w;
 	struct vault *v;
-	int c, rc;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage_print(import_usage, stdout);
-			fputs("\n", stdout);
-			fputs(import_help, stdout);
-			return 0;
-		default:
-			return usage_error(import_usage,
-			                   "'%s' is not an option of 'import'.",
-			                   argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1)
-		return usage_error(import_usage,
-		                   argc - optind
-		                           ? "'import' takes one file at a "
-		                             "time."
-		                           : "'import' needs the file to read "
-		                             "('-' for standard input).");
-	const char *path = argv[optind];
+	int rc = opt_parse(argc, argv, &json, &w);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (w.n != 1)
+		return usage_error(w.n ? "'import' takes one file at a time."
+		                       : "'import' needs the file to read "
+		                         "('-' for standard input).");
+	const char *path = w.v[0];
 	bool from_stdin = strcmp(path, "-") == 0;
 	if (from_stdin && ctx->passphrase_file &&
 	    strcmp(ctx->passphrase_file, "-") == 0)
-		return usage_error(import_usage,
-		                   "The passphrase and the file cannot both "
+		return usage_error("The passphrase and the file cannot both "
 		                   "come from standard input; give the file's "
 		                   "name instead of '-'.");
 	if (from_stdin && isatty(STDIN_FILENO))
-		return usage_error(import_usage,
-		                   "'import -' reads the file from standard "
+		return usage_error("'import -' reads the file from standard "
 		                   "input; pipe it in (selfhelp import - < "
 		                   "FILE) or give its name.");
 
@@ -164,7 +132,7 @@ cmd_import(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
@@ -200,3 +168,19 @@ out:
 	transfer_doc_free(doc);
 	return rc;
 }
+
+static const struct opt import_options[] = {
+        {"json", 0, OPT_FLAG, 0, NULL, .help = "say what was imported as JSON"},
+        {0},
+};
+
+const struct command import_command = {
+        "import",
+        cmd_import,
+        "bring in a selfhelp export or a jrnl journal",
+        .args = "FILE",
+        .opts = import_options,
+        .help = import_help,
+        .hint = HINT_FILES,
+        .flags = CMD_GROUP_DATA,
+};

@@ -6,29 +6,16 @@
 #include "vault-open.h"
 #include "vault.h"
 
-#include <getopt.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const init_usage[] = {
-        "selfhelp init [--kdf interactive|moderate|sensitive] "
-        "[--no-recovery-code]",
-        NULL,
-};
-
 static const char init_help[] =
         "Create your private vault. It asks for a passphrase twice; "
         "everything\n"
         "you write is encrypted with it. Nothing ever leaves this machine.\n"
-        "\n"
-        "  --kdf NAME   how hard the passphrase is to guess by brute force:\n"
-        "               interactive (quick), moderate (default), sensitive\n"
-        "               (slowest, 1 GiB of memory while unlocking)\n"
-        "\n"
-        "  --no-recovery-code   make no recovery code (see below)\n"
         "\n"
         "init also shows a recovery code, once. Write it down and keep it "
         "away\n"
@@ -40,50 +27,42 @@ static const char init_help[] =
         "~/.local/share/selfhelp/vault.db); --vault PATH puts it elsewhere.\n"
         "If you forget the passphrase, what is in the vault cannot be read.\n";
 
-int
+struct init_opts {
+	const char *kdf;
+	bool no_recovery;
+};
+
+static const struct opt init_options[] = {
+        {"kdf", 0, OPT_ENUM, offsetof(struct init_opts, kdf), "NAME",
+         "how hard the passphrase is to guess by brute force:\n"
+         "interactive (quick), moderate (default), sensitive\n"
+         "(slowest, 1 GiB of memory while unlocking)",
+         "interactive moderate sensitive",
+         .bad = "--kdf can be interactive, moderate or sensitive."},
+        {"no-recovery-code", 0, OPT_FLAG,
+         offsetof(struct init_opts, no_recovery), NULL,
+         .help = "make no recovery code (see above)"},
+        {0},
+};
+
+static int
 cmd_init(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-	        {"kdf", required_argument, NULL, 'k'},
-	        {"no-recovery-code", no_argument, NULL, 'r'},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
+	struct init_opts o = {.kdf = "moderate"};
 	struct crypto_kdf_params kdf;
-	const char *kdf_name = "moderate";
 	struct vault *v = NULL;
 	char *path = NULL, *pass = NULL, *code = NULL, *err = NULL;
-	bool recovery = true;
 	struct stat st;
-	int c, rc = 1;
-
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			kdf_name = optarg;
-			break;
-		case 'r':
-			recovery = false;
-			break;
-		case 'h':
-			usage_print(init_usage, stdout);
-			fputs("\n", stdout);
-			fputs(init_help, stdout);
-			return 0;
-		default:
-			return usage_error(init_usage,
-			                   "That option is not one 'init' "
-			                   "knows.");
-		}
-	}
-	if (optind < argc)
-		return usage_error(init_usage, "'init' takes no other words.");
+	int rc = opt_parse(argc, argv, &o, NULL);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = 1;
+	const char *kdf_name = o.kdf;
+	bool recovery = !o.no_recovery;
 	if (crypto_kdf_preset(kdf_name, &kdf) != 0)
-		return usage_error(init_usage,
-		                   "--kdf can be interactive, moderate or "
+		return usage_error("--kdf can be interactive, moderate or "
 		                   "sensitive.");
-	path = cmd_vault_path(ctx);
+	path = ctx_vault_path(ctx);
 	if (!path)
 		return fail("There is no HOME or XDG_DATA_HOME to put the "
 		            "vault in; --vault PATH names a place.");
@@ -93,13 +72,13 @@ cmd_init(int argc, char **argv, struct cmd_ctx *ctx)
 		     path);
 		goto out;
 	}
-	pass = cmd_secret_alloc();
-	code = cmd_secret_alloc();
+	pass = passphrase_alloc();
+	code = passphrase_alloc();
 	if (!pass || !code) {
 		fail("Out of memory.");
 		goto out;
 	}
-	int n = cmd_read_new_passphrase(ctx, ctx->passphrase_file, pass);
+	int n = ctx_read_new_passphrase(ctx, ctx->passphrase_file, pass);
 	if (n <= 0) {
 		if (n == 0)
 			fail("An empty passphrase would leave the vault open; "
@@ -156,3 +135,12 @@ out:
 	sodium_free(code);
 	return rc;
 }
+
+const struct command init_command = {
+        "init",
+        cmd_init,
+        "create your encrypted vault",
+        .opts = init_options,
+        .help = init_help,
+        .flags = CMD_GROUP_VAULT,
+};

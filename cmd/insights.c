@@ -20,7 +20,6 @@
 #include "util.h"
 #include "vault.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,21 +30,9 @@ enum {
 	SHOWN_WEEKS = 52,   /* sparkline marks at most */
 	TOP_NAMES = 5,      /* names per "most often" list */
 	NAME_COLS = 28,     /* widest name shown in "what you tried" */
-	OPT_SINCE = 256,
-	OPT_UNTIL,
-	OPT_JSON,
-	OPT_ASCII,
 };
 
-static const char *const stats_usage[] = {
-        "selfhelp trigger-log stats [--since WHEN] [--until WHEN] [--ascii] "
-        "[--json]",
-        "selfhelp insights [--since WHEN] [--until WHEN] [--ascii] [--json]",
-        NULL,
-};
-
-static const char stats_help[] =
-        "\n"
+const char stats_help[] =
         "Patterns in your trigger log: records per week, the weekly mean of\n"
         "distress before, when in the week and day things happened, what\n"
         "came up most often, and for each thing you did or tried how often,\n"
@@ -53,11 +40,6 @@ static const char stats_help[] =
         "rated before and after; with fewer than 5, it is\n"
         "too early to tell). Distress often eases with time whatever we do,\n"
         "so these numbers can't show what caused a change.\n"
-        "\n"
-        "  --since WHEN  from then on (default: the last 12 weeks)\n"
-        "  --until WHEN  up to then (default: now)\n"
-        "  --ascii       plain ASCII marks instead of Unicode blocks\n"
-        "  --json        the same figures as JSON (means to two decimals)\n"
         "\n"
         "WHEN is a date like 2026-11-01, or today, yesterday, 7d, 2w, 3m.\n"
         "A bare date in --until includes that whole day.\n";
@@ -73,61 +55,24 @@ struct sopts {
 	bool json, ascii;
 };
 
-static int
-parse_stats_opts(int argc, char **argv, struct sopts *o)
-{
-	static const struct option opts[] = {
-	        {"since", required_argument, NULL, OPT_SINCE},
-	        {"until", required_argument, NULL, OPT_UNTIL},
-	        {"json", no_argument, NULL, OPT_JSON},
-	        {"ascii", no_argument, NULL, OPT_ASCII},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
-	int c;
-	memset(o, 0, sizeof(*o));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage_print(stats_usage, stdout);
-			fputs(stats_help, stdout);
-			return -1;
-		case ':':
-			return usage_error(stats_usage,
-			                   "The option '%s' needs a value.",
-			                   argv[optind - 1]);
-		case '?':
-			return usage_error(stats_usage,
-			                   "'%s' is not an option of '%s'; "
-			                   "'--help' lists them.",
-			                   argv[optind - 1], argv[0]);
-		case OPT_SINCE:
-			o->since = optarg;
-			break;
-		case OPT_UNTIL:
-			o->until = optarg;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_ASCII:
-			o->ascii = true;
-			break;
-		}
-	}
-	if (optind < argc)
-		return usage_error(stats_usage, "'%s' takes options only.",
-		                   argv[0]);
-	return 0;
-}
+#define O(f) offsetof(struct sopts, f)
+const struct opt stats_options[] = {
+        {"since", 0, OPT_DATE, O(since), "WHEN",
+         .help = "from then on (default: the last 12 weeks)"},
+        {"until", 0, OPT_DATE, O(until), "WHEN",
+         .help = "up to then (default: now)"},
+        {"ascii", 0, OPT_FLAG, O(ascii), NULL,
+         .help = "plain ASCII marks instead of Unicode blocks"},
+        {"json", 0, OPT_FLAG, O(json), NULL,
+         .help = "the same figures as JSON (means to two decimals)"},
+        {0},
+};
+#undef O
 
 static int
 bad_date(const char *opt, const char *s)
 {
-	return usage_error(stats_usage,
-	                   "%s '%s' is not a date selfhelp understands; try "
+	return usage_error("%s '%s' is not a date selfhelp understands; try "
 	                   "2026-11-01, today, yesterday or 7d.",
 	                   opt, s);
 }
@@ -434,7 +379,7 @@ count_damaged(void *arg, const char *id)
 int
 trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct sopts o;
+	struct sopts o = {0};
 	struct stats_sources src;
 	struct stats_input in;
 	struct stats *s = NULL;
@@ -442,7 +387,7 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int damaged = 0;
 	time_t now = time(NULL), since, until = now;
 	struct vault *v;
-	int rc = parse_stats_opts(argc, argv, &o);
+	int rc = opt_parse(argc, argv, &o, NULL);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (o.until && date_parse(o.until, now, DATE_END, &until))
@@ -461,10 +406,9 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		since = mktime(&tm);
 	}
 	if (since > until)
-		return usage_error(stats_usage,
-		                   "--since is after --until; the period "
+		return usage_error("--since is after --until; the period "
 		                   "needs its start first.");
-	if (!(v = cmd_vault(ctx)))
+	if (!(v = ctx_vault(ctx)))
 		return 1;
 	if (stats_gather(v, since, until, &src, &in, count_damaged, &damaged,
 	                 &why)) {
@@ -497,8 +441,10 @@ out:
 	return rc;
 }
 
-int
-cmd_insights(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	return trigger_stats_cmd(argc, argv, ctx);
-}
+const struct command insights_command = {
+        "insights",
+        trigger_stats_cmd,
+        "patterns in your trigger log",
+        .opts = stats_options,
+        .help = stats_help,
+};

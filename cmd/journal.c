@@ -11,9 +11,9 @@
 #include "vault.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <stddef.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,59 +22,31 @@
 
 enum { SHORT_ID = 8, SNIPPET_CONTEXT = 30 };
 
-static const char *const journal_usage[] = {
-        "selfhelp journal add [-m TEXT] [--mood N] [--tag T]... [--date WHEN]",
-        "selfhelp journal list [-n N] [--since WHEN] [--until WHEN] [--tag T] "
-        "[--json]",
-        "selfhelp journal show ID [--json]",
-        "selfhelp journal edit ID [-m TEXT] [--mood N] [--tag T]... "
-        "[--date WHEN]",
-        "selfhelp journal delete ID [--yes]",
-        "selfhelp journal search WORDS... [-n N] [--since WHEN] [--until WHEN] "
-        "[--tag T] [--json]",
-        NULL,
-};
-
 static const char journal_help[] =
-        "Private journal entries, encrypted in your vault.\n"
-        "\n"
-        "  add      write an entry: -m TEXT, standard input, or your editor\n"
-        "           ($VISUAL/$EDITOR; the file stays in memory, never on "
-        "disk)\n"
-        "  list     entries, newest first\n"
-        "  show     one entry (ID: the first 4 or more characters of its id)\n"
-        "  edit     change an entry's text, mood (0-10) or tags\n"
-        "  delete   remove an entry (asks first; --yes skips the question)\n"
-        "  search   entries whose text or tags hold WORDS (any case)\n"
+        "Private journal entries, encrypted in your vault. ID is the first\n"
+        "4 or more characters of an entry's id ('journal list' shows them).\n"
         "\n"
         "WHEN is a date like 2026-11-01 or 2026-11-01T14:30, or today,\n"
         "yesterday, 7d, 2w, 3m (days, weeks, months ago). A bare date in\n"
         "--until includes that whole day.\n";
 
-/* Options shared by the sub-commands; each takes what it needs. */
+/* Options of the sub-commands; each takes what its table names. */
 struct jopts {
 	char *message; /* owned: a copy, wiped in argv (arg_take) */
 	int mood;      /* JOURNAL_NO_MOOD when not given */
 	char *tags[JOURNAL_MAX_TAGS];
 	size_t ntags;
-	bool tags_given;
 	const char *date;
 	const char *since, *until;
-	long limit;
+	int limit;
 	bool json, yes;
-	int nargs;
-	char **args;
+	struct opt_words w;
 };
 
-enum {
-	OPT_MOOD = 256,
-	OPT_TAG,
-	OPT_DATE,
-	OPT_SINCE,
-	OPT_UNTIL,
-	OPT_JSON,
-	OPT_YES,
-};
+#define JOPTS_INIT                                                             \
+	{                                                                      \
+		.mood = JOURNAL_NO_MOOD, .limit = -1                           \
+	}
 
 static void
 jopts_release(struct jopts *o)
@@ -87,141 +59,115 @@ jopts_release(struct jopts *o)
 }
 
 static int
-parse_into(int argc, char **argv, const char *allowed, struct jopts *o)
+message_option(void *p, const struct opt *opt, char *arg)
 {
-	static const struct option opts[] = {
-	        {"message", required_argument, NULL, 'm'},
-	        {"mood", required_argument, NULL, OPT_MOOD},
-	        {"tag", required_argument, NULL, OPT_TAG},
-	        {"date", required_argument, NULL, OPT_DATE},
-	        {"since", required_argument, NULL, OPT_SINCE},
-	        {"until", required_argument, NULL, OPT_UNTIL},
-	        {"json", no_argument, NULL, OPT_JSON},
-	        {"yes", no_argument, NULL, OPT_YES},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
-	int c, idx;
-	long n;
-
-	memset(o, 0, sizeof(*o));
-	o->mood = JOURNAL_NO_MOOD;
-	o->limit = -1;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:n:hy", opts, &idx)) != -1) {
-		const char *name = NULL;
-		switch (c) {
-		case 'm':
-			name = "message";
-			break;
-		case 'n':
-			name = "n";
-			break;
-		case 'y':
-			name = "yes";
-			break;
-		case 'h':
-			usage_print(journal_usage, stdout);
-			fputs("\n", stdout);
-			fputs(journal_help, stdout);
-			return -1;
-		case ':':
-			return usage_error(journal_usage,
-			                   "The option '%s' needs a value.",
-			                   argv[optind - 1]);
-		case '?':
-			return usage_error(journal_usage,
-			                   "'%s' is not an option of 'journal "
-			                   "%s'.",
-			                   argv[optind - 1], argv[0]);
-		default:
-			name = opts[idx].name;
-		}
-		if (!strstr(allowed, name))
-			return usage_error(journal_usage,
-			                   "'journal %s' does not take --%s.",
-			                   argv[0], name);
-		switch (c) {
-		case 'm':
-			text_wipe_str(o->message);
-			if (!(o->message = arg_take(optarg)))
-				return fail("Out of memory.");
-			break;
-		case 'n':
-			if (util_parse_long(optarg, 1, INT_MAX, &n))
-				return usage_error(journal_usage,
-				                   "-n takes a count like 10.");
-			o->limit = n;
-			break;
-		case OPT_MOOD:
-			if (util_parse_long(optarg, 0, 10, &n))
-				return usage_error(journal_usage,
-				                   "--mood takes a number from "
-				                   "0 to 10.");
-			o->mood = (int)n;
-			break;
-		case OPT_TAG: {
-			char *t = journal_tag_normalize(optarg);
-			if (!t &&
-			    util_has_control(optarg, strlen(optarg), 0, NULL)) {
-				arg_wipe(optarg);
-				return usage_error(
-				        journal_usage,
-				        "A tag cannot hold control characters "
-				        "(such as a line break or an escape).");
-			}
-			arg_wipe(optarg);
-			if (!t)
-				return usage_error(
-				        journal_usage,
-				        "A tag is a short word or phrase (up "
-				        "to %d bytes, no commas).",
-				        JOURNAL_TAG_MAX);
-			if (o->ntags == JOURNAL_MAX_TAGS) {
-				text_wipe_str(t);
-				return usage_error(journal_usage,
-				                   "That is more tags than one "
-				                   "entry can hold (%d).",
-				                   JOURNAL_MAX_TAGS);
-			}
-			o->tags[o->ntags++] = t;
-			o->tags_given = true;
-			break;
-		}
-		case OPT_DATE:
-			o->date = optarg;
-			break;
-		case OPT_SINCE:
-			o->since = optarg;
-			break;
-		case OPT_UNTIL:
-			o->until = optarg;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_YES:
-		case 'y':
-			o->yes = true;
-			break;
-		}
-	}
-	o->nargs = argc - optind;
-	o->args = argv + optind;
+	struct jopts *o = p;
+	text_wipe_str(o->message);
+	if (!(o->message = arg_take(arg)))
+		return fail("Out of memory.");
 	return 0;
 }
 
-/*
- * Parse options for sub-command `sub` (argv[0]); `allowed` lists the long
- * option names it takes. The person's words (-m, --tag) are copied and
- * wiped in argv. Returns 0, or the exit status after a message (o
- * released then).
- */
 static int
-parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
+tag_option(void *p, const struct opt *opt, char *arg)
 {
-	int rc = parse_into(argc, argv, allowed, o);
+	struct jopts *o = p;
+	char *t = journal_tag_normalize(arg);
+	bool control = !t && util_has_control(arg, strlen(arg), 0, NULL);
+	arg_wipe(arg);
+	if (control)
+		return usage_error("A tag cannot hold control characters (such "
+		                   "as a line break or an escape).");
+	if (!t)
+		return usage_error("A tag is a short word or phrase (up to %d "
+		                   "bytes, no commas).",
+		                   JOURNAL_TAG_MAX);
+	if (o->ntags == JOURNAL_MAX_TAGS) {
+		text_wipe_str(t);
+		return usage_error("That is more tags than one entry can hold "
+		                   "(%d).",
+		                   JOURNAL_MAX_TAGS);
+	}
+	o->tags[o->ntags++] = t;
+	return 0;
+}
+
+#define O(f) offsetof(struct jopts, f)
+#define WRITE_OPTIONS                                                          \
+	{"message",                                                            \
+	 'm',                                                                  \
+	 OPT_CALL,                                                             \
+	 0,                                                                    \
+	 "TEXT",                                                               \
+	 "the text (else standard input, or your editor:\n"                    \
+	 "$VISUAL or $EDITOR, in memory, never on disk)",                      \
+	 .call = message_option},                                              \
+	        {"mood",                                                       \
+	         0,                                                            \
+	         OPT_INT,                                                      \
+	         O(mood),                                                      \
+	         "N",                                                          \
+	         "your mood, 0 to 10",                                         \
+	         .min = 0,                                                     \
+	         .max = 10,                                                    \
+	         .bad = "--mood takes a number from 0 to 10."},                \
+	        {"tag",                                                        \
+	         0,                                                            \
+	         OPT_CALL,                                                     \
+	         0,                                                            \
+	         "T",                                                          \
+	         "a tag (more than once: more tags)",                          \
+	         .call = tag_option,                                           \
+	         .flags = OPT_REPEAT},                                         \
+	{                                                                      \
+		"date", 0, OPT_DATE, O(date), "WHEN",                          \
+		        .help = "when it was written"                          \
+	}
+#define LIST_OPTIONS                                                           \
+	{NULL,                                                                 \
+	 'n',                                                                  \
+	 OPT_INT,                                                              \
+	 O(limit),                                                             \
+	 "N",                                                                  \
+	 "the newest N only",                                                  \
+	 .min = 1,                                                             \
+	 .max = INT_MAX,                                                       \
+	 .bad = "-n takes a count like 10."},                                  \
+	        {"since",  0,      OPT_DATE,                                   \
+	         O(since), "WHEN", .help = "entries from then on"},            \
+	        {"until",  0,      OPT_DATE,                                   \
+	         O(until), "WHEN", .help = "entries up to then"},              \
+	        {"tag",                                                        \
+	         0,                                                            \
+	         OPT_CALL,                                                     \
+	         0,                                                            \
+	         "T",                                                          \
+	         "entries with this tag",                                      \
+	         .call = tag_option},                                          \
+	{                                                                      \
+		"json", 0, OPT_FLAG, O(json), NULL,                            \
+		        .help = "as JSON for scripts"                          \
+	}
+
+static const struct opt write_options[] = {WRITE_OPTIONS, {0}};
+static const struct opt list_options[] = {LIST_OPTIONS, {0}};
+static const struct opt show_options[] = {
+        {"json", 0, OPT_FLAG, O(json), NULL, .help = "as JSON for scripts"},
+        {0},
+};
+static const struct opt delete_options[] = {
+        {"yes", 'y', OPT_FLAG, O(yes), NULL, .help = "delete without asking"},
+        {0},
+};
+#undef O
+
+/* Parse the options of the sub-command running; the person's words (-m,
+ * --tag) are copied and wiped in argv. Returns 0, -1 after --help, or
+ * the exit status after a message (o released then). */
+static int
+parse_opts(int argc, char **argv, struct jopts *o)
+{
+	int rc = opt_parse(argc, argv, o, &o->w);
 	if (rc)
 		jopts_release(o);
 	return rc;
@@ -230,8 +176,7 @@ parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
 static int
 bad_date(const char *opt, const char *s)
 {
-	return usage_error(journal_usage,
-	                   "%s '%s' is not a date selfhelp understands; try "
+	return usage_error("%s '%s' is not a date selfhelp understands; try "
 	                   "2026-11-01, 2026-11-01T14:30, today, yesterday or "
 	                   "7d.",
 	                   opt, s);
@@ -317,8 +262,7 @@ resolve(struct vault *v, const char *prefix, char *id)
 	static const struct id_words words = {"an entry id", "entry",
 	                                      "journal entry",
 	                                      "selfhelp journal list"};
-	return resolve_record_id(v, JOURNAL_KIND, prefix, journal_usage, &words,
-	                         id);
+	return resolve_record_id(v, JOURNAL_KIND, prefix, &words, id);
 }
 
 /* The text for add/edit: -m, stdin when it is not a terminal, or the
@@ -343,8 +287,7 @@ get_text(const struct jopts *o, const char *initial, size_t initlen,
 	if (!util_utf8_ok(*text, *len, &bad)) {
 		text_wipe(*text, *len);
 		*text = NULL;
-		return usage_error(journal_usage,
-		                   "The text has a byte at position %zu that "
+		return usage_error("The text has a byte at position %zu that "
 		                   "is not UTF-8 text (or is a NUL byte); "
 		                   "nothing was saved.",
 		                   bad);
@@ -364,18 +307,17 @@ blank(const char *s, size_t len)
 static int
 journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct jopts o;
+	struct jopts o = JOPTS_INIT;
 	char *text = NULL, id[VAULT_ID_HEX + 1], sid[SHORT_ID + 1];
 	size_t len = 0;
 	time_t when = time(NULL);
 	struct vault *v;
 	bool sealed;
-	int rc = parse_opts(argc, argv, "message mood tag date", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (o.nargs) {
-		rc = usage_error(journal_usage,
-		                 "'journal add' takes its text with -m "
+	if (o.w.n) {
+		rc = usage_error("'journal add' takes its text with -m "
 		                 "\"...\" (in quotes), from standard input, "
 		                 "or in your editor.");
 		goto out;
@@ -384,7 +326,7 @@ journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = bad_date("--date", o.date);
 		goto out;
 	}
-	if (!(v = cmd_vault_for_write(ctx, &sealed))) {
+	if (!(v = ctx_vault_for_write(ctx, &sealed))) {
 		rc = 1;
 		goto out;
 	}
@@ -436,25 +378,23 @@ make_filter(const struct jopts *o, struct journal_filter *f)
 static int
 journal_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct jopts o;
+	struct jopts o = JOPTS_INIT;
 	struct journal_filter f;
 	struct journal_entry **list = NULL;
 	size_t n = 0;
-	int damaged = 0,
-	    rc = parse_opts(argc, argv, "n tag since until json", &o);
+	int damaged = 0, rc = parse_opts(argc, argv, &o);
 	struct vault *v;
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (o.nargs) {
-		rc = usage_error(journal_usage,
-		                 "'journal list' takes options only; "
+	if (o.w.n) {
+		rc = usage_error("'journal list' takes options only; "
 		                 "'journal search WORDS' finds words.");
 		goto out;
 	}
 	if ((rc = make_filter(&o, &f)))
 		goto out;
 	f.with_text = o.json;
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
@@ -486,18 +426,18 @@ out:
 	return rc;
 }
 
-/* Loads the entry named by o->args[0]; returns an exit status. */
+/* Loads the entry named by o->w.v[0]; returns an exit status. */
 static int
 load_entry(struct vault *v, const struct jopts *o, struct journal_entry **e)
 {
 	char id[VAULT_ID_HEX + 1];
-	int rc = resolve(v, o->args[0], id);
+	int rc = resolve(v, o->w.v[0], id);
 	if (rc)
 		return rc;
 	rc = journal_get(v, id, e);
 	if (rc == VAULT_DAMAGED)
 		return fail("The entry %s could not be read: %s.", id,
-		            cmd_damage_words(v));
+		            damage_words(v));
 	if (rc)
 		return fail("%s", vault_errmsg(v));
 	return 0;
@@ -506,27 +446,26 @@ load_entry(struct vault *v, const struct jopts *o, struct journal_entry **e)
 static int
 one_id(const struct jopts *o, const char *sub)
 {
-	if (o->nargs == 1)
+	if (o->w.n == 1)
 		return 0;
-	return usage_error(journal_usage,
-	                   o->nargs ? "'journal %s' takes one id."
-	                            : "'journal %s' needs the id of an entry; "
-	                              "'selfhelp journal list' shows them.",
+	return usage_error(o->w.n ? "'journal %s' takes one id."
+	                          : "'journal %s' needs the id of an entry; "
+	                            "'selfhelp journal list' shows them.",
 	                   sub);
 }
 
 static int
 journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct jopts o;
+	struct jopts o = JOPTS_INIT;
 	struct journal_entry *e = NULL;
 	struct vault *v;
-	int rc = parse_opts(argc, argv, "json", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if ((rc = one_id(&o, "show")))
 		goto out;
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
@@ -579,13 +518,13 @@ out:
 static int
 journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct jopts o;
+	struct jopts o = JOPTS_INIT;
 	struct journal_entry *e = NULL;
 	struct vault *v;
 	char *text = NULL;
 	size_t len = 0;
 	time_t now = time(NULL);
-	int rc = parse_opts(argc, argv, "message mood tag date", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if ((rc = one_id(&o, "edit")))
@@ -594,16 +533,15 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = bad_date("--date", o.date);
 		goto out;
 	}
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
 	if ((rc = load_entry(v, &o, &e)))
 		goto out;
-	bool meta_only =
-	        !o.message &&
-	        (o.mood != JOURNAL_NO_MOOD || o.tags_given || o.date) &&
-	        isatty(STDIN_FILENO);
+	bool meta_only = !o.message &&
+	                 (o.mood != JOURNAL_NO_MOOD || o.ntags || o.date) &&
+	                 isatty(STDIN_FILENO);
 	if (!meta_only) {
 		if ((rc = get_text(&o, e->text, e->textlen, &text, &len)))
 			goto out;
@@ -615,7 +553,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		}
 		bool same_text =
 		        len == e->textlen && memcmp(text, e->text, len) == 0;
-		if (same_text && o.mood == JOURNAL_NO_MOOD && !o.tags_given &&
+		if (same_text && o.mood == JOURNAL_NO_MOOD && !o.ntags &&
 		    !o.date) {
 			printf("Nothing changed.\n");
 			goto out;
@@ -627,7 +565,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (o.mood != JOURNAL_NO_MOOD)
 		e->mood = o.mood;
-	if (o.tags_given) {
+	if (o.ntags) {
 		for (size_t i = 0; i < e->ntags; i++)
 			text_wipe_str(e->tags[i]);
 		free(e->tags);
@@ -660,21 +598,20 @@ out:
 static int
 journal_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct jopts o;
+	struct jopts o = JOPTS_INIT;
 	struct journal_entry *e = NULL;
 	struct vault *v;
-	int rc = parse_opts(argc, argv, "yes", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if ((rc = one_id(&o, "delete")))
 		goto out;
 	if (!o.yes && !isatty(STDIN_FILENO)) {
-		rc = usage_error(journal_usage,
-		                 "Deleting needs a yes, and there is no "
+		rc = usage_error("Deleting needs a yes, and there is no "
 		                 "terminal to ask on; --yes gives it.");
 		goto out;
 	}
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
@@ -729,43 +666,40 @@ join_words(int n, char **words)
 static int
 journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct jopts o;
+	struct jopts o = JOPTS_INIT;
 	struct journal_filter f;
 	struct journal_entry **list = NULL;
 	size_t n = 0;
 	char *query = NULL;
 	struct vault *v;
 	int damaged = 0;
-	int rc = parse_opts(argc, argv, "n tag since until json", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (o.nargs == 0) {
-		rc = usage_error(journal_usage,
-		                 "'journal search' needs the words to look "
+	if (o.w.n == 0) {
+		rc = usage_error("'journal search' needs the words to look "
 		                 "for.");
 		goto out;
 	}
 	if ((rc = make_filter(&o, &f)))
 		goto out;
-	query = join_words(o.nargs, o.args);
+	query = join_words(o.w.n, o.w.v);
 	/* What someone looks for is private too: gone from argv. */
-	for (int i = 0; query && i < o.nargs; i++)
-		arg_wipe(o.args[i]);
+	for (int i = 0; query && i < o.w.n; i++)
+		arg_wipe(o.w.v[i]);
 	size_t bad;
 	if (!query || !util_utf8_ok(query, strlen(query), &bad)) {
-		rc = usage_error(journal_usage,
-		                 "The search words are not UTF-8 text.");
+		rc = usage_error("The search words are not UTF-8 text.");
 		goto out;
 	}
 	f.needle = search_needle_new(query);
 	if (!f.needle) {
-		rc = usage_error(journal_usage,
-		                 "There is nothing to search for in '%s'.",
+		rc = usage_error("There is nothing to search for in '%s'.",
 		                 query);
 		goto out;
 	}
 	f.with_text = true;
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
@@ -811,23 +745,34 @@ out:
 	return rc;
 }
 
-int
-cmd_journal(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	static const struct subcmd table[] = {
-	        {"add", journal_add_cmd},
-	        {"list", journal_list_cmd},
-	        {"show", journal_show_cmd},
-	        {"edit", journal_edit_cmd},
-	        {"delete", journal_delete_cmd},
-	        {"search", journal_search_cmd},
-	        {0},
-	};
-	if (argc >= 2 && is_help_arg(argv[1])) {
-		usage_print(journal_usage, stdout);
-		fputs("\n", stdout);
-		fputs(journal_help, stdout);
-		return 0;
-	}
-	return subcmd_run(table, journal_usage, "list", argc, argv, ctx);
-}
+static const struct command journal_subs[] = {
+        {"add", journal_add_cmd, "write an entry", .opts = write_options,
+         .help = "Write an entry: with -m TEXT, from standard input, or in "
+                 "your editor.\nPrints the short id of the new entry.\n"},
+        {"list", journal_list_cmd, "entries, newest first",
+         .opts = list_options},
+        {"show", journal_show_cmd, "one entry", "ID", show_options,
+         .hint = HINT_IDS},
+        {"edit", journal_edit_cmd, "change an entry's text, mood or tags", "ID",
+         write_options,
+         "Change an entry: the options replace its mood, tags or date;\n"
+         "without -m, the text opens in your editor (or is read from\n"
+         "standard input when it is not a terminal).\n",
+         .hint = HINT_IDS},
+        {"delete", journal_delete_cmd,
+         "remove an entry (asks first; --yes skips the question)", "ID",
+         delete_options, .hint = HINT_IDS},
+        {"search", journal_search_cmd,
+         "entries whose text or tags hold WORDS (any case)", "WORDS...",
+         .opts = list_options},
+        {0},
+};
+
+const struct command journal_command = {
+        "journal",
+        NULL,
+        "write and read private journal entries",
+        .help = journal_help,
+        .subs = journal_subs,
+        .dflt = "list",
+};

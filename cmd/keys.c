@@ -9,7 +9,6 @@
 #include "strength.h"
 #include "vault.h"
 
-#include <getopt.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,88 +17,78 @@
 
 enum { DEFAULT_UNLOCK_SECONDS = 15 * 60 };
 
-static const char *const unlock_usage[] = {
-        "selfhelp unlock [--for DURATION]",
-        NULL,
-};
-static const char *const lock_usage[] = {"selfhelp lock", NULL};
-static const char *const status_usage[] = {"selfhelp status", NULL};
-static const char *const passwd_usage[] = {
-        "selfhelp passwd [--rekey] [--new-passphrase-file FILE]",
-        NULL,
-};
-static const char *const recovery_code_usage[] = {
-        "selfhelp recovery-code [--new | --remove]",
-        NULL,
-};
-static const char *const recover_usage[] = {
-        "selfhelp recover [--recovery-code-file FILE] "
-        "[--new-passphrase-file FILE]",
-        NULL,
+static const char unlock_help[] =
+        "Ask for the passphrase once and remember the vault's key for a while\n"
+        "(default 15m), so commands in this login session don't ask again.\n"
+        "'selfhelp lock' forgets it at once, in every login. The vault's key\n"
+        "itself is never written to disk nor kept in the keyring: a key for\n"
+        "this unlock only (in the kernel keyring) opens a sealed copy kept in\n"
+        "memory ($XDG_RUNTIME_DIR).\n";
+
+static const char passwd_help[] =
+        "Change the passphrase: the old one first, then the new one twice.\n"
+        "Only the vault's key is re-wrapped, so it takes the same short time\n"
+        "however much you have written. For scripts, the old passphrase comes\n"
+        "from --passphrase-file and the new one from --new-passphrase-file.\n";
+
+/* The options of unlock, passwd, recovery-code and recover. */
+struct kopts {
+	const char *duration, *new_file, *code_file;
+	bool rekey, new_code, remove;
 };
 
-/* -h/--help and no other arguments; returns -1 to go on, else a status. */
+#define O(f) offsetof(struct kopts, f)
+static const struct opt unlock_options[] = {
+        {"for", 0, OPT_STRING, O(duration), "DURATION",
+         .help = "how long, like 90s, 30m or 2h (at most 7 days)"},
+        {0},
+};
+static const struct opt passwd_options[] = {
+        {"rekey", 0, OPT_FLAG, O(rekey), NULL,
+         .help = "also make a new key for the vault and encrypt everything\n"
+                 "again with it (and a new recovery code, if you have one).\n"
+                 "Use it when someone may have learned your passphrase or\n"
+                 "had the vault open: nothing old opens what is written\n"
+                 "afterwards."},
+        {"new-passphrase-file", 0, OPT_STRING, O(new_file), "FILE",
+         "read the new passphrase from FILE ('-': standard input)",
+         .hint = HINT_FILES},
+        {0},
+};
+static const struct opt recovery_code_options[] = {
+        {"new", 0, OPT_FLAG, O(new_code), NULL,
+         .help = "make a new recovery code (the old one stops working)\n"
+                 "and show it"},
+        {"remove", 0, OPT_FLAG, O(remove), NULL,
+         .help = "remove the recovery code: only your passphrase opens\n"
+                 "the vault"},
+        {0},
+};
+static const struct opt recover_options[] = {
+        {"recovery-code-file", 0, OPT_STRING, O(code_file), "FILE",
+         "read the recovery code from FILE", .hint = HINT_FILES},
+        {"new-passphrase-file", 0, OPT_STRING, O(new_file), "FILE",
+         "read the new passphrase from FILE", .hint = HINT_FILES},
+        {0},
+};
+#undef O
+
 static int
-no_args(int argc, char **argv, const char *const *usage, const char *help)
-{
-	if (argc >= 2 && is_help_arg(argv[1])) {
-		usage_print(usage, stdout);
-		printf("\n%s", help);
-		return 0;
-	}
-	if (argc > 1)
-		return usage_error(usage, "'%s' takes no other words.",
-		                   argv[0]);
-	return -1;
-}
-
-int
 cmd_unlock(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-	        {"for", required_argument, NULL, 'f'},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
+	struct kopts o = {0};
 	long seconds = DEFAULT_UNLOCK_SECONDS;
 	char vid[VAULT_ID_HEX + 1], dur[64];
 	unsigned char *master = NULL;
 	struct vault *v;
-	int c, rc = 1;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (date_parse_duration(optarg, &seconds) != 0)
-				return usage_error(unlock_usage,
-				                   "--for takes a time like "
-				                   "90s, 30m or 2h (at most "
-				                   "7 days).");
-			break;
-		case 'h':
-			usage_print(unlock_usage, stdout);
-			printf("\nAsk for the passphrase once and remember the "
-			       "vault's key for a while (default 15m),\nso "
-			       "commands in this login session don't ask "
-			       "again. 'selfhelp lock' forgets it\nat once, "
-			       "in every login. The vault's key itself is "
-			       "never written to disk\nnor kept in the "
-			       "keyring: a key for this unlock only (in the "
-			       "kernel keyring)\nopens a sealed copy kept in "
-			       "memory ($XDG_RUNTIME_DIR).\n");
-			return 0;
-		default:
-			return usage_error(unlock_usage,
-			                   "That option is not one 'unlock' "
-			                   "knows.");
-		}
-	}
-	if (optind < argc)
-		return usage_error(unlock_usage,
-		                   "'unlock' takes no other words.");
-	if (!(v = cmd_vault_ex(ctx, CMD_VAULT_NEED_PASSPHRASE)))
+	int rc = opt_parse(argc, argv, &o, NULL);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = 1;
+	if (o.duration && date_parse_duration(o.duration, &seconds) != 0)
+		return usage_error("--for takes a time like 90s, 30m or 2h (at "
+		                   "most 7 days).");
+	if (!(v = ctx_vault_ex(ctx, CTX_NEED_PASSPHRASE)))
 		return 1;
 	master = sodium_malloc(CRYPTO_KEY_BYTES);
 	if (!master || vault_copy_master(v, master) != VAULT_OK) {
@@ -122,17 +111,15 @@ out:
 	return rc;
 }
 
-int
+static int
 cmd_lock(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	char vid[VAULT_ID_HEX + 1];
 	struct vault *v;
-	int rc = no_args(argc, argv, lock_usage,
-	                 "Forget the key that 'selfhelp unlock' remembered, "
-	                 "at once, in every login\nsession of yours.\n");
-	if (rc >= 0)
-		return rc;
-	if (!(v = cmd_vault_locked(ctx)))
+	int rc = opt_parse(argc, argv, NULL, NULL);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (!(v = ctx_vault_locked(ctx)))
 		return 1;
 	vault_id_hex(v, vid);
 	rc = keyring_forget(vid);
@@ -142,7 +129,7 @@ cmd_lock(int argc, char **argv, struct cmd_ctx *ctx)
 	return 0;
 }
 
-int
+static int
 cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	char vid[VAULT_ID_HEX + 1], dur[64], target[PATH_NOTE_MAX] = "";
@@ -150,14 +137,11 @@ cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 	struct pin pin;
 	size_t waiting = 0;
 	time_t expires = 0;
-	int rc = no_args(argc, argv, status_usage,
-	                 "Whether the vault is locked or unlocked (and for "
-	                 "how long), and how many\nrecords written while "
-	                 "locked are waiting. Asks no passphrase.\n");
-	if (rc >= 0)
-		return rc;
+	int rc = opt_parse(argc, argv, NULL, NULL);
+	if (rc)
+		return rc < 0 ? 0 : rc;
 	ctx->link_target = target;
-	v = cmd_vault_locked(ctx);
+	v = ctx_vault_locked(ctx);
 	ctx->link_target = NULL;
 	if (!v)
 		return 1;
@@ -194,11 +178,11 @@ cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 static int
 set_new_passphrase(struct cmd_ctx *ctx, struct vault *v, const char *file)
 {
-	char *pass = cmd_secret_alloc();
+	char *pass = passphrase_alloc();
 	int n, rc = 1;
 	if (!pass)
 		return fail("Out of memory.");
-	n = cmd_read_new_passphrase(ctx, file, pass);
+	n = ctx_read_new_passphrase(ctx, file, pass);
 	if (n <= 0) {
 		if (n == 0)
 			fail("An empty passphrase would leave the vault open; "
@@ -251,7 +235,7 @@ show_recovery_code(const char *code)
 static int
 rekey(struct cmd_ctx *ctx, struct vault *v, const char *file)
 {
-	char *pass = cmd_secret_alloc(), *code = cmd_secret_alloc();
+	char *pass = passphrase_alloc(), *code = passphrase_alloc();
 	char canon[2 * VAULT_RECOVERY_BYTES + 1], vid[VAULT_ID_HEX + 1];
 	bool had_recovery = vault_has_recovery(v);
 	int n, rc = 1;
@@ -259,7 +243,7 @@ rekey(struct cmd_ctx *ctx, struct vault *v, const char *file)
 		fail("Out of memory.");
 		goto out;
 	}
-	n = cmd_read_new_passphrase(ctx, file, pass);
+	n = ctx_read_new_passphrase(ctx, file, pass);
 	if (n <= 0) {
 		if (n == 0)
 			fail("An empty passphrase would leave the vault open; "
@@ -305,109 +289,37 @@ out:
 	return rc;
 }
 
-int
+static int
 cmd_passwd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-	        {"new-passphrase-file", required_argument, NULL, 'n'},
-	        {"rekey", no_argument, NULL, 'r'},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
-	const char *newfile = NULL;
-	bool new_key = false;
+	struct kopts o = {0};
 	struct vault *v;
-	int c;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			newfile = optarg;
-			break;
-		case 'r':
-			new_key = true;
-			break;
-		case 'h':
-			usage_print(passwd_usage, stdout);
-			printf("\nChange the passphrase: the old one first, "
-			       "then the new one twice. Only the\nvault's "
-			       "key is re-wrapped, so it takes the same short "
-			       "time however much you\nhave written. For "
-			       "scripts, the old passphrase comes from "
-			       "--passphrase-file and\nthe new one from "
-			       "--new-passphrase-file.\n\n"
-			       "  --rekey   also make a new key for the vault "
-			       "and encrypt everything again\n"
-			       "            with it (and a new recovery code, "
-			       "if you have one). Use it when\n"
-			       "            someone may have learned your "
-			       "passphrase or had the vault open:\n"
-			       "            nothing old opens what is written "
-			       "afterwards.\n");
-			return 0;
-		default:
-			return usage_error(passwd_usage,
-			                   "That option is not one 'passwd' "
-			                   "knows.");
-		}
-	}
-	if (optind < argc)
-		return usage_error(passwd_usage,
-		                   "'passwd' takes no other words.");
-	if (!(v = cmd_vault_ex(ctx, CMD_VAULT_NEED_PASSPHRASE)))
+	int rc = opt_parse(argc, argv, &o, NULL);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	const char *newfile = o.new_file;
+	bool new_key = o.rekey;
+	if (!(v = ctx_vault_ex(ctx, CTX_NEED_PASSPHRASE)))
 		return 1;
 	return new_key ? rekey(ctx, v, newfile)
 	               : set_new_passphrase(ctx, v, newfile);
 }
 
-int
+static int
 cmd_recovery_code(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-	        {"new", no_argument, NULL, 'n'},
-	        {"remove", no_argument, NULL, 'r'},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
+	struct kopts o = {0};
 	char *code = NULL, canon[2 * VAULT_RECOVERY_BYTES + 1];
-	int c, what = 0, rc = 1;
+	int what, rc = opt_parse(argc, argv, &o, NULL);
 	struct vault *v;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-		case 'r':
-			if (what && what != c)
-				return usage_error(recovery_code_usage,
-				                   "--new and --remove do not "
-				                   "go together.");
-			what = c;
-			break;
-		case 'h':
-			usage_print(recovery_code_usage, stdout);
-			printf("\nYour recovery code opens the vault if you "
-			       "forget your passphrase. Without\noptions, say "
-			       "whether the vault has one.\n\n"
-			       "  --new      make a new recovery code (the old "
-			       "one stops working) and show it\n"
-			       "  --remove   remove the recovery code: only "
-			       "your passphrase opens the vault\n");
-			return 0;
-		default:
-			return usage_error(recovery_code_usage,
-			                   "That option is not one "
-			                   "'recovery-code' knows.");
-		}
-	}
-	if (optind < argc)
-		return usage_error(recovery_code_usage,
-		                   "'recovery-code' takes no other words.");
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = 1;
+	if (o.new_code && o.remove)
+		return usage_error("--new and --remove do not go together.");
+	what = o.new_code ? 'n' : o.remove ? 'r' : 0;
 	if (!what) {
-		if (!(v = cmd_vault_locked(ctx)))
+		if (!(v = ctx_vault_locked(ctx)))
 			return 1;
 		printf(vault_has_recovery(v)
 		               ? "This vault has a recovery code. 'selfhelp "
@@ -417,7 +329,7 @@ cmd_recovery_code(int argc, char **argv, struct cmd_ctx *ctx)
 		return 0;
 	}
 	/* the passphrase itself: a remembered key is not enough */
-	if (!(v = cmd_vault_ex(ctx, CMD_VAULT_NEED_PASSPHRASE)))
+	if (!(v = ctx_vault_ex(ctx, CTX_NEED_PASSPHRASE)))
 		return 1;
 	if (what == 'r') {
 		if (!vault_has_recovery(v)) {
@@ -434,7 +346,7 @@ cmd_recovery_code(int argc, char **argv, struct cmd_ctx *ctx)
 		       "opens the vault now.\n");
 		return 0;
 	}
-	if (!(code = cmd_secret_alloc()))
+	if (!(code = passphrase_alloc()))
 		return fail("Out of memory.");
 	vault_recovery_code_new(code);
 	vault_recovery_code_normalize(code, canon);
@@ -455,18 +367,18 @@ cmd_recovery_code(int argc, char **argv, struct cmd_ctx *ctx)
 static int
 read_code(struct cmd_ctx *ctx, const char *file, char *canon)
 {
-	char *raw = cmd_secret_alloc();
+	char *raw = passphrase_alloc();
 	int n, rc = 1;
 	if (!raw)
 		return fail("Out of memory.");
 	if (file) {
 		struct cmd_ctx tmp = *ctx;
 		tmp.passphrase_file = file;
-		n = cmd_read_passphrase(&tmp, "", raw);
+		n = ctx_read_passphrase(&tmp, "", raw);
 	} else {
 		struct cmd_ctx tmp = *ctx;
 		tmp.passphrase_file = NULL;
-		n = cmd_read_passphrase(&tmp, "Recovery code: ", raw);
+		n = ctx_read_passphrase(&tmp, "Recovery code: ", raw);
 	}
 	if (n < 0)
 		goto out;
@@ -481,49 +393,22 @@ out:
 	return rc;
 }
 
-int
+static int
 cmd_recover(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-	        {"recovery-code-file", required_argument, NULL, 'r'},
-	        {"new-passphrase-file", required_argument, NULL, 'n'},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
-	const char *codefile = NULL, *newfile = NULL;
+	struct kopts o = {0};
+	const char *codefile, *newfile;
 	char *canon = NULL;
 	struct vault *v;
-	int c, rc = 1;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			codefile = optarg;
-			break;
-		case 'n':
-			newfile = optarg;
-			break;
-		case 'h':
-			usage_print(recover_usage, stdout);
-			printf("\nForgot your passphrase? Open the vault with "
-			       "the recovery code that 'selfhelp\ninit' "
-			       "showed, and set a new passphrase. Nothing "
-			       "in the vault is lost.\n");
-			return 0;
-		default:
-			return usage_error(recover_usage,
-			                   "That option is not one 'recover' "
-			                   "knows.");
-		}
-	}
-	if (optind < argc)
-		return usage_error(recover_usage,
-		                   "'recover' takes no other words.");
-	if (!(v = cmd_vault_locked(ctx)))
+	int rc = opt_parse(argc, argv, &o, NULL);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = 1;
+	codefile = o.code_file;
+	newfile = o.new_file;
+	if (!(v = ctx_vault_locked(ctx)))
 		return 1;
-	canon = cmd_secret_alloc();
+	canon = passphrase_alloc();
 	if (!canon)
 		return fail("Out of memory.");
 	if (read_code(ctx, codefile, canon))
@@ -543,3 +428,62 @@ out:
 	sodium_free(canon);
 	return rc;
 }
+
+const struct command unlock_command = {
+        "unlock",
+        cmd_unlock,
+        "remember the key for a while (no more asking)",
+        .opts = unlock_options,
+        .help = unlock_help,
+        .flags = CMD_GROUP_VAULT,
+};
+
+const struct command lock_command = {
+        "lock",
+        cmd_lock,
+        "forget the remembered key now",
+        .help = "Forget the key that 'selfhelp unlock' remembered, at once, "
+                "in every login\nsession of yours.\n",
+        .flags = CMD_GROUP_VAULT,
+};
+
+const struct command status_command = {
+        "status",
+        cmd_status,
+        "locked or unlocked, and what is waiting",
+        .help = "Whether the vault is locked or unlocked (and for how "
+                "long), and how many\nrecords written while locked are "
+                "waiting. Asks no passphrase.\n",
+        .flags = CMD_GROUP_VAULT,
+};
+
+const struct command passwd_command = {
+        "passwd",
+        cmd_passwd,
+        "change the passphrase",
+        .opts = passwd_options,
+        .help = passwd_help,
+        .flags = CMD_GROUP_VAULT,
+};
+
+const struct command recover_command = {
+        "recover",
+        cmd_recover,
+        "set a new passphrase with the recovery code",
+        .opts = recover_options,
+        .help = "Forgot your passphrase? Open the vault with the recovery "
+                "code that 'selfhelp\ninit' showed, and set a new "
+                "passphrase. Nothing in the vault is lost.\n",
+        .flags = CMD_GROUP_VAULT,
+};
+
+const struct command recovery_code_command = {
+        "recovery-code",
+        cmd_recovery_code,
+        "make a new recovery code, or remove it",
+        .opts = recovery_code_options,
+        .help = "Your recovery code opens the vault if you forget your "
+                "passphrase. Without\noptions, say whether the vault has "
+                "one.\n",
+        .flags = CMD_GROUP_VAULT,
+};

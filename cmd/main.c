@@ -9,84 +9,58 @@
 #include "util.h"
 
 #include <signal.h>
+#include <stddef.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int cmd_help(int argc, char **argv, struct cmd_ctx *ctx);
-static int cmd_version(int argc, char **argv, struct cmd_ctx *ctx);
+static int help_main(int argc, char **argv, struct cmd_ctx *ctx);
+static int version_main(int argc, char **argv, struct cmd_ctx *ctx);
 
-/* Order is the order of `selfhelp --help`: grounding first. */
-static const struct cmd commands[] = {
-        /* --- grounding --- */
-        {"grounding", cmd_grounding, 0,
-         "guided exercises for when it is too much or too little"},
-        /* --- end grounding --- */
-        /* care: crisis next to grounding, as it matters most in distress */
-        {"crisis", cmd_crisis, 0,
-         "help right now: emergency numbers and crisis lines"},
-        /* --- journal/init (core) --- */
-        {"journal", cmd_journal, 0, "write and read private journal entries"},
-        {"trigger-log", cmd_trigger_log, 0,
-         "record what happened, and what you tried"},
-        {"insights", cmd_insights, 0, "patterns in your trigger log"},
-        {"init", cmd_init, CMD_GROUP_VAULT, "create your encrypted vault"},
-        {"unlock", cmd_unlock, CMD_GROUP_VAULT,
-         "remember the key for a while (no more asking)"},
-        {"lock", cmd_lock, CMD_GROUP_VAULT, "forget the remembered key now"},
-        {"status", cmd_status, CMD_GROUP_VAULT,
-         "locked or unlocked, and what is waiting"},
-        {"passwd", cmd_passwd, CMD_GROUP_VAULT, "change the passphrase"},
-        {"recover", cmd_recover, CMD_GROUP_VAULT,
-         "set a new passphrase with the recovery code"},
-        {"recovery-code", cmd_recovery_code, CMD_GROUP_VAULT,
-         "make a new recovery code, or remove it"},
-        {"export", cmd_export, CMD_GROUP_DATA,
-         "write everything out in clear (JSON or Markdown)"},
-        {"import", cmd_import, CMD_GROUP_DATA,
-         "bring in a selfhelp export or a jrnl journal"},
-        {"backup", cmd_backup, CMD_GROUP_DATA,
-         "copy the encrypted vault to a file"},
-        {"check", cmd_check, CMD_GROUP_DATA,
-         "check that every record is sound"},
-        /* --- end journal/init --- */
-        /* --- topics --- */
-        {"topics", cmd_topics, 0, "read about CPTSD, feelings and healing"},
-        /* --- end topics --- */
-        /* --- care --- */
-        {"safety-plan", cmd_safety_plan, 0, "your plan for hard moments"},
-        /* --- end care --- */
-        /* --- group --- */
-        {"group", cmd_group, 0, "before and after a self-help group meeting"},
-        /* --- end group --- */
-        /* --- report --- */
-        {"report", cmd_report, CMD_GROUP_DATA,
-         "a summary to share with your therapist (HTML)"},
-        /* --- end report --- */
-        /* --- config --- */
-        /* on the "Your data:" line: --help fills 80x24 already */
-        {"config", cmd_config, CMD_GROUP_DATA,
-         "settings that stick: your country, calmer motion, editor"},
-        /* --- end config --- */
-        /* --- docs --- */
-        {"__complete", cmd_complete, CMD_HIDDEN, "completion helper"},
-        /* --- end docs --- */
-        {"help", cmd_help, CMD_HIDDEN, "show help for a command"},
-        {"version", cmd_version, CMD_HIDDEN, "print the version"},
+static const struct command help_command = {"help",
+                                            help_main,
+                                            "show help for a command",
+                                            "[COMMAND]",
+                                            .hint = HINT_COMMANDS,
+                                            .flags = CMD_HIDDEN};
+static const struct command version_command = {
+        "version", version_main, "print the version", .flags = CMD_HIDDEN};
+
+/* Order is the order of `selfhelp --help`: grounding first, then crisis,
+ * as it matters most in distress. */
+static const struct command *const commands[] = {
+        &grounding_command,   &crisis_command,   &journal_command,
+        &trigger_log_command, &insights_command, &init_command,
+        &unlock_command,      &lock_command,     &status_command,
+        &passwd_command,      &recover_command,  &recovery_code_command,
+        &export_command,      &import_command,   &backup_command,
+        &check_command,       &topics_command,   &safety_plan_command,
+        &group_command,       &report_command,   &config_command,
+        &complete_command,    &help_command,     &version_command,
 };
 enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
 
-/* --- docs --- */
-/* For `selfhelp __complete` (cmd/complete.c): the table itself. */
-const struct cmd *
+const struct command *const *
 main_commands(size_t *n)
 {
 	*n = NCOMMANDS;
 	return commands;
 }
-/* --- end docs --- */
+
+/* Taken out of argv wherever they stand (take_global_options). */
+const struct opt global_options[] = {
+        {"vault", 0, OPT_STRING, offsetof(struct cmd_ctx, vault_path), "PATH",
+         "the vault to use (default: in $XDG_DATA_HOME/selfhelp)",
+         .hint = HINT_FILES},
+        {"passphrase-file", 0, OPT_STRING,
+         offsetof(struct cmd_ctx, passphrase_file), "FILE",
+         "read the passphrase from FILE", .hint = HINT_FILES},
+        {"no-pager", 0, OPT_FLAG, offsetof(struct cmd_ctx, no_pager), NULL,
+         .help = "never page long output"},
+        {0},
+};
 
 static const char main_usage_text[] =
         "selfhelp - a private companion for living with complex PTSD\n"
@@ -99,9 +73,6 @@ static const char main_usage_text[] =
         "Commands:\n";
 
 static const char main_usage_tail[] =
-        "\n"
-        "'selfhelp help COMMAND' tells more. Options for every command:\n"
-        "--vault PATH, --passphrase-file FILE, --no-pager.\n"
         "Not a substitute for therapy. In danger? 'selfhelp crisis' or your\n"
         "local emergency number.\n";
 
@@ -111,12 +82,12 @@ print_group(FILE *fp, const char *label, unsigned flag)
 {
 	bool any = false;
 	for (size_t i = 0; i < NCOMMANDS; i++) {
-		if (!(commands[i].flags & flag) ||
-		    (commands[i].flags & CMD_HIDDEN))
+		if (!(commands[i]->flags & flag) ||
+		    (commands[i]->flags & CMD_HIDDEN))
 			continue;
 		if (!any)
 			fprintf(fp, "  %-12s", label);
-		fprintf(fp, "  %s", commands[i].name);
+		fprintf(fp, "  %s", commands[i]->name);
 		any = true;
 	}
 	if (any)
@@ -128,24 +99,30 @@ print_main_help(FILE *fp)
 {
 	fputs(main_usage_text, fp);
 	for (size_t i = 0; i < NCOMMANDS; i++) {
-		if (commands[i].flags &
+		if (commands[i]->flags &
 		    (CMD_HIDDEN | CMD_GROUP_VAULT | CMD_GROUP_DATA))
 			continue;
-		fprintf(fp, "  %-13s %s\n", commands[i].name,
-		        commands[i].summary);
+		fprintf(fp, "  %-13s %s\n", commands[i]->name,
+		        commands[i]->summary);
 	}
 	fputc('\n', fp);
 	print_group(fp, "Your vault:", CMD_GROUP_VAULT);
 	print_group(fp, "Your data:", CMD_GROUP_DATA);
+	fputs("\n'selfhelp help COMMAND' tells more. Options for every "
+	      "command:\n",
+	      fp);
+	for (const struct opt *o = global_options; o->name; o++)
+		fprintf(fp, "--%s%s%s%s", o->name, o->arg ? " " : "",
+		        o->arg ? o->arg : "", o[1].name ? ", " : ".\n");
 	fputs(main_usage_tail, fp);
 }
 
-static const struct cmd *
+static const struct command *
 find_command(const char *name)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
 	return NULL;
 }
 
@@ -155,8 +132,8 @@ unknown_command(const char *name)
 	const char *names[NCOMMANDS];
 	size_t n = 0;
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (!(commands[i].flags & CMD_HIDDEN))
-			names[n++] = commands[i].name;
+		if (!(commands[i]->flags & CMD_HIDDEN))
+			names[n++] = commands[i]->name;
 	const char *s = util_suggest(name, names, n);
 	if (s)
 		note("There is no command '%s'. Did you mean '%s'?", name, s);
@@ -168,21 +145,21 @@ unknown_command(const char *name)
 }
 
 static int
-cmd_help(int argc, char **argv, struct cmd_ctx *ctx)
+help_main(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	if (argc < 2 || is_help_arg(argv[1])) {
 		print_main_help(stdout);
 		return 0;
 	}
-	const struct cmd *c = find_command(argv[1]);
+	const struct command *c = find_command(argv[1]);
 	if (!c)
 		return unknown_command(argv[1]);
 	char *hargv[] = {(char *)c->name, (char *)"--help", NULL};
-	return c->fn(2, hargv, ctx);
+	return command_run(c, 2, hargv, ctx);
 }
 
 static int
-cmd_version(int argc, char **argv, struct cmd_ctx *ctx)
+version_main(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	printf("selfhelp %s\n", SELFHELP_VERSION);
 	return 0;
@@ -198,42 +175,37 @@ take_global_options(int *argcp, char **argv, struct cmd_ctx *ctx)
 {
 	int argc = *argcp, out = 1;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = NULL;
-		const char *name = NULL;
+		const char *a = argv[i], *value = NULL;
+		const struct opt *o = global_options;
 		if (strcmp(a, "--") == 0) {
 			while (i < argc)
 				argv[out++] = argv[i++];
 			break;
 		}
-		if (strncmp(a, "--vault", 7) == 0 && (!a[7] || a[7] == '=')) {
-			slot = &ctx->vault_path;
-			name = "--vault";
-		} else if (strncmp(a, "--passphrase-file", 17) == 0 &&
-		           (!a[17] || a[17] == '=')) {
-			slot = &ctx->passphrase_file;
-			name = "--passphrase-file";
-		} else if (strcmp(a, "--no-pager") == 0) {
-			ctx->no_pager = true;
-			continue;
+		for (; o->name; o++) {
+			size_t n = strlen(o->name);
+			if (a[0] == '-' && a[1] == '-' &&
+			    strncmp(a + 2, o->name, n) == 0 &&
+			    (!a[n + 2] || (o->arg && a[n + 2] == '=')))
+				break;
 		}
-		if (!slot) {
+		if (!o->name) {
 			argv[out++] = argv[i];
 			continue;
 		}
-		const char *eq = strchr(a, '=');
-		if (eq) {
-			*slot = eq + 1;
-		} else if (i + 1 < argc) {
-			*slot = argv[++i];
-		} else {
-			note("%s needs a value.", name);
+		if (!o->arg) {
+			*(bool *)((char *)ctx + o->off) = true;
+			continue;
+		}
+		if (strchr(a, '='))
+			value = strchr(a, '=') + 1;
+		else if (i + 1 < argc)
+			value = argv[++i];
+		if (!value || !*value) {
+			note("--%s needs a value.", o->name);
 			return -1;
 		}
-		if (!**slot) {
-			note("%s needs a value.", name);
-			return -1;
-		}
+		*(const char **)((char *)ctx + o->off) = value;
 	}
 	argv[out] = NULL;
 	*argcp = out;
@@ -315,20 +287,20 @@ main(int argc, char **argv)
 	}
 	const char *name = argv[1];
 	if (is_help_arg(name))
-		return finish_stdout(cmd_help(1, argv + 1, &ctx));
+		return finish_stdout(help_main(1, argv + 1, &ctx));
 	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
-		return finish_stdout(cmd_version(1, argv + 1, &ctx));
+		return finish_stdout(version_main(1, argv + 1, &ctx));
 	if (name[0] == '-') {
 		note("'%s' is not an option selfhelp knows. 'selfhelp --help' "
 		     "lists them.",
 		     name);
 		return EXIT_USAGE;
 	}
-	const struct cmd *c = find_command(name);
+	const struct command *c = find_command(name);
 	if (!c)
 		return unknown_command(name);
-	status = c->fn(argc - 1, argv + 1, &ctx);
-	cmd_ctx_release(&ctx);
-	cmd_settings_release();
+	status = command_run(c, argc - 1, argv + 1, &ctx);
+	ctx_release(&ctx);
+	run_settings_release();
 	return finish_stdout(status);
 }

@@ -23,7 +23,7 @@ pager_command(void)
 {
 	const char *p = getenv("SELFHELP_PAGER");
 	if (!p)
-		p = cmd_setting(SETTINGS_PAGER);
+		p = run_setting(SETTINGS_PAGER);
 	if (!p)
 		p = getenv("PAGER");
 	if (!p)

@@ -14,19 +14,12 @@
 #include "stats.h"
 #include "vault.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_SINCE "30d"
-
-static const char *const report_usage[] = {
-        "selfhelp report [--since WHEN] [--until WHEN] [--output FILE "
-        "[--force]]",
-        NULL,
-};
 
 static const char report_help[] =
         "A summary to share with your therapist, if you choose: one page\n"
@@ -36,17 +29,6 @@ static const char report_help[] =
         "things happened. Journal entries and group notes are left out\n"
         "unless you ask for them. The page loads nothing from the internet.\n"
         "\n"
-        "  --since WHEN        from then on (default: the last 30 days)\n"
-        "  --until WHEN        up to then (default: now)\n"
-        "  --include-entries   add the journal entries of the period in "
-        "full\n"
-        "  --include-group     add your group check-ins and reflections\n"
-        "  -o, --output FILE   write to FILE; '-' is standard output\n"
-        "  --force             replace FILE if it is there already (a file\n"
-        "                      or link, nothing else)\n"
-        "  --to-pipe           FILE may be a named pipe or device of yours,\n"
-        "                      written into as it is (never a terminal)\n"
-        "\n"
         "The report is NOT encrypted; the file is readable only by you.\n"
         "Without --output it goes to standard output when that is a pipe or\n"
         "a file, and on a terminal to selfhelp-report-YYYY-MM-DD.html in\n"
@@ -55,92 +37,55 @@ static const char report_help[] =
         "WHEN is a date like 2026-11-01, or today, yesterday, 7d, 2w, 3m.\n"
         "A bare date in --until includes that whole day.\n";
 
-enum {
-	OPT_SINCE = 256,
-	OPT_UNTIL,
-	OPT_FORCE,
-	OPT_TO_PIPE,
-	OPT_ENTRIES,
-	OPT_GROUP
-};
-
 struct ropts {
 	const char *since, *until, *output;
+	bool force, to_pipe, entries, group;
 	unsigned dest_flags; /* DEST_FORCE, DEST_TO_PIPE */
-	bool entries, group;
 };
+
+#define O(f) offsetof(struct ropts, f)
+static const struct opt report_options[] = {
+        {"since", 0, OPT_DATE, O(since), "WHEN",
+         .help = "from then on (default: the last 30 days)"},
+        {"until", 0, OPT_DATE, O(until), "WHEN",
+         .help = "up to then (default: now)"},
+        {"include-entries", 0, OPT_FLAG, O(entries), NULL,
+         .help = "add the journal entries of the period in full"},
+        {"include-group", 0, OPT_FLAG, O(group), NULL,
+         .help = "add your group check-ins and reflections"},
+        {"output", 'o', OPT_STRING, O(output), "FILE",
+         "write to FILE; '-' is standard output", .hint = HINT_FILES},
+        {"force", 0, OPT_FLAG, O(force), NULL,
+         .help = "replace FILE if it is there already (a file\n"
+                 "or link, nothing else)"},
+        {"to-pipe", 0, OPT_FLAG, O(to_pipe), NULL,
+         .help = "FILE may be a named pipe or device of yours,\n"
+                 "written into as it is (never a terminal)"},
+        {0},
+};
+#undef O
 
 static int
 parse_opts(int argc, char **argv, struct ropts *o)
 {
-	static const struct option opts[] = {
-	        {"since", required_argument, NULL, OPT_SINCE},
-	        {"until", required_argument, NULL, OPT_UNTIL},
-	        {"output", required_argument, NULL, 'o'},
-	        {"force", no_argument, NULL, OPT_FORCE},
-	        {"to-pipe", no_argument, NULL, OPT_TO_PIPE},
-	        {"include-entries", no_argument, NULL, OPT_ENTRIES},
-	        {"include-group", no_argument, NULL, OPT_GROUP},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
-	int c;
-	memset(o, 0, sizeof(*o));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_SINCE:
-			o->since = optarg;
-			break;
-		case OPT_UNTIL:
-			o->until = optarg;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case OPT_FORCE:
-			o->dest_flags |= DEST_FORCE;
-			break;
-		case OPT_TO_PIPE:
-			o->dest_flags |= DEST_TO_PIPE;
-			break;
-		case OPT_ENTRIES:
-			o->entries = true;
-			break;
-		case OPT_GROUP:
-			o->group = true;
-			break;
-		case 'h':
-			usage_print(report_usage, stdout);
-			fputs("\n", stdout);
-			fputs(report_help, stdout);
-			return -1;
-		case ':':
-			return usage_error(report_usage,
-			                   "The option '%s' needs a value.",
-			                   argv[optind - 1]);
-		default:
-			return usage_error(report_usage,
-			                   "'%s' is not an option of 'report'; "
-			                   "'--help' lists them.",
-			                   argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error(report_usage,
-		                   "'report' takes options only; --output FILE "
+	struct opt_words w;
+	int rc = opt_parse(argc, argv, o, &w);
+	if (rc)
+		return rc;
+	o->dest_flags =
+	        (o->force ? DEST_FORCE : 0) | (o->to_pipe ? DEST_TO_PIPE : 0);
+	if (w.n)
+		return usage_error("'report' takes options only; --output FILE "
 		                   "names the file.");
 	if (o->output && !*o->output)
-		return usage_error(report_usage, "--output needs a file name.");
+		return usage_error("--output needs a file name.");
 	return 0;
 }
 
 static int
 bad_date(const char *opt, const char *s)
 {
-	return usage_error(report_usage,
-	                   "%s '%s' is not a date selfhelp understands; try "
+	return usage_error("%s '%s' is not a date selfhelp understands; try "
 	                   "2026-11-01, today, yesterday or 7d.",
 	                   opt, s);
 }
@@ -164,12 +109,10 @@ choose_output(const struct ropts *o, time_t now, char *buf, size_t size,
 	*path = NULL;
 	if (o->output && strcmp(o->output, "-") == 0) {
 		if (o->dest_flags)
-			return usage_error(report_usage,
-			                   "%s goes with a file name, not '-'.",
+			return usage_error("%s goes with a file name, not '-'.",
 			                   flag);
 		if (isatty(STDOUT_FILENO))
 			return usage_error(
-			        report_usage,
 			        "The report is in clear, so selfhelp "
 			        "does not print it on the screen; "
 			        "without --output it goes to a file "
@@ -182,8 +125,7 @@ choose_output(const struct ropts *o, time_t now, char *buf, size_t size,
 	}
 	if (!isatty(STDOUT_FILENO)) {
 		if (o->dest_flags)
-			return usage_error(report_usage,
-			                   "%s goes with --output FILE.", flag);
+			return usage_error("%s goes with --output FILE.", flag);
 		return 0;
 	}
 	/* On a terminal: a file in this folder, named by today's date. */
@@ -195,10 +137,10 @@ choose_output(const struct ropts *o, time_t now, char *buf, size_t size,
 	return 0;
 }
 
-int
+static int
 cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct ropts o;
+	struct ropts o = {0};
 	struct journal_filter jf = {0};
 	struct journal_entry **entries = NULL;
 	size_t nentries = 0;
@@ -225,15 +167,14 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	if (date_parse(from, now, DATE_START, &since))
 		return bad_date("--since", from);
 	if (since > until)
-		return usage_error(report_usage,
-		                   "--since is after --until; the period "
+		return usage_error("--since is after --until; the period "
 		                   "needs its start first.");
 	if ((rc = choose_output(&o, now, name, sizeof(name), &path)))
 		return rc;
 	if (path && (rc = dest_check(ctx, path, o.dest_flags, "report")))
 		return rc;
 
-	if (!(v = cmd_vault(ctx)))
+	if (!(v = ctx_vault(ctx)))
 		return 1;
 	jf.since = since;
 	jf.until = until;
@@ -300,3 +241,12 @@ out:
 	group_records_free(groups, ngroups);
 	return rc;
 }
+
+const struct command report_command = {
+        "report",
+        cmd_report,
+        "a summary to share with your therapist (HTML)",
+        .opts = report_options,
+        .help = report_help,
+        .flags = CMD_GROUP_DATA,
+};

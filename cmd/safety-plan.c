@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <sodium.h>
@@ -23,13 +22,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static const char *const plan_usage[] = {
-        "selfhelp safety-plan [show] [--version N] [--json]",
-        "selfhelp safety-plan edit [--from FILE]",
-        "selfhelp safety-plan history [--json]",
-        NULL,
-};
 
 static const char plan_help[] =
         "Your safety plan is for times when things feel unbearable, or you\n"
@@ -42,14 +34,6 @@ static const char plan_help[] =
         "if a step doesn't help, go on to the next. If you are in danger,\n"
         "go straight to step 5 or call your emergency number. The plan is\n"
         "encrypted in your vault; 'selfhelp crisis' needs no passphrase.\n"
-        "\n"
-        "  show      your plan (--version N: an earlier version)\n"
-        "  edit      write or change it in your editor ($VISUAL/$EDITOR; the\n"
-        "            file stays in memory, never on disk). --from FILE, or\n"
-        "            standard input when it is not a terminal, takes the\n"
-        "            same layout: '## Warning signs' and the other headings,\n"
-        "            one item per '- ' line, '# ' lines are notes\n"
-        "  history   the versions kept (every saved edit is one)\n"
         "\n"
         "If the newest version cannot be read (it is damaged or was changed\n"
         "outside selfhelp), show says so, shows the newest one that reads\n"
@@ -86,7 +70,7 @@ static const char msg_locked[] =
 static struct vault *
 plan_vault(struct cmd_ctx *ctx, bool json, bool help_first)
 {
-	struct vault *v = cmd_vault_remembered(ctx);
+	struct vault *v = ctx_vault_remembered(ctx);
 	if (v && vault_copy_master(v, NULL) != VAULT_LOCKED)
 		return v;
 	if (v && !ctx->passphrase_file) {
@@ -106,7 +90,7 @@ plan_vault(struct cmd_ctx *ctx, bool json, bool help_first)
 		}
 	}
 	if (v)
-		v = cmd_vault(ctx);
+		v = ctx_vault(ctx);
 	if (!v)
 		crisis_put_brief(json ? stderr : stdout);
 	return v;
@@ -116,81 +100,39 @@ struct popts {
 	const char *from;
 	int version; /* 0: the newest */
 	bool json;
-	int nargs;
-	char **args;
 };
 
-enum { OPT_FROM = 256, OPT_VERSION, OPT_JSON };
+#define O(f) offsetof(struct popts, f)
+static const struct opt show_options[] = {
+        {"version", 0, OPT_INT, O(version), "N", "an earlier version", .min = 1,
+         .max = INT_MAX,
+         .bad = "--version takes a number like 2; 'selfhelp safety-plan "
+                "history' lists them."},
+        {"json", 0, OPT_FLAG, O(json), NULL, .help = "as JSON for scripts"},
+        {0},
+};
+static const struct opt edit_options[] = {
+        {"from", 0, OPT_STRING, O(from), "FILE",
+         "take the plan from FILE instead of your editor", .hint = HINT_FILES},
+        {0},
+};
+static const struct opt history_options[] = {
+        {"json", 0, OPT_FLAG, O(json), NULL, .help = "as JSON for scripts"},
+        {0},
+};
+#undef O
 
-/* Parse the options `allowed` (long names) of sub-command argv[0].
- * Returns 0, -1 after --help, or an exit status. */
+/* Parse the options of the sub-command running into o. Returns 0, -1
+ * after --help, or an exit status. */
 static int
-parse_opts(int argc, char **argv, const char *allowed, struct popts *o)
+parse_opts(int argc, char **argv, struct popts *o)
 {
-	static const struct option opts[] = {
-	        {"from", required_argument, NULL, OPT_FROM},
-	        {"version", required_argument, NULL, OPT_VERSION},
-	        {"json", no_argument, NULL, OPT_JSON},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
-	int c, idx;
-	memset(o, 0, sizeof(*o));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, &idx)) != -1) {
-		if (c == 'h') {
-			usage_print(plan_usage, stdout);
-			fputs("\n", stdout);
-			fputs(plan_help, stdout);
-			return -1;
-		}
-		if (c == ':')
-			return usage_error(plan_usage,
-			                   "The option '%s' needs a value.",
-			                   argv[optind - 1]);
-		if (c == '?')
-			return usage_error(plan_usage,
-			                   "'%s' is not an option of "
-			                   "'safety-plan %s'.",
-			                   argv[optind - 1], argv[0]);
-		if (!strstr(allowed, opts[idx].name))
-			return usage_error(
-			        plan_usage,
-			        "'safety-plan %s' does not take --%s.", argv[0],
-			        opts[idx].name);
-		switch (c) {
-		case OPT_FROM:
-			o->from = optarg;
-			break;
-		case OPT_VERSION: {
-			char *end;
-			errno = 0;
-			long n = strtol(optarg, &end, 10);
-			if (!*optarg || *end || errno || n < 1 || n > INT_MAX)
-				return usage_error(
-				        plan_usage,
-				        "--version takes a number like "
-				        "2; 'selfhelp safety-plan "
-				        "history' lists them.");
-			o->version = (int)n;
-			break;
-		}
-		case OPT_JSON:
-			o->json = true;
-			break;
-		}
-	}
-	o->nargs = argc - optind;
-	o->args = argv + optind;
-	if (o->nargs)
-		return usage_error(
-		        plan_usage,
-		        "'safety-plan %s' takes no '%s'; the options "
-		        "are above.",
-		        strcmp(argv[0], "safety-plan") == 0 ? "show" : argv[0],
-		        o->args[0]);
-	return 0;
+	struct opt_words w;
+	int rc = opt_parse(argc, argv, o, &w);
+	if (!rc && w.n)
+		return usage_error("'%s' takes no '%s'.", command_path(),
+		                   w.v[0]);
+	return rc;
 }
 
 /* --- a growing text buffer for what goes to the pager (wiped) --- */
@@ -406,13 +348,13 @@ say_unreadable(int versions, bool json)
 static int
 plan_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct popts o;
+	struct popts o = {0};
 	struct safety_plan *p = NULL;
 	struct vault *v;
 	size_t versions = 0;
 	int newest = 0;
 	bool older = false;
-	int rc = parse_opts(argc, argv, "version json", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (!(v = plan_vault(ctx, o.json, true)))
@@ -487,12 +429,12 @@ history_mark(const struct safety_version *list, size_t n, size_t i)
 static int
 plan_history_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct popts o;
+	struct popts o = {0};
 	struct safety_version *list = NULL;
 	struct vault *v;
 	size_t n = 0;
 	int damaged = 0, last_damaged = 0;
-	int rc = parse_opts(argc, argv, "json", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (!(v = plan_vault(ctx, o.json, false)))
@@ -751,14 +693,14 @@ say_edit_from(const struct popts *o, const struct safety_plan *old, int newest,
 static int
 plan_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct popts o;
+	struct popts o = {0};
 	struct safety_plan *old = NULL, *p = NULL;
 	struct vault *v;
 	char banner[512];
 	int newest = 0;
 	size_t versions = 0;
 	bool damaged = false;
-	int rc = parse_opts(argc, argv, "from", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (!(v = plan_vault(ctx, false, false)))
@@ -821,20 +763,26 @@ out:
 	return rc;
 }
 
-int
-cmd_safety_plan(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	static const struct subcmd table[] = {
-	        {"show", plan_show_cmd},
-	        {"edit", plan_edit_cmd},
-	        {"history", plan_history_cmd},
-	        {0},
-	};
-	if (argc >= 2 && is_help_arg(argv[1])) {
-		usage_print(plan_usage, stdout);
-		fputs("\n", stdout);
-		fputs(plan_help, stdout);
-		return 0;
-	}
-	return subcmd_run(table, plan_usage, "show", argc, argv, ctx);
-}
+static const struct command plan_subs[] = {
+        {"show", plan_show_cmd, "your plan (or an earlier version)",
+         .opts = show_options},
+        {"edit", plan_edit_cmd, "write or change it", .opts = edit_options,
+         .help = "Write or change your plan in your editor ($VISUAL/$EDITOR; "
+                 "the file stays\nin memory, never on disk). --from FILE, or "
+                 "standard input when it is not\na terminal, takes the same "
+                 "layout: '## Warning signs' and the other\nheadings, one "
+                 "item per '- ' line, '# ' lines are notes.\n"},
+        {"history", plan_history_cmd,
+         "the versions kept (every saved edit is one)",
+         .opts = history_options},
+        {0},
+};
+
+const struct command safety_plan_command = {
+        "safety-plan",
+        NULL,
+        "your plan for hard moments",
+        .help = plan_help,
+        .subs = plan_subs,
+        .dflt = "show",
+};

@@ -11,7 +11,6 @@
 #include "topics.h"
 #include "util.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -23,15 +22,7 @@ enum { TOPICS_WIDTH = 80, WIDTH_MAX = 10000, NEAR_SHOWN = 3 };
 
 static const char bold[] = "\033[1m", reset[] = "\033[0m";
 
-static const char *const topics_usage[] = {
-        "selfhelp topics [list] [--json]",
-        "selfhelp topics show NAME [--format FORMAT] [--width N] [--no-pager]",
-        "selfhelp topics search WORDS...",
-        NULL,
-};
-
 static const char topics_help[] =
-        "\n"
         "Short pages about complex PTSD, feelings, relationships and healing,\n"
         "all on this computer. Not a substitute for therapy.\n"
         "\n"
@@ -44,64 +35,58 @@ static const char topics_help[] =
         "Your own pages in $XDG_DATA_HOME/selfhelp/topics/NAME.md (usually\n"
         "~/.local/share/selfhelp/topics) are listed too; one with the slug of "
         "a\n"
-        "bundled page takes its place.\n"
-        "Run 'selfhelp topics show --help' for the options of show.\n";
-
-static const char *const list_usage[] = {
-        "selfhelp topics [list] [--json]",
-        NULL,
-};
-
-static const char list_help[] =
-        "\n"
-        "List every topic by category: its name (slug), title and summary.\n"
-        "\n"
-        "Options:\n"
-        "  --json      a JSON array of objects with slug, title, summary,\n"
-        "              category, aliases, related and note\n"
-        "  --no-pager  print straight to the terminal\n";
-
-static const char *const show_usage[] = {
-        "selfhelp topics show NAME [--format FORMAT] [--width N] [--no-pager]",
-        "                          [--skip-notes]",
-        NULL,
-};
+        "bundled page takes its place.\n";
 
 static const char show_help[] =
-        "\n"
         "Show one topic page. NAME is its slug, its title or another name for\n"
         "it, in any case: 'selfhelp topics show inner critic' works, and so\n"
         "does the start of a name when only one topic begins that way.\n"
-        "\n"
-        "Options:\n"
-        "  --format FORMAT  ansi, plain, markdown, html or man (default: ansi\n"
-        "                   on a terminal; plain when not, or with NO_COLOR)\n"
-        "  --width N        wrap at N columns (default: the terminal, at most\n"
-        "                   80; $COLUMNS is honored)\n"
-        "  --no-pager       print straight to the terminal, without $PAGER\n"
-        "  --skip-notes     leave out the short content note some pages have\n"
-        "\n"
         "A page with a content note shows it first; on a terminal it waits "
         "for\n"
         "Enter to go on, and q or Esc to leave.\n";
 
-static const char *const search_usage[] = {
-        "selfhelp topics search WORDS...",
-        NULL,
+static bool parse_format(const char *s, enum render_format *f);
+
+struct show_opts {
+	enum render_format fmt;
+	int width;
+	bool skip_notes;
 };
 
-static const char search_help[] =
-        "\n"
-        "Find the topics that mention every one of WORDS, in any case, best\n"
-        "first: a word in the title counts most, then in the summary or other\n"
-        "names, then in the text.\n";
-
-static void
-print_help(const char *const *usage, const char *help)
+static int
+format_option(void *p, const struct opt *opt, char *arg)
 {
-	usage_print(usage, stdout);
-	fputs(help, stdout);
+	struct show_opts *o = p;
+	if (!parse_format(arg, &o->fmt))
+		return usage_error("'%s' is not a format selfhelp knows; it "
+		                   "knows ansi, plain, markdown, html and man.",
+		                   arg);
+	return 0;
 }
+
+#define O(f) offsetof(struct show_opts, f)
+static const struct opt show_options[] = {
+        {"format", 0, OPT_CALL, 0, "FORMAT",
+         "ansi, plain, markdown, html or man (default: ansi\n"
+         "on a terminal; plain when not, or with NO_COLOR)",
+         "ansi plain markdown html man", .call = format_option},
+        {"width", 0, OPT_INT, O(width), "N",
+         "wrap at N columns (default: the terminal, at most\n"
+         "80; $COLUMNS is honored)",
+         .min = 1, .max = WIDTH_MAX,
+         .bad = "--width takes a number of columns, like 60."},
+        {"skip-notes", 0, OPT_FLAG, O(skip_notes), NULL,
+         .help = "leave out the short content note some pages have"},
+        {0},
+};
+#undef O
+
+static const struct opt list_options[] = {
+        {"json", 0, OPT_FLAG, 0, NULL,
+         .help = "a JSON array of objects with slug, title, summary,\n"
+                 "category, aliases, related and note"},
+        {0},
+};
 
 /* Print the registry's warnings (problems with a person's own files). */
 static void
@@ -121,29 +106,6 @@ load(void)
 	}
 	print_warnings(reg);
 	return reg;
-}
-
-/*
- * getopt_long for a sub-command, with gentle messages. Returns the option
- * character, -1 at the end, or '?' after printing a usage message.
- */
-static int
-next_option(int argc, char **argv, const struct option *opts,
-            const char *const *usage)
-{
-	int c = getopt_long(argc, argv, ":h", opts, NULL);
-	if (c == '?') {
-		if (optopt)
-			usage_error(usage, "'-%c' is not an option of '%s'.",
-			            optopt, argv[0]);
-		else
-			usage_error(usage, "'%s' is not an option of '%s'.",
-			            argv[optind - 1], argv[0]);
-	} else if (c == ':') {
-		usage_error(usage, "'%s' needs a value.", argv[optind - 1]);
-		c = '?';
-	}
-	return c;
 }
 
 /*
@@ -273,37 +235,15 @@ list_text(const struct topics *reg, struct cmd_ctx *ctx)
 static int
 topics_list(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-	        {"json", no_argument, NULL, 'j'},
-	        {"no-pager", no_argument, NULL, 'P'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
+	struct opt_words w;
 	bool json = false;
-	int c;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = next_option(argc, argv, opts, list_usage)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'P':
-			ctx->no_pager = true;
-			break;
-		case 'h':
-			print_help(list_usage, list_help);
-			return 0;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return usage_error(list_usage,
-		                   "'topics list' takes no words; to read one "
+	int rc = opt_parse(argc, argv, &json, &w);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (w.n)
+		return usage_error("'topics list' takes no words; to read one "
 		                   "topic, use 'selfhelp topics show %s'.",
-		                   argv[optind]);
+		                   w.v[0]);
 	struct topics *reg = load();
 	if (!reg)
 		return 1;
@@ -578,64 +518,24 @@ show_page(const struct topic *t, enum render_format fmt, int width,
 static int
 topics_show(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-	        {"format", required_argument, NULL, 'f'},
-	        {"width", required_argument, NULL, 'w'},
-	        {"no-pager", no_argument, NULL, 'P'},
-	        {"skip-notes", no_argument, NULL, 's'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	enum render_format fmt =
-	        term_use_color(STDOUT_FILENO) ? RENDER_ANSI : RENDER_PLAIN;
-	int width = 0, c;
-	bool skip_notes = false;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = next_option(argc, argv, opts, show_usage)) != -1) {
-		char *end;
-		long w;
-		switch (c) {
-		case 'f':
-			if (!parse_format(optarg, &fmt))
-				return usage_error(
-				        show_usage,
-				        "'%s' is not a format selfhelp knows; "
-				        "it knows ansi, plain, markdown, html "
-				        "and man.",
-				        optarg);
-			break;
-		case 'w':
-			w = strtol(optarg, &end, 10);
-			if (*end || end == optarg || w < 1 || w > WIDTH_MAX)
-				return usage_error(show_usage,
-				                   "--width takes a number of "
-				                   "columns, like 60.");
-			width = (int)w;
-			break;
-		case 'P':
-			ctx->no_pager = true;
-			break;
-		case 's':
-			skip_notes = true;
-			break;
-		case 'h':
-			print_help(show_usage, show_help);
-			return 0;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc)
-		return usage_error(show_usage,
-		                   "'topics show' needs the name of a topic, "
+	struct show_opts o = {.fmt = term_use_color(STDOUT_FILENO)
+	                                     ? RENDER_ANSI
+	                                     : RENDER_PLAIN};
+	struct opt_words w;
+	int rc = opt_parse(argc, argv, &o, &w);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	enum render_format fmt = o.fmt;
+	int width = o.width;
+	bool skip_notes = o.skip_notes;
+	if (!w.n)
+		return usage_error("'topics show' needs the name of a topic, "
 		                   "like 'selfhelp topics show shame'.");
 	if (!width) {
 		width = term_width(STDOUT_FILENO);
 		width = width > TOPICS_WIDTH ? TOPICS_WIDTH : width;
 	}
-	char *name = join_words(argc, argv, optind);
+	char *name = join_words(w.n, w.v, 0);
 	struct topics *reg = name ? load() : NULL;
 	int r = 1;
 	if (!name)
@@ -656,32 +556,14 @@ topics_show(int argc, char **argv, struct cmd_ctx *ctx)
 static int
 topics_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-	        {"no-pager", no_argument, NULL, 'P'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	int c;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = next_option(argc, argv, opts, search_usage)) != -1) {
-		switch (c) {
-		case 'P':
-			ctx->no_pager = true;
-			break;
-		case 'h':
-			print_help(search_usage, search_help);
-			return 0;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc)
-		return usage_error(search_usage,
-		                   "'topics search' needs a word to look for, "
+	struct opt_words w;
+	int rc = opt_parse(argc, argv, NULL, &w);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (!w.n)
+		return usage_error("'topics search' needs a word to look for, "
 		                   "like 'selfhelp topics search anger'.");
-	char *query = join_words(argc, argv, optind);
+	char *query = join_words(w.n, w.v, 0);
 	struct topics *reg = query ? load() : NULL;
 	struct topic_hits hits = {0};
 	if (!query || !reg || topics_search(reg, query, &hits) < 0) {
@@ -732,19 +614,25 @@ topics_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	return r;
 }
 
-static const struct subcmd topics_cmds[] = {
-        {"list", topics_list},
-        {"show", topics_show},
-        {"search", topics_search_cmd},
-        {NULL, NULL},
+static const struct command topics_subs[] = {
+        {"list", topics_list, "every topic by category", .opts = list_options,
+         .help = "List every topic by category: its name (slug), title and "
+                 "summary.\n"},
+        {"show", topics_show, "read one topic", "NAME", show_options, show_help,
+         .hint = HINT_TOPICS},
+        {"search", topics_search_cmd, "topics that mention some words",
+         "WORDS...",
+         .help = "Find the topics that mention every one of WORDS, in any "
+                 "case, best\nfirst: a word in the title counts most, then "
+                 "in the summary or other\nnames, then in the text.\n"},
+        {0},
 };
 
-int
-cmd_topics(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	if (argc >= 2 && is_help_arg(argv[1])) {
-		print_help(topics_usage, topics_help);
-		return 0;
-	}
-	return subcmd_run(topics_cmds, topics_usage, "list", argc, argv, ctx);
-}
+const struct command topics_command = {
+        "topics",
+        NULL,
+        "read about CPTSD, feelings and healing",
+        .help = topics_help,
+        .subs = topics_subs,
+        .dflt = "list",
+};

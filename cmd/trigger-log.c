@@ -13,7 +13,6 @@
 #include "vault.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <sodium.h>
@@ -23,65 +22,27 @@
 
 enum { LABEL_COLS = 18 };
 
-static const char *const trigger_usage[] = {
-        "selfhelp trigger-log add [--quick] [--trigger TEXT] [--before N] "
-        "[--state S] [...]",
-        "selfhelp trigger-log list [-n N] [--since WHEN] [--until WHEN] "
-        "[--tag T] [--json]",
-        "selfhelp trigger-log show ID [--json]",
-        "selfhelp trigger-log edit ID [field options]",
-        "selfhelp trigger-log delete ID [--yes]",
-        "selfhelp trigger-log stats [--since WHEN] [--until WHEN] [--ascii] "
-        "[--json]",
-        NULL,
-};
-
 static const char trigger_help[] =
         "A private log of hard moments: what happened and what may have\n"
         "brought it on (it's fine not to know), how it felt and what you\n"
-        "did or tried, encrypted in your vault.\n"
-        "\n"
-        "  add      record one: a few short questions on a terminal, or the\n"
-        "           fields as options; --quick asks only three\n"
-        "  list     records, newest first\n"
-        "  show     one record (ID: the first 4 or more characters of its id)\n"
-        "  edit     fill in or change a record, in your editor or by options\n"
-        "  delete   remove a record (asks first; --yes skips the question)\n"
-        "  stats    patterns over time, and what you tried (also 'selfhelp "
-        "insights')\n"
-        "\n"
-        "'selfhelp trigger-log COMMAND --help' says more about each.\n";
+        "did or tried, encrypted in your vault. ID is the first 4 or more\n"
+        "characters of a record's id ('trigger-log list' shows them).\n";
 
-static const char fields_help[] =
-        "  --trigger TEXT      what happened, or what brought it on\n"
-        "  --before N          distress before, 0 to 10\n"
-        "  --after N           distress afterwards, 0 to 10\n"
-        "  --state S           too-much (flooded, racing), okay, or "
-        "too-little\n"
-        "                      (numb, foggy, far away)\n"
-        "  --reaction R        emotional flashback, intrusive memory, "
-        "nightmare,\n"
-        "                      dissociation, shutdown, inner-critic attack, "
-        "shame\n"
-        "                      spiral, fight, flight, freeze, fawn, or your "
-        "own words\n"
-        "  --vulnerability V   poor sleep, hunger, pain, illness, conflict,\n"
-        "                      anniversary, ... (what made it harder)\n"
-        "  --body TEXT         what you noticed in your body\n"
-        "  --emotion E         an emotion\n"
-        "  --thought TEXT      thoughts or beliefs that came up\n"
-        "  --felt-age N        how old you felt, in years\n"
-        "  --urge TEXT         an urge\n"
-        "  --now-differs TEXT  if it fits: how now is different from back\n"
-        "                      then\n"
-        "  --helped TEXT       what you did or tried\n"
-        "  --note TEXT         anything else ('-': read it from standard "
-        "input)\n"
-        "  --tag T             a tag\n"
-        "  --date WHEN         when it happened (default: now)\n"
-        "\n"
-        "--reaction, --vulnerability, --body, --emotion, --urge, --helped and\n"
-        "--tag can be given more than once, or with commas between items.\n";
+static const char add_help[] =
+        "Record a moment. On a terminal with no field options, a short guided "
+        "form\nasks one question at a time: Enter skips one, q, Esc or Ctrl-C "
+        "leaves\n(and asks whether to keep what you wrote). Ratings take one "
+        "key, 0-9,\nor 1 then 0 for 10. --reaction, --vulnerability, --body, "
+        "--emotion,\n--urge, --helped and --tag can be given more than once, "
+        "or with commas\nbetween items. Prints the short id of the new "
+        "record.\n";
+
+static const char edit_help[] =
+        "Fill in or change a record. With field options, those fields are "
+        "replaced\n(an empty value clears one). Otherwise the record opens in "
+        "your editor\n($VISUAL, $EDITOR, vi) as 'key: value' lines, in a "
+        "private in-memory\nfile; or, when standard input is not a terminal, "
+        "those lines are read\nfrom it.\n";
 
 static const char dates_help[] =
         "WHEN is a date like 2026-11-01 or 2026-11-01T14:30, or today,\n"
@@ -106,110 +67,10 @@ struct topts {
 	struct trigger_record rec; /* the fields given as options */
 	unsigned given;            /* enum given_bits */
 	const char *date, *since, *until;
-	long limit;
-	bool json, yes, quick, ascii, no_input, stdin_used;
-	int nargs;
-	char **args;
+	int limit;
+	bool json, yes, quick, no_input, stdin_used;
+	struct opt_words w;
 };
-
-enum {
-	OPT_QUICK = 256,
-	OPT_TRIGGER,
-	OPT_BEFORE,
-	OPT_AFTER,
-	OPT_STATE,
-	OPT_REACTION,
-	OPT_VULNERABILITY,
-	OPT_BODY,
-	OPT_EMOTION,
-	OPT_THOUGHT,
-	OPT_FELT_AGE,
-	OPT_URGE,
-	OPT_NOW_DIFFERS,
-	OPT_HELPED,
-	OPT_NOTE,
-	OPT_TAG,
-	OPT_DATE,
-	OPT_SINCE,
-	OPT_UNTIL,
-	OPT_JSON,
-	OPT_YES,
-	OPT_ASCII,
-	OPT_NO_INPUT,
-};
-
-static const char field_opts[] =
-        "trigger before after state reaction vulnerability body emotion "
-        "thought felt-age urge now-differs helped note tag date";
-
-/* Per sub-command help: usage line(s) and what the options mean. */
-static void
-sub_help(const char *sub)
-{
-	if (strcmp(sub, "add") == 0) {
-		fputs("usage: selfhelp trigger-log add [--quick] [--no-input] "
-		      "[field options]\n\n"
-		      "Record a moment. On a terminal with no field options, "
-		      "a short guided form\nasks one question at a time: "
-		      "Enter skips one, q, Esc or Ctrl-C leaves\n(and asks "
-		      "whether to keep what you wrote). Ratings take one key, "
-		      "0-9,\nor 1 then 0 for 10.\n\n"
-		      "  --quick     only three questions (distress, which "
-		      "way, "
-		      "what happened),\n"
-		      "              asked only for what the options did not "
-		      "give; the rest can\n"
-		      "              wait for 'trigger-log edit ID'\n"
-		      "  --no-input  never ask; take only the options\n\n",
-		      stdout);
-		fputs(fields_help, stdout);
-		fputs("\nPrints the short id of the new record.\n", stdout);
-	} else if (strcmp(sub, "list") == 0) {
-		fputs("usage: selfhelp trigger-log list [-n N] [--since WHEN] "
-		      "[--until WHEN] [--tag T]\n"
-		      "                                 [--json]\n\n"
-		      "Records, newest first, one line each.\n\n"
-		      "  -n N          the newest N only\n"
-		      "  --since WHEN  records from then on\n"
-		      "  --until WHEN  records up to then\n"
-		      "  --tag T       records with this tag (more than one: "
-		      "all of them)\n"
-		      "  --json        every field, as JSON for scripts\n\n",
-		      stdout);
-		fputs(dates_help, stdout);
-	} else if (strcmp(sub, "show") == 0) {
-		fputs("usage: selfhelp trigger-log show ID [--json]\n\n"
-		      "One record with every field. ID is the first 4 or more "
-		      "characters of\nits id ('trigger-log list' shows "
-		      "them).\n",
-		      stdout);
-	} else if (strcmp(sub, "edit") == 0) {
-		fputs("usage: selfhelp trigger-log edit ID [field options]\n\n"
-		      "Fill in or change a record. With field options, those "
-		      "fields are replaced\n(an empty value clears one). "
-		      "Otherwise the record opens in your editor\n($VISUAL, "
-		      "$EDITOR, vi) as 'key: value' lines, in a private "
-		      "in-memory\nfile; or, when standard input is not a "
-		      "terminal, those lines are read\nfrom it.\n\n",
-		      stdout);
-		fputs(fields_help, stdout);
-	} else if (strcmp(sub, "delete") == 0) {
-		fputs("usage: selfhelp trigger-log delete ID [--yes]\n\n"
-		      "Remove a record for good. Asks first on a terminal; "
-		      "--yes (-y) skips\nthe question.\n",
-		      stdout);
-	}
-}
-
-static bool
-word_in(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *p = list; (p = strstr(p, word)); p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
-			return true;
-	return false;
-}
 
 static void
 topts_release(struct topts *o)
@@ -219,15 +80,16 @@ topts_release(struct topts *o)
 
 /* A text field's value, copied into the record and wiped in argv. */
 static int
-text_option(struct topts *o, const char *opt, enum trigger_text t, char *arg)
+text_option(void *p, const struct opt *opt, char *arg)
 {
+	struct topts *o = p;
+	enum trigger_text t = (enum trigger_text)opt->id;
 	char *in = NULL;
 	const char *value = arg;
 	size_t len = 0;
 	if (strcmp(value, "-") == 0) {
 		if (o->stdin_used)
-			return usage_error(trigger_usage,
-			                   "Only one option can read standard "
+			return usage_error("Only one option can read standard "
 			                   "input ('-').");
 		o->stdin_used = true;
 		if (read_stdin_text(&in, &len))
@@ -243,7 +105,7 @@ text_option(struct topts *o, const char *opt, enum trigger_text t, char *arg)
 	text_wipe(in, len);
 	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
-		return usage_error(trigger_usage, "The %s text %s.", opt,
+		return usage_error("The --%s text %s.", opt->name,
 		                   trigger_problem_words(why));
 	o->given |= GIVEN_TEXT(t);
 	return 0;
@@ -251,207 +113,154 @@ text_option(struct topts *o, const char *opt, enum trigger_text t, char *arg)
 
 /* A list field's items, copied into the record and wiped in argv. */
 static int
-list_option(struct topts *o, const char *opt, enum trigger_list l, char *arg)
+list_option(void *p, const struct opt *opt, char *arg)
 {
+	struct topts *o = p;
+	enum trigger_list l = (enum trigger_list)opt->id;
 	enum trigger_text_problem why = trigger_add_items(&o->rec, l, arg);
 	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
-		return usage_error(trigger_usage, "The %s value %s.", opt,
+		return usage_error("The --%s value %s.", opt->name,
 		                   trigger_problem_words(why));
 	o->given |= GIVEN_LIST(l);
 	return 0;
 }
 
+/* --before, --after, --felt-age and --state (id: the given bit). */
 static int
-rating_option(const char *opt, const char *value, int *out)
+number_option(void *p, const struct opt *opt, char *arg)
 {
+	struct topts *o = p;
 	long n;
-	if (util_parse_long(value, 0, TRIGGER_RATING_MAX, &n))
-		return usage_error(trigger_usage,
-		                   "%s takes a number from 0 to 10 (0 is calm, "
-		                   "10 the most distress).",
-		                   opt);
-	*out = (int)n;
+	if (opt->id == GIVEN_STATE) {
+		if (trigger_state_parse(arg, &o->rec.state))
+			return usage_error("--state takes too-much, okay or "
+			                   "too-little (the way out of your "
+			                   "window of tolerance).");
+	} else if (opt->id == GIVEN_AGE) {
+		if (util_parse_long(arg, 0, TRIGGER_AGE_MAX, &n))
+			return usage_error("--felt-age takes an age in years, "
+			                   "from 0 to %d.",
+			                   TRIGGER_AGE_MAX);
+		o->rec.felt_age = (int)n;
+	} else {
+		if (util_parse_long(arg, 0, TRIGGER_RATING_MAX, &n))
+			return usage_error(
+			        "--%s takes a number from 0 to 10 (0 "
+			        "is calm, 10 the most distress).",
+			        opt->name);
+		*(opt->id == GIVEN_BEFORE ? &o->rec.before : &o->rec.after) =
+		        (int)n;
+	}
+	o->given |= (unsigned)opt->id;
 	return 0;
 }
 
-/*
- * Parse options for sub-command argv[0]; `allowed` lists the long option
- * names it takes. Returns 0, -1 after printing help, or an exit status.
- */
-static int
-parse_opts(int argc, char **argv, const char *allowed, struct topts *o)
-{
-	static const struct option opts[] = {
-	        {"quick", no_argument, NULL, OPT_QUICK},
-	        {"trigger", required_argument, NULL, OPT_TRIGGER},
-	        {"before", required_argument, NULL, OPT_BEFORE},
-	        {"after", required_argument, NULL, OPT_AFTER},
-	        {"state", required_argument, NULL, OPT_STATE},
-	        {"reaction", required_argument, NULL, OPT_REACTION},
-	        {"vulnerability", required_argument, NULL, OPT_VULNERABILITY},
-	        {"body", required_argument, NULL, OPT_BODY},
-	        {"emotion", required_argument, NULL, OPT_EMOTION},
-	        {"thought", required_argument, NULL, OPT_THOUGHT},
-	        {"felt-age", required_argument, NULL, OPT_FELT_AGE},
-	        {"urge", required_argument, NULL, OPT_URGE},
-	        {"now-differs", required_argument, NULL, OPT_NOW_DIFFERS},
-	        {"helped", required_argument, NULL, OPT_HELPED},
-	        {"note", required_argument, NULL, OPT_NOTE},
-	        {"tag", required_argument, NULL, OPT_TAG},
-	        {"date", required_argument, NULL, OPT_DATE},
-	        {"since", required_argument, NULL, OPT_SINCE},
-	        {"until", required_argument, NULL, OPT_UNTIL},
-	        {"json", no_argument, NULL, OPT_JSON},
-	        {"yes", no_argument, NULL, OPT_YES},
-	        {"ascii", no_argument, NULL, OPT_ASCII},
-	        {"no-input", no_argument, NULL, OPT_NO_INPUT},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
-	int c, idx, rc;
-	long n;
+#define O(f) offsetof(struct topts, f)
+#define TEXT(name, t, arg, help)                                               \
+	{                                                                      \
+		name, 0, OPT_CALL, 0, arg, help, .call = text_option,          \
+		                                 .id = (t)                     \
+	}
+#define LIST(name, l, arg, help)                                               \
+	{                                                                      \
+		name, 0, OPT_CALL, 0, arg, help,                               \
+		        .call = list_option, .id = (l), .flags = OPT_REPEAT    \
+	}
+#define NUMBER(name, bit, arg, help)                                           \
+	{                                                                      \
+		name, 0, OPT_CALL, 0, arg, help, .call = number_option,        \
+		                                 .id = (bit)                   \
+	}
+#define FIELD_OPTIONS                                                          \
+	TEXT("trigger", TRIGGER_TRIGGER, "TEXT",                               \
+	     "what happened, or what brought it on"),                          \
+	        NUMBER("before", GIVEN_BEFORE, "N",                            \
+	               "distress before, 0 to 10"),                            \
+	        NUMBER("after", GIVEN_AFTER, "N",                              \
+	               "distress afterwards, 0 to 10"),                        \
+	        {"state",                                                      \
+	         0,                                                            \
+	         OPT_CALL,                                                     \
+	         0,                                                            \
+	         "S",                                                          \
+	         "too-much (flooded, racing), okay, or too-little\n"           \
+	         "(numb, foggy, far away)",                                    \
+	         "too-much okay too-little",                                   \
+	         .call = number_option,                                        \
+	         .id = GIVEN_STATE},                                           \
+	        LIST("reaction", TRIGGER_REACTIONS, "R",                       \
+	             "emotional flashback, intrusive memory, nightmare,\n"     \
+	             "dissociation, shutdown, inner-critic attack, shame\n"    \
+	             "spiral, fight, flight, freeze, fawn, or your own "       \
+	             "words"),                                                 \
+	        LIST("vulnerability", TRIGGER_VULNERABILITIES, "V",            \
+	             "poor sleep, hunger, pain, illness, conflict,\n"          \
+	             "anniversary, ... (what made it harder)"),                \
+	        LIST("body", TRIGGER_BODY, "TEXT",                             \
+	             "what you noticed in your body"),                         \
+	        LIST("emotion", TRIGGER_EMOTIONS, "E", "an emotion"),          \
+	        TEXT("thought", TRIGGER_THOUGHTS, "TEXT",                      \
+	             "thoughts or beliefs that came up"),                      \
+	        NUMBER("felt-age", GIVEN_AGE, "N",                             \
+	               "how old you felt, in years"),                          \
+	        LIST("urge", TRIGGER_URGES, "TEXT", "an urge"),                \
+	        TEXT("now-differs", TRIGGER_NOW_DIFFERS, "TEXT",               \
+	             "if it fits: how now is different from back then"),       \
+	        LIST("helped", TRIGGER_HELPED, "TEXT",                         \
+	             "what you did or tried"),                                 \
+	        TEXT("note", TRIGGER_NOTE, "TEXT",                             \
+	             "anything else ('-': read it from standard input)"),      \
+	        LIST("tag", TRIGGER_TAGS, "T", "a tag"),                       \
+	{                                                                      \
+		"date", 0, OPT_DATE, O(date), "WHEN",                          \
+		        .help = "when it happened (default: now)"              \
+	}
 
+static const struct opt add_options[] = {
+        {"quick", 0, OPT_FLAG, O(quick), NULL,
+         .help = "only three questions (distress, which way, what\n"
+                 "happened), asked only for what the options did not\n"
+                 "give; the rest can wait for 'trigger-log edit ID'"},
+        {"no-input", 0, OPT_FLAG, O(no_input), NULL,
+         .help = "never ask; take only the options"},
+        FIELD_OPTIONS,
+        {0},
+};
+static const struct opt edit_options[] = {FIELD_OPTIONS, {0}};
+static const struct opt list_options[] = {
+        {NULL, 'n', OPT_INT, O(limit), "N", "the newest N only", .min = 1,
+         .max = INT_MAX, .bad = "-n takes a count like 10."},
+        {"since", 0, OPT_DATE, O(since), "WHEN",
+         .help = "records from then on"},
+        {"until", 0, OPT_DATE, O(until), "WHEN", .help = "records up to then"},
+        {"tag", 0, OPT_CALL, 0, "T",
+         "records with this tag (more than one: all of them)",
+         .call = list_option, .id = TRIGGER_TAGS, .flags = OPT_REPEAT},
+        {"json", 0, OPT_FLAG, O(json), NULL,
+         .help = "every field, as JSON for scripts"},
+        {0},
+};
+static const struct opt show_options[] = {
+        {"json", 0, OPT_FLAG, O(json), NULL,
+         .help = "every field, as JSON for scripts"},
+        {0},
+};
+static const struct opt delete_options[] = {
+        {"yes", 'y', OPT_FLAG, O(yes), NULL, .help = "delete without asking"},
+        {0},
+};
+#undef O
+
+/* Parse the options of the sub-command running into o. Returns 0, -1
+ * after --help, or an exit status. */
+static int
+parse_opts(int argc, char **argv, struct topts *o)
+{
 	memset(o, 0, sizeof(*o));
 	trigger_record_init(&o->rec);
 	o->limit = -1;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":n:hy", opts, &idx)) != -1) {
-		const char *name = NULL;
-		switch (c) {
-		case 'n':
-			name = "n";
-			break;
-		case 'y':
-			name = "yes";
-			break;
-		case 'h':
-			sub_help(argv[0]);
-			return -1;
-		case ':':
-			return usage_error(trigger_usage,
-			                   "The option '%s' needs a value.",
-			                   argv[optind - 1]);
-		case '?':
-			return usage_error(trigger_usage,
-			                   "'%s' is not an option of "
-			                   "'trigger-log %s'; 'selfhelp "
-			                   "trigger-log %s --help' lists them.",
-			                   argv[optind - 1], argv[0], argv[0]);
-		default:
-			name = opts[idx].name;
-		}
-		if (!word_in(allowed, name))
-			return usage_error(trigger_usage,
-			                   "'trigger-log %s' does not take "
-			                   "%s%s.",
-			                   argv[0], name[1] ? "--" : "-", name);
-		rc = 0;
-		switch (c) {
-		case 'n':
-			if (util_parse_long(optarg, 1, INT_MAX, &n))
-				return usage_error(trigger_usage,
-				                   "-n takes a count like 10.");
-			o->limit = n;
-			break;
-		case OPT_QUICK:
-			o->quick = true;
-			break;
-		case OPT_TRIGGER:
-			rc = text_option(o, "--trigger", TRIGGER_TRIGGER,
-			                 optarg);
-			break;
-		case OPT_THOUGHT:
-			rc = text_option(o, "--thought", TRIGGER_THOUGHTS,
-			                 optarg);
-			break;
-		case OPT_NOW_DIFFERS:
-			rc = text_option(o, "--now-differs",
-			                 TRIGGER_NOW_DIFFERS, optarg);
-			break;
-		case OPT_NOTE:
-			rc = text_option(o, "--note", TRIGGER_NOTE, optarg);
-			break;
-		case OPT_BEFORE:
-			rc = rating_option("--before", optarg, &o->rec.before);
-			o->given |= GIVEN_BEFORE;
-			break;
-		case OPT_AFTER:
-			rc = rating_option("--after", optarg, &o->rec.after);
-			o->given |= GIVEN_AFTER;
-			break;
-		case OPT_STATE:
-			if (trigger_state_parse(optarg, &o->rec.state))
-				return usage_error(
-				        trigger_usage,
-				        "--state takes too-much, okay or "
-				        "too-little (the way out of your "
-				        "window of tolerance).");
-			o->given |= GIVEN_STATE;
-			break;
-		case OPT_FELT_AGE:
-			if (util_parse_long(optarg, 0, TRIGGER_AGE_MAX, &n))
-				return usage_error(trigger_usage,
-				                   "--felt-age takes an age in "
-				                   "years, from 0 to %d.",
-				                   TRIGGER_AGE_MAX);
-			o->rec.felt_age = (int)n;
-			o->given |= GIVEN_AGE;
-			break;
-		case OPT_REACTION:
-			rc = list_option(o, "--reaction", TRIGGER_REACTIONS,
-			                 optarg);
-			break;
-		case OPT_VULNERABILITY:
-			rc = list_option(o, "--vulnerability",
-			                 TRIGGER_VULNERABILITIES, optarg);
-			break;
-		case OPT_BODY:
-			rc = list_option(o, "--body", TRIGGER_BODY, optarg);
-			break;
-		case OPT_EMOTION:
-			rc = list_option(o, "--emotion", TRIGGER_EMOTIONS,
-			                 optarg);
-			break;
-		case OPT_URGE:
-			rc = list_option(o, "--urge", TRIGGER_URGES, optarg);
-			break;
-		case OPT_HELPED:
-			rc = list_option(o, "--helped", TRIGGER_HELPED, optarg);
-			break;
-		case OPT_TAG:
-			rc = list_option(o, "--tag", TRIGGER_TAGS, optarg);
-			break;
-		case OPT_DATE:
-			o->date = optarg;
-			break;
-		case OPT_SINCE:
-			o->since = optarg;
-			break;
-		case OPT_UNTIL:
-			o->until = optarg;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_YES:
-		case 'y':
-			o->yes = true;
-			break;
-		case OPT_ASCII:
-			o->ascii = true;
-			break;
-		case OPT_NO_INPUT:
-			o->no_input = true;
-			break;
-		}
-		if (rc)
-			return rc;
-	}
-	o->nargs = argc - optind;
-	o->args = argv + optind;
-	return 0;
+	return opt_parse(argc, argv, o, &o->w);
 }
 
 /* parse_opts's result as an exit status for a sub-command, after
@@ -466,8 +275,7 @@ opts_status(int rc, struct topts *o)
 static int
 bad_date(const char *opt, const char *s)
 {
-	return usage_error(trigger_usage,
-	                   "%s '%s' is not a date selfhelp understands; try "
+	return usage_error("%s '%s' is not a date selfhelp understands; try "
 	                   "2026-11-01, 2026-11-01T14:30, today, yesterday or "
 	                   "7d.",
 	                   opt, s);
@@ -658,20 +466,18 @@ resolve(struct vault *v, const char *prefix, char *id)
 	static const struct id_words words = {"a record id", "record",
 	                                      "trigger record",
 	                                      "selfhelp trigger-log list"};
-	return resolve_record_id(v, TRIGGER_KIND, prefix, trigger_usage, &words,
-	                         id);
+	return resolve_record_id(v, TRIGGER_KIND, prefix, &words, id);
 }
 
 static int
 one_id(const struct topts *o, const char *sub)
 {
-	if (o->nargs == 1)
+	if (o->w.n == 1)
 		return 0;
-	return usage_error(trigger_usage,
-	                   o->nargs ? "'trigger-log %s' takes one id."
-	                            : "'trigger-log %s' needs the id of a "
-	                              "record; 'selfhelp trigger-log list' "
-	                              "shows them.",
+	return usage_error(o->w.n ? "'trigger-log %s' takes one id."
+	                          : "'trigger-log %s' needs the id of a "
+	                            "record; 'selfhelp trigger-log list' "
+	                            "shows them.",
 	                   sub);
 }
 
@@ -685,7 +491,7 @@ load_record(struct vault *v, const char *prefix, struct trigger_record **r)
 	rc = trigger_get(v, id, r);
 	if (rc == VAULT_DAMAGED)
 		return fail("The record %s could not be read: %s.", id,
-		            cmd_damage_words(v));
+		            damage_words(v));
 	if (rc)
 		return fail("%s", vault_errmsg(v));
 	return 0;
@@ -744,17 +550,15 @@ static int
 trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct topts o;
-	char allowed[512], sid[TRIGGER_SHORT_ID + 1];
+	char sid[TRIGGER_SHORT_ID + 1];
 	time_t now = time(NULL);
 	struct vault *v;
-	snprintf(allowed, sizeof(allowed), "%s quick no-input", field_opts);
-	int rc = parse_opts(argc, argv, allowed, &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return opts_status(rc, &o);
 	struct trigger_record *r = &o.rec;
-	if (o.nargs) {
-		rc = usage_error(trigger_usage,
-		                 "'trigger-log add' takes its fields as "
+	if (o.w.n) {
+		rc = usage_error("'trigger-log add' takes its fields as "
 		                 "options, like --trigger \"a slammed door\" "
 		                 "--before 7 (in quotes).");
 		goto out;
@@ -768,8 +572,7 @@ trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	FILE *tty = o.no_input ? NULL : form_terminal();
 	bool ask = tty && (o.quick ? quick_missing(r) : o.given == 0);
 	if (!ask && o.given == 0) {
-		rc = usage_error(trigger_usage,
-		                 "There is nothing to record yet, and %s; "
+		rc = usage_error("There is nothing to record yet, and %s; "
 		                 "give the fields as options, like --trigger "
 		                 "TEXT --before N --state too-much.",
 		                 o.no_input ? "--no-input says not to ask"
@@ -779,7 +582,7 @@ trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	/* Locked and no passphrase at hand: the record is sealed to the
 	 * vault's public key, so nothing is asked in the moment itself. */
 	bool sealed = false;
-	if (!(v = cmd_vault_for_write(ctx, &sealed))) {
+	if (!(v = ctx_vault_for_write(ctx, &sealed))) {
 		rc = 1;
 		goto out;
 	}
@@ -854,13 +657,12 @@ trigger_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int damaged = 0;
 	time_t now = time(NULL);
 	struct vault *v;
-	int rc = parse_opts(argc, argv, "n since until tag json", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return opts_status(rc, &o);
 	const struct record_list *tags = &o.rec.list[TRIGGER_TAGS];
-	if (o.nargs) {
-		rc = usage_error(trigger_usage,
-		                 "'trigger-log list' takes options only.");
+	if (o.w.n) {
+		rc = usage_error("'trigger-log list' takes options only.");
 		goto out;
 	}
 	if (o.since && date_parse(o.since, now, DATE_START, &f.since)) {
@@ -873,7 +675,7 @@ trigger_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	f.tag = tags->n ? tags->v[0] : NULL;
 	f.with_body = o.json;
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
@@ -914,16 +716,16 @@ trigger_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	struct topts o;
 	struct trigger_record *r = NULL;
 	struct vault *v;
-	int rc = parse_opts(argc, argv, "json", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return opts_status(rc, &o);
 	if ((rc = one_id(&o, "show")))
 		goto out;
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
-	if ((rc = load_record(v, o.args[0], &r)))
+	if ((rc = load_record(v, o.w.v[0], &r)))
 		goto out;
 	if (o.json) {
 		json_t *arr = json_array();
@@ -980,7 +782,7 @@ trigger_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	struct vault *v;
 	time_t now = time(NULL), when = 0;
 	trigger_record_init(&edited);
-	int rc = parse_opts(argc, argv, field_opts, &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return opts_status(rc, &o);
 	if ((rc = one_id(&o, "edit")))
@@ -989,11 +791,11 @@ trigger_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = bad_date("--date", o.date);
 		goto out;
 	}
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
-	if ((rc = load_record(v, o.args[0], &r)))
+	if ((rc = load_record(v, o.w.v[0], &r)))
 		goto out;
 	if (o.given || o.date) {
 		if (trigger_record_copy(&edited, r)) {
@@ -1032,22 +834,21 @@ trigger_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	struct topts o;
 	struct trigger_record *r = NULL;
 	struct vault *v;
-	int rc = parse_opts(argc, argv, "yes", &o);
+	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return opts_status(rc, &o);
 	if ((rc = one_id(&o, "delete")))
 		goto out;
 	if (!o.yes && !isatty(STDIN_FILENO)) {
-		rc = usage_error(trigger_usage,
-		                 "Deleting needs a yes, and there is no "
+		rc = usage_error("Deleting needs a yes, and there is no "
 		                 "terminal to ask on; --yes gives it.");
 		goto out;
 	}
-	if (!(v = cmd_vault(ctx))) {
+	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
-	if ((rc = load_record(v, o.args[0], &r)))
+	if ((rc = load_record(v, o.w.v[0], &r)))
 		goto out;
 	if (!o.yes) {
 		char when[32], q[128];
@@ -1073,23 +874,29 @@ out:
 
 /* --- the command (stats is in insights.c) --- */
 
-int
-cmd_trigger_log(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	static const struct subcmd table[] = {
-	        {"add", trigger_add_cmd},
-	        {"list", trigger_list_cmd},
-	        {"show", trigger_show_cmd},
-	        {"edit", trigger_edit_cmd},
-	        {"delete", trigger_delete_cmd},
-	        {"stats", trigger_stats_cmd},
-	        {0},
-	};
-	if (argc >= 2 && is_help_arg(argv[1])) {
-		usage_print(trigger_usage, stdout);
-		fputs("\n", stdout);
-		fputs(trigger_help, stdout);
-		return 0;
-	}
-	return subcmd_run(table, trigger_usage, "list", argc, argv, ctx);
-}
+static const struct command trigger_subs[] = {
+        {"add", trigger_add_cmd, "record what happened, and what you tried",
+         .opts = add_options, .help = add_help},
+        {"list", trigger_list_cmd, "records, newest first",
+         .opts = list_options, .help = dates_help},
+        {"show", trigger_show_cmd, "one record with every field", "ID",
+         show_options, .hint = HINT_IDS},
+        {"edit", trigger_edit_cmd, "fill in or change a record", "ID",
+         edit_options, edit_help, .hint = HINT_IDS},
+        {"delete", trigger_delete_cmd,
+         "remove a record (asks first; --yes skips the question)", "ID",
+         delete_options, .hint = HINT_IDS},
+        {"stats", trigger_stats_cmd,
+         "patterns over time, and what you tried (also 'selfhelp insights')",
+         .opts = stats_options, .help = stats_help},
+        {0},
+};
+
+const struct command trigger_log_command = {
+        "trigger-log",
+        NULL,
+        "record what happened, and what you tried",
+        .help = trigger_help,
+        .subs = trigger_subs,
+        .dflt = "list",
+};

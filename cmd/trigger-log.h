@@ -35,5 +35,8 @@ int trigger_form_run(struct trigger_record *r,
 
 /* `trigger-log stats` and `selfhelp insights` (argv[0] is either). */
 int trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx);
+/* Their options and help (insights.c). */
+extern const struct opt stats_options[];
+extern const char stats_help[];
 
 #endif

@@ -1,4 +1,4 @@
-/* Messages on stderr, usage lines and sub-command dispatch. */
+/* Messages on stderr, and the words shared by the record commands. */
 #include "cmd.h"
 #include "output.h"
 #include "util.h"
@@ -71,22 +71,23 @@ note(const char *fmt, ...)
 	va_end(ap);
 }
 
-void
-usage_print(const char *const *usage, FILE *fp)
-{
-	for (size_t i = 0; usage && usage[i]; i++)
-		fprintf(fp, "%s%s\n", i ? "   or: " : "usage: ", usage[i]);
-}
-
 int
-usage_error(const char *const *usage, const char *fmt, ...)
+usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	vmessage(fmt, ap);
 	va_end(ap);
-	usage_print(usage, stderr);
+	usage_hint("says more");
 	return EXIT_USAGE;
+}
+
+void
+usage_hint(const char *what)
+{
+	const char *path = command_path();
+	fprintf(stderr, "'selfhelp %s%s--help' %s.\n", path, *path ? " " : "",
+	        what);
 }
 
 bool
@@ -105,52 +106,14 @@ suggest_name(const char *typed, const char *const *names)
 }
 
 int
-subcmd_run(const struct subcmd *table, const char *const *usage,
-           const char *dflt, int argc, char **argv, struct cmd_ctx *ctx)
-{
-	const char *name = argc >= 2 ? argv[1] : NULL;
-	const char *names[32];
-	size_t n = 0;
-
-	if (name && is_help_arg(name)) {
-		usage_print(usage, stdout);
-		return 0;
-	}
-	if (!name || name[0] == '-') {
-		if (!dflt)
-			return usage_error(usage, "'%s' needs a sub-command.",
-			                   argv[0]);
-		for (size_t i = 0; table[i].name; i++)
-			if (strcmp(table[i].name, dflt) == 0)
-				return table[i].fn(argc, argv, ctx);
-	}
-	for (size_t i = 0; table[i].name; i++) {
-		if (strcmp(table[i].name, name) == 0)
-			return table[i].fn(argc - 1, argv + 1, ctx);
-		if (n < 31)
-			names[n++] = table[i].name;
-	}
-	names[n] = NULL;
-	const char *s = suggest_name(name, names);
-	if (s)
-		return usage_error(usage,
-		                   "'%s %s' is not something selfhelp knows. "
-		                   "Did you mean '%s'?",
-		                   argv[0], name, s);
-	return usage_error(usage, "'%s %s' is not something selfhelp knows.",
-	                   argv[0], name);
-}
-
-int
 resolve_record_id(struct vault *v, const char *kind, const char *prefix,
-                  const char *const *usage, const struct id_words *w, char *id)
+                  const struct id_words *w, char *id)
 {
 	enum { MAX_CANDIDATES = 8 };
 	char cands[MAX_CANDIDATES][VAULT_ID_HEX + 1];
 	size_t n;
 	if (!vault_id_prefix_ok(prefix))
-		return usage_error(usage,
-		                   "'%s' does not look like %s; '%s' shows "
+		return usage_error("'%s' does not look like %s; '%s' shows "
 		                   "them (4 or more characters are enough).",
 		                   prefix, w->an_id, w->list);
 	int rc = vault_resolve(v, kind, prefix, id, cands, MAX_CANDIDATES, &n);
@@ -171,7 +134,7 @@ resolve_record_id(struct vault *v, const char *kind, const char *prefix,
 }
 
 const char *
-cmd_damage_words(struct vault *v)
+damage_words(struct vault *v)
 {
 	switch (vault_last_problem(v)) {
 	case VAULT_PROBLEM_OLDER:

@@ -184,7 +184,7 @@ read_pass_file(const char *path, char *buf)
 }
 
 char *
-cmd_vault_path(struct cmd_ctx *ctx)
+ctx_vault_path(struct cmd_ctx *ctx)
 {
 	if (ctx->vault_path)
 		return strdup(ctx->vault_path);
@@ -192,7 +192,7 @@ cmd_vault_path(struct cmd_ctx *ctx)
 }
 
 int
-cmd_read_passphrase(struct cmd_ctx *ctx, const char *prompt, char *buf)
+ctx_read_passphrase(struct cmd_ctx *ctx, const char *prompt, char *buf)
 {
 	if (ctx->passphrase_file)
 		return read_pass_file(ctx->passphrase_file, buf);
@@ -208,7 +208,7 @@ cmd_read_passphrase(struct cmd_ctx *ctx, const char *prompt, char *buf)
 }
 
 char *
-cmd_secret_alloc(void)
+passphrase_alloc(void)
 {
 	char *p = sodium_malloc(PASS_MAX);
 	if (p)
@@ -400,7 +400,7 @@ static int
 ask_passphrase(void *arg, char *buf, size_t cap)
 {
 	(void)cap;
-	return cmd_read_passphrase(arg, "Passphrase: ", buf);
+	return ctx_read_passphrase(arg, "Passphrase: ", buf);
 }
 
 /* Open the vault as `need` says; NULL after a message. */
@@ -408,7 +408,7 @@ static struct vault *
 open_as(struct cmd_ctx *ctx, enum vault_need need, bool *locked_write)
 {
 	struct vault *v = NULL;
-	char *err = NULL, *path = cmd_vault_path(ctx);
+	char *err = NULL, *path = ctx_vault_path(ctx);
 	bool lw = false;
 	if (!path) {
 		fail("There is no HOME or XDG_DATA_HOME to find the vault in; "
@@ -446,7 +446,7 @@ is_unlocked(struct vault *v)
 }
 
 struct vault *
-cmd_vault_locked(struct cmd_ctx *ctx)
+ctx_vault_locked(struct cmd_ctx *ctx)
 {
 	if (!ctx->vault)
 		ctx->vault = open_as(ctx, VAULT_NEED_FILE, NULL);
@@ -454,7 +454,7 @@ cmd_vault_locked(struct cmd_ctx *ctx)
 }
 
 struct vault *
-cmd_vault_remembered(struct cmd_ctx *ctx)
+ctx_vault_remembered(struct cmd_ctx *ctx)
 {
 	if (!ctx->vault || !is_unlocked(ctx->vault)) {
 		vault_free(ctx->vault);
@@ -464,9 +464,9 @@ cmd_vault_remembered(struct cmd_ctx *ctx)
 }
 
 struct vault *
-cmd_vault_ex(struct cmd_ctx *ctx, unsigned flags)
+ctx_vault_ex(struct cmd_ctx *ctx, unsigned flags)
 {
-	bool typed = flags & CMD_VAULT_NEED_PASSPHRASE;
+	bool typed = flags & CTX_NEED_PASSPHRASE;
 	if (ctx->vault && is_unlocked(ctx->vault) && !typed)
 		return ctx->vault;
 	vault_free(ctx->vault);
@@ -476,13 +476,13 @@ cmd_vault_ex(struct cmd_ctx *ctx, unsigned flags)
 }
 
 struct vault *
-cmd_vault(struct cmd_ctx *ctx)
+ctx_vault(struct cmd_ctx *ctx)
 {
-	return cmd_vault_ex(ctx, 0);
+	return ctx_vault_ex(ctx, 0);
 }
 
 struct vault *
-cmd_vault_for_write(struct cmd_ctx *ctx, bool *sealed)
+ctx_vault_for_write(struct cmd_ctx *ctx, bool *sealed)
 {
 	*sealed = false;
 	if (ctx->vault && is_unlocked(ctx->vault))
@@ -493,7 +493,7 @@ cmd_vault_for_write(struct cmd_ctx *ctx, bool *sealed)
 }
 
 int
-cmd_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf)
+ctx_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf)
 {
 	char *again;
 	int n, m;
@@ -511,7 +511,7 @@ cmd_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf)
 		return fail("An empty passphrase would leave the vault open; "
 		            "nothing was changed."),
 		       -1;
-	again = cmd_secret_alloc();
+	again = passphrase_alloc();
 	if (!again)
 		return fail("Out of memory."), -1;
 	m = ask_tty("The same passphrase again: ", again);
@@ -528,7 +528,7 @@ cmd_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf)
 }
 
 void
-cmd_ctx_release(struct cmd_ctx *ctx)
+ctx_release(struct cmd_ctx *ctx)
 {
 	vault_free(ctx->vault);
 	ctx->vault = NULL;

@@ -48,6 +48,42 @@ test_expect_success 'an unknown option is a usage error' '
 	test "$(wc -l <"$ERR")" -ge 1
 '
 
+test_expect_success 'a usage error is one sentence and one hint line' '
+	test_must_fail 2 selfhelp journal list --frobnicate >"$OUT" 2>"$ERR" &&
+	test ! -s "$OUT" &&
+	test "$(wc -l <"$ERR")" -eq 2 &&
+	grep -qx "selfhelp: journal list: .--frobnicate. is not an option here." "$ERR" &&
+	grep -qx ".selfhelp journal list --help. shows the options." "$ERR" &&
+	test_must_fail 2 selfhelp journal list -n x 2>"$ERR" &&
+	test "$(wc -l <"$ERR")" -eq 2 &&
+	expect_not_in "usage:" "$ERR"
+'
+
+test_expect_success 'each sub-command takes only its own options' '
+	test_must_fail 2 selfhelp journal show 1234 -n 3 2>"$ERR" &&
+	expect_in "journal show: " "$ERR" &&
+	expect_in "-n'\'' is not an option here" "$ERR" &&
+	test_must_fail 2 selfhelp trigger-log show 1234 -n 3 2>"$ERR" &&
+	expect_in "trigger-log show: " "$ERR" &&
+	test_must_fail 2 selfhelp journal delete 1234 --json 2>"$ERR" &&
+	test_must_fail 2 selfhelp safety-plan edit --json 2>"$ERR" &&
+	test_must_fail 2 selfhelp group list --width 80 2>"$ERR"
+'
+
+test_expect_success 'CMD SUB --help is the sub-command'\''s, CMD --help the whole' '
+	for c in $(selfhelp __complete commands --all); do
+		subs=$(selfhelp __complete subcommands "$c") || return 1
+		test -n "$subs" || continue
+		selfhelp "$c" --help >"$OUT" &&
+		for s in $subs; do
+			grep -q "^ *$s  " "$OUT" || { echo "$c --help: no $s" >&2; return 1; }
+			selfhelp "$c" "$s" --help >"$OUT.sub" &&
+			grep -Eq "^usage: selfhelp $c \[?$s" "$OUT.sub" &&
+			! grep -q "^   or: " "$OUT.sub" || { echo "$c $s --help" >&2; return 1; }
+		done || return 1
+	done
+'
+
 test_expect_success 'errors never blame the user' '
 	selfhelp jurnal 2>"$ERR"; selfhelp journal lst 2>>"$ERR";
 	selfhelp journal list --mood 2>>"$ERR";

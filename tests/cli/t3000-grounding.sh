@@ -186,7 +186,7 @@ test_expect_success 'usage problems exit 2 with a gentle message' '
 		test_must_fail 2 selfhelp grounding $args >"$OUT" 2>"$ERR" &&
 		test ! -s "$OUT" &&
 		grep -q "^selfhelp: " "$ERR" &&
-		grep -q "^usage: selfhelp grounding" "$ERR" || {
+		grep -q "^.selfhelp grounding --help. " "$ERR" || {
 			echo "for: $args" >&2
 			return 1
 		}
@@ -336,7 +336,7 @@ test_expect_success '--pattern: too fast or long holds are refused, gently' '
 	for p in 1-1 2-2 1-1-1-1 4-8-8 20-20-20-20 4-0-6-10; do
 		test_must_fail 2 selfhelp grounding breathing --pattern $p >"$OUT" 2>"$ERR" &&
 		test ! -s "$OUT" &&
-		grep -q "^usage: selfhelp grounding" "$ERR" || { echo "for $p" >&2; return 1; }
+		grep -q "^.selfhelp grounding --help. " "$ERR" || { echo "for $p" >&2; return 1; }
 	done &&
 	test_must_fail 2 selfhelp grounding --pattern 1-1 2>"$ERR" &&
 	expect_in "at least 6 seconds" "$ERR" &&

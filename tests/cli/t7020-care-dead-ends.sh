@@ -126,7 +126,7 @@ test_expect_success 'locked on a terminal: help first, and help at the end' '
 test_expect_success 'crisis: a command line it does not understand ends with help' '
 	for args in "--contry gb" "gb" "--country" "--list --country gb"; do
 		test_must_fail 2 selfhelp crisis $args >"$OUT" 2>"$ERR" &&
-		grep -q "^usage: selfhelp crisis" "$ERR" &&
+		grep -q "^.selfhelp crisis --help. " "$ERR" &&
 		ends_with_help "$ERR" || { echo "for: $args" >&2; return 1; }
 	done
 '

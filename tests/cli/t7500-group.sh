@@ -129,7 +129,7 @@ test_expect_success 'usage errors: exit 2, one gentle sentence, nothing saved' '
 	test_must_fail 2 selfhelp $P group reflect --kept maybe 2>"$ERR" &&
 	expect_in "yes, partly, no or didnt-come-up" "$ERR" && gentle "$ERR" &&
 	test_must_fail 2 selfhelp $P group prepare --moved x 2>"$ERR" &&
-	expect_in "does not take --moved" "$ERR" && gentle "$ERR" &&
+	expect_in "--moved" "$ERR" && expect_in "is not an option here" "$ERR" && gentle "$ERR" &&
 	test_must_fail 2 selfhelp $P group reflect --boundary x 2>"$ERR" &&
 	test_must_fail 2 selfhelp $P group prepare "loose words" 2>"$ERR" &&
 	test_must_fail 2 selfhelp $P group prepare --need "$(printf "a\033b")" 2>"$ERR" &&

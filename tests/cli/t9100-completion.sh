@@ -1,8 +1,8 @@
 #!/bin/sh
 # Shell completion: `selfhelp __complete` and completions/selfhelp.bash,
-# and the completion tables in cmd/complete.c checked against every
-# command's --help, so that a new command, sub-command or option that is
-# missing from them is noticed here (the message names it).
+# and the option tables (cmd/options.h) that parsing, --help and
+# completion all read: every option in them must be shown by --help and
+# offered by completion (the message names what is missing).
 . "$TEST_SRCDIR/cli/lib.sh"
 
 COMPLETIONS="$TEST_SRCDIR/../completions"
@@ -98,7 +98,7 @@ test_expect_success 'bash: journal offers its sub-commands' '
 
 test_expect_success 'bash: journal add -- offers its options only' '
 	bash_complete journal add -- &&
-	expect_lines "$OUT" --mood --tag --date --help \
+	expect_lines "$OUT" --message --mood --tag --date --help \
 		--vault --passphrase-file --no-pager &&
 	bash_complete journal list --s &&
 	expect_lines "$OUT" --since
@@ -194,14 +194,18 @@ test_expect_success '__complete lists come from the registries' '
 	done <"$OUT"
 '
 
-# --- the tables against --help ---------------------------------------
+test_expect_success 'completion offers every kind of record export takes' '
+	selfhelp __complete line -- export --kind "" >"$OUT" &&
+	for k in journal trigger rating safety-plan group; do
+		expect_line "$k" "$OUT" || return 1
+	done &&
+	bash_complete export --kind = saf &&
+	expect_lines "$OUT" safety-plan
+'
+
+# --- the option tables: --help and completion from the same data -------
 
 GLOBALS="--vault --passphrase-file --no-pager --help"
-
-is_global() {
-	case " $GLOBALS " in *" $1 "*) return 0 ;; esac
-	return 1
-}
 
 # Every command in `selfhelp --help`, and the hidden ones that are real.
 commands_from_help() {
@@ -213,7 +217,7 @@ commands_from_help() {
 		on { print $1 }'
 }
 
-test_expect_success 'every command in --help has completion tables' '
+test_expect_success 'every command in --help is in the command table' '
 	commands_from_help >"$TEST_ROOT/help-cmds" &&
 	test "$(wc -l <"$TEST_ROOT/help-cmds")" -ge 10 &&
 	selfhelp __complete commands --all >"$TEST_ROOT/all" &&
@@ -230,152 +234,59 @@ test_expect_success 'every command in --help has completion tables' '
 	test $status = 0
 '
 
-# From a command's help text on stdin, one line per long option:
-#   "U CMD WORD OPTION"  an option on a usage line "selfhelp CMD WORD ..."
-#                        (WORD: the word after CMD, brackets removed)
-#   "O - - OPTION"       an option at the start of an option line
-# and "S CMD WORD" for each usage line, to check its sub-command.
-help_options() {
-	awk '
-		function words(kind, s,   n, i, w) {
-			n = split(s, w, /[^-a-z0-9]+/)
-			for (i = 1; i <= n; i++)
-				if (w[i] ~ /^--[a-z]/)
-					print kind, (kind == "U" ? cmd " " word : "- -"), w[i]
-		}
-		/^(usage:|   or:) +selfhelp / {
-			line = $0
-			sub(/^(usage:|   or:) +selfhelp +/, "", line)
-			split(line, w, / +/)
-			cmd = w[1]
-			word = w[2]; gsub(/[][]/, "", word)
-			if (word == "") word = "-"
-			print "S", cmd, word
-			words("U", line); cont = 1; next
-		}
-		/^(   or:)? +\[/ && cont { words("U", $0); next }
-		{ cont = 0 }
-		/^ *--?[a-z]/ {
-			line = $0; sub(/^ +/, "", line)
-			gap = index(line, "  ")
-			if (gap) line = substr(line, 1, gap - 1)
-			words("O", line)
-		}'
-}
-
-# The help of a command and of each of its sub-commands, into $1.
-all_help() {
-	file=$1 c=$2
-	shift 2
-	{
-		selfhelp "$c" --help || echo "FAILED: selfhelp $c --help"
-		for s in "$@"; do
-			selfhelp "$c" "$s" --help ||
-				echo "FAILED: selfhelp $c $s --help"
-		done
-	} >"$file" 2>&1
-}
-
-# The options cmd/complete.c offers for a command and all its subs.
-all_options() {
-	c=$1
-	shift
-	{
-		selfhelp __complete options "$c"
-		for s in "$@"; do selfhelp __complete options "$c" "$s"; done
-	} | sort -u
-}
-
-# Cached answers of `selfhelp __complete`: the path of a file with the
-# sub-commands of $1 (subs_file), or the options of $1 [$2] (opts_file).
-mkdir -p "$TEST_ROOT/cache"
-subs_file() {
-	f="$TEST_ROOT/cache/$1.subs"
-	test -f "$f" || selfhelp __complete subcommands "$1" >"$f" 2>/dev/null
-	echo "$f"
-}
-opts_file() {
-	f="$TEST_ROOT/cache/$1.${2:--}.opts"
-	test -f "$f" || selfhelp __complete options "$@" >"$f" 2>/dev/null
-	echo "$f"
-}
-offered_file() {
-	f="$TEST_ROOT/cache/$1.offered"
-	test -f "$f" || selfhelp __complete line -- "$1" "" | cut -f1 >"$f"
-	echo "$f"
-}
-
-# Check one command's tables against its help; prints each problem.
-check_command() {
-	c=$1
-	if ! subs=$(selfhelp __complete subcommands "$c"); then
-		return 1 # the message names the command
-	fi
-	# shellcheck disable=SC2086 # subs is a list of words
-	all_help "$TEST_ROOT/help" "$c" $subs
-	# shellcheck disable=SC2086
-	all_options "$c" $subs >"$TEST_ROOT/table"
+# check_leaf CMD [SUB]: the options of its table (__complete options) are
+# on its --help and offered after it (__complete line), and the values
+# completion offers for them are on its --help. Prints each problem.
+check_leaf() {
 	ok=0
-	if grep "^FAILED: " "$TEST_ROOT/help" >&2; then
-		echo "(a sub-command in cmd/complete.c for '$c' that the program does not take?)" >&2
-		ok=1
-	fi
-	grep -o -- "--[a-z][a-z0-9-]*" "$TEST_ROOT/help" | sort -u >"$TEST_ROOT/mentioned"
-	for o in $(comm -23 "$TEST_ROOT/table" "$TEST_ROOT/mentioned"); do
-		echo "cmd/complete.c offers $o for '$c', but 'selfhelp $c --help' does not mention it" >&2
-		ok=1
-	done
-	help_options <"$TEST_ROOT/help" | sort -u >"$TEST_ROOT/documented"
-	while read -r kind uc uw uo; do
-		case $kind in
-		S)
-			case $uw in -* | *[!a-z0-9-]* | "") continue ;; esac
-			grep -qxF -- "$uw" "$(offered_file "$uc")" || {
-				echo "'selfhelp $uc $uw' is on a usage line, but cmd/complete.c does not offer '$uw' after '$uc'" >&2
-				ok=1
-			}
-			;;
-		U)
-			is_global "$uo" && continue
-			if grep -qxF -- "$uw" "$(subs_file "$uc")"; then
-				where="$uc $uw"
-				t=$(opts_file "$uc" "$uw")
-			else
-				where=$uc
-				t=$(opts_file "$uc")
-			fi
-			grep -qxF -- "$uo" "$t" || {
-				echo "'selfhelp $c --help' shows $uo on the usage line of '$where', which cmd/complete.c does not offer there" >&2
-				ok=1
-			}
-			;;
-		O)
-			is_global "$uo" && continue
-			grep -qxF -- "$uo" "$TEST_ROOT/table" || {
-				echo "'selfhelp $c --help' describes $uo, which cmd/complete.c does not offer for '$c'" >&2
-				ok=1
-			}
-			;;
-		esac
-	done <"$TEST_ROOT/documented"
+	where="$*"
+	selfhelp "$@" --help >"$TEST_ROOT/help" 2>&1 || {
+		echo "'\''selfhelp $where --help'\'' failed" >&2
+		return 1
+	}
+	selfhelp __complete options "$@" >"$TEST_ROOT/table" || return 1
+	selfhelp __complete line -- "$@" -- | cut -f1 >"$TEST_ROOT/offered"
 	for o in $(cat "$TEST_ROOT/table"); do
-		for v in $(selfhelp __complete values "$c" "$o"); do
+		grep -qwF -- "$o" "$TEST_ROOT/help" || {
+			echo "'\''selfhelp $where --help'\'' does not show $o" >&2
+			ok=1
+		}
+		grep -qxF -- "$o" "$TEST_ROOT/offered" || {
+			echo "completion does not offer $o after '\''selfhelp $where'\''" >&2
+			ok=1
+		}
+		for v in $(selfhelp __complete values "$1" "$o"); do
 			case $v in :files) continue ;; esac
 			# from the registries (record kinds, crisis data)
-			case "$c $o" in "export --kind" | "crisis --country") continue ;; esac
-			grep -qw -- "$v" "$TEST_ROOT/help" || {
-				echo "cmd/complete.c offers '$v' for '$c $o', which 'selfhelp $c --help' does not mention" >&2
+			case "$1 $o" in "export --kind" | "crisis --country") continue ;; esac
+			grep -qwF -- "$v" "$TEST_ROOT/help" || {
+				echo "completion offers '\''$v'\'' for $o, which '\''selfhelp $where --help'\'' does not mention" >&2
 				ok=1
 			}
 		done
+	done
+	for o in $GLOBALS; do
+		grep -qxF -- "$o" "$TEST_ROOT/offered" || {
+			echo "completion does not offer $o after '\''selfhelp $where'\''" >&2
+			ok=1
+		}
 	done
 	return $ok
 }
 
-test_expect_success 'the completion tables match every command'\''s --help' '
+test_expect_success 'every option is on --help and offered by completion' '
 	status=0 &&
 	for c in $(selfhelp __complete commands --all); do
-		check_command "$c" || status=1
+		subs=$(selfhelp __complete subcommands "$c") || { status=1; continue; }
+		check_leaf "$c" || status=1
+		for s in $subs; do
+			check_leaf "$c" "$s" || status=1
+			selfhelp __complete line -- "$c" "" | cut -f1 >"$TEST_ROOT/subs" &&
+			grep -qxF -- "$s" "$TEST_ROOT/subs" || {
+				echo "completion does not offer '\''$s'\'' after '\''selfhelp $c'\''" >&2
+				status=1
+			}
+		done
 	done &&
 	test $status = 0
 '
