@@ -2011,8 +2011,10 @@ same_as_full_scan(struct vault *v, const char *word)
 	if (full.n != quick.n)
 		fail_msg("'%s': %zu records by a full scan, %zu with filters",
 		         word, full.n, quick.n);
-	qsort(full.ids, full.n, sizeof(*full.ids), by_hex);
-	qsort(quick.ids, quick.n, sizeof(*quick.ids), by_hex);
+	if (full.n) {
+		qsort(full.ids, full.n, sizeof(*full.ids), by_hex);
+		qsort(quick.ids, quick.n, sizeof(*quick.ids), by_hex);
+	}
 	for (size_t i = 0; i < full.n; i++)
 		assert_string_equal(full.ids[i], quick.ids[i]);
 	free(full.ids);
