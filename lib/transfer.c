@@ -812,6 +812,18 @@ struct export_item {
 	size_t pos;    /* place in storage order */
 	bool exact;    /* created was read from the head */
 	bool deferred; /* passed by in the second walk, not written yet */
+	/* Made on the walk's threads (render_keep), written on the calling
+	 * thread: the record as it goes into the export, or why not. */
+	enum {
+		RENDER_NONE = 0,
+		RENDER_DONE,     /* text holds it */
+		RENDER_LEFT_OUT, /* outside the filter's times */
+		RENDER_REFUSED,  /* why says why; it is left out */
+		RENDER_FATAL,    /* why says why; the export stops */
+		RENDER_NO_MEMORY,
+	} render;
+	struct transfer_buf text;
+	char *why;
 };
 
 struct export_ctx {
@@ -825,6 +837,7 @@ struct export_ctx {
 	struct transfer_buf buf; /* written, not yet passed to out->write */
 	int status;              /* TRANSFER_ERROR or _WRITE_FAILED, err set */
 	char *err;
+	struct export_item **byid; /* the items by id, for render_keep */
 };
 
 static bool
@@ -1146,6 +1159,7 @@ collect_cb(void *arg, const struct vault_item *it)
 		c->cap = cap;
 	}
 	struct export_item *e = &c->items[c->n++];
+	memset(e, 0, sizeof(*e));
 	/* Every codec takes a head's integer "created" as the record's. */
 	e->exact = head_created(it->head, it->headlen, &e->created) == 0;
 	if (!e->exact)
@@ -1245,83 +1259,147 @@ put_record(struct transfer_buf *b, const char *id, const char *kind,
 	                                                                : 0;
 }
 
-/* Write one record, as JSON or Markdown. */
+/*
+ * One record as it goes into the export (JSON or Markdown), without the
+ * separator before it, into `out` (`place`: its number in the export,
+ * from 0, for a message). Returns 0, -1 when out of memory, or
+ * 1 when Markdown cannot be made (err says why).
+ */
 static int
-write_record(struct export_ctx *c, const char *id, const char *kind,
-             const struct transfer_times *t, json_t *fields)
+render_record(const struct export_ctx *c, struct transfer_buf *out,
+              size_t place, const char *id, const char *kind,
+              const struct transfer_times *t, json_t *fields, char *err)
 {
-	size_t i = c->out->records;
 	json_t *rec = NULL;
 	int rc;
 	if (c->out->format == TRANSFER_EXPORT_JSON) {
-		rc = (i && transfer_buf_puts(&c->buf, ",")) ||
-		                     put_indent(&c->buf, EXPORT_DEPTH)
-		             ? -1
-		             : put_record(&c->buf, id, kind, t, fields);
+		rc = put_record(out, id, kind, t, fields);
 		if (rc > 0) /* the long way, with jansson's checks */
 			rc = !(rec = make_record(id, kind, t, fields)) ||
-			                     put_json(&c->buf, rec, false,
+			                     put_json(out, rec, false,
 			                              EXPORT_DEPTH)
 			             ? -1
 			             : 0;
 	} else {
 		rc = !(rec = make_record(id, kind, t, fields))
 		             ? -1
-		             : md_record(&c->buf, rec, i, c->err);
+		             : md_record(out, rec, place, err);
 	}
 	json_decref(rec);
-	if (rc < 0)
-		return failed(c, TRANSFER_ERROR, "out of memory");
-	if (rc) { /* md_record said why */
-		c->status = TRANSFER_ERROR;
-		return -1;
+	return rc;
+}
+
+/*
+ * Encode a decrypted record into e: its text, or that the filter's times
+ * leave it out, or why it cannot be exported. Safe on any thread: it
+ * touches only e.
+ */
+static void
+render_item(const struct export_ctx *c, struct export_item *e,
+            const struct vault_item *it)
+{
+	const struct transfer_filter *f = c->f;
+	struct transfer_times t;
+	char why[TRANSFER_ERR_MAX];
+	json_t *fields = encode_item(it->kind, it->head, it->headlen, it->body,
+	                             it->bodylen, &t, why);
+	e->render = RENDER_NO_MEMORY;
+	if (!fields) {
+		if ((e->why = strdup(why)))
+			e->render = RENDER_REFUSED;
+		return;
 	}
-	c->out->records++;
-	return c->buf.len >= EXPORT_CHUNK ? flush_out(c) : 0;
+	if ((f && f->since && t.created < f->since) ||
+	    (f && f->until && t.created > f->until)) {
+		e->render = RENDER_LEFT_OUT;
+	} else if (!it->written_locked ||
+	           !json_object_set_new(fields, LOCKED_KEY, json_true())) {
+		int rc = render_record(c, &e->text, (size_t)(e - c->items),
+		                       it->id, it->kind, &t, fields, why);
+		if (rc == 0)
+			e->render = RENDER_DONE;
+		else if (rc > 0 && (e->why = strdup(why)))
+			e->render = RENDER_FATAL;
+	}
+	json_decref(fields);
+}
+
+static void
+render_release(struct export_item *e)
+{
+	transfer_buf_release(&e->text);
+	free(e->why);
+	e->why = NULL;
+	e->render = RENDER_NONE;
+}
+
+/* Write a rendered item: the separator, the record. Returns 0, or -1. */
+static int
+write_rendered(struct export_ctx *c, struct export_item *e, const char *kind)
+{
+	const struct transfer_filter *f = c->f;
+	int rc = 0;
+	switch (e->render) {
+	case RENDER_NONE:
+	case RENDER_LEFT_OUT:
+		break;
+	case RENDER_REFUSED:
+		report(c, e->id, kind, e->why);
+		break;
+	case RENDER_FATAL:
+		snprintf(c->err, TRANSFER_ERR_MAX, "%s", e->why);
+		c->status = TRANSFER_ERROR;
+		rc = -1;
+		break;
+	case RENDER_NO_MEMORY:
+		rc = failed(c, TRANSFER_ERROR, "out of memory");
+		break;
+	case RENDER_DONE:
+		if ((c->out->format == TRANSFER_EXPORT_JSON &&
+		     ((c->out->records && transfer_buf_puts(&c->buf, ",")) ||
+		      put_indent(&c->buf, EXPORT_DEPTH))) ||
+		    transfer_buf_add(&c->buf, e->text.p, e->text.len)) {
+			rc = failed(c, TRANSFER_ERROR, "out of memory");
+			break;
+		}
+		c->out->records++;
+		for (size_t k = 0; f && c->out->kind_counts && k < f->nkinds;
+		     k++)
+			if (strcmp(f->kinds[k], kind) == 0)
+				c->out->kind_counts[k]++;
+		if (c->buf.len >= EXPORT_CHUNK)
+			rc = flush_out(c);
+		break;
+	}
+	render_release(e);
+	return rc;
 }
 
 /* Encode a record, and write it unless the filter's times leave it out.
  * Returns 0 (also when it is left out as unreadable), or -1. */
 static int
-write_item(struct export_ctx *c, const struct vault_item *it)
+write_item(struct export_ctx *c, struct export_item *e,
+           const struct vault_item *it)
 {
-	const struct transfer_filter *f = c->f;
-	struct transfer_times t;
-	char why[TRANSFER_ERR_MAX];
 	if (it->damaged) {
 		report(c, it->id, it->kind, not_authentic);
 		return 0;
 	}
-	json_t *fields = encode_item(it->kind, it->head, it->headlen, it->body,
-	                             it->bodylen, &t, why);
-	if (!fields) {
-		report(c, it->id, it->kind, why);
-		return 0;
-	}
-	if ((f && f->since && t.created < f->since) ||
-	    (f && f->until && t.created > f->until)) {
-		json_decref(fields);
-		return 0;
-	}
-	if (it->written_locked &&
-	    json_object_set_new(fields, LOCKED_KEY, json_true())) {
-		json_decref(fields);
-		return failed(c, TRANSFER_ERROR, "out of memory");
-	}
-	int rc = write_record(c, it->id, it->kind, &t, fields);
-	json_decref(fields);
-	if (rc)
-		return -1;
-	for (size_t k = 0; f && c->out->kind_counts && k < f->nkinds; k++)
-		if (strcmp(f->kinds[k], it->kind) == 0)
-			c->out->kind_counts[k]++;
-	return 0;
+	if (e->render == RENDER_NONE)
+		render_item(c, e, it);
+	return write_rendered(c, e, it->kind);
 }
+
+struct fetched {
+	struct export_ctx *c;
+	struct export_item *e;
+};
 
 static int
 fetched_cb(void *arg, const struct vault_item *it)
 {
-	return write_item(arg, it) ? 1 : 0;
+	struct fetched *f = arg;
+	return write_item(f->c, f->e, it) ? 1 : 0;
 }
 
 /* Write the deferred records whose turn has come, reading each again. */
@@ -1332,7 +1410,8 @@ write_deferred(struct vault *v, struct export_ctx *c)
 		struct export_item *e = &c->items[c->next];
 		if (!e->deferred)
 			return 0; /* not come by yet */
-		int rc = vault_get(v, e->id, NULL, fetched_cb, c);
+		struct fetched f = {c, e};
+		int rc = vault_get(v, e->id, NULL, fetched_cb, &f);
 		if (rc > 0)
 			return -1;
 		if (rc == VAULT_NOT_FOUND)
@@ -1353,6 +1432,36 @@ struct write_walk {
 	struct export_ctx *c;
 };
 
+static int
+item_by_id(const void *a, const void *b)
+{
+	const struct export_item *const *x = a, *const *y = b;
+	return strcmp((*x)->id, (*y)->id);
+}
+
+static int
+id_to_item(const void *key, const void *b)
+{
+	const struct export_item *const *y = b;
+	return strcmp(key, (*y)->id);
+}
+
+/* On the walk's threads: encode each selected record as it is decrypted,
+ * so that the JSON work is shared by every core; write_cb writes it. */
+static bool
+render_keep(void *arg, const struct vault_item *it)
+{
+	const struct export_ctx *c = arg;
+	if (!kind_selected(c->f, it->kind))
+		return false;
+	struct export_item **e = c->n ? bsearch(it->id, c->byid, c->n,
+	                                        sizeof(*c->byid), id_to_item)
+	                              : NULL;
+	if (e && (*e)->render == RENDER_NONE)
+		render_item(c, *e, it);
+	return true;
+}
+
 /* The second walk, in storage order again. */
 static int
 write_cb(void *arg, const struct vault_item *it)
@@ -1370,10 +1479,12 @@ write_cb(void *arg, const struct vault_item *it)
 		return 0;
 	c->seen++;
 	if (rank != c->next) {
+		/* its text is not kept: it is made again when its turn comes */
+		render_release(e);
 		e->deferred = true;
 		return 0;
 	}
-	if (write_item(c, it))
+	if (write_item(c, e, it))
 		return 1;
 	c->next++;
 	/* `it` is not used after this: vault_get reuses its memory. */
@@ -1406,10 +1517,18 @@ transfer_export_write(struct vault *v, const struct transfer_filter *f,
 		failed(&c, TRANSFER_ERROR, "out of memory");
 		goto failed;
 	}
+	if (c.n && !(c.byid = malloc(c.n * sizeof(*c.byid)))) {
+		failed(&c, TRANSFER_ERROR, "out of memory");
+		goto failed;
+	}
 	if (c.n)
 		qsort(c.items, c.n, sizeof(*c.items), by_created);
-	for (size_t i = 0; i < c.n; i++)
+	for (size_t i = 0; i < c.n; i++) {
 		c.at[c.items[i].pos] = i;
+		c.byid[i] = &c.items[i];
+	}
+	if (c.n)
+		qsort(c.byid, c.n, sizeof(*c.byid), item_by_id);
 
 	if (md) {
 		char iso[ISO_MAX];
@@ -1424,7 +1543,8 @@ transfer_export_write(struct vault *v, const struct transfer_filter *f,
 		goto failed;
 	}
 	/* Decrypted on every core, written in storage order. */
-	rc = vault_search(v, NULL, VAULT_EACH_BODY, NULL, NULL, write_cb, &w);
+	rc = vault_search(v, NULL, VAULT_EACH_BODY, render_keep, &c, write_cb,
+	                  &w);
 	if (rc > 0 || c.status)
 		goto failed;
 	if (rc)
@@ -1456,8 +1576,11 @@ failed:
 	rc = c.status ? c.status : TRANSFER_ERROR;
 out:
 	vault_read_end(v);
+	for (size_t i = 0; i < c.n; i++)
+		render_release(&c.items[i]);
 	free(c.items);
 	free(c.at);
+	free(c.byid);
 	free(head);
 	free(tail);
 	transfer_buf_release(&c.buf);
