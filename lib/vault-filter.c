@@ -467,44 +467,64 @@ filter_reader_end(struct filter_reader *rd)
 
 /* --- check and rebuild --- */
 
-enum { FILTER_HASH = 16 };
-
-struct filter_sum {
-	unsigned char id[VAULT_ID_BYTES];
-	unsigned char hash[FILTER_HASH];
-	bool seen;
-};
-
-struct check_walk {
-	struct filter_sum *sums;
-	size_t cap;
-	atomic_size_t n;
-};
-
 static void
 filter_hash(const unsigned char *f, size_t size, unsigned char *out)
 {
-	crypto_generichash(out, FILTER_HASH, f, size, NULL, 0);
+	crypto_generichash(out, VERIFY_HASH, f, size, NULL, 0);
 }
 
-/* On the walk's threads: the filter each record should have. */
-static bool
-check_keep(void *arg, const struct vault_item *it)
+int
+vault_verify_begin(struct vault *v)
 {
-	struct check_walk *w = arg;
+	int rc;
+	vault_verify_cancel(v);
+	if ((rc = index_fresh(v)))
+		return rc;
+	struct verify *w = calloc(1, sizeof(*w));
+	if (!w)
+		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
+	w->cap = (size_t)v->st.live;
+	if (w->cap && !(w->sums = calloc(w->cap, sizeof(*w->sums)))) {
+		free(w);
+		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
+	}
+	atomic_init(&w->n, 0);
+	atomic_init(&w->stale_keys, false);
+	v->verify = w;
+	return VAULT_OK;
+}
+
+void
+vault_verify_cancel(struct vault *v)
+{
+	if (!v->verify)
+		return;
+	free(v->verify->sums);
+	free(v->verify);
+	v->verify = NULL;
+}
+
+void
+verify_row(struct verify *w, vault_sort_key_fn sort_key,
+           const struct vault_item *it)
+{
 	unsigned char f[FILTER_BYTES_MAX];
 	size_t size = search_filter_size(it->headlen + it->bodylen), n;
-	if (it->damaged || (n = atomic_fetch_add(&w->n, 1)) >= w->cap)
-		return false;
+	int64_t key;
+	if (sort_key && it->sort_key != INT64_MAX &&
+	    sort_key(it->kind, it->head, it->headlen, &key) == 0 &&
+	    key != it->sort_key)
+		atomic_store(&w->stale_keys, true);
+	if ((n = atomic_fetch_add(&w->n, 1)) >= w->cap)
+		return;
 	memset(f, 0, size);
 	search_filter_add(f, size, (const char *)it->head, it->headlen);
 	search_filter_add(f, size, (const char *)it->body, it->bodylen);
-	struct filter_sum *s = &w->sums[n];
+	struct verify_sum *s = &w->sums[n];
 	sodium_hex2bin(s->id, VAULT_ID_BYTES, it->id, VAULT_ID_HEX, NULL, NULL,
 	               NULL);
 	filter_hash(f, size, s->hash);
 	sodium_memzero(f, size);
-	return false;
 }
 
 static int
@@ -522,10 +542,69 @@ by_id(const void *a, const void *b)
 }
 
 int
+vault_verify_end(struct vault *v, struct vault_filter_report *r,
+                 bool *stale_keys)
+{
+	struct verify *w = v->verify;
+	struct filter_reader rd;
+	int rc;
+	memset(r, 0, sizeof(*r));
+	if (stale_keys)
+		*stale_keys = false;
+	if (!w)
+		return vault_set_error(v, VAULT_ERROR, "Nothing was checked.");
+	v->verify = NULL;
+	size_t n = atomic_load(&w->n);
+	if (n > w->cap)
+		n = w->cap;
+	if (stale_keys)
+		*stale_keys = atomic_load(&w->stale_keys);
+	if (n)
+		qsort(w->sums, n, sizeof(*w->sums), by_id);
+	if ((rc = index_fresh(v)) || (rc = filter_reader_start(v, &rd)))
+		goto out;
+	for (size_t b = 0; !rc && b < ((size_t)1 << v->st.bucket_bits); b++) {
+		const unsigned char *p, *id, *f;
+		size_t len, off = 0, size;
+		bool unopened;
+		if ((rc = filter_reader_bucket(v, &rd, b, &p, &len, &unopened)))
+			break;
+		r->unopened += unopened;
+		while (p && filter_walk(p, len, &off, &id, &f, &size)) {
+			unsigned char h[VERIFY_HASH];
+			struct verify_sum *s =
+			        n ? bsearch(id, w->sums, n, sizeof(*w->sums),
+			                    by_id)
+			          : NULL;
+			filter_hash(f, size, h);
+			if (!s) {
+				/* a live record that did not open is told
+				 * as such, not here */
+				int frc = 0;
+				const struct index_entry *e =
+				        index_find(v, id, &frc);
+				if (frc || !e || (e->flags & ENTRY_TOMBSTONE))
+					r->stale++;
+			} else if (s->seen || sodium_memcmp(h, s->hash,
+			                                    VERIFY_HASH) != 0) {
+				r->stale++;
+			}
+			if (s)
+				s->seen = true;
+		}
+	}
+	filter_reader_end(&rd);
+	for (size_t i = 0; i < n; i++)
+		r->missing += !w->sums[i].seen;
+out:
+	free(w->sums);
+	free(w);
+	return rc;
+}
+
+int
 vault_filters_check(struct vault *v, struct vault_filter_report *r)
 {
-	struct check_walk w = {0};
-	struct filter_reader rd;
 	bool own = false;
 	int rc;
 	memset(r, 0, sizeof(*r));
@@ -537,51 +616,12 @@ vault_filters_check(struct vault *v, struct vault_filter_report *r)
 			return rc;
 		own = true;
 	}
-	if ((rc = index_fresh(v)))
-		goto out;
-	w.cap = (size_t)v->st.live;
-	if (w.cap && !(w.sums = calloc(w.cap, sizeof(*w.sums)))) {
-		rc = vault_set_error(v, VAULT_ERROR, "Out of memory.");
-		goto out;
-	}
-	atomic_init(&w.n, 0);
-	rc = vault_search(v, NULL, VAULT_EACH_BODY | VAULT_EACH_ROW_ORDER,
-	                  check_keep, &w, ignore_cb, NULL);
-	size_t n = atomic_load(&w.n);
-	if (n > w.cap)
-		n = w.cap;
-	if (n)
-		qsort(w.sums, n, sizeof(*w.sums), by_id);
-	bool reading = false;
-	if (!rc && !(rc = filter_reader_start(v, &rd)))
-		reading = true;
-	for (size_t b = 0; !rc && b < ((size_t)1 << v->st.bucket_bits); b++) {
-		const unsigned char *p, *id, *f;
-		size_t len, off = 0, size;
-		bool unopened;
-		if ((rc = filter_reader_bucket(v, &rd, b, &p, &len, &unopened)))
-			break;
-		r->unopened += unopened;
-		while (p && filter_walk(p, len, &off, &id, &f, &size)) {
-			unsigned char h[FILTER_HASH];
-			struct filter_sum *s =
-			        n ? bsearch(id, w.sums, n, sizeof(*w.sums),
-			                    by_id)
-			          : NULL;
-			filter_hash(f, size, h);
-			if (!s || s->seen ||
-			    sodium_memcmp(h, s->hash, FILTER_HASH) != 0)
-				r->stale++;
-			if (s)
-				s->seen = true;
-		}
-	}
-	if (reading)
-		filter_reader_end(&rd);
-	for (size_t i = 0; i < n; i++)
-		r->missing += !w.sums[i].seen;
-out:
-	free(w.sums);
+	if (!(rc = vault_verify_begin(v)) &&
+	    (rc = vault_search(v, NULL, VAULT_EACH_BODY | VAULT_EACH_ROW_ORDER,
+	                       NULL, NULL, ignore_cb, NULL)))
+		vault_verify_cancel(v);
+	if (!rc)
+		rc = vault_verify_end(v, r, NULL);
 	if (own)
 		vault_read_end(v);
 	return rc;

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -74,6 +75,24 @@ struct bucket {
  * (search.h). Loaded only to be changed or checked; a search reads them
  * a bucket at a time.
  */
+/* What a verified walk (vault_verify_begin) gathers, on every thread: a
+ * hash of the filter each record should have, and whether any sort key
+ * differs from its head. */
+enum { VERIFY_HASH = 16 };
+struct verify_sum {
+	unsigned char id[VAULT_ID_BYTES];
+	unsigned char hash[VERIFY_HASH];
+	bool seen;
+};
+struct verify {
+	struct verify_sum *sums;
+	size_t cap;
+	atomic_size_t n;
+	atomic_bool stale_keys;
+};
+void verify_row(struct verify *w, vault_sort_key_fn sort_key,
+                const struct vault_item *it);
+
 struct fbucket {
 	unsigned char *p;
 	size_t len, cap;
@@ -160,6 +179,7 @@ struct vault {
 	struct vstate st;
 	struct bucket *buckets;   /* 1 << st.bucket_bits */
 	struct fbucket *fbuckets; /* likewise */
+	struct verify *verify;    /* a verified walk is on */
 	int64_t data_version;     /* PRAGMA data_version when st was read */
 	bool st_dirty;
 };

@@ -1133,6 +1133,8 @@ search_open_row(struct search_batch *b, struct search_row *r)
 		return;
 	}
 	r->it.body = b->body ? body : NULL;
+	if (v->verify && b->body)
+		verify_row(v->verify, v->sort_key, &r->it);
 	r->keep = !b->keep || b->keep(b->karg, &r->it);
 }
 

@@ -1220,6 +1220,7 @@ vault_free(struct vault *v)
 {
 	if (!v)
 		return;
+	vault_verify_cancel(v);
 	if (v->db) {
 		sqlite3_finalize(v->row_st);
 		if (v->in_tx || v->in_read)

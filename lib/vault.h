@@ -519,6 +519,20 @@ struct vault_filter_report {
 	size_t missing, stale, unopened;
 };
 int vault_filters_check(struct vault *v, struct vault_filter_report *r);
+
+/*
+ * The same, and the index's sort keys (vault_listing_check), gathered
+ * along another walk instead of one of their own: between
+ * vault_verify_begin and vault_verify_end (inside one read snapshot,
+ * vault_read_begin), every vault_search (VAULT_EACH_BODY) also works out
+ * what each record's filter and sort key should be, on the walk's
+ * threads. vault_verify_end compares and ends it (*stale_keys may be
+ * NULL); vault_verify_cancel ends it without.
+ */
+int vault_verify_begin(struct vault *v);
+int vault_verify_end(struct vault *v, struct vault_filter_report *r,
+                     bool *stale_keys);
+void vault_verify_cancel(struct vault *v);
 int vault_filters_rebuild(struct vault *v);
 
 #endif
