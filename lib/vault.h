@@ -1,6 +1,6 @@
 /*
  * The vault: one SQLite file holding encrypted records. See
- * lib/vault-format.md for the on-disk format (format 2) and its threat
+ * doc/vault-format.md for the on-disk format (format 2) and its threat
  * model.
  *
  * Lifecycle: vault_create() or vault_open(), then vault_unlock() with the
