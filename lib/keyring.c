@@ -311,24 +311,3 @@ keyring_forget(const char *vault_id_hex)
 	drop_old_keys(vault_id_hex);
 	return found ? KEYRING_OK : KEYRING_NONE;
 }
-
-int
-keyring_perm(const char *vault_id_hex, unsigned *perm)
-{
-	char d[80];
-	description(vault_id_hex, d, sizeof(d));
-	key_serial_t id = find_key(d);
-	char *desc = NULL;
-	if (id < 0 || keyctl_describe_alloc(id, &desc) < 0)
-		return KEYRING_NONE;
-	/* "type;uid;gid;perm;description" */
-	char *p = desc;
-	for (int i = 0; i < 3 && p; i++) {
-		p = strchr(p, ';');
-		if (p)
-			p++;
-	}
-	int rc = p && sscanf(p, "%x", perm) == 1 ? KEYRING_OK : KEYRING_NONE;
-	free(desc);
-	return rc;
-}

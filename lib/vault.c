@@ -164,27 +164,9 @@ vault_format(const struct vault *v)
 }
 
 void
-vault_kdf_params(const struct vault *v, struct crypto_kdf_params *out)
-{
-	*out = v->pass.kdf;
-}
-
-void
 vault_public_key(const struct vault *v, unsigned char out[32])
 {
 	memcpy(out, v->public_key, PK_BYTES);
-}
-
-uint64_t
-vault_counter(const struct vault *v)
-{
-	return v->st_loaded ? v->st.counter : 0;
-}
-
-int64_t
-vault_high_water(const struct vault *v)
-{
-	return v->st_loaded ? v->st.high_water : 0;
 }
 
 void
