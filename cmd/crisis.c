@@ -14,6 +14,7 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -287,8 +288,7 @@ put_plan(const struct plan_state *st)
 				continue;
 			sprintf(line, "- %s", it->items[i]);
 			put_wrapped(stdout, INDENT, INDENT + 2, line);
-			sodium_memzero(line, strlen(line));
-			free(line);
+			wipe_free_str(line);
 		}
 	}
 }

@@ -2,6 +2,7 @@
 
 #include "cmd.h"
 #include "output.h"
+#include "wipe.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,21 +23,6 @@ enum { TEXT_MAX = 64 << 20 };
 /* Paths the signal handler removes; static so it can reach them. */
 static char tmp_dir[4096];
 static char tmp_file[4200];
-
-void
-text_wipe(char *s, size_t len)
-{
-	if (!s)
-		return;
-	sodium_memzero(s, len);
-	free(s);
-}
-
-void
-text_wipe_str(char *s)
-{
-	text_wipe(s, s ? strlen(s) : 0);
-}
 
 void
 arg_wipe(char *arg)
@@ -64,23 +50,23 @@ read_stdin_text(char **out, size_t *lenp)
 		len += n;
 		if (cap - len - 1 == 0) {
 			if (cap >= TEXT_MAX) {
-				text_wipe(buf, cap);
+				wipe_free(buf, cap);
 				return fail("The text is longer than 64 MiB; "
 				            "nothing was saved.");
 			}
 			char *nb = malloc(cap * 2);
 			if (!nb) {
-				text_wipe(buf, cap);
+				wipe_free(buf, cap);
 				return fail("Out of memory.");
 			}
 			memcpy(nb, buf, len);
-			text_wipe(buf, cap);
+			wipe_free(buf, cap);
 			buf = nb;
 			cap *= 2;
 		}
 	}
 	if (ferror(stdin)) {
-		text_wipe(buf, cap);
+		wipe_free(buf, cap);
 		return fail("Could not read the text from standard input.");
 	}
 	buf[len] = '\0';
@@ -587,13 +573,13 @@ editor_edit_record(char *text, size_t len, const char *empty_msg,
 			break;
 		}
 		/* Edit again from what was written, not from the start. */
-		text_wipe(text, len);
+		wipe_free(text, len);
 		text = edited;
 		len = outlen;
 		edited = NULL;
 		outlen = 0;
 	}
-	text_wipe(text, len);
-	text_wipe(edited, outlen);
+	wipe_free(text, len);
+	wipe_free(edited, outlen);
 	return rc;
 }

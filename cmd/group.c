@@ -17,6 +17,7 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -279,7 +280,7 @@ text_option(struct gopts *o, enum group_text t, char *arg)
 		value = in;
 	}
 	enum trigger_text_problem why = group_set_text(&o->rec, t, value);
-	text_wipe(in, len);
+	wipe_free(in, len);
 	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
 		return usage_error(group_usage, "The --%s text %s.",
@@ -570,7 +571,7 @@ print_line(const struct group_record *r)
 	        clean_locale());
 	if (shown)
 		fputs(shown, stdout);
-	util_free_text(shown);
+	wipe_free_str(shown);
 	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);
 }
@@ -587,7 +588,7 @@ static void
 lines_free(struct lines *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		text_wipe(l->v[i], strlen(l->v[i]));
+		wipe_free(l->v[i], strlen(l->v[i]));
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
@@ -691,9 +692,9 @@ wrap_text(const char *s, size_t width, struct lines *out)
 	rc = 0;
 done:
 	if (clean)
-		text_wipe(clean, clen);
+		wipe_free(clean, clen);
 	if (cur)
-		text_wipe(cur, clen);
+		wipe_free(cur, clen);
 	return rc;
 }
 
@@ -722,7 +723,7 @@ cell_lines(const char *label, const char *value, size_t label_cols,
 		snprintf(line, len + 1, "%s%*s%s", head, (int)pad, "",
 		         wrapped.v[i]);
 		rc = lines_push(out, line, len);
-		text_wipe(line, len + 1);
+		wipe_free(line, len + 1);
 	}
 	lines_free(&wrapped);
 	return rc;
@@ -955,7 +956,7 @@ print_shell_quoted(const char *s, size_t n, FILE *fp)
 			fputc(c[i], fp);
 	}
 	fputc(plain ? '"' : '\'', fp);
-	text_wipe(c, UTIL_CLEAN_SIZE(n));
+	wipe_free(c, UTIL_CLEAN_SIZE(n));
 }
 
 /* After a reflection that names a trigger: the trigger-log line. */

@@ -19,6 +19,7 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -253,7 +254,7 @@ print_name(const char *name, size_t cols)
 	char *cut = util_truncate(name, cols, clean_locale());
 	if (cut)
 		fputs(cut, stdout);
-	util_free_text(cut);
+	wipe_free_str(cut);
 }
 
 static void
@@ -375,7 +376,7 @@ print_helped(const struct stats *s, const struct look *k)
 		fputs("  ", stdout);
 		if (cut)
 			fputs(cut, stdout);
-		util_free_text(cut);
+		wipe_free_str(cut);
 		printf("%*s  %u time%s, ", (int)(cols - w), "", h->uses,
 		       h->uses == 1 ? "" : "s");
 		if (!h->rated)

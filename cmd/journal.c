@@ -9,6 +9,7 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -80,9 +81,9 @@ static void
 jopts_release(struct jopts *o)
 {
 	for (size_t i = 0; i < o->ntags; i++)
-		text_wipe_str(o->tags[i]);
+		wipe_free_str(o->tags[i]);
 	o->ntags = 0;
-	text_wipe_str(o->message);
+	wipe_free_str(o->message);
 	o->message = NULL;
 }
 
@@ -144,7 +145,7 @@ parse_into(int argc, char **argv, const char *allowed, struct jopts *o)
 			                   argv[0], name);
 		switch (c) {
 		case 'm':
-			text_wipe_str(o->message);
+			wipe_free_str(o->message);
 			if (!(o->message = arg_take(optarg)))
 				return fail("Out of memory.");
 			break;
@@ -179,7 +180,7 @@ parse_into(int argc, char **argv, const char *allowed, struct jopts *o)
 				        "to %d bytes, no commas).",
 				        JOURNAL_TAG_MAX);
 			if (o->ntags == JOURNAL_MAX_TAGS) {
-				text_wipe_str(t);
+				wipe_free_str(t);
 				return usage_error(journal_usage,
 				                   "That is more tags than one "
 				                   "entry can hold (%d).",
@@ -304,7 +305,7 @@ print_line(const struct journal_entry *e, const char *extra)
 	        clean_locale());
 	if (shown) {
 		fputs(shown, stdout);
-		util_free_text(shown);
+		wipe_free_str(shown);
 	}
 	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);
@@ -341,7 +342,7 @@ get_text(const struct jopts *o, const char *initial, size_t initlen,
 		return rc;
 	}
 	if (!util_utf8_ok(*text, *len, &bad)) {
-		text_wipe(*text, *len);
+		wipe_free(*text, *len);
 		*text = NULL;
 		return usage_error(journal_usage,
 		                   "The text has a byte at position %zu that "
@@ -414,7 +415,7 @@ journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		printf("%s\n", sid);
 	rc = 0;
 out:
-	text_wipe(text, len);
+	wipe_free(text, len);
 	jopts_release(&o);
 	return rc;
 }
@@ -569,7 +570,7 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (pager_show(page, pagelen, ctx) != 0)
 		rc = fail("Could not write the entry out.");
-	text_wipe(page, pagelen);
+	wipe_free(page, pagelen);
 out:
 	journal_entry_free(e);
 	jopts_release(&o);
@@ -620,7 +621,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 			printf("Nothing changed.\n");
 			goto out;
 		}
-		text_wipe(e->text, e->textlen);
+		wipe_free(e->text, e->textlen);
 		e->text = text;
 		e->textlen = len;
 		text = NULL;
@@ -629,7 +630,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		e->mood = o.mood;
 	if (o.tags_given) {
 		for (size_t i = 0; i < e->ntags; i++)
-			text_wipe_str(e->tags[i]);
+			wipe_free_str(e->tags[i]);
 		free(e->tags);
 		e->tags = calloc(o.ntags, sizeof(char *));
 		if (!e->tags) {
@@ -651,7 +652,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	printf("Saved.\n");
 out:
-	text_wipe(text, len);
+	wipe_free(text, len);
 	journal_entry_free(e);
 	jopts_release(&o);
 	return rc;
@@ -686,7 +687,7 @@ journal_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		date_format_local(e->created, when, sizeof(when));
 		snprintf(q, sizeof(q), "Delete the entry from %s (\"%s\")?",
 		         when, pv ? pv : "");
-		util_free_text(pv);
+		wipe_free_str(pv);
 		bool yes = confirm(q, false);
 		sodium_memzero(q, sizeof(q));
 		if (!yes) {
@@ -793,7 +794,7 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		} else {
 			print_line(list[i], snip);
 		}
-		text_wipe(snip, snip ? strlen(snip) : 0);
+		wipe_free(snip, snip ? strlen(snip) : 0);
 	}
 	if (arr)
 		rc = print_json(arr);
@@ -806,7 +807,7 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 out:
 	search_needle_free(f.needle);
 	journal_entries_free(list, n);
-	text_wipe_str(query);
+	wipe_free_str(query);
 	jopts_release(&o);
 	return rc;
 }

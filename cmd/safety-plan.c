@@ -12,6 +12,7 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -217,7 +218,7 @@ out_add(struct out *b, const char *s, size_t n)
 		}
 		if (b->p) {
 			memcpy(np, b->p, b->len);
-			text_wipe(b->p, b->cap);
+			wipe_free(b->p, b->cap);
 		}
 		b->p = np;
 		b->cap = cap;
@@ -457,11 +458,11 @@ plan_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	format_plan(&b, p, versions, older, color);
 	safety_plan_free(p);
 	if (b.failed) {
-		text_wipe(b.p, b.cap);
+		wipe_free(b.p, b.cap);
 		return fail("Out of memory.");
 	}
 	rc = pager_show(b.p, b.len, ctx) == 0 ? 0 : 1;
-	text_wipe(b.p, b.cap);
+	wipe_free(b.p, b.cap);
 	/* After the pager, so that it is the last thing on the screen. */
 	if (older)
 		fail("%s", msg);
@@ -576,7 +577,7 @@ read_file(const char *path, char **out, size_t *len)
 		if (n + 1 < cap)
 			continue;
 		if (cap > SAFETY_TEXT_MAX) {
-			text_wipe(buf, cap);
+			wipe_free(buf, cap);
 			fclose(f);
 			return fail("%s is longer than a safety plan can be "
 			            "(1 MiB); nothing was changed.",
@@ -584,19 +585,19 @@ read_file(const char *path, char **out, size_t *len)
 		}
 		char *nb = malloc(cap * 2);
 		if (!nb) {
-			text_wipe(buf, cap);
+			wipe_free(buf, cap);
 			fclose(f);
 			return fail("Out of memory.");
 		}
 		memcpy(nb, buf, n);
-		text_wipe(buf, cap);
+		wipe_free(buf, cap);
 		buf = nb;
 		cap *= 2;
 	}
 	bool bad = ferror(f);
 	fclose(f);
 	if (bad) {
-		text_wipe(buf, cap);
+		wipe_free(buf, cap);
 		return fail("Could not read %s.", path);
 	}
 	buf[n] = '\0';
@@ -624,7 +625,7 @@ prepend(char *text, size_t *len, const char *banner)
 			memcpy(all, banner, bl);
 			memcpy(all + bl, text, *len + 1);
 		}
-		text_wipe(text, *len);
+		wipe_free(text, *len);
 		*len += bl;
 	}
 	return all;
@@ -651,14 +652,14 @@ get_plan(const struct popts *o, const struct safety_plan *old,
 		if (rc)
 			return rc;
 		if (!o->from && elen == 0) {
-			text_wipe(edited, elen);
+			wipe_free(edited, elen);
 			printf("Nothing came on standard input, so nothing was "
 			       "saved. --from FILE reads the plan from a file; "
 			       "on a terminal your editor opens.\n");
 			return 3;
 		}
 		rc = safety_parse_text(edited, elen, out, err);
-		text_wipe(edited, elen);
+		wipe_free(edited, elen);
 		if (rc) {
 			fail("%s", err);
 			return fail("Nothing was changed.");
@@ -682,14 +683,14 @@ get_plan(const struct popts *o, const struct safety_plan *old,
 			break;
 		}
 		/* Again from what was written, not from the start. */
-		text_wipe(text, len);
+		wipe_free(text, len);
 		text = edited;
 		len = elen;
 		edited = NULL;
 		elen = 0;
 	}
-	text_wipe(text, len);
-	text_wipe(edited, elen);
+	wipe_free(text, len);
+	wipe_free(edited, elen);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -240,7 +241,7 @@ text_option(struct topts *o, const char *opt, enum trigger_text t, char *arg)
 	        in && !util_utf8_ok(in, len, &bad)
 	                ? TRIGGER_TEXT_NOT_UTF8
 	                : trigger_set_text(&o->rec, t, value);
-	text_wipe(in, len);
+	wipe_free(in, len);
 	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
 		return usage_error(trigger_usage, "The %s text %s.", opt,
@@ -592,7 +593,7 @@ print_line(const struct trigger_record *r)
 	        clean_locale());
 	if (shown) {
 		fputs(shown, stdout);
-		util_free_text(shown);
+		wipe_free_str(shown);
 	}
 	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);

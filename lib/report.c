@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include "util.h"
+#include "wipe.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -31,15 +32,6 @@ struct buf {
 	size_t len, cap;
 	bool oom;
 };
-
-static void
-wipe_free(char *p, size_t size)
-{
-	if (!p)
-		return;
-	sodium_memzero(p, size);
-	free(p);
-}
 
 /* Room for n more bytes and a NUL. Grows by copying and wiping the old
  * block, where realloc() could leave a stale copy in freed memory. */
@@ -180,10 +172,7 @@ report_escape(const char *s, size_t len)
 void
 report_free(char *html, size_t len)
 {
-	if (!html)
-		return;
-	sodium_memzero(html, len);
-	free(html);
+	wipe_free(html, len);
 }
 
 /* --- dates --- */

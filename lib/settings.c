@@ -4,6 +4,7 @@
 #include "crisis.h"
 #include "grounding.h"
 #include "util.h"
+#include "wipe.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -371,15 +372,6 @@ static const char header[] =
         "tells more.";
 
 static void
-wipe_str(char *s)
-{
-	if (!s)
-		return;
-	sodium_memzero(s, strlen(s));
-	free(s);
-}
-
-static void
 find_values(struct settings *s)
 {
 	for (int k = 0; k < SETTINGS_NKEYS; k++)
@@ -394,15 +386,15 @@ static int
 add_line(struct settings *s, char *text, int key, char *value)
 {
 	if (!text) {
-		wipe_str(value);
+		wipe_free_str(value);
 		return SETTINGS_ENOMEM;
 	}
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 16;
 		struct line *l = realloc(s->lines, cap * sizeof(*l));
 		if (!l) {
-			wipe_str(text);
-			wipe_str(value);
+			wipe_free_str(text);
+			wipe_free_str(value);
 			return SETTINGS_ENOMEM;
 		}
 		s->lines = l;
@@ -459,8 +451,8 @@ settings_free(struct settings *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->n; i++) {
-		wipe_str(s->lines[i].text);
-		wipe_str(s->lines[i].value);
+		wipe_free_str(s->lines[i].text);
+		wipe_free_str(s->lines[i].value);
 	}
 	free(s->lines);
 	free(s->problems);
@@ -549,16 +541,16 @@ parse_line(struct settings *s, unsigned no, const char *p, size_t n)
 		end--;
 	char *raw = strndup(v, (size_t)(end - v));
 	if (!raw) {
-		wipe_str(text);
+		wipe_free_str(text);
 		return SETTINGS_ENOMEM;
 	}
 	rc = settings_check(k, raw, 0, canon, err);
-	wipe_str(raw);
+	wipe_free_str(raw);
 	if (rc == 0) {
 		value = strdup(canon);
 		sodium_memzero(canon, sizeof(canon));
 		if (!value) {
-			wipe_str(text);
+			wipe_free_str(text);
 			return SETTINGS_ENOMEM;
 		}
 	} else {
@@ -566,7 +558,7 @@ parse_line(struct settings *s, unsigned no, const char *p, size_t n)
 	}
 keep:
 	if (rc) {
-		wipe_str(text);
+		wipe_free_str(text);
 		return rc;
 	}
 	return add_line(s, text, key, value);
@@ -634,8 +626,8 @@ settings_problem_at(const struct settings *s, size_t i)
 static void
 drop_line(struct settings *s, size_t i)
 {
-	wipe_str(s->lines[i].text);
-	wipe_str(s->lines[i].value);
+	wipe_free_str(s->lines[i].text);
+	wipe_free_str(s->lines[i].value);
 	memmove(&s->lines[i], &s->lines[i + 1],
 	        (s->n - i - 1) * sizeof(s->lines[0]));
 	s->n--;
@@ -691,7 +683,7 @@ settings_set(struct settings *s, enum settings_key k, const char *value)
 	             value) < 0)
 		return SETTINGS_ENOMEM;
 	if (!(v = strdup(value))) {
-		wipe_str(text);
+		wipe_free_str(text);
 		return SETTINGS_ENOMEM;
 	}
 	for (size_t i = 0; i < s->n;) {
@@ -710,16 +702,16 @@ settings_set(struct settings *s, enum settings_key k, const char *value)
 			char *with = NULL;
 			if (asprintf(&with, "%s%s%s", text,
 			             blank(*tail) ? "" : " ", tail) < 0) {
-				wipe_str(text);
-				wipe_str(v);
+				wipe_free_str(text);
+				wipe_free_str(v);
 				find_values(s);
 				return SETTINGS_ENOMEM;
 			}
-			wipe_str(text);
+			wipe_free_str(text);
 			text = with;
 		}
-		wipe_str(l->text);
-		wipe_str(l->value);
+		wipe_free_str(l->text);
+		wipe_free_str(l->value);
 		*l = (struct line){
 		        .text = text, .key = k, .usable = true, .value = v};
 		placed = true;
@@ -728,8 +720,8 @@ settings_set(struct settings *s, enum settings_key k, const char *value)
 	if (!placed) {
 		int rc = s->n ? 0 : add_line(s, strdup(header), -1, NULL);
 		if (rc) {
-			wipe_str(text);
-			wipe_str(v);
+			wipe_free_str(text);
+			wipe_free_str(v);
 			return rc;
 		}
 		/* add_line() frees them when it fails */
@@ -779,10 +771,7 @@ settings_format(const struct settings *s, size_t *len)
 void
 settings_text_free(char *text, size_t len)
 {
-	if (!text)
-		return;
-	sodium_memzero(text, len);
-	free(text);
+	wipe_free(text, len);
 }
 
 /* --- the file --- */
