@@ -3,6 +3,7 @@
 #include "cmd.h"
 #include "output.h"
 #include "wipe.h"
+#include "strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,37 +43,21 @@ arg_take(char *arg)
 int
 read_stdin_text(char **out, size_t *lenp)
 {
-	size_t cap = 8192, len = 0, n;
-	char *buf = malloc(cap);
-	if (!buf)
-		return fail("Out of memory.");
-	while ((n = fread(buf + len, 1, cap - len - 1, stdin)) > 0) {
-		len += n;
-		if (cap - len - 1 == 0) {
-			if (cap >= TEXT_MAX) {
-				wipe_free(buf, cap);
-				return fail("The text is longer than 64 MiB; "
-				            "nothing was saved.");
-			}
-			char *nb = malloc(cap * 2);
-			if (!nb) {
-				wipe_free(buf, cap);
-				return fail("Out of memory.");
-			}
-			memcpy(nb, buf, len);
-			wipe_free(buf, cap);
-			buf = nb;
-			cap *= 2;
-		}
+	struct strbuf sb = {0};
+	int rc = strbuf_read(&sb, stdin, TEXT_MAX);
+	if (rc) {
+		bool oom = sb.failed;
+		strbuf_release(&sb);
+		if (rc > 0)
+			return fail(
+			        "The text is longer than 64 MiB; nothing was "
+			        "saved.");
+		return fail(oom ? "Out of memory."
+		                : "Could not read the text from standard "
+		                  "input.");
 	}
-	if (ferror(stdin)) {
-		wipe_free(buf, cap);
-		return fail("Could not read the text from standard input.");
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*lenp = len;
-	return 0;
+	*out = strbuf_detach(&sb, lenp);
+	return *out ? 0 : fail("Out of memory.");
 }
 
 static bool

@@ -3,6 +3,7 @@
 
 #include "wipe.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -89,6 +90,25 @@ strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(sb, fmt, ap);
 	va_end(ap);
+}
+
+int
+strbuf_read(struct strbuf *sb, FILE *f, size_t max)
+{
+	enum { CHUNK = 8192 };
+	size_t start = sb->len, n;
+	do {
+		if (!strbuf_grow(sb, CHUNK)) {
+			errno = ENOMEM;
+			return -1;
+		}
+		n = fread(sb->p + sb->len, 1, CHUNK, f);
+		sb->len += n;
+		sb->p[sb->len] = '\0';
+		if (sb->len - start > max)
+			return 1;
+	} while (n > 0);
+	return ferror(f) ? -1 : 0;
 }
 
 void

@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Zeroed ({0}) is empty and ready. */
 struct strbuf {
@@ -46,6 +47,14 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
         __attribute__((format(printf, 2, 0)));
+
+/*
+ * Append all of f, up to `max` bytes. Returns 0; 1 when f holds more
+ * than max bytes (what was read stays in sb, for the caller to release);
+ * -1 when reading failed (errno) or memory ran out (sb->failed, errno
+ * ENOMEM).
+ */
+int strbuf_read(struct strbuf *sb, FILE *f, size_t max);
 
 /* Cut to len bytes (len <= sb->len); the bytes cut off are wiped. */
 void strbuf_setlen(struct strbuf *sb, size_t len);
