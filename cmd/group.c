@@ -18,6 +18,7 @@
 #include "util.h"
 #include "vault.h"
 #include "wipe.h"
+#include "date-arg.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -473,16 +474,6 @@ opts_status(int rc, struct gopts *o)
 {
 	group_record_release(&o->rec);
 	return rc < 0 ? 0 : rc;
-}
-
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error(group_usage,
-	                   "%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, 2026-11-01T19:30, today, yesterday or "
-	                   "7d.",
-	                   opt, s);
 }
 
 /* --- output helpers --- */
@@ -1042,7 +1033,7 @@ add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
 	}
 	r.when = now;
 	if (o.date && date_parse(o.date, now, DATE_START, &r.when)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error(group_usage, "--date", o.date);
 		goto out;
 	}
 	apply_options(&o, &r);
@@ -1172,11 +1163,11 @@ group_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	if (o.since && date_parse(o.since, now, DATE_START, &f.since)) {
-		rc = bad_date("--since", o.since);
+		rc = date_arg_error(group_usage, "--since", o.since);
 		goto out;
 	}
 	if (o.until && date_parse(o.until, now, DATE_END, &f.until)) {
-		rc = bad_date("--until", o.until);
+		rc = date_arg_error(group_usage, "--until", o.until);
 		goto out;
 	}
 	f.with_body = o.json;
@@ -1328,7 +1319,7 @@ group_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((rc = one_id(&o, "edit")))
 		goto out;
 	if (o.date && date_parse(o.date, now, DATE_START, &when)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error(group_usage, "--date", o.date);
 		goto out;
 	}
 	if (!(v = cmd_vault(ctx))) {

@@ -20,6 +20,7 @@
 #include "util.h"
 #include "vault.h"
 #include "wipe.h"
+#include "date-arg.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -122,15 +123,6 @@ parse_stats_opts(int argc, char **argv, struct sopts *o)
 		return usage_error(stats_usage, "'%s' takes options only.",
 		                   argv[0]);
 	return 0;
-}
-
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error(stats_usage,
-	                   "%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, today, yesterday or 7d.",
-	                   opt, s);
 }
 
 /* Round to two decimals, for --json. */
@@ -447,10 +439,10 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (o.until && date_parse(o.until, now, DATE_END, &until))
-		return bad_date("--until", o.until);
+		return date_arg_error(stats_usage, "--until", o.until);
 	if (o.since) {
 		if (date_parse(o.since, now, DATE_START, &since))
-			return bad_date("--since", o.since);
+			return date_arg_error(stats_usage, "--since", o.since);
 	} else {
 		/* Whole weeks: this one and the DEFAULT_WEEKS - 1 before. */
 		struct tm tm;

@@ -10,6 +10,7 @@
 #include "util.h"
 #include "vault.h"
 #include "wipe.h"
+#include "date-arg.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -228,16 +229,6 @@ parse_opts(int argc, char **argv, const char *allowed, struct jopts *o)
 	return rc;
 }
 
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error(journal_usage,
-	                   "%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, 2026-11-01T14:30, today, yesterday or "
-	                   "7d.",
-	                   opt, s);
-}
-
 static void
 short_id(const char *id, char *out)
 {
@@ -382,7 +373,7 @@ journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	if (o.date && date_parse(o.date, when, DATE_START, &when)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error(journal_usage, "--date", o.date);
 		goto out;
 	}
 	if (!(v = cmd_vault_for_write(ctx, &sealed))) {
@@ -427,9 +418,9 @@ make_filter(const struct jopts *o, struct journal_filter *f)
 	time_t now = time(NULL);
 	memset(f, 0, sizeof(*f));
 	if (o->since && date_parse(o->since, now, DATE_START, &f->since))
-		return bad_date("--since", o->since);
+		return date_arg_error(journal_usage, "--since", o->since);
 	if (o->until && date_parse(o->until, now, DATE_END, &f->until))
-		return bad_date("--until", o->until);
+		return date_arg_error(journal_usage, "--until", o->until);
 	f->tag = o->ntags ? o->tags[0] : NULL;
 	return 0;
 }
@@ -592,7 +583,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((rc = one_id(&o, "edit")))
 		goto out;
 	if (o.date && date_parse(o.date, now, DATE_START, &now)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error(journal_usage, "--date", o.date);
 		goto out;
 	}
 	if (!(v = cmd_vault(ctx))) {

@@ -13,6 +13,7 @@
 #include "report.h"
 #include "stats.h"
 #include "vault.h"
+#include "date-arg.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -136,15 +137,6 @@ parse_opts(int argc, char **argv, struct ropts *o)
 	return 0;
 }
 
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error(report_usage,
-	                   "%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, today, yesterday or 7d.",
-	                   opt, s);
-}
-
 /* --- the command --- */
 
 static void
@@ -220,10 +212,10 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (o.until && date_parse(o.until, now, DATE_END, &until))
-		return bad_date("--until", o.until);
+		return date_arg_error(report_usage, "--until", o.until);
 	const char *from = o.since ? o.since : DEFAULT_SINCE;
 	if (date_parse(from, now, DATE_START, &since))
-		return bad_date("--since", from);
+		return date_arg_error(report_usage, "--since", from);
 	if (since > until)
 		return usage_error(report_usage,
 		                   "--since is after --until; the period "

@@ -12,6 +12,7 @@
 #include "util.h"
 #include "vault.h"
 #include "wipe.h"
+#include "date-arg.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -464,16 +465,6 @@ opts_status(int rc, struct topts *o)
 	return rc < 0 ? 0 : rc;
 }
 
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error(trigger_usage,
-	                   "%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, 2026-11-01T14:30, today, yesterday or "
-	                   "7d.",
-	                   opt, s);
-}
-
 /* --- output helpers --- */
 
 static void
@@ -793,7 +784,7 @@ trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	r->when = now;
 	if (o.date && date_parse(o.date, now, DATE_START, &r->when)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error(trigger_usage, "--date", o.date);
 		goto out;
 	}
 	r->has_body = true;
@@ -896,11 +887,11 @@ trigger_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	if (o.since && date_parse(o.since, now, DATE_START, &f.since)) {
-		rc = bad_date("--since", o.since);
+		rc = date_arg_error(trigger_usage, "--since", o.since);
 		goto out;
 	}
 	if (o.until && date_parse(o.until, now, DATE_END, &f.until)) {
-		rc = bad_date("--until", o.until);
+		rc = date_arg_error(trigger_usage, "--until", o.until);
 		goto out;
 	}
 	f.tag = tags->n ? tags->v[0] : NULL;
@@ -1018,7 +1009,7 @@ trigger_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((rc = one_id(&o, "edit")))
 		goto out;
 	if (o.date && date_parse(o.date, now, DATE_START, &when)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error(trigger_usage, "--date", o.date);
 		goto out;
 	}
 	if (!(v = cmd_vault(ctx))) {
