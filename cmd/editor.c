@@ -4,6 +4,7 @@
 #include "output.h"
 #include "wipe.h"
 #include "strbuf.h"
+#include "outfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -353,21 +354,6 @@ editor_kind(const char *cmd)
 }
 
 static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
 run_editor(const char *cmd)
 {
 	/* vim: no swap, undo, backup or viminfo/shada files anywhere. */
@@ -468,8 +454,8 @@ editor_edit(const char *initial, size_t len, char **out, size_t *outlen)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 
-	fd = open(tmp_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, initial, len) != 0) {
+	fd = outfile_create(tmp_file);
+	if (fd < 0 || outfile_write(fd, initial, len) != 0) {
 		if (fd >= 0)
 			close(fd);
 		fail("Could not prepare the private file for the editor.");

@@ -5,6 +5,7 @@
 #include "grounding.h"
 #include "util.h"
 #include "wipe.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -880,28 +881,14 @@ make_dirs(char *dir)
 	return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int
-write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 settings_save(const struct settings *s, const char *path, char *err)
 {
 	struct stat st;
-	char *target = NULL, *dir = NULL, *tmp = NULL, *text = NULL;
+	char *target = NULL, *dir = NULL, *text = NULL;
+	struct outfile f = {.fd = -1};
 	size_t len = 0;
-	int fd = -1, rc = SETTINGS_EIO;
+	int rc = SETTINGS_EIO;
 
 	err[0] = '\0';
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
@@ -917,9 +904,7 @@ settings_save(const struct settings *s, const char *path, char *err)
 	}
 	char *slash = strrchr(target, '/');
 	if (!slash || !(text = settings_format(s, &len)) ||
-	    !(dir = strndup(target, (size_t)(slash - target))) ||
-	    asprintf(&tmp, "%s.XXXXXX", target) < 0) {
-		tmp = NULL;
+	    !(dir = strndup(target, (size_t)(slash - target)))) {
 		rc = slash ? SETTINGS_ENOMEM : SETTINGS_EIO;
 		if (!slash)
 			snprintf(err, SETTINGS_ERR_MAX,
@@ -930,41 +915,22 @@ settings_save(const struct settings *s, const char *path, char *err)
 		io_error(err, "its folder could not be made", errno);
 		goto out;
 	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
+	if (outfile_begin(&f, target) != 0) {
 		io_error(err, "a new file could not be made next to it", errno);
 		goto out;
 	}
-	if (fchmod(fd, 0600) != 0 || write_all(fd, text, len) != 0 ||
-	    fsync(fd) != 0) {
+	if (outfile_write(f.fd, text, len) != 0 || fsync(f.fd) != 0) {
 		io_error(err, "it could not be written", errno);
 		goto out;
 	}
-	if (close(fd) != 0) {
-		fd = -1;
-		io_error(err, "it could not be written", errno);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, target) != 0) {
+	/* the rename itself reaches the disk with its folder */
+	if (outfile_commit(&f, OUTFILE_SYNC) != 0) {
 		io_error(err, "the new file could not be put in place", errno);
 		goto out;
 	}
-	free(tmp);
-	tmp = NULL;
-	/* the rename itself reaches the disk with its folder */
-	int dfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
 	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp)
-		unlink(tmp);
-	free(tmp);
+	outfile_abort(&f);
 	free(dir);
 	free(target);
 	settings_text_free(text, len);
