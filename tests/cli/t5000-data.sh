@@ -7,7 +7,6 @@ VAULT="$XDG_DATA_HOME/selfhelp/vault.db"
 V2="$TEST_ROOT/second.db"
 FIX="$TEST_SRCDIR/fixtures"
 
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 # The export without its "exported" line, for comparing two exports.
 strip_time() { grep -v '"exported":' "$1"; }
 has_trigger_log() { selfhelp trigger-log --help >/dev/null 2>&1; }
@@ -37,7 +36,7 @@ test_expect_success 'every command has --help' '
 	done
 '
 
-test_expect_success 'export refuses to print on a terminal, gently' '
+test_expect_success SCRIPT 'export refuses to print on a terminal, gently' '
 	test_must_fail 2 script -qec "$SELFHELP_RUN $P export" /dev/null >"$OUT" 2>&1 &&
 	expect_in "--output FILE" "$OUT" &&
 	expect_in "age -p" "$OUT" &&
@@ -84,7 +83,7 @@ test_expect_success 'export --output: 0600 whatever the umask, never over a file
 	cmp "$VAULT" "$TEST_ROOT/vault-copy"
 '
 
-test_expect_success 'export -o - on a terminal is refused like plain export' '
+test_expect_success SCRIPT 'export -o - on a terminal is refused like plain export' '
 	test_must_fail 2 script -qec "$SELFHELP_RUN $P export -o -" /dev/null >"$OUT" 2>&1 &&
 	expect_in "--output FILE" "$OUT" &&
 	expect_not_in "selfhelp_export" "$OUT" &&
@@ -121,19 +120,17 @@ test_expect_success 'export --to-pipe writes into a named pipe of ones own' '
 	test -p "$TEST_ROOT/fifo"
 '
 
-test_expect_success 'export --to-pipe: never a terminal, not even ones own' '
+test_expect_success SCRIPT 'export --to-pipe: never a terminal, not even ones own' '
 	test_must_fail 1 script -qec "$SELFHELP_RUN $P export -o \$(tty) --to-pipe" /dev/null >"$OUT" 2>&1 &&
 	expect_in "terminal" "$OUT" &&
 	expect_not_in "the oldest" "$OUT"
 '
 
-if [ "$(id -u)" = 0 ]; then
-test_expect_success 'export --to-pipe: not into a pipe of someone else (as root)' '
+test_expect_success ROOT 'export --to-pipe: not into a pipe of someone else (as root)' '
 	mkfifo "$TEST_ROOT/their-fifo" && chown 4321 "$TEST_ROOT/their-fifo" &&
 	test_must_fail 1 timeout 120 "$SELFHELP_RUN" $P export -o "$TEST_ROOT/their-fifo" --to-pipe 2>"$ERR" &&
 	expect_in "someone else" "$ERR"
 '
-fi
 
 test_expect_success 'export --force replaces a link, not what it points to, and never a folder' '
 	printf "keep me\n" >"$TEST_ROOT/target" &&
@@ -324,7 +321,7 @@ test_expect_success 'backup taken during a concurrent writer opens and checks' '
 	wait $writer &&
 	selfhelp $P --vault "$TEST_ROOT/during.db" check >"$OUT" &&
 	expect_in "are fine" "$OUT" &&
-	n=$(selfhelp $P --vault "$TEST_ROOT/during.db" journal list | wc -l) &&
+	n=$(selfhelp_lines $P --vault "$TEST_ROOT/during.db" journal list) &&
 	echo "backup holds $n entries" &&
 	test "$n" -ge 3 &&
 	selfhelp $P check >"$OUT"
