@@ -4,6 +4,7 @@
 #include "harness.h"
 
 #include <ftw.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -35,6 +36,7 @@ fixture_setup(void **state)
 	char env[FIXTURE_PATH_MAX];
 	char *d = fixture_mkdtemp();
 	(void)state;
+	assert_true(sodium_init() >= 0); /* vaults need it; repeating is fine */
 	snprintf(fixture_dir, sizeof(fixture_dir), "%s", d);
 	free(d);
 	fixture_path(env, "home");

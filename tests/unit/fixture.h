@@ -31,8 +31,8 @@ extern const struct crypto_kdf_params fixture_kdf;
 extern char fixture_dir[256];
 
 /* cmocka setup: make fixture_dir (mode 0700), set HOME to DIR/home and
- * XDG_RUNTIME_DIR to DIR/run, unset XDG_STATE_HOME. Fails the case if
- * the folder cannot be made. Returns 0. */
+ * XDG_RUNTIME_DIR to DIR/run, unset XDG_STATE_HOME; sodium_init().
+ * Fails the case if the folder cannot be made. Returns 0. */
 int fixture_setup(void **state);
 
 /* cmocka teardown: remove fixture_dir and everything in it (nftw, no
