@@ -29,6 +29,22 @@ outfile_create(const char *path)
 }
 
 int
+outfile_mkdirs(char *dir)
+{
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int
 outfile_write(int fd, const void *data, size_t len)
 {
 	const char *p = data;

@@ -32,6 +32,10 @@ enum { OUTFILE_MODE = 0600 };
  */
 int outfile_create(const char *path);
 
+/* mkdir -p: dir and the folders above it, new ones mode 0700. dir is
+ * changed while this runs and put back. */
+int outfile_mkdirs(char *dir);
+
 /* Write all `len` bytes to fd, through short writes and EINTR. */
 int outfile_write(int fd, const void *data, size_t len);
 

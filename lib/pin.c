@@ -126,23 +126,6 @@ pin_load(const char *vault_id_hex, struct pin *out)
 	return PIN_OK;
 }
 
-/* mkdir -p with 0700 for new folders. */
-static int
-make_dirs(char *dir)
-{
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 int
 pin_store(const char *vault_id_hex, const struct pin *p)
 {
@@ -151,7 +134,7 @@ pin_store(const char *vault_id_hex, const struct pin *p)
 	struct outfile f = {.fd = -1};
 	int rc = PIN_ERROR;
 	int n = body_text(vault_id_hex, p, text, sizeof(text) - 64);
-	if (!dir || !path || n < 0 || make_dirs(dir) != 0)
+	if (!dir || !path || n < 0 || outfile_mkdirs(dir) != 0)
 		goto out;
 	check_hex(text, (size_t)n, sum);
 	n += snprintf(text + n, sizeof(text) - (size_t)n, "check %s\n", sum);

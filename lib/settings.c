@@ -864,23 +864,6 @@ settings_load(const char *path, struct settings **out, char *err)
 	return rc;
 }
 
-/* mkdir -p with 0700 for new folders. */
-static int
-make_dirs(char *dir)
-{
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 int
 settings_save(const struct settings *s, const char *path, char *err)
 {
@@ -911,7 +894,7 @@ settings_save(const struct settings *s, const char *path, char *err)
 			         "it is not a path to a file");
 		goto out;
 	}
-	if (*dir && make_dirs(dir) != 0) {
+	if (*dir && outfile_mkdirs(dir) != 0) {
 		io_error(err, "its folder could not be made", errno);
 		goto out;
 	}

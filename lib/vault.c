@@ -471,16 +471,7 @@ make_parent_dirs(const char *path)
 		return 0;
 	}
 	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			rc = -1;
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		rc = -1;
+	rc = outfile_mkdirs(dir);
 	free(dir);
 	return rc;
 }
