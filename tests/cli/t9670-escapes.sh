@@ -307,7 +307,7 @@ test_expect_success 'an ambiguous id lists the candidates safely' '
 if selfhelp $P unlock --for 5m >/dev/null 2>"$TEST_ROOT/unlock.err"; then
 	test_set_prereq KEYRING
 else
-	echo "# skipping the crisis check (no keyring): $(cat "$TEST_ROOT/unlock.err")"
+	echo "# no kernel keyring here: $(cat "$TEST_ROOT/unlock.err")"
 fi
 
 test_expect_success KEYRING 'crisis: the plan'\''s contacts' '
