@@ -14,6 +14,7 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -272,8 +273,7 @@ put_plan(const struct plan_state *st)
 				continue;
 			sprintf(line, "- %s", it->items[i]);
 			put_wrapped(stdout, INDENT, INDENT + 2, line);
-			sodium_memzero(line, strlen(line));
-			free(line);
+			wipe_free_str(line);
 		}
 	}
 }

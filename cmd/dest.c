@@ -2,6 +2,7 @@
 #include "dest.h"
 
 #include "cmd.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,33 +14,13 @@
 
 enum { DEST_BUF_BYTES = 8192 };
 
-static bool
-same_file(const char *a, const char *b)
-{
-	struct stat x, y;
-	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev &&
-	       x.st_ino == y.st_ino;
-}
-
 /* Is `path` the vault or one of its -wal/-shm files? (--force must never
  * replace the encrypted vault with its contents in clear.) */
 static bool
 is_vault_file(struct cmd_ctx *ctx, const char *path)
 {
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
 	char *vault = ctx_vault_path(ctx);
-	bool same = false;
-	for (size_t i = 0;
-	     vault && !same && i < sizeof(suffixes) / sizeof(suffixes[0]);
-	     i++) {
-		size_t n = strlen(vault) + strlen(suffixes[i]) + 1;
-		char *p = malloc(n);
-		if (!p)
-			break;
-		snprintf(p, n, "%s%s", vault, suffixes[i]);
-		same = same_file(p, path);
-		free(p);
-	}
+	bool same = outfile_is_vault(vault, path);
 	free(vault);
 	return same;
 }
@@ -154,6 +135,7 @@ dest_open(struct dest *d, const char *path, unsigned flags, const char *what)
 	struct stat st;
 	int fd;
 	memset(d, 0, sizeof(*d));
+	d->out.fd = -1;
 	d->path = path;
 	d->what = what;
 	if (!path) {
@@ -169,32 +151,23 @@ dest_open(struct dest *d, const char *path, unsigned flags, const char *what)
 			return 1;
 	} else if (!(flags & DEST_FORCE)) {
 		d->kind = DEST_NEW;
-		fd = open(path,
-		          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		          0600);
-		if (fd < 0)
+		if ((fd = outfile_create(path)) < 0)
 			return fail("Could not create %s (%s).", path,
 			            strerror(errno));
 	} else {
 		d->kind = DEST_REPLACE;
-		size_t n = strlen(path) + sizeof(".XXXXXX");
-		if (!(d->tmp = malloc(n)))
-			return fail("Out of memory.");
-		snprintf(d->tmp, n, "%s.XXXXXX", path);
-		if ((fd = mkostemp(d->tmp, O_CLOEXEC)) < 0) {
-			int e = errno;
-			free(d->tmp);
-			d->tmp = NULL;
+		if (outfile_begin(&d->out, path) != 0)
 			return fail("Could not create a file next to %s (%s).",
-			            path, strerror(e));
-		}
-		fchmod(fd, 0600);
+			            path, strerror(errno));
+		fd = d->out.fd;
 	}
 	if (!(d->fp = fdopen(fd, "w"))) {
 		int e = errno;
 		close(fd);
+		d->out.fd = -1;
 		return dest_failed(d, e);
 	}
+	d->out.fd = -1; /* the stream owns it now */
 	/* The stream's buffer holds the document in clear: ours, wiped. */
 	if ((d->buf = malloc(DEST_BUF_BYTES)))
 		setvbuf(d->fp, d->buf, _IOFBF, DEST_BUF_BYTES);
@@ -207,10 +180,8 @@ dest_abort(struct dest *d)
 	dest_close(d);
 	if (d->kind == DEST_NEW)
 		unlink(d->path);
-	else if (d->kind == DEST_REPLACE && d->tmp)
-		unlink(d->tmp);
-	free(d->tmp);
-	d->tmp = NULL;
+	else if (d->kind == DEST_REPLACE)
+		outfile_abort(&d->out);
 }
 
 int
@@ -255,11 +226,10 @@ dest_finish(struct dest *d)
 		e = errno ? errno : EIO;
 	if (dest_close(d) != 0 && !e)
 		e = errno;
-	if (!e && d->kind == DEST_REPLACE && rename(d->tmp, d->path) != 0)
+	if (!e && d->kind == DEST_REPLACE &&
+	    outfile_commit(&d->out, OUTFILE_SYNC) != 0)
 		e = errno;
 	if (e)
 		return dest_failed(d, e);
-	free(d->tmp);
-	d->tmp = NULL;
 	return 0;
 }

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "outfile.h"
+
 struct cmd_ctx;
 
 enum dest_flags {
@@ -28,10 +30,10 @@ enum dest_kind {
 
 struct dest {
 	enum dest_kind kind;
-	const char *path; /* borrowed; NULL for standard output */
-	const char *what; /* "export", "report": for messages */
-	char *tmp;        /* DEST_REPLACE: the file being written */
-	char *buf;        /* the stream's buffer, wiped when closed */
+	const char *path;   /* borrowed; NULL for standard output */
+	const char *what;   /* "export", "report": for messages */
+	struct outfile out; /* DEST_REPLACE: the new file beside it */
+	char *buf;          /* the stream's buffer, wiped when closed */
 	FILE *fp;
 	int err; /* errno of a failed write (dest_write) */
 };

@@ -2,6 +2,9 @@
 
 #include "cmd.h"
 #include "output.h"
+#include "wipe.h"
+#include "strbuf.h"
+#include "outfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,21 +27,6 @@ static char tmp_dir[4096];
 static char tmp_file[4200];
 
 void
-text_wipe(char *s, size_t len)
-{
-	if (!s)
-		return;
-	sodium_memzero(s, len);
-	free(s);
-}
-
-void
-text_wipe_str(char *s)
-{
-	text_wipe(s, s ? strlen(s) : 0);
-}
-
-void
 arg_wipe(char *arg)
 {
 	sodium_memzero(arg, strlen(arg));
@@ -56,37 +44,21 @@ arg_take(char *arg)
 int
 read_stdin_text(char **out, size_t *lenp)
 {
-	size_t cap = 8192, len = 0, n;
-	char *buf = malloc(cap);
-	if (!buf)
-		return fail("Out of memory.");
-	while ((n = fread(buf + len, 1, cap - len - 1, stdin)) > 0) {
-		len += n;
-		if (cap - len - 1 == 0) {
-			if (cap >= TEXT_MAX) {
-				text_wipe(buf, cap);
-				return fail("The text is longer than 64 MiB; "
-				            "nothing was saved.");
-			}
-			char *nb = malloc(cap * 2);
-			if (!nb) {
-				text_wipe(buf, cap);
-				return fail("Out of memory.");
-			}
-			memcpy(nb, buf, len);
-			text_wipe(buf, cap);
-			buf = nb;
-			cap *= 2;
-		}
+	struct strbuf sb = {0};
+	int rc = strbuf_read(&sb, stdin, TEXT_MAX);
+	if (rc) {
+		bool oom = sb.failed;
+		strbuf_release(&sb);
+		if (rc > 0)
+			return fail(
+			        "The text is longer than 64 MiB; nothing was "
+			        "saved.");
+		return fail(oom ? "Out of memory."
+		                : "Could not read the text from standard "
+		                  "input.");
 	}
-	if (ferror(stdin)) {
-		text_wipe(buf, cap);
-		return fail("Could not read the text from standard input.");
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*lenp = len;
-	return 0;
+	*out = strbuf_detach(&sb, lenp);
+	return *out ? 0 : fail("Out of memory.");
 }
 
 static bool
@@ -382,21 +354,6 @@ editor_kind(const char *cmd)
 }
 
 static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
 run_editor(const char *cmd)
 {
 	/* vim: no swap, undo, backup or viminfo/shada files anywhere. */
@@ -497,8 +454,8 @@ editor_edit(const char *initial, size_t len, char **out, size_t *outlen)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 
-	fd = open(tmp_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, initial, len) != 0) {
+	fd = outfile_create(tmp_file);
+	if (fd < 0 || outfile_write(fd, initial, len) != 0) {
 		if (fd >= 0)
 			close(fd);
 		fail("Could not prepare the private file for the editor.");
@@ -587,13 +544,13 @@ editor_edit_record(char *text, size_t len, const char *empty_msg,
 			break;
 		}
 		/* Edit again from what was written, not from the start. */
-		text_wipe(text, len);
+		wipe_free(text, len);
 		text = edited;
 		len = outlen;
 		edited = NULL;
 		outlen = 0;
 	}
-	text_wipe(text, len);
-	text_wipe(edited, outlen);
+	wipe_free(text, len);
+	wipe_free(edited, outlen);
 	return rc;
 }

@@ -26,18 +26,13 @@ int editor_edit(const char *initial, size_t len, char **out, size_t *outlen);
  */
 int read_stdin_text(char **out, size_t *len);
 
-/* Overwrite and free a text buffer (NULL ok). */
-void text_wipe(char *s, size_t len);
-/* Overwrite and free a NUL-terminated text (NULL ok). */
-void text_wipe_str(char *s);
-
 /*
  * The person's words given on the command line (-m TEXT, --note TEXT,
  * search words): overwrite them in argv once they are copied, so that
  * /proc/PID/cmdline, which every local user can read, no longer shows
  * them while selfhelp waits for a passphrase. Call while the options
  * are parsed, before anything slow. arg_take() returns the copy
- * (text_wipe_str() it), or NULL when memory ran out (arg left as it is).
+ * (wipe_free_str() it), or NULL when memory ran out (arg left as it is).
  */
 void arg_wipe(char *arg);
 char *arg_take(char *arg);

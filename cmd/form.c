@@ -3,6 +3,7 @@
 
 #include "cmd.h"
 
+#include "signals.h"
 #include "term.h"
 #include "util.h"
 
@@ -42,7 +43,7 @@ static bool catch_quit; /* SIGQUIT is handled in this run */
 static void
 set_handlers(bool in)
 {
-	term_catch_leave(out_fd, in ? leave_text : NULL, catch_quit);
+	signals_catch_leave(out_fd, in ? leave_text : NULL, catch_quit);
 	term_catch_stop(in ? &need_redraw : NULL);
 }
 

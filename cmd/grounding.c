@@ -17,6 +17,7 @@
 #include "rating.h"
 #include "vault.h"
 #include "grounding.h"
+#include "signals.h"
 #include "term.h"
 
 #include <errno.h>
@@ -142,7 +143,7 @@ update_leave_text(const struct ui *ui)
 	char text[256];
 	snprintf(text, sizeof(text), "%s%s\n", ui->inl ? "\n\n" : "\n",
 	         msg_stopped);
-	term_catch_leave(STDOUT_FILENO, text, false);
+	signals_catch_leave(STDOUT_FILENO, text, false);
 }
 
 static bool
@@ -702,7 +703,7 @@ run_interactive(struct ui *ui, const struct opts *o)
 		term_restore();
 	}
 	term_set_reset(false);
-	term_catch_leave(STDOUT_FILENO, NULL, false);
+	signals_catch_leave(STDOUT_FILENO, NULL, false);
 	term_catch_stop(NULL);
 	return status;
 }

@@ -12,6 +12,7 @@
 #include "grounding.h"
 #include "output.h"
 #include "util.h"
+#include "wipe.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -309,7 +310,7 @@ ask(struct form *f, const struct question *q, struct group_record *r,
 	}
 	for (size_t i = 0; i < nchoices; i++)
 		free(choices[i]);
-	text_wipe_str(owned); /* may quote the boundary */
+	wipe_free_str(owned); /* may quote the boundary */
 	f->prompt = NULL;
 	return a;
 }

@@ -17,6 +17,8 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
+#include "date-arg.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -121,7 +123,7 @@ text_option(void *p, const struct opt *opt, char *arg)
 		value = in;
 	}
 	enum trigger_text_problem why = group_set_text(&o->rec, t, value);
-	text_wipe(in, len);
+	wipe_free(in, len);
 	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
 		return usage_error("The --%s text %s.", text_opt(t),
@@ -288,15 +290,6 @@ opts_status(int rc, struct gopts *o)
 	return rc < 0 ? 0 : rc;
 }
 
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error("%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, 2026-11-01T19:30, today, yesterday or "
-	                   "7d.",
-	                   opt, s);
-}
-
 /* --- output helpers --- */
 
 static const char *
@@ -383,7 +376,7 @@ print_line(const struct group_record *r)
 	        clean_locale());
 	if (shown)
 		fputs(shown, stdout);
-	util_free_text(shown);
+	wipe_free_str(shown);
 	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);
 }
@@ -400,7 +393,7 @@ static void
 lines_free(struct lines *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		text_wipe(l->v[i], strlen(l->v[i]));
+		wipe_free(l->v[i], strlen(l->v[i]));
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
@@ -504,9 +497,9 @@ wrap_text(const char *s, size_t width, struct lines *out)
 	rc = 0;
 done:
 	if (clean)
-		text_wipe(clean, clen);
+		wipe_free(clean, clen);
 	if (cur)
-		text_wipe(cur, clen);
+		wipe_free(cur, clen);
 	return rc;
 }
 
@@ -535,7 +528,7 @@ cell_lines(const char *label, const char *value, size_t label_cols,
 		snprintf(line, len + 1, "%s%*s%s", head, (int)pad, "",
 		         wrapped.v[i]);
 		rc = lines_push(out, line, len);
-		text_wipe(line, len + 1);
+		wipe_free(line, len + 1);
 	}
 	lines_free(&wrapped);
 	return rc;
@@ -766,7 +759,7 @@ print_shell_quoted(const char *s, size_t n, FILE *fp)
 			fputc(c[i], fp);
 	}
 	fputc(plain ? '"' : '\'', fp);
-	text_wipe(c, UTIL_CLEAN_SIZE(n));
+	wipe_free(c, UTIL_CLEAN_SIZE(n));
 }
 
 /* After a reflection that names a trigger: the trigger-log line. */
@@ -849,7 +842,7 @@ add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
 	}
 	r.when = now;
 	if (o.date && date_parse(o.date, now, DATE_START, &r.when)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error("--date", o.date);
 		goto out;
 	}
 	apply_options(&o, &r);
@@ -977,11 +970,11 @@ group_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	if (o.since && date_parse(o.since, now, DATE_START, &f.since)) {
-		rc = bad_date("--since", o.since);
+		rc = date_arg_error("--since", o.since);
 		goto out;
 	}
 	if (o.until && date_parse(o.until, now, DATE_END, &f.until)) {
-		rc = bad_date("--until", o.until);
+		rc = date_arg_error("--until", o.until);
 		goto out;
 	}
 	f.with_body = o.json;
@@ -1131,7 +1124,7 @@ group_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((rc = one_id(&o, "edit")))
 		goto out;
 	if (o.date && date_parse(o.date, now, DATE_START, &when)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error("--date", o.date);
 		goto out;
 	}
 	if (!(v = ctx_vault(ctx))) {

@@ -3,10 +3,10 @@
 #include "editor.h"
 #include "transfer.h"
 #include "vault.h"
+#include "wipe.h"
 
 #include <errno.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,20 +43,20 @@ read_all(FILE *fp, const char *name, struct transfer_buf *b)
 		return fail("Out of memory.");
 	while ((n = fread(chunk, 1, CHUNK, fp)) > 0) {
 		if (b->len + n > IMPORT_MAX) {
-			text_wipe(chunk, CHUNK);
+			wipe_free(chunk, CHUNK);
 			return fail("%s is larger than selfhelp imports (%zu "
 			            "MiB).",
 			            name, IMPORT_MAX >> 20);
 		}
 		if (transfer_buf_add(b, chunk, n) != 0) {
-			text_wipe(chunk, CHUNK);
+			wipe_free(chunk, CHUNK);
 			return fail("Out of memory.");
 		}
 	}
 	int bad = ferror(fp);
 	int e = errno;
 	/* The chunk held some of the file: wipe it like the rest. */
-	text_wipe(chunk, CHUNK);
+	wipe_free(chunk, CHUNK);
 	if (bad)
 		return fail("Could not read %s (%s).", name, strerror(e));
 	return 0;

@@ -19,6 +19,8 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
+#include "date-arg.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -68,14 +70,6 @@ const struct opt stats_options[] = {
         {0},
 };
 #undef O
-
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error("%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, today, yesterday or 7d.",
-	                   opt, s);
-}
 
 /* Round to two decimals, for --json. */
 static double
@@ -198,7 +192,7 @@ print_name(const char *name, size_t cols)
 	char *cut = util_truncate(name, cols, clean_locale());
 	if (cut)
 		fputs(cut, stdout);
-	util_free_text(cut);
+	wipe_free_str(cut);
 }
 
 static void
@@ -320,7 +314,7 @@ print_helped(const struct stats *s, const struct look *k)
 		fputs("  ", stdout);
 		if (cut)
 			fputs(cut, stdout);
-		util_free_text(cut);
+		wipe_free_str(cut);
 		printf("%*s  %u time%s, ", (int)(cols - w), "", h->uses,
 		       h->uses == 1 ? "" : "s");
 		if (!h->rated)
@@ -391,10 +385,10 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (o.until && date_parse(o.until, now, DATE_END, &until))
-		return bad_date("--until", o.until);
+		return date_arg_error("--until", o.until);
 	if (o.since) {
 		if (date_parse(o.since, now, DATE_START, &since))
-			return bad_date("--since", o.since);
+			return date_arg_error("--since", o.since);
 	} else {
 		/* Whole weeks: this one and the DEFAULT_WEEKS - 1 before. */
 		struct tm tm;

@@ -9,6 +9,8 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
+#include "date-arg.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -52,9 +54,9 @@ static void
 jopts_release(struct jopts *o)
 {
 	for (size_t i = 0; i < o->ntags; i++)
-		text_wipe_str(o->tags[i]);
+		wipe_free_str(o->tags[i]);
 	o->ntags = 0;
-	text_wipe_str(o->message);
+	wipe_free_str(o->message);
 	o->message = NULL;
 }
 
@@ -62,7 +64,7 @@ static int
 message_option(void *p, const struct opt *opt, char *arg)
 {
 	struct jopts *o = p;
-	text_wipe_str(o->message);
+	wipe_free_str(o->message);
 	if (!(o->message = arg_take(arg)))
 		return fail("Out of memory.");
 	return 0;
@@ -83,7 +85,7 @@ tag_option(void *p, const struct opt *opt, char *arg)
 		                   "bytes, no commas).",
 		                   JOURNAL_TAG_MAX);
 	if (o->ntags == JOURNAL_MAX_TAGS) {
-		text_wipe_str(t);
+		wipe_free_str(t);
 		return usage_error("That is more tags than one entry can hold "
 		                   "(%d).",
 		                   JOURNAL_MAX_TAGS);
@@ -173,15 +175,6 @@ parse_opts(int argc, char **argv, struct jopts *o)
 	return rc;
 }
 
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error("%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, 2026-11-01T14:30, today, yesterday or "
-	                   "7d.",
-	                   opt, s);
-}
-
 static void
 short_id(const char *id, char *out)
 {
@@ -249,7 +242,7 @@ print_line(const struct journal_entry *e, const char *extra)
 	        clean_locale());
 	if (shown) {
 		fputs(shown, stdout);
-		util_free_text(shown);
+		wipe_free_str(shown);
 	}
 	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);
@@ -285,7 +278,7 @@ get_text(const struct jopts *o, const char *initial, size_t initlen,
 		return rc;
 	}
 	if (!util_utf8_ok(*text, *len, &bad)) {
-		text_wipe(*text, *len);
+		wipe_free(*text, *len);
 		*text = NULL;
 		return usage_error("The text has a byte at position %zu that "
 		                   "is not UTF-8 text (or is a NUL byte); "
@@ -323,7 +316,7 @@ journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	if (o.date && date_parse(o.date, when, DATE_START, &when)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error("--date", o.date);
 		goto out;
 	}
 	if (!(v = ctx_vault_for_write(ctx, &sealed))) {
@@ -356,7 +349,7 @@ journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		printf("%s\n", sid);
 	rc = 0;
 out:
-	text_wipe(text, len);
+	wipe_free(text, len);
 	jopts_release(&o);
 	return rc;
 }
@@ -368,9 +361,9 @@ make_filter(const struct jopts *o, struct journal_filter *f)
 	time_t now = time(NULL);
 	memset(f, 0, sizeof(*f));
 	if (o->since && date_parse(o->since, now, DATE_START, &f->since))
-		return bad_date("--since", o->since);
+		return date_arg_error("--since", o->since);
 	if (o->until && date_parse(o->until, now, DATE_END, &f->until))
-		return bad_date("--until", o->until);
+		return date_arg_error("--until", o->until);
 	f->tag = o->ntags ? o->tags[0] : NULL;
 	return 0;
 }
@@ -508,7 +501,7 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (pager_show(page, pagelen, ctx) != 0)
 		rc = fail("Could not write the entry out.");
-	text_wipe(page, pagelen);
+	wipe_free(page, pagelen);
 out:
 	journal_entry_free(e);
 	jopts_release(&o);
@@ -530,7 +523,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((rc = one_id(&o, "edit")))
 		goto out;
 	if (o.date && date_parse(o.date, now, DATE_START, &now)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error("--date", o.date);
 		goto out;
 	}
 	if (!(v = ctx_vault(ctx))) {
@@ -558,7 +551,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 			printf("Nothing changed.\n");
 			goto out;
 		}
-		text_wipe(e->text, e->textlen);
+		wipe_free(e->text, e->textlen);
 		e->text = text;
 		e->textlen = len;
 		text = NULL;
@@ -567,7 +560,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		e->mood = o.mood;
 	if (o.ntags) {
 		for (size_t i = 0; i < e->ntags; i++)
-			text_wipe_str(e->tags[i]);
+			wipe_free_str(e->tags[i]);
 		free(e->tags);
 		e->tags = calloc(o.ntags, sizeof(char *));
 		if (!e->tags) {
@@ -589,7 +582,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	printf("Saved.\n");
 out:
-	text_wipe(text, len);
+	wipe_free(text, len);
 	journal_entry_free(e);
 	jopts_release(&o);
 	return rc;
@@ -623,7 +616,7 @@ journal_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		date_format_local(e->created, when, sizeof(when));
 		snprintf(q, sizeof(q), "Delete the entry from %s (\"%s\")?",
 		         when, pv ? pv : "");
-		util_free_text(pv);
+		wipe_free_str(pv);
 		bool yes = confirm(q, false);
 		sodium_memzero(q, sizeof(q));
 		if (!yes) {
@@ -727,7 +720,7 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		} else {
 			print_line(list[i], snip);
 		}
-		text_wipe(snip, snip ? strlen(snip) : 0);
+		wipe_free(snip, snip ? strlen(snip) : 0);
 	}
 	if (arr)
 		rc = print_json(arr);
@@ -740,7 +733,7 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 out:
 	search_needle_free(f.needle);
 	journal_entries_free(list, n);
-	text_wipe_str(query);
+	wipe_free_str(query);
 	jopts_release(&o);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* Options as data: parsing, --help and usage errors from the tables. */
 #include "cmd.h"
+#include "date-arg.h"
 #include "dates.h"
 #include "util.h"
 
@@ -289,12 +290,7 @@ take_value(void *base, const struct opt *o, char *arg)
 		return 0;
 	case OPT_DATE:
 		if (date_parse(arg, time(NULL), DATE_START, &t))
-			return usage_error(
-			        "%s '%s' is not a date selfhelp "
-			        "understands; try 2026-11-01, "
-			        "2026-11-01T14:30, today, yesterday or "
-			        "7d.",
-			        sp, arg);
+			return date_arg_error(sp, arg);
 		*(const char **)dst = arg;
 		return 0;
 	case OPT_ENUM:

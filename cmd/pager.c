@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "term.h"
 #include "util.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -95,21 +96,6 @@ pager_wanted(const char *text, size_t len, const struct cmd_ctx *ctx)
 }
 
 static int
-write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
 print_direct(const char *text, size_t len)
 {
 	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
@@ -159,7 +145,7 @@ pager_show(const char *text, size_t len, const struct cmd_ctx *ctx)
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
 	/* A write error means the pager quit early: that is fine. */
-	write_all(fd[1], text, len);
+	outfile_write(fd[1], text, len);
 	close(fd[1]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

@@ -13,6 +13,7 @@
 #include "report.h"
 #include "stats.h"
 #include "vault.h"
+#include "date-arg.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -80,14 +81,6 @@ parse_opts(int argc, char **argv, struct ropts *o)
 	if (o->output && !*o->output)
 		return usage_error("--output needs a file name.");
 	return 0;
-}
-
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error("%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, today, yesterday or 7d.",
-	                   opt, s);
 }
 
 /* --- the command --- */
@@ -162,10 +155,10 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (o.until && date_parse(o.until, now, DATE_END, &until))
-		return bad_date("--until", o.until);
+		return date_arg_error("--until", o.until);
 	const char *from = o.since ? o.since : DEFAULT_SINCE;
 	if (date_parse(from, now, DATE_START, &since))
-		return bad_date("--since", from);
+		return date_arg_error("--since", from);
 	if (since > until)
 		return usage_error("--since is after --until; the period "
 		                   "needs its start first.");

@@ -12,6 +12,8 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -135,59 +137,21 @@ parse_opts(int argc, char **argv, struct popts *o)
 	return rc;
 }
 
-/* --- a growing text buffer for what goes to the pager (wiped) --- */
-
-struct out {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void
-out_add(struct out *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *np = malloc(cap);
-		if (!np) {
-			b->failed = true;
-			return;
-		}
-		if (b->p) {
-			memcpy(np, b->p, b->len);
-			text_wipe(b->p, b->cap);
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-out_puts(struct out *b, const char *s)
-{
-	out_add(b, s, strlen(s));
-}
+/* --- what goes to the pager (a wiping buffer) --- */
 
 /* An item from the vault (it may have been imported), one line through
  * the display sanitizer (util_clean): control characters, C1 ones
  * (U+0080-U+009F) too, as '?', bytes that are not UTF-8 as U+FFFD. */
 static void
-out_clean(struct out *b, const char *s)
+out_clean(struct strbuf *b, const char *s)
 {
 	char unit[UTIL_CLEAN_UNIT_MAX];
 	unsigned flags = clean_locale();
 	size_t len = strlen(s), used;
 	for (size_t i = 0; i < len; i += used)
-		out_add(b, unit,
-		        util_clean_unit(s + i, len - i, flags, unit, &used,
-		                        NULL));
+		strbuf_add(b, unit,
+		           util_clean_unit(s + i, len - i, flags, unit, &used,
+		                           NULL));
 	sodium_memzero(unit, sizeof(unit));
 }
 
@@ -239,7 +203,7 @@ plan_json(const struct safety_plan *p, size_t versions)
  * newer versions could not be read (shown here too: a pager hides what
  * went to stderr before it). */
 static void
-format_plan(struct out *b, const struct safety_plan *p, size_t versions,
+format_plan(struct strbuf *b, const struct safety_plan *p, size_t versions,
             bool older, bool color)
 {
 	char when[32], head[320];
@@ -251,31 +215,31 @@ format_plan(struct out *b, const struct safety_plan *p, size_t versions,
 	else
 		snprintf(head, sizeof(head), "# Your safety plan, saved %s\n",
 		         when);
-	out_puts(b, head);
-	out_puts(b, msg_plan_use);
+	strbuf_adds(b, head);
+	strbuf_adds(b, msg_plan_use);
 	if (older) {
 		snprintf(head, sizeof(head),
 		         "# The newest version (%zu) could not be read, so "
 		         "this is\n# version %d, the newest one that reads.\n",
 		         versions, p->version);
-		out_puts(b, head);
+		strbuf_adds(b, head);
 	}
 	for (int s = 0; s < SAFETY_NSECTIONS; s++) {
-		out_puts(b, "\n");
+		strbuf_adds(b, "\n");
 		if (color)
-			out_puts(b, "\033[1m");
+			strbuf_adds(b, "\033[1m");
 		snprintf(head, sizeof(head), "## Step %d: ", s + 1);
-		out_puts(b, head);
-		out_puts(b, safety_section_title((enum safety_section)s));
+		strbuf_adds(b, head);
+		strbuf_adds(b, safety_section_title((enum safety_section)s));
 		if (color)
-			out_puts(b, "\033[0m");
-		out_puts(b, "\n");
+			strbuf_adds(b, "\033[0m");
+		strbuf_adds(b, "\n");
 		if (p->sections[s].n == 0)
-			out_puts(b, "# (nothing here yet)\n");
+			strbuf_adds(b, "# (nothing here yet)\n");
 		for (size_t i = 0; i < p->sections[s].n; i++) {
-			out_puts(b, "- ");
+			strbuf_adds(b, "- ");
 			out_clean(b, p->sections[s].items[i]);
-			out_puts(b, "\n");
+			strbuf_adds(b, "\n");
 		}
 	}
 }
@@ -394,16 +358,16 @@ plan_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		crisis_put_brief(stdout);
 		return 0;
 	}
-	struct out b = {0};
+	struct strbuf b = {0};
 	bool color = term_use_color(STDOUT_FILENO);
 	format_plan(&b, p, versions, older, color);
 	safety_plan_free(p);
 	if (b.failed) {
-		text_wipe(b.p, b.cap);
+		strbuf_release(&b);
 		return fail("Out of memory.");
 	}
 	rc = pager_show(b.p, b.len, ctx) == 0 ? 0 : 1;
-	text_wipe(b.p, b.cap);
+	strbuf_release(&b);
 	/* After the pager, so that it is the last thing on the screen. */
 	if (older)
 		fail("%s", msg);
@@ -504,47 +468,23 @@ read_file(const char *path, char **out, size_t *len)
 	if (strcmp(path, "-") == 0)
 		return read_stdin_text(out, len);
 	FILE *f = fopen(path, "re");
-	size_t cap = 8192, n = 0, r;
-	char *buf;
+	struct strbuf sb = {0};
 	if (!f)
 		return fail("Could not read %s (%s).", path, strerror(errno));
-	buf = malloc(cap);
-	if (!buf) {
-		fclose(f);
-		return fail("Out of memory.");
-	}
-	while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += r;
-		if (n + 1 < cap)
-			continue;
-		if (cap > SAFETY_TEXT_MAX) {
-			text_wipe(buf, cap);
-			fclose(f);
+	int rc = strbuf_read(&sb, f, SAFETY_TEXT_MAX);
+	fclose(f);
+	if (rc) {
+		bool oom = sb.failed;
+		strbuf_release(&sb);
+		if (rc > 0)
 			return fail("%s is longer than a safety plan can be "
 			            "(1 MiB); nothing was changed.",
 			            path);
-		}
-		char *nb = malloc(cap * 2);
-		if (!nb) {
-			text_wipe(buf, cap);
-			fclose(f);
-			return fail("Out of memory.");
-		}
-		memcpy(nb, buf, n);
-		text_wipe(buf, cap);
-		buf = nb;
-		cap *= 2;
+		return oom ? fail("Out of memory.")
+		           : fail("Could not read %s.", path);
 	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		text_wipe(buf, cap);
-		return fail("Could not read %s.", path);
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
+	*out = strbuf_detach(&sb, len);
+	return *out ? 0 : fail("Out of memory.");
 }
 
 /* Does edit read the plan from --from or standard input? */
@@ -566,7 +506,7 @@ prepend(char *text, size_t *len, const char *banner)
 			memcpy(all, banner, bl);
 			memcpy(all + bl, text, *len + 1);
 		}
-		text_wipe(text, *len);
+		wipe_free(text, *len);
 		*len += bl;
 	}
 	return all;
@@ -593,14 +533,14 @@ get_plan(const struct popts *o, const struct safety_plan *old,
 		if (rc)
 			return rc;
 		if (!o->from && elen == 0) {
-			text_wipe(edited, elen);
+			wipe_free(edited, elen);
 			printf("Nothing came on standard input, so nothing was "
 			       "saved. --from FILE reads the plan from a file; "
 			       "on a terminal your editor opens.\n");
 			return 3;
 		}
 		rc = safety_parse_text(edited, elen, out, err);
-		text_wipe(edited, elen);
+		wipe_free(edited, elen);
 		if (rc) {
 			fail("%s", err);
 			return fail("Nothing was changed.");
@@ -624,14 +564,14 @@ get_plan(const struct popts *o, const struct safety_plan *old,
 			break;
 		}
 		/* Again from what was written, not from the start. */
-		text_wipe(text, len);
+		wipe_free(text, len);
 		text = edited;
 		len = elen;
 		edited = NULL;
 		elen = 0;
 	}
-	text_wipe(text, len);
-	text_wipe(edited, elen);
+	wipe_free(text, len);
+	wipe_free(edited, elen);
 	return rc;
 }
 

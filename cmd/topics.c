@@ -10,6 +10,7 @@
 #include "term.h"
 #include "topics.h"
 #include "util.h"
+#include "wipe.h"
 
 #include <jansson.h>
 #include <signal.h>
@@ -122,7 +123,7 @@ put_fit(FILE *fp, const char *s, size_t cols)
 	if (utf8_locale()) {
 		char *t = util_truncate(s, cols, 0);
 		fputs(t ? t : "", fp);
-		util_free_text(t);
+		wipe_free_str(t);
 		return;
 	}
 	char *t = util_truncate(s, cols > 3 ? cols - 2 : 1, UTIL_CLEAN_ASCII);
@@ -132,7 +133,7 @@ put_fit(FILE *fp, const char *s, size_t cols)
 			t[n - 3] = '\0';
 		fprintf(fp, "%s...", t);
 	}
-	util_free_text(t);
+	wipe_free_str(t);
 }
 
 /* ---- list ---- */
@@ -444,7 +445,7 @@ show_miss(const char *typed, const struct topics_near *near)
 		r = fail("There is no topic '%s'. 'selfhelp topics' lists "
 		         "them all.",
 		         name);
-	util_free_text(shown);
+	wipe_free_str(shown);
 	return r;
 }
 
@@ -577,7 +578,7 @@ topics_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		printf("No topic mentions '%s'. 'selfhelp topics' lists them "
 		       "all.\n",
 		       shown ? shown : "");
-		util_free_text(shown);
+		wipe_free_str(shown);
 		topic_hits_release(&hits);
 		topics_free(reg);
 		free(query);

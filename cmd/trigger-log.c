@@ -11,6 +11,8 @@
 #include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
+#include "date-arg.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -102,7 +104,7 @@ text_option(void *p, const struct opt *opt, char *arg)
 	        in && !util_utf8_ok(in, len, &bad)
 	                ? TRIGGER_TEXT_NOT_UTF8
 	                : trigger_set_text(&o->rec, t, value);
-	text_wipe(in, len);
+	wipe_free(in, len);
 	arg_wipe(arg);
 	if (why != TRIGGER_TEXT_OK)
 		return usage_error("The --%s text %s.", opt->name,
@@ -272,15 +274,6 @@ opts_status(int rc, struct topts *o)
 	return rc < 0 ? 0 : rc;
 }
 
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error("%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, 2026-11-01T14:30, today, yesterday or "
-	                   "7d.",
-	                   opt, s);
-}
-
 /* --- output helpers --- */
 
 static void
@@ -369,7 +362,7 @@ print_line(const struct trigger_record *r)
 	        clean_locale());
 	if (shown) {
 		fputs(shown, stdout);
-		util_free_text(shown);
+		wipe_free_str(shown);
 	}
 	sodium_memzero(line, sizeof(line));
 	fputc('\n', stdout);
@@ -565,7 +558,7 @@ trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	r->when = now;
 	if (o.date && date_parse(o.date, now, DATE_START, &r->when)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error("--date", o.date);
 		goto out;
 	}
 	r->has_body = true;
@@ -666,11 +659,11 @@ trigger_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	if (o.since && date_parse(o.since, now, DATE_START, &f.since)) {
-		rc = bad_date("--since", o.since);
+		rc = date_arg_error("--since", o.since);
 		goto out;
 	}
 	if (o.until && date_parse(o.until, now, DATE_END, &f.until)) {
-		rc = bad_date("--until", o.until);
+		rc = date_arg_error("--until", o.until);
 		goto out;
 	}
 	f.tag = tags->n ? tags->v[0] : NULL;
@@ -788,7 +781,7 @@ trigger_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((rc = one_id(&o, "edit")))
 		goto out;
 	if (o.date && date_parse(o.date, now, DATE_START, &when)) {
-		rc = bad_date("--date", o.date);
+		rc = date_arg_error("--date", o.date);
 		goto out;
 	}
 	if (!(v = ctx_vault(ctx))) {

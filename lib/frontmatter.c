@@ -34,18 +34,6 @@ static const char *const sections[FRONTMATTER_NSECTIONS] = {
 
 static const char utf8_replacement[] = "\xef\xbf\xbd";
 
-const char *
-frontmatter_key_name(enum frontmatter_key k)
-{
-	return (unsigned)k < FRONTMATTER_NKEYS ? key_names[k] : NULL;
-}
-
-const char *
-frontmatter_category(size_t i)
-{
-	return i < NCATEGORIES ? categories[i] : NULL;
-}
-
 size_t
 frontmatter_ncategories(void)
 {

@@ -85,14 +85,7 @@ int frontmatter_check_body(const char *body, size_t len, int first_line,
 /* Free what `fm` owns and empty it. Safe on an empty or released struct. */
 void frontmatter_release(struct frontmatter *fm);
 
-/* The name of key `k` ("title", ...). Static storage. */
-const char *frontmatter_key_name(enum frontmatter_key k);
-
-/*
- * The bundled categories in display order: index 0 .. n-1, NULL past the
- * end. Static storage.
- */
-const char *frontmatter_category(size_t i);
+/* How many bundled categories there are. */
 size_t frontmatter_ncategories(void);
 
 /* Display index of category `name` (exact match), or -1. */

@@ -1,6 +1,7 @@
 #include "keyring.h"
 
 #include "crypto.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -146,16 +147,15 @@ int
 keyring_store(const char *vault_id_hex, const unsigned char *master,
               unsigned seconds)
 {
-	char desc[80], *dir = runtime_dir(true), *path = NULL, *tmp = NULL;
+	char desc[80], *dir = runtime_dir(true), *path = NULL;
+	struct outfile f = {.fd = -1};
 	unsigned char *payload = sodium_malloc(PAYLOAD_BYTES);
 	unsigned char file[FILE_BYTES], ad[128];
 	uint64_t expires = (uint64_t)time(NULL) + seconds;
 	key_serial_t id = -1;
-	int rc = KEYRING_UNAVAILABLE, fd = -1;
+	int rc = KEYRING_UNAVAILABLE;
 
-	if (!payload || !dir ||
-	    asprintf(&path, "%s/%s", dir, vault_id_hex) < 0 ||
-	    asprintf(&tmp, "%s.XXXXXX", path) < 0)
+	if (!payload || !dir || asprintf(&path, "%s/%s", dir, vault_id_hex) < 0)
 		goto out;
 	keyring_forget(vault_id_hex);
 	/* the session key, and the master key sealed under it */
@@ -168,41 +168,28 @@ keyring_store(const char *vault_id_hex, const unsigned char *master,
 	file[3] = (FILE_MAGIC >> 24) & 0xff;
 	crypto_seal(file + 12, master, KEY_BYTES, ad,
 	            file_ad(vault_id_hex, expires, ad), payload);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
+	if (outfile_begin(&f, path) != 0 ||
+	    outfile_write(f.fd, file, sizeof(file)) != 0)
 		goto out;
-	if (fchmod(fd, 0600) != 0 ||
-	    write(fd, file, sizeof(file)) != (ssize_t)sizeof(file) ||
-	    close(fd) != 0) {
-		fd = -1;
-		unlink(tmp);
-		goto out;
-	}
-	fd = -1;
 	description(vault_id_hex, desc, sizeof(desc));
 	id = add_key("user", desc, payload, PAYLOAD_BYTES, target_keyring());
-	if (id < 0) {
-		unlink(tmp);
+	if (id < 0)
 		goto out;
-	}
 	/* possessor only: no rights for the user, group or others */
 	if (keyctl_setperm(id, KEY_POS_VIEW | KEY_POS_READ | KEY_POS_WRITE |
 	                               KEY_POS_SEARCH | KEY_POS_LINK |
 	                               KEY_POS_SETATTR) < 0 ||
-	    keyctl_set_timeout(id, seconds) < 0 || rename(tmp, path) != 0) {
+	    keyctl_set_timeout(id, seconds) < 0 || outfile_commit(&f, 0) != 0) {
 		keyctl_invalidate(id);
-		unlink(tmp);
 		goto out;
 	}
 	rc = KEYRING_OK;
 out:
-	if (fd >= 0)
-		close(fd);
+	outfile_abort(&f);
 	sodium_memzero(file, sizeof(file));
 	sodium_free(payload);
 	free(dir);
 	free(path);
-	free(tmp);
 	return rc;
 }
 
@@ -310,25 +297,4 @@ keyring_forget(const char *vault_id_hex)
 		found = true;
 	drop_old_keys(vault_id_hex);
 	return found ? KEYRING_OK : KEYRING_NONE;
-}
-
-int
-keyring_perm(const char *vault_id_hex, unsigned *perm)
-{
-	char d[80];
-	description(vault_id_hex, d, sizeof(d));
-	key_serial_t id = find_key(d);
-	char *desc = NULL;
-	if (id < 0 || keyctl_describe_alloc(id, &desc) < 0)
-		return KEYRING_NONE;
-	/* "type;uid;gid;perm;description" */
-	char *p = desc;
-	for (int i = 0; i < 3 && p; i++) {
-		p = strchr(p, ';');
-		if (p)
-			p++;
-	}
-	int rc = p && sscanf(p, "%x", perm) == 1 ? KEYRING_OK : KEYRING_NONE;
-	free(desc);
-	return rc;
 }

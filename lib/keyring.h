@@ -53,12 +53,6 @@ int keyring_status(const char *vault_id_hex, time_t *expires);
  * remembered. */
 int keyring_forget(const char *vault_id_hex);
 
-/*
- * The session key's permission mask (keyctl_describe), for tests:
- * KEYRING_OK and *perm set, or KEYRING_NONE.
- */
-int keyring_perm(const char *vault_id_hex, unsigned *perm);
-
 /* The runtime file's path (caller frees), or NULL. For tests. */
 char *keyring_file(const char *vault_id_hex);
 

@@ -1,4 +1,5 @@
 #include "pin.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -125,56 +126,25 @@ pin_load(const char *vault_id_hex, struct pin *out)
 	return PIN_OK;
 }
 
-/* mkdir -p with 0700 for new folders. */
-static int
-make_dirs(char *dir)
-{
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 int
 pin_store(const char *vault_id_hex, const struct pin *p)
 {
-	char *dir = pins_dir(), *path = pin_path(vault_id_hex), *tmp = NULL;
+	char *dir = pins_dir(), *path = pin_path(vault_id_hex);
 	char text[PIN_FILE_MAX], sum[2 * CHECK_BYTES + 1];
-	int rc = PIN_ERROR, fd = -1;
+	struct outfile f = {.fd = -1};
+	int rc = PIN_ERROR;
 	int n = body_text(vault_id_hex, p, text, sizeof(text) - 64);
-	if (!dir || !path || n < 0 || make_dirs(dir) != 0 ||
-	    asprintf(&tmp, "%s.XXXXXX", path) < 0) {
-		tmp = NULL;
+	if (!dir || !path || n < 0 || outfile_mkdirs(dir) != 0)
 		goto out;
-	}
 	check_hex(text, (size_t)n, sum);
 	n += snprintf(text + n, sizeof(text) - (size_t)n, "check %s\n", sum);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
+	if (outfile_begin(&f, path) != 0 ||
+	    outfile_write(f.fd, text, (size_t)n) != 0 ||
+	    outfile_commit(&f, 0) != 0)
 		goto out;
-	if (fchmod(fd, 0600) != 0 || write(fd, text, (size_t)n) != n ||
-	    close(fd) != 0) {
-		fd = -1;
-		unlink(tmp);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		unlink(tmp);
-		goto out;
-	}
 	rc = PIN_OK;
 out:
-	if (fd >= 0)
-		close(fd);
-	free(tmp);
+	outfile_abort(&f);
 	free(dir);
 	free(path);
 	return rc;

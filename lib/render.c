@@ -12,6 +12,7 @@
  * of one style, and words are placed on lines by display width.
  */
 #include "render.h"
+#include "strbuf.h"
 
 #include <cmark.h>
 #include <stdbool.h>
@@ -71,12 +72,6 @@ static const char *const bullets[] = {"-", "*", "+"};
 
 #define OSC8_CLOSE "\033]8;;\033\\"
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
 struct run {
 	size_t off;
 	unsigned style;
@@ -85,7 +80,7 @@ struct run {
 
 /* A unit of text between two break opportunities. */
 struct word {
-	struct buf text;
+	struct strbuf text;
 	struct run *runs;
 	size_t nruns, cap;
 	int width;
@@ -109,7 +104,7 @@ struct frame {
 };
 
 struct render {
-	struct buf out;
+	struct strbuf out;
 	enum render_format format;
 	unsigned flags;
 	int width;
@@ -143,61 +138,6 @@ struct render {
 	const char *link; /* OSC 8 target of the enclosing link, or NULL */
 	bool in_link;
 };
-
-/* --- buffers --- */
-
-static bool
-buf_reserve(struct buf *b, size_t n)
-{
-	size_t cap;
-	char *p;
-	if (b->oom)
-		return false;
-	if (b->len + n + 1 <= b->cap)
-		return true;
-	cap = b->cap ? b->cap : 256;
-	while (cap < b->len + n + 1) {
-		if (cap > SIZE_MAX / 2) {
-			b->oom = true;
-			return false;
-		}
-		cap *= 2;
-	}
-	p = realloc(b->p, cap);
-	if (!p) {
-		b->oom = true;
-		return false;
-	}
-	b->p = p;
-	b->cap = cap;
-	return true;
-}
-
-static void
-buf_put(struct buf *b, const char *s, size_t n)
-{
-	if (!n || !buf_reserve(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-buf_puts(struct buf *b, const char *s)
-{
-	buf_put(b, s, strlen(s));
-}
-
-static void
-buf_repeat(struct buf *b, char c, int n)
-{
-	if (n <= 0 || !buf_reserve(b, (size_t)n))
-		return;
-	memset(b->p + b->len, c, (size_t)n);
-	b->len += (size_t)n;
-	b->p[b->len] = '\0';
-}
 
 /* --- characters --- */
 
@@ -362,30 +302,30 @@ esc_state(struct render *r, unsigned style, const char *link)
 		return;
 	if (link != r->cur_link) {
 		if (r->cur_link)
-			buf_puts(&r->out, OSC8_CLOSE);
+			strbuf_adds(&r->out, OSC8_CLOSE);
 		if (link) {
-			buf_puts(&r->out, "\033]8;;");
-			buf_puts(&r->out, link);
-			buf_puts(&r->out, "\033\\");
+			strbuf_adds(&r->out, "\033]8;;");
+			strbuf_adds(&r->out, link);
+			strbuf_adds(&r->out, "\033\\");
 		}
 		r->cur_link = link;
 	}
 	if (style == r->cur_style)
 		return;
-	buf_puts(&r->out, "\033[");
+	strbuf_adds(&r->out, "\033[");
 	if (r->cur_style) {
-		buf_puts(&r->out, "0");
+		strbuf_adds(&r->out, "0");
 		first = false;
 	}
 	for (i = 0; i < sizeof(sgr_codes) / sizeof(sgr_codes[0]); i++) {
 		if (!(style & sgr_codes[i].bit))
 			continue;
 		if (!first)
-			buf_puts(&r->out, ";");
-		buf_puts(&r->out, sgr_codes[i].sgr);
+			strbuf_adds(&r->out, ";");
+		strbuf_adds(&r->out, sgr_codes[i].sgr);
 		first = false;
 	}
-	buf_puts(&r->out, "m");
+	strbuf_adds(&r->out, "m");
 	r->cur_style = style;
 }
 
@@ -396,7 +336,7 @@ emit(struct render *r, unsigned style, const char *link, const char *s,
 	if (!n)
 		return;
 	esc_state(r, style, link);
-	buf_put(&r->out, s, n);
+	strbuf_add(&r->out, s, n);
 	r->last_style = style;
 	r->last_link = link;
 }
@@ -449,11 +389,12 @@ prefix_write(struct render *r, size_t depth, bool bare)
 		} else if (f->kind == FRAME_ITEM && !f->used) {
 			emit(r, 0, NULL, f->mark, strlen(f->mark));
 			if (pad)
-				buf_repeat(&r->out, ' ', f->width - f->mark_w);
+				strbuf_addchars(&r->out, ' ',
+				                f->width - f->mark_w);
 			f->used = true;
 		} else if (f->kind == FRAME_ITEM && pad) {
 			esc_state(r, 0, NULL);
-			buf_repeat(&r->out, ' ', f->width);
+			strbuf_addchars(&r->out, ' ', f->width);
 		}
 		w += f->width;
 	}
@@ -476,7 +417,7 @@ bare_line(struct render *r, size_t depth)
 {
 	prefix_write(r, depth, true);
 	close_escapes(r);
-	buf_puts(&r->out, "\n");
+	strbuf_adds(&r->out, "\n");
 	r->lines++;
 }
 
@@ -509,7 +450,7 @@ line_end(struct render *r)
 	if (r->line_text && r->col - r->prefix_w > r->block_max_w)
 		r->block_max_w = r->col - r->prefix_w;
 	close_escapes(r);
-	buf_puts(&r->out, "\n");
+	strbuf_adds(&r->out, "\n");
 	r->lines++;
 	r->line_open = false;
 	r->line_text = false;
@@ -529,7 +470,7 @@ request_blank(struct render *r, size_t depth)
 static void
 word_clear(struct word *w)
 {
-	w->text.len = 0;
+	strbuf_setlen(&w->text, 0);
 	w->nruns = 0;
 	w->width = 0;
 }
@@ -545,7 +486,7 @@ word_append(struct render *r, const char *s, size_t n, int width,
 			size_t cap = w->cap ? w->cap * 2 : 8;
 			struct run *p = realloc(w->runs, cap * sizeof(*p));
 			if (!p) {
-				r->out.oom = true;
+				r->out.failed = true;
 				return;
 			}
 			w->runs = p;
@@ -553,9 +494,9 @@ word_append(struct render *r, const char *s, size_t n, int width,
 		}
 		w->runs[w->nruns++] = (struct run){w->text.len, style, link};
 	}
-	buf_put(&w->text, s, n);
-	if (w->text.oom)
-		r->out.oom = true;
+	strbuf_add(&w->text, s, n);
+	if (w->text.failed)
+		r->out.failed = true;
 	w->width += width;
 }
 
@@ -914,7 +855,7 @@ push_frame(struct render *r, enum frame_kind kind)
 		size_t cap = r->cap ? r->cap * 2 : 16;
 		struct frame *p = realloc(r->frames, cap * sizeof(*p));
 		if (!p) {
-			r->out.oom = true;
+			r->out.failed = true;
 			return false;
 		}
 		r->frames = p;
@@ -1034,7 +975,7 @@ code_block(struct render *r, const char *lit)
 			size_t i = 0;
 			line_start(r);
 			esc_state(r, 0, NULL);
-			buf_repeat(&r->out, ' ', CODE_INDENT);
+			strbuf_addchars(&r->out, ' ', CODE_INDENT);
 			while (i < len) {
 				size_t seg = strcspn(p + i, "\t\n");
 				if (seg > len - i)
@@ -1045,7 +986,7 @@ code_block(struct render *r, const char *lit)
 				if (i < len && p[i] == '\t') {
 					int spaces = TAB_STOP - col % TAB_STOP;
 					esc_state(r, STYLE_CODE, NULL);
-					buf_repeat(&r->out, ' ', spaces);
+					strbuf_addchars(&r->out, ' ', spaces);
 					col += spaces;
 					i++;
 				}
@@ -1066,7 +1007,7 @@ rule_line(struct render *r, char c, int n)
 	if (n > r->width - r->col)
 		n = r->width - r->col;
 	esc_state(r, STYLE_RULE, NULL);
-	buf_repeat(&r->out, c, n);
+	strbuf_addchars(&r->out, c, n);
 	r->col += n;
 	r->line_text = true;
 	line_end(r);
@@ -1291,17 +1232,15 @@ render_terminal(cmark_node *root, enum render_format format, int width,
 		free(r.frames);
 		return NULL;
 	}
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && !r.out.oom)
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && !r.out.failed)
 		render_node(&r, cmark_iter_get_node(it), ev);
 	cmark_iter_free(it);
 	free(r.frames);
-	free(r.word.text.p);
 	free(r.word.runs);
-	if (r.out.oom || r.word.text.oom) {
-		free(r.out.p);
-		return NULL;
-	}
-	return r.out.p ? r.out.p : calloc(1, 1);
+	if (r.word.text.failed)
+		r.out.failed = true;
+	strbuf_release(&r.word.text);
+	return strbuf_detach(&r.out, NULL);
 }
 
 char *

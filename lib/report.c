@@ -1,10 +1,10 @@
 #include "report.h"
 
 #include "util.h"
+#include "wipe.h"
+#include "strbuf.h"
 
 #include <sodium.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,99 +21,8 @@ enum {
 	BAR_LABEL_MIN = 14, /* narrower bars get no number above them */
 	TOP_NAMES = 5,      /* names per "most often" list */
 	MOOD_MAX = 10,
-	BUF_START = 16384,
+	BUF_START = 16384, /* a small report fits without growing */
 };
-
-/* --- a growing buffer that leaves no copy of private text behind --- */
-
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void
-wipe_free(char *p, size_t size)
-{
-	if (!p)
-		return;
-	sodium_memzero(p, size);
-	free(p);
-}
-
-/* Room for n more bytes and a NUL. Grows by copying and wiping the old
- * block, where realloc() could leave a stale copy in freed memory. */
-static bool
-buf_grow(struct buf *b, size_t n)
-{
-	if (b->oom)
-		return false;
-	if (n < SIZE_MAX - b->len - 1 && b->len + n + 1 <= b->cap)
-		return true;
-	size_t cap = b->cap ? b->cap : BUF_START;
-	while (cap < b->len + n + 1) {
-		if (cap > SIZE_MAX / 2 || n > SIZE_MAX / 2) {
-			b->oom = true;
-			return false;
-		}
-		cap *= 2;
-	}
-	char *p = malloc(cap);
-	if (!p) {
-		b->oom = true;
-		return false;
-	}
-	if (b->len)
-		memcpy(p, b->p, b->len);
-	p[b->len] = '\0';
-	wipe_free(b->p, b->cap);
-	b->p = p;
-	b->cap = cap;
-	return true;
-}
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (!buf_grow(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-buf_puts(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-/* Formatted text of our own (numbers, markup): never the person's. */
-static void __attribute__((format(printf, 2, 3)))
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = true;
-		return;
-	}
-	if (!buf_grow(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-static void
-buf_release(struct buf *b)
-{
-	wipe_free(b->p, b->cap);
-	memset(b, 0, sizeof(*b));
-}
 
 /* The HTML for one of the characters that need it, or NULL. */
 static const char *
@@ -138,26 +47,26 @@ html_entity(char c)
  * sanitizer (util_clean_unit: control characters dropped, newline and tab
  * kept, bytes that are not UTF-8 as U+FFFD), then HTML's specials. */
 static void
-buf_escape(struct buf *b, const char *s, size_t len)
+buf_escape(struct strbuf *b, const char *s, size_t len)
 {
 	char unit[UTIL_CLEAN_UNIT_MAX];
 	size_t i = 0, used;
-	while (i < len && !b->oom) {
+	while (i < len && !b->failed) {
 		size_t n = util_clean_unit(s + i, len - i,
 		                           UTIL_CLEAN_LINES | UTIL_CLEAN_DROP,
 		                           unit, &used, NULL);
 		const char *entity = n == 1 ? html_entity(unit[0]) : NULL;
 		if (entity)
-			buf_puts(b, entity);
+			strbuf_adds(b, entity);
 		else
-			buf_add(b, unit, n);
+			strbuf_add(b, unit, n);
 		i += used;
 	}
 	sodium_memzero(unit, sizeof(unit));
 }
 
 static void
-buf_text(struct buf *b, const char *s)
+buf_text(struct strbuf *b, const char *s)
 {
 	if (s)
 		buf_escape(b, s, strlen(s));
@@ -166,12 +75,12 @@ buf_text(struct buf *b, const char *s)
 char *
 report_escape(const char *s, size_t len)
 {
-	struct buf b = {0};
-	if (!buf_grow(&b, len))
+	struct strbuf b = {0};
+	if (!strbuf_grow(&b, len))
 		return NULL;
 	buf_escape(&b, s, len);
-	if (b.oom) {
-		buf_release(&b);
+	if (b.failed) {
+		strbuf_release(&b);
 		return NULL;
 	}
 	return b.p;
@@ -180,10 +89,7 @@ report_escape(const char *s, size_t len)
 void
 report_free(char *html, size_t len)
 {
-	if (!html)
-		return;
-	sodium_memzero(html, len);
-	free(html);
+	wipe_free(html, len);
 }
 
 /* --- dates --- */
@@ -412,67 +318,67 @@ static const char style[] =
         "}\n";
 
 static void
-page_start(struct buf *b, const struct data *d)
+page_start(struct strbuf *b, const struct data *d)
 {
 	char since[16], until[16], made[16];
 	day_iso(d->in->since, since, sizeof(since));
 	day_iso(d->in->until, until, sizeof(until));
 	day_iso(d->in->now, made, sizeof(made));
-	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	            "<meta charset=\"utf-8\">\n"
-	            /* Nothing may be loaded and no script may run, even
-	             * if some text slipped through unescaped. */
-	            "<meta http-equiv=\"Content-Security-Policy\" "
-	            "content=\"default-src 'none'; style-src "
-	            "'unsafe-inline'; base-uri 'none'; form-action "
-	            "'none'\">\n"
-	            "<meta name=\"viewport\" content=\"width=device-width, "
-	            "initial-scale=1\">\n"
-	            "<meta name=\"robots\" content=\"noindex\">\n");
-	buf_printf(b, "<title>My notes from selfhelp, %s to %s</title>\n",
-	           since, until);
-	buf_printf(b, "<style>\n%s</style>\n</head>\n<body>\n", style);
-	buf_puts(b, "<header>\n<h1>My notes from selfhelp</h1>\n");
-	buf_printf(b,
-	           "<p class=\"period\">From %s to %s "
-	           "<span class=\"muted\">(made on %s)</span></p>\n",
-	           since, until, made);
-	buf_puts(b, "<p>This is a summary of what I noted in selfhelp, my "
-	            "private journal and trigger log. I chose to share it. "
-	            "The figures only describe what I wrote down: they are "
-	            "not scores or a diagnosis, and more records can simply "
-	            "mean more noticing.</p>\n");
+	strbuf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	               "<meta charset=\"utf-8\">\n"
+	               /* Nothing may be loaded and no script may run, even
+	                * if some text slipped through unescaped. */
+	               "<meta http-equiv=\"Content-Security-Policy\" "
+	               "content=\"default-src 'none'; style-src "
+	               "'unsafe-inline'; base-uri 'none'; form-action "
+	               "'none'\">\n"
+	               "<meta name=\"viewport\" content=\"width=device-width, "
+	               "initial-scale=1\">\n"
+	               "<meta name=\"robots\" content=\"noindex\">\n");
+	strbuf_addf(b, "<title>My notes from selfhelp, %s to %s</title>\n",
+	            since, until);
+	strbuf_addf(b, "<style>\n%s</style>\n</head>\n<body>\n", style);
+	strbuf_adds(b, "<header>\n<h1>My notes from selfhelp</h1>\n");
+	strbuf_addf(b,
+	            "<p class=\"period\">From %s to %s "
+	            "<span class=\"muted\">(made on %s)</span></p>\n",
+	            since, until, made);
+	strbuf_adds(b, "<p>This is a summary of what I noted in selfhelp, my "
+	               "private journal and trigger log. I chose to share it. "
+	               "The figures only describe what I wrote down: they are "
+	               "not scores or a diagnosis, and more records can simply "
+	               "mean more noticing.</p>\n");
 	if (!d->nentries && !d->s->nrecords && !d->s->nhelped)
-		buf_puts(b, "<p><strong>Nothing was recorded in this "
-		            "period.</strong></p>\n");
-	buf_puts(b, "<nav aria-label=\"Contents\">\n<ol>\n"
-	            "<li><a href=\"#mood\">Mood over time</a></li>\n"
-	            "<li><a href=\"#records\">Trigger records per week</a>"
-	            "</li>\n"
-	            "<li><a href=\"#distress\">Distress before and after</a>"
-	            "</li>\n"
-	            "<li><a href=\"#helped\">What I tried</a></li>\n"
-	            "<li><a href=\"#patterns\">When, and what came up</a>"
-	            "</li>\n");
+		strbuf_adds(b, "<p><strong>Nothing was recorded in this "
+		               "period.</strong></p>\n");
+	strbuf_adds(b, "<nav aria-label=\"Contents\">\n<ol>\n"
+	               "<li><a href=\"#mood\">Mood over time</a></li>\n"
+	               "<li><a href=\"#records\">Trigger records per week</a>"
+	               "</li>\n"
+	               "<li><a href=\"#distress\">Distress before and after</a>"
+	               "</li>\n"
+	               "<li><a href=\"#helped\">What I tried</a></li>\n"
+	               "<li><a href=\"#patterns\">When, and what came up</a>"
+	               "</li>\n");
 	if (d->in->include_group)
-		buf_puts(b, "<li><a href=\"#group\">Group meetings</a>"
-		            "</li>\n");
+		strbuf_adds(b, "<li><a href=\"#group\">Group meetings</a>"
+		               "</li>\n");
 	if (d->in->include_entries)
-		buf_puts(b, "<li><a href=\"#entries\">Journal entries</a>"
-		            "</li>\n");
-	buf_puts(b, "</ol>\n</nav>\n</header>\n");
+		strbuf_adds(b, "<li><a href=\"#entries\">Journal entries</a>"
+		               "</li>\n");
+	strbuf_adds(b, "</ol>\n</nav>\n</header>\n");
 }
 
 static void
-page_end(struct buf *b, const struct data *d)
+page_end(struct strbuf *b, const struct data *d)
 {
 	char made[16];
 	day_iso(d->in->now, made, sizeof(made));
-	buf_printf(b,
-	           "<footer>\n<p>Made with selfhelp on %s. This file is not "
-	           "encrypted: anyone who can open it can read it.</p>\n"
-	           "</footer>\n</body>\n</html>\n",
-	           made);
+	strbuf_addf(b,
+	            "<footer>\n<p>Made with selfhelp on %s. This file is not "
+	            "encrypted: anyone who can open it can read it.</p>\n"
+	            "</footer>\n</body>\n</html>\n",
+	            made);
 }
 
 /* --- charts --- */
@@ -486,57 +392,59 @@ scale_y(double v, double max)
 /* Open a chart: the svg element with its title and description; the
  * caller writes the description's text and calls chart_body(). */
 static void
-chart_open(struct buf *b, const char *id, const char *title)
+chart_open(struct strbuf *b, const char *id, const char *title)
 {
-	buf_printf(b,
-	           "<figure>\n<svg viewBox=\"0 0 %d %d\" role=\"img\" "
-	           "aria-labelledby=\"%s-title %s-desc\">\n"
-	           "<title id=\"%s-title\">%s</title>\n<desc id=\"%s-desc\">",
-	           CHART_W, CHART_H, id, id, id, title, id);
+	strbuf_addf(b,
+	            "<figure>\n<svg viewBox=\"0 0 %d %d\" role=\"img\" "
+	            "aria-labelledby=\"%s-title %s-desc\">\n"
+	            "<title id=\"%s-title\">%s</title>\n<desc id=\"%s-desc\">",
+	            CHART_W, CHART_H, id, id, id, title, id);
 }
 
 static void
-chart_body(struct buf *b)
+chart_body(struct strbuf *b)
 {
-	buf_puts(b, "</desc>\n");
+	strbuf_adds(b, "</desc>\n");
 }
 
 static void
-chart_close(struct buf *b)
+chart_close(struct strbuf *b)
 {
-	buf_puts(b, "</svg>\n</figure>\n");
+	strbuf_adds(b, "</svg>\n</figure>\n");
 }
 
 /* Grid lines and numbers from 0 to max every `step`, the axes, and the
  * axis titles. */
 static void
-chart_axes(struct buf *b, double max, double step, const char *y_title,
+chart_axes(struct strbuf *b, double max, double step, const char *y_title,
            const char *x_title)
 {
 	for (double v = 0; v <= max + 1e-9; v += step) {
 		double y = scale_y(v, max);
 		if (v > 0)
-			buf_printf(b,
-			           "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" "
-			           "x2=\"%d\" y2=\"%.1f\"/>\n",
-			           PLOT_L, y, PLOT_R, y);
-		buf_printf(b,
-		           "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">"
-		           "%g</text>\n",
-		           PLOT_L - 8, y + 4, v);
+			strbuf_addf(
+			        b,
+			        "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" "
+			        "x2=\"%d\" y2=\"%.1f\"/>\n",
+			        PLOT_L, y, PLOT_R, y);
+		strbuf_addf(b,
+		            "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">"
+		            "%g</text>\n",
+		            PLOT_L - 8, y + 4, v);
 	}
-	buf_printf(b,
-	           "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
-	           "y2=\"%d\"/>\n"
-	           "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
-	           "y2=\"%d\"/>\n",
-	           PLOT_L, PLOT_T - 6, PLOT_L, PLOT_B, PLOT_L, PLOT_B, PLOT_R,
-	           PLOT_B);
-	buf_printf(b,
-	           "<text class=\"title\" x=\"%d\" y=\"%d\">%s</text>\n"
-	           "<text class=\"title\" x=\"%d\" y=\"%d\" "
-	           "text-anchor=\"middle\">%s</text>\n",
-	           8, 14, y_title, (PLOT_L + PLOT_R) / 2, CHART_H - 8, x_title);
+	strbuf_addf(b,
+	            "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+	            "y2=\"%d\"/>\n"
+	            "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+	            "y2=\"%d\"/>\n",
+	            PLOT_L, PLOT_T - 6, PLOT_L, PLOT_B, PLOT_L, PLOT_B, PLOT_R,
+	            PLOT_B);
+	strbuf_addf(b,
+	            "<text class=\"title\" x=\"%d\" y=\"%d\">%s</text>\n"
+	            "<text class=\"title\" x=\"%d\" y=\"%d\" "
+	            "text-anchor=\"middle\">%s</text>\n",
+	            8, 14, y_title, (PLOT_L + PLOT_R) / 2, CHART_H - 8,
+	            x_title);
 }
 
 /* A round step for an axis up to `max` with at most about 5 steps. */
@@ -561,7 +469,7 @@ band_x(size_t i, size_t n)
 
 /* "2 Nov" under every k-th week, at most MAX_LABELS of them. */
 static void
-week_labels(struct buf *b, const struct stats *s)
+week_labels(struct strbuf *b, const struct stats *s)
 {
 	size_t every = (s->nweeks + MAX_LABELS - 1) / MAX_LABELS;
 	char day[16];
@@ -569,10 +477,10 @@ week_labels(struct buf *b, const struct stats *s)
 		every = 1;
 	for (size_t i = 0; i < s->nweeks; i += every) {
 		day_short(s->weeks[i].start, day, sizeof(day));
-		buf_printf(b,
-		           "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
-		           "%s</text>\n",
-		           band_x(i, s->nweeks), PLOT_B + 18, day);
+		strbuf_addf(b,
+		            "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
+		            "%s</text>\n",
+		            band_x(i, s->nweeks), PLOT_B + 18, day);
 	}
 }
 
@@ -581,25 +489,25 @@ week_labels(struct buf *b, const struct stats *s)
 /* A section; one with figures or text (`full`) starts a new page in
  * print, while a line saying that nothing was recorded does not. */
 static void
-section_open(struct buf *b, const char *id, const char *title, bool full)
+section_open(struct strbuf *b, const char *id, const char *title, bool full)
 {
-	buf_printf(b, "<section id=\"%s\"%s>\n<h2>%s</h2>\n", id,
-	           full ? " class=\"full\"" : "", title);
+	strbuf_addf(b, "<section id=\"%s\"%s>\n<h2>%s</h2>\n", id,
+	            full ? " class=\"full\"" : "", title);
 }
 
 static void
-section_close(struct buf *b)
+section_close(struct strbuf *b)
 {
-	buf_puts(b, "</section>\n");
+	strbuf_adds(b, "</section>\n");
 }
 
 static void
-mean_cell(struct buf *b, unsigned n, double sum)
+mean_cell(struct strbuf *b, unsigned n, double sum)
 {
 	if (n)
-		buf_printf(b, "<td class=\"num\">%.1f</td>", sum / n);
+		strbuf_addf(b, "<td class=\"num\">%.1f</td>", sum / n);
 	else
-		buf_puts(b, "<td class=\"num\">&ndash;</td>");
+		strbuf_adds(b, "<td class=\"num\">&ndash;</td>");
 }
 
 static double
@@ -612,7 +520,7 @@ mood_x(const struct report_input *in, time_t t)
 }
 
 static void
-mood_chart(struct buf *b, const struct data *d)
+mood_chart(struct strbuf *b, const struct data *d)
 {
 	const struct report_input *in = d->in;
 	const struct stats *s = d->s;
@@ -625,10 +533,10 @@ mood_chart(struct buf *b, const struct data *d)
 			hi = d->moods[i].mood;
 	}
 	chart_open(b, "mood-chart", "Mood over time");
-	buf_printf(b,
-	           "%zu mood%s noted with journal entries, from %d to %d on "
-	           "a scale of 0 to 10, one dot each.",
-	           d->nmoods, d->nmoods == 1 ? "" : "s", lo, hi);
+	strbuf_addf(b,
+	            "%zu mood%s noted with journal entries, from %d to %d on "
+	            "a scale of 0 to 10, one dot each.",
+	            d->nmoods, d->nmoods == 1 ? "" : "s", lo, hi);
 	chart_body(b);
 	chart_axes(b, MOOD_MAX, 2, "mood (0 to 10)", "date");
 	/* Labels at the Mondays inside the period. */
@@ -645,76 +553,77 @@ mood_chart(struct buf *b, const struct data *d)
 			continue;
 		double x = mood_x(in, s->weeks[i].start);
 		day_short(s->weeks[i].start, day, sizeof(day));
-		buf_printf(b,
-		           "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" "
-		           "x2=\"%.1f\" y2=\"%d\"/>\n"
-		           "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
-		           "%s</text>\n",
-		           x, PLOT_B, x, PLOT_B + 4, x, PLOT_B + 18, day);
+		strbuf_addf(b,
+		            "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" "
+		            "x2=\"%.1f\" y2=\"%d\"/>\n"
+		            "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
+		            "%s</text>\n",
+		            x, PLOT_B, x, PLOT_B + 4, x, PLOT_B + 18, day);
 	}
 	if (d->nmoods > 1) {
-		buf_puts(b, "<polyline class=\"line\" points=\"");
+		strbuf_adds(b, "<polyline class=\"line\" points=\"");
 		for (size_t i = 0; i < d->nmoods; i++)
-			buf_printf(b, "%s%.1f,%.1f", i ? " " : "",
-			           mood_x(in, d->moods[i].when),
-			           scale_y(d->moods[i].mood, MOOD_MAX));
-		buf_puts(b, "\"/>\n");
+			strbuf_addf(b, "%s%.1f,%.1f", i ? " " : "",
+			            mood_x(in, d->moods[i].when),
+			            scale_y(d->moods[i].mood, MOOD_MAX));
+		strbuf_adds(b, "\"/>\n");
 	}
 	for (size_t i = 0; i < d->nmoods; i++) {
 		day_time(d->moods[i].when, when, sizeof(when));
-		buf_printf(b,
-		           "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" "
-		           "r=\"4.5\"><title>%s: mood %d</title></circle>\n",
-		           mood_x(in, d->moods[i].when),
-		           scale_y(d->moods[i].mood, MOOD_MAX), when,
-		           d->moods[i].mood);
+		strbuf_addf(b,
+		            "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" "
+		            "r=\"4.5\"><title>%s: mood %d</title></circle>\n",
+		            mood_x(in, d->moods[i].when),
+		            scale_y(d->moods[i].mood, MOOD_MAX), when,
+		            d->moods[i].mood);
 	}
 	chart_close(b);
 }
 
 static void
-section_mood(struct buf *b, const struct data *d)
+section_mood(struct strbuf *b, const struct data *d)
 {
 	const struct stats *s = d->s;
 	char day[16];
 	section_open(b, "mood", "Mood over time", d->nmoods);
 	if (!d->nmoods) {
-		buf_puts(b, "<p>No mood was noted with a journal entry in this "
+		strbuf_adds(b,
+		            "<p>No mood was noted with a journal entry in this "
 		            "period.</p>\n");
 		section_close(b);
 		return;
 	}
-	buf_puts(b, "<p>The mood (0 to 10) I gave with journal entries, one "
-	            "dot each. Entries without a mood are not shown.</p>\n");
+	strbuf_adds(b, "<p>The mood (0 to 10) I gave with journal entries, one "
+	               "dot each. Entries without a mood are not shown.</p>\n");
 	mood_chart(b, d);
-	buf_puts(b, "<table>\n<caption>Mood by week</caption>\n<thead><tr>"
-	            "<th scope=\"col\">Week of</th>"
-	            "<th scope=\"col\" class=\"num\">Moods noted</th>"
-	            "<th scope=\"col\" class=\"num\">Mean</th>"
-	            "<th scope=\"col\" class=\"num\">Lowest</th>"
-	            "<th scope=\"col\" class=\"num\">Highest</th>"
-	            "</tr></thead>\n<tbody>\n");
+	strbuf_adds(b, "<table>\n<caption>Mood by week</caption>\n<thead><tr>"
+	               "<th scope=\"col\">Week of</th>"
+	               "<th scope=\"col\" class=\"num\">Moods noted</th>"
+	               "<th scope=\"col\" class=\"num\">Mean</th>"
+	               "<th scope=\"col\" class=\"num\">Lowest</th>"
+	               "<th scope=\"col\" class=\"num\">Highest</th>"
+	               "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < s->nweeks; i++) {
 		const struct week_extra *w = &d->weeks[i];
 		day_iso(s->weeks[i].start, day, sizeof(day));
-		buf_printf(b, "<tr><td>%s</td><td class=\"num\">%u</td>", day,
-		           w->moods);
+		strbuf_addf(b, "<tr><td>%s</td><td class=\"num\">%u</td>", day,
+		            w->moods);
 		mean_cell(b, w->moods, w->mood_sum);
 		if (w->moods)
-			buf_printf(b,
-			           "<td class=\"num\">%d</td>"
-			           "<td class=\"num\">%d</td></tr>\n",
-			           w->mood_lo, w->mood_hi);
+			strbuf_addf(b,
+			            "<td class=\"num\">%d</td>"
+			            "<td class=\"num\">%d</td></tr>\n",
+			            w->mood_lo, w->mood_hi);
 		else
-			buf_puts(b, "<td class=\"num\">&ndash;</td>"
-			            "<td class=\"num\">&ndash;</td></tr>\n");
+			strbuf_adds(b, "<td class=\"num\">&ndash;</td>"
+			               "<td class=\"num\">&ndash;</td></tr>\n");
 	}
-	buf_puts(b, "</tbody>\n</table>\n");
+	strbuf_adds(b, "</tbody>\n</table>\n");
 	section_close(b);
 }
 
 static void
-records_chart(struct buf *b, const struct stats *s)
+records_chart(struct strbuf *b, const struct stats *s)
 {
 	unsigned most = 0;
 	for (size_t i = 0; i < s->nweeks; i++)
@@ -728,10 +637,10 @@ records_chart(struct buf *b, const struct stats *s)
 	char day[16];
 
 	chart_open(b, "records-chart", "Trigger records per week");
-	buf_printf(b,
-	           "One bar for each of %zu weeks; the highest is %u "
-	           "record%s.",
-	           s->nweeks, most, most == 1 ? "" : "s");
+	strbuf_addf(b,
+	            "One bar for each of %zu weeks; the highest is %u "
+	            "record%s.",
+	            s->nweeks, most, most == 1 ? "" : "s");
 	chart_body(b);
 	chart_axes(b, top, step, "records", "week starting");
 	for (size_t i = 0; i < s->nweeks; i++) {
@@ -740,71 +649,74 @@ records_chart(struct buf *b, const struct stats *s)
 		double y = scale_y(n, top);
 		day_iso(s->weeks[i].start, day, sizeof(day));
 		if (n)
-			buf_printf(b,
-			           "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "
-			           "width=\"%.1f\" height=\"%.1f\"><title>Week "
-			           "of %s: %u record%s</title></rect>\n",
-			           x, y, width, PLOT_B - y, day, n,
-			           n == 1 ? "" : "s");
+			strbuf_addf(
+			        b,
+			        "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "
+			        "width=\"%.1f\" height=\"%.1f\"><title>Week "
+			        "of %s: %u record%s</title></rect>\n",
+			        x, y, width, PLOT_B - y, day, n,
+			        n == 1 ? "" : "s");
 		if (band >= BAR_LABEL_MIN)
-			buf_printf(b,
-			           "<text x=\"%.1f\" y=\"%.1f\" "
-			           "text-anchor=\"middle\">%u</text>\n",
-			           band_x(i, s->nweeks), y - 5, n);
+			strbuf_addf(b,
+			            "<text x=\"%.1f\" y=\"%.1f\" "
+			            "text-anchor=\"middle\">%u</text>\n",
+			            band_x(i, s->nweeks), y - 5, n);
 	}
 	week_labels(b, s);
 	chart_close(b);
 }
 
 static void
-section_records(struct buf *b, const struct data *d)
+section_records(struct strbuf *b, const struct data *d)
 {
 	const struct stats *s = d->s;
 	char day[16];
 	section_open(b, "records", "Trigger records per week", s->nrecords);
 	if (!s->nrecords) {
-		buf_puts(b, "<p>Nothing was recorded in the trigger log in "
-		            "this period.</p>\n");
+		strbuf_adds(b, "<p>Nothing was recorded in the trigger log in "
+		               "this period.</p>\n");
 		section_close(b);
 		return;
 	}
-	buf_printf(b,
-	           "<p>How many moments I recorded in the trigger log each "
-	           "week: %zu in all.</p>\n",
-	           s->nrecords);
+	strbuf_addf(b,
+	            "<p>How many moments I recorded in the trigger log each "
+	            "week: %zu in all.</p>\n",
+	            s->nrecords);
 	records_chart(b, s);
-	buf_puts(b, "<table>\n<caption>Records by week</caption>\n<thead><tr>"
+	strbuf_adds(b,
+	            "<table>\n<caption>Records by week</caption>\n<thead><tr>"
 	            "<th scope=\"col\">Week of</th>"
 	            "<th scope=\"col\" class=\"num\">Records</th>"
 	            "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < s->nweeks; i++) {
 		day_iso(s->weeks[i].start, day, sizeof(day));
-		buf_printf(b, "<tr><td>%s</td><td class=\"num\">%u</td></tr>\n",
-		           day, s->weeks[i].records);
+		strbuf_addf(b,
+		            "<tr><td>%s</td><td class=\"num\">%u</td></tr>\n",
+		            day, s->weeks[i].records);
 	}
-	buf_puts(b, "</tbody>\n</table>\n");
+	strbuf_adds(b, "</tbody>\n</table>\n");
 	section_close(b);
 }
 
 static void
-distress_chart(struct buf *b, const struct data *d)
+distress_chart(struct strbuf *b, const struct data *d)
 {
 	const struct stats *s = d->s;
 	char day[16];
 	chart_open(b, "distress-chart", "Distress before and after");
-	buf_puts(b, "For each week, the mean distress before anything "
-	            "helped (a filled dot) and afterwards (an open ring), "
-	            "from 0 to 10, joined by a line.");
+	strbuf_adds(b, "For each week, the mean distress before anything "
+	               "helped (a filled dot) and afterwards (an open ring), "
+	               "from 0 to 10, joined by a line.");
 	chart_body(b);
 	chart_axes(b, TRIGGER_RATING_MAX, 2, "distress (0 to 10)",
 	           "week starting");
 	/* The legend, in shapes and words. */
-	buf_printf(b,
-	           "<circle class=\"before\" cx=\"%d\" cy=\"14\" r=\"5\"/>"
-	           "<text x=\"%d\" y=\"18\">before</text>\n"
-	           "<circle class=\"after\" cx=\"%d\" cy=\"14\" r=\"6\"/>"
-	           "<text x=\"%d\" y=\"18\">afterwards</text>\n",
-	           PLOT_R - 170, PLOT_R - 160, PLOT_R - 90, PLOT_R - 79);
+	strbuf_addf(b,
+	            "<circle class=\"before\" cx=\"%d\" cy=\"14\" r=\"5\"/>"
+	            "<text x=\"%d\" y=\"18\">before</text>\n"
+	            "<circle class=\"after\" cx=\"%d\" cy=\"14\" r=\"6\"/>"
+	            "<text x=\"%d\" y=\"18\">afterwards</text>\n",
+	            PLOT_R - 170, PLOT_R - 160, PLOT_R - 90, PLOT_R - 79);
 	for (size_t i = 0; i < s->nweeks; i++) {
 		const struct stats_week *w = &s->weeks[i];
 		const struct week_extra *x = &d->weeks[i];
@@ -817,148 +729,149 @@ distress_chart(struct buf *b, const struct data *d)
 		                       : 0;
 		day_iso(w->start, day, sizeof(day));
 		if (w->rated && x->after_n)
-			buf_printf(b,
-			           "<line class=\"pair\" x1=\"%.1f\" "
-			           "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-			           cx, yb, cx, ya);
+			strbuf_addf(b,
+			            "<line class=\"pair\" x1=\"%.1f\" "
+			            "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+			            cx, yb, cx, ya);
 		if (x->after_n)
-			buf_printf(b,
-			           "<circle class=\"after\" cx=\"%.1f\" "
-			           "cy=\"%.1f\" r=\"6\"><title>Week of %s: "
-			           "afterwards %.1f</title></circle>\n",
-			           cx, ya, day, x->after_sum / x->after_n);
+			strbuf_addf(b,
+			            "<circle class=\"after\" cx=\"%.1f\" "
+			            "cy=\"%.1f\" r=\"6\"><title>Week of %s: "
+			            "afterwards %.1f</title></circle>\n",
+			            cx, ya, day, x->after_sum / x->after_n);
 		if (w->rated)
-			buf_printf(b,
-			           "<circle class=\"before\" cx=\"%.1f\" "
-			           "cy=\"%.1f\" r=\"5\"><title>Week of %s: "
-			           "before %.1f</title></circle>\n",
-			           cx, yb, day, w->mean_before);
+			strbuf_addf(b,
+			            "<circle class=\"before\" cx=\"%.1f\" "
+			            "cy=\"%.1f\" r=\"5\"><title>Week of %s: "
+			            "before %.1f</title></circle>\n",
+			            cx, yb, day, w->mean_before);
 	}
 	week_labels(b, s);
 	chart_close(b);
 }
 
 static void
-section_distress(struct buf *b, const struct data *d)
+section_distress(struct strbuf *b, const struct data *d)
 {
 	const struct stats *s = d->s;
 	char day[16];
 	section_open(b, "distress", "Distress before and after",
 	             d->any_before || d->any_after);
 	if (!d->any_before && !d->any_after) {
-		buf_puts(b, "<p>No distress ratings were recorded in this "
-		            "period.</p>\n");
+		strbuf_adds(b, "<p>No distress ratings were recorded in this "
+		               "period.</p>\n");
 		section_close(b);
 		return;
 	}
-	buf_puts(b, "<p>Distress from 0 (calm) to 10 (the most), as I rated "
-	            "it in the trigger log: the mean of each week before "
-	            "anything helped, and afterwards. Not every record has "
-	            "both ratings, so each mean counts the ratings "
-	            "given.</p>\n");
+	strbuf_adds(b, "<p>Distress from 0 (calm) to 10 (the most), as I rated "
+	               "it in the trigger log: the mean of each week before "
+	               "anything helped, and afterwards. Not every record has "
+	               "both ratings, so each mean counts the ratings "
+	               "given.</p>\n");
 	distress_chart(b, d);
-	buf_puts(b, "<table>\n<caption>Mean distress by week (how many "
-	            "ratings in brackets)</caption>\n<thead><tr>"
-	            "<th scope=\"col\">Week of</th>"
-	            "<th scope=\"col\" class=\"num\">Before</th>"
-	            "<th scope=\"col\" class=\"num\">Afterwards</th>"
-	            "</tr></thead>\n<tbody>\n");
+	strbuf_adds(b, "<table>\n<caption>Mean distress by week (how many "
+	               "ratings in brackets)</caption>\n<thead><tr>"
+	               "<th scope=\"col\">Week of</th>"
+	               "<th scope=\"col\" class=\"num\">Before</th>"
+	               "<th scope=\"col\" class=\"num\">Afterwards</th>"
+	               "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < s->nweeks; i++) {
 		const struct stats_week *w = &s->weeks[i];
 		const struct week_extra *x = &d->weeks[i];
 		day_iso(w->start, day, sizeof(day));
-		buf_printf(b, "<tr><td>%s</td>", day);
+		strbuf_addf(b, "<tr><td>%s</td>", day);
 		if (w->rated)
-			buf_printf(b, "<td class=\"num\">%.1f (%u)</td>",
-			           w->mean_before, w->rated);
+			strbuf_addf(b, "<td class=\"num\">%.1f (%u)</td>",
+			            w->mean_before, w->rated);
 		else
-			buf_puts(b, "<td class=\"num\">&ndash;</td>");
+			strbuf_adds(b, "<td class=\"num\">&ndash;</td>");
 		if (x->after_n)
-			buf_printf(b, "<td class=\"num\">%.1f (%u)</td>",
-			           x->after_sum / x->after_n, x->after_n);
+			strbuf_addf(b, "<td class=\"num\">%.1f (%u)</td>",
+			            x->after_sum / x->after_n, x->after_n);
 		else
-			buf_puts(b, "<td class=\"num\">&ndash;</td>");
-		buf_puts(b, "</tr>\n");
+			strbuf_adds(b, "<td class=\"num\">&ndash;</td>");
+		strbuf_adds(b, "</tr>\n");
 	}
-	buf_puts(b, "</tbody>\n</table>\n");
+	strbuf_adds(b, "</tbody>\n</table>\n");
 	section_close(b);
 }
 
 static void
-section_helped(struct buf *b, const struct data *d)
+section_helped(struct strbuf *b, const struct data *d)
 {
 	const struct stats *s = d->s;
 	section_open(b, "helped",
 	             "What I tried, and how distress compared afterwards",
 	             s->nhelped);
 	if (!s->nhelped) {
-		buf_puts(b, "<p>Nothing was named under &ldquo;helped&rdquo; "
+		strbuf_adds(b,
+		            "<p>Nothing was named under &ldquo;helped&rdquo; "
 		            "in this period.</p>\n");
 		section_close(b);
 		return;
 	}
-	buf_printf(b,
-	           "<p>What I named under &ldquo;helped&rdquo; in the "
-	           "trigger log, and grounding exercises I rated: how often, "
-	           "and how distress compared afterwards, on average over the "
-	           "times with a rating before and after. With fewer than %d "
-	           "such times it is too early to tell. The numbers show what "
-	           "came before and after, not what caused what.</p>\n",
-	           STATS_MIN_RATED);
-	buf_puts(b, "<table>\n<thead><tr>"
-	            "<th scope=\"col\">What I tried</th>"
-	            "<th scope=\"col\" class=\"num\">Times</th>"
-	            "<th scope=\"col\" class=\"num\">With both ratings</th>"
-	            "<th scope=\"col\">Distress afterwards</th>"
-	            "</tr></thead>\n<tbody>\n");
+	strbuf_addf(b,
+	            "<p>What I named under &ldquo;helped&rdquo; in the "
+	            "trigger log, and grounding exercises I rated: how often, "
+	            "and how distress compared afterwards, on average over the "
+	            "times with a rating before and after. With fewer than %d "
+	            "such times it is too early to tell. The numbers show what "
+	            "came before and after, not what caused what.</p>\n",
+	            STATS_MIN_RATED);
+	strbuf_adds(b, "<table>\n<thead><tr>"
+	               "<th scope=\"col\">What I tried</th>"
+	               "<th scope=\"col\" class=\"num\">Times</th>"
+	               "<th scope=\"col\" class=\"num\">With both ratings</th>"
+	               "<th scope=\"col\">Distress afterwards</th>"
+	               "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < s->nhelped; i++) {
 		const struct stats_helped *h = &s->helped[i];
-		buf_puts(b, "<tr><td>");
+		strbuf_adds(b, "<tr><td>");
 		buf_text(b, h->name);
-		buf_printf(b,
-		           "</td><td class=\"num\">%u</td>"
-		           "<td class=\"num\">%u</td><td>",
-		           h->uses, h->rated);
+		strbuf_addf(b,
+		            "</td><td class=\"num\">%u</td>"
+		            "<td class=\"num\">%u</td><td>",
+		            h->uses, h->rated);
 		/* The words of `trigger-log stats`. */
 		if (!h->enough)
-			buf_puts(b, "too few to tell yet");
+			strbuf_adds(b, "too few to tell yet");
 		else if (h->mean_drop >= 0.05)
-			buf_printf(b, "%.1f lower on average", h->mean_drop);
+			strbuf_addf(b, "%.1f lower on average", h->mean_drop);
 		else if (h->mean_drop <= -0.05)
-			buf_printf(b, "%.1f higher on average", -h->mean_drop);
+			strbuf_addf(b, "%.1f higher on average", -h->mean_drop);
 		else
-			buf_puts(b, "about the same on average");
-		buf_puts(b, "</td></tr>\n");
+			strbuf_adds(b, "about the same on average");
+		strbuf_adds(b, "</td></tr>\n");
 	}
-	buf_puts(b, "</tbody>\n</table>\n");
+	strbuf_adds(b, "</tbody>\n</table>\n");
 	section_close(b);
 }
 
 static void
-name_list(struct buf *b, const char *title, const struct stats_count *v,
+name_list(struct strbuf *b, const char *title, const struct stats_count *v,
           size_t n)
 {
-	buf_printf(b, "<div>\n<h4>%s</h4>\n", title);
+	strbuf_addf(b, "<div>\n<h4>%s</h4>\n", title);
 	if (!n) {
-		buf_puts(b, "<p class=\"muted\">None named.</p>\n</div>\n");
+		strbuf_adds(b, "<p class=\"muted\">None named.</p>\n</div>\n");
 		return;
 	}
-	buf_puts(b, "<ol>\n");
+	strbuf_adds(b, "<ol>\n");
 	for (size_t i = 0; i < n && i < TOP_NAMES; i++) {
-		buf_puts(b, "<li>");
+		strbuf_adds(b, "<li>");
 		buf_text(b, v[i].name);
-		buf_printf(b, " <span class=\"muted\">(%u)</span></li>\n",
-		           v[i].count);
+		strbuf_addf(b, " <span class=\"muted\">(%u)</span></li>\n",
+		            v[i].count);
 	}
-	buf_puts(b, "</ol>\n");
+	strbuf_adds(b, "</ol>\n");
 	if (n > TOP_NAMES)
-		buf_printf(b, "<p class=\"muted\">and %zu more</p>\n",
-		           n - TOP_NAMES);
-	buf_puts(b, "</div>\n");
+		strbuf_addf(b, "<p class=\"muted\">and %zu more</p>\n",
+		            n - TOP_NAMES);
+	strbuf_adds(b, "</div>\n");
 }
 
 static void
-section_patterns(struct buf *b, const struct data *d)
+section_patterns(struct strbuf *b, const struct data *d)
 {
 	const struct stats *s = d->s;
 	static const char *const part_hours[STATS_PARTS] = {
@@ -966,38 +879,38 @@ section_patterns(struct buf *b, const struct data *d)
 	        "18&ndash;24 h"};
 	section_open(b, "patterns", "When, and what came up", s->nrecords);
 	if (!s->nrecords) {
-		buf_puts(b, "<p>Nothing was recorded in the trigger log in "
-		            "this period.</p>\n");
+		strbuf_adds(b, "<p>Nothing was recorded in the trigger log in "
+		               "this period.</p>\n");
 		section_close(b);
 		return;
 	}
-	buf_puts(b, "<p>Patterns to wonder about, not grades.</p>\n");
-	buf_puts(b, "<h3>When it happened</h3>\n<table>\n<caption>Records "
-	            "by day of the week and time of day</caption>\n"
-	            "<thead><tr><th scope=\"col\">Day</th>");
+	strbuf_adds(b, "<p>Patterns to wonder about, not grades.</p>\n");
+	strbuf_adds(b, "<h3>When it happened</h3>\n<table>\n<caption>Records "
+	               "by day of the week and time of day</caption>\n"
+	               "<thead><tr><th scope=\"col\">Day</th>");
 	for (int p = 0; p < STATS_PARTS; p++)
-		buf_printf(b,
-		           "<th scope=\"col\" class=\"num\">%s<br><span "
-		           "class=\"muted\">%s</span></th>",
-		           stats_part_names[p], part_hours[p]);
-	buf_puts(b, "</tr></thead>\n<tbody>\n");
+		strbuf_addf(b,
+		            "<th scope=\"col\" class=\"num\">%s<br><span "
+		            "class=\"muted\">%s</span></th>",
+		            stats_part_names[p], part_hours[p]);
+	strbuf_adds(b, "</tr></thead>\n<tbody>\n");
 	for (int day = 0; day < STATS_DAYS; day++) {
-		buf_printf(b, "<tr><th scope=\"row\">%s</th>",
-		           stats_day_names[day]);
+		strbuf_addf(b, "<tr><th scope=\"row\">%s</th>",
+		            stats_day_names[day]);
 		for (int p = 0; p < STATS_PARTS; p++)
-			buf_printf(b, "<td class=\"num%s\">%u</td>",
-			           s->when[day][p] ? "" : " zero",
-			           s->when[day][p]);
-		buf_puts(b, "</tr>\n");
+			strbuf_addf(b, "<td class=\"num%s\">%u</td>",
+			            s->when[day][p] ? "" : " zero",
+			            s->when[day][p]);
+		strbuf_adds(b, "</tr>\n");
 	}
-	buf_puts(b, "</tbody>\n</table>\n");
-	buf_puts(b, "<h3>What came up most often</h3>\n<p>How many records "
-	            "named it in brackets.</p>\n<div class=\"names\">\n");
+	strbuf_adds(b, "</tbody>\n</table>\n");
+	strbuf_adds(b, "<h3>What came up most often</h3>\n<p>How many records "
+	               "named it in brackets.</p>\n<div class=\"names\">\n");
 	name_list(b, "What happened or brought it on", s->triggers,
 	          s->ntriggers);
 	name_list(b, "Emotions", s->emotions, s->nemotions);
 	name_list(b, "In the body", s->body, s->nbody);
-	buf_puts(b, "</div>\n");
+	strbuf_adds(b, "</div>\n");
 	section_close(b);
 }
 
@@ -1054,29 +967,29 @@ meetings_make(const struct data *d, size_t *n)
 
 /* "6, too much" into the cell; an en dash when nothing was given. */
 static void
-rating_cell(struct buf *b, const struct group_record *r, int rating)
+rating_cell(struct strbuf *b, const struct group_record *r, int rating)
 {
 	const char *state = r ? trigger_state_words(r->state) : "";
-	buf_puts(b, "<td>");
+	strbuf_adds(b, "<td>");
 	if (r && rating != GROUP_NO_RATING)
-		buf_printf(b, "%d", rating);
+		strbuf_addf(b, "%d", rating);
 	if (r && rating != GROUP_NO_RATING && *state)
-		buf_puts(b, ", ");
+		strbuf_adds(b, ", ");
 	buf_text(b, state);
 	if (!r || (rating == GROUP_NO_RATING && !*state))
-		buf_puts(b, "&ndash;");
-	buf_puts(b, "</td>");
+		strbuf_adds(b, "&ndash;");
+	strbuf_adds(b, "</td>");
 }
 
 static void
-word_cell(struct buf *b, const char *words)
+word_cell(struct strbuf *b, const char *words)
 {
-	buf_puts(b, "<td>");
+	strbuf_adds(b, "<td>");
 	if (words && *words)
 		buf_text(b, words);
 	else
-		buf_puts(b, "&ndash;");
-	buf_puts(b, "</td>");
+		strbuf_adds(b, "&ndash;");
+	strbuf_adds(b, "</td>");
 }
 
 static const char *const group_labels[GROUP_NTEXTS] = {
@@ -1101,115 +1014,117 @@ group_has_text(const struct group_record *r)
 }
 
 static void
-group_texts(struct buf *b, const struct group_record *r, const char *title)
+group_texts(struct strbuf *b, const struct group_record *r, const char *title)
 {
 	if (!group_has_text(r))
 		return;
-	buf_printf(b, "<h4>%s</h4>\n<dl>\n", title);
+	strbuf_addf(b, "<h4>%s</h4>\n<dl>\n", title);
 	for (int t = 0; t < GROUP_NTEXTS; t++) {
 		if (!r->text[t] || group_text_type(t) != r->type)
 			continue;
-		buf_printf(b,
-		           "<dt>%s</dt>\n<dd class=\"entry-text\" "
-		           "dir=\"auto\">",
-		           group_labels[t]);
+		strbuf_addf(b,
+		            "<dt>%s</dt>\n<dd class=\"entry-text\" "
+		            "dir=\"auto\">",
+		            group_labels[t]);
 		buf_text(b, r->text[t]);
-		buf_puts(b, "</dd>\n");
+		strbuf_adds(b, "</dd>\n");
 	}
-	buf_puts(b, "</dl>\n");
+	strbuf_adds(b, "</dl>\n");
 }
 
 static void
-section_group(struct buf *b, const struct data *d)
+section_group(struct strbuf *b, const struct data *d)
 {
 	char day[24];
 	size_t n;
 	struct meeting *m = meetings_make(d, &n);
 	if (!m) {
-		b->oom = true;
+		b->failed = true;
 		return;
 	}
 	section_open(b, "group", "Group meetings", n);
 	if (!n) {
-		buf_puts(b, "<p>No group check-ins or reflections were written "
+		strbuf_adds(b,
+		            "<p>No group check-ins or reflections were written "
 		            "in this period.</p>\n");
 		free(m);
 		section_close(b);
 		return;
 	}
-	buf_puts(b, "<p>My check-ins before self-help group meetings and my "
-	            "reflections afterwards, oldest first. Distress from 0 "
-	            "(calm) to 10 (the most).</p>\n");
-	buf_puts(b, "<table>\n<thead><tr><th scope=\"col\">Date</th>"
-	            "<th scope=\"col\">Arriving</th>"
-	            "<th scope=\"col\">Leaving</th>"
-	            "<th scope=\"col\">Closeness</th>"
-	            "<th scope=\"col\">Boundary kept</th>"
-	            "</tr></thead>\n<tbody>\n");
+	strbuf_adds(b, "<p>My check-ins before self-help group meetings and my "
+	               "reflections afterwards, oldest first. Distress from 0 "
+	               "(calm) to 10 (the most).</p>\n");
+	strbuf_adds(b, "<table>\n<thead><tr><th scope=\"col\">Date</th>"
+	               "<th scope=\"col\">Arriving</th>"
+	               "<th scope=\"col\">Leaving</th>"
+	               "<th scope=\"col\">Closeness</th>"
+	               "<th scope=\"col\">Boundary kept</th>"
+	               "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct group_record *p = m[i].prepare, *r = m[i].reflect;
 		day_iso(m[i].when, day, sizeof(day));
-		buf_printf(b, "<tr><td>%s</td>", day);
+		strbuf_addf(b, "<tr><td>%s</td>", day);
 		rating_cell(b, p, p ? p->before : GROUP_NO_RATING);
 		rating_cell(b, r, r ? r->after : GROUP_NO_RATING);
 		word_cell(b, r ? group_closeness_words(r->closeness) : NULL);
 		word_cell(b, r ? group_kept_words(r->kept) : NULL);
-		buf_puts(b, "</tr>\n");
+		strbuf_adds(b, "</tr>\n");
 	}
-	buf_puts(b, "</tbody>\n</table>\n");
+	strbuf_adds(b, "</tbody>\n</table>\n");
 	/* Then what I wrote, meeting by meeting. */
 	for (size_t i = 0; i < n; i++) {
 		if (!group_has_text(m[i].prepare) &&
 		    !group_has_text(m[i].reflect))
 			continue;
 		day_time(m[i].when, day, sizeof(day));
-		buf_printf(b, "<article class=\"entry\">\n<h3>%s</h3>\n", day);
+		strbuf_addf(b, "<article class=\"entry\">\n<h3>%s</h3>\n", day);
 		group_texts(b, m[i].prepare, "Before the meeting");
 		group_texts(b, m[i].reflect, "Afterwards");
-		buf_puts(b, "</article>\n");
+		strbuf_adds(b, "</article>\n");
 	}
 	free(m);
 	section_close(b);
 }
 
 static void
-section_entries(struct buf *b, const struct data *d)
+section_entries(struct strbuf *b, const struct data *d)
 {
 	char when[24];
 	section_open(b, "entries", "Journal entries", d->nentries);
 	if (!d->nentries) {
-		buf_puts(b, "<p>No journal entries were written in this "
-		            "period.</p>\n");
+		strbuf_adds(b, "<p>No journal entries were written in this "
+		               "period.</p>\n");
 		section_close(b);
 		return;
 	}
-	buf_puts(b, "<p>The journal entries of this period in full, oldest "
-	            "first, as I wrote them.</p>\n");
+	strbuf_adds(b, "<p>The journal entries of this period in full, oldest "
+	               "first, as I wrote them.</p>\n");
 	for (size_t i = 0; i < d->nentries; i++) {
 		const struct journal_entry *e = d->entries[i];
 		day_time(e->created, when, sizeof(when));
-		buf_printf(b, "<article class=\"entry\">\n<h3>%s</h3>\n", when);
+		strbuf_addf(b, "<article class=\"entry\">\n<h3>%s</h3>\n",
+		            when);
 		if (e->mood != JOURNAL_NO_MOOD || e->ntags) {
-			buf_puts(b, "<p class=\"meta\">");
+			strbuf_adds(b, "<p class=\"meta\">");
 			if (e->mood != JOURNAL_NO_MOOD)
-				buf_printf(b, "mood %d", e->mood);
+				strbuf_addf(b, "mood %d", e->mood);
 			for (size_t t = 0; t < e->ntags; t++) {
 				if (t)
-					buf_puts(b, ", ");
+					strbuf_adds(b, ", ");
 				else if (e->mood != JOURNAL_NO_MOOD)
-					buf_puts(b, " &middot; tags: ");
+					strbuf_adds(b, " &middot; tags: ");
 				else
-					buf_puts(b, "tags: ");
+					strbuf_adds(b, "tags: ");
 				buf_text(b, e->tags[t]);
 			}
-			buf_puts(b, "</p>\n");
+			strbuf_adds(b, "</p>\n");
 		}
-		buf_puts(b, "<p class=\"entry-text\" dir=\"auto\">");
+		strbuf_adds(b, "<p class=\"entry-text\" dir=\"auto\">");
 		if (e->text)
 			buf_escape(b, e->text, e->textlen);
 		else
 			buf_text(b, e->preview);
-		buf_puts(b, "</p>\n</article>\n");
+		strbuf_adds(b, "</p>\n</article>\n");
 	}
 	section_close(b);
 }
@@ -1217,7 +1132,7 @@ section_entries(struct buf *b, const struct data *d)
 char *
 report_html(const struct report_input *in, size_t *len)
 {
-	struct buf b = {0};
+	struct strbuf b = {0};
 	struct data d;
 	*len = 0;
 	if (!in->stats)
@@ -1226,6 +1141,7 @@ report_html(const struct report_input *in, size_t *len)
 		data_release(&d);
 		return NULL;
 	}
+	strbuf_grow(&b, BUF_START);
 	page_start(&b, &d);
 	section_mood(&b, &d);
 	section_records(&b, &d);
@@ -1238,8 +1154,8 @@ report_html(const struct report_input *in, size_t *len)
 		section_entries(&b, &d);
 	page_end(&b, &d);
 	data_release(&d);
-	if (b.oom) {
-		buf_release(&b);
+	if (b.failed) {
+		strbuf_release(&b);
 		return NULL;
 	}
 	*len = b.len;

@@ -1,6 +1,6 @@
 #include "search.h"
+#include "wipe.h"
 
-#include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,8 +86,7 @@ fold(const char *text, size_t len, size_t *outlen, uint32_t **mapp)
 				goto oom;
 			}
 			memcpy(no, out, n);
-			sodium_memzero(out, cap);
-			free(out);
+			wipe_free(out, cap);
 			out = no;
 			if (mapp) {
 				memcpy(nm, map, n * sizeof(*nm));
@@ -111,9 +110,7 @@ fold(const char *text, size_t len, size_t *outlen, uint32_t **mapp)
 		*mapp = map;
 	return out;
 oom:
-	if (out)
-		sodium_memzero(out, cap);
-	free(out);
+	wipe_free(out, cap);
 	free(map);
 	return NULL;
 }
@@ -159,10 +156,7 @@ search_needle_free(struct search_needle *n)
 {
 	if (!n)
 		return;
-	if (n->s) {
-		sodium_memzero(n->s, n->len);
-		free(n->s);
-	}
+	wipe_free(n->s, n->len);
 	free(n);
 }
 
@@ -242,8 +236,7 @@ search_find(const struct search_needle *n, const char *text, size_t len,
 			*end = map[fe];
 		}
 	}
-	sodium_memzero(f, flen);
-	free(f);
+	wipe_free(f, flen);
 	free(map);
 	return hit;
 }

@@ -4,6 +4,8 @@
 #include "crisis.h"
 #include "grounding.h"
 #include "util.h"
+#include "wipe.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -371,15 +373,6 @@ static const char header[] =
         "tells more.";
 
 static void
-wipe_str(char *s)
-{
-	if (!s)
-		return;
-	sodium_memzero(s, strlen(s));
-	free(s);
-}
-
-static void
 find_values(struct settings *s)
 {
 	for (int k = 0; k < SETTINGS_NKEYS; k++)
@@ -394,15 +387,15 @@ static int
 add_line(struct settings *s, char *text, int key, char *value)
 {
 	if (!text) {
-		wipe_str(value);
+		wipe_free_str(value);
 		return SETTINGS_ENOMEM;
 	}
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 16;
 		struct line *l = realloc(s->lines, cap * sizeof(*l));
 		if (!l) {
-			wipe_str(text);
-			wipe_str(value);
+			wipe_free_str(text);
+			wipe_free_str(value);
 			return SETTINGS_ENOMEM;
 		}
 		s->lines = l;
@@ -459,8 +452,8 @@ settings_free(struct settings *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->n; i++) {
-		wipe_str(s->lines[i].text);
-		wipe_str(s->lines[i].value);
+		wipe_free_str(s->lines[i].text);
+		wipe_free_str(s->lines[i].value);
 	}
 	free(s->lines);
 	free(s->problems);
@@ -549,16 +542,16 @@ parse_line(struct settings *s, unsigned no, const char *p, size_t n)
 		end--;
 	char *raw = strndup(v, (size_t)(end - v));
 	if (!raw) {
-		wipe_str(text);
+		wipe_free_str(text);
 		return SETTINGS_ENOMEM;
 	}
 	rc = settings_check(k, raw, 0, canon, err);
-	wipe_str(raw);
+	wipe_free_str(raw);
 	if (rc == 0) {
 		value = strdup(canon);
 		sodium_memzero(canon, sizeof(canon));
 		if (!value) {
-			wipe_str(text);
+			wipe_free_str(text);
 			return SETTINGS_ENOMEM;
 		}
 	} else {
@@ -566,7 +559,7 @@ parse_line(struct settings *s, unsigned no, const char *p, size_t n)
 	}
 keep:
 	if (rc) {
-		wipe_str(text);
+		wipe_free_str(text);
 		return rc;
 	}
 	return add_line(s, text, key, value);
@@ -634,8 +627,8 @@ settings_problem_at(const struct settings *s, size_t i)
 static void
 drop_line(struct settings *s, size_t i)
 {
-	wipe_str(s->lines[i].text);
-	wipe_str(s->lines[i].value);
+	wipe_free_str(s->lines[i].text);
+	wipe_free_str(s->lines[i].value);
 	memmove(&s->lines[i], &s->lines[i + 1],
 	        (s->n - i - 1) * sizeof(s->lines[0]));
 	s->n--;
@@ -691,7 +684,7 @@ settings_set(struct settings *s, enum settings_key k, const char *value)
 	             value) < 0)
 		return SETTINGS_ENOMEM;
 	if (!(v = strdup(value))) {
-		wipe_str(text);
+		wipe_free_str(text);
 		return SETTINGS_ENOMEM;
 	}
 	for (size_t i = 0; i < s->n;) {
@@ -710,16 +703,16 @@ settings_set(struct settings *s, enum settings_key k, const char *value)
 			char *with = NULL;
 			if (asprintf(&with, "%s%s%s", text,
 			             blank(*tail) ? "" : " ", tail) < 0) {
-				wipe_str(text);
-				wipe_str(v);
+				wipe_free_str(text);
+				wipe_free_str(v);
 				find_values(s);
 				return SETTINGS_ENOMEM;
 			}
-			wipe_str(text);
+			wipe_free_str(text);
 			text = with;
 		}
-		wipe_str(l->text);
-		wipe_str(l->value);
+		wipe_free_str(l->text);
+		wipe_free_str(l->value);
 		*l = (struct line){
 		        .text = text, .key = k, .usable = true, .value = v};
 		placed = true;
@@ -728,8 +721,8 @@ settings_set(struct settings *s, enum settings_key k, const char *value)
 	if (!placed) {
 		int rc = s->n ? 0 : add_line(s, strdup(header), -1, NULL);
 		if (rc) {
-			wipe_str(text);
-			wipe_str(v);
+			wipe_free_str(text);
+			wipe_free_str(v);
 			return rc;
 		}
 		/* add_line() frees them when it fails */
@@ -779,10 +772,7 @@ settings_format(const struct settings *s, size_t *len)
 void
 settings_text_free(char *text, size_t len)
 {
-	if (!text)
-		return;
-	sodium_memzero(text, len);
-	free(text);
+	wipe_free(text, len);
 }
 
 /* --- the file --- */
@@ -874,45 +864,14 @@ settings_load(const char *path, struct settings **out, char *err)
 	return rc;
 }
 
-/* mkdir -p with 0700 for new folders. */
-static int
-make_dirs(char *dir)
-{
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-static int
-write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 settings_save(const struct settings *s, const char *path, char *err)
 {
 	struct stat st;
-	char *target = NULL, *dir = NULL, *tmp = NULL, *text = NULL;
+	char *target = NULL, *dir = NULL, *text = NULL;
+	struct outfile f = {.fd = -1};
 	size_t len = 0;
-	int fd = -1, rc = SETTINGS_EIO;
+	int rc = SETTINGS_EIO;
 
 	err[0] = '\0';
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
@@ -928,54 +887,33 @@ settings_save(const struct settings *s, const char *path, char *err)
 	}
 	char *slash = strrchr(target, '/');
 	if (!slash || !(text = settings_format(s, &len)) ||
-	    !(dir = strndup(target, (size_t)(slash - target))) ||
-	    asprintf(&tmp, "%s.XXXXXX", target) < 0) {
-		tmp = NULL;
+	    !(dir = strndup(target, (size_t)(slash - target)))) {
 		rc = slash ? SETTINGS_ENOMEM : SETTINGS_EIO;
 		if (!slash)
 			snprintf(err, SETTINGS_ERR_MAX,
 			         "it is not a path to a file");
 		goto out;
 	}
-	if (*dir && make_dirs(dir) != 0) {
+	if (*dir && outfile_mkdirs(dir) != 0) {
 		io_error(err, "its folder could not be made", errno);
 		goto out;
 	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
+	if (outfile_begin(&f, target) != 0) {
 		io_error(err, "a new file could not be made next to it", errno);
 		goto out;
 	}
-	if (fchmod(fd, 0600) != 0 || write_all(fd, text, len) != 0 ||
-	    fsync(fd) != 0) {
+	if (outfile_write(f.fd, text, len) != 0 || fsync(f.fd) != 0) {
 		io_error(err, "it could not be written", errno);
 		goto out;
 	}
-	if (close(fd) != 0) {
-		fd = -1;
-		io_error(err, "it could not be written", errno);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, target) != 0) {
+	/* the rename itself reaches the disk with its folder */
+	if (outfile_commit(&f, OUTFILE_SYNC) != 0) {
 		io_error(err, "the new file could not be put in place", errno);
 		goto out;
 	}
-	free(tmp);
-	tmp = NULL;
-	/* the rename itself reaches the disk with its folder */
-	int dfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
 	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp)
-		unlink(tmp);
-	free(tmp);
+	outfile_abort(&f);
 	free(dir);
 	free(target);
 	settings_text_free(text, len);

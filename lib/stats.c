@@ -1,7 +1,7 @@
 #include "stats.h"
 #include "rating.h"
+#include "wipe.h"
 
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,15 +18,6 @@ const char *const stats_day_names[STATS_DAYS] = {
 };
 
 enum { DAYS_PER_WEEK = 7 };
-
-static void
-wipe_free(char *s)
-{
-	if (!s)
-		return;
-	sodium_memzero(s, strlen(s));
-	free(s);
-}
 
 time_t
 stats_week_start(time_t t)
@@ -107,7 +98,7 @@ static void
 uses_free(struct uses *u)
 {
 	for (size_t i = 0; i < u->n; i++)
-		wipe_free(u->v[i].key);
+		wipe_free_str(u->v[i].key);
 	free(u->v);
 	memset(u, 0, sizeof(*u));
 }
@@ -134,14 +125,14 @@ uses_add(struct uses *u, const char *name, time_t when, int before, int after,
 	if (!key)
 		return -1;
 	if (!*key || (from && named_since(u, *from, key))) {
-		wipe_free(key);
+		wipe_free_str(key);
 		return 0;
 	}
 	if (u->n == u->cap) {
 		size_t cap = u->cap ? u->cap * 2 : 64;
 		struct use *nv = realloc(u->v, cap * sizeof(*nv));
 		if (!nv) {
-			wipe_free(key);
+			wipe_free_str(key);
 			return -1;
 		}
 		u->v = nv;
@@ -232,8 +223,8 @@ count_group(void *arg, const struct use *first, size_t n, const char *spelling)
 		if (first[i].name == spelling)
 			e->latest = first[i].when;
 	if (!e->name || !e->key) {
-		wipe_free(e->name);
-		wipe_free(e->key);
+		wipe_free_str(e->name);
+		wipe_free_str(e->key);
 		return -1;
 	}
 	c->n++;
@@ -255,8 +246,8 @@ help_group(void *arg, const struct use *first, size_t n, const char *spelling)
 	e->name = tidy(spelling);
 	e->key = strdup(first->key);
 	if (!e->name || !e->key) {
-		wipe_free(e->name);
-		wipe_free(e->key);
+		wipe_free_str(e->name);
+		wipe_free_str(e->key);
 		return -1;
 	}
 	e->uses = (unsigned)n;
@@ -334,8 +325,8 @@ static void
 counts_free(struct stats_count *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		wipe_free(v[i].name);
-		wipe_free(v[i].key);
+		wipe_free_str(v[i].name);
+		wipe_free_str(v[i].key);
 	}
 	free(v);
 }
@@ -350,8 +341,8 @@ stats_free(struct stats *s)
 	counts_free(s->emotions, s->nemotions);
 	counts_free(s->body, s->nbody);
 	for (size_t i = 0; i < s->nhelped; i++) {
-		wipe_free(s->helped[i].name);
-		wipe_free(s->helped[i].key);
+		wipe_free_str(s->helped[i].name);
+		wipe_free_str(s->helped[i].key);
 	}
 	free(s->helped);
 	free(s);

@@ -9,10 +9,10 @@
  * a record's `helped` list, carrying that record's distress before and
  * after. Its figures describe, and show no cause: distress often eases
  * with time whatever one does. Other sources of uses fold in through
- * stats_input.extra_uses: when grounding ratings are stored (a future record
- * kind "rating" with the exercise name, before and after), the caller turns
- * each into one struct stats_use, and it counts together with the trigger log
- * under the same normalised name.
+ * stats_input.extra_uses: the caller turns each grounding rating (the
+ * record kind "rating", lib/rating.h: the exercise, before and after) into
+ * one struct stats_use, and it counts together with the trigger log under
+ * the same normalised name.
  */
 #ifndef SELFHELP_STATS_H
 #define SELFHELP_STATS_H

@@ -1,6 +1,8 @@
 /*
- * Terminal facts and modes. Never prints user-visible text; callers in
- * cmd/ decide what to show. Raw mode is restorable from a signal handler.
+ * Terminal facts and modes. Never prints user-visible text and never
+ * exits; callers in cmd/ decide what to show and when to leave (leaving
+ * by signal is cmd/signals.h). Raw mode is restorable from a signal
+ * handler.
  */
 #ifndef SELFHELP_TERM_H
 #define SELFHELP_TERM_H
@@ -48,15 +50,6 @@ void term_restore(void);
  * its screen again. With NULL, SIGTSTP gets its default action back.
  */
 void term_catch_stop(volatile sig_atomic_t *redraw);
-
-/*
- * Leaving by signal: with text non-NULL, SIGINT, SIGTERM and SIGHUP (and
- * SIGQUIT with quit) write text to fd (not on SIGHUP: no one is there to
- * read it), restore the terminal and _exit(0). The text is copied (up to
- * 511 bytes); call again to change it. With NULL, those signals get their
- * default actions back.
- */
-void term_catch_leave(int fd, const char *text, bool quit);
 
 /* Ask term_restore() to also write "\033[0m\033[?25h" (cursor, colour). */
 void term_set_reset(bool on);

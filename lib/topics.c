@@ -4,6 +4,7 @@
 #include "frontmatter.h"
 #include "search.h"
 #include "util.h"
+#include "strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -50,50 +51,6 @@ struct topics {
 };
 
 /* ---- strings ---- */
-
-struct buf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *ns = realloc(b->s, cap);
-		if (!ns) {
-			b->oom = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-/* Take the string out of b: caller frees. NULL when out of memory. */
-static char *
-buf_take(struct buf *b)
-{
-	if (!b->oom && !b->s)
-		buf_add(b, "", 0);
-	if (b->oom) {
-		free(b->s);
-		memset(b, 0, sizeof(*b));
-		return NULL;
-	}
-	char *s = b->s;
-	memset(b, 0, sizeof(*b));
-	return s;
-}
 
 static bool
 is_sep(char c)
@@ -775,7 +732,7 @@ is_standard_section(const char *s, size_t n)
 static char *
 plain_text(const char *md, size_t len)
 {
-	struct buf b = {0};
+	struct strbuf b = {0};
 	size_t pos = 0;
 	bool space = true;
 	while (pos < len) {
@@ -827,7 +784,7 @@ plain_text(const char *md, size_t len)
 			}
 			if (c < 0x20 || c == 0x7f || c == ' ') {
 				if (!space)
-					buf_add(&b, " ", 1);
+					strbuf_add(&b, " ", 1);
 				space = true;
 				continue;
 			}
@@ -838,24 +795,24 @@ plain_text(const char *md, size_t len)
 				        (const utf8proc_uint8_t *)s + i,
 				        (utf8proc_ssize_t)(n - i), &cp);
 				if (l <= 0)
-					buf_add(&b, replacement,
-					        sizeof(replacement) - 1);
+					strbuf_add(&b, replacement,
+					           sizeof(replacement) - 1);
 				else if (cp >= 0xa0)
-					buf_add(&b, s + i, (size_t)l);
+					strbuf_add(&b, s + i, (size_t)l);
 				i += l > 0 ? (size_t)l - 1 : 0;
 				space = false;
 				continue;
 			}
-			buf_add(&b, (const char *)&c, 1);
+			strbuf_add(&b, (const char *)&c, 1);
 			space = false;
 		}
 		if (!space)
-			buf_add(&b, " ", 1);
+			strbuf_add(&b, " ", 1);
 		space = true;
 	}
-	if (b.len && b.s[b.len - 1] == ' ')
-		b.s[--b.len] = '\0';
-	return buf_take(&b);
+	if (b.len && b.p[b.len - 1] == ' ')
+		strbuf_setlen(&b, b.len - 1);
+	return strbuf_detach(&b, NULL);
 }
 
 static size_t
@@ -886,7 +843,7 @@ char_fwd(const char *s, size_t len, size_t at, size_t chars)
 static char *
 make_snippet(const char *text, size_t len, size_t at)
 {
-	struct buf b = {0};
+	struct strbuf b = {0};
 	size_t start = char_back(text, at, SNIPPET_BEFORE);
 	if (start > 0) {
 		/* begin at a word */
@@ -904,11 +861,11 @@ make_snippet(const char *text, size_t len, size_t at)
 			end = e;
 	}
 	if (start > 0)
-		buf_add(&b, ellipsis, sizeof(ellipsis) - 1);
-	buf_add(&b, text + start, end - start);
+		strbuf_add(&b, ellipsis, sizeof(ellipsis) - 1);
+	strbuf_add(&b, text + start, end - start);
 	if (end < len)
-		buf_add(&b, ellipsis, sizeof(ellipsis) - 1);
-	return buf_take(&b);
+		strbuf_add(&b, ellipsis, sizeof(ellipsis) - 1);
+	return strbuf_detach(&b, NULL);
 }
 
 static int
@@ -937,19 +894,19 @@ static int
 score_topic(const struct topic *t, struct search_needle *const *needles,
             size_t nn, int *score, char **snippet)
 {
-	struct buf fields = {0};
+	struct strbuf fields = {0};
 	size_t first = (size_t)-1;
 
 	*score = 0;
 	*snippet = NULL;
-	buf_add(&fields, t->slug, strlen(t->slug));
-	buf_add(&fields, "\n", 1);
-	buf_add(&fields, t->summary, strlen(t->summary));
+	strbuf_add(&fields, t->slug, strlen(t->slug));
+	strbuf_add(&fields, "\n", 1);
+	strbuf_add(&fields, t->summary, strlen(t->summary));
 	for (size_t i = 0; i < t->naliases; i++) {
-		buf_add(&fields, "\n", 1);
-		buf_add(&fields, t->aliases[i], strlen(t->aliases[i]));
+		strbuf_add(&fields, "\n", 1);
+		strbuf_add(&fields, t->aliases[i], strlen(t->aliases[i]));
 	}
-	char *other = buf_take(&fields);
+	char *other = strbuf_detach(&fields, NULL);
 	char *plain = plain_text(t->body, t->body_len);
 	if (!other || !plain) {
 		free(other);

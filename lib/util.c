@@ -243,15 +243,6 @@ util_truncate(const char *s, size_t width, unsigned flags)
 	return out;
 }
 
-void
-util_free_text(char *s)
-{
-	if (!s)
-		return;
-	sodium_memzero(s, strlen(s));
-	free(s);
-}
-
 int
 util_parse_long(const char *s, long lo, long hi, long *out)
 {

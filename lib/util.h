@@ -84,13 +84,10 @@ size_t util_display_width(const char *s, size_t len);
  * The cleaned one-line form of `s` (util_clean without UTIL_CLEAN_LINES;
  * `flags` may add UTIL_CLEAN_ASCII), cut to at most `width` display
  * columns and then ending in "…", as a malloc'd string (NULL when out of
- * memory). Free it with util_free_text.
+ * memory). It may hold a person's words: free it with wipe_free_str
+ * (wipe.h).
  */
 char *util_truncate(const char *s, size_t width, unsigned flags);
-
-/* Wipe and free a string from util_truncate (it may hold a person's
- * text). NULL is a no-op. */
-void util_free_text(char *s);
 
 /*
  * A whole decimal number from lo to hi, the whole string, into *out.

@@ -300,9 +300,6 @@ int filter_open_row(struct vault *v, size_t b, const unsigned char *data,
                     size_t len, unsigned char **plain, size_t *plen);
 
 /* vault-records.c */
-int vault_fetch_row(struct vault *v, int64_t rowid, const unsigned char **head,
-                    size_t *headlen, const unsigned char **body,
-                    size_t *bodylen);
 int vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
                     int64_t revision, uint32_t flags, int64_t time,
                     const void *head, size_t headlen, const void *body,

@@ -9,6 +9,7 @@
  * is migrated in memory only, for reading.
  */
 #include "vault-internal.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -457,9 +458,7 @@ copy_v1(struct vault *v, char **out)
 		            : asprintf(&p, "%s.format1-%d", v->path, i)) < 0)
 			return vault_set_error(v, VAULT_ERROR,
 			                       "Out of memory.");
-		fd = open(p,
-		          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		          0600);
+		fd = outfile_create(p);
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
@@ -632,7 +631,8 @@ fail_committed:
 	}
 out:
 	if (!read_only)
-		sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
+		sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL,
+		             NULL);
 	free(copy);
 	sodium_free(sk);
 	return rc;

@@ -4,6 +4,7 @@
  * index, locked writes and migration live in the other vault-*.c files.
  */
 #include "vault-internal.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -167,27 +168,9 @@ vault_format(const struct vault *v)
 }
 
 void
-vault_kdf_params(const struct vault *v, struct crypto_kdf_params *out)
-{
-	*out = v->pass.kdf;
-}
-
-void
 vault_public_key(const struct vault *v, unsigned char out[32])
 {
 	memcpy(out, v->public_key, PK_BYTES);
-}
-
-uint64_t
-vault_counter(const struct vault *v)
-{
-	return v->st_loaded ? v->st.counter : 0;
-}
-
-int64_t
-vault_high_water(const struct vault *v)
-{
-	return v->st_loaded ? v->st.high_water : 0;
 }
 
 void
@@ -491,16 +474,7 @@ make_parent_dirs(const char *path)
 		return 0;
 	}
 	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			rc = -1;
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		rc = -1;
+	rc = outfile_mkdirs(dir);
 	free(dir);
 	return rc;
 }
@@ -632,8 +606,7 @@ vault_create(const char *path, const char *pass, size_t passlen,
 		                     strerror(errno));
 		goto out;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	          0600);
+	fd = outfile_create(path);
 	if (fd < 0) {
 		if (errno == EEXIST)
 			rc = vault_set_error(v, VAULT_EXISTS,
@@ -1448,14 +1421,17 @@ int
 vault_backup(struct vault *v, const char *dest)
 {
 	sqlite3_stmt *st = NULL;
-	struct stat sb;
 	int rc = VAULT_OK;
 	/* Made here first, so nobody else's file (or a link) is filled:
 	 * VACUUM INTO accepts an existing empty file. */
-	int fd =
-	        open(dest, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	             0600);
+	int fd = outfile_create(dest);
 	if (fd < 0) {
+		if (errno == EPERM)
+			return vault_set_error(
+			        v, VAULT_ERROR,
+			        "Could not make a private file at "
+			        "%s.",
+			        dest);
 		if (errno == EEXIST)
 			return vault_set_error(v, VAULT_EXISTS,
 			                       "There is already a file at %s; "
@@ -1465,14 +1441,6 @@ vault_backup(struct vault *v, const char *dest)
 		                       "Could not create %s (%s); nothing was "
 		                       "written.",
 		                       dest, strerror(errno));
-	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    sb.st_uid != geteuid() || (sb.st_mode & 077)) {
-		close(fd);
-		unlink(dest);
-		return vault_set_error(v, VAULT_ERROR,
-		                       "Could not make a private file at %s.",
-		                       dest);
 	}
 	close(fd);
 	if (sqlite3_prepare_v2(v->db, "VACUUM INTO ?", -1, &st, NULL) !=

@@ -1,6 +1,6 @@
 /*
  * The vault: one SQLite file holding encrypted records. See
- * lib/vault-format.md for the on-disk format (format 2) and its threat
+ * doc/vault-format.md for the on-disk format (format 2) and its threat
  * model.
  *
  * Lifecycle: vault_create() or vault_open(), then vault_unlock() with the
@@ -97,9 +97,6 @@ int vault_format(const struct vault *v);
  * in a folder others can change; reading still works.
  */
 void vault_refuse_writes(struct vault *v, const char *why);
-
-/* Key derivation parameters of the passphrase slot. */
-void vault_kdf_params(const struct vault *v, struct crypto_kdf_params *out);
 
 /*
  * What happened while opening, folding or migrating, for the person to
@@ -360,11 +357,6 @@ void vault_id_hex(const struct vault *v, char *out);
 /* The public key of the file's header (crypto_box_PUBLICKEYBYTES = 32
  * bytes) into out: as the file has it, checked only after an unlock. */
 void vault_public_key(const struct vault *v, unsigned char out[32]);
-
-/* The vault's write counter (its state; 0 while locked) and the highest
- * record row the state covers, for the pins outside the file. */
-uint64_t vault_counter(const struct vault *v);
-int64_t vault_high_water(const struct vault *v);
 
 /* Copy the master key into `out` (CRYPTO_KEY_BYTES of the caller's guarded
  * memory; NULL only asks whether it is unlocked). VAULT_LOCKED while

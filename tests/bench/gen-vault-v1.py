@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark helper: a format 1 vault of N journal entries, to time the
 migration to format 2 (tests/bench/run). selfhelp no longer writes format
-1, so this writes it as lib/vault-format.md ("Format 1") describes, with
+1, so this writes it as doc/vault-format.md ("Format 1") describes, with
 libsodium through ctypes, into a copy of the format 1 test vector
 valid.vault (its passphrase is tests/vectors/format1/passphrase.txt).
 

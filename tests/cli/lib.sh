@@ -86,8 +86,108 @@ damage_record() {
 	EOP
 }
 
-# Run one named check: test_expect_success "title" 'commands'
+# Prerequisites, as in git's t/test-lib-functions.sh. A check that
+# needs a tool or a capability names it, and without it is reported
+# "ok N # skip TITLE (missing NAME)", never a silent "ok":
+#   test_set_prereq NAME              NAME is there (decided by the script)
+#   test_lazy_prereq NAME 'commands'  decided when first asked, by running
+#                                     the commands (in a subshell)
+#   test_have_prereq NAME[,NAME...]   true when every one is there; !NAME
+#                                     asks for NAME to be missing
+#   test_expect_success [PREREQS] 'title' 'commands'
+#   test_skip 'title' 'why'           one check that cannot run here
+#   test_skip_all 'why'               the whole script: TAP's "1..0 # SKIP",
+#                                     exit 77 (meson counts it as skipped)
+test_skipped=0
+prereq_have=" "
+prereq_missing=" "
+prereq_lazy_names=" "
+
+test_set_prereq() {
+	prereq_have="$prereq_have$1 "
+}
+
+test_lazy_prereq() {
+	prereq_lazy_names="$prereq_lazy_names$1 "
+	eval "prereq_lazy_$1=\$2"
+}
+
+# Is the one prerequisite $1 there? Lazy ones are decided once.
+prereq_one() {
+	case "$prereq_have" in *" $1 "*) return 0 ;; esac
+	case "$prereq_missing" in *" $1 "*) return 1 ;; esac
+	case "$prereq_lazy_names" in
+	*" $1 "*)
+		if (eval "$(eval "printf '%s' \"\$prereq_lazy_$1\"")") \
+			>/dev/null 2>&1 </dev/null; then
+			test_set_prereq "$1"
+			return 0
+		fi
+		;;
+	esac
+	prereq_missing="$prereq_missing$1 "
+	return 1
+}
+
+# Sets prereq_absent to the names that are missing.
+test_have_prereq() {
+	prereq_absent=
+	_save_ifs=$IFS
+	IFS=,
+	# shellcheck disable=SC2086 # split on commas
+	set -- $*
+	IFS=$_save_ifs
+	for _p in "$@"; do
+		case "$_p" in
+		!*) ! prereq_one "${_p#!}" || prereq_absent="$prereq_absent $_p" ;;
+		*) prereq_one "$_p" || prereq_absent="$prereq_absent $_p" ;;
+		esac
+	done
+	[ -z "$prereq_absent" ]
+}
+
+# A check that cannot run here, for a reason no prerequisite names (a
+# mount that is not allowed): "ok N # skip TITLE (REASON)".
+test_skip() {
+	test_count=$((test_count + 1))
+	test_skipped=$((test_skipped + 1))
+	echo "ok $test_count # skip $1 ($2)"
+}
+
+test_skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 77
+}
+
+# What CLI tests need everywhere: python3 reads --json and edits vaults.
+command -v python3 >/dev/null 2>&1 ||
+	test_skip_all "python3 is not installed (the CLI tests read JSON with it)"
+
+# Tools some checks need (git's style: name them for what they give).
+test_lazy_prereq SCRIPT 'command -v script && command -v timeout'
+test_lazy_prereq BASH 'command -v bash'
+test_lazy_prereq ZSH 'command -v zsh'
+test_lazy_prereq FISH 'command -v fish'
+test_lazy_prereq GROFF 'command -v groff'
+test_lazy_prereq LEXGROG 'command -v lexgrog'
+test_lazy_prereq ROOT 'test "$(id -u)" = 0'
+test_lazy_prereq SETPRIV 'command -v setpriv'
+test_lazy_prereq PRLIMIT 'command -v prlimit'
+# Not under valgrind: for checks its slower, unstoppable process defeats.
+test_lazy_prereq NOT_VALGRIND 'test -z "$VALGRIND"'
+
+# Run one named check: test_expect_success [PREREQS] "title" 'commands'
 test_expect_success() {
+	if [ $# -eq 3 ]; then
+		_prereq=$1
+		shift
+		if ! test_have_prereq "$_prereq"; then
+			test_count=$((test_count + 1))
+			test_skipped=$((test_skipped + 1))
+			echo "ok $test_count # skip $1 (missing$prereq_absent)"
+			return 0
+		fi
+	fi
 	test_count=$((test_count + 1))
 	if (eval "$2") >"$TEST_ROOT/log" 2>&1; then
 		echo "ok $test_count - $1"
@@ -112,6 +212,45 @@ test_must_fail() {
 }
 
 grep_q() { grep -q -- "$@"; }
+
+# No pipes off selfhelp: `selfhelp ... | json` would lose selfhelp's exit
+# status, and a crash after complete output would go unseen (git's
+# t/README). These run it into a file, check its status, then read the
+# file.
+
+# json PYTHON: run PYTHON with d = the JSON document on standard input.
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+
+# selfhelp_json PYTHON ARGS...: `selfhelp ARGS` (which must succeed), then
+# PYTHON with d = the JSON it printed.
+selfhelp_json() {
+	_py=$1
+	shift
+	selfhelp "$@" >"$TEST_ROOT/selfhelp.json" || return 1
+	json "$_py" <"$TEST_ROOT/selfhelp.json"
+}
+
+# selfhelp_lines ARGS...: how many lines `selfhelp ARGS` (which must
+# succeed) prints.
+selfhelp_lines() {
+	selfhelp "$@" >"$TEST_ROOT/selfhelp.lines" || return 1
+	wc -l <"$TEST_ROOT/selfhelp.lines" | tr -d " "
+}
+
+# The options every command takes, before the command's name.
+GLOBALS="--vault --passphrase-file --no-pager --help"
+
+# Every command in `selfhelp --help`, the "Your vault:" lines and the
+# hidden ones named there too, one a line.
+commands_from_help() {
+	selfhelp --help >"$TEST_ROOT/help.txt" || return 1
+	awk '
+		/^Commands:/ { on = 1; next }
+		on && /^$/ { next }
+		on && !/^  / { on = 0 }
+		on && /^  [A-Z][A-Za-z ]*:/ { sub(/^ *[^:]*: */, ""); for (i = 1; i <= NF; i++) print $i; next }
+		on { print $1 }' "$TEST_ROOT/help.txt"
+}
 
 # Fail with a message unless file $2 contains string $1.
 expect_in() {
@@ -141,7 +280,12 @@ test_done() {
 			echo "ok $test_count - valgrind: no errors, no definite leaks"
 		fi
 	fi
-	echo "# $((test_count - test_failed)) passed, $test_failed failed"
-	[ "$test_failed" -eq 0 ]
-	exit $?
+	echo "# $((test_count - test_failed - test_skipped)) passed," \
+		"$test_failed failed, $test_skipped skipped"
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ] || exit 1
+	# every check skipped: the script as a whole is skipped
+	[ "$test_count" -eq 0 ] || [ "$test_skipped" -lt "$test_count" ] ||
+		exit 77
+	exit 0
 }

@@ -10,7 +10,6 @@ mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 # tmpfs, else /dev/shm. Snapshot /dev/shm to spot anything left behind.
 ls /dev/shm >"$TEST_ROOT/shm-before" 2>/dev/null
 
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 
 test_expect_success 'init creates the vault 0600 in a 0700 folder' '
 	(umask 000 && selfhelp $P init --kdf interactive >"$OUT" 2>"$ERR") &&
@@ -66,7 +65,7 @@ test_expect_success 'passphrase from stdin (-), text follows on stdin' '
 	expect_in "Text after the passphrase" "$OUT"
 '
 
-test_expect_success 'add through a scripted $EDITOR' '
+test_expect_success SCRIPT 'add through a scripted $EDITOR' '
 	cat >"$TEST_ROOT/ed.sh" <<-\EOS &&
 	#!/bin/sh
 	# record where the file is and what mode it has, then write the entry
@@ -87,7 +86,7 @@ test_expect_success 'add through a scripted $EDITOR' '
 	case "$d" in /dev/shm/*|"$XDG_RUNTIME_DIR"/*) true ;; *) false ;; esac
 '
 
-test_expect_success 'vim gets no swap, undo, backup or viminfo files' '
+test_expect_success SCRIPT 'vim gets no swap, undo, backup or viminfo files' '
 	mkdir -p "$TEST_ROOT/bin" &&
 	cat >"$TEST_ROOT/bin/vim" <<-\EOS &&
 	#!/bin/sh
@@ -155,7 +154,7 @@ assert o[\"created\"] == \"2025-06-01T09:15:00+00:00\" and o[\"mood\"] is None, 
 '
 
 test_expect_success 'show by prefix, and --json' '
-	id=$(selfhelp $P journal list --tag pipe --json | json "print(d[0][\"id\"])") &&
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P journal list --tag pipe --json) &&
 	selfhelp $P journal show "$(echo $id | cut -c1-4)" >"$OUT" &&
 	expect_in "From a pipe" "$OUT" && expect_in "second line" "$OUT" &&
 	expect_in "#pipe" "$OUT" &&
@@ -172,14 +171,14 @@ test_expect_success 'show: unknown, too short, and missing ids' '
 '
 
 test_expect_success 'edit with -m, --mood and --tag' '
-	id=$(selfhelp $P journal list --tag pipe --json | json "print(d[0][\"id\"])") &&
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P journal list --tag pipe --json) &&
 	selfhelp $P journal edit "$id" -m "Edited text" --mood 3 --tag calm >"$OUT" &&
 	selfhelp $P journal show "$id" --json >"$OUT" &&
 	json "e = d[0]; assert e[\"text\"] == \"Edited text\" and e[\"mood\"] == 3 and e[\"tags\"] == [\"calm\"], e" <"$OUT"
 '
 
-test_expect_success 'edit through a scripted $EDITOR sees the old text' '
-	id=$(selfhelp $P journal list --tag calm --json | json "print(d[0][\"id\"])") &&
+test_expect_success SCRIPT 'edit through a scripted $EDITOR sees the old text' '
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P journal list --tag calm --json) &&
 	cat >"$TEST_ROOT/ed2.sh" <<-\EOS &&
 	#!/bin/sh
 	for last; do :; done
@@ -194,11 +193,11 @@ test_expect_success 'edit through a scripted $EDITOR sees the old text' '
 	expect_in "Edited again" "$OUT" && expect_in "mood 3" "$OUT"
 '
 
-test_expect_success 'an editor that fails saves nothing' '
-	n=$(selfhelp $P journal list | wc -l) &&
+test_expect_success SCRIPT 'an editor that fails saves nothing' '
+	n=$(selfhelp_lines $P journal list) &&
 	EDITOR=false script -qec "$SELFHELP_RUN $P journal add" /dev/null >"$OUT";
 	expect_in "nothing was saved" "$OUT" &&
-	test "$(selfhelp $P journal list | wc -l)" -eq "$n"
+	test "$(selfhelp_lines $P journal list)" -eq "$n"
 '
 
 test_expect_success 'search: any case, text and tags, with a snippet' '
@@ -212,8 +211,8 @@ test_expect_success 'search: any case, text and tags, with a snippet' '
 	json "assert len(d) == 1 and \"Ärger\" in d[0][\"snippet\"], d" <"$OUT"
 '
 
-test_expect_success 'delete: asks on a terminal, needs --yes without one' '
-	id=$(selfhelp $P journal list --tag calm --json | json "print(d[0][\"id\"])") &&
+test_expect_success SCRIPT 'delete: asks on a terminal, needs --yes without one' '
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P journal list --tag calm --json) &&
 	test_must_fail 2 selfhelp $P journal delete "$id" </dev/null 2>"$ERR" &&
 	expect_in "--yes" "$ERR" &&
 	selfhelp $P journal show "$id" >/dev/null &&
@@ -225,11 +224,11 @@ test_expect_success 'delete: asks on a terminal, needs --yes without one' '
 '
 
 test_expect_success 'invalid UTF-8 and NUL bytes from stdin are refused clearly' '
-	n=$(selfhelp $P journal list | wc -l) &&
+	n=$(selfhelp_lines $P journal list) &&
 	printf "bad \377 byte" | test_must_fail 2 selfhelp $P journal add 2>"$ERR" &&
 	expect_in "UTF-8" "$ERR" &&
 	printf "nul\000byte" | test_must_fail 2 selfhelp $P journal add 2>"$ERR" &&
-	test "$(selfhelp $P journal list | wc -l)" -eq "$n"
+	test "$(selfhelp_lines $P journal list)" -eq "$n"
 '
 
 test_expect_success 'terminal escapes in text are not passed to the terminal' '
@@ -256,14 +255,16 @@ test_expect_success 'list -n follows dates, also after an edit moves one' '
 	expect_in "idx february" "$OUT" &&
 	selfhelp $P journal search idx -n 1 >"$OUT" &&
 	expect_in "idx march" "$OUT" &&
-	for id in $(selfhelp $P journal search idx --json | python3 -c "import json,sys; print(\" \".join(e[\"id\"] for e in json.load(sys.stdin)))"); do
+	ids=$(selfhelp_json "print(\" \".join(e[\"id\"] for e in d))" $P journal search idx --json) &&
+	test -n "$ids" &&
+	for id in $ids; do
 		selfhelp $P journal delete --yes "$id" >/dev/null || return 1
 	done
 '
 
 test_expect_success 'a damaged record is named and the rest still lists' '
 	cp "$VAULT" "$TEST_ROOT/keep.db" &&
-	id=$(selfhelp $P journal list --json | json "print(sorted(x[\"id\"] for x in d)[0])") &&
+	id=$(selfhelp_json "print(sorted(x[\"id\"] for x in d)[0])" $P journal list --json) &&
 	damage_record "$VAULT" "$id" head &&
 	test_must_fail 1 selfhelp $P journal list >"$OUT" 2>"$ERR" &&
 	expect_in "$id" "$ERR" &&
@@ -273,11 +274,11 @@ test_expect_success 'a damaged record is named and the rest still lists' '
 	cp "$TEST_ROOT/keep.db" "$VAULT"
 '
 
-test_expect_success 'privacy: no marker in clear in the vault files or temp dirs' '
+test_expect_success SCRIPT 'privacy: no marker in clear in the vault files or temp dirs' '
 	M=PRIVMARKER7q3z &&
 	T=privtag9x &&
 	selfhelp $P journal add -m "before $M after" --tag $T >/dev/null &&
-	id=$(selfhelp $P journal search $M --json | json "print(d[0][\"id\"])") &&
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P journal search $M --json) &&
 	cat >"$TEST_ROOT/ed3.sh" <<-EOS &&
 	#!/bin/sh
 	for last; do :; done
@@ -288,7 +289,7 @@ test_expect_success 'privacy: no marker in clear in the vault files or temp dirs
 	selfhelp $P journal search $M >/dev/null &&
 	selfhelp $P journal search $T >/dev/null &&
 	selfhelp $P journal add -m "second $M" >/dev/null &&
-	id2=$(selfhelp $P journal search second --json | json "print(d[0][\"id\"])") &&
+	id2=$(selfhelp_json "print(d[0][\"id\"])" $P journal search second --json) &&
 	selfhelp $P journal delete "$id2" --yes >/dev/null &&
 	for f in "$VAULT" "$VAULT-wal" "$VAULT-shm"; do
 		if test -e "$f"; then

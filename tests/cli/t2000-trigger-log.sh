@@ -6,13 +6,12 @@
 
 P="--passphrase-file $PASSFILE"
 VAULT="$XDG_DATA_HOME/selfhelp/vault.db"
-FORM="$TEST_SRCDIR/cli/t2000-trigger-form.py"
+FORM="$TEST_SRCDIR/pty/trigger-form.py"
 export PASSFILE
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 ls /dev/shm >"$TEST_ROOT/shm-before" 2>/dev/null
 
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
-count() { selfhelp $P trigger-log list --json | json "print(len(d))"; }
+count() { selfhelp_json "print(len(d))" $P trigger-log list --json; }
 # No blaming words in a message file.
 gentle() { ! grep -Eqi "invalid|illegal|wrong|you must" "$1"; }
 
@@ -121,7 +120,7 @@ assert s[\"before\"] is None and s[\"state\"] is None and s[\"emotions\"] == [],
 '
 
 test_expect_success 'show by prefix, every field; --json' '
-	id=$(selfhelp $P trigger-log list --tag home --json | json "print(d[0][\"id\"])") &&
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P trigger-log list --tag home --json) &&
 	selfhelp $P trigger-log show "$(echo $id | cut -c1-5)" >"$OUT" &&
 	expect_in "Distress before   7" "$OUT" &&
 	expect_in "Which way         too much" "$OUT" &&
@@ -144,7 +143,7 @@ test_expect_success 'show: unknown, too short, missing ids' '
 '
 
 test_expect_success 'edit by flags replaces those fields only' '
-	id=$(selfhelp $P trigger-log list --tag work --json | json "print(d[0][\"id\"])") &&
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P trigger-log list --tag work --json) &&
 	selfhelp $P trigger-log edit "$id" --after 2 --helped "walk, Cold Water" \
 		--emotion "" >"$OUT" &&
 	expect_in "Saved." "$OUT" &&
@@ -156,8 +155,8 @@ assert r[\"emotions\"] == [] and r[\"state\"] == \"too-little\" and r[\"tags\"] 
 	test_must_fail 2 selfhelp $P trigger-log edit "$id" --state maybe 2>"$ERR"
 '
 
-test_expect_success 'edit through a scripted $EDITOR (private tmpfs file)' '
-	id=$(selfhelp $P trigger-log list --tag home --json | json "print(d[0][\"id\"])") &&
+test_expect_success SCRIPT 'edit through a scripted $EDITOR (private tmpfs file)' '
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P trigger-log list --tag home --json) &&
 	cat >"$TEST_ROOT/ed.sh" <<-\EOS &&
 	#!/bin/sh
 	for last; do :; done
@@ -183,14 +182,14 @@ assert r[\"urges\"] == [\"hide\", \"call someone\"] and r[\"note\"] == \"first\\
 assert r[\"when\"] == \"2026-11-02T21:30:00+00:00\" and r[\"before\"] == 7, r" <"$OUT"
 '
 
-test_expect_success 'edit: an unchanged file changes nothing' '
-	id=$(selfhelp $P trigger-log list --tag home --json | json "print(d[0][\"id\"])") &&
+test_expect_success SCRIPT 'edit: an unchanged file changes nothing' '
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P trigger-log list --tag home --json) &&
 	EDITOR=true script -qec "$SELFHELP_RUN $P trigger-log edit $id" /dev/null >"$OUT" &&
 	expect_in "Nothing changed." "$OUT"
 '
 
-test_expect_success 'edit: a mistake names the line; on a terminal, asks to fix it' '
-	id=$(selfhelp $P trigger-log list --tag home --json | json "print(d[0][\"id\"])") &&
+test_expect_success SCRIPT 'edit: a mistake names the line; on a terminal, asks to fix it' '
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P trigger-log list --tag home --json) &&
 	selfhelp $P trigger-log show "$id" --json >"$TEST_ROOT/before.json" &&
 	cat >"$TEST_ROOT/bad.sh" <<-\EOS &&
 	#!/bin/sh
@@ -208,7 +207,7 @@ test_expect_success 'edit: a mistake names the line; on a terminal, asks to fix 
 '
 
 test_expect_success 'edit from standard input; mistakes there exit 1' '
-	id=$(selfhelp $P trigger-log list --tag work --json | json "print(d[0][\"id\"])") &&
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P trigger-log list --tag work --json) &&
 	printf "state: okay\nhelped: breathing\nfeelings: calm\n" |
 		test_must_fail 1 selfhelp $P trigger-log edit "$id" 2>"$ERR" &&
 	expect_in "Line 3: '\''feelings'\'' is not a field" "$ERR" && gentle "$ERR" &&
@@ -221,8 +220,8 @@ assert r[\"after\"] is None and r[\"when\"] == \"2026-11-20T07:00:00+00:00\", r"
 	expect_in "left as it was" "$OUT"
 '
 
-test_expect_success 'delete: asks on a terminal, needs --yes without one' '
-	id=$(selfhelp $P trigger-log list --tag work --json | json "print(d[0][\"id\"])") &&
+test_expect_success SCRIPT 'delete: asks on a terminal, needs --yes without one' '
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P trigger-log list --tag work --json) &&
 	test_must_fail 2 selfhelp $P trigger-log delete "$id" </dev/null 2>"$ERR" &&
 	expect_in "--yes" "$ERR" &&
 	echo n | script -qec "$SELFHELP_RUN $P trigger-log delete $id" /dev/null >"$OUT";
@@ -231,7 +230,7 @@ test_expect_success 'delete: asks on a terminal, needs --yes without one' '
 	echo y | script -qec "$SELFHELP_RUN $P trigger-log delete $id" /dev/null >"$OUT";
 	expect_in "Deleted." "$OUT" &&
 	test_must_fail 1 selfhelp $P trigger-log show "$id" 2>"$ERR" &&
-	id=$(selfhelp $P trigger-log list --json | json "print(d[0][\"id\"])") &&
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P trigger-log list --json) &&
 	selfhelp $P trigger-log delete "$id" --yes >"$OUT" &&
 	expect_in "Deleted." "$OUT"
 '
@@ -366,11 +365,11 @@ test_expect_success 'insights: default period is the last 12 weeks' '
 	json "assert len(d[\"weeks\"]) == 12, len(d[\"weeks\"])" <"$OUT"
 '
 
-test_expect_success 'privacy: trigger text and emotions never in clear on disk' '
+test_expect_success SCRIPT 'privacy: trigger text and emotions never in clear on disk' '
 	M=TRIGGERMARK8y2q && E=EMOTIONMARK5k1z &&
 	selfhelp $P trigger-log add --trigger "$M here" --emotion "$E" \
 		--helped "$M-help" >/dev/null &&
-	id=$(selfhelp $P trigger-log list --json | json "print([x for x in d if x[\"trigger\"] == \"$M here\"][0][\"id\"])") &&
+	id=$(selfhelp_json "print([x for x in d if x[\"trigger\"] == \"$M here\"][0][\"id\"])" $P trigger-log list --json) &&
 	EDITOR=true script -qec "$SELFHELP_RUN $P trigger-log edit $id" /dev/null >/dev/null &&
 	selfhelp $P trigger-log edit "$id" --note "$M note" >/dev/null &&
 	selfhelp $P insights >/dev/null &&

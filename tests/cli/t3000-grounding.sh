@@ -121,9 +121,7 @@ test_expect_success 'list --json' '
 	expect_in "\"name\": \"$DEFAULT\"" "$OUT" &&
 	expect_in "\"pattern\": \"4-6\"" "$OUT" &&
 	test "$(grep -c "\"default\": true" "$OUT")" -eq 1 &&
-	if command -v python3 >/dev/null; then
-		python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d) >= 12; assert sum(e[\"default\"] for e in d) == 1" "$OUT"
-	fi
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d) >= 12; assert sum(e[\"default\"] for e in d) == 1" "$OUT"
 '
 
 test_expect_success 'list --for too-little shows only those' '

@@ -45,9 +45,6 @@ max_width() {
 # Run "$@" on a pseudo-terminal (24x80, TERM=xterm); output (carriage
 # returns removed) in $OUT. With $KEYS, wait for the "Read on?" prompt,
 # then type them. A run that hangs is ended after 30 seconds.
-HAVE_SCRIPT=no
-command -v script >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 &&
-	HAVE_SCRIPT=yes
 on_tty() {
 	cmd="stty rows 24 cols 80 2>/dev/null; exec"
 	for a in "$@"; do
@@ -92,8 +89,7 @@ test_expect_success 'every file in content/topics is in the build' '
 
 test_expect_success 'list --json is a JSON array with every field' '
 	selfhelp topics list --json >"$OUT" &&
-	if command -v python3 >/dev/null; then
-		python3 -c "
+	python3 -c "
 import json, sys
 a = json.load(open(sys.argv[1]))
 assert isinstance(a, list) and len(a) == 60
@@ -101,8 +97,7 @@ for t in a:
     assert set(t) >= {\"slug\", \"title\", \"summary\", \"category\",
                       \"aliases\", \"related\"}, t
     assert isinstance(t[\"aliases\"], list) and len(t[\"related\"]) >= 3
-" "$OUT"
-	fi &&
+" "$OUT" &&
 	expect_in "\"category\": \"Feelings\"" "$OUT" &&
 	expect_in "\"aliases\": [" "$OUT"
 '
@@ -352,9 +347,7 @@ test_expect_success 'the build check passes the bundled pages' '
 	grep -q "topics/shame.md" "$TEST_ROOT/gen.c"
 '
 
-if [ "$HAVE_SCRIPT" = yes ]; then
-
-test_expect_success 'terminal: note, then q leaves with one neutral line, exit 0' '
+test_expect_success SCRIPT 'terminal: note, then q leaves with one neutral line, exit 0' '
 	KEYS=q on_tty "$SELFHELP_RUN" topics show shame &&
 	expect_in "Content note: " "$OUT" &&
 	expect_in "Read on? [Enter/q]" "$OUT" &&
@@ -366,7 +359,7 @@ test_expect_success 'terminal: note, then q leaves with one neutral line, exit 0
 	expect_not_in "What it is" "$OUT"
 '
 
-test_expect_success 'terminal: Enter reads on, through the pager' '
+test_expect_success SCRIPT 'terminal: Enter reads on, through the pager' '
 	KEYS="\r" PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP_RUN" topics show shame &&
 	expect_in "Read on?" "$OUT" &&
 	expect_in "PAGER-RAN" "$OUT" &&
@@ -376,7 +369,7 @@ test_expect_success 'terminal: Enter reads on, through the pager' '
 	test "$(max_width "$OUT")" -le 90
 '
 
-test_expect_success 'terminal: --no-pager, NO_COLOR, --skip-notes' '
+test_expect_success SCRIPT 'terminal: --no-pager, NO_COLOR, --skip-notes' '
 	PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP_RUN" topics show --no-pager --skip-notes shame &&
 	expect_not_in "PAGER-RAN" "$OUT" &&
 	expect_not_in "Read on?" "$OUT" &&
@@ -388,7 +381,7 @@ test_expect_success 'terminal: --no-pager, NO_COLOR, --skip-notes' '
 	expect_not_in "PAGER-RAN" "$OUT"
 '
 
-test_expect_success 'terminal: a short page is not paged; a pager that is not there' '
+test_expect_success SCRIPT 'terminal: a short page is not paged; a pager that is not there' '
 	dir="$XDG_DATA_HOME/selfhelp/topics" && mkdir -p "$dir" &&
 	printf -- "---\ntitle: Short\nslug: short\n---\n\nA line.\n" >"$dir/short.md" &&
 	PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP_RUN" topics show short &&
@@ -398,7 +391,7 @@ test_expect_success 'terminal: a short page is not paged; a pager that is not th
 	expect_in "What it is" "$OUT"
 '
 
-test_expect_success 'terminal: list cut to the width with an ellipsis' '
+test_expect_success SCRIPT 'terminal: list cut to the width with an ellipsis' '
 	LANG=C.UTF-8 PAGER=cat on_tty "$SELFHELP_RUN" topics &&
 	expect_in "…" "$OUT" &&
 	test "$(max_width "$OUT")" -le 80 &&
@@ -409,9 +402,5 @@ test_expect_success 'not a terminal: no pager even when PAGER is set' '
 	PAGER="echo PAGER-RAN; cat" selfhelp topics show shame >"$OUT" &&
 	expect_not_in "PAGER-RAN" "$OUT"
 '
-
-else
-	echo "# skipped the terminal checks: 'script' (util-linux) is not installed"
-fi
 
 test_done

@@ -5,7 +5,6 @@
 
 P="--passphrase-file $PASSFILE"
 VAULT="$XDG_DATA_HOME/selfhelp/vault.db"
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 vault_id() {
 	python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select hex(vault_id) from meta').fetchone()[0].lower())" "$VAULT"
 }
@@ -80,14 +79,12 @@ test_expect_success 'a damaged sealed record is reported and kept aside' '
 
 # The kernel keyring may be missing in some containers: skip those checks.
 if selfhelp $P unlock --for 10m >"$TEST_ROOT/unlock.out" 2>"$TEST_ROOT/unlock.err"; then
-	have_keyring=1
+	test_set_prereq KEYRING
 else
-	have_keyring=
-	echo "# skipping keyring checks: $(cat "$TEST_ROOT/unlock.err")"
+	echo "# no kernel keyring here: $(cat "$TEST_ROOT/unlock.err")"
 fi
 
-if test -n "$have_keyring"; then
-test_expect_success 'unlock: later commands need no passphrase' '
+test_expect_success KEYRING 'unlock: later commands need no passphrase' '
 	expect_in "Unlocked for 10 minutes" "$TEST_ROOT/unlock.out" &&
 	selfhelp status >"$OUT" && expect_in "Unlocked for another" "$OUT" &&
 	selfhelp journal list </dev/null >"$OUT" &&
@@ -98,7 +95,7 @@ test_expect_success 'unlock: later commands need no passphrase' '
 	expect_in "written while unlocked" "$OUT"
 '
 
-test_expect_success 'the keyring holds a session key only, possessor-only' '
+test_expect_success KEYRING 'the keyring holds a session key only, possessor-only' '
 	vid=$(vault_id) &&
 	line=$(grep "selfhelp-session:$vid" /proc/keys) &&
 	perm=$(echo "$line" | awk "{print \$5}") &&
@@ -124,7 +121,7 @@ in_other_session() {
 	EOP
 }
 
-test_expect_success 'another login sees it unlocked, and can lock it for all' '
+test_expect_success KEYRING 'another login sees it unlocked, and can lock it for all' '
 	in_other_session status >"$OUT" &&
 	expect_in "Unlocked in another login session" "$OUT" &&
 	test_must_fail 1 in_other_session journal list </dev/null 2>/dev/null &&
@@ -135,7 +132,7 @@ test_expect_success 'another login sees it unlocked, and can lock it for all' '
 	selfhelp $P unlock --for 10m >/dev/null
 '
 
-test_expect_success 'without its sealed copy, the session key opens nothing' '
+test_expect_success KEYRING 'without its sealed copy, the session key opens nothing' '
 	vid=$(vault_id) &&
 	rm "$XDG_RUNTIME_DIR/selfhelp/$vid" &&
 	grep -q "selfhelp-session:$vid" /proc/keys &&
@@ -144,7 +141,7 @@ test_expect_success 'without its sealed copy, the session key opens nothing' '
 	selfhelp $P unlock --for 10m >/dev/null
 '
 
-test_expect_success 'lock forgets the key at once' '
+test_expect_success KEYRING 'lock forgets the key at once' '
 	selfhelp lock >"$OUT" && expect_in "Locked." "$OUT" &&
 	selfhelp status >"$OUT" && expect_in "Locked." "$OUT" &&
 	test_must_fail 1 selfhelp journal list </dev/null 2>"$ERR" &&
@@ -158,14 +155,13 @@ if [ -n "$VALGRIND" ]; then
 	EXPIRE=10
 	echo "# under valgrind: the key expiry check waits $EXPIRE s, not 2 (each run takes a second or more there)"
 fi
-test_expect_success 'the key expires by itself' '
+test_expect_success KEYRING 'the key expires by itself' '
 	selfhelp $P unlock --for ${EXPIRE}s >"$OUT" &&
 	selfhelp journal list </dev/null >/dev/null &&
 	sleep $((EXPIRE + 1)) &&
 	selfhelp status >"$OUT" && expect_in "Locked." "$OUT" &&
 	test_must_fail 1 selfhelp journal list </dev/null 2>/dev/null
 '
-fi
 
 test_expect_success 'unlock: durations are checked' '
 	test_must_fail 2 selfhelp $P unlock --for 0m &&
@@ -175,12 +171,12 @@ test_expect_success 'unlock: durations are checked' '
 
 test_expect_success 'passwd: the old passphrase stops working, the new one works' '
 	printf "a much longer new passphrase\n" >"$TEST_ROOT/new" &&
-	n=$(selfhelp $P journal list | wc -l) &&
+	n=$(selfhelp_lines $P journal list) &&
 	selfhelp $P passwd --new-passphrase-file "$TEST_ROOT/new" >"$OUT" &&
 	expect_in "new passphrase is set" "$OUT" &&
 	test_must_fail 1 selfhelp $P journal list 2>"$ERR" &&
 	expect_in "doesn'\''t open" "$ERR" &&
-	test "$(selfhelp --passphrase-file "$TEST_ROOT/new" journal list | wc -l)" -eq "$n"
+	test "$(selfhelp_lines --passphrase-file "$TEST_ROOT/new" journal list)" -eq "$n"
 '
 
 test_expect_success 'passwd with the wrong old passphrase changes nothing' '

@@ -209,7 +209,7 @@ test_expect_success 'crisis: without a saved country, the locale guess says so' 
 	test "$(head -n 1 "$OUT")" = "Help right now"
 '
 
-test_expect_success 'a high rating shows the saved country inline, else the general words' '
+test_expect_success SCRIPT 'a high rating shows the saved country inline, else the general words' '
 	keys() {
 		wait_for "0 to 10" && sleep 0.3 && printf "9\r" &&
 		wait_for "safe" && sleep 0.3 && printf q && sleep 0.5
@@ -251,7 +251,7 @@ test_expect_success 'grounding: a saved exercise that is gone is said, and the u
 	rm "$CONFIG"
 '
 
-test_expect_success 'motion = reduced: on a terminal no countdown, no moving bar' '
+test_expect_success SCRIPT 'motion = reduced: on a terminal no countdown, no moving bar' '
 	keys() {
 		wait_for "q: leave" && sleep 0.3 &&
 		printf "\r\r\r\r\r\r" &&
@@ -337,7 +337,7 @@ chmod +x "$TEST_ROOT/bin/"*
 PATH="$TEST_ROOT/bin:$PATH"
 export PATH
 
-test_expect_success 'pager: SELFHELP_PAGER, then the setting, then PAGER' '
+test_expect_success SCRIPT 'pager: SELFHELP_PAGER, then the setting, then PAGER' '
 	keys() { sleep 0.5; } &&
 	selfhelp config set pager pager-setting >/dev/null &&
 	PAGER=pager-env on_tty topics show --skip-notes shame &&
@@ -392,7 +392,7 @@ test_expect_success 'editor: SELFHELP_EDITOR, the setting, VISUAL, EDITOR' '
 	test "$(editor_ran TERM=dumb VISUAL=ed-visual EDITOR=ed-editor)" = editor
 '
 
-test_expect_success 'editor: a saved editor that cannot start names the setting' '
+test_expect_success SCRIPT 'editor: a saved editor that cannot start names the setting' '
 	selfhelp config set editor no-such-editor-here >/dev/null &&
 	test_must_fail 1 env EDITOR=false timeout 60 \
 		script -qec "$SELFHELP_RUN $P journal add" /dev/null \

@@ -7,18 +7,17 @@
 
 P="--passphrase-file $PASSFILE"
 VAULT="$XDG_DATA_HOME/selfhelp/vault.db"
-FORM="$TEST_SRCDIR/cli/t7500-group-form.py"
+FORM="$TEST_SRCDIR/pty/group-form.py"
 export PASSFILE
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
-count() { selfhelp $P group list --json | json "print(len(d))"; }
+count() { selfhelp_json "print(len(d))" $P group list --json; }
 # No blaming words in a message file.
 gentle() { ! grep -Eqi "invalid|illegal|wrong|you must" "$1"; }
 # The full id of the record whose short id is in $OUT.
 full_id() {
-	selfhelp $P group list --json |
-		json "print([x[\"id\"] for x in d if x[\"id\"].startswith(\"$1\")][0])"
+	selfhelp_json "print([x[\"id\"] for x in d if x[\"id\"].startswith(\"$1\")][0])" \
+		$P group list --json
 }
 
 test_expect_success 'setup: a vault' '
@@ -218,7 +217,7 @@ assert r[\"linked\"] == d[1][\"id\"], d" <"$OUT" &&
 	expect_in "left as it was" "$OUT"
 '
 
-test_expect_success 'edit in a scripted $EDITOR (private tmpfs file)' '
+test_expect_success SCRIPT 'edit in a scripted $EDITOR (private tmpfs file)' '
 	id=$(cat "$TEST_ROOT/prep-id") &&
 	cat >"$TEST_ROOT/ed.sh" <<-\EOS &&
 	#!/bin/sh
@@ -245,7 +244,7 @@ test_expect_success 'edit in a scripted $EDITOR (private tmpfs file)' '
 	expect_in "Nothing changed." "$OUT"
 '
 
-test_expect_success 'delete: asks on a terminal, needs --yes otherwise' '
+test_expect_success SCRIPT 'delete: asks on a terminal, needs --yes otherwise' '
 	n=$(count) &&
 	id=$(cut -c1-8 "$TEST_ROOT/second") &&
 	test_must_fail 2 selfhelp $P group delete "$id" </dev/null 2>"$ERR" &&
@@ -343,7 +342,7 @@ test_expect_success 'the self-help group topics point to these commands' '
 
 FV="$TEST_ROOT/form.db"
 form() { SELFHELP_VAULT="$FV" SELFHELP="$SELFHELP_RUN" python3 "$FORM" "$1"; }
-fcount() { selfhelp $P --vault "$FV" group list --json | json "print(len(d))"; }
+fcount() { selfhelp_json "print(len(d))" $P --vault "$FV" group list --json; }
 
 test_expect_success 'form: a check-in, every question' '
 	quick_vault "$FV" >/dev/null &&

@@ -12,8 +12,6 @@ PERIOD="--since 2025-03-03 --until 2025-03-23"
 CSP='<meta http-equiv="Content-Security-Policy"'
 
 gentle() { ! grep -Eqi "invalid|illegal|wrong|you must" "$1"; }
-has_group() { selfhelp group --help >/dev/null 2>&1; }
-
 test_expect_success 'setup: a vault with journal entries and trigger records' '
 	quick_vault >/dev/null &&
 	selfhelp $P journal add --mood 3 --tag "two words" --date 2025-03-03T08:00 \
@@ -144,7 +142,7 @@ test_expect_success 'never over the vault, even with --force' '
 	selfhelp $P journal list >"$OUT" && expect_in "no mood here" "$OUT"
 '
 
-test_expect_success 'report -o - on a terminal is refused: never on the screen' '
+test_expect_success SCRIPT 'report -o - on a terminal is refused: never on the screen' '
 	test_must_fail 2 script -qec "$SELFHELP_RUN $P report -o -" /dev/null >"$OUT" 2>&1 &&
 	expect_in "not print it on the screen" "$OUT" && gentle "$OUT" &&
 	expect_not_in "<html" "$OUT"
@@ -158,7 +156,7 @@ test_expect_success 'report into a named pipe: refused without --to-pipe, even w
 	expect_in "--to-pipe" "$ERR"
 '
 
-test_expect_success 'report --to-pipe: into a named pipe of ones own, never a terminal' '
+test_expect_success SCRIPT 'report --to-pipe: into a named pipe of ones own, never a terminal' '
 	timeout 120 cat "$TEST_ROOT/fifo" >"$TEST_ROOT/from-pipe" &
 	reader=$! &&
 	timeout 120 "$SELFHELP_RUN" $P report $PERIOD -o "$TEST_ROOT/fifo" --to-pipe >"$OUT" 2>"$ERR" &&
@@ -169,7 +167,7 @@ test_expect_success 'report --to-pipe: into a named pipe of ones own, never a te
 	expect_in "terminal" "$OUT" && expect_not_in "<html" "$OUT"
 '
 
-test_expect_success 'on a terminal: a dated file in this folder, never replaced' '
+test_expect_success SCRIPT 'on a terminal: a dated file in this folder, never replaced' '
 	mkdir "$TEST_ROOT/cwd" && cd "$TEST_ROOT/cwd" &&
 	name="selfhelp-report-$(date +%Y-%m-%d).html" &&
 	script -qec "$SELFHELP_RUN $P report" /dev/null >"$OUT" 2>&1 &&
@@ -192,17 +190,15 @@ test_expect_success 'an empty period says nothing was recorded' '
 	expect_not_in "<svg" "$R"
 '
 
-if has_group; then
-	test_expect_success '--include-group adds check-ins and reflections' '
-		selfhelp $P group prepare --no-input --date 2025-03-18T18:00 \
-			--before 6 --boundary "I may <pass>" >/dev/null &&
-		selfhelp $P report $PERIOD >"$R" 2>/dev/null &&
-		expect_not_in "Group meetings" "$R" && expect_not_in "I may" "$R" &&
-		selfhelp $P report $PERIOD --include-group >"$R" 2>/dev/null &&
-		expect_in "<h2>Group meetings</h2>" "$R" &&
-		expect_in "I may &lt;pass&gt;" "$R"
-	'
-fi
+test_expect_success '--include-group adds check-ins and reflections' '
+	selfhelp $P group prepare --no-input --date 2025-03-18T18:00 \
+		--before 6 --boundary "I may <pass>" >/dev/null &&
+	selfhelp $P report $PERIOD >"$R" 2>/dev/null &&
+	expect_not_in "Group meetings" "$R" && expect_not_in "I may" "$R" &&
+	selfhelp $P report $PERIOD --include-group >"$R" 2>/dev/null &&
+	expect_in "<h2>Group meetings</h2>" "$R" &&
+	expect_in "I may &lt;pass&gt;" "$R"
+'
 
 # --- in a real browser ---
 
@@ -221,43 +217,40 @@ chromium_run() {
 		--user-data-dir="$(mktemp -d "$TEST_ROOT/chromium-XXXXXX")" "$@"
 }
 
-if [ -z "$CHROMIUM" ]; then
-	echo "# skipped the browser checks: Chromium is not installed" \
-		"(Debian: apt-get install chromium)"
-else
-	test_expect_success 'setup: the fixture report with every section' '
-		selfhelp $P report $PERIOD --include-entries >"$R" 2>/dev/null
-	'
+[ -z "$CHROMIUM" ] || test_set_prereq CHROMIUM
 
-	test_expect_success 'Chromium: the page loads and the charts are there' '
-		chromium_run --dump-dom "file://$R" >"$TEST_ROOT/dom.html" \
-			2>"$TEST_ROOT/chromium.err" &&
-		test "$(grep -o "<svg " "$TEST_ROOT/dom.html" | wc -l)" -eq 3 &&
-		test "$(grep -o "<circle class=\"dot\"" "$TEST_ROOT/dom.html" | wc -l)" -eq 2 &&
-		for h in "Mood over time" "Trigger records per week" \
-			"Distress before and after" "What I tried, and how distress compared afterwards" "Journal entries"; do
-			expect_in "<h2>$h</h2>" "$TEST_ROOT/dom.html" || return 1
-		done &&
-		expect_in "first &lt;script&gt;" "$TEST_ROOT/dom.html" &&
-		expect_not_in "<script" "$TEST_ROOT/dom.html"
-	'
+test_expect_success CHROMIUM 'setup: the fixture report with every section' '
+	selfhelp $P report $PERIOD --include-entries >"$R" 2>/dev/null
+'
 
-	test_expect_success 'Chromium: no console errors, nothing refused' '
-		chromium_run --enable-logging=stderr --v=0 --dump-dom "file://$R" \
-			>/dev/null 2>"$TEST_ROOT/chromium.err" &&
-		! grep -E ":CONSOLE|Uncaught|Refused to" "$TEST_ROOT/chromium.err"
-	'
+test_expect_success CHROMIUM 'Chromium: the page loads and the charts are there' '
+	chromium_run --dump-dom "file://$R" >"$TEST_ROOT/dom.html" \
+		2>"$TEST_ROOT/chromium.err" &&
+	test "$(grep -o "<svg " "$TEST_ROOT/dom.html" | wc -l)" -eq 3 &&
+	test "$(grep -o "<circle class=\"dot\"" "$TEST_ROOT/dom.html" | wc -l)" -eq 2 &&
+	for h in "Mood over time" "Trigger records per week" \
+		"Distress before and after" "What I tried, and how distress compared afterwards" "Journal entries"; do
+		expect_in "<h2>$h</h2>" "$TEST_ROOT/dom.html" || return 1
+	done &&
+	expect_in "first &lt;script&gt;" "$TEST_ROOT/dom.html" &&
+	expect_not_in "<script" "$TEST_ROOT/dom.html"
+'
 
-	test_expect_success 'Chromium: a screenshot' '
-		chromium_run --window-size=1000,3000 \
-			--screenshot="$TEST_ROOT/report.png" "file://$R" \
-			>/dev/null 2>"$TEST_ROOT/chromium.err" &&
-		test "$(head -c 4 "$TEST_ROOT/report.png" | od -An -c | tr -d " ")" = "211PNG" &&
-		test "$(wc -c <"$TEST_ROOT/report.png")" -gt 20000 &&
-		if [ -n "${SELFHELP_KEEP_SCREENSHOT:-}" ]; then
-			cp "$TEST_ROOT/report.png" "$SELFHELP_KEEP_SCREENSHOT"
-		fi
-	'
-fi
+test_expect_success CHROMIUM 'Chromium: no console errors, nothing refused' '
+	chromium_run --enable-logging=stderr --v=0 --dump-dom "file://$R" \
+		>/dev/null 2>"$TEST_ROOT/chromium.err" &&
+	! grep -E ":CONSOLE|Uncaught|Refused to" "$TEST_ROOT/chromium.err"
+'
+
+test_expect_success CHROMIUM 'Chromium: a screenshot' '
+	chromium_run --window-size=1000,3000 \
+		--screenshot="$TEST_ROOT/report.png" "file://$R" \
+		>/dev/null 2>"$TEST_ROOT/chromium.err" &&
+	test "$(head -c 4 "$TEST_ROOT/report.png" | od -An -c | tr -d " ")" = "211PNG" &&
+	test "$(wc -c <"$TEST_ROOT/report.png")" -gt 20000 &&
+	if [ -n "${SELFHELP_KEEP_SCREENSHOT:-}" ]; then
+		cp "$TEST_ROOT/report.png" "$SELFHELP_KEEP_SCREENSHOT"
+	fi
+'
 
 test_done

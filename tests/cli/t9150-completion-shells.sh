@@ -5,14 +5,8 @@
 . "$TEST_SRCDIR/cli/lib.sh"
 
 COMPLETIONS="$TEST_SRCDIR/../completions"
-have_zsh=false
-have_fish=false
-command -v zsh >/dev/null 2>&1 && have_zsh=true
-command -v fish >/dev/null 2>&1 && have_fish=true
-if ! $have_zsh && ! $have_fish; then
-	echo "# skipped: neither zsh nor fish is installed"
-	exit 77
-fi
+test_have_prereq ZSH || test_have_prereq FISH ||
+	test_skip_all "neither zsh nor fish is installed"
 
 mkdir -p "$TEST_ROOT/bin"
 ln -s "$SELFHELP_RUN" "$TEST_ROOT/bin/selfhelp"
@@ -27,9 +21,7 @@ expect_line() {
 	fi
 }
 
-if $have_zsh; then
-
-test_expect_success 'zsh: the script parses (zsh -n)' '
+test_expect_success ZSH 'zsh: the script parses (zsh -n)' '
 	zsh -n "$COMPLETIONS/selfhelp.zsh"
 '
 
@@ -51,7 +43,7 @@ zsh_complete() {
 	' zsh "$COMPLETIONS/selfhelp.zsh" "$@" >"$OUT"
 }
 
-test_expect_success 'zsh: topics, options, values and files' '
+test_expect_success ZSH 'zsh: topics, options, values and files' '
 	zsh_complete topics show inner-cr &&
 	expect_line "inner-critic:The inner critic" "$OUT" &&
 	zsh_complete journal add -- &&
@@ -65,11 +57,7 @@ test_expect_success 'zsh: topics, options, values and files' '
 	grep -q "^grounding:guided exercises" "$OUT"
 '
 
-fi
-
-if $have_fish; then
-
-test_expect_success 'fish: the script parses (fish -n)' '
+test_expect_success FISH 'fish: the script parses (fish -n)' '
 	fish -n "$COMPLETIONS/selfhelp.fish"
 '
 
@@ -79,7 +67,7 @@ fish_complete() {
 		"$COMPLETIONS/selfhelp.fish" "$1" >"$OUT"
 }
 
-test_expect_success 'fish: commands, topics, exercises and options' '
+test_expect_success FISH 'fish: commands, topics, exercises and options' '
 	tab=$(printf "\t") &&
 	fish_complete "selfhelp " &&
 	grep -q "^grounding${tab}guided exercises" "$OUT" &&
@@ -95,7 +83,7 @@ test_expect_success 'fish: commands, topics, exercises and options' '
 	expect_line --format=json "$OUT"
 '
 
-test_expect_success 'fish: file names where a file goes' '
+test_expect_success FISH 'fish: file names where a file goes' '
 	mkdir -p "$TEST_ROOT/files" &&
 	: >"$TEST_ROOT/files/export-1.json" &&
 	fish_complete "selfhelp import $TEST_ROOT/files/exp" &&
@@ -103,7 +91,5 @@ test_expect_success 'fish: file names where a file goes' '
 	fish_complete "selfhelp --vault=$TEST_ROOT/files/exp" &&
 	grep -q "^--vault=$TEST_ROOT/files/export-1.json" "$OUT"
 '
-
-fi
 
 test_done

@@ -8,17 +8,7 @@
 
 MANDIR="$TEST_SRCDIR/../doc/man"
 MESON_DOC="$TEST_SRCDIR/../doc/meson.build"
-GLOBALS="--vault --passphrase-file --no-pager --help"
 
-# Every command in `selfhelp --help` (the "Your vault:" lines too).
-commands_from_help() {
-	selfhelp --help | awk '
-		/^Commands:/ { on = 1; next }
-		on && /^$/ { next }
-		on && !/^  / { on = 0 }
-		on && /^  [A-Z][A-Za-z ]*:/ { sub(/^ *[^:]*: */, ""); for (i = 1; i <= NF; i++) print $i; next }
-		on { print $1 }'
-}
 
 # The markdown page that describes command $1, or nothing: its own, or
 # the page a .so page sends it to.

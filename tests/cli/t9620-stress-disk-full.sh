@@ -19,8 +19,7 @@ elif command -v prlimit >/dev/null 2>&1; then
 	MODE=fsize
 	echo "# not root or no tmpfs mount here: the file-size limit (prlimit --fsize) stands in for a full disk"
 else
-	echo "# skipping: neither a tmpfs mount nor prlimit is possible here"
-	test_done
+	test_skip_all "neither a tmpfs mount nor prlimit is possible here"
 fi
 
 export SELFHELP_VAULT="$MNT/vault.db"

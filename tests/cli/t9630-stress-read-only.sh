@@ -40,8 +40,8 @@ ro_checks() {
 	test_expect_success "$label: list, show, search, check, export and status read" '
 		$RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal list >"$OUT" 2>"$ERR" &&
 		expect_in "first words" "$OUT" && expect_in "second words" "$OUT" &&
-		id=$($RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal list --tag kept --json |
-			python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"id\"])") &&
+		$RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal list --tag kept --json >"$TEST_ROOT/kept.json" &&
+		id=$(json "print(d[0][\"id\"])" <"$TEST_ROOT/kept.json") &&
 		$RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal show "$id" >"$OUT" &&
 		expect_in "first words" "$OUT" &&
 		$RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal search second >"$OUT" &&
@@ -57,8 +57,8 @@ ro_checks() {
 	'
 
 	test_expect_success "$label: every write fails with one clear sentence" '
-		id=$($RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal list --tag kept --json |
-			python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"id\"])") &&
+		$RUN "$SELFHELP_RUN" --vault "$RV" --passphrase-file "$RP" journal list --tag kept --json >"$TEST_ROOT/kept.json" &&
+		id=$(json "print(d[0][\"id\"])" <"$TEST_ROOT/kept.json") &&
 		for cmd in "journal add -m new" "journal edit $id -m changed" \
 			"journal delete $id --yes" \
 			"trigger-log add --no-input --trigger x --before 2" \
@@ -89,10 +89,14 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m selfhelp-test "$MNT" 2>/dev/n
 		RV="$MNT/vault.db" RP="$PASSFILE" RUN=""
 		ro_checks "read-only folder (tmpfs mounted ro)"
 		ran=$((ran + 1))
+	else
+		test_skip "read-only folder (tmpfs mounted ro)" \
+			"the tmpfs could not be remounted read-only"
 	fi
 	umount "$MNT"
 else
-	echo "# skipping the read-only tmpfs: not root, or mount is not allowed here"
+	test_skip "read-only folder (tmpfs mounted ro)" \
+		"not root, or mount is not allowed here"
 fi
 
 # 2. A read-only file in a writable folder: chattr +i (root).
@@ -106,7 +110,8 @@ if [ "$(id -u)" = 0 ] && chattr +i "$IMM/vault.db" 2>/dev/null; then
 	chattr -i "$IMM/vault.db"
 	ran=$((ran + 1))
 else
-	echo "# skipping chattr +i: not root, or this file system has no immutable flag"
+	test_skip "immutable file (chattr +i)" \
+		"not root, or this file system has no immutable flag"
 fi
 
 # 3. As an unprivileged user (setpriv, root only): a 0400 file in a 0500
@@ -142,7 +147,7 @@ elif [ "$(id -u)" != 0 ]; then
 	ro_checks "read-only file, writable folder (chmod)"
 	ran=$((ran + 2))
 else
-	echo "# skipping the unprivileged user: no setpriv here"
+	test_skip "as nobody: read-only file and folder" "no setpriv here"
 fi
 
 test_expect_success "at least one read-only setup could be made ($ran)" '

@@ -17,7 +17,6 @@ BIG=$(head -c "$ARG_MAX1" /dev/zero | tr '\0' a)
 BIGNUM=$(head -c "$ARG_MAX1" /dev/zero | tr '\0' 9)
 BAD=$(printf 'a\377b')
 HUGE=99999999999999999999
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 
 # usage_err CMD...: exit 2 and a message on stderr.
 usage_err() {
@@ -92,7 +91,7 @@ test_expect_success 'journal: bytes that are not UTF-8 are refused, never stored
 test_expect_success 'journal: a NUL byte on stdin is refused (not cut short)' '
 	printf "before\000after" | test_must_fail 2 selfhelp $P journal add 2>"$ERR" &&
 	expect_in "NUL" "$ERR" &&
-	id=$(selfhelp $P journal list --json | json "print(d[0][\"id\"])") &&
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P journal list --json) &&
 	printf "x\000y" | test_must_fail 2 selfhelp $P journal edit "$id" 2>"$ERR" &&
 	selfhelp $P journal list --json >"$OUT" &&
 	json "assert len(d) == 2 and all(\"before\" not in e[\"text\"] for e in d)" <"$OUT"

@@ -7,7 +7,6 @@
 
 P="--passphrase-file $PASSFILE"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 
 # proc-watch.py starts selfhelp waiting for its passphrase on this named
 # pipe and looks at it from outside (see there). As root, it and
@@ -51,7 +50,7 @@ waits_without() {
 		"arguments, which selfhelp cannot reach; it is not checked below"
 
 test_expect_success 'journal edit -m TEXT: the words leave the command line' '
-	id=$(selfhelp $P journal search "to edit" --json | json "print(d[0][\"id\"][:8])") &&
+	id=$(selfhelp_json "print(d[0][\"id\"][:8])" $P journal search "to edit" --json) &&
 	waits_without ARGVWORD13 -- \
 		journal edit "$id" -m "ARGVWORD13 he said it again" >"$OUT" &&
 	selfhelp $P journal show "$id" >"$OUT" &&
@@ -87,28 +86,26 @@ test_expect_success 'group prepare: text options leave the command line' '
 	expect_in BRINGWORD2 "$OUT" && expect_in NEEDWORD4 "$OUT"
 '
 
-WATCHABLE=yes
-watch control >"$TEST_ROOT/control" 2>&1 || WATCHABLE=no
-if [ "$WATCHABLE" = no ]; then
-	echo "# skipped: whether a process is dumpable cannot be seen here:"
-	sed 's/^/# /' "$TEST_ROOT/control"
+if watch control >"$TEST_ROOT/control" 2>&1; then
+	test_set_prereq PROC_WATCH
 else
+	echo "# whether a process is dumpable cannot be seen here:"
+	sed 's/^/# /' "$TEST_ROOT/control"
+fi
 
-test_expect_success 'not dumpable and no core while it waits for the passphrase' '
+test_expect_success PROC_WATCH 'not dumpable and no core while it waits for the passphrase' '
 	watch watch --fifo "$FIFO" --protected -- \
 		"$SELFHELP_RUN" --passphrase-file "$FIFO" journal list >"$OUT" &&
 	expect_in "An entry to keep" "$OUT"
 '
 
-test_expect_success 'not dumpable while a locked write waits for its text' '
+test_expect_success PROC_WATCH 'not dumpable while a locked write waits for its text' '
 	watch watch --stdin "Written while locked" --protected -- \
 		"$SELFHELP_RUN" journal add --tag waited >"$OUT" &&
 	expect_in "after you unlock" "$OUT" &&
 	selfhelp $P journal list --tag waited >"$OUT" &&
 	test "$(wc -l <"$OUT")" -eq 1
 '
-
-fi
 
 # A fake less first in PATH records the environment the pager gets.
 BIN="$TEST_ROOT/bin"
@@ -127,14 +124,14 @@ on_tty() {
 		"stty rows 24 cols 80 2>/dev/null; $SELFHELP_RUN $*" /dev/null
 }
 
-test_expect_success 'the pager keeps no search history: LESSHISTFILE=-' '
+test_expect_success SCRIPT 'the pager keeps no search history: LESSHISTFILE=-' '
 	rm -f "$TEST_ROOT/pager-env" &&
 	on_tty topics show --skip-notes inner-critic >"$OUT" 2>&1 &&
 	expect_in "LESSHISTFILE=-" "$TEST_ROOT/pager-env" &&
 	expect_in "LESSSECURE=1" "$TEST_ROOT/pager-env"
 '
 
-test_expect_success 'LESSHISTFILE is - even when set; a LESSSECURE of ones own stays' '
+test_expect_success SCRIPT 'LESSHISTFILE is - even when set; a LESSSECURE of ones own stays' '
 	rm -f "$TEST_ROOT/pager-env" &&
 	LESSHISTFILE="$TEST_ROOT/lesshst" LESSSECURE=0 PAGER=less \
 		on_tty topics show --skip-notes inner-critic >"$OUT" 2>&1 &&

@@ -13,6 +13,7 @@
 #include "fuzz.h"
 
 #include "util.h"
+#include "wipe.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(memcmp(t, clean, tl - 3) == 0);
 			FUZZ_CHECK(tw <= (widths[k] ? widths[k] : 1));
 		}
-		util_free_text(t);
+		wipe_free_str(t);
 	}
 	free(clean);
 	free(c);

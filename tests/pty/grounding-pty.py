@@ -23,12 +23,15 @@ import re
 import select
 import shutil
 import signal
-import struct
 import sys
 import tempfile
 import termios
 import threading
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptysession import Failure, Pty, VALGRIND, program  # noqa: E402
 
 SELFHELP = os.environ["SELFHELP"]
 RESET = b"\x1b[0m\x1b[?25h"
@@ -37,36 +40,16 @@ STOPPED = b"Stopped. You can come back any time."
 DONE = b"That's the end of this exercise."
 STEP1 = b"Keep your eyes open and let them move around the room."
 STEP2 = b"Turn your head slowly, to one side and then the other."
-VALGRIND = bool(os.environ.get("SELFHELP_VALGRIND"))
 SLOW = 10.0 if VALGRIND else 1.0  # waits are eased under valgrind only
 TIMEOUT = 5.0
 VG_LOGS = tempfile.mkdtemp(prefix="selfhelp-pty-vg-") if VALGRIND else None
 
 
-def program(args):
-    """argv for selfhelp ARGS, under valgrind when asked for."""
-    if not VALGRIND:
-        return SELFHELP, [SELFHELP] + args
-    vg = shutil.which("valgrind") or "/usr/bin/valgrind"
-    return vg, [vg, "--error-exitcode=99", "--leak-check=full",
-                "--errors-for-leak-kinds=definite", "-q",
-                "--read-inline-info=no", "--vgdb=no",
-                "--log-file=" + os.path.join(VG_LOGS, "%p.log"),
-                SELFHELP] + args
-
-
-class Failure(Exception):
-    pass
-
-
-class Run:
+class Run(Pty):
     """selfhelp ARGS on a fresh pty, under a one-job "shell"."""
 
     def __init__(self, args, env=None, cols=80, rows=24):
-        self.master, self.slave = os.openpty()
-        fcntl.ioctl(self.slave, termios.TIOCSWINSZ,
-                    struct.pack("HHHH", rows, cols, 0, 0))
-        self.before = termios.tcgetattr(self.slave)
+        Pty.__init__(self, cols, rows)
         self.home = tempfile.mkdtemp(prefix="selfhelp-pty-")
         child_env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -109,7 +92,7 @@ class Run:
                     os.dup2(self.slave, fd)
                 os.close(self.slave)
                 os.close(wfd)
-                path, argv = program(args)
+                path, argv = program(SELFHELP, args, VG_LOGS)
                 os.execve(path, argv, env)
             try:
                 os.setpgid(child, child)
@@ -156,10 +139,6 @@ class Run:
         raise Failure("did not see %r x%d; output so far:\n%r"
                       % (text, count, self.out()[-1500:]))
 
-    def is_raw(self):
-        lflag = termios.tcgetattr(self.slave)[3]
-        return not (lflag & termios.ECHO) and not (lflag & termios.ICANON)
-
     def wait_until(self, pred, what, timeout=TIMEOUT):
         end = time.monotonic() + timeout * SLOW
         while time.monotonic() < end:
@@ -171,9 +150,6 @@ class Run:
     def wait_ready(self):
         self.wait_for(b"q: leave")
         self.wait_until(self.is_raw, "raw mode")
-
-    def send(self, data):
-        os.write(self.master, data)
 
     def proc_state(self):
         try:
@@ -209,10 +185,9 @@ class Run:
         """Status 0, modes restored, reset last, nothing banned or saved."""
         if self.status != 0:
             raise Failure("exit status %r, wanted 0" % self.status)
-        after = termios.tcgetattr(self.slave)
-        if after != self.before:
+        if not self.mode_restored():
             raise Failure("terminal modes differ:\n before %r\n after  %r"
-                          % (self.before, after))
+                          % (self.mode_before, self.mode_now()))
         out = self.out()
         if want_reset and not out.endswith(RESET):
             raise Failure("output does not end with the reset: %r"
@@ -229,8 +204,7 @@ class Run:
     def close(self):
         self.done = True
         self.reader.join(1)
-        os.close(self.master)
-        os.close(self.slave)
+        Pty.close(self)
         shutil.rmtree(self.home, ignore_errors=True)
 
 
@@ -425,7 +399,7 @@ def suspend_with(how):
                 os.kill(r.pid, signal.SIGTSTP)
             r.wait_until(lambda: r.proc_state() == "T", "the stop")
             now = termios.tcgetattr(r.slave)
-            if now != r.before:
+            if now != r.mode_before:
                 raise Failure("modes not restored while stopped")
             r.wait_until(lambda: r.out().endswith(RESET),
                          "the reset before stopping")

@@ -4,6 +4,8 @@
  */
 #include "harness.h"
 
+#include "fixture.h"
+
 #include "group.h"
 #include "journal.h"
 #include "transfer.h"
@@ -14,43 +16,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const struct crypto_kdf_params fast = {
-        CRYPTO_KDF_ARGON2ID13,
-        1,
-        8192,
-};
-
 /* 2026-11-24 00:00:00 UTC, a Tuesday; the tests run with TZ=UTC. */
 static const time_t DAY = 1795478400;
 enum { HOUR = 3600 };
 
-static char dir[256], path[300], path_b[300];
+static char path[FIXTURE_PATH_MAX], path_b[FIXTURE_PATH_MAX];
 
 static int
 setup(void **state)
 {
-	snprintf(dir, sizeof(dir), "/tmp/selfhelp-group-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/vault.db", dir);
-	snprintf(path_b, sizeof(path_b), "%s/b.db", dir);
+	fixture_setup(state);
+	fixture_path(path, "vault.db");
+	fixture_path(path_b, "b.db");
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 static struct vault *
 make_vault(const char *p)
 {
-	struct vault *v = NULL;
-	char *err = NULL;
-	assert_int_equal(vault_create(p, "pass", 4, &fast, &v, &err), VAULT_OK);
-	return v;
+	return fixture_vault(p, "pass");
 }
 
 static void
@@ -828,7 +812,7 @@ edit_layout_roundtrip(void **state)
 	group_record_release(&recs[1]);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 
 int
 main(int argc, char **argv)

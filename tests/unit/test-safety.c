@@ -4,6 +4,8 @@
  */
 #include "harness.h"
 
+#include "fixture.h"
+
 #include "journal.h"
 #include "safety.h"
 #include "vault.h"
@@ -18,39 +20,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const struct crypto_kdf_params fast = {
-        CRYPTO_KDF_ARGON2ID13,
-        1,
-        8192,
-};
-
-static char dir[256], path[300];
+static char path[FIXTURE_PATH_MAX];
 
 static int
 setup(void **state)
 {
-	snprintf(dir, sizeof(dir), "/tmp/selfhelp-safety-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/vault.db", dir);
+	fixture_setup(state);
+	fixture_path(path, "vault.db");
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 static struct vault *
 make_vault(void)
 {
-	struct vault *v = NULL;
-	char *err = NULL;
-	assert_int_equal(vault_create(path, "pass", 4, &fast, &v, &err),
-	                 VAULT_OK);
-	return v;
+	return fixture_vault(path, "pass");
 }
 
 static struct safety_plan *
@@ -826,7 +809,7 @@ damaged_head_placed_by_storage(void **state)
 	vault_free(v);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 
 int
 main(int argc, char **argv)

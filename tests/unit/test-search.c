@@ -2,6 +2,7 @@
 
 #include "search.h"
 #include "util.h"
+#include "wipe.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -75,11 +76,11 @@ utf8_and_width(void **state)
 	assert_int_equal(util_display_width("e\xcc\x81", 3), 1);
 	char *t = util_truncate("日本語のテキスト", 7, 0);
 	assert_string_equal(t, "日本語…");
-	util_free_text(t);
+	wipe_free_str(t);
 	t = util_truncate("short", 10, 0);
 	assert_string_equal(t, "short");
-	util_free_text(t);
-	util_free_text(NULL);
+	wipe_free_str(t);
+	wipe_free_str(NULL);
 }
 
 /* util_clean of a C string, compared with what is expected. */
@@ -191,26 +192,26 @@ clean_width_and_truncate(void **state)
 	assert_int_equal(util_display_width("a\tb\nc", 5), 5);
 	char *t = util_truncate("a\x1b[31mb", 20, 0);
 	assert_string_equal(t, "a?[31mb");
-	util_free_text(t);
+	wipe_free_str(t);
 	t = util_truncate("line\none\ttab", 20, 0);
 	assert_string_equal(t, "line one tab");
-	util_free_text(t);
+	wipe_free_str(t);
 	t = util_truncate("x\xc2\x9by\x9bz", 20, 0);
 	assert_string_equal(t, "x?y\xef\xbf\xbdz");
-	util_free_text(t);
+	wipe_free_str(t);
 	t = util_truncate("x\x9bz", 20, UTIL_CLEAN_ASCII | UTIL_CLEAN_LINES);
 	assert_string_equal(t, "x?z");
-	util_free_text(t);
+	wipe_free_str(t);
 	/* Cut at the width, controls counted as the '?' they become. */
 	t = util_truncate("\x1b\x1b\x1b\x1b\x1b\x1b", 4, 0);
 	assert_string_equal(t, "???…");
-	util_free_text(t);
+	wipe_free_str(t);
 	t = util_truncate("日本\x9b語", 5, 0);
 	assert_string_equal(t, "日本…");
-	util_free_text(t);
+	wipe_free_str(t);
 	t = util_truncate("日\x9b語", 5, 0);
 	assert_string_equal(t, "日\xef\xbf\xbd語");
-	util_free_text(t);
+	wipe_free_str(t);
 }
 
 static void

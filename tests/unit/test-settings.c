@@ -7,6 +7,8 @@
  */
 #include "harness.h"
 
+#include "fixture.h"
+
 #include "journal.h"
 #include "settings.h"
 
@@ -405,23 +407,6 @@ new_file_header(void **state)
 	settings_free(s);
 }
 
-static char *
-temp_dir(void)
-{
-	char *d = strdup("/tmp/selfhelp-settings-XXXXXX");
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void
-remove_tree(const char *dir)
-{
-	char cmd[PATH_MAX + 16];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
 /* How many entries a folder holds (without . and ..). */
 static int
 entries(const char *dir)
@@ -439,7 +424,7 @@ entries(const char *dir)
 static void
 save_and_load(void **state)
 {
-	char *root = temp_dir();
+	char *root = fixture_mkdtemp();
 	char path[PATH_MAX + 16], dir[PATH_MAX], err[SETTINGS_ERR_MAX];
 	struct settings *s = NULL, *back = NULL;
 	struct stat st;
@@ -501,14 +486,14 @@ save_and_load(void **state)
 	assert_int_equal(settings_save(s, link, err), SETTINGS_EIO);
 	assert_true(err[0] != '\0');
 	settings_free(s);
-	remove_tree(root);
+	assert_int_equal(fixture_remove(root), 0);
 	free(root);
 }
 
 static void
 load_errors(void **state)
 {
-	char *root = temp_dir();
+	char *root = fixture_mkdtemp();
 	char path[PATH_MAX], err[SETTINGS_ERR_MAX];
 	struct settings *s = (struct settings *)&s;
 
@@ -546,7 +531,7 @@ load_errors(void **state)
 	assert_int_equal(settings_load(path, &s, err), 0);
 	assert_null(settings_get(s, SETTINGS_COUNTRY));
 	settings_free(s);
-	remove_tree(root);
+	assert_int_equal(fixture_remove(root), 0);
 	free(root);
 }
 

@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include "fixture.h"
+
 #include "group.h"
 #include "journal.h"
 #include "transfer.h"
@@ -12,43 +14,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const struct crypto_kdf_params fast = {
-        CRYPTO_KDF_ARGON2ID13,
-        1,
-        8192,
-};
-
 /* 2026-11-26 14:30:00 UTC */
 static const time_t NOW = 1795703400;
 
-static char dir[256], path_a[300], path_b[300];
+static char path_a[FIXTURE_PATH_MAX], path_b[FIXTURE_PATH_MAX];
 
 static int
 setup(void **state)
 {
-	snprintf(dir, sizeof(dir), "/tmp/selfhelp-transfer-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path_a, sizeof(path_a), "%s/a.db", dir);
-	snprintf(path_b, sizeof(path_b), "%s/b.db", dir);
+	fixture_setup(state);
+	fixture_path(path_a, "a.db");
+	fixture_path(path_b, "b.db");
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 static struct vault *
 make_vault(const char *path)
 {
-	struct vault *v = NULL;
-	char *err = NULL;
-	assert_int_equal(vault_create(path, "pw", 2, &fast, &v, &err),
-	                 VAULT_OK);
-	return v;
+	return fixture_vault(path, "pw");
 }
 
 static char *
@@ -932,8 +915,8 @@ json_as_jansson(void **state)
 	        "-0",
 	        "[1.5, -2.25e-7, 1e300, 123456789012345678, -9]",
 	        "{\"a\": [true, false, null, {}, []], \"\": \"\"}",
-	        "\"\\u0000 \\u0001 \\u001f \\u007f \\b\\f\\n\\r\\t \\\" "
-	        "\\\\ / \\u2028 \\ud83c\\udf3f\"",
+	        ("\"\\u0000 \\u0001 \\u001f \\u007f \\b\\f\\n\\r\\t \\\" "
+	         "\\\\ / \\u2028 \\ud83c\\udf3f\""),
 	        "{\"k\\n\\u0002\": {\"x\": [[[[\"deep\"]]]]}}",
 	};
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
@@ -1204,7 +1187,7 @@ markdown_controls(void **state)
 	json_decref(doc);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 
 int
 main(int argc, char **argv)

@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include "fixture.h"
+
 #include "journal.h"
 #include "keyring.h"
 #include "pin.h"
@@ -17,47 +19,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const struct crypto_kdf_params fast = {
-        CRYPTO_KDF_ARGON2ID13,
-        1,
-        8192,
-};
-
-static char dir[256], path[300];
+static char path[FIXTURE_PATH_MAX];
 
 static int
 setup(void **state)
 {
-	snprintf(dir, sizeof(dir), "/tmp/selfhelp-test-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/sub/vault.db", dir);
-	/* pins and runtime files of this test only */
-	char env[300];
-	snprintf(env, sizeof(env), "%s/home", dir);
-	setenv("HOME", env, 1);
-	unsetenv("XDG_STATE_HOME");
-	snprintf(env, sizeof(env), "%s/run", dir);
-	setenv("XDG_RUNTIME_DIR", env, 1);
+	fixture_setup(state);
+	fixture_path(path, "sub/vault.db");
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 static struct vault *
 make_vault(void)
 {
-	struct vault *v = NULL;
-	char *err = NULL;
-	assert_int_equal(
-	        vault_create(path, "correct horse", 13, &fast, &v, &err),
-	        VAULT_OK);
-	assert_null(err);
+	struct vault *v = fixture_vault(path, "correct horse");
 	vault_set_sort_key(v, journal_sort_key);
 	return v;
 }
@@ -261,12 +236,12 @@ create_and_modes(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	char sub[300];
-	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(sub, sizeof(sub), "%s/sub", fixture_dir);
 	assert_int_equal(stat(sub, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	/* refuses to touch an existing vault */
 	char *err = NULL;
-	assert_int_equal(vault_create(path, "x", 1, &fast, &v, &err),
+	assert_int_equal(vault_create(path, "x", 1, &fixture_kdf, &v, &err),
 	                 VAULT_EXISTS);
 	assert_null(v);
 	assert_non_null(strstr(err, "already"));
@@ -320,7 +295,7 @@ version_zero_is_not_a_vault(void **state)
 {
 	/* an empty SQLite database (user_version 0) is refused, unchanged */
 	char p0[320];
-	snprintf(p0, sizeof(p0), "%s/empty.db", dir);
+	snprintf(p0, sizeof(p0), "%s/empty.db", fixture_dir);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(p0, &db), SQLITE_OK);
 	sqlite3_exec(db, "CREATE TABLE x(y);", NULL, NULL, NULL);
@@ -339,7 +314,7 @@ version_zero_is_not_a_vault(void **state)
 	assert_int_equal(vault_open(p0, &v, &err), VAULT_NOT_VAULT);
 	free(err);
 	/* no file */
-	snprintf(p0, sizeof(p0), "%s/none.db", dir);
+	snprintf(p0, sizeof(p0), "%s/none.db", fixture_dir);
 	assert_int_equal(vault_open(p0, &v, &err), VAULT_NOT_FOUND);
 	assert_non_null(strstr(err, "selfhelp init"));
 	free(err);
@@ -585,11 +560,12 @@ moved_to_other_vault(void **state)
 	vault_free(v);
 	/* copy the row into a second vault with the same passphrase */
 	char other[320];
-	snprintf(other, sizeof(other), "%s/other.db", dir);
+	snprintf(other, sizeof(other), "%s/other.db", fixture_dir);
 	struct vault *w = NULL;
 	char *err = NULL;
-	assert_int_equal(
-	        vault_create(other, "correct horse", 13, &fast, &w, &err), 0);
+	assert_int_equal(vault_create(other, "correct horse", 13, &fixture_kdf,
+	                              &w, &err),
+	                 0);
 	vault_free(w);
 	char stmt[700];
 	snprintf(stmt, sizeof(stmt),
@@ -621,7 +597,7 @@ old_index_put_back(void **state)
 	                 0);
 	vault_free(v);
 	char copy[320];
-	snprintf(copy, sizeof(copy), "%s/copy.db", dir);
+	snprintf(copy, sizeof(copy), "%s/copy.db", fixture_dir);
 	copy_file(path, copy);
 	v = reopen("correct horse");
 	assert_int_equal(vault_delete(v, a), 0);
@@ -647,7 +623,7 @@ old_state_put_back(void **state)
 	char a[VAULT_ID_HEX + 1];
 	vault_free(v);
 	char copy[320];
-	snprintf(copy, sizeof(copy), "%s/copy.db", dir);
+	snprintf(copy, sizeof(copy), "%s/copy.db", fixture_dir);
 	copy_file(path, copy);
 	v = reopen("correct horse");
 	assert_int_equal(vault_put(v, NULL, "journal", "{}", 2, "one", 3, a),
@@ -925,7 +901,7 @@ change_passphrase(void **state)
 	vault_free(v);
 	/* the old slot, as an attacker would keep it */
 	char copy[320];
-	snprintf(copy, sizeof(copy), "%s/copy.db", dir);
+	snprintf(copy, sizeof(copy), "%s/copy.db", fixture_dir);
 	copy_file(path, copy);
 	unsigned char old[72];
 	slot_row("passphrase", old);
@@ -998,7 +974,7 @@ recovery_code(void **state)
 	assert_true(vault_has_recovery(v));
 	vault_free(v);
 	char copy[320];
-	snprintf(copy, sizeof(copy), "%s/copy.db", dir);
+	snprintf(copy, sizeof(copy), "%s/copy.db", fixture_dir);
 	copy_file(path, copy);
 
 	char *err = NULL;
@@ -1639,7 +1615,7 @@ copy_vector(const char *name)
 	snprintf(from, sizeof(from), "%s/vectors/format1/%s", TEST_SRCDIR,
 	         name);
 	char sub[300];
-	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(sub, sizeof(sub), "%s/sub", fixture_dir);
 	mkdir(sub, 0700);
 	copy_file(from, path);
 	chmod(path, 0600);
@@ -1722,7 +1698,7 @@ migrate_read_only(void **state)
 	if (getuid() == 0) /* root writes anywhere */
 		skip();
 	char sub[300];
-	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(sub, sizeof(sub), "%s/sub", fixture_dir);
 	chmod(path, 0400);
 	chmod(sub, 0500);
 	struct vault *v;
@@ -1774,7 +1750,7 @@ whole_file_rollback(void **state)
 	assert_int_equal(vault_pin(v), 0);
 	vault_free(v);
 	char copy[320];
-	snprintf(copy, sizeof(copy), "%s/old.db", dir);
+	snprintf(copy, sizeof(copy), "%s/old.db", fixture_dir);
 	copy_file(path, copy);
 	struct events e = {0};
 	bool locked;
@@ -1786,7 +1762,7 @@ whole_file_rollback(void **state)
 	/* an older copy elsewhere is only that */
 	char path_was[300];
 	memcpy(path_was, path, sizeof(path));
-	snprintf(path, sizeof(path), "%s/old.db", dir);
+	snprintf(path, sizeof(path), "%s/old.db", fixture_dir);
 	assert_int_equal(open_for(VAULT_NEED_KEY, &e, &v, &locked), 0);
 	vault_free(v);
 	assert_int_equal(e.n[VAULT_EV_ROLLBACK], 0);
@@ -2103,7 +2079,7 @@ search_filters(void **state)
 	assert_int_equal(r.missing + r.stale + r.unopened, 0);
 	/* a new key: filters sealed again, still in step */
 	assert_int_equal(vault_begin(v), VAULT_OK);
-	assert_int_equal(vault_rekey(v, "correct horse", 13, &fast), VAULT_OK);
+	assert_int_equal(vault_rekey(v, "correct horse", 13, &fixture_kdf), VAULT_OK);
 	assert_int_equal(vault_commit(v), VAULT_OK);
 	all_needles_agree(v);
 	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
@@ -2223,7 +2199,7 @@ verify_walk(void **state)
 	vault_free(v);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 
 int
 main(int argc, char **argv)

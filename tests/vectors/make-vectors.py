@@ -13,7 +13,7 @@ back from an earlier copy) taken from a copy saved before a change. Rows
 say nothing in clear, so which row holds which record is asked of
 vault-tool (with the passphrase) here, at making time. The format 1
 vectors of before are in format1/. See the "Test vectors" section of
-lib/vault-format.md.
+doc/vault-format.md.
 """
 import os
 import shutil

@@ -7,7 +7,7 @@ remake them (ids, keys and nonces come out different every time):
 
 The base vault is made by the real binary (init, journal add, trigger-log
 add); every other vector is that file edited with Python's sqlite3. See
-the "Test vectors" section of lib/vault-format.md.
+the "Test vectors" section of doc/vault-format.md.
 """
 import os
 import shutil

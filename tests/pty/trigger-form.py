@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drive `selfhelp trigger-log add`'s guided form through a pseudo-terminal.
 
-Usage: t2000-trigger-form.py SCENARIO [EXTRA ARGS...]
+Usage: trigger-form.py SCENARIO [EXTRA ARGS...]
 Env: SELFHELP (the binary, or a program that runs it, e.g. under
 valgrind), PASSFILE (the passphrase file).
 
@@ -10,86 +10,18 @@ the exit status, what was shown and that the terminal mode afterwards is
 the one before. Exits non-zero, saying what went wrong, on any failure.
 """
 import os
-import select
 import signal
-import subprocess
 import sys
-import termios
-import time
 
-TIMEOUT = 10
-
-
-class Session:
-    def __init__(self, extra):
-        self.master, self.slave = os.openpty()
-        self.mode_before = termios.tcgetattr(self.slave)
-        cmd = [os.environ["SELFHELP"], "--passphrase-file",
-               os.environ["PASSFILE"], "trigger-log", "add"] + extra
-        self.proc = subprocess.Popen(
-            cmd, stdin=self.slave, stdout=self.slave, stderr=self.slave,
-            start_new_session=True)
-        self.seen = b""  # everything read so far
-        self.pos = 0     # where the next expect() starts looking
-
-    def read_some(self, timeout):
-        r, _, _ = select.select([self.master], [], [], timeout)
-        if not r:
-            return False
-        try:
-            data = os.read(self.master, 65536)
-        except OSError:
-            return False
-        self.seen += data
-        return bool(data)
-
-    def expect(self, text):
-        want = text.encode()
-        end = time.time() + TIMEOUT
-        while want not in self.seen[self.pos:]:
-            left = end - time.time()
-            if left <= 0 or (not self.read_some(left)
-                             and self.proc.poll() is not None):
-                if want in self.seen[self.pos:]:
-                    break
-                fail("waited for %r; the screen so far:\n%s"
-                     % (text, self.seen.decode(errors="replace")))
-        self.pos = self.seen.index(want, self.pos) + len(want)
-
-    def send(self, keys):
-        # One key at a time, as a person types.
-        data = keys.encode() if isinstance(keys, str) else keys
-        for i in range(len(data)):
-            os.write(self.master, data[i:i + 1])
-            time.sleep(0.01)
-
-    def finish(self, status=0):
-        try:
-            rc = self.proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            fail("selfhelp did not end; the screen:\n%s"
-                 % self.seen.decode(errors="replace"))
-        while self.read_some(0.1):
-            pass
-        if rc != status:
-            fail("exit status %d, expected %d; the screen:\n%s"
-                 % (rc, status, self.seen.decode(errors="replace")))
-        if termios.tcgetattr(self.slave) != self.mode_before:
-            fail("the terminal mode was not restored")
-        if b"\x1b" in self.seen:
-            fail("escape sequences were written: %r" % self.seen)
-        return self.seen.decode(errors="replace")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptysession import Session as PtySession, fail, need  # noqa: E402
 
 
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def need(text, screen):
-    if text not in screen:
-        fail("expected %r on the screen:\n%s" % (text, screen))
+def Session(extra):
+    """selfhelp trigger-log add EXTRA on a fresh pseudo-terminal."""
+    return PtySession([os.environ["SELFHELP"], "--passphrase-file",
+                       os.environ["PASSFILE"], "trigger-log", "add"] + extra)
 
 
 def full(extra):
