@@ -34,7 +34,7 @@
  *    one; journal does, as its body is plain text).
  * 4. Keep in lib/KIND.c only what no other kind has (trigger: name keys
  *    and statistics helpers; group: linking). Document its export fields
- *    in docs/export-format.md and extend tests/unit/test-record.c.
+ *    in doc/export-format.md and extend tests/unit/test-record.c.
  *
  * A kind whose storage the engine does not do (RECORD_OWN_STORAGE:
  * journal's plain-text body, the safety plan's versioned sections) is

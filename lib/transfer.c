@@ -1,5 +1,5 @@
 /*
- * Export, import and check (see transfer.h and docs/export-format.md).
+ * Export, import and check (see transfer.h and doc/export-format.md).
  * JSON is parsed by jansson. Two things are done by hand, for the speed
  * of a large export, and are checked against jansson by the unit tests:
  * writing JSON (put_json: the same bytes jansson writes) and finding a

@@ -1,6 +1,6 @@
 /*
  * Moving data out of and into the vault, in clear: the export document
- * (JSON, see docs/export-format.md) and its Markdown rendering, importing
+ * (JSON, see doc/export-format.md) and its Markdown rendering, importing
  * selfhelp's own JSON or jrnl's JSON export, and checking that every
  * record still authenticates and reads.
  *
