@@ -127,7 +127,7 @@ filter_take(struct vault *v, struct fbucket *fb, const unsigned char *p,
 		return VAULT_OK;
 	}
 	int rc = reserve(v, fb, len - FB_HEADER);
-	if (!rc) {
+	if (!rc && len > FB_HEADER) {
 		memcpy(fb->p, p + FB_HEADER, len - FB_HEADER);
 		fb->len = len - FB_HEADER;
 	}
