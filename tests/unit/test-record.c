@@ -322,8 +322,8 @@ encode_decode(void **state)
 	        "{\"v\":1,\"sort\":\"one\",\"when\":1,\"mood\":\"hi\"}",
 	        "{\"v\":1,\"sort\":\"one\",\"when\":1,\"title\":[]}",
 	        "{\"v\":1,\"sort\":\"one\",\"when\":1,\"tags\":[1]}",
-	        "{\"v\":1,\"sort\":\"one\",\"when\":1,\"tags\":"
-	        "[\"a\",\"b\",\"c\",\"d\",\"e\"]}",
+	        ("{\"v\":1,\"sort\":\"one\",\"when\":1,\"tags\":"
+	         "[\"a\",\"b\",\"c\",\"d\",\"e\"]}"),
 	        "[1]",
 	        "not json",
 	};
