@@ -2037,18 +2037,26 @@ fill_notes(struct vault *v, int n, unsigned seed, char ids[][VAULT_ID_HEX + 1])
 	assert_int_equal(vault_commit(v), VAULT_OK);
 }
 
+/* Every needle, or (`some`) every third one: the later rounds look at
+ * what changed, the first at every folding. */
+static void
+needles_agree(struct vault *v, bool some)
+{
+	for (size_t i = 0; i < sizeof(filter_needles) / sizeof(*filter_needles);
+	     i += some ? 3 : 1)
+		same_as_full_scan(v, filter_needles[i]);
+}
+
 static void
 all_needles_agree(struct vault *v)
 {
-	for (size_t i = 0; i < sizeof(filter_needles) / sizeof(*filter_needles);
-	     i++)
-		same_as_full_scan(v, filter_needles[i]);
+	needles_agree(v, false);
 }
 
 static void
 search_filters(void **state)
 {
-	enum { N = 3000 };
+	enum { N = 2000 };
 	static char ids[N][VAULT_ID_HEX + 1];
 	struct vault *v = make_vault();
 	struct vault_filter_report r;
@@ -2074,14 +2082,14 @@ search_filters(void **state)
 	assert_int_equal(vault_commit(v), VAULT_OK);
 	vault_free(v);
 	v = reopen("correct horse");
-	all_needles_agree(v);
+	needles_agree(v, true);
 	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
 	assert_int_equal(r.missing + r.stale + r.unopened, 0);
 	/* a new key: filters sealed again, still in step */
 	assert_int_equal(vault_begin(v), VAULT_OK);
 	assert_int_equal(vault_rekey(v, "correct horse", 13, &fixture_kdf), VAULT_OK);
 	assert_int_equal(vault_commit(v), VAULT_OK);
-	all_needles_agree(v);
+	needles_agree(v, true);
 	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
 	assert_int_equal(r.missing + r.stale + r.unopened, 0);
 	vault_free(v);
@@ -2096,7 +2104,7 @@ search_filters(void **state)
 	    "ON o.id = f.id WHERE f.data != o.data); "
 	    "DROP TABLE old");
 	v = reopen("correct horse");
-	all_needles_agree(v);
+	needles_agree(v, true);
 	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
 	assert_int_equal(r.unopened, 1);
 	assert_true(r.missing > 0);
@@ -2108,11 +2116,11 @@ search_filters(void **state)
 	 * write makes the table again, with filters for what it wrote */
 	sql("DROP TABLE filter");
 	v = reopen("correct horse");
-	all_needles_agree(v);
+	needles_agree(v, true);
 	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
 	assert_int_equal(r.missing, N + 1 + 10 - 100);
 	fill_notes(v, 5, 9, NULL);
-	all_needles_agree(v);
+	needles_agree(v, true);
 	assert_int_equal(vault_filters_check(v, &r), VAULT_OK);
 	assert_int_equal(r.missing, N + 1 + 10 - 100);
 	assert_int_equal(r.stale + r.unopened, 0);
