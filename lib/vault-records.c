@@ -688,36 +688,90 @@ by_rowid(const void *a, const void *b)
 
 enum { SORT_NONE, SORT_SEQ, SORT_ROWID };
 
+/*
+ * The live entries of `kind` (NULL: all), but for those whose search
+ * filter says they cannot hold `needle` (NULL: none left out), sorted
+ * (SORT_*). Filter bucket b is read from memory when this process holds
+ * it (changed, not yet saved), else from the file; a bucket that is
+ * missing or does not open rules nothing out.
+ */
 static int
-collect_sorted(struct vault *v, const char *kind, struct entry_list *l,
-               int sort)
+collect_matching(struct vault *v, const char *kind,
+                 const struct search_needle *needle, struct entry_list *l,
+                 int sort)
 {
+	size_t nb, total = 0, most = 0;
+	struct filter_reader rd;
+	unsigned char *out = NULL;
 	int rc, code = -1;
-	size_t cap = 0;
 	l->e = NULL;
 	l->n = 0;
 	if (kind && (code = index_kind(v, kind, false)) < 0)
 		return VAULT_OK;
 	if ((rc = index_load_all(v)))
 		return rc;
-	for (size_t b = 0; b < ((size_t)1 << v->st.bucket_bits); b++)
-		cap += v->buckets[b].n;
-	if (!cap)
+	nb = (size_t)1 << v->st.bucket_bits;
+	for (size_t b = 0; b < nb; b++) {
+		total += v->buckets[b].n;
+		if (v->buckets[b].n > most)
+			most = v->buckets[b].n;
+	}
+	if (!total)
 		return VAULT_OK;
-	l->e = malloc(cap * sizeof(*l->e));
-	if (!l->e)
+	if (!(l->e = malloc(total * sizeof(*l->e))) ||
+	    (needle && !(out = calloc(most, 1))))
 		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
-	for (size_t b = 0; b < ((size_t)1 << v->st.bucket_bits); b++)
-		for (size_t i = 0; i < v->buckets[b].n; i++) {
-			const struct index_entry *e = &v->buckets[b].e[i];
-			if (!(e->flags & ENTRY_TOMBSTONE) &&
+	if (needle && (rc = filter_reader_start(v, &rd))) {
+		free(out);
+		return rc;
+	}
+	for (size_t b = 0; !rc && b < nb; b++) {
+		const struct bucket *bk = &v->buckets[b];
+		if (needle) {
+			const unsigned char *p, *id, *f;
+			size_t len, off = 0, next = 0, size;
+			bool unopened;
+			memset(out, 0, bk->n);
+			if ((rc = filter_reader_bucket(v, &rd, b, &p, &len,
+			                               &unopened)))
+				break;
+			/* filters lie mostly in the order of the bucket */
+			while (p && filter_walk(p, len, &off, &id, &f, &size)) {
+				size_t i = next;
+				if (i >= bk->n || memcmp(bk->e[i].id, id,
+				                         VAULT_ID_BYTES) != 0)
+					for (i = 0; i < bk->n; i++)
+						if (memcmp(bk->e[i].id, id,
+						           VAULT_ID_BYTES) == 0)
+							break;
+				if (i < bk->n) {
+					out[i] = !search_filter_may_hold(
+					        needle, f, size);
+					next = i + 1;
+				}
+			}
+		}
+		for (size_t i = 0; i < bk->n; i++) {
+			const struct index_entry *e = &bk->e[i];
+			if (!(out && out[i]) && !(e->flags & ENTRY_TOMBSTONE) &&
 			    (code < 0 || e->kind == code))
 				l->e[l->n++] = *e;
 		}
-	if (sort != SORT_NONE)
+	}
+	if (needle)
+		filter_reader_end(&rd);
+	free(out);
+	if (!rc && l->n && sort != SORT_NONE)
 		qsort(l->e, l->n, sizeof(*l->e),
 		      sort == SORT_ROWID ? by_rowid : by_seq);
-	return VAULT_OK;
+	return rc;
+}
+
+static int
+collect_sorted(struct vault *v, const char *kind, struct entry_list *l,
+               int sort)
+{
+	return collect_matching(v, kind, NULL, l, sort);
 }
 
 static int
@@ -1282,78 +1336,6 @@ search_finish(struct search_batch *b, vault_each_fn fn, void *arg)
 	return rc;
 }
 
-/*
- * The live entries of `kind` (NULL: all) in bucket order, but for those
- * whose search filter says they cannot hold the needle. Filter bucket b
- * is read from memory when this process holds it (changed, not yet
- * saved), else from the file; a bucket that is missing or does not open
- * rules nothing out.
- */
-static int
-collect_candidates(struct vault *v, const char *kind,
-                   const struct search_needle *needle, struct entry_list *l)
-{
-	size_t nb = (size_t)1 << v->st.bucket_bits, total = 0, most = 0;
-	struct filter_reader rd;
-	int rc, code = -1;
-	l->e = NULL;
-	l->n = 0;
-	if (kind && (code = index_kind(v, kind, false)) < 0)
-		return VAULT_OK;
-	if ((rc = index_load_all(v)))
-		return rc;
-	for (size_t b = 0; b < nb; b++) {
-		total += v->buckets[b].n;
-		if (v->buckets[b].n > most)
-			most = v->buckets[b].n;
-	}
-	if (!total)
-		return VAULT_OK;
-	unsigned char *out = malloc(most);
-	l->e = malloc(total * sizeof(*l->e));
-	if (!out || !l->e) {
-		free(out);
-		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
-	}
-	if ((rc = filter_reader_start(v, &rd))) {
-		free(out);
-		return rc;
-	}
-	for (size_t b = 0; !rc && b < nb; b++) {
-		const struct bucket *bk = &v->buckets[b];
-		const unsigned char *p, *id, *f;
-		size_t len, off = 0, next = 0, size;
-		bool unopened;
-		memset(out, 0, bk->n);
-		if ((rc = filter_reader_bucket(v, &rd, b, &p, &len, &unopened)))
-			break;
-		/* the filters lie mostly in the order of the bucket */
-		while (p && filter_walk(p, len, &off, &id, &f, &size)) {
-			size_t i = next;
-			if (i >= bk->n ||
-			    memcmp(bk->e[i].id, id, VAULT_ID_BYTES) != 0)
-				for (i = 0; i < bk->n; i++)
-					if (memcmp(bk->e[i].id, id,
-					           VAULT_ID_BYTES) == 0)
-						break;
-			if (i < bk->n) {
-				out[i] = !search_filter_may_hold(needle, f,
-				                                 size);
-				next = i + 1;
-			}
-		}
-		for (size_t i = 0; i < bk->n; i++) {
-			const struct index_entry *e = &bk->e[i];
-			if (!out[i] && !(e->flags & ENTRY_TOMBSTONE) &&
-			    (code < 0 || e->kind == code))
-				l->e[l->n++] = *e;
-		}
-	}
-	filter_reader_end(&rd);
-	free(out);
-	return rc;
-}
-
 int
 vault_search(struct vault *v, const char *kind, unsigned flags,
              vault_keep_fn keep, void *karg, vault_each_fn fn, void *arg)
@@ -1377,16 +1359,10 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 	int rc;
 	if ((rc = read_enter(v, &own)))
 		return rc;
-	if (needle && search_needle_filters(needle)) {
-		rc = collect_candidates(v, kind, needle, &l);
-		if (!rc && l.n)
-			qsort(l.e, l.n, sizeof(*l.e),
-			      flags & VAULT_EACH_ROW_ORDER ? by_rowid : by_seq);
-	} else {
-		rc = collect_sorted(v, kind, &l,
-		                    flags & VAULT_EACH_ROW_ORDER ? SORT_ROWID
-		                                                 : SORT_SEQ);
-	}
+	rc = collect_matching(
+	        v, kind,
+	        needle && search_needle_filters(needle) ? needle : NULL, &l,
+	        flags & VAULT_EACH_ROW_ORDER ? SORT_ROWID : SORT_SEQ);
 	if (rc) {
 		list_free(&l);
 		return read_leave(v, own, rc);
