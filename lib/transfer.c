@@ -1783,6 +1783,48 @@ time_field(const json_t *rec, const char *name, time_t *out)
 }
 
 /* One record of a selfhelp export into r; err gets the reason. */
+/*
+ * A record of a kind with a codec that came in the raw form (an export
+ * from before the codec): its head and body are read by the codec and
+ * written again, so that what is stored is what the codec would store
+ * (items trimmed, as the form and the export have them) and the next
+ * export of it imports back as the same record; one the codec cannot
+ * read (a list item with a line break, a choice it does not know) could
+ * not be exported again, so it is refused. Returns 0, or -1 with why
+ * set.
+ */
+static int
+raw_to_codec(const char *kind, struct transfer_rec *r, char *why)
+{
+	const struct transfer_codec *c = transfer_codec_find(kind);
+	struct transfer_buf h = {0}, b = {0};
+	struct transfer_times t;
+	if (!c)
+		return 0;
+	json_t *fields = json_object();
+	if (!fields) {
+		snprintf(why, TRANSFER_ERR_MAX, "out of memory");
+		return -1;
+	}
+	int rc = c->encode(c, (const unsigned char *)r->head.p, r->head.len,
+	                   (const unsigned char *)r->body.p, r->body.len, &t,
+	                   fields, why) != 0 ||
+	                         c->decode(c, fields, &t, &h, &b, why) != 0
+	                 ? -1
+	                 : 0;
+	json_decref(fields);
+	if (rc) {
+		transfer_buf_release(&h);
+		transfer_buf_release(&b);
+		return -1;
+	}
+	transfer_buf_release(&r->head);
+	transfer_buf_release(&r->body);
+	r->head = h;
+	r->body = b;
+	return 0;
+}
+
 static int
 parse_record(const json_t *rec, size_t idx, struct transfer_rec *r, char *err)
 {
@@ -1863,7 +1905,8 @@ parse_record(const json_t *rec, size_t idx, struct transfer_rec *r, char *err)
 		return TRANSFER_UNREADABLE;
 	}
 	if (fields_control_check(kind, rec, codec == &raw_codec, why) ||
-	    codec->decode(codec, rec, &r->t, &r->head, &r->body, why) != 0) {
+	    codec->decode(codec, rec, &r->t, &r->head, &r->body, why) != 0 ||
+	    (codec == &raw_codec && raw_to_codec(kind, r, why) != 0)) {
 		snprintf(err, TRANSFER_ERR_MAX, "record %zu (id %.*s): ", idx,
 		         SHORT_ID, id);
 		append(err, why);

@@ -1014,6 +1014,9 @@ static const struct bad control_docs[] = {
                                      "\"x\\u001b]52;c;aGk=\\u0007\"]}, "
                                      "\"body\": {\"v\": 1}"),
          TRANSFER_UNREADABLE, "item 2 of \"emotions\" holds a control"},
+        {ONE("trigger", TRIGGER_HEAD ", \"emotions\": [\"line\\n"
+                                     "break\"]}, \"body\": {\"v\": 1}"),
+         TRANSFER_UNREADABLE, "record 1 (id 01234567): "},
         {ONE("trigger", TRIGGER_HEAD ", \"state\": \"\\u0085\"}, "
                                      "\"body\": {\"v\": 1}"),
          TRANSFER_UNREADABLE, "\"state\" holds a control"},
@@ -1068,8 +1071,8 @@ import_controls(void **state)
 	            "cr \\r\", \"tags\": [\"plain\"]"),
 	        ONE("trigger",
 	            TRIGGER_HEAD ", \"trigger\": \"a\\u001b]0;t\\u0007"
-	                         "\", \"emotions\": [\"line\\n"
-	                         "break\"]}, \"body\": {\"v\": 1, "
+	                         "\", \"emotions\": [\"line break\"]}, "
+	                         "\"body\": {\"v\": 1, "
 	                         "\"note\": \"\\u009b2J\", "
 	                         "\"thoughts\": \"\\u001bc\"}"),
 	        ONE("dream", "\"head\": {\"created\": 1767261600}, \"body\": "
