@@ -230,8 +230,8 @@ take_too_much(struct group_record *r, int which, char *line,
 		p[k] = save;
 		p += k + (save ? 1 : 0);
 	}
-	if (!msg &&
-	    group_set_text(r, (enum group_text)which, out) != TRIGGER_TEXT_OK)
+	if (!msg && group_set_text(r, (enum group_text)which, out) !=
+	                    RECORD_PROBLEM_NONE)
 		msg = "That could not be kept as it is; plain words work.\n";
 	sodium_memzero(out, cap);
 	free(out);
@@ -297,7 +297,7 @@ ask(struct form *f, const struct question *q, struct group_record *r,
 				msg = take_too_much(r, q->which, f->line,
 				                    choices, nchoices);
 			else if (group_set_text(r, (enum group_text)q->which,
-			                        f->line) != TRIGGER_TEXT_OK)
+			                        f->line) != RECORD_PROBLEM_NONE)
 				msg = "That could not be kept as it is; plain "
 				      "words work.\n";
 			if (!msg || a != FORM_ANS_OK)

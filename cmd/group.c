@@ -120,10 +120,10 @@ text_option(void *p, const struct opt *opt, char *arg)
 			return 1;
 		value = in;
 	}
-	enum trigger_text_problem why = group_set_text(&o->rec, t, value);
+	enum record_problem why = group_set_text(&o->rec, t, value);
 	text_wipe(in, len);
 	arg_wipe(arg);
-	if (why != TRIGGER_TEXT_OK)
+	if (why != RECORD_PROBLEM_NONE)
 		return usage_error("The --%s text %s.", text_opt(t),
 		                   trigger_problem_words(why));
 	o->given |= GIVEN_TEXT(t);

@@ -175,9 +175,9 @@ add_list_answer(struct trigger_record *r, const struct question *q, char *line)
 		size_t k = strcspn(p, ",");
 		char save = p[k];
 		p[k] = '\0';
-		enum trigger_text_problem why = TRIGGER_TEXT_OK;
+		enum record_problem why = RECORD_PROBLEM_NONE;
 		if (q->choices && form_only_numbers(p)) {
-			for (char *t = p; *t && why == TRIGGER_TEXT_OK;) {
+			for (char *t = p; *t && why == RECORD_PROBLEM_NONE;) {
 				char *end;
 				long v = strtol(t, &end, 10);
 				if (end == t) {
@@ -194,12 +194,12 @@ add_list_answer(struct trigger_record *r, const struct question *q, char *line)
 			                        p);
 		}
 		p[k] = save;
-		if (why == TRIGGER_TEXT_LONG)
+		if (why == RECORD_PROBLEM_LONG)
 			return "That is longer than one item can be (200 "
 			       "bytes); a shorter name works.\n";
-		if (why == TRIGGER_TEXT_FULL)
+		if (why == RECORD_PROBLEM_FULL)
 			return NULL; /* the list is full; move on */
-		if (why != TRIGGER_TEXT_OK)
+		if (why != RECORD_PROBLEM_NONE)
 			return "That could not be kept as it is; plain words "
 			       "work.\n";
 		p += k + (save ? 1 : 0);
@@ -229,7 +229,7 @@ take_answer(struct trigger_record *r, const struct question *q, char *line,
 	}
 	case Q_TEXT:
 		if (trigger_set_text(r, (enum trigger_text)q->which, line) !=
-		    TRIGGER_TEXT_OK)
+		    RECORD_PROBLEM_NONE)
 			return "That could not be kept as it is; plain words "
 			       "work.\n";
 		return NULL;

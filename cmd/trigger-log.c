@@ -98,13 +98,12 @@ text_option(void *p, const struct opt *opt, char *arg)
 	}
 	size_t bad;
 	/* A NUL byte from stdin would silently cut the text short. */
-	enum trigger_text_problem why =
-	        in && !util_utf8_ok(in, len, &bad)
-	                ? TRIGGER_TEXT_NOT_UTF8
-	                : trigger_set_text(&o->rec, t, value);
+	enum record_problem why = in && !util_utf8_ok(in, len, &bad)
+	                                  ? RECORD_PROBLEM_NOT_UTF8
+	                                  : trigger_set_text(&o->rec, t, value);
 	text_wipe(in, len);
 	arg_wipe(arg);
-	if (why != TRIGGER_TEXT_OK)
+	if (why != RECORD_PROBLEM_NONE)
 		return usage_error("The --%s text %s.", opt->name,
 		                   trigger_problem_words(why));
 	o->given |= GIVEN_TEXT(t);
@@ -117,9 +116,9 @@ list_option(void *p, const struct opt *opt, char *arg)
 {
 	struct topts *o = p;
 	enum trigger_list l = (enum trigger_list)opt->id;
-	enum trigger_text_problem why = trigger_add_items(&o->rec, l, arg);
+	enum record_problem why = trigger_add_items(&o->rec, l, arg);
 	arg_wipe(arg);
-	if (why != TRIGGER_TEXT_OK)
+	if (why != RECORD_PROBLEM_NONE)
 		return usage_error("The --%s value %s.", opt->name,
 		                   trigger_problem_words(why));
 	o->given |= GIVEN_LIST(l);

@@ -287,7 +287,7 @@ group_kept_parse(const char *s, enum group_kept *out)
 	return 0;
 }
 
-enum trigger_text_problem
+enum record_problem
 group_set_text(struct group_record *r, enum group_text t, const char *s)
 {
 	return record_set_text(text_field(t), r, s);

@@ -161,11 +161,11 @@ int group_kept_parse(const char *s, enum group_kept *out);
 /*
  * Set text field t of r from s, cleaned as lib/trigger.h cleans free
  * text (trimmed; no control characters but newline and tab; UTF-8; at
- * most GROUP_TEXT_MAX bytes). Empty clears it. Returns TRIGGER_TEXT_OK
+ * most GROUP_TEXT_MAX bytes). Empty clears it. Returns RECORD_PROBLEM_NONE
  * or the problem (r unchanged).
  */
-enum trigger_text_problem group_set_text(struct group_record *r,
-                                         enum group_text t, const char *s);
+enum record_problem group_set_text(struct group_record *r, enum group_text t,
+                                   const char *s);
 
 /* --- the vault --- */
 

@@ -441,25 +441,25 @@ choice_list(const struct record_field *f, const char *q, char *buf, size_t size)
 /* --- cleaning --- */
 
 const char *
-record_problem_words(enum trigger_text_problem p)
+record_problem_words(enum record_problem p)
 {
 	switch (p) {
-	case TRIGGER_TEXT_OK:
+	case RECORD_PROBLEM_NONE:
 		return "is fine";
-	case TRIGGER_TEXT_EMPTY:
+	case RECORD_PROBLEM_EMPTY:
 		return "is empty";
-	case TRIGGER_TEXT_LONG:
+	case RECORD_PROBLEM_LONG:
 		return "is longer than selfhelp keeps in one field";
-	case TRIGGER_TEXT_CONTROL:
+	case RECORD_PROBLEM_CONTROL:
 		return "holds control characters (like a line break or an "
 		       "escape) that a list item cannot hold";
-	case TRIGGER_TEXT_NOT_UTF8:
+	case RECORD_PROBLEM_NOT_UTF8:
 		return "is not UTF-8 text";
-	case TRIGGER_TEXT_COMMA:
+	case RECORD_PROBLEM_COMMA:
 		return "holds a comma, which a tag cannot hold";
-	case TRIGGER_TEXT_FULL:
+	case RECORD_PROBLEM_FULL:
 		return "has more items than one list can hold (64)";
-	case TRIGGER_TEXT_MEMORY:
+	case RECORD_PROBLEM_MEMORY:
 		return "could not be kept: out of memory";
 	}
 	return "could not be used";
@@ -473,21 +473,21 @@ is_space(unsigned char c)
 }
 
 char *
-record_item_clean(const char *s, size_t max, enum trigger_text_problem *why)
+record_item_clean(const char *s, size_t max, enum record_problem *why)
 {
 	size_t len = strlen(s), n = 0;
 	if (!util_utf8_ok(s, len, NULL)) {
-		*why = TRIGGER_TEXT_NOT_UTF8;
+		*why = RECORD_PROBLEM_NOT_UTF8;
 		return NULL;
 	}
 	/* C1 controls and DEL too (newlines and other C0 below). */
 	if (util_has_control(s, len, UTIL_CLEAN_LINES, NULL)) {
-		*why = TRIGGER_TEXT_CONTROL;
+		*why = RECORD_PROBLEM_CONTROL;
 		return NULL;
 	}
 	char *out = malloc(len + 1);
 	if (!out) {
-		*why = TRIGGER_TEXT_MEMORY;
+		*why = RECORD_PROBLEM_MEMORY;
 		return NULL;
 	}
 	bool gap = false;
@@ -499,7 +499,7 @@ record_item_clean(const char *s, size_t max, enum trigger_text_problem *why)
 		}
 		if (c < 0x20 || c == 0x7f) {
 			record_wipe_free((out[n] = '\0', out));
-			*why = TRIGGER_TEXT_CONTROL;
+			*why = RECORD_PROBLEM_CONTROL;
 			return NULL;
 		}
 		if (gap)
@@ -510,26 +510,26 @@ record_item_clean(const char *s, size_t max, enum trigger_text_problem *why)
 	out[n] = '\0';
 	if (n == 0 || n > max) {
 		record_wipe_free(out);
-		*why = n ? TRIGGER_TEXT_LONG : TRIGGER_TEXT_EMPTY;
+		*why = n ? RECORD_PROBLEM_LONG : RECORD_PROBLEM_EMPTY;
 		return NULL;
 	}
-	*why = TRIGGER_TEXT_OK;
+	*why = RECORD_PROBLEM_NONE;
 	return out;
 }
 
 char *
-record_text_clean(const char *s, size_t max, enum trigger_text_problem *why)
+record_text_clean(const char *s, size_t max, enum record_problem *why)
 {
 	size_t len = strlen(s);
 	if (!util_utf8_ok(s, len, NULL)) {
-		*why = TRIGGER_TEXT_NOT_UTF8;
+		*why = RECORD_PROBLEM_NOT_UTF8;
 		return NULL;
 	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') ||
 		    c == 0x7f) {
-			*why = TRIGGER_TEXT_CONTROL;
+			*why = RECORD_PROBLEM_CONTROL;
 			return NULL;
 		}
 	}
@@ -540,16 +540,16 @@ record_text_clean(const char *s, size_t max, enum trigger_text_problem *why)
 	while (len && is_space((unsigned char)s[len - 1]))
 		len--;
 	if (len == 0) {
-		*why = TRIGGER_TEXT_EMPTY;
+		*why = RECORD_PROBLEM_EMPTY;
 		return NULL;
 	}
 	if (len > max) {
-		*why = TRIGGER_TEXT_LONG;
+		*why = RECORD_PROBLEM_LONG;
 		return NULL;
 	}
 	char *out = malloc(len + 1);
 	if (!out) {
-		*why = TRIGGER_TEXT_MEMORY;
+		*why = RECORD_PROBLEM_MEMORY;
 		return NULL;
 	}
 	/* CRLF from editors on other systems: keep only the LF. */
@@ -558,20 +558,20 @@ record_text_clean(const char *s, size_t max, enum trigger_text_problem *why)
 		if (!(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n'))
 			out[n++] = s[i] == '\r' ? '\n' : s[i];
 	out[n] = '\0';
-	*why = TRIGGER_TEXT_OK;
+	*why = RECORD_PROBLEM_NONE;
 	return out;
 }
 
-enum trigger_text_problem
+enum record_problem
 record_set_text(const struct record_field *f, void *r, const char *s)
 {
-	enum trigger_text_problem why = TRIGGER_TEXT_OK;
+	enum record_problem why = RECORD_PROBLEM_NONE;
 	char *c = record_text_clean(s, f->max, &why);
-	if (!c && why != TRIGGER_TEXT_EMPTY)
+	if (!c && why != RECORD_PROBLEM_EMPTY)
 		return why;
 	record_wipe_free(*text_at(r, f));
 	*text_at(r, f) = c;
-	return TRIGGER_TEXT_OK;
+	return RECORD_PROBLEM_NONE;
 }
 
 /* Is `item` in list l already, by f's key? -1 when out of memory. */
@@ -597,10 +597,10 @@ list_has(const struct record_field *f, const struct record_list *l,
 }
 
 /* Add one part (not split further) to list field f. */
-static enum trigger_text_problem
+static enum record_problem
 add_one(const struct record_field *f, void *r, const char *part)
 {
-	enum trigger_text_problem why = TRIGGER_TEXT_OK;
+	enum record_problem why = RECORD_PROBLEM_NONE;
 	struct record_list *l = list_at(r, f);
 	char *item = record_item_clean(part, f->item_max, &why);
 	if (!item)
@@ -610,7 +610,7 @@ add_one(const struct record_field *f, void *r, const char *part)
 		char *tag = journal_tag_normalize(item);
 		record_wipe_free(item);
 		if (!tag)
-			return TRIGGER_TEXT_LONG;
+			return RECORD_PROBLEM_LONG;
 		item = tag;
 	}
 	/* The same item twice in one record says nothing new: keep the
@@ -618,27 +618,27 @@ add_one(const struct record_field *f, void *r, const char *part)
 	int found = list_has(f, l, item);
 	if (found) {
 		record_wipe_free(item);
-		return found < 0 ? TRIGGER_TEXT_MEMORY : TRIGGER_TEXT_OK;
+		return found < 0 ? RECORD_PROBLEM_MEMORY : RECORD_PROBLEM_NONE;
 	}
 	if (l->n >= f->max) {
 		record_wipe_free(item);
-		return TRIGGER_TEXT_FULL;
+		return RECORD_PROBLEM_FULL;
 	}
 	if (list_push(l, item)) {
 		record_wipe_free(item);
-		return TRIGGER_TEXT_MEMORY;
+		return RECORD_PROBLEM_MEMORY;
 	}
-	return TRIGGER_TEXT_OK;
+	return RECORD_PROBLEM_NONE;
 }
 
-enum trigger_text_problem
+enum record_problem
 record_add_items(const struct record_field *f, void *r, const char *s)
 {
 	size_t len = strlen(s);
 	char *copy = malloc(len + 1);
-	enum trigger_text_problem why = TRIGGER_TEXT_OK;
+	enum record_problem why = RECORD_PROBLEM_NONE;
 	if (!copy)
-		return TRIGGER_TEXT_MEMORY;
+		return RECORD_PROBLEM_MEMORY;
 	memcpy(copy, s, len + 1);
 	for (char *p = copy;;) {
 		char *comma = strchr(p, ',');
@@ -647,7 +647,7 @@ record_add_items(const struct record_field *f, void *r, const char *s)
 		/* Skip empty parts ("a,,b", a trailing comma). */
 		if (p[strspn(p, " \t")]) {
 			why = add_one(f, r, p);
-			if (why != TRIGGER_TEXT_OK)
+			if (why != RECORD_PROBLEM_NONE)
 				break;
 		}
 		if (!comma)
@@ -1214,10 +1214,10 @@ close_text(struct parse_state *ps, void *r, size_t line, char *err,
 	if (!f)
 		return 0;
 	ps->open_text = NULL;
-	enum trigger_text_problem why =
+	enum record_problem why =
 	        record_set_text(f, r, ps->text.p ? ps->text.p : "");
 	transfer_buf_release(&ps->text);
-	if (why != TRIGGER_TEXT_OK)
+	if (why != RECORD_PROBLEM_NONE)
 		return parse_error(err, errsize, line, "the %s text %s.",
 		                   f->key, record_problem_words(why));
 	return 0;
@@ -1268,9 +1268,8 @@ parse_more(struct parse_state *ps, char *line, size_t lineno, void *r,
 		return 0;
 	}
 	if (ps->open_list) {
-		enum trigger_text_problem why =
-		        record_add_items(ps->open_list, r, p);
-		if (why != TRIGGER_TEXT_OK)
+		enum record_problem why = record_add_items(ps->open_list, r, p);
+		if (why != RECORD_PROBLEM_NONE)
 			return parse_error(err, errsize, lineno, "this %s %s.",
 			                   ps->open_list->key,
 			                   record_problem_words(why));
@@ -1401,8 +1400,8 @@ parse_line(struct parse_state *ps, char *line, size_t lineno, const void *base,
 	}
 	size_t idx = (size_t)(f - k->fields);
 	if (is_list(f)) {
-		enum trigger_text_problem why = record_add_items(f, r, value);
-		if (why != TRIGGER_TEXT_OK)
+		enum record_problem why = record_add_items(f, r, value);
+		if (why != RECORD_PROBLEM_NONE)
 			return parse_error(err, errsize, lineno, "this %s %s.",
 			                   f->key, record_problem_words(why));
 		ps->open_list = f;
@@ -1565,7 +1564,7 @@ read_field(const struct record_field *f, const json_t *v, void *r, char *err,
            size_t size)
 {
 	char words[256];
-	enum trigger_text_problem why;
+	enum record_problem why;
 	switch (f->type) {
 	case RECORD_TIME:
 		if (!json_is_string(v) ||
@@ -1607,14 +1606,14 @@ read_field(const struct record_field *f, const json_t *v, void *r, char *err,
 			        "or null",
 			        f->json, transfer_type_name(v));
 		if (strlen(json_string_value(v)) != json_string_length(v))
-			why = TRIGGER_TEXT_NOT_UTF8;
+			why = RECORD_PROBLEM_NOT_UTF8;
 		else if (!(f->flags & RECORD_VERBATIM))
 			why = record_set_text(f, r, json_string_value(v));
 		else if ((*text_at(r, f) = strdup(json_string_value(v))))
-			why = TRIGGER_TEXT_OK;
+			why = RECORD_PROBLEM_NONE;
 		else
-			why = TRIGGER_TEXT_MEMORY;
-		if (why != TRIGGER_TEXT_OK)
+			why = RECORD_PROBLEM_MEMORY;
+		if (why != RECORD_PROBLEM_NONE)
 			return field_error(err, size, "\"%s\" %s", f->json,
 			                   record_problem_words(why));
 		return 0;
@@ -1629,7 +1628,7 @@ read_field(const struct record_field *f, const json_t *v, void *r, char *err,
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			const json_t *item = json_array_get(v, i);
 			const char *s = json_string_value(item);
-			why = TRIGGER_TEXT_NOT_UTF8;
+			why = RECORD_PROBLEM_NOT_UTF8;
 			if (!s)
 				return field_error(err, size,
 				                   "item %zu of \"%s\" is %s; "
@@ -1637,9 +1636,9 @@ read_field(const struct record_field *f, const json_t *v, void *r, char *err,
 				                   i + 1, f->json,
 				                   transfer_type_name(item));
 			if (strlen(s) == json_string_length(item))
-				why = strchr(s, ',') ? TRIGGER_TEXT_COMMA
+				why = strchr(s, ',') ? RECORD_PROBLEM_COMMA
 				                     : add_one(f, r, s);
-			if (why != TRIGGER_TEXT_OK)
+			if (why != RECORD_PROBLEM_NONE)
 				return field_error(err, size,
 				                   "item %zu of \"%s\" %s",
 				                   i + 1, f->json,

@@ -234,49 +234,46 @@ int record_choice_parse(const struct record_field *f, const char *s, int *out);
 
 /* --- cleaning what people type --- */
 
-/* Why a value was not taken. (Named after the kind that had them
- * first; every kind shares them.) */
-enum trigger_text_problem {
-	TRIGGER_TEXT_OK = 0,
-	TRIGGER_TEXT_EMPTY,    /* nothing left after trimming */
-	TRIGGER_TEXT_LONG,     /* longer than the field allows */
-	TRIGGER_TEXT_CONTROL,  /* control characters (items: also newlines) */
-	TRIGGER_TEXT_NOT_UTF8, /* not UTF-8, or a NUL byte */
-	TRIGGER_TEXT_COMMA,    /* a tag with a comma */
-	TRIGGER_TEXT_FULL,     /* the list is full */
-	TRIGGER_TEXT_MEMORY,
+/* Why a value was not taken. */
+enum record_problem {
+	RECORD_PROBLEM_NONE = 0, /* it was taken */
+	RECORD_PROBLEM_EMPTY,    /* nothing left after trimming */
+	RECORD_PROBLEM_LONG,     /* longer than the field allows */
+	RECORD_PROBLEM_CONTROL,  /* control characters (items: also newlines) */
+	RECORD_PROBLEM_NOT_UTF8, /* not UTF-8, or a NUL byte */
+	RECORD_PROBLEM_COMMA,    /* a tag with a comma */
+	RECORD_PROBLEM_FULL,     /* the list is full */
+	RECORD_PROBLEM_MEMORY,
 };
 
 /* A short description of a problem ("is not UTF-8 text"). */
-const char *record_problem_words(enum trigger_text_problem p);
+const char *record_problem_words(enum record_problem p);
 
 /*
  * Clean a list item as typed: trims, turns runs of white space into one
  * space; at most `max` bytes. A malloc'd string, or NULL with *why set.
  */
-char *record_item_clean(const char *s, size_t max,
-                        enum trigger_text_problem *why);
+char *record_item_clean(const char *s, size_t max, enum record_problem *why);
 
 /*
  * Clean free text: trims outer white space, keeps inner newlines and
  * tabs (CRLF becomes LF); at most `max` bytes. NULL with *why set
- * (TRIGGER_TEXT_EMPTY too).
+ * (RECORD_PROBLEM_EMPTY too).
  */
-char *record_text_clean(const char *s, size_t max,
-                        enum trigger_text_problem *why);
+char *record_text_clean(const char *s, size_t max, enum record_problem *why);
 
 /* Set text field f of r from s (cleaned; empty clears it). r is
  * unchanged on a problem. */
-enum trigger_text_problem record_set_text(const struct record_field *f, void *r,
-                                          const char *s);
+enum record_problem record_set_text(const struct record_field *f, void *r,
+                                    const char *s);
 
 /*
  * Split s at commas and add each cleaned, non-empty part to list field f
  * (tags normalised as journal tags; an item already there is skipped).
- * TRIGGER_TEXT_OK, or the first problem (parts before it stay added).
+ * RECORD_PROBLEM_NONE, or the first problem (parts before it stay added).
  */
-enum trigger_text_problem record_add_items(const struct record_field *f,
-                                           void *r, const char *s);
+enum record_problem record_add_items(const struct record_field *f, void *r,
+                                     const char *s);
 
 /* --- storage --- */
 

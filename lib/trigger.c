@@ -219,30 +219,30 @@ trigger_state_parse(const char *s, enum trigger_state *out)
 }
 
 const char *
-trigger_problem_words(enum trigger_text_problem p)
+trigger_problem_words(enum record_problem p)
 {
 	return record_problem_words(p);
 }
 
 char *
-trigger_item_clean(const char *s, enum trigger_text_problem *why)
+trigger_item_clean(const char *s, enum record_problem *why)
 {
 	return record_item_clean(s, TRIGGER_ITEM_MAX, why);
 }
 
 char *
-trigger_text_clean(const char *s, enum trigger_text_problem *why)
+trigger_text_clean(const char *s, enum record_problem *why)
 {
 	return record_text_clean(s, TRIGGER_TEXT_MAX, why);
 }
 
-enum trigger_text_problem
+enum record_problem
 trigger_add_items(struct trigger_record *r, enum trigger_list l, const char *s)
 {
 	return record_add_items(trigger_list_field(l), r, s);
 }
 
-enum trigger_text_problem
+enum record_problem
 trigger_set_text(struct trigger_record *r, enum trigger_text t, const char *s)
 {
 	return record_set_text(trigger_text_field(t), r, s);

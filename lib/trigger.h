@@ -131,20 +131,20 @@ const struct record_field *trigger_text_field(enum trigger_text t);
 
 /* record_item_clean and record_text_clean (lib/record.h) with the
  * trigger log's limits (TRIGGER_ITEM_MAX, TRIGGER_TEXT_MAX). */
-char *trigger_item_clean(const char *s, enum trigger_text_problem *why);
-char *trigger_text_clean(const char *s, enum trigger_text_problem *why);
+char *trigger_item_clean(const char *s, enum record_problem *why);
+char *trigger_text_clean(const char *s, enum record_problem *why);
 
 /*
  * Split `s` at commas and add each cleaned, non-empty part to list `l` of
- * r (tags are normalised as journal tags). Returns TRIGGER_TEXT_OK, or the
+ * r (tags are normalised as journal tags). Returns RECORD_PROBLEM_NONE, or the
  * first problem (parts before it stay added). Empty input adds nothing.
  */
-enum trigger_text_problem trigger_add_items(struct trigger_record *r,
-                                            enum trigger_list l, const char *s);
+enum record_problem trigger_add_items(struct trigger_record *r,
+                                      enum trigger_list l, const char *s);
 
 /* Set text field t of r from s (cleaned; empty clears it). */
-enum trigger_text_problem trigger_set_text(struct trigger_record *r,
-                                           enum trigger_text t, const char *s);
+enum record_problem trigger_set_text(struct trigger_record *r,
+                                     enum trigger_text t, const char *s);
 
 /* Empty list l of r. */
 void trigger_clear_list(struct trigger_record *r, enum trigger_list l);
@@ -211,6 +211,6 @@ int trigger_parse_text(const char *text, size_t len,
                        struct trigger_record *r, char *err, size_t errsize);
 
 /* A short description of a text problem ("has control characters"). */
-const char *trigger_problem_words(enum trigger_text_problem p);
+const char *trigger_problem_words(enum record_problem p);
 
 #endif

@@ -92,11 +92,11 @@ written_by_trigger_c(const struct trigger_record *r)
 			same = !strchr(r->list[l].v[i], ',') &&
 			       trigger_add_items(&again, (enum trigger_list)l,
 			                         r->list[l].v[i]) ==
-			               TRIGGER_TEXT_OK;
+			               RECORD_PROBLEM_NONE;
 	for (int t = 0; same && t < TRIGGER_NTEXTS; t++)
 		same = !r->text[t] ||
 		       trigger_set_text(&again, (enum trigger_text)t,
-		                        r->text[t]) == TRIGGER_TEXT_OK;
+		                        r->text[t]) == RECORD_PROBLEM_NONE;
 	same = same && trigger_record_same(r, &again);
 	trigger_record_release(&again);
 	return same;

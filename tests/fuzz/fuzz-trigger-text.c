@@ -51,14 +51,14 @@ check_record(const struct trigger_record *r)
 static void
 check_cleaning(const char *s)
 {
-	enum trigger_text_problem why;
+	enum record_problem why;
 	enum trigger_state st;
 	char *c = trigger_item_clean(s, &why);
 	if (c) {
 		FUZZ_CHECK(*c && fuzz_printable(c, strlen(c), "", false));
 		free(c);
 	} else {
-		FUZZ_CHECK(why != TRIGGER_TEXT_OK);
+		FUZZ_CHECK(why != RECORD_PROBLEM_NONE);
 		FUZZ_CHECK(trigger_problem_words(why));
 	}
 	c = trigger_text_clean(s, &why);
@@ -66,7 +66,7 @@ check_cleaning(const char *s)
 		FUZZ_CHECK(*c && fuzz_printable(c, strlen(c), "\n\t", true));
 		free(c);
 	} else {
-		FUZZ_CHECK(why != TRIGGER_TEXT_OK);
+		FUZZ_CHECK(why != RECORD_PROBLEM_NONE);
 	}
 	free(trigger_name_key(s));
 	if (trigger_state_parse(s, &st) == 0)

@@ -56,7 +56,7 @@ make_vault(const char *p)
 static void
 set_text(struct group_record *r, enum group_text t, const char *s)
 {
-	assert_int_equal(group_set_text(r, t, s), TRIGGER_TEXT_OK);
+	assert_int_equal(group_set_text(r, t, s), RECORD_PROBLEM_NONE);
 }
 
 /* A check-in with every field set. */
@@ -151,12 +151,12 @@ names(void **state)
 	group_record_init(&r, GROUP_PREPARE);
 	assert_false(group_record_has_fields(&r));
 	assert_int_equal(group_set_text(&r, GROUP_NEED, "  \n "),
-	                 TRIGGER_TEXT_OK);
+	                 RECORD_PROBLEM_NONE);
 	assert_null(r.text[GROUP_NEED]);
 	assert_int_equal(group_set_text(&r, GROUP_NEED, "a\033[2Jb"),
-	                 TRIGGER_TEXT_CONTROL);
+	                 RECORD_PROBLEM_CONTROL);
 	assert_int_equal(group_set_text(&r, GROUP_NEED, "  space  "),
-	                 TRIGGER_TEXT_OK);
+	                 RECORD_PROBLEM_NONE);
 	assert_string_equal(r.text[GROUP_NEED], "space");
 	assert_true(group_record_has_fields(&r));
 	group_record_release(&r);
@@ -188,7 +188,8 @@ vault_roundtrip(void **state)
 	assert_true(group_record_same(&q, back));
 	assert_int_equal(back->kept, GROUP_KEPT_PARTLY);
 	/* update: a field cleared, another changed */
-	assert_int_equal(group_set_text(back, GROUP_NEXT, ""), TRIGGER_TEXT_OK);
+	assert_int_equal(group_set_text(back, GROUP_NEXT, ""),
+	                 RECORD_PROBLEM_NONE);
 	back->after = 10;
 	assert_int_equal(vault_begin(v), 0);
 	assert_int_equal(group_update(v, back, DAY + 22 * HOUR), 0);

@@ -169,7 +169,7 @@ static void
 clean_limits(void **state)
 {
 	struct demo r;
-	enum trigger_text_problem why;
+	enum record_problem why;
 	record_init(&demo_kind, &r, DEMO_ONE);
 	assert_int_equal(r.level, RECORD_NONE);
 	assert_int_equal(r.mood, 0);
@@ -182,15 +182,15 @@ clean_limits(void **state)
 	assert_string_equal(r.note, "a\nb");
 	assert_true(record_has_fields(&demo_kind, &r));
 	assert_int_equal(record_set_text(field("note"), &r, "bell\a"),
-	                 TRIGGER_TEXT_CONTROL);
+	                 RECORD_PROBLEM_CONTROL);
 	assert_string_equal(r.note, "a\nb"); /* unchanged */
 	assert_int_equal(
 	        record_set_text(field("title"), &r, "twenty-one bytes long"),
-	        TRIGGER_TEXT_LONG);
+	        RECORD_PROBLEM_LONG);
 	assert_int_equal(
 	        record_set_text(field("title"), &r, "twenty bytes long..."), 0);
 	assert_int_equal(record_set_text(field("title"), &r, "\xff"),
-	                 TRIGGER_TEXT_NOT_UTF8);
+	                 RECORD_PROBLEM_NOT_UTF8);
 	assert_int_equal(record_set_text(field("note"), &r, "   "), 0);
 	assert_null(r.note);
 
@@ -203,15 +203,15 @@ clean_limits(void **state)
 	assert_int_equal(record_add_items(field("items"), &r, "z"), 0);
 	assert_int_equal(r.items.n, 2);
 	assert_int_equal(record_add_items(field("items"), &r, "eleven byte"),
-	                 TRIGGER_TEXT_LONG);
+	                 RECORD_PROBLEM_LONG);
 	assert_int_equal(record_add_items(field("items"), &r, "a\nb"),
-	                 TRIGGER_TEXT_CONTROL);
+	                 RECORD_PROBLEM_CONTROL);
 	assert_int_equal(record_add_items(field("items"), &r, "w, v"),
-	                 TRIGGER_TEXT_FULL);
+	                 RECORD_PROBLEM_FULL);
 	assert_int_equal(r.items.n, 3); /* "w" went in before it was full */
 	char *c = record_item_clean("\t", 10, &why);
 	assert_null(c);
-	assert_int_equal(why, TRIGGER_TEXT_EMPTY);
+	assert_int_equal(why, RECORD_PROBLEM_EMPTY);
 
 	/* tags: journal's rule, and the same tag in another case once */
 	assert_int_equal(record_add_items(field("tags"), &r, "##Work, WORK"),

@@ -150,14 +150,14 @@ rec(time_t when, int before, int after, const char *trigger,
 	r->after = after;
 	if (trigger)
 		assert_int_equal(trigger_set_text(r, TRIGGER_TRIGGER, trigger),
-		                 TRIGGER_TEXT_OK);
+		                 RECORD_PROBLEM_NONE);
 	if (emotions)
 		assert_int_equal(
 		        trigger_add_items(r, TRIGGER_EMOTIONS, emotions),
-		        TRIGGER_TEXT_OK);
+		        RECORD_PROBLEM_NONE);
 	if (helped)
 		assert_int_equal(trigger_add_items(r, TRIGGER_HELPED, helped),
-		                 TRIGGER_TEXT_OK);
+		                 RECORD_PROBLEM_NONE);
 	return r;
 }
 
@@ -579,9 +579,9 @@ group_section(void **state)
 	r.kept = GROUP_KEPT_PARTLY;
 	r.closeness = GROUP_ABOUT_RIGHT;
 	assert_int_equal(group_set_text(&p, GROUP_BOUNDARY, "I may <pass>"),
-	                 TRIGGER_TEXT_OK);
+	                 RECORD_PROBLEM_NONE);
 	assert_int_equal(group_set_text(&r, GROUP_MOVED, "a \"story\""),
-	                 TRIGGER_TEXT_OK);
+	                 RECORD_PROBLEM_NONE);
 	memcpy(p.link, r.id, sizeof(p.link));
 	memcpy(r.link, p.id, sizeof(r.link));
 	const struct group_record *groups[] = {&r, &p};

@@ -34,17 +34,17 @@ rec(time_t when, int before, int after, const char *trigger,
 	r->after = after;
 	if (trigger)
 		assert_int_equal(trigger_set_text(r, TRIGGER_TRIGGER, trigger),
-		                 TRIGGER_TEXT_OK);
+		                 RECORD_PROBLEM_NONE);
 	if (emotions)
 		assert_int_equal(
 		        trigger_add_items(r, TRIGGER_EMOTIONS, emotions),
-		        TRIGGER_TEXT_OK);
+		        RECORD_PROBLEM_NONE);
 	if (body)
 		assert_int_equal(trigger_add_items(r, TRIGGER_BODY, body),
-		                 TRIGGER_TEXT_OK);
+		                 RECORD_PROBLEM_NONE);
 	if (helped)
 		assert_int_equal(trigger_add_items(r, TRIGGER_HELPED, helped),
-		                 TRIGGER_TEXT_OK);
+		                 RECORD_PROBLEM_NONE);
 	return r;
 }
 

@@ -112,30 +112,30 @@ static void
 items(void **state)
 {
 	struct trigger_record r;
-	enum trigger_text_problem why;
+	enum record_problem why;
 	trigger_record_init(&r);
 	/* Split at commas, trimmed, spaces tidied, empty parts skipped. */
 	assert_int_equal(trigger_add_items(&r, TRIGGER_EMOTIONS,
 	                                   " fear ,, Shame  and   guilt,"),
-	                 TRIGGER_TEXT_OK);
+	                 RECORD_PROBLEM_NONE);
 	assert_int_equal(r.list[TRIGGER_EMOTIONS].n, 2);
 	assert_string_equal(r.list[TRIGGER_EMOTIONS].v[0], "fear");
 	assert_string_equal(r.list[TRIGGER_EMOTIONS].v[1], "Shame and guilt");
 	/* The same name again, in other case or spacing: kept once. */
 	assert_int_equal(trigger_add_items(&r, TRIGGER_EMOTIONS, "FEAR"),
-	                 TRIGGER_TEXT_OK);
+	                 RECORD_PROBLEM_NONE);
 	assert_int_equal(r.list[TRIGGER_EMOTIONS].n, 2);
 	/* Control characters are refused; nothing more is added. */
 	assert_int_equal(trigger_add_items(&r, TRIGGER_EMOTIONS, "x\033[31m"),
-	                 TRIGGER_TEXT_CONTROL);
+	                 RECORD_PROBLEM_CONTROL);
 	assert_int_equal(r.list[TRIGGER_EMOTIONS].n, 2);
 	assert_int_equal(trigger_add_items(&r, TRIGGER_EMOTIONS, "a\nb"),
-	                 TRIGGER_TEXT_CONTROL);
+	                 RECORD_PROBLEM_CONTROL);
 	assert_int_equal(trigger_add_items(&r, TRIGGER_EMOTIONS, "bad \xff"),
-	                 TRIGGER_TEXT_NOT_UTF8);
+	                 RECORD_PROBLEM_NOT_UTF8);
 	/* Tags follow the journal: lower case, no '#'. */
 	assert_int_equal(trigger_add_items(&r, TRIGGER_TAGS, "#Work, home"),
-	                 TRIGGER_TEXT_OK);
+	                 RECORD_PROBLEM_NONE);
 	assert_string_equal(r.list[TRIGGER_TAGS].v[0], "work");
 	assert_string_equal(r.list[TRIGGER_TAGS].v[1], "home");
 	/* Too long, and too many. */
@@ -143,27 +143,27 @@ items(void **state)
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	assert_int_equal(trigger_add_items(&r, TRIGGER_BODY, big),
-	                 TRIGGER_TEXT_LONG);
+	                 RECORD_PROBLEM_LONG);
 	for (int i = 0; i < TRIGGER_MAX_ITEMS; i++) {
 		char one[16];
 		snprintf(one, sizeof(one), "u%d", i);
 		assert_int_equal(trigger_add_items(&r, TRIGGER_URGES, one),
-		                 TRIGGER_TEXT_OK);
+		                 RECORD_PROBLEM_NONE);
 	}
 	assert_int_equal(trigger_add_items(&r, TRIGGER_URGES, "one more"),
-	                 TRIGGER_TEXT_FULL);
+	                 RECORD_PROBLEM_FULL);
 	/* Free text keeps inner newlines, trims the ends; empty clears. */
 	assert_int_equal(trigger_set_text(&r, TRIGGER_NOTE, "  a\r\nb  \n"),
-	                 TRIGGER_TEXT_OK);
+	                 RECORD_PROBLEM_NONE);
 	assert_string_equal(r.text[TRIGGER_NOTE], "a\nb");
 	assert_int_equal(trigger_set_text(&r, TRIGGER_NOTE, " \n "),
-	                 TRIGGER_TEXT_OK);
+	                 RECORD_PROBLEM_NONE);
 	assert_null(r.text[TRIGGER_NOTE]);
 	assert_int_equal(trigger_set_text(&r, TRIGGER_NOTE, "bell\007"),
-	                 TRIGGER_TEXT_CONTROL);
+	                 RECORD_PROBLEM_CONTROL);
 	char *c = trigger_item_clean("   ", &why);
 	assert_null(c);
-	assert_int_equal(why, TRIGGER_TEXT_EMPTY);
+	assert_int_equal(why, RECORD_PROBLEM_EMPTY);
 	trigger_record_release(&r);
 	/* Released: empty again. */
 	assert_int_equal(r.list[TRIGGER_EMOTIONS].n, 0);
