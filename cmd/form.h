@@ -21,6 +21,7 @@
 enum {
 	FORM_LINE_BYTES = 4096, /* a text answer, NUL included */
 	FORM_NO_RATING = -1,    /* form_read_rating(): skipped */
+	FORM_RATING_MAX = 10,   /* form_read_rating(): 0 to this */
 };
 
 /* How a form ended (form_end()). */

@@ -9,24 +9,25 @@
 #define G(member) offsetof(struct group_record, member)
 #define PREP      RECORD_VARIANT_BIT(GROUP_PREPARE)
 #define REFL      RECORD_VARIANT_BIT(GROUP_REFLECT)
-#define RATING(m, variant, label_)                                             \
+#define RATING(m, variant, label_, question_)                                  \
 	{                                                                      \
-		.type = RECORD_INT, .flags = RECORD_HEAD, .variants = variant, \
-		.offset = G(m), .json = #m, .key = #m, .label = label_,        \
-		.noun = "distress", .range = "a number", .lo = 0,              \
-		.hi = GROUP_RATING_MAX,                                        \
+		.type = RECORD_INT, .flags = RECORD_HEAD | RECORD_ASK_NOW,     \
+		.variants = variant, .offset = G(m), .json = #m, .key = #m,    \
+		.label = label_, .noun = "distress", .range = "a number",      \
+		.lo = 0, .hi = GROUP_RATING_MAX, .question = question_,        \
 	}
-#define TEXT(t, variant, flags_, json_, key_, label_)                          \
+#define TEXT(t, variant, flags_, json_, key_, label_, question_)               \
 	{                                                                      \
 		.type = RECORD_TEXT, .flags = flags_, .variants = variant,     \
 		.offset = G(text[t]), .json = json_, .key = key_,              \
-		.label = label_, .max = GROUP_TEXT_MAX,                        \
+		.label = label_, .max = GROUP_TEXT_MAX, .question = question_, \
 	}
-#define CHOICE(m, variant, json_, label_, choices_)                            \
+#define CHOICE(m, variant, json_, label_, choices_, question_)                 \
 	{                                                                      \
 		.type = RECORD_CHOICE, .flags = RECORD_HEAD,                   \
 		.variants = variant, .offset = G(m), .json = json_,            \
 		.key = json_, .label = label_, .choices = choices_,            \
+		.question = question_,                                         \
 	}
 
 static const struct record_choice types[] = {
@@ -79,26 +80,44 @@ static const struct record_field fields[] = {
          .json = "when",
          .key = "when",
          .label = "When"},
-        RATING(before, PREP, "Arriving"),
-        RATING(after, REFL, "Leaving"),
-        CHOICE(state, 0, "state", "Which way", record_states),
+        RATING(before, PREP, "Arriving",
+               "How are you arriving? Distress 0-10 (0 calm, 10 the most): "),
+        RATING(after, REFL, "Leaving",
+               "How are you leaving? Distress 0-10 (0 calm, 10 the most): "),
+        CHOICE(state, 0, "state", "Which way", record_states,
+               "Which way is it? 1 too much (flooded, racing), 2 okay,\n"
+               "3 too little (numb, foggy, far away): "),
         TEXT(GROUP_BRING, PREP, 0, "bring", "bring",
-             "What I would like to bring"),
-        TEXT(GROUP_NEED, PREP, 0, "need", "need", "What I need from the group"),
+             "What I would like to bring",
+             "What would you like to bring today? "),
+        TEXT(GROUP_NEED, PREP, 0, "need", "need", "What I need from the group",
+             "What do you need from the group today? "),
         TEXT(GROUP_BOUNDARY, PREP, RECORD_HEAD, "boundary", "boundary",
-             "My boundary for today"),
+             "My boundary for today",
+             "Your boundary for today (like \"I may pass\", \"I leave at "
+             "nine\",\n\"no advice please\"): "),
         TEXT(GROUP_IF_TOO_MUCH, PREP, 0, "if_too_much", "if-too-much",
-             "If it gets too much"),
-        TEXT(GROUP_MOVED, REFL, 0, "moved", "moved", "What moved me"),
+             "If it gets too much",
+             "If it gets too much, what will you do? A number, or your own "
+             "words:"),
+        TEXT(GROUP_MOVED, REFL, 0, "moved", "moved", "What moved me",
+             "What moved you? "),
         TEXT(GROUP_TRIGGERED, REFL, 0, "triggered", "triggered",
-             "What triggered me"),
+             "What triggered me",
+             "Did anything trigger you? (Enter if nothing did) "),
         TEXT(GROUP_CONTRIBUTED, REFL, 0, "contributed", "contributed",
-             "What I contributed"),
+             "What I contributed",
+             "What did you contribute? (listening counts too) "),
         CHOICE(closeness, REFL, "closeness", "Closeness and distance",
-               closeness),
-        CHOICE(kept, REFL, "kept", "Kept my boundary", kept),
+               closeness,
+               "Closeness and distance today: 1 too close, 2 about right, 3 "
+               "too far: "),
+        CHOICE(kept, REFL, "kept", "Kept my boundary", kept,
+               "If you set yourself a boundary for today, did you keep "
+               "it?\n" GROUP_KEPT_ANSWERS),
         TEXT(GROUP_NEXT, REFL, 0, "next", "next",
-             "Next time I would like to try"),
+             "Next time I would like to try",
+             "What would you like to try next time? "),
         {.type = RECORD_TEXT,
          .variants = REFL,
          .offset = G(text[GROUP_KIND_WORDS]),
@@ -106,7 +125,8 @@ static const struct record_field fields[] = {
          .key = "kind-words",
          .alias = "kind",
          .label = "A kind sentence to myself",
-         .max = GROUP_TEXT_MAX},
+         .max = GROUP_TEXT_MAX,
+         .question = "One kind sentence to yourself: "},
 };
 
 static const struct record_layout layouts[] = {
@@ -119,7 +139,9 @@ static const struct record_layout layouts[] = {
                            "lines indented by two\n"
                            "# spaces. before: distress when arriving, 0 to "
                            "10. state: too-much,\n"
-                           "# okay or too-little.\n"},
+                           "# okay or too-little.\n",
+                           "A short check-in before the group. Enter skips a "
+                           "question; Esc or\nCtrl-C leaves (so does q).\n"},
         [GROUP_REFLECT] = {"Reflection after a group meeting",
                            "# Change what you like, then save and close the "
                            "editor.\n"
@@ -132,7 +154,9 @@ static const struct record_layout layouts[] = {
                            "# okay or too-little. closeness: too-close, "
                            "about-right or too-far.\n"
                            "# kept (the boundary you set): yes, partly, no "
-                           "or did-not-come-up.\n"},
+                           "or did-not-come-up.\n",
+                           "A short look back at the group. Enter skips a "
+                           "question; Esc or\nCtrl-C leaves (so does q).\n"},
 };
 
 const struct record_kind group_kind = {

@@ -62,7 +62,8 @@ enum group_closeness {
 };
 
 /* Whether the boundary set before the meeting was kept. No judgement:
- * every answer is as good as another. */
+ * every answer is as good as another. The form's answers: */
+#define GROUP_KEPT_ANSWERS "1 yes, 2 partly, 3 no, 4 it didn't come up: "
 enum group_kept {
 	GROUP_KEPT_NONE = 0,
 	GROUP_KEPT_YES,

@@ -110,8 +110,8 @@ variant_field(const struct record_kind *k)
 	return NULL;
 }
 
-static int
-variant_of(const struct record_kind *k, const void *r)
+int
+record_variant(const struct record_kind *k, const void *r)
 {
 	const struct record_field *f = variant_field(k);
 	return f ? int_of(r, f) : 0;
@@ -127,7 +127,7 @@ bool
 record_field_applies(const struct record_kind *k, const void *r,
                      const struct record_field *f)
 {
-	return applies(f, variant_of(k, r));
+	return applies(f, record_variant(k, r));
 }
 
 /* --- memory --- */
@@ -189,7 +189,7 @@ record_release(const struct record_kind *k, void *r)
 		else if (is_list(f))
 			record_clear_list(f, r);
 	}
-	record_init(k, r, variant_of(k, r));
+	record_init(k, r, record_variant(k, r));
 }
 
 void
@@ -293,9 +293,8 @@ record_same(const struct record_kind *k, const void *a, const void *b)
 	return true;
 }
 
-/* Is field f of r set (given, not empty)? */
-static bool
-is_set(const void *r, const struct record_field *f)
+bool
+record_field_set(const struct record_field *f, const void *r)
 {
 	switch (f->type) {
 	case RECORD_INT:
@@ -312,13 +311,22 @@ is_set(const void *r, const struct record_field *f)
 	}
 }
 
+time_t
+record_when(const struct record_kind *k, const void *r)
+{
+	for (size_t i = 0; i < k->nfields; i++)
+		if (k->fields[i].type == RECORD_TIME)
+			return *CAT(r, k->fields[i].offset, time_t);
+	return 0;
+}
+
 bool
 record_has_fields(const struct record_kind *k, const void *r)
 {
 	for (size_t i = 0; i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
 		if (f->type != RECORD_TIME && f->type != RECORD_VARIANT &&
-		    is_set(r, f))
+		    record_field_set(f, r))
 			return true;
 	}
 	return false;
@@ -719,7 +727,7 @@ static json_t *
 part_json(const struct record_kind *k, const void *r, bool head)
 {
 	json_t *o = json_object();
-	int variant = variant_of(k, r);
+	int variant = record_variant(k, r);
 	int bad = !o || set(o, "v", json_integer(RECORD_VERSION));
 	for (size_t i = 0; !bad && i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
@@ -838,7 +846,7 @@ decode_part(const struct record_kind *k, void *r, const unsigned char *p,
 		const struct record_field *f = &k->fields[i];
 		/* The variant comes first: it says which fields follow. */
 		if (!(f->flags & RECORD_HEAD) != !head ||
-		    !applies(f, variant_of(k, r)))
+		    !applies(f, record_variant(k, r)))
 			continue;
 		if (decode_field(o, f, r))
 			goto out;
@@ -1028,6 +1036,29 @@ record_list(struct vault *v, const struct record_kind *k, bool with_body,
 	return rc;
 }
 
+/* The kind qsort() compares with: one sort at a time. */
+static const struct record_kind *sort_kind;
+
+static int
+newest_first(const void *a, const void *b)
+{
+	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
+	time_t tx = record_when(sort_kind, x), ty = record_when(sort_kind, y);
+	if (tx != ty)
+		return tx < ty ? 1 : -1;
+	return strcmp(CAT(y, sort_kind->meta.id, char),
+	              CAT(x, sort_kind->meta.id, char));
+}
+
+void
+record_sort_newest(const struct record_kind *k, void **list, size_t n)
+{
+	if (n < 2)
+		return;
+	sort_kind = k;
+	qsort(list, n, sizeof(*list), newest_first);
+}
+
 /* --- the edit layout --- */
 
 /* The i-th field of the layout, or NULL after the last. */
@@ -1100,7 +1131,7 @@ char *
 record_format_text(const struct record_kind *k, const void *r, size_t *len)
 {
 	struct transfer_buf b = {0};
-	int variant = variant_of(k, r);
+	int variant = record_variant(k, r);
 	const struct record_layout *lay = &k->layouts[variant];
 	const char *id = CAT(r, k->meta.id, char);
 	char line[128];
@@ -1432,7 +1463,7 @@ record_parse_text(const struct record_kind *k, const char *text, size_t len,
                   const void *base, time_t now, void *r, char *err,
                   size_t errsize)
 {
-	struct parse_state ps = {.k = k, .variant = variant_of(k, base)};
+	struct parse_state ps = {.k = k, .variant = record_variant(k, base)};
 	size_t lineno = 0, bad;
 	int rc = -1;
 	char *line = NULL;
@@ -1498,7 +1529,7 @@ int
 record_fields_json(const struct record_kind *k, const void *r, json_t *o,
                    unsigned flags)
 {
-	int variant = variant_of(k, r);
+	int variant = record_variant(k, r);
 	int bad = 0;
 	for (size_t i = 0; !bad && i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
@@ -1658,7 +1689,7 @@ record_fields_read(const struct record_kind *k, const json_t *o, void *r,
 	/* The variant first: it says which fields belong. */
 	if (vf && read_field(vf, json_object_get(o, vf->json), r, err, errsize))
 		goto fail;
-	int variant = variant_of(k, r);
+	int variant = record_variant(k, r);
 	for (size_t i = 0; i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
 		json_t *v = json_object_get(o, f->json);
@@ -1791,7 +1822,7 @@ record_export_markdown(const struct transfer_codec *c, const json_t *rec,
 	}
 	for (size_t i = 0; !rc && i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
-		if (record_field_applies(k, r, f) && is_set(r, f))
+		if (record_field_applies(k, r, f) && record_field_set(f, r))
 			rc = transfer_buf_puts(md, "- ") ||
 			     transfer_buf_puts(md, f->json) ||
 			     transfer_buf_puts(md, ": ") ||

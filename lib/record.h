@@ -85,6 +85,8 @@ enum record_field_flags {
 	RECORD_VERBATIM = 1 << 1, /* RECORD_TEXT: import keeps the text as it
 	                             is, control characters too (shown
 	                             escaped), as its kind always did */
+	RECORD_ASK_NOW = 1 << 2,  /* the form's answer says how it is now: a
+	                             high rating is met with where help is */
 };
 
 /* The variant bit of `variants` for variant value v. */
@@ -117,6 +119,20 @@ struct record_field {
 	/* Lists: the key two items are one under (caller frees), so an item
 	 * is kept once; NULL compares them as they are. */
 	char *(*same_key)(const char *item);
+	/*
+	 * The guided form (cmd/record-form.c) asks for the field with
+	 * `question` (NULL: not asked), in a quick form with `quick` (NULL:
+	 * not asked there). An int from 0 to 10 is a rating (one key), a
+	 * choice takes the number of an answer (the question names them);
+	 * text, lists, times and other ints take a line, and `offers` (NULL
+	 * ended) are numbered answers shown with the question that a line
+	 * may name by number. `retry` is said when a line cannot be taken
+	 * (NULL: the form's own words).
+	 */
+	const char *question;
+	const char *quick;
+	const char *const *offers;
+	const char *retry;
 };
 
 /* Where a kind's struct keeps what every record has. */
@@ -137,8 +153,9 @@ struct record_meta {
 
 /* The edit layout of one variant (index 0 for a kind without variants). */
 struct record_layout {
-	const char *title;  /* first line: "# <title> 3f2a9c1b." */
+	const char *title; /* first line: "# <title> 3f2a9c1b."; show's title */
 	const char *header; /* the comment lines after it */
+	const char *intro;  /* the guided form's first words */
 };
 
 enum record_kind_flags {
@@ -163,6 +180,9 @@ struct record_kind {
 	/* The edit layout: field indices in layout order, ended by -1, or
 	 * NULL for the table's order; per-variant titles and headers. */
 	const signed char *edit_order;
+	/* The order of the guided form's questions, likewise (NULL: the
+	 * table's). */
+	const signed char *form_order;
 	const struct record_layout *layouts;
 	const char *edit_example;  /* "'emotion: fear'" for a line without
 	                              a colon */
@@ -192,6 +212,16 @@ const struct record_field *record_field_json(const struct record_kind *k,
 /* Does the record's variant have field f? */
 bool record_field_applies(const struct record_kind *k, const void *r,
                           const struct record_field *f);
+
+/* Is field f of r given (an int or choice set, text, list items)? A
+ * time or variant always is. */
+bool record_field_set(const struct record_field *f, const void *r);
+
+/* The record's variant (0 for a kind without variants). */
+int record_variant(const struct record_kind *k, const void *r);
+
+/* The record's own time (its RECORD_TIME field). */
+time_t record_when(const struct record_kind *k, const void *r);
 
 /* --- memory --- */
 
@@ -326,6 +356,9 @@ typedef bool (*record_keep_fn)(const void *r, void *arg);
 int record_list(struct vault *v, const struct record_kind *k, bool with_body,
                 record_keep_fn keep, void *keep_arg, void ***list, size_t *n,
                 void (*damaged)(void *arg, const char *id), void *arg);
+
+/* Sort n records newest first: by their time, then by id (descending). */
+void record_sort_newest(const struct record_kind *k, void **list, size_t n);
 
 /* --- the edit layout --- */
 

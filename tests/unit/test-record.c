@@ -111,9 +111,9 @@ static const struct record_field demo_fields[] = {
 };
 
 static const struct record_layout demo_layouts[] = {
-        {NULL, NULL},
-        {"Demo one", "# demo one\n"},
-        {"Demo two", "# demo two\n"},
+        {NULL, NULL, NULL},
+        {"Demo one", "# demo one\n", NULL},
+        {"Demo two", "# demo two\n", NULL},
 };
 
 static const struct record_kind demo_kind = {
