@@ -301,8 +301,8 @@ load_record(struct vault *v, const char *prefix, void **r)
 /* The record as --json shows it: its id, its fields as the export has
  * them, its times, the kind's own keys and whether it was written while
  * locked. */
-static json_t *
-record_json(const void *r)
+json_t *
+record_cmd_json(const void *r)
 {
 	const struct record_cmd *d = running();
 	const struct record_kind *k = d->kind;
@@ -416,7 +416,7 @@ record_cmd_list(int argc, char **argv, struct cmd_ctx *ctx)
 			continue;
 		shown++;
 		if (arr)
-			json_array_append_new(arr, record_json(list[i]));
+			json_array_append_new(arr, record_cmd_json(list[i]));
 		else
 			d->print_line(list[i]);
 	}
@@ -541,7 +541,7 @@ record_cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 	if (o.json) {
 		json_t *arr = json_array();
 		if (arr)
-			json_array_append_new(arr, record_json(r));
+			json_array_append_new(arr, record_cmd_json(r));
 		rc = print_json(arr);
 	} else {
 		print_record(r);
@@ -567,7 +567,7 @@ quick_missing(const struct record_kind *k, const void *r)
 static int
 add_variant(const struct record_cmd *d, const char *sub)
 {
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i == 0 || d->variants[i].sub; i++)
 		if (d->variants[i].sub && strcmp(d->variants[i].sub, sub) == 0)
 			return i;
 	return 0;
@@ -697,8 +697,9 @@ foreign_option(const struct record_opts *o, const void *r)
 		const struct record_field *f = &k->fields[i];
 		if (!(o->given & (1ul << i)) || record_field_applies(k, r, f))
 			continue;
-		int mine = record_variant(k, r);
-		int other = mine == 1 ? 2 : 1;
+		int mine = record_variant(k, r), other = 1;
+		while (!(f->variants & RECORD_VARIANT_BIT(other)))
+			other++;
 		return usage_error("--%s belongs to a %s, and %.*s is a %s.",
 		                   o->given_name[i], d->variants[other].a,
 		                   RECORD_SHORT_ID, id_of(k, r),

@@ -82,7 +82,8 @@ struct record_prompt {
 	size_t noffers;
 };
 
-/* Per variant (index: the variant's value; 0 for a kind without). */
+/* Per variant (index: the variant's value; 0 for a kind without), ended
+ * by an entry without `sub` (index 0 may be empty). */
 struct record_cmd_variant {
 	const char *sub;     /* the add sub-command: "add", "prepare" */
 	const char *noun;    /* delete's question: "trigger record" */
@@ -137,6 +138,11 @@ int record_cmd_list(int argc, char **argv, struct cmd_ctx *ctx);
 int record_cmd_show(int argc, char **argv, struct cmd_ctx *ctx);
 int record_cmd_edit(int argc, char **argv, struct cmd_ctx *ctx);
 int record_cmd_delete(int argc, char **argv, struct cmd_ctx *ctx);
+
+/* A record as --json shows it (its kind: the command running's): its
+ * id, the table's fields, its times, the kind's own keys and whether it
+ * was written while locked. NULL when out of memory. */
+json_t *record_cmd_json(const void *r);
 
 /*
  * The guided form of a record being added: the questions of the table

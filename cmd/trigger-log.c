@@ -215,6 +215,7 @@ static const struct record_cmd_variant variants[] = {
          .noun = "trigger record",
          .example = "--trigger \"a slammed door\" --before 7",
          .options = "--trigger TEXT --before N --state too-much"},
+        {0},
 };
 
 static const struct record_cmd trigger_cmd = {
