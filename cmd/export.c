@@ -107,14 +107,6 @@ parse_opts(int argc, char **argv, struct eopts *o)
 	return 0;
 }
 
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error("%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, today, yesterday or 7d.",
-	                   opt, s);
-}
-
 struct problems {
 	size_t n;
 };
@@ -160,10 +152,8 @@ cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (o.since && date_parse(o.since, now, DATE_START, &f.since))
-		return bad_date("--since", o.since);
-	if (o.until && date_parse(o.until, now, DATE_END, &f.until))
-		return bad_date("--until", o.until);
+	f.since = opt_date(o.since, now, DATE_START);
+	f.until = opt_date(o.until, now, DATE_END);
 	f.kinds = o.nkinds ? o.kinds : NULL;
 	f.nkinds = o.nkinds;
 

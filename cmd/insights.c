@@ -69,14 +69,6 @@ const struct opt stats_options[] = {
 };
 #undef O
 
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error("%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, today, yesterday or 7d.",
-	                   opt, s);
-}
-
 /* Round to two decimals, for --json. */
 static double
 two_decimals(double x)
@@ -390,11 +382,10 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = opt_parse(argc, argv, &o, NULL);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (o.until && date_parse(o.until, now, DATE_END, &until))
-		return bad_date("--until", o.until);
+	if (o.until)
+		until = opt_date(o.until, now, DATE_END);
 	if (o.since) {
-		if (date_parse(o.since, now, DATE_START, &since))
-			return bad_date("--since", o.since);
+		since = opt_date(o.since, now, DATE_START);
 	} else {
 		/* Whole weeks: this one and the DEFAULT_WEEKS - 1 before. */
 		struct tm tm;

@@ -82,14 +82,6 @@ parse_opts(int argc, char **argv, struct ropts *o)
 	return 0;
 }
 
-static int
-bad_date(const char *opt, const char *s)
-{
-	return usage_error("%s '%s' is not a date selfhelp understands; try "
-	                   "2026-11-01, today, yesterday or 7d.",
-	                   opt, s);
-}
-
 /* --- the command --- */
 
 static void
@@ -161,11 +153,9 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (o.until && date_parse(o.until, now, DATE_END, &until))
-		return bad_date("--until", o.until);
-	const char *from = o.since ? o.since : DEFAULT_SINCE;
-	if (date_parse(from, now, DATE_START, &since))
-		return bad_date("--since", from);
+	if (o.until)
+		until = opt_date(o.until, now, DATE_END);
+	since = opt_date(o.since ? o.since : DEFAULT_SINCE, now, DATE_START);
 	if (since > until)
 		return usage_error("--since is after --until; the period "
 		                   "needs its start first.");
