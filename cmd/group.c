@@ -201,7 +201,7 @@ arrival_words(int rating, enum trigger_state state, char *buf, size_t size)
 		k = (size_t)snprintf(buf, size, "distress %d", rating);
 	if (state && k < size)
 		snprintf(buf + k, size - k, "%s%s", k ? ", " : "",
-		         trigger_state_words(state));
+		         record_choice_words(GROUP_STATE_FIELD, (int)state));
 }
 
 /* "3f2a9c1b  2026-11-24 18:40  before  distress 6, too much  with ..." */
@@ -404,9 +404,11 @@ record_rows(const struct group_record *r, char *arrival, size_t size,
 		        (struct row){"If too much", r->text[GROUP_IF_TOO_MUCH]};
 	} else {
 		rows[0] = (struct row){"Leaving", arrival};
-		rows[1] = (struct row){"Kept boundary",
-		                       r->kept ? group_kept_words(r->kept)
-		                               : NULL};
+		rows[1] = (struct row){
+		        "Kept boundary",
+		        r->kept ? record_choice_words(GROUP_KEPT_FIELD,
+		                                      (int)r->kept)
+		                : NULL};
 		rows[2] = (struct row){"What moved me", r->text[GROUP_MOVED]};
 		rows[3] = (struct row){"I contributed",
 		                       r->text[GROUP_CONTRIBUTED]};
@@ -414,8 +416,10 @@ record_rows(const struct group_record *r, char *arrival, size_t size,
 		        (struct row){"Triggered by", r->text[GROUP_TRIGGERED]};
 		rows[5] = (struct row){
 		        "Closeness",
-		        r->closeness ? group_closeness_words(r->closeness)
-		                     : NULL};
+		        r->closeness
+		                ? record_choice_words(GROUP_CLOSENESS_FIELD,
+		                                      (int)r->closeness)
+		                : NULL};
 		rows[6] = (struct row){"Next time", r->text[GROUP_NEXT]};
 		rows[7] = (struct row){"Kind words", r->text[GROUP_KIND_WORDS]};
 	}
@@ -466,7 +470,7 @@ print_record(const struct group_record *r, size_t width)
 		print_clean_str(out.v[i], 0, stdout);
 		fputc('\n', stdout);
 	}
-	if (!group_record_has_fields(r))
+	if (!record_has_fields(&group_kind, r))
 		printf("(Only the time is recorded; 'selfhelp group edit %.*s' "
 		       "can add more.)\n",
 		       SHORT_ID, r->id);

@@ -159,6 +159,9 @@ static const struct record_layout layouts[] = {
                            "question; Esc or\nCtrl-C leaves (so does q).\n"},
 };
 
+static int export_markdown(const struct transfer_codec *c, const json_t *rec,
+                           struct transfer_buf *md);
+
 const struct record_kind group_kind = {
         .name = GROUP_KIND,
         .title = "Group meeting",
@@ -173,11 +176,11 @@ const struct record_kind group_kind = {
         .unknown_where = "here",
         .fields_words = "the ones selfhelp wrote above",
         .codec = {&group_kind, record_export_encode, record_export_decode,
-                  group_export_markdown},
+                  export_markdown},
 };
 
-static const struct record_field *
-text_field(enum group_text t)
+const struct record_field *
+group_text_field(enum group_text t)
 {
 	return record_field_at(&group_kind,
 	                       G(text) + (size_t)t * sizeof(char *));
@@ -186,33 +189,8 @@ text_field(enum group_text t)
 enum group_type
 group_text_type(enum group_text t)
 {
-	return text_field(t)->variants == PREP ? GROUP_PREPARE : GROUP_REFLECT;
-}
-
-const char *
-group_text_key(enum group_text t)
-{
-	return text_field(t)->key;
-}
-
-const char *
-group_text_json(enum group_text t)
-{
-	return text_field(t)->json;
-}
-
-/* --- the engine, typed --- */
-
-void
-group_record_init(struct group_record *r, enum group_type type)
-{
-	record_init(&group_kind, r, (int)type);
-}
-
-void
-group_record_release(struct group_record *r)
-{
-	record_release(&group_kind, r);
+	return group_text_field(t)->variants == PREP ? GROUP_PREPARE
+	                                             : GROUP_REFLECT;
 }
 
 void
@@ -225,141 +203,6 @@ void
 group_records_free(struct group_record **list, size_t n)
 {
 	record_free_all(&group_kind, (void **)list, n);
-}
-
-int
-group_record_copy(struct group_record *dst, const struct group_record *src)
-{
-	return record_copy(&group_kind, dst, src);
-}
-
-bool
-group_record_same(const struct group_record *a, const struct group_record *b)
-{
-	return record_same(&group_kind, a, b);
-}
-
-bool
-group_record_has_fields(const struct group_record *r)
-{
-	return record_has_fields(&group_kind, r);
-}
-
-const char *
-group_type_name(enum group_type t)
-{
-	return t == GROUP_REFLECT ? "reflect" : "prepare";
-}
-
-int
-group_type_parse(const char *s, enum group_type *out)
-{
-	for (int t = GROUP_PREPARE; t <= GROUP_REFLECT; t++)
-		if (strcmp(s, types[t - 1].name) == 0) {
-			*out = (enum group_type)t;
-			return 0;
-		}
-	return -1;
-}
-
-const char *
-group_closeness_name(enum group_closeness c)
-{
-	return record_choice_name(record_field_at(&group_kind, G(closeness)),
-	                          (int)c);
-}
-
-const char *
-group_closeness_words(enum group_closeness c)
-{
-	return record_choice_words(record_field_at(&group_kind, G(closeness)),
-	                           (int)c);
-}
-
-const char *
-group_kept_name(enum group_kept k)
-{
-	return record_choice_name(record_field_at(&group_kind, G(kept)),
-	                          (int)k);
-}
-
-const char *
-group_kept_words(enum group_kept k)
-{
-	return record_choice_words(record_field_at(&group_kind, G(kept)),
-	                           (int)k);
-}
-
-int
-group_closeness_parse(const char *s, enum group_closeness *out)
-{
-	int v;
-	if (record_choice_parse(record_field_at(&group_kind, G(closeness)), s,
-	                        &v))
-		return -1;
-	*out = (enum group_closeness)v;
-	return 0;
-}
-
-int
-group_kept_parse(const char *s, enum group_kept *out)
-{
-	int v;
-	if (record_choice_parse(record_field_at(&group_kind, G(kept)), s, &v))
-		return -1;
-	*out = (enum group_kept)v;
-	return 0;
-}
-
-enum record_problem
-group_set_text(struct group_record *r, enum group_text t, const char *s)
-{
-	return record_set_text(text_field(t), r, s);
-}
-
-int
-group_add(struct vault *v, struct group_record *r, bool sealed, time_t now)
-{
-	return record_add(v, &group_kind, r, sealed, now);
-}
-
-int
-group_update(struct vault *v, struct group_record *r, time_t now)
-{
-	return record_update(v, &group_kind, r, now);
-}
-
-int
-group_get(struct vault *v, const char *id, struct group_record **out)
-{
-	return record_get(v, &group_kind, id, (void **)out);
-}
-
-int
-group_fields_json(const struct group_record *r, json_t *o)
-{
-	return record_fields_json(&group_kind, r, o, 0);
-}
-
-int
-group_fields_read(const json_t *o, struct group_record *r, char *err,
-                  size_t errsize)
-{
-	return record_fields_read(&group_kind, o, r, err, errsize);
-}
-
-char *
-group_format_text(const struct group_record *r, size_t *len)
-{
-	return record_format_text(&group_kind, r, len);
-}
-
-int
-group_parse_text(const char *text, size_t len, const struct group_record *base,
-                 time_t now, struct group_record *r, char *err, size_t errsize)
-{
-	return record_parse_text(&group_kind, text, len, base, now, r, err,
-	                         errsize);
 }
 
 /* --- listing and linking --- */
@@ -412,7 +255,7 @@ group_list(struct vault *v, const struct group_filter *f,
 		struct group_record *r = all[i];
 		if ((f->since && r->when < f->since) ||
 		    (f->until && r->when > f->until))
-			group_record_free(r);
+			record_free(&group_kind, r);
 		else
 			all[k++] = r;
 	}
@@ -509,14 +352,14 @@ md_field(struct transfer_buf *md, const char *label, const char *value)
 	       transfer_buf_puts(md, "\n\n");
 }
 
-int
-group_export_markdown(const struct transfer_codec *c, const json_t *rec,
-                      struct transfer_buf *md)
+static int
+export_markdown(const struct transfer_codec *c, const json_t *rec,
+                struct transfer_buf *md)
 {
 	struct group_record r;
 	char err[TRANSFER_ERR_MAX], line[128];
 	(void)c;
-	if (group_fields_read(rec, &r, err, sizeof(err)))
+	if (record_fields_read(&group_kind, rec, &r, err, sizeof(err)))
 		return transfer_buf_puts(md, "(This record could not be read "
 		                             "as a group record.)\n");
 	bool prep = r.type == GROUP_PREPARE;
@@ -532,7 +375,9 @@ group_export_markdown(const struct transfer_codec *c, const json_t *rec,
 			                      n);
 		if (r.state)
 			snprintf(line + k, sizeof(line) - k, "%s%s",
-			         k ? ", " : "", trigger_state_words(r.state));
+			         k ? ", " : "",
+			         record_choice_words(GROUP_STATE_FIELD,
+			                             (int)r.state));
 		rc = md_field(md, rating->label, line);
 	}
 	/* Then the texts and answers of its type, in the table's order. */
@@ -544,12 +389,14 @@ group_export_markdown(const struct transfer_codec *c, const json_t *rec,
 		if (f->type == RECORD_TEXT)
 			value = r.text[(f->offset - G(text)) / sizeof(char *)];
 		else if (f->offset == G(closeness) && r.closeness)
-			value = group_closeness_words(r.closeness);
+			value = record_choice_words(GROUP_CLOSENESS_FIELD,
+			                            (int)r.closeness);
 		else if (f->offset == G(kept) && r.kept)
-			value = group_kept_words(r.kept);
+			value = record_choice_words(GROUP_KEPT_FIELD,
+			                            (int)r.kept);
 		if (value)
 			rc = md_field(md, f->label, value);
 	}
-	group_record_release(&r);
+	record_release(&group_kind, &r);
 	return rc ? -1 : 0;
 }

@@ -1056,7 +1056,8 @@ meetings_make(const struct data *d, size_t *n)
 static void
 rating_cell(struct buf *b, const struct group_record *r, int rating)
 {
-	const char *state = r ? trigger_state_words(r->state) : "";
+	const char *state =
+	        r ? record_choice_words(GROUP_STATE_FIELD, (int)r->state) : "";
 	buf_puts(b, "<td>");
 	if (r && rating != GROUP_NO_RATING)
 		buf_printf(b, "%d", rating);
@@ -1152,8 +1153,12 @@ section_group(struct buf *b, const struct data *d)
 		buf_printf(b, "<tr><td>%s</td>", day);
 		rating_cell(b, p, p ? p->before : GROUP_NO_RATING);
 		rating_cell(b, r, r ? r->after : GROUP_NO_RATING);
-		word_cell(b, r ? group_closeness_words(r->closeness) : NULL);
-		word_cell(b, r ? group_kept_words(r->kept) : NULL);
+		word_cell(b, r ? record_choice_words(GROUP_CLOSENESS_FIELD,
+		                                     (int)r->closeness)
+		               : NULL);
+		word_cell(b, r ? record_choice_words(GROUP_KEPT_FIELD,
+		                                     (int)r->kept)
+		               : NULL);
 		buf_puts(b, "</tr>\n");
 	}
 	buf_puts(b, "</tbody>\n</table>\n");

@@ -188,152 +188,6 @@ trigger_text_field(enum trigger_text t)
 	                       T(text) + (size_t)t * sizeof(char *));
 }
 
-/* --- the engine, typed --- */
-
-void
-trigger_record_init(struct trigger_record *r)
-{
-	record_init(&trigger_kind, r, 0);
-}
-
-void
-trigger_record_release(struct trigger_record *r)
-{
-	record_release(&trigger_kind, r);
-}
-
-void
-trigger_record_free(struct trigger_record *r)
-{
-	record_free(&trigger_kind, r);
-}
-
-void
-trigger_records_free(struct trigger_record **list, size_t n)
-{
-	record_free_all(&trigger_kind, (void **)list, n);
-}
-
-int
-trigger_record_copy(struct trigger_record *dst,
-                    const struct trigger_record *src)
-{
-	return record_copy(&trigger_kind, dst, src);
-}
-
-bool
-trigger_record_same(const struct trigger_record *a,
-                    const struct trigger_record *b)
-{
-	return record_same(&trigger_kind, a, b);
-}
-
-bool
-trigger_record_has_fields(const struct trigger_record *r)
-{
-	return record_has_fields(&trigger_kind, r);
-}
-
-const char *
-trigger_state_name(enum trigger_state s)
-{
-	return record_choice_name(record_field_at(&trigger_kind, T(state)),
-	                          (int)s);
-}
-
-const char *
-trigger_state_words(enum trigger_state s)
-{
-	return record_choice_words(record_field_at(&trigger_kind, T(state)),
-	                           (int)s);
-}
-
-int
-trigger_state_parse(const char *s, enum trigger_state *out)
-{
-	int v;
-	if (record_choice_parse(record_field_at(&trigger_kind, T(state)), s,
-	                        &v))
-		return -1;
-	*out = (enum trigger_state)v;
-	return 0;
-}
-
-const char *
-trigger_problem_words(enum record_problem p)
-{
-	return record_problem_words(p);
-}
-
-char *
-trigger_item_clean(const char *s, enum record_problem *why)
-{
-	return record_item_clean(s, TRIGGER_ITEM_MAX, why);
-}
-
-char *
-trigger_text_clean(const char *s, enum record_problem *why)
-{
-	return record_text_clean(s, TRIGGER_TEXT_MAX, why);
-}
-
-enum record_problem
-trigger_add_items(struct trigger_record *r, enum trigger_list l, const char *s)
-{
-	return record_add_items(trigger_list_field(l), r, s);
-}
-
-enum record_problem
-trigger_set_text(struct trigger_record *r, enum trigger_text t, const char *s)
-{
-	return record_set_text(trigger_text_field(t), r, s);
-}
-
-void
-trigger_clear_list(struct trigger_record *r, enum trigger_list l)
-{
-	record_clear_list(trigger_list_field(l), r);
-}
-
-char *
-trigger_format_text(const struct trigger_record *r, size_t *len)
-{
-	return record_format_text(&trigger_kind, r, len);
-}
-
-int
-trigger_parse_text(const char *text, size_t len,
-                   const struct trigger_record *base, time_t now,
-                   struct trigger_record *r, char *err, size_t errsize)
-{
-	return record_parse_text(&trigger_kind, text, len, base, now, r, err,
-	                         errsize);
-}
-
-int
-trigger_add(struct vault *v, struct trigger_record *r, time_t now)
-{
-	return record_add(v, &trigger_kind, r, false, now);
-}
-
-int
-trigger_add_sealed(struct vault *v, struct trigger_record *r, time_t now)
-{
-	return record_add(v, &trigger_kind, r, true, now);
-}
-
-int
-trigger_update(struct vault *v, struct trigger_record *r, time_t now)
-{
-	return record_update(v, &trigger_kind, r, now);
-}
-
-int
-trigger_get(struct vault *v, const char *id, struct trigger_record **out)
-{
-	return record_get(v, &trigger_kind, id, (void **)out);
-}
-
 /* --- the trigger log's own --- */
 
 static bool
@@ -349,16 +203,6 @@ keep(const void *rec, void *arg)
 	       !(f->until && r->when > f->until);
 }
 
-static int
-newest_first(const void *a, const void *b)
-{
-	const struct trigger_record *x = *(struct trigger_record *const *)a;
-	const struct trigger_record *y = *(struct trigger_record *const *)b;
-	if (x->when != y->when)
-		return x->when < y->when ? 1 : -1;
-	return strcmp(y->id, x->id);
-}
-
 int
 trigger_list(struct vault *v, const struct trigger_filter *f,
              struct trigger_record ***list, size_t *n,
@@ -366,9 +210,15 @@ trigger_list(struct vault *v, const struct trigger_filter *f,
 {
 	int rc = record_list(v, &trigger_kind, f->with_body, keep, (void *)f,
 	                     (void ***)list, n, damaged, arg);
-	if (!rc && *n)
-		qsort(*list, *n, sizeof(**list), newest_first);
+	if (!rc)
+		record_sort_newest(&trigger_kind, (void **)*list, *n);
 	return rc;
+}
+
+void
+trigger_records_free(struct trigger_record **list, size_t n)
+{
+	record_free_all(&trigger_kind, (void **)list, n);
 }
 
 static bool

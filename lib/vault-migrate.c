@@ -632,7 +632,8 @@ fail_committed:
 	}
 out:
 	if (!read_only)
-		sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
+		sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL,
+		             NULL);
 	free(copy);
 	sodium_free(sk);
 	return rc;
