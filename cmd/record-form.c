@@ -240,15 +240,6 @@ take_line(const struct record_field *f, void *r, char *line,
 	}
 }
 
-static size_t
-nchoices(const struct record_field *f)
-{
-	size_t n = 0;
-	while (f->choices[n].name)
-		n++;
-	return n;
-}
-
 /* Ask for field f of the record being added. */
 static enum form_answer
 ask(struct form *fm, const struct record_field *f, struct record_adding *a,
@@ -281,7 +272,7 @@ ask(struct form *fm, const struct record_field *f, struct record_adding *a,
 		if (ans == FORM_ANS_OK && now_rating)
 			form_rating_help(fm, v);
 	} else if (f->type == RECORD_CHOICE) {
-		ans = form_read_choice(fm, (int)nchoices(f), &v);
+		ans = form_read_choice(fm, (int)record_choice_count(f), &v);
 		if (v)
 			*AT(a->r, f->offset, int) = v;
 	} else {

@@ -343,8 +343,8 @@ const struct record_choice record_states[] = {
         {NULL, NULL, NULL},
 };
 
-static size_t
-nchoices(const struct record_field *f)
+size_t
+record_choice_count(const struct record_field *f)
 {
 	size_t n = 0;
 	while (f->choices[n].name)
@@ -355,14 +355,17 @@ nchoices(const struct record_field *f)
 const char *
 record_choice_name(const struct record_field *f, int v)
 {
-	return v > 0 && (size_t)v <= nchoices(f) ? f->choices[v - 1].name
-	                                         : NULL;
+	return v > 0 && (size_t)v <= record_choice_count(f)
+	               ? f->choices[v - 1].name
+	               : NULL;
 }
 
 const char *
 record_choice_words(const struct record_field *f, int v)
 {
-	return v > 0 && (size_t)v <= nchoices(f) ? f->choices[v - 1].words : "";
+	return v > 0 && (size_t)v <= record_choice_count(f)
+	               ? f->choices[v - 1].words
+	               : "";
 }
 
 /* A stored name, exactly; 0 with *out set, or -1. */
@@ -436,7 +439,7 @@ record_choice_parse(const struct record_field *f, const char *s, int *out)
 static void
 choice_list(const struct record_field *f, const char *q, char *buf, size_t size)
 {
-	size_t n = nchoices(f), k = 0;
+	size_t n = record_choice_count(f), k = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && k < size; i++)
 		k += (size_t)snprintf(buf + k, size - k, "%s%s%s%s",

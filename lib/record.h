@@ -18,23 +18,35 @@
  *
  * Adding a record kind
  * --------------------
- * 1. Write its struct in lib/KIND.h with the members of struct
- *    record_meta's offsets (id, written_locked, created, updated,
- *    has_body), and one member per field: time_t for RECORD_TIME, int
- *    for RECORD_INT/RECORD_CHOICE/RECORD_VARIANT (enums are ints), char *
- *    for RECORD_TEXT, struct record_list for RECORD_LIST/RECORD_TAGS.
- * 2. Describe it in lib/KIND.c: `const struct record_kind KIND_kind`
- *    with one struct record_field per member, in the order of its JSON
- *    (the stored head and body keep that order, "created" and "updated"
- *    coming right after the RECORD_TIME field), plus the edit layout's
- *    texts. Give an `edit_order` when the layout lists fields in another
+ * A kind is one table plus what is truly its own:
+ * 1. lib/KIND.h: its struct, with the members of struct record_meta's
+ *    offsets (id, written_locked, created, updated, has_body), and one
+ *    member per field: time_t for RECORD_TIME, int for RECORD_INT,
+ *    RECORD_CHOICE and RECORD_VARIANT (enums are ints), char * for
+ *    RECORD_TEXT, struct record_list for RECORD_LIST/RECORD_TAGS.
+ * 2. lib/KIND.c: `const struct record_kind KIND_kind`, one struct
+ *    record_field per member in the order of its JSON (the stored head
+ *    and body keep that order, "created" and "updated" coming right
+ *    after the RECORD_TIME field), each with its JSON key, edit key,
+ *    label, limits and its form question (and quick wording, offers,
+ *    retry words); the edit layout's title and comment lines and the
+ *    form's first words per variant (struct record_layout); an
+ *    `edit_order` and `form_order` when those list the fields in another
  *    order than the JSON.
  * 3. Add it to record_kinds[] in lib/record.c: export, import and check
  *    know it from then on (its codec is the engine's unless it brings
  *    one; journal does, as its body is plain text).
- * 4. Keep in lib/KIND.c only what no other kind has (trigger: name keys
- *    and statistics helpers; group: linking). Document its export fields
- *    in docs/export-format.md and extend tests/unit/test-record.c.
+ * 4. cmd/KIND.c: a struct record_cmd (cmd/record-cmd.h) with the words
+ *    of its messages and its list line, its option tables (field options
+ *    are RECORD_OPT_FIELD rows), and a command whose sub-commands are
+ *    record_cmd_add, _list, _show, _edit and _delete with the descriptor
+ *    as the command's data (cmd/cmd.h says the rest of adding a
+ *    command).
+ * 5. Keep in lib/KIND.c and cmd/KIND.c only what no other kind has
+ *    (trigger: the statistics' listing and name keys; group: linking,
+ *    the view beside the linked record, the boundary question). Document
+ *    its export fields in docs/export-format.md and extend
+ *    tests/unit/test-record.c.
  *
  * A kind whose storage the engine does not do (RECORD_OWN_STORAGE:
  * journal's plain-text body, the safety plan's versioned sections) is
@@ -252,6 +264,8 @@ void record_clear_list(const struct record_field *f, void *r);
  * group notes both have it). */
 extern const struct record_choice record_states[];
 
+/* How many answers f has (its values are 1 to that). */
+size_t record_choice_count(const struct record_field *f);
 /* The stored name of choice value v of f, or NULL for none. */
 const char *record_choice_name(const struct record_field *f, int v);
 /* The words for people, or "" for none. */
