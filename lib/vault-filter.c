@@ -128,7 +128,8 @@ filter_take(struct vault *v, struct fbucket *fb, const unsigned char *p,
 	}
 	int rc = reserve(v, fb, len - FB_HEADER);
 	if (!rc) {
-		memcpy(fb->p, p + FB_HEADER, len - FB_HEADER);
+		if (len > FB_HEADER) /* an empty bucket may have no block */
+			memcpy(fb->p, p + FB_HEADER, len - FB_HEADER);
 		fb->len = len - FB_HEADER;
 	}
 	return rc;
