@@ -159,7 +159,8 @@ take_join(const char *part, void *arg)
 		char *ns = malloc(cap);
 		if (!ns)
 			return RECORD_PROBLEM_MEMORY;
-		memcpy(ns, j->s, j->n);
+		if (j->s)
+			memcpy(ns, j->s, j->n);
 		text_wipe(j->s, j->cap);
 		j->s = ns;
 		j->cap = cap;
