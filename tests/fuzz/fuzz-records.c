@@ -10,7 +10,7 @@
  *
  * It is stored in a scratch vault (vault_put, inside a transaction that is
  * rolled back) and read by journal_list/journal_get, trigger_list/
- * trigger_get (then the `trigger-log edit` text and the insights figures
+ * record_get (then the `trigger-log edit` text and the insights figures
  * of stats_compute), rating_list/rating_decode, transfer_check, and
  * transfer_export with its Markdown rendering.
  *

@@ -1,11 +1,11 @@
 /*
  * What people type into trigger records and journal tags (lib/trigger.h,
- * lib/journal.h): the `trigger-log edit` layout (trigger_parse_text), and
+ * lib/journal.h): the `trigger-log edit` layout (record_parse_text), and
  * for short inputs the cleaning of list items, free text, names and tags.
  * Input: the edited text.
  *
  * Checks: a parsed record has its values in range and reads back
- * unchanged from its own layout (trigger_format_text; lines of only
+ * unchanged from its own layout (record_format_text; lines of only
  * spaces in free text may come back empty); on an error the record is
  * empty and the message is there; cleaned items and tags are UTF-8
  * without control characters (C0, DEL, C1: util_has_control), and free

@@ -523,7 +523,7 @@ no_plaintext_on_disk(void **state)
 	record_release(&group_kind, &q);
 }
 
-/* group_fields_json, then group_fields_read: the same record. */
+/* record_fields_json, then record_fields_read: the same record. */
 static void
 json_roundtrip(void **state)
 {

@@ -319,7 +319,7 @@ normalised_names(void **state)
 	r.when = at(2, 12, 0);
 	r.before = 5;
 	r.after = 1;
-	/* Pushed directly: trigger_add_items would already merge them. */
+	/* Pushed directly: record_add_items would already merge them. */
 	r.list[TRIGGER_HELPED].v = calloc(2, sizeof(char *));
 	r.list[TRIGGER_HELPED].v[0] = strdup("Walk");
 	r.list[TRIGGER_HELPED].v[1] = strdup(" walk ");
