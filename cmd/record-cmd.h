@@ -53,7 +53,7 @@ struct record_opts {
 /* Field options: the value goes into o->rec through the table (`id` is
  * the offsetof of the kind's member); text "-" is read from standard
  * input; an empty choice clears it; `bad` is said for a number or
- * choice that does not fit. The given words are wiped in argv. */
+ * choice that does not fit. Text and list values are wiped in argv. */
 int record_field_option(void *o, const struct opt *opt, char *arg);
 
 #define RECORD_OPT(f) offsetof(struct record_opts, f)
