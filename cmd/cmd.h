@@ -14,6 +14,12 @@
  *     (the order of `selfhelp --help`) and the file to cmd/meson.build;
  *  3. add tests/cli/tNNNN-NAME.sh and its line in tests/meson.build;
  *  4. write doc/man/selfhelp-NAME.md with its line in doc/meson.build.
+ * A command for a record kind (lib/record.h, "Adding a record kind")
+ * writes no sub-command functions of its own for add, list, show, edit
+ * and delete: its table names record_cmd_add ... record_cmd_delete
+ * (cmd/record-cmd.h) and carries the kind's struct record_cmd as its
+ * `data`; its file holds that descriptor, the option tables and its
+ * own parts.
  * --help, usage errors and `selfhelp __complete` come from the tables;
  * tests/cli/t9100 checks that completion offers what --help shows, and
  * t9300 that the page does.

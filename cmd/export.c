@@ -153,10 +153,8 @@ cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (o.since && date_parse(o.since, now, DATE_START, &f.since))
-		return date_arg_error("--since", o.since);
-	if (o.until && date_parse(o.until, now, DATE_END, &f.until))
-		return date_arg_error("--until", o.until);
+	f.since = opt_date(o.since, now, DATE_START);
+	f.until = opt_date(o.until, now, DATE_END);
 	f.kinds = o.nkinds ? o.kinds : NULL;
 	f.nkinds = o.nkinds;
 

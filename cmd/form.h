@@ -1,5 +1,5 @@
 /*
- * What the guided forms share (cmd/trigger-form.c, cmd/group-form.c):
+ * What the guided forms share (cmd/record-form.c asks a kind's questions):
  * one short question at a time on a terminal, keys read from stdin in
  * raw mode. Enter skips a question; Esc, Ctrl-C, Ctrl-D or q leaves (q
  * on its own line in text questions). Ratings take one key, 0-9, or 1
@@ -21,6 +21,7 @@
 enum {
 	FORM_LINE_BYTES = 4096, /* a text answer, NUL included */
 	FORM_NO_RATING = -1,    /* form_read_rating(): skipped */
+	FORM_RATING_MAX = 10,   /* form_read_rating(): 0 to this */
 };
 
 /* How a form ended (form_end()). */

@@ -3,16 +3,22 @@
  * check-in before (prepare), a look back afterwards (reflect), reading,
  * changing and removing those, and a page of sample group agreements.
  * Records are sealed in the vault like journal entries (kind "group";
- * see lib/group.h).
+ * see lib/group.h). The sub-commands are the record kinds'
+ * (cmd/record-cmd.h); what is the group's own here: its options, its
+ * list line, a record shown beside the one it goes with, the linking of
+ * a new reflection and the boundary question, the choices for "if it
+ * gets too much", and the agreements.
  */
 #include "cmd.h"
-#include "group-cmd.h"
+#include "group.h"
 
 #include "content.h"
 #include "dates.h"
 #include "editor.h"
+#include "grounding.h"
 #include "output.h"
 #include "pager.h"
+#include "record-cmd.h"
 #include "render.h"
 #include "term.h"
 #include "util.h"
@@ -20,8 +26,6 @@
 #include "wipe.h"
 #include "date-arg.h"
 
-#include <errno.h>
-#include <jansson.h>
 #include <limits.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -29,13 +33,15 @@
 #include <unistd.h>
 
 enum {
-	SHORT_ID = 8,
+	SHORT_ID = RECORD_SHORT_ID,
 	LABEL_COLS = 18,      /* one record: label column */
 	SIDE_LABEL_COLS = 15, /* side by side: label column in each half */
 	SIDE_MIN_WIDTH = 96,  /* narrower than this: one after the other */
 	SIDE_GAP = 4,
 	MAX_WIDTH = 160,
-	PAGE_WIDTH = 80, /* agreements: at most this wide */
+	PAGE_WIDTH = 80,      /* agreements: at most this wide */
+	MAX_CHOICES = 8,      /* "if it gets too much" */
+	BOUNDARY_SHOWN = 200, /* bytes of the boundary quoted in a question */
 };
 
 static const char group_help[] =
@@ -77,121 +83,29 @@ static const char edit_help[] =
 
 /* --- options --- */
 
-enum given_bits {
-	GIVEN_BEFORE = 1u << 0,
-	GIVEN_AFTER = 1u << 1,
-	GIVEN_STATE = 1u << 2,
-	GIVEN_CLOSENESS = 1u << 3,
-	GIVEN_KEPT = 1u << 4,
-	GIVEN_TEXT0 = 1u << 5, /* + enum group_text */
-};
-
-#define GIVEN_TEXT(t) (GIVEN_TEXT0 << (t))
-
-struct gopts {
-	struct group_record rec; /* the fields given as options */
-	unsigned given;          /* enum given_bits */
-	const char *date, *since, *until;
-	int limit, width;
-	bool json, yes, no_input, stdin_used;
-	struct opt_words w;
-};
-
-/* The option name of a text field. */
-static const char *
-text_opt(enum group_text t)
-{
-	return t == GROUP_KIND_WORDS ? "kind" : group_text_key(t);
-}
-
-/* A text field's value, copied into the record and wiped in argv. */
-static int
-text_option(void *p, const struct opt *opt, char *arg)
-{
-	struct gopts *o = p;
-	enum group_text t = (enum group_text)opt->id;
-	char *in = NULL;
-	const char *value = arg;
-	size_t len = 0;
-	if (strcmp(value, "-") == 0) {
-		if (o->stdin_used)
-			return usage_error("Only one option can read standard "
-			                   "input ('-').");
-		o->stdin_used = true;
-		if (read_stdin_text(&in, &len))
-			return 1;
-		value = in;
-	}
-	enum trigger_text_problem why = group_set_text(&o->rec, t, value);
-	wipe_free(in, len);
-	arg_wipe(arg);
-	if (why != TRIGGER_TEXT_OK)
-		return usage_error("The --%s text %s.", text_opt(t),
-		                   trigger_problem_words(why));
-	o->given |= GIVEN_TEXT(t);
-	return 0;
-}
-
-/* A rating or a choice (id: its given bit). An empty choice clears the
- * field (for edit); otherwise it must parse. */
-static int
-field_option(void *p, const struct opt *opt, char *arg)
-{
-	struct gopts *o = p;
-	long n;
-	o->given |= (unsigned)opt->id;
-	switch (opt->id) {
-	case GIVEN_BEFORE:
-	case GIVEN_AFTER:
-		if (util_parse_long(arg, 0, GROUP_RATING_MAX, &n))
-			return usage_error(
-			        "--%s takes a number from 0 to 10 (0 "
-			        "is calm, 10 the most distress).",
-			        opt->name);
-		*(opt->id == GIVEN_BEFORE ? &o->rec.before : &o->rec.after) =
-		        (int)n;
-		break;
-	case GIVEN_STATE:
-		o->rec.state = TRIGGER_STATE_NONE;
-		if (*arg && trigger_state_parse(arg, &o->rec.state))
-			return usage_error("--state takes too-much, okay or "
-			                   "too-little.");
-		break;
-	case GIVEN_CLOSENESS:
-		o->rec.closeness = GROUP_CLOSENESS_NONE;
-		if (*arg && group_closeness_parse(arg, &o->rec.closeness))
-			return usage_error("--closeness takes too-close, "
-			                   "about-right or too-far.");
-		break;
-	case GIVEN_KEPT:
-		o->rec.kept = GROUP_KEPT_NONE;
-		if (*arg && group_kept_parse(arg, &o->rec.kept))
-			return usage_error("--kept takes yes, partly, no or "
-			                   "didnt-come-up.");
-		break;
-	}
-	return 0;
-}
-
-#define O(f) offsetof(struct gopts, f)
+#define G(member) offsetof(struct group_record, member)
+#define O(f)      RECORD_OPT(f)
 #define TEXT(name, t, help)                                                    \
 	{                                                                      \
-		name, 0, OPT_CALL, 0, "TEXT", help, .call = text_option,       \
-		                                    .id = (t)                  \
+		RECORD_OPT_FIELD(name, G(text[t]), "TEXT", help)               \
 	}
-#define FIELD(name, bit, arg, help, values)                                    \
+#define FIELD(name, member, arg, help, values_, bad_)                          \
 	{                                                                      \
-		name, 0, OPT_CALL, 0, arg, help, values, .call = field_option, \
-		                                         .id = (bit)           \
+		RECORD_OPT_FIELD(name, G(member), arg, help),                  \
+		        .values = values_, .bad = bad_                         \
 	}
+#define RATING(name, help)                                                     \
+	FIELD(#name, name, "N", help, NULL,                                    \
+	      "--" #name " takes a number from 0 to 10 (0 is calm, 10 the "    \
+	      "most distress).")
 #define STATE_OPTION                                                           \
-	FIELD("state", GIVEN_STATE, "S",                                       \
+	FIELD("state", state, "S",                                             \
 	      "too-much (flooded, racing), okay, or too-little\n"              \
 	      "(numb, foggy, far away)",                                       \
-	      "too-much okay too-little")
+	      "too-much okay too-little",                                      \
+	      "--state takes too-much, okay or too-little.")
 #define PREPARE_OPTIONS                                                        \
-	FIELD("before", GIVEN_BEFORE, "N",                                     \
-	      "distress as you arrive, 0 (calm) to 10", NULL),                 \
+	RATING(before, "distress as you arrive, 0 (calm) to 10"),              \
 	        TEXT("bring", GROUP_BRING,                                     \
 	             "what you would like to bring today"),                    \
 	        TEXT("need", GROUP_NEED, "what you need from the group"),      \
@@ -201,19 +115,20 @@ field_option(void *p, const struct opt *opt, char *arg)
 	        TEXT("if-too-much", GROUP_IF_TOO_MUCH,                         \
 	             "what you will do if it gets too much")
 #define REFLECT_OPTIONS                                                        \
-	FIELD("after", GIVEN_AFTER, "N",                                       \
-	      "distress as you leave, 0 (calm) to 10", NULL),                  \
+	RATING(after, "distress as you leave, 0 (calm) to 10"),                \
 	        TEXT("moved", GROUP_MOVED, "what moved you"),                  \
 	        TEXT("triggered", GROUP_TRIGGERED, "what triggered you"),      \
 	        TEXT("contributed", GROUP_CONTRIBUTED,                         \
 	             "what you contributed (listening counts too)"),           \
-	        FIELD("closeness", GIVEN_CLOSENESS, "C",                       \
+	        FIELD("closeness", closeness, "C",                             \
 	              "too-close, about-right or too-far",                     \
-	              "too-close about-right too-far"),                        \
-	        FIELD("kept", GIVEN_KEPT, "K",                                 \
+	              "too-close about-right too-far",                         \
+	              "--closeness takes too-close, about-right or too-far."), \
+	        FIELD("kept", kept, "K",                                       \
 	              "whether you kept the boundary you set: yes,\n"          \
 	              "partly, no or didnt-come-up",                           \
-	              "yes partly no didnt-come-up"),                          \
+	              "yes partly no didnt-come-up",                           \
+	              "--kept takes yes, partly, no or didnt-come-up."),       \
 	        TEXT("next", GROUP_NEXT,                                       \
 	             "what you would like to try next time"),                  \
 	        TEXT("kind", GROUP_KIND_WORDS,                                 \
@@ -271,25 +186,6 @@ static const struct opt agreements_options[] = {
 };
 #undef O
 
-/* Parse the options of the sub-command running into o. Returns 0, -1
- * after --help, or an exit status. */
-static int
-parse_opts(int argc, char **argv, struct gopts *o)
-{
-	memset(o, 0, sizeof(*o));
-	group_record_init(&o->rec, GROUP_PREPARE);
-	o->limit = -1;
-	return opt_parse(argc, argv, o, &o->w);
-}
-
-/* parse_opts's result as an exit status, after releasing o. */
-static int
-opts_status(int rc, struct gopts *o)
-{
-	group_record_release(&o->rec);
-	return rc < 0 ? 0 : rc;
-}
-
 /* --- output helpers --- */
 
 static const char *
@@ -299,48 +195,6 @@ dot(void)
 }
 
 static void
-short_id(const char *id, char *out)
-{
-	memcpy(out, id, SHORT_ID);
-	out[SHORT_ID] = '\0';
-}
-
-static void
-report_damaged(void *arg, const char *id)
-{
-	int *count = arg;
-	(*count)++;
-	fail("The group record %s could not be read: it is damaged or was "
-	     "changed outside selfhelp. It was left out.",
-	     shown_id(id));
-}
-
-static json_t *
-record_json(const struct group_record *r)
-{
-	char created[40], updated[40];
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	date_format_iso(r->created, created, sizeof(created));
-	date_format_iso(r->updated, updated, sizeof(updated));
-	if (json_object_set_new(o, "id", json_string(r->id)) ||
-	    group_fields_json(r, o) ||
-	    json_object_set_new(o, "created", json_string(created)) ||
-	    json_object_set_new(o, "updated", json_string(updated)) ||
-	    json_object_set_new(o, "linked",
-	                        r->link[0] ? json_string(r->link)
-	                                   : json_null()) ||
-	    json_object_set_new(o, "written_while_locked",
-	                        json_boolean(r->written_locked))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-/* "distress 6, too much" (or a part of it) into buf; "" when neither. */
-static void
 arrival_words(int rating, enum trigger_state state, char *buf, size_t size)
 {
 	size_t k = 0;
@@ -349,16 +203,17 @@ arrival_words(int rating, enum trigger_state state, char *buf, size_t size)
 		k = (size_t)snprintf(buf, size, "distress %d", rating);
 	if (state && k < size)
 		snprintf(buf + k, size - k, "%s%s", k ? ", " : "",
-		         trigger_state_words(state));
+		         record_choice_words(GROUP_STATE_FIELD, (int)state));
 }
 
 /* "3f2a9c1b  2026-11-24 18:40  before  distress 6, too much  with ..." */
 static void
-print_line(const struct group_record *r)
+print_line(const void *rec)
 {
+	const struct group_record *r = rec;
 	char sid[SHORT_ID + 1], when[32], line[256], words[64];
 	bool prep = r->type == GROUP_PREPARE;
-	short_id(r->id, sid);
+	record_short_id(r->id, sid);
 	date_format_local(r->when, when, sizeof(when));
 	arrival_words(prep ? r->before : r->after, r->state, words,
 	              sizeof(words));
@@ -370,15 +225,7 @@ print_line(const struct group_record *r)
 	if (r->link[0] && n > 0 && (size_t)n < sizeof(line))
 		snprintf(line + n, sizeof(line) - (size_t)n, "  with %.*s",
 		         SHORT_ID, r->link);
-	bool tty = isatty(STDOUT_FILENO);
-	char *shown = util_truncate(
-	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1,
-	        clean_locale());
-	if (shown)
-		fputs(shown, stdout);
-	wipe_free_str(shown);
-	sodium_memzero(line, sizeof(line));
-	fputc('\n', stdout);
+	record_put_line(line, sizeof(line));
 }
 
 /* --- laying out a record --- */
@@ -559,9 +406,11 @@ record_rows(const struct group_record *r, char *arrival, size_t size,
 		        (struct row){"If too much", r->text[GROUP_IF_TOO_MUCH]};
 	} else {
 		rows[0] = (struct row){"Leaving", arrival};
-		rows[1] = (struct row){"Kept boundary",
-		                       r->kept ? group_kept_words(r->kept)
-		                               : NULL};
+		rows[1] = (struct row){
+		        "Kept boundary",
+		        r->kept ? record_choice_words(GROUP_KEPT_FIELD,
+		                                      (int)r->kept)
+		                : NULL};
 		rows[2] = (struct row){"What moved me", r->text[GROUP_MOVED]};
 		rows[3] = (struct row){"I contributed",
 		                       r->text[GROUP_CONTRIBUTED]};
@@ -569,8 +418,10 @@ record_rows(const struct group_record *r, char *arrival, size_t size,
 		        (struct row){"Triggered by", r->text[GROUP_TRIGGERED]};
 		rows[5] = (struct row){
 		        "Closeness",
-		        r->closeness ? group_closeness_words(r->closeness)
-		                     : NULL};
+		        r->closeness
+		                ? record_choice_words(GROUP_CLOSENESS_FIELD,
+		                                      (int)r->closeness)
+		                : NULL};
 		rows[6] = (struct row){"Next time", r->text[GROUP_NEXT]};
 		rows[7] = (struct row){"Kind words", r->text[GROUP_KIND_WORDS]};
 	}
@@ -621,7 +472,7 @@ print_record(const struct group_record *r, size_t width)
 		print_clean_str(out.v[i], 0, stdout);
 		fputc('\n', stdout);
 	}
-	if (!group_record_has_fields(r))
+	if (!record_has_fields(&group_kind, r))
 		printf("(Only the time is recorded; 'selfhelp group edit %.*s' "
 		       "can add more.)\n",
 		       SHORT_ID, r->id);
@@ -687,51 +538,6 @@ print_pair(const struct group_record *p, const struct group_record *q,
 	return rc ? fail("There was not enough memory to show it.") : 0;
 }
 
-/* --- ids --- */
-
-static int
-resolve(struct vault *v, const char *prefix, char *id)
-{
-	static const struct id_words words = {"a record id", "record",
-	                                      "group check-in or reflection",
-	                                      "selfhelp group list"};
-	return resolve_record_id(v, GROUP_KIND, prefix, &words, id);
-}
-
-static int
-one_id(const struct gopts *o, const char *sub)
-{
-	if (o->w.n == 1)
-		return 0;
-	return usage_error(o->w.n ? "'group %s' takes one id."
-	                          : "'group %s' needs the id of a check-in "
-	                            "or reflection; 'selfhelp group list' "
-	                            "shows them.",
-	                   sub);
-}
-
-static int
-damaged_status(struct vault *v, const char *id)
-{
-	return fail("The group record %s could not be read: %s.", id,
-	            damage_words(v));
-}
-
-static int
-load_record(struct vault *v, const char *prefix, struct group_record **r)
-{
-	char id[VAULT_ID_HEX + 1];
-	int rc = resolve(v, prefix, id);
-	if (rc)
-		return rc;
-	rc = group_get(v, id, r);
-	if (rc == VAULT_DAMAGED)
-		return damaged_status(v, id);
-	if (rc)
-		return fail("%s", vault_errmsg(v));
-	return 0;
-}
-
 /* --- prepare and reflect --- */
 
 /*
@@ -775,293 +581,65 @@ offer_trigger_log(const char *triggered, FILE *fp)
 }
 
 /* Options of the other type than `type`, as "--moved"; NULL when none. */
-static const char *
-foreign_option(const struct gopts *o, enum group_type type)
-{
-	bool prep = type == GROUP_PREPARE;
-	if (prep && (o->given & GIVEN_AFTER))
-		return "after";
-	if (!prep && (o->given & GIVEN_BEFORE))
-		return "before";
-	if (prep && (o->given & GIVEN_CLOSENESS))
-		return "closeness";
-	if (prep && (o->given & GIVEN_KEPT))
-		return "kept";
-	for (int t = 0; t < GROUP_NTEXTS; t++)
-		if ((o->given & GIVEN_TEXT(t)) &&
-		    group_text_type((enum group_text)t) != type)
-			return text_opt((enum group_text)t);
-	return NULL;
-}
-
-/* Move the fields given as options from o into r (of r's type). */
-static void
-apply_options(struct gopts *o, struct group_record *r)
-{
-	if (o->given & GIVEN_BEFORE)
-		r->before = o->rec.before;
-	if (o->given & GIVEN_AFTER)
-		r->after = o->rec.after;
-	if (o->given & GIVEN_STATE)
-		r->state = o->rec.state;
-	if (o->given & GIVEN_CLOSENESS)
-		r->closeness = o->rec.closeness;
-	if (o->given & GIVEN_KEPT)
-		r->kept = o->rec.kept;
-	for (int t = 0; t < GROUP_NTEXTS; t++)
-		if (o->given & GIVEN_TEXT(t)) {
-			char *tmp = r->text[t];
-			r->text[t] = o->rec.text[t];
-			o->rec.text[t] = tmp; /* released with o */
-		}
-}
+/* --- the record kind's hooks --- */
 
 static int
-add_cmd(int argc, char **argv, struct cmd_ctx *ctx, enum group_type type)
+load(struct vault *v, bool with_body, void ***list, size_t *n,
+     void (*damaged)(void *arg, const char *id), void *arg)
 {
-	struct gopts o;
-	struct group_record r;
-	struct group_record **all = NULL;
-	struct group_record *prepared = NULL;
-	size_t nall = 0;
-	char sid[SHORT_ID + 1];
-	time_t now = time(NULL);
-	bool prep = type == GROUP_PREPARE, sealed = false;
-	struct vault *v;
-	group_record_init(&r, type);
-	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return opts_status(rc, &o);
-	if (o.w.n) {
-		rc = usage_error("'group %s' takes its answers as options, "
-		                 "like %s (in quotes).",
-		                 argv[0],
-		                 prep ? "--boundary \"I may pass\""
-		                      : "--moved \"someone's laugh\"");
-		goto out;
-	}
-	r.when = now;
-	if (o.date && date_parse(o.date, now, DATE_START, &r.when)) {
-		rc = date_arg_error("--date", o.date);
-		goto out;
-	}
-	apply_options(&o, &r);
-	FILE *tty = o.no_input ? NULL : form_terminal();
-	bool ask = tty && o.given == 0;
-	if (!ask && o.given == 0) {
-		rc = usage_error("There is nothing to keep yet, and %s; give "
-		                 "the answers "
-		                 "as options, like %s.",
-		                 o.no_input ? "--no-input says not to ask"
-		                            : "there is no terminal to ask on",
-		                 prep ? "--before N --state S --boundary TEXT"
-		                      : "--after N --moved TEXT --kept K");
-		goto out;
-	}
-	if (!(v = ctx_vault_for_write(ctx, &sealed))) {
-		rc = 1;
-		goto out;
-	}
-	if (!prep && !sealed) {
-		struct group_filter f = {0};
-		/* Damaged records are reported by list and check; here they
-		 * only cannot be linked. */
-		if (group_list(v, &f, &all, &nall, NULL, NULL) == VAULT_OK)
-			prepared = group_link_for(all, nall, r.when);
-	}
-	if (ask) {
-		struct group_form_opts fo = {
-		        .out = tty,
-		        .prepared = prepared != NULL,
-		        .boundary = prepared ? prepared->text[GROUP_BOUNDARY]
-		                             : NULL,
-		        .unknown = sealed,
-		};
-		int res = group_form_run(&r, &fo);
-		if (res < 0) {
-			rc = fail("Could not read keys from this terminal; the "
-			          "answers can be given as options ('selfhelp "
-			          "group %s --help').",
-			          argv[0]);
-			goto out;
-		}
-		if (res == FORM_DISCARD) {
-			fputs("Nothing was saved.\n", tty);
-			goto out;
-		}
-		if (!group_record_has_fields(&r)) {
-			fputs("Nothing was written, so nothing was saved.\n",
-			      tty);
-			goto out;
-		}
-	}
-	if (vault_begin(v) || group_add(v, &r, sealed, time(NULL)) ||
-	    vault_commit(v)) {
-		vault_rollback(v);
-		rc = fail("%s", vault_errmsg(v));
-		goto out;
-	}
-	short_id(r.id, sid);
-	bool out_tty = isatty(STDOUT_FILENO);
-	if (sealed)
-		printf("Saved. You can read it after you unlock. (%s)\n", sid);
-	else if (out_tty)
-		printf("Saved. (%s)\n", sid);
-	else
-		printf("%s\n", sid);
-	/* What follows is for the person, not for scripts reading stdout. */
-	FILE *talk = out_tty ? stdout : stderr;
-	if (prepared) {
-		char when[32];
-		date_format_local(prepared->when, when, sizeof(when));
-		fprintf(talk, "It goes with your check-in from %s (",
-		        when + 11);
-		print_clean(prepared->id, strnlen(prepared->id, SHORT_ID), 0,
-		            talk);
-		fputs(").\n", talk);
-	}
-	if (ask && !prep &&
-	    (r.state == TRIGGER_TOO_MUCH || r.state == TRIGGER_TOO_LITTLE))
-		fprintf(tty,
-		        "'selfhelp grounding --for %s' has exercises for right "
-		        "now.\n",
-		        trigger_state_name(r.state));
-	if (!prep && r.text[GROUP_TRIGGERED])
-		offer_trigger_log(r.text[GROUP_TRIGGERED], talk);
-	if (ask && prep)
-		fputs("Take good care of yourself in the group. Afterwards, "
-		      "'selfhelp group reflect'\nhelps you look back.\n",
-		      tty);
-out:
-	group_records_free(all, nall);
-	group_record_release(&r);
-	return opts_status(rc, &o);
+	struct group_filter f = {.with_body = with_body};
+	return group_list(v, &f, (struct group_record ***)list, n, damaged,
+	                  arg);
 }
 
+/* --json: the record it goes with. */
 static int
-group_prepare_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+json_linked(const void *rec, json_t *o)
 {
-	return add_cmd(argc, argv, ctx, GROUP_PREPARE);
+	const struct group_record *r = rec;
+	return json_object_set_new(
+	        o, "linked", r->link[0] ? json_string(r->link) : json_null());
 }
 
+/* With every field, beside the one it goes with. */
 static int
-group_reflect_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+show(struct cmd_ctx *ctx, struct vault *v, const char *id,
+     const struct record_opts *o)
 {
-	return add_cmd(argc, argv, ctx, GROUP_REFLECT);
-}
-
-/* --- list --- */
-
-static int
-group_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	struct gopts o;
-	struct group_filter f = {0};
-	struct group_record **list = NULL;
-	size_t n = 0, shown = 0;
-	int damaged = 0;
-	time_t now = time(NULL);
-	struct vault *v;
-	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return opts_status(rc, &o);
-	if (o.w.n) {
-		rc = usage_error("'group list' takes options only.");
-		goto out;
-	}
-	if (o.since && date_parse(o.since, now, DATE_START, &f.since)) {
-		rc = date_arg_error("--since", o.since);
-		goto out;
-	}
-	if (o.until && date_parse(o.until, now, DATE_END, &f.until)) {
-		rc = date_arg_error("--until", o.until);
-		goto out;
-	}
-	f.with_body = o.json;
-	if (!(v = ctx_vault(ctx))) {
-		rc = 1;
-		goto out;
-	}
-	if (group_list(v, &f, &list, &n, report_damaged, &damaged)) {
-		rc = fail("%s", vault_errmsg(v));
-		goto out;
-	}
-	json_t *arr = o.json ? json_array() : NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (o.limit >= 0 && shown == (size_t)o.limit)
-			break;
-		shown++;
-		if (arr)
-			json_array_append_new(arr, record_json(list[i]));
-		else
-			print_line(list[i]);
-	}
-	if (o.json)
-		rc = print_json(arr);
-	else if (shown == 0 && !damaged)
-		printf(o.since || o.until
-		               ? "Nothing was recorded in that time.\n"
-		               : "Nothing is recorded yet. 'selfhelp group "
-		                 "prepare' is a short check-in before a "
-		                 "meeting.\n");
-	rc = rc ? rc : damaged ? 1 : 0;
-out:
-	group_records_free(list, n);
-	return opts_status(rc, &o);
-}
-
-/* --- show --- */
-
-static int
-group_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	struct gopts o;
 	struct group_record **list = NULL, *r, *partner = NULL;
 	struct group_filter f = {.with_body = true};
-	char id[VAULT_ID_HEX + 1];
 	size_t n = 0;
-	struct vault *v;
-	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return opts_status(rc, &o);
-	if ((rc = one_id(&o, "show")))
-		goto out;
-	if (!(v = ctx_vault(ctx))) {
-		rc = 1;
-		goto out;
-	}
-	if ((rc = resolve(v, o.w.v[0], id)))
-		goto out;
+	int rc = 0;
+	(void)ctx;
 	if (group_list(v, &f, &list, &n, NULL, NULL)) {
 		rc = fail("%s", vault_errmsg(v));
 		goto out;
 	}
 	if (!(r = group_find(list, n, id))) {
-		rc = damaged_status(v, id);
+		rc = record_damaged(v, "group record", id);
 		goto out;
 	}
 	if (r->link[0])
 		partner = group_find(list, n, r->link);
-	if (o.json) {
+	if (o->json) {
 		json_t *arr = json_array();
 		if (arr) {
-			json_array_append_new(arr, record_json(r));
+			json_array_append_new(arr, record_cmd_json(r));
 			if (partner)
 				json_array_append_new(arr,
-				                      record_json(partner));
+				                      record_cmd_json(partner));
 		}
 		rc = print_json(arr);
 		goto out;
 	}
 	size_t width =
-	        o.width ? (size_t)o.width : (size_t)term_width(STDOUT_FILENO);
+	        o->width ? (size_t)o->width : (size_t)term_width(STDOUT_FILENO);
 	if (width > MAX_WIDTH)
 		width = MAX_WIDTH;
+	bool prep = r->type == GROUP_PREPARE;
 	if (partner && width >= SIDE_MIN_WIDTH) {
-		bool prep = r->type == GROUP_PREPARE;
 		rc = print_pair(prep ? r : partner, prep ? partner : r, width);
 	} else if (partner) {
-		bool prep = r->type == GROUP_PREPARE;
 		rc = print_record(prep ? r : partner, width);
 		if (!rc) {
 			putchar('\n');
@@ -1072,206 +650,236 @@ group_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 out:
 	group_records_free(list, n);
-	return opts_status(rc, &o);
+	return rc;
 }
 
-/* --- edit --- */
-
-/* What parse_edited() needs: the record, when the edit began, and where
- * the edited record goes. */
-struct edit_arg {
-	const struct group_record *r;
-	time_t now;
-	struct group_record *out;
+/* A reflection: the check-in it goes with, when the vault can be read. */
+struct adding {
+	struct group_record **all;
+	size_t nall;
+	struct group_record *prepared;
 };
 
-static int
-parse_edited(const char *text, size_t len, void *arg, char *err, size_t size)
+static void
+add_begin(struct record_adding *a)
 {
-	struct edit_arg *a = arg;
-	return group_parse_text(text, len, a->r, a->now, a->out, err, size);
+	struct adding *g = calloc(1, sizeof(*g));
+	struct group_filter f = {0};
+	const struct group_record *r = a->r;
+	a->own = g;
+	if (!g || r->type == GROUP_PREPARE || a->sealed)
+		return;
+	/* Damaged records are reported by list and check; here they only
+	 * cannot be linked. */
+	if (group_list(a->v, &f, &g->all, &g->nall, NULL, NULL) == VAULT_OK)
+		g->prepared = group_link_for(g->all, g->nall, r->when);
 }
 
-/*
- * The edited record from the editor (on a terminal) or standard input.
- * Returns 0 with *out filled, 3 when it was left as it was (a message is
- * printed), or an exit status.
- */
-static int
-edit_text(const struct group_record *r, struct group_record *out)
+static void
+add_end(struct record_adding *a, bool saved)
 {
-	struct edit_arg a = {r, time(NULL), out};
-	size_t len = 0;
-	char *text = group_format_text(r, &len);
-	return editor_edit_record(text, len,
-	                          "The file was empty, so the record was left "
-	                          "as it was. ('selfhelp group delete' removes "
-	                          "one.)\n",
-	                          parse_edited, &a);
+	struct adding *g = a->own;
+	const struct group_record *r = a->r;
+	bool prep = r->type == GROUP_PREPARE;
+	/* What follows is for the person, not for scripts reading stdout. */
+	FILE *talk = isatty(STDOUT_FILENO) ? stdout : stderr;
+	if (saved && g && g->prepared) {
+		char when[32];
+		date_format_local(g->prepared->when, when, sizeof(when));
+		fprintf(talk, "It goes with your check-in from %s (",
+		        when + 11);
+		print_clean(g->prepared->id, strnlen(g->prepared->id, SHORT_ID),
+		            0, talk);
+		fputs(").\n", talk);
+	}
+	if (saved && a->ask && !prep)
+		record_offer_grounding(a->tty, (int)r->state);
+	if (saved && !prep && r->text[GROUP_TRIGGERED])
+		offer_trigger_log(r->text[GROUP_TRIGGERED], talk);
+	if (saved && a->ask && prep)
+		fputs("Take good care of yourself in the group. Afterwards, "
+		      "'selfhelp group reflect'\nhelps you look back.\n",
+		      a->tty);
+	if (g)
+		group_records_free(g->all, g->nall);
+	free(g);
+}
+
+/* Grounding exercises that can be done quietly in a room full of people,
+ * offered by name when they are bundled. */
+static const char *const quiet_exercises[] = {
+        "feet", "object", "orienting", "5-4-3-2-1", "breathing", NULL,
+};
+
+/* The choices for "if it gets too much": stepping out, then quiet
+ * exercises by title and name. Strings are malloc'd (free them). */
+static size_t
+too_much_choices(char **out)
+{
+	struct grounding_set *set = NULL;
+	size_t n = 0;
+	if ((out[n] = strdup("step out for a few minutes")))
+		n++;
+	if (grounding_set_load_bundled(&set, NULL) != GROUNDING_OK)
+		return n;
+	for (size_t i = 0; quiet_exercises[i] && n < MAX_CHOICES; i++) {
+		const struct grounding_exercise *ex;
+		if (grounding_set_find(set, quiet_exercises[i], &ex, NULL) !=
+		            GROUNDING_OK ||
+		    strcmp(ex->name, quiet_exercises[i]) != 0)
+			continue;
+		if (asprintf(&out[n], "%s (selfhelp grounding %s)", ex->title,
+		             ex->name) >= 0)
+			n++;
+	}
+	grounding_set_free(set);
+	return n;
+}
+
+/* The question with its numbered choices, one a line; "> " after. */
+static char *
+choice_prompt(const char *text, char *const *choices, size_t n)
+{
+	size_t cap = strlen(text) + 16;
+	for (size_t i = 0; i < n; i++)
+		cap += strlen(choices[i]) + 8;
+	char *p = malloc(cap);
+	if (!p)
+		return NULL;
+	size_t k = (size_t)snprintf(p, cap, "%s\n", text);
+	for (size_t i = 0; i < n; i++)
+		k += (size_t)snprintf(p + k, cap - k, "  %zu %s\n", i + 1,
+		                      choices[i]);
+	snprintf(p + k, cap - k, "> ");
+	return p;
+}
+
+/* The kept question, quoting the boundary. */
+static char *
+kept_prompt(const char *boundary)
+{
+	/* One line through the display sanitizer (the boundary comes from
+	 * the vault), cut at a UTF-8 boundary. */
+	char quoted[UTIL_CLEAN_SIZE(BOUNDARY_SHOWN) + 3], *p = NULL;
+	size_t n = strlen(boundary);
+	bool cut = n > BOUNDARY_SHOWN;
+	if (cut) {
+		n = BOUNDARY_SHOWN;
+		while (n && ((unsigned char)boundary[n] & 0xC0) == 0x80)
+			n--;
+	}
+	n = util_clean(quoted, boundary, n, clean_locale());
+	if (cut)
+		memcpy(quoted + n, "...", 4);
+	if (asprintf(&p, "Your boundary for today was: %s\nDid you keep it? %s",
+	             quoted, GROUP_KEPT_ANSWERS) < 0)
+		p = NULL;
+	sodium_memzero(quoted, sizeof(quoted));
+	return p;
 }
 
 static int
-group_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+form_question(const struct record_adding *a, const struct record_field *f,
+              struct record_prompt *p)
 {
-	struct gopts o;
-	struct group_record *r = NULL, edited;
-	struct vault *v;
-	time_t now = time(NULL), when = 0;
-	group_record_init(&edited, GROUP_PREPARE);
-	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return opts_status(rc, &o);
-	if ((rc = one_id(&o, "edit")))
-		goto out;
-	if (o.date && date_parse(o.date, now, DATE_START, &when)) {
-		rc = date_arg_error("--date", o.date);
-		goto out;
+	const struct adding *g = a->own;
+	if (f->offset == G(kept) && g && g->prepared) {
+		const char *boundary = g->prepared->text[GROUP_BOUNDARY];
+		/* A check-in without a boundary: nothing to ask about. */
+		if (!boundary)
+			return 1;
+		p->text = kept_prompt(boundary);
+	} else if (f->offset == G(text[GROUP_IF_TOO_MUCH])) {
+		p->noffers = too_much_choices(p->offers);
+		p->text = choice_prompt(f->question, p->offers, p->noffers);
 	}
-	if (!(v = ctx_vault(ctx))) {
-		rc = 1;
-		goto out;
-	}
-	if ((rc = load_record(v, o.w.v[0], &r)))
-		goto out;
-	const char *other = foreign_option(&o, r->type);
-	if (other) {
-		rc = usage_error(
-		        "--%s belongs to a %s, and %.*s is a %s.", other,
-		        r->type == GROUP_PREPARE ? "reflection after a meeting"
-		                                 : "check-in before a meeting",
-		        SHORT_ID, r->id,
-		        r->type == GROUP_PREPARE ? "check-in before one"
-		                                 : "reflection after one");
-		goto out;
-	}
-	if (o.given || o.date) {
-		if (group_record_copy(&edited, r)) {
-			rc = fail("Out of memory.");
-			goto out;
-		}
-		apply_options(&o, &edited);
-		if (o.date)
-			edited.when = when;
-	} else if ((rc = edit_text(r, &edited))) {
-		rc = rc == 3 ? 0 : rc;
-		goto out;
-	}
-	if (group_record_same(r, &edited)) {
-		printf("Nothing changed.\n");
-		goto out;
-	}
-	if (vault_begin(v) || group_update(v, &edited, time(NULL)) ||
-	    vault_commit(v)) {
-		vault_rollback(v);
-		rc = fail("%s", vault_errmsg(v));
-		goto out;
-	}
-	printf("Saved.\n");
-out:
-	group_record_release(&edited);
-	group_record_free(r);
-	return opts_status(rc, &o);
+	return 0;
 }
 
-/* --- delete --- */
+static const struct record_cmd_variant variants[] = {
+        [GROUP_PREPARE] = {.sub = "prepare",
+                           .noun = "group check-in",
+                           .example = "--boundary \"I may pass\"",
+                           .options = "--before N --state S --boundary TEXT",
+                           .a = "check-in before a meeting",
+                           .one = "check-in before one"},
+        [GROUP_REFLECT] = {.sub = "reflect",
+                           .noun = "group reflection",
+                           .example = "--moved \"someone's laugh\"",
+                           .options = "--after N --moved TEXT --kept K",
+                           .a = "reflection after a meeting",
+                           .one = "reflection after one"},
+        {0},
+};
 
-static int
-group_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	struct gopts o;
-	struct group_record *r = NULL;
-	struct vault *v;
-	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return opts_status(rc, &o);
-	if ((rc = one_id(&o, "delete")))
-		goto out;
-	if (!o.yes && !isatty(STDIN_FILENO)) {
-		rc = usage_error("Deleting needs a yes, and there is no "
-		                 "terminal to ask on; --yes gives it.");
-		goto out;
-	}
-	if (!(v = ctx_vault(ctx))) {
-		rc = 1;
-		goto out;
-	}
-	if ((rc = load_record(v, o.w.v[0], &r)))
-		goto out;
-	if (!o.yes) {
-		char when[32], q[128];
-		date_format_local(r->when, when, sizeof(when));
-		/* The date only: the words may be private from onlookers. */
-		snprintf(q, sizeof(q), "Delete the group %s from %s?",
-		         r->type == GROUP_PREPARE ? "check-in" : "reflection",
-		         when);
-		if (!confirm(q, false)) {
-			printf("Kept it.\n");
-			goto out;
-		}
-	}
-	if (vault_begin(v) || vault_delete(v, r->id) || vault_commit(v)) {
-		vault_rollback(v);
-		rc = fail("%s", vault_errmsg(v));
-		goto out;
-	}
-	printf("Deleted.\n");
-out:
-	group_record_free(r);
-	return opts_status(rc, &o);
-}
+static const struct record_cmd group_cmd = {
+        .kind = &group_kind,
+        .name = "group",
+        .ids = {"a record id", "record", "group check-in or reflection",
+                "selfhelp group list"},
+        .a_record = "a check-in or reflection",
+        .record = "group record",
+        .answers = "answers",
+        .verb = "keep",
+        .removes = "one",
+        .empty = "Nothing is recorded yet. 'selfhelp group prepare' is a "
+                 "short check-in before a meeting.",
+        .empty_selection = "Nothing was recorded in that time.",
+        .variants = variants,
+        .print_line = print_line,
+        .load = load,
+        .json = json_linked,
+        .show = show,
+        .add_begin = add_begin,
+        .add_end = add_end,
+        .form_question = form_question,
+};
 
 /* --- agreements --- */
 
 static int
 group_agreements_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct gopts o;
-	int rc = parse_opts(argc, argv, &o);
+	struct record_opts o = {0};
+	int rc = opt_parse(argc, argv, &o, &o.w);
 	if (rc)
-		return opts_status(rc, &o);
-	if (o.w.n) {
-		rc = usage_error("'group agreements' takes options only.");
-		goto out;
-	}
+		return rc < 0 ? 0 : rc;
+	if (o.w.n)
+		return usage_error("'group agreements' takes options only.");
 	const struct content_file *page = content_get("group/agreements.md");
-	if (!page) {
-		rc = fail("The agreements page is missing from this build.");
-		goto out;
-	}
+	if (!page)
+		return fail("The agreements page is missing from this build.");
 	int width = o.width ? (int)o.width : term_width(STDOUT_FILENO);
 	if (!o.width && width > PAGE_WIDTH)
 		width = PAGE_WIDTH;
 	enum render_format fmt =
 	        term_use_color(STDOUT_FILENO) ? RENDER_ANSI : RENDER_PLAIN;
 	char *text = render_markdown(page->data, page->len, fmt, width, 0);
-	if (!text) {
-		rc = fail("There was not enough memory to show the page.");
-		goto out;
-	}
+	if (!text)
+		return fail("There was not enough memory to show the page.");
 	rc = pager_show(text, strlen(text), ctx) < 0 ? 1 : 0;
 	free(text);
-out:
-	return opts_status(rc, &o);
+	return rc;
 }
 
 /* --- the command --- */
 
 static const struct command group_subs[] = {
-        {"prepare", group_prepare_cmd, "a short check-in before a meeting",
+        {"prepare", record_cmd_add, "a short check-in before a meeting",
          .opts = prepare_options, .help = prepare_help},
-        {"reflect", group_reflect_cmd, "a look back after a meeting",
+        {"reflect", record_cmd_add, "a look back after a meeting",
          .opts = reflect_options, .help = reflect_help},
-        {"list", group_list_cmd, "check-ins and reflections, newest first",
+        {"list", record_cmd_list, "check-ins and reflections, newest first",
          .opts = list_options,
          .help = "'with ID' names the one each goes with.\n\n" DATES_HELP},
-        {"show", group_show_cmd, "one of them, beside the one it goes with",
+        {"show", record_cmd_show, "one of them, beside the one it goes with",
          "ID", show_options,
          "With every field, beside the one it goes with (one after the\n"
          "other when the terminal is narrow).\n",
          .hint = HINT_IDS},
-        {"edit", group_edit_cmd, "change one, in your editor or by options",
+        {"edit", record_cmd_edit, "change one, in your editor or by options",
          "ID", edit_options, edit_help, .hint = HINT_IDS},
-        {"delete", group_delete_cmd,
+        {"delete", record_cmd_delete,
          "remove one (asks first; --yes skips the question)", "ID",
          delete_options, .hint = HINT_IDS},
         {"agreements", group_agreements_cmd,
@@ -1291,4 +899,5 @@ const struct command group_command = {
         "before and after a self-help group meeting",
         .help = group_help,
         .subs = group_subs,
+        .data = &group_cmd,
 };

@@ -384,11 +384,10 @@ trigger_stats_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = opt_parse(argc, argv, &o, NULL);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (o.until && date_parse(o.until, now, DATE_END, &until))
-		return date_arg_error("--until", o.until);
+	if (o.until)
+		until = opt_date(o.until, now, DATE_END);
 	if (o.since) {
-		if (date_parse(o.since, now, DATE_START, &since))
-			return date_arg_error("--since", o.since);
+		since = opt_date(o.since, now, DATE_START);
 	} else {
 		/* Whole weeks: this one and the DEFAULT_WEEKS - 1 before. */
 		struct tm tm;

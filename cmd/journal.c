@@ -5,6 +5,7 @@
 #include "journal.h"
 #include "output.h"
 #include "pager.h"
+#include "record-cmd.h"
 #include "search.h"
 #include "term.h"
 #include "util.h"
@@ -22,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { SHORT_ID = 8, SNIPPET_CONTEXT = 30 };
+enum { SHORT_ID = RECORD_SHORT_ID, SNIPPET_CONTEXT = 30 };
 
 static const char journal_help[] =
         "Private journal entries, encrypted in your vault. ID is the first\n"
@@ -175,23 +176,6 @@ parse_opts(int argc, char **argv, struct jopts *o)
 	return rc;
 }
 
-static void
-short_id(const char *id, char *out)
-{
-	memcpy(out, id, SHORT_ID);
-	out[SHORT_ID] = '\0';
-}
-
-static void
-report_damaged(void *arg, const char *id)
-{
-	int *count = arg;
-	(*count)++;
-	fail("The entry %s could not be read: it is damaged or was changed "
-	     "outside selfhelp. It was left out.",
-	     shown_id(id));
-}
-
 static json_t *
 entry_json(const struct journal_entry *e)
 {
@@ -222,7 +206,7 @@ print_line(const struct journal_entry *e, const char *extra)
 {
 	char sid[SHORT_ID + 1], when[32], line[1024];
 	size_t n;
-	short_id(e->id, sid);
+	record_short_id(e->id, sid);
 	date_format_local(e->created, when, sizeof(when));
 	n = (size_t)snprintf(line, sizeof(line), "%s  %s", sid, when);
 	if (e->mood != JOURNAL_NO_MOOD && n < sizeof(line))
@@ -236,16 +220,7 @@ print_line(const struct journal_entry *e, const char *extra)
 		         extra ? extra : e->preview);
 	/* The whole line through the sanitizer: tags, preview and snippet
 	 * come from the vault. */
-	bool tty = isatty(STDOUT_FILENO);
-	char *shown = util_truncate(
-	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1,
-	        clean_locale());
-	if (shown) {
-		fputs(shown, stdout);
-		wipe_free_str(shown);
-	}
-	sodium_memzero(line, sizeof(line));
-	fputc('\n', stdout);
+	record_put_line(line, sizeof(line));
 }
 
 /* Resolve an id prefix; prints candidates when ambiguous. */
@@ -301,7 +276,7 @@ static int
 journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct jopts o = JOPTS_INIT;
-	char *text = NULL, id[VAULT_ID_HEX + 1], sid[SHORT_ID + 1];
+	char *text = NULL, id[VAULT_ID_HEX + 1];
 	size_t len = 0;
 	time_t when = time(NULL);
 	struct vault *v;
@@ -315,10 +290,8 @@ journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		                 "or in your editor.");
 		goto out;
 	}
-	if (o.date && date_parse(o.date, when, DATE_START, &when)) {
-		rc = date_arg_error("--date", o.date);
-		goto out;
-	}
+	if (o.date)
+		when = opt_date(o.date, when, DATE_START);
 	if (!(v = ctx_vault_for_write(ctx, &sealed))) {
 		rc = 1;
 		goto out;
@@ -340,13 +313,7 @@ journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = fail("%s", vault_errmsg(v));
 		goto out;
 	}
-	short_id(id, sid);
-	if (sealed)
-		printf("Saved. You can read it after you unlock. (%s)\n", sid);
-	else if (isatty(STDOUT_FILENO))
-		printf("Saved. (%s)\n", sid);
-	else
-		printf("%s\n", sid);
+	record_say_saved(id, sealed);
 	rc = 0;
 out:
 	wipe_free(text, len);
@@ -355,17 +322,14 @@ out:
 }
 
 /* Shared by list and search: the filter from options. */
-static int
+static void
 make_filter(const struct jopts *o, struct journal_filter *f)
 {
 	time_t now = time(NULL);
 	memset(f, 0, sizeof(*f));
-	if (o->since && date_parse(o->since, now, DATE_START, &f->since))
-		return date_arg_error("--since", o->since);
-	if (o->until && date_parse(o->until, now, DATE_END, &f->until))
-		return date_arg_error("--until", o->until);
+	f->since = opt_date(o->since, now, DATE_START);
+	f->until = opt_date(o->until, now, DATE_END);
 	f->tag = o->ntags ? o->tags[0] : NULL;
-	return 0;
 }
 
 static int
@@ -375,7 +339,8 @@ journal_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	struct journal_filter f;
 	struct journal_entry **list = NULL;
 	size_t n = 0;
-	int damaged = 0, rc = parse_opts(argc, argv, &o);
+	struct record_damage damaged = {"entry", 0};
+	int rc = parse_opts(argc, argv, &o);
 	struct vault *v;
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -384,15 +349,14 @@ journal_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		                 "'journal search WORDS' finds words.");
 		goto out;
 	}
-	if ((rc = make_filter(&o, &f)))
-		goto out;
+	make_filter(&o, &f);
 	f.with_text = o.json;
 	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
 	f.limit = o.limit > 0 ? (size_t)o.limit : 0;
-	if (journal_list(v, &f, &list, &n, report_damaged, &damaged)) {
+	if (journal_list(v, &f, &list, &n, record_report_damaged, &damaged)) {
 		rc = fail("%s", vault_errmsg(v));
 		goto out;
 	}
@@ -406,13 +370,13 @@ journal_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	} else {
 		for (size_t i = 0; i < shown; i++)
 			print_line(list[i], NULL);
-		if (n == 0 && !damaged)
+		if (n == 0 && !damaged.count)
 			printf(o.since || o.until || o.ntags
 			               ? "No entries in that selection.\n"
 			               : "No entries yet. 'selfhelp journal "
 			                 "add' writes one.\n");
 	}
-	rc = rc ? rc : damaged ? 1 : 0;
+	rc = rc ? rc : damaged.count ? 1 : 0;
 out:
 	journal_entries_free(list, n);
 	jopts_release(&o);
@@ -429,22 +393,16 @@ load_entry(struct vault *v, const struct jopts *o, struct journal_entry **e)
 		return rc;
 	rc = journal_get(v, id, e);
 	if (rc == VAULT_DAMAGED)
-		return fail("The entry %s could not be read: %s.", id,
-		            damage_words(v));
+		return record_damaged(v, "entry", id);
 	if (rc)
 		return fail("%s", vault_errmsg(v));
 	return 0;
 }
 
 static int
-one_id(const struct jopts *o, const char *sub)
+one_id(const struct jopts *o)
 {
-	if (o->w.n == 1)
-		return 0;
-	return usage_error(o->w.n ? "'journal %s' takes one id."
-	                          : "'journal %s' needs the id of an entry; "
-	                            "'selfhelp journal list' shows them.",
-	                   sub);
+	return record_one_id(&o->w, "an entry", "journal");
 }
 
 static int
@@ -456,7 +414,7 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if ((rc = one_id(&o, "show")))
+	if ((rc = one_id(&o)))
 		goto out;
 	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
@@ -520,12 +478,10 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if ((rc = one_id(&o, "edit")))
+	if ((rc = one_id(&o)))
 		goto out;
-	if (o.date && date_parse(o.date, now, DATE_START, &now)) {
-		rc = date_arg_error("--date", o.date);
-		goto out;
-	}
+	if (o.date)
+		now = opt_date(o.date, now, DATE_START);
 	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
@@ -597,39 +553,24 @@ journal_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if ((rc = one_id(&o, "delete")))
+	if ((rc = one_id(&o)))
 		goto out;
-	if (!o.yes && !isatty(STDIN_FILENO)) {
-		rc = usage_error("Deleting needs a yes, and there is no "
-		                 "terminal to ask on; --yes gives it.");
+	if ((rc = record_need_yes(o.yes)))
 		goto out;
-	}
 	if (!(v = ctx_vault(ctx))) {
 		rc = 1;
 		goto out;
 	}
 	if ((rc = load_entry(v, &o, &e)))
 		goto out;
-	if (!o.yes) {
-		char when[32], q[256];
-		char *pv = util_truncate(e->preview, 40, clean_locale());
-		date_format_local(e->created, when, sizeof(when));
-		snprintf(q, sizeof(q), "Delete the entry from %s (\"%s\")?",
-		         when, pv ? pv : "");
-		wipe_free_str(pv);
-		bool yes = confirm(q, false);
-		sodium_memzero(q, sizeof(q));
-		if (!yes) {
-			printf("Kept it.\n");
-			goto out;
-		}
-	}
-	if (vault_begin(v) || vault_delete(v, e->id) || vault_commit(v)) {
-		vault_rollback(v);
-		rc = fail("%s", vault_errmsg(v));
-		goto out;
-	}
-	printf("Deleted.\n");
+	char when[32], q[256];
+	char *pv = util_truncate(e->preview, 40, clean_locale());
+	date_format_local(e->created, when, sizeof(when));
+	snprintf(q, sizeof(q), "Delete the entry from %s (\"%s\")?", when,
+	         pv ? pv : "");
+	wipe_free_str(pv);
+	rc = record_delete(v, e->id, o.yes ? NULL : q);
+	sodium_memzero(q, sizeof(q));
 out:
 	journal_entry_free(e);
 	jopts_release(&o);
@@ -665,7 +606,7 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	size_t n = 0;
 	char *query = NULL;
 	struct vault *v;
-	int damaged = 0;
+	struct record_damage damaged = {"entry", 0};
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -674,8 +615,7 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		                 "for.");
 		goto out;
 	}
-	if ((rc = make_filter(&o, &f)))
-		goto out;
+	make_filter(&o, &f);
 	query = join_words(o.w.n, o.w.v);
 	/* What someone looks for is private too: gone from argv. */
 	for (int i = 0; query && i < o.w.n; i++)
@@ -697,7 +637,7 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	f.limit = o.limit > 0 ? (size_t)o.limit : 0;
-	if (journal_list(v, &f, &list, &n, report_damaged, &damaged)) {
+	if (journal_list(v, &f, &list, &n, record_report_damaged, &damaged)) {
 		rc = fail("%s", vault_errmsg(v));
 		goto out;
 	}
@@ -724,12 +664,12 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (arr)
 		rc = print_json(arr);
-	else if (n == 0 && !damaged) {
+	else if (n == 0 && !damaged.count) {
 		fputs("No entries hold '", stdout);
 		print_clean_str(query, 0, stdout);
 		fputs("'.\n", stdout);
 	}
-	rc = rc ? rc : damaged ? 1 : 0;
+	rc = rc ? rc : damaged.count ? 1 : 0;
 out:
 	search_needle_free(f.needle);
 	journal_entries_free(list, n);

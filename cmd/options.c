@@ -39,6 +39,23 @@ command_path(void)
 	return run_path;
 }
 
+const void *
+command_data(void)
+{
+	if (run_leaf && run_leaf->data)
+		return run_leaf->data;
+	return run_top ? run_top->data : NULL;
+}
+
+time_t
+opt_date(const char *s, time_t now, enum date_round round)
+{
+	time_t t = 0;
+	if (s && date_parse(s, now, round, &t))
+		t = 0; /* cannot be: opt_parse() took it */
+	return t;
+}
+
 const char *
 opt_spelling(const struct opt *o, char *buf, size_t size)
 {

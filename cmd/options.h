@@ -29,6 +29,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
+
+#include "dates.h"
 
 struct cmd_ctx;
 
@@ -101,6 +104,8 @@ struct command {
 	const struct command *subs; /* ended by {0}; NULL: none */
 	const char *dflt;           /* the sub-command run when none is named */
 	unsigned flags;             /* enum command_flags */
+	const void *data;           /* what a shared function works on (a record
+	                               kind's struct record_cmd); see command_data() */
 };
 
 /* The other words of a command line, after the options. */
@@ -131,6 +136,14 @@ void command_help(const struct command *c, FILE *fp);
 
 /* "journal list": the command running, for messages. Borrowed. */
 const char *command_path(void);
+
+/* The data of the sub-command running, else of its command (NULL when
+ * neither has any). */
+const void *command_data(void);
+
+/* The time of a date opt_parse() took (OPT_DATE checked that it
+ * parses; a bare day rounded as `round` says); 0 for NULL. */
+time_t opt_date(const char *s, time_t now, enum date_round round);
 
 /*
  * The top-level commands, in the order of `selfhelp --help` (main.c);

@@ -154,11 +154,9 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (o.until && date_parse(o.until, now, DATE_END, &until))
-		return date_arg_error("--until", o.until);
-	const char *from = o.since ? o.since : DEFAULT_SINCE;
-	if (date_parse(from, now, DATE_START, &since))
-		return date_arg_error("--since", from);
+	if (o.until)
+		until = opt_date(o.until, now, DATE_END);
+	since = opt_date(o.since ? o.since : DEFAULT_SINCE, now, DATE_START);
 	if (since > until)
 		return usage_error("--since is after --until; the period "
 		                   "needs its start first.");

@@ -1,28 +1,19 @@
 /*
  * selfhelp trigger-log: record what happened and what you tried, and
  * read, change or remove those records. Records are sealed in the vault
- * like journal entries (kind "trigger"; see lib/trigger.h).
+ * like journal entries (kind "trigger"; see lib/trigger.h). The
+ * sub-commands are the record kinds' (cmd/record-cmd.h); what is the
+ * trigger log's own here: its options, its list line, the words after a
+ * quick record, and its statistics (cmd/insights.c).
  */
 #include "trigger-log.h"
 
 #include "dates.h"
-#include "editor.h"
 #include "output.h"
-#include "term.h"
-#include "util.h"
-#include "vault.h"
-#include "wipe.h"
-#include "date-arg.h"
+#include "record-cmd.h"
 
-#include <errno.h>
-#include <jansson.h>
 #include <limits.h>
-#include <sodium.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-enum { LABEL_COLS = 18 };
 
 static const char trigger_help[] =
         "A private log of hard moments: what happened and what may have\n"
@@ -53,144 +44,38 @@ static const char dates_help[] =
 
 /* --- options --- */
 
-enum given_bits {
-	GIVEN_BEFORE = 1u << 0,
-	GIVEN_AFTER = 1u << 1,
-	GIVEN_STATE = 1u << 2,
-	GIVEN_AGE = 1u << 3,
-	GIVEN_TEXT0 = 1u << 4,                    /* + enum trigger_text */
-	GIVEN_LIST0 = 1u << (4 + TRIGGER_NTEXTS), /* + enum trigger_list */
-};
-
-#define GIVEN_TEXT(t) (GIVEN_TEXT0 << (t))
-#define GIVEN_LIST(l) (GIVEN_LIST0 << (l))
-
-struct topts {
-	struct trigger_record rec; /* the fields given as options */
-	unsigned given;            /* enum given_bits */
-	const char *date, *since, *until;
-	int limit;
-	bool json, yes, quick, no_input, stdin_used;
-	struct opt_words w;
-};
-
-static void
-topts_release(struct topts *o)
-{
-	trigger_record_release(&o->rec);
-}
-
-/* A text field's value, copied into the record and wiped in argv. */
-static int
-text_option(void *p, const struct opt *opt, char *arg)
-{
-	struct topts *o = p;
-	enum trigger_text t = (enum trigger_text)opt->id;
-	char *in = NULL;
-	const char *value = arg;
-	size_t len = 0;
-	if (strcmp(value, "-") == 0) {
-		if (o->stdin_used)
-			return usage_error("Only one option can read standard "
-			                   "input ('-').");
-		o->stdin_used = true;
-		if (read_stdin_text(&in, &len))
-			return 1;
-		value = in;
-	}
-	size_t bad;
-	/* A NUL byte from stdin would silently cut the text short. */
-	enum trigger_text_problem why =
-	        in && !util_utf8_ok(in, len, &bad)
-	                ? TRIGGER_TEXT_NOT_UTF8
-	                : trigger_set_text(&o->rec, t, value);
-	wipe_free(in, len);
-	arg_wipe(arg);
-	if (why != TRIGGER_TEXT_OK)
-		return usage_error("The --%s text %s.", opt->name,
-		                   trigger_problem_words(why));
-	o->given |= GIVEN_TEXT(t);
-	return 0;
-}
-
-/* A list field's items, copied into the record and wiped in argv. */
-static int
-list_option(void *p, const struct opt *opt, char *arg)
-{
-	struct topts *o = p;
-	enum trigger_list l = (enum trigger_list)opt->id;
-	enum trigger_text_problem why = trigger_add_items(&o->rec, l, arg);
-	arg_wipe(arg);
-	if (why != TRIGGER_TEXT_OK)
-		return usage_error("The --%s value %s.", opt->name,
-		                   trigger_problem_words(why));
-	o->given |= GIVEN_LIST(l);
-	return 0;
-}
-
-/* --before, --after, --felt-age and --state (id: the given bit). */
-static int
-number_option(void *p, const struct opt *opt, char *arg)
-{
-	struct topts *o = p;
-	long n;
-	if (opt->id == GIVEN_STATE) {
-		if (trigger_state_parse(arg, &o->rec.state))
-			return usage_error("--state takes too-much, okay or "
-			                   "too-little (the way out of your "
-			                   "window of tolerance).");
-	} else if (opt->id == GIVEN_AGE) {
-		if (util_parse_long(arg, 0, TRIGGER_AGE_MAX, &n))
-			return usage_error("--felt-age takes an age in years, "
-			                   "from 0 to %d.",
-			                   TRIGGER_AGE_MAX);
-		o->rec.felt_age = (int)n;
-	} else {
-		if (util_parse_long(arg, 0, TRIGGER_RATING_MAX, &n))
-			return usage_error(
-			        "--%s takes a number from 0 to 10 (0 "
-			        "is calm, 10 the most distress).",
-			        opt->name);
-		*(opt->id == GIVEN_BEFORE ? &o->rec.before : &o->rec.after) =
-		        (int)n;
-	}
-	o->given |= (unsigned)opt->id;
-	return 0;
-}
-
-#define O(f) offsetof(struct topts, f)
-#define TEXT(name, t, arg, help)                                               \
+#define T(member) offsetof(struct trigger_record, member)
+#define O(f)      RECORD_OPT(f)
+#define FIELD(name, member, arg, help)                                         \
+	RECORD_OPT_FIELD(name, T(member), arg, help)
+#define TEXT(name, t, help)                                                    \
 	{                                                                      \
-		name, 0, OPT_CALL, 0, arg, help, .call = text_option,          \
-		                                 .id = (t)                     \
+		FIELD(name, text[t], "TEXT", help)                             \
 	}
 #define LIST(name, l, arg, help)                                               \
 	{                                                                      \
-		name, 0, OPT_CALL, 0, arg, help,                               \
-		        .call = list_option, .id = (l), .flags = OPT_REPEAT    \
+		FIELD(name, list[l], arg, help), .flags = OPT_REPEAT           \
 	}
-#define NUMBER(name, bit, arg, help)                                           \
+#define RATING(name, help)                                                     \
 	{                                                                      \
-		name, 0, OPT_CALL, 0, arg, help, .call = number_option,        \
-		                                 .id = (bit)                   \
+		FIELD(#name, name, "N", help),                                 \
+		        .bad = "--" #name " takes a number from 0 to 10 (0 "   \
+		               "is calm, 10 the most distress)."               \
 	}
+
+_Static_assert(TRIGGER_AGE_MAX == 120, "--felt-age's words say 120");
+
 #define FIELD_OPTIONS                                                          \
-	TEXT("trigger", TRIGGER_TRIGGER, "TEXT",                               \
+	TEXT("trigger", TRIGGER_TRIGGER,                                       \
 	     "what happened, or what brought it on"),                          \
-	        NUMBER("before", GIVEN_BEFORE, "N",                            \
-	               "distress before, 0 to 10"),                            \
-	        NUMBER("after", GIVEN_AFTER, "N",                              \
-	               "distress afterwards, 0 to 10"),                        \
-	        {"state",                                                      \
-	         0,                                                            \
-	         OPT_CALL,                                                     \
-	         0,                                                            \
-	         "S",                                                          \
-	         "too-much (flooded, racing), okay, or too-little\n"           \
-	         "(numb, foggy, far away)",                                    \
-	         "too-much okay too-little",                                   \
-	         .call = number_option,                                        \
-	         .id = GIVEN_STATE},                                           \
+	        RATING(before, "distress before, 0 to 10"),                    \
+	        RATING(after, "distress afterwards, 0 to 10"),                 \
+	        {FIELD("state", state, "S",                                    \
+	               "too-much (flooded, racing), okay, or too-little\n"     \
+	               "(numb, foggy, far away)"),                             \
+	         .values = "too-much okay too-little",                         \
+	         .bad = "--state takes too-much, okay or too-little (the way " \
+	                "out of your window of tolerance)."},                  \
 	        LIST("reaction", TRIGGER_REACTIONS, "R",                       \
 	             "emotional flashback, intrusive memory, nightmare,\n"     \
 	             "dissociation, shutdown, inner-critic attack, shame\n"    \
@@ -202,16 +87,17 @@ number_option(void *p, const struct opt *opt, char *arg)
 	        LIST("body", TRIGGER_BODY, "TEXT",                             \
 	             "what you noticed in your body"),                         \
 	        LIST("emotion", TRIGGER_EMOTIONS, "E", "an emotion"),          \
-	        TEXT("thought", TRIGGER_THOUGHTS, "TEXT",                      \
+	        TEXT("thought", TRIGGER_THOUGHTS,                              \
 	             "thoughts or beliefs that came up"),                      \
-	        NUMBER("felt-age", GIVEN_AGE, "N",                             \
+	        {FIELD("felt-age", felt_age, "N",                              \
 	               "how old you felt, in years"),                          \
+	         .bad = "--felt-age takes an age in years, from 0 to 120."},   \
 	        LIST("urge", TRIGGER_URGES, "TEXT", "an urge"),                \
-	        TEXT("now-differs", TRIGGER_NOW_DIFFERS, "TEXT",               \
+	        TEXT("now-differs", TRIGGER_NOW_DIFFERS,                       \
 	             "if it fits: how now is different from back then"),       \
 	        LIST("helped", TRIGGER_HELPED, "TEXT",                         \
 	             "what you did or tried"),                                 \
-	        TEXT("note", TRIGGER_NOTE, "TEXT",                             \
+	        TEXT("note", TRIGGER_NOTE,                                     \
 	             "anything else ('-': read it from standard input)"),      \
 	        LIST("tag", TRIGGER_TAGS, "T", "a tag"),                       \
 	{                                                                      \
@@ -236,9 +122,8 @@ static const struct opt list_options[] = {
         {"since", 0, OPT_DATE, O(since), "WHEN",
          .help = "records from then on"},
         {"until", 0, OPT_DATE, O(until), "WHEN", .help = "records up to then"},
-        {"tag", 0, OPT_CALL, 0, "T",
-         "records with this tag (more than one: all of them)",
-         .call = list_option, .id = TRIGGER_TAGS, .flags = OPT_REPEAT},
+        LIST("tag", TRIGGER_TAGS, "T",
+             "records with this tag (more than one: all of them)"),
         {"json", 0, OPT_FLAG, O(json), NULL,
          .help = "every field, as JSON for scripts"},
         {0},
@@ -254,60 +139,7 @@ static const struct opt delete_options[] = {
 };
 #undef O
 
-/* Parse the options of the sub-command running into o. Returns 0, -1
- * after --help, or an exit status. */
-static int
-parse_opts(int argc, char **argv, struct topts *o)
-{
-	memset(o, 0, sizeof(*o));
-	trigger_record_init(&o->rec);
-	o->limit = -1;
-	return opt_parse(argc, argv, o, &o->w);
-}
-
-/* parse_opts's result as an exit status for a sub-command, after
- * releasing o: help printed is 0. */
-static int
-opts_status(int rc, struct topts *o)
-{
-	topts_release(o);
-	return rc < 0 ? 0 : rc;
-}
-
-/* --- output helpers --- */
-
-static void
-report_damaged(void *arg, const char *id)
-{
-	int *count = arg;
-	(*count)++;
-	fail("The record %s could not be read: it is damaged or was changed "
-	     "outside selfhelp. It was left out.",
-	     shown_id(id));
-}
-
-/* The record as --json shows it: its fields as the export has them,
- * with its id, times and whether it was written while locked. */
-static json_t *
-record_json(const struct trigger_record *r)
-{
-	json_t *o = json_object();
-	if (!o || json_object_set_new(o, "id", json_string(r->id)) ||
-	    record_fields_json(&trigger_kind, r, o, RECORD_JSON_TIMES) ||
-	    json_object_set_new(o, "written_while_locked",
-	                        json_boolean(r->written_locked))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static void
-short_id(const char *id, char *out)
-{
-	memcpy(out, id, TRIGGER_SHORT_ID);
-	out[TRIGGER_SHORT_ID] = '\0';
-}
+/* --- the trigger log's own --- */
 
 /* Append to a line buffer, never past its end. */
 static void __attribute__((format(printf, 3, 4)))
@@ -324,11 +156,14 @@ line_add(char *line, size_t size, const char *fmt, ...)
 
 /* "3f2a9c1b  2026-11-26 14:30  distress 7→4  too much  #home  text" */
 static void
-print_line(const struct trigger_record *r)
+print_line(const void *rec)
 {
-	char sid[TRIGGER_SHORT_ID + 1], when[32], line[1024];
+	const struct trigger_record *r = rec;
+	const struct record_field *state =
+	        record_field_at(&trigger_kind, T(state));
+	char sid[RECORD_SHORT_ID + 1], when[32], line[1024];
 	const char *arrow = utf8_locale() ? "\xe2\x86\x92" : "->";
-	short_id(r->id, sid);
+	record_short_id(r->id, sid);
 	date_format_local(r->when, when, sizeof(when));
 	snprintf(line, sizeof(line), "%s  %s", sid, when);
 	if (r->before != TRIGGER_NO_RATING && r->after != TRIGGER_NO_RATING)
@@ -340,7 +175,7 @@ print_line(const struct trigger_record *r)
 		line_add(line, sizeof(line), "  distress after %d", r->after);
 	if (r->state)
 		line_add(line, sizeof(line), "  %s",
-		         trigger_state_words(r->state));
+		         record_choice_words(state, (int)r->state));
 	for (size_t i = 0; i < r->list[TRIGGER_TAGS].n; i++)
 		line_add(line, sizeof(line), "%s#%s", i ? " " : "  ",
 		         r->list[TRIGGER_TAGS].v[i]);
@@ -356,527 +191,64 @@ print_line(const struct trigger_record *r)
 	}
 	/* The whole line through the sanitizer: tags, the trigger and the
 	 * emotions come from the vault. */
-	bool tty = isatty(STDOUT_FILENO);
-	char *shown = util_truncate(
-	        line, tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1,
-	        clean_locale());
-	if (shown) {
-		fputs(shown, stdout);
-		wipe_free_str(shown);
-	}
-	sodium_memzero(line, sizeof(line));
-	fputc('\n', stdout);
+	record_put_line(line, sizeof(line));
 }
 
-/* "Label             value", continuation lines indented to match (a
- * line break ends a line; CR LF is one). */
+/* After a quick record made in the form: the rest can wait. */
 static void
-print_field(const char *label, const char *value)
+add_end(struct record_adding *a, bool saved)
 {
-	printf("%-*s", LABEL_COLS, label);
-	for (const char *p = value;;) {
-		size_t n = strcspn(p, "\n");
-		if (n && p[n] == '\n' && p[n - 1] == '\r')
-			n--;
-		print_clean(p, n, UTIL_CLEAN_LINES, stdout);
-		p += strcspn(p, "\n");
-		if (!*p++)
-			break;
-		putchar('\n');
-		if (*p && *p != '\n')
-			printf("%*s", LABEL_COLS, "");
-	}
-	putchar('\n');
-}
-
-static void
-print_list_field(const char *label, const struct record_list *s,
-                 const char *prefix)
-{
-	if (!s->n)
+	const struct trigger_record *r = a->r;
+	char sid[RECORD_SHORT_ID + 1];
+	if (!saved || !a->ask || !a->quick)
 		return;
-	printf("%-*s", LABEL_COLS, label);
-	for (size_t i = 0; i < s->n; i++) {
-		fputs(i ? (*prefix ? " " : ", ") : "", stdout);
-		fputs(prefix, stdout);
-		print_clean_str(s->v[i], 0, stdout);
-	}
-	putchar('\n');
+	record_short_id(r->id, sid);
+	fprintf(a->tty,
+	        "When you feel ready, 'selfhelp trigger-log edit %s' adds the "
+	        "rest.\n",
+	        sid);
+	record_offer_grounding(a->tty, (int)r->state);
 }
 
-static void
-print_record(const struct trigger_record *r)
-{
-	char when[32], num[16];
-	date_format_local(r->when, when, sizeof(when));
-	fputs("Trigger record ", stdout);
-	print_clean(r->id, strnlen(r->id, TRIGGER_SHORT_ID), 0, stdout);
-	printf(" \xc2\xb7 %s\n", when);
-	if (r->written_locked)
-		printf("Written while the vault was locked.\n");
-	putchar('\n');
-	if (r->before != TRIGGER_NO_RATING) {
-		snprintf(num, sizeof(num), "%d", r->before);
-		print_field("Distress before", num);
-	}
-	if (r->after != TRIGGER_NO_RATING) {
-		snprintf(num, sizeof(num), "%d", r->after);
-		print_field("Distress after", num);
-	}
-	if (r->state)
-		print_field("Which way", trigger_state_words(r->state));
-	print_list_field("Reaction", &r->list[TRIGGER_REACTIONS], "");
-	if (r->text[TRIGGER_TRIGGER])
-		print_field("What happened", r->text[TRIGGER_TRIGGER]);
-	print_list_field("Made it harder", &r->list[TRIGGER_VULNERABILITIES],
-	                 "");
-	print_list_field("In the body", &r->list[TRIGGER_BODY], "");
-	print_list_field("Emotions", &r->list[TRIGGER_EMOTIONS], "");
-	if (r->text[TRIGGER_THOUGHTS])
-		print_field("Thoughts", r->text[TRIGGER_THOUGHTS]);
-	if (r->felt_age != TRIGGER_NO_AGE) {
-		snprintf(num, sizeof(num), "%d", r->felt_age);
-		print_field("Felt age", num);
-	}
-	print_list_field("Urges", &r->list[TRIGGER_URGES], "");
-	if (r->text[TRIGGER_NOW_DIFFERS])
-		print_field("Now differs", r->text[TRIGGER_NOW_DIFFERS]);
-	print_list_field("What you tried", &r->list[TRIGGER_HELPED], "");
-	if (r->text[TRIGGER_NOTE])
-		print_field("Note", r->text[TRIGGER_NOTE]);
-	print_list_field("Tags", &r->list[TRIGGER_TAGS], "#");
-	if (!trigger_record_has_fields(r))
-		printf("(Only the time is recorded; 'selfhelp trigger-log edit "
-		       "%.*s' can add more.)\n",
-		       TRIGGER_SHORT_ID, r->id);
-}
-
-/* --- ids --- */
-
-static int
-resolve(struct vault *v, const char *prefix, char *id)
-{
-	static const struct id_words words = {"a record id", "record",
-	                                      "trigger record",
-	                                      "selfhelp trigger-log list"};
-	return resolve_record_id(v, TRIGGER_KIND, prefix, &words, id);
-}
-
-static int
-one_id(const struct topts *o, const char *sub)
-{
-	if (o->w.n == 1)
-		return 0;
-	return usage_error(o->w.n ? "'trigger-log %s' takes one id."
-	                          : "'trigger-log %s' needs the id of a "
-	                            "record; 'selfhelp trigger-log list' "
-	                            "shows them.",
-	                   sub);
-}
-
-static int
-load_record(struct vault *v, const char *prefix, struct trigger_record **r)
-{
-	char id[VAULT_ID_HEX + 1];
-	int rc = resolve(v, prefix, id);
-	if (rc)
-		return rc;
-	rc = trigger_get(v, id, r);
-	if (rc == VAULT_DAMAGED)
-		return fail("The record %s could not be read: %s.", id,
-		            damage_words(v));
-	if (rc)
-		return fail("%s", vault_errmsg(v));
-	return 0;
-}
-
-/* Move the fields given as options from o into r. */
-static void
-apply_options(struct topts *o, struct trigger_record *r)
-{
-	if (o->given & GIVEN_BEFORE)
-		r->before = o->rec.before;
-	if (o->given & GIVEN_AFTER)
-		r->after = o->rec.after;
-	if (o->given & GIVEN_STATE)
-		r->state = o->rec.state;
-	if (o->given & GIVEN_AGE)
-		r->felt_age = o->rec.felt_age;
-	for (int t = 0; t < TRIGGER_NTEXTS; t++)
-		if (o->given & GIVEN_TEXT(t)) {
-			char *tmp = r->text[t];
-			r->text[t] = o->rec.text[t];
-			o->rec.text[t] = tmp; /* released with o */
-		}
-	for (int l = 0; l < TRIGGER_NLISTS; l++)
-		if (o->given & GIVEN_LIST(l)) {
-			struct record_list tmp = r->list[l];
-			r->list[l] = o->rec.list[l];
-			o->rec.list[l] = tmp;
-		}
-}
-
-/* --- add --- */
-
-/* Which of the quick fields are still missing. */
-static bool
-quick_missing(const struct trigger_record *r)
-{
-	return r->before == TRIGGER_NO_RATING || !r->state ||
-	       !r->text[TRIGGER_TRIGGER];
-}
-
-static int
-save_new(struct vault *v, struct trigger_record *r, bool sealed)
-{
-	if (vault_begin(v) ||
-	    (sealed ? trigger_add_sealed(v, r, time(NULL))
-	            : trigger_add(v, r, time(NULL))) ||
-	    vault_commit(v)) {
-		vault_rollback(v);
-		return fail("%s", vault_errmsg(v));
-	}
-	return 0;
-}
-
-static int
-trigger_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	struct topts o;
-	char sid[TRIGGER_SHORT_ID + 1];
-	time_t now = time(NULL);
-	struct vault *v;
-	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return opts_status(rc, &o);
-	struct trigger_record *r = &o.rec;
-	if (o.w.n) {
-		rc = usage_error("'trigger-log add' takes its fields as "
-		                 "options, like --trigger \"a slammed door\" "
-		                 "--before 7 (in quotes).");
-		goto out;
-	}
-	r->when = now;
-	if (o.date && date_parse(o.date, now, DATE_START, &r->when)) {
-		rc = date_arg_error("--date", o.date);
-		goto out;
-	}
-	r->has_body = true;
-	FILE *tty = o.no_input ? NULL : form_terminal();
-	bool ask = tty && (o.quick ? quick_missing(r) : o.given == 0);
-	if (!ask && o.given == 0) {
-		rc = usage_error("There is nothing to record yet, and %s; "
-		                 "give the fields as options, like --trigger "
-		                 "TEXT --before N --state too-much.",
-		                 o.no_input ? "--no-input says not to ask"
-		                            : "there is no terminal to ask on");
-		goto out;
-	}
-	/* Locked and no passphrase at hand: the record is sealed to the
-	 * vault's public key, so nothing is asked in the moment itself. */
-	bool sealed = false;
-	if (!(v = ctx_vault_for_write(ctx, &sealed))) {
-		rc = 1;
-		goto out;
-	}
-	if (ask) {
-		struct trigger_form_opts fo = {
-		        .quick = o.quick, .ask_when = !o.date, .out = tty};
-		int res = trigger_form_run(r, &fo, now);
-		if (res < 0) {
-			rc = fail("Could not read keys from this terminal; "
-			          "the fields can be given as options "
-			          "('selfhelp trigger-log add --help').");
-			goto out;
-		}
-		if (res == FORM_DISCARD) {
-			fputs("Nothing was saved.\n", tty);
-			goto out;
-		}
-		if (!trigger_record_has_fields(r)) {
-			fputs("Nothing was written, so nothing was saved.\n",
-			      tty);
-			goto out;
-		}
-	}
-	if ((rc = save_new(v, r, sealed)))
-		goto out;
-	short_id(r->id, sid);
-	if (sealed)
-		printf("Saved. You can read it after you unlock. (%s)\n", sid);
-	else if (isatty(STDOUT_FILENO))
-		printf("Saved. (%s)\n", sid);
-	else
-		printf("%s\n", sid);
-	if (ask && o.quick) {
-		fprintf(tty,
-		        "When you feel ready, 'selfhelp trigger-log edit %s' "
-		        "adds the rest.\n",
-		        sid);
-		if (r->state == TRIGGER_TOO_MUCH ||
-		    r->state == TRIGGER_TOO_LITTLE)
-			fprintf(tty,
-			        "'selfhelp grounding --for %s' has exercises "
-			        "for right now.\n",
-			        trigger_state_name(r->state));
-	}
-out:
-	return opts_status(rc, &o);
-}
-
-/* --- list --- */
-
-static bool
-has_all_tags(const struct trigger_record *r, const struct record_list *tags)
-{
-	for (size_t i = 0; i < tags->n; i++) {
-		bool found = false;
-		for (size_t k = 0; k < r->list[TRIGGER_TAGS].n && !found; k++)
-			found = strcmp(r->list[TRIGGER_TAGS].v[k],
-			               tags->v[i]) == 0;
-		if (!found)
-			return false;
-	}
-	return true;
-}
-
-static int
-trigger_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	struct topts o;
-	struct trigger_filter f = {0};
-	struct trigger_record **list = NULL;
-	size_t n = 0, shown = 0;
-	int damaged = 0;
-	time_t now = time(NULL);
-	struct vault *v;
-	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return opts_status(rc, &o);
-	const struct record_list *tags = &o.rec.list[TRIGGER_TAGS];
-	if (o.w.n) {
-		rc = usage_error("'trigger-log list' takes options only.");
-		goto out;
-	}
-	if (o.since && date_parse(o.since, now, DATE_START, &f.since)) {
-		rc = date_arg_error("--since", o.since);
-		goto out;
-	}
-	if (o.until && date_parse(o.until, now, DATE_END, &f.until)) {
-		rc = date_arg_error("--until", o.until);
-		goto out;
-	}
-	f.tag = tags->n ? tags->v[0] : NULL;
-	f.with_body = o.json;
-	if (!(v = ctx_vault(ctx))) {
-		rc = 1;
-		goto out;
-	}
-	if (trigger_list(v, &f, &list, &n, report_damaged, &damaged)) {
-		rc = fail("%s", vault_errmsg(v));
-		goto out;
-	}
-	json_t *arr = o.json ? json_array() : NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (o.limit >= 0 && shown == (size_t)o.limit)
-			break;
-		if (!has_all_tags(list[i], tags))
-			continue;
-		shown++;
-		if (arr)
-			json_array_append_new(arr, record_json(list[i]));
-		else
-			print_line(list[i]);
-	}
-	if (arr)
-		rc = print_json(arr);
-	else if (shown == 0 && !damaged)
-		printf(o.since || o.until || tags->n
-		               ? "Nothing was recorded in that selection.\n"
-		               : "Nothing is recorded yet. 'selfhelp "
-		                 "trigger-log add' records a moment.\n");
-	rc = rc ? rc : damaged ? 1 : 0;
-out:
-	trigger_records_free(list, n);
-	return opts_status(rc, &o);
-}
-
-/* --- show --- */
-
-static int
-trigger_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	struct topts o;
-	struct trigger_record *r = NULL;
-	struct vault *v;
-	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return opts_status(rc, &o);
-	if ((rc = one_id(&o, "show")))
-		goto out;
-	if (!(v = ctx_vault(ctx))) {
-		rc = 1;
-		goto out;
-	}
-	if ((rc = load_record(v, o.w.v[0], &r)))
-		goto out;
-	if (o.json) {
-		json_t *arr = json_array();
-		json_array_append_new(arr, record_json(r));
-		rc = print_json(arr);
-	} else {
-		print_record(r);
-	}
-out:
-	trigger_record_free(r);
-	return opts_status(rc, &o);
-}
-
-/* --- edit --- */
-
-/* What parse_edited() needs: the record, when the edit began, and where
- * the edited record goes. */
-struct edit_arg {
-	const struct trigger_record *r;
-	time_t now;
-	struct trigger_record *out;
+static const struct record_cmd_variant variants[] = {
+        {.sub = "add",
+         .noun = "trigger record",
+         .example = "--trigger \"a slammed door\" --before 7",
+         .options = "--trigger TEXT --before N --state too-much"},
+        {0},
 };
 
-static int
-parse_edited(const char *text, size_t len, void *arg, char *err, size_t size)
-{
-	struct edit_arg *a = arg;
-	return trigger_parse_text(text, len, a->r, a->now, a->out, err, size);
-}
-
-/*
- * The edited record from the editor (on a terminal) or standard input.
- * Returns 0 with *out filled, 3 when the person chose to leave it as it
- * was (a message is printed), or an exit status.
- */
-static int
-edit_text(const struct trigger_record *r, struct trigger_record *out)
-{
-	struct edit_arg a = {r, time(NULL), out};
-	size_t len = 0;
-	char *text = trigger_format_text(r, &len);
-	return editor_edit_record(text, len,
-	                          "The file was empty, so the record was left "
-	                          "as it was. ('selfhelp trigger-log delete' "
-	                          "removes a record.)\n",
-	                          parse_edited, &a);
-}
-
-static int
-trigger_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	struct topts o;
-	struct trigger_record *r = NULL, edited;
-	struct vault *v;
-	time_t now = time(NULL), when = 0;
-	trigger_record_init(&edited);
-	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return opts_status(rc, &o);
-	if ((rc = one_id(&o, "edit")))
-		goto out;
-	if (o.date && date_parse(o.date, now, DATE_START, &when)) {
-		rc = date_arg_error("--date", o.date);
-		goto out;
-	}
-	if (!(v = ctx_vault(ctx))) {
-		rc = 1;
-		goto out;
-	}
-	if ((rc = load_record(v, o.w.v[0], &r)))
-		goto out;
-	if (o.given || o.date) {
-		if (trigger_record_copy(&edited, r)) {
-			rc = fail("Out of memory.");
-			goto out;
-		}
-		apply_options(&o, &edited);
-		if (o.date)
-			edited.when = when;
-	} else if ((rc = edit_text(r, &edited))) {
-		rc = rc == 3 ? 0 : rc;
-		goto out;
-	}
-	if (trigger_record_same(r, &edited)) {
-		printf("Nothing changed.\n");
-		goto out;
-	}
-	if (vault_begin(v) || trigger_update(v, &edited, time(NULL)) ||
-	    vault_commit(v)) {
-		vault_rollback(v);
-		rc = fail("%s", vault_errmsg(v));
-		goto out;
-	}
-	printf("Saved.\n");
-out:
-	trigger_record_release(&edited);
-	trigger_record_free(r);
-	return opts_status(rc, &o);
-}
-
-/* --- delete --- */
-
-static int
-trigger_delete_cmd(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	struct topts o;
-	struct trigger_record *r = NULL;
-	struct vault *v;
-	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return opts_status(rc, &o);
-	if ((rc = one_id(&o, "delete")))
-		goto out;
-	if (!o.yes && !isatty(STDIN_FILENO)) {
-		rc = usage_error("Deleting needs a yes, and there is no "
-		                 "terminal to ask on; --yes gives it.");
-		goto out;
-	}
-	if (!(v = ctx_vault(ctx))) {
-		rc = 1;
-		goto out;
-	}
-	if ((rc = load_record(v, o.w.v[0], &r)))
-		goto out;
-	if (!o.yes) {
-		char when[32], q[128];
-		date_format_local(r->when, when, sizeof(when));
-		/* The date only: the words may be private from onlookers. */
-		snprintf(q, sizeof(q), "Delete the trigger record from %s?",
-		         when);
-		if (!confirm(q, false)) {
-			printf("Kept it.\n");
-			goto out;
-		}
-	}
-	if (vault_begin(v) || vault_delete(v, r->id) || vault_commit(v)) {
-		vault_rollback(v);
-		rc = fail("%s", vault_errmsg(v));
-		goto out;
-	}
-	printf("Deleted.\n");
-out:
-	trigger_record_free(r);
-	return opts_status(rc, &o);
-}
+static const struct record_cmd trigger_cmd = {
+        .kind = &trigger_kind,
+        .name = "trigger-log",
+        .ids = {"a record id", "record", "trigger record",
+                "selfhelp trigger-log list"},
+        .a_record = "a record",
+        .record = "record",
+        .answers = "fields",
+        .verb = "record",
+        .removes = "a record",
+        .empty = "Nothing is recorded yet. 'selfhelp trigger-log add' "
+                 "records a moment.",
+        .empty_selection = "Nothing was recorded in that selection.",
+        .json_flags = RECORD_JSON_TIMES,
+        .variants = variants,
+        .print_line = print_line,
+        .add_end = add_end,
+};
 
 /* --- the command (stats is in insights.c) --- */
 
 static const struct command trigger_subs[] = {
-        {"add", trigger_add_cmd, "record what happened, and what you tried",
+        {"add", record_cmd_add, "record what happened, and what you tried",
          .opts = add_options, .help = add_help},
-        {"list", trigger_list_cmd, "records, newest first",
-         .opts = list_options, .help = dates_help},
-        {"show", trigger_show_cmd, "one record with every field", "ID",
+        {"list", record_cmd_list, "records, newest first", .opts = list_options,
+         .help = dates_help},
+        {"show", record_cmd_show, "one record with every field", "ID",
          show_options, .hint = HINT_IDS},
-        {"edit", trigger_edit_cmd, "fill in or change a record", "ID",
+        {"edit", record_cmd_edit, "fill in or change a record", "ID",
          edit_options, edit_help, .hint = HINT_IDS},
-        {"delete", trigger_delete_cmd,
+        {"delete", record_cmd_delete,
          "remove a record (asks first; --yes skips the question)", "ID",
          delete_options, .hint = HINT_IDS},
         {"stats", trigger_stats_cmd,
@@ -892,4 +264,5 @@ const struct command trigger_log_command = {
         .help = trigger_help,
         .subs = trigger_subs,
         .dflt = "list",
+        .data = &trigger_cmd,
 };

@@ -9,24 +9,25 @@
 #define G(member) offsetof(struct group_record, member)
 #define PREP      RECORD_VARIANT_BIT(GROUP_PREPARE)
 #define REFL      RECORD_VARIANT_BIT(GROUP_REFLECT)
-#define RATING(m, variant, label_)                                             \
+#define RATING(m, variant, label_, question_)                                  \
 	{                                                                      \
-		.type = RECORD_INT, .flags = RECORD_HEAD, .variants = variant, \
-		.offset = G(m), .json = #m, .key = #m, .label = label_,        \
-		.noun = "distress", .range = "a number", .lo = 0,              \
-		.hi = GROUP_RATING_MAX,                                        \
+		.type = RECORD_INT, .flags = RECORD_HEAD | RECORD_ASK_NOW,     \
+		.variants = variant, .offset = G(m), .json = #m, .key = #m,    \
+		.label = label_, .noun = "distress", .range = "a number",      \
+		.lo = 0, .hi = GROUP_RATING_MAX, .question = question_,        \
 	}
-#define TEXT(t, variant, flags_, json_, key_, label_)                          \
+#define TEXT(t, variant, flags_, json_, key_, label_, question_)               \
 	{                                                                      \
 		.type = RECORD_TEXT, .flags = flags_, .variants = variant,     \
 		.offset = G(text[t]), .json = json_, .key = key_,              \
-		.label = label_, .max = GROUP_TEXT_MAX,                        \
+		.label = label_, .max = GROUP_TEXT_MAX, .question = question_, \
 	}
-#define CHOICE(m, variant, json_, label_, choices_)                            \
+#define CHOICE(m, variant, json_, label_, choices_, question_)                 \
 	{                                                                      \
 		.type = RECORD_CHOICE, .flags = RECORD_HEAD,                   \
 		.variants = variant, .offset = G(m), .json = json_,            \
 		.key = json_, .label = label_, .choices = choices_,            \
+		.question = question_,                                         \
 	}
 
 static const struct record_choice types[] = {
@@ -79,26 +80,44 @@ static const struct record_field fields[] = {
          .json = "when",
          .key = "when",
          .label = "When"},
-        RATING(before, PREP, "Arriving"),
-        RATING(after, REFL, "Leaving"),
-        CHOICE(state, 0, "state", "Which way", record_states),
+        RATING(before, PREP, "Arriving",
+               "How are you arriving? Distress 0-10 (0 calm, 10 the most): "),
+        RATING(after, REFL, "Leaving",
+               "How are you leaving? Distress 0-10 (0 calm, 10 the most): "),
+        CHOICE(state, 0, "state", "Which way", record_states,
+               "Which way is it? 1 too much (flooded, racing), 2 okay,\n"
+               "3 too little (numb, foggy, far away): "),
         TEXT(GROUP_BRING, PREP, 0, "bring", "bring",
-             "What I would like to bring"),
-        TEXT(GROUP_NEED, PREP, 0, "need", "need", "What I need from the group"),
+             "What I would like to bring",
+             "What would you like to bring today? "),
+        TEXT(GROUP_NEED, PREP, 0, "need", "need", "What I need from the group",
+             "What do you need from the group today? "),
         TEXT(GROUP_BOUNDARY, PREP, RECORD_HEAD, "boundary", "boundary",
-             "My boundary for today"),
+             "My boundary for today",
+             "Your boundary for today (like \"I may pass\", \"I leave at "
+             "nine\",\n\"no advice please\"): "),
         TEXT(GROUP_IF_TOO_MUCH, PREP, 0, "if_too_much", "if-too-much",
-             "If it gets too much"),
-        TEXT(GROUP_MOVED, REFL, 0, "moved", "moved", "What moved me"),
+             "If it gets too much",
+             "If it gets too much, what will you do? A number, or your own "
+             "words:"),
+        TEXT(GROUP_MOVED, REFL, 0, "moved", "moved", "What moved me",
+             "What moved you? "),
         TEXT(GROUP_TRIGGERED, REFL, 0, "triggered", "triggered",
-             "What triggered me"),
+             "What triggered me",
+             "Did anything trigger you? (Enter if nothing did) "),
         TEXT(GROUP_CONTRIBUTED, REFL, 0, "contributed", "contributed",
-             "What I contributed"),
+             "What I contributed",
+             "What did you contribute? (listening counts too) "),
         CHOICE(closeness, REFL, "closeness", "Closeness and distance",
-               closeness),
-        CHOICE(kept, REFL, "kept", "Kept my boundary", kept),
+               closeness,
+               "Closeness and distance today: 1 too close, 2 about right, 3 "
+               "too far: "),
+        CHOICE(kept, REFL, "kept", "Kept my boundary", kept,
+               "If you set yourself a boundary for today, did you keep "
+               "it?\n" GROUP_KEPT_ANSWERS),
         TEXT(GROUP_NEXT, REFL, 0, "next", "next",
-             "Next time I would like to try"),
+             "Next time I would like to try",
+             "What would you like to try next time? "),
         {.type = RECORD_TEXT,
          .variants = REFL,
          .offset = G(text[GROUP_KIND_WORDS]),
@@ -106,7 +125,8 @@ static const struct record_field fields[] = {
          .key = "kind-words",
          .alias = "kind",
          .label = "A kind sentence to myself",
-         .max = GROUP_TEXT_MAX},
+         .max = GROUP_TEXT_MAX,
+         .question = "One kind sentence to yourself: "},
 };
 
 static const struct record_layout layouts[] = {
@@ -119,7 +139,9 @@ static const struct record_layout layouts[] = {
                            "lines indented by two\n"
                            "# spaces. before: distress when arriving, 0 to "
                            "10. state: too-much,\n"
-                           "# okay or too-little.\n"},
+                           "# okay or too-little.\n",
+                           "A short check-in before the group. Enter skips a "
+                           "question; Esc or\nCtrl-C leaves (so does q).\n"},
         [GROUP_REFLECT] = {"Reflection after a group meeting",
                            "# Change what you like, then save and close the "
                            "editor.\n"
@@ -132,8 +154,13 @@ static const struct record_layout layouts[] = {
                            "# okay or too-little. closeness: too-close, "
                            "about-right or too-far.\n"
                            "# kept (the boundary you set): yes, partly, no "
-                           "or did-not-come-up.\n"},
+                           "or did-not-come-up.\n",
+                           "A short look back at the group. Enter skips a "
+                           "question; Esc or\nCtrl-C leaves (so does q).\n"},
 };
+
+static int export_markdown(const struct transfer_codec *c, const json_t *rec,
+                           struct transfer_buf *md);
 
 const struct record_kind group_kind = {
         .name = GROUP_KIND,
@@ -149,11 +176,11 @@ const struct record_kind group_kind = {
         .unknown_where = "here",
         .fields_words = "the ones selfhelp wrote above",
         .codec = {&group_kind, record_export_encode, record_export_decode,
-                  group_export_markdown},
+                  export_markdown},
 };
 
-static const struct record_field *
-text_field(enum group_text t)
+const struct record_field *
+group_text_field(enum group_text t)
 {
 	return record_field_at(&group_kind,
 	                       G(text) + (size_t)t * sizeof(char *));
@@ -162,33 +189,8 @@ text_field(enum group_text t)
 enum group_type
 group_text_type(enum group_text t)
 {
-	return text_field(t)->variants == PREP ? GROUP_PREPARE : GROUP_REFLECT;
-}
-
-const char *
-group_text_key(enum group_text t)
-{
-	return text_field(t)->key;
-}
-
-const char *
-group_text_json(enum group_text t)
-{
-	return text_field(t)->json;
-}
-
-/* --- the engine, typed --- */
-
-void
-group_record_init(struct group_record *r, enum group_type type)
-{
-	record_init(&group_kind, r, (int)type);
-}
-
-void
-group_record_release(struct group_record *r)
-{
-	record_release(&group_kind, r);
+	return group_text_field(t)->variants == PREP ? GROUP_PREPARE
+	                                             : GROUP_REFLECT;
 }
 
 void
@@ -201,141 +203,6 @@ void
 group_records_free(struct group_record **list, size_t n)
 {
 	record_free_all(&group_kind, (void **)list, n);
-}
-
-int
-group_record_copy(struct group_record *dst, const struct group_record *src)
-{
-	return record_copy(&group_kind, dst, src);
-}
-
-bool
-group_record_same(const struct group_record *a, const struct group_record *b)
-{
-	return record_same(&group_kind, a, b);
-}
-
-bool
-group_record_has_fields(const struct group_record *r)
-{
-	return record_has_fields(&group_kind, r);
-}
-
-const char *
-group_type_name(enum group_type t)
-{
-	return t == GROUP_REFLECT ? "reflect" : "prepare";
-}
-
-int
-group_type_parse(const char *s, enum group_type *out)
-{
-	for (int t = GROUP_PREPARE; t <= GROUP_REFLECT; t++)
-		if (strcmp(s, types[t - 1].name) == 0) {
-			*out = (enum group_type)t;
-			return 0;
-		}
-	return -1;
-}
-
-const char *
-group_closeness_name(enum group_closeness c)
-{
-	return record_choice_name(record_field_at(&group_kind, G(closeness)),
-	                          (int)c);
-}
-
-const char *
-group_closeness_words(enum group_closeness c)
-{
-	return record_choice_words(record_field_at(&group_kind, G(closeness)),
-	                           (int)c);
-}
-
-const char *
-group_kept_name(enum group_kept k)
-{
-	return record_choice_name(record_field_at(&group_kind, G(kept)),
-	                          (int)k);
-}
-
-const char *
-group_kept_words(enum group_kept k)
-{
-	return record_choice_words(record_field_at(&group_kind, G(kept)),
-	                           (int)k);
-}
-
-int
-group_closeness_parse(const char *s, enum group_closeness *out)
-{
-	int v;
-	if (record_choice_parse(record_field_at(&group_kind, G(closeness)), s,
-	                        &v))
-		return -1;
-	*out = (enum group_closeness)v;
-	return 0;
-}
-
-int
-group_kept_parse(const char *s, enum group_kept *out)
-{
-	int v;
-	if (record_choice_parse(record_field_at(&group_kind, G(kept)), s, &v))
-		return -1;
-	*out = (enum group_kept)v;
-	return 0;
-}
-
-enum trigger_text_problem
-group_set_text(struct group_record *r, enum group_text t, const char *s)
-{
-	return record_set_text(text_field(t), r, s);
-}
-
-int
-group_add(struct vault *v, struct group_record *r, bool sealed, time_t now)
-{
-	return record_add(v, &group_kind, r, sealed, now);
-}
-
-int
-group_update(struct vault *v, struct group_record *r, time_t now)
-{
-	return record_update(v, &group_kind, r, now);
-}
-
-int
-group_get(struct vault *v, const char *id, struct group_record **out)
-{
-	return record_get(v, &group_kind, id, (void **)out);
-}
-
-int
-group_fields_json(const struct group_record *r, json_t *o)
-{
-	return record_fields_json(&group_kind, r, o, 0);
-}
-
-int
-group_fields_read(const json_t *o, struct group_record *r, char *err,
-                  size_t errsize)
-{
-	return record_fields_read(&group_kind, o, r, err, errsize);
-}
-
-char *
-group_format_text(const struct group_record *r, size_t *len)
-{
-	return record_format_text(&group_kind, r, len);
-}
-
-int
-group_parse_text(const char *text, size_t len, const struct group_record *base,
-                 time_t now, struct group_record *r, char *err, size_t errsize)
-{
-	return record_parse_text(&group_kind, text, len, base, now, r, err,
-	                         errsize);
 }
 
 /* --- listing and linking --- */
@@ -388,7 +255,7 @@ group_list(struct vault *v, const struct group_filter *f,
 		struct group_record *r = all[i];
 		if ((f->since && r->when < f->since) ||
 		    (f->until && r->when > f->until))
-			group_record_free(r);
+			record_free(&group_kind, r);
 		else
 			all[k++] = r;
 	}
@@ -485,14 +352,14 @@ md_field(struct transfer_buf *md, const char *label, const char *value)
 	       transfer_buf_puts(md, "\n\n");
 }
 
-int
-group_export_markdown(const struct transfer_codec *c, const json_t *rec,
-                      struct transfer_buf *md)
+static int
+export_markdown(const struct transfer_codec *c, const json_t *rec,
+                struct transfer_buf *md)
 {
 	struct group_record r;
 	char err[TRANSFER_ERR_MAX], line[128];
 	(void)c;
-	if (group_fields_read(rec, &r, err, sizeof(err)))
+	if (record_fields_read(&group_kind, rec, &r, err, sizeof(err)))
 		return transfer_buf_puts(md, "(This record could not be read "
 		                             "as a group record.)\n");
 	bool prep = r.type == GROUP_PREPARE;
@@ -508,7 +375,9 @@ group_export_markdown(const struct transfer_codec *c, const json_t *rec,
 			                      n);
 		if (r.state)
 			snprintf(line + k, sizeof(line) - k, "%s%s",
-			         k ? ", " : "", trigger_state_words(r.state));
+			         k ? ", " : "",
+			         record_choice_words(GROUP_STATE_FIELD,
+			                             (int)r.state));
 		rc = md_field(md, rating->label, line);
 	}
 	/* Then the texts and answers of its type, in the table's order. */
@@ -520,12 +389,14 @@ group_export_markdown(const struct transfer_codec *c, const json_t *rec,
 		if (f->type == RECORD_TEXT)
 			value = r.text[(f->offset - G(text)) / sizeof(char *)];
 		else if (f->offset == G(closeness) && r.closeness)
-			value = group_closeness_words(r.closeness);
+			value = record_choice_words(GROUP_CLOSENESS_FIELD,
+			                            (int)r.closeness);
 		else if (f->offset == G(kept) && r.kept)
-			value = group_kept_words(r.kept);
+			value = record_choice_words(GROUP_KEPT_FIELD,
+			                            (int)r.kept);
 		if (value)
 			rc = md_field(md, f->label, value);
 	}
-	group_record_release(&r);
+	record_release(&group_kind, &r);
 	return rc ? -1 : 0;
 }

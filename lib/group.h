@@ -20,9 +20,9 @@
  * any): see group_link().
  *
  * The kind is described as data (group_kind, lib/record.h): the engine
- * does its storage, edit layout, --json fields and export codec; the
- * functions below are the engine's typed for group records, plus what is
- * the group's own: linking, and its Markdown.
+ * does its storage, edit layout, --json fields, form questions and export
+ * codec. What is the group's own is below: the listing with links, the
+ * linking, and (in the codec) its Markdown.
  */
 #ifndef SELFHELP_GROUP_H
 #define SELFHELP_GROUP_H
@@ -62,7 +62,8 @@ enum group_closeness {
 };
 
 /* Whether the boundary set before the meeting was kept. No judgement:
- * every answer is as good as another. */
+ * every answer is as good as another. The form's answers: */
+#define GROUP_KEPT_ANSWERS "1 yes, 2 partly, 3 no, 4 it didn't come up: "
 enum group_kept {
 	GROUP_KEPT_NONE = 0,
 	GROUP_KEPT_YES,
@@ -104,88 +105,25 @@ struct group_record {
 	char link[VAULT_ID_HEX + 1];
 };
 
-/* An empty record of `type`: no ratings, no state, no text. */
-void group_record_init(struct group_record *r, enum group_type type);
-
-/* Wipe and free the owned strings; the record is empty (same type). */
-void group_record_release(struct group_record *r);
-
-/* Release and free a heap record (NULL ok). */
+/* Release and free a heap record, and an array of n records from
+ * group_list() (NULL ok). */
 void group_record_free(struct group_record *r);
-
-/* Free an array of n records from group_list(), and the array. */
 void group_records_free(struct group_record **list, size_t n);
-
-/* Deep copy of src into *dst (initialised here). 0, or -1 (memory). */
-int group_record_copy(struct group_record *dst, const struct group_record *src);
-
-/* Do two records hold the same fields (ignoring id, link and
- * created/updated)? */
-bool group_record_same(const struct group_record *a,
-                       const struct group_record *b);
-
-/* Is anything besides type and `when` set? */
-bool group_record_has_fields(const struct group_record *r);
-
-/* --- names --- */
-
-/* "prepare" / "reflect"; and parsing those (0, or -1). */
-const char *group_type_name(enum group_type t);
-int group_type_parse(const char *s, enum group_type *out);
 
 /* Which type a text field belongs to. */
 enum group_type group_text_type(enum group_text t);
 
-/* Key of the edit layout ("if-too-much") and --json name
- * ("if_too_much") of a text field. */
-const char *group_text_key(enum group_text t);
-const char *group_text_json(enum group_text t);
-
-/* "too-close", "about-right", "too-far"; NULL for none. */
-const char *group_closeness_name(enum group_closeness c);
-/* "too close", "about right", "too far"; "" for none. */
-const char *group_closeness_words(enum group_closeness c);
-/* As typed (any case; spaces or underscores for hyphens; "right" for
- * about-right). 0, or -1 when it is none of them. */
-int group_closeness_parse(const char *s, enum group_closeness *out);
-
-/* "yes", "partly", "no", "did-not-come-up"; NULL for none. */
-const char *group_kept_name(enum group_kept k);
-/* "yes", "partly", "no", "it didn't come up"; "" for none. */
-const char *group_kept_words(enum group_kept k);
-/* As typed: yes/y, partly/partially, no/n, "didn't come up" (with or
- * without the apostrophe, hyphens or spaces), did-not-come-up, n/a.
- * 0, or -1. */
-int group_kept_parse(const char *s, enum group_kept *out);
-
-/*
- * Set text field t of r from s, cleaned as lib/trigger.h cleans free
- * text (trimmed; no control characters but newline and tab; UTF-8; at
- * most GROUP_TEXT_MAX bytes). Empty clears it. Returns TRIGGER_TEXT_OK
- * or the problem (r unchanged).
- */
-enum trigger_text_problem group_set_text(struct group_record *r,
-                                         enum group_text t, const char *s);
+/* The table's field of text t, and of the state, closeness and kept
+ * (for record_set_text, record_choice_*). */
+const struct record_field *group_text_field(enum group_text t);
+#define GROUP_STATE_FIELD                                                      \
+	record_field_at(&group_kind, offsetof(struct group_record, state))
+#define GROUP_CLOSENESS_FIELD                                                  \
+	record_field_at(&group_kind, offsetof(struct group_record, closeness))
+#define GROUP_KEPT_FIELD                                                       \
+	record_field_at(&group_kind, offsetof(struct group_record, kept))
 
 /* --- the vault --- */
-
-/*
- * Store a new record (one vault_put, or vault_seal when `sealed`: the
- * vault is locked; wrap it in a transaction). Sets r->created and
- * r->updated to `now` and writes the id to r->id.
- */
-int group_add(struct vault *v, struct group_record *r, bool sealed, time_t now);
-
-/* Replace the stored record r->id (it must exist, with its body read);
- * updated = now. */
-int group_update(struct vault *v, struct group_record *r, time_t now);
-
-/*
- * Read one record by full id, head and body. *out is caller-freed with
- * group_record_free (its link is not set). VAULT_DAMAGED when it does
- * not authenticate or cannot be decoded.
- */
-int group_get(struct vault *v, const char *id, struct group_record **out);
 
 struct group_filter {
 	time_t since;   /* 0: no lower bound (on `when`) */
@@ -229,50 +167,5 @@ int group_link(struct group_record *const *list, size_t n);
  */
 struct group_record *group_link_for(struct group_record *const *list, size_t n,
                                     time_t when);
-
-/* --- JSON --- */
-
-/*
- * The record's own fields for --json and the export document, set on
- * the object `o` in order: "type", "when" (ISO 8601 with offset), then
- * the fields of its type (null when not given). Returns 0, or -1 when
- * out of memory.
- */
-int group_fields_json(const struct group_record *r, json_t *o);
-
-/*
- * Read a record's fields from an export record or --json object (keys
- * as group_fields_json writes them; unknown keys are left alone for
- * the caller to judge) into r (initialised here). Returns 0, or -1 with
- * a clause naming the field in err (like "\"after\" is 12; distress is
- * a whole number from 0 to 10"), r released.
- */
-int group_fields_read(const json_t *o, struct group_record *r, char *err,
-                      size_t errsize);
-
-/* The Markdown of the export codec (transfer.h): the engine encodes and
- * decodes group records; their Markdown is their own. */
-int group_export_markdown(const struct transfer_codec *c, const json_t *rec,
-                          struct transfer_buf *md);
-
-/* --- the edit layout --- */
-
-/*
- * The readable layout for `group edit`: comment lines (starting with
- * '#'), then one "key: value" line per field of the record's type
- * (multi-line text continued on lines indented by two spaces). Caller
- * wipes and frees (*len bytes).
- */
-char *group_format_text(const struct group_record *r, size_t *len);
-
-/*
- * Parse that layout into r, starting from `base` (its type, id, created
- * and an unchanged `when` are kept; fields left out are cleared). `now`
- * resolves dates like "today". Returns 0, or -1 with a one-sentence
- * message naming the line in err (r is then released).
- */
-int group_parse_text(const char *text, size_t len,
-                     const struct group_record *base, time_t now,
-                     struct group_record *r, char *err, size_t errsize);
 
 #endif

@@ -110,8 +110,8 @@ variant_field(const struct record_kind *k)
 	return NULL;
 }
 
-static int
-variant_of(const struct record_kind *k, const void *r)
+int
+record_variant(const struct record_kind *k, const void *r)
 {
 	const struct record_field *f = variant_field(k);
 	return f ? int_of(r, f) : 0;
@@ -127,7 +127,7 @@ bool
 record_field_applies(const struct record_kind *k, const void *r,
                      const struct record_field *f)
 {
-	return applies(f, variant_of(k, r));
+	return applies(f, record_variant(k, r));
 }
 
 /* --- memory --- */
@@ -189,7 +189,7 @@ record_release(const struct record_kind *k, void *r)
 		else if (is_list(f))
 			record_clear_list(f, r);
 	}
-	record_init(k, r, variant_of(k, r));
+	record_init(k, r, record_variant(k, r));
 }
 
 void
@@ -293,9 +293,8 @@ record_same(const struct record_kind *k, const void *a, const void *b)
 	return true;
 }
 
-/* Is field f of r set (given, not empty)? */
-static bool
-is_set(const void *r, const struct record_field *f)
+bool
+record_field_set(const struct record_field *f, const void *r)
 {
 	switch (f->type) {
 	case RECORD_INT:
@@ -312,13 +311,22 @@ is_set(const void *r, const struct record_field *f)
 	}
 }
 
+time_t
+record_when(const struct record_kind *k, const void *r)
+{
+	for (size_t i = 0; i < k->nfields; i++)
+		if (k->fields[i].type == RECORD_TIME)
+			return *CAT(r, k->fields[i].offset, time_t);
+	return 0;
+}
+
 bool
 record_has_fields(const struct record_kind *k, const void *r)
 {
 	for (size_t i = 0; i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
 		if (f->type != RECORD_TIME && f->type != RECORD_VARIANT &&
-		    is_set(r, f))
+		    record_field_set(f, r))
 			return true;
 	}
 	return false;
@@ -335,8 +343,8 @@ const struct record_choice record_states[] = {
         {NULL, NULL, NULL},
 };
 
-static size_t
-nchoices(const struct record_field *f)
+size_t
+record_choice_count(const struct record_field *f)
 {
 	size_t n = 0;
 	while (f->choices[n].name)
@@ -347,14 +355,17 @@ nchoices(const struct record_field *f)
 const char *
 record_choice_name(const struct record_field *f, int v)
 {
-	return v > 0 && (size_t)v <= nchoices(f) ? f->choices[v - 1].name
-	                                         : NULL;
+	return v > 0 && (size_t)v <= record_choice_count(f)
+	               ? f->choices[v - 1].name
+	               : NULL;
 }
 
 const char *
 record_choice_words(const struct record_field *f, int v)
 {
-	return v > 0 && (size_t)v <= nchoices(f) ? f->choices[v - 1].words : "";
+	return v > 0 && (size_t)v <= record_choice_count(f)
+	               ? f->choices[v - 1].words
+	               : "";
 }
 
 /* A stored name, exactly; 0 with *out set, or -1. */
@@ -428,7 +439,7 @@ record_choice_parse(const struct record_field *f, const char *s, int *out)
 static void
 choice_list(const struct record_field *f, const char *q, char *buf, size_t size)
 {
-	size_t n = nchoices(f), k = 0;
+	size_t n = record_choice_count(f), k = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && k < size; i++)
 		k += (size_t)snprintf(buf + k, size - k, "%s%s%s%s",
@@ -441,25 +452,25 @@ choice_list(const struct record_field *f, const char *q, char *buf, size_t size)
 /* --- cleaning --- */
 
 const char *
-record_problem_words(enum trigger_text_problem p)
+record_problem_words(enum record_problem p)
 {
 	switch (p) {
-	case TRIGGER_TEXT_OK:
+	case RECORD_PROBLEM_NONE:
 		return "is fine";
-	case TRIGGER_TEXT_EMPTY:
+	case RECORD_PROBLEM_EMPTY:
 		return "is empty";
-	case TRIGGER_TEXT_LONG:
+	case RECORD_PROBLEM_LONG:
 		return "is longer than selfhelp keeps in one field";
-	case TRIGGER_TEXT_CONTROL:
+	case RECORD_PROBLEM_CONTROL:
 		return "holds control characters (like a line break or an "
 		       "escape) that a list item cannot hold";
-	case TRIGGER_TEXT_NOT_UTF8:
+	case RECORD_PROBLEM_NOT_UTF8:
 		return "is not UTF-8 text";
-	case TRIGGER_TEXT_COMMA:
+	case RECORD_PROBLEM_COMMA:
 		return "holds a comma, which a tag cannot hold";
-	case TRIGGER_TEXT_FULL:
+	case RECORD_PROBLEM_FULL:
 		return "has more items than one list can hold (64)";
-	case TRIGGER_TEXT_MEMORY:
+	case RECORD_PROBLEM_MEMORY:
 		return "could not be kept: out of memory";
 	}
 	return "could not be used";
@@ -473,21 +484,21 @@ is_space(unsigned char c)
 }
 
 char *
-record_item_clean(const char *s, size_t max, enum trigger_text_problem *why)
+record_item_clean(const char *s, size_t max, enum record_problem *why)
 {
 	size_t len = strlen(s), n = 0;
 	if (!util_utf8_ok(s, len, NULL)) {
-		*why = TRIGGER_TEXT_NOT_UTF8;
+		*why = RECORD_PROBLEM_NOT_UTF8;
 		return NULL;
 	}
 	/* C1 controls and DEL too (newlines and other C0 below). */
 	if (util_has_control(s, len, UTIL_CLEAN_LINES, NULL)) {
-		*why = TRIGGER_TEXT_CONTROL;
+		*why = RECORD_PROBLEM_CONTROL;
 		return NULL;
 	}
 	char *out = malloc(len + 1);
 	if (!out) {
-		*why = TRIGGER_TEXT_MEMORY;
+		*why = RECORD_PROBLEM_MEMORY;
 		return NULL;
 	}
 	bool gap = false;
@@ -499,7 +510,7 @@ record_item_clean(const char *s, size_t max, enum trigger_text_problem *why)
 		}
 		if (c < 0x20 || c == 0x7f) {
 			record_wipe_free((out[n] = '\0', out));
-			*why = TRIGGER_TEXT_CONTROL;
+			*why = RECORD_PROBLEM_CONTROL;
 			return NULL;
 		}
 		if (gap)
@@ -510,26 +521,26 @@ record_item_clean(const char *s, size_t max, enum trigger_text_problem *why)
 	out[n] = '\0';
 	if (n == 0 || n > max) {
 		record_wipe_free(out);
-		*why = n ? TRIGGER_TEXT_LONG : TRIGGER_TEXT_EMPTY;
+		*why = n ? RECORD_PROBLEM_LONG : RECORD_PROBLEM_EMPTY;
 		return NULL;
 	}
-	*why = TRIGGER_TEXT_OK;
+	*why = RECORD_PROBLEM_NONE;
 	return out;
 }
 
 char *
-record_text_clean(const char *s, size_t max, enum trigger_text_problem *why)
+record_text_clean(const char *s, size_t max, enum record_problem *why)
 {
 	size_t len = strlen(s);
 	if (!util_utf8_ok(s, len, NULL)) {
-		*why = TRIGGER_TEXT_NOT_UTF8;
+		*why = RECORD_PROBLEM_NOT_UTF8;
 		return NULL;
 	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') ||
 		    c == 0x7f) {
-			*why = TRIGGER_TEXT_CONTROL;
+			*why = RECORD_PROBLEM_CONTROL;
 			return NULL;
 		}
 	}
@@ -540,16 +551,16 @@ record_text_clean(const char *s, size_t max, enum trigger_text_problem *why)
 	while (len && is_space((unsigned char)s[len - 1]))
 		len--;
 	if (len == 0) {
-		*why = TRIGGER_TEXT_EMPTY;
+		*why = RECORD_PROBLEM_EMPTY;
 		return NULL;
 	}
 	if (len > max) {
-		*why = TRIGGER_TEXT_LONG;
+		*why = RECORD_PROBLEM_LONG;
 		return NULL;
 	}
 	char *out = malloc(len + 1);
 	if (!out) {
-		*why = TRIGGER_TEXT_MEMORY;
+		*why = RECORD_PROBLEM_MEMORY;
 		return NULL;
 	}
 	/* CRLF from editors on other systems: keep only the LF. */
@@ -558,20 +569,20 @@ record_text_clean(const char *s, size_t max, enum trigger_text_problem *why)
 		if (!(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n'))
 			out[n++] = s[i] == '\r' ? '\n' : s[i];
 	out[n] = '\0';
-	*why = TRIGGER_TEXT_OK;
+	*why = RECORD_PROBLEM_NONE;
 	return out;
 }
 
-enum trigger_text_problem
+enum record_problem
 record_set_text(const struct record_field *f, void *r, const char *s)
 {
-	enum trigger_text_problem why = TRIGGER_TEXT_OK;
+	enum record_problem why = RECORD_PROBLEM_NONE;
 	char *c = record_text_clean(s, f->max, &why);
-	if (!c && why != TRIGGER_TEXT_EMPTY)
+	if (!c && why != RECORD_PROBLEM_EMPTY)
 		return why;
 	record_wipe_free(*text_at(r, f));
 	*text_at(r, f) = c;
-	return TRIGGER_TEXT_OK;
+	return RECORD_PROBLEM_NONE;
 }
 
 /* Is `item` in list l already, by f's key? -1 when out of memory. */
@@ -597,10 +608,10 @@ list_has(const struct record_field *f, const struct record_list *l,
 }
 
 /* Add one part (not split further) to list field f. */
-static enum trigger_text_problem
+static enum record_problem
 add_one(const struct record_field *f, void *r, const char *part)
 {
-	enum trigger_text_problem why = TRIGGER_TEXT_OK;
+	enum record_problem why = RECORD_PROBLEM_NONE;
 	struct record_list *l = list_at(r, f);
 	char *item = record_item_clean(part, f->item_max, &why);
 	if (!item)
@@ -610,7 +621,7 @@ add_one(const struct record_field *f, void *r, const char *part)
 		char *tag = journal_tag_normalize(item);
 		record_wipe_free(item);
 		if (!tag)
-			return TRIGGER_TEXT_LONG;
+			return RECORD_PROBLEM_LONG;
 		item = tag;
 	}
 	/* The same item twice in one record says nothing new: keep the
@@ -618,27 +629,27 @@ add_one(const struct record_field *f, void *r, const char *part)
 	int found = list_has(f, l, item);
 	if (found) {
 		record_wipe_free(item);
-		return found < 0 ? TRIGGER_TEXT_MEMORY : TRIGGER_TEXT_OK;
+		return found < 0 ? RECORD_PROBLEM_MEMORY : RECORD_PROBLEM_NONE;
 	}
 	if (l->n >= f->max) {
 		record_wipe_free(item);
-		return TRIGGER_TEXT_FULL;
+		return RECORD_PROBLEM_FULL;
 	}
 	if (list_push(l, item)) {
 		record_wipe_free(item);
-		return TRIGGER_TEXT_MEMORY;
+		return RECORD_PROBLEM_MEMORY;
 	}
-	return TRIGGER_TEXT_OK;
+	return RECORD_PROBLEM_NONE;
 }
 
-enum trigger_text_problem
+enum record_problem
 record_add_items(const struct record_field *f, void *r, const char *s)
 {
 	size_t len = strlen(s);
 	char *copy = malloc(len + 1);
-	enum trigger_text_problem why = TRIGGER_TEXT_OK;
+	enum record_problem why = RECORD_PROBLEM_NONE;
 	if (!copy)
-		return TRIGGER_TEXT_MEMORY;
+		return RECORD_PROBLEM_MEMORY;
 	memcpy(copy, s, len + 1);
 	for (char *p = copy;;) {
 		char *comma = strchr(p, ',');
@@ -647,7 +658,7 @@ record_add_items(const struct record_field *f, void *r, const char *s)
 		/* Skip empty parts ("a,,b", a trailing comma). */
 		if (p[strspn(p, " \t")]) {
 			why = add_one(f, r, p);
-			if (why != TRIGGER_TEXT_OK)
+			if (why != RECORD_PROBLEM_NONE)
 				break;
 		}
 		if (!comma)
@@ -719,7 +730,7 @@ static json_t *
 part_json(const struct record_kind *k, const void *r, bool head)
 {
 	json_t *o = json_object();
-	int variant = variant_of(k, r);
+	int variant = record_variant(k, r);
 	int bad = !o || set(o, "v", json_integer(RECORD_VERSION));
 	for (size_t i = 0; !bad && i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
@@ -838,7 +849,7 @@ decode_part(const struct record_kind *k, void *r, const unsigned char *p,
 		const struct record_field *f = &k->fields[i];
 		/* The variant comes first: it says which fields follow. */
 		if (!(f->flags & RECORD_HEAD) != !head ||
-		    !applies(f, variant_of(k, r)))
+		    !applies(f, record_variant(k, r)))
 			continue;
 		if (decode_field(o, f, r))
 			goto out;
@@ -1028,6 +1039,29 @@ record_list(struct vault *v, const struct record_kind *k, bool with_body,
 	return rc;
 }
 
+/* The kind qsort() compares with: one sort at a time. */
+static const struct record_kind *sort_kind;
+
+static int
+newest_first(const void *a, const void *b)
+{
+	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
+	time_t tx = record_when(sort_kind, x), ty = record_when(sort_kind, y);
+	if (tx != ty)
+		return tx < ty ? 1 : -1;
+	return strcmp(CAT(y, sort_kind->meta.id, char),
+	              CAT(x, sort_kind->meta.id, char));
+}
+
+void
+record_sort_newest(const struct record_kind *k, void **list, size_t n)
+{
+	if (n < 2)
+		return;
+	sort_kind = k;
+	qsort(list, n, sizeof(*list), newest_first);
+}
+
 /* --- the edit layout --- */
 
 /* The i-th field of the layout, or NULL after the last. */
@@ -1100,7 +1134,7 @@ char *
 record_format_text(const struct record_kind *k, const void *r, size_t *len)
 {
 	struct transfer_buf b = {0};
-	int variant = variant_of(k, r);
+	int variant = record_variant(k, r);
 	const struct record_layout *lay = &k->layouts[variant];
 	const char *id = CAT(r, k->meta.id, char);
 	char line[128];
@@ -1214,10 +1248,10 @@ close_text(struct parse_state *ps, void *r, size_t line, char *err,
 	if (!f)
 		return 0;
 	ps->open_text = NULL;
-	enum trigger_text_problem why =
+	enum record_problem why =
 	        record_set_text(f, r, ps->text.p ? ps->text.p : "");
 	transfer_buf_release(&ps->text);
-	if (why != TRIGGER_TEXT_OK)
+	if (why != RECORD_PROBLEM_NONE)
 		return parse_error(err, errsize, line, "the %s text %s.",
 		                   f->key, record_problem_words(why));
 	return 0;
@@ -1268,9 +1302,8 @@ parse_more(struct parse_state *ps, char *line, size_t lineno, void *r,
 		return 0;
 	}
 	if (ps->open_list) {
-		enum trigger_text_problem why =
-		        record_add_items(ps->open_list, r, p);
-		if (why != TRIGGER_TEXT_OK)
+		enum record_problem why = record_add_items(ps->open_list, r, p);
+		if (why != RECORD_PROBLEM_NONE)
 			return parse_error(err, errsize, lineno, "this %s %s.",
 			                   ps->open_list->key,
 			                   record_problem_words(why));
@@ -1401,8 +1434,8 @@ parse_line(struct parse_state *ps, char *line, size_t lineno, const void *base,
 	}
 	size_t idx = (size_t)(f - k->fields);
 	if (is_list(f)) {
-		enum trigger_text_problem why = record_add_items(f, r, value);
-		if (why != TRIGGER_TEXT_OK)
+		enum record_problem why = record_add_items(f, r, value);
+		if (why != RECORD_PROBLEM_NONE)
 			return parse_error(err, errsize, lineno, "this %s %s.",
 			                   f->key, record_problem_words(why));
 		ps->open_list = f;
@@ -1433,7 +1466,7 @@ record_parse_text(const struct record_kind *k, const char *text, size_t len,
                   const void *base, time_t now, void *r, char *err,
                   size_t errsize)
 {
-	struct parse_state ps = {.k = k, .variant = variant_of(k, base)};
+	struct parse_state ps = {.k = k, .variant = record_variant(k, base)};
 	size_t lineno = 0, bad;
 	int rc = -1;
 	char *line = NULL;
@@ -1499,7 +1532,7 @@ int
 record_fields_json(const struct record_kind *k, const void *r, json_t *o,
                    unsigned flags)
 {
-	int variant = variant_of(k, r);
+	int variant = record_variant(k, r);
 	int bad = 0;
 	for (size_t i = 0; !bad && i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
@@ -1565,7 +1598,7 @@ read_field(const struct record_field *f, const json_t *v, void *r, char *err,
            size_t size)
 {
 	char words[256];
-	enum trigger_text_problem why;
+	enum record_problem why;
 	switch (f->type) {
 	case RECORD_TIME:
 		if (!json_is_string(v) ||
@@ -1607,14 +1640,14 @@ read_field(const struct record_field *f, const json_t *v, void *r, char *err,
 			        "or null",
 			        f->json, transfer_type_name(v));
 		if (strlen(json_string_value(v)) != json_string_length(v))
-			why = TRIGGER_TEXT_NOT_UTF8;
+			why = RECORD_PROBLEM_NOT_UTF8;
 		else if (!(f->flags & RECORD_VERBATIM))
 			why = record_set_text(f, r, json_string_value(v));
 		else if ((*text_at(r, f) = strdup(json_string_value(v))))
-			why = TRIGGER_TEXT_OK;
+			why = RECORD_PROBLEM_NONE;
 		else
-			why = TRIGGER_TEXT_MEMORY;
-		if (why != TRIGGER_TEXT_OK)
+			why = RECORD_PROBLEM_MEMORY;
+		if (why != RECORD_PROBLEM_NONE)
 			return field_error(err, size, "\"%s\" %s", f->json,
 			                   record_problem_words(why));
 		return 0;
@@ -1629,7 +1662,7 @@ read_field(const struct record_field *f, const json_t *v, void *r, char *err,
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			const json_t *item = json_array_get(v, i);
 			const char *s = json_string_value(item);
-			why = TRIGGER_TEXT_NOT_UTF8;
+			why = RECORD_PROBLEM_NOT_UTF8;
 			if (!s)
 				return field_error(err, size,
 				                   "item %zu of \"%s\" is %s; "
@@ -1637,9 +1670,9 @@ read_field(const struct record_field *f, const json_t *v, void *r, char *err,
 				                   i + 1, f->json,
 				                   transfer_type_name(item));
 			if (strlen(s) == json_string_length(item))
-				why = strchr(s, ',') ? TRIGGER_TEXT_COMMA
+				why = strchr(s, ',') ? RECORD_PROBLEM_COMMA
 				                     : add_one(f, r, s);
-			if (why != TRIGGER_TEXT_OK)
+			if (why != RECORD_PROBLEM_NONE)
 				return field_error(err, size,
 				                   "item %zu of \"%s\" %s",
 				                   i + 1, f->json,
@@ -1659,7 +1692,7 @@ record_fields_read(const struct record_kind *k, const json_t *o, void *r,
 	/* The variant first: it says which fields belong. */
 	if (vf && read_field(vf, json_object_get(o, vf->json), r, err, errsize))
 		goto fail;
-	int variant = variant_of(k, r);
+	int variant = record_variant(k, r);
 	for (size_t i = 0; i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
 		json_t *v = json_object_get(o, f->json);
@@ -1792,7 +1825,7 @@ record_export_markdown(const struct transfer_codec *c, const json_t *rec,
 	}
 	for (size_t i = 0; !rc && i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
-		if (record_field_applies(k, r, f) && is_set(r, f))
+		if (record_field_applies(k, r, f) && record_field_set(f, r))
 			rc = transfer_buf_puts(md, "- ") ||
 			     transfer_buf_puts(md, f->json) ||
 			     transfer_buf_puts(md, ": ") ||

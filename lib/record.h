@@ -18,23 +18,35 @@
  *
  * Adding a record kind
  * --------------------
- * 1. Write its struct in lib/KIND.h with the members of struct
- *    record_meta's offsets (id, written_locked, created, updated,
- *    has_body), and one member per field: time_t for RECORD_TIME, int
- *    for RECORD_INT/RECORD_CHOICE/RECORD_VARIANT (enums are ints), char *
- *    for RECORD_TEXT, struct record_list for RECORD_LIST/RECORD_TAGS.
- * 2. Describe it in lib/KIND.c: `const struct record_kind KIND_kind`
- *    with one struct record_field per member, in the order of its JSON
- *    (the stored head and body keep that order, "created" and "updated"
- *    coming right after the RECORD_TIME field), plus the edit layout's
- *    texts. Give an `edit_order` when the layout lists fields in another
+ * A kind is one table plus what is truly its own:
+ * 1. lib/KIND.h: its struct, with the members of struct record_meta's
+ *    offsets (id, written_locked, created, updated, has_body), and one
+ *    member per field: time_t for RECORD_TIME, int for RECORD_INT,
+ *    RECORD_CHOICE and RECORD_VARIANT (enums are ints), char * for
+ *    RECORD_TEXT, struct record_list for RECORD_LIST/RECORD_TAGS.
+ * 2. lib/KIND.c: `const struct record_kind KIND_kind`, one struct
+ *    record_field per member in the order of its JSON (the stored head
+ *    and body keep that order, "created" and "updated" coming right
+ *    after the RECORD_TIME field), each with its JSON key, edit key,
+ *    label, limits and its form question (and quick wording, offers,
+ *    retry words); the edit layout's title and comment lines and the
+ *    form's first words per variant (struct record_layout); an
+ *    `edit_order` and `form_order` when those list the fields in another
  *    order than the JSON.
  * 3. Add it to record_kinds[] in lib/record.c: export, import and check
  *    know it from then on (its codec is the engine's unless it brings
  *    one; journal does, as its body is plain text).
- * 4. Keep in lib/KIND.c only what no other kind has (trigger: name keys
- *    and statistics helpers; group: linking). Document its export fields
- *    in doc/export-format.md and extend tests/unit/test-record.c.
+ * 4. cmd/KIND.c: a struct record_cmd (cmd/record-cmd.h) with the words
+ *    of its messages and its list line, its option tables (field options
+ *    are RECORD_OPT_FIELD rows), and a command whose sub-commands are
+ *    record_cmd_add, _list, _show, _edit and _delete with the descriptor
+ *    as the command's data (cmd/cmd.h says the rest of adding a
+ *    command).
+ * 5. Keep in lib/KIND.c and cmd/KIND.c only what no other kind has
+ *    (trigger: the statistics' listing and name keys; group: linking,
+ *    the view beside the linked record, the boundary question). Document
+ *    its export fields in doc/export-format.md and extend
+ *    tests/unit/test-record.c.
  *
  * A kind whose storage the engine does not do (RECORD_OWN_STORAGE:
  * journal's plain-text body, the safety plan's versioned sections) is
@@ -85,6 +97,8 @@ enum record_field_flags {
 	RECORD_VERBATIM = 1 << 1, /* RECORD_TEXT: import keeps the text as it
 	                             is, control characters too (shown
 	                             escaped), as its kind always did */
+	RECORD_ASK_NOW = 1 << 2,  /* the form's answer says how it is now: a
+	                             high rating is met with where help is */
 };
 
 /* The variant bit of `variants` for variant value v. */
@@ -117,6 +131,20 @@ struct record_field {
 	/* Lists: the key two items are one under (caller frees), so an item
 	 * is kept once; NULL compares them as they are. */
 	char *(*same_key)(const char *item);
+	/*
+	 * The guided form (cmd/record-form.c) asks for the field with
+	 * `question` (NULL: not asked), in a quick form with `quick` (NULL:
+	 * not asked there). An int from 0 to 10 is a rating (one key), a
+	 * choice takes the number of an answer (the question names them);
+	 * text, lists, times and other ints take a line, and `offers` (NULL
+	 * ended) are numbered answers shown with the question that a line
+	 * may name by number. `retry` is said when a line cannot be taken
+	 * (NULL: the form's own words).
+	 */
+	const char *question;
+	const char *quick;
+	const char *const *offers;
+	const char *retry;
 };
 
 /* Where a kind's struct keeps what every record has. */
@@ -137,8 +165,9 @@ struct record_meta {
 
 /* The edit layout of one variant (index 0 for a kind without variants). */
 struct record_layout {
-	const char *title;  /* first line: "# <title> 3f2a9c1b." */
+	const char *title; /* first line: "# <title> 3f2a9c1b."; show's title */
 	const char *header; /* the comment lines after it */
+	const char *intro;  /* the guided form's first words */
 };
 
 enum record_kind_flags {
@@ -163,6 +192,9 @@ struct record_kind {
 	/* The edit layout: field indices in layout order, ended by -1, or
 	 * NULL for the table's order; per-variant titles and headers. */
 	const signed char *edit_order;
+	/* The order of the guided form's questions, likewise (NULL: the
+	 * table's). */
+	const signed char *form_order;
 	const struct record_layout *layouts;
 	const char *edit_example;  /* "'emotion: fear'" for a line without
 	                              a colon */
@@ -193,6 +225,16 @@ const struct record_field *record_field_json(const struct record_kind *k,
 bool record_field_applies(const struct record_kind *k, const void *r,
                           const struct record_field *f);
 
+/* Is field f of r given (an int or choice set, text, list items)? A
+ * time or variant always is. */
+bool record_field_set(const struct record_field *f, const void *r);
+
+/* The record's variant (0 for a kind without variants). */
+int record_variant(const struct record_kind *k, const void *r);
+
+/* The record's own time (its RECORD_TIME field). */
+time_t record_when(const struct record_kind *k, const void *r);
+
 /* --- memory --- */
 
 /* An empty record of `variant` (0 when the kind has none): ints
@@ -222,6 +264,8 @@ void record_clear_list(const struct record_field *f, void *r);
  * group notes both have it). */
 extern const struct record_choice record_states[];
 
+/* How many answers f has (its values are 1 to that). */
+size_t record_choice_count(const struct record_field *f);
 /* The stored name of choice value v of f, or NULL for none. */
 const char *record_choice_name(const struct record_field *f, int v);
 /* The words for people, or "" for none. */
@@ -234,49 +278,46 @@ int record_choice_parse(const struct record_field *f, const char *s, int *out);
 
 /* --- cleaning what people type --- */
 
-/* Why a value was not taken. (Named after the kind that had them
- * first; every kind shares them.) */
-enum trigger_text_problem {
-	TRIGGER_TEXT_OK = 0,
-	TRIGGER_TEXT_EMPTY,    /* nothing left after trimming */
-	TRIGGER_TEXT_LONG,     /* longer than the field allows */
-	TRIGGER_TEXT_CONTROL,  /* control characters (items: also newlines) */
-	TRIGGER_TEXT_NOT_UTF8, /* not UTF-8, or a NUL byte */
-	TRIGGER_TEXT_COMMA,    /* a tag with a comma */
-	TRIGGER_TEXT_FULL,     /* the list is full */
-	TRIGGER_TEXT_MEMORY,
+/* Why a value was not taken. */
+enum record_problem {
+	RECORD_PROBLEM_NONE = 0, /* it was taken */
+	RECORD_PROBLEM_EMPTY,    /* nothing left after trimming */
+	RECORD_PROBLEM_LONG,     /* longer than the field allows */
+	RECORD_PROBLEM_CONTROL,  /* control characters (items: also newlines) */
+	RECORD_PROBLEM_NOT_UTF8, /* not UTF-8, or a NUL byte */
+	RECORD_PROBLEM_COMMA,    /* a tag with a comma */
+	RECORD_PROBLEM_FULL,     /* the list is full */
+	RECORD_PROBLEM_MEMORY,
 };
 
 /* A short description of a problem ("is not UTF-8 text"). */
-const char *record_problem_words(enum trigger_text_problem p);
+const char *record_problem_words(enum record_problem p);
 
 /*
  * Clean a list item as typed: trims, turns runs of white space into one
  * space; at most `max` bytes. A malloc'd string, or NULL with *why set.
  */
-char *record_item_clean(const char *s, size_t max,
-                        enum trigger_text_problem *why);
+char *record_item_clean(const char *s, size_t max, enum record_problem *why);
 
 /*
  * Clean free text: trims outer white space, keeps inner newlines and
  * tabs (CRLF becomes LF); at most `max` bytes. NULL with *why set
- * (TRIGGER_TEXT_EMPTY too).
+ * (RECORD_PROBLEM_EMPTY too).
  */
-char *record_text_clean(const char *s, size_t max,
-                        enum trigger_text_problem *why);
+char *record_text_clean(const char *s, size_t max, enum record_problem *why);
 
 /* Set text field f of r from s (cleaned; empty clears it). r is
  * unchanged on a problem. */
-enum trigger_text_problem record_set_text(const struct record_field *f, void *r,
-                                          const char *s);
+enum record_problem record_set_text(const struct record_field *f, void *r,
+                                    const char *s);
 
 /*
  * Split s at commas and add each cleaned, non-empty part to list field f
  * (tags normalised as journal tags; an item already there is skipped).
- * TRIGGER_TEXT_OK, or the first problem (parts before it stay added).
+ * RECORD_PROBLEM_NONE, or the first problem (parts before it stay added).
  */
-enum trigger_text_problem record_add_items(const struct record_field *f,
-                                           void *r, const char *s);
+enum record_problem record_add_items(const struct record_field *f, void *r,
+                                     const char *s);
 
 /* --- storage --- */
 
@@ -329,6 +370,9 @@ typedef bool (*record_keep_fn)(const void *r, void *arg);
 int record_list(struct vault *v, const struct record_kind *k, bool with_body,
                 record_keep_fn keep, void *keep_arg, void ***list, size_t *n,
                 void (*damaged)(void *arg, const char *id), void *arg);
+
+/* Sort n records newest first: by their time, then by id (descending). */
+void record_sort_newest(const struct record_kind *k, void **list, size_t n);
 
 /* --- the edit layout --- */
 

@@ -969,7 +969,8 @@ meetings_make(const struct data *d, size_t *n)
 static void
 rating_cell(struct strbuf *b, const struct group_record *r, int rating)
 {
-	const char *state = r ? trigger_state_words(r->state) : "";
+	const char *state =
+	        r ? record_choice_words(GROUP_STATE_FIELD, (int)r->state) : "";
 	strbuf_adds(b, "<td>");
 	if (r && rating != GROUP_NO_RATING)
 		strbuf_addf(b, "%d", rating);
@@ -1066,8 +1067,12 @@ section_group(struct strbuf *b, const struct data *d)
 		strbuf_addf(b, "<tr><td>%s</td>", day);
 		rating_cell(b, p, p ? p->before : GROUP_NO_RATING);
 		rating_cell(b, r, r ? r->after : GROUP_NO_RATING);
-		word_cell(b, r ? group_closeness_words(r->closeness) : NULL);
-		word_cell(b, r ? group_kept_words(r->kept) : NULL);
+		word_cell(b, r ? record_choice_words(GROUP_CLOSENESS_FIELD,
+		                                     (int)r->closeness)
+		               : NULL);
+		word_cell(b, r ? record_choice_words(GROUP_KEPT_FIELD,
+		                                     (int)r->kept)
+		               : NULL);
 		strbuf_adds(b, "</tr>\n");
 	}
 	strbuf_adds(b, "</tbody>\n</table>\n");

@@ -7,7 +7,7 @@
 #include <sodium.h>
 #include <utf8proc.h>
 
-const char *const trigger_reaction_names[] = {
+static const char *const reaction_names[] = {
         "emotional flashback",
         "intrusive memory",
         "nightmare",
@@ -22,31 +22,34 @@ const char *const trigger_reaction_names[] = {
         NULL,
 };
 
-const char *const trigger_vulnerability_names[] = {
+static const char *const vulnerability_names[] = {
         "poor sleep",  "hunger",           "pain",   "illness", "conflict",
         "anniversary", "alcohol or drugs", "lonely", NULL,
 };
 
 #define T(member) offsetof(struct trigger_record, member)
-#define RATING(m, label_)                                                      \
+#define RATING(m, flags_, label_, ...)                                         \
 	{                                                                      \
-		.type = RECORD_INT, .flags = RECORD_HEAD, .offset = T(m),      \
-		.json = #m, .key = #m, .label = label_, .noun = "distress",    \
-		.range = "a number", .lo = 0, .hi = TRIGGER_RATING_MAX,        \
+		.type = RECORD_INT, .flags = RECORD_HEAD | (flags_),           \
+		.offset = T(m), .json = #m, .key = #m, .label = label_,        \
+		.noun = "distress", .range = "a number", .lo = 0,              \
+		.hi = TRIGGER_RATING_MAX, __VA_ARGS__                          \
 	}
-#define TEXT(t, flags_, json_, key_, label_)                                   \
+#define TEXT(t, flags_, json_, key_, label_, ...)                              \
 	{                                                                      \
 		.type = RECORD_TEXT, .flags = (flags_) | RECORD_VERBATIM,      \
 		.offset = T(text[t]), .json = json_, .key = key_,              \
-		.label = label_, .max = TRIGGER_TEXT_MAX,                      \
+		.label = label_, .max = TRIGGER_TEXT_MAX, __VA_ARGS__          \
 	}
-#define LIST(l, type_, flags_, json_, key_, label_)                            \
+#define LIST(l, type_, flags_, json_, key_, label_, ...)                       \
 	{                                                                      \
 		.type = type_, .flags = flags_, .offset = T(list[l]),          \
 		.json = json_, .key = key_, .label = label_,                   \
 		.max = TRIGGER_MAX_ITEMS, .item_max = TRIGGER_ITEM_MAX,        \
-		.same_key = trigger_name_key,                                  \
+		.same_key = trigger_name_key, __VA_ARGS__                      \
 	}
+#define WHAT_HAPPENED                                                          \
+	"What happened, and what brought it on? (It's fine not to know.) "
 
 /* In the order of --json and export; the stored head and body keep it. */
 static const struct record_field fields[] = {
@@ -55,16 +58,30 @@ static const struct record_field fields[] = {
          .offset = T(when),
          .json = "when",
          .key = "when",
-         .label = "When"},
-        RATING(before, "Distress before"),
-        RATING(after, "Distress after"),
+         .label = "When",
+         .question = "When was it? Enter for now, or a date like 2026-11-01 "
+                     "14:30 or yesterday: ",
+         .retry = "selfhelp doesn't know that date; try 2026-11-01 14:30, "
+                  "today or yesterday, or Enter for now.\n"},
+        RATING(before, 0, "Distress before",
+               .question = "How strong was the distress, 0-10 (0 calm, 10 "
+                           "the most)? ",
+               .quick = "How strong is the distress right now, 0-10 (0 "
+                        "calm, 10 the most)? "),
+        RATING(after, RECORD_ASK_NOW, "Distress after",
+               .question = "And afterwards, or now: how strong is the "
+                           "distress, 0-10? "),
         {.type = RECORD_CHOICE,
          .flags = RECORD_HEAD,
          .offset = T(state),
          .json = "state",
          .key = "state",
          .label = "Which way",
-         .choices = record_states},
+         .choices = record_states,
+         .question = "Which way did it go? 1 too much (flooded, racing), 2 "
+                     "okay,\n3 too little (numb, foggy, far away): ",
+         .quick = "Which way is it? 1 too much (flooded, racing), 2 okay,\n"
+                  "3 too little (numb, foggy, far away): "},
         {.type = RECORD_INT,
          .offset = T(felt_age),
          .json = "felt_age",
@@ -74,30 +91,51 @@ static const struct record_field fields[] = {
          .noun = "a felt age",
          .range = "an age in years",
          .lo = 0,
-         .hi = TRIGGER_AGE_MAX},
+         .hi = TRIGGER_AGE_MAX,
+         .question = "How old did you feel, in years? ",
+         .retry = "An age in years works here, like 7, or Enter to skip.\n"},
         TEXT(TRIGGER_TRIGGER, RECORD_HEAD, "trigger", "trigger",
-             "What happened"),
-        TEXT(TRIGGER_THOUGHTS, 0, "thoughts", "thought", "Thoughts"),
+             "What happened", .question = WHAT_HAPPENED,
+             .quick = WHAT_HAPPENED),
+        TEXT(TRIGGER_THOUGHTS, 0, "thoughts", "thought", "Thoughts",
+             .question = "Any thoughts or beliefs that came up? "),
         TEXT(TRIGGER_NOW_DIFFERS, 0, "now_differs", "now-differs",
-             "Now differs"),
-        TEXT(TRIGGER_NOTE, 0, "note", "note", "Note"),
+             "Now differs",
+             .question = "If it fits: how is now different from back then? "),
+        TEXT(TRIGGER_NOTE, 0, "note", "note", "Note",
+             .question = "Anything else to note? "),
         LIST(TRIGGER_REACTIONS, RECORD_LIST, RECORD_HEAD, "reactions",
-             "reaction", "Reaction"),
+             "reaction", "Reaction",
+             .question = "What kind of reaction was it? Numbers or your own "
+                         "words, commas between:",
+             .offers = reaction_names),
         LIST(TRIGGER_VULNERABILITIES, RECORD_LIST, RECORD_HEAD,
-             "vulnerabilities", "vulnerability", "Made it harder"),
+             "vulnerabilities", "vulnerability", "Made it harder",
+             .question = "Was anything making it harder? Numbers or your own "
+                         "words, commas between:",
+             .offers = vulnerability_names),
         LIST(TRIGGER_BODY, RECORD_LIST, RECORD_HEAD, "body", "body",
-             "In the body"),
+             "In the body",
+             .question = "What did you notice in your body? (commas between) "),
         LIST(TRIGGER_EMOTIONS, RECORD_LIST, RECORD_HEAD, "emotions", "emotion",
-             "Emotions"),
-        LIST(TRIGGER_URGES, RECORD_LIST, 0, "urges", "urge", "Urges"),
+             "Emotions",
+             .question = "Which emotions were there? (commas between) "),
+        LIST(TRIGGER_URGES, RECORD_LIST, 0, "urges", "urge", "Urges",
+             .question = "Any urges? (commas between) "),
         LIST(TRIGGER_HELPED, RECORD_LIST, RECORD_HEAD, "helped", "helped",
-             "What you tried"),
-        LIST(TRIGGER_TAGS, RECORD_TAGS, RECORD_HEAD, "tags", "tag", "Tags"),
+             "What you tried",
+             .question = "What did you do or try? (commas between) "),
+        LIST(TRIGGER_TAGS, RECORD_TAGS, RECORD_HEAD, "tags", "tag", "Tags",
+             .question = "Tags? (commas between) "),
 };
 
-/* The edit layout's order: the order the form asks in. */
+/* The edit layout's order (and show's): the order the form asks in, but
+ * for the distress afterwards, asked near the end. */
 static const signed char edit_order[] = {
         0, 1, 2, 3, 9, 5, 10, 11, 12, 6, 4, 13, 7, 14, 8, 15, -1,
+};
+static const signed char form_order[] = {
+        0, 1, 3, 5, 9, 10, 11, 12, 6, 4, 13, 7, 14, 2, 8, 15, -1,
 };
 
 static const struct record_layout layouts[] = {
@@ -112,7 +150,9 @@ static const struct record_layout layouts[] = {
          "two\n"
          "# spaces. before/after: distress from 0 to 10. state: too-much, "
          "okay\n"
-         "# or too-little. felt-age: how old you felt, in years.\n"},
+         "# or too-little. felt-age: how old you felt, in years.\n",
+         "Short questions, one at a time. Enter skips one; Esc or Ctrl-C "
+         "leaves\n(so does q).\n"},
 };
 
 const struct record_kind trigger_kind = {
@@ -125,6 +165,7 @@ const struct record_kind trigger_kind = {
         .fields = fields,
         .nfields = sizeof(fields) / sizeof(fields[0]),
         .edit_order = edit_order,
+        .form_order = form_order,
         .layouts = layouts,
         .edit_example = "'emotion: fear'",
         .unknown_where = "of a trigger record",
@@ -147,152 +188,6 @@ trigger_text_field(enum trigger_text t)
 	                       T(text) + (size_t)t * sizeof(char *));
 }
 
-/* --- the engine, typed --- */
-
-void
-trigger_record_init(struct trigger_record *r)
-{
-	record_init(&trigger_kind, r, 0);
-}
-
-void
-trigger_record_release(struct trigger_record *r)
-{
-	record_release(&trigger_kind, r);
-}
-
-void
-trigger_record_free(struct trigger_record *r)
-{
-	record_free(&trigger_kind, r);
-}
-
-void
-trigger_records_free(struct trigger_record **list, size_t n)
-{
-	record_free_all(&trigger_kind, (void **)list, n);
-}
-
-int
-trigger_record_copy(struct trigger_record *dst,
-                    const struct trigger_record *src)
-{
-	return record_copy(&trigger_kind, dst, src);
-}
-
-bool
-trigger_record_same(const struct trigger_record *a,
-                    const struct trigger_record *b)
-{
-	return record_same(&trigger_kind, a, b);
-}
-
-bool
-trigger_record_has_fields(const struct trigger_record *r)
-{
-	return record_has_fields(&trigger_kind, r);
-}
-
-const char *
-trigger_state_name(enum trigger_state s)
-{
-	return record_choice_name(record_field_at(&trigger_kind, T(state)),
-	                          (int)s);
-}
-
-const char *
-trigger_state_words(enum trigger_state s)
-{
-	return record_choice_words(record_field_at(&trigger_kind, T(state)),
-	                           (int)s);
-}
-
-int
-trigger_state_parse(const char *s, enum trigger_state *out)
-{
-	int v;
-	if (record_choice_parse(record_field_at(&trigger_kind, T(state)), s,
-	                        &v))
-		return -1;
-	*out = (enum trigger_state)v;
-	return 0;
-}
-
-const char *
-trigger_problem_words(enum trigger_text_problem p)
-{
-	return record_problem_words(p);
-}
-
-char *
-trigger_item_clean(const char *s, enum trigger_text_problem *why)
-{
-	return record_item_clean(s, TRIGGER_ITEM_MAX, why);
-}
-
-char *
-trigger_text_clean(const char *s, enum trigger_text_problem *why)
-{
-	return record_text_clean(s, TRIGGER_TEXT_MAX, why);
-}
-
-enum trigger_text_problem
-trigger_add_items(struct trigger_record *r, enum trigger_list l, const char *s)
-{
-	return record_add_items(trigger_list_field(l), r, s);
-}
-
-enum trigger_text_problem
-trigger_set_text(struct trigger_record *r, enum trigger_text t, const char *s)
-{
-	return record_set_text(trigger_text_field(t), r, s);
-}
-
-void
-trigger_clear_list(struct trigger_record *r, enum trigger_list l)
-{
-	record_clear_list(trigger_list_field(l), r);
-}
-
-char *
-trigger_format_text(const struct trigger_record *r, size_t *len)
-{
-	return record_format_text(&trigger_kind, r, len);
-}
-
-int
-trigger_parse_text(const char *text, size_t len,
-                   const struct trigger_record *base, time_t now,
-                   struct trigger_record *r, char *err, size_t errsize)
-{
-	return record_parse_text(&trigger_kind, text, len, base, now, r, err,
-	                         errsize);
-}
-
-int
-trigger_add(struct vault *v, struct trigger_record *r, time_t now)
-{
-	return record_add(v, &trigger_kind, r, false, now);
-}
-
-int
-trigger_add_sealed(struct vault *v, struct trigger_record *r, time_t now)
-{
-	return record_add(v, &trigger_kind, r, true, now);
-}
-
-int
-trigger_update(struct vault *v, struct trigger_record *r, time_t now)
-{
-	return record_update(v, &trigger_kind, r, now);
-}
-
-int
-trigger_get(struct vault *v, const char *id, struct trigger_record **out)
-{
-	return record_get(v, &trigger_kind, id, (void **)out);
-}
-
 /* --- the trigger log's own --- */
 
 static bool
@@ -308,16 +203,6 @@ keep(const void *rec, void *arg)
 	       !(f->until && r->when > f->until);
 }
 
-static int
-newest_first(const void *a, const void *b)
-{
-	const struct trigger_record *x = *(struct trigger_record *const *)a;
-	const struct trigger_record *y = *(struct trigger_record *const *)b;
-	if (x->when != y->when)
-		return x->when < y->when ? 1 : -1;
-	return strcmp(y->id, x->id);
-}
-
 int
 trigger_list(struct vault *v, const struct trigger_filter *f,
              struct trigger_record ***list, size_t *n,
@@ -325,9 +210,15 @@ trigger_list(struct vault *v, const struct trigger_filter *f,
 {
 	int rc = record_list(v, &trigger_kind, f->with_body, keep, (void *)f,
 	                     (void ***)list, n, damaged, arg);
-	if (!rc && *n)
-		qsort(*list, *n, sizeof(**list), newest_first);
+	if (!rc)
+		record_sort_newest(&trigger_kind, (void **)*list, *n);
 	return rc;
+}
+
+void
+trigger_records_free(struct trigger_record **list, size_t n)
+{
+	record_free_all(&trigger_kind, (void **)list, n);
 }
 
 static bool

@@ -11,10 +11,10 @@
  * "too-much", "okay", "too-little" or null; lists are arrays of strings;
  * text fields are strings or null. Only `when` is required.
  *
- * The kind is described as data (trigger_kind, lib/record.h); the
- * functions below are the engine's, typed for trigger records, plus what
- * is the trigger log's own: the name keys its statistics count by, and
- * the reaction and vulnerability names its form offers.
+ * The kind is described as data (trigger_kind, lib/record.h: its fields,
+ * edit layout and form questions); the engine stores, reads and lays it
+ * out. What is the trigger log's own is below: the listing its
+ * statistics read, and the name keys they count by.
  */
 #ifndef SELFHELP_TRIGGER_H
 #define SELFHELP_TRIGGER_H
@@ -85,69 +85,12 @@ struct trigger_record {
 /* The kind's table (lib/record.h). */
 extern const struct record_kind trigger_kind;
 
-/* Reaction types and vulnerability factors offered by the guided form
- * (NULL-terminated); people may name others. */
-extern const char *const trigger_reaction_names[];
-extern const char *const trigger_vulnerability_names[];
-
-/* An empty record: no ratings, no state, no age, no text. */
-void trigger_record_init(struct trigger_record *r);
-
-/* Wipe and free the owned strings; the record is empty afterwards. */
-void trigger_record_release(struct trigger_record *r);
-
-/* Release and free a heap record (NULL ok). */
-void trigger_record_free(struct trigger_record *r);
-
-/* Free an array of n records from trigger_list(), and the array. */
-void trigger_records_free(struct trigger_record **list, size_t n);
-
-/* Deep copy of src into *dst (initialised here). 0, or -1 (memory). */
-int trigger_record_copy(struct trigger_record *dst,
-                        const struct trigger_record *src);
-
-/* Do two records hold the same fields (ignoring id and created/updated)? */
-bool trigger_record_same(const struct trigger_record *a,
-                         const struct trigger_record *b);
-
-/* Is anything besides `when` set? */
-bool trigger_record_has_fields(const struct trigger_record *r);
-
-/* "too-much", "okay", "too-little", or NULL for TRIGGER_STATE_NONE. */
-const char *trigger_state_name(enum trigger_state s);
-
-/* "too much", "okay", "too little" for people; "" for none. */
-const char *trigger_state_words(enum trigger_state s);
-
-/*
- * Parse a state as typed: too-much, okay, too-little (any case; spaces or
- * underscores for the hyphen; "ok" for okay). 0, or -1 when it is none.
- */
-int trigger_state_parse(const char *s, enum trigger_state *out);
-
-/* The table's fields for list l and text t. */
+/* The table's fields for list l and text t, and for the state (for
+ * record_add_items, record_set_text, record_choice_*). */
 const struct record_field *trigger_list_field(enum trigger_list l);
 const struct record_field *trigger_text_field(enum trigger_text t);
-
-/* record_item_clean and record_text_clean (lib/record.h) with the
- * trigger log's limits (TRIGGER_ITEM_MAX, TRIGGER_TEXT_MAX). */
-char *trigger_item_clean(const char *s, enum trigger_text_problem *why);
-char *trigger_text_clean(const char *s, enum trigger_text_problem *why);
-
-/*
- * Split `s` at commas and add each cleaned, non-empty part to list `l` of
- * r (tags are normalised as journal tags). Returns TRIGGER_TEXT_OK, or the
- * first problem (parts before it stay added). Empty input adds nothing.
- */
-enum trigger_text_problem trigger_add_items(struct trigger_record *r,
-                                            enum trigger_list l, const char *s);
-
-/* Set text field t of r from s (cleaned; empty clears it). */
-enum trigger_text_problem trigger_set_text(struct trigger_record *r,
-                                           enum trigger_text t, const char *s);
-
-/* Empty list l of r. */
-void trigger_clear_list(struct trigger_record *r, enum trigger_list l);
+#define TRIGGER_STATE_FIELD                                                    \
+	record_field_at(&trigger_kind, offsetof(struct trigger_record, state))
 
 /*
  * The key two names are counted together under: Unicode case folding
@@ -156,25 +99,6 @@ void trigger_clear_list(struct trigger_record *r, enum trigger_list l);
  * Caller frees; NULL when out of memory.
  */
 char *trigger_name_key(const char *s);
-
-/*
- * Store a new record (one vault_put; wrap it in a transaction). Sets
- * r->created and r->updated to `now` and writes the id to r->id.
- */
-int trigger_add(struct vault *v, struct trigger_record *r, time_t now);
-/* The same, sealed to the vault's public key while it is locked; it
- * becomes an ordinary record at the next unlock. */
-int trigger_add_sealed(struct vault *v, struct trigger_record *r, time_t now);
-
-/* Replace the stored record r->id (it must exist); updated = now. */
-int trigger_update(struct vault *v, struct trigger_record *r, time_t now);
-
-/*
- * Read one record by full id, head and body. *out is caller-freed with
- * trigger_record_free. VAULT_DAMAGED when it does not authenticate or
- * cannot be decoded.
- */
-int trigger_get(struct vault *v, const char *id, struct trigger_record **out);
 
 struct trigger_filter {
 	time_t since;    /* 0: no lower bound (on `when`) */
@@ -192,25 +116,7 @@ int trigger_list(struct vault *v, const struct trigger_filter *f,
                  struct trigger_record ***list, size_t *n,
                  void (*damaged)(void *arg, const char *id), void *arg);
 
-/*
- * The readable layout for `trigger-log edit`: comment lines (starting
- * with '#'), then one "key: value" line per field (lists joined with
- * ", "; multi-line text continued on lines indented by two spaces).
- * Caller wipes and frees (*len bytes).
- */
-char *trigger_format_text(const struct trigger_record *r, size_t *len);
-
-/*
- * Parse that layout into r, starting from a copy of `base` (fields left
- * out of the text are cleared; the id, created and an unchanged `when`
- * are kept). `now` resolves dates like "today". Returns 0, or -1 with a
- * one-sentence message naming the line in err (r is then released).
- */
-int trigger_parse_text(const char *text, size_t len,
-                       const struct trigger_record *base, time_t now,
-                       struct trigger_record *r, char *err, size_t errsize);
-
-/* A short description of a text problem ("has control characters"). */
-const char *trigger_problem_words(enum trigger_text_problem p);
+/* Free an array of n records from trigger_list(), and the array. */
+void trigger_records_free(struct trigger_record **list, size_t n);
 
 #endif

@@ -10,7 +10,7 @@
  *
  * It is stored in a scratch vault (vault_put, inside a transaction that is
  * rolled back) and read by journal_list/journal_get, trigger_list/
- * trigger_get (then the `trigger-log edit` text and the insights figures
+ * record_get (then the `trigger-log edit` text and the insights figures
  * of stats_compute), rating_list/rating_decode, transfer_check, and
  * transfer_export with its Markdown rendering.
  *
@@ -81,7 +81,7 @@ written_by_trigger_c(const struct trigger_record *r)
 {
 	struct trigger_record again;
 	bool same = true;
-	trigger_record_init(&again);
+	record_init(&trigger_kind, &again, 0);
 	again.when = r->when;
 	again.before = r->before;
 	again.after = r->after;
@@ -90,15 +90,17 @@ written_by_trigger_c(const struct trigger_record *r)
 	for (int l = 0; same && l < TRIGGER_NLISTS; l++)
 		for (size_t i = 0; same && i < r->list[l].n; i++)
 			same = !strchr(r->list[l].v[i], ',') &&
-			       trigger_add_items(&again, (enum trigger_list)l,
-			                         r->list[l].v[i]) ==
-			               TRIGGER_TEXT_OK;
+			       record_add_items(
+			               trigger_list_field((enum trigger_list)l),
+			               &again,
+			               r->list[l].v[i]) == RECORD_PROBLEM_NONE;
 	for (int t = 0; same && t < TRIGGER_NTEXTS; t++)
 		same = !r->text[t] ||
-		       trigger_set_text(&again, (enum trigger_text)t,
-		                        r->text[t]) == TRIGGER_TEXT_OK;
-	same = same && trigger_record_same(r, &again);
-	trigger_record_release(&again);
+		       record_set_text(trigger_text_field((enum trigger_text)t),
+		                       &again,
+		                       r->text[t]) == RECORD_PROBLEM_NONE;
+	same = same && record_same(&trigger_kind, r, &again);
+	record_release(&trigger_kind, &again);
 	return same;
 }
 
@@ -124,13 +126,13 @@ check_trigger_record(const struct trigger_record *r)
 	if (!written_by_trigger_c(r))
 		return;
 	size_t len = 0;
-	char *text = trigger_format_text(r, &len), err[512];
+	char *text = record_format_text(&trigger_kind, r, &len), err[512];
 	struct trigger_record back;
 	FUZZ_CHECK(text);
-	FUZZ_CHECK(trigger_parse_text(text, len, r, FUZZ_NOW, &back, err,
-	                              sizeof(err)) == 0);
+	FUZZ_CHECK(record_parse_text(&trigger_kind, text, len, r, FUZZ_NOW,
+	                             &back, err, sizeof(err)) == 0);
 	FUZZ_CHECK(fuzz_trigger_same(r, &back));
-	trigger_record_release(&back);
+	record_release(&trigger_kind, &back);
 	free(text);
 }
 
@@ -162,7 +164,7 @@ check_trigger(struct vault *v, const char *id, bool is_kind)
 	stats_free(s);
 	trigger_records_free(list, n);
 
-	int rc = trigger_get(v, id, &r);
+	int rc = record_get(v, &trigger_kind, id, (void **)&r);
 	if (!is_kind) {
 		FUZZ_CHECK(rc == VAULT_NOT_FOUND && !r);
 		return;
@@ -171,7 +173,7 @@ check_trigger(struct vault *v, const char *id, bool is_kind)
 	FUZZ_CHECK(rc == 0 || rc == VAULT_DAMAGED);
 	if (r)
 		check_trigger_record(r);
-	trigger_record_free(r);
+	record_free(&trigger_kind, r);
 }
 
 static void

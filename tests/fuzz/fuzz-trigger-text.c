@@ -1,11 +1,11 @@
 /*
  * What people type into trigger records and journal tags (lib/trigger.h,
- * lib/journal.h): the `trigger-log edit` layout (trigger_parse_text), and
+ * lib/journal.h): the `trigger-log edit` layout (record_parse_text), and
  * for short inputs the cleaning of list items, free text, names and tags.
  * Input: the edited text.
  *
  * Checks: a parsed record has its values in range and reads back
- * unchanged from its own layout (trigger_format_text; lines of only
+ * unchanged from its own layout (record_format_text; lines of only
  * spaces in free text may come back empty); on an error the record is
  * empty and the message is there; cleaned items and tags are UTF-8
  * without control characters (C0, DEL, C1: util_has_control), and free
@@ -51,26 +51,26 @@ check_record(const struct trigger_record *r)
 static void
 check_cleaning(const char *s)
 {
-	enum trigger_text_problem why;
+	enum record_problem why;
 	enum trigger_state st;
-	char *c = trigger_item_clean(s, &why);
+	char *c = record_item_clean(s, TRIGGER_ITEM_MAX, &why);
 	if (c) {
 		FUZZ_CHECK(*c && fuzz_printable(c, strlen(c), "", false));
 		free(c);
 	} else {
-		FUZZ_CHECK(why != TRIGGER_TEXT_OK);
-		FUZZ_CHECK(trigger_problem_words(why));
+		FUZZ_CHECK(why != RECORD_PROBLEM_NONE);
+		FUZZ_CHECK(record_problem_words(why));
 	}
-	c = trigger_text_clean(s, &why);
+	c = record_text_clean(s, TRIGGER_TEXT_MAX, &why);
 	if (c) {
 		FUZZ_CHECK(*c && fuzz_printable(c, strlen(c), "\n\t", true));
 		free(c);
 	} else {
-		FUZZ_CHECK(why != TRIGGER_TEXT_OK);
+		FUZZ_CHECK(why != RECORD_PROBLEM_NONE);
 	}
 	free(trigger_name_key(s));
-	if (trigger_state_parse(s, &st) == 0)
-		FUZZ_CHECK(trigger_state_name(st));
+	if (record_choice_parse(TRIGGER_STATE_FIELD, s, &st) == 0)
+		FUZZ_CHECK(record_choice_name(TRIGGER_STATE_FIELD, (int)st));
 
 	char *tag = journal_tag_normalize(s);
 	if (tag) {
@@ -88,29 +88,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct trigger_record base, r, back;
 	char err[512];
-	trigger_record_init(&base);
+	record_init(&trigger_kind, &base, 0);
 	memcpy(base.id, "0123456789abcdef0123456789abcdef", VAULT_ID_HEX + 1);
 	base.when = base.created = base.updated = FUZZ_NOW - 3600;
 
-	int rc = trigger_parse_text((const char *)data, size, &base, FUZZ_NOW,
-	                            &r, err, sizeof(err));
+	int rc = record_parse_text(&trigger_kind, (const char *)data, size,
+	                           &base, FUZZ_NOW, &r, err, sizeof(err));
 	if (rc) {
 		FUZZ_CHECK(rc == -1 && err[0] &&
 		           memchr(err, '\0', sizeof(err)));
-		FUZZ_CHECK(!trigger_record_has_fields(&r));
+		FUZZ_CHECK(!record_has_fields(&trigger_kind, &r));
 	} else {
 		check_record(&r);
 		FUZZ_CHECK(strcmp(r.id, base.id) == 0);
 		size_t len = 0;
-		char *text = trigger_format_text(&r, &len);
+		char *text = record_format_text(&trigger_kind, &r, &len);
 		FUZZ_CHECK(text);
-		FUZZ_CHECK(trigger_parse_text(text, len, &r, FUZZ_NOW, &back,
-		                              err, sizeof(err)) == 0);
+		FUZZ_CHECK(record_parse_text(&trigger_kind, text, len, &r,
+		                             FUZZ_NOW, &back, err,
+		                             sizeof(err)) == 0);
 		FUZZ_CHECK(fuzz_trigger_same(&r, &back));
-		trigger_record_release(&back);
+		record_release(&trigger_kind, &back);
 		free(text);
 	}
-	trigger_record_release(&r);
+	record_release(&trigger_kind, &r);
 
 	if (size < SHORT_INPUT) {
 		char *s = fuzz_cstr(data, size);

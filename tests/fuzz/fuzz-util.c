@@ -89,7 +89,8 @@ fuzz_trigger_same(const struct trigger_record *a,
                   const struct trigger_record *b)
 {
 	struct trigger_record x, y;
-	if (trigger_record_copy(&x, a) || trigger_record_copy(&y, b))
+	if (record_copy(&trigger_kind, &x, a) ||
+	    record_copy(&trigger_kind, &y, b))
 		abort();
 	for (int t = 0; t < TRIGGER_NTEXTS; t++) {
 		if (x.text[t])
@@ -97,9 +98,9 @@ fuzz_trigger_same(const struct trigger_record *a,
 		if (y.text[t])
 			blank_white_lines(y.text[t]);
 	}
-	bool same = trigger_record_same(&x, &y);
-	trigger_record_release(&x);
-	trigger_record_release(&y);
+	bool same = record_same(&trigger_kind, &x, &y);
+	record_release(&trigger_kind, &x);
+	record_release(&trigger_kind, &y);
 	return same;
 }
 

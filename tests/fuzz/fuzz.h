@@ -53,7 +53,7 @@ bool fuzz_printable(const char *s, size_t len, const char *allowed, bool c1_ok);
 char *fuzz_json_dump(const json_t *j, size_t *len);
 
 /*
- * trigger_record_same(), except that in free text a line of only spaces
+ * record_same(), except that in free text a line of only spaces
  * and tabs counts as an empty line: the `trigger-log edit` layout does
  * not keep such lines (an editor would not show the difference either).
  */

@@ -40,14 +40,15 @@ make_vault(const char *p)
 static void
 set_text(struct group_record *r, enum group_text t, const char *s)
 {
-	assert_int_equal(group_set_text(r, t, s), TRIGGER_TEXT_OK);
+	assert_int_equal(record_set_text(group_text_field(t), r, s),
+	                 RECORD_PROBLEM_NONE);
 }
 
 /* A check-in with every field set. */
 static void
 full_prepare(struct group_record *r, time_t when)
 {
-	group_record_init(r, GROUP_PREPARE);
+	record_init(&group_kind, r, GROUP_PREPARE);
 	r->when = when;
 	r->before = 6;
 	r->state = TRIGGER_TOO_MUCH;
@@ -62,7 +63,7 @@ full_prepare(struct group_record *r, time_t when)
 static void
 full_reflect(struct group_record *r, time_t when)
 {
-	group_record_init(r, GROUP_REFLECT);
+	record_init(&group_kind, r, GROUP_REFLECT);
 	r->when = when;
 	r->after = 3;
 	r->state = TRIGGER_OKAY;
@@ -79,23 +80,28 @@ full_reflect(struct group_record *r, time_t when)
 static void
 names(void **state)
 {
-	enum group_closeness c;
-	enum group_kept k;
-	enum group_type t;
-	assert_int_equal(group_closeness_parse("Too Close", &c), 0);
+	int c, k;
+	assert_int_equal(
+	        record_choice_parse(GROUP_CLOSENESS_FIELD, "Too Close", &c), 0);
 	assert_int_equal(c, GROUP_TOO_CLOSE);
-	assert_int_equal(group_closeness_parse("about_right", &c), 0);
+	assert_int_equal(
+	        record_choice_parse(GROUP_CLOSENESS_FIELD, "about_right", &c),
+	        0);
 	assert_int_equal(c, GROUP_ABOUT_RIGHT);
-	assert_int_equal(group_closeness_parse("right", &c), 0);
+	assert_int_equal(
+	        record_choice_parse(GROUP_CLOSENESS_FIELD, "right", &c), 0);
 	assert_int_equal(c, GROUP_ABOUT_RIGHT);
-	assert_int_equal(group_closeness_parse("too-far", &c), 0);
+	assert_int_equal(
+	        record_choice_parse(GROUP_CLOSENESS_FIELD, "too-far", &c), 0);
 	assert_int_equal(c, GROUP_TOO_FAR);
-	assert_int_equal(group_closeness_parse("far away", &c), -1);
-	assert_int_equal(group_closeness_parse("", &c), -1);
+	assert_int_equal(
+	        record_choice_parse(GROUP_CLOSENESS_FIELD, "far away", &c), -1);
+	assert_int_equal(record_choice_parse(GROUP_CLOSENESS_FIELD, "", &c),
+	                 -1);
 
 	const struct {
 		const char *in;
-		enum group_kept want;
+		int want;
 	} kept[] = {
 	        {"yes", GROUP_KEPT_YES},
 	        {"Y", GROUP_KEPT_YES},
@@ -108,42 +114,57 @@ names(void **state)
 	        {"  It didn't come up ", GROUP_KEPT_NOT_TESTED},
 	};
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
-		if (group_kept_parse(kept[i].in, &k) != 0 || k != kept[i].want)
+		if (record_choice_parse(GROUP_KEPT_FIELD, kept[i].in, &k) !=
+		            0 ||
+		    k != kept[i].want)
 			fail_msg("kept '%s'", kept[i].in);
 	}
-	assert_int_equal(group_kept_parse("maybe", &k), -1);
+	assert_int_equal(record_choice_parse(GROUP_KEPT_FIELD, "maybe", &k),
+	                 -1);
 	assert_int_equal(
-	        group_kept_parse("a very long answer that is no name", &k), -1);
+	        record_choice_parse(GROUP_KEPT_FIELD,
+	                            "a very long answer that is no name", &k),
+	        -1);
 
-	assert_string_equal(group_kept_name(GROUP_KEPT_NOT_TESTED),
+	assert_string_equal(record_choice_name(GROUP_KEPT_FIELD,
+	                                       (int)GROUP_KEPT_NOT_TESTED),
 	                    "did-not-come-up");
-	assert_string_equal(group_kept_words(GROUP_KEPT_NOT_TESTED),
+	assert_string_equal(record_choice_words(GROUP_KEPT_FIELD,
+	                                        (int)GROUP_KEPT_NOT_TESTED),
 	                    "it didn't come up");
-	assert_null(group_kept_name(GROUP_KEPT_NONE));
-	assert_string_equal(group_closeness_words(GROUP_ABOUT_RIGHT),
+	assert_null(record_choice_name(GROUP_KEPT_FIELD, (int)GROUP_KEPT_NONE));
+	assert_string_equal(record_choice_words(GROUP_CLOSENESS_FIELD,
+	                                        (int)GROUP_ABOUT_RIGHT),
 	                    "about right");
-	assert_null(group_closeness_name(GROUP_CLOSENESS_NONE));
-	assert_int_equal(group_type_parse("reflect", &t), 0);
-	assert_int_equal(t, GROUP_REFLECT);
-	assert_int_equal(group_type_parse("Reflect", &t), -1);
-	assert_string_equal(group_text_json(GROUP_IF_TOO_MUCH), "if_too_much");
-	assert_string_equal(group_text_key(GROUP_KIND_WORDS), "kind-words");
+	assert_null(record_choice_name(GROUP_CLOSENESS_FIELD,
+	                               (int)GROUP_CLOSENESS_NONE));
+	assert_string_equal(
+	        record_choice_name(record_field_json(&group_kind, "type"),
+	                           GROUP_REFLECT),
+	        "reflect");
+	assert_string_equal(group_text_field(GROUP_IF_TOO_MUCH)->json,
+	                    "if_too_much");
+	assert_string_equal(group_text_field(GROUP_KIND_WORDS)->key,
+	                    "kind-words");
 	assert_int_equal(group_text_type(GROUP_BOUNDARY), GROUP_PREPARE);
 	assert_int_equal(group_text_type(GROUP_TRIGGERED), GROUP_REFLECT);
 
 	struct group_record r;
-	group_record_init(&r, GROUP_PREPARE);
-	assert_false(group_record_has_fields(&r));
-	assert_int_equal(group_set_text(&r, GROUP_NEED, "  \n "),
-	                 TRIGGER_TEXT_OK);
+	record_init(&group_kind, &r, GROUP_PREPARE);
+	assert_false(record_has_fields(&group_kind, &r));
+	assert_int_equal(
+	        record_set_text(group_text_field(GROUP_NEED), &r, "  \n "),
+	        RECORD_PROBLEM_NONE);
 	assert_null(r.text[GROUP_NEED]);
-	assert_int_equal(group_set_text(&r, GROUP_NEED, "a\033[2Jb"),
-	                 TRIGGER_TEXT_CONTROL);
-	assert_int_equal(group_set_text(&r, GROUP_NEED, "  space  "),
-	                 TRIGGER_TEXT_OK);
+	assert_int_equal(
+	        record_set_text(group_text_field(GROUP_NEED), &r, "a\033[2Jb"),
+	        RECORD_PROBLEM_CONTROL);
+	assert_int_equal(
+	        record_set_text(group_text_field(GROUP_NEED), &r, "  space  "),
+	        RECORD_PROBLEM_NONE);
 	assert_string_equal(r.text[GROUP_NEED], "space");
-	assert_true(group_record_has_fields(&r));
-	group_record_release(&r);
+	assert_true(record_has_fields(&group_kind, &r));
+	record_release(&group_kind, &r);
 	assert_int_equal(r.type, GROUP_PREPARE);
 }
 
@@ -155,43 +176,49 @@ vault_roundtrip(void **state)
 	full_prepare(&p, DAY + 18 * HOUR);
 	full_reflect(&q, DAY + 21 * HOUR);
 	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(group_add(v, &p, false, DAY + 18 * HOUR + 5), 0);
-	assert_int_equal(group_add(v, &q, false, DAY + 21 * HOUR + 5), 0);
+	assert_int_equal(
+	        record_add(v, &group_kind, &p, false, DAY + 18 * HOUR + 5), 0);
+	assert_int_equal(
+	        record_add(v, &group_kind, &q, false, DAY + 21 * HOUR + 5), 0);
 	assert_int_equal(vault_commit(v), 0);
 	assert_true(vault_id_ok(p.id) && vault_id_ok(q.id));
 	assert_int_equal(p.created, DAY + 18 * HOUR + 5);
 
-	assert_int_equal(group_get(v, p.id, &back), 0);
-	assert_true(group_record_same(&p, back));
+	assert_int_equal(record_get(v, &group_kind, p.id, (void **)&back), 0);
+	assert_true(record_same(&group_kind, &p, back));
 	assert_int_equal(back->created, p.created);
 	assert_true(back->has_body);
 	assert_string_equal(back->text[GROUP_IF_TOO_MUCH],
 	                    "Feet on the floor\nthen step out");
-	group_record_free(back);
-	assert_int_equal(group_get(v, q.id, &back), 0);
-	assert_true(group_record_same(&q, back));
+	record_free(&group_kind, back);
+	assert_int_equal(record_get(v, &group_kind, q.id, (void **)&back), 0);
+	assert_true(record_same(&group_kind, &q, back));
 	assert_int_equal(back->kept, GROUP_KEPT_PARTLY);
 	/* update: a field cleared, another changed */
-	assert_int_equal(group_set_text(back, GROUP_NEXT, ""), TRIGGER_TEXT_OK);
+	assert_int_equal(
+	        record_set_text(group_text_field(GROUP_NEXT), back, ""),
+	        RECORD_PROBLEM_NONE);
 	back->after = 10;
 	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(group_update(v, back, DAY + 22 * HOUR), 0);
+	assert_int_equal(record_update(v, &group_kind, back, DAY + 22 * HOUR),
+	                 0);
 	assert_int_equal(vault_commit(v), 0);
 	struct group_record *again = NULL;
-	assert_int_equal(group_get(v, q.id, &again), 0);
-	assert_true(group_record_same(back, again));
+	assert_int_equal(record_get(v, &group_kind, q.id, (void **)&again), 0);
+	assert_true(record_same(&group_kind, back, again));
 	assert_null(again->text[GROUP_NEXT]);
 	assert_int_equal(again->updated, DAY + 22 * HOUR);
 	assert_int_equal(again->created, q.created);
-	group_record_free(again);
-	group_record_free(back);
+	record_free(&group_kind, again);
+	record_free(&group_kind, back);
 
 	/* an id of another kind is not a group record */
 	char jid[VAULT_ID_HEX + 1];
 	assert_int_equal(vault_begin(v), 0);
 	assert_int_equal(journal_add(v, "x", 1, 3, NULL, 0, DAY, jid), 0);
 	assert_int_equal(vault_commit(v), 0);
-	assert_int_equal(group_get(v, jid, &back), VAULT_NOT_FOUND);
+	assert_int_equal(record_get(v, &group_kind, jid, (void **)&back),
+	                 VAULT_NOT_FOUND);
 
 	/* the list: newest first, bodies only when asked, links set */
 	struct group_record **list;
@@ -209,8 +236,8 @@ vault_roundtrip(void **state)
 	assert_ptr_equal(group_find(list, n, p.id), list[1]);
 	assert_null(group_find(list, n, jid));
 	group_records_free(list, n);
-	group_record_release(&p);
-	group_record_release(&q);
+	record_release(&group_kind, &p);
+	record_release(&group_kind, &q);
 	vault_free(v);
 }
 
@@ -223,13 +250,15 @@ sealed_writes(void **state)
 	full_prepare(&p, DAY + 18 * HOUR);
 	full_reflect(&q, DAY + 21 * HOUR);
 	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(group_add(v, &p, false, DAY + 18 * HOUR), 0);
+	assert_int_equal(record_add(v, &group_kind, &p, false, DAY + 18 * HOUR),
+	                 0);
 	assert_int_equal(vault_commit(v), 0);
 	vault_free(v);
 	/* locked: sealed to the public key, no passphrase */
 	assert_int_equal(vault_open(path, &w, &err), 0);
 	assert_int_equal(vault_begin(w), 0);
-	assert_int_equal(group_add(w, &q, true, DAY + 21 * HOUR), 0);
+	assert_int_equal(record_add(w, &group_kind, &q, true, DAY + 21 * HOUR),
+	                 0);
 	assert_int_equal(vault_commit(w), 0);
 	size_t waiting = 0, folded = 0;
 	assert_int_equal(vault_rows_after(w, 1, &waiting), 0);
@@ -244,11 +273,11 @@ sealed_writes(void **state)
 	assert_int_equal(group_list(w, &f, &list, &n, NULL, NULL), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(list[0]->id, q.id);
-	assert_true(group_record_same(list[0], &q));
+	assert_true(record_same(&group_kind, list[0], &q));
 	assert_string_equal(list[0]->link, p.id);
 	group_records_free(list, n);
-	group_record_release(&p);
-	group_record_release(&q);
+	record_release(&group_kind, &p);
+	record_release(&group_kind, &q);
 	vault_free(w);
 }
 
@@ -258,7 +287,7 @@ ev(enum group_type t, time_t when, const char *id)
 {
 	struct group_record *r = malloc(sizeof(*r));
 	assert_non_null(r);
-	group_record_init(r, t);
+	record_init(&group_kind, r, t);
 	r->when = when;
 	snprintf(r->id, sizeof(r->id), "%s", id);
 	return r;
@@ -289,7 +318,7 @@ check_links(struct group_record **list, size_t n, const char *const *want)
 				         want[i]);
 	}
 	for (size_t i = 0; i < n; i++)
-		group_record_free(list[i]);
+		record_free(&group_kind, list[i]);
 }
 
 static void
@@ -358,7 +387,7 @@ linking(void **state)
 	assert_ptr_equal(group_link_for(l, 4, DAY + 43 * HOUR), l[3]);
 	assert_null(group_link_for(l, 0, DAY));
 	for (size_t i = 0; i < 4; i++)
-		group_record_free(l[i]);
+		record_free(&group_kind, l[i]);
 }
 
 static void
@@ -379,9 +408,9 @@ list_filters(void **state)
 	full_reflect(&b, DAY + 21 * HOUR);
 	full_prepare(&c, DAY + 7 * 24 * HOUR);
 	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(group_add(v, &a, false, DAY), 0);
-	assert_int_equal(group_add(v, &b, false, DAY), 0);
-	assert_int_equal(group_add(v, &c, false, DAY), 0);
+	assert_int_equal(record_add(v, &group_kind, &a, false, DAY), 0);
+	assert_int_equal(record_add(v, &group_kind, &b, false, DAY), 0);
+	assert_int_equal(record_add(v, &group_kind, &c, false, DAY), 0);
 	assert_int_equal(vault_commit(v), 0);
 	/* since 20:00: only the reflection, still linked to the check-in
 	 * before the period */
@@ -414,9 +443,9 @@ list_filters(void **state)
 	assert_int_equal(n, 3);
 	assert_int_equal(damaged, 1);
 	group_records_free(list, n);
-	group_record_release(&a);
-	group_record_release(&b);
-	group_record_release(&c);
+	record_release(&group_kind, &a);
+	record_release(&group_kind, &b);
+	record_release(&group_kind, &c);
 	vault_free(v);
 }
 
@@ -446,19 +475,20 @@ no_plaintext_on_disk(void **state)
 {
 	struct vault *v = make_vault(path);
 	struct group_record p, q;
-	group_record_init(&p, GROUP_PREPARE);
+	record_init(&group_kind, &p, GROUP_PREPARE);
 	p.when = DAY;
 	p.state = TRIGGER_TOO_LITTLE;
 	set_text(&p, GROUP_BOUNDARY, "BOUNDARYMARK4711");
 	set_text(&p, GROUP_NEED, "NEEDMARK0815");
-	group_record_init(&q, GROUP_REFLECT);
+	record_init(&group_kind, &q, GROUP_REFLECT);
 	q.when = DAY + HOUR;
 	q.closeness = GROUP_TOO_CLOSE;
 	set_text(&q, GROUP_TRIGGERED, "TRIGGEREDMARK2323");
 	set_text(&q, GROUP_KIND_WORDS, "KINDMARK4242");
 	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(group_add(v, &p, false, DAY), 0);
-	assert_int_equal(group_add(v, &q, true, DAY), 0); /* sealed too */
+	assert_int_equal(record_add(v, &group_kind, &p, false, DAY), 0);
+	assert_int_equal(record_add(v, &group_kind, &q, true, DAY),
+	                 0); /* sealed too */
 	assert_int_equal(vault_commit(v), 0);
 	char wal[320];
 	snprintf(wal, sizeof(wal), "%s-wal", path);
@@ -473,11 +503,11 @@ no_plaintext_on_disk(void **state)
 	vault_free(v);
 	for (size_t i = 0; i < sizeof(markers) / sizeof(*markers); i++)
 		assert_false(file_has(path, markers[i]));
-	group_record_release(&p);
-	group_record_release(&q);
+	record_release(&group_kind, &p);
+	record_release(&group_kind, &q);
 }
 
-/* group_fields_json, then group_fields_read: the same record. */
+/* record_fields_json, then record_fields_read: the same record. */
 static void
 json_roundtrip(void **state)
 {
@@ -487,22 +517,24 @@ json_roundtrip(void **state)
 	full_reflect(&recs[1], DAY + 21 * HOUR);
 	for (int i = 0; i < 2; i++) {
 		json_t *o = json_object();
-		assert_int_equal(group_fields_json(&recs[i], o), 0);
+		assert_int_equal(
+		        record_fields_json(&group_kind, &recs[i], o, 0), 0);
 		/* only the fields of its own type */
 		assert_true(json_object_size(o) == (i ? 11u : 8u));
 		assert_string_equal(
 		        json_string_value(json_object_get(o, "when")),
 		        i ? "2026-11-24T21:00:00+00:00"
 		          : "2026-11-24T18:00:00+00:00");
-		assert_int_equal(group_fields_read(o, &back, err, sizeof(err)),
+		assert_int_equal(record_fields_read(&group_kind, o, &back, err,
+		                                    sizeof(err)),
 		                 0);
-		assert_true(group_record_same(&recs[i], &back));
-		group_record_release(&back);
+		assert_true(record_same(&group_kind, &recs[i], &back));
+		record_release(&group_kind, &back);
 		json_decref(o);
 	}
 	const char *first_keys[] = {"type", "when", "after", "state", "moved"};
 	json_t *o = json_object();
-	assert_int_equal(group_fields_json(&recs[1], o), 0);
+	assert_int_equal(record_fields_json(&group_kind, &recs[1], o, 0), 0);
 	void *it = json_object_iter(o);
 	for (int i = 0; i < 5; i++, it = json_object_iter_next(o, it))
 		assert_string_equal(json_object_iter_key(it), first_keys[i]);
@@ -552,7 +584,8 @@ json_roundtrip(void **state)
 		json_t *doc = json_loads(bad[i].doc, JSON_ALLOW_NUL, &jerr);
 		assert_non_null(doc);
 		back.before = 99;
-		if (group_fields_read(doc, &back, err, sizeof(err)) != -1)
+		if (record_fields_read(&group_kind, doc, &back, err,
+		                       sizeof(err)) != -1)
 			fail_msg("case %zu was read: %s", i, bad[i].doc);
 		if (!strstr(err, bad[i].want))
 			fail_msg("case %zu: expected '%s' in '%s'", i,
@@ -568,13 +601,15 @@ json_roundtrip(void **state)
 	                         "\"2026-11-24T18:00:00+01:00\",\"before\":"
 	                         "null,\"kept\":\"didn't come up\"}",
 	                         0, &jerr);
-	assert_int_equal(group_fields_read(doc, &back, err, sizeof(err)), 0);
+	assert_int_equal(
+	        record_fields_read(&group_kind, doc, &back, err, sizeof(err)),
+	        0);
 	assert_int_equal(back.when, DAY + 17 * HOUR);
 	assert_int_equal(back.kept, GROUP_KEPT_NOT_TESTED);
 	json_decref(doc);
-	group_record_release(&back);
-	group_record_release(&recs[0]);
-	group_record_release(&recs[1]);
+	record_release(&group_kind, &back);
+	record_release(&group_kind, &recs[0]);
+	record_release(&group_kind, &recs[1]);
 }
 
 static void
@@ -596,12 +631,15 @@ export_roundtrip(void **state)
 	char err[TRANSFER_ERR_MAX];
 	full_prepare(&p, DAY + 18 * HOUR);
 	full_reflect(&q, DAY + 21 * HOUR);
-	group_record_init(&e, GROUP_REFLECT); /* nothing but the time */
+	record_init(&group_kind, &e, GROUP_REFLECT); /* nothing but the time */
 	e.when = DAY + 22 * HOUR;
 	assert_int_equal(vault_begin(a), 0);
-	assert_int_equal(group_add(a, &p, false, DAY + 18 * HOUR), 0);
-	assert_int_equal(group_add(a, &q, false, DAY + 21 * HOUR), 0);
-	assert_int_equal(group_add(a, &e, false, DAY + 22 * HOUR), 0);
+	assert_int_equal(record_add(a, &group_kind, &p, false, DAY + 18 * HOUR),
+	                 0);
+	assert_int_equal(record_add(a, &group_kind, &q, false, DAY + 21 * HOUR),
+	                 0);
+	assert_int_equal(record_add(a, &group_kind, &e, false, DAY + 22 * HOUR),
+	                 0);
 	assert_int_equal(vault_commit(a), 0);
 
 	struct transfer_check_result res;
@@ -660,16 +698,16 @@ export_roundtrip(void **state)
 	free_json_str(s);
 
 	struct group_record *back;
-	assert_int_equal(group_get(b, p.id, &back), 0);
-	assert_true(group_record_same(&p, back));
+	assert_int_equal(record_get(b, &group_kind, p.id, (void **)&back), 0);
+	assert_true(record_same(&group_kind, &p, back));
 	assert_int_equal(back->created, p.created);
-	group_record_free(back);
-	assert_int_equal(group_get(b, q.id, &back), 0);
-	assert_true(group_record_same(&q, back));
-	group_record_free(back);
-	assert_int_equal(group_get(b, e.id, &back), 0);
-	assert_true(group_record_same(&e, back));
-	group_record_free(back);
+	record_free(&group_kind, back);
+	assert_int_equal(record_get(b, &group_kind, q.id, (void **)&back), 0);
+	assert_true(record_same(&group_kind, &q, back));
+	record_free(&group_kind, back);
+	assert_int_equal(record_get(b, &group_kind, e.id, (void **)&back), 0);
+	assert_true(record_same(&group_kind, &e, back));
+	record_free(&group_kind, back);
 
 	/* an import that mixes the types is refused, naming the field */
 	const char mixed[] =
@@ -689,9 +727,9 @@ export_roundtrip(void **state)
 	                 TRANSFER_NEWER);
 	assert_non_null(strstr(err, "\"mood\""));
 
-	group_record_release(&p);
-	group_record_release(&q);
-	group_record_release(&e);
+	record_release(&group_kind, &p);
+	record_release(&group_kind, &q);
+	record_release(&group_kind, &e);
 	vault_free(a);
 	vault_free(b);
 }
@@ -708,7 +746,7 @@ edit_layout_roundtrip(void **state)
 	memcpy(recs[0].id, "0123456789abcdef0123456789abcdef",
 	       VAULT_ID_HEX + 1);
 	for (int i = 0; i < 2; i++) {
-		char *text = group_format_text(&recs[i], &len);
+		char *text = record_format_text(&group_kind, &recs[i], &len);
 		assert_non_null(text);
 		if (i == 0) {
 			assert_non_null(strstr(text,
@@ -730,14 +768,15 @@ edit_layout_roundtrip(void **state)
 			                       "second\n\n    indented\n"));
 			assert_null(strstr(text, "\nbefore:"));
 		}
-		assert_int_equal(group_parse_text(text, len, &recs[i], DAY,
-		                                  &back, err, sizeof(err)),
+		assert_int_equal(record_parse_text(&group_kind, text, len,
+		                                   &recs[i], DAY, &back, err,
+		                                   sizeof(err)),
 		                 0);
-		assert_true(group_record_same(&recs[i], &back));
+		assert_true(record_same(&group_kind, &recs[i], &back));
 		assert_int_equal(back.when, recs[i].when);
 		assert_string_equal(back.id, recs[i].id);
 		assert_true(back.has_body);
-		group_record_release(&back);
+		record_release(&group_kind, &back);
 		sodium_memzero(text, len);
 		free(text);
 	}
@@ -751,8 +790,9 @@ edit_layout_roundtrip(void **state)
 	                     "kept: didn't come up\n"
 	                     "kind: I showed up\n"
 	                     "triggered:\n";
-	assert_int_equal(group_parse_text(typed, strlen(typed), &recs[1], DAY,
-	                                  &back, err, sizeof(err)),
+	assert_int_equal(record_parse_text(&group_kind, typed, strlen(typed),
+	                                   &recs[1], DAY, &back, err,
+	                                   sizeof(err)),
 	                 0);
 	assert_int_equal(back.when, DAY + 24 * HOUR + 19 * HOUR + 30 * 60);
 	assert_int_equal(back.after, 10);
@@ -763,7 +803,7 @@ edit_layout_roundtrip(void **state)
 	assert_null(back.text[GROUP_TRIGGERED]);
 	assert_null(back.text[GROUP_MOVED]);
 	assert_int_equal(back.type, GROUP_REFLECT);
-	group_record_release(&back);
+	record_release(&group_kind, &back);
 
 	const struct {
 		const char *text, *want;
@@ -786,8 +826,9 @@ edit_layout_roundtrip(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		back.before = 99;
-		if (group_parse_text(bad[i].text, strlen(bad[i].text), &recs[0],
-		                     DAY, &back, err, sizeof(err)) != -1)
+		if (record_parse_text(&group_kind, bad[i].text,
+		                      strlen(bad[i].text), &recs[0], DAY, &back,
+		                      err, sizeof(err)) != -1)
 			fail_msg("case %zu parsed: %s", i, bad[i].text);
 		if (!strstr(err, bad[i].want))
 			fail_msg("case %zu: expected '%s' in '%s'", i,
@@ -797,19 +838,19 @@ edit_layout_roundtrip(void **state)
 		assert_null(strstr(err, "wrong"));
 	}
 	const char reflect_bad[] = "closeness: near\nkept: maybe\n";
-	assert_int_equal(group_parse_text(reflect_bad, strlen(reflect_bad),
-	                                  &recs[1], DAY, &back, err,
-	                                  sizeof(err)),
+	assert_int_equal(record_parse_text(&group_kind, reflect_bad,
+	                                   strlen(reflect_bad), &recs[1], DAY,
+	                                   &back, err, sizeof(err)),
 	                 -1);
 	assert_non_null(strstr(err, "too-close, about-right or too-far"));
 	const char reflect_bad2[] = "kept: maybe\n";
-	assert_int_equal(group_parse_text(reflect_bad2, strlen(reflect_bad2),
-	                                  &recs[1], DAY, &back, err,
-	                                  sizeof(err)),
+	assert_int_equal(record_parse_text(&group_kind, reflect_bad2,
+	                                   strlen(reflect_bad2), &recs[1], DAY,
+	                                   &back, err, sizeof(err)),
 	                 -1);
 	assert_non_null(strstr(err, "yes, partly, no or did-not-come-up"));
-	group_record_release(&recs[0]);
-	group_record_release(&recs[1]);
+	record_release(&group_kind, &recs[0]);
+	record_release(&group_kind, &recs[1]);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)

@@ -111,9 +111,9 @@ static const struct record_field demo_fields[] = {
 };
 
 static const struct record_layout demo_layouts[] = {
-        {NULL, NULL},
-        {"Demo one", "# demo one\n"},
-        {"Demo two", "# demo two\n"},
+        {NULL, NULL, NULL},
+        {"Demo one", "# demo one\n", NULL},
+        {"Demo two", "# demo two\n", NULL},
 };
 
 static const struct record_kind demo_kind = {
@@ -169,7 +169,7 @@ static void
 clean_limits(void **state)
 {
 	struct demo r;
-	enum trigger_text_problem why;
+	enum record_problem why;
 	record_init(&demo_kind, &r, DEMO_ONE);
 	assert_int_equal(r.level, RECORD_NONE);
 	assert_int_equal(r.mood, 0);
@@ -182,15 +182,15 @@ clean_limits(void **state)
 	assert_string_equal(r.note, "a\nb");
 	assert_true(record_has_fields(&demo_kind, &r));
 	assert_int_equal(record_set_text(field("note"), &r, "bell\a"),
-	                 TRIGGER_TEXT_CONTROL);
+	                 RECORD_PROBLEM_CONTROL);
 	assert_string_equal(r.note, "a\nb"); /* unchanged */
 	assert_int_equal(
 	        record_set_text(field("title"), &r, "twenty-one bytes long"),
-	        TRIGGER_TEXT_LONG);
+	        RECORD_PROBLEM_LONG);
 	assert_int_equal(
 	        record_set_text(field("title"), &r, "twenty bytes long..."), 0);
 	assert_int_equal(record_set_text(field("title"), &r, "\xff"),
-	                 TRIGGER_TEXT_NOT_UTF8);
+	                 RECORD_PROBLEM_NOT_UTF8);
 	assert_int_equal(record_set_text(field("note"), &r, "   "), 0);
 	assert_null(r.note);
 
@@ -203,15 +203,15 @@ clean_limits(void **state)
 	assert_int_equal(record_add_items(field("items"), &r, "z"), 0);
 	assert_int_equal(r.items.n, 2);
 	assert_int_equal(record_add_items(field("items"), &r, "eleven byte"),
-	                 TRIGGER_TEXT_LONG);
+	                 RECORD_PROBLEM_LONG);
 	assert_int_equal(record_add_items(field("items"), &r, "a\nb"),
-	                 TRIGGER_TEXT_CONTROL);
+	                 RECORD_PROBLEM_CONTROL);
 	assert_int_equal(record_add_items(field("items"), &r, "w, v"),
-	                 TRIGGER_TEXT_FULL);
+	                 RECORD_PROBLEM_FULL);
 	assert_int_equal(r.items.n, 3); /* "w" went in before it was full */
 	char *c = record_item_clean("\t", 10, &why);
 	assert_null(c);
-	assert_int_equal(why, TRIGGER_TEXT_EMPTY);
+	assert_int_equal(why, RECORD_PROBLEM_EMPTY);
 
 	/* tags: journal's rule, and the same tag in another case once */
 	assert_int_equal(record_add_items(field("tags"), &r, "##Work, WORK"),
@@ -245,10 +245,11 @@ choices(void **state)
 	assert_null(record_choice_name(f, 3));
 	assert_string_equal(record_choice_words(f, 0), "");
 	/* the shared window-of-tolerance states */
-	struct trigger_record t;
-	trigger_record_init(&t);
-	assert_int_equal(trigger_state_parse("Too  Little", &t.state), 0);
-	assert_int_equal(t.state, TRIGGER_TOO_LITTLE);
+	int st;
+	assert_int_equal(
+	        record_choice_parse(TRIGGER_STATE_FIELD, "Too  Little", &st),
+	        0);
+	assert_int_equal(st, TRIGGER_TOO_LITTLE);
 	assert_string_equal(record_states[0].name, "too-much");
 }
 
@@ -585,19 +586,27 @@ codecs(void **state)
 	record_release(&demo_kind, &d);
 
 	struct trigger_record t;
-	trigger_record_init(&t);
+	record_init(&trigger_kind, &t, 0);
 	t.when = WHEN;
 	t.created = t.updated = WHEN;
 	t.before = 7;
 	t.state = TRIGGER_TOO_MUCH;
 	t.felt_age = 9;
-	assert_int_equal(trigger_set_text(&t, TRIGGER_TRIGGER, "a loud door"),
+	assert_int_equal(record_set_text(trigger_text_field(TRIGGER_TRIGGER),
+	                                 &t, "a loud door"),
 	                 0);
-	assert_int_equal(trigger_set_text(&t, TRIGGER_NOTE, "one\ntwo"), 0);
-	assert_int_equal(trigger_add_items(&t, TRIGGER_EMOTIONS, "fear, shame"),
+	assert_int_equal(record_set_text(trigger_text_field(TRIGGER_NOTE), &t,
+	                                 "one\ntwo"),
 	                 0);
-	assert_int_equal(trigger_add_items(&t, TRIGGER_URGES, "hide"), 0);
-	assert_int_equal(trigger_add_items(&t, TRIGGER_TAGS, "home"), 0);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_EMOTIONS),
+	                                  &t, "fear, shame"),
+	                 0);
+	assert_int_equal(
+	        record_add_items(trigger_list_field(TRIGGER_URGES), &t, "hide"),
+	        0);
+	assert_int_equal(
+	        record_add_items(trigger_list_field(TRIGGER_TAGS), &t, "home"),
+	        0);
 	assert_int_equal(record_encode(&trigger_kind, &t, &head, &body), 0);
 	const struct transfer_codec *c = transfer_codec_find(TRIGGER_KIND);
 	assert_ptr_equal(c, &trigger_kind.codec);
@@ -606,23 +615,27 @@ codecs(void **state)
 	codec_roundtrip(c, head, body, "- state: too much\n");
 	record_json_free(head);
 	record_json_free(body);
-	trigger_record_release(&t);
+	record_release(&trigger_kind, &t);
 
 	for (int type = GROUP_PREPARE; type <= GROUP_REFLECT; type++) {
 		struct group_record g;
-		group_record_init(&g, (enum group_type)type);
+		record_init(&group_kind, &g, (enum group_type)type);
 		g.when = g.created = g.updated = WHEN;
 		g.state = TRIGGER_OKAY;
 		if (type == GROUP_PREPARE) {
 			g.before = 5;
-			assert_int_equal(group_set_text(&g, GROUP_BOUNDARY,
-			                                "I may pass"),
-			                 0);
+			assert_int_equal(
+			        record_set_text(
+			                group_text_field(GROUP_BOUNDARY), &g,
+			                "I may pass"),
+			        0);
 		} else {
 			g.after = 2;
 			g.kept = GROUP_KEPT_PARTLY;
-			assert_int_equal(group_set_text(&g, GROUP_MOVED, "a"),
-			                 0);
+			assert_int_equal(
+			        record_set_text(group_text_field(GROUP_MOVED),
+			                        &g, "a"),
+			        0);
 		}
 		assert_int_equal(record_encode(&group_kind, &g, &head, &body),
 		                 0);
@@ -633,7 +646,7 @@ codecs(void **state)
 		                : "**Kept my boundary:** partly");
 		record_json_free(head);
 		record_json_free(body);
-		group_record_release(&g);
+		record_release(&group_kind, &g);
 	}
 
 	codec_roundtrip(transfer_codec_find(JOURNAL_KIND),

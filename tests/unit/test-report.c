@@ -144,20 +144,25 @@ rec(time_t when, int before, int after, const char *trigger,
 {
 	struct trigger_record *r = malloc(sizeof(*r));
 	assert_non_null(r);
-	trigger_record_init(r);
+	record_init(&trigger_kind, r, 0);
 	r->when = when;
 	r->before = before;
 	r->after = after;
 	if (trigger)
-		assert_int_equal(trigger_set_text(r, TRIGGER_TRIGGER, trigger),
-		                 TRIGGER_TEXT_OK);
+		assert_int_equal(
+		        record_set_text(trigger_text_field(TRIGGER_TRIGGER), r,
+		                        trigger),
+		        RECORD_PROBLEM_NONE);
 	if (emotions)
 		assert_int_equal(
-		        trigger_add_items(r, TRIGGER_EMOTIONS, emotions),
-		        TRIGGER_TEXT_OK);
+		        record_add_items(trigger_list_field(TRIGGER_EMOTIONS),
+		                         r, emotions),
+		        RECORD_PROBLEM_NONE);
 	if (helped)
-		assert_int_equal(trigger_add_items(r, TRIGGER_HELPED, helped),
-		                 TRIGGER_TEXT_OK);
+		assert_int_equal(
+		        record_add_items(trigger_list_field(TRIGGER_HELPED), r,
+		                         helped),
+		        RECORD_PROBLEM_NONE);
 	return r;
 }
 
@@ -244,7 +249,7 @@ static int
 teardown(void **state)
 {
 	for (int i = 0; i < NREC; i++)
-		trigger_record_free(recs[i]);
+		record_free(&trigger_kind, recs[i]);
 	for (int i = 0; i < NENT; i++)
 		journal_entry_free(ents[i]);
 	return 0;
@@ -567,8 +572,8 @@ static void
 group_section(void **state)
 {
 	struct group_record p, r;
-	group_record_init(&p, GROUP_PREPARE);
-	group_record_init(&r, GROUP_REFLECT);
+	record_init(&group_kind, &p, GROUP_PREPARE);
+	record_init(&group_kind, &r, GROUP_REFLECT);
 	snprintf(p.id, sizeof(p.id), "%032d", 1);
 	snprintf(r.id, sizeof(r.id), "%032d", 2);
 	p.when = at(15, 18, 0);
@@ -578,10 +583,12 @@ group_section(void **state)
 	r.after = 3;
 	r.kept = GROUP_KEPT_PARTLY;
 	r.closeness = GROUP_ABOUT_RIGHT;
-	assert_int_equal(group_set_text(&p, GROUP_BOUNDARY, "I may <pass>"),
-	                 TRIGGER_TEXT_OK);
-	assert_int_equal(group_set_text(&r, GROUP_MOVED, "a \"story\""),
-	                 TRIGGER_TEXT_OK);
+	assert_int_equal(record_set_text(group_text_field(GROUP_BOUNDARY), &p,
+	                                 "I may <pass>"),
+	                 RECORD_PROBLEM_NONE);
+	assert_int_equal(record_set_text(group_text_field(GROUP_MOVED), &r,
+	                                 "a \"story\""),
+	                 RECORD_PROBLEM_NONE);
 	memcpy(p.link, r.id, sizeof(p.link));
 	memcpy(r.link, p.id, sizeof(r.link));
 	const struct group_record *groups[] = {&r, &p};
@@ -610,8 +617,8 @@ group_section(void **state)
 	lacks(html, "<pass>");
 	report_free(html, len);
 	stats_free(s);
-	group_record_release(&p);
-	group_record_release(&r);
+	record_release(&group_kind, &p);
+	record_release(&group_kind, &r);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)

@@ -163,7 +163,9 @@ clean_invalid_utf8(void **state)
 	clean_is("\xc0\x9b", 0, "\xef\xbf\xbd\xef\xbf\xbd");
 	clean_is("\xed\xa0\x80", 0, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	/* Not UTF-8 locale: '?' for each. */
-	clean_is("a\x9b\xff" "b\x1b", UTIL_CLEAN_ASCII, "a??b?");
+	clean_is("a\x9b\xff"
+	         "b\x1b",
+	         UTIL_CLEAN_ASCII, "a??b?");
 	/* The worst case fits UTIL_CLEAN_SIZE exactly. */
 	char out[UTIL_CLEAN_SIZE(4)];
 	assert_int_equal(util_clean(out, "\xff\xfe\xfd\x9b", 4, 0), 12);

@@ -28,23 +28,30 @@ rec(time_t when, int before, int after, const char *trigger,
 {
 	struct trigger_record *r = malloc(sizeof(*r));
 	assert_non_null(r);
-	trigger_record_init(r);
+	record_init(&trigger_kind, r, 0);
 	r->when = when;
 	r->before = before;
 	r->after = after;
 	if (trigger)
-		assert_int_equal(trigger_set_text(r, TRIGGER_TRIGGER, trigger),
-		                 TRIGGER_TEXT_OK);
+		assert_int_equal(
+		        record_set_text(trigger_text_field(TRIGGER_TRIGGER), r,
+		                        trigger),
+		        RECORD_PROBLEM_NONE);
 	if (emotions)
 		assert_int_equal(
-		        trigger_add_items(r, TRIGGER_EMOTIONS, emotions),
-		        TRIGGER_TEXT_OK);
+		        record_add_items(trigger_list_field(TRIGGER_EMOTIONS),
+		                         r, emotions),
+		        RECORD_PROBLEM_NONE);
 	if (body)
-		assert_int_equal(trigger_add_items(r, TRIGGER_BODY, body),
-		                 TRIGGER_TEXT_OK);
+		assert_int_equal(
+		        record_add_items(trigger_list_field(TRIGGER_BODY), r,
+		                         body),
+		        RECORD_PROBLEM_NONE);
 	if (helped)
-		assert_int_equal(trigger_add_items(r, TRIGGER_HELPED, helped),
-		                 TRIGGER_TEXT_OK);
+		assert_int_equal(
+		        record_add_items(trigger_list_field(TRIGGER_HELPED), r,
+		                         helped),
+		        RECORD_PROBLEM_NONE);
 	return r;
 }
 
@@ -102,7 +109,7 @@ static int
 teardown(void **state)
 {
 	for (int i = 0; i < NFIX; i++)
-		trigger_record_free(fix[i]);
+		record_free(&trigger_kind, fix[i]);
 	return 0;
 }
 
@@ -308,11 +315,11 @@ normalised_names(void **state)
 	free(e);
 
 	struct trigger_record r;
-	trigger_record_init(&r);
+	record_init(&trigger_kind, &r, 0);
 	r.when = at(2, 12, 0);
 	r.before = 5;
 	r.after = 1;
-	/* Pushed directly: trigger_add_items would already merge them. */
+	/* Pushed directly: record_add_items would already merge them. */
 	r.list[TRIGGER_HELPED].v = calloc(2, sizeof(char *));
 	r.list[TRIGGER_HELPED].v[0] = strdup("Walk");
 	r.list[TRIGGER_HELPED].v[1] = strdup(" walk ");
@@ -331,7 +338,7 @@ normalised_names(void **state)
 	assert_string_equal(s->helped[0].name, "Walk");
 	assert_int_equal(s->nweeks, 1);
 	stats_free(s);
-	trigger_record_release(&r);
+	record_release(&trigger_kind, &r);
 }
 
 static void

@@ -727,10 +727,10 @@ fill_awkward(struct vault *v)
 	/* A group check-in whose head has no "created". */
 	struct group_record g;
 	struct head_copy c;
-	group_record_init(&g, GROUP_PREPARE);
+	record_init(&group_kind, &g, GROUP_PREPARE);
 	g.when = NOW - 12 * 86400;
 	g.before = 4;
-	assert_int_equal(group_add(v, &g, false, NOW - 2), 0);
+	assert_int_equal(record_add(v, &group_kind, &g, false, NOW - 2), 0);
 	assert_int_equal(vault_get(v, g.id, "group", copy_cb, &c), 0);
 	json_error_t jerr;
 	json_t *h = json_loads(c.head, 0, &jerr);
@@ -745,7 +745,7 @@ fill_awkward(struct vault *v)
 	assert_int_equal(vault_delete(v, g.id), 0);
 	jfree(hs);
 	json_decref(h);
-	group_record_release(&g);
+	record_release(&group_kind, &g);
 	assert_int_equal(vault_commit(v), 0);
 }
 

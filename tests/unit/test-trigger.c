@@ -35,119 +35,153 @@ make_vault(void)
 static void
 full_record(struct trigger_record *r, time_t when)
 {
-	trigger_record_init(r);
+	record_init(&trigger_kind, r, 0);
 	r->when = when;
 	r->before = 8;
 	r->after = 3;
 	r->state = TRIGGER_TOO_LITTLE;
 	r->felt_age = 6;
 	r->has_body = true;
-	assert_int_equal(trigger_set_text(r, TRIGGER_TRIGGER,
-	                                  "a door slammed downstairs"),
+	assert_int_equal(record_set_text(trigger_text_field(TRIGGER_TRIGGER), r,
+	                                 "a door slammed downstairs"),
+	                 0);
+	assert_int_equal(record_set_text(trigger_text_field(TRIGGER_THOUGHTS),
+	                                 r, "I am in trouble"),
 	                 0);
 	assert_int_equal(
-	        trigger_set_text(r, TRIGGER_THOUGHTS, "I am in trouble"), 0);
-	assert_int_equal(
-	        trigger_set_text(r, TRIGGER_NOW_DIFFERS, "I live alone now"),
+	        record_set_text(trigger_text_field(TRIGGER_NOW_DIFFERS), r,
+	                        "I live alone now"),
 	        0);
-	assert_int_equal(trigger_set_text(r, TRIGGER_NOTE,
-	                                  "first line\nsecond\n\n  fourth, "
-	                                  "indented"),
+	assert_int_equal(record_set_text(trigger_text_field(TRIGGER_NOTE), r,
+	                                 "first line\nsecond\n\n  fourth, "
+	                                 "indented"),
+	                 0);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_REACTIONS),
+	                                  r, "freeze, shame spiral"),
 	                 0);
 	assert_int_equal(
-	        trigger_add_items(r, TRIGGER_REACTIONS, "freeze, shame spiral"),
+	        record_add_items(trigger_list_field(TRIGGER_VULNERABILITIES), r,
+	                         "poor sleep"),
 	        0);
-	assert_int_equal(
-	        trigger_add_items(r, TRIGGER_VULNERABILITIES, "poor sleep"), 0);
-	assert_int_equal(trigger_add_items(r, TRIGGER_BODY, "cold hands"), 0);
-	assert_int_equal(trigger_add_items(r, TRIGGER_EMOTIONS, "fear,shame"),
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_BODY), r,
+	                                  "cold hands"),
 	                 0);
-	assert_int_equal(trigger_add_items(r, TRIGGER_URGES, "hide"), 0);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_EMOTIONS),
+	                                  r, "fear,shame"),
+	                 0);
 	assert_int_equal(
-	        trigger_add_items(r, TRIGGER_HELPED, "cold water, 5-4-3-2-1"),
+	        record_add_items(trigger_list_field(TRIGGER_URGES), r, "hide"),
 	        0);
-	assert_int_equal(trigger_add_items(r, TRIGGER_TAGS, "#Home"), 0);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_HELPED), r,
+	                                  "cold water, 5-4-3-2-1"),
+	                 0);
+	assert_int_equal(
+	        record_add_items(trigger_list_field(TRIGGER_TAGS), r, "#Home"),
+	        0);
 }
 
 static void
 states(void **state)
 {
-	enum trigger_state s;
-	assert_int_equal(trigger_state_parse("too-much", &s), 0);
+	int s;
+	assert_int_equal(
+	        record_choice_parse(TRIGGER_STATE_FIELD, "too-much", &s), 0);
 	assert_int_equal(s, TRIGGER_TOO_MUCH);
-	assert_int_equal(trigger_state_parse("Too Much", &s), 0);
+	assert_int_equal(
+	        record_choice_parse(TRIGGER_STATE_FIELD, "Too Much", &s), 0);
 	assert_int_equal(s, TRIGGER_TOO_MUCH);
-	assert_int_equal(trigger_state_parse("too_little", &s), 0);
+	assert_int_equal(
+	        record_choice_parse(TRIGGER_STATE_FIELD, "too_little", &s), 0);
 	assert_int_equal(s, TRIGGER_TOO_LITTLE);
-	assert_int_equal(trigger_state_parse("OK", &s), 0);
+	assert_int_equal(record_choice_parse(TRIGGER_STATE_FIELD, "OK", &s), 0);
 	assert_int_equal(s, TRIGGER_OKAY);
-	assert_int_equal(trigger_state_parse("okay", &s), 0);
-	assert_int_equal(trigger_state_parse("hyper", &s), -1);
-	assert_int_equal(trigger_state_parse("", &s), -1);
-	assert_int_equal(trigger_state_parse("too-much-really-quite", &s), -1);
-	assert_string_equal(trigger_state_name(TRIGGER_TOO_LITTLE),
+	assert_int_equal(record_choice_parse(TRIGGER_STATE_FIELD, "okay", &s),
+	                 0);
+	assert_int_equal(record_choice_parse(TRIGGER_STATE_FIELD, "hyper", &s),
+	                 -1);
+	assert_int_equal(record_choice_parse(TRIGGER_STATE_FIELD, "", &s), -1);
+	assert_int_equal(record_choice_parse(TRIGGER_STATE_FIELD,
+	                                     "too-much-really-quite", &s),
+	                 -1);
+	assert_string_equal(record_choice_name(TRIGGER_STATE_FIELD,
+	                                       (int)TRIGGER_TOO_LITTLE),
 	                    "too-little");
-	assert_null(trigger_state_name(TRIGGER_STATE_NONE));
-	assert_string_equal(trigger_state_words(TRIGGER_TOO_MUCH), "too much");
+	assert_null(record_choice_name(TRIGGER_STATE_FIELD,
+	                               (int)TRIGGER_STATE_NONE));
+	assert_string_equal(
+	        record_choice_words(TRIGGER_STATE_FIELD, (int)TRIGGER_TOO_MUCH),
+	        "too much");
 }
 
 static void
 items(void **state)
 {
 	struct trigger_record r;
-	enum trigger_text_problem why;
-	trigger_record_init(&r);
+	enum record_problem why;
+	record_init(&trigger_kind, &r, 0);
 	/* Split at commas, trimmed, spaces tidied, empty parts skipped. */
-	assert_int_equal(trigger_add_items(&r, TRIGGER_EMOTIONS,
-	                                   " fear ,, Shame  and   guilt,"),
-	                 TRIGGER_TEXT_OK);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_EMOTIONS),
+	                                  &r, " fear ,, Shame  and   guilt,"),
+	                 RECORD_PROBLEM_NONE);
 	assert_int_equal(r.list[TRIGGER_EMOTIONS].n, 2);
 	assert_string_equal(r.list[TRIGGER_EMOTIONS].v[0], "fear");
 	assert_string_equal(r.list[TRIGGER_EMOTIONS].v[1], "Shame and guilt");
 	/* The same name again, in other case or spacing: kept once. */
-	assert_int_equal(trigger_add_items(&r, TRIGGER_EMOTIONS, "FEAR"),
-	                 TRIGGER_TEXT_OK);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_EMOTIONS),
+	                                  &r, "FEAR"),
+	                 RECORD_PROBLEM_NONE);
 	assert_int_equal(r.list[TRIGGER_EMOTIONS].n, 2);
 	/* Control characters are refused; nothing more is added. */
-	assert_int_equal(trigger_add_items(&r, TRIGGER_EMOTIONS, "x\033[31m"),
-	                 TRIGGER_TEXT_CONTROL);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_EMOTIONS),
+	                                  &r, "x\033[31m"),
+	                 RECORD_PROBLEM_CONTROL);
 	assert_int_equal(r.list[TRIGGER_EMOTIONS].n, 2);
-	assert_int_equal(trigger_add_items(&r, TRIGGER_EMOTIONS, "a\nb"),
-	                 TRIGGER_TEXT_CONTROL);
-	assert_int_equal(trigger_add_items(&r, TRIGGER_EMOTIONS, "bad \xff"),
-	                 TRIGGER_TEXT_NOT_UTF8);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_EMOTIONS),
+	                                  &r, "a\nb"),
+	                 RECORD_PROBLEM_CONTROL);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_EMOTIONS),
+	                                  &r, "bad \xff"),
+	                 RECORD_PROBLEM_NOT_UTF8);
 	/* Tags follow the journal: lower case, no '#'. */
-	assert_int_equal(trigger_add_items(&r, TRIGGER_TAGS, "#Work, home"),
-	                 TRIGGER_TEXT_OK);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_TAGS), &r,
+	                                  "#Work, home"),
+	                 RECORD_PROBLEM_NONE);
 	assert_string_equal(r.list[TRIGGER_TAGS].v[0], "work");
 	assert_string_equal(r.list[TRIGGER_TAGS].v[1], "home");
 	/* Too long, and too many. */
 	char big[TRIGGER_ITEM_MAX + 2];
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	assert_int_equal(trigger_add_items(&r, TRIGGER_BODY, big),
-	                 TRIGGER_TEXT_LONG);
+	assert_int_equal(
+	        record_add_items(trigger_list_field(TRIGGER_BODY), &r, big),
+	        RECORD_PROBLEM_LONG);
 	for (int i = 0; i < TRIGGER_MAX_ITEMS; i++) {
 		char one[16];
 		snprintf(one, sizeof(one), "u%d", i);
-		assert_int_equal(trigger_add_items(&r, TRIGGER_URGES, one),
-		                 TRIGGER_TEXT_OK);
+		assert_int_equal(
+		        record_add_items(trigger_list_field(TRIGGER_URGES), &r,
+		                         one),
+		        RECORD_PROBLEM_NONE);
 	}
-	assert_int_equal(trigger_add_items(&r, TRIGGER_URGES, "one more"),
-	                 TRIGGER_TEXT_FULL);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_URGES), &r,
+	                                  "one more"),
+	                 RECORD_PROBLEM_FULL);
 	/* Free text keeps inner newlines, trims the ends; empty clears. */
-	assert_int_equal(trigger_set_text(&r, TRIGGER_NOTE, "  a\r\nb  \n"),
-	                 TRIGGER_TEXT_OK);
+	assert_int_equal(record_set_text(trigger_text_field(TRIGGER_NOTE), &r,
+	                                 "  a\r\nb  \n"),
+	                 RECORD_PROBLEM_NONE);
 	assert_string_equal(r.text[TRIGGER_NOTE], "a\nb");
-	assert_int_equal(trigger_set_text(&r, TRIGGER_NOTE, " \n "),
-	                 TRIGGER_TEXT_OK);
+	assert_int_equal(
+	        record_set_text(trigger_text_field(TRIGGER_NOTE), &r, " \n "),
+	        RECORD_PROBLEM_NONE);
 	assert_null(r.text[TRIGGER_NOTE]);
-	assert_int_equal(trigger_set_text(&r, TRIGGER_NOTE, "bell\007"),
-	                 TRIGGER_TEXT_CONTROL);
-	char *c = trigger_item_clean("   ", &why);
+	assert_int_equal(record_set_text(trigger_text_field(TRIGGER_NOTE), &r,
+	                                 "bell\007"),
+	                 RECORD_PROBLEM_CONTROL);
+	char *c = record_item_clean("   ", TRIGGER_ITEM_MAX, &why);
 	assert_null(c);
-	assert_int_equal(why, TRIGGER_TEXT_EMPTY);
-	trigger_record_release(&r);
+	assert_int_equal(why, RECORD_PROBLEM_EMPTY);
+	record_release(&trigger_kind, &r);
 	/* Released: empty again. */
 	assert_int_equal(r.list[TRIGGER_EMOTIONS].n, 0);
 	assert_int_equal(r.before, TRIGGER_NO_RATING);
@@ -160,13 +194,14 @@ vault_roundtrip(void **state)
 	struct trigger_record r, *got = NULL;
 	full_record(&r, 1790000000);
 	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(trigger_add(v, &r, 1790000100), 0);
+	assert_int_equal(record_add(v, &trigger_kind, &r, false, 1790000100),
+	                 0);
 	assert_int_equal(vault_commit(v), 0);
 	assert_true(vault_id_ok(r.id));
 	assert_int_equal(r.created, 1790000100);
 
-	assert_int_equal(trigger_get(v, r.id, &got), 0);
-	assert_true(trigger_record_same(&r, got));
+	assert_int_equal(record_get(v, &trigger_kind, r.id, (void **)&got), 0);
+	assert_true(record_same(&trigger_kind, &r, got));
 	assert_string_equal(got->id, r.id);
 	assert_int_equal(got->created, 1790000100);
 	assert_string_equal(got->text[TRIGGER_NOTE],
@@ -187,29 +222,31 @@ vault_roundtrip(void **state)
 	assert_null(list[0]->text[TRIGGER_NOTE]);
 	assert_int_equal(list[0]->felt_age, TRIGGER_NO_AGE);
 	/* ... and such a record cannot be written back by mistake. */
-	assert_int_equal(trigger_update(v, list[0], 1790000200), VAULT_ERROR);
+	assert_int_equal(record_update(v, &trigger_kind, list[0], 1790000200),
+	                 VAULT_ERROR);
 	trigger_records_free(list, n);
 
 	/* Update: revision replaced, fields changed. */
 	got->after = 1;
-	trigger_clear_list(got, TRIGGER_HELPED);
+	record_clear_list(trigger_list_field(TRIGGER_HELPED), got);
 	assert_int_equal(vault_begin(v), 0);
-	assert_int_equal(trigger_update(v, got, 1790000300), 0);
+	assert_int_equal(record_update(v, &trigger_kind, got, 1790000300), 0);
 	assert_int_equal(vault_commit(v), 0);
-	trigger_record_free(got);
-	assert_int_equal(trigger_get(v, r.id, &got), 0);
+	record_free(&trigger_kind, got);
+	assert_int_equal(record_get(v, &trigger_kind, r.id, (void **)&got), 0);
 	assert_int_equal(got->after, 1);
 	assert_int_equal(got->list[TRIGGER_HELPED].n, 0);
 	assert_int_equal(got->updated, 1790000300);
 	assert_int_equal(got->created, 1790000100);
-	trigger_record_free(got);
+	record_free(&trigger_kind, got);
 
 	/* Journal entries are another kind: not seen here. */
 	char jid[VAULT_ID_HEX + 1];
 	assert_int_equal(
 	        journal_add(v, "hello", 5, 3, NULL, 0, 1790000000, jid), 0);
-	assert_int_equal(trigger_get(v, jid, &got), VAULT_NOT_FOUND);
-	trigger_record_release(&r);
+	assert_int_equal(record_get(v, &trigger_kind, jid, (void **)&got),
+	                 VAULT_NOT_FOUND);
+	record_release(&trigger_kind, &r);
 	vault_free(v);
 }
 
@@ -220,15 +257,17 @@ list_filters(void **state)
 	const time_t base = 1790000000;
 	for (int i = 0; i < 5; i++) {
 		struct trigger_record r;
-		trigger_record_init(&r);
+		record_init(&trigger_kind, &r, 0);
 		r.when = base + i * 86400;
 		r.before = i;
 		r.has_body = true;
-		assert_int_equal(trigger_add_items(&r, TRIGGER_TAGS,
-		                                   i % 2 ? "odd" : "even"),
+		assert_int_equal(
+		        record_add_items(trigger_list_field(TRIGGER_TAGS), &r,
+		                         i % 2 ? "odd" : "even"),
+		        0);
+		assert_int_equal(record_add(v, &trigger_kind, &r, false, base),
 		                 0);
-		assert_int_equal(trigger_add(v, &r, base), 0);
-		trigger_record_release(&r);
+		record_release(&trigger_kind, &r);
 	}
 	struct trigger_filter f = {.since = base + 86400,
 	                           .until = base + 3 * 86400};
@@ -275,16 +314,21 @@ no_plaintext_on_disk(void **state)
 {
 	struct vault *v = make_vault();
 	struct trigger_record r;
-	trigger_record_init(&r);
+	record_init(&trigger_kind, &r, 0);
 	r.when = 1790000000;
 	r.has_body = true;
 	r.state = TRIGGER_TOO_MUCH;
-	assert_int_equal(
-	        trigger_set_text(&r, TRIGGER_TRIGGER, "TRIGGERMARK4711"), 0);
-	assert_int_equal(
-	        trigger_add_items(&r, TRIGGER_EMOTIONS, "EMOTIONMARK0815"), 0);
-	assert_int_equal(trigger_set_text(&r, TRIGGER_NOTE, "NOTEMARK2323"), 0);
-	assert_int_equal(trigger_add(v, &r, 1790000000), 0);
+	assert_int_equal(record_set_text(trigger_text_field(TRIGGER_TRIGGER),
+	                                 &r, "TRIGGERMARK4711"),
+	                 0);
+	assert_int_equal(record_add_items(trigger_list_field(TRIGGER_EMOTIONS),
+	                                  &r, "EMOTIONMARK0815"),
+	                 0);
+	assert_int_equal(record_set_text(trigger_text_field(TRIGGER_NOTE), &r,
+	                                 "NOTEMARK2323"),
+	                 0);
+	assert_int_equal(record_add(v, &trigger_kind, &r, false, 1790000000),
+	                 0);
 	char wal[320];
 	snprintf(wal, sizeof(wal), "%s-wal", path);
 	const char *markers[] = {"TRIGGERMARK4711", "EMOTIONMARK0815",
@@ -296,7 +340,7 @@ no_plaintext_on_disk(void **state)
 	vault_free(v);
 	for (int i = 0; i < 5; i++)
 		assert_false(file_has(path, markers[i]));
-	trigger_record_release(&r);
+	record_release(&trigger_kind, &r);
 }
 
 static void
@@ -307,7 +351,7 @@ edit_layout_roundtrip(void **state)
 	char err[256];
 	full_record(&r, 1790000007); /* seconds are kept when unchanged */
 	memcpy(r.id, "0123456789abcdef0123456789abcdef", VAULT_ID_HEX + 1);
-	char *text = trigger_format_text(&r, &len);
+	char *text = record_format_text(&trigger_kind, &r, &len);
 	assert_non_null(text);
 	assert_non_null(strstr(text, "\nbefore: 8\n"));
 	assert_non_null(strstr(text, "\nstate: too-little\n"));
@@ -315,31 +359,31 @@ edit_layout_roundtrip(void **state)
 	assert_non_null(strstr(text, "\nnote: first line\n  second\n\n    "
 	                             "fourth, indented\n"));
 	assert_non_null(strstr(text, "# Trigger record 01234567."));
-	assert_int_equal(trigger_parse_text(text, len, &r, 1790000000, &back,
-	                                    err, sizeof(err)),
+	assert_int_equal(record_parse_text(&trigger_kind, text, len, &r,
+	                                   1790000000, &back, err, sizeof(err)),
 	                 0);
-	assert_true(trigger_record_same(&r, &back));
+	assert_true(record_same(&trigger_kind, &r, &back));
 	assert_int_equal(back.when, 1790000007);
 	assert_string_equal(back.id, r.id);
 	assert_true(back.has_body);
-	trigger_record_release(&back);
+	record_release(&trigger_kind, &back);
 	sodium_memzero(text, len);
 	free(text);
 
 	/* Empty record: keys are there to fill in. */
 	struct trigger_record empty;
-	trigger_record_init(&empty);
+	record_init(&trigger_kind, &empty, 0);
 	empty.when = 1790000000;
-	text = trigger_format_text(&empty, &len);
+	text = record_format_text(&trigger_kind, &empty, &len);
 	assert_non_null(strstr(text, "\nafter:\n"));
 	assert_non_null(strstr(text, "\nhelped:\n"));
-	assert_int_equal(trigger_parse_text(text, len, &empty, 1790000000,
-	                                    &back, err, sizeof(err)),
+	assert_int_equal(record_parse_text(&trigger_kind, text, len, &empty,
+	                                   1790000000, &back, err, sizeof(err)),
 	                 0);
-	assert_false(trigger_record_has_fields(&back));
-	trigger_record_release(&back);
+	assert_false(record_has_fields(&trigger_kind, &back));
+	record_release(&trigger_kind, &back);
 	free(text);
-	trigger_record_release(&r);
+	record_release(&trigger_kind, &r);
 }
 
 static void
@@ -347,7 +391,7 @@ edit_layout_forms(void **state)
 {
 	struct trigger_record base, r;
 	char err[256];
-	trigger_record_init(&base);
+	record_init(&trigger_kind, &base, 0);
 	base.when = 1790000000;
 	/* Repeated list keys add up; plural keys and any case work; a
 	 * left-out field is cleared; CRLF is fine; a new date is taken. */
@@ -364,8 +408,8 @@ edit_layout_forms(void **state)
 	                "felt-age: 9\r\n"
 	                "state: Too Much\r\n"
 	                "tag: #Night\r\n";
-	assert_int_equal(trigger_parse_text(t, strlen(t), &base, 1790000000, &r,
-	                                    err, sizeof(err)),
+	assert_int_equal(record_parse_text(&trigger_kind, t, strlen(t), &base,
+	                                   1790000000, &r, err, sizeof(err)),
 	                 0);
 	assert_int_equal(r.list[TRIGGER_EMOTIONS].n, 4);
 	assert_string_equal(r.list[TRIGGER_EMOTIONS].v[2], "anger");
@@ -377,7 +421,7 @@ edit_layout_forms(void **state)
 	assert_string_equal(r.list[TRIGGER_TAGS].v[0], "night");
 	assert_int_equal(r.before, TRIGGER_NO_RATING);
 	assert_int_equal(r.when, 1793866500); /* 2026-11-05 08:15 UTC */
-	trigger_record_release(&r);
+	record_release(&trigger_kind, &r);
 }
 
 /* Each message names the line and what the field takes. */
@@ -410,13 +454,13 @@ edit_layout_errors(void **state)
 	};
 	struct trigger_record base, r;
 	char err[512];
-	trigger_record_init(&base);
+	record_init(&trigger_kind, &base, 0);
 	base.when = 1790000000;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *t = cases[i].text;
 		r.before = 99;
-		if (trigger_parse_text(t, strlen(t), &base, 1790000000, &r, err,
-		                       sizeof(err)) != -1)
+		if (record_parse_text(&trigger_kind, t, strlen(t), &base,
+		                      1790000000, &r, err, sizeof(err)) != -1)
 			fail_msg("case %zu parsed: %s", i, t);
 		if (!strstr(err, cases[i].want))
 			fail_msg("case %zu: expected '%s' in '%s'", i,
