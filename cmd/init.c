@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "crypto.h"
 #include "journal.h"
+#include "record.h"
 #include "strength.h"
 #include "vault-open.h"
 #include "vault.h"
@@ -95,7 +96,7 @@ cmd_init(int argc, char **argv, struct cmd_ctx *ctx)
 		fail("%s", err ? err : "Could not create the vault.");
 		goto out;
 	}
-	vault_set_sort_key(v, journal_sort_key);
+	vault_set_sort_key(v, record_sort_key);
 	if (recovery) {
 		char canon[2 * VAULT_RECOVERY_BYTES + 1];
 		vault_recovery_code_new(code);

@@ -341,8 +341,10 @@ load_all(struct vault *v, bool with_body, void ***list, size_t *n,
 	if (d->load)
 		return d->load(v, with_body, list, n, record_report_damaged,
 		               damage);
-	int rc = record_list(v, d->kind, with_body, NULL, NULL, list, n,
-	                     record_report_damaged, damage);
+	struct record_query q = {.with_body = with_body,
+	                         .damaged = record_report_damaged,
+	                         .arg = damage};
+	int rc = record_list(v, d->kind, &q, list, n);
 	if (!rc)
 		record_sort_newest(d->kind, *list, *n);
 	return rc;

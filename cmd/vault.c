@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "dates.h"
 #include "journal.h"
+#include "record.h"
 #include "strength.h"
 #include "vault-open.h"
 #include "vault.h"
@@ -422,7 +423,7 @@ open_as(struct cmd_ctx *ctx, enum vault_need need, bool *locked_write)
 	        .ask = ask_passphrase,
 	        .event = on_event,
 	        .arg = ctx,
-	        .sort_key = journal_sort_key,
+	        .sort_key = record_sort_key,
 	        .repair = ctx->repair,
 	};
 	int rc = vault_open_for(&o, &v, &lw, &err);

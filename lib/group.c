@@ -234,6 +234,8 @@ newest_first(const void *a, const void *b)
 	return -oldest_first(a, b);
 }
 
+enum { LINK_MARGIN = 2 * 24 * 60 * 60 }; /* seconds */
+
 int
 group_list(struct vault *v, const struct group_filter *f,
            struct group_record ***list, size_t *n,
@@ -241,16 +243,21 @@ group_list(struct vault *v, const struct group_filter *f,
 {
 	struct group_record **all;
 	size_t nall, k = 0;
-	int rc = record_list(v, &group_kind, f->with_body, NULL, NULL,
-	                     (void ***)&all, &nall, damaged, arg);
+	/* A link joins records of one day: two days either side of the
+	 * period hold every record one in it could link to. */
+	struct record_query q = {.with_body = f->with_body,
+	                         .since = f->since ? f->since - LINK_MARGIN : 0,
+	                         .until = f->until ? f->until + LINK_MARGIN : 0,
+	                         .damaged = damaged,
+	                         .arg = arg};
+	int rc = record_list(v, &group_kind, &q, (void ***)&all, &nall);
 	*list = NULL;
 	*n = 0;
 	if (rc || (nall && group_link(all, nall))) {
 		group_records_free(all, nall);
 		return rc ? rc : VAULT_ERROR;
 	}
-	/* Linked over every record, so a check-in just before `since`
-	 * still links; then the period. */
+	/* Linked over them all, then the period. */
 	for (size_t i = 0; i < nall; i++) {
 		struct group_record *r = all[i];
 		if ((f->since && r->when < f->since) ||

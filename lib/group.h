@@ -133,8 +133,9 @@ struct group_filter {
 
 /*
  * Records whose `when` is in the filter's period, newest first, with
- * their links set (worked out over every group record, so a check-in
- * just before `since` still links). Records that do not authenticate or
+ * their links set (worked out over the records of the period and two
+ * days either side: links join records of one day, so a check-in just
+ * before `since` still links). Records that do not authenticate or
  * decode are left out and reported through `damaged` (may be NULL).
  * This is the function for other commands (e.g. a report) to read group
  * records with. Free *list with group_records_free.

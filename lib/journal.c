@@ -431,7 +431,7 @@ list_cb(void *arg, const struct vault_item *it)
 		c->cap = cap;
 	}
 	c->list[c->n++] = e;
-	return c->by_key && c->n >= f->limit ? LIST_ENOUGH : 0;
+	return c->by_key && f->limit && c->n >= f->limit ? LIST_ENOUGH : 0;
 }
 
 /*
@@ -469,7 +469,10 @@ journal_list(struct vault *v, const struct journal_filter *f,
 	struct list_ctx c = {.f = f, .damaged = damaged, .arg = arg};
 	unsigned flags = f->with_text || f->needle ? VAULT_EACH_BODY : 0;
 	int rc;
-	c.by_key = f->limit && vault_has_sort_key(v);
+	/* newest first through the index for a count, or for a period
+	 * (a search's filters pick its candidates better) */
+	c.by_key = vault_has_sort_key(v) &&
+	           (f->limit || (!f->needle && (f->since || f->until)));
 	if (c.by_key)
 		rc = vault_each_by_key(v, JOURNAL_KIND, flags,
 		                       f->since ? (int64_t)f->since : INT64_MIN,

@@ -84,6 +84,7 @@ out:
 }
 
 struct list_ctx {
+	time_t since, until; /* 0: open */
 	struct rating *list;
 	size_t n, cap;
 	void (*damaged)(void *, const char *);
@@ -100,6 +101,9 @@ list_cb(void *arg, const struct vault_item *it)
 			c->damaged(c->arg, it->id);
 		return 0;
 	}
+	if ((c->since && r.created < c->since) ||
+	    (c->until && r.created > c->until))
+		return 0;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 32;
 		struct rating *nl = realloc(c->list, cap * sizeof(*nl));
@@ -122,11 +126,17 @@ oldest_first(const void *a, const void *b)
 }
 
 int
-rating_list(struct vault *v, struct rating **out, size_t *n,
-            void (*damaged)(void *arg, const char *id), void *arg)
+rating_list(struct vault *v, time_t since, time_t until, struct rating **out,
+            size_t *n, void (*damaged)(void *arg, const char *id), void *arg)
 {
-	struct list_ctx c = {.damaged = damaged, .arg = arg};
-	int rc = vault_each(v, RATING_KIND, 0, list_cb, &c);
+	struct list_ctx c = {
+	        .since = since, .until = until, .damaged = damaged, .arg = arg};
+	int rc = (since || until) && vault_has_sort_key(v)
+	                 ? vault_each_by_key(v, RATING_KIND, 0,
+	                                     since ? (int64_t)since : INT64_MIN,
+	                                     until ? (int64_t)until : INT64_MAX,
+	                                     list_cb, &c)
+	                 : vault_each(v, RATING_KIND, 0, list_cb, &c);
 	if (rc) {
 		free(c.list);
 		*out = NULL;

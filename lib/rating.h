@@ -35,10 +35,12 @@ int rating_decode(const char *id, const unsigned char *head, size_t len,
                   struct rating *out);
 
 /*
- * Every rating in the vault, oldest first, into a malloc'd array (*out,
- * free() it) of *n. Damaged records are reported through `damaged`.
+ * The ratings made in [since, until] (0: open; picked by the index's
+ * sort keys), oldest first, into a malloc'd array (*out, free() it) of
+ * *n. Damaged records are reported through `damaged`.
  */
-int rating_list(struct vault *v, struct rating **out, size_t *n,
+int rating_list(struct vault *v, time_t since, time_t until,
+                struct rating **out, size_t *n,
                 void (*damaged)(void *arg, const char *id), void *arg);
 
 #endif

@@ -3,6 +3,7 @@
 #include "dates.h"
 #include "group.h"
 #include "journal.h"
+#include "rating.h"
 #include "safety.h"
 #include "trigger.h"
 #include "util.h"
@@ -781,6 +782,32 @@ load(const unsigned char *p, size_t len)
 	return o;
 }
 
+int
+record_sort_key(const char *kind, const unsigned char *head, size_t len,
+                int64_t *key)
+{
+	const struct record_kind *k = record_kind_find(kind);
+	const char *name = NULL;
+	if (strcmp(kind, JOURNAL_KIND) == 0)
+		return journal_sort_key(kind, head, len, key);
+	if (strcmp(kind, RATING_KIND) == 0)
+		name = "created";
+	for (size_t i = 0;
+	     k && !(k->flags & RECORD_OWN_STORAGE) && i < k->nfields && !name;
+	     i++)
+		if (k->fields[i].type == RECORD_TIME &&
+		    (k->fields[i].flags & RECORD_HEAD))
+			name = k->fields[i].json;
+	if (!name)
+		return 1;
+	json_t *o = load(head, len), *t = o ? json_object_get(o, name) : NULL;
+	int rc = json_is_integer(t) ? 0 : -1;
+	if (!rc)
+		*key = (int64_t)json_integer_value(t);
+	json_decref(o);
+	return rc;
+}
+
 /* Read stored field f from o into r; -1 when it is not as stored. */
 static int
 decode_field(json_t *o, const struct record_field *f, void *r)
@@ -1018,17 +1045,23 @@ list_cb(void *arg, const struct vault_item *it)
 }
 
 int
-record_list(struct vault *v, const struct record_kind *k, bool with_body,
-            record_keep_fn keep, void *keep_arg, void ***list, size_t *n,
-            void (*damaged)(void *arg, const char *id), void *arg)
+record_list(struct vault *v, const struct record_kind *k,
+            const struct record_query *q, void ***list, size_t *n)
 {
 	struct list_ctx c = {.k = k,
-	                     .keep = keep,
-	                     .keep_arg = keep_arg,
-	                     .damaged = damaged,
-	                     .arg = arg};
-	int rc = vault_each(v, k->name, with_body ? VAULT_EACH_BODY : 0,
-	                    list_cb, &c);
+	                     .keep = q->keep,
+	                     .keep_arg = q->keep_arg,
+	                     .damaged = q->damaged,
+	                     .arg = q->arg};
+	unsigned flags = q->with_body ? VAULT_EACH_BODY : 0;
+	int rc;
+	if ((q->since || q->until) && vault_has_sort_key(v))
+		rc = vault_each_by_key(v, k->name, flags,
+		                       q->since ? (int64_t)q->since : INT64_MIN,
+		                       q->until ? (int64_t)q->until : INT64_MAX,
+		                       list_cb, &c);
+	else
+		rc = vault_each(v, k->name, flags, list_cb, &c);
 	if (rc) {
 		record_free_all(k, c.list, c.n);
 		c.list = NULL;

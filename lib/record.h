@@ -235,6 +235,16 @@ int record_variant(const struct record_kind *k, const void *r);
 /* The record's own time (its RECORD_TIME field). */
 time_t record_when(const struct record_kind *k, const void *r);
 
+/*
+ * The sort key of a stored record from its head (a vault_sort_key_fn,
+ * set on every vault the CLI opens): a journal entry's creation time,
+ * the time field of a kind that keeps one in its head (a trigger
+ * record's, a group note's), a grounding rating's time. 1 for a kind
+ * without an order (the safety plan), -1 for a head that does not read.
+ */
+int record_sort_key(const char *kind, const unsigned char *head, size_t len,
+                    int64_t *key);
+
 /* --- memory --- */
 
 /* An empty record of `variant` (0 when the kind has none): ints
@@ -361,15 +371,27 @@ int record_get(struct vault *v, const struct record_kind *k, const char *id,
 /* Keep a decoded record in a listing? */
 typedef bool (*record_keep_fn)(const void *r, void *arg);
 
+/* Which records record_list reads, and where it reports damage. */
+struct record_query {
+	bool with_body;      /* decrypt the bodies too */
+	time_t since, until; /* only records whose time is in [since, until]
+	                      * (0: open), picked by the index's sort keys:
+	                      * the others are never decrypted */
+	record_keep_fn keep; /* and that `keep` takes (NULL: all) */
+	void *keep_arg;
+	/* records that do not authenticate or decode (may be NULL) */
+	void (*damaged)(void *arg, const char *id);
+	void *arg;
+};
+
 /*
- * Every record of the kind (bodies too with `with_body`) that `keep`
- * (may be NULL) takes, as an array of *n heap records in storage order
- * (free with record_free_all). Records that do not authenticate or
- * decode are left out and reported through `damaged` (may be NULL).
+ * The records of the kind that q asks for, as an array of *n heap
+ * records (free with record_free_all), in storage order (newest first
+ * when q has a period). Records that do not authenticate or decode are
+ * left out and reported through q->damaged.
  */
-int record_list(struct vault *v, const struct record_kind *k, bool with_body,
-                record_keep_fn keep, void *keep_arg, void ***list, size_t *n,
-                void (*damaged)(void *arg, const char *id), void *arg);
+int record_list(struct vault *v, const struct record_kind *k,
+                const struct record_query *q, void ***list, size_t *n);
 
 /* Sort n records newest first: by their time, then by id (descending). */
 void record_sort_newest(const struct record_kind *k, void **list, size_t n);

@@ -508,7 +508,8 @@ stats_gather(struct vault *v, time_t since, time_t until,
 	memset(src, 0, sizeof(*src));
 	memset(in, 0, sizeof(*in));
 	if (trigger_list(v, &f, &src->records, &src->nrecords, damaged, arg) ||
-	    rating_list(v, &src->ratings, &nratings, damaged, arg)) {
+	    rating_list(v, since, until, &src->ratings, &nratings, damaged,
+	                arg)) {
 		*why = vault_errmsg(v);
 		return -1;
 	}

@@ -208,8 +208,14 @@ trigger_list(struct vault *v, const struct trigger_filter *f,
              struct trigger_record ***list, size_t *n,
              void (*damaged)(void *arg, const char *id), void *arg)
 {
-	int rc = record_list(v, &trigger_kind, f->with_body, keep, (void *)f,
-	                     (void ***)list, n, damaged, arg);
+	struct record_query q = {.with_body = f->with_body,
+	                         .since = f->since,
+	                         .until = f->until,
+	                         .keep = keep,
+	                         .keep_arg = (void *)f,
+	                         .damaged = damaged,
+	                         .arg = arg};
+	int rc = record_list(v, &trigger_kind, &q, (void ***)list, n);
 	if (!rc)
 		record_sort_newest(&trigger_kind, (void **)*list, *n);
 	return rc;

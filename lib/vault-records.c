@@ -364,6 +364,18 @@ write_leave(struct vault *v, bool own, int rc)
 
 /* --- storing --- */
 
+/*
+ * Whether an entry's sort key must still be worked out from its head:
+ * it was stored by a writer without a sort key function, or with key 0,
+ * which is also what a writer stored for a kind that had no order then
+ * (before schema 5 every kind but the journal; see doc/vault-format.md).
+ */
+static bool
+key_unknown(const struct index_entry *e)
+{
+	return (e->flags & ENTRY_KEY_UNKNOWN) || e->key == 0;
+}
+
 static int
 sort_key_of(struct vault *v, const char *kind, const void *head, size_t headlen,
             int64_t *key, uint32_t *flags)
@@ -600,7 +612,7 @@ visit(struct vault *v, const struct index_entry *e, bool with_body,
 	it.id = idhex;
 	it.kind = index_kind_name(v, e->kind);
 	it.revision = e->revision;
-	it.sort_key = (e->flags & ENTRY_KEY_UNKNOWN) ? INT64_MAX : e->key;
+	it.sort_key = key_unknown(e) ? INT64_MAX : e->key;
 	it.written_locked = e->flags & VAULT_WRITTEN_LOCKED;
 	if (e->flags & ENTRY_LEGACY_DAMAGED) {
 		it.damaged = true;
@@ -920,14 +932,18 @@ struct key_probe {
 	struct vault *v;
 	int64_t key;
 	bool ok;
+	bool unordered; /* a kind without an order: key 0 */
 };
 
 static int
 key_probe_cb(void *arg, const struct vault_item *it)
 {
 	struct key_probe *p = arg;
-	p->ok = !it->damaged &&
-	        p->v->sort_key(it->kind, it->head, it->headlen, &p->key) == 0;
+	int r = it->damaged ? -1
+	                    : p->v->sort_key(it->kind, it->head, it->headlen,
+	                                     &p->key);
+	p->ok = r == 0;
+	p->unordered = r > 0;
 	return 0;
 }
 
@@ -936,10 +952,10 @@ static int
 entry_key(struct vault *v, struct index_entry *e)
 {
 	struct key_probe p = {.v = v};
-	if (!(e->flags & ENTRY_KEY_UNKNOWN))
+	if (!key_unknown(e))
 		return VAULT_OK;
 	int rc = visit(v, e, false, key_probe_cb, &p);
-	e->key = p.ok ? p.key : INT64_MAX;
+	e->key = p.ok ? p.key : p.unordered ? 0 : INT64_MAX;
 	return rc;
 }
 
@@ -989,7 +1005,7 @@ heal_keys(struct vault *v, const struct entry_list *fixed)
 			struct index_entry *e =
 			        index_find(v, fixed->e[i].id, &rc);
 			if (rc || !e || e->revision != fixed->e[i].revision ||
-			    !(e->flags & ENTRY_KEY_UNKNOWN))
+			    !key_unknown(e) || e->key == fixed->e[i].key)
 				continue;
 			e->key = fixed->e[i].key;
 			e->flags &= ~(uint32_t)ENTRY_KEY_UNKNOWN;
@@ -1021,7 +1037,7 @@ vault_each_by_key(struct vault *v, const char *kind, unsigned flags, int64_t lo,
 	/* the entries in range, and always those that could not be read */
 	size_t n = 0;
 	for (size_t i = 0; i < l.n && !rc; i++) {
-		if (l.e[i].flags & ENTRY_KEY_UNKNOWN) {
+		if (key_unknown(&l.e[i])) {
 			rc = entry_key(v, &l.e[i]);
 			if (!rc && fixed.n == fixed_cap) {
 				fixed_cap = fixed_cap ? 2 * fixed_cap : 64;
@@ -1149,8 +1165,7 @@ search_open_row(struct search_batch *b, struct search_row *r)
 	        .kind = r->kind,
 	        .revision = r->e.revision,
 	        .written_locked = r->e.flags & VAULT_WRITTEN_LOCKED,
-	        .sort_key = (r->e.flags & ENTRY_KEY_UNKNOWN) ? INT64_MAX
-	                                                     : r->e.key};
+	        .sort_key = key_unknown(&r->e) ? INT64_MAX : r->e.key};
 	r->keep = true; /* damage is always reported */
 	if (r->missing) {
 		r->it.damaged = true;

@@ -10,6 +10,7 @@
  */
 #include "crypto.h"
 #include "journal.h"
+#include "record.h"
 #include "rating.h"
 #include "vault.h"
 
@@ -73,7 +74,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	vault_set_sort_key(v, journal_sort_key); /* as the CLI does */
+	vault_set_sort_key(v, record_sort_key); /* as the CLI does */
 	time_t now = time(NULL), span = 6 * 365 * 86400L;
 	if (vault_begin(v))
 		return 1;

@@ -182,7 +182,7 @@ check_rating(struct vault *v, const char *id, const uint8_t *head,
 {
 	struct rating *list = NULL, one;
 	size_t n = 0, damaged = 0;
-	FUZZ_CHECK(rating_list(v, &list, &n, count_damaged, &damaged) == 0);
+	FUZZ_CHECK(rating_list(v, 0, 0, &list, &n, count_damaged, &damaged) == 0);
 	FUZZ_CHECK(n + damaged == (is_kind ? 1u : 0u));
 	int rc = rating_decode(id, head, headlen, &one);
 	FUZZ_CHECK(!is_kind || (rc == 0) == (n == 1));

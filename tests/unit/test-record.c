@@ -743,9 +743,8 @@ vault_roundtrip(void **state)
 
 	void **list = NULL;
 	size_t n = 0;
-	assert_int_equal(record_list(v, &demo_kind, false, is_two, NULL, &list,
-	                             &n, NULL, NULL),
-	                 0);
+	struct record_query q = {.keep = is_two};
+	assert_int_equal(record_list(v, &demo_kind, &q, &list, &n), 0);
 	assert_int_equal(n, 1);
 	got = list[0];
 	assert_int_equal(got->level, 0);
