@@ -137,14 +137,14 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	struct journal_filter jf = {0};
 	struct journal_entry **entries = NULL;
 	size_t nentries = 0;
+	struct journal_mood *moods = NULL;
+	size_t nmoods = 0;
 	struct group_filter gf = {0};
 	struct group_record **groups = NULL;
 	size_t ngroups = 0;
 	struct stats_sources src = {0};
 	struct stats_input in;
 	struct stats *s = NULL;
-	char *html = NULL;
-	size_t len = 0;
 	const char *why = NULL, *path;
 	char name[64];
 	int damaged = 0;
@@ -169,9 +169,13 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		return 1;
 	jf.since = since;
 	jf.until = until;
-	jf.with_text = o.entries;
-	if (journal_list(v, &jf, &entries, &nentries, count_damaged,
-	                 &damaged)) {
+	jf.with_text = true;
+	/* the charts need only times and moods; the entries in full only
+	 * with --entries */
+	if (o.entries ? journal_list(v, &jf, &entries, &nentries, count_damaged,
+	                             &damaged)
+	              : journal_moods(v, since, until, &moods, &nmoods,
+	                              count_damaged, &damaged)) {
 		rc = fail("%s", vault_errmsg(v));
 		goto out;
 	}
@@ -198,6 +202,8 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	        .now = now,
 	        .entries = (const struct journal_entry *const *)entries,
 	        .nentries = nentries,
+	        .moods = moods,
+	        .nmoods = nmoods,
 	        .records = in.records,
 	        .nrecords = in.nrecords,
 	        .stats = s,
@@ -206,16 +212,20 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	        .ngroups = ngroups,
 	        .include_group = o.group,
 	};
-	if (!(html = report_html(&ri, &len))) {
-		rc = fail("Out of memory.");
-		goto out;
-	}
 	note("This report is not encrypted: anyone who can read %s can "
 	     "read it.",
 	     path ? path : "the output");
 	if ((rc = dest_open(&dest, path, o.dest_flags, "report")))
 		goto out;
-	if (dest_write(&dest, html, len) != 0)
+	/* written as it is made: a report of years of entries is never
+	 * whole in memory */
+	rc = report_write(&ri, dest_write, &dest);
+	if (rc == REPORT_NO_MEMORY) {
+		dest_abort(&dest);
+		rc = fail("Out of memory.");
+		goto out;
+	}
+	if (rc)
 		rc = dest_failed(&dest, dest.err);
 	else if (!(rc = dest_finish(&dest)) && path)
 		printf("Wrote the report to %s.\n", path);
@@ -225,10 +235,10 @@ cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		     damaged, damaged == 1 ? "" : "s",
 		     damaged == 1 ? "was" : "were");
 out:
-	report_free(html, len);
 	stats_free(s);
 	stats_sources_release(&src);
 	journal_entries_free(entries, nentries);
+	free(moods);
 	group_records_free(groups, ngroups);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include "record.h"
 #include "search.h"
 #include "util.h"
+#include "wipe.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -48,19 +49,30 @@ journal_json_init(void)
 
 /* --- helpers --- */
 
+/* Wipe and free an entry's words (all a mood_only listing drops). */
+static void
+drop_words(struct journal_entry *e)
+{
+	for (size_t i = 0; i < e->ntags; i++)
+		wipe_free_str(e->tags[i]);
+	free(e->tags);
+	e->tags = NULL;
+	e->ntags = 0;
+	wipe_free_str(e->preview);
+	e->preview = NULL;
+	if (e->text)
+		sodium_memzero(e->text, e->textlen);
+	free(e->text);
+	e->text = NULL;
+	e->textlen = 0;
+}
+
 void
 journal_entry_free(struct journal_entry *e)
 {
 	if (!e)
 		return;
-	for (size_t i = 0; i < e->ntags; i++)
-		record_wipe_free(e->tags[i]);
-	free(e->tags);
-	record_wipe_free(e->preview);
-	if (e->text) {
-		sodium_memzero(e->text, e->textlen);
-		free(e->text);
-	}
+	drop_words(e);
 	free(e);
 }
 
@@ -497,6 +509,65 @@ journal_list(struct vault *v, const struct journal_filter *f,
 	*list = c.list;
 	*n = c.n;
 	return VAULT_OK;
+}
+
+struct moods_ctx {
+	time_t since, until;
+	struct journal_mood *list;
+	size_t n, cap;
+	void (*damaged)(void *, const char *);
+	void *arg;
+};
+
+static int
+moods_cb(void *arg, const struct vault_item *it)
+{
+	struct moods_ctx *c = arg;
+	struct journal_entry *e =
+	        it->damaged ? NULL : decode_head(it->id, it->head, it->headlen);
+	if (!e) {
+		if (c->damaged)
+			c->damaged(c->arg, it->id);
+		return 0;
+	}
+	struct journal_mood m = {e->created, e->mood};
+	journal_entry_free(e);
+	if ((c->since && m.created < c->since) ||
+	    (c->until && m.created > c->until))
+		return 0;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 256;
+		struct journal_mood *nl = realloc(c->list, cap * sizeof(*nl));
+		if (!nl)
+			return VAULT_ERROR;
+		c->list = nl;
+		c->cap = cap;
+	}
+	c->list[c->n++] = m;
+	return 0;
+}
+
+int
+journal_moods(struct vault *v, time_t since, time_t until,
+              struct journal_mood **out, size_t *n,
+              void (*damaged)(void *arg, const char *id), void *arg)
+{
+	struct moods_ctx c = {
+	        .since = since, .until = until, .damaged = damaged, .arg = arg};
+	int rc = (since || until) && vault_has_sort_key(v)
+	                 ? vault_each_by_key(v, JOURNAL_KIND, 0,
+	                                     since ? (int64_t)since : INT64_MIN,
+	                                     until ? (int64_t)until : INT64_MAX,
+	                                     moods_cb, &c)
+	                 : vault_each(v, JOURNAL_KIND, 0, moods_cb, &c);
+	if (rc) {
+		free(c.list);
+		c.list = NULL;
+		c.n = 0;
+	}
+	*out = c.list;
+	*n = c.n;
+	return rc;
 }
 
 /* --- the kind, as data, and its export codec --- */

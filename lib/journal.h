@@ -101,6 +101,22 @@ int journal_list(struct vault *v, const struct journal_filter *f,
                  struct journal_entry ***list, size_t *n,
                  void (*damaged)(void *arg, const char *id), void *arg);
 
+/* An entry's time and mood: all a report's mood chart needs. */
+struct journal_mood {
+	time_t created;
+	int mood; /* 0-10, or JOURNAL_NO_MOOD */
+};
+
+/*
+ * The times and moods of the entries created in [since, until] (0: open;
+ * picked through the listing index when the vault has sort keys), in
+ * no particular order, into a malloc'd array (*out, free() it) of *n.
+ * Damage is reported as journal_list does.
+ */
+int journal_moods(struct vault *v, time_t since, time_t until,
+                  struct journal_mood **out, size_t *n,
+                  void (*damaged)(void *arg, const char *id), void *arg);
+
 /* The journal's sort key for the vault's listing index (see
  * vault_set_sort_key): an entry's creation time. */
 int journal_sort_key(const char *kind, const unsigned char *head, size_t len,

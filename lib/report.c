@@ -22,6 +22,7 @@ enum {
 	TOP_NAMES = 5,      /* names per "most often" list */
 	MOOD_MAX = 10,
 	BUF_START = 16384, /* a small report fits without growing */
+	SPILL_AT = 65536,  /* report_write hands on what it has from here */
 };
 
 /* The HTML for one of the characters that need it, or NULL. */
@@ -159,14 +160,23 @@ struct mood_point {
 	int mood;
 };
 
+/* Where report_write hands the document on, piece by piece. */
+struct sink {
+	int (*fn)(void *arg, const char *p, size_t n);
+	void *arg;
+	int rc; /* fn's first non-zero return */
+};
+
 struct data {
 	const struct report_input *in;
+	struct sink *out; /* NULL: the document stays whole (report_html) */
 	const struct stats *s;
 	struct week_extra *weeks; /* s->nweeks */
 	struct mood_point *moods; /* oldest first */
 	size_t nmoods;
 	const struct journal_entry **entries; /* in the period, oldest first */
 	size_t nentries;
+	size_t nwritten; /* entries in the period given as moods */
 	bool any_before, any_after;
 };
 
@@ -176,11 +186,31 @@ in_period(const struct report_input *in, time_t t)
 	return t >= in->since && t <= in->until;
 }
 
+/* report_write: hand on what b holds once it is large, wiping it. */
+static void
+spill_at(struct strbuf *b, const struct data *d, size_t at)
+{
+	struct sink *o = d->out;
+	if (!o || b->failed || b->len < at || !b->len)
+		return;
+	if (!o->rc)
+		o->rc = o->fn(o->arg, b->p, b->len);
+	strbuf_setlen(b, 0);
+}
+
+static void
+spill(struct strbuf *b, const struct data *d)
+{
+	spill_at(b, d, SPILL_AT);
+}
+
 static int
 mood_oldest_first(const void *a, const void *b)
 {
 	const struct mood_point *x = a, *y = b;
-	return (x->when > y->when) - (x->when < y->when);
+	if (x->when != y->when)
+		return (x->when > y->when) - (x->when < y->when);
+	return (x->mood > y->mood) - (x->mood < y->mood); /* the same always */
 }
 
 static int
@@ -193,38 +223,53 @@ entry_oldest_first(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* A mood on the chart and in its week. */
+static void
+add_mood(struct data *d, time_t when, int mood)
+{
+	const struct stats *s = d->s;
+	if (mood < 0 || mood > MOOD_MAX)
+		return;
+	d->moods[d->nmoods++] = (struct mood_point){when, mood};
+	if (!s->nweeks)
+		return;
+	struct week_extra *w = &d->weeks[week_of(s, when)];
+	if (!w->moods || mood < w->mood_lo)
+		w->mood_lo = mood;
+	if (!w->moods || mood > w->mood_hi)
+		w->mood_hi = mood;
+	w->moods++;
+	w->mood_sum += mood;
+}
+
 static int
 data_init(struct data *d, const struct report_input *in)
 {
 	const struct stats *s = in->stats;
+	struct sink *out = d->out;
 	memset(d, 0, sizeof(*d));
+	d->out = out;
 	d->in = in;
 	d->s = s;
 	d->weeks = calloc(s->nweeks ? s->nweeks : 1, sizeof(*d->weeks));
-	d->moods = calloc(in->nentries ? in->nentries : 1, sizeof(*d->moods));
+	size_t cap = in->entries ? in->nentries : in->nmoods;
+	d->moods = calloc(cap ? cap : 1, sizeof(*d->moods));
 	d->entries =
 	        calloc(in->nentries ? in->nentries : 1, sizeof(*d->entries));
 	if (!d->weeks || !d->moods || !d->entries)
 		return -1;
-	for (size_t i = 0; i < in->nentries; i++) {
+	for (size_t i = 0; in->entries && i < in->nentries; i++) {
 		const struct journal_entry *e = in->entries[i];
 		if (!in_period(in, e->created))
 			continue;
 		d->entries[d->nentries++] = e;
-		if (e->mood < 0 || e->mood > MOOD_MAX)
-			continue;
-		d->moods[d->nmoods++] =
-		        (struct mood_point){e->created, e->mood};
-		if (!s->nweeks)
-			continue;
-		struct week_extra *w = &d->weeks[week_of(s, e->created)];
-		if (!w->moods || e->mood < w->mood_lo)
-			w->mood_lo = e->mood;
-		if (!w->moods || e->mood > w->mood_hi)
-			w->mood_hi = e->mood;
-		w->moods++;
-		w->mood_sum += e->mood;
+		add_mood(d, e->created, e->mood);
 	}
+	for (size_t i = 0; !in->entries && i < in->nmoods; i++)
+		if (in_period(in, in->moods[i].created)) {
+			d->nwritten++;
+			add_mood(d, in->moods[i].created, in->moods[i].mood);
+		}
 	if (d->nmoods)
 		qsort(d->moods, d->nmoods, sizeof(*d->moods),
 		      mood_oldest_first);
@@ -348,7 +393,7 @@ page_start(struct strbuf *b, const struct data *d)
 	               "The figures only describe what I wrote down: they are "
 	               "not scores or a diagnosis, and more records can simply "
 	               "mean more noticing.</p>\n");
-	if (!d->nentries && !d->s->nrecords && !d->s->nhelped)
+	if (!d->nentries && !d->nwritten && !d->s->nrecords && !d->s->nhelped)
 		strbuf_adds(b, "<p><strong>Nothing was recorded in this "
 		               "period.</strong></p>\n");
 	strbuf_adds(b, "<nav aria-label=\"Contents\">\n<ol>\n"
@@ -562,10 +607,12 @@ mood_chart(struct strbuf *b, const struct data *d)
 	}
 	if (d->nmoods > 1) {
 		strbuf_adds(b, "<polyline class=\"line\" points=\"");
-		for (size_t i = 0; i < d->nmoods; i++)
+		for (size_t i = 0; i < d->nmoods; i++) {
 			strbuf_addf(b, "%s%.1f,%.1f", i ? " " : "",
 			            mood_x(in, d->moods[i].when),
 			            scale_y(d->moods[i].mood, MOOD_MAX));
+			spill(b, d);
+		}
 		strbuf_adds(b, "\"/>\n");
 	}
 	for (size_t i = 0; i < d->nmoods; i++) {
@@ -576,6 +623,7 @@ mood_chart(struct strbuf *b, const struct data *d)
 		            mood_x(in, d->moods[i].when),
 		            scale_y(d->moods[i].mood, MOOD_MAX), when,
 		            d->moods[i].mood);
+		spill(b, d);
 	}
 	chart_close(b);
 }
@@ -1130,39 +1178,62 @@ section_entries(struct strbuf *b, const struct data *d)
 		else
 			buf_text(b, e->preview);
 		strbuf_adds(b, "</p>\n</article>\n");
+		spill(b, d);
 	}
 	section_close(b);
+}
+
+/* The document into b; handed on to d->out as it grows when set. */
+static int
+build(struct strbuf *b, struct data *d, const struct report_input *in)
+{
+	if (!in->stats || data_init(d, in)) {
+		data_release(d);
+		return -1;
+	}
+	strbuf_grow(b, BUF_START);
+	page_start(b, d);
+	section_mood(b, d);
+	spill(b, d);
+	section_records(b, d);
+	section_distress(b, d);
+	section_helped(b, d);
+	section_patterns(b, d);
+	spill(b, d);
+	if (in->include_group)
+		section_group(b, d);
+	spill(b, d);
+	if (in->include_entries)
+		section_entries(b, d);
+	page_end(b, d);
+	data_release(d);
+	return b->failed ? -1 : 0;
 }
 
 char *
 report_html(const struct report_input *in, size_t *len)
 {
 	struct strbuf b = {0};
-	struct data d;
+	struct data d = {0};
 	*len = 0;
-	if (!in->stats)
-		return NULL;
-	if (data_init(&d, in)) {
-		data_release(&d);
-		return NULL;
-	}
-	strbuf_grow(&b, BUF_START);
-	page_start(&b, &d);
-	section_mood(&b, &d);
-	section_records(&b, &d);
-	section_distress(&b, &d);
-	section_helped(&b, &d);
-	section_patterns(&b, &d);
-	if (in->include_group)
-		section_group(&b, &d);
-	if (in->include_entries)
-		section_entries(&b, &d);
-	page_end(&b, &d);
-	data_release(&d);
-	if (b.failed) {
+	if (build(&b, &d, in)) {
 		strbuf_release(&b);
 		return NULL;
 	}
 	*len = b.len;
 	return b.p;
+}
+
+int
+report_write(const struct report_input *in,
+             int (*fn)(void *arg, const char *p, size_t n), void *arg)
+{
+	struct strbuf b = {0};
+	struct sink out = {fn, arg, 0};
+	struct data d = {.out = &out};
+	int rc = build(&b, &d, in);
+	if (!rc)
+		spill_at(&b, &d, 0);
+	strbuf_release(&b);
+	return rc ? REPORT_NO_MEMORY : out.rc;
 }

@@ -30,9 +30,13 @@ struct report_input {
 	time_t since, until; /* the period, inclusive */
 	time_t now;          /* when the report is made */
 	/* Journal entries (any order; those outside the period are left
-	 * out). Their text is read only with include_entries. */
+	 * out). Their text is read only with include_entries. Without it,
+	 * `moods` may stand in for them (entries NULL): their times and
+	 * moods are all the charts need. */
 	const struct journal_entry *const *entries;
 	size_t nentries;
+	const struct journal_mood *moods;
+	size_t nmoods;
 	/* The trigger records given to stats_compute, for the means of
 	 * distress afterwards. */
 	const struct trigger_record *const *records;
@@ -54,6 +58,17 @@ struct report_input {
  * stats is NULL.
  */
 char *report_html(const struct report_input *in, size_t *len);
+
+/*
+ * The same document handed to fn in pieces as it is made, so that only
+ * the data and about 64 KiB of it are in memory at once (a report of
+ * years of entries). Returns 0; REPORT_NO_MEMORY (fn may have had part
+ * of it); or fn's first non-zero return, after which fn is not called
+ * again.
+ */
+enum { REPORT_NO_MEMORY = -1 };
+int report_write(const struct report_input *in,
+                 int (*fn)(void *arg, const char *p, size_t n), void *arg);
 
 /* Wipe and free a document from report_html() (NULL ok). */
 void report_free(char *html, size_t len);

@@ -250,6 +250,44 @@ list_filters(void **state)
 	vault_free(v);
 }
 
+static int
+mood_oldest_first(const void *a, const void *b)
+{
+	const struct journal_mood *x = a, *y = b;
+	return (x->created > y->created) - (x->created < y->created);
+}
+
+/* The times and moods of a period, picked by the index: a report's. */
+static void
+moods_of_period(void **state)
+{
+	(void)state;
+	struct vault *v = make_vault();
+	char id[VAULT_ID_HEX + 1];
+	for (int i = 1; i <= 6; i++)
+		add(v, "an entry", i == 4 ? JOURNAL_NO_MOOD : i, NULL, 100 * i,
+		    id);
+	struct journal_mood *m = NULL;
+	size_t n = 0;
+	assert_int_equal(journal_moods(v, 200, 500, &m, &n, NULL, NULL),
+	                 VAULT_OK);
+	assert_int_equal(n, 4);
+	qsort(m, n, sizeof(*m), mood_oldest_first);
+	assert_int_equal(m[0].created, 200);
+	assert_int_equal(m[0].mood, 2);
+	assert_int_equal(m[2].mood, JOURNAL_NO_MOOD);
+	assert_int_equal(m[3].created, 500);
+	free(m);
+	assert_int_equal(journal_moods(v, 0, 0, &m, &n, NULL, NULL), VAULT_OK);
+	assert_int_equal(n, 6);
+	free(m);
+	assert_int_equal(journal_moods(v, 700, 0, &m, &n, NULL, NULL),
+	                 VAULT_OK);
+	assert_int_equal(n, 0);
+	free(m);
+	vault_free(v);
+}
+
 /* Tags as typed become one form; what cannot be a tag is refused. */
 static void
 tags_normalized(void **state)
@@ -424,6 +462,7 @@ main(int argc, char **argv)
 	        T(add_and_get),      T(long_preview),      T(update_round_trip),
 	        T(delete_one),       T(list_filters),      T(tags_normalized),
 	        T(damaged_reported), T(sealed_round_trip), T(sort_key),
+	        T(moods_of_period),
 	};
 	return RUN_NAMED(tests, argc, argv);
 }

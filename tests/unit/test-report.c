@@ -621,6 +621,101 @@ group_section(void **state)
 	record_release(&group_kind, &r);
 }
 
+/* A sink for report_write: the pieces, joined; fails on call `fail_at`. */
+struct pieces {
+	char *p;
+	size_t len, calls, biggest;
+	size_t fail_at; /* 0: never */
+};
+
+static int
+take(void *arg, const char *p, size_t n)
+{
+	struct pieces *x = arg;
+	if (++x->calls == x->fail_at)
+		return 7;
+	assert_true(x->fail_at == 0 || x->calls < x->fail_at);
+	x->p = realloc(x->p, x->len + n + 1);
+	assert_non_null(x->p);
+	memcpy(x->p + x->len, p, n);
+	x->len += n;
+	x->p[x->len] = '\0';
+	if (n > x->biggest)
+		x->biggest = n;
+	return 0;
+}
+
+/*
+ * A long period written in pieces is the same page as made whole, never
+ * held much beyond 64 KiB at once; a sink that fails stops it; times and
+ * moods alone give the same page as the entries do without their text.
+ */
+static void
+written_in_pieces(void **state)
+{
+	(void)state;
+	enum { N = 4000 };
+	struct journal_entry **many = calloc(N, sizeof(*many));
+	struct journal_mood *moods = calloc(N, sizeof(*moods));
+	assert_non_null(many);
+	assert_non_null(moods);
+	for (int i = 0; i < N; i++) {
+		many[i] = entry(at(0, 0, 0) + i * 450, i % 11,
+		                "a line of my own words, <kept> & escaped",
+		                i % 3 ? NULL : "tag");
+		moods[i] = (struct journal_mood){many[i]->created, i % 11};
+	}
+	struct stats *s = fixture_stats(at(0, 0, 0), at(21, 0, 0) - 1);
+	struct report_input in = {
+	        .since = at(0, 0, 0),
+	        .until = at(21, 0, 0) - 1,
+	        .now = at(21, 10, 0),
+	        .entries = (const struct journal_entry *const *)many,
+	        .nentries = N,
+	        .stats = s,
+	        .include_entries = true,
+	};
+	size_t len;
+	char *whole = report_html(&in, &len);
+	assert_non_null(whole);
+	assert_true(len > 4 * 65536);
+	struct pieces x = {0};
+	assert_int_equal(report_write(&in, take, &x), 0);
+	assert_int_equal(x.len, len);
+	assert_memory_equal(x.p, whole, len);
+	assert_true(x.calls > 4);
+	assert_true(x.biggest < 65536 + 4096);
+	free(x.p);
+	report_free(whole, len);
+
+	x = (struct pieces){.fail_at = 2};
+	assert_int_equal(report_write(&in, take, &x), 7);
+	assert_int_equal(x.calls, 2);
+	free(x.p);
+
+	/* the charts from times and moods alone */
+	in.include_entries = false;
+	whole = report_html(&in, &len);
+	assert_non_null(whole);
+	in.entries = NULL;
+	in.nentries = 0;
+	in.moods = moods;
+	in.nmoods = N;
+	size_t len2;
+	char *from_moods = report_html(&in, &len2);
+	assert_non_null(from_moods);
+	assert_int_equal(len2, len);
+	assert_memory_equal(from_moods, whole, len);
+	report_free(from_moods, len2);
+	report_free(whole, len);
+
+	stats_free(s);
+	for (int i = 0; i < N; i++)
+		journal_entry_free(many[i]);
+	free(many);
+	free(moods);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -638,6 +733,7 @@ main(int argc, char **argv)
 	        T(empty_period),
 	        T(fixed_now),
 	        T(group_section),
+	        T(written_in_pieces),
 	};
 	setenv("TZ", "UTC", 1);
 	tzset();
