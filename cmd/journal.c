@@ -111,10 +111,10 @@ tag_option(void *p, const struct opt *opt, char *arg)
 	         OPT_INT,                                                      \
 	         O(mood),                                                      \
 	         "N",                                                          \
-	         "your mood, 0 to 10",                                         \
+	         "your mood, " JOURNAL_MOOD_SCALE,                             \
 	         .min = 0,                                                     \
 	         .max = 10,                                                    \
-	         .bad = "--mood takes a number from 0 to 10."},                \
+	         .bad = "--mood takes a number from " JOURNAL_MOOD_SCALE "."}, \
 	        {"tag",                                                        \
 	         0,                                                            \
 	         OPT_CALL,                                                     \
@@ -222,6 +222,20 @@ print_line(const struct journal_entry *e, const char *extra)
 	/* The whole line through the sanitizer: tags, preview and snippet
 	 * come from the vault. */
 	record_put_line(line, sizeof(line));
+}
+
+/* Under list lines on a terminal that show a mood: which end is good.
+ * (Not into pipes: scripts read one entry a line.) */
+static void
+print_mood_key(struct journal_entry *const *list, size_t n)
+{
+	if (!isatty(STDOUT_FILENO))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (list[i]->mood != JOURNAL_NO_MOOD) {
+			printf("(mood " JOURNAL_MOOD_SCALE ")\n");
+			return;
+		}
 }
 
 /* Resolve an id prefix; prints candidates when ambiguous. */
@@ -432,6 +446,7 @@ journal_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	} else {
 		for (size_t i = 0; i < shown; i++)
 			print_line(list[i], NULL);
+		print_mood_key(list, shown);
 		if (n == 0 && !damaged.count)
 			printf(o.since || o.until || o.ntags
 			               ? "No entries in that selection.\n"
@@ -504,7 +519,7 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	print_clean(e->id, strnlen(e->id, SHORT_ID), 0, m);
 	fprintf(m, " · %s", when);
 	if (e->mood != JOURNAL_NO_MOOD)
-		fprintf(m, " · mood %d", e->mood);
+		fprintf(m, " · mood %d (" JOURNAL_MOOD_SCALE ")", e->mood);
 	for (size_t i = 0; i < e->ntags; i++) {
 		fputs(i ? " #" : " · #", m);
 		print_clean_str(e->tags[i], 0, m);
@@ -730,7 +745,9 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (arr)
 		rc = print_json(arr);
-	else if (n == 0 && !damaged.count) {
+	else
+		print_mood_key(list, shown);
+	if (!arr && n == 0 && !damaged.count) {
 		fputs("No entries hold '", stdout);
 		print_clean_str(query, 0, stdout);
 		fputs("'.\n", stdout);

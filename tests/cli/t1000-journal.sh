@@ -369,6 +369,18 @@ test_expect_success SCRIPT '--no-input: no editor, no yes, no passphrase asked' 
 	expect_in "Saved." "$OUT"
 '
 
+test_expect_success SCRIPT 'the mood scale says which end is good' '
+	selfhelp journal add --help >"$OUT" && expect_in "0 to 10, 10 is best" "$OUT" &&
+	test_must_fail 2 selfhelp $P journal add -m x --mood 11 2>"$ERR" &&
+	expect_in "10 is best" "$ERR" &&
+	id=$(selfhelp $P journal add -m "with a mood" --mood 8) &&
+	selfhelp $P journal show "$id" >"$OUT" &&
+	expect_in "mood 8 (0 to 10, 10 is best)" "$OUT" &&
+	script -qec "$SELFHELP_RUN $P journal list -n 1" /dev/null >"$OUT" &&
+	expect_in "(mood 0 to 10, 10 is best)" "$OUT" &&
+	selfhelp $P journal list -n 1 >"$OUT" && test "$(wc -l <"$OUT")" -eq 1
+'
+
 test_expect_success SCRIPT 'privacy: no marker in clear in the vault files or temp dirs' '
 	M=PRIVMARKER7q3z &&
 	T=privtag9x &&
