@@ -179,9 +179,14 @@ editor_refused(void)
 {
 	if (run_no_input())
 		return "--no-input says not to open one";
-	if (editor_command() == default_editor && term_is_dumb())
+	if (editor_command() != default_editor)
+		return NULL; /* named: it runs as told */
+	if (term_is_dumb())
 		return "this terminal cannot show a full-screen one (TERM is "
 		       "dumb or not set) and none is named";
+	if (!isatty(STDOUT_FILENO))
+		return "the output does not go to a terminal, where vi would "
+		       "draw, and no editor is named";
 	return NULL;
 }
 

@@ -27,7 +27,8 @@ int editor_edit(const char *initial, size_t len, char **out, size_t *outlen);
  * Why no editor may be opened in this run, as words for a sentence
  * ("--no-input says not to open one"), or NULL when one may: never with
  * --no-input, and never uninvited (vi, when no editor is named) on a
- * terminal that cannot show one (TERM dumb or not set). editor_edit()
+ * terminal that cannot show one (TERM dumb or not set) or with standard
+ * output going elsewhere (vi would draw there). editor_edit()
  * refuses then, with a message, returning 2; a command with other ways
  * to give the text may check first and name them. Static string.
  */

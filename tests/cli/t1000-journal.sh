@@ -312,7 +312,7 @@ test_expect_success 'add: empty standard input names -m' '
 	expect_in "nothing was saved" "$OUT" && expect_in "-m" "$OUT"
 '
 
-test_expect_success SCRIPT 'TERM=dumb and no editor named: no vi, a way to give the text' '
+test_expect_success SCRIPT 'TERM=dumb, no editor named or output elsewhere: no vi, a way to give the text' '
 	mkdir -p "$TEST_ROOT/vibin" &&
 	cat >"$TEST_ROOT/vibin/vi" <<-\EOS &&
 	#!/bin/sh
@@ -330,6 +330,11 @@ test_expect_success SCRIPT 'TERM=dumb and no editor named: no vi, a way to give 
 		expect_in "No editor was opened" "$OUT" &&
 		expect_in "-m" "$OUT" && expect_in "standard input" "$OUT" || return 1
 	done &&
+	rm -f "$TEST_ROOT/vi-ran" &&
+	env -u EDITOR -u VISUAL TERM=xterm TEST_ROOT_ED="$TEST_ROOT" PATH="$TEST_ROOT/vibin:$PATH" \
+		script -qec "$SELFHELP_RUN $P journal add >\"$TEST_ROOT/id\"" /dev/null >"$OUT";
+	test ! -e "$TEST_ROOT/vi-ran" &&
+	expect_in "the output does not go to a terminal" "$OUT" &&
 	test "$(selfhelp_lines $P journal list)" -eq "$n" &&
 	EDITOR="$TEST_ROOT/vibin/vi" TERM=dumb TEST_ROOT_ED="$TEST_ROOT" \
 		script -qec "$SELFHELP_RUN $P journal add" /dev/null >"$OUT" &&
