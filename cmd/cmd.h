@@ -51,6 +51,7 @@ struct cmd_ctx {
 	const char *vault_path;      /* NULL: the XDG default */
 	const char *passphrase_file; /* NULL: ask on the terminal */
 	bool no_pager;
+	bool no_input; /* --no-input: never ask anything (run_no_input()) */
 	struct vault *vault; /* opened by ctx_vault(), closed by main() */
 	/* status: where the vault path leads when it is a link
 	 * (PATH_NOTE_MAX bytes), or NULL */
@@ -88,6 +89,13 @@ bool crisis_put_named(FILE *fp);
 
 /* The options every command takes (main.c), ended by {0}. */
 extern const struct opt global_options[];
+
+/*
+ * --no-input for this run (main.c): nothing is asked, not a passphrase,
+ * not a yes, not a form, and no editor is opened; where an answer is
+ * needed, the command says so and fails. Set before the command runs.
+ */
+bool run_no_input(void);
 
 /*
  * The value of setting k from the settings file for this run, or NULL

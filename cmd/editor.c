@@ -145,23 +145,49 @@ on_fatal_signal(int sig)
 	raise(sig);
 }
 
+/* A terminal that cannot show a full-screen editor: TERM dumb or unset. */
+static bool
+term_is_dumb(void)
+{
+	const char *term = getenv("TERM");
+	return !term || !*term || strcmp(term, "dumb") == 0;
+}
+
+/* The editor vi when no other is named. */
+static const char default_editor[] = "vi";
+
 /* git's order: GIT_EDITOR, core.editor, VISUAL, EDITOR, vi. */
 static const char *
 editor_command(void)
 {
-	const char *term = getenv("TERM");
 	const char *e = getenv("SELFHELP_EDITOR");
 	if (e && *e)
 		return e;
 	if ((e = run_setting(SETTINGS_EDITOR)) != NULL && *e)
 		return e;
 	e = getenv("VISUAL");
-	if (e && *e && !(term && strcmp(term, "dumb") == 0))
+	if (e && *e && !term_is_dumb())
 		return e;
 	e = getenv("EDITOR");
 	if (e && *e)
 		return e;
-	return "vi";
+	return default_editor;
+}
+
+const char *
+editor_refused(void)
+{
+	if (run_no_input())
+		return "--no-input says not to open one";
+	if (editor_command() != default_editor)
+		return NULL; /* named: it runs as told */
+	if (term_is_dumb())
+		return "this terminal cannot show a full-screen one (TERM is "
+		       "dumb or not set) and none is named";
+	if (!isatty(STDOUT_FILENO))
+		return "the output does not go to a terminal, where vi would "
+		       "draw, and no editor is named";
+	return NULL;
 }
 
 /* What the editor is, for the files it would leave behind. */
@@ -442,10 +468,19 @@ editor_edit(const char *initial, size_t len, char **out, size_t *outlen)
 {
 	struct sigaction sa = {0}, old_term, old_hup;
 	int rc = 1, fd, status;
-	const char *cmd = editor_command();
+	const char *cmd = editor_command(), *why = editor_refused();
+	/* Appending editors (echo >>) must not glue text to the last line. */
+	bool newline = len && initial[len - 1] != '\n';
 
 	*out = NULL;
 	*outlen = 0;
+	if (why) {
+		fail("No editor was opened: %s. The text can come from "
+		     "standard input instead, and 'selfhelp config set editor "
+		     "CMD' names an editor.",
+		     why);
+		return EXIT_USAGE;
+	}
 	if (make_private_dir() != 0)
 		return 1;
 	snprintf(tmp_file, sizeof(tmp_file), "%s/entry.md", tmp_dir);
@@ -455,7 +490,8 @@ editor_edit(const char *initial, size_t len, char **out, size_t *outlen)
 	sigaction(SIGHUP, &sa, &old_hup);
 
 	fd = outfile_create(tmp_file);
-	if (fd < 0 || outfile_write(fd, initial, len) != 0) {
+	if (fd < 0 || outfile_write(fd, initial, len) != 0 ||
+	    (newline && outfile_write(fd, "\n", 1) != 0)) {
 		if (fd >= 0)
 			close(fd);
 		fail("Could not prepare the private file for the editor.");
@@ -478,6 +514,10 @@ editor_edit(const char *initial, size_t len, char **out, size_t *outlen)
 		fail("Could not read back what was written in the editor.");
 		goto out;
 	}
+	/* Left as it was: the newline added above goes again. */
+	if (newline && *outlen == len + 1 && memcmp(*out, initial, len) == 0 &&
+	    (*out)[len] == '\n')
+		(*out)[--*outlen] = '\0';
 	rc = 0;
 out:
 	remove_private_dir();

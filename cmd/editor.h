@@ -14,11 +14,25 @@
 #include <stddef.h>
 
 /*
- * Let the user edit `len` bytes of `initial` (may be empty). On success
- * returns 0 with *out (malloc'd, NUL-terminated; wipe and free it) and
- * *outlen. Returns 1 after printing a message.
+ * Let the user edit `len` bytes of `initial` (may be empty). The file
+ * ends with a newline (one is added when `initial` lacks it, and taken
+ * off again when the text comes back unchanged). On success returns 0
+ * with *out (malloc'd, NUL-terminated; wipe and free it) and *outlen.
+ * Returns 1 after printing a message, or 2 when no editor may be opened
+ * (editor_refused()).
  */
 int editor_edit(const char *initial, size_t len, char **out, size_t *outlen);
+
+/*
+ * Why no editor may be opened in this run, as words for a sentence
+ * ("--no-input says not to open one"), or NULL when one may: never with
+ * --no-input, and never uninvited (vi, when no editor is named) on a
+ * terminal that cannot show one (TERM dumb or not set) or with standard
+ * output going elsewhere (vi would draw there). editor_edit()
+ * refuses then, with a message, returning 2; a command with other ways
+ * to give the text may check first and name them. Static string.
+ */
+const char *editor_refused(void);
 
 /*
  * Read all of stdin (up to 64 MiB) into *out (malloc'd, NUL-terminated).

@@ -301,7 +301,12 @@ form_only_numbers(const char *s)
 	return digit;
 }
 
-/* Keep what was typed? Enter or y keeps; n, q, Esc, Ctrl-C let it go. */
+/*
+ * Keep what was typed? Only an explicit n lets it go: Enter, y and the
+ * leave keys (Esc, Ctrl-C, Ctrl-D, q) keep it, since pressing a leave
+ * key twice is what someone in a hurry does. Only a key typed is shown.
+ * The terminal going away keeps it too.
+ */
 static bool
 ask_keep(struct form *f)
 {
@@ -310,15 +315,19 @@ ask_keep(struct form *f)
 	for (;;) {
 		int k = next_key(f, "", 0);
 		if (k == KEY_EOF)
+			return true;
+		if (k == 'n' || k == 'N') {
+			form_say(f, k == 'n' ? "n\n" : "N\n");
 			return false;
-		if (k == 'y' || k == 'Y' || k == '\r' || k == '\n') {
-			form_say(f, "y\n");
+		}
+		if (k == 'y' || k == 'Y') {
+			form_say(f, k == 'y' ? "y\n" : "Y\n");
 			return true;
 		}
-		if (k == 'n' || k == 'N' || k == 'q' || k == 'Q' ||
+		if (k == '\r' || k == '\n' || k == 'q' || k == 'Q' ||
 		    is_leave_key(k) || k == CTRL_D) {
-			form_say(f, "n\n");
-			return false;
+			form_say(f, "\n");
+			return true;
 		}
 	}
 }

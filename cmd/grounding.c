@@ -1085,14 +1085,15 @@ cmd_grounding(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = fail("Out of memory.");
 		goto out;
 	}
-	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !run_no_input()) {
 		rc = run_interactive(&ui, &o);
 		if (rc >= 0)
 			goto out;
 	}
 	if (o.rate)
-		note("--rate asks on a terminal; there is none here, so "
-		     "nothing was asked.");
+		note("--rate asks on a terminal; %s, so nothing was asked.",
+		     run_no_input() ? "--no-input says not to ask"
+		                    : "there is none here");
 	print_plain(&ui, o.minutes ? o.minutes : ex->minutes);
 	rc = 0;
 out:

@@ -138,11 +138,6 @@ static const char edit_help[] =
 		"date", 0, OPT_DATE, O(date), "WHEN",                          \
 		        .help = "when (default: now)"                          \
 	}
-#define NO_INPUT_OPTION                                                        \
-	{                                                                      \
-		"no-input", 0, OPT_FLAG, O(no_input), NULL,                    \
-		        .help = "never ask; take only the options"             \
-	}
 #define WIDTH_OPTION(help)                                                     \
 	{                                                                      \
 		"width", 0, OPT_INT, O(width), "N", help,                      \
@@ -152,10 +147,10 @@ static const char edit_help[] =
 	}
 
 static const struct opt prepare_options[] = {
-        PREPARE_OPTIONS, STATE_OPTION, DATE_OPTION, NO_INPUT_OPTION, {0},
+        PREPARE_OPTIONS, STATE_OPTION, DATE_OPTION, {0},
 };
 static const struct opt reflect_options[] = {
-        REFLECT_OPTIONS, STATE_OPTION, DATE_OPTION, NO_INPUT_OPTION, {0},
+        REFLECT_OPTIONS, STATE_OPTION, DATE_OPTION, {0},
 };
 static const struct opt edit_options[] = {
         PREPARE_OPTIONS, REFLECT_OPTIONS, STATE_OPTION, DATE_OPTION, {0},

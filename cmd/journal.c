@@ -43,6 +43,7 @@ struct jopts {
 	const char *since, *until;
 	int limit;
 	bool json, yes;
+	bool dash; /* "-" among the words: the text from standard input */
 	struct opt_words w;
 };
 
@@ -110,10 +111,10 @@ tag_option(void *p, const struct opt *opt, char *arg)
 	         OPT_INT,                                                      \
 	         O(mood),                                                      \
 	         "N",                                                          \
-	         "your mood, 0 to 10",                                         \
+	         "your mood, " JOURNAL_MOOD_SCALE,                             \
 	         .min = 0,                                                     \
 	         .max = 10,                                                    \
-	         .bad = "--mood takes a number from 0 to 10."},                \
+	         .bad = "--mood takes a number from " JOURNAL_MOOD_SCALE "."}, \
 	        {"tag",                                                        \
 	         0,                                                            \
 	         OPT_CALL,                                                     \
@@ -223,6 +224,20 @@ print_line(const struct journal_entry *e, const char *extra)
 	record_put_line(line, sizeof(line));
 }
 
+/* Under list lines on a terminal that show a mood: which end is good.
+ * (Not into pipes: scripts read one entry a line.) */
+static void
+print_mood_key(struct journal_entry *const *list, size_t n)
+{
+	if (!isatty(STDOUT_FILENO))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (list[i]->mood != JOURNAL_NO_MOOD) {
+			printf("(mood " JOURNAL_MOOD_SCALE ")\n");
+			return;
+		}
+}
+
 /* Resolve an id prefix; prints candidates when ambiguous. */
 static int
 resolve(struct vault *v, const char *prefix, char *id)
@@ -233,24 +248,78 @@ resolve(struct vault *v, const char *prefix, char *id)
 	return resolve_record_id(v, JOURNAL_KIND, prefix, &words, id);
 }
 
-/* The text for add/edit: -m, stdin when it is not a terminal, or the
- * editor. Returns 0 with *text set, or an exit status. */
+/*
+ * Take a "-" out of the other words: the text comes from standard input.
+ * Returns 0, or the exit status after a message.
+ */
+static int
+take_dash(struct jopts *o)
+{
+	int n = 0;
+	for (int i = 0; i < o->w.n; i++) {
+		if (strcmp(o->w.v[i], "-") == 0 && !o->dash)
+			o->dash = true;
+		else
+			o->w.v[n++] = o->w.v[i];
+	}
+	o->w.n = n;
+	if (o->dash && o->message)
+		return usage_error("-m and '-' both give the text; one of them "
+		                   "is enough.");
+	return 0;
+}
+
+/* Where the text for add/edit comes from. */
+enum text_source {
+	TEXT_MESSAGE, /* -m */
+	TEXT_STDIN,   /* "-", or standard input that is not a terminal */
+	TEXT_EDITOR,
+};
+
+static enum text_source
+text_source(const struct jopts *o)
+{
+	if (o->message)
+		return TEXT_MESSAGE;
+	if (o->dash || !isatty(STDIN_FILENO))
+		return TEXT_STDIN;
+	return TEXT_EDITOR;
+}
+
+/* The text for add/edit: -m, stdin ("-", or when it is not a terminal),
+ * or the editor. Returns 0 with *text set, or an exit status. */
 static int
 get_text(const struct jopts *o, const char *initial, size_t initlen,
          char **text, size_t *len)
 {
 	size_t bad;
+	const char *why;
 	int rc;
-	if (o->message) {
+	switch (text_source(o)) {
+	case TEXT_MESSAGE:
 		*len = strlen(o->message);
 		*text = strdup(o->message);
 		if (!*text)
 			return fail("Out of memory.");
-	} else if (!isatty(STDIN_FILENO)) {
+		break;
+	case TEXT_STDIN:
+		if (isatty(STDIN_FILENO) && !run_no_input())
+			fputs("Type the text, then Ctrl-D at the start of a "
+			      "line.\n",
+			      stderr);
 		if ((rc = read_stdin_text(text, len)))
 			return rc;
-	} else if ((rc = editor_edit(initial, initlen, text, len))) {
-		return rc;
+		break;
+	case TEXT_EDITOR:
+		if ((why = editor_refused()))
+			return usage_error("No editor was opened: %s. The text "
+			                   "can come with -m \"...\" (in "
+			                   "quotes), or from standard input with "
+			                   "'-'.",
+			                   why);
+		if ((rc = editor_edit(initial, initlen, text, len)))
+			return rc;
+		break;
 	}
 	if (!util_utf8_ok(*text, *len, &bad)) {
 		wipe_free(*text, *len);
@@ -284,6 +353,8 @@ journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	if ((rc = take_dash(&o)))
+		goto out;
 	if (o.w.n) {
 		rc = usage_error("'journal add' takes its text with -m "
 		                 "\"...\" (in quotes), from standard input, "
@@ -299,7 +370,12 @@ journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	if ((rc = get_text(&o, "", 0, &text, &len)))
 		goto out;
 	if (blank(text, len)) {
-		printf("The entry was empty, so nothing was saved.\n");
+		if (text_source(&o) == TEXT_STDIN)
+			printf("The text from standard input was empty, so "
+			       "nothing was saved; -m \"...\" (in quotes) "
+			       "gives it on the command line.\n");
+		else
+			printf("The entry was empty, so nothing was saved.\n");
 		rc = 0;
 		goto out;
 	}
@@ -370,6 +446,7 @@ journal_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	} else {
 		for (size_t i = 0; i < shown; i++)
 			print_line(list[i], NULL);
+		print_mood_key(list, shown);
 		if (n == 0 && !damaged.count)
 			printf(o.since || o.until || o.ntags
 			               ? "No entries in that selection.\n"
@@ -442,7 +519,7 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	print_clean(e->id, strnlen(e->id, SHORT_ID), 0, m);
 	fprintf(m, " · %s", when);
 	if (e->mood != JOURNAL_NO_MOOD)
-		fprintf(m, " · mood %d", e->mood);
+		fprintf(m, " · mood %d (" JOURNAL_MOOD_SCALE ")", e->mood);
 	for (size_t i = 0; i < e->ntags; i++) {
 		fputs(i ? " #" : " · #", m);
 		print_clean_str(e->tags[i], 0, m);
@@ -478,7 +555,7 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if ((rc = one_id(&o)))
+	if ((rc = take_dash(&o)) || (rc = one_id(&o)))
 		goto out;
 	if (o.date)
 		now = opt_date(o.date, now, DATE_START);
@@ -488,9 +565,10 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if ((rc = load_entry(v, &o, &e)))
 		goto out;
-	bool meta_only = !o.message &&
-	                 (o.mood != JOURNAL_NO_MOOD || o.ntags || o.date) &&
-	                 isatty(STDIN_FILENO);
+	/* --mood, --tag or --date alone change only those, on a terminal
+	 * or not: the text changes with -m or '-'. */
+	bool meta_only = !o.message && !o.dash &&
+	                 (o.mood != JOURNAL_NO_MOOD || o.ntags || o.date);
 	if (!meta_only) {
 		if ((rc = get_text(&o, e->text, e->textlen, &text, &len)))
 			goto out;
@@ -537,6 +615,9 @@ journal_edit_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	printf("Saved.\n");
+	if (meta_only && !isatty(STDIN_FILENO))
+		printf("The text was left as it was ('selfhelp journal edit "
+		       "ID -' reads new text from standard input).\n");
 out:
 	wipe_free(text, len);
 	journal_entry_free(e);
@@ -664,7 +745,9 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (arr)
 		rc = print_json(arr);
-	else if (n == 0 && !damaged.count) {
+	else
+		print_mood_key(list, shown);
+	if (!arr && n == 0 && !damaged.count) {
 		fputs("No entries hold '", stdout);
 		print_clean_str(query, 0, stdout);
 		fputs("'.\n", stdout);
@@ -680,17 +763,21 @@ out:
 
 static const struct command journal_subs[] = {
         {"add", journal_add_cmd, "write an entry", .opts = write_options,
-         .help = "Write an entry: with -m TEXT, from standard input, or in "
-                 "your editor.\nPrints the short id of the new entry.\n"},
+         .args = "[-]",
+         .help = "Write an entry: with -m TEXT, from standard input ('-', "
+                 "or a pipe), or in\nyour editor. Prints the short id of "
+                 "the new entry.\n"},
         {"list", journal_list_cmd, "entries, newest first",
          .opts = list_options},
         {"show", journal_show_cmd, "one entry", "ID", show_options,
          .hint = HINT_IDS},
-        {"edit", journal_edit_cmd, "change an entry's text, mood or tags", "ID",
-         write_options,
-         "Change an entry: the options replace its mood, tags or date;\n"
-         "without -m, the text opens in your editor (or is read from\n"
-         "standard input when it is not a terminal).\n",
+        {"edit", journal_edit_cmd, "change an entry's text, mood or tags",
+         "ID [-]", write_options,
+         "Change an entry: --mood, --tag and --date replace those and leave "
+         "the\ntext as it is. -m TEXT replaces the text, and '-' reads it "
+         "from standard\ninput. With none of these, the text opens in "
+         "your editor (or is read\nfrom standard input when it is not a "
+         "terminal).\n",
          .hint = HINT_IDS},
         {"delete", journal_delete_cmd,
          "remove an entry (asks first; --yes skips the question)", "ID",

@@ -49,6 +49,14 @@ main_commands(size_t *n)
 	return commands;
 }
 
+static bool no_input; /* --no-input, for run_no_input() */
+
+bool
+run_no_input(void)
+{
+	return no_input;
+}
+
 /* Taken out of argv wherever they stand (take_global_options). */
 const struct opt global_options[] = {
         {"vault", 0, OPT_STRING, offsetof(struct cmd_ctx, vault_path), "PATH",
@@ -59,6 +67,9 @@ const struct opt global_options[] = {
          "read the passphrase from FILE", .hint = HINT_FILES},
         {"no-pager", 0, OPT_FLAG, offsetof(struct cmd_ctx, no_pager), NULL,
          .help = "never page long output"},
+        {"no-input", 0, OPT_FLAG, offsetof(struct cmd_ctx, no_input), NULL,
+         .help = "never ask anything (no passphrase, question, form or "
+                 "editor)"},
         {0},
 };
 
@@ -281,6 +292,7 @@ main(int argc, char **argv)
 
 	if (take_global_options(&argc, argv, &ctx) < 0)
 		return EXIT_USAGE;
+	no_input = ctx.no_input;
 	if (argc < 2) {
 		print_main_help(stdout);
 		return finish_stdout(0);

@@ -84,8 +84,9 @@ text_rows(const char *text, size_t len, size_t cols)
 bool
 pager_wanted(const char *text, size_t len, const struct cmd_ctx *ctx)
 {
-	if ((ctx && ctx->no_pager) || !term_is_tty(STDOUT_FILENO) ||
-	    !pager_command())
+	/* A pager waits for keys: not with --no-input either. */
+	if ((ctx && ctx->no_pager) || run_no_input() ||
+	    !term_is_tty(STDOUT_FILENO) || !pager_command())
 		return false;
 	int rows = term_height(STDOUT_FILENO);
 	if (rows <= 0)

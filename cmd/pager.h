@@ -1,6 +1,7 @@
 /*
  * Long output through a pager, as git does: only when stdout is a
- * terminal, paging is not turned off (--no-pager) and the text is taller
+ * terminal, paging is not turned off (--no-pager, or --no-input, since a
+ * pager waits for keys) and the text is taller
  * than the screen. The pager is $SELFHELP_PAGER, else the `pager`
  * setting (selfhelp config), else $PAGER, else "less -FR" (no -X, so
  * less's alternate screen clears the page when it ends), in git's order

@@ -233,10 +233,11 @@ record_say_saved(const char *id, bool sealed)
 int
 record_need_yes(bool yes)
 {
-	if (yes || isatty(STDIN_FILENO))
+	if (yes || (isatty(STDIN_FILENO) && !run_no_input()))
 		return 0;
-	return usage_error("Deleting needs a yes, and there is no terminal to "
-	                   "ask on; --yes gives it.");
+	return usage_error("Deleting needs a yes, and %s; --yes gives it.",
+	                   run_no_input() ? "--no-input says not to ask"
+	                                  : "there is no terminal to ask on");
 }
 
 int
@@ -599,13 +600,13 @@ record_cmd_add(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	set_when(k, r, o.date ? opt_date(o.date, now, DATE_START) : now);
 	a.quick = o.quick;
-	a.tty = o.no_input ? NULL : form_terminal();
+	a.tty = run_no_input() ? NULL : form_terminal();
 	a.ask = a.tty && (o.quick ? quick_missing(k, r) : o.given == 0);
 	if (!a.ask && o.given == 0) {
 		rc = usage_error("There is nothing to %s yet, and %s; give the "
 		                 "%s as options, like %s.",
 		                 d->verb,
-		                 o.no_input ? "--no-input says not to ask"
+		                 run_no_input() ? "--no-input says not to ask"
 		                            : "there is no terminal to ask on",
 		                 d->answers, var->options);
 		goto out;

@@ -46,7 +46,7 @@ struct record_opts {
 	const char *given_name[RECORD_FIELDS_MAX]; /* as which option */
 	const char *date, *since, *until;
 	int limit, width;
-	bool json, yes, quick, no_input, stdin_used;
+	bool json, yes, quick, stdin_used;
 	struct opt_words w;
 };
 

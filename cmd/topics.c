@@ -456,7 +456,7 @@ show_page(const struct topic *t, enum render_format fmt, int width,
 	bool tty = term_is_tty(STDOUT_FILENO);
 	bool readable = fmt == RENDER_ANSI || fmt == RENDER_PLAIN;
 	bool ask = t->note && !skip_notes && readable && tty &&
-	           term_is_tty(STDIN_FILENO);
+	           term_is_tty(STDIN_FILENO) && !run_no_input();
 	size_t len = 0;
 	char *md, *text, *page;
 

@@ -110,8 +110,6 @@ static const struct opt add_options[] = {
          .help = "only three questions (distress, which way, what\n"
                  "happened), asked only for what the options did not\n"
                  "give; the rest can wait for 'trigger-log edit ID'"},
-        {"no-input", 0, OPT_FLAG, O(no_input), NULL,
-         .help = "never ask; take only the options"},
         FIELD_OPTIONS,
         {0},
 };

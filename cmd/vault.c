@@ -53,7 +53,9 @@ chomp(char *buf, size_t n)
 static int
 ask_tty(const char *prompt, char *buf)
 {
-	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	int fd = run_no_input()
+	                 ? -1
+	                 : open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	struct termios t;
 	struct sigaction sa = {0}, old_int, old_term, old_hup;
 	size_t n = 0;
@@ -201,9 +203,10 @@ ctx_read_passphrase(struct cmd_ctx *ctx, const char *prompt, char *buf)
 	if (n == TTY_TOO_LONG)
 		return too_long_typed();
 	if (n < 0)
-		return fail("selfhelp needs the vault's passphrase, and there "
-		            "is no terminal to ask on. --passphrase-file "
-		            "FILE gives it."),
+		return fail("selfhelp needs the vault's passphrase, and %s. "
+		            "--passphrase-file FILE gives it.",
+		            run_no_input() ? "--no-input says not to ask"
+		                           : "there is no terminal to ask on"),
 		       -1;
 	return n;
 }
@@ -505,8 +508,10 @@ ctx_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf)
 	if (n == TTY_TOO_LONG)
 		return too_long_typed();
 	if (n < 0)
-		return fail("selfhelp needs a new passphrase, and there is no "
-		            "terminal to ask on. A passphrase file gives it."),
+		return fail("selfhelp needs a new passphrase, and %s. A "
+		            "passphrase file gives it.",
+		            run_no_input() ? "--no-input says not to ask"
+		                           : "there is no terminal to ask on"),
 		       -1;
 	if (n == 0)
 		return fail("An empty passphrase would leave the vault open; "

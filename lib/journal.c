@@ -748,10 +748,10 @@ journal_markdown(const struct transfer_codec *c, const json_t *rec,
 	json_t *mood = json_object_get(rec, "mood");
 	json_t *tags = json_object_get(rec, "tags");
 	json_t *text = json_object_get(rec, "text");
-	char num[32];
+	char num[64];
 	bool meta = false;
 	if (json_is_integer(mood)) {
-		snprintf(num, sizeof(num), "Mood %lld",
+		snprintf(num, sizeof(num), "Mood %lld (" JOURNAL_MOOD_SCALE ")",
 		         (long long)json_integer_value(mood));
 		if (transfer_buf_puts(md, num))
 			return -1;

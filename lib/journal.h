@@ -26,6 +26,13 @@ struct record_kind;
 extern const struct record_kind journal_kind;
 enum { JOURNAL_NO_MOOD = -1, JOURNAL_MAX_TAGS = 64, JOURNAL_TAG_MAX = 64 };
 
+/*
+ * The mood scale in words, said the same way wherever a mood is asked
+ * or shown (--mood's help, 'journal show' and 'list', the report, the
+ * man pages), so that nobody has to guess which end is good.
+ */
+#define JOURNAL_MOOD_SCALE "0 to 10, 10 is best"
+
 struct journal_entry {
 	char id[VAULT_ID_HEX + 1];
 	time_t created;

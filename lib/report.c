@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "journal.h"
+
 #include "util.h"
 #include "wipe.h"
 #include "strbuf.h"
@@ -583,7 +585,7 @@ mood_chart(struct strbuf *b, const struct data *d)
 	            "a scale of 0 to 10, one dot each.",
 	            d->nmoods, d->nmoods == 1 ? "" : "s", lo, hi);
 	chart_body(b);
-	chart_axes(b, MOOD_MAX, 2, "mood (0 to 10)", "date");
+	chart_axes(b, MOOD_MAX, 2, "mood (" JOURNAL_MOOD_SCALE ")", "date");
 	/* Labels at the Mondays inside the period. */
 	size_t nmon = 0;
 	for (size_t i = 0; i < s->nweeks; i++)
@@ -641,8 +643,9 @@ section_mood(struct strbuf *b, const struct data *d)
 		section_close(b);
 		return;
 	}
-	strbuf_adds(b, "<p>The mood (0 to 10) I gave with journal entries, one "
-	               "dot each. Entries without a mood are not shown.</p>\n");
+	strbuf_adds(b, "<p>The mood (" JOURNAL_MOOD_SCALE ") I gave with "
+	               "journal entries, one dot each. Entries without a mood "
+	               "are not shown.</p>\n");
 	mood_chart(b, d);
 	strbuf_adds(b, "<table>\n<caption>Mood by week</caption>\n<thead><tr>"
 	               "<th scope=\"col\">Week of</th>"

@@ -238,7 +238,7 @@ selfhelp_lines() {
 }
 
 # The options every command takes, before the command's name.
-GLOBALS="--vault --passphrase-file --no-pager --help"
+GLOBALS="--vault --passphrase-file --no-pager --no-input --help"
 
 # Every command in `selfhelp --help`, the "Your vault:" lines and the
 # hidden ones named there too, one a line.

@@ -274,6 +274,118 @@ test_expect_success 'a damaged record is named and the rest still lists' '
 	cp "$TEST_ROOT/keep.db" "$VAULT"
 '
 
+test_expect_success 'edit --mood --tag alone leaves the text, without a terminal' '
+	id=$(selfhelp $P journal add -m "Keep these words" --mood 2) &&
+	selfhelp $P journal edit "$id" --mood 6 --tag outdoors </dev/null >"$OUT" &&
+	expect_in "Saved." "$OUT" &&
+	expect_in "text was left as it was" "$OUT" &&
+	expect_in "journal edit ID -" "$OUT" &&
+	selfhelp $P journal show "$id" --json >"$OUT" &&
+	json "e = d[0]; assert (e[\"text\"], e[\"mood\"], e[\"tags\"]) == (\"Keep these words\", 6, [\"outdoors\"]), e" <"$OUT" &&
+	echo "piped text" | selfhelp $P journal edit "$id" --mood 7 >"$OUT" &&
+	selfhelp $P journal show "$id" --json >"$OUT" &&
+	json "e = d[0]; assert (e[\"text\"], e[\"mood\"]) == (\"Keep these words\", 7), e" <"$OUT"
+'
+
+test_expect_success SCRIPT 'edit --mood alone opens no editor on a terminal' '
+	id=$(selfhelp $P journal add -m "Still these words") &&
+	EDITOR=false script -qec "$SELFHELP_RUN $P journal edit $id --mood 5" /dev/null >"$OUT" &&
+	expect_in "Saved." "$OUT" && expect_not_in "text was left" "$OUT" &&
+	selfhelp $P journal show "$id" --json >"$OUT" &&
+	json "e = d[0]; assert (e[\"text\"], e[\"mood\"]) == (\"Still these words\", 5), e" <"$OUT"
+'
+
+test_expect_success 'add - and edit ID - read the text from standard input' '
+	echo "dash text" | selfhelp $P journal add - --tag dash >"$TEST_ROOT/dashid" &&
+	id=$(cat "$TEST_ROOT/dashid") &&
+	selfhelp $P journal show "$id" --json >"$OUT" &&
+	json "assert d[0][\"text\"] == \"dash text\\n\", d" <"$OUT" &&
+	echo "new dash text" | selfhelp $P journal edit "$id" - --mood 4 >"$OUT" &&
+	selfhelp $P journal show "$id" --json >"$OUT" &&
+	json "e = d[0]; assert (e[\"text\"], e[\"mood\"]) == (\"new dash text\\n\", 4), e" <"$OUT" &&
+	echo x | test_must_fail 2 selfhelp $P journal add - -m y 2>"$ERR" &&
+	expect_in "one of them is enough" "$ERR"
+'
+
+test_expect_success 'add: empty standard input names -m' '
+	selfhelp $P journal add </dev/null >"$OUT" &&
+	expect_in "nothing was saved" "$OUT" && expect_in "-m" "$OUT"
+'
+
+test_expect_success SCRIPT 'TERM=dumb, no editor named or output elsewhere: no vi, a way to give the text' '
+	mkdir -p "$TEST_ROOT/vibin" &&
+	cat >"$TEST_ROOT/vibin/vi" <<-\EOS &&
+	#!/bin/sh
+	: >"$TEST_ROOT_ED/vi-ran"
+	for last; do :; done
+	printf "from vi\n" >"$last"
+	EOS
+	chmod +x "$TEST_ROOT/vibin/vi" &&
+	n=$(selfhelp_lines $P journal list) &&
+	for t in "TERM=dumb" "-u TERM"; do
+		rm -f "$TEST_ROOT/vi-ran" &&
+		env -u EDITOR -u VISUAL $t TEST_ROOT_ED="$TEST_ROOT" PATH="$TEST_ROOT/vibin:$PATH" \
+			script -qec "$SELFHELP_RUN $P journal add" /dev/null >"$OUT";
+		test ! -e "$TEST_ROOT/vi-ran" &&
+		expect_in "No editor was opened" "$OUT" &&
+		expect_in "-m" "$OUT" && expect_in "standard input" "$OUT" || return 1
+	done &&
+	rm -f "$TEST_ROOT/vi-ran" &&
+	env -u EDITOR -u VISUAL TERM=xterm TEST_ROOT_ED="$TEST_ROOT" PATH="$TEST_ROOT/vibin:$PATH" \
+		script -qec "$SELFHELP_RUN $P journal add >\"$TEST_ROOT/id\"" /dev/null >"$OUT";
+	test ! -e "$TEST_ROOT/vi-ran" &&
+	expect_in "the output does not go to a terminal" "$OUT" &&
+	test "$(selfhelp_lines $P journal list)" -eq "$n" &&
+	EDITOR="$TEST_ROOT/vibin/vi" TERM=dumb TEST_ROOT_ED="$TEST_ROOT" \
+		script -qec "$SELFHELP_RUN $P journal add" /dev/null >"$OUT" &&
+	test -e "$TEST_ROOT/vi-ran" && expect_in "Saved" "$OUT"
+'
+
+test_expect_success SCRIPT 'the editor file ends with a newline; unchanged stays unchanged' '
+	id=$(selfhelp $P journal add -m "no newline at the end") &&
+	cat >"$TEST_ROOT/ed-append.sh" <<-\EOS &&
+	#!/bin/sh
+	for last; do :; done
+	echo "appended" >>"$last"
+	EOS
+	chmod +x "$TEST_ROOT/ed-append.sh" &&
+	EDITOR="$TEST_ROOT/ed-append.sh" script -qec "$SELFHELP_RUN $P journal edit $id" /dev/null >"$OUT" &&
+	selfhelp $P journal show "$id" --json >"$OUT" &&
+	json "assert d[0][\"text\"] == \"no newline at the end\\nappended\\n\", d" <"$OUT" &&
+	id=$(selfhelp $P journal add -m "left alone") &&
+	EDITOR=true script -qec "$SELFHELP_RUN $P journal edit $id" /dev/null >"$OUT" &&
+	expect_in "Nothing changed." "$OUT"
+'
+
+test_expect_success SCRIPT '--no-input: no editor, no yes, no passphrase asked' '
+	id=$(selfhelp $P journal add -m "asked nothing") &&
+	rm -f "$TEST_ROOT/vi-ran" &&
+	EDITOR="$TEST_ROOT/vibin/vi" TEST_ROOT_ED="$TEST_ROOT" \
+		script -qec "$SELFHELP_RUN $P journal add --no-input; echo rc=\$?" /dev/null >"$OUT" &&
+	expect_in "rc=2" "$OUT" && expect_in "--no-input" "$OUT" &&
+	test ! -e "$TEST_ROOT/vi-ran" &&
+	script -qec "$SELFHELP_RUN $P journal delete --no-input $id; echo rc=\$?" /dev/null >"$OUT" &&
+	expect_in "rc=2" "$OUT" && expect_in "--yes" "$OUT" &&
+	selfhelp $P journal show "$id" >/dev/null &&
+	script -qec "$SELFHELP_RUN journal list --no-input; echo rc=\$?" /dev/null >"$OUT" &&
+	expect_in "rc=1" "$OUT" && expect_in "--no-input says not to ask" "$OUT" &&
+	expect_not_in "Passphrase:" "$OUT" &&
+	selfhelp $P journal edit "$id" --no-input --mood 1 >"$OUT" &&
+	expect_in "Saved." "$OUT"
+'
+
+test_expect_success SCRIPT 'the mood scale says which end is good' '
+	selfhelp journal add --help >"$OUT" && expect_in "0 to 10, 10 is best" "$OUT" &&
+	test_must_fail 2 selfhelp $P journal add -m x --mood 11 2>"$ERR" &&
+	expect_in "10 is best" "$ERR" &&
+	id=$(selfhelp $P journal add -m "with a mood" --mood 8) &&
+	selfhelp $P journal show "$id" >"$OUT" &&
+	expect_in "mood 8 (0 to 10, 10 is best)" "$OUT" &&
+	script -qec "$SELFHELP_RUN $P journal list -n 1" /dev/null >"$OUT" &&
+	expect_in "(mood 0 to 10, 10 is best)" "$OUT" &&
+	selfhelp $P journal list -n 1 >"$OUT" && test "$(wc -l <"$OUT")" -eq 1
+'
+
 test_expect_success SCRIPT 'privacy: no marker in clear in the vault files or temp dirs' '
 	M=PRIVMARKER7q3z &&
 	T=privtag9x &&

@@ -270,6 +270,14 @@ test_expect_success 'form: Esc and no keeps nothing; q at once asks nothing' '
 	test "$(count)" -eq "$n"
 '
 
+test_expect_success 'form: a leave key twice keeps what was typed' '
+	n=$(count) &&
+	SELFHELP="$SELFHELP_RUN" python3 "$FORM" leave-twice &&
+	test "$(count)" -eq $((n + 1)) &&
+	selfhelp $P trigger-log list --json -n 1 >"$OUT" &&
+	json "r = d[0]; assert r[\"trigger\"] == \"panic text\" and r[\"before\"] == 6, r" <"$OUT"
+'
+
 test_expect_success 'form: SIGTERM restores the terminal and saves nothing' '
 	n=$(count) &&
 	SELFHELP="$SELFHELP_RUN" python3 "$FORM" sigterm &&

@@ -226,6 +226,13 @@ test_expect_success '--rate without a terminal asks nothing, exit 0' '
 	expect_not_in "0 to 10" "$OUT"
 '
 
+test_expect_success SCRIPT '--no-input on a terminal: the steps at once, nothing asked' '
+	timeout $WAIT script -qec "$SELFHELP_RUN --no-input grounding --rate 2>&1" /dev/null >"$OUT" &&
+	tr -d "\r" <"$OUT" >"$OUT.lines" &&
+	expect_steps "$DEFAULT" "$OUT.lines" &&
+	expect_in "--no-input says not to ask" "$OUT.lines"
+'
+
 # Exercises with a caution, from the files themselves.
 CAUTIONED=$(grep -l "^caution: " "$CONTENT"/*.md | sed 's|.*/||; s|\.md$||')
 

@@ -359,6 +359,14 @@ test_expect_success SCRIPT 'terminal: note, then q leaves with one neutral line,
 	expect_not_in "What it is" "$OUT"
 '
 
+test_expect_success SCRIPT 'terminal: --no-input shows the note and the page, asks nothing, no pager' '
+	PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP_RUN" --no-input topics show shame &&
+	expect_in "Content note: " "$OUT" &&
+	expect_not_in "PAGER-RAN" "$OUT" &&
+	expect_not_in "Read on?" "$OUT" &&
+	expect_in "What it is" "$OUT"
+'
+
 test_expect_success SCRIPT 'terminal: Enter reads on, through the pager' '
 	KEYS="\r" PAGER="echo PAGER-RAN; cat" on_tty "$SELFHELP_RUN" topics show shame &&
 	expect_in "Read on?" "$OUT" &&

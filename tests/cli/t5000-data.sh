@@ -170,7 +170,7 @@ test_expect_success 'markdown: one document, oldest first' '
 	head -n 1 "$OUT" | grep -q "2025-01-01 10:00 · Journal entry" &&
 	sed -n 2p "$OUT" | grep -q "2025-02-01 00:00 · Journal entry" &&
 	sed -n 3p "$OUT" | grep -q "2025-03-01 08:00 · Journal entry" &&
-	expect_in "Mood 4 · #two words" "$TEST_ROOT/all.md" &&
+	expect_in "Mood 4 (0 to 10, 10 is best) · #two words" "$TEST_ROOT/all.md" &&
 	expect_in "emoji 🌿🫶🏽" "$TEST_ROOT/all.md" &&
 	expect_in "a \"loud\" door" "$TEST_ROOT/all.md"
 '

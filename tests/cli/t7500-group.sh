@@ -375,6 +375,12 @@ test_expect_success 'form: leaving keeps on yes, drops on no; q asks nothing' '
 	form sigterm && test "$(fcount)" -eq 5
 '
 
+test_expect_success 'form: a leave key twice keeps what was typed' '
+	form quit-twice && test "$(fcount)" -eq 8 &&
+	selfhelp $P --vault "$FV" group list --json --since 2026-11-27 --until 2026-11-27 >"$OUT" &&
+	json "assert [x[\"bring\"] for x in d] == [\"a drawing\"] * 3, d" <"$OUT"
+'
+
 test_expect_success 'form: locked, the boundary question asks in general' '
 	selfhelp $P --vault "$FV" group prepare --boundary "I may pass" \
 		--date "2026-11-25 18:00" >/dev/null &&

@@ -69,6 +69,11 @@ test_expect_success 'to a pipe or file: HTML on stdout, 0600, one warning' '
 	test "$(grep -c "<svg " "$R")" -eq 3
 '
 
+test_expect_success 'the mood chart says which end is good' '
+	expect_in "The mood (0 to 10, 10 is best)" "$R" &&
+	expect_in "mood (0 to 10, 10 is best)</text>" "$R"
+'
+
 test_expect_success 'entries stay out by default' '
 	expect_not_in "first" "$R" && expect_not_in "second, see" "$R" &&
 	expect_not_in "no mood here" "$R" && expect_not_in "Journal entries" "$R"

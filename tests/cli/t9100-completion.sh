@@ -95,7 +95,7 @@ test_expect_success BASH 'bash: journal offers its sub-commands' '
 test_expect_success BASH 'bash: journal add -- offers its options only' '
 	bash_complete journal add -- &&
 	expect_lines "$OUT" --message --mood --tag --date --help \
-		--vault --passphrase-file --no-pager &&
+		--vault --passphrase-file --no-pager --no-input &&
 	bash_complete journal list --s &&
 	expect_lines "$OUT" --since
 '

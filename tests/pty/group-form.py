@@ -133,6 +133,26 @@ def quit_keep():
     never("What would you like to bring", screen)
 
 
+def quit_twice():
+    # Esc, then Esc, q or Ctrl-D at "Keep what you wrote?": kept, and
+    # no answer shown that was not typed.
+    for keys in [b"\x1b", b"q", b"\x04"]:
+        s = Session(["prepare", "--date", "2026-11-27 18:00"])
+        s.expect("How are you arriving?")
+        s.send("\r")
+        s.expect("Which way is it?")
+        s.send("\r")
+        s.expect("What would you like to bring today?")
+        s.send("a drawing")
+        s.send(b"\x1b")          # Esc leaves, asking first
+        s.expect("Keep what you wrote? [Y/n]")
+        s.send(keys)
+        screen = s.finish(0)
+        need("Saved. (", screen)
+        never("[Y/n] n", screen)
+        never("[Y/n] y", screen)
+
+
 def quit_discard():
     s = Session(["reflect", "--date", "2026-11-22 21:00"])
     s.expect("How are you leaving?")
@@ -244,6 +264,7 @@ def main():
         "reflect-full": reflect_full,
         "reflect-unprepared": reflect_unprepared,
         "quit-keep": quit_keep,
+        "quit-twice": quit_twice,
         "quit-discard": quit_discard,
         "quit-line": quit_line,
         "leave-at-once": leave_at_once,

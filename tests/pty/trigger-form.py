@@ -15,7 +15,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ptysession import Session as PtySession, fail, need  # noqa: E402
+from ptysession import Session as PtySession, fail, need, never  # noqa: E402
 
 
 def Session(extra):
@@ -110,6 +110,28 @@ def quick_discard(extra):
     need("Nothing was saved.", screen)
 
 
+def leave_twice(extra):
+    # A leave key pressed twice keeps what was typed, and shows no
+    # answer the person did not type.
+    s = Session(extra)
+    s.expect("When was it?")
+    s.send("\r")
+    s.expect("How strong was the distress")
+    s.send("6")
+    s.expect("Which way did it go?")
+    s.send("1")
+    s.expect("What happened")
+    s.send("panic text")
+    s.send(b"\x03")                 # Ctrl-C
+    s.expect("Keep what you wrote? [Y/n]")
+    s.send(b"\x03")                 # Ctrl-C again: keeps
+    screen = s.finish(0)
+    need("Saved. (", screen)
+    never("[Y/n] n", screen)
+    never("[Y/n] y", screen)
+    never("Nothing was saved", screen)
+
+
 def leave_at_once(extra):
     s = Session(["--quick"] + extra)
     s.expect("How strong is the distress right now")
@@ -137,6 +159,7 @@ def main():
         "full": full,
         "quick-keep": quick_keep,
         "quick-discard": quick_discard,
+        "leave-twice": leave_twice,
         "leave-at-once": leave_at_once,
         "sigterm": signal_term,
     }

@@ -653,7 +653,7 @@ codecs(void **state)
 	                "{\"v\":1,\"created\":1795000000,\"updated\":"
 	                "1795000000,\"mood\":4,\"tags\":[\"walk\"],"
 	                "\"preview\":\"First line\"}",
-	                "\nFirst line\nand more\n", "Mood 4 · #walk");
+	                "\nFirst line\nand more\n", "Mood 4 (0 to 10, 10 is best) · #walk");
 	/* the safety plan travels in the raw form */
 	assert_null(transfer_codec_find(SAFETY_KIND));
 }

@@ -478,7 +478,7 @@ markdown(void **state)
 	const char *rating = strstr(s, "· rating\n");
 	const char *edited = strstr(s, "after edit\n");
 	const char *plain = strstr(s, "\nplain\n");
-	const char *awk = strstr(s, "Mood 3 · #with space\n\nQuotes \"");
+	const char *awk = strstr(s, "Mood 3 (0 to 10, 10 is best) · #with space\n\nQuotes \"");
 	assert_non_null(plan);
 	assert_non_null(rating);
 	assert_non_null(edited);
@@ -1177,7 +1177,7 @@ markdown_controls(void **state)
 	const char *s = md.p;
 	assert_true(util_utf8_ok(s, md.len, NULL));
 	assert_false(util_has_control(s, md.len, UTIL_CLEAN_LINES, NULL));
-	assert_non_null(strstr(s, "Mood 3 · #t?[31m #two lines\n"));
+	assert_non_null(strstr(s, "Mood 3 (0 to 10, 10 is best) · #t?[31m #two lines\n"));
 	assert_non_null(strstr(s, "a?]52;c;aGk=?\nb?c?\n"));
 	assert_non_null(strstr(s, "- trigger: l1\nl2?\n"));
 	assert_non_null(strstr(s, "- emotions: x?y\n"));
