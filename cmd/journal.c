@@ -79,7 +79,7 @@ prompt_option(void *p, const struct opt *opt, char *arg)
 {
 	struct jopts *o = p;
 	o->prompt = true;
-	o->prompt_topic = arg;
+	o->prompt_topic = arg && *arg ? arg : NULL; /* "--prompt=": none */
 	return 0;
 }
 
