@@ -87,6 +87,16 @@ void crisis_put_brief(FILE *fp);
  */
 bool crisis_put_named(FILE *fp);
 
+/*
+ * A journaling prompt for 'journal add --prompt [TOPIC]' (topics.c): one
+ * of the prompts of the topic `name` (found as 'topics show' finds it) at
+ * random, or, with `name` NULL, a present-focused one of any page at
+ * random (lib/topics.h says which those are). Returns 0 with *prompt set
+ * (caller frees), or 1 after one sentence on stderr: an unknown topic
+ * (with the closest names), a page without prompts, no memory.
+ */
+int topics_pick_prompt(const char *name, char **prompt);
+
 /* The options every command takes (main.c), ended by {0}. */
 extern const struct opt global_options[];
 

@@ -162,27 +162,27 @@ put_subcommands(const struct command *c, const char *typed)
 }
 
 static void
-put_topics(const char *typed)
+put_topics(const char *prefix, const char *typed)
 {
 	struct topics *reg = topics_load(NULL);
 	if (!reg)
 		return;
 	for (size_t i = 0; i < topics_count(reg); i++) {
 		const struct topic *t = topics_at(reg, i);
-		put("", t->slug, strlen(t->slug), typed, t->title);
+		put(prefix, t->slug, strlen(t->slug), typed, t->title);
 	}
 	topics_free(reg);
 }
 
 static void
-put_exercises(const char *typed)
+put_exercises(const char *prefix, const char *typed)
 {
 	struct grounding_set *set = NULL;
 	if (grounding_set_load_bundled(&set, NULL) != 0)
 		return;
 	for (size_t i = 0; i < grounding_set_count(set); i++) {
 		const struct grounding_exercise *ex = grounding_set_at(set, i);
-		put("", ex->name, strlen(ex->name), typed, ex->summary);
+		put(prefix, ex->name, strlen(ex->name), typed, ex->summary);
 	}
 	grounding_set_free(set);
 }
@@ -234,10 +234,10 @@ put_hint(enum opt_hint hint, const char *prefix, const char *typed)
 		puts(values_files);
 		break;
 	case HINT_TOPICS:
-		put_topics(typed);
+		put_topics(prefix, typed);
 		break;
 	case HINT_EXERCISES:
-		put_exercises(typed);
+		put_exercises(prefix, typed);
 		break;
 	case HINT_COUNTRIES:
 		put_countries(prefix, typed);
@@ -279,7 +279,7 @@ put_setting_values(const char *key, const char *typed)
 		put_words("full reduced", "", typed);
 		break;
 	case SETTINGS_GROUNDING:
-		put_exercises(typed);
+		put_exercises("", typed);
 		break;
 	case SETTINGS_PRIVACY:
 		put_words("normal screen", "", typed);
@@ -325,10 +325,15 @@ complete_line(int n, char **words)
 			if (strchr(w, '=') ||
 			    !(o = option_known(cmd, sub, w)) || !o->arg)
 				continue;
+			/* a value that may be left out is not an option */
+			bool optional = o->flags & OPT_OPTIONAL;
 			if (i + 1 < n - 1) {
-				i++; /* its value */
+				if (!optional || words[i + 1][0] != '-')
+					i++; /* its value */
 				continue;
 			}
+			if (optional && cur[0] == '-')
+				break;
 			put_values(o, "", cur);
 			return;
 		}
@@ -434,11 +439,11 @@ cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 		return 0;
 	}
 	if (strcmp(what, "topics") == 0 && argc == 2) {
-		put_topics(NULL);
+		put_topics("", NULL);
 		return 0;
 	}
 	if (strcmp(what, "exercises") == 0 && argc == 2) {
-		put_exercises(NULL);
+		put_exercises("", NULL);
 		return 0;
 	}
 	if (strcmp(what, "subcommands") == 0 && argc == 3) {

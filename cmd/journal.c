@@ -7,6 +7,7 @@
 #include "pager.h"
 #include "record-cmd.h"
 #include "search.h"
+#include "strbuf.h"
 #include "term.h"
 #include "util.h"
 #include "vault.h"
@@ -44,6 +45,8 @@ struct jopts {
 	int limit;
 	bool json, yes;
 	bool dash; /* "-" among the words: the text from standard input */
+	bool prompt;              /* add --prompt [TOPIC] */
+	const char *prompt_topic; /* its TOPIC (borrowed from argv), or NULL */
 	struct opt_words w;
 };
 
@@ -69,6 +72,15 @@ message_option(void *p, const struct opt *opt, char *arg)
 	wipe_free_str(o->message);
 	if (!(o->message = arg_take(arg)))
 		return fail("Out of memory.");
+	return 0;
+}
+
+static int
+prompt_option(void *p, const struct opt *opt, char *arg)
+{
+	struct jopts *o = p;
+	o->prompt = true;
+	o->prompt_topic = arg && *arg ? arg : NULL; /* "--prompt=": none */
 	return 0;
 }
 
@@ -154,6 +166,15 @@ tag_option(void *p, const struct opt *opt, char *arg)
 	}
 
 static const struct opt write_options[] = {WRITE_OPTIONS, {0}};
+static const struct opt add_options[] = {
+        WRITE_OPTIONS,
+        {"prompt", 0, OPT_CALL, 0, "TOPIC",
+         "start with a journaling prompt from TOPIC (without\n"
+         "one: a gentle one about now); it is kept as the\n"
+         "entry's first line, quoted with '> '",
+         .call = prompt_option, .hint = HINT_TOPICS, .flags = OPT_OPTIONAL},
+        {0},
+};
 static const struct opt list_options[] = {LIST_OPTIONS, {0}};
 static const struct opt show_options[] = {
         {"json", 0, OPT_FLAG, O(json), NULL, .help = "as JSON for scripts"},
@@ -341,19 +362,87 @@ blank(const char *s, size_t len)
 	return true;
 }
 
+/*
+ * add --prompt [TOPIC]: a prompt from TOPIC (the words after it go on
+ * its name, as in 'topics show'), or a gentle one, as the quoted line
+ * "> PROMPT" and a blank line, into *quote (caller frees). Returns 0, or
+ * the exit status after a message.
+ */
+static int
+prompt_quote(struct jopts *o, char **quote, size_t *qlen)
+{
+	char *name = NULL, *prompt = NULL;
+	int rc;
+	if (o->w.n) {
+		struct strbuf b = {0};
+		if (o->prompt_topic)
+			strbuf_addf(&b, "%s ", o->prompt_topic);
+		for (int i = 0; i < o->w.n; i++)
+			strbuf_addf(&b, "%s%s", i ? " " : "", o->w.v[i]);
+		if (!(name = strbuf_detach(&b, NULL)))
+			return fail("Out of memory.");
+		o->w.n = 0;
+	}
+	rc = topics_pick_prompt(name ? name : o->prompt_topic, &prompt);
+	free(name);
+	if (rc)
+		return rc;
+	if (asprintf(quote, "> %s\n\n", prompt) < 0) {
+		*quote = NULL;
+		rc = fail("Out of memory.");
+	}
+	free(prompt);
+	*qlen = *quote ? strlen(*quote) : 0;
+	return rc;
+}
+
+/*
+ * The entry's text with the quoted prompt first: -m and standard input
+ * get it put in front; from the editor, the text is kept as the person
+ * left it. Afterwards the text starts with the quote, or *qlen is 0 (the
+ * person took the prompt out). Returns 0, or the exit status after a
+ * message (*text freed).
+ */
+static int
+with_prompt(const struct jopts *o, const char *quote, size_t *qlen, char **text,
+            size_t *len)
+{
+	bool editor = text_source(o) == TEXT_EDITOR;
+	if (editor) {
+		if (*len < *qlen || memcmp(*text, quote, *qlen) != 0)
+			*qlen = 0;
+		return 0;
+	}
+	char *t = malloc(*qlen + *len + 1);
+	if (!t) {
+		wipe_free(*text, *len);
+		*text = NULL;
+		*len = 0;
+		return fail("Out of memory.");
+	}
+	memcpy(t, quote, *qlen);
+	memcpy(t + *qlen, *text, *len);
+	t[*qlen + *len] = '\0';
+	wipe_free(*text, *len);
+	*text = t;
+	*len += *qlen;
+	return 0;
+}
+
 static int
 journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct jopts o = JOPTS_INIT;
-	char *text = NULL, id[VAULT_ID_HEX + 1];
-	size_t len = 0;
+	char *text = NULL, *quote = NULL, id[VAULT_ID_HEX + 1];
+	size_t len = 0, qlen = 0;
 	time_t when = time(NULL);
 	struct vault *v;
 	bool sealed;
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if ((rc = take_dash(&o)))
+	if ((rc = take_dash(&o)) ||
+	    (o.prompt && (rc = prompt_quote(&o, &quote, &qlen))))
 		goto out;
 	if (o.w.n) {
 		rc = usage_error("'journal add' takes its text with -m "
@@ -367,9 +456,11 @@ journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = 1;
 		goto out;
 	}
-	if ((rc = get_text(&o, "", 0, &text, &len)))
+	if ((rc = get_text(&o, quote ? quote : "", qlen, &text, &len)))
 		goto out;
-	if (blank(text, len)) {
+	if (quote && (rc = with_prompt(&o, quote, &qlen, &text, &len)))
+		goto out;
+	if (blank(text + qlen, len - qlen)) {
 		if (text_source(&o) == TEXT_STDIN)
 			printf("The text from standard input was empty, so "
 			       "nothing was saved; -m \"...\" (in quotes) "
@@ -392,6 +483,7 @@ journal_add_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	record_say_saved(id, sealed);
 	rc = 0;
 out:
+	free(quote);
 	wipe_free(text, len);
 	jopts_release(&o);
 	return rc;
@@ -762,7 +854,7 @@ out:
 }
 
 static const struct command journal_subs[] = {
-        {"add", journal_add_cmd, "write an entry", .opts = write_options,
+        {"add", journal_add_cmd, "write an entry", .opts = add_options,
          .args = "[-]",
          .help = "Write an entry: with -m TEXT, from standard input ('-', "
                  "or a pipe), or in\nyour editor. Prints the short id of "

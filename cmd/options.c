@@ -133,10 +133,11 @@ usage_line(FILE *fp, const char *lead, const struct command *top,
 		     o++) {
 			if (o->flags & OPT_HIDDEN)
 				continue;
-			int n = snprintf(buf, sizeof(buf), "[%s%s%s]%s",
+			bool opt = o->arg && (o->flags & OPT_OPTIONAL);
+			int n = snprintf(buf, sizeof(buf), "[%s%s%s%s%s]%s",
 			                 opt_spelling(o, sp, sizeof(sp)),
-			                 o->arg ? " " : "",
-			                 o->arg ? o->arg : "",
+			                 o->arg ? " " : "", opt ? "[" : "",
+			                 o->arg ? o->arg : "", opt ? "]" : "",
 			                 o->flags & OPT_REPEAT ? "..." : "");
 			wrap_word(&w, buf, (size_t)n);
 		}
@@ -154,7 +155,9 @@ opt_left(const struct opt *o, char *buf, size_t size)
 		              o->name ? ", " : "");
 	if (o->name)
 		n += snprintf(buf + n, size - (size_t)n, "--%s", o->name);
-	if (o->arg)
+	if (o->arg && (o->flags & OPT_OPTIONAL))
+		n += snprintf(buf + n, size - (size_t)n, " [%s]", o->arg);
+	else if (o->arg)
 		n += snprintf(buf + n, size - (size_t)n, " %s", o->arg);
 	return (size_t)n;
 }
@@ -336,7 +339,9 @@ opt_parse(int argc, char **argv, void *base, struct opt_words *words)
 	int c, idx, rc;
 
 	for (const struct opt *o = opts; o && (o->name || o->shrt); o++) {
-		int has_arg = o->arg ? required_argument : no_argument;
+		int has_arg = !o->arg                   ? no_argument
+		              : o->flags & OPT_OPTIONAL ? optional_argument
+		                                        : required_argument;
 		if (count == OPTS_MAX)
 			return fail("Too many options in one table.");
 		if (o->name)
@@ -377,6 +382,10 @@ opt_parse(int argc, char **argv, void *base, struct opt_words *words)
 		for (size_t i = 0; !o && i < count; i++)
 			if (opts[i].shrt == c)
 				o = &opts[i];
+		/* "--prompt TOPIC": getopt takes only "--prompt=TOPIC" */
+		if (o && (o->flags & OPT_OPTIONAL) && !optarg &&
+		    optind < argc && argv[optind][0] != '-')
+			optarg = argv[optind++];
 		if (o && (rc = take_value(base, o, optarg)))
 			return rc;
 	}

@@ -61,6 +61,10 @@ enum opt_hint {
 enum opt_flags {
 	OPT_REPEAT = 1 << 0, /* may be given more than once ("..." in usage) */
 	OPT_HIDDEN = 1 << 1, /* an old spelling: taken, never shown */
+	/* the value may be left out: "--prompt [TOPIC]" takes the next word
+	 * when it is not an option ("--prompt=TOPIC" too); .call gets NULL
+	 * without one. Long options only. */
+	OPT_OPTIONAL = 1 << 2,
 };
 
 struct opt {

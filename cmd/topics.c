@@ -13,6 +13,7 @@
 #include "wipe.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -615,6 +616,158 @@ topics_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	return r;
 }
 
+/* ---- journaling prompts ---- */
+
+static const struct opt prompts_options[] = {
+        {"json", 0, OPT_FLAG, 0, NULL,
+         .help = "a JSON object with slug, title and prompts (each\n"
+                 "with its text and whether it is present-focused)"},
+        {0},
+};
+
+static int
+prompts_json(const struct topic *t, const struct topic_prompts *p)
+{
+	json_t *o = json_object(), *arr = json_array();
+	if (!o || !arr) {
+		json_decref(o);
+		json_decref(arr);
+		return print_json(NULL);
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		json_t *e = json_object();
+		json_object_set_new(e, "text", json_string(p->v[i].text));
+		json_object_set_new(e, "present",
+		                    json_boolean(p->v[i].present));
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "slug", json_string(t->slug));
+	json_object_set_new(o, "title", json_string(t->title));
+	json_object_set_new(o, "prompts", arr);
+	return print_json(o);
+}
+
+static int
+topics_prompts_cmd(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct opt_words w;
+	struct topic_prompts p = {0};
+	bool json = false;
+	int rc = opt_parse(argc, argv, &json, &w);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (!w.n)
+		return usage_error(
+		        "'topics prompts' needs the name of a topic, "
+		        "like 'selfhelp topics prompts anger'.");
+	char *name = join_words(w.n, w.v, 0);
+	struct topics *reg = name ? load() : NULL;
+	const struct topic *t = NULL;
+	struct topics_near near;
+	int r = 1;
+	if (!name || !reg)
+		fail("There was not enough memory to find the prompts.");
+	else if (!(t = topics_find(reg, name, &near)))
+		r = show_miss(name, &near);
+	else if (topics_prompts(reg, t, &p) < 0)
+		fail("There was not enough memory to find the prompts.");
+	else if (json)
+		r = prompts_json(t, &p);
+	else if (!p.n) {
+		printf("The page '%s' has no journaling prompts.\n", t->slug);
+		r = 0;
+	} else {
+		for (size_t i = 0; i < p.n; i++) {
+			print_clean_str(p.v[i].text, clean_locale(), stdout);
+			putchar('\n');
+		}
+		r = 0;
+	}
+	topic_prompts_release(&p);
+	topics_free(reg);
+	free(name);
+	return r;
+}
+
+/* A topic name for 'journal add --prompt' that found no page: one
+ * sentence, with the closest names when there are some. */
+static int
+prompt_miss(const char *typed, const struct topics_near *near)
+{
+	char *shown = util_truncate(typed, ECHO_COLUMNS, clean_locale());
+	const char *name = shown ? shown : "";
+	char list[256] = "";
+	size_t o = 0;
+	int r;
+	for (size_t i = 0; i < near->n && i < NEAR_SHOWN; i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+		                      i ? ", " : "", near->topics[i]->slug);
+	if (near->ambiguous)
+		r = fail("'%s' could be more than one topic (%s%s); 'selfhelp "
+		         "topics list' shows them all.",
+		         name, list, near->n > NEAR_SHOWN ? ", ..." : "");
+	else if (near->n)
+		r = fail("There is no topic '%s' (closest: %s); 'selfhelp "
+		         "topics list' shows them all.",
+		         name, list);
+	else
+		r = fail("There is no topic '%s'; 'selfhelp topics list' shows "
+		         "them all.",
+		         name);
+	wipe_free_str(shown);
+	return r;
+}
+
+int
+topics_pick_prompt(const char *name, char **prompt)
+{
+	struct topics *reg = load();
+	struct topic_prompts p = {0};
+	struct topics_near near;
+	const struct topic *t = NULL;
+	size_t npresent = 0, k;
+	int r = 1;
+	*prompt = NULL;
+	if (!reg)
+		return 1;
+	if (name && !(t = topics_find(reg, name, &near))) {
+		r = prompt_miss(name, &near);
+		goto out;
+	}
+	if (topics_prompts(reg, t, &p) < 0) {
+		fail("There was not enough memory to find a prompt.");
+		goto out;
+	}
+	if (!p.n) {
+		if (t)
+			fail("The page '%s' has no journaling prompts; "
+			     "'selfhelp "
+			     "journal add --prompt' picks one from any page.",
+			     t->slug);
+		else
+			fail("No topic page has journaling prompts.");
+		goto out;
+	}
+	/* without a topic, only the present-focused ones (if any) */
+	for (size_t i = 0; !t && i < p.n; i++)
+		npresent += p.v[i].present;
+	k = randombytes_uniform((uint32_t)(npresent ? npresent : p.n));
+	for (size_t i = 0; i < p.n; i++) {
+		if (npresent && !p.v[i].present)
+			continue;
+		if (k-- == 0) {
+			*prompt = p.v[i].text;
+			p.v[i].text = NULL;
+			break;
+		}
+	}
+	r = *prompt ? 0 : fail("There was not enough memory to find a prompt.");
+out:
+	topic_prompts_release(&p);
+	topics_free(reg);
+	return r;
+}
+
 static const struct command topics_subs[] = {
         {"list", topics_list, "every topic by category", .opts = list_options,
          .help = "List every topic by category: its name (slug), title and "
@@ -626,6 +779,12 @@ static const struct command topics_subs[] = {
          .help = "Find the topics that mention every one of WORDS, in any "
                  "case, best\nfirst: a word in the title counts most, then "
                  "in the summary or other\nnames, then in the text.\n"},
+        {"prompts", topics_prompts_cmd, "the journaling prompts of a topic",
+         "NAME", prompts_options,
+         "List the journaling prompts of one topic, one a line; NAME as for\n"
+         "'topics show'. 'selfhelp journal add --prompt NAME' starts an "
+         "entry\nwith one of them.\n",
+         .hint = HINT_TOPICS},
         {0},
 };
 

@@ -12,7 +12,9 @@
  *   - "# NAME" comes first, and its paragraph is "NAME - what it does"
  *     with the NAME of the output file;
  *   - "# SYNOPSIS", "# DESCRIPTION", "# EXIT STATUS" and "# SEE ALSO"
- *     are there; headings are in capitals.
+ *     are there; headings are in capitals;
+ *   - no line of an example (a code block) is wider than
+ *     EXAMPLE_COLUMNS, so that man shows it whole in 80 columns.
  *
  * One convention beyond CommonMark: a bullet-list item whose first line
  * ends in a hard line break (a backslash) is a tagged paragraph (.TP),
@@ -36,6 +38,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/*
+ * The roff source's text lines are wrapped at ROFF_WIDTH (mandoc -Tlint
+ * wants 80 bytes at most). man indents an example by 14 columns (7 for
+ * the section, 7 for the block), so a line of an example may be
+ * EXAMPLE_COLUMNS wide to fit in 80.
+ */
+enum { ROFF_WIDTH = 72, EXAMPLE_COLUMNS = 80 - 14 };
 
 static const char *input_path;
 static int problems;
@@ -122,6 +132,47 @@ plain_text(cmark_node *node, char *buf, size_t size)
 	cmark_iter_free(it);
 }
 
+/* Characters in the first `len` bytes of UTF-8 text s (its columns, for
+ * the text of manual pages). */
+static size_t
+columns(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* Every line of every example fits in EXAMPLE_COLUMNS. */
+static void
+check_examples(cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
+			continue;
+		const char *s = cmark_node_get_literal(n);
+		/* the fence is the block's first line */
+		int line = cmark_node_get_start_line(n) + 1;
+		while (s && *s) {
+			size_t len = strcspn(s, "\n");
+			if (columns(s, len) > EXAMPLE_COLUMNS)
+				problem(line,
+				        "an example line of %zu columns; "
+				        "at most %d fit in man's 80 (break it "
+				        "with a backslash): %.*s",
+				        columns(s, len), EXAMPLE_COLUMNS,
+				        (int)len, s);
+			s += len + (s[len] == '\n');
+			line++;
+		}
+	}
+	cmark_iter_free(it);
+}
+
 /* Check the page's shape; problems are counted in `problems`. */
 static void
 check_page(cmark_node *doc, const char *name)
@@ -176,6 +227,7 @@ check_page(cmark_node *doc, const char *name)
 		if (!seen[i])
 			problem(1, "the page has no '# %s' section",
 			        required[i]);
+	check_examples(doc);
 }
 
 /* --- fixing up cmark's roff --- */
@@ -275,6 +327,10 @@ write_body(FILE *fp, struct lines *l)
 				i++;
 			continue;
 		}
+		/* cmark's code font "C" is groff's alone; CR is known to
+		 * mandoc too (mandoc -Tlint) */
+		if (strcmp(s, "\\f[C]") == 0)
+			s = "\\f[CR]";
 		fprintf(fp, "%s\n", s);
 	}
 }
@@ -364,7 +420,9 @@ main(int argc, char **argv)
 		cmark_node_free(doc);
 		return 1;
 	}
-	char *roff = cmark_render_man(doc, CMARK_OPT_DEFAULT, 0);
+	/* text lines wrapped (mandoc -Tlint: input lines of 80 bytes at
+	 * most); examples are checked to fit in check_page() */
+	char *roff = cmark_render_man(doc, CMARK_OPT_DEFAULT, ROFF_WIDTH);
 	cmark_node_free(doc);
 	struct lines lines = {0};
 	if (!roff || split_lines(roff, &lines)) {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <cmark.h>
 #include <utf8proc.h>
 
 /* A user's topic file larger than this is not a page (and not read). */
@@ -993,4 +994,192 @@ done:
 		search_needle_free(needles[i]);
 	free(needles);
 	return r;
+}
+
+/* ---- journaling prompts ---- */
+
+static const char prompts_heading[] = "journaling prompts";
+
+/* The plain text of a node's inlines, skipping nested lists, into b. */
+static void
+inline_text(cmark_node *node, struct strbuf *b)
+{
+	cmark_iter *it = cmark_iter_new(node);
+	cmark_event_type ev;
+	if (!it) {
+		b->failed = true;
+		return;
+	}
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_LIST:
+			if (n != node)
+				cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+			break;
+		case CMARK_NODE_PARAGRAPH:
+			if (b->len)
+				strbuf_add(b, " ", 1);
+			break;
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			strbuf_adds(b, cmark_node_get_literal(n));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			strbuf_add(b, " ", 1);
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+/*
+ * One line, safe to print: control characters dropped (line breaks and
+ * tabs become spaces), runs of spaces made one, trimmed. Caller frees;
+ * NULL when out of memory.
+ */
+static char *
+one_line(const char *s, size_t len)
+{
+	char *c = malloc(UTIL_CLEAN_SIZE(len)), *o = c;
+	bool space = true;
+	if (!c)
+		return NULL;
+	util_clean(c, s, len, UTIL_CLEAN_DROP);
+	for (const char *p = c; *p; p++) {
+		if (*p == ' ') {
+			if (!space)
+				*o++ = ' ';
+			space = true;
+		} else {
+			*o++ = *p;
+			space = false;
+		}
+	}
+	if (o > c && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return c;
+}
+
+static bool
+is_prompts_heading(cmark_node *h)
+{
+	struct strbuf b = {0};
+	bool yes;
+	inline_text(h, &b);
+	char *t = b.failed ? NULL : one_line(b.p ? b.p : "", b.len);
+	strbuf_release(&b);
+	if (!t)
+		return false;
+	yes = strlen(t) == strlen(prompts_heading);
+	for (size_t i = 0; yes && t[i]; i++) {
+		char c = t[i] >= 'A' && t[i] <= 'Z' ? (char)(t[i] - 'A' + 'a')
+		                                    : t[i];
+		yes = c == prompts_heading[i];
+	}
+	free(t);
+	return yes;
+}
+
+static int
+prompt_push(struct topic_prompts *out, size_t *cap, const struct topic *t,
+            char *text, bool present)
+{
+	if (out->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		struct topic_prompt *nv = realloc(out->v, nc * sizeof(*nv));
+		if (!nv) {
+			free(text);
+			return -1;
+		}
+		out->v = nv;
+		*cap = nc;
+	}
+	out->v[out->n++] = (struct topic_prompt){t, text, present};
+	return 0;
+}
+
+/* The items of the lists under `list`'s parent section. */
+static int
+list_prompts(cmark_node *list, const struct topic *t, bool *first,
+             struct topic_prompts *out, size_t *cap)
+{
+	for (cmark_node *it = cmark_node_first_child(list); it;
+	     it = cmark_node_next(it)) {
+		struct strbuf b = {0};
+		inline_text(it, &b);
+		char *text = b.failed ? NULL : one_line(b.p ? b.p : "", b.len);
+		strbuf_release(&b);
+		if (!text)
+			return -1;
+		if (!*text) {
+			free(text);
+			continue;
+		}
+		if (prompt_push(out, cap, t, text, *first && !t->user) < 0)
+			return -1;
+		*first = false;
+	}
+	return 0;
+}
+
+static int
+page_prompts(const struct topic *t, struct topic_prompts *out, size_t *cap)
+{
+	cmark_node *doc = cmark_parse_document(t->body, t->body_len,
+	                                       CMARK_OPT_VALIDATE_UTF8);
+	int level = 0, rc = 0;
+	bool first = true;
+	if (!doc)
+		return -1;
+	for (cmark_node *n = cmark_node_first_child(doc); n && rc == 0;
+	     n = cmark_node_next(n)) {
+		cmark_node_type type = cmark_node_get_type(n);
+		if (type == CMARK_NODE_HEADING) {
+			int l = cmark_node_get_heading_level(n);
+			if (level && l <= level)
+				level = 0;
+			if (!level && is_prompts_heading(n))
+				level = l;
+		} else if (level && type == CMARK_NODE_LIST) {
+			rc = list_prompts(n, t, &first, out, cap);
+		}
+	}
+	cmark_node_free(doc);
+	return rc;
+}
+
+int
+topics_prompts(const struct topics *reg, const struct topic *t,
+               struct topic_prompts *out)
+{
+	size_t cap = 0;
+	out->v = NULL;
+	out->n = 0;
+	for (size_t i = 0; i < reg->n; i++) {
+		const struct topic *p = &reg->e[i]->pub;
+		if (t && p != t)
+			continue;
+		if (page_prompts(p, out, &cap) < 0) {
+			topic_prompts_release(out);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+topic_prompts_release(struct topic_prompts *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].text);
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
 }

@@ -131,4 +131,40 @@ int topics_search(const struct topics *reg, const char *query,
 /* Free the hits and snippets in `hits` and empty it. */
 void topic_hits_release(struct topic_hits *hits);
 
+/*
+ * Journaling prompts. A page's prompts are the items of the lists in its
+ * "Journaling prompts" section (the heading of that name, any level and
+ * case, up to the next heading of the same or a higher level), read with
+ * cmark: plain text, markdown markers gone, line breaks and runs of white
+ * space made one space, control characters removed (safe to print).
+ *
+ * Which prompts are present-focused is known from the content, not from
+ * words: the first prompt of every bundled page is about now (a content
+ * rule: test-topics lint_present_first checks it on every page), so those
+ * are `present`. A person's own pages carry no such promise; none of
+ * their prompts is `present`.
+ */
+struct topic_prompt {
+	const struct topic *topic; /* borrowed from the registry */
+	char *text;                /* owned by the prompt list */
+	bool present;              /* present-focused (see above) */
+};
+
+struct topic_prompts {
+	struct topic_prompt *v; /* n prompts, in page order */
+	size_t n;
+};
+
+/*
+ * The prompts of topic `t` (from `reg`), or of every topic in display
+ * order when `t` is NULL. Fills `out` (release with
+ * topic_prompts_release()) and returns 0, or -1 when out of memory (`out`
+ * empty). A page without the section gives none.
+ */
+int topics_prompts(const struct topics *reg, const struct topic *t,
+                   struct topic_prompts *out);
+
+/* Free the prompt texts in `p` and empty it. */
+void topic_prompts_release(struct topic_prompts *p);
+
 #endif

@@ -413,4 +413,91 @@ test_expect_success SCRIPT 'privacy: no marker in clear in the vault files or te
 	! diff "$TEST_ROOT/shm-before" "$TEST_ROOT/shm-after" | grep "^>.*selfhelp"
 '
 
+# --- journal add --prompt [TOPIC] ---
+
+test_expect_success 'add --prompt TOPIC: a prompt of that page, quoted, then the text' '
+	selfhelp topics prompts anger >"$TEST_ROOT/anger" &&
+	selfhelp $P journal add --prompt anger -m "My own words" --date 2026-02-01 >"$OUT" &&
+	selfhelp_json "print(d[0][\"text\"])" $P journal list --since 2026-02-01 --until 2026-02-01 --json >"$TEST_ROOT/text" &&
+	head -n 1 "$TEST_ROOT/text" | sed -n "s/^> //p" >"$TEST_ROOT/first" &&
+	test -s "$TEST_ROOT/first" &&
+	grep -qxF -f "$TEST_ROOT/first" "$TEST_ROOT/anger" &&
+	test "$(sed -n 2p "$TEST_ROOT/text")" = "" &&
+	test "$(sed -n 3p "$TEST_ROOT/text")" = "My own words"
+'
+
+test_expect_success 'add --prompt: a name of more words, and from standard input' '
+	selfhelp topics prompts inner critic >"$TEST_ROOT/critic" &&
+	printf "Typed on stdin\n" | selfhelp $P journal add --date 2026-02-02 --prompt inner critic >"$OUT" &&
+	selfhelp_json "print(d[0][\"text\"])" $P journal list --since 2026-02-02 --until 2026-02-02 --json >"$TEST_ROOT/text" &&
+	head -n 1 "$TEST_ROOT/text" | sed -n "s/^> //p" >"$TEST_ROOT/first" &&
+	grep -qxF -f "$TEST_ROOT/first" "$TEST_ROOT/critic" &&
+	expect_in "Typed on stdin" "$TEST_ROOT/text"
+'
+
+test_expect_success 'add --prompt without a topic: a present-focused prompt' '
+	: >"$TEST_ROOT/present" &&
+	for slug in $(selfhelp_json "print(\" \".join(t[\"slug\"] for t in d))" topics list --json); do
+		selfhelp_json "print(\"\\n\".join(p[\"text\"] for p in d[\"prompts\"] if p[\"present\"]))" \
+			topics prompts "$slug" --json >>"$TEST_ROOT/present" || return 1
+	done &&
+	test "$(wc -l <"$TEST_ROOT/present")" -ge 50 &&
+	for day in 03 04 05; do
+		selfhelp $P journal add --prompt --date 2026-02-$day -m "Now" >"$OUT" &&
+		selfhelp_json "print(d[0][\"text\"])" $P journal list --since 2026-02-$day --until 2026-02-$day --json >"$TEST_ROOT/text" &&
+		head -n 1 "$TEST_ROOT/text" | sed -n "s/^> //p" >"$TEST_ROOT/first" &&
+		test -s "$TEST_ROOT/first" &&
+		grep -qxF -f "$TEST_ROOT/first" "$TEST_ROOT/present" || return 1
+	done
+'
+
+test_expect_success 'add --prompt with an unknown topic: one sentence, a hint, nothing saved' '
+	n=$(selfhelp_lines $P journal list) &&
+	test_must_fail 1 selfhelp $P journal add --prompt angr -m "x" 2>"$ERR" &&
+	test "$(wc -l <"$ERR")" -eq 1 &&
+	expect_in "no topic '\''angr'\''" "$ERR" &&
+	expect_in "closest: anger" "$ERR" &&
+	expect_in "selfhelp topics list" "$ERR" &&
+	test_must_fail 1 selfhelp $P journal add --prompt qqqzzzqqq -m "x" 2>"$ERR" &&
+	expect_in "selfhelp topics list" "$ERR" &&
+	test "$(selfhelp_lines $P journal list)" -eq "$n"
+'
+
+test_expect_success '--prompt is for add alone' '
+	test_must_fail 2 selfhelp $P journal list --prompt 2>"$ERR" &&
+	expect_in "--prompt" "$ERR"
+'
+
+test_expect_success SCRIPT 'add --prompt opens the editor with the prompt quoted' '
+	cat >"$TEST_ROOT/ed-prompt.sh" <<-\EOS &&
+	#!/bin/sh
+	for last; do :; done
+	cp "$last" "$TEST_ROOT_ED/seen"
+	printf "Answered in the editor\n" >>"$last"
+	EOS
+	chmod +x "$TEST_ROOT/ed-prompt.sh" &&
+	TEST_ROOT_ED="$TEST_ROOT" EDITOR="$TEST_ROOT/ed-prompt.sh" \
+		script -qec "$SELFHELP_RUN $P journal add --date 2026-02-06 --prompt shame" /dev/null >"$OUT" &&
+	expect_in "Saved" "$OUT" &&
+	selfhelp topics prompts shame >"$TEST_ROOT/shame" &&
+	head -n 1 "$TEST_ROOT/seen" | sed -n "s/^> //p" >"$TEST_ROOT/first" &&
+	grep -qxF -f "$TEST_ROOT/first" "$TEST_ROOT/shame" &&
+	selfhelp_json "print(d[0][\"text\"])" $P journal list --since 2026-02-06 --until 2026-02-06 --json >"$TEST_ROOT/text" &&
+	test "$(head -n 1 "$TEST_ROOT/text")" = "$(head -n 1 "$TEST_ROOT/seen")" &&
+	expect_in "Answered in the editor" "$TEST_ROOT/text"
+'
+
+test_expect_success SCRIPT 'add --prompt: left with the prompt alone, nothing is saved' '
+	cat >"$TEST_ROOT/ed-none.sh" <<-\EOS &&
+	#!/bin/sh
+	exit 0
+	EOS
+	chmod +x "$TEST_ROOT/ed-none.sh" &&
+	n=$(selfhelp_lines $P journal list) &&
+	EDITOR="$TEST_ROOT/ed-none.sh" \
+		script -qec "$SELFHELP_RUN $P journal add --prompt" /dev/null >"$OUT" &&
+	expect_in "empty" "$OUT" &&
+	test "$(selfhelp_lines $P journal list)" -eq "$n"
+'
+
 test_done

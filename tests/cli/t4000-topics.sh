@@ -411,4 +411,66 @@ test_expect_success 'not a terminal: no pager even when PAGER is set' '
 	expect_not_in "PAGER-RAN" "$OUT"
 '
 
+# --- topics prompts ---
+
+test_expect_success 'prompts: the page'\''s prompts, one a line, no markers' '
+	selfhelp topics prompts anger >"$OUT" &&
+	test "$(wc -l <"$OUT")" -eq 5 &&
+	test "$(head -n 1 "$OUT")" = "Where in my body do I notice anger first?" &&
+	expect_not_in "- " "$OUT" &&
+	expect_not_in "Journaling" "$OUT" &&
+	expect_not_in "Answer only" "$OUT" &&
+	selfhelp topics prompts Inner Critic >"$TEST_ROOT/by-title" &&
+	selfhelp topics prompts inner-critic >"$TEST_ROOT/by-slug" &&
+	test -s "$TEST_ROOT/by-slug" &&
+	cmp "$TEST_ROOT/by-title" "$TEST_ROOT/by-slug"
+'
+
+test_expect_success 'prompts: every bundled page has some' '
+	status=0 &&
+	for slug in $ALL_SLUGS; do
+		selfhelp topics prompts "$slug" >"$OUT" &&
+		test -s "$OUT" || { echo "$slug: no prompts" >&2; status=1; }
+	done &&
+	test $status = 0
+'
+
+test_expect_success 'prompts --json: slug, title and prompts, the first about now' '
+	selfhelp topics prompts anger --json >"$OUT" &&
+	json "assert d[\"slug\"] == \"anger\" and d[\"title\"] == \"Anger\", d
+p = d[\"prompts\"]
+assert len(p) == 5 and p[0] == {\"text\": \"Where in my body do I notice anger first?\", \"present\": True}, p
+assert not any(x[\"present\"] for x in p[1:]), p" <"$OUT" &&
+	selfhelp topics prompts anger >"$TEST_ROOT/plain" &&
+	json "print(\"\\n\".join(x[\"text\"] for x in d[\"prompts\"]))" <"$OUT" >"$TEST_ROOT/from-json" &&
+	cmp "$TEST_ROOT/plain" "$TEST_ROOT/from-json"
+'
+
+test_expect_success 'prompts: a miss suggests, a name is needed, --help' '
+	test_must_fail 1 selfhelp topics prompts angr 2>"$ERR" &&
+	expect_in "Closest: anger" "$ERR" &&
+	test_must_fail 2 selfhelp topics prompts 2>"$ERR" &&
+	expect_in "needs the name of a topic" "$ERR" &&
+	selfhelp topics prompts --help >"$OUT" &&
+	expect_in "--json" "$OUT" &&
+	test "$(max_width "$OUT")" -le 80
+'
+
+test_expect_success 'prompts: a user page'\''s section, none present-focused' '
+	dir="$XDG_DATA_HOME/selfhelp/topics" &&
+	rm -rf "$dir" && mkdir -p "$dir" &&
+	printf -- "---\ntitle: My page\nslug: my-page\n---\n\n## Journaling prompts\n\n- What do I *need* today?\n- What\n  helps?\n\n## Notes\n\n- not one\n" >"$dir/mine.md" &&
+	printf -- "---\ntitle: Bare page\nslug: bare-page\n---\n\nNo prompts here.\n" >"$dir/bare.md" &&
+	selfhelp topics prompts my-page >"$OUT" &&
+	printf "What do I need today?\nWhat helps?\n" >"$TEST_ROOT/want" &&
+	cmp "$TEST_ROOT/want" "$OUT" &&
+	selfhelp topics prompts my-page --json >"$OUT" &&
+	json "assert [x[\"present\"] for x in d[\"prompts\"]] == [False, False], d" <"$OUT" &&
+	selfhelp topics prompts bare-page >"$OUT" &&
+	expect_in "has no journaling prompts" "$OUT" &&
+	selfhelp topics prompts bare-page --json >"$OUT" &&
+	json "assert d[\"prompts\"] == [], d" <"$OUT"
+'
+rm -rf "$XDG_DATA_HOME/selfhelp/topics"
+
 test_done

@@ -94,8 +94,10 @@ test_expect_success BASH 'bash: journal offers its sub-commands' '
 
 test_expect_success BASH 'bash: journal add -- offers its options only' '
 	bash_complete journal add -- &&
-	expect_lines "$OUT" --message --mood --tag --date --help \
+	expect_lines "$OUT" --message --mood --tag --date --prompt --help \
 		--vault --passphrase-file --no-pager --no-input &&
+	bash_complete journal edit 1234 -- &&
+	expect_not_in --prompt "$OUT" &&
 	bash_complete journal list --s &&
 	expect_lines "$OUT" --since
 '
@@ -111,6 +113,19 @@ test_expect_success BASH 'bash: option values, spaced and with =' '
 	expect_lines "$OUT" markdown &&
 	bash_complete topics show --format = &&
 	expect_lines "$OUT" ansi plain markdown html man
+'
+
+test_expect_success BASH 'bash: journal add --prompt offers topics, or options' '
+	bash_complete journal add --prompt inner-c &&
+	expect_lines "$OUT" inner-child inner-critic &&
+	bash_complete journal add --prompt = sha &&
+	expect_lines "$OUT" shame &&
+	bash_complete journal add --prompt --mo &&
+	expect_lines "$OUT" --mood &&
+	bash_complete journal add --prompt --mood 3 --t &&
+	expect_lines "$OUT" --tag &&
+	bash_complete journal add --prompt shame --t &&
+	expect_lines "$OUT" --tag
 '
 
 test_expect_success BASH 'bash: an option value is not taken for a command' '
@@ -242,8 +257,10 @@ check_leaf() {
 		}
 		for v in $(selfhelp __complete values "$1" "$o"); do
 			case $v in :files) continue ;; esac
-			# from the registries (record kinds, crisis data)
-			case "$1 $o" in "export --kind" | "crisis --country") continue ;; esac
+			# from the registries (record kinds, crisis data, topics)
+			case "$1 $o" in
+			"export --kind" | "crisis --country" | "journal --prompt") continue ;;
+			esac
 			grep -qwF -- "$v" "$TEST_ROOT/help" || {
 				echo "completion offers '\''$v'\'' for $o, which '\''selfhelp $where --help'\'' does not mention" >&2
 				ok=1

@@ -10,15 +10,15 @@ MANDIR="$TEST_SRCDIR/../doc/man"
 MESON_DOC="$TEST_SRCDIR/../doc/meson.build"
 
 
-# The markdown page that describes command $1, or nothing: its own, or
-# the page a .so page sends it to.
+# The pages as built (doc/meson.build), when this build makes them.
+BUILT="$TEST_BUILDDIR/../doc"
+test_lazy_prereq BUILT_PAGES 'test -f "$BUILT/selfhelp.1"'
+test_lazy_prereq MANDOC 'command -v mandoc'
+
+# The markdown page that describes command $1, or nothing.
 page_of() {
 	if test -f "$MANDIR/selfhelp-$1.md"; then
 		echo "$MANDIR/selfhelp-$1.md"
-	elif test -f "$MANDIR/selfhelp-$1.1"; then
-		target=$(sed -n 's|^\.so man1/\(.*\)\.1$|\1|p' "$MANDIR/selfhelp-$1.1")
-		test -n "$target" && test -f "$MANDIR/$target.md" &&
-			echo "$MANDIR/$target.md"
 	fi
 }
 
@@ -63,18 +63,71 @@ test_expect_success 'every page is built, installed and in selfhelp(1)' '
 			status=1
 		}
 	done &&
-	for so in "$MANDIR"/*.1; do
-		name=$(basename "$so")
-		grep -qF "'\''man/$name'\''" "$MESON_DOC" || {
-			echo "doc/man/$name is not installed by doc/meson.build" >&2
+	test $status = 0
+'
+
+test_expect_success 'no .so stubs: every page is a page of its own' '
+	status=0 &&
+	for f in "$MANDIR"/*; do
+		case $f in
+		*.md) ;;
+		*) echo "doc/man/$(basename "$f") is not a markdown page; write the page in doc/man/NAME.md" >&2
+		   status=1 ;;
+		esac
+	done &&
+	if grep -q "install_man" "$MESON_DOC"; then
+		echo "doc/meson.build installs pages that mkman does not make" >&2
+		status=1
+	fi &&
+	test $status = 0
+'
+
+test_expect_success BUILT_PAGES 'every built page has a .TH line with a date' '
+	status=0 &&
+	for md in "$MANDIR"/*.md; do
+		name=$(basename "$md" .md)
+		page="$BUILT/$name.1"
+		th=$(grep -m 1 "^\.TH " "$page" 2>/dev/null) || {
+			echo "$name.1 was not built, or has no .TH line" >&2
 			status=1
+			continue
 		}
-		test -n "$(page_of "$(basename "$name" .1 | sed s/^selfhelp-//)")" || {
-			echo "doc/man/$name names a page that is not there" >&2
+		echo "$th" | grep -qE "^\.TH \"[^\"]+\" \"1\" \"[0-9]{4}-[0-9]{2}-[0-9]{2}\" " || {
+			echo "$name.1: no date in its header: $th" >&2
 			status=1
 		}
 	done &&
 	test $status = 0
+'
+
+test_expect_success 'no example line is wider than man shows in 80 columns' '
+	# man indents an example by 14 columns: 66 are left
+	awk "FNR == 1 { code = 0 }
+		/^\\\`\\\`\\\`/ { code = !code; next }
+		code && length(\$0) > 66 { print FILENAME \":\" FNR \": \" \$0; bad = 1 }
+		END { exit bad }" "$MANDIR"/*.md >&2
+'
+
+test_expect_success BUILT_PAGES,GROFF 'pages rendered at 80 columns fit in 80 columns' '
+	status=0 &&
+	for page in "$BUILT"/*.1; do
+		groff -man -Tutf8 -rLL=80n -P-cbou "$page" 2>/dev/null >"$OUT" &&
+		w=$(LC_ALL=C.UTF-8 wc -L <"$OUT") &&
+		test "$w" -le 80 || {
+			echo "$(basename "$page") is $w columns wide at 80:" >&2
+			LC_ALL=C.UTF-8 awk "length(\$0) > 80" "$OUT" >&2
+			status=1
+		}
+	done &&
+	test $status = 0
+'
+
+test_expect_success BUILT_PAGES,MANDOC 'mandoc -Tlint accepts every page' '
+	mandoc -Tlint "$BUILT"/*.1 >"$OUT" 2>&1 || {
+		cat "$OUT" >&2
+		false
+	} &&
+	test ! -s "$OUT"
 '
 
 test_expect_success 'each page shows the options and sub-commands of --help' '

@@ -1294,6 +1294,104 @@ lint_catches(void **state)
 	remove_tmpdir();
 }
 
+/* ---- journaling prompts ---- */
+
+/* Every bundled page yields prompts (cmark reads the section), the first
+ * of each marked present-focused and only that one. */
+static void
+prompts_every_page(void **state)
+{
+	struct topics *reg = topics_load("");
+	struct topic_prompts all, one;
+	size_t total = 0, npresent = 0;
+	assert_non_null(reg);
+	assert_true(topics_count(reg) >= 50);
+	for (size_t i = 0; i < topics_count(reg); i++) {
+		const struct topic *t = topics_at(reg, i);
+		assert_int_equal(topics_prompts(reg, t, &one), 0);
+		if (one.n < 1)
+			fail_msg("%s: no journaling prompts", t->slug);
+		if ((int)one.n != count_prompts(t))
+			fail_msg("%s: %zu prompts read, %d bullets", t->slug,
+			         one.n, count_prompts(t));
+		for (size_t k = 0; k < one.n; k++) {
+			const char *p = one.v[k].text;
+			assert_ptr_equal(one.v[k].topic, t);
+			assert_int_equal(one.v[k].present, k == 0);
+			assert_true(*p && p[0] != ' ' &&
+			            p[strlen(p) - 1] != ' ');
+			assert_null(strpbrk(p, "*`\n\t"));
+			if (strncmp(p, "- ", 2) == 0)
+				fail_msg("%s: a marker in '%s'", t->slug, p);
+		}
+		total += one.n;
+		topic_prompts_release(&one);
+	}
+	assert_int_equal(topics_prompts(reg, NULL, &all), 0);
+	assert_int_equal(all.n, total);
+	for (size_t k = 0; k < all.n; k++)
+		npresent += all.v[k].present;
+	assert_int_equal(npresent, topics_count(reg));
+	topic_prompts_release(&all);
+	topic_prompts_release(&all);
+
+	const struct topic *anger = topics_get(reg, "anger");
+	assert_non_null(anger);
+	assert_int_equal(topics_prompts(reg, anger, &one), 0);
+	assert_string_equal(one.v[0].text,
+	                    "Where in my body do I notice anger first?");
+	topic_prompts_release(&one);
+	topics_free(reg);
+}
+
+static const char prompts_page[] =
+        "---\ntitle: Prompt parsing\nslug: zz-prompts\n---\n\n"
+        "## What it is\n\n- not a prompt\n\n"
+        "## journaling PROMPTS\n\n"
+        "Only what feels okay.\n\n"
+        "- What is *one* thing\n  that helps `now`?\n"
+        "  - a nested item is part of no prompt\n"
+        "- A \x1b[31mred\x07 line?\n"
+        "-   \n"
+        "### A smaller heading stays in the section\n\n"
+        "1. Numbered, [linked](https://example.org) too?\n\n"
+        "```\n- code is no prompt\n```\n\n"
+        "## Further reading\n\n- A book\n";
+
+/* The section read with cmark: markers, nesting, control bytes, levels. */
+static void
+prompts_parse(void **state)
+{
+	struct topic_prompts p;
+	make_tmpdir();
+	write_file("p.md", prompts_page);
+	write_file("none.md", "---\ntitle: No prompts\nslug: zz-none\n---\n\n"
+	                      "## Further reading\n\n- A book\n");
+	struct topics *reg = topics_load(tmpdir);
+	assert_non_null(reg);
+	assert_int_equal(topics_nwarnings(reg), 0);
+	const struct topic *t = topics_get(reg, "zz-prompts");
+	assert_non_null(t);
+	assert_int_equal(topics_prompts(reg, t, &p), 0);
+	assert_int_equal(p.n, 3);
+	assert_string_equal(p.v[0].text, "What is one thing that helps now?");
+	assert_string_equal(p.v[1].text, "A [31mred line?");
+	assert_string_equal(p.v[2].text, "Numbered, linked too?");
+	/* a person's own page makes no promise about the present */
+	for (size_t i = 0; i < p.n; i++)
+		assert_false(p.v[i].present);
+	topic_prompts_release(&p);
+
+	t = topics_get(reg, "zz-none");
+	assert_non_null(t);
+	assert_int_equal(topics_prompts(reg, t, &p), 0);
+	assert_int_equal(p.n, 0);
+	assert_null(p.v);
+	topic_prompts_release(&p);
+	topics_free(reg);
+	remove_tmpdir();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1317,6 +1415,8 @@ main(int argc, char **argv)
 	        cmocka_unit_test(lint_danger_wording),
 	        cmocka_unit_test(lint_reading_notes),
 	        cmocka_unit_test(lint_seed_wording),
+	        cmocka_unit_test(prompts_every_page),
+	        cmocka_unit_test(prompts_parse),
 	};
 	return RUN_NAMED(tests, argc, argv);
 }
