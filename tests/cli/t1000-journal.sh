@@ -435,6 +435,14 @@ test_expect_success 'add --prompt: a name of more words, and from standard input
 	expect_in "Typed on stdin" "$TEST_ROOT/text"
 '
 
+test_expect_success 'add - --prompt TOPIC: the prompt in front of standard input' '
+	printf "Dash and prompt\n" | selfhelp $P journal add - --date 2026-02-03 --prompt anger >"$OUT" &&
+	selfhelp_json "print(d[0][\"text\"])" $P journal list --since 2026-02-03 --until 2026-02-03 --json >"$TEST_ROOT/text" &&
+	head -n 1 "$TEST_ROOT/text" | sed -n "s/^> //p" >"$TEST_ROOT/first" &&
+	grep -qxF -f "$TEST_ROOT/first" "$TEST_ROOT/anger" &&
+	test "$(sed -n 3p "$TEST_ROOT/text")" = "Dash and prompt"
+'
+
 test_expect_success 'add --prompt without a topic: a present-focused prompt' '
 	: >"$TEST_ROOT/present" &&
 	for slug in $(selfhelp_json "print(\" \".join(t[\"slug\"] for t in d))" topics list --json); do
