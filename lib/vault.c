@@ -1417,11 +1417,26 @@ vault_integrity_check(struct vault *v)
 	return VAULT_OK;
 }
 
-int
-vault_backup(struct vault *v, const char *dest)
+/* VACUUM INTO `dest`, an empty file that exists already (SQLite accepts
+ * one) or no file at all. */
+static int
+vacuum_into(struct vault *v, const char *dest)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = VAULT_OK;
+	if (sqlite3_prepare_v2(v->db, "VACUUM INTO ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return vault_db_error(v, "make the backup");
+	sqlite3_bind_text(st, 1, dest, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = vault_db_error(v, "make the backup");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+vault_backup(struct vault *v, const char *dest)
+{
 	/* Made here first, so nobody else's file (or a link) is filled:
 	 * VACUUM INTO accepts an existing empty file. */
 	int fd = outfile_create(dest);
@@ -1443,18 +1458,22 @@ vault_backup(struct vault *v, const char *dest)
 		                       dest, strerror(errno));
 	}
 	close(fd);
-	if (sqlite3_prepare_v2(v->db, "VACUUM INTO ?", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		unlink(dest);
-		return vault_db_error(v, "make the backup");
-	}
-	sqlite3_bind_text(st, 1, dest, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = vault_db_error(v, "make the backup");
-	sqlite3_finalize(st);
+	int rc = vacuum_into(v, dest);
 	if (rc)
 		unlink(dest);
 	return rc;
+}
+
+int
+vault_backup_into(struct vault *v, const char *empty)
+{
+	struct stat st;
+	if (lstat(empty, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != 0)
+		return vault_set_error(v, VAULT_ERROR,
+		                       "Could not make the backup: %s is not "
+		                       "the empty file made for it.",
+		                       empty);
+	return vacuum_into(v, empty);
 }
 
 /* --- recovery codes --- */

@@ -222,6 +222,13 @@ int vault_integrity_check(struct vault *v);
  */
 int vault_backup(struct vault *v, const char *dest);
 
+/*
+ * The same copy into `empty`, an empty regular file the caller made (the
+ * new file of outfile_begin(), for a backup that replaces one). Anything
+ * else there is refused. The caller removes the file on failure.
+ */
+int vault_backup_into(struct vault *v, const char *empty);
+
 /* Delete record `id` (secure_delete overwrites its pages; the index keeps
  * a tombstone of its id). */
 int vault_delete(struct vault *v, const char *id);
