@@ -422,6 +422,29 @@ void vault_recovery_code_new(char *out);
  */
 int vault_recovery_code_normalize(const char *in, char *out);
 
+/*
+ * What looks wrong in a code as typed, for a person to fix it. Codes
+ * carry no checksum (every group is random), so only their shape can be
+ * checked: eight groups of four of 0-9 and a-f. Typed without
+ * separators, the groups are counted every four characters.
+ */
+enum vault_code_problem {
+	VAULT_CODE_OK = 0,   /* the shape of a code */
+	VAULT_CODE_EMPTY,    /* nothing but separators */
+	VAULT_CODE_BAD_CHAR, /* group `group` has a character not in 0-9a-f */
+	VAULT_CODE_GROUP_LEN,  /* group `group` has `count` characters */
+	VAULT_CODE_GROUPS,     /* `count` groups, each of four */
+	VAULT_CODE_LENGTH,     /* no separators: `count` characters */
+};
+struct vault_code_check {
+	enum vault_code_problem problem;
+	unsigned group; /* 1-based; 0 when the problem is not one group's */
+	unsigned count;
+};
+/* Check the shape of `in` (as typed) into *out; returns out->problem.
+ * Reads `in` only: it keeps no copy. */
+int vault_recovery_code_check(const char *in, struct vault_code_check *out);
+
 /* Unlock with the recovery code; VAULT_BAD_PASSPHRASE when it does not
  * open the vault, VAULT_NOT_FOUND when the vault has no recovery code. */
 int vault_unlock_recovery(struct vault *v, const char *code, size_t len);
