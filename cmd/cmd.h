@@ -57,6 +57,10 @@ struct cmd_ctx {
 	char *link_target;
 	/* check --repair: open even when the vault's index is damaged */
 	bool repair;
+	/* The person left a passphrase prompt (Ctrl-D or Esc on it empty):
+	 * main() ends with status 0, a chosen stop, whatever the command
+	 * returned. */
+	bool left;
 };
 enum { PATH_NOTE_MAX = 4096 };
 
