@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "dates.h"
 #include "keyring.h"
+#include "output.h"
 #include "pin.h"
 #include "strength.h"
 #include "vault.h"
@@ -215,19 +216,6 @@ out:
 	return rc;
 }
 
-/* Print a new recovery code the way init does. */
-static void
-show_recovery_code(const char *code)
-{
-	if (isatty(STDOUT_FILENO))
-		printf("\nYour new recovery code opens the vault if you ever "
-		       "forget your passphrase.\nWrite it down and keep it "
-		       "somewhere safe, away from this computer.\nIt is "
-		       "shown only this once; the old one no longer works.\n"
-		       "\n");
-	printf("Recovery code:\n%s\n", code);
-}
-
 /*
  * A new master key: every record encrypted again, a new passphrase slot,
  * and (when there was one) a new recovery code. Returns an exit status.
@@ -281,7 +269,7 @@ rekey(struct cmd_ctx *ctx, struct vault *v, const char *file)
 	       "nothing written from now on.\n",
 	       had_recovery ? ", the old recovery code" : "");
 	if (had_recovery)
-		show_recovery_code(code);
+		show_recovery_code(code, true);
 	rc = 0;
 out:
 	sodium_free(pass);
@@ -355,7 +343,7 @@ cmd_recovery_code(int argc, char **argv, struct cmd_ctx *ctx)
 		vault_rollback(v);
 		fail("%s", vault_errmsg(v));
 	} else {
-		show_recovery_code(code);
+		show_recovery_code(code, true);
 		rc = 0;
 	}
 	sodium_memzero(canon, sizeof(canon));
