@@ -60,8 +60,7 @@ check_dest(struct cmd_ctx *ctx, const char *dest, bool force)
 	if (S_ISDIR(st.st_mode))
 		return fail("%s is a folder; a backup is a file of its own. "
 		            "Give its name, like %s%sselfhelp-backup.db.",
-		            dest, dest,
-		            len && dest[len - 1] == '/' ? "" : "/");
+		            dest, dest, len && dest[len - 1] == '/' ? "" : "/");
 	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
 		return fail("%s is not a file selfhelp can write a backup to.",
 		            dest);

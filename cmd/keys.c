@@ -455,8 +455,9 @@ cmd_recover(int argc, char **argv, struct cmd_ctx *ctx)
 			sodium_memzero(canon, 2 * VAULT_RECOVERY_BYTES + 1);
 			if (r != VAULT_BAD_PASSPHRASE)
 				break;
-			fail("That recovery code doesn't open this vault. Check "
-			     "each group against what you wrote down.");
+			fail("That recovery code doesn't open this vault. "
+			     "Check each group against what you wrote "
+			     "down.");
 		}
 		if (i < tries)
 			fprintf(stderr, "Please try again.\n");

@@ -124,7 +124,8 @@ ask_tty(const char *prompt, char *buf)
 		}
 		if (c == saved_tty.c_cc[VEOF])
 			continue; /* with something typed: Enter ends it */
-		if (c == saved_tty.c_cc[VERASE] || c == KEY_DEL || c == KEY_BS) {
+		if (c == saved_tty.c_cc[VERASE] || c == KEY_DEL ||
+		    c == KEY_BS) {
 			n = rub_out_last(buf, n);
 			continue;
 		}
@@ -487,8 +488,8 @@ after_wrong_tries(const char *path)
 {
 	struct vault *v = NULL;
 	char *err = NULL;
-	bool has_code = vault_open(path, &v, &err) == VAULT_OK &&
-	                vault_has_recovery(v);
+	bool has_code =
+	        vault_open(path, &v, &err) == VAULT_OK && vault_has_recovery(v);
 	vault_free(v);
 	free(err);
 	if (has_code)

@@ -429,12 +429,12 @@ int vault_recovery_code_normalize(const char *in, char *out);
  * separators, the groups are counted every four characters.
  */
 enum vault_code_problem {
-	VAULT_CODE_OK = 0,   /* the shape of a code */
-	VAULT_CODE_EMPTY,    /* nothing but separators */
-	VAULT_CODE_BAD_CHAR, /* group `group` has a character not in 0-9a-f */
-	VAULT_CODE_GROUP_LEN,  /* group `group` has `count` characters */
-	VAULT_CODE_GROUPS,     /* `count` groups, each of four */
-	VAULT_CODE_LENGTH,     /* no separators: `count` characters */
+	VAULT_CODE_OK = 0,    /* the shape of a code */
+	VAULT_CODE_EMPTY,     /* nothing but separators */
+	VAULT_CODE_BAD_CHAR,  /* group `group` has a character not in 0-9a-f */
+	VAULT_CODE_GROUP_LEN, /* group `group` has `count` characters */
+	VAULT_CODE_GROUPS,    /* `count` groups, each of four */
+	VAULT_CODE_LENGTH,    /* no separators: `count` characters */
 };
 struct vault_code_check {
 	enum vault_code_problem problem;

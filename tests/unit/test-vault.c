@@ -965,8 +965,8 @@ recovery_code_check(void **state)
 	         6, 0},
 	        {"661472b8483d4bddabb6o830b80c9a71", VAULT_CODE_BAD_CHAR, 6, 0},
 	        /* a character left out of the third group */
-	        {"6614-72b8-483-4bdd-abb6-0830-b80c-9a71",
-	         VAULT_CODE_GROUP_LEN, 3, 3},
+	        {"6614-72b8-483-4bdd-abb6-0830-b80c-9a71", VAULT_CODE_GROUP_LEN,
+	         3, 3},
 	        {"6614-72b8-483dd-4bdd-abb6-0830-b80c-9a71",
 	         VAULT_CODE_GROUP_LEN, 3, 5},
 	        /* a whole group left out */
