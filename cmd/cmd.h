@@ -161,6 +161,8 @@ bool is_help_arg(const char *s);
 char *ctx_vault_path(struct cmd_ctx *ctx);
 /* A 1 KiB passphrase buffer in guarded memory; sodium_free() it. */
 char *passphrase_alloc(void);
+/* Is there a terminal (/dev/tty) to ask a secret on? */
+bool ctx_have_terminal(void);
 /*
  * Read a passphrase (--passphrase-file, or the terminal without echo,
  * prompting with `prompt`) into buf from passphrase_alloc(). Returns its

@@ -405,6 +405,13 @@ read_code(struct cmd_ctx *ctx, const char *file, char *canon)
 	int n, rc = 1;
 	if (!raw)
 		return fail("Out of memory."), -1;
+	if (!file && !ctx_have_terminal()) {
+		sodium_free(raw);
+		return fail("selfhelp needs the recovery code, and there is no "
+		            "terminal to ask on. --recovery-code-file FILE "
+		            "gives it."),
+		       -1;
+	}
 	/* the code, not the passphrase: from its own file or the terminal */
 	ctx->passphrase_file = file;
 	n = ctx_read_passphrase(ctx, file ? "" : "Recovery code: ", raw);

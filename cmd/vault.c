@@ -281,6 +281,16 @@ ctx_read_passphrase(struct cmd_ctx *ctx, const char *prompt, char *buf)
 	return n;
 }
 
+bool
+ctx_have_terminal(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 char *
 passphrase_alloc(void)
 {

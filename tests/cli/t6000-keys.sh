@@ -225,6 +225,10 @@ test_expect_success 'recover: a typo is named by its group' '
 	test_must_fail 1 selfhelp recover --recovery-code-file "$TEST_ROOT/typo" \
 		--new-passphrase-file "$PASSFILE" 2>"$ERR" &&
 	expect_in "That code has 7 groups" "$ERR" &&
+	test_must_fail 1 setsid -w "$SELFHELP_RUN" recover \
+		--new-passphrase-file "$PASSFILE" </dev/null >"$OUT" 2>&1 &&
+	expect_in "needs the recovery code" "$OUT" &&
+	expect_in "--recovery-code-file FILE" "$OUT" &&
 	selfhelp --passphrase-file "$TEST_ROOT/rec" journal list >/dev/null
 '
 
