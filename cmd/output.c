@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include "cmd.h"
+#include "signals.h"
 #include "util.h"
 #include "vault.h"
 
@@ -91,6 +92,17 @@ utf8_locale(void)
 }
 
 static const char code_wait[] = "Press Enter when you have written it down.";
+static const char code_gone[] =
+        "The recovery code is no longer on the screen. If it is ever lost, "
+        "'selfhelp\nrecovery-code --new' makes a new one with your "
+        "passphrase.\n";
+
+/* Rows `cols` characters take on a terminal `width` wide (at least 1). */
+static size_t
+rows_of(size_t cols, size_t width)
+{
+	return cols ? (cols - 1) / width + 1 : 1;
+}
 
 /*
  * Wait for Enter on the terminal, then erase the code's lines: the
@@ -103,9 +115,17 @@ wait_and_erase(const char *code)
 {
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	size_t typed = 0, width = (size_t)term_width(STDOUT_FILENO);
-	char c;
+	size_t code_rows = rows_of(strlen(code), width);
+	char c, leave[sizeof(code_gone) + 32];
 	if (fd < 0)
 		return false;
+	/* Ctrl-C (or a kill) while it waits: the cursor is still on the
+	 * Enter line; erase from "Recovery code:" all the same, and leave
+	 * as from any screen (status 0) */
+	snprintf(leave, sizeof(leave), "\r\033[%zuA\033[J\033[3J%s",
+	         rows_of(sizeof(code_wait), width) - 1 + code_rows + 1,
+	         code_gone);
+	signals_catch_leave(STDOUT_FILENO, leave, false);
 	printf("%s ", code_wait);
 	fflush(stdout);
 	for (;;) {
@@ -117,14 +137,11 @@ wait_and_erase(const char *code)
 		typed++;
 	}
 	close(fd);
-	/* rows the Enter line took (its echo may have wrapped), the code
+	signals_catch_leave(STDOUT_FILENO, NULL, false);
+	/* rows the Enter line took (with what was typed on it), the code
 	 * and "Recovery code:"; the cursor is on the row after them */
-	size_t rows = (sizeof(code_wait) + typed - 1) / width + 1 +
-	              (strlen(code) - 1) / width + 1 + 1;
-	printf("\r\033[%zuA\033[J\033[3J", rows);
-	printf("The recovery code is no longer on the screen. If it is ever "
-	       "lost, 'selfhelp\nrecovery-code --new' makes a new one with "
-	       "your passphrase.\n");
+	size_t rows = rows_of(sizeof(code_wait) + typed, width) + code_rows + 1;
+	printf("\r\033[%zuA\033[J\033[3J%s", rows, code_gone);
 	return true;
 }
 

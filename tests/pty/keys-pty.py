@@ -212,6 +212,20 @@ def init_clears_code():
         fail("the code was shown again after it was erased")
 
 
+def init_ctrl_c():
+    """Ctrl-C while init waits for Enter: the code is erased all the
+    same, and selfhelp leaves as from any screen."""
+    os.unlink(VAULT) if os.path.exists(VAULT) else None
+    s = Tty(["--passphrase-file", PASSFILE, "init", "--kdf", "interactive"])
+    s.expect("Press Enter when you have written it down.")
+    s.send(b"\x03")
+    s.expect("\x1b[2A\x1b[J\x1b[3J")
+    s.expect("no longer on the screen")
+    s.finish(0, escapes=True)
+    if not os.path.exists(VAULT):
+        fail("the vault was not kept")
+
+
 SCENARIOS = {
     "three-wrong": three_wrong,
     "three-wrong-no-code": three_wrong_no_code,
@@ -222,6 +236,7 @@ SCENARIOS = {
     "recover-tries": recover_tries,
     "recover-three-wrong": recover_three_wrong,
     "init-clears-code": init_clears_code,
+    "init-ctrl-c": init_ctrl_c,
 }
 
 if __name__ == "__main__":
