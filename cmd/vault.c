@@ -64,6 +64,13 @@ more_input(int fd, int ms)
 	return poll(&p, 1, ms) > 0 && (p.revents & POLLIN);
 }
 
+/* Is c the terminal's control character `which` (VEOF, VERASE ...)? */
+static bool
+is_cc(unsigned char c, int which)
+{
+	return c != _POSIX_VDISABLE && c == saved_tty.c_cc[which];
+}
+
 /* Rub out the last character of buf[0..n) (a whole UTF-8 one). */
 static size_t
 rub_out_last(const char *buf, size_t n)
@@ -117,24 +124,23 @@ ask_tty(const char *prompt, char *buf)
 		if (r <= 0 || c == '\n' || c == '\r')
 			break;
 		if (n == 0 && !too_long &&
-		    (c == saved_tty.c_cc[VEOF] ||
+		    (is_cc(c, VEOF) ||
 		     (c == KEY_ESC && !more_input(fd, ESC_SEQUENCE_MS)))) {
 			left = true;
 			break;
 		}
-		if (c == saved_tty.c_cc[VEOF])
+		if (is_cc(c, VEOF))
 			continue; /* with something typed: Enter ends it */
-		if (c == saved_tty.c_cc[VERASE] || c == KEY_DEL ||
-		    c == KEY_BS) {
+		if (is_cc(c, VERASE) || c == KEY_DEL || c == KEY_BS) {
 			n = rub_out_last(buf, n);
 			continue;
 		}
-		if (c == saved_tty.c_cc[VKILL]) {
+		if (is_cc(c, VKILL)) {
 			n = 0;
 			too_long = false;
 			continue;
 		}
-		if (c == saved_tty.c_cc[VWERASE]) {
+		if (is_cc(c, VWERASE)) {
 			while (n && buf[n - 1] == ' ')
 				n--;
 			while (n && buf[n - 1] != ' ')
