@@ -58,6 +58,10 @@ struct cmd_ctx {
 	char *link_target;
 	/* check --repair: open even when the vault's index is damaged */
 	bool repair;
+	/* The person left a passphrase prompt (Ctrl-D or Esc on it empty):
+	 * main() ends with status 0, a chosen stop, whatever the command
+	 * returned. */
+	bool left;
 };
 enum { PATH_NOTE_MAX = 4096 };
 
@@ -175,6 +179,8 @@ bool is_help_arg(const char *s);
 char *ctx_vault_path(struct cmd_ctx *ctx);
 /* A 1 KiB passphrase buffer in guarded memory; sodium_free() it. */
 char *passphrase_alloc(void);
+/* Is there a terminal (/dev/tty) to ask a secret on? */
+bool ctx_have_terminal(void);
 /*
  * Read a passphrase (--passphrase-file, or the terminal without echo,
  * prompting with `prompt`) into buf from passphrase_alloc(). Returns its

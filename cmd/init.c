@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "crypto.h"
 #include "journal.h"
+#include "output.h"
 #include "record.h"
 #include "strength.h"
 #include "vault-open.h"
@@ -117,12 +118,7 @@ cmd_init(int argc, char **argv, struct cmd_ctx *ctx)
 	vault_pin(v);
 	printf("Your vault is ready at %s.\n", path);
 	if (recovery) {
-		if (isatty(STDOUT_FILENO))
-			printf("\nYour recovery code opens the vault if you "
-			       "ever forget your passphrase.\nWrite it down "
-			       "and keep it somewhere safe, away from this "
-			       "computer.\nIt is shown only this once.\n\n");
-		printf("Recovery code:\n%s\n", code);
+		show_recovery_code(code, false);
 	} else {
 		printf("Keep your passphrase safe: without it, nothing in the "
 		       "vault can be read.\n");

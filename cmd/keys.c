@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "dates.h"
 #include "keyring.h"
+#include "output.h"
 #include "pin.h"
 #include "strength.h"
 #include "vault.h"
@@ -215,19 +216,6 @@ out:
 	return rc;
 }
 
-/* Print a new recovery code the way init does. */
-static void
-show_recovery_code(const char *code)
-{
-	if (isatty(STDOUT_FILENO))
-		printf("\nYour new recovery code opens the vault if you ever "
-		       "forget your passphrase.\nWrite it down and keep it "
-		       "somewhere safe, away from this computer.\nIt is "
-		       "shown only this once; the old one no longer works.\n"
-		       "\n");
-	printf("Recovery code:\n%s\n", code);
-}
-
 /*
  * A new master key: every record encrypted again, a new passphrase slot,
  * and (when there was one) a new recovery code. Returns an exit status.
@@ -281,7 +269,7 @@ rekey(struct cmd_ctx *ctx, struct vault *v, const char *file)
 	       "nothing written from now on.\n",
 	       had_recovery ? ", the old recovery code" : "");
 	if (had_recovery)
-		show_recovery_code(code);
+		show_recovery_code(code, true);
 	rc = 0;
 out:
 	sodium_free(pass);
@@ -355,7 +343,7 @@ cmd_recovery_code(int argc, char **argv, struct cmd_ctx *ctx)
 		vault_rollback(v);
 		fail("%s", vault_errmsg(v));
 	} else {
-		show_recovery_code(code);
+		show_recovery_code(code, true);
 		rc = 0;
 	}
 	sodium_memzero(canon, sizeof(canon));
@@ -363,28 +351,77 @@ cmd_recovery_code(int argc, char **argv, struct cmd_ctx *ctx)
 	return rc;
 }
 
-/* The recovery code from a file's first line or the terminal. */
+enum { RECOVER_TRIES = 3 };
+
+/* Say what looks wrong in a code as typed (see vault_code_check). */
+static void
+say_code_problem(const char *typed)
+{
+	struct vault_code_check c;
+	switch (vault_recovery_code_check(typed, &c)) {
+	case VAULT_CODE_EMPTY:
+		fail("Nothing was typed. The recovery code is eight groups of "
+		     "four letters and digits.");
+		break;
+	case VAULT_CODE_BAD_CHAR:
+		fail("Group %u of that code has a character recovery codes "
+		     "do not use: they have only the digits 0-9 and the "
+		     "letters a-f (an o is a zero).",
+		     c.group);
+		break;
+	case VAULT_CODE_GROUP_LEN:
+		fail("Group %u of that code has %u character%s; each group "
+		     "has four.",
+		     c.group, c.count, c.count == 1 ? "" : "s");
+		break;
+	case VAULT_CODE_GROUPS:
+		fail("That code has %u group%s; a recovery code has eight "
+		     "groups of four.",
+		     c.count, c.count == 1 ? "" : "s");
+		break;
+	case VAULT_CODE_LENGTH:
+		fail("That code has %u letters and digits; a recovery code has "
+		     "32 (eight groups of four).",
+		     c.count);
+		break;
+	default:
+		fail("That does not look like a recovery code: it has 32 "
+		     "letters and digits (a-f, 0-9), in groups of four.");
+		break;
+	}
+}
+
+/*
+ * The recovery code from a file's first line or the terminal, in its
+ * canonical form. Dashes, spaces and case do not matter. Returns 0, 1
+ * after saying what looks wrong in it (another try may help), or -1
+ * after a message when there is no code to be had.
+ */
 static int
 read_code(struct cmd_ctx *ctx, const char *file, char *canon)
 {
 	char *raw = passphrase_alloc();
+	const char *saved = ctx->passphrase_file;
 	int n, rc = 1;
 	if (!raw)
-		return fail("Out of memory.");
-	if (file) {
-		struct cmd_ctx tmp = *ctx;
-		tmp.passphrase_file = file;
-		n = ctx_read_passphrase(&tmp, "", raw);
-	} else {
-		struct cmd_ctx tmp = *ctx;
-		tmp.passphrase_file = NULL;
-		n = ctx_read_passphrase(&tmp, "Recovery code: ", raw);
+		return fail("Out of memory."), -1;
+	if (!file && !ctx_have_terminal()) {
+		sodium_free(raw);
+		return fail("selfhelp needs the recovery code, and there is no "
+		            "terminal to ask on. --recovery-code-file FILE "
+		            "gives it."),
+		       -1;
 	}
-	if (n < 0)
+	/* the code, not the passphrase: from its own file or the terminal */
+	ctx->passphrase_file = file;
+	n = ctx_read_passphrase(ctx, file ? "" : "Recovery code: ", raw);
+	ctx->passphrase_file = saved;
+	if (n < 0) {
+		rc = -1;
 		goto out;
+	}
 	if (vault_recovery_code_normalize(raw, canon) != 0) {
-		fail("That does not look like a recovery code: it has 32 "
-		     "letters and digits (a-f, 0-9), in groups of four.");
+		say_code_problem(raw);
 		goto out;
 	}
 	rc = 0;
@@ -408,19 +445,38 @@ cmd_recover(int argc, char **argv, struct cmd_ctx *ctx)
 	newfile = o.new_file;
 	if (!(v = ctx_vault_locked(ctx)))
 		return 1;
+	if (!vault_has_recovery(v))
+		return fail("This vault was made without a recovery code, so "
+		            "it can only be opened with its passphrase.");
 	canon = passphrase_alloc();
 	if (!canon)
 		return fail("Out of memory.");
-	if (read_code(ctx, codefile, canon))
-		goto out;
-	int r = vault_unlock_recovery(v, canon, strlen(canon));
+	/* typed on the terminal: three tries, as for a passphrase */
+	int tries = codefile ? 1 : RECOVER_TRIES, r = VAULT_BAD_PASSPHRASE;
+	for (int i = 1; i <= tries; i++) {
+		int got = read_code(ctx, codefile, canon);
+		if (got < 0)
+			goto out;
+		if (got == 0) {
+			r = vault_unlock_recovery(v, canon, strlen(canon));
+			sodium_memzero(canon, 2 * VAULT_RECOVERY_BYTES + 1);
+			if (r != VAULT_BAD_PASSPHRASE)
+				break;
+			fail("That recovery code doesn't open this vault. "
+			     "Check each group against what you wrote "
+			     "down.");
+		}
+		if (i < tries)
+			fprintf(stderr, "Please try again.\n");
+	}
 	if (r == VAULT_NOT_FOUND) {
 		fail("This vault was made without a recovery code, so it can "
 		     "only be opened with its passphrase.");
 		goto out;
 	}
 	if (r) {
-		fail("%s", vault_errmsg(v));
+		if (r != VAULT_BAD_PASSPHRASE)
+			fail("%s", vault_errmsg(v));
 		goto out;
 	}
 	rc = set_new_passphrase(ctx, v, newfile);

@@ -312,6 +312,8 @@ main(int argc, char **argv)
 	if (!c)
 		return unknown_command(name);
 	status = command_run(c, argc - 1, argv + 1, &ctx);
+	if (ctx.left)
+		status = 0; /* a chosen stop at a passphrase prompt */
 	ctx_release(&ctx);
 	run_settings_release();
 	return finish_stdout(status);

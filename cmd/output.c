@@ -2,12 +2,18 @@
 #include "output.h"
 
 #include "cmd.h"
+#include "signals.h"
 #include "util.h"
 #include "vault.h"
 
+#include "term.h"
+
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 bool
 confirm(const char *question, bool dflt)
@@ -83,4 +89,76 @@ utf8_locale(void)
 			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
 	}
 	return false;
+}
+
+static const char code_wait[] = "Press Enter when you have written it down.";
+static const char code_gone[] =
+        "The recovery code is no longer on the screen. If it is ever lost, "
+        "'selfhelp\nrecovery-code --new' makes a new one with your "
+        "passphrase.\n";
+
+/* Rows `cols` characters take on a terminal `width` wide (at least 1). */
+static size_t
+rows_of(size_t cols, size_t width)
+{
+	return cols ? (cols - 1) / width + 1 : 1;
+}
+
+/*
+ * Wait for Enter on the terminal, then erase the code's lines: the
+ * "Recovery code:" line, the code and the line asking for Enter (with
+ * what was typed on it). Returns false when there is no terminal to
+ * read Enter from (the code stays, as in a pipe).
+ */
+static bool
+wait_and_erase(const char *code)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	size_t typed = 0, width = (size_t)term_width(STDOUT_FILENO);
+	size_t code_rows = rows_of(strlen(code), width);
+	char c, leave[sizeof(code_gone) + 32];
+	if (fd < 0)
+		return false;
+	/* Ctrl-C (or a kill) while it waits: the cursor is still on the
+	 * Enter line; erase from "Recovery code:" all the same, and leave
+	 * as from any screen (status 0) */
+	snprintf(leave, sizeof(leave), "\r\033[%zuA\033[J\033[3J%s",
+	         rows_of(sizeof(code_wait), width) - 1 + code_rows + 1,
+	         code_gone);
+	signals_catch_leave(STDOUT_FILENO, leave, false);
+	printf("%s ", code_wait);
+	fflush(stdout);
+	for (;;) {
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		typed++;
+	}
+	close(fd);
+	signals_catch_leave(STDOUT_FILENO, NULL, false);
+	/* rows the Enter line took (with what was typed on it), the code
+	 * and "Recovery code:"; the cursor is on the row after them */
+	size_t rows = rows_of(sizeof(code_wait) + typed, width) + code_rows + 1;
+	printf("\r\033[%zuA\033[J\033[3J%s", rows, code_gone);
+	return true;
+}
+
+void
+show_recovery_code(const char *code, bool replaced)
+{
+	bool screen = isatty(STDOUT_FILENO);
+	if (screen)
+		printf("\nYour %srecovery code opens the vault if you ever "
+		       "forget your passphrase.\nWrite it down on paper and "
+		       "keep it away from this device, in a place that\nis "
+		       "yours alone, where no one who might look into your "
+		       "vault would come\nacross it. It is shown only this "
+		       "once%s.\n\n",
+		       replaced ? "new " : "",
+		       replaced ? "; the old one no longer works" : "");
+	printf("Recovery code:\n%s\n", code);
+	if (screen)
+		wait_and_erase(code);
 }

@@ -44,6 +44,16 @@ unsigned clean_locale(void);
  * read from a damaged row is never shown as it is. Borrowed. */
 const char *shown_id(const char *id);
 
+/*
+ * Show a recovery code on stdout. On a terminal: what it is for and where
+ * to keep it first, then, after "Press Enter when you have written it
+ * down", the code is erased from the screen (and the terminal's
+ * scrollback, where it allows: ESC [3J). Otherwise (a file, a pipe) just
+ * "Recovery code:" and the code on its own line. `replaced`: the old code
+ * stopped working (a new code made for an existing vault).
+ */
+void show_recovery_code(const char *code, bool replaced);
+
 /* Does the locale say UTF-8 (for arrows, blocks and dots)? */
 bool utf8_locale(void);
 

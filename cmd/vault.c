@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -22,7 +23,18 @@
 #include <termios.h>
 #include <unistd.h>
 
-enum { PASS_MAX = 1024, TTY_TOO_LONG = -2, FOLD_SHOWN_MAX = 5 };
+enum {
+	PASS_MAX = 1024,
+	TTY_TOO_LONG = -2,
+	TTY_LEFT = -3, /* Ctrl-D or Esc on the empty prompt */
+	FOLD_SHOWN_MAX = 5,
+	KEY_ESC = 0x1b,
+	KEY_DEL = 0x7f,
+	KEY_BS = 0x08,
+	/* an Esc that more bytes follow within this time is a key's
+	 * sequence (an arrow), not the Esc key */
+	ESC_SEQUENCE_MS = 30,
+};
 
 static struct termios saved_tty;
 static volatile sig_atomic_t tty_fd = -1;
@@ -45,10 +57,38 @@ chomp(char *buf, size_t n)
 	return n;
 }
 
+/* Is more input waiting on fd within ms milliseconds? */
+static bool
+more_input(int fd, int ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	return poll(&p, 1, ms) > 0 && (p.revents & POLLIN);
+}
+
+/* Is c the terminal's control character `which` (VEOF, VERASE ...)? */
+static bool
+is_cc(unsigned char c, int which)
+{
+	return c != _POSIX_VDISABLE && c == saved_tty.c_cc[which];
+}
+
+/* Rub out the last character of buf[0..n) (a whole UTF-8 one). */
+static size_t
+rub_out_last(const char *buf, size_t n)
+{
+	while (n && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+		n--;
+	return n ? n - 1 : 0;
+}
+
 /*
  * Ask on the terminal without echo. Returns the length, -1 when there is
- * no terminal, or TTY_TOO_LONG (buf wiped) when the answer is longer than
- * selfhelp takes. buf is PASS_MAX bytes of guarded memory.
+ * no terminal, TTY_TOO_LONG (buf wiped) when the answer is longer than
+ * selfhelp takes, or TTY_LEFT when Ctrl-D or Esc came before anything
+ * was typed. buf is PASS_MAX bytes of guarded memory. The terminal reads
+ * key by key (no canonical mode, so a lone Esc is seen at once); erase,
+ * kill (Ctrl-U) and word erase (Ctrl-W) work as they do on a line, and
+ * Ctrl-C still stops selfhelp (ISIG).
  */
 static int
 ask_tty(const char *prompt, char *buf)
@@ -59,7 +99,7 @@ ask_tty(const char *prompt, char *buf)
 	struct termios t;
 	struct sigaction sa = {0}, old_int, old_term, old_hup;
 	size_t n = 0;
-	bool too_long = false;
+	bool too_long = false, left = false;
 	if (fd < 0)
 		return -1;
 	if (tcgetattr(fd, &saved_tty) != 0) {
@@ -73,30 +113,58 @@ ask_tty(const char *prompt, char *buf)
 	sigaction(SIGHUP, &sa, &old_hup);
 	tty_fd = fd;
 	t = saved_tty;
-	t.c_lflag &= ~(tcflag_t)ECHO;
-	t.c_lflag |= ECHONL;
+	t.c_lflag &= ~(tcflag_t)(ECHO | ICANON);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
 	tcsetattr(fd, TCSAFLUSH, &t);
 	ssize_t w = write(fd, prompt, strlen(prompt));
 	(void)w;
 	for (;;) {
-		char c;
+		unsigned char c;
 		ssize_t r = read(fd, &c, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0 || c == '\n')
+		if (r <= 0 || c == '\n' || c == '\r')
 			break;
+		if (n == 0 && !too_long &&
+		    (is_cc(c, VEOF) ||
+		     (c == KEY_ESC && !more_input(fd, ESC_SEQUENCE_MS)))) {
+			left = true;
+			break;
+		}
+		if (is_cc(c, VEOF))
+			continue; /* with something typed: Enter ends it */
+		if (is_cc(c, VERASE) || c == KEY_DEL || c == KEY_BS) {
+			n = rub_out_last(buf, n);
+			continue;
+		}
+		if (is_cc(c, VKILL)) {
+			n = 0;
+			too_long = false;
+			continue;
+		}
+		if (is_cc(c, VWERASE)) {
+			while (n && buf[n - 1] == ' ')
+				n--;
+			while (n && buf[n - 1] != ' ')
+				n--;
+			continue;
+		}
 		if (n < PASS_MAX - 1)
-			buf[n++] = c;
-		else if (c != '\r')
+			buf[n++] = (char)c;
+		else
 			too_long = true;
 	}
 	buf[n] = '\0';
+	w = write(fd, "\n", 1); /* what ECHONL did on a line */
 	tcsetattr(fd, TCSAFLUSH, &saved_tty);
 	tty_fd = -1;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	close(fd);
+	if (left)
+		return TTY_LEFT;
 	if (too_long) {
 		/* Cutting it short silently would make a different
 		 * passphrase. */
@@ -104,6 +172,16 @@ ask_tty(const char *prompt, char *buf)
 		return TTY_TOO_LONG;
 	}
 	return (int)chomp(buf, n);
+}
+
+/* The person left the prompt (Ctrl-D or Esc): a gentle word, and main()
+ * ends with the status of a chosen stop. Returns -1. */
+static int
+left_prompt(struct cmd_ctx *ctx)
+{
+	ctx->left = true;
+	fprintf(stderr, "Stopped. Nothing was changed.\n");
+	return -1;
 }
 
 static int
@@ -202,6 +280,8 @@ ctx_read_passphrase(struct cmd_ctx *ctx, const char *prompt, char *buf)
 	int n = ask_tty(prompt, buf);
 	if (n == TTY_TOO_LONG)
 		return too_long_typed();
+	if (n == TTY_LEFT)
+		return left_prompt(ctx);
 	if (n < 0)
 		return fail("selfhelp needs the vault's passphrase, and %s. "
 		            "--passphrase-file FILE gives it.",
@@ -209,6 +289,16 @@ ctx_read_passphrase(struct cmd_ctx *ctx, const char *prompt, char *buf)
 		                           : "there is no terminal to ask on"),
 		       -1;
 	return n;
+}
+
+bool
+ctx_have_terminal(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 char *
@@ -407,6 +497,33 @@ ask_passphrase(void *arg, char *buf, size_t cap)
 	return ctx_read_passphrase(arg, "Passphrase: ", buf);
 }
 
+/*
+ * After the last wrong passphrase typed on the terminal: a way forward.
+ * The recovery code when the vault has one (its header says so; no
+ * passphrase needed to read it), else a word that trying again later is
+ * fine.
+ */
+static void
+after_wrong_tries(const char *path)
+{
+	struct vault *v = NULL;
+	char *err = NULL;
+	bool has_code =
+	        vault_open(path, &v, &err) == VAULT_OK && vault_has_recovery(v);
+	vault_free(v);
+	free(err);
+	if (has_code)
+		fprintf(stderr,
+		        "If the passphrase has slipped away, your recovery "
+		        "code opens the vault:\n'selfhelp recover' asks for it "
+		        "and then for a new passphrase.\n");
+	else
+		fprintf(stderr,
+		        "Take your time; you can try again whenever you are "
+		        "ready. This vault has\nno recovery code, so only its "
+		        "passphrase opens it.\n");
+}
+
 /* Open the vault as `need` says; NULL after a message. */
 static struct vault *
 open_as(struct cmd_ctx *ctx, enum vault_need need, bool *locked_write)
@@ -430,14 +547,17 @@ open_as(struct cmd_ctx *ctx, enum vault_need need, bool *locked_write)
 	        .repair = ctx->repair,
 	};
 	int rc = vault_open_for(&o, &v, &lw, &err);
-	free(path);
 	tell_folded();
 	if (rc) {
 		if (err)
 			fail("%s", err);
 		free(err);
+		if (rc == VAULT_BAD_PASSPHRASE && !ctx->passphrase_file)
+			after_wrong_tries(path);
+		free(path);
 		return NULL;
 	}
+	free(path);
 	if (locked_write)
 		*locked_write = lw;
 	return v;
@@ -501,12 +621,13 @@ ctx_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf)
 {
 	char *again;
 	int n, m;
-	(void)ctx;
 	if (file)
 		return read_pass_file(file, buf);
 	n = ask_tty("New passphrase: ", buf);
 	if (n == TTY_TOO_LONG)
 		return too_long_typed();
+	if (n == TTY_LEFT)
+		return left_prompt(ctx);
 	if (n < 0)
 		return fail("selfhelp needs a new passphrase, and %s. A "
 		            "passphrase file gives it.",
@@ -521,6 +642,10 @@ ctx_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf)
 	if (!again)
 		return fail("Out of memory."), -1;
 	m = ask_tty("The same passphrase again: ", again);
+	if (m == TTY_LEFT) {
+		sodium_free(again);
+		return left_prompt(ctx);
+	}
 	bool same = m == n && sodium_memcmp(buf, again, (size_t)n) == 0;
 	sodium_free(again);
 	if (!same)

@@ -1417,11 +1417,26 @@ vault_integrity_check(struct vault *v)
 	return VAULT_OK;
 }
 
-int
-vault_backup(struct vault *v, const char *dest)
+/* VACUUM INTO `dest`, an empty file that exists already (SQLite accepts
+ * one) or no file at all. */
+static int
+vacuum_into(struct vault *v, const char *dest)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = VAULT_OK;
+	if (sqlite3_prepare_v2(v->db, "VACUUM INTO ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return vault_db_error(v, "make the backup");
+	sqlite3_bind_text(st, 1, dest, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = vault_db_error(v, "make the backup");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+vault_backup(struct vault *v, const char *dest)
+{
 	/* Made here first, so nobody else's file (or a link) is filled:
 	 * VACUUM INTO accepts an existing empty file. */
 	int fd = outfile_create(dest);
@@ -1443,18 +1458,22 @@ vault_backup(struct vault *v, const char *dest)
 		                       dest, strerror(errno));
 	}
 	close(fd);
-	if (sqlite3_prepare_v2(v->db, "VACUUM INTO ?", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		unlink(dest);
-		return vault_db_error(v, "make the backup");
-	}
-	sqlite3_bind_text(st, 1, dest, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = vault_db_error(v, "make the backup");
-	sqlite3_finalize(st);
+	int rc = vacuum_into(v, dest);
 	if (rc)
 		unlink(dest);
 	return rc;
+}
+
+int
+vault_backup_into(struct vault *v, const char *empty)
+{
+	struct stat st;
+	if (lstat(empty, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != 0)
+		return vault_set_error(v, VAULT_ERROR,
+		                       "Could not make the backup: %s is not "
+		                       "the empty file made for it.",
+		                       empty);
+	return vacuum_into(v, empty);
 }
 
 /* --- recovery codes --- */
@@ -1475,6 +1494,76 @@ vault_recovery_code_new(char *out)
 	out[n] = '\0';
 	sodium_memzero(raw, sizeof(raw));
 	sodium_memzero(hex, sizeof(hex));
+}
+
+static bool
+is_code_separator(char c)
+{
+	return c == '-' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool
+is_code_digit(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+int
+vault_recovery_code_check(const char *in, struct vault_code_check *out)
+{
+	enum { GROUPS = 8, GROUP_LEN = 4 };
+	unsigned groups = 0, len = 0, total = 0, odd_group = 0, odd_len = 0;
+	/* where the first wrong character is: in the groups as typed, and
+	 * counting every four characters (for a code typed in one run) */
+	unsigned bad_group = 0, bad_counted = 0;
+	bool in_group = false, separated = false;
+	*out = (struct vault_code_check){VAULT_CODE_OK, 0, 0};
+	for (const char *p = in;; p++) {
+		if (*p && !is_code_separator(*p)) {
+			if (!in_group) {
+				in_group = true;
+				separated = separated || groups > 0;
+				groups++;
+				len = 0;
+			}
+			if (!is_code_digit(*p) && !bad_group) {
+				bad_group = groups;
+				bad_counted = len / GROUP_LEN + 1;
+			}
+			len++;
+			total++;
+			continue;
+		}
+		if (in_group && len != GROUP_LEN && !odd_group) {
+			odd_group = groups;
+			odd_len = len;
+		}
+		in_group = false;
+		if (!*p)
+			break;
+	}
+	if (groups == 0) {
+		out->problem = VAULT_CODE_EMPTY;
+	} else if (bad_group) {
+		out->problem = VAULT_CODE_BAD_CHAR;
+		/* separated: the group it is in; one run of characters:
+		 * counted every four */
+		out->group = separated ? bad_group : bad_counted;
+	} else if (!separated) {
+		if (total != GROUPS * GROUP_LEN) {
+			out->problem = VAULT_CODE_LENGTH;
+			out->count = total;
+		}
+	} else if (odd_group) {
+		out->problem = VAULT_CODE_GROUP_LEN;
+		out->group = odd_group;
+		out->count = odd_len;
+	} else if (groups != GROUPS) {
+		out->problem = VAULT_CODE_GROUPS;
+		out->count = groups;
+	}
+	return (int)out->problem;
 }
 
 int

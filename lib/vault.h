@@ -222,6 +222,13 @@ int vault_integrity_check(struct vault *v);
  */
 int vault_backup(struct vault *v, const char *dest);
 
+/*
+ * The same copy into `empty`, an empty regular file the caller made (the
+ * new file of outfile_begin(), for a backup that replaces one). Anything
+ * else there is refused. The caller removes the file on failure.
+ */
+int vault_backup_into(struct vault *v, const char *empty);
+
 /* Delete record `id` (secure_delete overwrites its pages; the index keeps
  * a tombstone of its id). */
 int vault_delete(struct vault *v, const char *id);
@@ -414,6 +421,29 @@ void vault_recovery_code_new(char *out);
  * slot is keyed by that form. Returns 0, or -1 when it is not a code.
  */
 int vault_recovery_code_normalize(const char *in, char *out);
+
+/*
+ * What looks wrong in a code as typed, for a person to fix it. Codes
+ * carry no checksum (every group is random), so only their shape can be
+ * checked: eight groups of four of 0-9 and a-f. Typed without
+ * separators, the groups are counted every four characters.
+ */
+enum vault_code_problem {
+	VAULT_CODE_OK = 0,    /* the shape of a code */
+	VAULT_CODE_EMPTY,     /* nothing but separators */
+	VAULT_CODE_BAD_CHAR,  /* group `group` has a character not in 0-9a-f */
+	VAULT_CODE_GROUP_LEN, /* group `group` has `count` characters */
+	VAULT_CODE_GROUPS,    /* `count` groups, each of four */
+	VAULT_CODE_LENGTH,    /* no separators: `count` characters */
+};
+struct vault_code_check {
+	enum vault_code_problem problem;
+	unsigned group; /* 1-based; 0 when the problem is not one group's */
+	unsigned count;
+};
+/* Check the shape of `in` (as typed) into *out; returns out->problem.
+ * Reads `in` only: it keeps no copy. */
+int vault_recovery_code_check(const char *in, struct vault_code_check *out);
 
 /* Unlock with the recovery code; VAULT_BAD_PASSPHRASE when it does not
  * open the vault, VAULT_NOT_FOUND when the vault has no recovery code. */

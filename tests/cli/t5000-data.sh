@@ -304,6 +304,44 @@ test_expect_success 'backup needs no passphrase and opens with it' '
 	test_must_fail 2 selfhelp backup 2>"$ERR"
 '
 
+test_expect_success 'backup DIR/ of a folder that is not there writes nothing' '
+	test_must_fail 1 selfhelp backup "$TEST_ROOT/no-such-folder/" 2>"$ERR" &&
+	expect_in "There is no folder" "$ERR" &&
+	test ! -e "$TEST_ROOT/no-such-folder" &&
+	mkdir "$TEST_ROOT/a-folder" &&
+	test_must_fail 1 selfhelp backup "$TEST_ROOT/a-folder" 2>"$ERR" &&
+	expect_in "is a folder" "$ERR" &&
+	test_must_fail 1 selfhelp backup --force "$TEST_ROOT/a-folder/" 2>"$ERR" &&
+	expect_in "is a folder" "$ERR" &&
+	test -z "$(ls "$TEST_ROOT/a-folder")" &&
+	test_must_fail 1 selfhelp backup --force "$VAULT" 2>"$ERR" &&
+	expect_in "the vault itself" "$ERR"
+'
+
+test_expect_success 'backup refuses an existing file, --force replaces it' '
+	echo "not a vault" >"$TEST_ROOT/old.db" &&
+	chmod 644 "$TEST_ROOT/old.db" &&
+	test_must_fail 1 selfhelp backup "$TEST_ROOT/old.db" 2>"$ERR" &&
+	expect_in "--force replaces it" "$ERR" &&
+	echo "not a vault" >"$TEST_ROOT/expected" &&
+	cmp "$TEST_ROOT/expected" "$TEST_ROOT/old.db" &&
+	selfhelp backup --force "$TEST_ROOT/old.db" >"$OUT" 2>"$ERR" &&
+	expect_in "Backed up" "$OUT" &&
+	test "$(stat -c %a "$TEST_ROOT/old.db")" = 600 &&
+	selfhelp $P --vault "$TEST_ROOT/old.db" check >"$OUT" &&
+	expect_in "are fine" "$OUT" &&
+	test -z "$(find "$TEST_ROOT" -maxdepth 1 -name "old.db.*")"
+'
+
+test_expect_success 'backup --force replaces a link, not what it points to' '
+	echo "keep me" >"$TEST_ROOT/target" &&
+	ln -s "$TEST_ROOT/target" "$TEST_ROOT/link.db" &&
+	selfhelp backup --force "$TEST_ROOT/link.db" >"$OUT" 2>"$ERR" &&
+	test ! -L "$TEST_ROOT/link.db" &&
+	echo "keep me" >"$TEST_ROOT/expected" &&
+	cmp "$TEST_ROOT/expected" "$TEST_ROOT/target"
+'
+
 test_expect_success 'backup taken during a concurrent writer opens and checks' '
 	(
 		i=0

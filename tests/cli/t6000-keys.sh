@@ -207,6 +207,31 @@ test_expect_success 'recover: a wrong code fails and changes nothing' '
 	selfhelp --passphrase-file "$TEST_ROOT/rec" journal list >/dev/null
 '
 
+test_expect_success 'recover: a typo is named by its group' '
+	code=$(cat "$TEST_ROOT/code") &&
+	echo "$code" | sed "s/^\(\([^-]*-\)\{5\}\)./\1o/" >"$TEST_ROOT/typo" &&
+	test_must_fail 1 selfhelp recover --recovery-code-file "$TEST_ROOT/typo" \
+		--new-passphrase-file "$PASSFILE" 2>"$ERR" &&
+	expect_in "Group 6 of that code has a character" "$ERR" &&
+	echo "$code" | tr -d - | sed "s/^\(.\{20\}\)./\1o/" >"$TEST_ROOT/typo" &&
+	test_must_fail 1 selfhelp recover --recovery-code-file "$TEST_ROOT/typo" \
+		--new-passphrase-file "$PASSFILE" 2>"$ERR" &&
+	expect_in "Group 6 of that code" "$ERR" &&
+	echo "$code" | sed "s/^\(\([^-]*-\)\{2\}\)./\1/" >"$TEST_ROOT/typo" &&
+	test_must_fail 1 selfhelp recover --recovery-code-file "$TEST_ROOT/typo" \
+		--new-passphrase-file "$PASSFILE" 2>"$ERR" &&
+	expect_in "Group 3 of that code has 3 characters; each group has four" "$ERR" &&
+	echo "$code" | sed "s/-[^-]*$//" >"$TEST_ROOT/typo" &&
+	test_must_fail 1 selfhelp recover --recovery-code-file "$TEST_ROOT/typo" \
+		--new-passphrase-file "$PASSFILE" 2>"$ERR" &&
+	expect_in "That code has 7 groups" "$ERR" &&
+	test_must_fail 1 setsid -w "$SELFHELP_RUN" recover \
+		--new-passphrase-file "$PASSFILE" </dev/null >"$OUT" 2>&1 &&
+	expect_in "needs the recovery code" "$OUT" &&
+	expect_in "--recovery-code-file FILE" "$OUT" &&
+	selfhelp --passphrase-file "$TEST_ROOT/rec" journal list >/dev/null
+'
+
 test_expect_success 'help for every key command' '
 	for c in unlock lock status passwd recover recovery-code; do
 		selfhelp $c --help >"$OUT" && grep -q "usage: selfhelp $c" "$OUT" || return 1

@@ -944,6 +944,46 @@ change_passphrase(void **state)
 	vault_free(v);
 }
 
+/* The shape of a typed code: which group looks wrong. */
+static void
+recovery_code_check(void **state)
+{
+	static const struct {
+		const char *typed;
+		enum vault_code_problem problem;
+		unsigned group, count;
+	} cases[] = {
+	        {"6614-72b8-483d-4bdd-abb6-0830-b80c-9a71", VAULT_CODE_OK, 0,
+	         0},
+	        {"6614 72B8 483D 4BDD ABB6 0830 B80C 9A71", VAULT_CODE_OK, 0,
+	         0},
+	        {"661472b8483d4bddabb60830b80c9a71", VAULT_CODE_OK, 0, 0},
+	        {"", VAULT_CODE_EMPTY, 0, 0},
+	        {" - - ", VAULT_CODE_EMPTY, 0, 0},
+	        /* an o for a zero in the sixth group */
+	        {"6614-72b8-483d-4bdd-abb6-o830-b80c-9a71", VAULT_CODE_BAD_CHAR,
+	         6, 0},
+	        {"661472b8483d4bddabb6o830b80c9a71", VAULT_CODE_BAD_CHAR, 6, 0},
+	        /* a character left out of the third group */
+	        {"6614-72b8-483-4bdd-abb6-0830-b80c-9a71", VAULT_CODE_GROUP_LEN,
+	         3, 3},
+	        {"6614-72b8-483dd-4bdd-abb6-0830-b80c-9a71",
+	         VAULT_CODE_GROUP_LEN, 3, 5},
+	        /* a whole group left out */
+	        {"6614-72b8-483d-4bdd-abb6-0830-b80c", VAULT_CODE_GROUPS, 0, 7},
+	        {"661472b8483d4bddabb60830b80c9a7", VAULT_CODE_LENGTH, 0, 31},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vault_code_check c;
+		int r = vault_recovery_code_check(cases[i].typed, &c);
+		assert_int_equal(r, (int)cases[i].problem);
+		assert_int_equal(c.problem, cases[i].problem);
+		assert_int_equal(c.group, cases[i].group);
+		assert_int_equal(c.count, cases[i].count);
+	}
+}
+
 static void
 recovery_code(void **state)
 {
@@ -2236,6 +2276,7 @@ main(int argc, char **argv)
 	        T(list_filters),
 	        T(change_passphrase),
 	        T(recovery_code),
+	        T(recovery_code_check),
 	        T(master_unlock),
 	        T(rekey),
 	        T(sealed_writes),
