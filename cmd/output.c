@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include "cmd.h"
+#include "search.h"
 #include "util.h"
 #include "vault.h"
 
@@ -83,4 +84,16 @@ utf8_locale(void)
 			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
 	}
 	return false;
+}
+
+void
+print_snippet(const struct search_snip *sn, bool color, FILE *fp)
+{
+	fwrite(sn->text, 1, sn->hl_start, fp);
+	if (color && sn->hl_end > sn->hl_start)
+		fputs("\033[7m", fp);
+	fwrite(sn->text + sn->hl_start, 1, sn->hl_end - sn->hl_start, fp);
+	if (color && sn->hl_end > sn->hl_start)
+		fputs("\033[27m", fp);
+	fputs(sn->text + sn->hl_end, fp);
 }

@@ -44,6 +44,14 @@ unsigned clean_locale(void);
  * read from a damaged row is never shown as it is. Borrowed. */
 const char *shown_id(const char *id);
 
+struct search_snip;
+
+/*
+ * Write a snippet made by search_snippet_fit (already cleaned) to fp,
+ * its match in reverse video when `color` (term_use_color), else plain.
+ */
+void print_snippet(const struct search_snip *sn, bool color, FILE *fp);
+
 /* Does the locale say UTF-8 (for arrows, blocks and dots)? */
 bool utf8_locale(void);
 
