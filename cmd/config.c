@@ -181,9 +181,7 @@ take_args(int argc, char **argv, const char *sub, int want, const char *what,
 		 * "less -R" typed without quotes */
 		if (!dashdash && a[0] == '-' && a[1] &&
 		    !(strcmp(sub, "set") == 0 && n > 0))
-			return usage_error("'%s' is not an option of 'config "
-			                   "%s'.",
-			                   a, sub);
+			return opt_unknown(a);
 		if (n == want) {
 			if (strcmp(sub, "set") == 0)
 				return usage_error(
