@@ -65,8 +65,9 @@ static const char reflect_help[] =
         "boundary\nyou set: every answer is fine. On a terminal with no field "
         "options,\none question at a time (Enter skips, q leaves); with field "
         "options it\nnever asks. When something triggered you, it says that "
-        "'trigger-log add'\ncan keep it in your trigger log. A TEXT of '-' is read from "
-        "standard input.\nPrints the short id of the new reflection.\n";
+        "'trigger-log add'\ncan keep it in your trigger log. A TEXT of '-' "
+        "is read from standard input.\nPrints the short id of the new "
+        "reflection.\n";
 
 static const char edit_help[] =
         "Change a check-in or reflection. With field options, those fields "

@@ -6,6 +6,7 @@
 #include "output.h"
 #include "pager.h"
 #include "record-cmd.h"
+#include "screen.h"
 #include "search.h"
 #include "term.h"
 #include "util.h"
@@ -253,8 +254,7 @@ print_hit(const struct journal_entry *e, size_t s, size_t t)
 	/* the tags come from the vault: the head through the sanitizer,
 	 * cut so that a snippet still has room on a terminal */
 	size_t width = tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1;
-	size_t head_max = width > SNIPPET_MIN + 2 ? width - SNIPPET_MIN - 2
-	                                          : 1;
+	size_t head_max = width > SNIPPET_MIN + 2 ? width - SNIPPET_MIN - 2 : 1;
 	char *head = util_truncate(line, head_max, clean_locale());
 	sodium_memzero(line, sizeof(line));
 	if (!head)
@@ -419,8 +419,11 @@ journal_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 			json_array_append_new(arr, entry_json(list[i]));
 		rc = print_json(arr);
 	} else {
+		if (shown)
+			screen_private_begin(true);
 		for (size_t i = 0; i < shown; i++)
 			print_line(list[i], NULL);
+		screen_private_end(true);
 		if (n == 0 && !damaged.count)
 			printf(o.since || o.until || o.ntags
 			               ? "No entries in that selection.\n"
@@ -508,8 +511,13 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = fail("Out of memory.");
 		goto out;
 	}
+	/* privacy = screen: a page too short for the pager goes on the
+	 * alternate screen (the pager has its own) */
+	if (!pager_wanted(page, pagelen, ctx))
+		screen_private_begin(true);
 	if (pager_show(page, pagelen, ctx) != 0)
 		rc = fail("Could not write the entry out.");
+	screen_private_end(rc == 0);
 	wipe_free(page, pagelen);
 out:
 	journal_entry_free(e);

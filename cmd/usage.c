@@ -65,7 +65,8 @@ word_len(const char *s, size_t len, size_t width)
  * Write `len` bytes of a message to fp: as they are, or, when fp is a
  * terminal, wrapped at its width between words, so that no word or flag
  * is split at the edge ("--tri/gger") and a quoted command stays on one
- * line when it can; a word longer than a line keeps a line of its own. Spaces at the start of a line (an indent) stay.
+ * line when it can; a word longer than a line keeps a line of its own.
+ * Spaces at the start of a line (an indent) stay.
  */
 static void
 put_wrapped(const char *s, size_t len, FILE *fp)
