@@ -328,8 +328,8 @@ search_snippet_fit(const char *text, size_t len, size_t start, size_t end,
 		n++;
 	}
 	off[n] = len;
-	while (ms + 1 <= n && off[ms + 1] <= start && ms < n)
-		ms++;
+	while (ms < n && off[ms + 1] <= start)
+		ms++; /* the unit that holds byte `start` */
 	me = ms;
 	while (me < n && off[me] < end)
 		me++;
