@@ -29,8 +29,8 @@
 	"  pager      the program long pages go through (empty or cat:\n"      \
 	"             none)\n"                                                 \
 	"  editor     the editor for entries and records\n"                    \
-	"  privacy    normal or screen; for journal show and list, not\n"      \
-	"             yet in effect\n"
+	"  privacy    normal or screen: screen keeps show, list and the\n"     \
+	"             guided questions off the scrollback\n"
 
 static const char config_help[] =
         "Settings that stick, so that there are fewer options to remember\n"
@@ -40,8 +40,9 @@ static const char config_help[] =
         "selfhelp never keeps a passphrase or key in it.\n"
         "\n" KEYS_HELP "\n"
         "An option on the command line wins; then SELFHELP_COUNTRY,\n"
-        "SELFHELP_REDUCED_MOTION, SELFHELP_PAGER or SELFHELP_EDITOR; then\n"
-        "this file; then PAGER, VISUAL and EDITOR, as git does it.\n";
+        "SELFHELP_REDUCED_MOTION, SELFHELP_PAGER, SELFHELP_EDITOR or\n"
+        "SELFHELP_PRIVACY; then this file; then PAGER, VISUAL and EDITOR,\n"
+        "as git does it.\n";
 
 /* --- the settings of this run, for the other commands --- */
 
@@ -181,9 +182,7 @@ take_args(int argc, char **argv, const char *sub, int want, const char *what,
 		 * "less -R" typed without quotes */
 		if (!dashdash && a[0] == '-' && a[1] &&
 		    !(strcmp(sub, "set") == 0 && n > 0))
-			return usage_error("'%s' is not an option of 'config "
-			                   "%s'.",
-			                   a, sub);
+			return opt_unknown(a);
 		if (n == want) {
 			if (strcmp(sub, "set") == 0)
 				return usage_error(
@@ -398,9 +397,11 @@ config_set(int argc, char **argv, struct cmd_ctx *ctx)
 			printf("%s is set in your environment, and wins over "
 			       "this setting while it is.\n",
 			       env);
-		if (k == SETTINGS_PRIVACY)
-			printf("This version of selfhelp keeps the choice; "
-			       "journal show and list do not act on it yet.\n");
+		if (k == SETTINGS_PRIVACY && strcmp(canon, "screen") == 0)
+			printf("On a terminal, show, list and the guided "
+			       "questions now go on a screen\nof their own, "
+			       "which is gone when they end; a key closes "
+			       "it.\n");
 	}
 	free(path);
 	settings_free(s);

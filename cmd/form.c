@@ -3,6 +3,7 @@
 
 #include "cmd.h"
 
+#include "screen.h"
 #include "signals.h"
 #include "term.h"
 #include "util.h"
@@ -349,6 +350,9 @@ form_begin(struct form *f, FILE *out, unsigned flags)
 		f->line = NULL;
 		return -1;
 	}
+	/* privacy = screen: the transcript off the scrollback (screen.h) */
+	if (out == stdout)
+		screen_private_begin(false);
 	return 0;
 }
 
@@ -361,6 +365,7 @@ form_end(struct form *f, enum form_answer a, bool has_fields)
 	else if (a == FORM_ANS_LEAVE)
 		result = has_fields && ask_keep(f) ? FORM_KEEP : FORM_DISCARD;
 	fflush(f->out);
+	screen_private_end(false);
 	term_restore();
 	set_handlers(false);
 	form_forget_line(f);

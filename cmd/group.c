@@ -64,9 +64,10 @@ static const char reflect_help[] =
         "on\nthe same day, if there is one, and asks whether you kept the "
         "boundary\nyou set: every answer is fine. On a terminal with no field "
         "options,\none question at a time (Enter skips, q leaves); with field "
-        "options it\nnever asks. When something triggered you, it shows a "
-        "'trigger-log add'\nline you can use later. A TEXT of '-' is read from "
-        "standard input.\nPrints the short id of the new reflection.\n";
+        "options it\nnever asks. When something triggered you, it says that "
+        "'trigger-log add'\ncan keep it in your trigger log. A TEXT of '-' "
+        "is read from standard input.\nPrints the short id of the new "
+        "reflection.\n";
 
 static const char edit_help[] =
         "Change a check-in or reflection. With field options, those fields "
@@ -536,43 +537,17 @@ print_pair(const struct group_record *p, const struct group_record *q,
 /* --- prepare and reflect --- */
 
 /*
- * A word or line as a shell argument: in double quotes when nothing in it
- * means anything there, else in single quotes.
+ * After a reflection that names a trigger: where it can go in the trigger
+ * log. The command never holds the person's words (they would stay in
+ * the shell's history); `trigger-log add` asks for them.
  */
 static void
-print_shell_quoted(const char *s, size_t n, FILE *fp)
+offer_trigger_log(FILE *fp)
 {
-	bool plain = true;
-	/* One line through the display sanitizer first: nothing in it can
-	 * drive the terminal (or the shell it is pasted into). */
-	char *c = malloc(UTIL_CLEAN_SIZE(n));
-	if (!c)
-		return;
-	size_t cn = util_clean(c, s, n, clean_locale());
-	for (size_t i = 0; i < cn; i++)
-		if (strchr("\"$`\\!", c[i]))
-			plain = false;
-	fputc(plain ? '"' : '\'', fp);
-	for (size_t i = 0; i < cn; i++) {
-		if (c[i] == '\'' && !plain)
-			fputs("'\\''", fp);
-		else
-			fputc(c[i], fp);
-	}
-	fputc(plain ? '"' : '\'', fp);
-	wipe_free(c, UTIL_CLEAN_SIZE(n));
-}
-
-/* After a reflection that names a trigger: the trigger-log line. */
-static void
-offer_trigger_log(const char *triggered, FILE *fp)
-{
-	size_t n = strcspn(triggered, "\n");
-	fputs("To look at it in your trigger log, when you like: "
-	      "selfhelp trigger-log add --trigger ",
+	fputs("When you like, 'selfhelp trigger-log add' can keep it in your "
+	      "trigger log;\nit asks for the words, so they stay out of your "
+	      "shell's history.\n",
 	      fp);
-	print_shell_quoted(triggered, n, fp);
-	fputc('\n', fp);
 }
 
 /* Options of the other type than `type`, as "--moved"; NULL when none. */
@@ -690,7 +665,7 @@ add_end(struct record_adding *a, bool saved)
 	if (saved && a->ask && !prep)
 		record_offer_grounding(a->tty, (int)r->state);
 	if (saved && !prep && r->text[GROUP_TRIGGERED])
-		offer_trigger_log(r->text[GROUP_TRIGGERED], talk);
+		offer_trigger_log(talk);
 	if (saved && a->ask && prep)
 		fputs("Take good care of yourself in the group. Afterwards, "
 		      "'selfhelp group reflect'\nhelps you look back.\n",

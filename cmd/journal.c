@@ -6,6 +6,7 @@
 #include "output.h"
 #include "pager.h"
 #include "record-cmd.h"
+#include "screen.h"
 #include "search.h"
 #include "strbuf.h"
 #include "term.h"
@@ -24,7 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { SHORT_ID = RECORD_SHORT_ID, SNIPPET_CONTEXT = 30 };
+enum {
+	SHORT_ID = RECORD_SHORT_ID,
+	SNIPPET_CONTEXT = 30, /* --json: characters either side of a match */
+	SNIPPET_PLAIN = 64,   /* not a terminal: columns of a snippet */
+	SNIPPET_MIN = 16,     /* a terminal: the fewest columns for one */
+};
 
 static const char journal_help[] =
         "Private journal entries, encrypted in your vault. ID is the first\n"
@@ -257,6 +263,51 @@ print_mood_key(struct journal_entry *const *list, size_t n)
 			printf("(mood " JOURNAL_MOOD_SCALE ")\n");
 			return;
 		}
+}
+
+/*
+ * A search hit whose text holds the match text[s, e): the line of
+ * print_line with a snippet that fits the terminal's width (the match
+ * always in sight, highlighted when colour is on), or SNIPPET_PLAIN
+ * columns of one when stdout is not a terminal.
+ */
+static void
+print_hit(const struct journal_entry *e, size_t s, size_t t)
+{
+	char sid[SHORT_ID + 1], when[32], line[1024];
+	size_t n, cols = SNIPPET_PLAIN;
+	bool tty = isatty(STDOUT_FILENO);
+	struct search_snip sn;
+	record_short_id(e->id, sid);
+	date_format_local(e->created, when, sizeof(when));
+	n = (size_t)snprintf(line, sizeof(line), "%s  %s", sid, when);
+	if (e->mood != JOURNAL_NO_MOOD && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "  mood %d",
+		                      e->mood);
+	for (size_t i = 0; i < e->ntags && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s#%s",
+		                      i ? " " : "  ", e->tags[i]);
+	/* the tags come from the vault: the head through the sanitizer,
+	 * cut so that a snippet still has room on a terminal */
+	size_t width = tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1;
+	size_t head_max = width > SNIPPET_MIN + 2 ? width - SNIPPET_MIN - 2 : 1;
+	char *head = util_truncate(line, head_max, clean_locale());
+	sodium_memzero(line, sizeof(line));
+	if (!head)
+		return;
+	size_t hw = util_display_width(head, strlen(head));
+	if (tty)
+		cols = width > hw + 2 + SNIPPET_MIN ? width - hw - 2
+		                                    : SNIPPET_MIN;
+	if (search_snippet_fit(e->text, e->textlen, s, t, cols, clean_locale(),
+	                       &sn) == 0) {
+		fputs(head, stdout);
+		fputs("  ", stdout);
+		print_snippet(&sn, term_use_color(STDOUT_FILENO), stdout);
+		fputc('\n', stdout);
+		wipe_free_str(sn.text);
+	}
+	wipe_free_str(head);
 }
 
 /* Resolve an id prefix; prints candidates when ambiguous. */
@@ -536,9 +587,12 @@ journal_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 			json_array_append_new(arr, entry_json(list[i]));
 		rc = print_json(arr);
 	} else {
+		if (shown)
+			screen_private_begin(true);
 		for (size_t i = 0; i < shown; i++)
 			print_line(list[i], NULL);
 		print_mood_key(list, shown);
+		screen_private_end(true);
 		if (n == 0 && !damaged.count)
 			printf(o.since || o.until || o.ntags
 			               ? "No entries in that selection.\n"
@@ -626,8 +680,13 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = fail("Out of memory.");
 		goto out;
 	}
+	/* privacy = screen: a page too short for the pager goes on the
+	 * alternate screen (the pager has its own) */
+	if (!pager_wanted(page, pagelen, ctx))
+		screen_private_begin(true);
 	if (pager_show(page, pagelen, ctx) != 0)
 		rc = fail("Could not write the entry out.");
+	screen_private_end(rc == 0);
 	wipe_free(page, pagelen);
 out:
 	journal_entry_free(e);
@@ -821,6 +880,10 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		size_t s, e;
 		char *snip = NULL;
 		journal_match(list[i], f.needle, &s, &e);
+		if (!arr && e > s) {
+			print_hit(list[i], s, e);
+			continue;
+		}
 		if (e > s)
 			snip = search_snippet(list[i]->text, list[i]->textlen,
 			                      s, e, SNIPPET_CONTEXT);

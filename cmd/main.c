@@ -213,7 +213,8 @@ take_global_options(int *argcp, char **argv, struct cmd_ctx *ctx)
 		else if (i + 1 < argc)
 			value = argv[++i];
 		if (!value || !*value) {
-			note("--%s needs a value.", o->name);
+			note("'--%s' needs a value.", o->name);
+			usage_hint("shows the options");
 			return -1;
 		}
 		*(const char **)((char *)ctx + o->off) = value;
@@ -303,10 +304,7 @@ main(int argc, char **argv)
 	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
 		return finish_stdout(version_main(1, argv + 1, &ctx));
 	if (name[0] == '-') {
-		note("'%s' is not an option selfhelp knows. 'selfhelp --help' "
-		     "lists them.",
-		     name);
-		return EXIT_USAGE;
+		return opt_unknown(name);
 	}
 	const struct command *c = find_command(name);
 	if (!c)

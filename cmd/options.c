@@ -244,12 +244,43 @@ option_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	note("%s: %s", run_path, msg);
+	if (*run_path)
+		note("%s: %s", run_path, msg);
+	else
+		note("%s", msg);
 	usage_hint("shows the options");
 	return EXIT_USAGE;
 }
 
+int
+opt_unknown(const char *arg)
+{
+	return option_error("'%s' is not an option here.", arg);
+}
+
 /* --- parsing --- */
+
+/*
+ * getopt_long takes the start of a long name ("--sinc" for "--since");
+ * selfhelp takes whole names only, so that a typo never runs as another
+ * option. The word getopt_long just read is argv[optind - 1], or the one
+ * before when that is the option's value. Returns 0 or EXIT_USAGE.
+ */
+static int
+whole_name(char **argv, const struct option *lo)
+{
+	const char *w = argv[optind - 1];
+	if (optarg && optarg == w && optind >= 2)
+		w = argv[optind - 2];
+	if (strncmp(w, "--", 2) != 0)
+		return 0;
+	size_t n = strcspn(w + 2, "=");
+	if (n == strlen(lo->name) && strncmp(w + 2, lo->name, n) == 0)
+		return 0;
+	return option_error("'%.*s' is not an option here; did you mean "
+	                    "'--%s'?",
+	                    (int)(n + 2), w, lo->name);
+}
 
 /* Is `word` one of the space-separated words of `list`? */
 static bool
@@ -360,8 +391,11 @@ opt_parse(int argc, char **argv, void *base, struct opt_words *words)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
+	while ((idx = -1, c = getopt_long(argc, argv, shorts, longs, &idx)) !=
+	       -1) {
 		const struct opt *o = NULL;
+		if (idx >= 0 && (rc = whole_name(argv, &longs[idx])))
+			return rc;
 		if (c == 'h') {
 			command_help(NULL, stdout);
 			return -1;

@@ -135,6 +135,13 @@ int command_run(const struct command *c, int argc, char **argv,
  */
 int opt_parse(int argc, char **argv, void *o, struct opt_words *words);
 
+/*
+ * The one message for an option that is not in the table, for a command
+ * that reads its own words (config): "selfhelp: PATH: '--foo' is not an
+ * option here." and the --help hint. Returns EXIT_USAGE.
+ */
+int opt_unknown(const char *arg);
+
 /* --help of c (NULL: the command running), on fp. */
 void command_help(const struct command *c, FILE *fp);
 

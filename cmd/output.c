@@ -3,6 +3,7 @@
 
 #include "cmd.h"
 #include "signals.h"
+#include "search.h"
 #include "util.h"
 #include "vault.h"
 
@@ -161,4 +162,16 @@ show_recovery_code(const char *code, bool replaced)
 	printf("Recovery code:\n%s\n", code);
 	if (screen)
 		wait_and_erase(code);
+}
+
+void
+print_snippet(const struct search_snip *sn, bool color, FILE *fp)
+{
+	fwrite(sn->text, 1, sn->hl_start, fp);
+	if (color && sn->hl_end > sn->hl_start)
+		fputs("\033[7m", fp);
+	fwrite(sn->text + sn->hl_start, 1, sn->hl_end - sn->hl_start, fp);
+	if (color && sn->hl_end > sn->hl_start)
+		fputs("\033[27m", fp);
+	fputs(sn->text + sn->hl_end, fp);
 }

@@ -54,6 +54,14 @@ const char *shown_id(const char *id);
  */
 void show_recovery_code(const char *code, bool replaced);
 
+struct search_snip;
+
+/*
+ * Write a snippet made by search_snippet_fit (already cleaned) to fp,
+ * its match in reverse video when `color` (term_use_color), else plain.
+ */
+void print_snippet(const struct search_snip *sn, bool color, FILE *fp);
+
 /* Does the locale say UTF-8 (for arrows, blocks and dots)? */
 bool utf8_locale(void);
 

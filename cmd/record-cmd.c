@@ -4,6 +4,7 @@
 #include "dates.h"
 #include "editor.h"
 #include "output.h"
+#include "screen.h"
 #include "term.h"
 #include "util.h"
 #include "vault.h"
@@ -421,9 +422,13 @@ record_cmd_list(int argc, char **argv, struct cmd_ctx *ctx)
 		shown++;
 		if (arr)
 			json_array_append_new(arr, record_cmd_json(list[i]));
-		else
+		else {
+			/* privacy = screen: from the first line shown */
+			screen_private_begin(true);
 			d->print_line(list[i]);
+		}
 	}
+	screen_private_end(true);
 	if (o.json)
 		rc = print_json(arr);
 	else if (shown == 0 && !damage.count)
@@ -548,7 +553,9 @@ record_cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 			json_array_append_new(arr, record_cmd_json(r));
 		rc = print_json(arr);
 	} else {
+		screen_private_begin(true);
 		print_record(r);
+		screen_private_end(true);
 	}
 out:
 	record_free(d->kind, r);

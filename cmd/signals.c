@@ -16,6 +16,7 @@ static bool leave_quit; /* SIGQUIT is caught now */
 static void
 on_leave(int sig)
 {
+	term_alt_screen(false); /* back from a private screen (screen.h) */
 	if (sig != SIGHUP && leave_len > 0 && leave_fd >= 0) {
 		ssize_t w = write(leave_fd, leave_text, (size_t)leave_len);
 		(void)w;

@@ -10,9 +10,10 @@
 
 /*
  * With text non-NULL, SIGINT, SIGTERM and SIGHUP (and SIGQUIT with quit)
- * write text to fd (not on SIGHUP: no one is there to read it), restore
- * the terminal (term_restore) and _exit(0). The text is copied (up to 511
- * bytes); call again to change it. With NULL, those signals get their
+ * leave the alternate screen (term_alt_screen), write text to fd (not
+ * on SIGHUP: no one is there to read it), restore the terminal
+ * (term_restore) and _exit(0). The text is copied (up to 511 bytes);
+ * call again to change it. With NULL, those signals get their
  * default actions back.
  */
 void signals_catch_leave(int fd, const char *text, bool quit);

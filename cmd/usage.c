@@ -1,11 +1,14 @@
 /* Messages on stderr, and the words shared by the record commands. */
 #include "cmd.h"
 #include "output.h"
+#include "term.h"
 #include "util.h"
 #include "vault.h"
+#include "wipe.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void vmessage(const char *fmt, va_list ap)
         __attribute__((format(printf, 1, 0)));
@@ -37,19 +40,99 @@ put_clean(const char *msg, FILE *fp)
 	}
 }
 
+/* The length of the word at s: up to a space or newline, or, when it
+ * starts with a quote ('selfhelp journal list --help'), to the end of the
+ * quoted words if they fit on a line of `width` columns. */
+static size_t
+word_len(const char *s, size_t len, size_t width)
+{
+	size_t w = 0;
+	if (s[0] == '\'') {
+		const char *close = memchr(s + 1, '\'', len - 1);
+		const char *nl = memchr(s, '\n', len);
+		if (close && (!nl || close < nl)) {
+			w = (size_t)(close - s) + 1;
+			if (util_display_width(s, w) > width)
+				w = 0;
+		}
+	}
+	while (w < len && s[w] != ' ' && s[w] != '\n')
+		w++;
+	return w;
+}
+
+/*
+ * Write `len` bytes of a message to fp: as they are, or, when fp is a
+ * terminal, wrapped at its width between words, so that no word or flag
+ * is split at the edge ("--tri/gger") and a quoted command stays on one
+ * line when it can; a word longer than a line keeps a line of its own.
+ * Spaces at the start of a line (an indent) stay.
+ */
+static void
+put_wrapped(const char *s, size_t len, FILE *fp)
+{
+	int fd = fileno(fp);
+	if (fd < 0 || !isatty(fd)) {
+		fwrite(s, 1, len, fp);
+		return;
+	}
+	size_t width = (size_t)term_width(fd), col = 0, spaces = 0;
+	for (size_t i = 0; i < len;) {
+		if (s[i] == '\n' || s[i] == ' ') {
+			if (s[i] == '\n') {
+				fputc('\n', fp);
+				col = spaces = 0;
+			} else {
+				spaces++;
+			}
+			i++;
+			continue;
+		}
+		size_t w = word_len(s + i, len - i, width);
+		size_t cols = util_display_width(s + i, w);
+		if (col > 0 && col + spaces + cols > width) {
+			fputc('\n', fp);
+			col = 0;
+		} else {
+			for (; spaces; spaces--, col++)
+				fputc(' ', fp);
+		}
+		spaces = 0;
+		fwrite(s + i, 1, w, fp);
+		col += cols;
+		i += w;
+	}
+}
+
 static void
 vmessage(const char *fmt, va_list ap)
 {
-	char *msg = NULL;
+	char *msg = NULL, *buf = NULL;
+	size_t len = 0;
+	FILE *m;
 	fflush(stdout);
-	fputs("selfhelp: ", stderr);
-	if (vasprintf(&msg, fmt, ap) >= 0) {
-		put_clean(msg, stderr);
-		free(msg);
-	} else {
-		fputs("(a message could not be shown: out of memory)", stderr);
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		fputs("selfhelp: (a message could not be shown: out of "
+		      "memory)\n",
+		      stderr);
+		return;
 	}
-	fputc('\n', stderr);
+	/* in memory first (it may echo a person's words: wiped after), so
+	 * that it can be wrapped as a whole */
+	if ((m = open_memstream(&buf, &len))) {
+		fputs("selfhelp: ", m);
+		put_clean(msg, m);
+		fputc('\n', m);
+	}
+	if (m && fclose(m) == 0 && buf) {
+		put_wrapped(buf, len, stderr);
+	} else {
+		fputs("selfhelp: ", stderr);
+		put_clean(msg, stderr);
+		fputc('\n', stderr);
+	}
+	wipe_free(buf, len);
+	wipe_free_str(msg);
 }
 
 int
@@ -86,8 +169,13 @@ void
 usage_hint(const char *what)
 {
 	const char *path = command_path();
-	fprintf(stderr, "'selfhelp %s%s--help' %s.\n", path, *path ? " " : "",
-	        what);
+	char *line = NULL;
+	int n = asprintf(&line, "'selfhelp %s%s--help' %s.\n", path,
+	                 *path ? " " : "", what);
+	if (n < 0)
+		return;
+	put_wrapped(line, (size_t)n, stderr);
+	free(line);
 }
 
 bool

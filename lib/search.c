@@ -1,5 +1,8 @@
 #include "search.h"
+#include "util.h"
 #include "wipe.h"
+
+#include <sodium.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -289,6 +292,122 @@ search_snippet(const char *text, size_t len, size_t start, size_t end,
 	}
 	out[n] = '\0';
 	return out;
+}
+
+/* The display columns of units [a, b) plus the "…" each cut side needs. */
+static size_t
+fit_cost(size_t w, size_t a, size_t b, size_t n)
+{
+	return w + (a > 0) + (b < n);
+}
+
+int
+search_snippet_fit(const char *text, size_t len, size_t start, size_t end,
+                   size_t cols, unsigned flags, struct search_snip *out)
+{
+	static const char ellipsis[] = "\xe2\x80\xa6"; /* … */
+	char unit[UTIL_CLEAN_UNIT_MAX];
+	size_t n = 0, used, cw, total = 0, ms = 0, me, a, b, w;
+
+	memset(out, 0, sizeof(*out));
+	flags &= ~(unsigned)(UTIL_CLEAN_LINES | UTIL_CLEAN_DROP);
+	if (start > len)
+		start = len;
+	if (end > len || end < start)
+		end = start;
+	/* One unit a shown character: where it starts, its columns. */
+	size_t *off = malloc((len + 1) * sizeof(*off));
+	unsigned char *wd = malloc(len + 1);
+	if (!off || !wd)
+		goto fail;
+	for (size_t i = 0; i < len; i += used) {
+		util_clean_unit(text + i, len - i, flags, unit, &used, &cw);
+		off[n] = i;
+		wd[n] = (unsigned char)cw;
+		total += cw;
+		n++;
+	}
+	off[n] = len;
+	while (ms < n && off[ms + 1] <= start)
+		ms++; /* the unit that holds byte `start` */
+	me = ms;
+	while (me < n && off[me] < end)
+		me++;
+	while (me > ms && me < n && wd[me] == 0)
+		me++; /* the match's combining marks */
+
+	if (total <= cols) {
+		a = 0;
+		b = n;
+	} else {
+		a = b = ms;
+		w = 0;
+		/* the match, as much of it as fits */
+		while (b < me && fit_cost(w + wd[b], a, b + 1, n) <= cols)
+			w += wd[b++];
+		if (b == me) {
+			size_t mw = w, room = cols > mw + 2 ? cols - mw - 2 : 0;
+			size_t lw = 0, before = room / 3;
+			while (a > 0 && lw + wd[a - 1] <= before &&
+			       fit_cost(w + wd[a - 1], a - 1, b, n) <= cols) {
+				a--;
+				lw += wd[a];
+				w += wd[a];
+			}
+			while (b < n &&
+			       fit_cost(w + wd[b], a, b + 1, n) <= cols)
+				w += wd[b++];
+			while (a > 0 &&
+			       fit_cost(w + wd[a - 1], a - 1, b, n) <= cols)
+				w += wd[--a];
+		}
+		/* never begin on a combining mark cut from its character */
+		while (a < ms && wd[a] == 0)
+			a++;
+	}
+
+	size_t bytes = off[b] - off[a];
+	char *s = malloc(UTIL_CLEAN_SIZE(bytes) + 2 * (sizeof(ellipsis) - 1));
+	size_t k = 0;
+	if (!s)
+		goto fail;
+	w = 0;
+	if (a > 0) {
+		memcpy(s, ellipsis, sizeof(ellipsis) - 1);
+		k = sizeof(ellipsis) - 1;
+		w++;
+	}
+	out->hl_start = out->hl_end = k;
+	for (size_t u = a; u < b; u++) {
+		if (u == ms)
+			out->hl_start = k;
+		if (u == me)
+			out->hl_end = k;
+		k += util_clean_unit(text + off[u], len - off[u], flags, s + k,
+		                     &used, &cw);
+		w += cw;
+	}
+	if (b <= me)
+		out->hl_end = k;
+	if (me == ms)
+		out->hl_end = out->hl_start;
+	if (b < n) {
+		memcpy(s + k, ellipsis, sizeof(ellipsis) - 1);
+		k += sizeof(ellipsis) - 1;
+		w++;
+	}
+	s[k] = '\0';
+	out->text = s;
+	out->width = w;
+	sodium_memzero(unit, sizeof(unit));
+	free(off);
+	free(wd);
+	return 0;
+fail:
+	sodium_memzero(unit, sizeof(unit));
+	free(off);
+	free(wd);
+	return -1;
 }
 
 /* --- filters --- */

@@ -36,6 +36,29 @@ char *search_snippet(const char *text, size_t len, size_t start, size_t end,
                      size_t context);
 
 /*
+ * A one-line snippet of `len` bytes of UTF-8 `text` around the match
+ * text[start, end) that fits in `cols` display columns: the whole text
+ * when it fits (no "…"); otherwise the match with context either side
+ * (about a third of the room before it), and "…" (one column) on each
+ * side where the text is cut. A match wider than the room is cut at its
+ * end. Cuts fall between characters, never inside a UTF-8 sequence or
+ * between a character and its combining marks. The text is cleaned as
+ * util_clean shows one line (lib/util.h; `flags` may add
+ * UTIL_CLEAN_ASCII), so newlines and tabs are spaces and nothing in it
+ * can drive a terminal; widths are display columns (wide characters 2).
+ */
+struct search_snip {
+	char *text;      /* owned: free with wipe_free_str (wipe.h) */
+	size_t hl_start; /* the match in `text`: bytes [hl_start, hl_end) */
+	size_t hl_end;   /* (empty when no part of it fits) */
+	size_t width;    /* display columns of `text` */
+};
+
+/* Fills *out; returns 0, or -1 when out of memory (out->text NULL). */
+int search_snippet_fit(const char *text, size_t len, size_t start, size_t end,
+                       size_t cols, unsigned flags, struct search_snip *out);
+
+/*
  * Word filters: a small bit set per record, from which a search can tell
  * that a record cannot hold a needle without decrypting it. Every run of
  * three folded bytes of the text (folded as search_find folds) sets one

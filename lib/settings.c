@@ -50,9 +50,8 @@ static const struct key_info {
                              "SELFHELP_EDITOR"},
         [SETTINGS_PRIVACY] = {"privacy", "normal or screen",
                               "screen: keep your words off the scrollback "
-                              "(for journal show and list; not yet in "
-                              "effect)",
-                              NULL},
+                              "(show, list and the guided questions)",
+                              "SELFHELP_PRIVACY"},
 };
 
 /* Words and parts of words in a key that make it look like a secret. */

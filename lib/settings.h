@@ -35,7 +35,7 @@
  *              `selfhelp grounding` starts without a name
  *   pager      a command line for long pages; empty or "cat": no pager
  *   editor     a command line for the editor
- *   privacy    normal or screen: for journal show and list (issue 17)
+ *   privacy    normal or screen: show, list and forms off the scrollback
  */
 #ifndef SELFHELP_SETTINGS_H
 #define SELFHELP_SETTINGS_H

@@ -12,6 +12,11 @@
 static struct termios saved_mode;
 static int saved_fd = -1;
 static volatile bool reset_screen;
+static volatile sig_atomic_t alt_screen; /* on the alternate screen */
+
+/* The terminal's alternate screen: in, clear and home; and out again. */
+static const char alt_on[] = "\033[?1049h\033[H\033[2J";
+static const char alt_off[] = "\033[2J\033[?1049l";
 
 bool
 term_is_tty(int fd)
@@ -85,6 +90,20 @@ void
 term_set_reset(bool on)
 {
 	reset_screen = on;
+}
+
+int
+term_alt_screen(bool on)
+{
+	ssize_t r;
+	if (on == (alt_screen != 0))
+		return 0;
+	if (on && !isatty(STDOUT_FILENO))
+		return -1;
+	r = on ? write(STDOUT_FILENO, alt_on, sizeof(alt_on) - 1)
+	       : write(STDOUT_FILENO, alt_off, sizeof(alt_off) - 1);
+	alt_screen = on;
+	return r < 0 ? -1 : 0;
 }
 
 void

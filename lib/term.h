@@ -51,6 +51,16 @@ void term_restore(void);
  */
 void term_catch_stop(volatile sig_atomic_t *redraw);
 
+/*
+ * The alternate screen on stdout (a terminal's second screen, which
+ * keeps nothing in the scrollback): `on` enters it, clears it and puts
+ * the cursor home; off clears it and goes back to the normal screen as
+ * it was. Async-signal-safe (a write to the fd: callers flush stdio
+ * first), so that leaving by signal can leave it too. Returns 0, or -1
+ * (stdout is not a terminal, or the write failed).
+ */
+int term_alt_screen(bool on);
+
 /* Ask term_restore() to also write "\033[0m\033[?25h" (cursor, colour). */
 void term_set_reset(bool on);
 

@@ -436,8 +436,8 @@ test_expect_success 'add --prompt: a name of more words, and from standard input
 '
 
 test_expect_success 'add - --prompt TOPIC: the prompt in front of standard input' '
-	printf "Dash and prompt\n" | selfhelp $P journal add - --date 2026-02-03 --prompt anger >"$OUT" &&
-	selfhelp_json "print(d[0][\"text\"])" $P journal list --since 2026-02-03 --until 2026-02-03 --json >"$TEST_ROOT/text" &&
+	printf "Dash and prompt\n" | selfhelp $P journal add - --date 2026-02-19 --prompt anger >"$OUT" &&
+	selfhelp_json "print(d[0][\"text\"])" $P journal list --since 2026-02-19 --until 2026-02-19 --json >"$TEST_ROOT/text" &&
 	head -n 1 "$TEST_ROOT/text" | sed -n "s/^> //p" >"$TEST_ROOT/first" &&
 	grep -qxF -f "$TEST_ROOT/first" "$TEST_ROOT/anger" &&
 	test "$(sed -n 3p "$TEST_ROOT/text")" = "Dash and prompt"
@@ -506,6 +506,54 @@ test_expect_success SCRIPT 'add --prompt: left with the prompt alone, nothing is
 		script -qec "$SELFHELP_RUN $P journal add --prompt" /dev/null >"$OUT" &&
 	expect_in "empty" "$OUT" &&
 	test "$(selfhelp_lines $P journal list)" -eq "$n"
+'
+
+# search_lines FILE COLS WORD...: every line of a search's terminal output
+# FILE is at most COLS display columns wide, and each WORD is on a line,
+# highlighted (reverse video) when HL=1, with no escape at all when HL=0.
+search_lines() {
+	python3 - "$@" <<-\EOP
+	import sys, unicodedata
+	path, cols, words = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+	text = open(path, encoding="utf-8").read().replace("\r", "")
+	hl = __import__("os").environ["HL"] == "1"
+	def width(s):
+	    return sum(0 if unicodedata.combining(c) else
+	               2 if unicodedata.east_asian_width(c) in "WF" else 1
+	               for c in s)
+	lines = [l for l in text.split("\n") if l]
+	for l in lines:
+	    plain = l.replace("\033[7m", "").replace("\033[27m", "")
+	    assert "\033" not in plain, repr(l)
+	    assert width(plain) <= cols, (cols, width(plain), l)
+	for w in words:
+	    want = "\033[7m" + w + "\033[27m" if hl else w
+	    assert any(want in l for l in lines), (w, cols, lines)
+	    if not hl:
+	        assert "\033" not in text
+	EOP
+}
+
+test_expect_success SCRIPT 'search: the match in sight and highlighted at 60, 80 and 120 columns' '
+	selfhelp $P journal add -m "A hard morning, better after a walk" >/dev/null &&
+	selfhelp $P journal add -m "Today I listened to my inner critic for far too long, and then I stopped and breathed slowly." >/dev/null &&
+	selfhelp $P journal add -m "今日はとても疲れた。でも夕方に散歩をして、少し楽になった。明日もまた歩きたいと思う。本当に。" >/dev/null &&
+	for cols in 60 80 120; do
+		for w in walk critic 散歩; do
+			COLUMNS=$cols TERM=xterm script -qec "$SELFHELP_RUN $P journal search $w" /dev/null >"$OUT" &&
+			HL=1 search_lines "$OUT" $cols $w || return 1
+		done &&
+		COLUMNS=$cols TERM=xterm NO_COLOR=1 script -qec "$SELFHELP_RUN $P journal search critic" /dev/null >"$OUT" &&
+		HL=0 search_lines "$OUT" $cols critic &&
+		# the whole text fits beside the date at 80: no leading "…"
+		if test $cols != 60; then
+			COLUMNS=$cols TERM=xterm script -qec "$SELFHELP_RUN $P journal search walk" /dev/null >"$OUT" &&
+			expect_in "  A hard morning, better after a" "$OUT" || return 1
+		fi
+	done &&
+	selfhelp $P journal search walk >"$OUT" &&
+	HL=0 search_lines "$OUT" 1000 walk &&
+	expect_in "  A hard morning, better after a walk" "$OUT"
 '
 
 test_done

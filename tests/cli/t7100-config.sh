@@ -68,7 +68,7 @@ test_expect_success 'set, get, list and unset' '
 	selfhelp config set pager "less -R" &&
 	selfhelp config set editor -- "-weird-editor --wait" &&
 	selfhelp config set privacy screen >"$OUT" &&
-	expect_in "not act on it yet" "$OUT" &&
+	expect_in "a screen" "$OUT" && expect_in "gone when they end" "$OUT" &&
 	selfhelp config list >"$OUT" &&
 	expect_in "country    = DE" "$OUT" &&
 	expect_in "motion     = reduced" "$OUT" &&

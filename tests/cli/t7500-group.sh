@@ -55,16 +55,14 @@ test_expect_success 'reflect the same day links to it and offers the trigger log
 		</dev/null >"$OUT" 2>"$ERR" &&
 	grep -Eq "^[0-9a-f]{8}$" "$OUT" && cp "$OUT" "$TEST_ROOT/refl-id" &&
 	expect_in "It goes with your check-in from 18:30 ($(cat "$TEST_ROOT/prep-id"))" "$ERR" &&
-	expect_in "selfhelp trigger-log add --trigger '\''a raised \"voice\" and \$HOME'\''" "$ERR" &&
-	test "$(wc -l <"$ERR")" -eq 2
+	expect_in "'\''selfhelp trigger-log add'\'' can keep it in your trigger log;" "$ERR" &&
+	test "$(wc -l <"$ERR")" -eq 3
 '
 
-test_expect_success 'the offered trigger-log line works as typed' '
-	line=$(sed -n "s/^.*when you like: //p" "$ERR") &&
-	eval "set -- $line" && test "$1" = selfhelp && shift &&
-	selfhelp $P "$@" >/dev/null &&
-	selfhelp $P trigger-log list --json >"$OUT" &&
-	json "assert d[0][\"trigger\"] == \"a raised \\\"voice\\\" and \$HOME\", d[0]" <"$OUT"
+test_expect_success 'the offered trigger-log command holds none of the words' '
+	# they would stay in the shell history (ux review: group reflect)
+	! grep -q "raised" "$ERR" && ! grep -q -- "--trigger" "$ERR" &&
+	! grep -q "voice" "$ERR"
 '
 
 test_expect_success 'list --json: every field, both links' '

@@ -218,4 +218,38 @@ test_expect_success 'vi, a link to nano: no vim options, only the file' '
 	expect_not_in "NONE" "$TEST_ROOT/editor-args"
 '
 
+# privacy = screen (R18): tests/pty/screen-pty.py drives a terminal and
+# models its scrollback.
+screen_pty() {
+	SELFHELP="$SELFHELP_RUN" PASSFILE="$PASSFILE" \
+		python3 "$TEST_SRCDIR/pty/screen-pty.py" "$@"
+}
+
+test_expect_success 'privacy = screen: an entry and the lists leave no trace in the scrollback' '
+	id=$(selfhelp $P journal add -m "A SCREENWORD entry") &&
+	echo "$id" >"$TEST_ROOT/screen-id" &&
+	selfhelp $P trigger-log add --trigger "A SCREENWORD trigger" --before 3 >/dev/null &&
+	screen_pty normal journal show "$id" &&
+	selfhelp config set privacy screen >/dev/null &&
+	screen_pty private journal show "$id" &&
+	screen_pty private journal list &&
+	screen_pty private trigger-log list &&
+	screen_pty sigterm journal show "$id" &&
+	SELFHELP_PRIVACY=normal screen_pty normal journal list &&
+	selfhelp config set privacy normal >/dev/null &&
+	SELFHELP_PRIVACY=screen screen_pty private journal show "$id" &&
+	screen_pty normal journal show "$id"
+'
+
+test_expect_success 'privacy = screen: a form'\''s questions and answers are off the scrollback' '
+	SELFHELP_PRIVACY=screen screen_pty form &&
+	selfhelp_json "assert any(\"SCREENWORD at the door\" in r[\"trigger\"] for r in d), d" $P trigger-log list --json
+'
+
+test_expect_success 'privacy = screen: off a terminal nothing changes' '
+	SELFHELP_PRIVACY=screen selfhelp $P journal show "$(cat "$TEST_ROOT/screen-id")" </dev/null >"$OUT" &&
+	expect_in "A SCREENWORD entry" "$OUT" &&
+	! grep -q "$(printf "\033")" "$OUT"
+'
+
 test_done

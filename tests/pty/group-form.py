@@ -87,7 +87,7 @@ def reflect_full():
     screen = s.finish(0)
     need("Saved. (", screen)
     need("It goes with your check-in from 18:30", screen)
-    need('selfhelp trigger-log add --trigger "a raised voice"', screen)
+    need("'selfhelp trigger-log add' can keep it", screen)
     never("emergency", screen)
     never("grounding --for", screen)  # state okay: no exercise offered
 

@@ -61,6 +61,68 @@ snippets(void **state)
 	free(snip);
 }
 
+/* The snippet of `text` around `needle` in `cols` columns, with the match
+ * in [brackets]. */
+static char *
+fit(const char *needle, const char *text, size_t cols)
+{
+	size_t s = 0, e = 0;
+	struct search_snip sn;
+	static char buf[512];
+	if (needle)
+		assert_true(finds(needle, text, &s, &e));
+	assert_int_equal(
+	        search_snippet_fit(text, strlen(text), s, e, cols, 0, &sn), 0);
+	assert_true(sn.hl_start <= sn.hl_end);
+	assert_true(sn.hl_end <= strlen(sn.text));
+	assert_int_equal(sn.width,
+	                 util_display_width(sn.text, strlen(sn.text)));
+	assert_true(sn.width <= cols);
+	assert_true(util_utf8_ok(sn.text, strlen(sn.text), NULL));
+	snprintf(buf, sizeof(buf), "%.*s[%.*s]%s", (int)sn.hl_start, sn.text,
+	         (int)(sn.hl_end - sn.hl_start), sn.text + sn.hl_start,
+	         sn.text + sn.hl_end);
+	wipe_free_str(sn.text);
+	return buf;
+}
+
+static void
+snippet_fit(void **state)
+{
+	const char *walk = "A hard morning, better after a walk";
+	/* the whole text fits: no "…", nothing dropped at the start */
+	assert_string_equal(fit("walk", walk, 60),
+	                    "A hard morning, better after a [walk]");
+	assert_string_equal(fit("WALK", walk, 35),
+	                    "A hard morning, better after a [walk]");
+	/* cut: the match stays in sight, "…" where text is left out */
+	assert_string_equal(fit("walk", walk, 20), "…better after a [walk]");
+	const char *critic = "Today I listened to my inner critic for far too "
+	                     "long, and then I stopped and breathed slowly.";
+	assert_string_equal(fit("critic", critic, 30),
+	                    "… inner [critic] for far too lo…");
+	assert_string_equal(fit("critic", critic, 12), "… [critic] fo…");
+	assert_string_equal(fit("critic", critic, 8), "…[critic]…");
+	/* a match wider than the room is cut at its end */
+	assert_string_equal(fit("critic", critic, 5), "…[cri]…");
+	/* the start of the text: no leading "…" */
+	assert_string_equal(fit("today", critic, 20), "[Today] I listened to…");
+	/* wide characters count two columns and are never split */
+	const char *cjk = "今日はとても疲れた。でも夕方に散歩をして、少し楽に"
+	                  "なった。";
+	assert_string_equal(fit("散歩", cjk, 20), "…方に[散歩]をして、少…");
+	for (size_t cols = 6; cols < 40; cols++) {
+		char *got = fit("散歩", cjk, cols);
+		assert_non_null(strstr(got, "[散歩]"));
+	}
+	/* newlines and tabs are spaces; control characters are cleaned */
+	assert_string_equal(fit("b", "a\nb\tc\033", 10), "a [b] c?");
+	/* a combining mark stays with its character */
+	const char *cafe = "xxxxxxxxxxxxxxxxxxxx cafe\xcc\x81 yyyyyyyyyy";
+	char *got = fit("café", cafe, 12);
+	assert_non_null(strstr(got, "[cafe\xcc\x81]"));
+}
+
 static void
 utf8_and_width(void **state)
 {
@@ -312,6 +374,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(case_insensitive),
 	        cmocka_unit_test(snippets),
+	        cmocka_unit_test(snippet_fit),
 	        cmocka_unit_test(utf8_and_width),
 	        cmocka_unit_test(clean_c0_and_del),
 	        cmocka_unit_test(clean_lines_and_tabs),
