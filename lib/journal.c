@@ -211,7 +211,7 @@ add_entry(struct vault *v, bool sealed, const char *text, size_t len, int mood,
 	if (!e.preview)
 		return VAULT_ERROR;
 	int rc = put_entry(v, NULL, sealed, &e, id_out);
-	record_wipe_free(e.preview);
+	wipe_free_str(e.preview);
 	return rc;
 }
 
@@ -241,7 +241,7 @@ journal_update(struct vault *v, const struct journal_entry *e, time_t now)
 	if (!copy.preview)
 		return VAULT_ERROR;
 	int rc = put_entry(v, e->id, false, &copy, NULL);
-	record_wipe_free(copy.preview);
+	wipe_free_str(copy.preview);
 	return rc;
 }
 
@@ -734,10 +734,10 @@ journal_decode(const struct transfer_codec *c, const json_t *rec,
 	if (rc)
 		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 	json_decref(h);
-	record_wipe_free(e.preview);
+	wipe_free_str(e.preview);
 out:
 	for (size_t i = 0; i < nt; i++)
-		record_wipe_free(norm[i]);
+		wipe_free_str(norm[i]);
 	return rc;
 }
 

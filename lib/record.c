@@ -7,6 +7,7 @@
 #include "safety.h"
 #include "trigger.h"
 #include "util.h"
+#include "wipe.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -134,15 +135,6 @@ record_field_applies(const struct record_kind *k, const void *r,
 /* --- memory --- */
 
 void
-record_wipe_free(char *s)
-{
-	if (!s)
-		return;
-	sodium_memzero(s, strlen(s));
-	free(s);
-}
-
-void
 record_json_free(char *s)
 {
 	json_malloc_t m;
@@ -172,7 +164,7 @@ record_clear_list(const struct record_field *f, void *r)
 {
 	struct record_list *l = list_at(r, f);
 	for (size_t i = 0; i < l->n; i++)
-		record_wipe_free(l->v[i]);
+		wipe_free_str(l->v[i]);
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
@@ -186,7 +178,7 @@ record_release(const struct record_kind *k, void *r)
 	for (size_t i = 0; i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
 		if (f->type == RECORD_TEXT)
-			record_wipe_free(*text_at(r, f));
+			wipe_free_str(*text_at(r, f));
 		else if (is_list(f))
 			record_clear_list(f, r);
 	}
@@ -510,7 +502,7 @@ record_item_clean(const char *s, size_t max, enum record_problem *why)
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			record_wipe_free((out[n] = '\0', out));
+			wipe_free_str((out[n] = '\0', out));
 			*why = RECORD_PROBLEM_CONTROL;
 			return NULL;
 		}
@@ -521,7 +513,7 @@ record_item_clean(const char *s, size_t max, enum record_problem *why)
 	}
 	out[n] = '\0';
 	if (n == 0 || n > max) {
-		record_wipe_free(out);
+		wipe_free_str(out);
 		*why = n ? RECORD_PROBLEM_LONG : RECORD_PROBLEM_EMPTY;
 		return NULL;
 	}
@@ -581,7 +573,7 @@ record_set_text(const struct record_field *f, void *r, const char *s)
 	char *c = record_text_clean(s, f->max, &why);
 	if (!c && why != RECORD_PROBLEM_EMPTY)
 		return why;
-	record_wipe_free(*text_at(r, f));
+	wipe_free_str(*text_at(r, f));
 	*text_at(r, f) = c;
 	return RECORD_PROBLEM_NONE;
 }
@@ -602,9 +594,9 @@ list_has(const struct record_field *f, const struct record_list *l,
 		}
 		char *k = f->same_key(l->v[i]);
 		found = k && strcmp(k, key) == 0;
-		record_wipe_free(k);
+		wipe_free_str(k);
 	}
-	record_wipe_free(key);
+	wipe_free_str(key);
 	return found;
 }
 
@@ -620,7 +612,7 @@ add_one(const struct record_field *f, void *r, const char *part)
 	if (f->type == RECORD_TAGS) {
 		/* Tags follow the journal's rule: lower case, no '#'. */
 		char *tag = journal_tag_normalize(item);
-		record_wipe_free(item);
+		wipe_free_str(item);
 		if (!tag)
 			return RECORD_PROBLEM_LONG;
 		item = tag;
@@ -629,15 +621,15 @@ add_one(const struct record_field *f, void *r, const char *part)
 	 * first spelling. */
 	int found = list_has(f, l, item);
 	if (found) {
-		record_wipe_free(item);
+		wipe_free_str(item);
 		return found < 0 ? RECORD_PROBLEM_MEMORY : RECORD_PROBLEM_NONE;
 	}
 	if (l->n >= f->max) {
-		record_wipe_free(item);
+		wipe_free_str(item);
 		return RECORD_PROBLEM_FULL;
 	}
 	if (list_push(l, item)) {
-		record_wipe_free(item);
+		wipe_free_str(item);
 		return RECORD_PROBLEM_MEMORY;
 	}
 	return RECORD_PROBLEM_NONE;
@@ -1072,27 +1064,36 @@ record_list(struct vault *v, const struct record_kind *k,
 	return rc;
 }
 
-/* The kind qsort() compares with: one sort at a time. */
-static const struct record_kind *sort_kind;
+/* What record_sort_newest sorts by, beside each record. */
+struct sort_item {
+	time_t when;
+	const char *id;
+	void *r;
+};
 
 static int
 newest_first(const void *a, const void *b)
 {
-	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
-	time_t tx = record_when(sort_kind, x), ty = record_when(sort_kind, y);
-	if (tx != ty)
-		return tx < ty ? 1 : -1;
-	return strcmp(CAT(y, sort_kind->meta.id, char),
-	              CAT(x, sort_kind->meta.id, char));
+	const struct sort_item *x = a, *y = b;
+	if (x->when != y->when)
+		return x->when < y->when ? 1 : -1;
+	return strcmp(y->id, x->id);
 }
 
 void
 record_sort_newest(const struct record_kind *k, void **list, size_t n)
 {
-	if (n < 2)
-		return;
-	sort_kind = k;
-	qsort(list, n, sizeof(*list), newest_first);
+	struct sort_item *items;
+	if (n < 2 || !(items = malloc(n * sizeof(*items))))
+		return; /* out of memory: left in storage order */
+	for (size_t i = 0; i < n; i++)
+		items[i] = (struct sort_item){record_when(k, list[i]),
+		                              CAT(list[i], k->meta.id, char),
+		                              list[i]};
+	qsort(items, n, sizeof(*items), newest_first);
+	for (size_t i = 0; i < n; i++)
+		list[i] = items[i].r;
+	free(items);
 }
 
 /* --- the edit layout --- */

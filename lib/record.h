@@ -262,8 +262,6 @@ int record_copy(const struct record_kind *k, void *dst, const void *src);
 bool record_same(const struct record_kind *k, const void *a, const void *b);
 /* Is any field set besides the time and the variant? */
 bool record_has_fields(const struct record_kind *k, const void *r);
-/* Wipe and free one string; NULL is a no-op. */
-void record_wipe_free(char *s);
 /* Empty list field f of r. */
 void record_clear_list(const struct record_field *f, void *r);
 
@@ -393,7 +391,8 @@ struct record_query {
 int record_list(struct vault *v, const struct record_kind *k,
                 const struct record_query *q, void ***list, size_t *n);
 
-/* Sort n records newest first: by their time, then by id (descending). */
+/* Sort n records newest first: by their time, then by id (descending);
+ * left as they are when out of memory. Safe on any thread. */
 void record_sort_newest(const struct record_kind *k, void **list, size_t n);
 
 /* --- the edit layout --- */

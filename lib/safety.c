@@ -2,6 +2,7 @@
 
 #include "record.h"
 #include "util.h"
+#include "wipe.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -169,7 +170,7 @@ safety_plan_free(struct safety_plan *p)
 		return;
 	for (int s = 0; s < SAFETY_NSECTIONS; s++) {
 		for (size_t i = 0; i < p->sections[s].n; i++)
-			record_wipe_free(p->sections[s].items[i]);
+			wipe_free_str(p->sections[s].items[i]);
 		free(p->sections[s].items);
 	}
 	free(p);
@@ -483,7 +484,7 @@ continue_item(struct safety_plan *p, int s, const char *more, size_t n,
 	nw[ol] = ' ';
 	memcpy(nw + ol + 1, more, n);
 	nw[ol + 1 + n] = '\0';
-	record_wipe_free(old);
+	wipe_free_str(old);
 	it->items[it->n - 1] = nw;
 	return 0;
 }
