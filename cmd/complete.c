@@ -17,13 +17,10 @@
 #include "cmd.h"
 #include "crisis.h"
 #include "grounding.h"
-#include "group.h"
-#include "journal.h"
 #include "rating.h"
-#include "safety.h"
+#include "record.h"
 #include "topics.h"
 #include "transfer.h"
-#include "trigger.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -201,25 +198,29 @@ put_countries(const char *prefix, const char *typed)
 	crisis_free(d);
 }
 
-/* The kinds of record this build writes, and any other kind with an
- * export codec. */
+/* Was kind `k` put already: a kind of the table, or a rating? */
+static bool
+put_already(const char *k)
+{
+	if (strcmp(k, RATING_KIND) == 0)
+		return true;
+	for (const struct record_kind *const *r = record_kinds; *r; r++)
+		if (strcmp((*r)->name, k) == 0)
+			return true;
+	return false;
+}
+
+/* The kinds of record this build writes (the kind table and grounding
+ * ratings), and any other kind with an export codec. */
 static void
 put_kinds(const char *prefix, const char *typed)
 {
-	static const char *const written[] = {
-	        JOURNAL_KIND, TRIGGER_KIND, RATING_KIND,
-	        SAFETY_KIND,  GROUP_KIND,   NULL,
-	};
-	const char *const *codecs = transfer_kind_names();
-	for (const char *const *k = written; *k; k++)
-		put(prefix, *k, strlen(*k), typed, NULL);
-	for (const char *const *k = codecs; *k; k++) {
-		bool seen = false;
-		for (const char *const *w = written; *w; w++)
-			seen = seen || strcmp(*w, *k) == 0;
-		if (!seen)
+	for (const struct record_kind *const *r = record_kinds; *r; r++)
+		put(prefix, (*r)->name, strlen((*r)->name), typed, NULL);
+	put(prefix, RATING_KIND, strlen(RATING_KIND), typed, NULL);
+	for (const char *const *k = transfer_kind_names(); *k; k++)
+		if (!put_already(*k))
 			put(prefix, *k, strlen(*k), typed, NULL);
-	}
 }
 
 /* What a hint offers, each after `prefix`. */
