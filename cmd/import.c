@@ -1,6 +1,7 @@
 /* selfhelp import: records from a selfhelp export or a jrnl JSON export. */
 #include "cmd.h"
 #include "editor.h"
+#include "journal.h"
 #include "transfer.h"
 #include "vault.h"
 #include "wipe.h"
@@ -22,14 +23,16 @@ static const char import_help[] =
         "  - selfhelp's own JSON export ('selfhelp export'): records keep\n"
         "    their ids and times\n"
         "  - a jrnl journal ('jrnl --format json'): each entry becomes a\n"
-        "    journal entry (title, a blank line, the body); tags lose their\n"
-        "    '@'; starred entries get the tag 'starred'; times are local\n"
+        "    journal entry (title, a blank line, the body; an entry of one\n"
+        "    line stays one line); tags lose their '@'; starred entries get\n"
+        "    the tag 'starred'; times are local\n"
         "\n"
         "Nothing changes unless the whole file can be imported. Records that\n"
         "are already in the vault are skipped, so importing a file twice adds\n"
         "nothing the second time (a jrnl entry counts as there when an entry\n"
-        "has the same time and text). A record whose id is in the vault with\n"
-        "other content stops the import, and its id is shown.\n"
+        "has the same date, time and text, in any time zone). A record whose\n"
+        "id is in the vault with other content stops the import, and its id\n"
+        "is shown.\n"
         "\n"
         "  --json   print the counts as JSON\n";
 
@@ -69,9 +72,12 @@ print_counts(const struct transfer_doc *d, const struct transfer_result *r,
 	const char *fmt =
 	        transfer_doc_format(d) == TRANSFER_JRNL ? "jrnl" : "selfhelp";
 	if (json) {
-		json_t *o = json_pack("{s:s, s:I, s:I}", "format", fmt, "added",
-		                      (json_int_t)r->added, "skipped",
-		                      (json_int_t)r->skipped);
+		json_t *o = json_pack(
+		        "{s:s, s:I, s:I, s:I, s:I, s:I}", "format", fmt, "added",
+		        (json_int_t)r->added, "skipped", (json_int_t)r->skipped,
+		        "repeats", (json_int_t)r->repeats, "empty",
+		        (json_int_t)r->empty, "shortened",
+		        (json_int_t)r->shortened);
 		int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2)) : -1;
 		json_decref(o);
 		fputc('\n', stdout);
@@ -83,6 +89,22 @@ print_counts(const struct transfer_doc *d, const struct transfer_result *r,
 	}
 	printf("Added %zu record%s; skipped %zu already in the vault.\n",
 	       r->added, r->added == 1 ? "" : "s", r->skipped);
+	if (r->repeats)
+		printf("%zu entr%s repeated an earlier entry of the file (the "
+		       "same time and text), so each was kept once, with the "
+		       "tags and stars of both.\n",
+		       r->repeats, r->repeats == 1 ? "y" : "ies");
+	if (r->shortened)
+		printf("%zu entr%s had tags longer or more than an entry "
+		       "holds (%d tags of up to %d bytes): they were shortened "
+		       "to fit, and the text still holds them.\n",
+		       r->shortened, r->shortened == 1 ? "y" : "ies",
+		       JOURNAL_MAX_TAGS, JOURNAL_TAG_MAX);
+	if (r->empty)
+		printf("%zu entr%s held no text and no tags, so %s left "
+		       "out.\n",
+		       r->empty, r->empty == 1 ? "y" : "ies",
+		       r->empty == 1 ? "it was" : "they were");
 	return 0;
 }
 

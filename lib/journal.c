@@ -152,7 +152,9 @@ head_json(const struct journal_entry *e)
 	    json_object_set_new(
 	            o, "preview",
 	            json_stringn(e->preview ? e->preview : "",
-	                         e->preview ? strlen(e->preview) : 0)))
+	                         e->preview ? strlen(e->preview) : 0)) ||
+	    (e->jrnl_time && json_object_set_new(o, JOURNAL_JRNL_TIME,
+	                                         json_integer(e->jrnl_time))))
 		goto fail_o;
 	return o;
 fail:
@@ -255,6 +257,9 @@ decode_head(const char *id, const unsigned char *head, size_t len)
 	e->updated = json_is_integer(updated)
 	                     ? (time_t)json_integer_value(updated)
 	                     : e->created;
+	json_t *wall = json_object_get(o, JOURNAL_JRNL_TIME);
+	if (json_is_integer(wall))
+		e->jrnl_time = (int64_t)json_integer_value(wall);
 	e->mood = JOURNAL_NO_MOOD;
 	if (json_is_integer(mood) && json_integer_value(mood) >= 0 &&
 	    json_integer_value(mood) <= 10)
@@ -652,6 +657,8 @@ journal_decode(const struct transfer_codec *c, const json_t *rec,
 	        .tags = norm,
 	        .ntags = nt,
 	        .preview = make_preview(s, len),
+	        .jrnl_time = json_integer_value(
+	                json_object_get(rec, JOURNAL_JRNL_TIME)),
 	};
 	json_t *h = e.preview ? head_json(&e) : NULL;
 	rc = !h || transfer_buf_json(head, h) || transfer_buf_add(body, s, len)

@@ -1655,15 +1655,25 @@ struct transfer_rec {
 	char kind[TRANSFER_KIND_MAX];
 	struct transfer_times t;
 	struct transfer_buf head, body;
-	unsigned char key[KEY_BYTES]; /* jrnl: hash of the text */
-	bool repeat;                  /* jrnl: same as an earlier entry */
 	unsigned flags;               /* enum vault_record_flags */
+	/* jrnl only: */
+	time_t wall;                     /* date and time as written, as UTC */
+	struct transfer_buf text;        /* the text, until stored */
+	json_t *tags;                    /* normalised tags, owned */
+	unsigned char key[KEY_BYTES];    /* hash of the text */
+	unsigned char legacy[KEY_BYTES]; /* of the text older versions made */
+	bool has_legacy;                 /* legacy differs from key */
+	bool starred;
+	bool empty;     /* no title, body or tags: left out */
+	bool repeat;    /* same minute and text as an earlier entry */
+	bool shortened; /* some tags cut or left out to fit */
 };
 
 struct transfer_doc {
 	enum transfer_format format;
 	struct transfer_rec *recs;
 	size_t n;
+	size_t empty, repeats, shortened; /* jrnl: entries of each */
 };
 
 void
@@ -1674,6 +1684,8 @@ transfer_doc_free(struct transfer_doc *d)
 	for (size_t i = 0; i < d->n; i++) {
 		transfer_buf_release(&d->recs[i].head);
 		transfer_buf_release(&d->recs[i].body);
+		transfer_buf_release(&d->recs[i].text);
+		json_decref(d->recs[i].tags);
 	}
 	free(d->recs);
 	free(d);
@@ -2009,12 +2021,128 @@ jrnl_shape(const char *date, const char *hm)
 	return true;
 }
 
-/* jrnl's tags ("@work"), normalised, without repeats, plus "starred". */
+/* The UTC offset in seconds of the local zone at instant t. */
+static long
+local_offset(time_t t)
+{
+	struct tm tm;
+	return localtime_r(&t, &tm) ? tm.tm_gmtoff : 0;
+}
+
+/*
+ * The instant that jrnl's wall-clock time `wall` (the date and time as
+ * written, counted as if they were UTC) names in the local zone. jrnl
+ * keeps no zone, so: a time the clocks show once is that moment; a time
+ * they show twice (the hour the clocks go back) is the first of the two;
+ * a time they skip (the hour they go forward) is read with the offset
+ * before the change, as a clock not yet put forward would have shown
+ * it. Never left to mktime, whose choice in both cases varies.
+ */
+static time_t
+jrnl_local(time_t wall)
+{
+	enum { DAY = 86400 };
+	long before = local_offset(wall - DAY), after = local_offset(wall + DAY);
+	time_t a = wall - before, b = wall - after;
+	bool a_ok = a + local_offset(a) == wall;
+	bool b_ok = b + local_offset(b) == wall;
+	if (a_ok && b_ok)
+		return a < b ? a : b;
+	if (b_ok)
+		return b;
+	return a; /* shown once with the offset before, or in a gap */
+}
+
+/* Does the text end a sentence where jrnl splits its title off: a
+ * sentence terminal, then optional quotes and closing brackets? */
+static bool
+jrnl_sentence_end(const char *s, size_t len)
+{
+	static const char *const terminals[] = {
+	        ".",            "!",            "?",
+	        "\u203C",       "\u203D",       "\u2047",
+	        "\u2048",       "\u2049",       "\u3002",
+	        "\uFE52",       "\uFE57",       "\uFF01",
+	        "\uFF0E",       "\uFF1F",       "\uFF61",
+	};
+	while (len && (s[len - 1] == ')' || s[len - 1] == ']'))
+		len--;
+	if (len && (s[len - 1] == '\'' || s[len - 1] == '"'))
+		len--;
+	else if (len >= 3 && (memcmp(s + len - 3, "\u2019", 3) == 0 ||
+	                      memcmp(s + len - 3, "\u201D", 3) == 0))
+		len -= 3;
+	for (size_t i = 0; i < sizeof(terminals) / sizeof(*terminals); i++) {
+		size_t n = strlen(terminals[i]);
+		if (len >= n && memcmp(s + len - n, terminals[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Tags from the text as jrnl (up to 2.4, whose export has no "tags")
+ * finds them: '@' at the start or after white space, then letters,
+ * digits and -+*#/_ (jrnl: (?<!\S)@[-+*#/\w]+). Any byte above ASCII
+ * counts as a letter, since jrnl's \w takes in letters of every script.
+ * Appends the tags with their '@' to `out`. Returns 0, or -1.
+ */
 static int
-jrnl_tags(const json_t *entry, json_t *out, char *why)
+jrnl_text_tags(const char *s, size_t len, json_t *out)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '@' || (i && !strchr(" \t\n\r\f\v", s[i - 1])))
+			continue;
+		size_t e = i + 1;
+		while (e < len &&
+		       ((unsigned char)s[e] >= 0x80 ||
+		        (s[e] >= 'a' && s[e] <= 'z') ||
+		        (s[e] >= 'A' && s[e] <= 'Z') ||
+		        (s[e] >= '0' && s[e] <= '9') || strchr("-+*#/_", s[e])) &&
+		       s[e])
+			e++;
+		if (e > i + 1) {
+			json_t *t = transfer_string(s + i, e - i);
+			if (!t || json_array_append_new(out, t))
+				return -1;
+		}
+		i = e - 1;
+	}
+	return 0;
+}
+
+/* Is tag `t` (normalised) in the list? */
+static bool
+tag_in(const json_t *list, const char *t)
+{
+	for (size_t j = 0; j < json_array_size(list); j++)
+		if (!strcmp(json_string_value(json_array_get(list, j)), t))
+			return true;
+	return false;
+}
+
+/* Append the normalised tag once. Returns 0, or -1 out of memory. */
+static int
+tag_add(json_t *list, const char *t)
+{
+	return tag_in(list, t) ? 0 : json_array_append_new(list, json_string(t));
+}
+
+/*
+ * jrnl's tags ("@work"), or the @words of the text when the entry has no
+ * "tags" (jrnl up to 2.4), normalised, without repeats, plus "starred".
+ * A tag longer than a tag holds is cut to fit (at a character's end) and
+ * the entry marked as shortened; so are tags past the most an entry
+ * holds (dropped then, "starred" kept): jrnl's text still has them.
+ */
+static int
+jrnl_tags(const json_t *entry, const char *text, size_t textlen,
+          struct transfer_rec *r, char *why)
 {
 	json_t *tags = json_object_get(entry, "tags");
 	json_t *starred = json_object_get(entry, "starred");
+	json_t *found = NULL;
+	int rc = TRANSFER_ERROR;
 	if (tags && !json_is_array(tags)) {
 		snprintf(why, TRANSFER_ERR_MAX,
 		         "\"tags\" is %s; selfhelp expects a list of tags",
@@ -2028,22 +2156,33 @@ jrnl_tags(const json_t *entry, json_t *out, char *why)
 		         transfer_type_name(starred));
 		return TRANSFER_UNREADABLE;
 	}
+	if (!tags) {
+		if (!(found = json_array()) ||
+		    jrnl_text_tags(text, textlen, found))
+			goto out;
+		tags = found;
+	}
 	size_t n = json_array_size(tags);
-	for (size_t i = 0; i <= n; i++) {
-		const char *t;
-		if (i < n) {
-			t = json_string_value(json_array_get(tags, i));
-			if (!t) {
-				snprintf(why, TRANSFER_ERR_MAX,
-				         "tag %zu is not text", i + 1);
-				return TRANSFER_UNREADABLE;
-			}
-			while (*t == '@')
-				t++;
-		} else if (json_is_true(starred)) {
-			t = "starred";
-		} else {
-			break;
+	for (size_t i = 0; i < n; i++) {
+		char cut[JOURNAL_TAG_MAX + 1];
+		const char *t = json_string_value(json_array_get(tags, i));
+		if (!t) {
+			snprintf(why, TRANSFER_ERR_MAX, "tag %zu is not text",
+			         i + 1);
+			rc = TRANSFER_UNREADABLE;
+			goto out;
+		}
+		while (*t == '@')
+			t++;
+		size_t tl = strlen(t);
+		if (tl > JOURNAL_TAG_MAX) {
+			tl = JOURNAL_TAG_MAX;
+			while (tl && ((unsigned char)t[tl] & 0xC0) == 0x80)
+				tl--;
+			memcpy(cut, t, tl);
+			cut[tl] = '\0';
+			t = cut;
+			r->shortened = true;
 		}
 		char *norm = journal_tag_normalize(t);
 		if (!norm && util_has_control(t, strlen(t), 0, NULL)) {
@@ -2052,33 +2191,60 @@ jrnl_tags(const json_t *entry, json_t *out, char *why)
 			         "escape or a line break), which a tag cannot "
 			         "hold",
 			         i + 1);
-			return TRANSFER_UNREADABLE;
+			rc = TRANSFER_UNREADABLE;
+			goto out;
 		}
 		if (!norm) {
 			snprintf(why, TRANSFER_ERR_MAX,
-			         "tag %zu cannot be kept: a tag is text of up "
-			         "to %d bytes, without commas or control "
-			         "characters",
-			         i + 1, JOURNAL_TAG_MAX);
-			return TRANSFER_UNREADABLE;
+			         "tag %zu cannot be kept: a tag is text "
+			         "without commas or control characters",
+			         i + 1);
+			rc = TRANSFER_UNREADABLE;
+			goto out;
 		}
-		bool seen = false;
-		for (size_t j = 0; j < json_array_size(out); j++)
-			if (!strcmp(json_string_value(json_array_get(out, j)),
-			            norm))
-				seen = true;
-		int failed =
-		        !seen && json_array_append_new(out, json_string(norm));
+		int failed = tag_add(r->tags, norm);
 		free(norm);
 		if (failed)
-			return TRANSFER_ERROR;
+			goto out;
 	}
-	return 0;
+	r->starred = json_is_true(starred);
+	rc = 0;
+out:
+	json_decref(found);
+	return rc;
 }
 
-/* jrnl's title and body as one text: title, blank line, body. */
+/* Cut r's tags to the most an entry holds, keeping "starred"; then add
+ * it when the entry is starred. Returns 0, or -1 out of memory. */
 static int
-jrnl_text(const json_t *entry, struct transfer_buf *text, char *why)
+jrnl_tags_fit(struct transfer_rec *r)
+{
+	size_t room = JOURNAL_MAX_TAGS - (r->starred && !tag_in(r->tags,
+	                                                        "starred"));
+	while (json_array_size(r->tags) > room) {
+		size_t last = json_array_size(r->tags) - 1;
+		/* drop the last that is not "starred" */
+		while (last && !strcmp(json_string_value(json_array_get(
+		                               r->tags, last)),
+		                       "starred"))
+			last--;
+		json_array_remove(r->tags, last);
+		r->shortened = true;
+	}
+	return r->starred ? tag_add(r->tags, "starred") : 0;
+}
+
+/*
+ * jrnl's title and body as one text. jrnl splits an entry's first
+ * sentence off as its title: an entry of one line ("Slept badly. Tea
+ * helped.") comes back as the title and the body joined by a space; any
+ * other, as the title, a blank line and the body. `legacy` gets the
+ * text as earlier selfhelp versions made it (always the blank line), for
+ * finding entries they imported.
+ */
+static int
+jrnl_text(const json_t *entry, struct transfer_buf *text,
+          struct transfer_buf *legacy, char *why)
 {
 	json_t *title = json_object_get(entry, "title");
 	json_t *body = json_object_get(entry, "body");
@@ -2092,21 +2258,53 @@ jrnl_text(const json_t *entry, struct transfer_buf *text, char *why)
 		                                    : body));
 		return TRANSFER_UNREADABLE;
 	}
+	const char *ts = json_string_value(title), *bs = json_string_value(body);
 	size_t tl = json_string_length(title), bl = json_string_length(body);
-	if (transfer_buf_add(text, json_string_value(title), tl) ||
-	    (tl && bl && transfer_buf_puts(text, "\n\n")) ||
-	    transfer_buf_add(text, json_string_value(body), bl))
+	bool one_line = tl && bl && !memchr(bs, '\n', bl) &&
+	                !memchr(bs, '\r', bl) && jrnl_sentence_end(ts, tl);
+	if (transfer_buf_add(text, ts, tl) ||
+	    (tl && bl && transfer_buf_puts(text, one_line ? " " : "\n\n")) ||
+	    transfer_buf_add(text, bs, bl))
+		return TRANSFER_ERROR;
+	if (one_line &&
+	    (transfer_buf_add(legacy, ts, tl) ||
+	     transfer_buf_puts(legacy, "\n\n") || transfer_buf_add(legacy, bs, bl)))
 		return TRANSFER_ERROR;
 	return 0;
 }
 
+/* Is the text only white space? */
+static bool
+jrnl_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!strchr(" \t\n\r\f\v", s[i]) || !s[i])
+			return false;
+	return true;
+}
+
+/* The text of an entry without title and body (a DayOne entry with only
+ * a tag): its tags as jrnl writes them. Returns 0, or -1. */
+static int
+jrnl_tags_text(const json_t *tags, struct transfer_buf *text)
+{
+	for (size_t i = 0; i < json_array_size(tags); i++) {
+		const char *t = json_string_value(json_array_get(tags, i));
+		if ((i && transfer_buf_puts(text, " ")) ||
+		    (*t != '@' && transfer_buf_puts(text, "@")) ||
+		    transfer_buf_puts(text, t))
+			return -1;
+	}
+	return 0;
+}
+
+/* Read one entry: its time, text and tags; stored later (jrnl_store). */
 static int
 parse_jrnl_entry(const json_t *entry, size_t idx, struct transfer_rec *r,
                  char *err)
 {
 	char why[TRANSFER_ERR_MAX], when[32];
-	struct transfer_buf text = {0};
-	json_t *rec = NULL, *tags = NULL, *jtext = NULL;
+	struct transfer_buf legacy = {0};
 	int rc;
 	if (!json_is_object(entry)) {
 		snprintf(err, TRANSFER_ERR_MAX,
@@ -2124,64 +2322,193 @@ parse_jrnl_entry(const json_t *entry, size_t idx, struct transfer_rec *r,
 		return TRANSFER_UNREADABLE;
 	}
 	snprintf(when, sizeof(when), "%s %s", date, hm);
-	if (date_parse(when, 0, DATE_START, &r->t.created) != 0) {
+	char iso[32];
+	snprintf(iso, sizeof(iso), "%sT%s:00Z", date, hm);
+	if (transfer_time_parse(iso, &r->wall) != 0) {
 		snprintf(err, TRANSFER_ERR_MAX,
 		         "entry %zu has the date %s, which names no real day "
 		         "and time",
 		         idx, when);
 		return TRANSFER_UNREADABLE;
 	}
-	r->t.updated = r->t.created;
+	r->t.created = r->t.updated = jrnl_local(r->wall);
+	if (r->t.created < DATE_MIN || r->t.created > DATE_MAX) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "entry %zu has the date %s, which selfhelp cannot "
+		         "keep",
+		         idx, when);
+		return TRANSFER_UNREADABLE;
+	}
 	snprintf(r->kind, sizeof(r->kind), "%s", JOURNAL_KIND);
 	why[0] = '\0';
-	if ((rc = jrnl_text(entry, &text, why)))
+	if ((rc = jrnl_text(entry, &r->text, &legacy, why)))
 		goto out;
-	if (!(tags = json_array()) || !(rec = json_object())) {
+	if (!(r->tags = json_array())) {
 		rc = TRANSFER_ERROR;
 		goto out;
 	}
-	if ((rc = jrnl_tags(entry, tags, why)))
+	if ((rc = jrnl_tags(entry, r->text.p ? r->text.p : "", r->text.len, r,
+	                    why)))
 		goto out;
-	jtext = json_stringn(text.p, text.len);
-	if (!jtext || json_object_set_new(rec, "mood", json_null()) ||
-	    json_object_set(rec, "tags", tags) ||
-	    json_object_set(rec, "text", jtext)) {
-		rc = TRANSFER_ERROR;
-		goto out;
-	}
-	const struct transfer_codec *jc = transfer_codec_find(JOURNAL_KIND);
-	if (jc->decode(jc, rec, &r->t, &r->head, &r->body, why)) {
-		rc = strcmp(why, "out of memory") ? TRANSFER_UNREADABLE
-		                                  : TRANSFER_ERROR;
-		goto out;
+	if (jrnl_blank(r->text.p, r->text.len)) {
+		transfer_buf_release(&r->text);
+		if (jrnl_tags_text(json_object_get(entry, "tags"),
+		                   &r->text)) {
+			rc = TRANSFER_ERROR;
+			goto out;
+		}
+		r->empty = r->text.len == 0;
 	}
 	crypto_generichash(r->key, sizeof(r->key),
-	                   (const unsigned char *)r->body.p, r->body.len, NULL,
+	                   (const unsigned char *)r->text.p, r->text.len, NULL,
 	                   0);
+	if ((r->has_legacy = legacy.len > 0))
+		crypto_generichash(r->legacy, sizeof(r->legacy),
+		                   (const unsigned char *)legacy.p, legacy.len,
+		                   NULL, 0);
 	rc = 0;
 out:
 	if (rc) {
 		snprintf(err, TRANSFER_ERR_MAX, "entry %zu (%s): ", idx, when);
 		append(err, why[0] ? why : "could not be read (out of memory)");
 	}
-	transfer_buf_release(&text);
+	transfer_buf_release(&legacy);
+	return rc;
+}
+
+/* The entry as a journal record: head and body through the codec. */
+static int
+jrnl_store(struct transfer_rec *r, size_t idx, char *err)
+{
+	char why[TRANSFER_ERR_MAX];
+	json_t *rec = json_object(), *jtext = NULL;
+	int rc = TRANSFER_ERROR;
+	why[0] = '\0';
+	if (!rec || jrnl_tags_fit(r))
+		goto out;
+	jtext = json_stringn(r->text.p, r->text.len);
+	if (!jtext || json_object_set_new(rec, "mood", json_null()) ||
+	    json_object_set(rec, "tags", r->tags) ||
+	    json_object_set(rec, "text", jtext) ||
+	    json_object_set_new(rec, JOURNAL_JRNL_TIME,
+	                        json_integer((json_int_t)r->wall)))
+		goto out;
+	const struct transfer_codec *jc = transfer_codec_find(JOURNAL_KIND);
+	if (jc->decode(jc, rec, &r->t, &r->head, &r->body, why)) {
+		rc = strcmp(why, "out of memory") ? TRANSFER_UNREADABLE
+		                                  : TRANSFER_ERROR;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc) {
+		snprintf(err, TRANSFER_ERR_MAX, "entry %zu: ", idx);
+		append(err, why[0] ? why : "could not be read (out of memory)");
+	}
+	transfer_buf_release(&r->text);
 	json_decref(jtext);
-	json_decref(tags);
 	json_decref(rec);
 	return rc;
 }
 
+/* The minute jrnl wrote, the same in every time zone. */
+static time_t
+jrnl_minute(time_t wall)
+{
+	return wall / 60 - (wall % 60 < 0);
+}
+
+/* By jrnl minute, then text, then place in the file. */
 static int
 by_key(const void *a, const void *b)
 {
 	const struct transfer_rec *const *x = a, *const *y = b;
-	if ((*x)->t.created != (*y)->t.created)
-		return (*x)->t.created < (*y)->t.created ? -1 : 1;
+	time_t mx = jrnl_minute((*x)->wall), my = jrnl_minute((*y)->wall);
+	if (mx != my)
+		return mx < my ? -1 : 1;
 	int c = memcmp((*x)->key, (*y)->key, KEY_BYTES);
 	if (c)
 		return c;
 	return *x < *y ? -1 : *x > *y;
 }
+
+/* By jrnl minute, then place in the file. */
+static int
+by_minute(const void *a, const void *b)
+{
+	const struct transfer_rec *const *x = a, *const *y = b;
+	time_t mx = jrnl_minute((*x)->wall), my = jrnl_minute((*y)->wall);
+	if (mx != my)
+		return mx < my ? -1 : 1;
+	return *x < *y ? -1 : *x > *y;
+}
+
+/*
+ * Entries that repeat an earlier one (the same minute and text) are
+ * marked, and the earlier one takes their tags and star; entries of the
+ * same minute get one second more each, in the file's order, so that
+ * they list and export in that order (jrnl keeps minutes only; from the
+ * 60th on they share the minute's last second).
+ */
+static int
+jrnl_order(struct transfer_doc *d)
+{
+	struct transfer_rec **s = malloc((d->n ? d->n : 1) * sizeof(*s));
+	size_t m = 0;
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < d->n; i++)
+		if (!d->recs[i].empty)
+			s[m++] = &d->recs[i];
+	qsort(s, m, sizeof(*s), by_key);
+	for (size_t i = 1, first = 0; i < m; i++) {
+		if (jrnl_minute(s[first]->wall) == jrnl_minute(s[i]->wall) &&
+		    !memcmp(s[first]->key, s[i]->key, KEY_BYTES)) {
+			struct transfer_rec *a = s[first], *b = s[i];
+			b->repeat = true;
+			d->repeats++;
+			a->starred |= b->starred;
+			for (size_t j = 0; j < json_array_size(b->tags); j++)
+				if (tag_add(a->tags, json_string_value(
+				                             json_array_get(
+				                                     b->tags, j))))
+					goto oom;
+		} else {
+			first = i;
+		}
+	}
+	m = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (!d->recs[i].empty && !d->recs[i].repeat)
+			s[m++] = &d->recs[i];
+	qsort(s, m, sizeof(*s), by_minute);
+	for (size_t i = 1, k = 0; i < m; i++) {
+		k = jrnl_minute(s[i]->wall) == jrnl_minute(s[i - 1]->wall)
+		            ? k + 1
+		            : 0;
+		s[i]->t.created += k < 60 ? (time_t)k : 59;
+		s[i]->t.updated = s[i]->t.created;
+	}
+	free(s);
+	return 0;
+oom:
+	free(s);
+	return -1;
+}
+
+/* Does the root look like a Day One JSON export ("entries" with
+ * "creationDate" and no "date")? */
+static bool
+dayone_json(const json_t *entries)
+{
+	json_t *e = json_array_get(entries, 0);
+	return json_is_object(e) && !json_object_get(e, "date") &&
+	       json_object_get(e, "creationDate");
+}
+
+static const char text_form[] =
+        "this looks like a jrnl journal in text form: export it with "
+        "`jrnl --format json`";
 
 static int
 parse_jrnl(const json_t *root, struct transfer_doc *d, char *err)
@@ -2189,6 +2516,10 @@ parse_jrnl(const json_t *root, struct transfer_doc *d, char *err)
 	json_t *entries = json_object_get(root, "entries");
 	size_t n = json_array_size(entries);
 	d->format = TRANSFER_JRNL;
+	if (dayone_json(entries)) {
+		snprintf(err, TRANSFER_ERR_MAX, "%s", text_form);
+		return TRANSFER_UNREADABLE;
+	}
 	d->recs = calloc(n ? n : 1, sizeof(*d->recs));
 	if (!d->recs)
 		goto oom;
@@ -2198,23 +2529,60 @@ parse_jrnl(const json_t *root, struct transfer_doc *d, char *err)
 		d->n = i + 1;
 		if (rc)
 			return rc;
+		d->empty += d->recs[i].empty;
+		d->shortened += d->recs[i].shortened;
 	}
-	/* Mark entries that repeat an earlier one (same time and text). */
-	struct transfer_rec **sorted = malloc((n ? n : 1) * sizeof(*sorted));
-	if (!sorted)
+	if (jrnl_order(d))
 		goto oom;
-	for (size_t i = 0; i < n; i++)
-		sorted[i] = &d->recs[i];
-	qsort(sorted, n, sizeof(*sorted), by_key);
-	for (size_t i = 1; i < n; i++)
-		if (sorted[i]->t.created == sorted[i - 1]->t.created &&
-		    memcmp(sorted[i]->key, sorted[i - 1]->key, KEY_BYTES) == 0)
-			sorted[i]->repeat = true;
-	free(sorted);
+	for (size_t i = 0; i < n; i++) {
+		struct transfer_rec *r = &d->recs[i];
+		bool was_short = r->shortened;
+		if (r->empty || r->repeat)
+			continue;
+		int rc = jrnl_store(r, i + 1, err);
+		if (rc)
+			return rc;
+		d->shortened += r->shortened && !was_short;
+	}
 	return 0;
 oom:
 	snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 	return TRANSFER_ERROR;
+}
+
+/*
+ * Files that are not JSON but that people may have: jrnl's own journal
+ * file and its text, Markdown and YAML exports, Day One's entries (XML
+ * property lists), and selfhelp's Markdown export. A message for them,
+ * or NULL.
+ */
+static const char *
+not_json_hint(const char *buf, size_t len)
+{
+	size_t i = 0;
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < len && strchr(" \t\r\n", buf[i]) && buf[i])
+		i++;
+	const char *p = buf + i;
+	size_t n = len - i;
+#define STARTS(s) (n >= sizeof(s) - 1 && !memcmp(p, s, sizeof(s) - 1))
+	if (STARTS("# selfhelp export"))
+		return "this is selfhelp's Markdown export, which is for "
+		       "reading; import the JSON export ('selfhelp export' "
+		       "without --format markdown)";
+	/* "[2024-01-02 09:15] Title" (jrnl 2 on), "2024-01-02 09:15 ..."
+	 * (jrnl 1): no JSON starts with four digits and a dash. */
+	size_t k = n && *p == '[' ? 1 : 0;
+	bool year = n >= k + 5;
+	for (size_t j = k; year && j < k + 4; j++)
+		year = p[j] >= '0' && p[j] <= '9';
+	if ((year && p[k + 4] == '-') || STARTS("<?xml") ||
+	    STARTS("<!DOCTYPE plist") || STARTS("<plist") || STARTS("---") ||
+	    STARTS("title:") || (n && *p == '#'))
+		return text_form;
+#undef STARTS
+	return NULL;
 }
 
 int
@@ -2229,6 +2597,11 @@ transfer_parse(const char *buf, size_t len, struct transfer_doc **out,
 	err[0] = '\0';
 	if (len == 0) {
 		snprintf(err, TRANSFER_ERR_MAX, "the file is empty");
+		return TRANSFER_UNREADABLE;
+	}
+	const char *hint = not_json_hint(buf, len);
+	if (hint) {
+		snprintf(err, TRANSFER_ERR_MAX, "%s", hint);
 		return TRANSFER_UNREADABLE;
 	}
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -2270,7 +2643,7 @@ transfer_parse(const char *buf, size_t len, struct transfer_doc **out,
 /* --- import --- */
 
 struct jkey {
-	time_t created;
+	time_t minute; /* jrnl_minute of the time jrnl wrote */
 	unsigned char key[KEY_BYTES];
 };
 
@@ -2284,12 +2657,17 @@ static int
 jkey_cmp(const void *a, const void *b)
 {
 	const struct jkey *x = a, *y = b;
-	if (x->created != y->created)
-		return x->created < y->created ? -1 : 1;
+	if (x->minute != y->minute)
+		return x->minute < y->minute ? -1 : 1;
 	return memcmp(x->key, y->key, KEY_BYTES);
 }
 
-/* Collect (created, hash of text) of the vault's journal entries. */
+/*
+ * Collect (minute, hash of text) of the vault's journal entries. The
+ * minute is the one jrnl wrote, kept in the head of entries imported
+ * from jrnl, so that it does not depend on the time zone; for others it
+ * is the local wall-clock minute of their created time.
+ */
 static int
 jkey_cb(void *arg, const struct vault_item *it)
 {
@@ -2300,6 +2678,11 @@ jkey_cb(void *arg, const struct vault_item *it)
 		return 0;
 	json_t *h = json_loadb((const char *)it->head, it->headlen, 0, &jerr);
 	int bad = !json_is_object(h) || transfer_head_times(h, &t) != 0;
+	json_t *wall = json_object_get(h, JOURNAL_JRNL_TIME);
+	time_t minute = json_is_integer(wall)
+	                        ? jrnl_minute((time_t)json_integer_value(wall))
+	                        : jrnl_minute(t.created +
+	                                      local_offset(t.created));
 	json_decref(h);
 	if (bad)
 		return 0;
@@ -2313,11 +2696,27 @@ jkey_cb(void *arg, const struct vault_item *it)
 		s->k = nk;
 		s->cap = cap;
 	}
-	s->k[s->n].created = t.created;
+	s->k[s->n].minute = minute;
 	crypto_generichash(s->k[s->n].key, KEY_BYTES, it->body, it->bodylen,
 	                   NULL, 0);
 	s->n++;
 	return 0;
+}
+
+/* Does the vault hold the jrnl entry r (as this or an older selfhelp
+ * imported it)? */
+static bool
+jrnl_in_vault(const struct jkeys *keys, const struct transfer_rec *r)
+{
+	struct jkey k = {.minute = jrnl_minute(r->wall)};
+	if (!keys->n)
+		return false;
+	memcpy(k.key, r->key, KEY_BYTES);
+	if (bsearch(&k, keys->k, keys->n, sizeof(*keys->k), jkey_cmp))
+		return true;
+	memcpy(k.key, r->legacy, KEY_BYTES);
+	return r->has_legacy &&
+	       bsearch(&k, keys->k, keys->n, sizeof(*keys->k), jkey_cmp);
 }
 
 struct same_ctx {
@@ -2405,6 +2804,9 @@ transfer_import(struct vault *v, const struct transfer_doc *d,
 	int rc = 0;
 	memset(res, 0, sizeof(*res));
 	err[0] = '\0';
+	res->empty = d->empty;
+	res->repeats = d->repeats;
+	res->shortened = d->shortened;
 	if (d->format == TRANSFER_JRNL) {
 		rc = vault_each(v, JOURNAL_KIND, VAULT_EACH_BODY, jkey_cb,
 		                &keys);
@@ -2427,11 +2829,9 @@ transfer_import(struct vault *v, const struct transfer_doc *d,
 				goto out;
 			continue;
 		}
-		struct jkey k = {.created = r->t.created};
-		memcpy(k.key, r->key, KEY_BYTES);
-		if (r->repeat ||
-		    (keys.n &&
-		     bsearch(&k, keys.k, keys.n, sizeof(*keys.k), jkey_cmp))) {
+		if (r->empty || r->repeat)
+			continue;
+		if (jrnl_in_vault(&keys, r)) {
 			res->skipped++;
 			continue;
 		}

@@ -256,7 +256,12 @@ enum { TRANSFER_CONFLICTS_MAX = 16 };
 
 struct transfer_result {
 	size_t added;      /* records stored */
-	size_t skipped;    /* already in the vault (or repeated in the file) */
+	size_t skipped;    /* already in the vault */
+	size_t repeats;    /* jrnl: entries that repeat an earlier one of the
+	                      file (same minute and text), kept as one with
+	                      the tags and star of both */
+	size_t empty;      /* jrnl: entries without text or tags, left out */
+	size_t shortened;  /* jrnl: entries whose tags were cut to fit */
 	size_t nconflicts; /* all conflicting records... */
 	char conflicts[TRANSFER_CONFLICTS_MAX][VAULT_ID_HEX + 1]; /* the
 	                                                             first */
@@ -270,8 +275,10 @@ struct transfer_result {
  * with the same content is skipped; with other content (or another kind,
  * or damaged) it is a conflict, listed in *res, and TRANSFER_CONFLICT is
  * returned. jrnl entries get fresh ids; an entry is skipped when the
- * vault has a journal entry with the same created time and the same
- * text, or it repeats an earlier entry of the file.
+ * vault has a journal entry of the same minute (as jrnl wrote it, so in
+ * any time zone) and the same text; one that repeats an earlier entry of
+ * the file, or is empty, is counted apart (res->repeats, res->empty).
+ * Every record of d is added, skipped, a conflict, a repeat or empty.
  */
 int transfer_import(struct vault *v, const struct transfer_doc *d,
                     struct transfer_result *res, char *err);

@@ -5,8 +5,8 @@
  * stored and its Markdown rendering. Input: the file.
  *
  * Checks: an error names what is the matter; a parsed document has the
- * format it was detected as; every record is added, skipped or a
- * conflict; what was imported exports again (also as Markdown), and that
+ * format it was detected as; every record is added, skipped, a
+ * conflict, a repeat or empty; what was imported exports again (also as Markdown), and that
  * export imports into the same vault adding nothing.
  */
 #include "fuzz.h"
@@ -56,7 +56,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(vault_begin(v) == 0);
 	rc = transfer_import(v, d, &res, err);
 	FUZZ_CHECK(rc == 0 || rc == TRANSFER_CONFLICT);
-	FUZZ_CHECK(res.added + res.skipped + res.nconflicts == count);
+	FUZZ_CHECK(res.added + res.skipped + res.nconflicts + res.repeats +
+	                   res.empty ==
+	           count);
 	FUZZ_CHECK((rc == TRANSFER_CONFLICT) == (res.nconflicts > 0));
 	if (rc == 0)
 		check_export(v, res.added);
