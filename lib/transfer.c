@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -2496,12 +2497,11 @@ oom:
 	return -1;
 }
 
-/* Does the root look like a Day One JSON export ("entries" with
- * "creationDate" and no "date")? */
+/* Is the entry one of a Day One JSON export ("creationDate", no
+ * "date")? */
 static bool
-dayone_json(const json_t *entries)
+dayone_entry(const json_t *e)
 {
-	json_t *e = json_array_get(entries, 0);
 	return json_is_object(e) && !json_object_get(e, "date") &&
 	       json_object_get(e, "creationDate");
 }
@@ -2516,7 +2516,7 @@ parse_jrnl(const json_t *root, struct transfer_doc *d, char *err)
 	json_t *entries = json_object_get(root, "entries");
 	size_t n = json_array_size(entries);
 	d->format = TRANSFER_JRNL;
-	if (dayone_json(entries)) {
+	if (dayone_entry(json_array_get(entries, 0))) {
 		snprintf(err, TRANSFER_ERR_MAX, "%s", text_form);
 		return TRANSFER_UNREADABLE;
 	}
@@ -2804,6 +2804,7 @@ transfer_import(struct vault *v, const struct transfer_doc *d,
 	int rc = 0;
 	memset(res, 0, sizeof(*res));
 	err[0] = '\0';
+	res->records = d->n;
 	res->empty = d->empty;
 	res->repeats = d->repeats;
 	res->shortened = d->shortened;
@@ -2853,6 +2854,593 @@ transfer_import(struct vault *v, const struct transfer_doc *d,
 	}
 out:
 	free(keys.k);
+	return rc;
+}
+
+/* --- streaming import --- */
+
+/*
+ * A jrnl export is read as it comes, one entry at a time, so that memory
+ * does not grow with the file: a small scanner walks the top-level
+ * object and the "entries" list, and hands each entry's bytes to jansson.
+ * Anything else (a selfhelp export, a file that is not JSON, one whose
+ * first key is not understood before "entries") is read whole and goes
+ * through transfer_parse and transfer_import, which give the messages.
+ */
+enum { SCAN_CHUNK = 65536 };
+
+struct scan {
+	transfer_read_fn read;
+	void *arg;
+	struct transfer_buf b;  /* unread bytes from b.p + pos */
+	size_t pos;
+	int line, col;          /* where pos is, 1-based */
+	bool eof, io_error, oom;
+	bool keep; /* never drop what was read (until "entries") */
+};
+
+/* Read more: at least `want` bytes past pos, or to the end. Returns 0,
+ * or -1 when the reader failed or memory ran out. */
+static int
+scan_fill(struct scan *s, size_t want)
+{
+	while (!s->eof && s->b.len - s->pos < want) {
+		if (!s->keep && s->pos > SCAN_CHUNK && s->pos * 2 > s->b.len) {
+			size_t rest = s->b.len - s->pos;
+			memmove(s->b.p, s->b.p + s->pos, rest);
+			sodium_memzero(s->b.p + rest, s->b.len - rest);
+			s->b.len = rest;
+			s->pos = 0;
+		}
+		if (buf_reserve(&s->b, SCAN_CHUNK)) {
+			s->oom = true;
+			return -1;
+		}
+		ssize_t n = s->read(s->arg, s->b.p + s->b.len, SCAN_CHUNK);
+		if (n < 0) {
+			s->io_error = true;
+			return -1;
+		}
+		if (n == 0) {
+			s->eof = true;
+			break;
+		}
+		s->b.len += (size_t)n;
+		s->b.p[s->b.len] = '\0';
+	}
+	return 0;
+}
+
+/* Step past n bytes, counting lines. */
+static void
+scan_skip(struct scan *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++, s->pos++) {
+		if (s->b.p[s->pos] == '\n') {
+			s->line++;
+			s->col = 1;
+		} else {
+			s->col++;
+		}
+	}
+}
+
+/* Skip white space; the next byte, or -1 at the end (or an error). */
+static int
+scan_peek(struct scan *s)
+{
+	for (;;) {
+		if (s->pos == s->b.len && (scan_fill(s, 1) || s->pos == s->b.len))
+			return -1;
+		char c = s->b.p[s->pos];
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			return (unsigned char)c;
+		scan_skip(s, 1);
+	}
+}
+
+/* The length of the JSON value at pos (white space skipped): balanced
+ * brackets outside strings, or a scalar up to a delimiter. 0 when the
+ * input ends first (or on a read error). */
+static size_t
+scan_value_len(struct scan *s)
+{
+	size_t i = 0, depth = 0;
+	bool str = false, esc = false;
+	for (;;) {
+		if (s->pos + i == s->b.len &&
+		    (scan_fill(s, i + 1) || s->pos + i == s->b.len))
+			return depth || str || i == 0 ? 0 : i;
+		char c = s->b.p[s->pos + i];
+		if (str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"') {
+				str = false;
+				if (!depth)
+					return i + 1;
+			}
+		} else if (c == '"') {
+			str = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (!depth)
+				return i;
+			if (!--depth)
+				return i + 1;
+		} else if (!depth && (c == ',' || c == ':' || c == ' ' ||
+		                      c == '\t' || c == '\r' || c == '\n')) {
+			return i;
+		}
+		i++;
+	}
+}
+
+/* The message for a jansson error in a value read at line/col. */
+static int
+scan_json_error(const struct scan *s, json_error_t *e, int line, int col,
+                char *err)
+{
+	if (e->line == 1)
+		e->column += col - 1;
+	e->line += line - 1;
+	return syntax_error(e, err);
+}
+
+static int
+scan_syntax(const struct scan *s, char *err)
+{
+	if (s->io_error || s->oom) {
+		snprintf(err, TRANSFER_ERR_MAX, "%s",
+		         s->oom ? "out of memory" : "the file could not be read");
+		return s->oom ? TRANSFER_ERROR : TRANSFER_READ_FAILED;
+	}
+	if (s->pos == s->b.len)
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "the file ends early, on line %d (was it cut short?)",
+		         s->line);
+	else
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "line %d, column %d does not read as JSON", s->line,
+		         s->col);
+	return TRANSFER_UNREADABLE;
+}
+
+/* Read the JSON value at pos into *out (caller json_decref). */
+static int
+scan_json(struct scan *s, json_t **out, char *err)
+{
+	json_error_t jerr;
+	*out = NULL;
+	if (scan_peek(s) < 0)
+		return scan_syntax(s, err);
+	int line = s->line, col = s->col;
+	size_t n = scan_value_len(s);
+	if (!n)
+		return scan_syntax(s, err);
+	*out = json_loadb(s->b.p + s->pos, n,
+	                  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+	if (!*out)
+		return scan_json_error(s, &jerr, line, col, err);
+	scan_skip(s, n);
+	return 0;
+}
+
+/* --- the entries of the file seen so far, for repeats and order --- */
+
+struct seen_entry {
+	time_t minute;
+	unsigned char key[KEY_BYTES];
+	char id[VAULT_ID_HEX + 1]; /* "" when it was in the vault */
+	bool used;
+};
+
+struct minute_count {
+	time_t minute;
+	size_t n;
+	bool used;
+};
+
+struct seen {
+	struct seen_entry *e;
+	struct minute_count *m;
+	size_t ne, cape, nm, capm;
+};
+
+static size_t
+seen_hash(time_t minute, const unsigned char *key)
+{
+	uint64_t h = (uint64_t)minute * 0x9E3779B97F4A7C15u;
+	if (key) {
+		uint64_t k;
+		memcpy(&k, key, sizeof(k));
+		h ^= k;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of (minute, key) in e, free or holding it. */
+static struct seen_entry *
+seen_slot(struct seen_entry *e, size_t cap, time_t minute,
+          const unsigned char *key)
+{
+	for (size_t i = seen_hash(minute, key) & (cap - 1);;
+	     i = (i + 1) & (cap - 1))
+		if (!e[i].used ||
+		    (e[i].minute == minute && !memcmp(e[i].key, key, KEY_BYTES)))
+			return &e[i];
+}
+
+static struct minute_count *
+minute_slot(struct minute_count *m, size_t cap, time_t minute)
+{
+	for (size_t i = seen_hash(minute, NULL) & (cap - 1);;
+	     i = (i + 1) & (cap - 1))
+		if (!m[i].used || m[i].minute == minute)
+			return &m[i];
+}
+
+/* Room for one more of each. Returns 0, or -1. */
+static int
+seen_grow(struct seen *s)
+{
+	if ((s->ne + 1) * 4 > s->cape * 3) {
+		size_t cap = s->cape ? s->cape * 2 : 1024;
+		struct seen_entry *e = calloc(cap, sizeof(*e));
+		if (!e)
+			return -1;
+		for (size_t i = 0; i < s->cape; i++)
+			if (s->e[i].used)
+				*seen_slot(e, cap, s->e[i].minute,
+				           s->e[i].key) = s->e[i];
+		free(s->e);
+		s->e = e;
+		s->cape = cap;
+	}
+	if ((s->nm + 1) * 4 > s->capm * 3) {
+		size_t cap = s->capm ? s->capm * 2 : 1024;
+		struct minute_count *m = calloc(cap, sizeof(*m));
+		if (!m)
+			return -1;
+		for (size_t i = 0; i < s->capm; i++)
+			if (s->m[i].used)
+				*minute_slot(m, cap, s->m[i].minute) = s->m[i];
+		free(s->m);
+		s->m = m;
+		s->capm = cap;
+	}
+	return 0;
+}
+
+struct merge_ctx {
+	struct transfer_rec *r; /* gets the stored entry's text and tags */
+	bool oom;
+};
+
+/* The stored entry's text and tags into the record, to merge. */
+static int
+merge_cb(void *arg, const struct vault_item *it)
+{
+	struct merge_ctx *c = arg;
+	struct transfer_times t;
+	char why[TRANSFER_ERR_MAX];
+	if (it->damaged)
+		return 0;
+	json_t *f = encode_item(it->kind, it->head, it->headlen, it->body,
+	                        it->bodylen, &t, why);
+	json_t *tags = json_object_get(f, "tags");
+	json_t *text = json_object_get(f, "text");
+	c->r->t = t;
+	if (!f || !json_is_string(text) ||
+	    transfer_buf_add(&c->r->text, json_string_value(text),
+	                     json_string_length(text)))
+		c->oom = true;
+	for (size_t i = 0; !c->oom && i < json_array_size(tags); i++)
+		if (tag_add(c->r->tags,
+		            json_string_value(json_array_get(tags, i))))
+			c->oom = true;
+	json_decref(f);
+	return 0;
+}
+
+/*
+ * r repeats the entry stored as `id`: store that again with the tags
+ * and star of both (its time and text stay).
+ */
+static int
+jrnl_merge(struct vault *v, const char *id, const struct transfer_rec *r,
+           char *err)
+{
+	struct transfer_rec m = {0};
+	struct merge_ctx c = {.r = &m};
+	int rc = TRANSFER_ERROR;
+	m.wall = r->wall;
+	m.starred = r->starred;
+	if (!(m.tags = json_array()))
+		goto out;
+	if (vault_get(v, id, JOURNAL_KIND, merge_cb, &c)) {
+		rc = vault_failed(v, err);
+		goto out;
+	}
+	if (c.oom)
+		goto out;
+	size_t before = json_array_size(m.tags);
+	for (size_t j = 0; j < json_array_size(r->tags); j++)
+		if (tag_add(m.tags, json_string_value(json_array_get(r->tags, j))))
+			goto out;
+	if (r->starred && tag_add(m.tags, "starred"))
+		goto out;
+	if (json_array_size(m.tags) == before) {
+		rc = 0; /* nothing new */
+		goto out;
+	}
+	if ((rc = jrnl_store(&m, 0, err)))
+		goto out;
+	if (vault_put(v, id, JOURNAL_KIND, m.head.p, m.head.len, m.body.p,
+	              m.body.len, NULL))
+		rc = vault_failed(v, err);
+out:
+	if (rc == TRANSFER_ERROR && !err[0])
+		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+	transfer_buf_release(&m.head);
+	transfer_buf_release(&m.body);
+	transfer_buf_release(&m.text);
+	json_decref(m.tags);
+	return rc;
+}
+
+/* One entry of the stream: left out, a repeat, skipped or added. */
+static int
+jrnl_import_one(struct vault *v, const json_t *entry, size_t idx,
+                const struct jkeys *keys, struct seen *seen,
+                struct transfer_result *res, char *err)
+{
+	struct transfer_rec r = {0};
+	int rc = parse_jrnl_entry(entry, idx, &r, err);
+	if (rc)
+		goto out;
+	res->shortened += r.shortened;
+	if (r.empty) {
+		res->empty++;
+		goto out;
+	}
+	rc = TRANSFER_ERROR;
+	if (seen_grow(seen))
+		goto out;
+	time_t minute = jrnl_minute(r.wall);
+	struct seen_entry *se = seen_slot(seen->e, seen->cape, minute, r.key);
+	if (se->used) {
+		res->repeats++;
+		rc = se->id[0] ? jrnl_merge(v, se->id, &r, err) : 0;
+		goto out;
+	}
+	se->used = true;
+	se->minute = minute;
+	memcpy(se->key, r.key, KEY_BYTES);
+	seen->ne++;
+	struct minute_count *mc = minute_slot(seen->m, seen->capm, minute);
+	if (!mc->used) {
+		mc->used = true;
+		mc->minute = minute;
+		seen->nm++;
+	}
+	r.t.created += mc->n < 60 ? (time_t)mc->n : 59;
+	r.t.updated = r.t.created;
+	mc->n++;
+	if (jrnl_in_vault(keys, &r)) {
+		res->skipped++;
+		rc = 0;
+		goto out;
+	}
+	bool was_short = r.shortened;
+	if ((rc = jrnl_store(&r, idx, err)))
+		goto out;
+	res->shortened += r.shortened && !was_short;
+	if (vault_put(v, NULL, r.kind, r.head.p, r.head.len, r.body.p,
+	              r.body.len, se->id)) {
+		rc = vault_failed(v, err);
+		goto out;
+	}
+	res->added++;
+out:
+	transfer_buf_release(&r.head);
+	transfer_buf_release(&r.body);
+	transfer_buf_release(&r.text);
+	json_decref(r.tags);
+	return rc;
+}
+
+/* The vault's journal entries, to find those there already. */
+static int
+jrnl_vault_keys(struct vault *v, struct jkeys *keys, char *err)
+{
+	int rc = vault_each(v, JOURNAL_KIND, VAULT_EACH_BODY, jkey_cb, keys);
+	if (rc) {
+		if (keys->oom)
+			snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+		else
+			vault_failed(v, err);
+		return TRANSFER_ERROR;
+	}
+	if (keys->n)
+		qsort(keys->k, keys->n, sizeof(*keys->k), jkey_cmp);
+	return 0;
+}
+
+/* The "entries" list, from its '[' on. */
+static int
+stream_entries(struct vault *v, struct scan *s, struct transfer_result *res,
+               char *err)
+{
+	struct jkeys keys = {0};
+	struct seen seen = {0};
+	size_t idx = 0;
+	int rc = jrnl_vault_keys(v, &keys, err), c;
+	if (rc)
+		goto out;
+	scan_skip(s, 1); /* '[' */
+	if ((c = scan_peek(s)) == ']') {
+		scan_skip(s, 1);
+		goto out;
+	}
+	for (;;) {
+		json_t *entry;
+		if ((rc = scan_json(s, &entry, err)))
+			goto out;
+		if (++idx == 1 && dayone_entry(entry)) {
+			json_decref(entry);
+			snprintf(err, TRANSFER_ERR_MAX, "%s", text_form);
+			rc = TRANSFER_UNREADABLE;
+			goto out;
+		}
+		rc = jrnl_import_one(v, entry, idx, &keys, &seen, res, err);
+		json_decref(entry);
+		res->records++;
+		if (rc)
+			goto out;
+		c = scan_peek(s);
+		scan_skip(s, c == ',' || c == ']' ? 1 : 0);
+		if (c == ']')
+			break;
+		if (c != ',') {
+			rc = scan_syntax(s, err);
+			goto out;
+		}
+	}
+out:
+	free(keys.k);
+	free(seen.e);
+	free(seen.m);
+	return rc;
+}
+
+/* Read the rest of the input and import it whole. */
+static int
+import_whole(struct vault *v, struct scan *s, struct transfer_result *res,
+             enum transfer_format *fmt, char *err)
+{
+	struct transfer_doc *d = NULL;
+	while (!s->eof)
+		if (scan_fill(s, s->b.len - s->pos + SCAN_CHUNK))
+			return scan_syntax(s, err);
+	int rc = transfer_parse(s->b.p ? s->b.p : "", s->b.len, &d, err);
+	if (!rc) {
+		*fmt = transfer_doc_format(d);
+		rc = transfer_import(v, d, res, err);
+		res->records = transfer_doc_count(d);
+	}
+	transfer_doc_free(d);
+	return rc;
+}
+
+int
+transfer_import_stream(struct vault *v, transfer_read_fn read, void *arg,
+                       struct transfer_result *res, enum transfer_format *fmt,
+                       char *err)
+{
+	struct scan s = {.read = read,
+	                 .arg = arg,
+	                 .line = 1,
+	                 .col = 1,
+	                 .keep = true};
+	bool entries = false;
+	int rc, c;
+	memset(res, 0, sizeof(*res));
+	err[0] = '\0';
+	*fmt = TRANSFER_JRNL;
+	/* Stream only an object whose keys, before "entries", are ones a
+	 * jrnl export has; anything else is read whole. */
+	if (scan_peek(&s) != '{')
+		goto whole;
+	scan_skip(&s, 1);
+	c = scan_peek(&s);
+	while (c == '"') {
+		json_t *key;
+		if (scan_json(&s, &key, err) || !json_is_string(key)) {
+			json_decref(key);
+			goto whole;
+		}
+		const char *k = json_string_value(key);
+		bool is_entries = !strcmp(k, "entries");
+		bool is_selfhelp = !strcmp(k, "selfhelp_export");
+		bool known = is_entries || !strcmp(k, "tags");
+		json_decref(key);
+		if (!entries && !known)
+			goto whole;
+		if (entries && (is_entries || is_selfhelp)) {
+			snprintf(err, TRANSFER_ERR_MAX,
+			         is_entries ? "line %d: the same key appears "
+			                      "twice in one object"
+			                    : "line %d: the file holds jrnl "
+			                      "entries and a selfhelp export",
+			         s.line);
+			rc = TRANSFER_UNREADABLE;
+			goto out;
+		}
+		if (scan_peek(&s) != ':') {
+			if (!entries)
+				goto whole;
+			rc = scan_syntax(&s, err);
+			goto out;
+		}
+		scan_skip(&s, 1);
+		if (is_entries && scan_peek(&s) == '[') {
+			entries = true;
+			s.keep = false;
+			if ((rc = stream_entries(v, &s, res, err)))
+				goto out;
+		} else if (is_entries) {
+			goto whole;
+		} else {
+			json_t *val;
+			if ((rc = scan_json(&s, &val, err))) {
+				if (!entries)
+					goto whole;
+				goto out;
+			}
+			json_decref(val);
+		}
+		c = scan_peek(&s);
+		if (c == ',') {
+			scan_skip(&s, 1);
+			c = scan_peek(&s);
+			if (c != '"')
+				break;
+		}
+	}
+	if (!entries)
+		goto whole;
+	if (c != '}') {
+		rc = scan_syntax(&s, err);
+		goto out;
+	}
+	scan_skip(&s, 1);
+	if (scan_peek(&s) >= 0) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "line %d, column %d: there is more after the end of "
+		         "the JSON document",
+		         s.line, s.col);
+		rc = TRANSFER_UNREADABLE;
+		goto out;
+	}
+	rc = 0;
+	goto out;
+whole:
+	/* nothing was stored: read it all from the start */
+	memset(res, 0, sizeof(*res));
+	err[0] = '\0';
+	s.keep = true;
+	rc = import_whole(v, &s, res, fmt, err);
+out:
+	transfer_buf_release(&s.b);
+	if (s.io_error || s.oom) {
+		snprintf(err, TRANSFER_ERR_MAX, "%s",
+		         s.oom ? "out of memory" : "the file could not be read");
+		return s.oom ? TRANSFER_ERROR : TRANSFER_READ_FAILED;
+	}
 	return rc;
 }
 
