@@ -66,11 +66,11 @@ print_counts(enum transfer_format format, const struct transfer_result *r,
 	const char *fmt = format == TRANSFER_JRNL ? "jrnl" : "selfhelp";
 	if (json) {
 		json_t *o = json_pack(
-		        "{s:s, s:I, s:I, s:I, s:I, s:I}", "format", fmt, "added",
-		        (json_int_t)r->added, "skipped", (json_int_t)r->skipped,
-		        "repeats", (json_int_t)r->repeats, "empty",
-		        (json_int_t)r->empty, "shortened",
-		        (json_int_t)r->shortened);
+		        "{s:s, s:I, s:I, s:I, s:I, s:I}", "format", fmt,
+		        "added", (json_int_t)r->added, "skipped",
+		        (json_int_t)r->skipped, "repeats",
+		        (json_int_t)r->repeats, "empty", (json_int_t)r->empty,
+		        "shortened", (json_int_t)r->shortened);
 		int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2)) : -1;
 		json_decref(o);
 		fputc('\n', stdout);

@@ -1656,7 +1656,7 @@ struct transfer_rec {
 	char kind[TRANSFER_KIND_MAX];
 	struct transfer_times t;
 	struct transfer_buf head, body;
-	unsigned flags;               /* enum vault_record_flags */
+	unsigned flags; /* enum vault_record_flags */
 	/* jrnl only: */
 	time_t wall;                     /* date and time as written, as UTC */
 	struct transfer_buf text;        /* the text, until stored */
@@ -2043,7 +2043,8 @@ static time_t
 jrnl_local(time_t wall)
 {
 	enum { DAY = 86400 };
-	long before = local_offset(wall - DAY), after = local_offset(wall + DAY);
+	long before = local_offset(wall - DAY),
+	     after = local_offset(wall + DAY);
 	time_t a = wall - before, b = wall - after;
 	bool a_ok = a + local_offset(a) == wall;
 	bool b_ok = b + local_offset(b) == wall;
@@ -2060,11 +2061,9 @@ static bool
 jrnl_sentence_end(const char *s, size_t len)
 {
 	static const char *const terminals[] = {
-	        ".",            "!",            "?",
-	        "\u203C",       "\u203D",       "\u2047",
-	        "\u2048",       "\u2049",       "\u3002",
-	        "\uFE52",       "\uFE57",       "\uFF01",
-	        "\uFF0E",       "\uFF1F",       "\uFF61",
+	        ".",      "!",      "?",      "\u203C", "\u203D",
+	        "\u2047", "\u2048", "\u2049", "\u3002", "\uFE52",
+	        "\uFE57", "\uFF01", "\uFF0E", "\uFF1F", "\uFF61",
 	};
 	while (len && (s[len - 1] == ')' || s[len - 1] == ']'))
 		len--;
@@ -2099,7 +2098,8 @@ jrnl_text_tags(const char *s, size_t len, json_t *out)
 		       ((unsigned char)s[e] >= 0x80 ||
 		        (s[e] >= 'a' && s[e] <= 'z') ||
 		        (s[e] >= 'A' && s[e] <= 'Z') ||
-		        (s[e] >= '0' && s[e] <= '9') || strchr("-+*#/_", s[e])) &&
+		        (s[e] >= '0' && s[e] <= '9') ||
+		        strchr("-+*#/_", s[e])) &&
 		       s[e])
 			e++;
 		if (e > i + 1) {
@@ -2126,7 +2126,8 @@ tag_in(const json_t *list, const char *t)
 static int
 tag_add(json_t *list, const char *t)
 {
-	return tag_in(list, t) ? 0 : json_array_append_new(list, json_string(t));
+	return tag_in(list, t) ? 0
+	                       : json_array_append_new(list, json_string(t));
 }
 
 /*
@@ -2220,14 +2221,14 @@ out:
 static int
 jrnl_tags_fit(struct transfer_rec *r)
 {
-	size_t room = JOURNAL_MAX_TAGS - (r->starred && !tag_in(r->tags,
-	                                                        "starred"));
+	size_t room =
+	        JOURNAL_MAX_TAGS - (r->starred && !tag_in(r->tags, "starred"));
 	while (json_array_size(r->tags) > room) {
 		size_t last = json_array_size(r->tags) - 1;
 		/* drop the last that is not "starred" */
-		while (last && !strcmp(json_string_value(json_array_get(
-		                               r->tags, last)),
-		                       "starred"))
+		while (last &&
+		       !strcmp(json_string_value(json_array_get(r->tags, last)),
+		               "starred"))
 			last--;
 		json_array_remove(r->tags, last);
 		r->shortened = true;
@@ -2259,7 +2260,8 @@ jrnl_text(const json_t *entry, struct transfer_buf *text,
 		                                    : body));
 		return TRANSFER_UNREADABLE;
 	}
-	const char *ts = json_string_value(title), *bs = json_string_value(body);
+	const char *ts = json_string_value(title),
+	           *bs = json_string_value(body);
 	size_t tl = json_string_length(title), bl = json_string_length(body);
 	bool one_line = tl && bl && !memchr(bs, '\n', bl) &&
 	                !memchr(bs, '\r', bl) && jrnl_sentence_end(ts, tl);
@@ -2267,9 +2269,9 @@ jrnl_text(const json_t *entry, struct transfer_buf *text,
 	    (tl && bl && transfer_buf_puts(text, one_line ? " " : "\n\n")) ||
 	    transfer_buf_add(text, bs, bl))
 		return TRANSFER_ERROR;
-	if (one_line &&
-	    (transfer_buf_add(legacy, ts, tl) ||
-	     transfer_buf_puts(legacy, "\n\n") || transfer_buf_add(legacy, bs, bl)))
+	if (one_line && (transfer_buf_add(legacy, ts, tl) ||
+	                 transfer_buf_puts(legacy, "\n\n") ||
+	                 transfer_buf_add(legacy, bs, bl)))
 		return TRANSFER_ERROR;
 	return 0;
 }
@@ -2353,8 +2355,7 @@ parse_jrnl_entry(const json_t *entry, size_t idx, struct transfer_rec *r,
 		goto out;
 	if (jrnl_blank(r->text.p, r->text.len)) {
 		transfer_buf_release(&r->text);
-		if (jrnl_tags_text(json_object_get(entry, "tags"),
-		                   &r->text)) {
+		if (jrnl_tags_text(json_object_get(entry, "tags"), &r->text)) {
 			rc = TRANSFER_ERROR;
 			goto out;
 		}
@@ -2470,9 +2471,9 @@ jrnl_order(struct transfer_doc *d)
 			d->repeats++;
 			a->starred |= b->starred;
 			for (size_t j = 0; j < json_array_size(b->tags); j++)
-				if (tag_add(a->tags, json_string_value(
-				                             json_array_get(
-				                                     b->tags, j))))
+				if (tag_add(a->tags,
+				            json_string_value(json_array_get(
+				                    b->tags, j))))
 					goto oom;
 		} else {
 			first = i;
@@ -2679,10 +2680,10 @@ jkey_cb(void *arg, const struct vault_item *it)
 	json_t *h = json_loadb((const char *)it->head, it->headlen, 0, &jerr);
 	int bad = !json_is_object(h) || transfer_head_times(h, &t) != 0;
 	json_t *wall = json_object_get(h, JOURNAL_JRNL_TIME);
-	time_t minute = json_is_integer(wall)
-	                        ? jrnl_minute((time_t)json_integer_value(wall))
-	                        : jrnl_minute(t.created +
-	                                      local_offset(t.created));
+	time_t minute =
+	        json_is_integer(wall)
+	                ? jrnl_minute((time_t)json_integer_value(wall))
+	                : jrnl_minute(t.created + local_offset(t.created));
 	json_decref(h);
 	if (bad)
 		return 0;
@@ -2872,9 +2873,9 @@ enum { SCAN_CHUNK = 65536 };
 struct scan {
 	transfer_read_fn read;
 	void *arg;
-	struct transfer_buf b;  /* unread bytes from b.p + pos */
+	struct transfer_buf b; /* unread bytes from b.p + pos */
 	size_t pos;
-	int line, col;          /* where pos is, 1-based */
+	int line, col; /* where pos is, 1-based */
 	bool eof, io_error, oom;
 	bool keep; /* never drop what was read (until "entries") */
 };
@@ -2930,7 +2931,8 @@ static int
 scan_peek(struct scan *s)
 {
 	for (;;) {
-		if (s->pos == s->b.len && (scan_fill(s, 1) || s->pos == s->b.len))
+		if (s->pos == s->b.len &&
+		    (scan_fill(s, 1) || s->pos == s->b.len))
 			return -1;
 		char c = s->b.p[s->pos];
 		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
@@ -2995,7 +2997,8 @@ scan_syntax(const struct scan *s, char *err)
 {
 	if (s->io_error || s->oom) {
 		snprintf(err, TRANSFER_ERR_MAX, "%s",
-		         s->oom ? "out of memory" : "the file could not be read");
+		         s->oom ? "out of memory"
+		                : "the file could not be read");
 		return s->oom ? TRANSFER_ERROR : TRANSFER_READ_FAILED;
 	}
 	if (s->pos == s->b.len)
@@ -3019,6 +3022,15 @@ scan_json(struct scan *s, json_t **out, char *err)
 		return scan_syntax(s, err);
 	int line = s->line, col = s->col;
 	size_t n = scan_value_len(s);
+	if (!n && s->eof && !s->io_error && !s->oom) {
+		/* cut short inside the value: name the last line */
+		for (size_t i = s->pos; i < s->b.len; i++)
+			line += s->b.p[i] == '\n';
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "the file ends early, on line %d (was it cut short?)",
+		         line);
+		return TRANSFER_UNREADABLE;
+	}
 	if (!n)
 		return scan_syntax(s, err);
 	*out = json_loadb(s->b.p + s->pos, n,
@@ -3031,10 +3043,13 @@ scan_json(struct scan *s, json_t **out, char *err)
 
 /* --- the entries of the file seen so far, for repeats and order --- */
 
+enum { SEEN_KEY = 16 }; /* of the text's hash: plenty to tell apart */
+
 struct seen_entry {
 	time_t minute;
-	unsigned char key[KEY_BYTES];
-	char id[VAULT_ID_HEX + 1]; /* "" when it was in the vault */
+	unsigned char key[SEEN_KEY];
+	unsigned char id[VAULT_ID_HEX / 2]; /* where it was stored */
+	bool stored;                        /* false: it was in the vault */
 	bool used;
 };
 
@@ -3070,7 +3085,7 @@ seen_slot(struct seen_entry *e, size_t cap, time_t minute,
 	for (size_t i = seen_hash(minute, key) & (cap - 1);;
 	     i = (i + 1) & (cap - 1))
 		if (!e[i].used ||
-		    (e[i].minute == minute && !memcmp(e[i].key, key, KEY_BYTES)))
+		    (e[i].minute == minute && !memcmp(e[i].key, key, SEEN_KEY)))
 			return &e[i];
 }
 
@@ -3169,7 +3184,8 @@ jrnl_merge(struct vault *v, const char *id, const struct transfer_rec *r,
 		goto out;
 	size_t before = json_array_size(m.tags);
 	for (size_t j = 0; j < json_array_size(r->tags); j++)
-		if (tag_add(m.tags, json_string_value(json_array_get(r->tags, j))))
+		if (tag_add(m.tags,
+		            json_string_value(json_array_get(r->tags, j))))
 			goto out;
 	if (r->starred && tag_add(m.tags, "starred"))
 		goto out;
@@ -3213,13 +3229,15 @@ jrnl_import_one(struct vault *v, const json_t *entry, size_t idx,
 	time_t minute = jrnl_minute(r.wall);
 	struct seen_entry *se = seen_slot(seen->e, seen->cape, minute, r.key);
 	if (se->used) {
+		char id[VAULT_ID_HEX + 1];
 		res->repeats++;
-		rc = se->id[0] ? jrnl_merge(v, se->id, &r, err) : 0;
+		sodium_bin2hex(id, sizeof(id), se->id, sizeof(se->id));
+		rc = se->stored ? jrnl_merge(v, id, &r, err) : 0;
 		goto out;
 	}
 	se->used = true;
 	se->minute = minute;
-	memcpy(se->key, r.key, KEY_BYTES);
+	memcpy(se->key, r.key, SEEN_KEY);
 	seen->ne++;
 	struct minute_count *mc = minute_slot(seen->m, seen->capm, minute);
 	if (!mc->used) {
@@ -3239,11 +3257,15 @@ jrnl_import_one(struct vault *v, const json_t *entry, size_t idx,
 	if ((rc = jrnl_store(&r, idx, err)))
 		goto out;
 	res->shortened += r.shortened && !was_short;
+	char id[VAULT_ID_HEX + 1];
 	if (vault_put(v, NULL, r.kind, r.head.p, r.head.len, r.body.p,
-	              r.body.len, se->id)) {
+	              r.body.len, id)) {
 		rc = vault_failed(v, err);
 		goto out;
 	}
+	sodium_hex2bin(se->id, sizeof(se->id), id, VAULT_ID_HEX, NULL, NULL,
+	               NULL);
+	se->stored = true;
 	res->added++;
 out:
 	transfer_buf_release(&r.head);
@@ -3341,11 +3363,8 @@ transfer_import_stream(struct vault *v, transfer_read_fn read, void *arg,
                        struct transfer_result *res, enum transfer_format *fmt,
                        char *err)
 {
-	struct scan s = {.read = read,
-	                 .arg = arg,
-	                 .line = 1,
-	                 .col = 1,
-	                 .keep = true};
+	struct scan s = {
+	        .read = read, .arg = arg, .line = 1, .col = 1, .keep = true};
 	bool entries = false;
 	int rc, c;
 	memset(res, 0, sizeof(*res));
@@ -3438,7 +3457,8 @@ out:
 	transfer_buf_release(&s.b);
 	if (s.io_error || s.oom) {
 		snprintf(err, TRANSFER_ERR_MAX, "%s",
-		         s.oom ? "out of memory" : "the file could not be read");
+		         s.oom ? "out of memory"
+		               : "the file could not be read");
 		return s.oom ? TRANSFER_ERROR : TRANSFER_READ_FAILED;
 	}
 	return rc;

@@ -193,7 +193,7 @@ int
 vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
                 int64_t revision, uint32_t flags, int64_t time,
                 const void *head, size_t headlen, const void *body,
-                size_t bodylen, int64_t *rowid)
+                size_t bodylen, bool fresh, int64_t *rowid)
 {
 	unsigned char ad[AD_MAX];
 	unsigned char *h = NULL, *b = NULL;
@@ -235,7 +235,7 @@ vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
 	else
 		*rowid = sqlite3_last_insert_rowid(v->db);
 	if (!rc)
-		rc = filter_put(v, id, head, headlen, body, bodylen);
+		rc = filter_put(v, id, head, headlen, body, bodylen, fresh);
 out:
 	sqlite3_finalize(st);
 	free(h);
@@ -412,7 +412,7 @@ vault_record_insert(struct vault *v, const unsigned char *id, const char *kind,
 	sort_key_of(v, kind, head, headlen, &key, &flags);
 	int64_t revision = e ? e->revision + 1 : 1;
 	if ((rc = vault_store_row(v, kind, id, revision, flags, time, head,
-	                          headlen, body, bodylen, &rowid)))
+	                          headlen, body, bodylen, !e, &rowid)))
 		return rc;
 	if (rowid > v->st.high_water)
 		v->st.high_water = rowid;
@@ -477,7 +477,8 @@ vault_put(struct vault *v, const char *id, const char *kind, const void *head,
 		int64_t key = 0, rowid = 0, revision = e->revision + 1;
 		sort_key_of(v, kind, head, headlen, &key, &flags);
 		rc = vault_store_row(v, kind, raw, revision, flags, time(NULL),
-		                     head, headlen, body, bodylen, &rowid);
+		                     head, headlen, body, bodylen, false,
+		                     &rowid);
 		if (!rc)
 			rc = remove_row(v, e->rowid);
 		if (!rc) {
@@ -1686,7 +1687,7 @@ vault_rekey(struct vault *v, const char *pass, size_t len,
 		sodium_memzero(v->head.p, hl);
 		rc = vault_store_row(v, index_kind_name(v, e->kind), e->id,
 		                     e->revision, env.flags, env.time, head,
-		                     env.headlen, body, bl, &rowid);
+		                     env.headlen, body, bl, false, &rowid);
 		sodium_free(head);
 		sodium_free(body);
 		if (!rc)

@@ -157,4 +157,85 @@ test_expect_success 'jrnl text, Markdown and YAML, Day One files: export it with
 	expect_in "Markdown export, which is for reading" "$ERR"
 '
 
+# gen N FILE: a jrnl export of N entries of about 1 KiB each
+gen() {
+	python3 - "$1" "$2" <<-\EOP
+	import json, sys
+	n = int(sys.argv[1])
+	body = "quiet harbour kettle walk rain window letter warm bread " * 18
+	entries = [{"date": "2020-%02d-%02d" % (1 + i % 12, 1 + i % 28),
+	            "time": "%02d:%02d" % (i // 60 % 24, i % 60),
+	            "title": "Entry %d." % i, "body": body + "\n" + str(i),
+	            "tags": ["@work"] if i % 3 == 0 else [], "starred": i % 7 == 0}
+	           for i in range(n)]
+	json.dump({"tags": {"@work": n // 3}, "entries": entries}, open(sys.argv[2], "w"))
+	EOP
+}
+
+# peak RSS in KiB of one run of "$@"
+peak_rss() {
+	python3 -c "
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)" "$@"
+}
+
+# Sanitizers keep freed memory aside, and valgrind has its own: the peak
+# says nothing about the program there.
+test_lazy_prereq PLAIN_BUILD '
+	test -z "$VALGRIND" && ! grep -q __asan_init "$SELFHELP"
+'
+
+test_expect_success PLAIN_BUILD 'a large jrnl export streams: memory does not grow with the file' '
+	gen 1000 "$TEST_ROOT/small.json" &&
+	gen 30000 "$TEST_ROOT/large.json" &&
+	test "$(wc -c <"$TEST_ROOT/large.json")" -gt 30000000 &&
+	fresh small && small=$(peak_rss "$SELFHELP" $P --vault "$V" import "$TEST_ROOT/small.json") &&
+	fresh large && large=$(peak_rss "$SELFHELP" $P --vault "$V" import "$TEST_ROOT/large.json") &&
+	selfhelp $P --vault "$V" import --json "$TEST_ROOT/large.json" >"$OUT" &&
+	json "assert (d[\"added\"], d[\"skipped\"]) == (0, 30000), d" <"$OUT" &&
+	echo "peak RSS: $small KiB for 1,000 entries, $large KiB for 30,000" &&
+	test "$large" -lt $((small + 24576))
+'
+
+test_expect_success 'a stream that breaks after some entries stores none, and says where' '
+	gen 50 "$TEST_ROOT/fifty.json" &&
+	python3 - "$TEST_ROOT/fifty.json" "$TEST_ROOT" <<-\EOP &&
+	import json, sys
+	src, out = sys.argv[1], sys.argv[2]
+	text = json.dumps(json.load(open(src)), indent=1)
+	open(f"{out}/cut.json", "w").write(text[: len(text) * 2 // 3])
+	lines = text.split("\n")
+	i = [n for n, l in enumerate(lines) if "Entry 40." in l][0]
+	lines[i] = lines[i].replace("Entry 40.", "Entry \\q40.")
+	open(f"{out}/badesc.json", "w").write("\n".join(lines))
+	print(i + 1, file=open(f"{out}/badline", "w"))
+	x = json.loads(text); x["entries"][45]["time"] = "25:00"
+	open(f"{out}/badtime.json", "w").write(json.dumps(x))
+	open(f"{out}/twice.json", "w").write(text[:-1] + ", \"entries\": []}")
+	open(f"{out}/after.json", "w").write(text + "\n{}")
+	open(f"{out}/comma.json", "w").write(text.replace("},\n  {", "}\n  {", 1))
+	EOP
+	fresh broken &&
+	selfhelp $P --vault "$V" journal add -m "already here" >/dev/null &&
+	cp "$V" "$TEST_ROOT/before.db" &&
+	for f in cut badesc badtime twice after comma; do
+		test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/$f.json" 2>"$ERR" &&
+		expect_in "Nothing was imported" "$ERR" &&
+		cmp "$V" "$TEST_ROOT/before.db" &&
+		selfhelp $P --vault "$V" journal list >"$OUT" &&
+		test "$(wc -l <"$OUT")" -eq 1 || { echo "case $f"; cat "$ERR"; return 1; }
+	done &&
+	test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/cut.json" 2>"$ERR" &&
+	expect_in "ends early, on line" "$ERR" &&
+	test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/badesc.json" 2>"$ERR" &&
+	expect_in "line $(cat "$TEST_ROOT/badline")," "$ERR" &&
+	test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/badtime.json" 2>"$ERR" &&
+	expect_in "entry 46 has the date 2020-10-18 25:00" "$ERR" &&
+	test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/twice.json" 2>"$ERR" &&
+	expect_in "the same key appears twice" "$ERR" &&
+	test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/after.json" 2>"$ERR" &&
+	expect_in "there is more after the end" "$ERR"
+'
+
 test_done

@@ -6,8 +6,8 @@
  *
  * Checks: an error names what is the matter; a parsed document has the
  * format it was detected as; every record is added, skipped, a
- * conflict, a repeat or empty; what was imported exports again (also as Markdown), and that
- * export imports into the same vault adding nothing.
+ * conflict, a repeat or empty; what was imported exports again (also as
+ * Markdown), and that export imports into the same vault adding nothing.
  */
 #include "fuzz.h"
 
