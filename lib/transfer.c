@@ -2388,7 +2388,8 @@ jrnl_store(struct transfer_rec *r, size_t idx, char *err)
 	why[0] = '\0';
 	if (!rec || jrnl_tags_fit(r))
 		goto out;
-	jtext = json_stringn(r->text.p, r->text.len);
+	/* jansson read it, so it is UTF-8 already */
+	jtext = json_stringn_nocheck(r->text.p, r->text.len);
 	if (!jtext || json_object_set_new(rec, "mood", json_null()) ||
 	    json_object_set(rec, "tags", r->tags) ||
 	    json_object_set(rec, "text", jtext) ||
@@ -3098,11 +3099,13 @@ minute_slot(struct minute_count *m, size_t cap, time_t minute)
 			return &m[i];
 }
 
-/* Room for one more of each. Returns 0, or -1. */
+/* Room for one more of each (filled up to 7/8: linear probing stays
+ * short with hashes this random, and a large import stays small).
+ * Returns 0, or -1. */
 static int
 seen_grow(struct seen *s)
 {
-	if ((s->ne + 1) * 4 > s->cape * 3) {
+	if ((s->ne + 1) * 8 > s->cape * 7) {
 		size_t cap = s->cape ? s->cape * 2 : 1024;
 		struct seen_entry *e = calloc(cap, sizeof(*e));
 		if (!e)
@@ -3115,7 +3118,7 @@ seen_grow(struct seen *s)
 		s->e = e;
 		s->cape = cap;
 	}
-	if ((s->nm + 1) * 4 > s->capm * 3) {
+	if ((s->nm + 1) * 8 > s->capm * 7) {
 		size_t cap = s->capm ? s->capm * 2 : 1024;
 		struct minute_count *m = calloc(cap, sizeof(*m));
 		if (!m)

@@ -379,6 +379,16 @@ filter_rebucket(struct vault *v, struct fbucket *old, unsigned oldbits)
 		       filter_walk(old[i].p, old[i].len, &off, &id, &f, &size))
 			rc = filter_append(v, &nb[index_bucket_of(v, id)], id,
 			                   f, size);
+		/* Each old bucket goes as soon as it is spread, so that a
+		 * large import does not hold every filter twice. (After a
+		 * failure the caller rolls back, which drops them all.) */
+		if (!rc && old[i].p) {
+			sodium_memzero(old[i].p, old[i].cap);
+			free(old[i].p);
+			old[i].p = NULL;
+			old[i].len = old[i].cap = 0;
+			old[i].loaded = false;
+		}
 	}
 	filter_buckets_free(rc ? nb : old, rc ? newn : oldn);
 	if (!rc)
