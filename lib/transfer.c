@@ -3369,10 +3369,15 @@ transfer_import_stream(struct vault *v, transfer_read_fn read, void *arg,
 	struct scan s = {
 	        .read = read, .arg = arg, .line = 1, .col = 1, .keep = true};
 	bool entries = false;
+	json_t *keys = json_object(); /* the top-level keys seen */
 	int rc, c;
 	memset(res, 0, sizeof(*res));
 	err[0] = '\0';
 	*fmt = TRANSFER_JRNL;
+	if (!keys) {
+		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+		return TRANSFER_ERROR;
+	}
 	/* Stream only an object whose keys, before "entries", are ones a
 	 * jrnl export has; anything else is read whole. */
 	if (scan_peek(&s) != '{')
@@ -3389,15 +3394,19 @@ transfer_import_stream(struct vault *v, transfer_read_fn read, void *arg,
 		bool is_entries = !strcmp(k, "entries");
 		bool is_selfhelp = !strcmp(k, "selfhelp_export");
 		bool known = is_entries || !strcmp(k, "tags");
-		json_decref(key);
-		if (!entries && !known)
+		bool twice = json_object_get(keys, k) != NULL;
+		if ((!entries && (!known || twice)) ||
+		    json_object_set(keys, k, json_null())) {
+			json_decref(key);
 			goto whole;
-		if (entries && (is_entries || is_selfhelp)) {
+		}
+		json_decref(key);
+		if (twice || is_selfhelp) {
 			snprintf(err, TRANSFER_ERR_MAX,
-			         is_entries ? "line %d: the same key appears "
-			                      "twice in one object"
-			                    : "line %d: the file holds jrnl "
-			                      "entries and a selfhelp export",
+			         twice ? "line %d: the same key appears "
+			                 "twice in one object"
+			               : "line %d: the file holds jrnl "
+			                 "entries and a selfhelp export",
 			         s.line);
 			rc = TRANSFER_UNREADABLE;
 			goto out;
@@ -3425,12 +3434,12 @@ transfer_import_stream(struct vault *v, transfer_read_fn read, void *arg,
 			}
 			json_decref(val);
 		}
-		c = scan_peek(&s);
-		if (c == ',') {
-			scan_skip(&s, 1);
-			c = scan_peek(&s);
-			if (c != '"')
-				break;
+		if ((c = scan_peek(&s)) != ',')
+			break;
+		scan_skip(&s, 1);
+		if ((c = scan_peek(&s)) != '"') {
+			c = 0; /* a comma before the end */
+			break;
 		}
 	}
 	if (!entries)
@@ -3457,6 +3466,7 @@ whole:
 	s.keep = true;
 	rc = import_whole(v, &s, res, fmt, err);
 out:
+	json_decref(keys);
 	transfer_buf_release(&s.b);
 	if (s.io_error || s.oom) {
 		snprintf(err, TRANSFER_ERR_MAX, "%s",
