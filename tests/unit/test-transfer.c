@@ -401,8 +401,8 @@ stream_jrnl(void **state)
 	/* a selfhelp export and broken files go the whole-file way */
 	static const char *const others[] = {
 	        "{\"entries\": [{\"date\": \"2024-01-02\"",
-	        "{\"entries\": [{\"title\": \"x\", \"date\": \"2024-01-02\", "
-	        "\"time\": \"09:15\"} {}]}",
+	        ("{\"entries\": [{\"title\": \"x\", \"date\": \"2024-01-02\", "
+	         "\"time\": \"09:15\"} {}]}"),
 	        "{\"selfhelp_export\": 1, \"records\": []}",
 	        "[2024-01-02 09:15] Called in sick.",
 	        "",
