@@ -161,6 +161,9 @@ struct vault {
 	const char *unlocked_slot; /* the slot that opened it, or NULL */
 	struct scratch head, body;
 	sqlite3_stmt *row_st; /* SELECT head, body FROM record WHERE rowid */
+	/* INSERT INTO record(head, body): prepared once per write
+	 * transaction (vault_store_row), finalized when it ends */
+	sqlite3_stmt *insert_st;
 	bool in_tx;
 	bool in_read; /* vault_read_begin() opened a transaction */
 	enum vault_ro_reason ro_reason;
