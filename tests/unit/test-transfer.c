@@ -359,7 +359,13 @@ stream_jrnl(void **state)
 	        "   \"date\": \"2024-01-02\", \"time\": \"09:15\",\n"
 	        "   \"tags\": [\"@body\"], \"starred\": true},\n"
 	        "  {\"title\": \"One @line.\", \"body\": \"Two \\u00e9.\",\n"
-	        "   \"date\": \"2024-01-04\", \"time\": \"11:00\"}\n"
+	        "   \"date\": \"2024-01-04\", \"time\": \"11:00\"},\n"
+	        "  {\"title\": \"Esc \\ud83c\\udf3f\\/\\t\\b\\f\\r\\\"\\\\ "
+	        "\u00fc\\u00FC\\u20ac\",\n"
+	        "   \"body\": \"\", \"date\": \"2024-01-05\", \"time\": "
+	        "\"12:00\",\n"
+	        "   \"uuid\": null, \"creator\": {\"device\": 1}, \"tags\": "
+	        "[]}\n"
 	        " ], \"other\": null}\n";
 	struct vault *a = make_vault(path_a), *b = make_vault(path_b);
 	struct transfer_result ra, rb;
@@ -372,10 +378,10 @@ stream_jrnl(void **state)
 	        transfer_import_stream(b, read_pieces, &p, &rb, &fmt, err), 0);
 	assert_int_equal(vault_commit(b), 0);
 	assert_int_equal(fmt, TRANSFER_JRNL);
-	assert_int_equal(rb.added, 3);
+	assert_int_equal(rb.added, 4);
 	assert_int_equal(rb.repeats, 1);
 	assert_int_equal(rb.empty, 1);
-	assert_int_equal(rb.records, 5);
+	assert_int_equal(rb.records, 6);
 	assert_int_equal(ra.added, rb.added);
 	assert_int_equal(ra.repeats, rb.repeats);
 	assert_int_equal(ra.empty, rb.empty);
@@ -385,7 +391,8 @@ stream_jrnl(void **state)
 	assert_string_equal(la, "1704186900|work,body,starred,|Called in "
 	                        "sick.\n\nRested.\nSlept.\n"
 	                        "1704186901||Same minute.\n"
-	                        "1704366000|line,|One @line. Two é.\n");
+	                        "1704366000|line,|One @line. Two é.\n"
+	                        "1704456000||Esc 🌿/\t\b\f\r\"\\ üü€\n");
 	free(la);
 	free(lb);
 
@@ -396,7 +403,7 @@ stream_jrnl(void **state)
 	        transfer_import_stream(b, read_pieces, &p, &rb, &fmt, err), 0);
 	vault_rollback(b);
 	assert_int_equal(rb.added, 0);
-	assert_int_equal(rb.skipped, 3);
+	assert_int_equal(rb.skipped, 4);
 
 	/* a selfhelp export and broken files go the whole-file way */
 	static const char *const others[] = {
@@ -407,6 +414,15 @@ stream_jrnl(void **state)
 	        "[2024-01-02 09:15] Called in sick.",
 	        "",
 	        "{\"entries\": 3}",
+	        /* what the fast reader leaves to jansson, who refuses it */
+	        "{\"entries\": [{\"title\": \"a\", \"title\": \"b\"}]}",
+	        "{\"entries\": [{\"title\": \"\\ud83c\"}]}",
+	        "{\"entries\": [{\"title\": \"\\u0000\"}]}",
+	        "{\"entries\": [{\"title\": \"a\tb\"}]}",
+	        "{\"entries\": [{\"title\": \"\\x\"}]}",
+	        "{\"entries\": [{\"title\": \"\xc3\x28\"}]}",
+	        "{\"entries\": [{\"title\": tru}]}",
+	        "{\"entries\": [{\"tags\": [\"a\",]}]}",
 	};
 	for (size_t i = 0; i < sizeof(others) / sizeof(*others); i++) {
 		char whole[TRANSFER_ERR_MAX];
@@ -422,6 +438,7 @@ stream_jrnl(void **state)
 		assert_int_equal(rs, rw);
 		if (rw && i != 1) /* 1: the scanner says where, in its words */
 			assert_string_equal(err, whole);
+		assert_true(rw != 0 || i == 2);
 	}
 	vault_free(a);
 	vault_free(b);
