@@ -33,6 +33,12 @@ enum { JOURNAL_NO_MOOD = -1, JOURNAL_MAX_TAGS = 64, JOURNAL_TAG_MAX = 64 };
  */
 #define JOURNAL_MOOD_SCALE "0 to 10, 10 is best"
 
+/* The head key of an entry imported from jrnl: the date and time jrnl
+ * wrote, in seconds as if they were UTC, so that importing the same
+ * journal again finds it in any time zone. Not an export field: the
+ * jrnl import passes it to the codec's decode as one. */
+#define JOURNAL_JRNL_TIME "jrnl_time"
+
 struct journal_entry {
 	char id[VAULT_ID_HEX + 1];
 	time_t created;
@@ -44,6 +50,7 @@ struct journal_entry {
 	char *text;    /* owned; NULL unless the body was read */
 	size_t textlen;
 	bool written_locked; /* arrived while the vault was locked */
+	int64_t jrnl_time;   /* JOURNAL_JRNL_TIME, or 0 */
 };
 
 /* Free an entry's owned strings (wiping text) and the entry. NULL ok. */

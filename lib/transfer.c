@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -1655,15 +1656,25 @@ struct transfer_rec {
 	char kind[TRANSFER_KIND_MAX];
 	struct transfer_times t;
 	struct transfer_buf head, body;
-	unsigned char key[KEY_BYTES]; /* jrnl: hash of the text */
-	bool repeat;                  /* jrnl: same as an earlier entry */
-	unsigned flags;               /* enum vault_record_flags */
+	unsigned flags; /* enum vault_record_flags */
+	/* jrnl only: */
+	time_t wall;                     /* date and time as written, as UTC */
+	struct transfer_buf text;        /* the text, until stored */
+	json_t *tags;                    /* normalised tags, owned */
+	unsigned char key[KEY_BYTES];    /* hash of the text */
+	unsigned char legacy[KEY_BYTES]; /* of the text older versions made */
+	bool has_legacy;                 /* legacy differs from key */
+	bool starred;
+	bool empty;     /* no title, body or tags: left out */
+	bool repeat;    /* same minute and text as an earlier entry */
+	bool shortened; /* some tags cut or left out to fit */
 };
 
 struct transfer_doc {
 	enum transfer_format format;
 	struct transfer_rec *recs;
 	size_t n;
+	size_t empty, repeats, shortened; /* jrnl: entries of each */
 };
 
 void
@@ -1674,6 +1685,8 @@ transfer_doc_free(struct transfer_doc *d)
 	for (size_t i = 0; i < d->n; i++) {
 		transfer_buf_release(&d->recs[i].head);
 		transfer_buf_release(&d->recs[i].body);
+		transfer_buf_release(&d->recs[i].text);
+		json_decref(d->recs[i].tags);
 	}
 	free(d->recs);
 	free(d);
@@ -2009,12 +2022,129 @@ jrnl_shape(const char *date, const char *hm)
 	return true;
 }
 
-/* jrnl's tags ("@work"), normalised, without repeats, plus "starred". */
+/* The UTC offset in seconds of the local zone at instant t. */
+static long
+local_offset(time_t t)
+{
+	struct tm tm;
+	return localtime_r(&t, &tm) ? tm.tm_gmtoff : 0;
+}
+
+/*
+ * The instant that jrnl's wall-clock time `wall` (the date and time as
+ * written, counted as if they were UTC) names in the local zone. jrnl
+ * keeps no zone, so: a time the clocks show once is that moment; a time
+ * they show twice (the hour the clocks go back) is the first of the two;
+ * a time they skip (the hour they go forward) is read with the offset
+ * before the change, as a clock not yet put forward would have shown
+ * it. Never left to mktime, whose choice in both cases varies.
+ */
+static time_t
+jrnl_local(time_t wall)
+{
+	enum { DAY = 86400 };
+	long before = local_offset(wall - DAY),
+	     after = local_offset(wall + DAY);
+	time_t a = wall - before, b = wall - after;
+	bool a_ok = a + local_offset(a) == wall;
+	bool b_ok = b + local_offset(b) == wall;
+	if (a_ok && b_ok)
+		return a < b ? a : b;
+	if (b_ok)
+		return b;
+	return a; /* shown once with the offset before, or in a gap */
+}
+
+/* Does the text end a sentence where jrnl splits its title off: a
+ * sentence terminal, then optional quotes and closing brackets? */
+static bool
+jrnl_sentence_end(const char *s, size_t len)
+{
+	static const char *const terminals[] = {
+	        ".",      "!",      "?",      "\u203C", "\u203D",
+	        "\u2047", "\u2048", "\u2049", "\u3002", "\uFE52",
+	        "\uFE57", "\uFF01", "\uFF0E", "\uFF1F", "\uFF61",
+	};
+	while (len && (s[len - 1] == ')' || s[len - 1] == ']'))
+		len--;
+	if (len && (s[len - 1] == '\'' || s[len - 1] == '"'))
+		len--;
+	else if (len >= 3 && (memcmp(s + len - 3, "\u2019", 3) == 0 ||
+	                      memcmp(s + len - 3, "\u201D", 3) == 0))
+		len -= 3;
+	for (size_t i = 0; i < sizeof(terminals) / sizeof(*terminals); i++) {
+		size_t n = strlen(terminals[i]);
+		if (len >= n && memcmp(s + len - n, terminals[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Tags from the text as jrnl (up to 2.4, whose export has no "tags")
+ * finds them: '@' at the start or after white space, then letters,
+ * digits and -+*#/_ (jrnl: (?<!\S)@[-+*#/\w]+). Any byte above ASCII
+ * counts as a letter, since jrnl's \w takes in letters of every script.
+ * Appends the tags with their '@' to `out`. Returns 0, or -1.
+ */
 static int
-jrnl_tags(const json_t *entry, json_t *out, char *why)
+jrnl_text_tags(const char *s, size_t len, json_t *out)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '@' || (i && !strchr(" \t\n\r\f\v", s[i - 1])))
+			continue;
+		size_t e = i + 1;
+		while (e < len &&
+		       ((unsigned char)s[e] >= 0x80 ||
+		        (s[e] >= 'a' && s[e] <= 'z') ||
+		        (s[e] >= 'A' && s[e] <= 'Z') ||
+		        (s[e] >= '0' && s[e] <= '9') ||
+		        strchr("-+*#/_", s[e])) &&
+		       s[e])
+			e++;
+		if (e > i + 1) {
+			json_t *t = transfer_string(s + i, e - i);
+			if (!t || json_array_append_new(out, t))
+				return -1;
+		}
+		i = e - 1;
+	}
+	return 0;
+}
+
+/* Is tag `t` (normalised) in the list? */
+static bool
+tag_in(const json_t *list, const char *t)
+{
+	for (size_t j = 0; j < json_array_size(list); j++)
+		if (!strcmp(json_string_value(json_array_get(list, j)), t))
+			return true;
+	return false;
+}
+
+/* Append the normalised tag once. Returns 0, or -1 out of memory. */
+static int
+tag_add(json_t *list, const char *t)
+{
+	return tag_in(list, t) ? 0
+	                       : json_array_append_new(list, json_string(t));
+}
+
+/*
+ * jrnl's tags ("@work"), or the @words of the text when the entry has no
+ * "tags" (jrnl up to 2.4), normalised, without repeats, plus "starred".
+ * A tag longer than a tag holds is cut to fit (at a character's end) and
+ * the entry marked as shortened; so are tags past the most an entry
+ * holds (dropped then, "starred" kept): jrnl's text still has them.
+ */
+static int
+jrnl_tags(const json_t *entry, const char *text, size_t textlen,
+          struct transfer_rec *r, char *why)
 {
 	json_t *tags = json_object_get(entry, "tags");
 	json_t *starred = json_object_get(entry, "starred");
+	json_t *found = NULL;
+	int rc = TRANSFER_ERROR;
 	if (tags && !json_is_array(tags)) {
 		snprintf(why, TRANSFER_ERR_MAX,
 		         "\"tags\" is %s; selfhelp expects a list of tags",
@@ -2028,22 +2158,33 @@ jrnl_tags(const json_t *entry, json_t *out, char *why)
 		         transfer_type_name(starred));
 		return TRANSFER_UNREADABLE;
 	}
+	if (!tags) {
+		if (!(found = json_array()) ||
+		    jrnl_text_tags(text, textlen, found))
+			goto out;
+		tags = found;
+	}
 	size_t n = json_array_size(tags);
-	for (size_t i = 0; i <= n; i++) {
-		const char *t;
-		if (i < n) {
-			t = json_string_value(json_array_get(tags, i));
-			if (!t) {
-				snprintf(why, TRANSFER_ERR_MAX,
-				         "tag %zu is not text", i + 1);
-				return TRANSFER_UNREADABLE;
-			}
-			while (*t == '@')
-				t++;
-		} else if (json_is_true(starred)) {
-			t = "starred";
-		} else {
-			break;
+	for (size_t i = 0; i < n; i++) {
+		char cut[JOURNAL_TAG_MAX + 1];
+		const char *t = json_string_value(json_array_get(tags, i));
+		if (!t) {
+			snprintf(why, TRANSFER_ERR_MAX, "tag %zu is not text",
+			         i + 1);
+			rc = TRANSFER_UNREADABLE;
+			goto out;
+		}
+		while (*t == '@')
+			t++;
+		size_t tl = strlen(t);
+		if (tl > JOURNAL_TAG_MAX) {
+			tl = JOURNAL_TAG_MAX;
+			while (tl && ((unsigned char)t[tl] & 0xC0) == 0x80)
+				tl--;
+			memcpy(cut, t, tl);
+			cut[tl] = '\0';
+			t = cut;
+			r->shortened = true;
 		}
 		char *norm = journal_tag_normalize(t);
 		if (!norm && util_has_control(t, strlen(t), 0, NULL)) {
@@ -2052,33 +2193,60 @@ jrnl_tags(const json_t *entry, json_t *out, char *why)
 			         "escape or a line break), which a tag cannot "
 			         "hold",
 			         i + 1);
-			return TRANSFER_UNREADABLE;
+			rc = TRANSFER_UNREADABLE;
+			goto out;
 		}
 		if (!norm) {
 			snprintf(why, TRANSFER_ERR_MAX,
-			         "tag %zu cannot be kept: a tag is text of up "
-			         "to %d bytes, without commas or control "
-			         "characters",
-			         i + 1, JOURNAL_TAG_MAX);
-			return TRANSFER_UNREADABLE;
+			         "tag %zu cannot be kept: a tag is text "
+			         "without commas or control characters",
+			         i + 1);
+			rc = TRANSFER_UNREADABLE;
+			goto out;
 		}
-		bool seen = false;
-		for (size_t j = 0; j < json_array_size(out); j++)
-			if (!strcmp(json_string_value(json_array_get(out, j)),
-			            norm))
-				seen = true;
-		int failed =
-		        !seen && json_array_append_new(out, json_string(norm));
+		int failed = tag_add(r->tags, norm);
 		free(norm);
 		if (failed)
-			return TRANSFER_ERROR;
+			goto out;
 	}
-	return 0;
+	r->starred = json_is_true(starred);
+	rc = 0;
+out:
+	json_decref(found);
+	return rc;
 }
 
-/* jrnl's title and body as one text: title, blank line, body. */
+/* Cut r's tags to the most an entry holds, keeping "starred"; then add
+ * it when the entry is starred. Returns 0, or -1 out of memory. */
 static int
-jrnl_text(const json_t *entry, struct transfer_buf *text, char *why)
+jrnl_tags_fit(struct transfer_rec *r)
+{
+	size_t room =
+	        JOURNAL_MAX_TAGS - (r->starred && !tag_in(r->tags, "starred"));
+	while (json_array_size(r->tags) > room) {
+		size_t last = json_array_size(r->tags) - 1;
+		/* drop the last that is not "starred" */
+		while (last &&
+		       !strcmp(json_string_value(json_array_get(r->tags, last)),
+		               "starred"))
+			last--;
+		json_array_remove(r->tags, last);
+		r->shortened = true;
+	}
+	return r->starred ? tag_add(r->tags, "starred") : 0;
+}
+
+/*
+ * jrnl's title and body as one text. jrnl splits an entry's first
+ * sentence off as its title: an entry of one line ("Slept badly. Tea
+ * helped.") comes back as the title and the body joined by a space; any
+ * other, as the title, a blank line and the body. `legacy` gets the
+ * text as earlier selfhelp versions made it (always the blank line), for
+ * finding entries they imported.
+ */
+static int
+jrnl_text(const json_t *entry, struct transfer_buf *text,
+          struct transfer_buf *legacy, char *why)
 {
 	json_t *title = json_object_get(entry, "title");
 	json_t *body = json_object_get(entry, "body");
@@ -2092,21 +2260,54 @@ jrnl_text(const json_t *entry, struct transfer_buf *text, char *why)
 		                                    : body));
 		return TRANSFER_UNREADABLE;
 	}
+	const char *ts = json_string_value(title),
+	           *bs = json_string_value(body);
 	size_t tl = json_string_length(title), bl = json_string_length(body);
-	if (transfer_buf_add(text, json_string_value(title), tl) ||
-	    (tl && bl && transfer_buf_puts(text, "\n\n")) ||
-	    transfer_buf_add(text, json_string_value(body), bl))
+	bool one_line = tl && bl && !memchr(bs, '\n', bl) &&
+	                !memchr(bs, '\r', bl) && jrnl_sentence_end(ts, tl);
+	if (transfer_buf_add(text, ts, tl) ||
+	    (tl && bl && transfer_buf_puts(text, one_line ? " " : "\n\n")) ||
+	    transfer_buf_add(text, bs, bl))
+		return TRANSFER_ERROR;
+	if (one_line && (transfer_buf_add(legacy, ts, tl) ||
+	                 transfer_buf_puts(legacy, "\n\n") ||
+	                 transfer_buf_add(legacy, bs, bl)))
 		return TRANSFER_ERROR;
 	return 0;
 }
 
+/* Is the text only white space? */
+static bool
+jrnl_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!strchr(" \t\n\r\f\v", s[i]) || !s[i])
+			return false;
+	return true;
+}
+
+/* The text of an entry without title and body (a DayOne entry with only
+ * a tag): its tags as jrnl writes them. Returns 0, or -1. */
+static int
+jrnl_tags_text(const json_t *tags, struct transfer_buf *text)
+{
+	for (size_t i = 0; i < json_array_size(tags); i++) {
+		const char *t = json_string_value(json_array_get(tags, i));
+		if ((i && transfer_buf_puts(text, " ")) ||
+		    (*t != '@' && transfer_buf_puts(text, "@")) ||
+		    transfer_buf_puts(text, t))
+			return -1;
+	}
+	return 0;
+}
+
+/* Read one entry: its time, text and tags; stored later (jrnl_store). */
 static int
 parse_jrnl_entry(const json_t *entry, size_t idx, struct transfer_rec *r,
                  char *err)
 {
 	char why[TRANSFER_ERR_MAX], when[32];
-	struct transfer_buf text = {0};
-	json_t *rec = NULL, *tags = NULL, *jtext = NULL;
+	struct transfer_buf legacy = {0};
 	int rc;
 	if (!json_is_object(entry)) {
 		snprintf(err, TRANSFER_ERR_MAX,
@@ -2124,64 +2325,192 @@ parse_jrnl_entry(const json_t *entry, size_t idx, struct transfer_rec *r,
 		return TRANSFER_UNREADABLE;
 	}
 	snprintf(when, sizeof(when), "%s %s", date, hm);
-	if (date_parse(when, 0, DATE_START, &r->t.created) != 0) {
+	char iso[32];
+	snprintf(iso, sizeof(iso), "%sT%s:00Z", date, hm);
+	if (transfer_time_parse(iso, &r->wall) != 0) {
 		snprintf(err, TRANSFER_ERR_MAX,
 		         "entry %zu has the date %s, which names no real day "
 		         "and time",
 		         idx, when);
 		return TRANSFER_UNREADABLE;
 	}
-	r->t.updated = r->t.created;
+	r->t.created = r->t.updated = jrnl_local(r->wall);
+	if (r->t.created < DATE_MIN || r->t.created > DATE_MAX) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "entry %zu has the date %s, which selfhelp cannot "
+		         "keep",
+		         idx, when);
+		return TRANSFER_UNREADABLE;
+	}
 	snprintf(r->kind, sizeof(r->kind), "%s", JOURNAL_KIND);
 	why[0] = '\0';
-	if ((rc = jrnl_text(entry, &text, why)))
+	if ((rc = jrnl_text(entry, &r->text, &legacy, why)))
 		goto out;
-	if (!(tags = json_array()) || !(rec = json_object())) {
+	if (!(r->tags = json_array())) {
 		rc = TRANSFER_ERROR;
 		goto out;
 	}
-	if ((rc = jrnl_tags(entry, tags, why)))
+	if ((rc = jrnl_tags(entry, r->text.p ? r->text.p : "", r->text.len, r,
+	                    why)))
 		goto out;
-	jtext = json_stringn(text.p, text.len);
-	if (!jtext || json_object_set_new(rec, "mood", json_null()) ||
-	    json_object_set(rec, "tags", tags) ||
-	    json_object_set(rec, "text", jtext)) {
-		rc = TRANSFER_ERROR;
-		goto out;
-	}
-	const struct transfer_codec *jc = transfer_codec_find(JOURNAL_KIND);
-	if (jc->decode(jc, rec, &r->t, &r->head, &r->body, why)) {
-		rc = strcmp(why, "out of memory") ? TRANSFER_UNREADABLE
-		                                  : TRANSFER_ERROR;
-		goto out;
+	if (jrnl_blank(r->text.p, r->text.len)) {
+		transfer_buf_release(&r->text);
+		if (jrnl_tags_text(json_object_get(entry, "tags"), &r->text)) {
+			rc = TRANSFER_ERROR;
+			goto out;
+		}
+		r->empty = r->text.len == 0;
 	}
 	crypto_generichash(r->key, sizeof(r->key),
-	                   (const unsigned char *)r->body.p, r->body.len, NULL,
+	                   (const unsigned char *)r->text.p, r->text.len, NULL,
 	                   0);
+	if ((r->has_legacy = legacy.len > 0))
+		crypto_generichash(r->legacy, sizeof(r->legacy),
+		                   (const unsigned char *)legacy.p, legacy.len,
+		                   NULL, 0);
 	rc = 0;
 out:
 	if (rc) {
 		snprintf(err, TRANSFER_ERR_MAX, "entry %zu (%s): ", idx, when);
 		append(err, why[0] ? why : "could not be read (out of memory)");
 	}
-	transfer_buf_release(&text);
+	transfer_buf_release(&legacy);
+	return rc;
+}
+
+/* The entry as a journal record: head and body through the codec. */
+static int
+jrnl_store(struct transfer_rec *r, size_t idx, char *err)
+{
+	char why[TRANSFER_ERR_MAX];
+	json_t *rec = json_object(), *jtext = NULL;
+	int rc = TRANSFER_ERROR;
+	why[0] = '\0';
+	if (!rec || jrnl_tags_fit(r))
+		goto out;
+	/* jansson read it, so it is UTF-8 already */
+	jtext = json_stringn_nocheck(r->text.p, r->text.len);
+	if (!jtext || json_object_set_new(rec, "mood", json_null()) ||
+	    json_object_set(rec, "tags", r->tags) ||
+	    json_object_set(rec, "text", jtext) ||
+	    json_object_set_new(rec, JOURNAL_JRNL_TIME,
+	                        json_integer((json_int_t)r->wall)))
+		goto out;
+	const struct transfer_codec *jc = transfer_codec_find(JOURNAL_KIND);
+	if (jc->decode(jc, rec, &r->t, &r->head, &r->body, why)) {
+		rc = strcmp(why, "out of memory") ? TRANSFER_UNREADABLE
+		                                  : TRANSFER_ERROR;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc) {
+		snprintf(err, TRANSFER_ERR_MAX, "entry %zu: ", idx);
+		append(err, why[0] ? why : "could not be read (out of memory)");
+	}
+	transfer_buf_release(&r->text);
 	json_decref(jtext);
-	json_decref(tags);
 	json_decref(rec);
 	return rc;
 }
 
+/* The minute jrnl wrote, the same in every time zone. */
+static time_t
+jrnl_minute(time_t wall)
+{
+	return wall / 60 - (wall % 60 < 0);
+}
+
+/* By jrnl minute, then text, then place in the file. */
 static int
 by_key(const void *a, const void *b)
 {
 	const struct transfer_rec *const *x = a, *const *y = b;
-	if ((*x)->t.created != (*y)->t.created)
-		return (*x)->t.created < (*y)->t.created ? -1 : 1;
+	time_t mx = jrnl_minute((*x)->wall), my = jrnl_minute((*y)->wall);
+	if (mx != my)
+		return mx < my ? -1 : 1;
 	int c = memcmp((*x)->key, (*y)->key, KEY_BYTES);
 	if (c)
 		return c;
 	return *x < *y ? -1 : *x > *y;
 }
+
+/* By jrnl minute, then place in the file. */
+static int
+by_minute(const void *a, const void *b)
+{
+	const struct transfer_rec *const *x = a, *const *y = b;
+	time_t mx = jrnl_minute((*x)->wall), my = jrnl_minute((*y)->wall);
+	if (mx != my)
+		return mx < my ? -1 : 1;
+	return *x < *y ? -1 : *x > *y;
+}
+
+/*
+ * Entries that repeat an earlier one (the same minute and text) are
+ * marked, and the earlier one takes their tags and star; entries of the
+ * same minute get one second more each, in the file's order, so that
+ * they list and export in that order (jrnl keeps minutes only; from the
+ * 60th on they share the minute's last second).
+ */
+static int
+jrnl_order(struct transfer_doc *d)
+{
+	struct transfer_rec **s = malloc((d->n ? d->n : 1) * sizeof(*s));
+	size_t m = 0;
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < d->n; i++)
+		if (!d->recs[i].empty)
+			s[m++] = &d->recs[i];
+	qsort(s, m, sizeof(*s), by_key);
+	for (size_t i = 1, first = 0; i < m; i++) {
+		if (jrnl_minute(s[first]->wall) == jrnl_minute(s[i]->wall) &&
+		    !memcmp(s[first]->key, s[i]->key, KEY_BYTES)) {
+			struct transfer_rec *a = s[first], *b = s[i];
+			b->repeat = true;
+			d->repeats++;
+			a->starred |= b->starred;
+			for (size_t j = 0; j < json_array_size(b->tags); j++)
+				if (tag_add(a->tags,
+				            json_string_value(json_array_get(
+				                    b->tags, j))))
+					goto oom;
+		} else {
+			first = i;
+		}
+	}
+	m = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (!d->recs[i].empty && !d->recs[i].repeat)
+			s[m++] = &d->recs[i];
+	qsort(s, m, sizeof(*s), by_minute);
+	for (size_t i = 1, k = 0; i < m; i++) {
+		k = jrnl_minute(s[i]->wall) == jrnl_minute(s[i - 1]->wall)
+		            ? k + 1
+		            : 0;
+		s[i]->t.created += k < 60 ? (time_t)k : 59;
+		s[i]->t.updated = s[i]->t.created;
+	}
+	free(s);
+	return 0;
+oom:
+	free(s);
+	return -1;
+}
+
+/* Is the entry one of a Day One JSON export ("creationDate", no
+ * "date")? */
+static bool
+dayone_entry(const json_t *e)
+{
+	return json_is_object(e) && !json_object_get(e, "date") &&
+	       json_object_get(e, "creationDate");
+}
+
+static const char text_form[] =
+        "this looks like a jrnl journal in text form: export it with "
+        "`jrnl --format json`";
 
 static int
 parse_jrnl(const json_t *root, struct transfer_doc *d, char *err)
@@ -2189,6 +2518,10 @@ parse_jrnl(const json_t *root, struct transfer_doc *d, char *err)
 	json_t *entries = json_object_get(root, "entries");
 	size_t n = json_array_size(entries);
 	d->format = TRANSFER_JRNL;
+	if (dayone_entry(json_array_get(entries, 0))) {
+		snprintf(err, TRANSFER_ERR_MAX, "%s", text_form);
+		return TRANSFER_UNREADABLE;
+	}
 	d->recs = calloc(n ? n : 1, sizeof(*d->recs));
 	if (!d->recs)
 		goto oom;
@@ -2198,23 +2531,60 @@ parse_jrnl(const json_t *root, struct transfer_doc *d, char *err)
 		d->n = i + 1;
 		if (rc)
 			return rc;
+		d->empty += d->recs[i].empty;
+		d->shortened += d->recs[i].shortened;
 	}
-	/* Mark entries that repeat an earlier one (same time and text). */
-	struct transfer_rec **sorted = malloc((n ? n : 1) * sizeof(*sorted));
-	if (!sorted)
+	if (jrnl_order(d))
 		goto oom;
-	for (size_t i = 0; i < n; i++)
-		sorted[i] = &d->recs[i];
-	qsort(sorted, n, sizeof(*sorted), by_key);
-	for (size_t i = 1; i < n; i++)
-		if (sorted[i]->t.created == sorted[i - 1]->t.created &&
-		    memcmp(sorted[i]->key, sorted[i - 1]->key, KEY_BYTES) == 0)
-			sorted[i]->repeat = true;
-	free(sorted);
+	for (size_t i = 0; i < n; i++) {
+		struct transfer_rec *r = &d->recs[i];
+		bool was_short = r->shortened;
+		if (r->empty || r->repeat)
+			continue;
+		int rc = jrnl_store(r, i + 1, err);
+		if (rc)
+			return rc;
+		d->shortened += r->shortened && !was_short;
+	}
 	return 0;
 oom:
 	snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 	return TRANSFER_ERROR;
+}
+
+/*
+ * Files that are not JSON but that people may have: jrnl's own journal
+ * file and its text, Markdown and YAML exports, Day One's entries (XML
+ * property lists), and selfhelp's Markdown export. A message for them,
+ * or NULL.
+ */
+static const char *
+not_json_hint(const char *buf, size_t len)
+{
+	size_t i = 0;
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < len && strchr(" \t\r\n", buf[i]) && buf[i])
+		i++;
+	const char *p = buf + i;
+	size_t n = len - i;
+#define STARTS(s) (n >= sizeof(s) - 1 && !memcmp(p, s, sizeof(s) - 1))
+	if (STARTS("# selfhelp export"))
+		return "this is selfhelp's Markdown export, which is for "
+		       "reading; import the JSON export ('selfhelp export' "
+		       "without --format markdown)";
+	/* "[2024-01-02 09:15] Title" (jrnl 2 on), "2024-01-02 09:15 ..."
+	 * (jrnl 1): no JSON starts with four digits and a dash. */
+	size_t k = n && *p == '[' ? 1 : 0;
+	bool year = n >= k + 5;
+	for (size_t j = k; year && j < k + 4; j++)
+		year = p[j] >= '0' && p[j] <= '9';
+	if ((year && p[k + 4] == '-') || STARTS("<?xml") ||
+	    STARTS("<!DOCTYPE plist") || STARTS("<plist") || STARTS("---") ||
+	    STARTS("title:") || (n && *p == '#'))
+		return text_form;
+#undef STARTS
+	return NULL;
 }
 
 int
@@ -2229,6 +2599,11 @@ transfer_parse(const char *buf, size_t len, struct transfer_doc **out,
 	err[0] = '\0';
 	if (len == 0) {
 		snprintf(err, TRANSFER_ERR_MAX, "the file is empty");
+		return TRANSFER_UNREADABLE;
+	}
+	const char *hint = not_json_hint(buf, len);
+	if (hint) {
+		snprintf(err, TRANSFER_ERR_MAX, "%s", hint);
 		return TRANSFER_UNREADABLE;
 	}
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -2270,7 +2645,7 @@ transfer_parse(const char *buf, size_t len, struct transfer_doc **out,
 /* --- import --- */
 
 struct jkey {
-	time_t created;
+	time_t minute; /* jrnl_minute of the time jrnl wrote */
 	unsigned char key[KEY_BYTES];
 };
 
@@ -2284,12 +2659,17 @@ static int
 jkey_cmp(const void *a, const void *b)
 {
 	const struct jkey *x = a, *y = b;
-	if (x->created != y->created)
-		return x->created < y->created ? -1 : 1;
+	if (x->minute != y->minute)
+		return x->minute < y->minute ? -1 : 1;
 	return memcmp(x->key, y->key, KEY_BYTES);
 }
 
-/* Collect (created, hash of text) of the vault's journal entries. */
+/*
+ * Collect (minute, hash of text) of the vault's journal entries. The
+ * minute is the one jrnl wrote, kept in the head of entries imported
+ * from jrnl, so that it does not depend on the time zone; for others it
+ * is the local wall-clock minute of their created time.
+ */
 static int
 jkey_cb(void *arg, const struct vault_item *it)
 {
@@ -2300,6 +2680,11 @@ jkey_cb(void *arg, const struct vault_item *it)
 		return 0;
 	json_t *h = json_loadb((const char *)it->head, it->headlen, 0, &jerr);
 	int bad = !json_is_object(h) || transfer_head_times(h, &t) != 0;
+	json_t *wall = json_object_get(h, JOURNAL_JRNL_TIME);
+	time_t minute =
+	        json_is_integer(wall)
+	                ? jrnl_minute((time_t)json_integer_value(wall))
+	                : jrnl_minute(t.created + local_offset(t.created));
 	json_decref(h);
 	if (bad)
 		return 0;
@@ -2313,11 +2698,27 @@ jkey_cb(void *arg, const struct vault_item *it)
 		s->k = nk;
 		s->cap = cap;
 	}
-	s->k[s->n].created = t.created;
+	s->k[s->n].minute = minute;
 	crypto_generichash(s->k[s->n].key, KEY_BYTES, it->body, it->bodylen,
 	                   NULL, 0);
 	s->n++;
 	return 0;
+}
+
+/* Does the vault hold the jrnl entry r (as this or an older selfhelp
+ * imported it)? */
+static bool
+jrnl_in_vault(const struct jkeys *keys, const struct transfer_rec *r)
+{
+	struct jkey k = {.minute = jrnl_minute(r->wall)};
+	if (!keys->n)
+		return false;
+	memcpy(k.key, r->key, KEY_BYTES);
+	if (bsearch(&k, keys->k, keys->n, sizeof(*keys->k), jkey_cmp))
+		return true;
+	memcpy(k.key, r->legacy, KEY_BYTES);
+	return r->has_legacy &&
+	       bsearch(&k, keys->k, keys->n, sizeof(*keys->k), jkey_cmp);
 }
 
 struct same_ctx {
@@ -2405,6 +2806,10 @@ transfer_import(struct vault *v, const struct transfer_doc *d,
 	int rc = 0;
 	memset(res, 0, sizeof(*res));
 	err[0] = '\0';
+	res->records = d->n;
+	res->empty = d->empty;
+	res->repeats = d->repeats;
+	res->shortened = d->shortened;
 	if (d->format == TRANSFER_JRNL) {
 		rc = vault_each(v, JOURNAL_KIND, VAULT_EACH_BODY, jkey_cb,
 		                &keys);
@@ -2427,11 +2832,9 @@ transfer_import(struct vault *v, const struct transfer_doc *d,
 				goto out;
 			continue;
 		}
-		struct jkey k = {.created = r->t.created};
-		memcpy(k.key, r->key, KEY_BYTES);
-		if (r->repeat ||
-		    (keys.n &&
-		     bsearch(&k, keys.k, keys.n, sizeof(*keys.k), jkey_cmp))) {
+		if (r->empty || r->repeat)
+			continue;
+		if (jrnl_in_vault(&keys, r)) {
 			res->skipped++;
 			continue;
 		}
@@ -2453,6 +2856,885 @@ transfer_import(struct vault *v, const struct transfer_doc *d,
 	}
 out:
 	free(keys.k);
+	return rc;
+}
+
+/* --- streaming import --- */
+
+/*
+ * A jrnl export is read as it comes, one entry at a time, so that memory
+ * does not grow with the file: a small scanner walks the top-level
+ * object and the "entries" list, and hands each entry's bytes to jansson.
+ * Anything else (a selfhelp export, a file that is not JSON, one whose
+ * first key is not understood before "entries") is read whole and goes
+ * through transfer_parse and transfer_import, which give the messages.
+ */
+enum { SCAN_CHUNK = 65536 };
+
+struct scan {
+	transfer_read_fn read;
+	void *arg;
+	struct transfer_buf b; /* unread bytes from b.p + pos */
+	size_t pos;
+	int line, col; /* where pos is, 1-based */
+	bool eof, io_error, oom;
+	bool keep; /* never drop what was read (until "entries") */
+};
+
+/* Read more: at least `want` bytes past pos, or to the end. Returns 0,
+ * or -1 when the reader failed or memory ran out. */
+static int
+scan_fill(struct scan *s, size_t want)
+{
+	while (!s->eof && s->b.len - s->pos < want) {
+		if (!s->keep && s->pos > SCAN_CHUNK && s->pos * 2 > s->b.len) {
+			size_t rest = s->b.len - s->pos;
+			memmove(s->b.p, s->b.p + s->pos, rest);
+			sodium_memzero(s->b.p + rest, s->b.len - rest);
+			s->b.len = rest;
+			s->pos = 0;
+		}
+		if (buf_reserve(&s->b, SCAN_CHUNK)) {
+			s->oom = true;
+			return -1;
+		}
+		ssize_t n = s->read(s->arg, s->b.p + s->b.len, SCAN_CHUNK);
+		if (n < 0) {
+			s->io_error = true;
+			return -1;
+		}
+		if (n == 0) {
+			s->eof = true;
+			break;
+		}
+		s->b.len += (size_t)n;
+		s->b.p[s->b.len] = '\0';
+	}
+	return 0;
+}
+
+/* Step past n bytes, counting lines. */
+static void
+scan_skip(struct scan *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++, s->pos++) {
+		if (s->b.p[s->pos] == '\n') {
+			s->line++;
+			s->col = 1;
+		} else {
+			s->col++;
+		}
+	}
+}
+
+/* Skip white space; the next byte, or -1 at the end (or an error). */
+static int
+scan_peek(struct scan *s)
+{
+	for (;;) {
+		if (s->pos == s->b.len &&
+		    (scan_fill(s, 1) || s->pos == s->b.len))
+			return -1;
+		char c = s->b.p[s->pos];
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			return (unsigned char)c;
+		scan_skip(s, 1);
+	}
+}
+
+/* The length of the JSON value at pos (white space skipped): balanced
+ * brackets outside strings, or a scalar up to a delimiter. 0 when the
+ * input ends first (or on a read error). */
+static size_t
+scan_value_len(struct scan *s)
+{
+	size_t i = 0, depth = 0;
+	bool str = false, esc = false;
+	for (;;) {
+		if (s->pos + i == s->b.len &&
+		    (scan_fill(s, i + 1) || s->pos + i == s->b.len))
+			return depth || str || i == 0 ? 0 : i;
+		char c = s->b.p[s->pos + i];
+		if (str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"') {
+				str = false;
+				if (!depth)
+					return i + 1;
+			}
+		} else if (c == '"') {
+			str = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (!depth)
+				return i;
+			if (!--depth)
+				return i + 1;
+		} else if (!depth && (c == ',' || c == ':' || c == ' ' ||
+		                      c == '\t' || c == '\r' || c == '\n')) {
+			return i;
+		}
+		i++;
+	}
+}
+
+/* The message for a jansson error in a value read at line/col. */
+static int
+scan_json_error(const struct scan *s, json_error_t *e, int line, int col,
+                char *err)
+{
+	if (e->line == 1)
+		e->column += col - 1;
+	e->line += line - 1;
+	return syntax_error(e, err);
+}
+
+static int
+scan_syntax(const struct scan *s, char *err)
+{
+	if (s->io_error || s->oom) {
+		snprintf(err, TRANSFER_ERR_MAX, "%s",
+		         s->oom ? "out of memory"
+		                : "the file could not be read");
+		return s->oom ? TRANSFER_ERROR : TRANSFER_READ_FAILED;
+	}
+	if (s->pos == s->b.len)
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "the file ends early, on line %d (was it cut short?)",
+		         s->line);
+	else
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "line %d, column %d does not read as JSON", s->line,
+		         s->col);
+	return TRANSFER_UNREADABLE;
+}
+
+/*
+ * A jrnl entry is a flat object: keys to text, true/false/null, and
+ * lists of text. This reads just that shape, several times faster than
+ * jansson (whose reading was a third of a large import's time), and
+ * gives the very value jansson gives. Anything else, or anything jansson
+ * would refuse (a control character, a lone surrogate, \u0000, a key
+ * twice, bytes that are not UTF-8), is left to jansson, which reads it
+ * or says what is wrong: returns NULL then.
+ */
+struct fast {
+	const char *p, *end;
+	struct transfer_buf s; /* the last string read */
+};
+
+static void
+fast_ws(struct fast *f)
+{
+	while (f->p < f->end && (*f->p == ' ' || *f->p == '\t' ||
+	                         *f->p == '\n' || *f->p == '\r'))
+		f->p++;
+}
+
+static int
+fast_hex4(const char *p, uint32_t *out)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (uint32_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (uint32_t)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* A string at p (its '"') into f->s. Returns 0, or -1: not ours. */
+static int
+fast_string(struct fast *f)
+{
+	f->s.len = 0;
+	if (f->p >= f->end || *f->p != '"')
+		return -1;
+	f->p++;
+	for (;;) {
+		const char *run = f->p;
+		while (f->p < f->end && (unsigned char)*f->p >= 0x20 &&
+		       *f->p != '"' && *f->p != '\\')
+			f->p++;
+		if (f->p >= f->end || (unsigned char)*f->p < 0x20 ||
+		    !utf8_valid((const unsigned char *)run,
+		                (size_t)(f->p - run)) ||
+		    transfer_buf_add(&f->s, run, (size_t)(f->p - run)))
+			return -1;
+		if (*f->p == '"') {
+			f->p++;
+			return 0;
+		}
+		/* an escape */
+		if (f->end - f->p < 2)
+			return -1;
+		char c = f->p[1], out;
+		f->p += 2;
+		switch (c) {
+		case '"':
+		case '\\':
+		case '/':
+			out = c;
+			break;
+		case 'b':
+			out = '\b';
+			break;
+		case 'f':
+			out = '\f';
+			break;
+		case 'n':
+			out = '\n';
+			break;
+		case 'r':
+			out = '\r';
+			break;
+		case 't':
+			out = '\t';
+			break;
+		case 'u': {
+			uint32_t cp, lo;
+			unsigned char u[4];
+			size_t k;
+			if (f->end - f->p < 4 || fast_hex4(f->p, &cp))
+				return -1;
+			f->p += 4;
+			if (cp == 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
+				return -1;
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				if (f->end - f->p < 6 || f->p[0] != '\\' ||
+				    f->p[1] != 'u' ||
+				    fast_hex4(f->p + 2, &lo) || lo < 0xDC00 ||
+				    lo > 0xDFFF)
+					return -1;
+				f->p += 6;
+				cp = 0x10000 + ((cp - 0xD800) << 10) +
+				     (lo - 0xDC00);
+			}
+			if (cp < 0x80) {
+				u[0] = (unsigned char)cp, k = 1;
+			} else if (cp < 0x800) {
+				u[0] = (unsigned char)(0xC0 | cp >> 6);
+				u[1] = (unsigned char)(0x80 | (cp & 0x3F)),
+				k = 2;
+			} else if (cp < 0x10000) {
+				u[0] = (unsigned char)(0xE0 | cp >> 12);
+				u[1] = (unsigned char)(0x80 |
+				                       ((cp >> 6) & 0x3F));
+				u[2] = (unsigned char)(0x80 | (cp & 0x3F)),
+				k = 3;
+			} else {
+				u[0] = (unsigned char)(0xF0 | cp >> 18);
+				u[1] = (unsigned char)(0x80 |
+				                       ((cp >> 12) & 0x3F));
+				u[2] = (unsigned char)(0x80 |
+				                       ((cp >> 6) & 0x3F));
+				u[3] = (unsigned char)(0x80 | (cp & 0x3F)),
+				k = 4;
+			}
+			if (transfer_buf_add(&f->s, u, k))
+				return -1;
+			continue;
+		}
+		default:
+			return -1;
+		}
+		if (transfer_buf_add(&f->s, &out, 1))
+			return -1;
+	}
+}
+
+static bool
+fast_word(struct fast *f, const char *w)
+{
+	size_t n = strlen(w);
+	if ((size_t)(f->end - f->p) < n || memcmp(f->p, w, n))
+		return false;
+	f->p += n;
+	return true;
+}
+
+/* A value of the jrnl shape; NULL when it is not one. */
+static json_t *
+fast_value(struct fast *f)
+{
+	if (f->p >= f->end)
+		return NULL;
+	if (*f->p == '"')
+		return fast_string(f) ? NULL
+		                      : json_stringn_nocheck(
+		                                f->s.p ? f->s.p : "", f->s.len);
+	if (fast_word(f, "true"))
+		return json_true();
+	if (fast_word(f, "false"))
+		return json_false();
+	if (fast_word(f, "null"))
+		return json_null();
+	if (*f->p != '[')
+		return NULL;
+	json_t *a = json_array();
+	f->p++;
+	fast_ws(f);
+	if (a && f->p < f->end && *f->p == ']') {
+		f->p++;
+		return a;
+	}
+	while (a) {
+		if (fast_string(f) ||
+		    json_array_append_new(
+		            a, json_stringn_nocheck(f->s.p ? f->s.p : "",
+		                                    f->s.len)))
+			break;
+		fast_ws(f);
+		if (f->p < f->end && *f->p == ']') {
+			f->p++;
+			return a;
+		}
+		if (f->p >= f->end || *f->p != ',')
+			break;
+		f->p++;
+		fast_ws(f);
+	}
+	json_decref(a);
+	return NULL;
+}
+
+/* The entry of `len` bytes at p, or NULL: ask jansson. */
+static json_t *
+fast_entry(const char *p, size_t len)
+{
+	struct fast f = {.p = p, .end = p + len};
+	json_t *o = json_object();
+	fast_ws(&f);
+	if (!o || f.p >= f.end || *f.p++ != '{')
+		goto no;
+	fast_ws(&f);
+	if (f.p < f.end && *f.p == '}') {
+		f.p++;
+		goto done;
+	}
+	for (;;) {
+		if (fast_string(&f))
+			goto no;
+		if (transfer_buf_add(&f.s, "", 1)) /* the key's NUL */
+			goto no;
+		char *key = strdup(f.s.p);
+		if (!key)
+			goto no;
+		fast_ws(&f);
+		json_t *val = NULL;
+		if (f.p < f.end && *f.p == ':') {
+			f.p++;
+			fast_ws(&f);
+			val = fast_value(&f);
+		}
+		if (val && json_object_get(o, key)) {
+			json_decref(val); /* a key twice: jansson says so */
+			val = NULL;
+		}
+		/* json_object_set_new takes val, also when it fails */
+		bool bad = !val || json_object_set_new(o, key, val);
+		free(key);
+		if (bad)
+			goto no;
+		fast_ws(&f);
+		if (f.p < f.end && *f.p == '}') {
+			f.p++;
+			break;
+		}
+		if (f.p >= f.end || *f.p != ',')
+			goto no;
+		f.p++;
+		fast_ws(&f);
+	}
+done:
+	fast_ws(&f);
+	if (f.p != f.end)
+		goto no;
+	transfer_buf_release(&f.s);
+	return o;
+no:
+	transfer_buf_release(&f.s);
+	json_decref(o);
+	return NULL;
+}
+
+/* Read the JSON value at pos into *out (caller json_decref); an entry
+ * of the jrnl shape (`entry`) by fast_entry when it can. */
+static int
+scan_json(struct scan *s, json_t **out, bool entry, char *err)
+{
+	json_error_t jerr;
+	*out = NULL;
+	if (scan_peek(s) < 0)
+		return scan_syntax(s, err);
+	int line = s->line, col = s->col;
+	size_t n = scan_value_len(s);
+	if (!n && s->eof && !s->io_error && !s->oom) {
+		/* cut short inside the value: name the last line */
+		for (size_t i = s->pos; i < s->b.len; i++)
+			line += s->b.p[i] == '\n';
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "the file ends early, on line %d (was it cut short?)",
+		         line);
+		return TRANSFER_UNREADABLE;
+	}
+	if (!n)
+		return scan_syntax(s, err);
+	*out = entry ? fast_entry(s->b.p + s->pos, n) : NULL;
+	if (!*out)
+		*out = json_loadb(s->b.p + s->pos, n,
+		                  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+		                  &jerr);
+	if (!*out)
+		return scan_json_error(s, &jerr, line, col, err);
+	scan_skip(s, n);
+	return 0;
+}
+
+/* --- the entries of the file seen so far, for repeats and order --- */
+
+enum { SEEN_KEY = 16 }; /* of the text's hash: plenty to tell apart */
+
+struct seen_entry {
+	time_t minute;
+	unsigned char key[SEEN_KEY];
+	unsigned char id[VAULT_ID_HEX / 2]; /* where it was stored */
+	bool stored;                        /* false: it was in the vault */
+	bool used;
+};
+
+struct minute_count {
+	time_t minute;
+	size_t n;
+	bool used;
+};
+
+struct seen {
+	struct seen_entry *e;
+	struct minute_count *m;
+	size_t ne, cape, nm, capm;
+};
+
+static size_t
+seen_hash(time_t minute, const unsigned char *key)
+{
+	uint64_t h = (uint64_t)minute * 0x9E3779B97F4A7C15u;
+	if (key) {
+		uint64_t k;
+		memcpy(&k, key, sizeof(k));
+		h ^= k;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of (minute, key) in e, free or holding it. */
+static struct seen_entry *
+seen_slot(struct seen_entry *e, size_t cap, time_t minute,
+          const unsigned char *key)
+{
+	for (size_t i = seen_hash(minute, key) & (cap - 1);;
+	     i = (i + 1) & (cap - 1))
+		if (!e[i].used ||
+		    (e[i].minute == minute && !memcmp(e[i].key, key, SEEN_KEY)))
+			return &e[i];
+}
+
+static struct minute_count *
+minute_slot(struct minute_count *m, size_t cap, time_t minute)
+{
+	for (size_t i = seen_hash(minute, NULL) & (cap - 1);;
+	     i = (i + 1) & (cap - 1))
+		if (!m[i].used || m[i].minute == minute)
+			return &m[i];
+}
+
+/* Room for one more of each (filled up to 7/8: linear probing stays
+ * short with hashes this random, and a large import stays small).
+ * Returns 0, or -1. */
+static int
+seen_grow(struct seen *s)
+{
+	if ((s->ne + 1) * 8 > s->cape * 7) {
+		size_t cap = s->cape ? s->cape * 2 : 1024;
+		struct seen_entry *e = calloc(cap, sizeof(*e));
+		if (!e)
+			return -1;
+		for (size_t i = 0; i < s->cape; i++)
+			if (s->e[i].used)
+				*seen_slot(e, cap, s->e[i].minute,
+				           s->e[i].key) = s->e[i];
+		free(s->e);
+		s->e = e;
+		s->cape = cap;
+	}
+	if ((s->nm + 1) * 8 > s->capm * 7) {
+		size_t cap = s->capm ? s->capm * 2 : 1024;
+		struct minute_count *m = calloc(cap, sizeof(*m));
+		if (!m)
+			return -1;
+		for (size_t i = 0; i < s->capm; i++)
+			if (s->m[i].used)
+				*minute_slot(m, cap, s->m[i].minute) = s->m[i];
+		free(s->m);
+		s->m = m;
+		s->capm = cap;
+	}
+	return 0;
+}
+
+struct merge_ctx {
+	struct transfer_rec *r; /* gets the stored entry's text and tags */
+	bool oom;
+};
+
+/* The stored entry's text and tags into the record, to merge. */
+static int
+merge_cb(void *arg, const struct vault_item *it)
+{
+	struct merge_ctx *c = arg;
+	struct transfer_times t;
+	char why[TRANSFER_ERR_MAX];
+	if (it->damaged)
+		return 0;
+	json_t *f = encode_item(it->kind, it->head, it->headlen, it->body,
+	                        it->bodylen, &t, why);
+	json_t *tags = json_object_get(f, "tags");
+	json_t *text = json_object_get(f, "text");
+	c->r->t = t;
+	if (!f || !json_is_string(text) ||
+	    transfer_buf_add(&c->r->text, json_string_value(text),
+	                     json_string_length(text)))
+		c->oom = true;
+	for (size_t i = 0; !c->oom && i < json_array_size(tags); i++)
+		if (tag_add(c->r->tags,
+		            json_string_value(json_array_get(tags, i))))
+			c->oom = true;
+	json_decref(f);
+	return 0;
+}
+
+/*
+ * r repeats the entry stored as `id`: store that again with the tags
+ * and star of both (its time and text stay).
+ */
+static int
+jrnl_merge(struct vault *v, const char *id, const struct transfer_rec *r,
+           char *err)
+{
+	struct transfer_rec m = {0};
+	struct merge_ctx c = {.r = &m};
+	int rc = TRANSFER_ERROR;
+	m.wall = r->wall;
+	m.starred = r->starred;
+	if (!(m.tags = json_array()))
+		goto out;
+	if (vault_get(v, id, JOURNAL_KIND, merge_cb, &c)) {
+		rc = vault_failed(v, err);
+		goto out;
+	}
+	if (c.oom)
+		goto out;
+	size_t before = json_array_size(m.tags);
+	for (size_t j = 0; j < json_array_size(r->tags); j++)
+		if (tag_add(m.tags,
+		            json_string_value(json_array_get(r->tags, j))))
+			goto out;
+	if (r->starred && tag_add(m.tags, "starred"))
+		goto out;
+	if (json_array_size(m.tags) == before) {
+		rc = 0; /* nothing new */
+		goto out;
+	}
+	if ((rc = jrnl_store(&m, 0, err)))
+		goto out;
+	if (vault_put(v, id, JOURNAL_KIND, m.head.p, m.head.len, m.body.p,
+	              m.body.len, NULL))
+		rc = vault_failed(v, err);
+out:
+	if (rc == TRANSFER_ERROR && !err[0])
+		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+	transfer_buf_release(&m.head);
+	transfer_buf_release(&m.body);
+	transfer_buf_release(&m.text);
+	json_decref(m.tags);
+	return rc;
+}
+
+/* One entry of the stream: left out, a repeat, skipped or added. */
+static int
+jrnl_import_one(struct vault *v, const json_t *entry, size_t idx,
+                const struct jkeys *keys, struct seen *seen,
+                struct transfer_result *res, char *err)
+{
+	struct transfer_rec r = {0};
+	int rc = parse_jrnl_entry(entry, idx, &r, err);
+	if (rc)
+		goto out;
+	res->shortened += r.shortened;
+	if (r.empty) {
+		res->empty++;
+		goto out;
+	}
+	rc = TRANSFER_ERROR;
+	if (seen_grow(seen))
+		goto out;
+	time_t minute = jrnl_minute(r.wall);
+	struct seen_entry *se = seen_slot(seen->e, seen->cape, minute, r.key);
+	if (se->used) {
+		char id[VAULT_ID_HEX + 1];
+		res->repeats++;
+		sodium_bin2hex(id, sizeof(id), se->id, sizeof(se->id));
+		rc = se->stored ? jrnl_merge(v, id, &r, err) : 0;
+		goto out;
+	}
+	se->used = true;
+	se->minute = minute;
+	memcpy(se->key, r.key, SEEN_KEY);
+	seen->ne++;
+	struct minute_count *mc = minute_slot(seen->m, seen->capm, minute);
+	if (!mc->used) {
+		mc->used = true;
+		mc->minute = minute;
+		seen->nm++;
+	}
+	r.t.created += mc->n < 60 ? (time_t)mc->n : 59;
+	r.t.updated = r.t.created;
+	mc->n++;
+	if (jrnl_in_vault(keys, &r)) {
+		res->skipped++;
+		rc = 0;
+		goto out;
+	}
+	bool was_short = r.shortened;
+	if ((rc = jrnl_store(&r, idx, err)))
+		goto out;
+	res->shortened += r.shortened && !was_short;
+	char id[VAULT_ID_HEX + 1];
+	if (vault_put(v, NULL, r.kind, r.head.p, r.head.len, r.body.p,
+	              r.body.len, id)) {
+		rc = vault_failed(v, err);
+		goto out;
+	}
+	sodium_hex2bin(se->id, sizeof(se->id), id, VAULT_ID_HEX, NULL, NULL,
+	               NULL);
+	se->stored = true;
+	res->added++;
+out:
+	transfer_buf_release(&r.head);
+	transfer_buf_release(&r.body);
+	transfer_buf_release(&r.text);
+	json_decref(r.tags);
+	return rc;
+}
+
+/* The vault's journal entries, to find those there already. */
+static int
+jrnl_vault_keys(struct vault *v, struct jkeys *keys, char *err)
+{
+	int rc = vault_each(v, JOURNAL_KIND, VAULT_EACH_BODY, jkey_cb, keys);
+	if (rc) {
+		if (keys->oom)
+			snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+		else
+			vault_failed(v, err);
+		return TRANSFER_ERROR;
+	}
+	if (keys->n)
+		qsort(keys->k, keys->n, sizeof(*keys->k), jkey_cmp);
+	return 0;
+}
+
+/* The "entries" list, from its '[' on. */
+static int
+stream_entries(struct vault *v, struct scan *s, struct transfer_result *res,
+               char *err)
+{
+	struct jkeys keys = {0};
+	struct seen seen = {0};
+	size_t idx = 0;
+	int rc = jrnl_vault_keys(v, &keys, err), c;
+	if (rc)
+		goto out;
+	scan_skip(s, 1); /* '[' */
+	if ((c = scan_peek(s)) == ']') {
+		scan_skip(s, 1);
+		goto out;
+	}
+	for (;;) {
+		json_t *entry;
+		if ((rc = scan_json(s, &entry, true, err)))
+			goto out;
+		if (++idx == 1 && dayone_entry(entry)) {
+			json_decref(entry);
+			snprintf(err, TRANSFER_ERR_MAX, "%s", text_form);
+			rc = TRANSFER_UNREADABLE;
+			goto out;
+		}
+		rc = jrnl_import_one(v, entry, idx, &keys, &seen, res, err);
+		json_decref(entry);
+		res->records++;
+		if (rc)
+			goto out;
+		c = scan_peek(s);
+		scan_skip(s, c == ',' || c == ']' ? 1 : 0);
+		if (c == ']')
+			break;
+		if (c != ',') {
+			rc = scan_syntax(s, err);
+			goto out;
+		}
+	}
+out:
+	free(keys.k);
+	free(seen.e);
+	free(seen.m);
+	return rc;
+}
+
+/* Read the rest of the input and import it whole. */
+static int
+import_whole(struct vault *v, struct scan *s, struct transfer_result *res,
+             enum transfer_format *fmt, char *err)
+{
+	struct transfer_doc *d = NULL;
+	while (!s->eof)
+		if (scan_fill(s, s->b.len - s->pos + SCAN_CHUNK))
+			return scan_syntax(s, err);
+	int rc = transfer_parse(s->b.p ? s->b.p : "", s->b.len, &d, err);
+	if (!rc) {
+		*fmt = transfer_doc_format(d);
+		rc = transfer_import(v, d, res, err);
+		res->records = transfer_doc_count(d);
+	}
+	transfer_doc_free(d);
+	return rc;
+}
+
+int
+transfer_import_stream(struct vault *v, transfer_read_fn read, void *arg,
+                       struct transfer_result *res, enum transfer_format *fmt,
+                       char *err)
+{
+	struct scan s = {
+	        .read = read, .arg = arg, .line = 1, .col = 1, .keep = true};
+	bool entries = false;
+	json_t *keys = json_object(); /* the top-level keys seen */
+	int rc, c;
+	memset(res, 0, sizeof(*res));
+	err[0] = '\0';
+	*fmt = TRANSFER_JRNL;
+	if (!keys) {
+		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+		return TRANSFER_ERROR;
+	}
+	/* Stream only an object whose keys, before "entries", are ones a
+	 * jrnl export has; anything else is read whole. */
+	if (scan_peek(&s) != '{')
+		goto whole;
+	scan_skip(&s, 1);
+	c = scan_peek(&s);
+	while (c == '"') {
+		json_t *key;
+		if (scan_json(&s, &key, false, err) || !json_is_string(key)) {
+			json_decref(key);
+			goto whole;
+		}
+		const char *k = json_string_value(key);
+		bool is_entries = !strcmp(k, "entries");
+		bool is_selfhelp = !strcmp(k, "selfhelp_export");
+		bool known = is_entries || !strcmp(k, "tags");
+		bool twice = json_object_get(keys, k) != NULL;
+		if ((!entries && (!known || twice)) ||
+		    json_object_set(keys, k, json_null())) {
+			json_decref(key);
+			goto whole;
+		}
+		json_decref(key);
+		if (twice || is_selfhelp) {
+			snprintf(err, TRANSFER_ERR_MAX,
+			         twice ? "line %d: the same key appears "
+			                 "twice in one object"
+			               : "line %d: the file holds jrnl "
+			                 "entries and a selfhelp export",
+			         s.line);
+			rc = TRANSFER_UNREADABLE;
+			goto out;
+		}
+		if (scan_peek(&s) != ':') {
+			if (!entries)
+				goto whole;
+			rc = scan_syntax(&s, err);
+			goto out;
+		}
+		scan_skip(&s, 1);
+		if (is_entries && scan_peek(&s) == '[') {
+			entries = true;
+			s.keep = false;
+			if ((rc = stream_entries(v, &s, res, err)))
+				goto out;
+		} else if (is_entries) {
+			goto whole;
+		} else {
+			json_t *val;
+			if ((rc = scan_json(&s, &val, false, err))) {
+				if (!entries)
+					goto whole;
+				goto out;
+			}
+			json_decref(val);
+		}
+		if ((c = scan_peek(&s)) != ',')
+			break;
+		scan_skip(&s, 1);
+		if ((c = scan_peek(&s)) != '"') {
+			c = 0; /* a comma before the end */
+			break;
+		}
+	}
+	if (!entries)
+		goto whole;
+	if (c != '}') {
+		rc = scan_syntax(&s, err);
+		goto out;
+	}
+	scan_skip(&s, 1);
+	if (scan_peek(&s) >= 0) {
+		snprintf(err, TRANSFER_ERR_MAX,
+		         "line %d, column %d: there is more after the end of "
+		         "the JSON document",
+		         s.line, s.col);
+		rc = TRANSFER_UNREADABLE;
+		goto out;
+	}
+	rc = 0;
+	goto out;
+whole:
+	/* nothing was stored: read it all from the start */
+	memset(res, 0, sizeof(*res));
+	err[0] = '\0';
+	s.keep = true;
+	rc = import_whole(v, &s, res, fmt, err);
+out:
+	json_decref(keys);
+	transfer_buf_release(&s.b);
+	if (s.io_error || s.oom) {
+		snprintf(err, TRANSFER_ERR_MAX, "%s",
+		         s.oom ? "out of memory"
+		               : "the file could not be read");
+		return s.oom ? TRANSFER_ERROR : TRANSFER_READ_FAILED;
+	}
 	return rc;
 }
 

@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "vault.h"
@@ -41,6 +42,8 @@ enum transfer_status {
 	                               and other content */
 	TRANSFER_WRITE_FAILED = -5, /* the export's writer refused (it knows
 	                               why, e.g. errno) */
+	TRANSFER_READ_FAILED = -6,  /* the import's reader failed (it knows
+	                               why) */
 };
 
 /* --- a growing byte buffer that wipes what it frees --- */
@@ -256,7 +259,13 @@ enum { TRANSFER_CONFLICTS_MAX = 16 };
 
 struct transfer_result {
 	size_t added;      /* records stored */
-	size_t skipped;    /* already in the vault (or repeated in the file) */
+	size_t skipped;    /* already in the vault */
+	size_t repeats;    /* jrnl: entries that repeat an earlier one of the
+	                      file (same minute and text), kept as one with
+	                      the tags and star of both */
+	size_t empty;      /* jrnl: entries without text or tags, left out */
+	size_t shortened;  /* jrnl: entries whose tags were cut to fit */
+	size_t records;    /* records (entries) the file holds */
 	size_t nconflicts; /* all conflicting records... */
 	char conflicts[TRANSFER_CONFLICTS_MAX][VAULT_ID_HEX + 1]; /* the
 	                                                             first */
@@ -270,11 +279,33 @@ struct transfer_result {
  * with the same content is skipped; with other content (or another kind,
  * or damaged) it is a conflict, listed in *res, and TRANSFER_CONFLICT is
  * returned. jrnl entries get fresh ids; an entry is skipped when the
- * vault has a journal entry with the same created time and the same
- * text, or it repeats an earlier entry of the file.
+ * vault has a journal entry of the same minute (as jrnl wrote it, so in
+ * any time zone) and the same text; one that repeats an earlier entry of
+ * the file, or is empty, is counted apart (res->repeats, res->empty).
+ * Every record of d is added, skipped, a conflict, a repeat or empty.
  */
 int transfer_import(struct vault *v, const struct transfer_doc *d,
                     struct transfer_result *res, char *err);
+
+/* Gives up to n bytes of the file at buf: returns how many, 0 at its
+ * end, or -1 to stop the import (the reader keeps why, e.g. errno or a
+ * size limit). */
+typedef ssize_t (*transfer_read_fn)(void *arg, char *buf, size_t n);
+
+/*
+ * Read a document from `read` and store its records, inside the caller's
+ * transaction (roll back on any failure: records may have been stored
+ * before the failure was found). A jrnl export is streamed: its entries
+ * are read, checked and stored one at a time, so memory does not grow
+ * with the file; with the same results, counts and messages as
+ * transfer_parse and transfer_import give for the whole file. Any other
+ * document is read whole and goes through those two. *fmt is set to the
+ * format found. Returns as they do, or TRANSFER_READ_FAILED when `read`
+ * failed.
+ */
+int transfer_import_stream(struct vault *v, transfer_read_fn read, void *arg,
+                           struct transfer_result *res,
+                           enum transfer_format *fmt, char *err);
 
 /* --- check --- */
 

@@ -260,7 +260,7 @@ filter_append(struct vault *v, struct fbucket *fb, const unsigned char *id,
 
 int
 filter_put(struct vault *v, const unsigned char *id, const void *head,
-           size_t headlen, const void *body, size_t bodylen)
+           size_t headlen, const void *body, size_t bodylen, bool fresh)
 {
 	size_t b = index_bucket_of(v, id);
 	struct fbucket *fb = &v->fbuckets[b];
@@ -272,7 +272,7 @@ filter_put(struct vault *v, const unsigned char *id, const void *head,
 	memset(f, 0, size);
 	search_filter_add(f, size, head, headlen);
 	search_filter_add(f, size, body, bodylen);
-	at = filter_find(fb, id);
+	at = fresh ? SIZE_MAX : filter_find(fb, id);
 	if (at != SIZE_MAX && entry_size(fb->p + at) == size)
 		memcpy(fb->p + at + FB_ENTRY, f, size); /* keeps the order */
 	else {
@@ -379,6 +379,16 @@ filter_rebucket(struct vault *v, struct fbucket *old, unsigned oldbits)
 		       filter_walk(old[i].p, old[i].len, &off, &id, &f, &size))
 			rc = filter_append(v, &nb[index_bucket_of(v, id)], id,
 			                   f, size);
+		/* Each old bucket goes as soon as it is spread, so that a
+		 * large import does not hold every filter twice. (After a
+		 * failure the caller rolls back, which drops them all.) */
+		if (!rc && old[i].p) {
+			sodium_memzero(old[i].p, old[i].cap);
+			free(old[i].p);
+			old[i].p = NULL;
+			old[i].len = old[i].cap = 0;
+			old[i].loaded = false;
+		}
 	}
 	filter_buckets_free(rc ? nb : old, rc ? newn : oldn);
 	if (!rc)
@@ -635,7 +645,8 @@ rebuild_cb(void *arg, const struct vault_item *it)
 	if (it->damaged || sodium_hex2bin(id, sizeof(id), it->id, VAULT_ID_HEX,
 	                                  NULL, NULL, NULL) != 0)
 		return 0;
-	return filter_put(v, id, it->head, it->headlen, it->body, it->bodylen);
+	return filter_put(v, id, it->head, it->headlen, it->body, it->bodylen,
+	                  false);
 }
 
 int

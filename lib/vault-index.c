@@ -60,13 +60,20 @@ vstate_release(struct vstate *st)
 }
 
 static void
+buckets_free_one(struct bucket *bk)
+{
+	if (bk->e)
+		sodium_memzero(bk->e, bk->cap * sizeof(*bk->e));
+	free(bk->e);
+	bk->e = NULL;
+	bk->n = bk->cap = 0;
+}
+
+static void
 buckets_free(struct bucket *bk, size_t n)
 {
-	for (size_t i = 0; bk && i < n; i++) {
-		if (bk[i].e)
-			sodium_memzero(bk[i].e, bk[i].cap * sizeof(*bk[i].e));
-		free(bk[i].e);
-	}
+	for (size_t i = 0; bk && i < n; i++)
+		buckets_free_one(&bk[i]);
 	free(bk);
 }
 
@@ -805,7 +812,7 @@ rebucket(struct vault *v, unsigned bits)
 	v->buckets = nb;
 	for (size_t i = 0; i < newn; i++)
 		nb[i].loaded = nb[i].dirty = true;
-	for (size_t i = 0; i < oldn; i++)
+	for (size_t i = 0; i < oldn; i++) {
 		for (size_t j = 0; j < old[i].n; j++)
 			if (bucket_push(&nb[index_bucket_of(v, old[i].e[j].id)],
 			                &old[i].e[j]) != 0) {
@@ -814,6 +821,10 @@ rebucket(struct vault *v, unsigned bits)
 				return vault_set_error(v, VAULT_ERROR,
 				                       "Out of memory.");
 			}
+		/* each old bucket goes once spread: a large import does not
+		 * hold the index twice */
+		buckets_free_one(&old[i]);
+	}
 	buckets_free(old, oldn);
 	free(v->st.bucket_version);
 	v->st.bucket_version = ver;

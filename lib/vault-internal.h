@@ -161,6 +161,9 @@ struct vault {
 	const char *unlocked_slot; /* the slot that opened it, or NULL */
 	struct scratch head, body;
 	sqlite3_stmt *row_st; /* SELECT head, body FROM record WHERE rowid */
+	/* INSERT INTO record(head, body): prepared once per write
+	 * transaction (vault_store_row), finalized when it ends */
+	sqlite3_stmt *insert_st;
 	bool in_tx;
 	bool in_read; /* vault_read_begin() opened a transaction */
 	enum vault_ro_reason ro_reason;
@@ -266,8 +269,10 @@ struct fbucket *filter_buckets_new(size_t n);
 void filter_buckets_free(struct fbucket *fb, size_t n);
 int filter_load(struct vault *v, size_t b);
 int filter_load_all(struct vault *v);
+/* fresh: the record has no filter yet (a new id), so none is looked for
+ * (the walk of its bucket was most of the cost of a large import) */
 int filter_put(struct vault *v, const unsigned char *id, const void *head,
-               size_t headlen, const void *body, size_t bodylen);
+               size_t headlen, const void *body, size_t bodylen, bool fresh);
 int filter_drop(struct vault *v, const unsigned char *id);
 int filter_store(struct vault *v, size_t b);
 int filter_rebucket(struct vault *v, struct fbucket *old, unsigned oldbits);
@@ -303,7 +308,7 @@ int filter_open_row(struct vault *v, size_t b, const unsigned char *data,
 int vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
                     int64_t revision, uint32_t flags, int64_t time,
                     const void *head, size_t headlen, const void *body,
-                    size_t bodylen, int64_t *rowid);
+                    size_t bodylen, bool fresh, int64_t *rowid);
 int vault_open_head(struct vault *v, const unsigned char *sealed, size_t len,
                     struct scratch *s, size_t *plen);
 int vault_record_insert(struct vault *v, const unsigned char *id,

@@ -510,6 +510,8 @@ to_memory(struct vault *v)
 	sqlite3_backup_finish(b);
 	sqlite3_finalize(v->row_st);
 	v->row_st = NULL;
+	sqlite3_finalize(v->insert_st);
+	v->insert_st = NULL;
 	sqlite3_close(v->db);
 	v->db = mem;
 	sqlite3_exec(mem, "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);

@@ -1196,6 +1196,7 @@ vault_free(struct vault *v)
 	vault_verify_cancel(v);
 	if (v->db) {
 		sqlite3_finalize(v->row_st);
+		sqlite3_finalize(v->insert_st);
 		if (v->in_tx || v->in_read)
 			sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
 		/* Leave no old pages behind in the -wal file. */
@@ -1281,6 +1282,8 @@ vault_commit(struct vault *v)
 		return rc;
 	}
 	v->in_tx = false;
+	sqlite3_finalize(v->insert_st);
+	v->insert_st = NULL;
 	if (v->st_loaded) {
 		/* our own commit does not change data_version */
 		v->st_dirty = false;
@@ -1296,6 +1299,8 @@ vault_rollback(struct vault *v)
 	if (v->in_tx)
 		sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
 	v->in_tx = false;
+	sqlite3_finalize(v->insert_st);
+	v->insert_st = NULL;
 	/* what was read or changed in the transaction is gone */
 	if (v->st_loaded)
 		index_release(v);

@@ -205,7 +205,7 @@ assert b[\"tags\"] == [\"starred\"] and \"\\n\" not in b[\"text\"], b
 c = e[\"Small win 🌿\"]
 assert c[\"tags\"] == [\"garden\", \"tea\", \"starred\"], c
 assert c[\"created\"] == \"2024-02-29T07:05:00+01:00\", c
-assert e[\"Kurzer Eintrag über Ärger.\"][\"created\"] == \"2024-03-31T23:59:00+02:00\"
+assert e[\"Kurzer Eintrag über Ärger. Dann Ruhe.\"][\"created\"] == \"2024-03-31T23:59:00+02:00\"
 " <"$OUT" &&
 	TZ=Europe/Berlin selfhelp $P --vault "$V3" import - <"$FIX/jrnl.json" >"$OUT" &&
 	expect_in "Added 0 records; skipped 4" "$OUT" &&

@@ -449,6 +449,33 @@ sort_key(void **state)
 	                                      (const unsigned char *)"nope", 4,
 	                                      &key),
 	                     0);
+	/* heads as journal.c writes them are read at a glance; the others
+	 * as a whole, with the same answer */
+	static const struct {
+		const char *head;
+		int rc;
+		int64_t key;
+	} more[] = {
+	        {"{\"v\":1,\"created\":-5,\"tags\":[],\"preview\":\"\"}", 0,
+	         -5},
+	        {"{\"created\":77,\"v\":1,\"tags\":[],\"preview\":\"\"}", 0,
+	         77},
+	        {"{\"v\":1,\"created\":1234567890123456789,\"tags\":[],"
+	         "\"preview\":\"\"}",
+	         0, 1234567890123456789},
+	        {"{\"v\":1,\"created\":012,\"tags\":[]}", -1, 0},
+	        {"{\"v\":1,\"created\":}", -1, 0},
+	        {"{\"v\":1,\"created\":12", -1, 0},
+	};
+	for (size_t i = 0; i < sizeof(more) / sizeof(*more); i++) {
+		key = 0;
+		int rc = journal_sort_key(JOURNAL_KIND,
+		                          (const unsigned char *)more[i].head,
+		                          strlen(more[i].head), &key);
+		assert_int_equal(rc != 0, more[i].rc != 0);
+		if (!rc)
+			assert_int_equal(key, more[i].key);
+	}
 }
 
 int
