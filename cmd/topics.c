@@ -7,6 +7,7 @@
 #include "output.h"
 #include "pager.h"
 #include "render.h"
+#include "search.h"
 #include "term.h"
 #include "topics.h"
 #include "util.h"
@@ -21,6 +22,9 @@
 
 /* Default and largest default wrap width (R21: min(terminal, 80)). */
 enum { TOPICS_WIDTH = 80, WIDTH_MAX = 10000, NEAR_SHOWN = 3 };
+
+/* search: the columns of a snippet off a terminal, and the fewest on one */
+enum { SNIPPET_PLAIN = TOPICS_WIDTH - 2, SNIPPET_MIN = 16 };
 
 static const char bold[] = "\033[1m", reset[] = "\033[0m";
 
@@ -601,7 +605,20 @@ topics_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		        : cols > used ? cols - used
 		                      : 1);
 		fputs("\n  ", out);
-		put_fit(out, snip ? snip : t->summary, cols > 2 ? cols - 2 : 0);
+		struct search_snip sn;
+		if (!snip)
+			put_fit(out, t->summary, cols > 2 ? cols - 2 : 0);
+		else if (search_snippet_fit(hits.hits[i].text,
+		                            hits.hits[i].text_len,
+		                            hits.hits[i].match_start,
+		                            hits.hits[i].match_end,
+		                            cols > 2 + SNIPPET_MIN ? cols - 2
+		                            : cols        ? SNIPPET_MIN
+		                                          : SNIPPET_PLAIN,
+		                            clean_locale(), &sn) == 0) {
+			print_snippet(&sn, color, out);
+			wipe_free_str(sn.text);
+		}
 		fputc('\n', out);
 	}
 	int r = 1;

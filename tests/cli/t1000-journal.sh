@@ -508,32 +508,6 @@ test_expect_success SCRIPT 'add --prompt: left with the prompt alone, nothing is
 	test "$(selfhelp_lines $P journal list)" -eq "$n"
 '
 
-# search_lines FILE COLS WORD...: every line of a search's terminal output
-# FILE is at most COLS display columns wide, and each WORD is on a line,
-# highlighted (reverse video) when HL=1, with no escape at all when HL=0.
-search_lines() {
-	python3 - "$@" <<-\EOP
-	import sys, unicodedata
-	path, cols, words = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-	text = open(path, encoding="utf-8").read().replace("\r", "")
-	hl = __import__("os").environ["HL"] == "1"
-	def width(s):
-	    return sum(0 if unicodedata.combining(c) else
-	               2 if unicodedata.east_asian_width(c) in "WF" else 1
-	               for c in s)
-	lines = [l for l in text.split("\n") if l]
-	for l in lines:
-	    plain = l.replace("\033[7m", "").replace("\033[27m", "")
-	    assert "\033" not in plain, repr(l)
-	    assert width(plain) <= cols, (cols, width(plain), l)
-	for w in words:
-	    want = "\033[7m" + w + "\033[27m" if hl else w
-	    assert any(want in l for l in lines), (w, cols, lines)
-	    if not hl:
-	        assert "\033" not in text
-	EOP
-}
-
 test_expect_success SCRIPT 'search: the match in sight and highlighted at 60, 80 and 120 columns' '
 	selfhelp $P journal add -m "A hard morning, better after a walk" >/dev/null &&
 	selfhelp $P journal add -m "Today I listened to my inner critic for far too long, and then I stopped and breathed slowly." >/dev/null &&
