@@ -476,6 +476,25 @@ test_expect_success '--prompt is for add alone' '
 	expect_in "--prompt" "$ERR"
 '
 
+test_expect_success 'add --prompt: list and a search by tag show the first own words' '
+	selfhelp $P journal add --prompt anger -m "Words of my own first" --tag pvw --date 2026-02-21 >"$OUT" &&
+	selfhelp $P journal list --since 2026-02-21 --until 2026-02-21 >"$OUT" &&
+	expect_in "  Words of my own first" "$OUT" &&
+	expect_not_in ">" "$OUT" &&
+	selfhelp $P journal search pvw >"$OUT" &&
+	expect_in "Words of my own first" "$OUT" &&
+	expect_not_in ">" "$OUT" &&
+	selfhelp_json "print(d[0][\"snippet\"])" $P journal search pvw --json >"$TEST_ROOT/pv" &&
+	test "$(cat "$TEST_ROOT/pv")" = "Words of my own first" &&
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P journal list --since 2026-02-21 --until 2026-02-21 --json) &&
+	selfhelp $P journal show "$id" >"$OUT" &&
+	expect_in "> " "$OUT" &&
+	expect_in "Words of my own first" "$OUT" &&
+	selfhelp $P journal add -m "> a quote of my own" --date 2026-02-22 >"$OUT" &&
+	selfhelp $P journal list --since 2026-02-22 --until 2026-02-22 >"$OUT" &&
+	expect_in "  > a quote of my own" "$OUT"
+'
+
 test_expect_success SCRIPT 'add --prompt opens the editor with the prompt quoted' '
 	cat >"$TEST_ROOT/ed-prompt.sh" <<-\EOS &&
 	#!/bin/sh
