@@ -16,13 +16,48 @@
 #include <string.h>
 #include <unistd.h>
 
+/* End the question's line when the answer did not (Ctrl-D, Ctrl-C), so
+ * that what is printed next starts on a line of its own. */
+static void
+end_line(void)
+{
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/*
+ * Ask `question` and `choices` on stderr and read one line of answer
+ * from stdin into answer (a longer line is cut). Returns false when none
+ * came (no more input: Ctrl-D).
+ */
+static bool
+read_answer(const char *question, const char *choices, char *answer, int size)
+{
+	bool got;
+	fprintf(stderr, "%s %s ", question, choices);
+	fflush(stderr);
+	got = fgets(answer, size, stdin) != NULL;
+	if (got && !strchr(answer, '\n') && !feof(stdin)) {
+		/* a long line: the rest of it is part of this answer */
+		int c;
+		while ((c = getc(stdin)) != EOF && c != '\n')
+			;
+		if (c == '\n')
+			return true;
+	}
+	if (!got || !strchr(answer, '\n')) {
+		clearerr(stdin);
+		end_line();
+	}
+	return got;
+}
+
 bool
 confirm(const char *question, bool dflt)
 {
 	char answer[16];
-	fprintf(stderr, "%s %s ", question, dflt ? "[Y/n]" : "[y/N]");
-	fflush(stderr);
-	if (!fgets(answer, sizeof(answer), stdin))
+	if (!read_answer(question, dflt ? "[Y/n]" : "[y/N]", answer,
+	                 sizeof(answer)))
 		return false;
 	if (strcmp(answer, "\n") == 0)
 		return dflt;

@@ -13,7 +13,8 @@
 /*
  * Ask a yes/no question on stderr ("QUESTION [Y/n] " or "[y/N] ") and
  * read the answer from stdin: y, Y or yes is yes, Enter alone is `dflt`,
- * anything else (or no more input) is no.
+ * anything else (or no more input) is no. After Ctrl-D the next output
+ * starts on a line of its own.
  */
 bool confirm(const char *question, bool dflt);
 
