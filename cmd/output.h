@@ -19,6 +19,14 @@
 bool confirm(const char *question, bool dflt);
 
 /*
+ * Ask whether to keep something the person wrote ("QUESTION [Y/n] " on
+ * stderr, the answer from stdin): only an explicit n (or no) says
+ * discard; Enter, anything else, Ctrl-D and Ctrl-C keep it (Ctrl-C ends
+ * the question, not the program).
+ */
+bool confirm_keep(const char *question);
+
+/*
  * Print root on stdout as JSON (indented by 2, ASCII only) and a newline,
  * then release it (takes ownership; NULL counts as a failure). Returns 0,
  * or 1 after a message.

@@ -200,6 +200,25 @@ test_expect_success SCRIPT 'an editor that fails saves nothing' '
 	test "$(selfhelp_lines $P journal list)" -eq "$n"
 '
 
+# On a terminal the question "Keep what you wrote?" comes (tests/pty/
+# journal-pty.py); with no terminal to ask on, the words are not kept.
+test_expect_success SCRIPT 'an editor that fails after words were written, no terminal to ask on' '
+	cat >"$TEST_ROOT/ed-fail.sh" <<-\EOS &&
+	#!/bin/sh
+	for last; do :; done
+	printf "Crash words of t1000\n" >>"$last"
+	exit 3
+	EOS
+	chmod +x "$TEST_ROOT/ed-fail.sh" &&
+	n=$(selfhelp_lines $P journal list) &&
+	EDITOR="$TEST_ROOT/ed-fail.sh" script -qec "$SELFHELP_RUN $P journal add 2>\"$ERR\"" /dev/null >"$OUT";
+	expect_in "the words you wrote were not saved" "$ERR" &&
+	expect_not_in "Keep what you wrote" "$ERR" &&
+	expect_not_in "Keep what you wrote" "$OUT" &&
+	test "$(selfhelp_lines $P journal list)" -eq "$n" &&
+	! grep -r -a -q "Crash words of t1000" "$XDG_RUNTIME_DIR" /dev/shm 2>/dev/null
+'
+
 test_expect_success 'search: any case, text and tags, with a snippet' '
 	selfhelp $P journal add -m "Ein Tag voller Ärger und dann Ruhe am Abend" >/dev/null &&
 	selfhelp $P journal search ärger >"$OUT" &&

@@ -192,7 +192,9 @@ def delete_ctrl_d():
         fail("the entry went")
 
 
-SCENARIOS = [delete_ctrl_d]
+SCENARIOS = [editor_keep_enter, editor_keep_y, editor_keep_other,
+             editor_keep_ctrl_d, editor_keep_ctrl_c, editor_discard_n,
+             editor_error_no_words, delete_ctrl_d]
 
 
 def main():
