@@ -592,6 +592,10 @@ topics_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	bool tty = term_is_tty(STDOUT_FILENO);
 	bool color = term_use_color(STDOUT_FILENO);
 	size_t cols = tty ? (size_t)term_width(STDOUT_FILENO) : 0, len = 0;
+	/* a snippet under its name, indented by 2 */
+	size_t snip_cols = cols > 2 + SNIPPET_MIN ? cols - 2
+	                   : cols                 ? SNIPPET_MIN
+	                                          : SNIPPET_PLAIN;
 	char *text = NULL;
 	FILE *out = open_memstream(&text, &len);
 	for (size_t i = 0; out && i < hits.n; i++) {
@@ -611,10 +615,7 @@ topics_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		else if (search_snippet_fit(hits.hits[i].text,
 		                            hits.hits[i].text_len,
 		                            hits.hits[i].match_start,
-		                            hits.hits[i].match_end,
-		                            cols > 2 + SNIPPET_MIN ? cols - 2
-		                            : cols        ? SNIPPET_MIN
-		                                          : SNIPPET_PLAIN,
+		                            hits.hits[i].match_end, snip_cols,
 		                            clean_locale(), &sn) == 0) {
 			print_snippet(&sn, color, out);
 			wipe_free_str(sn.text);

@@ -142,8 +142,8 @@ after_prompt(const char *text, size_t len)
 		return 0;
 	size_t i = (size_t)(nl - text) + 1, line = i;
 	/* the line after the quote must be blank */
-	while (line < len && (text[line] == ' ' || text[line] == '\t' ||
-	                      text[line] == '\r'))
+	while (line < len &&
+	       (text[line] == ' ' || text[line] == '\t' || text[line] == '\r'))
 		line++;
 	if (line < len && text[line] != '\n')
 		return 0;

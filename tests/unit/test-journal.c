@@ -488,11 +488,10 @@ main(int argc, char **argv)
 	journal_json_init();
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 	static const struct CMUnitTest tests[] = {
-	        T(add_and_get),      T(long_preview),      T(prompt_preview),
-	        T(update_round_trip),
-	        T(delete_one),       T(list_filters),      T(tags_normalized),
-	        T(damaged_reported), T(sealed_round_trip), T(sort_key),
-	        T(moods_of_period),
+	        T(add_and_get),       T(long_preview),     T(prompt_preview),
+	        T(update_round_trip), T(delete_one),       T(list_filters),
+	        T(tags_normalized),   T(damaged_reported), T(sealed_round_trip),
+	        T(sort_key),          T(moods_of_period),
 	};
 	return RUN_NAMED(tests, argc, argv);
 }
