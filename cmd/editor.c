@@ -463,6 +463,55 @@ read_file(const char *path, char **out, size_t *lenp)
 	return 0;
 }
 
+/* Does text (n bytes) hold words that were not in initial (len bytes)? */
+static bool
+new_words(const char *initial, size_t len, const char *text, size_t n)
+{
+	bool blank = true;
+	for (size_t i = 0; i < n && blank; i++)
+		blank = text[i] == ' ' || text[i] == '\t' || text[i] == '\r' ||
+		        text[i] == '\n';
+	if (blank)
+		return false;
+	/* as it was, perhaps with the newline editor_edit added */
+	return !((n == len || (n == len + 1 && text[len] == '\n')) &&
+	         memcmp(text, initial, len) == 0);
+}
+
+/*
+ * The editor stopped with an error. When the file holds words written
+ * in it, ask on a terminal whether to keep them: true (with *out and
+ * *outlen read back) unless the person says n. Off a terminal, and
+ * when nothing was written, false after a message: nothing is saved.
+ */
+static bool
+keep_after_error(const char *initial, size_t len, char **out, size_t *outlen)
+{
+	if (read_file(tmp_file, out, outlen) != 0 ||
+	    !new_words(initial, len, *out, *outlen)) {
+		if (*out)
+			wipe_free(*out, *outlen);
+		*out = NULL;
+		*outlen = 0;
+		fail("The editor closed with an error, so nothing was saved.");
+		return false;
+	}
+	bool ask = isatty(STDIN_FILENO) && isatty(STDERR_FILENO) &&
+	           !run_no_input();
+	if (ask && confirm_keep("Your editor stopped with an error. Keep what "
+	                        "you wrote?"))
+		return true;
+	wipe_free(*out, *outlen);
+	*out = NULL;
+	*outlen = 0;
+	if (ask)
+		printf("What you wrote was not saved.\n");
+	else
+		fail("The editor closed with an error, so the words you wrote "
+		     "were not saved.");
+	return false;
+}
+
 int
 editor_edit(const char *initial, size_t len, char **out, size_t *outlen)
 {
@@ -506,11 +555,9 @@ editor_edit(const char *initial, size_t len, char **out, size_t *outlen)
 		     cmd);
 		goto out;
 	}
-	if (status != 0) {
-		fail("The editor closed with an error, so nothing was saved.");
+	if (status != 0 && !keep_after_error(initial, len, out, outlen))
 		goto out;
-	}
-	if (read_file(tmp_file, out, outlen) != 0) {
+	if (!*out && read_file(tmp_file, out, outlen) != 0) {
 		fail("Could not read back what was written in the editor.");
 		goto out;
 	}

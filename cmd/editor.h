@@ -19,7 +19,10 @@
  * off again when the text comes back unchanged). On success returns 0
  * with *out (malloc'd, NUL-terminated; wipe and free it) and *outlen.
  * Returns 1 after printing a message, or 2 when no editor may be opened
- * (editor_refused()).
+ * (editor_refused()). When the editor stops with an error after words
+ * were written in the file, a terminal asks "Keep what you wrote?" (only
+ * n discards: confirm_keep); off a terminal nothing is kept, and the
+ * message says the words were not saved.
  */
 int editor_edit(const char *initial, size_t len, char **out, size_t *outlen);
 

@@ -11,23 +11,119 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* Ctrl-C while confirm_keep asks: the question ends there. */
+static volatile sig_atomic_t ask_interrupted;
+
+static void
+on_ask_int(int sig)
+{
+	(void)sig;
+	ask_interrupted = 1;
+}
+
+/* End the question's line when the answer did not (Ctrl-D, Ctrl-C), so
+ * that what is printed next starts on a line of its own. */
+static void
+end_line(void)
+{
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/*
+ * Ask `question` and `choices` on stderr and read one line of answer
+ * from stdin into answer (a longer line is cut). Returns false when none
+ * came (no more input: Ctrl-D).
+ */
+static bool
+read_answer(const char *question, const char *choices, char *answer, int size)
+{
+	bool got;
+	fprintf(stderr, "%s %s ", question, choices);
+	fflush(stderr);
+	got = fgets(answer, size, stdin) != NULL;
+	if (got && !strchr(answer, '\n') && !feof(stdin)) {
+		/* a long line: the rest of it is part of this answer */
+		int c;
+		while ((c = getc(stdin)) != EOF && c != '\n')
+			;
+		if (c == '\n')
+			return true;
+	}
+	if (!got || !strchr(answer, '\n')) {
+		clearerr(stdin);
+		end_line();
+	}
+	return got;
+}
+
 bool
 confirm(const char *question, bool dflt)
 {
 	char answer[16];
-	fprintf(stderr, "%s %s ", question, dflt ? "[Y/n]" : "[y/N]");
-	fflush(stderr);
-	if (!fgets(answer, sizeof(answer), stdin))
+	if (!read_answer(question, dflt ? "[Y/n]" : "[y/N]", answer,
+	                 sizeof(answer)))
 		return false;
 	if (strcmp(answer, "\n") == 0)
 		return dflt;
 	return strcmp(answer, "y\n") == 0 || strcmp(answer, "Y\n") == 0 ||
 	       strcmp(answer, "yes\n") == 0;
+}
+
+bool
+confirm_keep(const char *question)
+{
+	struct sigaction sa = {.sa_handler = on_ask_int}, old_sa;
+	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+	sigset_t block, old_mask;
+	char answer[64];
+	ssize_t n = -1;
+
+	/*
+	 * SIGINT stays blocked but while waiting in ppoll, so that a Ctrl-C
+	 * at any moment ends the wait instead of the program (which would
+	 * leave the words behind) and none is missed between the question
+	 * and the wait. read(2), not stdio: a terminal gives one line.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &old_mask);
+	ask_interrupted = 0;
+	sigaction(SIGINT, &sa, &old_sa);
+	fprintf(stderr, "%s [Y/n] ", question);
+	fflush(stderr);
+	sigset_t wait_mask = old_mask;
+	sigdelset(&wait_mask, SIGINT);
+	for (;;) {
+		int r = ppoll(&pfd, 1, NULL, &wait_mask);
+		if (r < 0 && errno == EINTR && !ask_interrupted)
+			continue;
+		if (r > 0)
+			while ((n = read(STDIN_FILENO, answer,
+			                 sizeof(answer) - 1)) < 0 &&
+			       errno == EINTR && !ask_interrupted)
+				;
+		break;
+	}
+	/* a Ctrl-C still pending goes to on_ask_int first */
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	sigaction(SIGINT, &old_sa, NULL);
+	if (n <= 0 || answer[n - 1] != '\n')
+		end_line();
+	if (n <= 0)
+		return true; /* Ctrl-D, Ctrl-C, an error: keep */
+	answer[n] = '\0';
+	answer[strcspn(answer, "\r\n")] = '\0';
+	return strcmp(answer, "n") != 0 && strcmp(answer, "N") != 0 &&
+	       strcmp(answer, "no") != 0 && strcmp(answer, "No") != 0 &&
+	       strcmp(answer, "NO") != 0;
 }
 
 int

@@ -13,9 +13,18 @@
 /*
  * Ask a yes/no question on stderr ("QUESTION [Y/n] " or "[y/N] ") and
  * read the answer from stdin: y, Y or yes is yes, Enter alone is `dflt`,
- * anything else (or no more input) is no.
+ * anything else (or no more input) is no. After Ctrl-D the next output
+ * starts on a line of its own.
  */
 bool confirm(const char *question, bool dflt);
+
+/*
+ * Ask whether to keep something the person wrote ("QUESTION [Y/n] " on
+ * stderr, the answer from stdin): only an explicit n (or no) says
+ * discard; Enter, anything else, Ctrl-D and Ctrl-C keep it (Ctrl-C ends
+ * the question, not the program).
+ */
+bool confirm_keep(const char *question);
 
 /*
  * Print root on stdout as JSON (indented by 2, ASCII only) and a newline,

@@ -7,6 +7,7 @@
 #include "output.h"
 #include "pager.h"
 #include "render.h"
+#include "search.h"
 #include "term.h"
 #include "topics.h"
 #include "util.h"
@@ -21,6 +22,9 @@
 
 /* Default and largest default wrap width (R21: min(terminal, 80)). */
 enum { TOPICS_WIDTH = 80, WIDTH_MAX = 10000, NEAR_SHOWN = 3 };
+
+/* search: the columns of a snippet off a terminal, and the fewest on one */
+enum { SNIPPET_PLAIN = TOPICS_WIDTH - 2, SNIPPET_MIN = 16 };
 
 static const char bold[] = "\033[1m", reset[] = "\033[0m";
 
@@ -588,6 +592,10 @@ topics_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	bool tty = term_is_tty(STDOUT_FILENO);
 	bool color = term_use_color(STDOUT_FILENO);
 	size_t cols = tty ? (size_t)term_width(STDOUT_FILENO) : 0, len = 0;
+	/* a snippet under its name, indented by 2 */
+	size_t snip_cols = cols > 2 + SNIPPET_MIN ? cols - 2
+	                   : cols                 ? SNIPPET_MIN
+	                                          : SNIPPET_PLAIN;
 	char *text = NULL;
 	FILE *out = open_memstream(&text, &len);
 	for (size_t i = 0; out && i < hits.n; i++) {
@@ -601,7 +609,17 @@ topics_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		        : cols > used ? cols - used
 		                      : 1);
 		fputs("\n  ", out);
-		put_fit(out, snip ? snip : t->summary, cols > 2 ? cols - 2 : 0);
+		struct search_snip sn;
+		if (!snip)
+			put_fit(out, t->summary, cols > 2 ? cols - 2 : 0);
+		else if (search_snippet_fit(hits.hits[i].text,
+		                            hits.hits[i].text_len,
+		                            hits.hits[i].match_start,
+		                            hits.hits[i].match_end, snip_cols,
+		                            clean_locale(), &sn) == 0) {
+			print_snippet(&sn, color, out);
+			wipe_free_str(sn.text);
+		}
 		fputc('\n', out);
 	}
 	int r = 1;

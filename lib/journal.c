@@ -115,12 +115,48 @@ journal_tag_normalize(const char *tag)
 	return out;
 }
 
+/* Is text[from, len) nothing but blanks and line ends? */
+static bool
+blank_from(const char *text, size_t len, size_t from)
+{
+	for (size_t i = from; i < len; i++)
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r' &&
+		    text[i] != '\n')
+			return false;
+	return true;
+}
+
+/*
+ * Where the person's own words start after a journaling prompt ('journal
+ * add --prompt' writes "> PROMPT", a blank line, then the text): past
+ * that quoted line and the blank lines after it, when the text starts so
+ * and has words after it; 0 otherwise.
+ */
+static size_t
+after_prompt(const char *text, size_t len)
+{
+	if (len < 2 || text[0] != '>' || text[1] != ' ')
+		return 0;
+	const char *nl = memchr(text, '\n', len);
+	if (!nl)
+		return 0;
+	size_t i = (size_t)(nl - text) + 1, line = i;
+	/* the line after the quote must be blank */
+	while (line < len &&
+	       (text[line] == ' ' || text[line] == '\t' || text[line] == '\r'))
+		line++;
+	if (line < len && text[line] != '\n')
+		return 0;
+	return blank_from(text, len, i) ? 0 : i;
+}
+
 /* The first line of text, at most PREVIEW_MAX bytes, cut at a UTF-8
- * boundary: text[*start..*end). */
+ * boundary: text[*start..*end). A leading journaling prompt is left out
+ * (after_prompt). */
 static void
 preview_bounds(const char *text, size_t len, size_t *start, size_t *end)
 {
-	size_t i = 0;
+	size_t i = after_prompt(text, len);
 	while (i < len &&
 	       (text[i] == '\n' || text[i] == ' ' || text[i] == '\r'))
 		i++;

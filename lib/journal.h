@@ -3,7 +3,9 @@
  *
  * Head (decrypted for listing): JSON {"v":1, "created", "updated", "mood",
  * "tags", "preview"} — times in seconds since the epoch, mood 0-10 or
- * null, preview the first line of the text (at most 120 bytes).
+ * null, preview the first line of the text (at most 120 bytes; after a
+ * leading journaling prompt, "> PROMPT" and a blank line, when there are
+ * words after it).
  * Body: the text itself, UTF-8 as typed.
  */
 #ifndef SELFHELP_JOURNAL_H

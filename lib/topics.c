@@ -696,8 +696,10 @@ topic_hits_release(struct topic_hits *hits)
 {
 	if (!hits)
 		return;
-	for (size_t i = 0; i < hits->n; i++)
+	for (size_t i = 0; i < hits->n; i++) {
 		free(hits->hits[i].snippet);
+		free(hits->hits[i].text);
+	}
 	free(hits->hits);
 	hits->hits = NULL;
 	hits->n = 0;
@@ -888,18 +890,19 @@ has(const struct search_needle *n, const char *s)
 }
 
 /*
- * Score one topic (0: some word does not occur) and, on a body match,
- * make *snippet (owned) around the first one. -1 when out of memory.
+ * Score one topic into hit->score (0: some word does not occur) and, on
+ * a body match, fill the hit's snippet, text and match (owned) around the
+ * first one. -1 when out of memory.
  */
 static int
 score_topic(const struct topic *t, struct search_needle *const *needles,
-            size_t nn, int *score, char **snippet)
+            size_t nn, struct topic_hit *hit)
 {
 	struct strbuf fields = {0};
-	size_t first = (size_t)-1;
+	size_t first = (size_t)-1, first_end = 0;
+	int *score = &hit->score;
 
-	*score = 0;
-	*snippet = NULL;
+	*hit = (struct topic_hit){.topic = t};
 	strbuf_add(&fields, t->slug, strlen(t->slug));
 	strbuf_add(&fields, "\n", 1);
 	strbuf_add(&fields, t->summary, strlen(t->summary));
@@ -921,8 +924,10 @@ score_topic(const struct topic *t, struct search_needle *const *needles,
 		while (nb < SCORE_BODY_MAX &&
 		       search_find(needles[i], plain + pos, len - pos, &start,
 		                   &end)) {
-			if (pos + start < first)
+			if (pos + start < first) {
 				first = pos + start;
+				first_end = pos + end;
+			}
 			nb++;
 			pos += end > start ? end : start + 1;
 		}
@@ -939,8 +944,15 @@ score_topic(const struct topic *t, struct search_needle *const *needles,
 	}
 	int r = 0;
 	if (*score > 0 && first != (size_t)-1) {
-		*snippet = make_snippet(plain, len, first);
-		r = *snippet ? 0 : -1;
+		hit->snippet = make_snippet(plain, len, first);
+		r = hit->snippet ? 0 : -1;
+		if (r == 0) {
+			hit->text = plain;
+			hit->text_len = len;
+			hit->match_start = first;
+			hit->match_end = first_end;
+			plain = NULL;
+		}
 	}
 	free(other);
 	free(plain);
@@ -976,16 +988,14 @@ topics_search(const struct topics *reg, const char *query,
 	if (!out->hits)
 		goto done;
 	for (size_t i = 0; nn && i < reg->n; i++) {
-		int score;
-		char *snippet;
-		if (score_topic(&reg->e[i]->pub, needles, nn, &score,
-		                &snippet) < 0) {
+		struct topic_hit hit;
+		if (score_topic(&reg->e[i]->pub, needles, nn, &hit) < 0) {
+			free(hit.snippet);
 			topic_hits_release(out);
 			goto done;
 		}
-		if (score > 0)
-			out->hits[out->n++] = (struct topic_hit){
-			        &reg->e[i]->pub, score, snippet};
+		if (hit.score > 0)
+			out->hits[out->n++] = hit;
 	}
 	qsort(out->hits, out->n, sizeof(*out->hits), cmp_hit);
 	r = 0;

@@ -110,6 +110,15 @@ struct topic_hit {
 	 * hit list.
 	 */
 	char *snippet;
+	/*
+	 * With a snippet: the whole readable body it was cut from (plain as
+	 * the snippet is, one line, owned by the hit list) and the first
+	 * match in it, bytes [match_start, match_end), for a caller that
+	 * fits its own snippet to a width (search_snippet_fit). NULL and
+	 * 0 when there is no snippet.
+	 */
+	char *text;
+	size_t text_len, match_start, match_end;
 };
 
 struct topic_hits {

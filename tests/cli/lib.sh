@@ -176,6 +176,34 @@ test_lazy_prereq PRLIMIT 'command -v prlimit'
 # Not under valgrind: for checks its slower, unstoppable process defeats.
 test_lazy_prereq NOT_VALGRIND 'test -z "$VALGRIND"'
 
+# search_lines FILE COLS WORD...: every line of a search's terminal output
+# in FILE (journal or topics search) is at most COLS display columns wide,
+# and each WORD is on a line, highlighted (reverse video) when HL=1, with
+# no escape at all when HL=0 (with HL=1 a bold title is allowed).
+search_lines() {
+	python3 - "$@" <<-\EOP
+	import sys, unicodedata
+	path, cols, words = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+	text = open(path, encoding="utf-8").read().replace("\r", "")
+	hl = __import__("os").environ["HL"] == "1"
+	def width(s):
+	    return sum(0 if unicodedata.combining(c) else
+	               2 if unicodedata.east_asian_width(c) in "WF" else 1
+	               for c in s)
+	lines = [l for l in text.split("\n") if l]
+	for l in lines:
+	    plain = l.replace("\033[7m", "").replace("\033[27m", "")
+	    plain = plain.replace("\033[1m", "").replace("\033[0m", "")
+	    assert "\033" not in plain, repr(l)
+	    assert width(plain) <= cols, (cols, width(plain), l)
+	for w in words:
+	    want = "\033[7m" + w + "\033[27m" if hl else w
+	    assert any(want in l for l in lines), (w, cols, lines)
+	    if not hl:
+	        assert "\033" not in text
+	EOP
+}
+
 # Run one named check: test_expect_success [PREREQS] "title" 'commands'
 test_expect_success() {
 	if [ $# -eq 3 ]; then

@@ -200,6 +200,25 @@ test_expect_success SCRIPT 'an editor that fails saves nothing' '
 	test "$(selfhelp_lines $P journal list)" -eq "$n"
 '
 
+# On a terminal the question "Keep what you wrote?" comes (tests/pty/
+# journal-pty.py); with no terminal to ask on, the words are not kept.
+test_expect_success SCRIPT 'an editor that fails after words were written, no terminal to ask on' '
+	cat >"$TEST_ROOT/ed-fail.sh" <<-\EOS &&
+	#!/bin/sh
+	for last; do :; done
+	printf "Crash words of t1000\n" >>"$last"
+	exit 3
+	EOS
+	chmod +x "$TEST_ROOT/ed-fail.sh" &&
+	n=$(selfhelp_lines $P journal list) &&
+	EDITOR="$TEST_ROOT/ed-fail.sh" script -qec "$SELFHELP_RUN $P journal add 2>\"$ERR\"" /dev/null >"$OUT";
+	expect_in "the words you wrote were not saved" "$ERR" &&
+	expect_not_in "Keep what you wrote" "$ERR" &&
+	expect_not_in "Keep what you wrote" "$OUT" &&
+	test "$(selfhelp_lines $P journal list)" -eq "$n" &&
+	! grep -r -a -q "Crash words of t1000" "$XDG_RUNTIME_DIR" /dev/shm 2>/dev/null
+'
+
 test_expect_success 'search: any case, text and tags, with a snippet' '
 	selfhelp $P journal add -m "Ein Tag voller Ärger und dann Ruhe am Abend" >/dev/null &&
 	selfhelp $P journal search ärger >"$OUT" &&
@@ -476,6 +495,25 @@ test_expect_success '--prompt is for add alone' '
 	expect_in "--prompt" "$ERR"
 '
 
+test_expect_success 'add --prompt: list and a search by tag show the first own words' '
+	selfhelp $P journal add --prompt anger -m "Words of my own first" --tag pvw --date 2026-02-21 >"$OUT" &&
+	selfhelp $P journal list --since 2026-02-21 --until 2026-02-21 >"$OUT" &&
+	expect_in "  Words of my own first" "$OUT" &&
+	expect_not_in ">" "$OUT" &&
+	selfhelp $P journal search pvw >"$OUT" &&
+	expect_in "Words of my own first" "$OUT" &&
+	expect_not_in ">" "$OUT" &&
+	selfhelp_json "print(d[0][\"snippet\"])" $P journal search pvw --json >"$TEST_ROOT/pv" &&
+	test "$(cat "$TEST_ROOT/pv")" = "Words of my own first" &&
+	id=$(selfhelp_json "print(d[0][\"id\"])" $P journal list --since 2026-02-21 --until 2026-02-21 --json) &&
+	selfhelp $P journal show "$id" >"$OUT" &&
+	expect_in "> " "$OUT" &&
+	expect_in "Words of my own first" "$OUT" &&
+	selfhelp $P journal add -m "> a quote of my own" --date 2026-02-22 >"$OUT" &&
+	selfhelp $P journal list --since 2026-02-22 --until 2026-02-22 >"$OUT" &&
+	expect_in "  > a quote of my own" "$OUT"
+'
+
 test_expect_success SCRIPT 'add --prompt opens the editor with the prompt quoted' '
 	cat >"$TEST_ROOT/ed-prompt.sh" <<-\EOS &&
 	#!/bin/sh
@@ -507,32 +545,6 @@ test_expect_success SCRIPT 'add --prompt: left with the prompt alone, nothing is
 	expect_in "empty" "$OUT" &&
 	test "$(selfhelp_lines $P journal list)" -eq "$n"
 '
-
-# search_lines FILE COLS WORD...: every line of a search's terminal output
-# FILE is at most COLS display columns wide, and each WORD is on a line,
-# highlighted (reverse video) when HL=1, with no escape at all when HL=0.
-search_lines() {
-	python3 - "$@" <<-\EOP
-	import sys, unicodedata
-	path, cols, words = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-	text = open(path, encoding="utf-8").read().replace("\r", "")
-	hl = __import__("os").environ["HL"] == "1"
-	def width(s):
-	    return sum(0 if unicodedata.combining(c) else
-	               2 if unicodedata.east_asian_width(c) in "WF" else 1
-	               for c in s)
-	lines = [l for l in text.split("\n") if l]
-	for l in lines:
-	    plain = l.replace("\033[7m", "").replace("\033[27m", "")
-	    assert "\033" not in plain, repr(l)
-	    assert width(plain) <= cols, (cols, width(plain), l)
-	for w in words:
-	    want = "\033[7m" + w + "\033[27m" if hl else w
-	    assert any(want in l for l in lines), (w, cols, lines)
-	    if not hl:
-	        assert "\033" not in text
-	EOP
-}
 
 test_expect_success SCRIPT 'search: the match in sight and highlighted at 60, 80 and 120 columns' '
 	selfhelp $P journal add -m "A hard morning, better after a walk" >/dev/null &&

@@ -292,6 +292,32 @@ test_expect_success 'search with no hit says so gently' '
 	expect_in "selfhelp topics" "$OUT"
 '
 
+test_expect_success SCRIPT 'search: the match in sight and highlighted at 60, 80 and 120 columns' '
+	dir="$XDG_DATA_HOME/selfhelp/topics" &&
+	rm -rf "$dir" && mkdir -p "$dir" &&
+	printf -- "---\ntitle: Long\nslug: zz-long\n---\n\nSome words come first on this page, and then a long stretch of ordinary text follows before the zebrafrog finally shows up in the middle of it, with many more words after it so that every width has to cut it somewhere.\n" >"$dir/long.md" &&
+	printf -- "---\ntitle: Tired\nslug: zz-tired\n---\n\n今日はとても疲れた。でも夕方に散歩をして、少し楽になった。明日もまた歩きたいと思う。本当に。長い一日だったけれど、夜は静かに眠れそうだ。\n" >"$dir/tired.md" &&
+	printf -- "---\ntitle: Short\nslug: zz-short\n---\n\nA quokkabird, briefly.\n" >"$dir/short.md" &&
+	for cols in 60 80 120; do
+		for w in zebrafrog 散歩 quokkabird; do
+			COLUMNS=$cols TERM=xterm script -qec "$SELFHELP_RUN topics search $w" /dev/null >"$OUT" &&
+			HL=1 search_lines "$OUT" $cols $w || return 1
+		done &&
+		COLUMNS=$cols TERM=xterm NO_COLOR=1 script -qec "$SELFHELP_RUN topics search zebrafrog" /dev/null >"$OUT" &&
+		HL=0 search_lines "$OUT" $cols zebrafrog &&
+		# a cut in front of the match at 60: "…" there
+		if test $cols = 60; then
+			expect_in "  …" "$OUT" || return 1
+		fi &&
+		# the whole text fits: no "…"
+		COLUMNS=$cols TERM=xterm script -qec "$SELFHELP_RUN topics search quokkabird" /dev/null >"$OUT" &&
+		expect_not_in "…" "$OUT" || return 1
+	done &&
+	selfhelp topics search zebrafrog >"$OUT" &&
+	HL=0 search_lines "$OUT" 80 zebrafrog
+'
+rm -rf "$XDG_DATA_HOME/selfhelp/topics"
+
 test_expect_success 'help for topics and every sub-command, exit 0' '
 	selfhelp topics --help >"$OUT" && expect_in "usage: selfhelp topics" "$OUT" &&
 	expect_in "Examples:" "$OUT" &&

@@ -139,6 +139,35 @@ long_preview(void **state)
 	vault_free(v);
 }
 
+/* A leading journaling prompt ("> PROMPT", a blank line) is left out of
+ * the preview when words follow it; the text keeps it whole. */
+static void
+prompt_preview(void **state)
+{
+	static const struct {
+		const char *text, *preview;
+	} cases[] = {
+	        {"> What helped today?\n\nA walk.\nMore.", "A walk."},
+	        {"> What helped today?\n \n\n  Tea\n", "Tea"},
+	        {"> What helped today?\n\n", "> What helped today?"},
+	        {"> a quote\nright after\n", "> a quote"},
+	        {">no space\n\nwords", ">no space"},
+	        {"Plain first line\n\n> later", "Plain first line"},
+	        {"> one line only", "> one line only"},
+	};
+	struct vault *v = make_vault();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct journal_entry *e = NULL;
+		char id[VAULT_ID_HEX + 1];
+		add(v, cases[i].text, 3, NULL, 10 + (time_t)i, id);
+		assert_int_equal(journal_get(v, id, &e), VAULT_OK);
+		assert_string_equal(e->preview, cases[i].preview);
+		assert_string_equal(e->text, cases[i].text);
+		journal_entry_free(e);
+	}
+	vault_free(v);
+}
+
 /* Update: text, mood and tags replaced, created kept, updated now. */
 static void
 update_round_trip(void **state)
@@ -486,10 +515,10 @@ main(int argc, char **argv)
 	journal_json_init();
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 	static const struct CMUnitTest tests[] = {
-	        T(add_and_get),      T(long_preview),      T(update_round_trip),
-	        T(delete_one),       T(list_filters),      T(tags_normalized),
-	        T(damaged_reported), T(sealed_round_trip), T(sort_key),
-	        T(moods_of_period),
+	        T(add_and_get),       T(long_preview),     T(prompt_preview),
+	        T(update_round_trip), T(delete_one),       T(list_filters),
+	        T(tags_normalized),   T(damaged_reported), T(sealed_round_trip),
+	        T(sort_key),          T(moods_of_period),
 	};
 	return RUN_NAMED(tests, argc, argv);
 }

@@ -356,6 +356,18 @@ search(void **state)
 	assert_null(strstr(snip, "##"));
 	assert_true(strncmp(snip, "Some words", 10) == 0);
 	assert_string_equal(snip + strlen(snip) - 3, "\xe2\x80\xa6");
+	/* the whole plain text and where the first match is in it */
+	assert_null(hits.hits[1].text);
+	const struct topic_hit *h = &hits.hits[3];
+	assert_non_null(h->text);
+	assert_int_equal(h->text_len, strlen(h->text));
+	assert_null(strstr(h->text, "**"));
+	assert_int_equal(h->match_end - h->match_start, 9);
+	assert_memory_equal(h->text + h->match_start, "zebrafrog", 9);
+	assert_string_equal(h->text + h->text_len - 10, "long line.");
+	h = &hits.hits[2]; /* the first of two, in another case */
+	assert_int_equal(h->match_start, 0);
+	assert_memory_equal(h->text, "Zebrafrog,", 10);
 	topic_hits_release(&hits);
 	topic_hits_release(&hits);
 
