@@ -454,6 +454,8 @@ print_record(const struct group_record *r, size_t width)
 	fputs("\n", stdout);
 	if (r->written_locked)
 		printf("Written while the vault was locked.\n");
+	if (r->conflict_copy)
+		printf(CONFLICT_COPY_NOTE "\n");
 	putchar('\n');
 	const int *order =
 	        r->type == GROUP_PREPARE ? prepare_order : reflect_order;

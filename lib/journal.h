@@ -44,6 +44,7 @@ struct journal_entry {
 	char *text;    /* owned; NULL unless the body was read */
 	size_t textlen;
 	bool written_locked; /* arrived while the vault was locked */
+	bool conflict_copy;  /* kept by a merge: edited on both copies */
 };
 
 /* Free an entry's owned strings (wiping text) and the entry. NULL ok. */

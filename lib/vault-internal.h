@@ -337,10 +337,9 @@ struct ancestry {
 	uint8_t n;
 	unsigned char h[ANC_MAX][ANC_HASH];
 };
-void revision_hash(const unsigned char *id, int64_t revision,
-                   const char *kind, const void *head, size_t headlen,
-                   const void *body, size_t bodylen,
-                   unsigned char out[ANC_HASH]);
+void revision_hash(const unsigned char *id, int64_t revision, const char *kind,
+                   const void *head, size_t headlen, const void *body,
+                   size_t bodylen, unsigned char out[ANC_HASH]);
 /* The ancestry of a child of a revision whose hash is `own` and whose
  * ancestry is `parent` (NULL: none). */
 void ancestry_child(struct ancestry *out, const unsigned char own[ANC_HASH],

@@ -53,7 +53,8 @@ conflict_id(const unsigned char *id, const unsigned char *hash,
 {
 	crypto_generichash_state h;
 	crypto_generichash_init(&h, NULL, 0, VAULT_ID_BYTES);
-	crypto_generichash_update(&h, (const unsigned char *)"selfhelp-conflict",
+	crypto_generichash_update(&h,
+	                          (const unsigned char *)"selfhelp-conflict",
 	                          sizeof("selfhelp-conflict"));
 	crypto_generichash_update(&h, id, VAULT_ID_BYTES);
 	crypto_generichash_update(&h, hash, ANC_HASH);
@@ -81,7 +82,8 @@ take(struct vault *v, struct index_entry *e, const unsigned char *id,
 		v->st.high_water = rowid;
 	if (e) {
 		bool was_live = !(e->flags & ENTRY_TOMBSTONE);
-		if (was_live && e->rowid && (rc = vault_remove_row(v, e->rowid)))
+		if (was_live && e->rowid &&
+		    (rc = vault_remove_row(v, e->rowid)))
 			return rc;
 		e->rowid = rowid;
 		e->revision = revision;
@@ -320,11 +322,14 @@ open_other(struct vault *v, const char *path, struct vault **out)
 		if (rekeyed && rc == VAULT_DAMAGED)
 			return vault_set_error(
 			        v, VAULT_REFUSED,
-			        "The copy at %s has other keys than this vault: "
+			        "The copy at %s has other keys than this "
+			        "vault: "
 			        "one of the two was given a new key "
-			        "('selfhelp passwd --rekey') since they parted, "
+			        "('selfhelp passwd --rekey') since they "
+			        "parted, "
 			        "so this vault cannot read it. Nothing was "
-			        "changed. To bring its records here, export them "
+			        "changed. To bring its records here, export "
+			        "them "
 			        "from that copy with its own passphrase "
 			        "('selfhelp export') and import the file here "
 			        "('selfhelp import').",
@@ -514,7 +519,8 @@ vault_merge(struct vault *v, const char *other, bool dry_run,
 		close_other(o);
 		return rc;
 	}
-	if (!(rc = index_load_all(v)) && !(rc = merge_indexed(v, o, other, sum)))
+	if (!(rc = index_load_all(v)) &&
+	    !(rc = merge_indexed(v, o, other, sum)))
 		rc = merge_waiting(v, o, sum);
 	close_other(o);
 	if (rc || dry_run || !v->st_dirty) {

@@ -143,7 +143,8 @@ revision_hash(const unsigned char *id, int64_t revision, const char *kind,
 	crypto_generichash_state h;
 	unsigned char n[8];
 	crypto_generichash_init(&h, NULL, 0, ANC_HASH);
-	crypto_generichash_update(&h, (const unsigned char *)"selfhelp-revision",
+	crypto_generichash_update(&h,
+	                          (const unsigned char *)"selfhelp-revision",
 	                          sizeof("selfhelp-revision"));
 	crypto_generichash_update(&h, id, VAULT_ID_BYTES);
 	put_u64(n, (uint64_t)revision);
@@ -528,8 +529,8 @@ parent_ancestry(struct vault *v, const struct index_entry *e, const char *kind,
 	                   (size_t)sqlite3_column_bytes(st, 1), e->id,
 	                   e->revision, &env, &h, &b, &bl) == 0 &&
 	    strcmp(env.kind, kind) == 0) {
-		revision_hash(e->id, e->revision, kind, env.head, env.headlen, b,
-		              bl, own);
+		revision_hash(e->id, e->revision, kind, env.head, env.headlen,
+		              b, bl, own);
 		ancestry_child(out, own, &env.anc);
 	}
 	if (st)
@@ -719,7 +720,8 @@ vault_delete(struct vault *v, const char *id)
 	if (!rc && (!e || (e->flags & ENTRY_TOMBSTONE)))
 		rc = vault_set_error(v, VAULT_NOT_FOUND,
 		                     "That record is not there any more.");
-	if (!rc && e->rowid && (rc = vault_remove_row(v, e->rowid)) == VAULT_OK) {
+	if (!rc && e->rowid &&
+	    (rc = vault_remove_row(v, e->rowid)) == VAULT_OK) {
 		/* a tombstone: a later merge must not bring it back */
 		e->rowid = 0;
 		e->revision++;
@@ -2063,8 +2065,8 @@ vault_repair(struct vault *v, uint64_t counter_floor, size_t *kept,
 		x->time = env.time;
 		x->flags = env.flags & VAULT_WRITTEN_LOCKED;
 		snprintf(x->kind, sizeof(x->kind), "%s", env.kind);
-		if (vault_sort_key_of(v, env.kind, env.head, env.headlen, &x->key,
-		                &x->flags))
+		if (vault_sort_key_of(v, env.kind, env.head, env.headlen,
+		                      &x->key, &x->flags))
 			x->key = INT64_MAX;
 		sodium_memzero(v->head.p, plen);
 	}

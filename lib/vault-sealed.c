@@ -412,9 +412,9 @@ vault_fold_sealed(struct vault *v, size_t *folded)
 
 int
 vault_sealed_open(struct vault *v, const unsigned char *sk,
-                  const unsigned char *hb, size_t hlen,
-                  const unsigned char *bb, size_t blen, struct envelope *env,
-                  unsigned char **head, unsigned char **body, size_t *bodylen)
+                  const unsigned char *hb, size_t hlen, const unsigned char *bb,
+                  size_t blen, struct envelope *env, unsigned char **head,
+                  unsigned char **body, size_t *bodylen)
 {
 	unsigned char ad[AD_MAX];
 	unsigned char *key = sodium_malloc(CRYPTO_KEY_BYTES);

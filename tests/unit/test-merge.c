@@ -65,9 +65,9 @@ static void
 put(const char *p, const char *id, const char *body, char *id_out)
 {
 	struct vault *v = open_at(p);
-	assert_int_equal(vault_put(v, id, "journal", "h", 1, body, strlen(body),
-	                           id_out),
-	                 VAULT_OK);
+	assert_int_equal(
+	        vault_put(v, id, "journal", "h", 1, body, strlen(body), id_out),
+	        VAULT_OK);
 	vault_free(v);
 }
 
@@ -161,9 +161,9 @@ state_print(const char *p)
 	sqlite3_stmt *st;
 	uint64_t h = 0;
 	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT data FROM state", -1,
-	                                    &st, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(db, "SELECT data FROM state", -1, &st, NULL),
+	        SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	const unsigned char *d = sqlite3_column_blob(st, 0);
 	for (int i = 0; i < 8; i++)
@@ -284,9 +284,9 @@ sealed_waiting(void **state)
 	/* written on B while locked, not folded in there yet */
 	assert_int_equal(vault_open(bpath, &v, &err), VAULT_OK);
 	assert_int_equal(vault_begin(v), VAULT_OK);
-	assert_int_equal(vault_seal(v, "journal", "h", 1, "while locked", 12,
-	                            id),
-	                 VAULT_OK);
+	assert_int_equal(
+	        vault_seal(v, "journal", "h", 1, "while locked", 12, id),
+	        VAULT_OK);
 	assert_int_equal(vault_commit(v), VAULT_OK);
 	vault_free(v);
 	/* merged into A straight from B's file */
@@ -420,11 +420,11 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	        T(disjoint_adds),   T(edit_one_side),
-	        T(edit_both),       T(delete_and_edit),
-	        T(sealed_waiting),  T(dry_run),
+	        T(disjoint_adds),       T(edit_one_side),
+	        T(edit_both),           T(delete_and_edit),
+	        T(sealed_waiting),      T(dry_run),
 	        T(other_vault_refused), T(rekeyed_refused),
-	        T(damaged_refused), T(old_copy_not_rolled_back),
+	        T(damaged_refused),     T(old_copy_not_rolled_back),
 	};
 	if (sodium_init() < 0)
 		return 1;
