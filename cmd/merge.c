@@ -93,6 +93,9 @@ print_json_summary(const char *from, const struct merge_opts *o,
 	        json_pack("{s:s, s:b, s:b, s:o, s:I}", "from", from, "dry_run",
 	                  o->dry_run, "changed", s->changed, "kinds", kinds,
 	                  "waiting_not_read", (json_int_t)s->waiting_unread);
+	if (root)
+		json_object_set_new(root, "written_while_locked",
+		                    json_integer((json_int_t)s->locked_writes));
 	if (!root)
 		return fail("Out of memory.");
 	return print_json(root);
@@ -131,6 +134,11 @@ print_summary(const char *from, const struct merge_opts *o,
 	               "  changed there but deleted here, so they stay "
 	               "deleted: "))
 		putchar('\n');
+	if (s->locked_writes)
+		printf("  %zu of what came in %s written while that copy was "
+		       "locked.\n",
+		       s->locked_writes,
+		       s->locked_writes == 1 ? "was" : "were");
 	if (s->waiting_unread)
 		printf("  %zu record%s waiting in that copy could not be read "
 		       "and %s left there.\n",

@@ -481,6 +481,17 @@ merge_waiting(struct vault *v, struct vault *o, struct vault_merge_summary *sum)
 			sum->waiting_unread++;
 			continue;
 		}
+		/* as when folding in: a locked write never stands in for a
+		 * record already here (anyone with the public key can make
+		 * one, under any id) */
+		struct index_entry *e = index_find(v, env.id, &rc);
+		if (rc || e) {
+			sodium_free(h);
+			sodium_free(b);
+			if (e)
+				sum->waiting_unread++;
+			continue;
+		}
 		memcpy(t.id, env.id, VAULT_ID_BYTES);
 		snprintf(t.kind, sizeof(t.kind), "%s", env.kind);
 		t.revision = 1;
@@ -492,6 +503,8 @@ merge_waiting(struct vault *v, struct vault *o, struct vault_merge_summary *sum)
 		revision_hash(t.id, t.revision, t.kind, t.head, t.headlen,
 		              t.body, t.bodylen, t.hash);
 		rc = merge_one(v, &t, sum);
+		if (!rc)
+			sum->locked_writes++;
 		sodium_free(h);
 		sodium_free(b);
 	}

@@ -231,7 +231,10 @@ struct vault_merge_kind {
 struct vault_merge_summary {
 	struct vault_merge_kind kinds[VAULT_MERGE_KINDS];
 	size_t nkinds;
-	size_t waiting_unread; /* rows after the other's state not taken */
+	size_t locked_writes;  /* of those added: written while the other
+	                        * copy was locked, not yet folded in there */
+	size_t waiting_unread; /* rows after the other's state not taken
+	                        * (do not open, or an id already here) */
 	bool changed;          /* anything came in (or would, dry_run) */
 };
 int vault_merge(struct vault *v, const char *other, bool dry_run,

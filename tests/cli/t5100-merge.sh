@@ -98,6 +98,7 @@ test_expect_success 'merge B into A: everything from both, and a summary' '
 	expect_in "edited on both computers, so kept twice: 1 entry" "$OUT" &&
 	expect_in "conflict copy" "$OUT" &&
 	expect_in "changed there but deleted here, so they stay deleted: 1 entry" "$OUT" &&
+	expect_in "1 of what came in was written while that copy was locked" "$OUT" &&
 	selfhelp $P journal list >"$OUT" &&
 	expect_in "ONLY-ON-A" "$OUT" &&
 	expect_in "B-EDIT-TWO" "$OUT" &&
@@ -156,7 +157,7 @@ test_expect_success 'merge --json' '
 	json "k = d[\"kinds\"]; assert d[\"changed\"] and not d[\"dry_run\"]; \
 assert k[\"journal\"][\"added\"] == 1 and k[\"journal\"][\"conflict_copies\"] == 1; \
 assert k[\"journal\"][\"updated\"] == 1 and k[\"journal\"][\"kept_deleted\"] == 1; \
-assert k[\"trigger\"][\"added\"] == 1" <"$OUT"
+assert k[\"trigger\"][\"added\"] == 1 and d[\"written_while_locked\"] == 1" <"$OUT"
 '
 
 test_expect_success 'a copy of another vault is refused, nothing changed' '

@@ -296,10 +296,42 @@ sealed_waiting(void **state)
 	copy_file(bpath, b2);
 	assert_int_equal(merge(apath, b2, &s), VAULT_OK);
 	assert_int_equal(journal(&s)->added, 1);
+	assert_int_equal(s.locked_writes, 1);
 	char *m = both_ways(&ab, &ba);
 	assert_non_null(strstr(m, id));
 	assert_non_null(strstr(m, "L- while locked"));
 	free(m);
+}
+
+/* A locked write in the other copy under an id already here (anyone
+ * with the public key can choose one) does not stand in for it. */
+static void
+locked_write_id_taken(void **state)
+{
+	char ids[1][VAULT_ID_HEX + 1], id[VAULT_ID_HEX + 1];
+	struct vault_merge_summary s;
+	struct vault *v;
+	char *err = NULL;
+	two_copies(1, ids);
+	assert_int_equal(vault_open(bpath, &v, &err), VAULT_OK);
+	assert_int_equal(vault_begin(v), VAULT_OK);
+	assert_int_equal(vault_seal(v, "journal", "h", 1, "FORGED", 6, id),
+	                 VAULT_OK);
+	assert_int_equal(vault_commit(v), VAULT_OK);
+	vault_free(v);
+	v = open_at(apath);
+	assert_int_equal(vault_insert(v, id, "journal", "h", 1, "MINE", 4, 0),
+	                 VAULT_OK);
+	vault_free(v);
+	char *before = dump(apath);
+	assert_int_equal(merge(apath, bpath, &s), VAULT_OK);
+	assert_false(s.changed);
+	assert_int_equal(s.waiting_unread, 1);
+	char *after = dump(apath);
+	assert_string_equal(before, after);
+	assert_null(strstr(after, "FORGED"));
+	free(before);
+	free(after);
 }
 
 static void
@@ -420,11 +452,17 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	        T(disjoint_adds),       T(edit_one_side),
-	        T(edit_both),           T(delete_and_edit),
-	        T(sealed_waiting),      T(dry_run),
-	        T(other_vault_refused), T(rekeyed_refused),
-	        T(damaged_refused),     T(old_copy_not_rolled_back),
+	        T(disjoint_adds),
+	        T(edit_one_side),
+	        T(edit_both),
+	        T(delete_and_edit),
+	        T(sealed_waiting),
+	        T(locked_write_id_taken),
+	        T(dry_run),
+	        T(other_vault_refused),
+	        T(rekeyed_refused),
+	        T(damaged_refused),
+	        T(old_copy_not_rolled_back),
 	};
 	if (sodium_init() < 0)
 		return 1;
