@@ -191,4 +191,31 @@ test_expect_success 'a copy given a new key is refused, and says what to do' '
 	cmp "$TEST_ROOT/a-3.db" "$TEST_ROOT/a-before.db"
 '
 
+# Records written before ancestry existed (the format vectors were made
+# by an older selfhelp): an edit made now names them, so an edit on one
+# side is told from edits on both.
+VP="--passphrase-file $TEST_ROOT/vpass"
+test_expect_success 'copies of a vault made before ancestry merge too' '
+	head -n 1 "$TEST_SRCDIR/vectors/passphrase.txt" >"$TEST_ROOT/vpass" &&
+	mkdir -p "$TEST_ROOT/old" && chmod 700 "$TEST_ROOT/old" &&
+	cp "$TEST_SRCDIR/vectors/valid.vault" "$TEST_ROOT/old/a.db" &&
+	cp "$TEST_SRCDIR/vectors/valid.vault" "$TEST_ROOT/old/b.db" &&
+	chmod 600 "$TEST_ROOT/old/a.db" "$TEST_ROOT/old/b.db" &&
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP journal list --json >"$OUT" &&
+	O1=$(json "print(d[0][\"id\"])" <"$OUT") &&
+	O2=$(json "print(d[1][\"id\"])" <"$OUT") &&
+	selfhelp --vault "$TEST_ROOT/old/b.db" $VP journal edit "$O1" -m "OLD-EDIT-B" >/dev/null &&
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP journal edit "$O2" -m "OLD-EDIT-A" >/dev/null &&
+	selfhelp --vault "$TEST_ROOT/old/b.db" $VP journal edit "$O2" -m "OLD-EDIT-B2" >/dev/null &&
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP merge "$TEST_ROOT/old/b.db" >"$OUT" &&
+	expect_in "newer there, so updated here: 1 entry" "$OUT" &&
+	expect_in "kept twice: 1 entry" "$OUT" &&
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP journal list >"$OUT" &&
+	expect_in "OLD-EDIT-B" "$OUT" && expect_in "OLD-EDIT-A" "$OUT" &&
+	expect_in "OLD-EDIT-B2" "$OUT" &&
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP check >/dev/null 2>&1 &&
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP merge "$TEST_ROOT/old/b.db" >"$OUT" &&
+	expect_in "Nothing new" "$OUT"
+'
+
 test_done
