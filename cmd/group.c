@@ -218,8 +218,11 @@ print_line(const void *rec)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s  %s",
 		              prep ? "" : " ", words);
 	if (r->link[0] && n > 0 && (size_t)n < sizeof(line))
-		snprintf(line + n, sizeof(line) - (size_t)n, "  with %.*s",
-		         SHORT_ID, r->link);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "  with %.*s",
+		              SHORT_ID, r->link);
+	if (r->conflict_copy && n > 0 && (size_t)n < sizeof(line))
+		snprintf(line + n, sizeof(line) - (size_t)n,
+		         "  (conflict copy)");
 	record_put_line(line, sizeof(line));
 }
 

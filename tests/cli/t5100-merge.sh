@@ -218,4 +218,19 @@ test_expect_success 'copies of a vault made before ancestry merge too' '
 	expect_in "Nothing new" "$OUT"
 '
 
+test_expect_success 'a trigger record edited on both: kept twice, the copy marked' '
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP trigger-log list --json >"$OUT" &&
+	T1=$(json "print(d[0][\"id\"])" <"$OUT") &&
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP trigger-log edit "$T1" --note "NOTE-A" >/dev/null &&
+	selfhelp --vault "$TEST_ROOT/old/b.db" $VP trigger-log edit "$T1" --note "NOTE-B" >/dev/null &&
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP merge "$TEST_ROOT/old/b.db" >"$OUT" &&
+	expect_in "kept twice: 1 trigger record" "$OUT" &&
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP trigger-log list >"$OUT" &&
+	expect_in "(conflict copy)" "$OUT" &&
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP trigger-log list --json >"$OUT" &&
+	C=$(json "print([e[\"id\"] for e in d if e.get(\"conflict_copy\")][0])" <"$OUT") &&
+	selfhelp --vault "$TEST_ROOT/old/a.db" $VP trigger-log show "$C" >"$OUT" &&
+	expect_in "A conflict copy" "$OUT"
+'
+
 test_done
