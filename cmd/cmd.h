@@ -69,9 +69,9 @@ enum { PATH_NOTE_MAX = 4096 };
 extern const struct command grounding_command, crisis_command, journal_command,
         trigger_log_command, insights_command, init_command, unlock_command,
         lock_command, status_command, passwd_command, recover_command,
-        recovery_code_command, export_command, import_command, backup_command,
-        check_command, topics_command, safety_plan_command, group_command,
-        report_command, config_command, complete_command;
+        recovery_code_command, export_command, import_command, merge_command,
+        backup_command, check_command, topics_command, safety_plan_command,
+        group_command, report_command, config_command, complete_command;
 
 /*
  * Where help is right now, in a few lines on fp, for the country of
@@ -170,6 +170,12 @@ int resolve_record_id(struct vault *v, const char *kind, const char *prefix,
  * outside selfhelp", or that an older version was put back, or that it
  * is missing (vault_last_problem). */
 const char *damage_words(struct vault *v);
+
+/* Under a record that `selfhelp merge` kept twice (VAULT_CONFLICT_COPY). */
+#define CONFLICT_COPY_NOTE                                                     \
+	"A conflict copy: this version was edited on another computer "        \
+	"too, and 'selfhelp merge' kept both. Delete whichever you no "        \
+	"longer need."
 
 /* Is `s` one of "-h" or "--help"? */
 bool is_help_arg(const char *s);

@@ -219,8 +219,11 @@ print_line(const void *rec)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s  %s",
 		              prep ? "" : " ", words);
 	if (r->link[0] && n > 0 && (size_t)n < sizeof(line))
-		snprintf(line + n, sizeof(line) - (size_t)n, "  with %.*s",
-		         SHORT_ID, r->link);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "  with %.*s",
+		              SHORT_ID, r->link);
+	if (r->conflict_copy && n > 0 && (size_t)n < sizeof(line))
+		snprintf(line + n, sizeof(line) - (size_t)n,
+		         "  (conflict copy)");
 	record_put_line(line, sizeof(line));
 }
 
@@ -455,6 +458,8 @@ print_record(const struct group_record *r, size_t width)
 	fputs("\n", stdout);
 	if (r->written_locked)
 		printf("Written while the vault was locked.\n");
+	if (r->conflict_copy)
+		printf(CONFLICT_COPY_NOTE "\n");
 	putchar('\n');
 	const int *order =
 	        r->type == GROUP_PREPARE ? prepare_order : reflect_order;

@@ -225,6 +225,8 @@ entry_json(const struct journal_entry *e)
 	                            : json_string(""));
 	json_object_set_new(o, "written_while_locked",
 	                    json_boolean(e->written_locked));
+	if (e->conflict_copy)
+		json_object_set_new(o, "conflict_copy", json_true());
 	return o;
 }
 
@@ -243,6 +245,9 @@ print_line(const struct journal_entry *e, const char *extra)
 	for (size_t i = 0; i < e->ntags && n < sizeof(line); i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s#%s",
 		                      i ? " " : "  ", e->tags[i]);
+	if (e->conflict_copy && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+		                      "  (conflict copy)");
 	if (n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n, "  %s",
 		         extra ? extra : e->preview);
@@ -672,6 +677,8 @@ journal_show_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (e->written_locked)
 		fprintf(m, "\nWritten while the vault was locked.");
+	if (e->conflict_copy)
+		fprintf(m, "\n" CONFLICT_COPY_NOTE);
 	fprintf(m, "\n\n");
 	print_clean(e->text, e->textlen, UTIL_CLEAN_LINES, m);
 	if (e->textlen && e->text[e->textlen - 1] != '\n')

@@ -35,10 +35,11 @@ static const struct command *const commands[] = {
         &trigger_log_command, &insights_command, &init_command,
         &unlock_command,      &lock_command,     &status_command,
         &passwd_command,      &recover_command,  &recovery_code_command,
-        &export_command,      &import_command,   &backup_command,
-        &check_command,       &topics_command,   &safety_plan_command,
-        &group_command,       &report_command,   &config_command,
-        &complete_command,    &help_command,     &version_command,
+        &export_command,      &import_command,   &merge_command,
+        &backup_command,      &check_command,    &topics_command,
+        &safety_plan_command, &group_command,    &report_command,
+        &config_command,      &complete_command, &help_command,
+        &version_command,
 };
 enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
 

@@ -328,6 +328,9 @@ record_cmd_json(const void *r)
 	    json_object_set_new(o, "written_while_locked",
 	                        json_boolean(locked)))
 		goto fail;
+	if (CAT(r, k->meta.conflict_copy, bool) &&
+	    json_object_set_new(o, "conflict_copy", json_true()))
+		goto fail;
 	return o;
 fail:
 	json_decref(o);
@@ -489,6 +492,8 @@ print_record(const void *r)
 	printf(" \xc2\xb7 %s\n", when);
 	if (CAT(r, k->meta.written_locked, bool))
 		printf("Written while the vault was locked.\n");
+	if (CAT(r, k->meta.conflict_copy, bool))
+		printf(CONFLICT_COPY_NOTE "\n");
 	putchar('\n');
 	for (size_t i = 0; i < k->nfields; i++) {
 		int at = k->edit_order ? k->edit_order[i] : (int)i;

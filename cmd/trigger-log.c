@@ -177,6 +177,8 @@ print_line(const void *rec)
 	for (size_t i = 0; i < r->list[TRIGGER_TAGS].n; i++)
 		line_add(line, sizeof(line), "%s#%s", i ? " " : "  ",
 		         r->list[TRIGGER_TAGS].v[i]);
+	if (r->conflict_copy)
+		line_add(line, sizeof(line), "  (conflict copy)");
 	const char *what = r->text[TRIGGER_TRIGGER];
 	if (what) {
 		size_t k = strcspn(what, "\n");

@@ -90,6 +90,7 @@ enum group_text {
 struct group_record {
 	char id[VAULT_ID_HEX + 1]; /* empty until stored */
 	bool written_locked;       /* arrived while the vault was locked */
+	bool conflict_copy;        /* kept by a merge: edited on both copies */
 	enum group_type type;
 	time_t when; /* when the check-in or reflection was made */
 	time_t created, updated;

@@ -410,6 +410,7 @@ get_cb(void *arg, const struct vault_item *it)
 		return 0;
 	}
 	g->e->written_locked = it->written_locked;
+	g->e->conflict_copy = it->conflict_copy;
 	if (attach_text(g->e, it->body, it->bodylen) != 0) {
 		journal_entry_free(g->e);
 		g->e = NULL;
@@ -489,6 +490,7 @@ list_cb(void *arg, const struct vault_item *it)
 		return 0;
 	}
 	e->written_locked = it->written_locked;
+	e->conflict_copy = it->conflict_copy;
 	if ((f->since && e->created < f->since) ||
 	    (f->until && e->created > f->until) ||
 	    (f->tag && !has_tag(e, f->tag))) {

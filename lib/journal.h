@@ -53,6 +53,7 @@ struct journal_entry {
 	size_t textlen;
 	bool written_locked; /* arrived while the vault was locked */
 	int64_t jrnl_time;   /* JOURNAL_JRNL_TIME, or 0 */
+	bool conflict_copy;  /* kept by a merge: edited on both copies */
 };
 
 /* Free an entry's owned strings (wiping text) and the entry. NULL ok. */

@@ -921,6 +921,7 @@ decode_item(const struct record_kind *k, const struct vault_item *it)
 	}
 	snprintf(AT(r, k->meta.id, char), VAULT_ID_HEX + 1, "%s", it->id);
 	*AT(r, k->meta.written_locked, bool) = it->written_locked;
+	*AT(r, k->meta.conflict_copy, bool) = it->conflict_copy;
 	return r;
 }
 

@@ -154,13 +154,15 @@ struct record_meta {
 	size_t created;        /* time_t */
 	size_t updated;        /* time_t */
 	size_t has_body;       /* bool: the body fields were read or set */
+	size_t conflict_copy;  /* bool: kept by a merge (VAULT_CONFLICT_COPY) */
 };
 
 #define RECORD_META(type)                                                      \
 	{                                                                      \
 		offsetof(type, id), offsetof(type, written_locked),            \
 		        offsetof(type, created), offsetof(type, updated),      \
-		        offsetof(type, has_body)                               \
+		        offsetof(type, has_body),                              \
+		        offsetof(type, conflict_copy)                          \
 	}
 
 /* The edit layout of one variant (index 0 for a kind without variants). */

@@ -72,6 +72,7 @@ enum trigger_text {
 struct trigger_record {
 	char id[VAULT_ID_HEX + 1]; /* empty until stored */
 	bool written_locked;       /* arrived while the vault was locked */
+	bool conflict_copy;        /* kept by a merge: edited on both copies */
 	time_t when;               /* when it happened (required) */
 	time_t created, updated;
 	int before, after; /* 0-10, or TRIGGER_NO_RATING */

@@ -305,10 +305,25 @@ int filter_open_row(struct vault *v, size_t b, const unsigned char *data,
                     size_t len, unsigned char **plain, size_t *plen);
 
 /* vault-records.c */
+struct ancestry;
+struct envelope;
 int vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
                     int64_t revision, uint32_t flags, int64_t time,
-                    const void *head, size_t headlen, const void *body,
-                    size_t bodylen, bool fresh, int64_t *rowid);
+                    const struct ancestry *anc, const void *head,
+                    size_t headlen, const void *body, size_t bodylen,
+                    bool fresh, int64_t *rowid);
+int vault_remove_row(struct vault *v, int64_t rowid);
+int vault_sort_key_of(struct vault *v, const char *kind, const void *head,
+                      size_t headlen, int64_t *key, uint32_t *flags);
+/* Open one row's head and body with the record key into malloc'd
+ * guarded buffers (sodium_free them); env points into *head. 0, or -1
+ * when it does not open or its envelope is not for `id` at `revision`
+ * (revision 0: any). */
+int vault_open_row(struct vault *v, const unsigned char *hb, size_t hlen,
+                   const unsigned char *bb, size_t blen,
+                   const unsigned char *id, int64_t revision,
+                   struct envelope *env, unsigned char **head,
+                   unsigned char **body, size_t *bodylen);
 int vault_open_head(struct vault *v, const unsigned char *sealed, size_t len,
                     struct scratch *s, size_t *plen);
 int vault_record_insert(struct vault *v, const unsigned char *id,
@@ -316,24 +331,61 @@ int vault_record_insert(struct vault *v, const unsigned char *id,
                         const void *body, size_t bodylen, uint32_t flags,
                         int64_t time);
 
-/* The head envelope: what the vault itself keeps inside each head. */
+/*
+ * A revision's ancestry (vault-format.md, "Merging copies"): the
+ * revision hashes of the revisions it came from, its parent first, at
+ * most ANC_MAX. A revision's own hash is worked out from its plaintext
+ * (revision_hash), never stored.
+ */
+enum { ANC_HASH = 16, ANC_MAX = 8 };
+struct ancestry {
+	uint8_t n;
+	unsigned char h[ANC_MAX][ANC_HASH];
+};
+void revision_hash(const unsigned char *id, int64_t revision, const char *kind,
+                   const void *head, size_t headlen, const void *body,
+                   size_t bodylen, unsigned char out[ANC_HASH]);
+/* The ancestry of a child of a revision whose hash is `own` and whose
+ * ancestry is `parent` (NULL: none). */
+void ancestry_child(struct ancestry *out, const unsigned char own[ANC_HASH],
+                    const struct ancestry *parent);
+bool ancestry_has(const struct ancestry *a, const unsigned char h[ANC_HASH]);
+
+/* The head envelope: what the vault itself keeps inside each head.
+ * Version 1 has no ancestry; version 2 adds it after the kind. */
 struct envelope {
 	uint8_t flags;
 	unsigned char id[VAULT_ID_BYTES];
 	int64_t revision;
 	int64_t time;
 	char kind[VAULT_KIND_MAX];
+	struct ancestry anc;
 	const unsigned char *head; /* the kind's own head, in the plaintext */
 	size_t headlen;
 };
-enum { ENVELOPE_VERSION = 1, ENVELOPE_FIXED = 1 + 1 + 16 + 8 + 8 + 1 };
+enum {
+	ENVELOPE_VERSION = 1,
+	ENVELOPE_VERSION_ANC = 2,
+	ENVELOPE_FIXED = 1 + 1 + 16 + 8 + 8 + 1
+};
 int envelope_parse(const unsigned char *p, size_t len, struct envelope *e);
+/* The envelope's length for `kind` and `anc` (NULL or empty: version 1). */
+size_t envelope_len(const char *kind, const struct ancestry *anc);
 size_t envelope_write(unsigned char *p, uint8_t flags, const unsigned char *id,
-                      int64_t revision, int64_t time, const char *kind);
+                      int64_t revision, int64_t time, const char *kind,
+                      const struct ancestry *anc);
 
 /* vault-sealed.c */
 int vault_fold_pending(struct vault *v, size_t *folded);
 int vault_fold_row(struct vault *v, const unsigned char *sk, int64_t rowid);
+/* Open a locked write's row of v with the secret key sk into malloc'd
+ * guarded buffers (sodium_free them; env points into *head): 0, or -1
+ * when it does not open as one. */
+int vault_sealed_open(struct vault *v, const unsigned char *sk,
+                      const unsigned char *hb, size_t hlen,
+                      const unsigned char *bb, size_t blen,
+                      struct envelope *env, unsigned char **head,
+                      unsigned char **body, size_t *bodylen);
 
 /* vault-migrate.c */
 int vault_migrate_v1(struct vault *v, const char *pass, size_t passlen);

@@ -73,26 +73,42 @@ vault_unpad(size_t *len, const unsigned char *buf, size_t padded)
 /* --- the envelope --- */
 
 size_t
-envelope_write(unsigned char *p, uint8_t flags, const unsigned char *id,
-               int64_t revision, int64_t time, const char *kind)
+envelope_len(const char *kind, const struct ancestry *anc)
 {
-	size_t kl = strlen(kind);
-	p[0] = ENVELOPE_VERSION;
+	size_t n = ENVELOPE_FIXED + strlen(kind);
+	if (anc && anc->n)
+		n += 1 + (size_t)anc->n * ANC_HASH;
+	return n;
+}
+
+size_t
+envelope_write(unsigned char *p, uint8_t flags, const unsigned char *id,
+               int64_t revision, int64_t time, const char *kind,
+               const struct ancestry *anc)
+{
+	size_t kl = strlen(kind), n = ENVELOPE_FIXED + kl;
+	p[0] = anc && anc->n ? ENVELOPE_VERSION_ANC : ENVELOPE_VERSION;
 	p[1] = flags;
 	memcpy(p + 2, id, VAULT_ID_BYTES);
 	put_u64(p + 18, (uint64_t)revision);
 	put_u64(p + 26, (uint64_t)time);
 	p[34] = (unsigned char)kl;
 	memcpy(p + ENVELOPE_FIXED, kind, kl);
-	return ENVELOPE_FIXED + kl;
+	if (anc && anc->n) {
+		p[n++] = anc->n;
+		memcpy(p + n, anc->h, (size_t)anc->n * ANC_HASH);
+		n += (size_t)anc->n * ANC_HASH;
+	}
+	return n;
 }
 
 int
 envelope_parse(const unsigned char *p, size_t len, struct envelope *e)
 {
-	if (len < ENVELOPE_FIXED || p[0] != ENVELOPE_VERSION)
+	if (len < ENVELOPE_FIXED ||
+	    (p[0] != ENVELOPE_VERSION && p[0] != ENVELOPE_VERSION_ANC))
 		return -1;
-	size_t kl = p[34];
+	size_t kl = p[34], off = ENVELOPE_FIXED + kl;
 	if (kl == 0 || kl >= VAULT_KIND_MAX || len - ENVELOPE_FIXED < kl)
 		return -1;
 	e->flags = p[1];
@@ -101,11 +117,70 @@ envelope_parse(const unsigned char *p, size_t len, struct envelope *e)
 	e->time = (int64_t)get_u64(p + 26);
 	memcpy(e->kind, p + ENVELOPE_FIXED, kl);
 	e->kind[kl] = '\0';
+	e->anc.n = 0;
+	if (p[0] == ENVELOPE_VERSION_ANC) {
+		if (len - off < 1 || p[off] == 0 || p[off] > ANC_MAX ||
+		    len - off - 1 < (size_t)p[off] * ANC_HASH)
+			return -1;
+		e->anc.n = p[off];
+		memcpy(e->anc.h, p + off + 1, (size_t)e->anc.n * ANC_HASH);
+		off += 1 + (size_t)e->anc.n * ANC_HASH;
+	}
 	if (!vault_kind_ok(e->kind) || e->revision < 1)
 		return -1;
-	e->head = p + ENVELOPE_FIXED + kl;
-	e->headlen = len - ENVELOPE_FIXED - kl;
+	e->head = p + off;
+	e->headlen = len - off;
 	return 0;
+}
+
+/* --- ancestry (vault-format.md, "Merging copies") --- */
+
+void
+revision_hash(const unsigned char *id, int64_t revision, const char *kind,
+              const void *head, size_t headlen, const void *body,
+              size_t bodylen, unsigned char out[ANC_HASH])
+{
+	crypto_generichash_state h;
+	unsigned char n[8];
+	crypto_generichash_init(&h, NULL, 0, ANC_HASH);
+	crypto_generichash_update(&h,
+	                          (const unsigned char *)"selfhelp-revision",
+	                          sizeof("selfhelp-revision"));
+	crypto_generichash_update(&h, id, VAULT_ID_BYTES);
+	put_u64(n, (uint64_t)revision);
+	crypto_generichash_update(&h, n, 8);
+	crypto_generichash_update(&h, (const unsigned char *)kind,
+	                          strlen(kind) + 1);
+	put_u64(n, (uint64_t)headlen);
+	crypto_generichash_update(&h, n, 8);
+	if (headlen)
+		crypto_generichash_update(&h, head, headlen);
+	put_u64(n, (uint64_t)bodylen);
+	crypto_generichash_update(&h, n, 8);
+	if (bodylen)
+		crypto_generichash_update(&h, body, bodylen);
+	crypto_generichash_final(&h, out, ANC_HASH);
+	sodium_memzero(&h, sizeof(h));
+}
+
+void
+ancestry_child(struct ancestry *out, const unsigned char own[ANC_HASH],
+               const struct ancestry *parent)
+{
+	struct ancestry a = {.n = 1};
+	memcpy(a.h[0], own, ANC_HASH);
+	for (size_t i = 0; parent && i < parent->n && a.n < ANC_MAX; i++)
+		memcpy(a.h[a.n++], parent->h[i], ANC_HASH);
+	*out = a;
+}
+
+bool
+ancestry_has(const struct ancestry *a, const unsigned char h[ANC_HASH])
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (sodium_memcmp(a->h[i], h, ANC_HASH) == 0)
+			return true;
+	return false;
 }
 
 /* --- additional data of rows --- */
@@ -192,12 +267,12 @@ vault_open_head(struct vault *v, const unsigned char *sealed, size_t len,
 int
 vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
                 int64_t revision, uint32_t flags, int64_t time,
-                const void *head, size_t headlen, const void *body,
-                size_t bodylen, bool fresh, int64_t *rowid)
+                const struct ancestry *anc, const void *head, size_t headlen,
+                const void *body, size_t bodylen, bool fresh, int64_t *rowid)
 {
 	unsigned char ad[AD_MAX];
 	unsigned char *h = NULL, *b = NULL;
-	size_t hlen = 0, blen = 0, envlen = ENVELOPE_FIXED + strlen(kind);
+	size_t hlen = 0, blen = 0, envlen = envelope_len(kind, anc);
 	sqlite3_stmt *st = NULL;
 	int rc = VAULT_OK;
 
@@ -207,7 +282,7 @@ vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
 	    vault_scratch_reserve(&v->body, vault_padded_size(bodylen)) != 0)
 		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
 	envelope_write(v->head.p, (uint8_t)(flags & 0xff), id, revision, time,
-	               kind);
+	               kind, anc);
 	if (headlen)
 		memcpy(v->head.p + envlen, head, headlen);
 	unsigned char tag[HEAD_TAG];
@@ -282,8 +357,8 @@ row_done(struct vault *v, sqlite3_stmt *st)
 	}
 }
 
-static int
-remove_row(struct vault *v, int64_t rowid)
+int
+vault_remove_row(struct vault *v, int64_t rowid)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = VAULT_OK;
@@ -381,9 +456,9 @@ key_unknown(const struct index_entry *e)
 	return (e->flags & ENTRY_KEY_UNKNOWN) || e->key == 0;
 }
 
-static int
-sort_key_of(struct vault *v, const char *kind, const void *head, size_t headlen,
-            int64_t *key, uint32_t *flags)
+int
+vault_sort_key_of(struct vault *v, const char *kind, const void *head,
+                  size_t headlen, int64_t *key, uint32_t *flags)
 {
 	if (!v->sort_key) {
 		*key = 0;
@@ -408,6 +483,67 @@ hex_to_id(const char *hex, unsigned char *id)
 	       n == VAULT_ID_BYTES;
 }
 
+int
+vault_open_row(struct vault *v, const unsigned char *hb, size_t hlen,
+               const unsigned char *bb, size_t blen, const unsigned char *id,
+               int64_t revision, struct envelope *env, unsigned char **head,
+               unsigned char **body, size_t *bodylen)
+{
+	unsigned char ad[AD_MAX];
+	size_t hl = 0;
+	*head = *body = NULL;
+	if (!hb || !bb || hlen <= HEAD_TAG || hlen > SIZE_MAX / 2 ||
+	    blen > SIZE_MAX / 2)
+		return -1;
+	*head = sodium_malloc(hlen + 1);
+	*body = sodium_malloc(blen + 1);
+	if (!*head || !*body ||
+	    open_into(v->reckey, hb + HEAD_TAG, hlen - HEAD_TAG, ad,
+	              head_ad(v, hb, ad), *head, &hl) != 0 ||
+	    envelope_parse(*head, hl, env) != 0 ||
+	    (id && memcmp(env->id, id, VAULT_ID_BYTES) != 0) ||
+	    (revision && env->revision != revision) ||
+	    open_into(v->reckey, bb, blen, ad,
+	              body_ad(v, env->id, env->revision, ad), *body,
+	              bodylen) != 0) {
+		sodium_free(*head);
+		sodium_free(*body);
+		*head = *body = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The ancestry of the revision that follows e's: its hash and its own
+ * ancestry; none when it cannot be read (a later merge then keeps both
+ * versions rather than guess). */
+static void
+parent_ancestry(struct vault *v, const struct index_entry *e, const char *kind,
+                struct ancestry *out)
+{
+	sqlite3_stmt *st = NULL;
+	struct envelope env;
+	unsigned char *h = NULL, *b = NULL, own[ANC_HASH];
+	size_t bl = 0;
+	out->n = 0;
+	int s = row_step(v, e->rowid, &st);
+	if (s == SQLITE_ROW &&
+	    vault_open_row(v, sqlite3_column_blob(st, 0),
+	                   (size_t)sqlite3_column_bytes(st, 0),
+	                   sqlite3_column_blob(st, 1),
+	                   (size_t)sqlite3_column_bytes(st, 1), e->id,
+	                   e->revision, &env, &h, &b, &bl) == 0 &&
+	    strcmp(env.kind, kind) == 0) {
+		revision_hash(e->id, e->revision, kind, env.head, env.headlen,
+		              b, bl, own);
+		ancestry_child(out, own, &env.anc);
+	}
+	if (st)
+		row_done(v, st);
+	sodium_free(h);
+	sodium_free(b);
+}
+
 /* Store a record under raw `id` as a new entry (or over a tombstone),
  * inside the caller's write transaction. */
 int
@@ -426,10 +562,10 @@ vault_record_insert(struct vault *v, const unsigned char *id, const char *kind,
 		return vault_set_error(v, VAULT_EXISTS,
 		                       "A record with that id is already "
 		                       "there.");
-	sort_key_of(v, kind, head, headlen, &key, &flags);
+	vault_sort_key_of(v, kind, head, headlen, &key, &flags);
 	int64_t revision = e ? e->revision + 1 : 1;
-	if ((rc = vault_store_row(v, kind, id, revision, flags, time, head,
-	                          headlen, body, bodylen, !e, &rowid)))
+	if ((rc = vault_store_row(v, kind, id, revision, flags, time, NULL,
+	                          head, headlen, body, bodylen, !e, &rowid)))
 		return rc;
 	if (rowid > v->st.high_water)
 		v->st.high_water = rowid;
@@ -490,14 +626,17 @@ vault_put(struct vault *v, const char *id, const char *kind, const void *head,
 		rc = vault_set_error(v, VAULT_NOT_FOUND,
 		                     "That record is not there any more.");
 	if (!rc) {
-		uint32_t flags = e->flags & VAULT_WRITTEN_LOCKED;
+		uint32_t flags =
+		        e->flags & (VAULT_WRITTEN_LOCKED | VAULT_CONFLICT_COPY);
 		int64_t key = 0, rowid = 0, revision = e->revision + 1;
-		sort_key_of(v, kind, head, headlen, &key, &flags);
+		struct ancestry anc;
+		parent_ancestry(v, e, kind, &anc);
+		vault_sort_key_of(v, kind, head, headlen, &key, &flags);
 		rc = vault_store_row(v, kind, raw, revision, flags, time(NULL),
-		                     head, headlen, body, bodylen, false,
+		                     &anc, head, headlen, body, bodylen, false,
 		                     &rowid);
 		if (!rc)
-			rc = remove_row(v, e->rowid);
+			rc = vault_remove_row(v, e->rowid);
 		if (!rc) {
 			e->rowid = rowid;
 			e->revision = revision;
@@ -586,7 +725,8 @@ vault_delete(struct vault *v, const char *id)
 	if (!rc && (!e || (e->flags & ENTRY_TOMBSTONE)))
 		rc = vault_set_error(v, VAULT_NOT_FOUND,
 		                     "That record is not there any more.");
-	if (!rc && e->rowid && (rc = remove_row(v, e->rowid)) == VAULT_OK) {
+	if (!rc && e->rowid &&
+	    (rc = vault_remove_row(v, e->rowid)) == VAULT_OK) {
 		/* a tombstone: a later merge must not bring it back */
 		e->rowid = 0;
 		e->revision++;
@@ -620,6 +760,7 @@ visit(struct vault *v, const struct index_entry *e, bool with_body,
 	it.revision = e->revision;
 	it.sort_key = key_unknown(e) ? INT64_MAX : e->key;
 	it.written_locked = e->flags & VAULT_WRITTEN_LOCKED;
+	it.conflict_copy = e->flags & VAULT_CONFLICT_COPY;
 	if (e->flags & ENTRY_LEGACY_DAMAGED) {
 		it.damaged = true;
 		it.problem = v->last_problem = VAULT_PROBLEM_DAMAGED;
@@ -1171,6 +1312,7 @@ search_open_row(struct search_batch *b, struct search_row *r)
 	        .kind = r->kind,
 	        .revision = r->e.revision,
 	        .written_locked = r->e.flags & VAULT_WRITTEN_LOCKED,
+	        .conflict_copy = r->e.flags & VAULT_CONFLICT_COPY,
 	        .sort_key = key_unknown(&r->e) ? INT64_MAX : r->e.key};
 	r->keep = true; /* damage is always reported */
 	if (r->missing) {
@@ -1706,12 +1848,12 @@ vault_rekey(struct vault *v, const char *pass, size_t len,
 		memcpy(head, env.head, env.headlen);
 		sodium_memzero(v->head.p, hl);
 		rc = vault_store_row(v, index_kind_name(v, e->kind), e->id,
-		                     e->revision, env.flags, env.time, head,
-		                     env.headlen, body, bl, false, &rowid);
+		                     e->revision, env.flags, env.time, &env.anc,
+		                     head, env.headlen, body, bl, false, &rowid);
 		sodium_free(head);
 		sodium_free(body);
 		if (!rc)
-			rc = remove_row(v, e->rowid);
+			rc = vault_remove_row(v, e->rowid);
 		if (rc)
 			goto out;
 		/* point the index at the new row */
@@ -1928,8 +2070,8 @@ vault_repair(struct vault *v, uint64_t counter_floor, size_t *kept,
 		x->time = env.time;
 		x->flags = env.flags & VAULT_WRITTEN_LOCKED;
 		snprintf(x->kind, sizeof(x->kind), "%s", env.kind);
-		if (sort_key_of(v, env.kind, env.head, env.headlen, &x->key,
-		                &x->flags))
+		if (vault_sort_key_of(v, env.kind, env.head, env.headlen,
+		                      &x->key, &x->flags))
 			x->key = INT64_MAX;
 		sodium_memzero(v->head.p, plen);
 	}

@@ -119,7 +119,7 @@ vault_seal(struct vault *v, const char *kind, const void *head, size_t headlen,
 	}
 	randombytes_buf(id, sizeof(id));
 	envelope_write(hp, VAULT_WRITTEN_LOCKED, id, 1, (int64_t)time(NULL),
-	               kind);
+	               kind, NULL);
 	if (headlen)
 		memcpy(hp + envlen, head, headlen);
 	if (bodylen)
@@ -407,5 +407,42 @@ vault_fold_sealed(struct vault *v, size_t *folded)
 	rc = vault_commit(v);
 	if (rc)
 		*folded = 0;
+	return rc;
+}
+
+int
+vault_sealed_open(struct vault *v, const unsigned char *sk,
+                  const unsigned char *hb, size_t hlen, const unsigned char *bb,
+                  size_t blen, struct envelope *env, unsigned char **head,
+                  unsigned char **body, size_t *bodylen)
+{
+	unsigned char ad[AD_MAX];
+	unsigned char *key = sodium_malloc(CRYPTO_KEY_BYTES);
+	size_t hl = 0;
+	int rc = -1;
+	*head = *body = NULL;
+	if (!key || !hb || !bb || hlen <= PK_BYTES + CRYPTO_OVERHEAD ||
+	    blen <= CRYPTO_OVERHEAD || hlen > SIZE_MAX / 2 ||
+	    blen > SIZE_MAX / 2)
+		goto out;
+	*head = sodium_malloc(hlen + 1);
+	*body = sodium_malloc(blen + 1);
+	if (!*head || !*body || sealed_key(v, sk, hb, hb, key) != 0 ||
+	    crypto_open(*head, hb + PK_BYTES, hlen - PK_BYTES, ad,
+	                sealed_head_ad(v, hb, ad), key) != 0 ||
+	    vault_unpad(&hl, *head, hlen - PK_BYTES - CRYPTO_OVERHEAD) != 0 ||
+	    envelope_parse(*head, hl, env) != 0 || env->revision != 1 ||
+	    crypto_open(*body, bb, blen, ad, sealed_body_ad(v, env->id, ad),
+	                key) != 0 ||
+	    vault_unpad(bodylen, *body, blen - CRYPTO_OVERHEAD) != 0)
+		goto out;
+	rc = 0;
+out:
+	sodium_free(key);
+	if (rc) {
+		sodium_free(*head);
+		sodium_free(*body);
+		*head = *body = NULL;
+	}
 	return rc;
 }

@@ -180,6 +180,8 @@ void vault_read_end(struct vault *v);
 /* Record flags, kept in the encrypted index and envelope. */
 enum vault_record_flags {
 	VAULT_WRITTEN_LOCKED = 1 << 0, /* arrived while the vault was locked */
+	VAULT_CONFLICT_COPY = 1 << 1,  /* merge: the other copy's version of a
+	                                * record edited on both (vault_merge) */
 };
 
 /*
@@ -202,6 +204,41 @@ int vault_put(struct vault *v, const char *id, const char *kind,
 int vault_insert(struct vault *v, const char *id, const char *kind,
                  const void *head, size_t headlen, const void *body,
                  size_t bodylen, unsigned flags);
+
+/*
+ * Merge another copy of this vault (the file at `other`: same vault id,
+ * same keys) into this one, in one transaction (doc/vault-format.md,
+ * "Merging copies"): records only there are taken; where one version
+ * came from the other, the newer is kept; where both were edited apart,
+ * both are kept (one as a record marked VAULT_CONFLICT_COPY); a deletion
+ * on either side stays; records written while the other was locked are
+ * taken too. Everything from the other copy must authenticate with this
+ * vault's keys, or nothing changes: VAULT_REFUSED (another vault, other
+ * keys, an older format, this file itself), VAULT_DAMAGED, or what
+ * vault_open gives for the file. With dry_run, *sum says what would
+ * come in and nothing is written. Merging the same copy again changes
+ * nothing, and A into B gives the records B into A gives.
+ */
+enum { VAULT_MERGE_KINDS = 16 };
+struct vault_merge_kind {
+	char kind[VAULT_KIND_MAX];
+	size_t added;        /* only in the other copy */
+	size_t updated;      /* newer there */
+	size_t conflicts;    /* edited on both: a conflict copy kept */
+	size_t deleted;      /* deleted there, so here too */
+	size_t kept_deleted; /* changed there, deleted here: stays deleted */
+};
+struct vault_merge_summary {
+	struct vault_merge_kind kinds[VAULT_MERGE_KINDS];
+	size_t nkinds;
+	size_t locked_writes;  /* of those added: written while the other
+	                        * copy was locked, not yet folded in there */
+	size_t waiting_unread; /* rows after the other's state not taken
+	                        * (do not open, or an id already here) */
+	bool changed;          /* anything came in (or would, dry_run) */
+};
+int vault_merge(struct vault *v, const char *other, bool dry_run,
+                struct vault_merge_summary *sum);
 
 /* Is `id` a full record id (32 lower-case hex digits)? */
 bool vault_id_ok(const char *id);
@@ -252,6 +289,7 @@ struct vault_item {
 	bool damaged;
 	enum vault_problem problem;
 	bool written_locked; /* VAULT_WRITTEN_LOCKED */
+	bool conflict_copy;  /* VAULT_CONFLICT_COPY */
 	int64_t time;        /* when this revision was written (UTC s) */
 	int64_t sort_key;    /* the index's sort key for it (vault_sort_key_fn;
 	                      * INT64_MAX when unknown) */

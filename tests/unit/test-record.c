@@ -25,6 +25,7 @@ enum { DEMO_ONE = 1, DEMO_TWO = 2 };
 struct demo {
 	char id[VAULT_ID_HEX + 1];
 	bool written_locked;
+	bool conflict_copy;
 	time_t created, updated;
 	bool has_body;
 	int variant;
