@@ -306,11 +306,21 @@ def t_to_the_end():
 
 
 def to_pacer(r, cue):
+    """Enter through the steps up to the pacer's cue: one Enter per step,
+    each only once the last one was answered (on a loaded machine queued
+    Enters would reach the pacer, where Enter finishes it)."""
     for _ in range(20):
         if cue in r.out():
             return
+        seen = len(r.out())
         r.send(b"\r")
-        time.sleep(0.05)
+        r.wait_until(lambda: len(r.out()) > seen, "the next step")
+        # the rest of what the Enter drew: until nothing comes for a while
+        while True:
+            seen = len(r.out())
+            time.sleep(0.15)
+            if len(r.out()) == seen:
+                break
     r.wait_for(cue)
 
 
