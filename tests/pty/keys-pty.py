@@ -191,6 +191,18 @@ def recover_three_wrong():
     s.finish(1)
 
 
+def recover_no_input():
+    """recover --no-input on a terminal asks nothing, and names what it
+    needs: the recovery code (not the passphrase) and its file."""
+    make_vault()
+    s = Tty(["recover", "--no-input", "--new-passphrase-file", PASSFILE])
+    s.expect("--recovery-code-file FILE gives it.")
+    screen = s.finish(1)
+    need("needs the recovery code, and --no-input says not to ask", screen)
+    never("Recovery code: ", screen)
+    never("passphrase", screen.split("needs the recovery code")[0])
+
+
 def init_clears_code():
     """init on a terminal: where to keep the code, Enter, then the code is
     erased from the screen and the scrollback."""
@@ -235,6 +247,7 @@ SCENARIOS = {
     "esc-mid-way": esc_mid_way,
     "recover-tries": recover_tries,
     "recover-three-wrong": recover_three_wrong,
+    "recover-no-input": recover_no_input,
     "init-clears-code": init_clears_code,
     "init-ctrl-c": init_ctrl_c,
 }
