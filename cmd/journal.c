@@ -883,6 +883,9 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	size_t shown =
 	        o.limit >= 0 && (size_t)o.limit < n ? (size_t)o.limit : n;
 	json_t *arr = o.json ? json_array() : NULL;
+	/* privacy = screen: the snippets are the person's words, as in list */
+	if (!arr && shown)
+		screen_private_begin(true);
 	for (size_t i = 0; i < shown; i++) {
 		size_t s, e;
 		char *snip = NULL;
@@ -909,6 +912,7 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = print_json(arr);
 	else
 		print_mood_key(list, shown);
+	screen_private_end(true);
 	if (!arr && n == 0 && !damaged.count) {
 		fputs("No entries hold '", stdout);
 		print_clean_str(query, 0, stdout);

@@ -233,6 +233,7 @@ test_expect_success 'privacy = screen: an entry and the lists leave no trace in 
 	selfhelp config set privacy screen >/dev/null &&
 	screen_pty private journal show "$id" &&
 	screen_pty private journal list &&
+	screen_pty private journal search SCREENWORD &&
 	screen_pty private trigger-log list &&
 	screen_pty sigterm journal show "$id" &&
 	SELFHELP_PRIVACY=normal screen_pty normal journal list &&
