@@ -224,6 +224,29 @@ def init_clears_code():
         fail("the code was shown again after it was erased")
 
 
+def init_narrow():
+    """init at 60x20 and a group reflection's trigger-log hint: the
+    words around the code are wrapped at the width, no word split at the
+    edge, the quoted command on one line."""
+    os.unlink(VAULT) if os.path.exists(VAULT) else None
+    s = Tty(["--passphrase-file", PASSFILE, "init", "--kdf", "interactive"],
+            cols=60, rows=20)
+    s.expect("Press Enter when you have written it down.")
+    s.send("\r")
+    s.expect("no longer on the screen")
+    screen = s.finish(0, escapes=True)
+    s = Tty(["--passphrase-file", PASSFILE, "group", "reflect", "--after",
+             "3", "--triggered", "words", "--kept", "yes"], cols=60, rows=20)
+    screen += s.finish(0)
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", screen)
+    for line in text.replace("\r", "").split("\n"):
+        if len(line) > 60 and ROOT not in line:  # a path is not split
+            fail("a line over 60 columns: %r\n%s" % (line, text))
+    for words in ("'selfhelp recovery-code --new'", "forget your",
+                  "'selfhelp trigger-log add'"):
+        need(words, text)
+
+
 def init_ctrl_c():
     """Ctrl-C while init waits for Enter: the code is erased all the
     same, and selfhelp leaves as from any screen."""
@@ -250,6 +273,7 @@ SCENARIOS = {
     "recover-no-input": recover_no_input,
     "init-clears-code": init_clears_code,
     "init-ctrl-c": init_ctrl_c,
+    "init-narrow": init_narrow,
 }
 
 if __name__ == "__main__":
