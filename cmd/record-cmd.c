@@ -261,11 +261,13 @@ record_offer_grounding(FILE *fp, int state)
 {
 	const char *name =
 	        state == 1 || state == 3 ? record_states[state - 1].name : NULL;
-	if (name)
-		fprintf(fp,
-		        "'selfhelp grounding --for %s' has exercises for right "
-		        "now.\n",
-		        name);
+	char line[96];
+	if (!name)
+		return;
+	snprintf(line, sizeof(line),
+	         "'selfhelp grounding --for %s' has exercises for right now.\n",
+	         name);
+	say_wrapped(fp, line);
 }
 
 void
