@@ -90,6 +90,23 @@ def three_wrong():
     s.finish(1)
 
 
+def three_wrong_narrow():
+    """At 60x20 the way to 'selfhelp recover' is wrapped between words,
+    the command on one line."""
+    make_vault()
+    s = Tty(["--no-pager", "journal", "list"], cols=60, rows=20)
+    for i in range(3):
+        s.expect("Passphrase: ")
+        s.send("not it %d\r" % i)
+    s.expect("'selfhelp recover'")
+    screen = s.finish(1)
+    after = screen[screen.index("If the passphrase"):].replace("\r", "")
+    for line in after.split("\n"):
+        if len(line) > 60:
+            fail("a line over 60 columns: %r\n%s" % (line, after))
+    need("'selfhelp recover'", after)
+
+
 def three_wrong_no_code():
     """A vault without a recovery code is not sent to 'recover'."""
     os.unlink(VAULT)
@@ -103,8 +120,10 @@ def three_wrong_no_code():
     for i in range(3):
         s.expect("Passphrase: ")
         s.send("not it %d\r" % i)
-    s.expect("no recovery code")
-    never("selfhelp recover", s.finish(1))
+    s.expect("passphrase opens it.")
+    screen = s.finish(1)
+    never("selfhelp recover", screen)
+    need("no recovery code", " ".join(screen.split()))
 
 
 def leave(key):
@@ -263,6 +282,7 @@ def init_ctrl_c():
 
 SCENARIOS = {
     "three-wrong": three_wrong,
+    "three-wrong-narrow": three_wrong_narrow,
     "three-wrong-no-code": three_wrong_no_code,
     "leave-ctrl-d": leave(b"\x04"),
     "leave-esc": leave(b"\x1b"),
