@@ -144,6 +144,12 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void usage_hint(const char *what);
 /* Print a warning or note on stderr ("selfhelp: ..."). */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Write s to fp as it is, or, when fp is a terminal, as paragraphs
+ * wrapped between words at its width (at most 80 columns): a single
+ * newline inside a paragraph is a space there, an empty line stays.
+ */
+void say_wrapped(FILE *fp, const char *s);
 
 /*
  * Closest name in a NULL-terminated list to `typed` (git's weighted

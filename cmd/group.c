@@ -549,10 +549,9 @@ print_pair(const struct group_record *p, const struct group_record *q,
 static void
 offer_trigger_log(FILE *fp)
 {
-	fputs("When you like, 'selfhelp trigger-log add' can keep it in your "
-	      "trigger log;\nit asks for the words, so they stay out of your "
-	      "shell's history.\n",
-	      fp);
+	say_wrapped(fp, "When you like, 'selfhelp trigger-log add' can keep it "
+	                "in your trigger log;\nit asks for the words, so they "
+	                "stay out of your shell's history.\n");
 }
 
 /* Options of the other type than `type`, as "--moved"; NULL when none. */

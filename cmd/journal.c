@@ -592,12 +592,16 @@ journal_list_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 			json_array_append_new(arr, entry_json(list[i]));
 		rc = print_json(arr);
 	} else {
+		bool more = true;
 		if (shown)
 			screen_private_begin(true);
-		for (size_t i = 0; i < shown; i++)
+		for (size_t i = 0; i < shown && more; i++) {
 			print_line(list[i], NULL);
-		print_mood_key(list, shown);
-		screen_private_end(true);
+			more = screen_private_row();
+		}
+		if (more)
+			print_mood_key(list, shown);
+		screen_private_end(more);
 		if (n == 0 && !damaged.count)
 			printf(o.since || o.until || o.ntags
 			               ? "No entries in that selection.\n"
@@ -883,12 +887,17 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	size_t shown =
 	        o.limit >= 0 && (size_t)o.limit < n ? (size_t)o.limit : n;
 	json_t *arr = o.json ? json_array() : NULL;
-	for (size_t i = 0; i < shown; i++) {
+	/* privacy = screen: the snippets are the person's words, as in list */
+	bool more = true;
+	if (!arr && shown)
+		screen_private_begin(true);
+	for (size_t i = 0; i < shown && more; i++) {
 		size_t s, e;
 		char *snip = NULL;
 		journal_match(list[i], f.needle, &s, &e);
 		if (!arr && e > s) {
 			print_hit(list[i], s, e);
+			more = screen_private_row();
 			continue;
 		}
 		if (e > s)
@@ -902,13 +911,15 @@ journal_search_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 			json_array_append_new(arr, obj);
 		} else {
 			print_line(list[i], snip);
+			more = screen_private_row();
 		}
 		wipe_free(snip, snip ? strlen(snip) : 0);
 	}
 	if (arr)
 		rc = print_json(arr);
-	else
+	else if (more)
 		print_mood_key(list, shown);
+	screen_private_end(more);
 	if (!arr && n == 0 && !damaged.count) {
 		fputs("No entries hold '", stdout);
 		print_clean_str(query, 0, stdout);

@@ -405,11 +405,12 @@ read_code(struct cmd_ctx *ctx, const char *file, char *canon)
 	int n, rc = 1;
 	if (!raw)
 		return fail("Out of memory."), -1;
-	if (!file && !ctx_have_terminal()) {
+	if (!file && (run_no_input() || !ctx_have_terminal())) {
 		sodium_free(raw);
-		return fail("selfhelp needs the recovery code, and there is no "
-		            "terminal to ask on. --recovery-code-file FILE "
-		            "gives it."),
+		return fail("selfhelp needs the recovery code, and %s. "
+		            "--recovery-code-file FILE gives it.",
+		            run_no_input() ? "--no-input says not to ask"
+		                           : "there is no terminal to ask on"),
 		       -1;
 	}
 	/* the code, not the passphrase: from its own file or the terminal */

@@ -190,8 +190,8 @@ utf8_locale(void)
 
 static const char code_wait[] = "Press Enter when you have written it down.";
 static const char code_gone[] =
-        "The recovery code is no longer on the screen. If it is ever lost, "
-        "'selfhelp\nrecovery-code --new' makes a new one with your "
+        "The recovery code is no longer on the screen.\nIf it is ever lost, "
+        "'selfhelp recovery-code --new' makes a new one\nwith your "
         "passphrase.\n";
 
 /* Rows `cols` characters take on a terminal `width` wide (at least 1). */
@@ -238,7 +238,8 @@ wait_and_erase(const char *code)
 	/* rows the Enter line took (with what was typed on it), the code
 	 * and "Recovery code:"; the cursor is on the row after them */
 	size_t rows = rows_of(sizeof(code_wait) + typed, width) + code_rows + 1;
-	printf("\r\033[%zuA\033[J\033[3J%s", rows, code_gone);
+	printf("\r\033[%zuA\033[J\033[3J", rows);
+	say_wrapped(stdout, code_gone);
 	return true;
 }
 
@@ -246,15 +247,20 @@ void
 show_recovery_code(const char *code, bool replaced)
 {
 	bool screen = isatty(STDOUT_FILENO);
-	if (screen)
-		printf("\nYour %srecovery code opens the vault if you ever "
-		       "forget your passphrase.\nWrite it down on paper and "
-		       "keep it away from this device, in a place that\nis "
-		       "yours alone, where no one who might look into your "
-		       "vault would come\nacross it. It is shown only this "
-		       "once%s.\n\n",
-		       replaced ? "new " : "",
-		       replaced ? "; the old one no longer works" : "");
+	char *text = NULL;
+	if (screen &&
+	    asprintf(&text,
+	             "\nYour %srecovery code opens the vault if you ever "
+	             "forget your passphrase.\nWrite it down on paper and "
+	             "keep it away from this device, in a place that\nis "
+	             "yours alone, where no one who might look into your "
+	             "vault would come\nacross it. It is shown only this "
+	             "once%s.\n\n",
+	             replaced ? "new " : "",
+	             replaced ? "; the old one no longer works" : "") >= 0) {
+		say_wrapped(stdout, text);
+		free(text);
+	}
 	printf("Recovery code:\n%s\n", code);
 	if (screen)
 		wait_and_erase(code);

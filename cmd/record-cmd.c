@@ -261,11 +261,13 @@ record_offer_grounding(FILE *fp, int state)
 {
 	const char *name =
 	        state == 1 || state == 3 ? record_states[state - 1].name : NULL;
-	if (name)
-		fprintf(fp,
-		        "'selfhelp grounding --for %s' has exercises for right "
-		        "now.\n",
-		        name);
+	char line[96];
+	if (!name)
+		return;
+	snprintf(line, sizeof(line),
+	         "'selfhelp grounding --for %s' has exercises for right now.\n",
+	         name);
+	say_wrapped(fp, line);
 }
 
 void
@@ -417,7 +419,8 @@ record_cmd_list(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 	json_t *arr = o.json ? json_array() : NULL;
-	for (size_t i = 0; i < n; i++) {
+	bool more = true;
+	for (size_t i = 0; i < n && more; i++) {
 		if (o.limit >= 0 && shown == (size_t)o.limit)
 			break;
 		if (!selected(&o, since, until, list[i]))
@@ -429,9 +432,10 @@ record_cmd_list(int argc, char **argv, struct cmd_ctx *ctx)
 			/* privacy = screen: from the first line shown */
 			screen_private_begin(true);
 			d->print_line(list[i]);
+			more = screen_private_row();
 		}
 	}
-	screen_private_end(true);
+	screen_private_end(more);
 	if (o.json)
 		rc = print_json(arr);
 	else if (shown == 0 && !damage.count)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 static bool on_private;     /* on the alternate screen now */
+static int rows_used;       /* rows shown since the screen or page began */
 static bool caught_signals; /* screen_private_begin() took the signals */
 
 static const char wait_text[] =
@@ -47,7 +48,34 @@ screen_private_begin(bool catch_signals)
 		return false;
 	}
 	on_private = true;
+	rows_used = 0;
 	return true;
+}
+
+bool
+screen_private_row(void)
+{
+	static const char more[] = "(Any key shows more; q closes this.)";
+	int height;
+	if (!on_private)
+		return true;
+	height = term_height(STDOUT_FILENO);
+	/* a row for the "more" line and one for what comes after */
+	if (height < 4 || ++rows_used < height - 2)
+		return true;
+	/* raw mode before the line, as in screen_private_end() */
+	bool raw = term_raw(STDIN_FILENO) == 0;
+	int key = -1;
+	fputs(more, stdout);
+	fflush(stdout);
+	if (raw) {
+		key = term_read_key(STDIN_FILENO);
+		term_restore();
+	}
+	fputs("\r\033[K", stdout);
+	rows_used = 0;
+	return !(key < 0 || key == 'q' || key == 'Q' || key == TERM_KEY_ESC ||
+	         key == 3 || key == 4);
 }
 
 void

@@ -202,11 +202,13 @@ add_end(struct record_adding *a, bool saved)
 	char sid[RECORD_SHORT_ID + 1];
 	if (!saved || !a->ask || !a->quick)
 		return;
+	char line[sizeof(sid) + 80];
 	record_short_id(r->id, sid);
-	fprintf(a->tty,
-	        "When you feel ready, 'selfhelp trigger-log edit %s' adds the "
-	        "rest.\n",
-	        sid);
+	snprintf(line, sizeof(line),
+	         "When you feel ready, 'selfhelp trigger-log edit %s' adds the "
+	         "rest.\n",
+	         sid);
+	say_wrapped(a->tty, line);
 	record_offer_grounding(a->tty, (int)r->state);
 }
 

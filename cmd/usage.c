@@ -69,17 +69,15 @@ word_len(const char *s, size_t len, size_t width)
  * Spaces at the start of a line (an indent) stay.
  */
 static void
-put_wrapped(const char *s, size_t len, FILE *fp)
+put_wrapped_at(const char *s, size_t len, FILE *fp, size_t width, bool soft)
 {
-	int fd = fileno(fp);
-	if (fd < 0 || !isatty(fd)) {
-		fwrite(s, 1, len, fp);
-		return;
-	}
-	size_t width = (size_t)term_width(fd), col = 0, spaces = 0;
+	size_t col = 0, spaces = 0;
 	for (size_t i = 0; i < len;) {
+		/* soft: a single newline inside a paragraph is a space */
+		bool nl = s[i] == '\n' && !(soft && i > 0 && s[i - 1] != '\n' &&
+		                            i + 1 < len && s[i + 1] != '\n');
 		if (s[i] == '\n' || s[i] == ' ') {
-			if (s[i] == '\n') {
+			if (nl) {
 				fputc('\n', fp);
 				col = spaces = 0;
 			} else {
@@ -102,6 +100,31 @@ put_wrapped(const char *s, size_t len, FILE *fp)
 		col += cols;
 		i += w;
 	}
+}
+
+static void
+put_wrapped(const char *s, size_t len, FILE *fp)
+{
+	int fd = fileno(fp);
+	if (fd < 0 || !isatty(fd)) {
+		fwrite(s, 1, len, fp);
+		return;
+	}
+	put_wrapped_at(s, len, fp, (size_t)term_width(fd), false);
+}
+
+void
+say_wrapped(FILE *fp, const char *s)
+{
+	int fd = fileno(fp);
+	size_t width;
+	if (fd < 0 || !isatty(fd)) {
+		fputs(s, fp);
+		return;
+	}
+	width = (size_t)term_width(fd);
+	put_wrapped_at(s, strlen(s), fp, width < 80 ? width : 80, true);
+	fflush(fp);
 }
 
 static void

@@ -513,15 +513,15 @@ after_wrong_tries(const char *path)
 	vault_free(v);
 	free(err);
 	if (has_code)
-		fprintf(stderr,
-		        "If the passphrase has slipped away, your recovery "
-		        "code opens the vault:\n'selfhelp recover' asks for it "
-		        "and then for a new passphrase.\n");
+		say_wrapped(stderr, "If the passphrase has slipped away, your "
+		                    "recovery code opens the vault:\n'selfhelp "
+		                    "recover' asks for it and then for a new "
+		                    "passphrase.\n");
 	else
-		fprintf(stderr,
-		        "Take your time; you can try again whenever you are "
-		        "ready. This vault has\nno recovery code, so only its "
-		        "passphrase opens it.\n");
+		say_wrapped(stderr,
+		            "Take your time; you can try again whenever "
+		            "you are ready. This vault has\nno recovery "
+		            "code, so only its passphrase opens it.\n");
 }
 
 /* Open the vault as `need` says; NULL after a message. */

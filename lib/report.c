@@ -581,8 +581,8 @@ mood_chart(struct strbuf *b, const struct data *d)
 	}
 	chart_open(b, "mood-chart", "Mood over time");
 	strbuf_addf(b,
-	            "%zu mood%s noted with journal entries, from %d to %d on "
-	            "a scale of 0 to 10, one dot each.",
+	            "%zu mood%s noted with journal entries, from %d to %d "
+	            "(" JOURNAL_MOOD_SCALE "), one dot each.",
 	            d->nmoods, d->nmoods == 1 ? "" : "s", lo, hi);
 	chart_body(b);
 	chart_axes(b, MOOD_MAX, 2, "mood (" JOURNAL_MOOD_SCALE ")", "date");

@@ -263,6 +263,12 @@ test_expect_success 'form --quick: asks only what the flags left; Ctrl-C keeps o
 assert r[\"state\"] is None, r" <"$OUT"
 '
 
+test_expect_success 'form --quick at 60 columns: the hints after it are wrapped' '
+	n=$(count) &&
+	SELFHELP="$SELFHELP_RUN" python3 "$FORM" quick-narrow &&
+	test "$(count)" -eq $((n + 1))
+'
+
 test_expect_success 'form: Esc and no keeps nothing; q at once asks nothing' '
 	n=$(count) &&
 	SELFHELP="$SELFHELP_RUN" python3 "$FORM" quick-discard &&

@@ -71,7 +71,8 @@ test_expect_success 'to a pipe or file: HTML on stdout, 0600, one warning' '
 
 test_expect_success 'the mood chart says which end is good' '
 	expect_in "The mood (0 to 10, 10 is best)" "$R" &&
-	expect_in "mood (0 to 10, 10 is best)</text>" "$R"
+	expect_in "mood (0 to 10, 10 is best)</text>" "$R" &&
+	grep -q "moods noted with journal entries, from [0-9]* to [0-9]* (0 to 10, 10 is best), one dot each" "$R"
 '
 
 test_expect_success 'entries stay out by default' '

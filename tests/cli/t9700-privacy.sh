@@ -233,6 +233,7 @@ test_expect_success 'privacy = screen: an entry and the lists leave no trace in 
 	selfhelp config set privacy screen >/dev/null &&
 	screen_pty private journal show "$id" &&
 	screen_pty private journal list &&
+	screen_pty private journal search SCREENWORD &&
 	screen_pty private trigger-log list &&
 	screen_pty sigterm journal show "$id" &&
 	SELFHELP_PRIVACY=normal screen_pty normal journal list &&
@@ -244,6 +245,16 @@ test_expect_success 'privacy = screen: an entry and the lists leave no trace in 
 test_expect_success 'privacy = screen: a form'\''s questions and answers are off the scrollback' '
 	SELFHELP_PRIVACY=screen screen_pty form &&
 	selfhelp_json "assert any(\"SCREENWORD at the door\" in r[\"trigger\"] for r in d), d" $P trigger-log list --json
+'
+
+test_expect_success 'privacy = screen: a list taller than the screen, a page at a time' '
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		selfhelp $P journal add -m "SCREENWORD $i" >/dev/null &&
+		selfhelp $P trigger-log add --trigger "SCREENWORD $i" --before 2 >/dev/null || return 1
+	done &&
+	SELFHELP_PRIVACY=screen screen_pty long journal list -n 15 &&
+	SELFHELP_PRIVACY=screen screen_pty long journal search SCREENWORD -n 15 &&
+	SELFHELP_PRIVACY=screen screen_pty long trigger-log list -n 15
 '
 
 test_expect_success 'privacy = screen: off a terminal nothing changes' '

@@ -90,6 +90,23 @@ def three_wrong():
     s.finish(1)
 
 
+def three_wrong_narrow():
+    """At 60x20 the way to 'selfhelp recover' is wrapped between words,
+    the command on one line."""
+    make_vault()
+    s = Tty(["--no-pager", "journal", "list"], cols=60, rows=20)
+    for i in range(3):
+        s.expect("Passphrase: ")
+        s.send("not it %d\r" % i)
+    s.expect("'selfhelp recover'")
+    screen = s.finish(1)
+    after = screen[screen.index("If the passphrase"):].replace("\r", "")
+    for line in after.split("\n"):
+        if len(line) > 60:
+            fail("a line over 60 columns: %r\n%s" % (line, after))
+    need("'selfhelp recover'", after)
+
+
 def three_wrong_no_code():
     """A vault without a recovery code is not sent to 'recover'."""
     os.unlink(VAULT)
@@ -103,8 +120,10 @@ def three_wrong_no_code():
     for i in range(3):
         s.expect("Passphrase: ")
         s.send("not it %d\r" % i)
-    s.expect("no recovery code")
-    never("selfhelp recover", s.finish(1))
+    s.expect("passphrase opens it.")
+    screen = s.finish(1)
+    never("selfhelp recover", screen)
+    need("no recovery code", " ".join(screen.split()))
 
 
 def leave(key):
@@ -191,6 +210,18 @@ def recover_three_wrong():
     s.finish(1)
 
 
+def recover_no_input():
+    """recover --no-input on a terminal asks nothing, and names what it
+    needs: the recovery code (not the passphrase) and its file."""
+    make_vault()
+    s = Tty(["recover", "--no-input", "--new-passphrase-file", PASSFILE])
+    s.expect("--recovery-code-file FILE gives it.")
+    screen = s.finish(1)
+    need("needs the recovery code, and --no-input says not to ask", screen)
+    never("Recovery code: ", screen)
+    never("passphrase", screen.split("needs the recovery code")[0])
+
+
 def init_clears_code():
     """init on a terminal: where to keep the code, Enter, then the code is
     erased from the screen and the scrollback."""
@@ -212,6 +243,29 @@ def init_clears_code():
         fail("the code was shown again after it was erased")
 
 
+def init_narrow():
+    """init at 60x20 and a group reflection's trigger-log hint: the
+    words around the code are wrapped at the width, no word split at the
+    edge, the quoted command on one line."""
+    os.unlink(VAULT) if os.path.exists(VAULT) else None
+    s = Tty(["--passphrase-file", PASSFILE, "init", "--kdf", "interactive"],
+            cols=60, rows=20)
+    s.expect("Press Enter when you have written it down.")
+    s.send("\r")
+    s.expect("no longer on the screen")
+    screen = s.finish(0, escapes=True)
+    s = Tty(["--passphrase-file", PASSFILE, "group", "reflect", "--after",
+             "3", "--triggered", "words", "--kept", "yes"], cols=60, rows=20)
+    screen += s.finish(0)
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", screen)
+    for line in text.replace("\r", "").split("\n"):
+        if len(line) > 60 and ROOT not in line:  # a path is not split
+            fail("a line over 60 columns: %r\n%s" % (line, text))
+    for words in ("'selfhelp recovery-code --new'", "forget your",
+                  "'selfhelp trigger-log add'"):
+        need(words, text)
+
+
 def init_ctrl_c():
     """Ctrl-C while init waits for Enter: the code is erased all the
     same, and selfhelp leaves as from any screen."""
@@ -228,6 +282,7 @@ def init_ctrl_c():
 
 SCENARIOS = {
     "three-wrong": three_wrong,
+    "three-wrong-narrow": three_wrong_narrow,
     "three-wrong-no-code": three_wrong_no_code,
     "leave-ctrl-d": leave(b"\x04"),
     "leave-esc": leave(b"\x1b"),
@@ -235,8 +290,10 @@ SCENARIOS = {
     "esc-mid-way": esc_mid_way,
     "recover-tries": recover_tries,
     "recover-three-wrong": recover_three_wrong,
+    "recover-no-input": recover_no_input,
     "init-clears-code": init_clears_code,
     "init-ctrl-c": init_ctrl_c,
+    "init-narrow": init_narrow,
 }
 
 if __name__ == "__main__":

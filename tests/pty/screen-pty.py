@@ -82,6 +82,30 @@ def sigterm(args):
     never(MARK, scrollback(s.seen))
 
 
+def long_list(args):
+    """A list taller than the screen (12 rows): a page at a time, since
+    the alternate screen has no scrollback; q at a page closes it all."""
+    os.environ["TERM"] = "xterm"
+    argv = [os.environ["SELFHELP"], "--passphrase-file",
+            os.environ["PASSFILE"]] + args
+    s = PtySession(argv, cols=80, rows=12)
+    s.expect("Any key shows more; q closes this.")
+    time.sleep(0.2)
+    if s.proc.poll() is not None:
+        fail("it did not wait at the end of the page")
+    s.send("x")
+    s.expect("Any key closes this")
+    s.send("x")
+    s.finish(0, escapes=True)
+    never(MARK, scrollback(s.seen))
+    s = PtySession(argv, cols=80, rows=12)
+    s.expect("Any key shows more; q closes this.")
+    s.send("q")
+    screen = s.finish(0, escapes=True)
+    never("Any key closes this", screen)
+    never(MARK, scrollback(s.seen))
+
+
 def form():
     """trigger-log add: the questions and answers are off the scrollback;
     "Saved." is on the normal screen."""
@@ -110,6 +134,7 @@ def main():
         "private": private_view,
         "normal": normal_view,
         "sigterm": sigterm,
+        "long": long_list,
     }
     if len(sys.argv) >= 2 and sys.argv[1] in views:
         views[sys.argv[1]](sys.argv[2:])

@@ -95,6 +95,26 @@ def quick_keep(extra):
         fail("--trigger was given, yet the form asked for it")
 
 
+def quick_narrow(extra):
+    """--quick at 60x20: the hints after "Saved." are wrapped between
+    words, each quoted command on one line."""
+    s = PtySession([os.environ["SELFHELP"], "--passphrase-file",
+                    os.environ["PASSFILE"], "trigger-log", "add", "--quick",
+                    "--trigger", "a raised voice"] + extra, cols=60, rows=20)
+    s.expect("How strong is the distress right now")
+    s.send("4")
+    s.expect("Which way is it?")
+    s.send("1")
+    screen = s.finish(0)
+    after = screen[screen.index("Saved. ("):].replace("\r", "")
+    for line in after.split("\n"):
+        if len(line) > 60:
+            fail("a line over 60 columns: %r\n%s" % (line, after))
+    for words in ("'selfhelp trigger-log edit ",
+                  "'selfhelp grounding --for too-much'"):
+        need(words, after)
+
+
 def quick_discard(extra):
     s = Session(["--quick"] + extra)
     s.expect("How strong is the distress right now")
@@ -159,6 +179,7 @@ def main():
         "full": full,
         "quick-keep": quick_keep,
         "quick-discard": quick_discard,
+        "quick-narrow": quick_narrow,
         "leave-twice": leave_twice,
         "leave-at-once": leave_at_once,
         "sigterm": signal_term,
