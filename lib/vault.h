@@ -240,6 +240,21 @@ struct vault_merge_summary {
 int vault_merge(struct vault *v, const char *other, bool dry_run,
                 struct vault_merge_summary *sum);
 
+/*
+ * Conflict copies of the vault that sync tools leave beside it, found
+ * with one readdir of its folder: for vault.db, Syncthing's
+ * "vault.sync-conflict-YYYYMMDD-HHMMSS-DEVICE.db", Nextcloud's and
+ * Dropbox's "vault (conflicted copy ...).db", "vault (... conflicted
+ * copy ...).db", "vault (Case Conflict).db" and "vault (Case Clash
+ * ...).db". Returns how many (at most `cap`) and sets out[i] to each
+ * full path, sorted (caller frees each); 0 also when the folder does not
+ * read.
+ */
+size_t vault_conflict_copies(const char *path, char **out, size_t cap);
+
+/* Is the name (no folder) a conflict copy of the vault file `base`? */
+bool vault_is_conflict_copy(const char *base, const char *name);
+
 /* Is `id` a full record id (32 lower-case hex digits)? */
 bool vault_id_ok(const char *id);
 
