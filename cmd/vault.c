@@ -750,9 +750,51 @@ ctx_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf)
 	return n;
 }
 
+/*
+ * The vault file was replaced while this command ran (a sync tool renamed
+ * a newer version into place): vault_commit kept what was written here as
+ * a conflict copy beside it. Close the old file, open the new one with
+ * the same key, and merge the copy in now.
+ */
+static void
+follow_replaced(struct cmd_ctx *ctx)
+{
+	struct vault *v = ctx->vault, *nv = NULL;
+	unsigned char *master;
+	char *path, *err = NULL;
+	if (!v || !vault_replaced(v))
+		return;
+	if (!is_unlocked(v)) {
+		note("Your sync tool put a newer copy of your vault in place "
+		     "while this ran; what was written here is kept beside "
+		     "it, and the next command that unlocks the vault merges "
+		     "it in.");
+		return;
+	}
+	master = sodium_malloc(CRYPTO_KEY_BYTES);
+	path = strdup(vault_path(v));
+	if (!master || !path || vault_copy_master(v, master) != 0) {
+		sodium_free(master);
+		free(path);
+		return;
+	}
+	vault_free(v);
+	ctx->vault = NULL;
+	note("Your sync tool put a newer copy of your vault in place while "
+	     "this ran; what was written here is kept.");
+	if (vault_open(path, &nv, &err) == 0 &&
+	    vault_unlock_master(nv, master) == 0)
+		pick_up_copies(nv);
+	ctx->vault = nv;
+	sodium_free(master);
+	free(path);
+	free(err);
+}
+
 void
 ctx_release(struct cmd_ctx *ctx)
 {
+	follow_replaced(ctx);
 	vault_free(ctx->vault);
 	ctx->vault = NULL;
 }

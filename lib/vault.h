@@ -255,6 +255,16 @@ size_t vault_conflict_copies(const char *path, char **out, size_t cap);
 /* Is the name (no folder) a conflict copy of the vault file `base`? */
 bool vault_is_conflict_copy(const char *base, const char *name);
 
+/*
+ * Does the vault's path now name another file than the one opened (a
+ * sync tool renamed a newer version into place while this ran)? Then
+ * vault_commit does not write to the old file: the transaction, as it
+ * would have been committed, is saved beside the vault as a conflict
+ * copy ("NAME.sync-conflict-YYYYMMDD-HHMMSS-SELFHELP.db"), which the
+ * next unlocked open merges (vault_conflict_copies, vault_merge).
+ */
+bool vault_replaced(const struct vault *v);
+
 /* Is `id` a full record id (32 lower-case hex digits)? */
 bool vault_id_ok(const char *id);
 

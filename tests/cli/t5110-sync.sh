@@ -118,4 +118,38 @@ test_expect_success 'two at once: the files go when the last one closes' '
 	test $(grep -cx "[abc]" "$OUT") = 3
 '
 
+test_expect_success 'the file replaced while a command writes: the write is kept' '
+	cp "$A" "$TEST_ROOT/newer.db" &&
+	selfhelp --vault "$TEST_ROOT/newer.db" $P journal add -m "newer on the other computer" >/dev/null 2>&1 &&
+	SELFHELP_TEST_REPLACE_AT_COMMIT="$TEST_ROOT/newer.db" \
+		selfhelp $P journal add -m "written during the swap" >/dev/null 2>"$ERR" &&
+	! test -e "$TEST_ROOT/newer.db" &&
+	expect_in "newer copy of your vault" "$ERR" &&
+	expect_in "merged in (1 journal entry)" "$ERR" &&
+	texts "$A" >"$OUT" &&
+	expect_in "newer on the other computer" "$OUT" &&
+	expect_in "written during the swap" "$OUT" &&
+	ls -a "$D" >"$OUT" &&
+	printf "%s\n" . .. vault.db >"$TEST_ROOT/want" &&
+	diff -u "$TEST_ROOT/want" "$OUT" &&
+	selfhelp $P check >/dev/null
+'
+
+test_expect_success 'the same for a write made while locked' '
+	cp "$A" "$TEST_ROOT/newer.db" &&
+	selfhelp --vault "$TEST_ROOT/newer.db" $P journal add -m "newer again" >/dev/null 2>&1 &&
+	SELFHELP_TEST_REPLACE_AT_COMMIT="$TEST_ROOT/newer.db" \
+		selfhelp journal add -m "sealed during the swap" </dev/null >"$OUT" 2>"$ERR" &&
+	expect_in "after you unlock" "$OUT" &&
+	expect_in "next command that unlocks the vault merges it in" "$ERR" &&
+	selfhelp $P journal list >/dev/null 2>"$ERR" &&
+	expect_in "merged in" "$ERR" &&
+	texts "$A" >"$OUT" &&
+	expect_in "newer again" "$OUT" &&
+	expect_in "sealed during the swap" "$OUT" &&
+	ls -a "$D" >"$OUT" &&
+	printf "%s\n" . .. vault.db >"$TEST_ROOT/want" &&
+	diff -u "$TEST_ROOT/want" "$OUT"
+'
+
 test_done

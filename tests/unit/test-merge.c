@@ -513,6 +513,38 @@ conflict_copies_found(void **state)
 	free(out[0]);
 }
 
+/* The file renamed away underneath an open vault: the write is not put
+ * in the old file but kept as a conflict copy beside the new one, and
+ * merges into it. */
+static void
+replaced_underneath(void **state)
+{
+	char ids[1][VAULT_ID_HEX + 1], id[VAULT_ID_HEX + 1], *out[2];
+	struct vault_merge_summary s;
+	two_copies(1, ids);
+	put(bpath, NULL, "newer there", NULL);
+	struct vault *v = open_at(apath);
+	assert_false(vault_replaced(v));
+	assert_int_equal(rename(bpath, apath), 0);
+	assert_true(vault_replaced(v));
+	assert_int_equal(
+	        vault_put(v, NULL, "journal", "h", 1, "written here", 12, id),
+	        VAULT_OK);
+	vault_free(v);
+	char *m = dump(apath);
+	assert_null(strstr(m, "written here"));
+	free(m);
+	assert_int_equal(vault_conflict_copies(apath, out, 2), 1);
+	assert_non_null(strstr(out[0], "-SELFHELP"));
+	assert_int_equal(merge(apath, out[0], &s), VAULT_OK);
+	assert_true(s.changed);
+	m = dump(apath);
+	assert_non_null(strstr(m, "written here"));
+	assert_non_null(strstr(m, "newer there"));
+	free(m);
+	free(out[0]);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 
 int
@@ -532,6 +564,7 @@ main(int argc, char **argv)
 	        T(old_copy_not_rolled_back),
 	        T(conflict_names),
 	        T(conflict_copies_found),
+	        T(replaced_underneath),
 	};
 	if (sodium_init() < 0)
 		return 1;
