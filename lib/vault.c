@@ -434,6 +434,12 @@ configure(struct vault *v)
 {
 	sqlite3_busy_timeout(v->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(v->db, 0);
+	/* The -wal and -shm are removed when the last connection closes
+	 * (after vault_free's TRUNCATE checkpoint): a vault not in use is
+	 * one self-contained file, for synced folders and USB sticks.
+	 * SQLite's default; said here so nothing turns it on. */
+	int off = 0;
+	sqlite3_file_control(v->db, "main", SQLITE_FCNTL_PERSIST_WAL, &off);
 	return vault_exec(v,
 	                  "PRAGMA secure_delete=ON;"
 	                  "PRAGMA temp_store=MEMORY;"
