@@ -298,7 +298,10 @@ open_other(struct vault *v, const char *path, struct vault **out)
 		vault_free(o);
 		return vault_set_error(v, VAULT_REFUSED,
 		                       "%s is not a copy of this vault (it is "
-		                       "another vault), so nothing was merged.",
+		                       "another vault), so nothing was merged; "
+		                       "it opens on its own with "
+		                       "'selfhelp --vault' and its own "
+		                       "passphrase.",
 		                       path);
 	}
 	if (o->format != 2) {

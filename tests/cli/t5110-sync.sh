@@ -70,6 +70,7 @@ test_expect_success 'a copy of another vault is left where it is, with why' '
 	selfhelp $P journal list >/dev/null 2>"$ERR" &&
 	expect_in "left where it is" "$ERR" &&
 	expect_in "not a copy of this vault" "$ERR" &&
+	expect_in "opens on its own" "$ERR" &&
 	cmp "$ST" "$TEST_ROOT/st-before.db" &&
 	cmp "$A" "$TEST_ROOT/a-before.db" &&
 	rm -f "$ST"
