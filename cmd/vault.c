@@ -615,6 +615,14 @@ pick_up_copies(struct vault *v)
 			     "the "
 			     "copy removed. Nothing was lost.",
 			     base_name(copies[i]), what);
+		if (sum.other_passphrase)
+			note("That copy opened with another passphrase than "
+			     "this vault, and merging brings in records, not "
+			     "passphrases: if you changed your passphrase on "
+			     "the "
+			     "other computer, 'selfhelp passwd' changes it "
+			     "here "
+			     "too.");
 	}
 	for (size_t i = 0; i < n; i++)
 		free(copies[i]);

@@ -534,6 +534,10 @@ vault_merge(struct vault *v, const char *other, bool dry_run,
 		                       "first.");
 	if ((rc = open_other(v, other, &o)))
 		return rc;
+	sum->other_passphrase = sodium_memcmp(o->pass.salt, v->pass.salt,
+	                                      sizeof(v->pass.salt)) != 0 ||
+	                        sodium_memcmp(o->pass.wrapped, v->pass.wrapped,
+	                                      sizeof(v->pass.wrapped)) != 0;
 	if ((rc = vault_begin(v))) {
 		close_other(o);
 		return rc;

@@ -236,6 +236,10 @@ struct vault_merge_summary {
 	size_t waiting_unread; /* rows after the other's state not taken
 	                        * (do not open, or an id already here) */
 	bool changed;          /* anything came in (or would, dry_run) */
+	bool other_passphrase; /* the copy's passphrase slot is not this
+	                        * vault's (a passphrase changed on one side
+	                        * since they parted): a merge brings records,
+	                        * never a passphrase */
 };
 int vault_merge(struct vault *v, const char *other, bool dry_run,
                 struct vault_merge_summary *sum);

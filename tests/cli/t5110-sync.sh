@@ -63,6 +63,19 @@ test_expect_success 'a Nextcloud or Dropbox conflicted copy is merged the same w
 	expect_in "from the cloud" "$OUT"
 '
 
+test_expect_success 'a copy whose passphrase was changed: merged, and told' '
+	printf "other words\n" >"$TEST_ROOT/pass2" &&
+	cp "$A" "$TEST_ROOT/pw.db" &&
+	selfhelp --vault "$TEST_ROOT/pw.db" $P passwd \
+		--new-passphrase-file "$TEST_ROOT/pass2" >/dev/null 2>&1 &&
+	mv "$TEST_ROOT/pw.db" "$ST" &&
+	selfhelp $P journal list >/dev/null 2>"$ERR" &&
+	expect_in "merged in" "$ERR" &&
+	expect_in "another passphrase" "$ERR" &&
+	expect_in "selfhelp passwd" "$ERR" &&
+	! test -e "$ST"
+'
+
 test_expect_success 'a copy of another vault is left where it is, with why' '
 	quick_vault "$ST" >/dev/null &&
 	cp "$A" "$TEST_ROOT/a-before.db" &&

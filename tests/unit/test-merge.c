@@ -545,6 +545,27 @@ replaced_underneath(void **state)
 	free(out[0]);
 }
 
+/* A passphrase changed on one side is not merged, and the summary says
+ * the copy had another one. */
+static void
+other_passphrase_told(void **state)
+{
+	char ids[1][VAULT_ID_HEX + 1];
+	struct vault_merge_summary s;
+	two_copies(1, ids);
+	assert_int_equal(merge(apath, bpath, &s), VAULT_OK);
+	assert_false(s.other_passphrase);
+	struct vault *b = open_at(bpath);
+	assert_int_equal(vault_begin(b), VAULT_OK);
+	assert_int_equal(vault_set_passphrase(b, "new words here", 14, NULL),
+	                 VAULT_OK);
+	assert_int_equal(vault_commit(b), VAULT_OK);
+	vault_free(b);
+	assert_int_equal(merge(apath, bpath, &s), VAULT_OK);
+	assert_true(s.other_passphrase);
+	vault_free(open_at(apath)); /* still the old passphrase here */
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 
 int
@@ -565,6 +586,7 @@ main(int argc, char **argv)
 	        T(conflict_names),
 	        T(conflict_copies_found),
 	        T(replaced_underneath),
+	        T(other_passphrase_told),
 	};
 	if (sodium_init() < 0)
 		return 1;
