@@ -93,9 +93,12 @@ print_json_summary(const char *from, const struct merge_opts *o,
 	        json_pack("{s:s, s:b, s:b, s:o, s:I}", "from", from, "dry_run",
 	                  o->dry_run, "changed", s->changed, "kinds", kinds,
 	                  "waiting_not_read", (json_int_t)s->waiting_unread);
-	if (root)
+	if (root) {
 		json_object_set_new(root, "written_while_locked",
 		                    json_integer((json_int_t)s->locked_writes));
+		json_object_set_new(root, "other_passphrase",
+		                    json_boolean(s->other_passphrase));
+	}
 	if (!root)
 		return fail("Out of memory.");
 	return print_json(root);
@@ -144,6 +147,11 @@ print_summary(const char *from, const struct merge_opts *o,
 		       "and %s left there.\n",
 		       s->waiting_unread, s->waiting_unread == 1 ? "" : "s",
 		       s->waiting_unread == 1 ? "was" : "were");
+	if (s->other_passphrase)
+		printf("That copy opens with another passphrase than this "
+		       "vault; merging brings in records, not passphrases.\n"
+		       "If you changed your passphrase on the other computer, "
+		       "'selfhelp passwd' changes it here too.\n");
 }
 
 static int

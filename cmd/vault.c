@@ -524,6 +524,110 @@ after_wrong_tries(const char *path)
 		            "code, so only its passphrase opens it.\n");
 }
 
+static bool
+is_unlocked(struct vault *v)
+{
+	return vault_copy_master(v, NULL) != VAULT_LOCKED;
+}
+
+/* "3 entries, 1 trigger record" of what a merge brought in (added,
+ * updated or kept twice), or "nothing new". */
+static void
+merged_words(const struct vault_merge_summary *s, char *buf, size_t cap)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->nkinds && used < cap; i++) {
+		const struct vault_merge_kind *k = &s->kinds[i];
+		size_t n = k->added + k->updated + k->conflicts + k->deleted;
+		if (!n)
+			continue;
+		int w = snprintf(buf + used, cap - used, "%s%zu %s",
+		                 used ? ", " : "", n,
+		                 kind_words(k->kind, n != 1));
+		if (w > 0)
+			used += (size_t)w;
+	}
+	if (!used)
+		snprintf(buf, cap, "nothing new");
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+enum { COPIES_MAX = 64 };
+static bool copies_told; /* a locked command mentions them once */
+
+/*
+ * Conflict copies a sync tool left beside the vault (vault_conflict_copies).
+ * Unlocked: merge each, check, and remove it; one that is not this vault's,
+ * is damaged or has other keys is left where it is, with why. Locked: say
+ * once that a merge is waiting.
+ */
+static void
+pick_up_copies(struct vault *v)
+{
+	char *copies[COPIES_MAX];
+	size_t n = vault_conflict_copies(vault_path(v), copies, COPIES_MAX);
+	if (!n)
+		return;
+	if (!is_unlocked(v)) {
+		if (!copies_told)
+			note("Your sync tool left %s beside your vault (%s). "
+			     "Nothing is lost: the next command that unlocks "
+			     "the vault merges %s in.",
+			     n == 1 ? "another copy of it"
+			            : "other copies of it",
+			     base_name(copies[0]), n == 1 ? "it" : "them");
+		copies_told = true;
+	}
+	for (size_t i = 0; i < n && is_unlocked(v); i++) {
+		struct vault_merge_summary sum;
+		char what[256];
+		if (vault_merge(v, copies[i], false, &sum) != 0) {
+			note("%s was left where it is: %s",
+			     base_name(copies[i]), vault_errmsg(v));
+			continue;
+		}
+		if (vault_integrity_check(v) != 0) {
+			note("%s was merged in, but the vault did not pass its "
+			     "check afterwards, so that copy was kept where it "
+			     "is. 'selfhelp check' says more.",
+			     base_name(copies[i]));
+			continue;
+		}
+		merged_words(&sum, what, sizeof(what));
+		if (unlink(copies[i]) != 0)
+			note("Your sync tool had left another copy of your "
+			     "vault "
+			     "beside it (%s); it is now merged in (%s). It "
+			     "could "
+			     "not be removed (%s); it is safe to delete it.",
+			     base_name(copies[i]), what, strerror(errno));
+		else
+			note("Your sync tool had left another copy of your "
+			     "vault "
+			     "beside it (%s); it is now merged in (%s), and "
+			     "the "
+			     "copy removed. Nothing was lost.",
+			     base_name(copies[i]), what);
+		if (sum.other_passphrase)
+			note("That copy opened with another passphrase than "
+			     "this vault, and merging brings in records, not "
+			     "passphrases: if you changed your passphrase on "
+			     "the "
+			     "other computer, 'selfhelp passwd' changes it "
+			     "here "
+			     "too.");
+	}
+	for (size_t i = 0; i < n; i++)
+		free(copies[i]);
+}
+
 /* Open the vault as `need` says; NULL after a message. */
 static struct vault *
 open_as(struct cmd_ctx *ctx, enum vault_need need, bool *locked_write)
@@ -558,15 +662,11 @@ open_as(struct cmd_ctx *ctx, enum vault_need need, bool *locked_write)
 		return NULL;
 	}
 	free(path);
+	if (!ctx->repair)
+		pick_up_copies(v);
 	if (locked_write)
 		*locked_write = lw;
 	return v;
-}
-
-static bool
-is_unlocked(struct vault *v)
-{
-	return vault_copy_master(v, NULL) != VAULT_LOCKED;
 }
 
 struct vault *
@@ -658,9 +758,51 @@ ctx_read_new_passphrase(struct cmd_ctx *ctx, const char *file, char *buf)
 	return n;
 }
 
+/*
+ * The vault file was replaced while this command ran (a sync tool renamed
+ * a newer version into place): vault_commit kept what was written here as
+ * a conflict copy beside it. Close the old file, open the new one with
+ * the same key, and merge the copy in now.
+ */
+static void
+follow_replaced(struct cmd_ctx *ctx)
+{
+	struct vault *v = ctx->vault, *nv = NULL;
+	unsigned char *master;
+	char *path, *err = NULL;
+	if (!v || !vault_replaced(v))
+		return;
+	if (!is_unlocked(v)) {
+		note("Your sync tool put a newer copy of your vault in place "
+		     "while this ran; what was written here is kept beside "
+		     "it, and the next command that unlocks the vault merges "
+		     "it in.");
+		return;
+	}
+	master = sodium_malloc(CRYPTO_KEY_BYTES);
+	path = strdup(vault_path(v));
+	if (!master || !path || vault_copy_master(v, master) != 0) {
+		sodium_free(master);
+		free(path);
+		return;
+	}
+	vault_free(v);
+	ctx->vault = NULL;
+	note("Your sync tool put a newer copy of your vault in place while "
+	     "this ran; what was written here is kept.");
+	if (vault_open(path, &nv, &err) == 0 &&
+	    vault_unlock_master(nv, master) == 0)
+		pick_up_copies(nv);
+	ctx->vault = nv;
+	sodium_free(master);
+	free(path);
+	free(err);
+}
+
 void
 ctx_release(struct cmd_ctx *ctx)
 {
+	follow_replaced(ctx);
 	vault_free(ctx->vault);
 	ctx->vault = NULL;
 }

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum {
 	VAULT_ID_BYTES = 16,
@@ -185,6 +186,10 @@ struct vault {
 	struct verify *verify;    /* a verified walk is on */
 	int64_t data_version;     /* PRAGMA data_version when st was read */
 	bool st_dirty;
+	/* the file opened at `path` (vault_replaced) */
+	dev_t file_dev;
+	ino_t file_ino;
+	bool file_known;
 };
 
 /* vault.c */
@@ -198,6 +203,8 @@ void vault_scratch_release(struct scratch *s);
 bool vault_kind_ok(const char *kind);
 int vault_alloc_keys(struct vault *v);
 void vault_free_keys(struct vault *v);
+/* Remember which file `path` names now (vault_replaced compares). */
+void vault_note_file(struct vault *v);
 void vault_derive_subkeys(struct vault *v);
 int vault_open_secret_key(struct vault *v, const unsigned char *master,
                           unsigned char *sk);

@@ -6,9 +6,12 @@
  */
 #include "vault-internal.h"
 
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* One record (or tombstone) of the other copy, as offered to this one. */
 struct offer {
@@ -295,7 +298,10 @@ open_other(struct vault *v, const char *path, struct vault **out)
 		vault_free(o);
 		return vault_set_error(v, VAULT_REFUSED,
 		                       "%s is not a copy of this vault (it is "
-		                       "another vault), so nothing was merged.",
+		                       "another vault), so nothing was merged; "
+		                       "it opens on its own with "
+		                       "'selfhelp --vault' and its own "
+		                       "passphrase.",
 		                       path);
 	}
 	if (o->format != 2) {
@@ -528,6 +534,10 @@ vault_merge(struct vault *v, const char *other, bool dry_run,
 		                       "first.");
 	if ((rc = open_other(v, other, &o)))
 		return rc;
+	sum->other_passphrase = sodium_memcmp(o->pass.salt, v->pass.salt,
+	                                      sizeof(v->pass.salt)) != 0 ||
+	                        sodium_memcmp(o->pass.wrapped, v->pass.wrapped,
+	                                      sizeof(v->pass.wrapped)) != 0;
 	if ((rc = vault_begin(v))) {
 		close_other(o);
 		return rc;
@@ -541,4 +551,87 @@ vault_merge(struct vault *v, const char *other, bool dry_run,
 		return rc;
 	}
 	return vault_commit(v);
+}
+
+/* --- copies left by sync tools --- */
+
+static bool
+all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+bool
+vault_is_conflict_copy(const char *base, const char *name)
+{
+	const char *dot = strrchr(base, '.');
+	size_t stem = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	const char *ext = base + stem;
+	size_t extlen = strlen(ext), n = strlen(name);
+	if (n <= stem + extlen || strncmp(name, base, stem) != 0 ||
+	    strcmp(name + n - extlen, ext) != 0)
+		return false;
+	const char *mid = name + stem;
+	size_t midlen = n - stem - extlen;
+	/* Syncthing: ".sync-conflict-20060102-150405-DEVICE" */
+	static const char st[] = ".sync-conflict-";
+	size_t stn = sizeof(st) - 1;
+	if (midlen > stn + 16 && strncmp(mid, st, stn) == 0) {
+		const char *t = mid + stn;
+		if (!all_digits(t, 8) || t[8] != '-' || !all_digits(t + 9, 6) ||
+		    t[15] != '-')
+			return false;
+		for (size_t i = stn + 16; i < midlen; i++)
+			if (!((mid[i] >= 'A' && mid[i] <= 'Z') ||
+			      (mid[i] >= '0' && mid[i] <= '9')))
+				return false;
+		return true;
+	}
+	/* Nextcloud, ownCloud, Dropbox: " (... conflicted copy ...)",
+	 * " (Case Conflict ...)", " (Case Clash ...)" */
+	if (midlen < 4 || strncmp(mid, " (", 2) != 0 || mid[midlen - 1] != ')')
+		return false;
+	char inner[256];
+	size_t in = midlen - 3;
+	if (in >= sizeof(inner) || memchr(mid + 2, '/', in))
+		return false;
+	memcpy(inner, mid + 2, in);
+	inner[in] = '\0';
+	return strstr(inner, "conflicted copy") != NULL ||
+	       strncmp(inner, "Case Conflict", 13) == 0 ||
+	       strncmp(inner, "Case Clash", 10) == 0;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t
+vault_conflict_copies(const char *path, char **out, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t dirlen = slash ? (size_t)(slash - path) : 0, n = 0;
+	char *dir = slash ? strndup(path, dirlen ? dirlen : 1) : strdup(".");
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+	while (d && n < cap && (e = readdir(d))) {
+		if (!vault_is_conflict_copy(base, e->d_name))
+			continue;
+		size_t len = strlen(dir) + 1 + strlen(e->d_name) + 1;
+		if (!(out[n] = malloc(len)))
+			break;
+		snprintf(out[n], len, "%s/%s", dir, e->d_name);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	qsort(out, n, sizeof(*out), by_name);
+	return n;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char SLOT_PASSPHRASE[] = "passphrase";
@@ -433,6 +434,12 @@ configure(struct vault *v)
 {
 	sqlite3_busy_timeout(v->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(v->db, 0);
+	/* The -wal and -shm are removed when the last connection closes
+	 * (after vault_free's TRUNCATE checkpoint): a vault not in use is
+	 * one self-contained file, for synced folders and USB sticks.
+	 * SQLite's default; said here so nothing turns it on. */
+	int off = 0;
+	sqlite3_file_control(v->db, "main", SQLITE_FCNTL_PERSIST_WAL, &off);
 	return vault_exec(v,
 	                  "PRAGMA secure_delete=ON;"
 	                  "PRAGMA temp_store=MEMORY;"
@@ -626,6 +633,7 @@ vault_create(const char *path, const char *pass, size_t passlen,
 		rc = vault_db_error(v, "create the vault");
 		goto out;
 	}
+	vault_note_file(v);
 	if ((rc = vault_exec(v, "PRAGMA journal_mode=WAL;",
 	                     "create the vault")) ||
 	    (rc = configure(v)))
@@ -967,6 +975,7 @@ vault_open(const char *path, struct vault **out, char **err)
 		rc = vault_db_error(v, "open the vault");
 		goto fail;
 	}
+	vault_note_file(v);
 	if ((rc = configure(v)) || (rc = read_header(v))) {
 		if (rc != VAULT_ERROR || open_read_only(v) != VAULT_OK)
 			goto fail;
@@ -1269,12 +1278,112 @@ vault_begin(struct vault *v)
 	return VAULT_OK;
 }
 
+void
+vault_note_file(struct vault *v)
+{
+	struct stat st;
+	v->file_known = v->path && stat(v->path, &st) == 0;
+	if (v->file_known) {
+		v->file_dev = st.st_dev;
+		v->file_ino = st.st_ino;
+	}
+}
+
+bool
+vault_replaced(const struct vault *v)
+{
+	struct stat st;
+	if (!v->file_known || stat(v->path, &st) != 0)
+		return false; /* gone: nothing to merge into */
+	return st.st_dev != v->file_dev || st.st_ino != v->file_ino;
+}
+
+/*
+ * Test hook, for tests/cli/t5110-sync.sh only: SELFHELP_TEST_REPLACE_AT_COMMIT
+ * names a file that is renamed onto the vault's path just before the
+ * first commit, as a sync tool renames a newer version into place while a
+ * command runs. Fires once per process; never set outside tests.
+ */
+static void
+test_replace_hook(struct vault *v)
+{
+	const char *from = getenv("SELFHELP_TEST_REPLACE_AT_COMMIT");
+	if (!from || !*from || !v->path)
+		return;
+	if (rename(from, v->path) != 0)
+		return;
+	unsetenv("SELFHELP_TEST_REPLACE_AT_COMMIT");
+}
+
+/*
+ * The vault's path names a newer file now: the old file's WAL and -shm
+ * share their names with the new one's, so nothing more is written here.
+ * The database as this transaction would commit it is saved as a
+ * conflict copy beside the new file, and the transaction rolled back.
+ */
+static int
+keep_as_copy(struct vault *v)
+{
+	sqlite3_int64 size = 0;
+	unsigned char *img = sqlite3_serialize(v->db, "main", &size, 0);
+	char stamp[32], *dest = NULL;
+	const char *dot = strrchr(v->path, '.'), *slash = strrchr(v->path, '/');
+	time_t now = time(NULL);
+	struct tm tm;
+	int fd = -1, rc = VAULT_OK;
+	if (!dot || (slash && dot < slash))
+		dot = v->path + strlen(v->path);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
+	size_t n = (size_t)(dot - v->path) + strlen(dot) + 64;
+	if (!img || !(dest = malloc(n)))
+		rc = vault_set_error(v, VAULT_ERROR, "Out of memory.");
+	for (int i = 0; !rc && i < 100; i++) {
+		snprintf(dest, n, "%.*s.sync-conflict-%s-SELFHELP%d%s",
+		         (int)(dot - v->path), v->path, stamp, i, dot);
+		if ((fd = outfile_create(dest)) >= 0 || errno != EEXIST)
+			break;
+	}
+	if (!rc && fd < 0)
+		rc = vault_set_error(v, VAULT_ERROR,
+		                     "Could not save what was written (%s).",
+		                     strerror(errno));
+	for (sqlite3_int64 off = 0; !rc && off < size;) {
+		ssize_t w = write(fd, img + off, (size_t)(size - off));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			rc = vault_set_error(v, VAULT_ERROR,
+			                     "Could not save what was written "
+			                     "(%s).",
+			                     strerror(errno));
+		else
+			off += w;
+	}
+	if (!rc && fsync(fd) != 0)
+		rc = vault_set_error(v, VAULT_ERROR,
+		                     "Could not save what was written (%s).",
+		                     strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (rc && fd >= 0)
+		unlink(dest);
+	if (img)
+		sodium_memzero(img, (size_t)size);
+	sqlite3_free(img);
+	free(dest);
+	vault_rollback(v);
+	return rc;
+}
+
 int
 vault_commit(struct vault *v)
 {
 	int rc = VAULT_OK;
+	test_replace_hook(v);
 	if (v->master && v->st_loaded && v->st_dirty)
 		rc = index_flush(v);
+	if (!rc && vault_replaced(v))
+		return keep_as_copy(v);
 	if (!rc)
 		rc = vault_exec(v, "COMMIT;", "save");
 	if (rc) {

@@ -236,9 +236,38 @@ struct vault_merge_summary {
 	size_t waiting_unread; /* rows after the other's state not taken
 	                        * (do not open, or an id already here) */
 	bool changed;          /* anything came in (or would, dry_run) */
+	bool other_passphrase; /* the copy's passphrase slot is not this
+	                        * vault's (a passphrase changed on one side
+	                        * since they parted): a merge brings records,
+	                        * never a passphrase */
 };
 int vault_merge(struct vault *v, const char *other, bool dry_run,
                 struct vault_merge_summary *sum);
+
+/*
+ * Conflict copies of the vault that sync tools leave beside it, found
+ * with one readdir of its folder: for vault.db, Syncthing's
+ * "vault.sync-conflict-YYYYMMDD-HHMMSS-DEVICE.db", Nextcloud's and
+ * Dropbox's "vault (conflicted copy ...).db", "vault (... conflicted
+ * copy ...).db", "vault (Case Conflict).db" and "vault (Case Clash
+ * ...).db". Returns how many (at most `cap`) and sets out[i] to each
+ * full path, sorted (caller frees each); 0 also when the folder does not
+ * read.
+ */
+size_t vault_conflict_copies(const char *path, char **out, size_t cap);
+
+/* Is the name (no folder) a conflict copy of the vault file `base`? */
+bool vault_is_conflict_copy(const char *base, const char *name);
+
+/*
+ * Does the vault's path now name another file than the one opened (a
+ * sync tool renamed a newer version into place while this ran)? Then
+ * vault_commit does not write to the old file: the transaction, as it
+ * would have been committed, is saved beside the vault as a conflict
+ * copy ("NAME.sync-conflict-YYYYMMDD-HHMMSS-SELFHELP.db"), which the
+ * next unlocked open merges (vault_conflict_copies, vault_merge).
+ */
+bool vault_replaced(const struct vault *v);
 
 /* Is `id` a full record id (32 lower-case hex digits)? */
 bool vault_id_ok(const char *id);

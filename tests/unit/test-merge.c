@@ -446,6 +446,126 @@ old_copy_not_rolled_back(void **state)
 	free(m);
 }
 
+/* The names sync tools give conflict copies, and names that are not. */
+static void
+conflict_names(void **state)
+{
+	(void)state;
+	static const char *const yes[] = {
+	        "vault.sync-conflict-20261207-051500-ABCDEF1.db",
+	        "vault.sync-conflict-20260101-000000-7ZQ3X2A.db",
+	        "vault (conflicted copy 2026-12-07 051500).db",
+	        "vault (conflicted copy alex 2026-12-07 051500).db",
+	        "vault (Alex's conflicted copy 2026-12-07).db",
+	        "vault (Case Conflict).db",
+	        "vault (Case Conflict 1).db",
+	        "vault (Case Clash 2026-12-07 051500).db",
+	};
+	static const char *const no[] = {
+	        "vault.db",
+	        "vault.db-wal",
+	        "vault.db.bak",
+	        "vault.sync-conflict-2026120-051500-ABCDEF1.db",
+	        "vault.sync-conflict-20261207-051500-.db",
+	        "vault.sync-conflict-20261207-051500-abc.db",
+	        "vault.sync-conflict-20261207-051500-ABCDEF1.db.tmp",
+	        "other.sync-conflict-20261207-051500-ABCDEF1.db",
+	        "vault (conflicted copy 2026-12-07 051500).txt",
+	        "vault (copy).db",
+	        "vaultx (conflicted copy 2026-12-07).db",
+	        ".syncthing.vault.db.tmp",
+	};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(vault_is_conflict_copy("vault.db", yes[i]));
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(vault_is_conflict_copy("vault.db", no[i]));
+	assert_true(vault_is_conflict_copy(
+	        "journal", "journal.sync-conflict-20261207-051500-ABCDEF1"));
+}
+
+/* One readdir finds the copies beside the vault, sorted, full paths. */
+static void
+conflict_copies_found(void **state)
+{
+	char dir[FIXTURE_PATH_MAX], path[FIXTURE_PATH_MAX + 64], *out[4];
+	two_copies(0, NULL);
+	snprintf(dir, sizeof(dir), "%s", apath);
+	*strrchr(dir, '/') = '\0';
+	const char *base = strrchr(apath, '/') + 1;
+	const char *dot = strrchr(base, '.');
+	int stem = dot ? (int)(dot - base) : (int)strlen(base);
+	const char *ext = dot ? dot : "";
+	snprintf(path, sizeof(path),
+	         "%s/%.*s.sync-conflict-20261207-051500-B%s", dir, stem, base,
+	         ext);
+	copy_file(apath, path);
+	snprintf(path, sizeof(path), "%s/%.*s (conflicted copy 2026-12-07)%s",
+	         dir, stem, base, ext);
+	copy_file(apath, path);
+	size_t n = vault_conflict_copies(apath, out, 4);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(out[0], " (conflicted copy 2026-12-07)"));
+	assert_non_null(strstr(out[1], ".sync-conflict-"));
+	assert_true(out[0][0] == '/' || strchr(out[0], '/'));
+	for (size_t i = 0; i < n; i++)
+		free(out[i]);
+	assert_int_equal(vault_conflict_copies(apath, out, 1), 1);
+	free(out[0]);
+}
+
+/* The file renamed away underneath an open vault: the write is not put
+ * in the old file but kept as a conflict copy beside the new one, and
+ * merges into it. */
+static void
+replaced_underneath(void **state)
+{
+	char ids[1][VAULT_ID_HEX + 1], id[VAULT_ID_HEX + 1], *out[2];
+	struct vault_merge_summary s;
+	two_copies(1, ids);
+	put(bpath, NULL, "newer there", NULL);
+	struct vault *v = open_at(apath);
+	assert_false(vault_replaced(v));
+	assert_int_equal(rename(bpath, apath), 0);
+	assert_true(vault_replaced(v));
+	assert_int_equal(
+	        vault_put(v, NULL, "journal", "h", 1, "written here", 12, id),
+	        VAULT_OK);
+	vault_free(v);
+	char *m = dump(apath);
+	assert_null(strstr(m, "written here"));
+	free(m);
+	assert_int_equal(vault_conflict_copies(apath, out, 2), 1);
+	assert_non_null(strstr(out[0], "-SELFHELP"));
+	assert_int_equal(merge(apath, out[0], &s), VAULT_OK);
+	assert_true(s.changed);
+	m = dump(apath);
+	assert_non_null(strstr(m, "written here"));
+	assert_non_null(strstr(m, "newer there"));
+	free(m);
+	free(out[0]);
+}
+
+/* A passphrase changed on one side is not merged, and the summary says
+ * the copy had another one. */
+static void
+other_passphrase_told(void **state)
+{
+	char ids[1][VAULT_ID_HEX + 1];
+	struct vault_merge_summary s;
+	two_copies(1, ids);
+	assert_int_equal(merge(apath, bpath, &s), VAULT_OK);
+	assert_false(s.other_passphrase);
+	struct vault *b = open_at(bpath);
+	assert_int_equal(vault_begin(b), VAULT_OK);
+	assert_int_equal(vault_set_passphrase(b, "new words here", 14, NULL),
+	                 VAULT_OK);
+	assert_int_equal(vault_commit(b), VAULT_OK);
+	vault_free(b);
+	assert_int_equal(merge(apath, bpath, &s), VAULT_OK);
+	assert_true(s.other_passphrase);
+	vault_free(open_at(apath)); /* still the old passphrase here */
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 
 int
@@ -463,6 +583,10 @@ main(int argc, char **argv)
 	        T(rekeyed_refused),
 	        T(damaged_refused),
 	        T(old_copy_not_rolled_back),
+	        T(conflict_names),
+	        T(conflict_copies_found),
+	        T(replaced_underneath),
+	        T(other_passphrase_told),
 	};
 	if (sodium_init() < 0)
 		return 1;
