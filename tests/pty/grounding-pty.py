@@ -315,11 +315,12 @@ def to_pacer(r, cue):
         seen = len(r.out())
         r.send(b"\r")
         r.wait_until(lambda: len(r.out()) > seen, "the next step")
-        # the rest of what the Enter drew: until nothing comes for a while
-        while True:
+        # the rest of what the Enter drew: until the cue shows (the pacer
+        # then draws on and on) or nothing comes for a while
+        for _ in range(int(20 * SLOW)):
             seen = len(r.out())
             time.sleep(0.15)
-            if len(r.out()) == seen:
+            if cue in r.out() or len(r.out()) == seen:
                 break
     r.wait_for(cue)
 
