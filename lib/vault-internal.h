@@ -230,6 +230,8 @@ uint32_t get_u32(const unsigned char *p);
 size_t vault_pad_block(size_t len);
 size_t vault_padded_size(size_t len);
 int vault_unpad(size_t *len, const unsigned char *buf, size_t padded);
+int vault_pad(size_t *plen, unsigned char *buf, size_t len, size_t block,
+              size_t max);
 
 /* vault-index.c */
 int index_create(struct vault *v);
