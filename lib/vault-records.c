@@ -568,12 +568,14 @@ parent_ancestry(struct vault *v, const struct index_entry *e, const char *kind,
 	sodium_free(b);
 }
 
-/* Store a record under raw `id` as a new entry (or over a tombstone),
- * inside the caller's write transaction. */
-int
-vault_record_insert(struct vault *v, const unsigned char *id, const char *kind,
-                    const void *head, size_t headlen, const void *body,
-                    size_t bodylen, uint32_t flags, int64_t time)
+/* record_insert with an id never used (not even by a tombstone): its
+ * answer when the id is there, to draw another. */
+#define ID_TAKEN (-1000)
+
+static int
+record_insert(struct vault *v, const unsigned char *id, const char *kind,
+              const void *head, size_t headlen, const void *body,
+              size_t bodylen, uint32_t flags, int64_t time, bool new_id)
 {
 	int rc, code = index_kind(v, kind, true);
 	int64_t rowid = 0, key = 0;
@@ -582,6 +584,8 @@ vault_record_insert(struct vault *v, const unsigned char *id, const char *kind,
 	struct index_entry *e = index_find(v, id, &rc);
 	if (rc)
 		return rc;
+	if (e && new_id)
+		return ID_TAKEN;
 	if (e && !(e->flags & ENTRY_TOMBSTONE))
 		return vault_set_error(v, VAULT_EXISTS,
 		                       "A record with that id is already "
@@ -614,6 +618,17 @@ vault_record_insert(struct vault *v, const unsigned char *id, const char *kind,
 	return index_add(v, &ne);
 }
 
+/* Store a record under raw `id` as a new entry (or over a tombstone),
+ * inside the caller's write transaction. */
+int
+vault_record_insert(struct vault *v, const unsigned char *id, const char *kind,
+                    const void *head, size_t headlen, const void *body,
+                    size_t bodylen, uint32_t flags, int64_t time)
+{
+	return record_insert(v, id, kind, head, headlen, body, bodylen, flags,
+	                     time, false);
+}
+
 int
 vault_put(struct vault *v, const char *id, const char *kind, const void *head,
           size_t headlen, const void *body, size_t bodylen, char *id_out)
@@ -629,15 +644,13 @@ vault_put(struct vault *v, const char *id, const char *kind, const void *head,
 	if ((rc = write_enter(v, &own)))
 		return rc;
 	if (!id) {
-		/* 128 random bits; a clash is only a matter of principle */
-		struct index_entry *e;
+		/* 128 random bits; a clash is only a matter of principle
+		 * (and looked for once, in record_insert) */
 		do {
 			randombytes_buf(raw, sizeof(raw));
-			e = index_find(v, raw, &rc);
-		} while (!rc && e);
-		if (!rc)
-			rc = vault_record_insert(v, raw, kind, head, headlen,
-			                         body, bodylen, 0, time(NULL));
+			rc = record_insert(v, raw, kind, head, headlen, body,
+			                   bodylen, 0, time(NULL), true);
+		} while (rc == ID_TAKEN);
 		if (!rc && id_out)
 			sodium_bin2hex(id_out, VAULT_ID_HEX + 1, raw,
 			               VAULT_ID_BYTES);
