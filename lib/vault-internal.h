@@ -164,6 +164,9 @@ struct vault {
 	/* INSERT INTO record(head, body): prepared once per write
 	 * transaction (vault_store_row), finalized when it ends */
 	sqlite3_stmt *insert_st;
+	/* PRAGMA data_version, the same: each write of a transaction
+	 * checks it (index_fresh) */
+	sqlite3_stmt *dv_st;
 	bool in_tx;
 	bool in_read; /* vault_read_begin() opened a transaction */
 	enum vault_ro_reason ro_reason;
