@@ -672,8 +672,7 @@ journal_encode(const struct transfer_codec *c, const unsigned char *head,
                size_t headlen, const unsigned char *body, size_t bodylen,
                struct transfer_times *t, json_t *fields, char *err)
 {
-	json_error_t jerr;
-	json_t *h = json_loadb((const char *)head, headlen, 0, &jerr);
+	json_t *h = transfer_load_head(head, headlen);
 	json_t *tags = NULL, *text = NULL;
 	int rc = -1;
 	if (!json_is_object(h) || transfer_head_times(h, t) != 0) {

@@ -2675,10 +2675,9 @@ jkey_cb(void *arg, const struct vault_item *it)
 {
 	struct jkeys *s = arg;
 	struct transfer_times t;
-	json_error_t jerr;
 	if (it->damaged)
 		return 0;
-	json_t *h = json_loadb((const char *)it->head, it->headlen, 0, &jerr);
+	json_t *h = transfer_load_head(it->head, it->headlen);
 	int bad = !json_is_object(h) || transfer_head_times(h, &t) != 0;
 	json_t *wall = json_object_get(h, JOURNAL_JRNL_TIME);
 	time_t minute =
@@ -3165,12 +3164,36 @@ fast_word(struct fast *f, const char *w)
 	return true;
 }
 
-/* A value of the jrnl shape; NULL when it is not one. */
+/* An integer of up to 18 digits (it cannot overflow), as jansson reads
+ * it; NULL for anything else (a fraction, an exponent, a leading zero,
+ * more digits), which is left to jansson. */
+static json_t *
+fast_int(struct fast *f)
+{
+	const char *p = f->p, *d;
+	json_int_t v = 0;
+	bool neg = p < f->end && *p == '-';
+	if (neg)
+		p++;
+	for (d = p; p < f->end && *p >= '0' && *p <= '9' && p - d < 18; p++)
+		v = v * 10 + (*p - '0');
+	if (p == d || (p - d > 1 && *d == '0') ||
+	    (p < f->end && ((*p >= '0' && *p <= '9') || *p == '.' ||
+	                    *p == 'e' || *p == 'E')))
+		return NULL;
+	f->p = p;
+	return json_integer(neg ? -v : v);
+}
+
+/* A value of the jrnl shape (or an integer, as a record's head has);
+ * NULL when it is not one. */
 static json_t *
 fast_value(struct fast *f)
 {
 	if (f->p >= f->end)
 		return NULL;
+	if (*f->p == '-' || (*f->p >= '0' && *f->p <= '9'))
+		return fast_int(f);
 	if (*f->p == '"')
 		return fast_string(f) ? NULL
 		                      : json_stringn_nocheck(
@@ -3268,6 +3291,14 @@ no:
 	transfer_buf_release(&f.s);
 	json_decref(o);
 	return NULL;
+}
+
+json_t *
+transfer_load_head(const unsigned char *p, size_t len)
+{
+	json_error_t jerr;
+	json_t *o = fast_entry((const char *)p, len);
+	return o ? o : json_loadb((const char *)p, len, 0, &jerr);
 }
 
 /* Read the JSON value at pos into *out (caller json_decref); an entry

@@ -149,6 +149,12 @@ int transfer_buf_json(struct transfer_buf *b, const json_t *j);
  * or memory ran out. */
 json_t *transfer_string(const char *s, size_t len);
 
+/* json_loadb(p, len, 0): a stored head read into a new object (caller
+ * json_decref), or NULL. A flat object of text, integers, true, false,
+ * null and lists of text is read by a reader several times faster than
+ * jansson, to the very value jansson reads; anything else by jansson. */
+json_t *transfer_load_head(const unsigned char *p, size_t len);
+
 /* --- times --- */
 
 /*
