@@ -447,10 +447,10 @@ filter_byte_ok(unsigned char c)
 
 /* A filter of 2^k bits: filter_bit is then h >> (32 - k), the same bit
  * without the wide multiply. */
-#define FILTER_SET(filter, win, shift)                                       \
-	do {                                                                 \
-		uint32_t b_ = ((win) * 0x9E3779B1u) >> (shift);              \
-		(filter)[b_ >> 3] |= (unsigned char)(1u << (b_ & 7));        \
+#define FILTER_SET(filter, win, shift)                                         \
+	do {                                                                   \
+		uint32_t b_ = ((win)*0x9E3779B1u) >> (shift);                  \
+		(filter)[b_ >> 3] |= (unsigned char)(1u << (b_ & 7));          \
 	} while (0)
 
 /* ASCII folded to lower case, without a branch. */
@@ -483,7 +483,8 @@ search_filter_add(unsigned char *filter, size_t size, const char *text,
 				if (w8 & 0x8080808080808080u)
 					break;
 				for (int k = 0; k < 8; k++) {
-					win = (win << 8 | fold_ascii(t[i + k])) &
+					win = (win << 8 |
+					       fold_ascii(t[i + k])) &
 					      0xffffff;
 					FILTER_SET(filter, win, shift);
 				}

@@ -3178,8 +3178,8 @@ fast_int(struct fast *f)
 	for (d = p; p < f->end && *p >= '0' && *p <= '9' && p - d < 18; p++)
 		v = v * 10 + (*p - '0');
 	if (p == d || (p - d > 1 && *d == '0') ||
-	    (p < f->end && ((*p >= '0' && *p <= '9') || *p == '.' ||
-	                    *p == 'e' || *p == 'E')))
+	    (p < f->end &&
+	     ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
 		return NULL;
 	f->p = p;
 	return json_integer(neg ? -v : v);

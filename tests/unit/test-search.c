@@ -376,7 +376,8 @@ naive_filter(unsigned char *f, size_t size, const char *text, size_t len)
 {
 	uint32_t win = 0;
 	for (size_t i = 0; i < len; i++) {
-		win = (win << 8 | (unsigned char)tolower((unsigned char)text[i])) &
+		win = (win << 8 |
+		       (unsigned char)tolower((unsigned char)text[i])) &
 		      0xffffff;
 		if (i >= 2) {
 			uint32_t h = win * 0x9E3779B1u;
@@ -399,8 +400,9 @@ filter_matches_naive(void **state)
 		char text[300];
 		unsigned char got[512], want[512];
 		size_t tl = (seed = seed * 1103515245 + 12345) / 65536 % 300;
-		size_t size = (size_t)64
-		              << ((seed = seed * 1103515245 + 12345) / 65536 % 4);
+		size_t size =
+		        (size_t)64
+		        << ((seed = seed * 1103515245 + 12345) / 65536 % 4);
 		for (size_t i = 0; i < tl; i++)
 			text[i] = alphabet[(seed = seed * 1103515245 + 12345) /
 			                   65536 % 9];

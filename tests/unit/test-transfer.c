@@ -1389,8 +1389,8 @@ load_head_as_jansson(void **state)
 		json_error_t jerr;
 		size_t len = strlen(docs[i]);
 		json_t *want = json_loadb(docs[i], len, 0, &jerr);
-		json_t *got = transfer_load_head(
-		        (const unsigned char *)docs[i], len);
+		json_t *got =
+		        transfer_load_head((const unsigned char *)docs[i], len);
 		if (!want != !got || (want && !json_equal(want, got)))
 			fail_msg("%s: read differently", docs[i]);
 		if (want) {
@@ -1412,12 +1412,23 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	        T(roundtrip),         T(conflicts),         T(jrnl),
-	        T(bad_docs),          T(invalid_utf8),      T(times),
-	        T(filters),           T(markdown),          T(check),
-	        T(buffers_grow),      T(stream_as_jansson), T(stream_in_pieces),
-	        T(json_as_jansson),   T(import_controls),   T(export_controls),
-	        T(markdown_controls), T(stream_jrnl),
+	        T(roundtrip),
+	        T(conflicts),
+	        T(jrnl),
+	        T(bad_docs),
+	        T(invalid_utf8),
+	        T(times),
+	        T(filters),
+	        T(markdown),
+	        T(check),
+	        T(buffers_grow),
+	        T(stream_as_jansson),
+	        T(stream_in_pieces),
+	        T(json_as_jansson),
+	        T(import_controls),
+	        T(export_controls),
+	        T(markdown_controls),
+	        T(stream_jrnl),
 	        T(load_head_as_jansson),
 	};
 	if (sodium_init() < 0)

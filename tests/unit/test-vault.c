@@ -798,8 +798,8 @@ pad_as_sodium(void **state)
 {
 	(void)state;
 	static unsigned char a[131072], b[131072];
-	const size_t lens[] = {0, 1, 255, 256, 257, 1000, 4095, 4096, 5000,
-	                       65535, 65536, 69000};
+	const size_t lens[] = {0,    1,    255,  256,   257,   1000,
+	                       4095, 4096, 5000, 65535, 65536, 69000};
 	for (size_t i = 0; i < sizeof(lens) / sizeof(*lens); i++) {
 		size_t len = lens[i], block = vault_pad_block(len);
 		size_t max = vault_padded_size(len), pa = 0, pb = 0, back = 0;
