@@ -791,6 +791,10 @@ journal_decode(const struct transfer_codec *c, const json_t *rec,
 			goto out;
 		}
 	}
+	if (!head || !body) {
+		rc = 0; /* checked: nothing to build */
+		goto out;
+	}
 	struct journal_entry e = {
 	        .created = t->created,
 	        .updated = t->updated,
@@ -858,5 +862,5 @@ const struct record_kind journal_kind = {
         .fields = journal_fields,
         .nfields = sizeof(journal_fields) / sizeof(journal_fields[0]),
         .codec = {&journal_kind, journal_encode, journal_decode,
-                  journal_markdown},
+                  journal_markdown, .decode_checks_alone = true},
 };

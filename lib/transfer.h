@@ -107,6 +107,13 @@ struct transfer_codec {
 	 * written its heading). Returns 0, or -1 when out of memory. */
 	int (*markdown)(const struct transfer_codec *c, const json_t *rec,
 	                struct transfer_buf *md);
+	/*
+	 * decode takes NULL for head and body: it then refuses what it would
+	 * refuse and writes nothing (what is left, building the head and
+	 * body, fails only for want of memory). check uses it to prove that
+	 * every record would import again without building it.
+	 */
+	bool decode_checks_alone;
 };
 
 /* The codec for `kind`, or NULL when this build has none (raw form). */

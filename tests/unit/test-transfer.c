@@ -759,6 +759,45 @@ check(void **state)
 	vault_free(a);
 }
 
+/* check proves that each record would import again: journal entries
+ * whose fields read but which import refuses (text that is all blank, a
+ * tag with a comma) are found, though check no longer builds their head
+ * and body again to see it. */
+static void
+check_refuses_what_import_would(void **state)
+{
+	struct vault *a = make_vault(path_a);
+	struct transfer_check_result res;
+	char err[TRANSFER_ERR_MAX], blank_id[VAULT_ID_HEX + 1],
+	        comma_id[VAULT_ID_HEX + 1];
+	static const char head[] = "{\"v\":1,\"created\":1764000000,"
+	                           "\"updated\":1764000000,\"mood\":null,"
+	                           "\"tags\":[],\"preview\":\"\"}";
+	static const char comma[] = "{\"v\":1,\"created\":1764000000,"
+	                            "\"updated\":1764000000,\"mood\":3,"
+	                            "\"tags\":[\"a,b\"],\"preview\":\"x\"}";
+	fill(a);
+	assert_int_equal(vault_begin(a), 0);
+	assert_int_equal(vault_put(a, NULL, "journal", head, sizeof(head) - 1,
+	                           " \n\t ", 4, blank_id),
+	                 0);
+	assert_int_equal(vault_put(a, NULL, "journal", comma, sizeof(comma) - 1,
+	                           "some text", 9, comma_id),
+	                 0);
+	assert_int_equal(vault_commit(a), 0);
+	assert_int_equal(transfer_check(a, &res, err), 0);
+	assert_int_equal(res.fine, 6);
+	assert_int_equal(res.ndamaged, 2);
+	bool saw_blank = false, saw_comma = false;
+	for (size_t i = 0; i < res.ndamaged; i++) {
+		saw_blank |= !strcmp(res.damaged[i].id, blank_id);
+		saw_comma |= !strcmp(res.damaged[i].id, comma_id);
+	}
+	assert_true(saw_blank && saw_comma);
+	transfer_check_release(&res);
+	vault_free(a);
+}
+
 static void
 buffers_grow(void **state)
 {
@@ -1430,6 +1469,7 @@ main(int argc, char **argv)
 	        T(markdown_controls),
 	        T(stream_jrnl),
 	        T(load_head_as_jansson),
+	        T(check_refuses_what_import_would),
 	};
 	if (sodium_init() < 0)
 		return 1;
