@@ -310,7 +310,7 @@ vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
 	if (headlen)
 		memcpy(v->head.p + envlen, head, headlen);
 	unsigned char tag[HEAD_TAG];
-	randombytes_buf(tag, sizeof(tag));
+	crypto_public_random(tag, sizeof(tag));
 	h = seal_scratch(v->reckey, &v->head, envlen + headlen, tag, HEAD_TAG,
 	                 ad, head_ad(v, tag, ad), &hlen);
 	if (bodylen)
@@ -647,7 +647,7 @@ vault_put(struct vault *v, const char *id, const char *kind, const void *head,
 		/* 128 random bits; a clash is only a matter of principle
 		 * (and looked for once, in record_insert) */
 		do {
-			randombytes_buf(raw, sizeof(raw));
+			crypto_public_random(raw, sizeof(raw));
 			rc = record_insert(v, raw, kind, head, headlen, body,
 			                   bodylen, 0, time(NULL), true);
 		} while (rc == ID_TAKEN);
