@@ -1,5 +1,6 @@
 #include "crypto.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -49,12 +50,58 @@ crypto_derive_kek(unsigned char *key, const char *pass, size_t passlen,
 	               : -1;
 }
 
+/*
+ * Random bytes that become public (nonces, ids, head tags), drawn from
+ * the kernel 4 KiB at a time: a getrandom call for each (four a record)
+ * was a twentieth of a large import. Each thread has its own; each byte
+ * is used once and wiped. fork() gives the child a copy of the caller's,
+ * so the child drops it (pthread_atfork) and draws its own: two
+ * processes never use the same nonce. (posix_spawn and vfork children
+ * only exec.)
+ */
+enum { POOL_BYTES = 4096 };
+
+static _Thread_local struct {
+	unsigned char b[POOL_BYTES];
+	size_t left; /* the unused bytes are b[0 .. left) */
+} pool;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void
+pool_drop(void)
+{
+	sodium_memzero(&pool, sizeof(pool));
+}
+
+static void
+pool_setup(void)
+{
+	pthread_atfork(NULL, NULL, pool_drop);
+}
+
+void
+crypto_public_random(unsigned char *out, size_t n)
+{
+	if (n > POOL_BYTES / 8) {
+		randombytes_buf(out, n);
+		return;
+	}
+	pthread_once(&pool_once, pool_setup);
+	if (pool.left < n) {
+		randombytes_buf(pool.b, sizeof(pool.b));
+		pool.left = sizeof(pool.b);
+	}
+	pool.left -= n;
+	memcpy(out, pool.b + pool.left, n);
+	sodium_memzero(pool.b + pool.left, n);
+}
+
 void
 crypto_seal(unsigned char *out, const unsigned char *msg, size_t len,
             const unsigned char *ad, size_t adlen,
             const unsigned char key[CRYPTO_KEY_BYTES])
 {
-	randombytes_buf(out, CRYPTO_NONCE_BYTES);
+	crypto_public_random(out, CRYPTO_NONCE_BYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(out + CRYPTO_NONCE_BYTES,
 	                                           NULL, msg, len, ad, adlen,
 	                                           NULL, out, key);

@@ -57,6 +57,14 @@ int crypto_derive_kek(unsigned char *key, const char *pass, size_t passlen,
                       const struct crypto_kdf_params *p);
 
 /*
+ * `n` random bytes that are public once used: nonces, record
+ * ids, the tags of sealed heads; never a key. Drawn from the kernel a
+ * few KiB at a time, for this thread; a child that fork()
+ * makes draws its own. Thread-safe.
+ */
+void crypto_public_random(unsigned char *out, size_t n);
+
+/*
  * Encrypt `len` bytes of `msg` with `key`, binding `ad`. Writes
  * len + CRYPTO_OVERHEAD bytes (nonce || ciphertext) to `out`.
  */

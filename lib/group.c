@@ -176,7 +176,7 @@ const struct record_kind group_kind = {
         .unknown_where = "here",
         .fields_words = "the ones selfhelp wrote above",
         .codec = {&group_kind, record_export_encode, record_export_decode,
-                  export_markdown},
+                  export_markdown, false},
 };
 
 const struct record_field *

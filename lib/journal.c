@@ -672,8 +672,7 @@ journal_encode(const struct transfer_codec *c, const unsigned char *head,
                size_t headlen, const unsigned char *body, size_t bodylen,
                struct transfer_times *t, json_t *fields, char *err)
 {
-	json_error_t jerr;
-	json_t *h = json_loadb((const char *)head, headlen, 0, &jerr);
+	json_t *h = transfer_load_head(head, headlen);
 	json_t *tags = NULL, *text = NULL;
 	int rc = -1;
 	if (!json_is_object(h) || transfer_head_times(h, t) != 0) {
@@ -792,6 +791,10 @@ journal_decode(const struct transfer_codec *c, const json_t *rec,
 			goto out;
 		}
 	}
+	if (!head || !body) {
+		rc = 0; /* checked: nothing to build */
+		goto out;
+	}
 	struct journal_entry e = {
 	        .created = t->created,
 	        .updated = t->updated,
@@ -859,5 +862,5 @@ const struct record_kind journal_kind = {
         .fields = journal_fields,
         .nfields = sizeof(journal_fields) / sizeof(journal_fields[0]),
         .codec = {&journal_kind, journal_encode, journal_decode,
-                  journal_markdown},
+                  journal_markdown, .decode_checks_alone = true},
 };

@@ -445,19 +445,58 @@ filter_byte_ok(unsigned char c)
 	return c >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
 }
 
+/* A filter of 2^k bits: filter_bit is then h >> (32 - k), the same bit
+ * without the wide multiply. */
+#define FILTER_SET(filter, win, shift)                                         \
+	do {                                                                   \
+		uint32_t b_ = ((win)*0x9E3779B1u) >> (shift);                  \
+		(filter)[b_ >> 3] |= (unsigned char)(1u << (b_ & 7));          \
+	} while (0)
+
+/* ASCII folded to lower case, without a branch. */
+static inline uint32_t
+fold_ascii(unsigned char c)
+{
+	return c + ((unsigned)(c - 'A') < 26u ? 32u : 0u);
+}
+
 void
 search_filter_add(unsigned char *filter, size_t size, const char *text,
                   size_t len)
 {
 	size_t bits = size * 8, i = 0;
 	uint32_t win = 0;
-	unsigned have = 0;
+	unsigned have = 0, shift = 32;
+	const unsigned char *t = (const unsigned char *)text;
+	if (bits && !(bits & (bits - 1)) && bits <= ((size_t)1 << 31)) {
+		for (size_t b = bits; b > 1; b >>= 1)
+			shift--;
+	} else
+		shift = 0; /* not a power of two: filter_bit */
 	while (i < len) {
-		unsigned char c = (unsigned char)text[i];
+		/* eight ASCII bytes at a time once the window is full: the
+		 * bulk of any text */
+		if (shift && have >= 3) {
+			while (len - i >= 8) {
+				uint64_t w8;
+				memcpy(&w8, t + i, 8);
+				if (w8 & 0x8080808080808080u)
+					break;
+				for (int k = 0; k < 8; k++) {
+					win = (win << 8 |
+					       fold_ascii(t[i + k])) &
+					      0xffffff;
+					FILTER_SET(filter, win, shift);
+				}
+				i += 8;
+			}
+			if (i >= len)
+				break;
+		}
+		unsigned char c = t[i];
 		if (c < 0x80) {
 			/* the common case, without the call */
-			c = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-			win = (win << 8 | c) & 0xffffff;
+			win = (win << 8 | fold_ascii(c)) & 0xffffff;
 			if (++have >= 3) {
 				size_t b = filter_bit(win, bits);
 				filter[b / 8] |= (unsigned char)(1u << (b % 8));

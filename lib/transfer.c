@@ -731,10 +731,7 @@ fields_control_check(const char *kind, const json_t *fields, bool raw,
 }
 
 static const struct transfer_codec raw_codec = {
-        NULL,
-        raw_encode,
-        raw_decode,
-        raw_markdown,
+        NULL, raw_encode, raw_decode, raw_markdown, false,
 };
 
 static const struct transfer_codec *
@@ -744,11 +741,14 @@ codec_or_raw(const char *kind)
 	return c ? c : &raw_codec;
 }
 
-/* Encode a stored record with its kind's codec into a new fields object. */
+/* Encode a stored record with its kind's codec into a new fields object,
+ * and see that its codec would take the fields back (import must take
+ * every record export writes). `check`: only see that, for the codecs
+ * that can say without building the head and body again. */
 static json_t *
-encode_item(const char *kind, const unsigned char *head, size_t headlen,
-            const unsigned char *body, size_t bodylen, struct transfer_times *t,
-            char *err)
+encode_item_as(const char *kind, const unsigned char *head, size_t headlen,
+               const unsigned char *body, size_t bodylen,
+               struct transfer_times *t, bool check, char *err)
 {
 	/* Import refuses NUL bytes in text, so export must not write them
 	 * (json_stringn() keeps them). */
@@ -782,7 +782,9 @@ encode_item(const char *kind, const unsigned char *head, size_t headlen,
 		return NULL;
 	}
 	struct transfer_buf h = {0}, b = {0};
-	int refused = codec->decode(codec, fields, t, &h, &b, err);
+	bool alone = check && codec->decode_checks_alone;
+	int refused = codec->decode(codec, fields, t, alone ? NULL : &h,
+	                            alone ? NULL : &b, err);
 	transfer_buf_release(&h);
 	transfer_buf_release(&b);
 	if (refused) {
@@ -790,6 +792,15 @@ encode_item(const char *kind, const unsigned char *head, size_t headlen,
 		return NULL;
 	}
 	return fields;
+}
+
+static json_t *
+encode_item(const char *kind, const unsigned char *head, size_t headlen,
+            const unsigned char *body, size_t bodylen, struct transfer_times *t,
+            char *err)
+{
+	return encode_item_as(kind, head, headlen, body, bodylen, t, false,
+	                      err);
 }
 
 /* --- export --- */
@@ -2675,10 +2686,9 @@ jkey_cb(void *arg, const struct vault_item *it)
 {
 	struct jkeys *s = arg;
 	struct transfer_times t;
-	json_error_t jerr;
 	if (it->damaged)
 		return 0;
-	json_t *h = json_loadb((const char *)it->head, it->headlen, 0, &jerr);
+	json_t *h = transfer_load_head(it->head, it->headlen);
 	int bad = !json_is_object(h) || transfer_head_times(h, &t) != 0;
 	json_t *wall = json_object_get(h, JOURNAL_JRNL_TIME);
 	time_t minute =
@@ -3165,12 +3175,36 @@ fast_word(struct fast *f, const char *w)
 	return true;
 }
 
-/* A value of the jrnl shape; NULL when it is not one. */
+/* An integer of up to 18 digits (it cannot overflow), as jansson reads
+ * it; NULL for anything else (a fraction, an exponent, a leading zero,
+ * more digits), which is left to jansson. */
+static json_t *
+fast_int(struct fast *f)
+{
+	const char *p = f->p, *d;
+	json_int_t v = 0;
+	bool neg = p < f->end && *p == '-';
+	if (neg)
+		p++;
+	for (d = p; p < f->end && *p >= '0' && *p <= '9' && p - d < 18; p++)
+		v = v * 10 + (*p - '0');
+	if (p == d || (p - d > 1 && *d == '0') ||
+	    (p < f->end &&
+	     ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
+		return NULL;
+	f->p = p;
+	return json_integer(neg ? -v : v);
+}
+
+/* A value of the jrnl shape (or an integer, as a record's head has);
+ * NULL when it is not one. */
 static json_t *
 fast_value(struct fast *f)
 {
 	if (f->p >= f->end)
 		return NULL;
+	if (*f->p == '-' || (*f->p >= '0' && *f->p <= '9'))
+		return fast_int(f);
 	if (*f->p == '"')
 		return fast_string(f) ? NULL
 		                      : json_stringn_nocheck(
@@ -3268,6 +3302,14 @@ no:
 	transfer_buf_release(&f.s);
 	json_decref(o);
 	return NULL;
+}
+
+json_t *
+transfer_load_head(const unsigned char *p, size_t len)
+{
+	json_error_t jerr;
+	json_t *o = fast_entry((const char *)p, len);
+	return o ? o : json_loadb((const char *)p, len, 0, &jerr);
 }
 
 /* Read the JSON value at pos into *out (caller json_decref); an entry
@@ -3753,8 +3795,9 @@ check_cb(void *arg, const struct vault_item *it)
 	struct transfer_times t;
 	char why[TRANSFER_ERR_MAX];
 	if (!it->damaged) {
-		json_t *fields = encode_item(it->kind, it->head, it->headlen,
-		                             it->body, it->bodylen, &t, why);
+		json_t *fields =
+		        encode_item_as(it->kind, it->head, it->headlen,
+		                       it->body, it->bodylen, &t, true, why);
 		if (fields) {
 			json_decref(fields);
 			c->res->fine++;
@@ -3791,8 +3834,8 @@ check_keep(void *arg, const struct vault_item *it)
 	atomic_size_t *fine = arg;
 	struct transfer_times t;
 	char why[TRANSFER_ERR_MAX];
-	json_t *fields = encode_item(it->kind, it->head, it->headlen, it->body,
-	                             it->bodylen, &t, why);
+	json_t *fields = encode_item_as(it->kind, it->head, it->headlen,
+	                                it->body, it->bodylen, &t, true, why);
 	if (!fields)
 		return true;
 	json_decref(fields);

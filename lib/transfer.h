@@ -107,6 +107,13 @@ struct transfer_codec {
 	 * written its heading). Returns 0, or -1 when out of memory. */
 	int (*markdown)(const struct transfer_codec *c, const json_t *rec,
 	                struct transfer_buf *md);
+	/*
+	 * decode takes NULL for head and body: it then refuses what it would
+	 * refuse and writes nothing (what is left, building the head and
+	 * body, fails only for want of memory). check uses it to prove that
+	 * every record would import again without building it.
+	 */
+	bool decode_checks_alone;
 };
 
 /* The codec for `kind`, or NULL when this build has none (raw form). */
@@ -148,6 +155,12 @@ int transfer_buf_json(struct transfer_buf *b, const json_t *j);
  * rules: a new string (caller json_decref), or NULL when s is not UTF-8
  * or memory ran out. */
 json_t *transfer_string(const char *s, size_t len);
+
+/* json_loadb(p, len, 0): a stored head read into a new object (caller
+ * json_decref), or NULL. A flat object of text, integers, true, false,
+ * null and lists of text is read by a reader several times faster than
+ * jansson, to the very value jansson reads; anything else by jansson. */
+json_t *transfer_load_head(const unsigned char *p, size_t len);
 
 /* --- times --- */
 

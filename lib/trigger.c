@@ -170,7 +170,7 @@ const struct record_kind trigger_kind = {
         .edit_example = "'emotion: fear'",
         .unknown_where = "of a trigger record",
         .codec = {&trigger_kind, record_export_encode, record_export_decode,
-                  record_export_markdown},
+                  record_export_markdown, false},
 };
 
 const struct record_field *

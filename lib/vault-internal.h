@@ -165,6 +165,9 @@ struct vault {
 	/* INSERT INTO record(head, body): prepared once per write
 	 * transaction (vault_store_row), finalized when it ends */
 	sqlite3_stmt *insert_st;
+	/* PRAGMA data_version, the same: each write of a transaction
+	 * checks it (index_fresh) */
+	sqlite3_stmt *dv_st;
 	bool in_tx;
 	bool in_read; /* vault_read_begin() opened a transaction */
 	enum vault_ro_reason ro_reason;
@@ -237,6 +240,8 @@ uint32_t get_u32(const unsigned char *p);
 size_t vault_pad_block(size_t len);
 size_t vault_padded_size(size_t len);
 int vault_unpad(size_t *len, const unsigned char *buf, size_t padded);
+int vault_pad(size_t *plen, unsigned char *buf, size_t len, size_t block,
+              size_t max);
 
 /* vault-index.c */
 int index_create(struct vault *v);

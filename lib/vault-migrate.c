@@ -512,6 +512,8 @@ to_memory(struct vault *v)
 	v->row_st = NULL;
 	sqlite3_finalize(v->insert_st);
 	v->insert_st = NULL;
+	sqlite3_finalize(v->dv_st);
+	v->dv_st = NULL;
 	sqlite3_close(v->db);
 	v->db = mem;
 	sqlite3_exec(mem, "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);

@@ -70,6 +70,30 @@ vault_unpad(size_t *len, const unsigned char *buf, size_t padded)
 	return sodium_unpad(len, buf, padded, tail);
 }
 
+/*
+ * Pad `len` bytes in buf (room for `max`) to whole blocks of `block`, as
+ * sodium_pad does (0x80, then zeros: ISO/IEC 7816-4), so vault_unpad
+ * takes it off. sodium_pad's loop is constant-time over the whole block,
+ * a byte at a time, and was a twentieth of a large import; the padded
+ * length already tells len to within the block, and what this would
+ * tell by its time (len within the block) only to a watcher of this
+ * process's timing to the nanosecond, who could read its memory.
+ */
+int
+vault_pad(size_t *plen, unsigned char *buf, size_t len, size_t block,
+          size_t max)
+{
+	if (block == 0 || len >= SIZE_MAX - block)
+		return -1;
+	size_t padded = (len / block + 1) * block;
+	if (padded > max)
+		return -1;
+	buf[len] = 0x80;
+	memset(buf + len + 1, 0, padded - len - 1);
+	*plen = padded;
+	return 0;
+}
+
 /* --- the envelope --- */
 
 size_t
@@ -221,8 +245,8 @@ seal_scratch(const unsigned char *key, struct scratch *s, size_t len,
              size_t adlen, size_t *outlen)
 {
 	size_t plen;
-	if (sodium_pad(&plen, s->p, len, vault_pad_block(len),
-	               vault_padded_size(len)) != 0)
+	if (vault_pad(&plen, s->p, len, vault_pad_block(len),
+	              vault_padded_size(len)) != 0)
 		return NULL;
 	unsigned char *out = malloc(prefix + plen + CRYPTO_OVERHEAD);
 	if (out) {
@@ -286,7 +310,7 @@ vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
 	if (headlen)
 		memcpy(v->head.p + envlen, head, headlen);
 	unsigned char tag[HEAD_TAG];
-	randombytes_buf(tag, sizeof(tag));
+	crypto_public_random(tag, sizeof(tag));
 	h = seal_scratch(v->reckey, &v->head, envlen + headlen, tag, HEAD_TAG,
 	                 ad, head_ad(v, tag, ad), &hlen);
 	if (bodylen)
@@ -544,12 +568,14 @@ parent_ancestry(struct vault *v, const struct index_entry *e, const char *kind,
 	sodium_free(b);
 }
 
-/* Store a record under raw `id` as a new entry (or over a tombstone),
- * inside the caller's write transaction. */
-int
-vault_record_insert(struct vault *v, const unsigned char *id, const char *kind,
-                    const void *head, size_t headlen, const void *body,
-                    size_t bodylen, uint32_t flags, int64_t time)
+/* record_insert with an id never used (not even by a tombstone): its
+ * answer when the id is there, to draw another. */
+#define ID_TAKEN (-1000)
+
+static int
+record_insert(struct vault *v, const unsigned char *id, const char *kind,
+              const void *head, size_t headlen, const void *body,
+              size_t bodylen, uint32_t flags, int64_t time, bool new_id)
 {
 	int rc, code = index_kind(v, kind, true);
 	int64_t rowid = 0, key = 0;
@@ -558,6 +584,8 @@ vault_record_insert(struct vault *v, const unsigned char *id, const char *kind,
 	struct index_entry *e = index_find(v, id, &rc);
 	if (rc)
 		return rc;
+	if (e && new_id)
+		return ID_TAKEN;
 	if (e && !(e->flags & ENTRY_TOMBSTONE))
 		return vault_set_error(v, VAULT_EXISTS,
 		                       "A record with that id is already "
@@ -590,6 +618,17 @@ vault_record_insert(struct vault *v, const unsigned char *id, const char *kind,
 	return index_add(v, &ne);
 }
 
+/* Store a record under raw `id` as a new entry (or over a tombstone),
+ * inside the caller's write transaction. */
+int
+vault_record_insert(struct vault *v, const unsigned char *id, const char *kind,
+                    const void *head, size_t headlen, const void *body,
+                    size_t bodylen, uint32_t flags, int64_t time)
+{
+	return record_insert(v, id, kind, head, headlen, body, bodylen, flags,
+	                     time, false);
+}
+
 int
 vault_put(struct vault *v, const char *id, const char *kind, const void *head,
           size_t headlen, const void *body, size_t bodylen, char *id_out)
@@ -605,15 +644,13 @@ vault_put(struct vault *v, const char *id, const char *kind, const void *head,
 	if ((rc = write_enter(v, &own)))
 		return rc;
 	if (!id) {
-		/* 128 random bits; a clash is only a matter of principle */
-		struct index_entry *e;
+		/* 128 random bits; a clash is only a matter of principle
+		 * (and looked for once, in record_insert) */
 		do {
-			randombytes_buf(raw, sizeof(raw));
-			e = index_find(v, raw, &rc);
-		} while (!rc && e);
-		if (!rc)
-			rc = vault_record_insert(v, raw, kind, head, headlen,
-			                         body, bodylen, 0, time(NULL));
+			crypto_public_random(raw, sizeof(raw));
+			rc = record_insert(v, raw, kind, head, headlen, body,
+			                   bodylen, 0, time(NULL), true);
+		} while (rc == ID_TAKEN);
 		if (!rc && id_out)
 			sodium_bin2hex(id_out, VAULT_ID_HEX + 1, raw,
 			               VAULT_ID_BYTES);

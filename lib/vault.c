@@ -1206,6 +1206,7 @@ vault_free(struct vault *v)
 	if (v->db) {
 		sqlite3_finalize(v->row_st);
 		sqlite3_finalize(v->insert_st);
+		sqlite3_finalize(v->dv_st);
 		if (v->in_tx || v->in_read)
 			sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
 		/* Leave no old pages behind in the -wal file. */
@@ -1393,6 +1394,8 @@ vault_commit(struct vault *v)
 	v->in_tx = false;
 	sqlite3_finalize(v->insert_st);
 	v->insert_st = NULL;
+	sqlite3_finalize(v->dv_st);
+	v->dv_st = NULL;
 	if (v->st_loaded) {
 		/* our own commit does not change data_version */
 		v->st_dirty = false;
@@ -1410,6 +1413,8 @@ vault_rollback(struct vault *v)
 	v->in_tx = false;
 	sqlite3_finalize(v->insert_st);
 	v->insert_st = NULL;
+	sqlite3_finalize(v->dv_st);
+	v->dv_st = NULL;
 	/* what was read or changed in the transaction is gone */
 	if (v->st_loaded)
 		index_release(v);

@@ -5,6 +5,9 @@
 
 With MEASURE_INTERNAL=1 the command prints its own time in ms on the last
 line of stdout (used for the bare-limit loop, which excludes its setup).
+With MEASURE_RSS_IN_RUN=1 the peak RSS is that of the timed runs
+themselves, not of one more run (for a command that changes what the next
+run does, as an import does: the next one skips everything).
 """
 import os
 import statistics
@@ -18,10 +21,16 @@ def main():
     runs = int(sys.argv[1])
     cmd = sys.argv[2:]
     internal = os.environ.get("MEASURE_INTERNAL") == "1"
+    in_run = (os.environ.get("MEASURE_RSS_IN_RUN") == "1" and
+              os.path.exists("/usr/bin/time"))
     times = []
+    peak = 0
     for _ in range(runs):
+        rssf = tempfile.NamedTemporaryFile("r") if in_run else None
+        run = (["/usr/bin/time", "-f", "%M", "-o", rssf.name] + cmd
+               if in_run else cmd)
         start = time.perf_counter()
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+        p = subprocess.Popen(run, stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         out, _ = p.communicate()
         elapsed = (time.perf_counter() - start) * 1000
@@ -31,6 +40,12 @@ def main():
             except (ValueError, IndexError):
                 pass
         times.append(elapsed)
+        if rssf:
+            peak = max(peak, int(rssf.read().split()[-1]))
+            rssf.close()
+    if in_run:
+        print("%.1f ms | %.1f MiB" % (statistics.median(times), peak / 1024))
+        return
     # peak RSS of one more run, by GNU time (Debian package "time"): a
     # child forked from Python would count Python's own pages
     rss = "n/a"

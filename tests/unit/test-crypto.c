@@ -3,6 +3,10 @@
 #include "crypto.h"
 
 #include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static const struct crypto_kdf_params fast = {
         CRYPTO_KDF_ARGON2ID13,
@@ -132,6 +136,40 @@ subkeys_differ(void **state)
 	assert_memory_not_equal(a, m, sizeof(a));
 }
 
+/* Nonces differ from one seal to the next, and a forked child does not
+ * use the bytes its parent drew for itself (it would seal with the
+ * parent's next nonce). */
+static void
+public_random_fork(void **state)
+{
+	(void)state;
+	enum { N = 400, B = CRYPTO_NONCE_BYTES };
+	static unsigned char seen[N][B];
+	for (int i = 0; i < N; i++) {
+		crypto_public_random(seen[i], B);
+		for (int j = 0; j < i; j++)
+			assert_memory_not_equal(seen[i], seen[j], B);
+	}
+	unsigned char mine[B], theirs[B];
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		unsigned char c[B];
+		crypto_public_random(c, B);
+		_exit(write(fd[1], c, B) == B ? 0 : 1);
+	}
+	crypto_public_random(mine, B);
+	assert_int_equal(read(fd[0], theirs, B), B);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_memory_not_equal(mine, theirs, B);
+	close(fd[0]);
+	close(fd[1]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -143,6 +181,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test(kdf_limits),
 	        cmocka_unit_test(kdf_deterministic),
 	        cmocka_unit_test(subkeys_differ),
+	        cmocka_unit_test(public_random_fork),
 	};
 	if (sodium_init() < 0)
 		return 1;

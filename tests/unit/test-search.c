@@ -5,6 +5,7 @@
 #include "wipe.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 static bool
@@ -368,6 +369,58 @@ ascii_matches_naive(void **state)
 	}
 }
 
+/* The filter as first written: a byte at a time, the bit by a wide
+ * multiply (ASCII text only). */
+static void
+naive_filter(unsigned char *f, size_t size, const char *text, size_t len)
+{
+	uint32_t win = 0;
+	for (size_t i = 0; i < len; i++) {
+		win = (win << 8 |
+		       (unsigned char)tolower((unsigned char)text[i])) &
+		      0xffffff;
+		if (i >= 2) {
+			uint32_t h = win * 0x9E3779B1u;
+			size_t b = (size_t)(((uint64_t)h * (size * 8)) >> 32);
+			f[b / 8] |= (unsigned char)(1u << (b % 8));
+		}
+	}
+}
+
+/* search_filter_add sets the same bits as the byte-at-a-time filter,
+ * whatever the text's length and where its eight-byte runs fall; text
+ * with UTF-8 in it sets the bits of its folded form. */
+static void
+filter_matches_naive(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "abAZ c.\"\\";
+	unsigned seed = 4242;
+	for (int round = 0; round < 5000; round++) {
+		char text[300];
+		unsigned char got[512], want[512];
+		size_t tl = (seed = seed * 1103515245 + 12345) / 65536 % 300;
+		size_t size =
+		        (size_t)64
+		        << ((seed = seed * 1103515245 + 12345) / 65536 % 4);
+		for (size_t i = 0; i < tl; i++)
+			text[i] = alphabet[(seed = seed * 1103515245 + 12345) /
+			                   65536 % 9];
+		memset(got, 0, size);
+		memset(want, 0, size);
+		search_filter_add(got, size, text, tl);
+		naive_filter(want, size, text, tl);
+		assert_memory_equal(got, want, size);
+	}
+	/* "\xc3\x84" (A with diaeresis) folds to its lower case */
+	const char upper[] = "xxxxxxxx\xc3\x84pfel und Birnen im Korb";
+	const char lower[] = "xxxxxxxx\xc3\xa4pfel und birnen im korb";
+	unsigned char a[64] = {0}, b[64] = {0};
+	search_filter_add(a, sizeof(a), upper, sizeof(upper) - 1);
+	search_filter_add(b, sizeof(b), lower, sizeof(lower) - 1);
+	assert_memory_equal(a, b, sizeof(a));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -385,6 +438,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test(numbers),
 	        cmocka_unit_test(suggestions),
 	        cmocka_unit_test(ascii_matches_naive),
+	        cmocka_unit_test(filter_matches_naive),
 	};
 	return RUN_NAMED(tests, argc, argv);
 }

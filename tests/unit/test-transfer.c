@@ -759,6 +759,45 @@ check(void **state)
 	vault_free(a);
 }
 
+/* check proves that each record would import again: journal entries
+ * whose fields read but which import refuses (text that is all blank, a
+ * tag with a comma) are found, though check no longer builds their head
+ * and body again to see it. */
+static void
+check_refuses_what_import_would(void **state)
+{
+	struct vault *a = make_vault(path_a);
+	struct transfer_check_result res;
+	char err[TRANSFER_ERR_MAX], blank_id[VAULT_ID_HEX + 1],
+	        comma_id[VAULT_ID_HEX + 1];
+	static const char head[] = "{\"v\":1,\"created\":1764000000,"
+	                           "\"updated\":1764000000,\"mood\":null,"
+	                           "\"tags\":[],\"preview\":\"\"}";
+	static const char comma[] = "{\"v\":1,\"created\":1764000000,"
+	                            "\"updated\":1764000000,\"mood\":3,"
+	                            "\"tags\":[\"a,b\"],\"preview\":\"x\"}";
+	fill(a);
+	assert_int_equal(vault_begin(a), 0);
+	assert_int_equal(vault_put(a, NULL, "journal", head, sizeof(head) - 1,
+	                           " \n\t ", 4, blank_id),
+	                 0);
+	assert_int_equal(vault_put(a, NULL, "journal", comma, sizeof(comma) - 1,
+	                           "some text", 9, comma_id),
+	                 0);
+	assert_int_equal(vault_commit(a), 0);
+	assert_int_equal(transfer_check(a, &res, err), 0);
+	assert_int_equal(res.fine, 6);
+	assert_int_equal(res.ndamaged, 2);
+	bool saw_blank = false, saw_comma = false;
+	for (size_t i = 0; i < res.ndamaged; i++) {
+		saw_blank |= !strcmp(res.damaged[i].id, blank_id);
+		saw_comma |= !strcmp(res.damaged[i].id, comma_id);
+	}
+	assert_true(saw_blank && saw_comma);
+	transfer_check_release(&res);
+	vault_free(a);
+}
+
 static void
 buffers_grow(void **state)
 {
@@ -1345,18 +1384,92 @@ markdown_controls(void **state)
 	json_decref(doc);
 }
 
+/* transfer_load_head reads what json_loadb(p, len, 0) reads, and
+ * refuses what it refuses: integers of every length and form, and what
+ * its fast reader leaves to jansson. */
+static void
+load_head_as_jansson(void **state)
+{
+	(void)state;
+	static const char *const docs[] = {
+	        "{}",
+	        " { } ",
+	        "{\"v\":1,\"created\":1764000000,\"updated\":-1764000000,"
+	        "\"mood\":null,\"tags\":[\"work\",\"\u00e9t\u00e9\"],"
+	        "\"preview\":\"a \\\"quoted\\\" line\\n\"}",
+	        "{\"a\":0}",
+	        "{\"a\":-0}",
+	        "{\"a\":123456789012345678}",
+	        "{\"a\":-123456789012345678}",
+	        "{\"a\":1234567890123456789}",
+	        "{\"a\":9223372036854775807}",
+	        "{\"a\":9223372036854775808}",
+	        "{\"a\":-9223372036854775809}",
+	        "{\"a\":1.5}",
+	        "{\"a\":1e3}",
+	        "{\"a\":2E3}",
+	        "{\"a\":01}",
+	        "{\"a\":-}",
+	        "{\"a\":-01}",
+	        "{\"a\":- 1}",
+	        "{\"a\":1 }",
+	        "{\"a\":1,}",
+	        "{\"a\":1,\"a\":2}",
+	        "{\"a\":[1,2]}",
+	        "{\"a\":{\"b\":1}}",
+	        "{\"a\":\"\\u0000\"}",
+	        "{\"a\":true,\"b\":false,\"c\":null}",
+	        "{\"a\":1} x",
+	        "[1]",
+	        "1",
+	        "",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(*docs); i++) {
+		json_error_t jerr;
+		size_t len = strlen(docs[i]);
+		json_t *want = json_loadb(docs[i], len, 0, &jerr);
+		json_t *got =
+		        transfer_load_head((const unsigned char *)docs[i], len);
+		if (!want != !got || (want && !json_equal(want, got)))
+			fail_msg("%s: read differently", docs[i]);
+		if (want) {
+			/* the same bytes back, and so the same order of keys */
+			char *a = json_dumps(want, JSON_COMPACT);
+			char *b = json_dumps(got, JSON_COMPACT);
+			assert_string_equal(a, b);
+			jfree(a);
+			jfree(b);
+		}
+		json_decref(want);
+		json_decref(got);
+	}
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	        T(roundtrip),         T(conflicts),         T(jrnl),
-	        T(bad_docs),          T(invalid_utf8),      T(times),
-	        T(filters),           T(markdown),          T(check),
-	        T(buffers_grow),      T(stream_as_jansson), T(stream_in_pieces),
-	        T(json_as_jansson),   T(import_controls),   T(export_controls),
-	        T(markdown_controls), T(stream_jrnl),
+	        T(roundtrip),
+	        T(conflicts),
+	        T(jrnl),
+	        T(bad_docs),
+	        T(invalid_utf8),
+	        T(times),
+	        T(filters),
+	        T(markdown),
+	        T(check),
+	        T(buffers_grow),
+	        T(stream_as_jansson),
+	        T(stream_in_pieces),
+	        T(json_as_jansson),
+	        T(import_controls),
+	        T(export_controls),
+	        T(markdown_controls),
+	        T(stream_jrnl),
+	        T(load_head_as_jansson),
+	        T(check_refuses_what_import_would),
 	};
 	if (sodium_init() < 0)
 		return 1;

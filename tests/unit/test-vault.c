@@ -6,6 +6,7 @@
 #include "keyring.h"
 #include "pin.h"
 #include "search.h"
+#include "vault-internal.h"
 #include "vault-open.h"
 #include "vault.h"
 
@@ -788,6 +789,33 @@ padding(void **state)
 	assert_int_equal(vault_each(v, NULL, VAULT_EACH_BODY, count_cb, &s), 0);
 	assert_int_equal(s.ok, 4);
 	vault_free(v);
+}
+
+/* vault_pad pads as sodium_pad does, so that sodium_unpad (in
+ * vault_unpad) takes it off; too little room is refused. */
+static void
+pad_as_sodium(void **state)
+{
+	(void)state;
+	static unsigned char a[131072], b[131072];
+	const size_t lens[] = {0,    1,    255,  256,   257,   1000,
+	                       4095, 4096, 5000, 65535, 65536, 69000};
+	for (size_t i = 0; i < sizeof(lens) / sizeof(*lens); i++) {
+		size_t len = lens[i], block = vault_pad_block(len);
+		size_t max = vault_padded_size(len), pa = 0, pb = 0, back = 0;
+		memset(a, 0x55, sizeof(a));
+		memset(b, 0x55, sizeof(b));
+		for (size_t k = 0; k < len; k++)
+			a[k] = b[k] = (unsigned char)(k * 7 + 1);
+		assert_int_equal(vault_pad(&pa, a, len, block, max), 0);
+		assert_int_equal(sodium_pad(&pb, b, len, block, max), 0);
+		assert_int_equal(pa, pb);
+		assert_int_equal(pa, max);
+		assert_memory_equal(a, b, pa);
+		assert_int_equal(vault_unpad(&back, a, pa), 0);
+		assert_int_equal(back, len);
+		assert_int_equal(vault_pad(&pa, a, len, block, max - 1), -1);
+	}
 }
 
 static void
@@ -2272,6 +2300,7 @@ main(int argc, char **argv)
 	        T(no_plaintext_on_disk),
 	        T(dump_audit),
 	        T(padding),
+	        T(pad_as_sodium),
 	        T(update_and_delete),
 	        T(list_filters),
 	        T(change_passphrase),
