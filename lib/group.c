@@ -160,7 +160,7 @@ static const struct record_layout layouts[] = {
 };
 
 static int export_markdown(const struct transfer_codec *c, const json_t *rec,
-                           struct transfer_buf *md);
+                           struct strbuf *md);
 
 const struct record_kind group_kind = {
         .name = GROUP_KIND,
@@ -351,28 +351,28 @@ group_link_for(struct group_record *const *list, size_t n, time_t when)
 /* "**Label:** value"; the value (free text, or words of ours) through
  * the display sanitizer. */
 static int
-md_field(struct transfer_buf *md, const char *label, const char *value)
+md_field(struct strbuf *md, const char *label, const char *value)
 {
-	return transfer_buf_puts(md, "**") || transfer_buf_puts(md, label) ||
-	       transfer_buf_puts(md, ":** ") ||
-	       transfer_buf_clean(md, value, strlen(value), UTIL_CLEAN_LINES) ||
-	       transfer_buf_puts(md, "\n\n");
+	return strbuf_adds(md, "**") || strbuf_adds(md, label) ||
+	       strbuf_adds(md, ":** ") ||
+	       transfer_put_clean(md, value, strlen(value), UTIL_CLEAN_LINES) ||
+	       strbuf_adds(md, "\n\n");
 }
 
 static int
 export_markdown(const struct transfer_codec *c, const json_t *rec,
-                struct transfer_buf *md)
+                struct strbuf *md)
 {
 	struct group_record r;
 	char err[TRANSFER_ERR_MAX], line[128];
 	(void)c;
 	if (record_fields_read(&group_kind, rec, &r, err, sizeof(err)))
-		return transfer_buf_puts(md, "(This record could not be read "
-		                             "as a group record.)\n");
+		return strbuf_adds(md, "(This record could not be read "
+		                       "as a group record.)\n");
 	bool prep = r.type == GROUP_PREPARE;
 	const struct record_field *rating = &fields[prep ? 2 : 3];
-	int rc = transfer_buf_puts(md, prep ? "Before the meeting.\n\n"
-	                                    : "After the meeting.\n\n");
+	int rc = strbuf_adds(md, prep ? "Before the meeting.\n\n"
+	                              : "After the meeting.\n\n");
 	int n = prep ? r.before : r.after;
 	if (!rc && (n != GROUP_NO_RATING || r.state)) {
 		size_t k = 0;

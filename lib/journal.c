@@ -737,8 +737,8 @@ blank(const char *s, size_t len)
 
 static int
 journal_decode(const struct transfer_codec *c, const json_t *rec,
-               const struct transfer_times *t, struct transfer_buf *head,
-               struct transfer_buf *body, char *err)
+               const struct transfer_times *t, struct strbuf *head,
+               struct strbuf *body, char *err)
 {
 	json_t *mood = json_object_get(rec, "mood");
 	json_t *tags = json_object_get(rec, "tags");
@@ -806,9 +806,8 @@ journal_decode(const struct transfer_codec *c, const json_t *rec,
 	                json_object_get(rec, JOURNAL_JRNL_TIME)),
 	};
 	json_t *h = e.preview ? head_json(&e) : NULL;
-	rc = !h || transfer_buf_json(head, h) || transfer_buf_add(body, s, len)
-	             ? -1
-	             : 0;
+	rc = !h || transfer_put_json(head, h) || strbuf_add(body, s, len) ? -1
+	                                                                  : 0;
 	if (rc)
 		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 	json_decref(h);
@@ -821,7 +820,7 @@ out:
 
 static int
 journal_markdown(const struct transfer_codec *c, const json_t *rec,
-                 struct transfer_buf *md)
+                 struct strbuf *md)
 {
 	json_t *mood = json_object_get(rec, "mood");
 	json_t *tags = json_object_get(rec, "tags");
@@ -831,7 +830,7 @@ journal_markdown(const struct transfer_codec *c, const json_t *rec,
 	if (json_is_integer(mood)) {
 		snprintf(num, sizeof(num), "Mood %lld (" JOURNAL_MOOD_SCALE ")",
 		         (long long)json_integer_value(mood));
-		if (transfer_buf_puts(md, num))
+		if (strbuf_adds(md, num))
 			return -1;
 		meta = true;
 	}
@@ -839,17 +838,17 @@ journal_markdown(const struct transfer_codec *c, const json_t *rec,
 		const char *tag = json_string_value(json_array_get(tags, i));
 		if (!tag)
 			continue;
-		if (transfer_buf_puts(md, meta ? (i ? " #" : " · #") : "#") ||
-		    transfer_buf_clean(md, tag, strlen(tag), 0))
+		if (strbuf_adds(md, meta ? (i ? " #" : " · #") : "#") ||
+		    transfer_put_clean(md, tag, strlen(tag), 0))
 			return -1;
 		meta = true;
 	}
-	if (meta && transfer_buf_puts(md, "\n\n"))
+	if (meta && strbuf_adds(md, "\n\n"))
 		return -1;
 	const char *s = json_string_value(text);
 	size_t len = json_string_length(text);
-	if (s && (transfer_buf_clean(md, s, len, UTIL_CLEAN_LINES) ||
-	          (len && s[len - 1] != '\n' && transfer_buf_puts(md, "\n"))))
+	if (s && (transfer_put_clean(md, s, len, UTIL_CLEAN_LINES) ||
+	          (len && s[len - 1] != '\n' && strbuf_adds(md, "\n"))))
 		return -1;
 	return 0;
 }

@@ -1110,22 +1110,22 @@ layout_field(const struct record_kind *k, size_t i)
 }
 
 static int
-buf_text_field(struct transfer_buf *b, const char *s)
+buf_text_field(struct strbuf *b, const char *s)
 {
 	if (!s)
-		return transfer_buf_puts(b, "\n");
-	if (transfer_buf_puts(b, " "))
+		return strbuf_adds(b, "\n");
+	if (strbuf_adds(b, " "))
 		return -1;
 	for (const char *p = s;;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		if (transfer_buf_add(b, p, n) || transfer_buf_puts(b, "\n"))
+		if (strbuf_add(b, p, n) || strbuf_adds(b, "\n"))
 			return -1;
 		if (!nl)
 			break;
 		p = nl + 1;
 		/* Blank lines stay blank; others get the two-space indent. */
-		if (*p && *p != '\n' && transfer_buf_puts(b, "  "))
+		if (*p && *p != '\n' && strbuf_adds(b, "  "))
 			return -1;
 	}
 	return 0;
@@ -1133,8 +1133,7 @@ buf_text_field(struct transfer_buf *b, const char *s)
 
 /* The value of field f after "key:". */
 static int
-format_value(struct transfer_buf *b, const void *r,
-             const struct record_field *f)
+format_value(struct strbuf *b, const void *r, const struct record_field *f)
 {
 	char num[32] = "";
 	const char *value = num;
@@ -1155,20 +1154,20 @@ format_value(struct transfer_buf *b, const void *r,
 	case RECORD_LIST:
 	case RECORD_TAGS:
 		for (size_t i = 0; i < list_of(r, f)->n; i++)
-			if (transfer_buf_puts(b, i ? ", " : " ") ||
-			    transfer_buf_puts(b, list_of(r, f)->v[i]))
+			if (strbuf_adds(b, i ? ", " : " ") ||
+			    strbuf_adds(b, list_of(r, f)->v[i]))
 				return -1;
-		return transfer_buf_puts(b, "\n");
+		return strbuf_adds(b, "\n");
 	}
 	return (value && *value &&
-	        (transfer_buf_puts(b, " ") || transfer_buf_puts(b, value))) ||
-	       transfer_buf_puts(b, "\n");
+	        (strbuf_adds(b, " ") || strbuf_adds(b, value))) ||
+	       strbuf_adds(b, "\n");
 }
 
 char *
 record_format_text(const struct record_kind *k, const void *r, size_t *len)
 {
-	struct transfer_buf b = {0};
+	struct strbuf b = {0};
 	int variant = record_variant(k, r);
 	const struct record_layout *lay = &k->layouts[variant];
 	const char *id = CAT(r, k->meta.id, char);
@@ -1176,17 +1175,16 @@ record_format_text(const struct record_kind *k, const void *r, size_t *len)
 	int bad = 0;
 	if (id[0]) {
 		snprintf(line, sizeof(line), "# %s %.8s.\n", lay->title, id);
-		bad = transfer_buf_puts(&b, line);
+		bad = strbuf_adds(&b, line);
 	}
-	bad = bad || transfer_buf_puts(&b, lay->header);
+	bad = bad || strbuf_adds(&b, lay->header);
 	const struct record_field *f;
 	for (size_t i = 0; !bad && (f = layout_field(k, i)); i++)
 		if (f->key && applies(f, variant))
-			bad = transfer_buf_puts(&b, f->key) ||
-			      transfer_buf_puts(&b, ":") ||
+			bad = strbuf_adds(&b, f->key) || strbuf_adds(&b, ":") ||
 			      format_value(&b, r, f);
 	if (bad) {
-		transfer_buf_release(&b);
+		strbuf_release(&b);
 		return NULL;
 	}
 	*len = b.len;
@@ -1270,8 +1268,8 @@ struct parse_state {
 	bool seen[RECORD_FIELDS_MAX];
 	const struct record_field *open_text; /* indented lines continue it */
 	const struct record_field *open_list;
-	struct transfer_buf text; /* the open text field's value so far */
-	size_t blanks;            /* blank lines seen inside the open text */
+	struct strbuf text; /* the open text field's value so far */
+	size_t blanks;      /* blank lines seen inside the open text */
 };
 
 /* Close the open text field: set it on r. */
@@ -1285,7 +1283,7 @@ close_text(struct parse_state *ps, void *r, size_t line, char *err,
 	ps->open_text = NULL;
 	enum record_problem why =
 	        record_set_text(f, r, ps->text.p ? ps->text.p : "");
-	transfer_buf_release(&ps->text);
+	strbuf_release(&ps->text);
 	if (why != RECORD_PROBLEM_NONE)
 		return parse_error(err, errsize, line, "the %s text %s.",
 		                   f->key, record_problem_words(why));
@@ -1327,11 +1325,10 @@ parse_more(struct parse_state *ps, char *line, size_t lineno, void *r,
 			p++;
 	if (ps->open_text) {
 		for (; ps->blanks; ps->blanks--)
-			if (transfer_buf_puts(&ps->text, "\n"))
+			if (strbuf_adds(&ps->text, "\n"))
 				return parse_error(err, errsize, lineno,
 				                   "out of memory.");
-		if (transfer_buf_puts(&ps->text, "\n") ||
-		    transfer_buf_puts(&ps->text, p))
+		if (strbuf_adds(&ps->text, "\n") || strbuf_adds(&ps->text, p))
 			return parse_error(err, errsize, lineno,
 			                   "out of memory.");
 		return 0;
@@ -1488,7 +1485,7 @@ parse_line(struct parse_state *ps, char *line, size_t lineno, const void *base,
 	ps->seen[idx] = true;
 	if (f->type == RECORD_TEXT) {
 		ps->open_text = f;
-		if (transfer_buf_puts(&ps->text, value))
+		if (strbuf_adds(&ps->text, value))
 			return parse_error(err, errsize, lineno,
 			                   "out of memory.");
 		return 0;
@@ -1555,7 +1552,7 @@ record_parse_text(const struct record_kind *k, const char *text, size_t len,
 out:
 	sodium_memzero(line, len + 1);
 	free(line);
-	transfer_buf_release(&ps.text);
+	strbuf_release(&ps.text);
 	if (rc)
 		record_release(k, r);
 	return rc;
@@ -1782,8 +1779,8 @@ record_export_encode(const struct transfer_codec *c, const unsigned char *head,
 
 int
 record_export_decode(const struct transfer_codec *c, const json_t *rec,
-                     const struct transfer_times *t, struct transfer_buf *head,
-                     struct transfer_buf *body, char *err)
+                     const struct transfer_times *t, struct strbuf *head,
+                     struct strbuf *body, char *err)
 {
 	const struct record_kind *k = c->kind;
 	char *h = NULL, *b = NULL;
@@ -1798,8 +1795,8 @@ record_export_decode(const struct transfer_codec *c, const json_t *rec,
 	}
 	*AT(r, k->meta.created, time_t) = t->created;
 	*AT(r, k->meta.updated, time_t) = t->updated;
-	int rc = record_encode(k, r, &h, &b) || transfer_buf_puts(head, h) ||
-	                         transfer_buf_puts(body, b)
+	int rc = record_encode(k, r, &h, &b) || strbuf_adds(head, h) ||
+	                         strbuf_adds(body, b)
 	                 ? -1
 	                 : 0;
 	if (rc)
@@ -1812,30 +1809,29 @@ record_export_decode(const struct transfer_codec *c, const json_t *rec,
 
 /* Field f of r for people, after "- key: ". */
 static int
-md_value(struct transfer_buf *md, const void *r, const struct record_field *f)
+md_value(struct strbuf *md, const void *r, const struct record_field *f)
 {
 	char num[32];
 	switch (f->type) {
 	case RECORD_TIME:
 		date_format_local(*CAT(r, f->offset, time_t), num, sizeof(num));
-		return transfer_buf_puts(md, num);
+		return strbuf_adds(md, num);
 	case RECORD_INT:
 		snprintf(num, sizeof(num), "%d", int_of(r, f));
-		return transfer_buf_puts(md, num);
+		return strbuf_adds(md, num);
 	case RECORD_CHOICE:
 	case RECORD_VARIANT:
-		return transfer_buf_puts(md,
-		                         record_choice_words(f, int_of(r, f)));
+		return strbuf_adds(md, record_choice_words(f, int_of(r, f)));
 	case RECORD_TEXT:
-		return transfer_buf_clean(md, text_of(r, f),
+		return transfer_put_clean(md, text_of(r, f),
 		                          strlen(text_of(r, f)),
 		                          UTIL_CLEAN_LINES);
 	case RECORD_LIST:
 	case RECORD_TAGS:
 		for (size_t i = 0; i < list_of(r, f)->n; i++) {
 			const char *s = list_of(r, f)->v[i];
-			if ((i && transfer_buf_puts(md, ", ")) ||
-			    transfer_buf_clean(md, s, strlen(s), 0))
+			if ((i && strbuf_adds(md, ", ")) ||
+			    transfer_put_clean(md, s, strlen(s), 0))
 				return -1;
 		}
 		return 0;
@@ -1845,7 +1841,7 @@ md_value(struct transfer_buf *md, const void *r, const struct record_field *f)
 
 int
 record_export_markdown(const struct transfer_codec *c, const json_t *rec,
-                       struct transfer_buf *md)
+                       struct strbuf *md)
 {
 	const struct record_kind *k = c->kind;
 	char err[TRANSFER_ERR_MAX];
@@ -1855,16 +1851,15 @@ record_export_markdown(const struct transfer_codec *c, const json_t *rec,
 		return -1;
 	if (record_fields_read(k, rec, r, err, sizeof(err))) {
 		free(r);
-		return transfer_buf_puts(md,
-		                         "(This record could not be read.)\n");
+		return strbuf_adds(md, "(This record could not be read.)\n");
 	}
 	for (size_t i = 0; !rc && i < k->nfields; i++) {
 		const struct record_field *f = &k->fields[i];
 		if (record_field_applies(k, r, f) && record_field_set(f, r))
-			rc = transfer_buf_puts(md, "- ") ||
-			     transfer_buf_puts(md, f->json) ||
-			     transfer_buf_puts(md, ": ") ||
-			     md_value(md, r, f) || transfer_buf_puts(md, "\n");
+			rc = strbuf_adds(md, "- ") ||
+			     strbuf_adds(md, f->json) ||
+			     strbuf_adds(md, ": ") || md_value(md, r, f) ||
+			     strbuf_adds(md, "\n");
 	}
 	record_free(k, r);
 	return rc ? -1 : 0;

@@ -456,11 +456,10 @@ int record_export_encode(const struct transfer_codec *c,
                          const unsigned char *body, size_t bodylen,
                          struct transfer_times *t, json_t *fields, char *err);
 int record_export_decode(const struct transfer_codec *c, const json_t *rec,
-                         const struct transfer_times *t,
-                         struct transfer_buf *head, struct transfer_buf *body,
-                         char *err);
+                         const struct transfer_times *t, struct strbuf *head,
+                         struct strbuf *body, char *err);
 /* "- key: value" lines, for people. */
 int record_export_markdown(const struct transfer_codec *c, const json_t *rec,
-                           struct transfer_buf *md);
+                           struct strbuf *md);
 
 #endif

@@ -41,21 +41,22 @@ strbuf_grow(struct strbuf *sb, size_t n)
 	return true;
 }
 
-void
+int
 strbuf_add(struct strbuf *sb, const void *s, size_t n)
 {
 	if (!strbuf_grow(sb, n))
-		return;
+		return -1;
 	if (n)
 		memcpy(sb->p + sb->len, s, n);
 	sb->len += n;
 	sb->p[sb->len] = '\0';
+	return 0;
 }
 
-void
+int
 strbuf_adds(struct strbuf *sb, const char *s)
 {
-	strbuf_add(sb, s, strlen(s));
+	return strbuf_add(sb, s, strlen(s));
 }
 
 void

@@ -33,11 +33,12 @@ struct strbuf {
  * out; also false once sb has failed. */
 bool strbuf_grow(struct strbuf *sb, size_t n);
 
-/* Append n bytes of s (which need not be NUL-terminated). */
-void strbuf_add(struct strbuf *sb, const void *s, size_t n);
+/* Append n bytes of s (which need not be NUL-terminated). Returns 0, or
+ * -1 once sb has failed (so calls can be chained with ||). */
+int strbuf_add(struct strbuf *sb, const void *s, size_t n);
 
-/* Append the string s. */
-void strbuf_adds(struct strbuf *sb, const char *s);
+/* Append the string s; returns as strbuf_add does. */
+int strbuf_adds(struct strbuf *sb, const char *s);
 
 /* Append n copies of c (nothing for n <= 0). */
 void strbuf_addchars(struct strbuf *sb, char c, int n);

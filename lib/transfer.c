@@ -29,66 +29,13 @@ enum { SHORT_ID = 8, ISO_MAX = 40, KEY_BYTES = crypto_generichash_BYTES };
 /* A record written while the vault was locked says so (export format). */
 #define LOCKED_KEY "written_while_locked"
 
-static int
-buf_reserve(struct transfer_buf *b, size_t n)
-{
-	if (n > SIZE_MAX / 2 - b->len - 1)
-		return -1;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = malloc(cap);
-		if (!p)
-			return -1;
-		if (b->p) {
-			memcpy(p, b->p, b->len);
-			sodium_memzero(b->p, b->cap);
-			free(b->p);
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	return 0;
-}
-
 int
-transfer_buf_add(struct transfer_buf *b, const void *data, size_t n)
+transfer_put_clean(struct strbuf *b, const char *s, size_t len, unsigned flags)
 {
-	if (buf_reserve(b, n))
-		return -1;
-	if (n)
-		memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-int
-transfer_buf_puts(struct transfer_buf *b, const char *s)
-{
-	return transfer_buf_add(b, s, strlen(s));
-}
-
-int
-transfer_buf_clean(struct transfer_buf *b, const char *s, size_t len,
-                   unsigned flags)
-{
-	if (len > SIZE_MAX / 8 || buf_reserve(b, UTIL_CLEAN_SIZE(len)))
+	if (len > SIZE_MAX / 8 || !strbuf_grow(b, UTIL_CLEAN_SIZE(len)))
 		return -1;
 	b->len += util_clean(b->p + b->len, s, len, flags);
 	return 0;
-}
-
-void
-transfer_buf_release(struct transfer_buf *b)
-{
-	if (b->p) {
-		sodium_memzero(b->p, b->cap);
-		free(b->p);
-	}
-	b->p = NULL;
-	b->len = b->cap = 0;
 }
 
 /* --- writing JSON --- */
@@ -106,16 +53,16 @@ enum { JSON_WRITE_INDENT = 2 };
 
 /* A line break and `depth` levels of indentation. */
 static int
-put_indent(struct transfer_buf *b, int depth)
+put_indent(struct strbuf *b, int depth)
 {
 	static const char spaces[] = "                                ";
 	size_t n = (size_t)depth * JSON_WRITE_INDENT;
-	if (transfer_buf_add(b, "\n", 1))
+	if (strbuf_add(b, "\n", 1))
 		return -1;
 	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
-		if (transfer_buf_add(b, spaces, sizeof(spaces) - 1))
+		if (strbuf_add(b, spaces, sizeof(spaces) - 1))
 			return -1;
-	return transfer_buf_add(b, spaces, n);
+	return strbuf_add(b, spaces, n);
 }
 
 /* Does any byte of w need an escape: below 0x20, '"' or '\'? */
@@ -130,12 +77,12 @@ word_needs_escape(uint64_t w)
 }
 
 static int
-put_string(struct transfer_buf *b, const char *s, size_t len)
+put_string(struct strbuf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i = 0;
 	/* Room for the quotes and the text; each escape asks for more. */
-	if (buf_reserve(b, len + 2))
+	if (!strbuf_grow(b, len + 2))
 		return -1;
 	b->p[b->len++] = '"';
 	for (;;) {
@@ -152,7 +99,7 @@ put_string(struct transfer_buf *b, const char *s, size_t len)
 		if (i == len)
 			break;
 		/* The escape (at most 6 bytes), the rest, the quote. */
-		if (buf_reserve(b, 6 + (len - i - 1) + 1)) {
+		if (!strbuf_grow(b, 6 + (len - i - 1) + 1)) {
 			b->p[b->len] = '\0';
 			return -1;
 		}
@@ -195,27 +142,27 @@ put_string(struct transfer_buf *b, const char *s, size_t len)
 static int
 buf_dump_cb(const char *data, size_t size, void *arg)
 {
-	return transfer_buf_add(arg, data, size);
+	return strbuf_add(arg, data, size);
 }
 
 /* Append `j` as jansson writes it: compact, or indented (then nested
  * `depth` levels deep). */
 static int
-put_json(struct transfer_buf *b, const json_t *j, bool compact, int depth)
+put_json(struct strbuf *b, const json_t *j, bool compact, int depth)
 {
 	const char *colon = compact ? ":" : ": ";
 	char num[32];
 	switch (json_typeof(j)) {
 	case JSON_NULL:
-		return transfer_buf_puts(b, "null");
+		return strbuf_adds(b, "null");
 	case JSON_TRUE:
-		return transfer_buf_puts(b, "true");
+		return strbuf_adds(b, "true");
 	case JSON_FALSE:
-		return transfer_buf_puts(b, "false");
+		return strbuf_adds(b, "false");
 	case JSON_INTEGER:
 		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
 		         json_integer_value(j));
-		return transfer_buf_puts(b, num);
+		return strbuf_adds(b, num);
 	case JSON_REAL: /* jansson's own digits */
 		return json_dump_callback(j, buf_dump_cb, b, JSON_ENCODE_ANY);
 	case JSON_STRING:
@@ -223,16 +170,16 @@ put_json(struct transfer_buf *b, const json_t *j, bool compact, int depth)
 		                  json_string_length(j));
 	case JSON_ARRAY: {
 		size_t n = json_array_size(j);
-		if (transfer_buf_puts(b, "["))
+		if (strbuf_adds(b, "["))
 			return -1;
 		for (size_t i = 0; i < n; i++)
-			if ((i && transfer_buf_puts(b, ",")) ||
+			if ((i && strbuf_adds(b, ",")) ||
 			    (!compact && put_indent(b, depth + 1)) ||
 			    put_json(b, json_array_get(j, i), compact,
 			             depth + 1))
 				return -1;
 		return (n && !compact && put_indent(b, depth)) ||
-		                       transfer_buf_puts(b, "]")
+		                       strbuf_adds(b, "]")
 		               ? -1
 		               : 0;
 	}
@@ -240,20 +187,20 @@ put_json(struct transfer_buf *b, const json_t *j, bool compact, int depth)
 		const char *key;
 		json_t *val;
 		bool first = true;
-		if (transfer_buf_puts(b, "{"))
+		if (strbuf_adds(b, "{"))
 			return -1;
 		json_object_foreach((json_t *)j, key, val)
 		{
-			if ((!first && transfer_buf_puts(b, ",")) ||
+			if ((!first && strbuf_adds(b, ",")) ||
 			    (!compact && put_indent(b, depth + 1)) ||
 			    put_string(b, key, strlen(key)) ||
-			    transfer_buf_puts(b, colon) ||
+			    strbuf_adds(b, colon) ||
 			    put_json(b, val, compact, depth + 1))
 				return -1;
 			first = false;
 		}
 		return (!first && !compact && put_indent(b, depth)) ||
-		                       transfer_buf_puts(b, "}")
+		                       strbuf_adds(b, "}")
 		               ? -1
 		               : 0;
 	}
@@ -262,7 +209,7 @@ put_json(struct transfer_buf *b, const json_t *j, bool compact, int depth)
 }
 
 int
-transfer_buf_json(struct transfer_buf *b, const json_t *j)
+transfer_put_json(struct strbuf *b, const json_t *j)
 {
 	return put_json(b, j, true, 0);
 }
@@ -485,8 +432,8 @@ out:
 
 static int
 raw_decode(const struct transfer_codec *c, const json_t *rec,
-           const struct transfer_times *t, struct transfer_buf *head,
-           struct transfer_buf *body, char *err)
+           const struct transfer_times *t, struct strbuf *head,
+           struct strbuf *body, char *err)
 {
 	json_t *h = json_object_get(rec, "head");
 	json_t *b = json_object_get(rec, "body");
@@ -506,11 +453,10 @@ raw_decode(const struct transfer_codec *c, const json_t *rec,
 	                             json_integer(t->created)) ||
 	         (updated && json_object_set_new(copy, "updated",
 	                                         json_integer(t->updated))) ||
-	         transfer_buf_json(head, copy) ||
-	         (json_is_string(b)
-	                  ? transfer_buf_add(body, json_string_value(b),
-	                                     json_string_length(b))
-	                  : transfer_buf_json(body, b));
+	         transfer_put_json(head, copy) ||
+	         (json_is_string(b) ? strbuf_add(body, json_string_value(b),
+	                                         json_string_length(b))
+	                            : transfer_put_json(body, b));
 	json_decref(copy);
 	if (rc) {
 		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
@@ -523,28 +469,28 @@ raw_decode(const struct transfer_codec *c, const json_t *rec,
  * `flags` UTIL_CLEAN_LINES): text as is, a list of texts joined by commas,
  * any other value as compact JSON on one line. */
 static int
-md_value(struct transfer_buf *md, const json_t *val, unsigned flags)
+md_value(struct strbuf *md, const json_t *val, unsigned flags)
 {
 	if (json_is_string(val))
-		return transfer_buf_clean(md, json_string_value(val),
+		return transfer_put_clean(md, json_string_value(val),
 		                          json_string_length(val), flags);
 	if (json_is_array(val)) {
 		bool texts = true;
 		for (size_t i = 0; i < json_array_size(val); i++)
 			texts &= json_is_string(json_array_get(val, i));
 		for (size_t i = 0; texts && i < json_array_size(val); i++)
-			if ((i && transfer_buf_puts(md, ", ")) ||
+			if ((i && strbuf_adds(md, ", ")) ||
 			    md_value(md, json_array_get(val, i), 0))
 				return -1;
 		if (texts)
 			return 0;
 	}
-	struct transfer_buf j = {0};
-	int rc = transfer_buf_json(&j, val) ||
-	                         transfer_buf_clean(md, j.p, j.len, 0)
+	struct strbuf j = {0};
+	int rc = transfer_put_json(&j, val) ||
+	                         transfer_put_clean(md, j.p, j.len, 0)
 	                 ? -1
 	                 : 0;
-	transfer_buf_release(&j);
+	strbuf_release(&j);
 	return rc;
 }
 
@@ -552,7 +498,7 @@ md_value(struct transfer_buf *md, const json_t *val, unsigned flags)
  * leaving out the version, the times (already in the heading) and empty
  * values. */
 static int
-md_fields(struct transfer_buf *md, const json_t *o, const char *kind)
+md_fields(struct strbuf *md, const json_t *o, const char *kind)
 {
 	const char *key;
 	json_t *val;
@@ -564,10 +510,10 @@ md_fields(struct transfer_buf *md, const json_t *o, const char *kind)
 			continue;
 		unsigned flags =
 		        transfer_free_text(kind, key) ? UTIL_CLEAN_LINES : 0;
-		if (transfer_buf_puts(md, "- ") ||
-		    transfer_buf_clean(md, key, strlen(key), 0) ||
-		    transfer_buf_puts(md, ": ") || md_value(md, val, flags) ||
-		    transfer_buf_puts(md, "\n"))
+		if (strbuf_adds(md, "- ") ||
+		    transfer_put_clean(md, key, strlen(key), 0) ||
+		    strbuf_adds(md, ": ") || md_value(md, val, flags) ||
+		    strbuf_adds(md, "\n"))
 			return -1;
 	}
 	return 0;
@@ -575,7 +521,7 @@ md_fields(struct transfer_buf *md, const json_t *o, const char *kind)
 
 static int
 raw_markdown(const struct transfer_codec *c, const json_t *rec,
-             struct transfer_buf *md)
+             struct strbuf *md)
 {
 	const char *kind = json_string_value(json_object_get(rec, "kind"));
 	json_t *b = json_object_get(rec, "body");
@@ -588,9 +534,9 @@ raw_markdown(const struct transfer_codec *c, const json_t *rec,
 	if (json_is_object(b))
 		return md_fields(md, b, kind);
 	/* A body that is text is the record's free text. */
-	if (len && (transfer_buf_puts(md, "\n") ||
-	            transfer_buf_clean(md, s, len, UTIL_CLEAN_LINES) ||
-	            (s[len - 1] != '\n' && transfer_buf_puts(md, "\n"))))
+	if (len && (strbuf_adds(md, "\n") ||
+	            transfer_put_clean(md, s, len, UTIL_CLEAN_LINES) ||
+	            (s[len - 1] != '\n' && strbuf_adds(md, "\n"))))
 		return -1;
 	return 0;
 }
@@ -781,12 +727,12 @@ encode_item_as(const char *kind, const unsigned char *head, size_t headlen,
 		json_decref(fields);
 		return NULL;
 	}
-	struct transfer_buf h = {0}, b = {0};
+	struct strbuf h = {0}, b = {0};
 	bool alone = check && codec->decode_checks_alone;
 	int refused = codec->decode(codec, fields, t, alone ? NULL : &h,
 	                            alone ? NULL : &b, err);
-	transfer_buf_release(&h);
-	transfer_buf_release(&b);
+	strbuf_release(&h);
+	strbuf_release(&b);
 	if (refused) {
 		json_decref(fields);
 		return NULL;
@@ -834,7 +780,7 @@ struct export_item {
 		RENDER_FATAL,    /* why says why; the export stops */
 		RENDER_NO_MEMORY,
 	} render;
-	struct transfer_buf text;
+	struct strbuf text;
 	char *why;
 };
 
@@ -843,11 +789,11 @@ struct export_ctx {
 	struct transfer_output *out;
 	struct export_item *items; /* in export order, once sorted */
 	size_t n, cap;
-	size_t *at;  /* place in storage order → in export order */
-	size_t seen; /* items met so far in the second walk */
-	size_t next; /* the next item to write */
-	struct transfer_buf buf; /* written, not yet passed to out->write */
-	int status;              /* TRANSFER_ERROR or _WRITE_FAILED, err set */
+	size_t *at;        /* place in storage order → in export order */
+	size_t seen;       /* items met so far in the second walk */
+	size_t next;       /* the next item to write */
+	struct strbuf buf; /* written, not yet passed to out->write */
+	int status;        /* TRANSFER_ERROR or _WRITE_FAILED, err set */
 	char *err;
 	struct export_item **byid; /* the items by id, for render_keep */
 };
@@ -973,21 +919,20 @@ fail:
 /* "# selfhelp export" and the lines under it. `exported` is the
  * document's time as exported (may be NULL). */
 static int
-md_header(struct transfer_buf *out, const char *exported)
+md_header(struct strbuf *out, const char *exported)
 {
 	char when[32];
 	time_t t;
-	if (transfer_buf_puts(out, "# selfhelp export\n\n"))
+	if (strbuf_adds(out, "# selfhelp export\n\n"))
 		return -1;
 	if (exported && transfer_time_parse(exported, &t) == 0) {
 		date_format_local(t, when, sizeof(when));
-		if (transfer_buf_puts(out, "Written ") ||
-		    transfer_buf_puts(out, when) ||
-		    transfer_buf_puts(out, ". "))
+		if (strbuf_adds(out, "Written ") || strbuf_adds(out, when) ||
+		    strbuf_adds(out, ". "))
 			return -1;
 	}
-	return transfer_buf_puts(out, "This file is not encrypted: anyone "
-	                              "who opens it can read it.\n");
+	return strbuf_adds(out, "This file is not encrypted: anyone "
+	                        "who opens it can read it.\n");
 }
 
 static const char md_no_records[] = "\nThere are no records in this "
@@ -996,7 +941,7 @@ static const char md_no_records[] = "\nThere are no records in this "
 /* One record of the document (the `i`th, from 0) in Markdown. Returns 0,
  * 1 when it has no kind or time (err says so), or -1 when out of memory. */
 static int
-md_record(struct transfer_buf *out, const json_t *rec, size_t i, char *err)
+md_record(struct strbuf *out, const json_t *rec, size_t i, char *err)
 {
 	const char *kind = json_string_value(json_object_get(rec, "kind"));
 	const char *created =
@@ -1015,14 +960,14 @@ md_record(struct transfer_buf *out, const json_t *rec, size_t i, char *err)
 	             ? codec
 	             : &raw_codec;
 	date_format_local(t, when, sizeof(when));
-	if (transfer_buf_puts(out, "\n## ") || transfer_buf_puts(out, when) ||
-	    transfer_buf_puts(out, " · ") ||
-	    (codec ? transfer_buf_puts(out, codec->kind->title)
-	           : transfer_buf_clean(out, kind, strlen(kind), 0)) ||
-	    transfer_buf_puts(out, "\n\n") ||
+	if (strbuf_adds(out, "\n## ") || strbuf_adds(out, when) ||
+	    strbuf_adds(out, " · ") ||
+	    (codec ? strbuf_adds(out, codec->kind->title)
+	           : transfer_put_clean(out, kind, strlen(kind), 0)) ||
+	    strbuf_adds(out, "\n\n") ||
 	    (json_is_true(json_object_get(rec, LOCKED_KEY)) &&
-	     transfer_buf_puts(out, "*Written while the vault was "
-	                            "locked.*\n\n")) ||
+	     strbuf_adds(out, "*Written while the vault was "
+	                      "locked.*\n\n")) ||
 	    md->markdown(md, rec, out))
 		return -1;
 	return 0;
@@ -1232,7 +1177,7 @@ static const char *const record_keys[] = {"id", "kind", "created", "updated"};
  * apply (text that is not UTF-8, a field named like the four above).
  */
 static int
-put_record(struct transfer_buf *b, const char *id, const char *kind,
+put_record(struct strbuf *b, const char *id, const char *kind,
            const struct transfer_times *t, const json_t *fields)
 {
 	char created[ISO_MAX], updated[ISO_MAX];
@@ -1251,24 +1196,22 @@ put_record(struct transfer_buf *b, const char *id, const char *kind,
 		memcpy(updated, created, sizeof(updated));
 	else
 		date_format_iso(t->updated, updated, sizeof(updated));
-	if (transfer_buf_puts(b, "{"))
+	if (strbuf_adds(b, "{"))
 		return -1;
 	for (size_t i = 0; i < 4; i++)
-		if ((i && transfer_buf_puts(b, ",")) || put_indent(b, depth) ||
+		if ((i && strbuf_adds(b, ",")) || put_indent(b, depth) ||
 		    put_string(b, record_keys[i], strlen(record_keys[i])) ||
-		    transfer_buf_puts(b, ": ") ||
+		    strbuf_adds(b, ": ") ||
 		    put_string(b, vals[i], strlen(vals[i])))
 			return -1;
 	json_object_foreach((json_t *)fields, key, val)
 	{
-		if (transfer_buf_puts(b, ",") || put_indent(b, depth) ||
-		    put_string(b, key, strlen(key)) ||
-		    transfer_buf_puts(b, ": ") ||
+		if (strbuf_adds(b, ",") || put_indent(b, depth) ||
+		    put_string(b, key, strlen(key)) || strbuf_adds(b, ": ") ||
 		    put_json(b, val, false, depth))
 			return -1;
 	}
-	return put_indent(b, EXPORT_DEPTH) || transfer_buf_puts(b, "}") ? -1
-	                                                                : 0;
+	return put_indent(b, EXPORT_DEPTH) || strbuf_adds(b, "}") ? -1 : 0;
 }
 
 /*
@@ -1278,9 +1221,9 @@ put_record(struct transfer_buf *b, const char *id, const char *kind,
  * 1 when Markdown cannot be made (err says why).
  */
 static int
-render_record(const struct export_ctx *c, struct transfer_buf *out,
-              size_t place, const char *id, const char *kind,
-              const struct transfer_times *t, json_t *fields, char *err)
+render_record(const struct export_ctx *c, struct strbuf *out, size_t place,
+              const char *id, const char *kind, const struct transfer_times *t,
+              json_t *fields, char *err)
 {
 	json_t *rec = NULL;
 	int rc;
@@ -1339,7 +1282,7 @@ render_item(const struct export_ctx *c, struct export_item *e,
 static void
 render_release(struct export_item *e)
 {
-	transfer_buf_release(&e->text);
+	strbuf_release(&e->text);
 	free(e->why);
 	e->why = NULL;
 	e->render = RENDER_NONE;
@@ -1368,9 +1311,9 @@ write_rendered(struct export_ctx *c, struct export_item *e, const char *kind)
 		break;
 	case RENDER_DONE:
 		if ((c->out->format == TRANSFER_EXPORT_JSON &&
-		     ((c->out->records && transfer_buf_puts(&c->buf, ",")) ||
+		     ((c->out->records && strbuf_adds(&c->buf, ",")) ||
 		      put_indent(&c->buf, EXPORT_DEPTH))) ||
-		    transfer_buf_add(&c->buf, e->text.p, e->text.len)) {
+		    strbuf_add(&c->buf, e->text.p, e->text.len)) {
 			rc = failed(c, TRANSFER_ERROR, "out of memory");
 			break;
 		}
@@ -1549,8 +1492,7 @@ transfer_export_write(struct vault *v, const struct transfer_filter *f,
 			failed(&c, TRANSFER_ERROR, "out of memory");
 			goto failed;
 		}
-	} else if (json_frame(now, &head, &tail) ||
-	           transfer_buf_puts(&c.buf, head)) {
+	} else if (json_frame(now, &head, &tail) || strbuf_adds(&c.buf, head)) {
 		failed(&c, TRANSFER_ERROR, "out of memory");
 		goto failed;
 	}
@@ -1569,9 +1511,9 @@ transfer_export_write(struct vault *v, const struct transfer_filter *f,
 		       "vault may be damaged ('selfhelp check' looks)");
 		goto failed;
 	}
-	if (md ? out->records == 0 && transfer_buf_puts(&c.buf, md_no_records)
+	if (md ? out->records == 0 && strbuf_adds(&c.buf, md_no_records)
 	       : (out->records && put_indent(&c.buf, EXPORT_DEPTH - 1)) ||
-	                    transfer_buf_puts(&c.buf, tail)) {
+	                    strbuf_adds(&c.buf, tail)) {
 		failed(&c, TRANSFER_ERROR, "out of memory");
 		goto failed;
 	}
@@ -1595,21 +1537,21 @@ out:
 	free(c.byid);
 	free(head);
 	free(tail);
-	transfer_buf_release(&c.buf);
+	strbuf_release(&c.buf);
 	return rc;
 }
 
 static int
 buf_write(void *arg, const char *data, size_t len)
 {
-	return transfer_buf_add(arg, data, len);
+	return strbuf_add(arg, data, len);
 }
 
 int
 transfer_export(struct vault *v, const struct transfer_filter *f, time_t now,
                 json_t **doc, transfer_problem_fn problem, void *arg, char *err)
 {
-	struct transfer_buf b = {0};
+	struct strbuf b = {0};
 	struct transfer_output out = {
 	        .format = TRANSFER_EXPORT_JSON,
 	        .write = buf_write,
@@ -1623,11 +1565,11 @@ transfer_export(struct vault *v, const struct transfer_filter *f, time_t now,
 	if (rc == TRANSFER_WRITE_FAILED)
 		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 	if (rc) {
-		transfer_buf_release(&b);
+		strbuf_release(&b);
 		return TRANSFER_ERROR;
 	}
 	*doc = json_loadb(b.p, b.len, 0, &jerr);
-	transfer_buf_release(&b);
+	strbuf_release(&b);
 	if (!*doc) {
 		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 		return TRANSFER_ERROR;
@@ -1638,14 +1580,13 @@ transfer_export(struct vault *v, const struct transfer_filter *f, time_t now,
 /* --- Markdown --- */
 
 int
-transfer_markdown(const json_t *doc, struct transfer_buf *out, char *err)
+transfer_markdown(const json_t *doc, struct strbuf *out, char *err)
 {
 	json_t *records = json_object_get(doc, "records");
 	int rc;
 	if (md_header(out, json_string_value(json_object_get(doc, "exported"))))
 		goto oom;
-	if (json_array_size(records) == 0 &&
-	    transfer_buf_puts(out, md_no_records))
+	if (json_array_size(records) == 0 && strbuf_adds(out, md_no_records))
 		goto oom;
 	for (size_t i = 0; i < json_array_size(records); i++) {
 		rc = md_record(out, json_array_get(records, i), i, err);
@@ -1666,11 +1607,11 @@ struct transfer_rec {
 	char id[VAULT_ID_HEX + 1]; /* "" for jrnl: a fresh id */
 	char kind[TRANSFER_KIND_MAX];
 	struct transfer_times t;
-	struct transfer_buf head, body;
+	struct strbuf head, body;
 	unsigned flags; /* enum vault_record_flags */
 	/* jrnl only: */
 	time_t wall;                     /* date and time as written, as UTC */
-	struct transfer_buf text;        /* the text, until stored */
+	struct strbuf text;              /* the text, until stored */
 	json_t *tags;                    /* normalised tags, owned */
 	unsigned char key[KEY_BYTES];    /* hash of the text */
 	unsigned char legacy[KEY_BYTES]; /* of the text older versions made */
@@ -1694,9 +1635,9 @@ transfer_doc_free(struct transfer_doc *d)
 	if (!d)
 		return;
 	for (size_t i = 0; i < d->n; i++) {
-		transfer_buf_release(&d->recs[i].head);
-		transfer_buf_release(&d->recs[i].body);
-		transfer_buf_release(&d->recs[i].text);
+		strbuf_release(&d->recs[i].head);
+		strbuf_release(&d->recs[i].body);
+		strbuf_release(&d->recs[i].text);
 		json_decref(d->recs[i].tags);
 	}
 	free(d->recs);
@@ -1821,7 +1762,7 @@ static int
 raw_to_codec(const char *kind, struct transfer_rec *r, char *why)
 {
 	const struct transfer_codec *c = transfer_codec_find(kind);
-	struct transfer_buf h = {0}, b = {0};
+	struct strbuf h = {0}, b = {0};
 	struct transfer_times t;
 	if (!c)
 		return 0;
@@ -1838,12 +1779,12 @@ raw_to_codec(const char *kind, struct transfer_rec *r, char *why)
 	                 : 0;
 	json_decref(fields);
 	if (rc) {
-		transfer_buf_release(&h);
-		transfer_buf_release(&b);
+		strbuf_release(&h);
+		strbuf_release(&b);
 		return -1;
 	}
-	transfer_buf_release(&r->head);
-	transfer_buf_release(&r->body);
+	strbuf_release(&r->head);
+	strbuf_release(&r->body);
 	r->head = h;
 	r->body = b;
 	return 0;
@@ -2256,8 +2197,8 @@ jrnl_tags_fit(struct transfer_rec *r)
  * finding entries they imported.
  */
 static int
-jrnl_text(const json_t *entry, struct transfer_buf *text,
-          struct transfer_buf *legacy, char *why)
+jrnl_text(const json_t *entry, struct strbuf *text, struct strbuf *legacy,
+          char *why)
 {
 	json_t *title = json_object_get(entry, "title");
 	json_t *body = json_object_get(entry, "body");
@@ -2276,13 +2217,13 @@ jrnl_text(const json_t *entry, struct transfer_buf *text,
 	size_t tl = json_string_length(title), bl = json_string_length(body);
 	bool one_line = tl && bl && !memchr(bs, '\n', bl) &&
 	                !memchr(bs, '\r', bl) && jrnl_sentence_end(ts, tl);
-	if (transfer_buf_add(text, ts, tl) ||
-	    (tl && bl && transfer_buf_puts(text, one_line ? " " : "\n\n")) ||
-	    transfer_buf_add(text, bs, bl))
+	if (strbuf_add(text, ts, tl) ||
+	    (tl && bl && strbuf_adds(text, one_line ? " " : "\n\n")) ||
+	    strbuf_add(text, bs, bl))
 		return TRANSFER_ERROR;
-	if (one_line && (transfer_buf_add(legacy, ts, tl) ||
-	                 transfer_buf_puts(legacy, "\n\n") ||
-	                 transfer_buf_add(legacy, bs, bl)))
+	if (one_line &&
+	    (strbuf_add(legacy, ts, tl) || strbuf_adds(legacy, "\n\n") ||
+	     strbuf_add(legacy, bs, bl)))
 		return TRANSFER_ERROR;
 	return 0;
 }
@@ -2300,13 +2241,13 @@ jrnl_blank(const char *s, size_t len)
 /* The text of an entry without title and body (a DayOne entry with only
  * a tag): its tags as jrnl writes them. Returns 0, or -1. */
 static int
-jrnl_tags_text(const json_t *tags, struct transfer_buf *text)
+jrnl_tags_text(const json_t *tags, struct strbuf *text)
 {
 	for (size_t i = 0; i < json_array_size(tags); i++) {
 		const char *t = json_string_value(json_array_get(tags, i));
-		if ((i && transfer_buf_puts(text, " ")) ||
-		    (*t != '@' && transfer_buf_puts(text, "@")) ||
-		    transfer_buf_puts(text, t))
+		if ((i && strbuf_adds(text, " ")) ||
+		    (*t != '@' && strbuf_adds(text, "@")) ||
+		    strbuf_adds(text, t))
 			return -1;
 	}
 	return 0;
@@ -2318,7 +2259,7 @@ parse_jrnl_entry(const json_t *entry, size_t idx, struct transfer_rec *r,
                  char *err)
 {
 	char why[TRANSFER_ERR_MAX], when[32];
-	struct transfer_buf legacy = {0};
+	struct strbuf legacy = {0};
 	int rc;
 	if (!json_is_object(entry)) {
 		snprintf(err, TRANSFER_ERR_MAX,
@@ -2365,7 +2306,7 @@ parse_jrnl_entry(const json_t *entry, size_t idx, struct transfer_rec *r,
 	                    why)))
 		goto out;
 	if (jrnl_blank(r->text.p, r->text.len)) {
-		transfer_buf_release(&r->text);
+		strbuf_release(&r->text);
 		if (jrnl_tags_text(json_object_get(entry, "tags"), &r->text)) {
 			rc = TRANSFER_ERROR;
 			goto out;
@@ -2385,7 +2326,7 @@ out:
 		snprintf(err, TRANSFER_ERR_MAX, "entry %zu (%s): ", idx, when);
 		append(err, why[0] ? why : "could not be read (out of memory)");
 	}
-	transfer_buf_release(&legacy);
+	strbuf_release(&legacy);
 	return rc;
 }
 
@@ -2419,7 +2360,7 @@ out:
 		snprintf(err, TRANSFER_ERR_MAX, "entry %zu: ", idx);
 		append(err, why[0] ? why : "could not be read (out of memory)");
 	}
-	transfer_buf_release(&r->text);
+	strbuf_release(&r->text);
 	json_decref(jtext);
 	json_decref(rec);
 	return rc;
@@ -2884,7 +2825,7 @@ enum { SCAN_CHUNK = 65536 };
 struct scan {
 	transfer_read_fn read;
 	void *arg;
-	struct transfer_buf b; /* unread bytes from b.p + pos */
+	struct strbuf b; /* unread bytes from b.p + pos */
 	size_t pos;
 	int line, col; /* where pos is, 1-based */
 	bool eof, io_error, oom;
@@ -2904,7 +2845,7 @@ scan_fill(struct scan *s, size_t want)
 			s->b.len = rest;
 			s->pos = 0;
 		}
-		if (buf_reserve(&s->b, SCAN_CHUNK)) {
+		if (!strbuf_grow(&s->b, SCAN_CHUNK)) {
 			s->oom = true;
 			return -1;
 		}
@@ -3034,7 +2975,7 @@ scan_syntax(const struct scan *s, char *err)
  */
 struct fast {
 	const char *p, *end;
-	struct transfer_buf s; /* the last string read */
+	struct strbuf s; /* the last string read */
 };
 
 static void
@@ -3081,7 +3022,7 @@ fast_string(struct fast *f)
 		if (f->p >= f->end || (unsigned char)*f->p < 0x20 ||
 		    !utf8_valid((const unsigned char *)run,
 		                (size_t)(f->p - run)) ||
-		    transfer_buf_add(&f->s, run, (size_t)(f->p - run)))
+		    strbuf_add(&f->s, run, (size_t)(f->p - run)))
 			return -1;
 		if (*f->p == '"') {
 			f->p++;
@@ -3153,14 +3094,14 @@ fast_string(struct fast *f)
 				u[3] = (unsigned char)(0x80 | (cp & 0x3F)),
 				k = 4;
 			}
-			if (transfer_buf_add(&f->s, u, k))
+			if (strbuf_add(&f->s, u, k))
 				return -1;
 			continue;
 		}
 		default:
 			return -1;
 		}
-		if (transfer_buf_add(&f->s, &out, 1))
+		if (strbuf_add(&f->s, &out, 1))
 			return -1;
 	}
 }
@@ -3261,7 +3202,7 @@ fast_entry(const char *p, size_t len)
 	for (;;) {
 		if (fast_string(&f))
 			goto no;
-		if (transfer_buf_add(&f.s, "", 1)) /* the key's NUL */
+		if (strbuf_add(&f.s, "", 1)) /* the key's NUL */
 			goto no;
 		char *key = strdup(f.s.p);
 		if (!key)
@@ -3296,10 +3237,10 @@ done:
 	fast_ws(&f);
 	if (f.p != f.end)
 		goto no;
-	transfer_buf_release(&f.s);
+	strbuf_release(&f.s);
 	return o;
 no:
-	transfer_buf_release(&f.s);
+	strbuf_release(&f.s);
 	json_decref(o);
 	return NULL;
 }
@@ -3456,8 +3397,8 @@ merge_cb(void *arg, const struct vault_item *it)
 	json_t *text = json_object_get(f, "text");
 	c->r->t = t;
 	if (!f || !json_is_string(text) ||
-	    transfer_buf_add(&c->r->text, json_string_value(text),
-	                     json_string_length(text)))
+	    strbuf_add(&c->r->text, json_string_value(text),
+	               json_string_length(text)))
 		c->oom = true;
 	for (size_t i = 0; !c->oom && i < json_array_size(tags); i++)
 		if (tag_add(c->r->tags,
@@ -3507,9 +3448,9 @@ jrnl_merge(struct vault *v, const char *id, const struct transfer_rec *r,
 out:
 	if (rc == TRANSFER_ERROR && !err[0])
 		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
-	transfer_buf_release(&m.head);
-	transfer_buf_release(&m.body);
-	transfer_buf_release(&m.text);
+	strbuf_release(&m.head);
+	strbuf_release(&m.body);
+	strbuf_release(&m.text);
 	json_decref(m.tags);
 	return rc;
 }
@@ -3574,9 +3515,9 @@ jrnl_import_one(struct vault *v, const json_t *entry, size_t idx,
 	se->stored = true;
 	res->added++;
 out:
-	transfer_buf_release(&r.head);
-	transfer_buf_release(&r.body);
-	transfer_buf_release(&r.text);
+	strbuf_release(&r.head);
+	strbuf_release(&r.body);
+	strbuf_release(&r.text);
 	json_decref(r.tags);
 	return rc;
 }
@@ -3770,7 +3711,7 @@ whole:
 	rc = import_whole(v, &s, res, fmt, err);
 out:
 	json_decref(keys);
-	transfer_buf_release(&s.b);
+	strbuf_release(&s.b);
 	if (s.io_error || s.oom) {
 		snprintf(err, TRANSFER_ERR_MAX, "%s",
 		         s.oom ? "out of memory"

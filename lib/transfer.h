@@ -12,7 +12,7 @@
  * Functions return 0 or a negative enum transfer_status and write one
  * sentence (lower-case start, no full stop) to `err` (TRANSFER_ERR_MAX
  * bytes). Decrypted text passes through jansson (whose allocator the
- * program sets to a wiping one, journal_json_init) and transfer_buf,
+ * program sets to a wiping one, journal_json_init) and struct strbuf,
  * which wipes what it frees.
  */
 #ifndef SELFHELP_TRANSFER_H
@@ -24,6 +24,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "strbuf.h"
 #include "vault.h"
 
 enum {
@@ -46,24 +47,13 @@ enum transfer_status {
 	                               why) */
 };
 
-/* --- a growing byte buffer that wipes what it frees --- */
-
-struct transfer_buf {
-	char *p; /* NUL-terminated after any add; NULL while empty */
-	size_t len, cap;
-};
-
-/* Append n bytes. Returns 0, or -1 when out of memory. */
-int transfer_buf_add(struct transfer_buf *b, const void *data, size_t n);
-/* Append a C string. */
-int transfer_buf_puts(struct transfer_buf *b, const char *s);
-/* Wipe and free the contents; the buffer is empty again. */
-void transfer_buf_release(struct transfer_buf *b);
+/* Documents are built in a struct strbuf (lib/strbuf.h): it wipes what it
+ * frees. */
 /* Append `len` bytes of s as the display sanitizer shows them (util_clean,
  * lib/util.h, with `flags`: UTIL_CLEAN_LINES for free text, 0 for
  * one-line fields). Every field of the Markdown export goes through it.
  * Returns 0, or -1 when out of memory. */
-int transfer_buf_clean(struct transfer_buf *b, const char *s, size_t len,
+int transfer_put_clean(struct strbuf *b, const char *s, size_t len,
                        unsigned flags);
 
 /* --- per-kind codecs --- */
@@ -101,12 +91,12 @@ struct transfer_codec {
 	 * whole number from 0 to 10"), or "out of memory".
 	 */
 	int (*decode)(const struct transfer_codec *c, const json_t *rec,
-	              const struct transfer_times *t, struct transfer_buf *head,
-	              struct transfer_buf *body, char *err);
+	              const struct transfer_times *t, struct strbuf *head,
+	              struct strbuf *body, char *err);
 	/* Append the record's body in readable Markdown (the caller has
 	 * written its heading). Returns 0, or -1 when out of memory. */
 	int (*markdown)(const struct transfer_codec *c, const json_t *rec,
-	                struct transfer_buf *md);
+	                struct strbuf *md);
 	/*
 	 * decode takes NULL for head and body: it then refuses what it would
 	 * refuse and writes nothing (what is left, building the head and
@@ -149,7 +139,7 @@ const char *transfer_type_name(const json_t *j);
 
 /* Append `j` as compact JSON, the bytes jansson's JSON_COMPACT writes.
  * Returns 0, or -1 when out of memory. */
-int transfer_buf_json(struct transfer_buf *b, const json_t *j);
+int transfer_put_json(struct strbuf *b, const json_t *j);
 
 /* json_stringn(s, len) with a faster check of the UTF-8 by the same
  * rules: a new string (caller json_decref), or NULL when s is not UTF-8
@@ -238,10 +228,10 @@ int transfer_export(struct vault *v, const struct transfer_filter *f,
 
 /*
  * Render an export document as one Markdown document, oldest first,
- * appended to `out` (wipe with transfer_buf_release); the same bytes as
+ * appended to `out` (wipe with strbuf_release); the same bytes as
  * transfer_export_write writes with TRANSFER_EXPORT_MARKDOWN.
  */
-int transfer_markdown(const json_t *doc, struct transfer_buf *out, char *err);
+int transfer_markdown(const json_t *doc, struct strbuf *out, char *err);
 
 /* --- import --- */
 

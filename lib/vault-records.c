@@ -1886,7 +1886,8 @@ vault_rekey(struct vault *v, const char *pass, size_t len,
 		sodium_memzero(v->head.p, hl);
 		rc = vault_store_row(v, index_kind_name(v, e->kind), e->id,
 		                     e->revision, env.flags, env.time, &env.anc,
-		                     head, env.headlen, body, bl, false, &rowid);
+		                     head, env.headlen, body, bl, false,
+		                     &rowid);
 		sodium_free(head);
 		sodium_free(body);
 		if (!rc)

@@ -122,12 +122,12 @@ fuzz_export(struct vault *v, size_t *nrec, size_t *problems)
 	                           problems, err) == 0);
 	*nrec = json_array_size(json_object_get(doc, "records"));
 
-	struct transfer_buf md = {0};
+	struct strbuf md = {0};
 	int rc = transfer_markdown(doc, &md, err);
 	if (rc)
 		fprintf(stderr, "no Markdown: %s\n", err);
 	FUZZ_CHECK(rc == 0);
-	transfer_buf_release(&md);
+	strbuf_release(&md);
 
 	size_t len;
 	char *text = fuzz_json_dump(doc, &len);

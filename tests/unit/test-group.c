@@ -667,14 +667,14 @@ export_roundtrip(void **state)
 	        json_string_value(json_object_get(r1, "kind_words")),
 	        "I went, and that counts 🌿");
 
-	struct transfer_buf md = {0};
+	struct strbuf md = {0};
 	assert_int_equal(transfer_markdown(doc, &md, err), 0);
 	assert_non_null(strstr(md.p, "Group meeting"));
 	assert_non_null(strstr(md.p, "**My boundary for today:** I leave at "
 	                             "nine"));
 	assert_non_null(strstr(md.p, "**Kept my boundary:** partly"));
 	assert_non_null(strstr(md.p, "**Arriving:** distress 6, too much"));
-	transfer_buf_release(&md);
+	strbuf_release(&md);
 
 	char *s = json_dumps(doc, JSON_INDENT(2));
 	assert_non_null(s);

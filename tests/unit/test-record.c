@@ -553,7 +553,7 @@ codec_roundtrip(const struct transfer_codec *c, const char *head,
                 const char *body, const char *md_has)
 {
 	struct transfer_times t;
-	struct transfer_buf h = {0}, b = {0}, md = {0};
+	struct strbuf h = {0}, b = {0}, md = {0};
 	char err[TRANSFER_ERR_MAX];
 	json_t *fields = json_object();
 	if (c->encode(c, (const unsigned char *)head, strlen(head),
@@ -568,9 +568,9 @@ codec_roundtrip(const struct transfer_codec *c, const char *head,
 	if (!strstr(md.p, md_has))
 		fail_msg("%s: markdown without \"%s\":\n%s", c->kind->name,
 		         md_has, md.p);
-	transfer_buf_release(&h);
-	transfer_buf_release(&b);
-	transfer_buf_release(&md);
+	strbuf_release(&h);
+	strbuf_release(&b);
+	strbuf_release(&md);
 	json_decref(fields);
 }
 
@@ -654,7 +654,8 @@ codecs(void **state)
 	                "{\"v\":1,\"created\":1795000000,\"updated\":"
 	                "1795000000,\"mood\":4,\"tags\":[\"walk\"],"
 	                "\"preview\":\"First line\"}",
-	                "\nFirst line\nand more\n", "Mood 4 (0 to 10, 10 is best) · #walk");
+	                "\nFirst line\nand more\n",
+	                "Mood 4 (0 to 10, 10 is best) · #walk");
 	/* the safety plan travels in the raw form */
 	assert_null(transfer_codec_find(SAFETY_KIND));
 }

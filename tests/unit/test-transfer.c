@@ -313,26 +313,25 @@ journal_lines(struct vault *v)
 {
 	struct journal_filter f = {.with_text = true};
 	struct journal_entry **l = NULL;
-	struct transfer_buf out = {0};
+	struct strbuf out = {0};
 	size_t n = 0;
 	assert_int_equal(journal_list(v, &f, &l, &n, NULL, NULL), 0);
 	for (size_t i = n; i-- > 0;) {
 		char line[64];
 		snprintf(line, sizeof(line), "%lld|", (long long)l[i]->created);
-		assert_int_equal(transfer_buf_puts(&out, line), 0);
+		assert_int_equal(strbuf_adds(&out, line), 0);
 		for (size_t t = 0; t < l[i]->ntags; t++)
-			assert_int_equal(
-			        transfer_buf_puts(&out, l[i]->tags[t]) ||
-			                transfer_buf_puts(&out, ","),
-			        0);
-		assert_int_equal(transfer_buf_puts(&out, "|") ||
-		                         transfer_buf_puts(&out, l[i]->text) ||
-		                         transfer_buf_puts(&out, "\n"),
+			assert_int_equal(strbuf_adds(&out, l[i]->tags[t]) ||
+			                         strbuf_adds(&out, ","),
+			                 0);
+		assert_int_equal(strbuf_adds(&out, "|") ||
+		                         strbuf_adds(&out, l[i]->text) ||
+		                         strbuf_adds(&out, "\n"),
 		                 0);
 	}
 	journal_entries_free(l, n);
 	char *r = strdup(out.p ? out.p : "");
-	transfer_buf_release(&out);
+	strbuf_release(&out);
 	return r;
 }
 
@@ -619,7 +618,7 @@ static void
 markdown(void **state)
 {
 	struct vault *a = make_vault(path_a);
-	struct transfer_buf md = {0};
+	struct strbuf md = {0};
 	char err[TRANSFER_ERR_MAX];
 	json_t *doc;
 	fill(a);
@@ -633,7 +632,8 @@ markdown(void **state)
 	const char *rating = strstr(s, "· rating\n");
 	const char *edited = strstr(s, "after edit\n");
 	const char *plain = strstr(s, "\nplain\n");
-	const char *awk = strstr(s, "Mood 3 (0 to 10, 10 is best) · #with space\n\nQuotes \"");
+	const char *awk = strstr(
+	        s, "Mood 3 (0 to 10, 10 is best) · #with space\n\nQuotes \"");
 	assert_non_null(plan);
 	assert_non_null(rating);
 	assert_non_null(edited);
@@ -644,7 +644,7 @@ markdown(void **state)
 	assert_non_null(strstr(s, "Call Sam.\nBreathe.\n"));
 	assert_non_null(strstr(s, "- value: 7\n"));
 	assert_non_null(strstr(s, "- note: a \"note\"\n"));
-	transfer_buf_release(&md);
+	strbuf_release(&md);
 	json_decref(doc);
 
 	json_t *empty =
@@ -652,7 +652,7 @@ markdown(void **state)
 	                  "2026-11-26T14:30:00Z", "records");
 	assert_int_equal(transfer_markdown(empty, &md, err), 0);
 	assert_non_null(strstr(md.p, "no records"));
-	transfer_buf_release(&md);
+	strbuf_release(&md);
 	json_decref(empty);
 	vault_free(a);
 }
@@ -801,13 +801,13 @@ check_refuses_what_import_would(void **state)
 static void
 buffers_grow(void **state)
 {
-	struct transfer_buf b = {0};
+	struct strbuf b = {0};
 	for (int i = 0; i < 10000; i++)
-		assert_int_equal(transfer_buf_puts(&b, "0123456789"), 0);
+		assert_int_equal(strbuf_adds(&b, "0123456789"), 0);
 	assert_int_equal(b.len, 100000);
 	assert_int_equal(b.p[b.len], '\0');
 	assert_true(b.cap > b.len);
-	transfer_buf_release(&b);
+	strbuf_release(&b);
 	assert_null(b.p);
 	assert_int_equal(b.len, 0);
 	assert_true(transfer_kind_ok("safety-plan"));
@@ -824,14 +824,13 @@ buffers_grow(void **state)
 static int
 mem_write(void *arg, const char *data, size_t len)
 {
-	return transfer_buf_add(arg, data, len);
+	return strbuf_add(arg, data, len);
 }
 
 /* Export through a writer into *out. */
 static void
 stream(struct vault *v, const struct transfer_filter *f,
-       enum transfer_export_format format, struct transfer_buf *out,
-       size_t *records)
+       enum transfer_export_format format, struct strbuf *out, size_t *records)
 {
 	char err[TRANSFER_ERR_MAX];
 	struct transfer_output o = {
@@ -961,7 +960,7 @@ static void
 stream_as_jansson(void **state)
 {
 	struct vault *a = make_vault(path_a);
-	struct transfer_buf js = {0}, md = {0}, md2 = {0};
+	struct strbuf js = {0}, md = {0}, md2 = {0};
 	char err[TRANSFER_ERR_MAX];
 	size_t n, nmd;
 	fill_awkward(a);
@@ -1028,16 +1027,16 @@ stream_as_jansson(void **state)
 	assert_int_equal(res.added, 0);
 	assert_int_equal(res.skipped, n);
 
-	transfer_buf_release(&js);
-	transfer_buf_release(&md);
-	transfer_buf_release(&md2);
+	strbuf_release(&js);
+	strbuf_release(&md);
+	strbuf_release(&md2);
 	json_decref(doc);
 	vault_free(a);
 }
 
 struct failing {
 	size_t calls, fail_at;
-	struct transfer_buf got;
+	struct strbuf got;
 };
 
 static int
@@ -1046,14 +1045,14 @@ failing_write(void *arg, const char *data, size_t len)
 	struct failing *w = arg;
 	if (++w->calls == w->fail_at)
 		return -1;
-	return transfer_buf_add(&w->got, data, len);
+	return strbuf_add(&w->got, data, len);
 }
 
 static void
 stream_in_pieces(void **state)
 {
 	struct vault *a = make_vault(path_a);
-	struct transfer_buf whole = {0};
+	struct strbuf whole = {0};
 	char err[TRANSFER_ERR_MAX];
 	size_t n;
 	fill(a); /* with a 1 MiB entry */
@@ -1066,7 +1065,7 @@ stream_in_pieces(void **state)
 	assert_true(w.calls > 1);
 	assert_int_equal(w.got.len, whole.len);
 	assert_memory_equal(w.got.p, whole.p, whole.len);
-	transfer_buf_release(&w.got);
+	strbuf_release(&w.got);
 
 	/* A writer that refuses stops the export at once. */
 	for (size_t at = 1; at <= 2; at++) {
@@ -1076,14 +1075,14 @@ stream_in_pieces(void **state)
 		                 TRANSFER_WRITE_FAILED);
 		assert_int_equal(w.calls, at);
 		assert_non_null(strstr(err, "could not be written"));
-		transfer_buf_release(&w.got);
+		strbuf_release(&w.got);
 	}
 
 	/* Counts per kind asked for. */
 	const char *kinds[] = {"journal", "nightmare"};
 	size_t counts[2] = {9, 9};
 	struct transfer_filter f = {.kinds = kinds, .nkinds = 2};
-	struct transfer_buf b = {0};
+	struct strbuf b = {0};
 	memset(&o, 0, sizeof(o));
 	o.write = mem_write;
 	o.write_arg = &b;
@@ -1092,12 +1091,12 @@ stream_in_pieces(void **state)
 	assert_int_equal(counts[0], 4);
 	assert_int_equal(counts[1], 0);
 	assert_int_equal(o.records, 4);
-	transfer_buf_release(&b);
-	transfer_buf_release(&whole);
+	strbuf_release(&b);
+	strbuf_release(&whole);
 	vault_free(a);
 }
 
-/* transfer_buf_json writes what jansson writes; transfer_string takes
+/* transfer_put_json writes what jansson writes; transfer_string takes
  * what json_stringn takes. */
 static void
 json_as_jansson(void **state)
@@ -1119,14 +1118,14 @@ json_as_jansson(void **state)
 		                       JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 		if (!j)
 			fail_msg("%s: %s", docs[i], jerr.text);
-		struct transfer_buf b = {0};
-		assert_int_equal(transfer_buf_json(&b, j), 0);
+		struct strbuf b = {0};
+		assert_int_equal(transfer_put_json(&b, j), 0);
 		char *want = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
 		assert_non_null(want);
 		assert_int_equal(b.len, strlen(want));
 		assert_memory_equal(b.p, want, b.len);
 		jfree(want);
-		transfer_buf_release(&b);
+		strbuf_release(&b);
 		json_decref(j);
 	}
 
@@ -1340,7 +1339,7 @@ export_controls(void **state)
 static void
 markdown_controls(void **state)
 {
-	struct transfer_buf md = {0};
+	struct strbuf md = {0};
 	char err[TRANSFER_ERR_MAX];
 	json_error_t jerr;
 	json_t *doc = json_loads(
@@ -1371,7 +1370,8 @@ markdown_controls(void **state)
 	const char *s = md.p;
 	assert_true(util_utf8_ok(s, md.len, NULL));
 	assert_false(util_has_control(s, md.len, UTIL_CLEAN_LINES, NULL));
-	assert_non_null(strstr(s, "Mood 3 (0 to 10, 10 is best) · #t?[31m #two lines\n"));
+	assert_non_null(strstr(
+	        s, "Mood 3 (0 to 10, 10 is best) · #t?[31m #two lines\n"));
 	assert_non_null(strstr(s, "a?]52;c;aGk=?\nb?c?\n"));
 	assert_non_null(strstr(s, "- trigger: l1\nl2?\n"));
 	assert_non_null(strstr(s, "- emotions: x?y\n"));
@@ -1380,7 +1380,7 @@ markdown_controls(void **state)
 	assert_non_null(strstr(s, " · dre?am\n"));
 	assert_non_null(strstr(s, "\nbody?\ntext\n"));
 	assert_non_null(strstr(s, "**What I need from the group:** a?b\nc\n"));
-	transfer_buf_release(&md);
+	strbuf_release(&md);
 	json_decref(doc);
 }
 
