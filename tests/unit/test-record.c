@@ -129,7 +129,7 @@ static const struct record_kind demo_kind = {
         .edit_example = "'item: x'",
         .unknown_where = "of a demo",
         .codec = {&demo_kind, record_export_encode, record_export_decode,
-                  record_export_markdown},
+                  record_export_markdown, false},
 };
 
 static const struct record_field *
