@@ -50,8 +50,8 @@ struct jopts {
 	const char *since, *until;
 	int limit;
 	bool json, yes;
-	bool dash; /* "-" among the words: the text from standard input */
-	bool prompt;              /* add --prompt [TOPIC] */
+	bool dash;   /* "-" among the words: the text from standard input */
+	bool prompt; /* add --prompt [TOPIC] */
 	const char *prompt_topic; /* its TOPIC (borrowed from argv), or NULL */
 	struct opt_words w;
 };
@@ -230,27 +230,34 @@ entry_json(const struct journal_entry *e)
 	return o;
 }
 
+/* An entry's line up to its text, "3f2a9c1b  2026-11-26 14:30  mood 6
+ * #work", into line (size bytes); returns its length (capped). */
+static size_t
+entry_head(const struct journal_entry *e, char *line, size_t size)
+{
+	char sid[SHORT_ID + 1], when[32];
+	size_t n;
+	record_short_id(e->id, sid);
+	date_format_local(e->created, when, sizeof(when));
+	n = (size_t)snprintf(line, size, "%s  %s", sid, when);
+	if (e->mood != JOURNAL_NO_MOOD && n < size)
+		n += (size_t)snprintf(line + n, size - n, "  mood %d", e->mood);
+	for (size_t i = 0; i < e->ntags && n < size; i++)
+		n += (size_t)snprintf(line + n, size - n, "%s#%s",
+		                      i ? " " : "  ", e->tags[i]);
+	if (e->conflict_copy && n < size)
+		n += (size_t)snprintf(line + n, size - n, "  (conflict copy)");
+	return n < size ? n : size - 1;
+}
+
 /* "3f2a9c1b  2026-11-26 14:30  mood 6  #work  first line" */
 static void
 print_line(const struct journal_entry *e, const char *extra)
 {
-	char sid[SHORT_ID + 1], when[32], line[1024];
-	size_t n;
-	record_short_id(e->id, sid);
-	date_format_local(e->created, when, sizeof(when));
-	n = (size_t)snprintf(line, sizeof(line), "%s  %s", sid, when);
-	if (e->mood != JOURNAL_NO_MOOD && n < sizeof(line))
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "  mood %d",
-		                      e->mood);
-	for (size_t i = 0; i < e->ntags && n < sizeof(line); i++)
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s#%s",
-		                      i ? " " : "  ", e->tags[i]);
-	if (e->conflict_copy && n < sizeof(line))
-		n += (size_t)snprintf(line + n, sizeof(line) - n,
-		                      "  (conflict copy)");
-	if (n < sizeof(line))
-		snprintf(line + n, sizeof(line) - n, "  %s",
-		         extra ? extra : e->preview);
+	char line[1024];
+	size_t n = entry_head(e, line, sizeof(line));
+	snprintf(line + n, sizeof(line) - n, "  %s",
+	         extra ? extra : e->preview);
 	/* The whole line through the sanitizer: tags, preview and snippet
 	 * come from the vault. */
 	record_put_line(line, sizeof(line));
@@ -279,19 +286,11 @@ print_mood_key(struct journal_entry *const *list, size_t n)
 static void
 print_hit(const struct journal_entry *e, size_t s, size_t t)
 {
-	char sid[SHORT_ID + 1], when[32], line[1024];
-	size_t n, cols = SNIPPET_PLAIN;
+	char line[1024];
+	size_t cols = SNIPPET_PLAIN;
 	bool tty = isatty(STDOUT_FILENO);
 	struct search_snip sn;
-	record_short_id(e->id, sid);
-	date_format_local(e->created, when, sizeof(when));
-	n = (size_t)snprintf(line, sizeof(line), "%s  %s", sid, when);
-	if (e->mood != JOURNAL_NO_MOOD && n < sizeof(line))
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "  mood %d",
-		                      e->mood);
-	for (size_t i = 0; i < e->ntags && n < sizeof(line); i++)
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s#%s",
-		                      i ? " " : "  ", e->tags[i]);
+	entry_head(e, line, sizeof(line));
 	/* the tags come from the vault: the head through the sanitizer,
 	 * cut so that a snippet still has room on a terminal */
 	size_t width = tty ? (size_t)term_width(STDOUT_FILENO) : (size_t)-1;
@@ -389,11 +388,12 @@ get_text(const struct jopts *o, const char *initial, size_t initlen,
 		break;
 	case TEXT_EDITOR:
 		if ((why = editor_refused()))
-			return usage_error("No editor was opened: %s. The text "
-			                   "can come with -m \"...\" (in "
-			                   "quotes), or from standard input with "
-			                   "'-'.",
-			                   why);
+			return usage_error(
+			        "No editor was opened: %s. The text "
+			        "can come with -m \"...\" (in "
+			        "quotes), or from standard input with "
+			        "'-'.",
+			        why);
 		if ((rc = editor_edit(initial, initlen, text, len)))
 			return rc;
 		break;

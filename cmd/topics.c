@@ -430,17 +430,25 @@ print_related(const struct topic *t, size_t cols)
 /* What was typed, fit to be echoed: no control characters, not too long. */
 enum { ECHO_COLUMNS = 60 };
 
+/* The closest topics' names, "anger, shame", into list. */
+static void
+near_names(const struct topics_near *near, char *list, size_t size)
+{
+	size_t o = 0;
+	list[0] = '\0';
+	for (size_t i = 0; i < near->n && i < NEAR_SHOWN && o < size; i++)
+		o += (size_t)snprintf(list + o, size - o, "%s%s", i ? ", " : "",
+		                      near->topics[i]->slug);
+}
+
 static int
 show_miss(const char *typed, const struct topics_near *near)
 {
 	char *shown = util_truncate(typed, ECHO_COLUMNS, clean_locale());
 	const char *name = shown ? shown : "";
-	char list[256] = "";
-	size_t o = 0;
+	char list[256];
 	int r;
-	for (size_t i = 0; i < near->n && i < NEAR_SHOWN; i++)
-		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
-		                      i ? ", " : "", near->topics[i]->slug);
+	near_names(near, list, sizeof(list));
 	if (near->ambiguous)
 		r = fail("'%s' could be more than one topic: %s%s.", name, list,
 		         near->n > NEAR_SHOWN ? ", ..." : "");
@@ -714,12 +722,9 @@ prompt_miss(const char *typed, const struct topics_near *near)
 {
 	char *shown = util_truncate(typed, ECHO_COLUMNS, clean_locale());
 	const char *name = shown ? shown : "";
-	char list[256] = "";
-	size_t o = 0;
+	char list[256];
 	int r;
-	for (size_t i = 0; i < near->n && i < NEAR_SHOWN; i++)
-		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
-		                      i ? ", " : "", near->topics[i]->slug);
+	near_names(near, list, sizeof(list));
 	if (near->ambiguous)
 		r = fail("'%s' could be more than one topic (%s%s); 'selfhelp "
 		         "topics list' shows them all.",
