@@ -193,6 +193,8 @@ struct vault {
 	dev_t file_dev;
 	ino_t file_ino;
 	bool file_known;
+	/* a commit reached that file and is in no conflict copy yet */
+	bool committed;
 };
 
 /* vault.c */

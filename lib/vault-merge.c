@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -590,8 +591,21 @@ vault_is_conflict_copy(const char *base, const char *name)
 				return false;
 		return true;
 	}
-	/* Nextcloud, ownCloud, Dropbox: " (... conflicted copy ...)",
-	 * " (Case Conflict ...)", " (Case Clash ...)" */
+	/* ownCloud and Nextcloud clients before 2.5:
+	 * "_conflict-20060102-150405", "_conflict_USER-20060102-150405" */
+	static const char oc[] = "_conflict";
+	size_t ocn = sizeof(oc) - 1;
+	if (midlen >= ocn + 16 && strncmp(mid, oc, ocn) == 0 &&
+	    (mid[ocn] == '-' || mid[ocn] == '_')) {
+		const char *t = mid + midlen - 15;
+		return (mid[ocn] == '_' ? midlen > ocn + 17 && t[-1] == '-'
+		                        : midlen == ocn + 16) &&
+		       all_digits(t, 8) && t[8] == '-' &&
+		       all_digits(t + 9, 6) && !memchr(mid, '/', midlen);
+	}
+	/* Nextcloud, ownCloud 2.5+, Dropbox: " (conflicted copy [USER ]
+	 * 2006-01-02 150405)", " (Alex's conflicted copy 2006-01-02)",
+	 * " (case clash from 2006-01-02 150405)", " (Case Conflict 1)" */
 	if (midlen < 4 || strncmp(mid, " (", 2) != 0 || mid[midlen - 1] != ')')
 		return false;
 	char inner[256];
@@ -601,8 +615,8 @@ vault_is_conflict_copy(const char *base, const char *name)
 	memcpy(inner, mid + 2, in);
 	inner[in] = '\0';
 	return strstr(inner, "conflicted copy") != NULL ||
-	       strncmp(inner, "Case Conflict", 13) == 0 ||
-	       strncmp(inner, "Case Clash", 10) == 0;
+	       strncasecmp(inner, "Case Conflict", 13) == 0 ||
+	       strncasecmp(inner, "Case Clash", 10) == 0;
 }
 
 static int

@@ -1197,6 +1197,26 @@ vault_unlock_recovery(struct vault *v, const char *code, size_t len)
 	return rc;
 }
 
+/*
+ * Test hooks, for tests/cli/t5110-sync.sh only: SELFHELP_TEST_REPLACE_AT_COMMIT
+ * (or _AT_CLOSE) names a file that is renamed onto the vault's path just
+ * before the first commit (or as the vault is closed), as a sync tool
+ * renames a newer version into place while a command runs. Each fires
+ * once per process; never set outside tests.
+ */
+static void
+test_replace_hook(struct vault *v, const char *name)
+{
+	const char *from = getenv(name);
+	if (!from || !*from || !v->path)
+		return;
+	if (rename(from, v->path) != 0)
+		return;
+	unsetenv(name);
+}
+
+static int save_copy(struct vault *v);
+
 void
 vault_free(struct vault *v)
 {
@@ -1209,6 +1229,12 @@ vault_free(struct vault *v)
 		sqlite3_finalize(v->dv_st);
 		if (v->in_tx || v->in_read)
 			sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
+		/* Replaced since a commit: what was committed is only in the
+		 * old file (and its -wal), so it is kept as a copy beside the
+		 * new one, for the next unlocked command to merge. */
+		test_replace_hook(v, "SELFHELP_TEST_REPLACE_AT_CLOSE");
+		if (v->committed && vault_replaced(v))
+			(void)save_copy(v);
 		/* Leave no old pages behind in the -wal file. */
 		sqlite3_exec(v->db, "PRAGMA wal_checkpoint(TRUNCATE);", NULL,
 		             NULL, NULL);
@@ -1300,30 +1326,13 @@ vault_replaced(const struct vault *v)
 }
 
 /*
- * Test hook, for tests/cli/t5110-sync.sh only: SELFHELP_TEST_REPLACE_AT_COMMIT
- * names a file that is renamed onto the vault's path just before the
- * first commit, as a sync tool renames a newer version into place while a
- * command runs. Fires once per process; never set outside tests.
- */
-static void
-test_replace_hook(struct vault *v)
-{
-	const char *from = getenv("SELFHELP_TEST_REPLACE_AT_COMMIT");
-	if (!from || !*from || !v->path)
-		return;
-	if (rename(from, v->path) != 0)
-		return;
-	unsetenv("SELFHELP_TEST_REPLACE_AT_COMMIT");
-}
-
-/*
  * The vault's path names a newer file now: the old file's WAL and -shm
  * share their names with the new one's, so nothing more is written here.
- * The database as this transaction would commit it is saved as a
- * conflict copy beside the new file, and the transaction rolled back.
+ * The database as this connection sees it (with an open transaction's
+ * changes) is saved as a conflict copy beside the new file.
  */
 static int
-keep_as_copy(struct vault *v)
+save_copy(struct vault *v)
 {
 	sqlite3_int64 size = 0;
 	unsigned char *img = sqlite3_serialize(v->db, "main", &size, 0);
@@ -1372,6 +1381,16 @@ keep_as_copy(struct vault *v)
 		sodium_memzero(img, (size_t)size);
 	sqlite3_free(img);
 	free(dest);
+	if (!rc)
+		v->committed = false; /* the copy holds it */
+	return rc;
+}
+
+/* The same for the transaction under way, which is then rolled back. */
+static int
+keep_as_copy(struct vault *v)
+{
+	int rc = save_copy(v);
 	vault_rollback(v);
 	return rc;
 }
@@ -1380,7 +1399,7 @@ int
 vault_commit(struct vault *v)
 {
 	int rc = VAULT_OK;
-	test_replace_hook(v);
+	test_replace_hook(v, "SELFHELP_TEST_REPLACE_AT_COMMIT");
 	if (v->master && v->st_loaded && v->st_dirty)
 		rc = index_flush(v);
 	if (!rc && vault_replaced(v))
@@ -1392,6 +1411,7 @@ vault_commit(struct vault *v)
 		return rc;
 	}
 	v->in_tx = false;
+	v->committed = true;
 	sqlite3_finalize(v->insert_st);
 	v->insert_st = NULL;
 	sqlite3_finalize(v->dv_st);

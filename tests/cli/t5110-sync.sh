@@ -149,6 +149,23 @@ test_expect_success 'the file replaced while a command writes: the write is kept
 	selfhelp $P check >/dev/null
 '
 
+test_expect_success 'the file replaced after the write, before the command ends: it is kept' '
+	cp "$A" "$TEST_ROOT/newer.db" &&
+	selfhelp --vault "$TEST_ROOT/newer.db" $P journal add -m "newer at close" >/dev/null 2>&1 &&
+	SELFHELP_TEST_REPLACE_AT_CLOSE="$TEST_ROOT/newer.db" \
+		selfhelp $P journal add -m "written before the close" >/dev/null 2>"$ERR" &&
+	! test -e "$TEST_ROOT/newer.db" &&
+	selfhelp $P journal list >/dev/null 2>"$ERR" &&
+	expect_in "merged in (1 journal entry)" "$ERR" &&
+	texts "$A" >"$OUT" &&
+	expect_in "newer at close" "$OUT" &&
+	expect_in "written before the close" "$OUT" &&
+	ls -a "$D" >"$OUT" &&
+	printf "%s\n" . .. vault.db >"$TEST_ROOT/want" &&
+	diff -u "$TEST_ROOT/want" "$OUT" &&
+	selfhelp $P check >/dev/null
+'
+
 test_expect_success 'the same for a write made while locked' '
 	cp "$A" "$TEST_ROOT/newer.db" &&
 	selfhelp --vault "$TEST_ROOT/newer.db" $P journal add -m "newer again" >/dev/null 2>&1 &&

@@ -460,6 +460,9 @@ conflict_names(void **state)
 	        "vault (Case Conflict).db",
 	        "vault (Case Conflict 1).db",
 	        "vault (Case Clash 2026-12-07 051500).db",
+	        "vault (case clash from 2026-12-07 051500).db",
+	        "vault_conflict-20261207-051500.db",
+	        "vault_conflict_alex-20261207-051500.db",
 	};
 	static const char *const no[] = {
 	        "vault.db",
@@ -474,6 +477,10 @@ conflict_names(void **state)
 	        "vault (copy).db",
 	        "vaultx (conflicted copy 2026-12-07).db",
 	        ".syncthing.vault.db.tmp",
+	        "vault_conflict-2026120-051500.db",
+	        "vault_conflict-20261207-051500x.db",
+	        "vault_conflict_-20261207-051500.db",
+	        "vault_conflicts.db",
 	};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		assert_true(vault_is_conflict_copy("vault.db", yes[i]));
