@@ -98,6 +98,10 @@ print_json_summary(const char *from, const struct merge_opts *o,
 		                    json_integer((json_int_t)s->locked_writes));
 		json_object_set_new(root, "other_passphrase",
 		                    json_boolean(s->other_passphrase));
+		json_object_set_new(root, "passphrase_taken",
+		                    json_boolean(s->passphrase_taken));
+		json_object_set_new(root, "recovery_code_taken",
+		                    json_boolean(s->recovery_taken));
 	}
 	if (!root)
 		return fail("Out of memory.");
@@ -147,11 +151,24 @@ print_summary(const char *from, const struct merge_opts *o,
 		       "and %s left there.\n",
 		       s->waiting_unread, s->waiting_unread == 1 ? "" : "s",
 		       s->waiting_unread == 1 ? "was" : "were");
+	if (s->passphrase_taken)
+		printf(o->dry_run
+		               ? "  The passphrase set on the other computer "
+		                 "would open this vault from then on.\n"
+		               : "  The passphrase set on the other computer "
+		                 "opens this vault from now on; the old one "
+		                 "no longer does.\n");
+	if (s->recovery_taken)
+		printf(o->dry_run
+		               ? "  The recovery code as changed on the other "
+		                 "computer would be this vault's too.\n"
+		               : "  The recovery code as changed on the other "
+		                 "computer is this vault's too.\n");
 	if (s->other_passphrase)
 		printf("That copy opens with another passphrase than this "
-		       "vault; merging brings in records, not passphrases.\n"
-		       "If you changed your passphrase on the other computer, "
-		       "'selfhelp passwd' changes it here too.\n");
+		       "vault, and both were set since the copies parted, so "
+		       "this vault keeps its own.\nIf you want the other one "
+		       "here, 'selfhelp passwd' sets it.\n");
 }
 
 static int

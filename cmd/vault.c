@@ -615,14 +615,18 @@ pick_up_copies(struct vault *v)
 			     "the "
 			     "copy removed. Nothing was lost.",
 			     base_name(copies[i]), what);
+		if (sum.passphrase_taken)
+			note("The passphrase set on the other computer came "
+			     "with it: it opens this vault from now on, and "
+			     "the old one no longer does.");
+		if (sum.recovery_taken)
+			note("The recovery code as changed on the other "
+			     "computer came with it too.");
 		if (sum.other_passphrase)
 			note("That copy opened with another passphrase than "
-			     "this vault, and merging brings in records, not "
-			     "passphrases: if you changed your passphrase on "
-			     "the "
-			     "other computer, 'selfhelp passwd' changes it "
-			     "here "
-			     "too.");
+			     "this vault, and both were set since the copies "
+			     "parted, so this vault keeps its own; 'selfhelp "
+			     "passwd' sets the other one here if you want it.");
 	}
 	for (size_t i = 0; i < n; i++)
 		free(copies[i]);

@@ -222,6 +222,10 @@ void vault_slot_hash(const char *name, const struct slot *sl,
 int vault_write_slot_key(struct vault *v, const char *slot, const char *secret,
                          size_t len, const struct crypto_kdf_params *kdf);
 int vault_read_slot(struct vault *v, const char *name, struct slot *out);
+/* Store (or remove) slot `name`, its hash in the state, and the hash it
+ * replaces as "NAME-was". */
+int vault_store_slot(struct vault *v, const char *name, const struct slot *sl);
+int vault_drop_slot(struct vault *v, const char *name);
 int vault_writable(struct vault *v);
 int vault_store_meta(struct vault *v);
 const char *vault_schema_v2(void);

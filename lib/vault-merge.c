@@ -520,6 +520,60 @@ merge_waiting(struct vault *v, struct vault *o, struct vault_merge_summary *sum)
 	return rc;
 }
 
+static bool
+same_slot(const struct slot_hash *a, const struct slot_hash *b)
+{
+	return (!a && !b) ||
+	       (a && b && sodium_memcmp(a->hash, b->hash, HASH_BYTES) == 0);
+}
+
+/*
+ * A key slot (passphrase, recovery code) changed in one copy since they
+ * parted travels: the copy's slot is taken when the hash it replaced
+ * ("NAME-was" in its state) is this vault's slot now. Either way round
+ * both end with the change. When neither replaced the other, this
+ * vault's stays (*differs says so).
+ */
+static int
+merge_slot(struct vault *v, struct vault *o, const char *name, bool *taken,
+           bool *differs)
+{
+	char was[SLOT_NAME_MAX];
+	const struct slot_hash *mine = index_slot(v, name);
+	const struct slot_hash *theirs = index_slot(o, name);
+	struct slot sl;
+	int rc;
+	snprintf(was, sizeof(was), "%s-was", name);
+	if (same_slot(mine, theirs))
+		return VAULT_OK;
+	if (!same_slot(mine, index_slot(o, was))) {
+		/* this side changed it later, or both did */
+		if (differs && !same_slot(index_slot(v, was), theirs))
+			*differs = true;
+		return VAULT_OK;
+	}
+	if (!theirs) {
+		*taken = true;
+		return vault_drop_slot(v, name);
+	}
+	/* the copy's slot row, as its authenticated state names it */
+	unsigned char hash[HASH_BYTES];
+	if ((rc = vault_read_slot(o, name, &sl)))
+		return vault_set_error(v, VAULT_DAMAGED,
+		                       "The other copy's %s key is missing, so "
+		                       "nothing was merged.",
+		                       name);
+	vault_slot_hash(name, &sl, hash);
+	if (sodium_memcmp(hash, theirs->hash, HASH_BYTES) != 0)
+		return vault_set_error(
+		        v, VAULT_DAMAGED,
+		        "The other copy's %s key was changed "
+		        "outside selfhelp, so nothing was merged.",
+		        name);
+	*taken = true;
+	return vault_store_slot(v, name, &sl);
+}
+
 int
 vault_merge(struct vault *v, const char *other, bool dry_run,
             struct vault_merge_summary *sum)
@@ -535,23 +589,28 @@ vault_merge(struct vault *v, const char *other, bool dry_run,
 		                       "first.");
 	if ((rc = open_other(v, other, &o)))
 		return rc;
-	sum->other_passphrase = sodium_memcmp(o->pass.salt, v->pass.salt,
-	                                      sizeof(v->pass.salt)) != 0 ||
-	                        sodium_memcmp(o->pass.wrapped, v->pass.wrapped,
-	                                      sizeof(v->pass.wrapped)) != 0;
+	struct slot pass = v->pass;
 	if ((rc = vault_begin(v))) {
 		close_other(o);
 		return rc;
 	}
 	if (!(rc = index_load_all(v)) &&
-	    !(rc = merge_indexed(v, o, other, sum)))
-		rc = merge_waiting(v, o, sum);
+	    !(rc = merge_indexed(v, o, other, sum)) &&
+	    !(rc = merge_waiting(v, o, sum)) &&
+	    !(rc = merge_slot(v, o, "passphrase", &sum->passphrase_taken,
+	                      &sum->other_passphrase)))
+		rc = merge_slot(v, o, "recovery", &sum->recovery_taken, NULL);
+	if (sum->passphrase_taken || sum->recovery_taken)
+		sum->changed = true;
 	close_other(o);
 	if (rc || dry_run || !v->st_dirty) {
 		vault_rollback(v);
+		v->pass = pass;
 		return rc;
 	}
-	return vault_commit(v);
+	if ((rc = vault_commit(v)))
+		v->pass = pass;
+	return rc;
 }
 
 /* --- copies left by sync tools --- */

@@ -514,6 +514,24 @@ vault_store_meta(struct vault *v)
 	return store_meta(v);
 }
 
+/*
+ * A slot about to change (or go): its hash is kept in the state as
+ * "NAME-was", so that a merge can tell which copy changed it last.
+ */
+static int
+remember_replaced_slot(struct vault *v, const char *name,
+                       const unsigned char *hash)
+{
+	const struct slot_hash *old = index_slot(v, name);
+	unsigned char prev[HASH_BYTES];
+	char was[SLOT_NAME_MAX];
+	if (!old || (hash && sodium_memcmp(old->hash, hash, HASH_BYTES) == 0))
+		return VAULT_OK;
+	memcpy(prev, old->hash, HASH_BYTES);
+	snprintf(was, sizeof(was), "%s-was", name);
+	return index_set_slot(v, was, prev);
+}
+
 /* Store a slot row and remember its hash in the state. */
 static int
 store_slot(struct vault *v, const char *name, const struct slot *sl)
@@ -544,11 +562,18 @@ store_slot(struct vault *v, const char *name, const struct slot *sl)
 	if (rc)
 		return rc;
 	vault_slot_hash(name, sl, hash);
-	if (v->st_loaded && (rc = index_set_slot(v, name, hash)))
+	if (v->st_loaded && ((rc = remember_replaced_slot(v, name, hash)) ||
+	                     (rc = index_set_slot(v, name, hash))))
 		return rc;
 	if (strcmp(name, SLOT_PASSPHRASE) == 0)
 		v->pass = *sl;
 	return VAULT_OK;
+}
+
+int
+vault_store_slot(struct vault *v, const char *name, const struct slot *sl)
+{
+	return store_slot(v, name, sl);
 }
 
 /* Wrap the master key under `secret` into slot `name` (format 2 binding)
@@ -1487,10 +1512,24 @@ vault_set_recovery(struct vault *v, const char *code, size_t len)
 int
 vault_remove_recovery(struct vault *v)
 {
-	int rc = vault_exec(v, "DELETE FROM keyslot WHERE name = 'recovery';",
-	                    "remove the recovery code");
-	if (!rc && v->st_loaded)
-		index_drop_slot(v, SLOT_RECOVERY);
+	return vault_drop_slot(v, SLOT_RECOVERY);
+}
+
+int
+vault_drop_slot(struct vault *v, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = VAULT_OK;
+	if (sqlite3_prepare_v2(v->db, "DELETE FROM keyslot WHERE name = ?", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return vault_db_error(v, "remove the key");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = vault_db_error(v, "remove the key");
+	sqlite3_finalize(st);
+	if (!rc && v->st_loaded &&
+	    !(rc = remember_replaced_slot(v, name, NULL)))
+		index_drop_slot(v, name);
 	return rc;
 }
 

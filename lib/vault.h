@@ -236,10 +236,15 @@ struct vault_merge_summary {
 	size_t waiting_unread; /* rows after the other's state not taken
 	                        * (do not open, or an id already here) */
 	bool changed;          /* anything came in (or would, dry_run) */
-	bool other_passphrase; /* the copy's passphrase slot is not this
-	                        * vault's (a passphrase changed on one side
-	                        * since they parted): a merge brings records,
-	                        * never a passphrase */
+	bool other_passphrase; /* the copy's passphrase is not this vault's,
+	                        * and neither replaced the other (both
+	                        * changed since they parted, or more than
+	                        * once): this vault's is kept */
+	bool passphrase_taken; /* the copy's passphrase replaced the one
+	                        * this vault had when they parted: it is
+	                        * this vault's passphrase now */
+	bool recovery_taken;   /* likewise the recovery code (a new one, or
+	                        * removed there) */
 };
 int vault_merge(struct vault *v, const char *other, bool dry_run,
                 struct vault_merge_summary *sum);

@@ -63,17 +63,38 @@ test_expect_success 'a Nextcloud or Dropbox conflicted copy is merged the same w
 	expect_in "from the cloud" "$OUT"
 '
 
-test_expect_success 'a copy whose passphrase was changed: merged, and told' '
+test_expect_success 'a copy whose passphrase was changed there: the new passphrase comes with it' '
 	printf "other words\n" >"$TEST_ROOT/pass2" &&
 	cp "$A" "$TEST_ROOT/pw.db" &&
 	selfhelp --vault "$TEST_ROOT/pw.db" $P passwd \
 		--new-passphrase-file "$TEST_ROOT/pass2" >/dev/null 2>&1 &&
+	selfhelp $P journal add -m "written here meanwhile" >/dev/null &&
 	mv "$TEST_ROOT/pw.db" "$ST" &&
 	selfhelp $P journal list >/dev/null 2>"$ERR" &&
 	expect_in "merged in" "$ERR" &&
+	expect_in "opens this vault from now on" "$ERR" &&
+	! test -e "$ST" &&
+	test_must_fail selfhelp $P journal list >/dev/null 2>&1 &&
+	selfhelp --passphrase-file "$TEST_ROOT/pass2" journal list >"$OUT" &&
+	expect_in "written here meanwhile" "$OUT"
+'
+
+test_expect_success 'changed on both computers: each keeps its own, and is told' '
+	cp "$A" "$TEST_ROOT/pw.db" &&
+	selfhelp --vault "$TEST_ROOT/pw.db" --passphrase-file "$TEST_ROOT/pass2" \
+		passwd --new-passphrase-file "$PASSFILE" >/dev/null 2>&1 &&
+	printf "third words\n" >"$TEST_ROOT/pass3" &&
+	selfhelp --passphrase-file "$TEST_ROOT/pass2" passwd \
+		--new-passphrase-file "$TEST_ROOT/pass3" >/dev/null 2>&1 &&
+	mv "$TEST_ROOT/pw.db" "$ST" &&
+	selfhelp --passphrase-file "$TEST_ROOT/pass3" journal list >/dev/null 2>"$ERR" &&
+	expect_in "merged in" "$ERR" &&
 	expect_in "another passphrase" "$ERR" &&
-	expect_in "selfhelp passwd" "$ERR" &&
-	! test -e "$ST"
+	expect_in "keeps its own" "$ERR" &&
+	! test -e "$ST" &&
+	selfhelp --passphrase-file "$TEST_ROOT/pass3" passwd \
+		--new-passphrase-file "$PASSFILE" >/dev/null 2>&1 &&
+	selfhelp $P journal list >/dev/null
 '
 
 test_expect_success 'a copy of another vault is left where it is, with why' '

@@ -552,25 +552,128 @@ replaced_underneath(void **state)
 	free(out[0]);
 }
 
-/* A passphrase changed on one side is not merged, and the summary says
- * the copy had another one. */
+static void
+set_passphrase(const char *path, const char *from, const char *to)
+{
+	struct vault *v = NULL;
+	char *err = NULL;
+	assert_int_equal(vault_open(path, &v, &err), VAULT_OK);
+	assert_int_equal(vault_unlock(v, from, strlen(from)), VAULT_OK);
+	assert_int_equal(vault_begin(v), VAULT_OK);
+	assert_int_equal(vault_set_passphrase(v, to, strlen(to), NULL),
+	                 VAULT_OK);
+	assert_int_equal(vault_commit(v), VAULT_OK);
+	vault_free(v);
+}
+
+static bool
+opens_with(const char *path, const char *pass)
+{
+	struct vault *v = NULL;
+	char *err = NULL;
+	assert_int_equal(vault_open(path, &v, &err), VAULT_OK);
+	bool ok = vault_unlock(v, pass, strlen(pass)) == VAULT_OK;
+	vault_free(v);
+	return ok;
+}
+
+/* Merge `from` into `into`, which opens with `pass`. */
+static int
+merge_as(const char *into, const char *pass, const char *from,
+         struct vault_merge_summary *sum)
+{
+	struct vault *v = NULL;
+	char *err = NULL;
+	assert_int_equal(vault_open(into, &v, &err), VAULT_OK);
+	assert_int_equal(vault_unlock(v, pass, strlen(pass)), VAULT_OK);
+	int rc = vault_merge(v, from, false, sum);
+	vault_free(v);
+	return rc;
+}
+
+/* A passphrase changed on one side since the copies parted travels,
+ * whichever way they are merged; merging again changes nothing. */
+static void
+passphrase_travels(void **state)
+{
+	char ids[1][VAULT_ID_HEX + 1], keep[FIXTURE_PATH_MAX];
+	struct vault_merge_summary s;
+	fixture_path(keep, "a-before.db");
+	two_copies(1, ids);
+	assert_int_equal(merge(apath, bpath, &s), VAULT_OK);
+	assert_false(s.other_passphrase || s.passphrase_taken);
+	set_passphrase(bpath, PASS, "new words here");
+	copy_file(apath, keep);
+	/* into the copy that did not change it: taken */
+	assert_int_equal(merge(apath, bpath, &s), VAULT_OK);
+	assert_true(s.passphrase_taken);
+	assert_true(s.changed);
+	assert_false(s.other_passphrase || s.recovery_taken);
+	assert_true(opens_with(apath, "new words here"));
+	assert_false(opens_with(apath, PASS));
+	assert_int_equal(merge_as(apath, "new words here", bpath, &s),
+	                 VAULT_OK);
+	assert_false(s.changed || s.passphrase_taken);
+	/* the other way round: the change is kept, nothing to do */
+	assert_int_equal(merge_as(bpath, "new words here", keep, &s), VAULT_OK);
+	assert_false(s.passphrase_taken || s.other_passphrase || s.changed);
+	assert_true(opens_with(bpath, "new words here"));
+	assert_false(opens_with(bpath, PASS));
+}
+
+/* Changed on both sides since they parted: each keeps its own, and the
+ * summary says the copy has another one. */
 static void
 other_passphrase_told(void **state)
 {
 	char ids[1][VAULT_ID_HEX + 1];
 	struct vault_merge_summary s;
 	two_copies(1, ids);
-	assert_int_equal(merge(apath, bpath, &s), VAULT_OK);
-	assert_false(s.other_passphrase);
-	struct vault *b = open_at(bpath);
+	set_passphrase(bpath, PASS, "words of b");
+	set_passphrase(apath, PASS, "words of a");
+	assert_int_equal(merge_as(apath, "words of a", bpath, &s), VAULT_OK);
+	assert_true(s.other_passphrase);
+	assert_false(s.passphrase_taken);
+	assert_true(opens_with(apath, "words of a"));
+	assert_false(opens_with(apath, "words of b"));
+}
+
+/* A recovery code removed on one side is removed on the other; a new one
+ * made on one side comes to the other. */
+static void
+recovery_travels(void **state)
+{
+	char ids[1][VAULT_ID_HEX + 1];
+	struct vault_merge_summary s;
+	struct vault *b;
+	two_copies(1, ids);
+	b = open_at(bpath);
 	assert_int_equal(vault_begin(b), VAULT_OK);
-	assert_int_equal(vault_set_passphrase(b, "new words here", 14, NULL),
-	                 VAULT_OK);
+	assert_int_equal(vault_set_recovery(b, "code one", 8), VAULT_OK);
 	assert_int_equal(vault_commit(b), VAULT_OK);
 	vault_free(b);
 	assert_int_equal(merge(apath, bpath, &s), VAULT_OK);
-	assert_true(s.other_passphrase);
-	vault_free(open_at(apath)); /* still the old passphrase here */
+	assert_true(s.recovery_taken);
+	char *err = NULL;
+	assert_int_equal(vault_open(apath, &b, &err), VAULT_OK);
+	assert_true(vault_has_recovery(b));
+	assert_int_equal(vault_unlock_recovery(b, "code one", 8), VAULT_OK);
+	vault_free(b);
+	b = open_at(bpath);
+	assert_int_equal(vault_begin(b), VAULT_OK);
+	assert_int_equal(vault_remove_recovery(b), VAULT_OK);
+	assert_int_equal(vault_commit(b), VAULT_OK);
+	vault_free(b);
+	assert_int_equal(merge(apath, bpath, &s), VAULT_OK);
+	assert_true(s.recovery_taken);
+	b = open_at(apath);
+	assert_false(vault_has_recovery(b));
+	struct vault_check_report r;
+	assert_int_equal(vault_check(b, &r), VAULT_OK);
+	assert_false(r.recovery_expected);
+	vault_free(b);
+	assert_int_equal(merge(bpath, apath, &s), VAULT_OK);
+	assert_false(s.recovery_taken || s.changed);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
@@ -593,7 +696,9 @@ main(int argc, char **argv)
 	        T(conflict_names),
 	        T(conflict_copies_found),
 	        T(replaced_underneath),
+	        T(passphrase_travels),
 	        T(other_passphrase_told),
+	        T(recovery_travels),
 	};
 	if (sodium_init() < 0)
 		return 1;
