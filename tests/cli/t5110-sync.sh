@@ -16,6 +16,19 @@ texts() {
 		json 'print("\n".join(sorted(e["text"] for e in d)))'
 }
 
+# a newer copy of the vault, as the other computer has it, with TEXT added
+newer_copy() {
+	cp "$A" "$TEST_ROOT/newer.db" &&
+	selfhelp --vault "$TEST_ROOT/newer.db" $P journal add -m "$1" >/dev/null 2>&1
+}
+
+# the vault is the only file in its folder
+only_vault_left() {
+	ls -a "$D" >"$OUT" &&
+	printf "%s\n" . .. vault.db >"$TEST_ROOT/want" &&
+	diff -u "$TEST_ROOT/want" "$OUT"
+}
+
 test_expect_success 'setup: a vault with one entry' '
 	quick_vault >/dev/null &&
 	selfhelp $P journal add -m "base words" >/dev/null
@@ -137,9 +150,7 @@ test_expect_success 'a vault not in use is one file: no -wal or -shm left' '
 	selfhelp $P journal add -m "one more" >/dev/null &&
 	selfhelp $P journal list >/dev/null &&
 	selfhelp status >/dev/null &&
-	ls -a "$D" >"$OUT" &&
-	printf "%s\n" . .. vault.db >"$TEST_ROOT/want" &&
-	diff -u "$TEST_ROOT/want" "$OUT"
+	only_vault_left
 '
 
 test_expect_success 'two at once: the files go when the last one closes' '
@@ -154,8 +165,7 @@ test_expect_success 'two at once: the files go when the last one closes' '
 '
 
 test_expect_success 'the file replaced while a command writes: the write is kept' '
-	cp "$A" "$TEST_ROOT/newer.db" &&
-	selfhelp --vault "$TEST_ROOT/newer.db" $P journal add -m "newer on the other computer" >/dev/null 2>&1 &&
+	newer_copy "newer on the other computer" &&
 	SELFHELP_TEST_REPLACE_AT_COMMIT="$TEST_ROOT/newer.db" \
 		selfhelp $P journal add -m "written during the swap" >/dev/null 2>"$ERR" &&
 	! test -e "$TEST_ROOT/newer.db" &&
@@ -164,15 +174,12 @@ test_expect_success 'the file replaced while a command writes: the write is kept
 	texts "$A" >"$OUT" &&
 	expect_in "newer on the other computer" "$OUT" &&
 	expect_in "written during the swap" "$OUT" &&
-	ls -a "$D" >"$OUT" &&
-	printf "%s\n" . .. vault.db >"$TEST_ROOT/want" &&
-	diff -u "$TEST_ROOT/want" "$OUT" &&
+	only_vault_left &&
 	selfhelp $P check >/dev/null
 '
 
 test_expect_success 'the file replaced after the write, before the command ends: it is kept' '
-	cp "$A" "$TEST_ROOT/newer.db" &&
-	selfhelp --vault "$TEST_ROOT/newer.db" $P journal add -m "newer at close" >/dev/null 2>&1 &&
+	newer_copy "newer at close" &&
 	SELFHELP_TEST_REPLACE_AT_CLOSE="$TEST_ROOT/newer.db" \
 		selfhelp $P journal add -m "written before the close" >/dev/null 2>"$ERR" &&
 	! test -e "$TEST_ROOT/newer.db" &&
@@ -181,15 +188,12 @@ test_expect_success 'the file replaced after the write, before the command ends:
 	texts "$A" >"$OUT" &&
 	expect_in "newer at close" "$OUT" &&
 	expect_in "written before the close" "$OUT" &&
-	ls -a "$D" >"$OUT" &&
-	printf "%s\n" . .. vault.db >"$TEST_ROOT/want" &&
-	diff -u "$TEST_ROOT/want" "$OUT" &&
+	only_vault_left &&
 	selfhelp $P check >/dev/null
 '
 
 test_expect_success 'the same for a write made while locked' '
-	cp "$A" "$TEST_ROOT/newer.db" &&
-	selfhelp --vault "$TEST_ROOT/newer.db" $P journal add -m "newer again" >/dev/null 2>&1 &&
+	newer_copy "newer again" &&
 	SELFHELP_TEST_REPLACE_AT_COMMIT="$TEST_ROOT/newer.db" \
 		selfhelp journal add -m "sealed during the swap" </dev/null >"$OUT" 2>"$ERR" &&
 	expect_in "after you unlock" "$OUT" &&
@@ -199,9 +203,7 @@ test_expect_success 'the same for a write made while locked' '
 	texts "$A" >"$OUT" &&
 	expect_in "newer again" "$OUT" &&
 	expect_in "sealed during the swap" "$OUT" &&
-	ls -a "$D" >"$OUT" &&
-	printf "%s\n" . .. vault.db >"$TEST_ROOT/want" &&
-	diff -u "$TEST_ROOT/want" "$OUT"
+	only_vault_left
 '
 
 test_done
