@@ -769,6 +769,7 @@ struct export_item {
 	time_t created; /* the sort key */
 	char id[VAULT_ID_HEX + 1];
 	size_t pos;    /* place in storage order */
+	size_t place;  /* in the walks (vault_item.place) */
 	bool exact;    /* created was read from the head */
 	bool deferred; /* passed by in the second walk, not written yet */
 	/* Made on the walk's threads (render_keep), written on the calling
@@ -796,7 +797,9 @@ struct export_ctx {
 	struct strbuf buf; /* written, not yet passed to out->write */
 	int status;        /* TRANSFER_ERROR or _WRITE_FAILED, err set */
 	char *err;
-	struct export_item **byid; /* the items by id, for render_keep */
+	/* a walk's place → 1 + the item's place in items (0: none), for
+	 * render_keep */
+	size_t *byplace, nplaces;
 };
 
 static bool
@@ -1124,6 +1127,7 @@ collect_cb(void *arg, const struct vault_item *it)
 		e->created = 0;
 	e->deferred = false;
 	e->pos = c->n - 1;
+	e->place = it->place;
 	snprintf(e->id, sizeof(e->id), "%s", it->id);
 	return 0;
 }
@@ -1406,20 +1410,6 @@ struct write_walk {
 	struct export_ctx *c;
 };
 
-static int
-item_by_id(const void *a, const void *b)
-{
-	const struct export_item *const *x = a, *const *y = b;
-	return strcmp((*x)->id, (*y)->id);
-}
-
-static int
-id_to_item(const void *key, const void *b)
-{
-	const struct export_item *const *y = b;
-	return strcmp(key, (*y)->id);
-}
-
 /* On the walk's threads: encode each selected record as it is decrypted,
  * so that the JSON work is shared by every core; write_cb writes it. */
 static bool
@@ -1428,11 +1418,10 @@ render_keep(void *arg, const struct vault_item *it)
 	const struct export_ctx *c = arg;
 	if (!kind_selected(c->f, it->kind))
 		return false;
-	struct export_item **e = c->n ? bsearch(it->id, c->byid, c->n,
-	                                        sizeof(*c->byid), id_to_item)
-	                              : NULL;
-	if (e && (*e)->render == RENDER_NONE)
-		render_item(c, *e, it);
+	size_t k = it->place < c->nplaces ? c->byplace[it->place] : 0;
+	struct export_item *e = k ? &c->items[k - 1] : NULL;
+	if (e && e->render == RENDER_NONE && strcmp(e->id, it->id) == 0)
+		render_item(c, e, it);
 	return true;
 }
 
@@ -1491,7 +1480,9 @@ transfer_export_write(struct vault *v, const struct transfer_filter *f,
 		failed(&c, TRANSFER_ERROR, "out of memory");
 		goto failed;
 	}
-	if (c.n && !(c.byid = malloc(c.n * sizeof(*c.byid)))) {
+	/* the items come in the walk's order: the last has the last place */
+	c.nplaces = c.n ? c.items[c.n - 1].place + 1 : 0;
+	if (c.n && !(c.byplace = calloc(c.nplaces, sizeof(*c.byplace)))) {
 		failed(&c, TRANSFER_ERROR, "out of memory");
 		goto failed;
 	}
@@ -1499,10 +1490,8 @@ transfer_export_write(struct vault *v, const struct transfer_filter *f,
 		qsort(c.items, c.n, sizeof(*c.items), by_created);
 	for (size_t i = 0; i < c.n; i++) {
 		c.at[c.items[i].pos] = i;
-		c.byid[i] = &c.items[i];
+		c.byplace[c.items[i].place] = i + 1;
 	}
-	if (c.n)
-		qsort(c.byid, c.n, sizeof(*c.byid), item_by_id);
 
 	if (md) {
 		char iso[ISO_MAX];
@@ -1553,7 +1542,7 @@ out:
 		render_release(&c.items[i]);
 	free(c.items);
 	free(c.at);
-	free(c.byid);
+	free(c.byplace);
 	free(head);
 	free(tail);
 	strbuf_release(&c.buf);

@@ -1312,6 +1312,7 @@ struct search_row {
 	struct index_entry e;
 	char id[VAULT_ID_HEX + 1];
 	const char *kind;
+	size_t place; /* in the walk */
 	bool missing;
 	size_t hoff, hlen, boff, blen; /* ciphertexts in batch.cipher */
 	size_t poff;                   /* plaintext room in batch.plain */
@@ -1350,7 +1351,8 @@ search_open_row(struct search_batch *b, struct search_row *r)
 	        .revision = r->e.revision,
 	        .written_locked = r->e.flags & VAULT_WRITTEN_LOCKED,
 	        .conflict_copy = r->e.flags & VAULT_CONFLICT_COPY,
-	        .sort_key = key_unknown(&r->e) ? INT64_MAX : r->e.key};
+	        .sort_key = key_unknown(&r->e) ? INT64_MAX : r->e.key,
+	        .place = r->place};
 	r->keep = true; /* damage is always reported */
 	if (r->missing) {
 		r->it.damaged = true;
@@ -1383,7 +1385,8 @@ search_open_row(struct search_batch *b, struct search_row *r)
 		                            .kind = r->kind,
 		                            .revision = r->e.revision,
 		                            .damaged = true,
-		                            .problem = VAULT_PROBLEM_DAMAGED};
+		                            .problem = VAULT_PROBLEM_DAMAGED,
+		                            .place = r->place};
 		return;
 	}
 	r->it.body = b->body ? body : NULL;
@@ -1414,7 +1417,7 @@ search_thread(void *arg)
 /* Copy an entry's row's ciphertexts into the batch; -1 when out of
  * memory, or a SQLite error. */
 static int
-search_take(struct search_batch *b, const struct index_entry *e)
+search_take(struct search_batch *b, const struct index_entry *e, size_t place)
 {
 	struct vault *v = b->v;
 	struct search_row *r = &b->rows[b->n];
@@ -1422,6 +1425,7 @@ search_take(struct search_batch *b, const struct index_entry *e)
 	size_t hl = 0, bl = 0;
 	memset(r, 0, sizeof(*r));
 	r->e = *e;
+	r->place = place;
 	sodium_bin2hex(r->id, sizeof(r->id), e->id, VAULT_ID_BYTES);
 	r->kind = index_kind_name(v, e->kind);
 	int s = (e->flags & ENTRY_LEGACY_DAMAGED) ? SQLITE_DONE
@@ -1469,8 +1473,10 @@ static int
 search_fill(struct search_batch *b, const struct entry_list *l, size_t *next)
 {
 	int rc = 0;
-	while (!rc && *next < l->n && b->n < SEARCH_BATCH)
-		rc = search_take(b, &l->e[(*next)++]);
+	while (!rc && *next < l->n && b->n < SEARCH_BATCH) {
+		rc = search_take(b, &l->e[*next], *next);
+		++*next;
+	}
 	return rc;
 }
 
