@@ -1414,14 +1414,68 @@ search_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * The rows of a batch are read by one statement stepping through the
+ * table in rowid order: a walk's entries mostly lie in that order, and
+ * stepping on to the next row costs much less than looking each one up
+ * (row_step). An entry further on, or behind, is looked up afresh.
+ */
+struct row_scan {
+	sqlite3_stmt *st; /* SCAN_SQL */
+	bool on;          /* on the row `rowid` */
+	int64_t rowid;
+};
+
+#define SCAN_SQL "SELECT rowid, head, body FROM record WHERE rowid >= ?"
+enum { SCAN_STEPS_MAX = 8 }; /* rows stepped over before looking up */
+
+/* Put the scan on the row `rowid`: SQLITE_ROW (its head and body are
+ * columns 1 and 2), SQLITE_DONE when there is no such row, or a SQLite
+ * error. */
+static int
+scan_to(struct row_scan *sc, int64_t rowid)
+{
+	int s;
+	if (sc->on && sc->rowid < rowid) {
+		for (int k = 0; sc->rowid < rowid && k < SCAN_STEPS_MAX; k++) {
+			if ((s = sqlite3_step(sc->st)) != SQLITE_ROW) {
+				sc->on = false;
+				sqlite3_reset(sc->st);
+				if (s != SQLITE_DONE)
+					return s;
+				break;
+			}
+			sc->rowid = sqlite3_column_int64(sc->st, 0);
+		}
+		/* stepped on from before it over every row between, so
+		 * when past it, there is no such row */
+		if (sc->on && sc->rowid >= rowid)
+			return sc->rowid == rowid ? SQLITE_ROW : SQLITE_DONE;
+	} else if (sc->on && sc->rowid == rowid) {
+		return SQLITE_ROW;
+	}
+	sqlite3_reset(sc->st);
+	sc->on = false;
+	if (sqlite3_bind_int64(sc->st, 1, rowid) != SQLITE_OK)
+		return SQLITE_ERROR;
+	if ((s = sqlite3_step(sc->st)) != SQLITE_ROW) {
+		sqlite3_reset(sc->st);
+		return s;
+	}
+	sc->on = true;
+	sc->rowid = sqlite3_column_int64(sc->st, 0);
+	return sc->rowid == rowid ? SQLITE_ROW : SQLITE_DONE;
+}
+
 /* Copy an entry's row's ciphertexts into the batch; -1 when out of
  * memory, or a SQLite error. */
 static int
-search_take(struct search_batch *b, const struct index_entry *e, size_t place)
+search_take(struct search_batch *b, struct row_scan *sc,
+            const struct index_entry *e, size_t place)
 {
 	struct vault *v = b->v;
 	struct search_row *r = &b->rows[b->n];
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = sc->st;
 	size_t hl = 0, bl = 0;
 	memset(r, 0, sizeof(*r));
 	r->e = *e;
@@ -1429,54 +1483,54 @@ search_take(struct search_batch *b, const struct index_entry *e, size_t place)
 	sodium_bin2hex(r->id, sizeof(r->id), e->id, VAULT_ID_BYTES);
 	r->kind = index_kind_name(v, e->kind);
 	int s = (e->flags & ENTRY_LEGACY_DAMAGED) ? SQLITE_DONE
-	                                          : row_step(v, e->rowid, &st);
-	if (s != SQLITE_ROW && s != SQLITE_DONE) {
-		if (st)
-			row_done(v, st);
+	                                          : scan_to(sc, e->rowid);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
 		return vault_db_error(v, "read the vault");
-	}
 	if (s == SQLITE_DONE) {
 		r->missing = !(e->flags & ENTRY_LEGACY_DAMAGED);
 	} else {
-		hl = (size_t)sqlite3_column_bytes(st, 0);
-		bl = b->body ? (size_t)sqlite3_column_bytes(st, 1) : 0;
+		hl = (size_t)sqlite3_column_bytes(st, 1);
+		bl = b->body ? (size_t)sqlite3_column_bytes(st, 2) : 0;
 	}
 	if (b->cipherlen + hl + bl > b->ciphercap) {
 		size_t cap = 2 * (b->cipherlen + hl + bl);
 		unsigned char *p = realloc(b->cipher, cap);
-		if (!p) {
-			if (st)
-				row_done(v, st);
+		if (!p)
 			return vault_set_error(v, VAULT_ERROR,
 			                       "Out of memory.");
-		}
 		b->cipher = p;
 		b->ciphercap = cap;
 	}
 	r->hoff = b->cipherlen;
 	r->hlen = hl;
 	if (hl)
-		memcpy(b->cipher + r->hoff, sqlite3_column_blob(st, 0), hl);
+		memcpy(b->cipher + r->hoff, sqlite3_column_blob(st, 1), hl);
 	r->boff = r->hoff + hl;
 	r->blen = bl;
 	if (bl)
-		memcpy(b->cipher + r->boff, sqlite3_column_blob(st, 1), bl);
-	if (st)
-		row_done(v, st);
+		memcpy(b->cipher + r->boff, sqlite3_column_blob(st, 2), bl);
 	b->cipherlen += hl + bl;
 	b->n++;
 	return 0;
 }
 
-/* Read up to a batch of rows from the list, from *next on. */
+/* Read up to a batch of rows from the list, from *next on. The scan is
+ * left reset, so that nothing reads while the batch's rows are handed
+ * to the caller (who may write). */
 static int
-search_fill(struct search_batch *b, const struct entry_list *l, size_t *next)
+search_fill(struct search_batch *b, struct row_scan *sc,
+            const struct entry_list *l, size_t *next)
 {
 	int rc = 0;
+	if (!sc->st && sqlite3_prepare_v2(b->v->db, SCAN_SQL, -1, &sc->st,
+	                                  NULL) != SQLITE_OK)
+		return vault_db_error(b->v, "read the vault");
 	while (!rc && *next < l->n && b->n < SEARCH_BATCH) {
-		rc = search_take(b, &l->e[*next], *next);
+		rc = search_take(b, sc, &l->e[*next], *next);
 		++*next;
 	}
+	sqlite3_reset(sc->st);
+	sc->on = false;
 	return rc;
 }
 
@@ -1561,6 +1615,7 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 	                   : cpus > SEARCH_THREADS_MAX ? SEARCH_THREADS_MAX - 1
 	                                               : (unsigned)cpus - 1;
 	size_t next = 0;
+	struct row_scan scan = {0};
 	bool own;
 	int rc;
 	if ((rc = read_enter(v, &own)))
@@ -1591,10 +1646,11 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 	 * then helps them finish. */
 	struct search_batch *cur = &batch[0], *nxt = &batch[1];
 	int frc = 0;
-	if (!(rc = search_fill(cur, &l, &next)) && cur->n &&
+	if (!(rc = search_fill(cur, &scan, &l, &next)) && cur->n &&
 	    !(rc = search_prepare(cur)))
 		search_decrypt(cur, helpers, false);
-	if (!rc && cur->n && !(frc = search_fill(nxt, &l, &next)) && nxt->n)
+	if (!rc && cur->n && !(frc = search_fill(nxt, &scan, &l, &next)) &&
+	    nxt->n)
 		frc = search_prepare(nxt);
 	while (!rc && cur->n) {
 		bool more = !frc && nxt->n;
@@ -1602,8 +1658,8 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 		        more ? search_decrypt(nxt, helpers, true) : 0;
 		int after = 0;
 		rc = search_finish(cur, fn, arg); /* cur is empty now */
-		if (more && !rc && !(after = search_fill(cur, &l, &next)) &&
-		    cur->n)
+		if (more && !rc &&
+		    !(after = search_fill(cur, &scan, &l, &next)) && cur->n)
 			after = search_prepare(cur);
 		if (more)
 			search_run(nxt);
@@ -1622,6 +1678,7 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 		free(batch[i].cipher);
 	}
 	free(batch);
+	sqlite3_finalize(scan.st);
 	list_free(&l);
 	return read_leave(v, own, rc);
 }
