@@ -755,6 +755,7 @@ encode_item(const char *kind, const unsigned char *head, size_t headlen,
 enum {
 	EXPORT_CHUNK = 64 * 1024, /* bytes handed to the writer at a time */
 	EXPORT_DEPTH = 2,         /* where records sit in it */
+	EXPORT_KEEP = 4 << 20,    /* bytes of deferred records kept */
 };
 
 /*
@@ -784,6 +785,9 @@ struct export_item {
 	} render;
 	struct strbuf text;
 	char *why;
+	/* deferred with its text kept: the filter's name of its kind (for
+	 * out->kind_counts), or NULL */
+	const char *kept_kind;
 };
 
 struct export_ctx {
@@ -794,6 +798,7 @@ struct export_ctx {
 	size_t *at;        /* place in storage order → in export order */
 	size_t seen;       /* items met so far in the second walk */
 	size_t next;       /* the next item to write */
+	size_t kept;       /* bytes of text kept by deferred items */
 	struct strbuf buf; /* written, not yet passed to out->write */
 	int status;        /* TRANSFER_ERROR or _WRITE_FAILED, err set */
 	char *err;
@@ -1388,6 +1393,15 @@ write_deferred(struct vault *v, struct export_ctx *c)
 		struct export_item *e = &c->items[c->next];
 		if (!e->deferred)
 			return 0; /* not come by yet */
+		if (e->render == RENDER_DONE || e->render == RENDER_LEFT_OUT) {
+			c->kept -= e->text.len; /* kept: no need to read it */
+			if (write_rendered(c, e,
+			                   e->kept_kind ? e->kept_kind : ""))
+				return -1;
+			e->deferred = false;
+			c->next++;
+			continue;
+		}
 		struct fetched f = {c, e};
 		int rc = vault_get(v, e->id, NULL, fetched_cb, &f);
 		if (rc > 0)
@@ -1442,8 +1456,21 @@ write_cb(void *arg, const struct vault_item *it)
 		return 0;
 	c->seen++;
 	if (rank != c->next) {
-		/* its text is not kept: it is made again when its turn comes */
-		render_release(e);
+		/* Its text is kept while there is room; otherwise it is read
+		 * and made again when its turn comes. */
+		if (!it->damaged &&
+		    (e->render == RENDER_DONE ||
+		     e->render == RENDER_LEFT_OUT) &&
+		    e->text.len <= EXPORT_KEEP - c->kept) {
+			c->kept += e->text.len;
+			e->kept_kind = NULL;
+			for (size_t k = 0;
+			     c->f && c->f->kinds && k < c->f->nkinds; k++)
+				if (strcmp(c->f->kinds[k], it->kind) == 0)
+					e->kept_kind = c->f->kinds[k];
+		} else {
+			render_release(e);
+		}
 		e->deferred = true;
 		return 0;
 	}

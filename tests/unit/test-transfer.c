@@ -1607,6 +1607,62 @@ direct_as_general(void **state)
 	vault_free(a);
 }
 
+/* Records stored newest first come by before their turn: the first few
+ * are kept as made, those past the bound read again when their turn
+ * comes; either way they are written in order, once, and counted. */
+static void
+deferred_kept_and_read_again(void **state)
+{
+	struct vault *a = make_vault(path_a);
+	enum { BIG = 1536 * 1024, N = 6 };
+	char *text = malloc(BIG);
+	assert_non_null(text);
+	assert_int_equal(vault_begin(a), 0);
+	for (int i = 0; i < N; i++) {
+		memset(text, 'a' + i, BIG);
+		add_entry(a, text, BIG, i, NULL, NOW - i * 3600);
+		/* one outside the filter's times, kept as left out */
+		add_entry(a, "old", 3, 1, NULL, NOW - 400 * 86400 - i);
+	}
+	assert_int_equal(vault_commit(a), 0);
+	for (int direct = 0; direct < 2; direct++) {
+		static const char *const kinds[] = {"rating", "journal"};
+		struct transfer_filter f = {
+		        .since = NOW - 86400, .kinds = kinds, .nkinds = 2};
+		size_t counts[2] = {9, 9};
+		struct strbuf js = {0};
+		char err[TRANSFER_ERR_MAX];
+		struct transfer_output o = {
+		        .format = TRANSFER_EXPORT_JSON,
+		        .write = mem_write,
+		        .write_arg = &js,
+		        .kind_counts = counts,
+		        .no_shortcuts = !direct,
+		};
+		assert_int_equal(transfer_export_write(a, &f, NOW, &o, err), 0);
+		assert_int_equal(o.records, N);
+		assert_int_equal(counts[0], 0);
+		assert_int_equal(counts[1], N);
+		json_error_t jerr;
+		json_t *doc = json_loadb(js.p, js.len, 0, &jerr);
+		assert_non_null(doc);
+		json_t *recs = json_object_get(doc, "records");
+		assert_int_equal(json_array_size(recs), N);
+		for (int i = 0; i < N; i++) {
+			json_t *t = json_object_get(json_array_get(recs, i),
+			                            "text");
+			assert_int_equal(json_string_length(t), BIG);
+			/* oldest first: the last stored */
+			assert_int_equal(json_string_value(t)[0],
+			                 'a' + N - 1 - i);
+		}
+		json_decref(doc);
+		strbuf_release(&js);
+	}
+	free(text);
+	vault_free(a);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 
 int
@@ -1633,6 +1689,7 @@ main(int argc, char **argv)
 	        T(load_head_as_jansson),
 	        T(check_refuses_what_import_would),
 	        T(direct_as_general),
+	        T(deferred_kept_and_read_again),
 	};
 	if (sodium_init() < 0)
 		return 1;
