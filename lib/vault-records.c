@@ -885,6 +885,54 @@ by_rowid(const void *a, const void *b)
 enum { SORT_NONE, SORT_SEQ, SORT_ROWID };
 
 /*
+ * Sort l by seq without comparing: the write counter makes the seqs
+ * unique and, but for what was deleted, dense, so each entry goes
+ * straight to its slot (qsort was a tenth of a large walk's own time).
+ * false when they are not so (left as they were, for qsort).
+ */
+static bool
+sort_seq_dense(struct entry_list *l)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t i = 0; i < l->n; i++) {
+		lo = l->e[i].seq < lo ? l->e[i].seq : lo;
+		hi = l->e[i].seq > hi ? l->e[i].seq : hi;
+	}
+	uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
+	if (l->n >= UINT32_MAX || span > 4 * (uint64_t)l->n)
+		return false;
+	uint32_t *slot = calloc((size_t)span, sizeof(*slot));
+	uint32_t *dest = malloc(l->n * sizeof(*dest));
+	bool ok = slot && dest;
+	for (size_t i = 0; ok && i < l->n; i++) {
+		uint32_t *sl = &slot[(uint64_t)l->e[i].seq - (uint64_t)lo];
+		ok = *sl == 0; /* a seq twice: qsort's */
+		*sl = (uint32_t)i + 1;
+	}
+	if (ok) {
+		uint32_t k = 0;
+		for (uint64_t s = 0; s < span; s++)
+			if (slot[s])
+				dest[slot[s] - 1] = k++;
+		/* each swap puts one entry in its place */
+		struct index_entry t;
+		for (uint32_t i = 0; i < l->n; i++)
+			while (dest[i] != i) {
+				uint32_t d = dest[i];
+				t = l->e[d];
+				l->e[d] = l->e[i];
+				l->e[i] = t;
+				dest[i] = dest[d];
+				dest[d] = d;
+			}
+		sodium_memzero(&t, sizeof(t));
+	}
+	free(slot);
+	free(dest);
+	return ok;
+}
+
+/*
  * The live entries of `kind` (NULL: all), but for those whose search
  * filter says they cannot hold `needle` (NULL: none left out), sorted
  * (SORT_*). Filter bucket b is read from memory when this process holds
@@ -957,7 +1005,8 @@ collect_matching(struct vault *v, const char *kind,
 	if (needle)
 		filter_reader_end(&rd);
 	free(out);
-	if (!rc && l->n && sort != SORT_NONE)
+	if (!rc && l->n && sort != SORT_NONE &&
+	    !(sort == SORT_SEQ && sort_seq_dense(l)))
 		qsort(l->e, l->n, sizeof(*l->e),
 		      sort == SORT_ROWID ? by_rowid : by_seq);
 	return rc;
