@@ -998,13 +998,19 @@ static const unsigned char *
 skip_string(const unsigned char *p, const unsigned char *end, bool *escaped)
 {
 	*escaped = false;
-	for (p++; p < end; p++) {
-		if (*p == '"')
-			return p + 1;
-		if (*p == '\\') {
-			*escaped = true;
-			p++;
-		}
+	for (p++; p < end;) {
+		/* memchr goes many bytes at a time: heads hold long texts */
+		const unsigned char *q = memchr(p, '"', (size_t)(end - p));
+		const unsigned char *b =
+		        q ? memchr(p, '\\', (size_t)(q - p)) : NULL;
+		if (!q)
+			return NULL;
+		if (!b)
+			return q + 1;
+		*escaped = true;
+		if (end - b < 2)
+			return NULL;
+		p = b + 2;
 	}
 	return NULL;
 }
@@ -1133,7 +1139,7 @@ collect_cb(void *arg, const struct vault_item *it)
 	e->deferred = false;
 	e->pos = c->n - 1;
 	e->place = it->place;
-	snprintf(e->id, sizeof(e->id), "%s", it->id);
+	memcpy(e->id, it->id, strnlen(it->id, sizeof(e->id) - 1));
 	return 0;
 }
 
