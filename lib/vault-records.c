@@ -1381,7 +1381,6 @@ struct search_batch {
 	size_t cipherlen, ciphercap;
 	unsigned char *plain; /* sodium_malloc'd */
 	size_t plainlen, plaincap;
-	pthread_t tids[SEARCH_THREADS_MAX]; /* decrypting this batch */
 };
 
 /* Open one row of the batch: head (envelope checked) and maybe body. */
@@ -1456,11 +1455,104 @@ search_run(struct search_batch *b)
 	}
 }
 
+/*
+ * The helper threads of a walk, started once: each waits for a batch,
+ * decrypts rows of it until none is left, says so and waits again
+ * (a thread started for each batch cost the reading thread a clone and
+ * the helper its start-up, hundreds of times in a large walk).
+ */
+struct search_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	struct search_batch *b; /* the batch to decrypt */
+	unsigned long round;    /* one more for each batch */
+	unsigned busy;          /* helpers still on this round's batch */
+	unsigned n;             /* helpers running */
+	bool quit;
+	pthread_t tids[SEARCH_THREADS_MAX];
+};
+
 static void *
-search_thread(void *arg)
+pool_thread(void *arg)
 {
-	search_run(arg);
+	struct search_pool *p = arg;
+	unsigned long seen = 0;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->quit && p->round == seen)
+			pthread_cond_wait(&p->go, &p->mu);
+		if (p->quit)
+			break;
+		seen = p->round;
+		struct search_batch *b = p->b;
+		pthread_mutex_unlock(&p->mu);
+		search_run(b);
+		pthread_mutex_lock(&p->mu);
+		if (--p->busy == 0)
+			pthread_cond_signal(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
 	return NULL;
+}
+
+/* Start up to `helpers` threads (none when that fails: this thread
+ * decrypts everything then). Returns false when the pool cannot be set
+ * up at all. */
+static bool
+pool_start(struct search_pool *p, unsigned helpers)
+{
+	memset(p, 0, sizeof(*p));
+	if (pthread_mutex_init(&p->mu, NULL))
+		return false;
+	if (pthread_cond_init(&p->go, NULL)) {
+		pthread_mutex_destroy(&p->mu);
+		return false;
+	}
+	if (pthread_cond_init(&p->done, NULL)) {
+		pthread_cond_destroy(&p->go);
+		pthread_mutex_destroy(&p->mu);
+		return false;
+	}
+	while (p->n < helpers &&
+	       pthread_create(&p->tids[p->n], NULL, pool_thread, p) == 0)
+		p->n++;
+	return true;
+}
+
+/* Set the helpers on b; the last batch is done (pool_wait). */
+static void
+pool_post(struct search_pool *p, struct search_batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	p->b = b;
+	p->busy = p->n;
+	p->round++;
+	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Wait until the helpers are done with the batch posted last. */
+static void
+pool_wait(struct search_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->busy)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void
+pool_stop(struct search_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->quit = true;
+	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned t = 0; t < p->n; t++)
+		pthread_join(p->tids[t], NULL);
+	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->go);
+	pthread_mutex_destroy(&p->mu);
 }
 
 /*
@@ -1607,28 +1699,13 @@ search_prepare(struct search_batch *b)
 	return 0;
 }
 
-/* Start up to `helpers` threads on the batch; unless `leave`, also decrypt
- * on this thread and wait for them. Returns how many are left running. */
-static unsigned
-search_decrypt(struct search_batch *b, unsigned helpers, bool leave)
-{
-	unsigned started = 0;
-	while (started < helpers &&
-	       pthread_create(&b->tids[started], NULL, search_thread, b) == 0)
-		started++;
-	if (leave)
-		return started;
-	search_run(b);
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(b->tids[t], NULL);
-	return 0;
-}
-
+/* Decrypt the whole batch, with the helpers. */
 static void
-search_join(struct search_batch *b, unsigned started)
+search_decrypt(struct search_pool *p, struct search_batch *b)
 {
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(b->tids[t], NULL);
+	pool_post(p, b);
+	search_run(b);
+	pool_wait(p);
 }
 
 /* Hand the kept rows to fn in order; wipe the plaintext; empty it. */
@@ -1665,6 +1742,7 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 	                                               : (unsigned)cpus - 1;
 	size_t next = 0;
 	struct row_scan scan = {0};
+	struct search_pool pool;
 	bool own;
 	int rc;
 	if ((rc = read_enter(v, &own)))
@@ -1678,7 +1756,8 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 		return read_leave(v, own, rc);
 	}
 	batch = calloc(2, sizeof(*batch));
-	if (!batch) {
+	if (!batch || !pool_start(&pool, l.n > SEARCH_BATCH ? helpers : 0)) {
+		free(batch);
 		list_free(&l);
 		return read_leave(
 		        v, own,
@@ -1697,22 +1776,23 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 	int frc = 0;
 	if (!(rc = search_fill(cur, &scan, &l, &next)) && cur->n &&
 	    !(rc = search_prepare(cur)))
-		search_decrypt(cur, helpers, false);
+		search_decrypt(&pool, cur);
 	if (!rc && cur->n && !(frc = search_fill(nxt, &scan, &l, &next)) &&
 	    nxt->n)
 		frc = search_prepare(nxt);
 	while (!rc && cur->n) {
 		bool more = !frc && nxt->n;
-		unsigned started =
-		        more ? search_decrypt(nxt, helpers, true) : 0;
+		if (more)
+			pool_post(&pool, nxt);
 		int after = 0;
 		rc = search_finish(cur, fn, arg); /* cur is empty now */
 		if (more && !rc &&
 		    !(after = search_fill(cur, &scan, &l, &next)) && cur->n)
 			after = search_prepare(cur);
-		if (more)
+		if (more) {
 			search_run(nxt);
-		search_join(nxt, started);
+			pool_wait(&pool);
+		}
 		if (!rc)
 			rc = frc;
 		frc = after;
@@ -1727,6 +1807,7 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 		free(batch[i].cipher);
 	}
 	free(batch);
+	pool_stop(&pool);
 	sqlite3_finalize(scan.st);
 	list_free(&l);
 	return read_leave(v, own, rc);
