@@ -1260,8 +1260,10 @@ render_record(const struct export_ctx *c, struct strbuf *out, size_t place,
 	return rc;
 }
 
+enum { DIRECT_WRITTEN, DIRECT_NOT_OURS, DIRECT_LEFT_OUT };
 static int export_journal_direct(const struct vault_item *it,
-                                 struct transfer_times *t, struct strbuf *out);
+                                 const struct transfer_filter *f,
+                                 struct strbuf *out);
 
 /*
  * Encode a decrypted record into e: its text, or that the filter's times
@@ -1275,18 +1277,14 @@ render_item(const struct export_ctx *c, struct export_item *e,
 	const struct transfer_filter *f = c->f;
 	struct transfer_times t;
 	char why[TRANSFER_ERR_MAX];
-	int direct = 1;
+	int direct = DIRECT_NOT_OURS;
 	if (c->out->format == TRANSFER_EXPORT_JSON && !c->out->no_shortcuts &&
 	    strcmp(it->kind, JOURNAL_KIND) == 0)
-		direct = export_journal_direct(it, &t, &e->text);
-	if (direct <= 0) {
-		if (direct < 0)
-			e->render = RENDER_NO_MEMORY;
-		else if ((f && f->since && t.created < f->since) ||
-		         (f && f->until && t.created > f->until))
-			e->render = RENDER_LEFT_OUT;
-		else
-			e->render = RENDER_DONE;
+		direct = export_journal_direct(it, f, &e->text);
+	if (direct != DIRECT_NOT_OURS) {
+		e->render = direct < 0                  ? RENDER_NO_MEMORY
+		            : direct == DIRECT_LEFT_OUT ? RENDER_LEFT_OUT
+		                                        : RENDER_DONE;
 		return;
 	}
 	/* Only checks: the head and body it would store are not needed. */
@@ -4066,16 +4064,19 @@ direct_key(struct strbuf *b, const char *key)
 	       put_string(b, key, strlen(key)) || strbuf_adds(b, ": ");
 }
 
+/* Write the entry `it` into out, unless the filter's times leave it out:
+ * DIRECT_WRITTEN, DIRECT_LEFT_OUT, DIRECT_NOT_OURS (the general way must
+ * write it, or say why not), or -1 when out of memory. */
 static int
-export_journal_direct(const struct vault_item *it, struct transfer_times *t,
-                      struct strbuf *out)
+export_journal_direct(const struct vault_item *it,
+                      const struct transfer_filter *f, struct strbuf *out)
 {
 	struct direct_head h = {0};
 	const char *text = (const char *)it->body;
 	size_t len = it->bodylen;
 	const int depth = EXPORT_DEPTH + 1;
 	char created[ISO_MAX], updated[ISO_MAX], num[32];
-	int rc = 1;
+	int rc = DIRECT_NOT_OURS;
 	if (direct_head(it->head, it->headlen, &h) ||
 	    (len && memchr(text, '\0', len)) ||
 	    !utf8_valid((const unsigned char *)text, len) ||
@@ -4084,13 +4085,15 @@ export_journal_direct(const struct vault_item *it, struct transfer_times *t,
 	    h.updated > DATE_MAX || !direct_tags_ok(&h) ||
 	    !utf8_valid((const unsigned char *)it->id, strlen(it->id)))
 		goto out;
-	t->created = (time_t)h.created;
-	t->updated = (time_t)h.updated;
-	date_format_iso(t->created, created, sizeof(created));
-	if (t->updated == t->created)
+	rc = DIRECT_LEFT_OUT; /* as render_item leaves one out */
+	if (f && ((f->since && (time_t)h.created < f->since) ||
+	          (f->until && (time_t)h.created > f->until)))
+		goto out;
+	date_format_iso((time_t)h.created, created, sizeof(created));
+	if (h.updated == h.created)
 		memcpy(updated, created, sizeof(updated));
 	else
-		date_format_iso(t->updated, updated, sizeof(updated));
+		date_format_iso((time_t)h.updated, updated, sizeof(updated));
 	snprintf(num, sizeof(num), "%d", h.mood);
 	rc = -1;
 	if (!strbuf_grow(out, len + h.tags.len + 256) ||
@@ -4118,7 +4121,7 @@ export_journal_direct(const struct vault_item *it, struct transfer_times *t,
 	     (direct_key(out, LOCKED_KEY) || strbuf_adds(out, "true"))) ||
 	    put_indent(out, EXPORT_DEPTH) || strbuf_adds(out, "}"))
 		goto out;
-	rc = 0;
+	rc = DIRECT_WRITTEN;
 out:
 	strbuf_release(&h.tags);
 	return rc;

@@ -1455,8 +1455,8 @@ note_problem(void *arg, const char *id, const char *kind, const char *why)
 
 /* Export through a writer, the direct way for journal entries or not. */
 static void
-stream_way(struct vault *v, bool no_shortcuts, struct strbuf *out,
-           struct strbuf *problems, size_t *records)
+stream_way(struct vault *v, const struct transfer_filter *f, bool no_shortcuts,
+           struct strbuf *out, struct strbuf *problems, size_t *records)
 {
 	char err[TRANSFER_ERR_MAX];
 	struct transfer_output o = {
@@ -1467,7 +1467,7 @@ stream_way(struct vault *v, bool no_shortcuts, struct strbuf *out,
 	        .problem_arg = problems,
 	        .no_shortcuts = no_shortcuts,
 	};
-	if (transfer_export_write(v, NULL, NOW, &o, err) != 0)
+	if (transfer_export_write(v, f, NOW, &o, err) != 0)
 		fail_msg("export: %s", err);
 	*records = o.records;
 }
@@ -1586,8 +1586,8 @@ direct_as_general(void **state)
 	                 0);
 	assert_int_equal(vault_commit(a), 0);
 
-	stream_way(a, false, &direct, &pd, &nd);
-	stream_way(a, true, &general, &pg, &ng);
+	stream_way(a, NULL, false, &direct, &pd, &nd);
+	stream_way(a, NULL, true, &general, &pg, &ng);
 	assert_int_equal(nd, ng);
 	assert_string_equal(pd.p ? pd.p : "", pg.p ? pg.p : "");
 	assert_int_equal(direct.len, general.len);
@@ -1600,6 +1600,22 @@ direct_as_general(void **state)
 	assert_null(strstr(direct.p, "too many tags"));
 	assert_null(strstr(direct.p, "a tag with a bell"));
 	assert_non_null(strstr(pd.p, "journal"));
+
+	/* the same within times that leave some out */
+	struct transfer_filter f = {.since = 1795000010, .until = 1795000030};
+	size_t nfd, nfg;
+	strbuf_setlen(&direct, 0);
+	strbuf_setlen(&general, 0);
+	strbuf_setlen(&pd, 0);
+	strbuf_setlen(&pg, 0);
+	stream_way(a, &f, false, &direct, &pd, &nfd);
+	stream_way(a, &f, true, &general, &pg, &nfg);
+	assert_int_equal(nfd, nfg);
+	assert_true(nfd > 5 && nfd < nd);
+	assert_string_equal(pd.p ? pd.p : "", pg.p ? pg.p : "");
+	assert_int_equal(direct.len, general.len);
+	assert_memory_equal(direct.p, general.p, direct.len);
+	assert_null(strstr(direct.p, "mood -0"));
 	strbuf_release(&direct);
 	strbuf_release(&general);
 	strbuf_release(&pd);
