@@ -51,12 +51,12 @@ vault_padded_size(size_t len)
 }
 
 /*
- * Remove the padding of an opened (so authentic) plaintext: libsodium's
- * sodium_unpad checks it, over just the padding. Its constant-time loop
- * reads the whole block it is given; nothing here is secret from us once
- * decrypted, so the last non-zero byte is found first and the block cut
- * to it (the same answer as the whole block gives, in about half the
- * time).
+ * Remove the padding of an opened (so authentic) plaintext, giving
+ * sodium_unpad's answer for the whole block. Its constant-time loop reads
+ * every byte it is given, with much work for each (it was a twentieth of
+ * a large export); nothing here is secret from us once decrypted, so the
+ * last non-zero byte is found first, and must be the 0x80 that starts
+ * the padding.
  */
 int
 vault_unpad(size_t *len, const unsigned char *buf, size_t padded)
@@ -67,7 +67,10 @@ vault_unpad(size_t *len, const unsigned char *buf, size_t padded)
 		return -1;
 	while (tail < block && buf[padded - tail] == 0)
 		tail++;
-	return sodium_unpad(len, buf, padded, tail);
+	if (buf[padded - tail] != 0x80)
+		return -1;
+	*len = padded - tail;
+	return 0;
 }
 
 /*

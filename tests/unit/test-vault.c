@@ -817,6 +817,22 @@ pad_as_sodium(void **state)
 		assert_int_equal(back, len);
 		assert_int_equal(vault_pad(&pa, a, len, block, max - 1), -1);
 	}
+	/* what is not padding is refused as sodium_unpad refuses it */
+	static const struct {
+		size_t at;
+		unsigned char byte;
+	} marks[] = {{0, 0},    {255, 0x81}, {255, 0x80}, {100, 0x80},
+	             {0, 0x80}, {0, 0x01},   {200, 0x7f}};
+	for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++) {
+		size_t la = 7, lb = 7;
+		memset(a, 0, 256);
+		a[marks[i].at] = marks[i].byte;
+		int ra = vault_unpad(&la, a, 256);
+		int rb = sodium_unpad(&lb, a, 256, 256);
+		assert_int_equal(ra, rb);
+		if (ra == 0) /* sodium sets a length on failure too */
+			assert_int_equal(la, lb);
+	}
 }
 
 static void
