@@ -1,10 +1,12 @@
 /*
  * Export, import and check (see transfer.h and doc/export-format.md).
- * JSON is parsed by jansson. Two things are done by hand, for the speed
+ * JSON is parsed by jansson. Three things are done by hand, for the speed
  * of a large export, and are checked against jansson by the unit tests:
- * writing JSON (put_json: the same bytes jansson writes) and finding a
+ * writing JSON (put_json: the same bytes jansson writes), finding a
  * stored head's "created" to sort by (head_created, which gives up and
- * leaves it to the codec whenever it is unsure).
+ * leaves it to the codec whenever it is unsure), and writing a journal
+ * entry straight from its stored head and text (export_journal_direct,
+ * which gives up likewise and leaves it to the codec).
  */
 #include "transfer.h"
 

@@ -328,7 +328,8 @@ struct vault_item {
 	size_t bodylen;
 	/* vault_search: its place in the walk, from 0 (damaged records
 	 * count too); two walks of one snapshot (vault_read_begin) with the
-	 * same kind and order give each record the same place. 0 elsewhere. */
+	 * same kind, order and needle give each record the same place.
+	 * 0 elsewhere. */
 	size_t place;
 };
 
