@@ -63,8 +63,14 @@ vault_unpad(size_t *len, const unsigned char *buf, size_t padded)
 {
 	size_t block = pad_block_for_padded(padded);
 	size_t tail = 1;
+	uint64_t w;
 	if (padded < block)
 		return -1;
+	/* eight zeros at a time, then byte by byte */
+	while (block - tail >= sizeof(w) &&
+	       (memcpy(&w, buf + padded - tail - (sizeof(w) - 1), sizeof(w)),
+	        w == 0))
+		tail += sizeof(w);
 	while (tail < block && buf[padded - tail] == 0)
 		tail++;
 	if (buf[padded - tail] != 0x80)
