@@ -1,10 +1,12 @@
 /*
  * Export, import and check (see transfer.h and doc/export-format.md).
- * JSON is parsed by jansson. Two things are done by hand, for the speed
+ * JSON is parsed by jansson. Three things are done by hand, for the speed
  * of a large export, and are checked against jansson by the unit tests:
- * writing JSON (put_json: the same bytes jansson writes) and finding a
+ * writing JSON (put_json: the same bytes jansson writes), finding a
  * stored head's "created" to sort by (head_created, which gives up and
- * leaves it to the codec whenever it is unsure).
+ * leaves it to the codec whenever it is unsure), and writing a journal
+ * entry straight from its stored head and text (export_journal_direct,
+ * which gives up likewise and leaves it to the codec).
  */
 #include "transfer.h"
 
@@ -12,6 +14,7 @@
 #include "journal.h"
 #include "record.h"
 #include "util.h"
+#include "wipe.h"
 
 #include <sodium.h>
 #include <stdint.h>
@@ -754,6 +757,7 @@ encode_item(const char *kind, const unsigned char *head, size_t headlen,
 enum {
 	EXPORT_CHUNK = 64 * 1024, /* bytes handed to the writer at a time */
 	EXPORT_DEPTH = 2,         /* where records sit in it */
+	EXPORT_KEEP = 4 << 20,    /* bytes of deferred records kept */
 };
 
 /*
@@ -768,6 +772,7 @@ struct export_item {
 	time_t created; /* the sort key */
 	char id[VAULT_ID_HEX + 1];
 	size_t pos;    /* place in storage order */
+	size_t place;  /* in the walks (vault_item.place) */
 	bool exact;    /* created was read from the head */
 	bool deferred; /* passed by in the second walk, not written yet */
 	/* Made on the walk's threads (render_keep), written on the calling
@@ -782,6 +787,9 @@ struct export_item {
 	} render;
 	struct strbuf text;
 	char *why;
+	/* deferred with its text kept: the filter's name of its kind (for
+	 * out->kind_counts), or NULL */
+	const char *kept_kind;
 };
 
 struct export_ctx {
@@ -792,10 +800,13 @@ struct export_ctx {
 	size_t *at;        /* place in storage order → in export order */
 	size_t seen;       /* items met so far in the second walk */
 	size_t next;       /* the next item to write */
+	size_t kept;       /* bytes of text kept by deferred items */
 	struct strbuf buf; /* written, not yet passed to out->write */
 	int status;        /* TRANSFER_ERROR or _WRITE_FAILED, err set */
 	char *err;
-	struct export_item **byid; /* the items by id, for render_keep */
+	/* a walk's place → 1 + the item's place in items (0: none), for
+	 * render_keep */
+	size_t *byplace, nplaces;
 };
 
 static bool
@@ -989,13 +1000,19 @@ static const unsigned char *
 skip_string(const unsigned char *p, const unsigned char *end, bool *escaped)
 {
 	*escaped = false;
-	for (p++; p < end; p++) {
-		if (*p == '"')
-			return p + 1;
-		if (*p == '\\') {
-			*escaped = true;
-			p++;
-		}
+	for (p++; p < end;) {
+		/* memchr goes many bytes at a time: heads hold long texts */
+		const unsigned char *q = memchr(p, '"', (size_t)(end - p));
+		const unsigned char *b =
+		        q ? memchr(p, '\\', (size_t)(q - p)) : NULL;
+		if (!q)
+			return NULL;
+		if (!b)
+			return q + 1;
+		*escaped = true;
+		if (end - b < 2)
+			return NULL;
+		p = b + 2;
 	}
 	return NULL;
 }
@@ -1123,7 +1140,8 @@ collect_cb(void *arg, const struct vault_item *it)
 		e->created = 0;
 	e->deferred = false;
 	e->pos = c->n - 1;
-	snprintf(e->id, sizeof(e->id), "%s", it->id);
+	e->place = it->place;
+	memcpy(e->id, it->id, strnlen(it->id, sizeof(e->id) - 1));
 	return 0;
 }
 
@@ -1137,8 +1155,8 @@ created_cb(void *arg, const struct vault_item *it)
 	char why[TRANSFER_ERR_MAX];
 	if (it->damaged)
 		return 0;
-	json_t *fields = encode_item(it->kind, it->head, it->headlen, it->body,
-	                             it->bodylen, &t, why);
+	json_t *fields = encode_item_as(it->kind, it->head, it->headlen,
+	                                it->body, it->bodylen, &t, true, why);
 	if (fields)
 		e->created = t.created;
 	json_decref(fields);
@@ -1244,6 +1262,11 @@ render_record(const struct export_ctx *c, struct strbuf *out, size_t place,
 	return rc;
 }
 
+enum { DIRECT_WRITTEN, DIRECT_NOT_OURS, DIRECT_LEFT_OUT };
+static int export_journal_direct(const struct vault_item *it,
+                                 const struct transfer_filter *f,
+                                 struct strbuf *out);
+
 /*
  * Encode a decrypted record into e: its text, or that the filter's times
  * leave it out, or why it cannot be exported. Safe on any thread: it
@@ -1256,8 +1279,19 @@ render_item(const struct export_ctx *c, struct export_item *e,
 	const struct transfer_filter *f = c->f;
 	struct transfer_times t;
 	char why[TRANSFER_ERR_MAX];
-	json_t *fields = encode_item(it->kind, it->head, it->headlen, it->body,
-	                             it->bodylen, &t, why);
+	int direct = DIRECT_NOT_OURS;
+	if (c->out->format == TRANSFER_EXPORT_JSON && !c->out->no_shortcuts &&
+	    strcmp(it->kind, JOURNAL_KIND) == 0)
+		direct = export_journal_direct(it, f, &e->text);
+	if (direct != DIRECT_NOT_OURS) {
+		e->render = direct < 0                  ? RENDER_NO_MEMORY
+		            : direct == DIRECT_LEFT_OUT ? RENDER_LEFT_OUT
+		                                        : RENDER_DONE;
+		return;
+	}
+	/* Only checks: the head and body it would store are not needed. */
+	json_t *fields = encode_item_as(it->kind, it->head, it->headlen,
+	                                it->body, it->bodylen, &t, true, why);
 	e->render = RENDER_NO_MEMORY;
 	if (!fields) {
 		if ((e->why = strdup(why)))
@@ -1365,6 +1399,15 @@ write_deferred(struct vault *v, struct export_ctx *c)
 		struct export_item *e = &c->items[c->next];
 		if (!e->deferred)
 			return 0; /* not come by yet */
+		if (e->render == RENDER_DONE || e->render == RENDER_LEFT_OUT) {
+			c->kept -= e->text.len; /* kept: no need to read it */
+			if (write_rendered(c, e,
+			                   e->kept_kind ? e->kept_kind : ""))
+				return -1;
+			e->deferred = false;
+			c->next++;
+			continue;
+		}
 		struct fetched f = {c, e};
 		int rc = vault_get(v, e->id, NULL, fetched_cb, &f);
 		if (rc > 0)
@@ -1387,20 +1430,6 @@ struct write_walk {
 	struct export_ctx *c;
 };
 
-static int
-item_by_id(const void *a, const void *b)
-{
-	const struct export_item *const *x = a, *const *y = b;
-	return strcmp((*x)->id, (*y)->id);
-}
-
-static int
-id_to_item(const void *key, const void *b)
-{
-	const struct export_item *const *y = b;
-	return strcmp(key, (*y)->id);
-}
-
 /* On the walk's threads: encode each selected record as it is decrypted,
  * so that the JSON work is shared by every core; write_cb writes it. */
 static bool
@@ -1409,11 +1438,10 @@ render_keep(void *arg, const struct vault_item *it)
 	const struct export_ctx *c = arg;
 	if (!kind_selected(c->f, it->kind))
 		return false;
-	struct export_item **e = c->n ? bsearch(it->id, c->byid, c->n,
-	                                        sizeof(*c->byid), id_to_item)
-	                              : NULL;
-	if (e && (*e)->render == RENDER_NONE)
-		render_item(c, *e, it);
+	size_t k = it->place < c->nplaces ? c->byplace[it->place] : 0;
+	struct export_item *e = k ? &c->items[k - 1] : NULL;
+	if (e && e->render == RENDER_NONE && strcmp(e->id, it->id) == 0)
+		render_item(c, e, it);
 	return true;
 }
 
@@ -1434,8 +1462,21 @@ write_cb(void *arg, const struct vault_item *it)
 		return 0;
 	c->seen++;
 	if (rank != c->next) {
-		/* its text is not kept: it is made again when its turn comes */
-		render_release(e);
+		/* Its text is kept while there is room; otherwise it is read
+		 * and made again when its turn comes. */
+		if (!it->damaged &&
+		    (e->render == RENDER_DONE ||
+		     e->render == RENDER_LEFT_OUT) &&
+		    e->text.len <= EXPORT_KEEP - c->kept) {
+			c->kept += e->text.len;
+			e->kept_kind = NULL;
+			for (size_t k = 0;
+			     c->f && c->f->kinds && k < c->f->nkinds; k++)
+				if (strcmp(c->f->kinds[k], it->kind) == 0)
+					e->kept_kind = c->f->kinds[k];
+		} else {
+			render_release(e);
+		}
 		e->deferred = true;
 		return 0;
 	}
@@ -1472,7 +1513,9 @@ transfer_export_write(struct vault *v, const struct transfer_filter *f,
 		failed(&c, TRANSFER_ERROR, "out of memory");
 		goto failed;
 	}
-	if (c.n && !(c.byid = malloc(c.n * sizeof(*c.byid)))) {
+	/* the items come in the walk's order: the last has the last place */
+	c.nplaces = c.n ? c.items[c.n - 1].place + 1 : 0;
+	if (c.n && !(c.byplace = calloc(c.nplaces, sizeof(*c.byplace)))) {
 		failed(&c, TRANSFER_ERROR, "out of memory");
 		goto failed;
 	}
@@ -1480,10 +1523,8 @@ transfer_export_write(struct vault *v, const struct transfer_filter *f,
 		qsort(c.items, c.n, sizeof(*c.items), by_created);
 	for (size_t i = 0; i < c.n; i++) {
 		c.at[c.items[i].pos] = i;
-		c.byid[i] = &c.items[i];
+		c.byplace[c.items[i].place] = i + 1;
 	}
-	if (c.n)
-		qsort(c.byid, c.n, sizeof(*c.byid), item_by_id);
 
 	if (md) {
 		char iso[ISO_MAX];
@@ -1534,7 +1575,7 @@ out:
 		render_release(&c.items[i]);
 	free(c.items);
 	free(c.at);
-	free(c.byid);
+	free(c.byplace);
 	free(head);
 	free(tail);
 	strbuf_release(&c.buf);
@@ -3810,4 +3851,280 @@ transfer_check_release(struct transfer_check_result *res)
 	free(res->damaged);
 	res->damaged = NULL;
 	res->ndamaged = res->fine = 0;
+}
+
+/* --- export: journal entries written directly --- */
+
+/*
+ * Most of a large export is journal entries. Building each one's fields
+ * in jansson (journal_encode), checking them (journal_decode) and writing
+ * them out again was most of the export's time; this writes the same
+ * bytes straight from the stored head and text, after the same checks.
+ * It follows only the shape journal.c writes (with the readers of
+ * fast_entry above: an object of integers, texts, true, false, null and
+ * lists of texts), and whenever anything is unusual (a key twice, a
+ * number jansson reads as a fraction, a check that fails) it gives up,
+ * and the general way (encode_item) writes the entry or says what is
+ * wrong with it. The unit tests compare the two on every shape of entry.
+ */
+
+/* An integer as fast_int reads it, without making a json_t. */
+static int
+direct_int(struct fast *f, int64_t *out)
+{
+	const char *p = f->p, *d;
+	int64_t v = 0;
+	bool neg = p < f->end && *p == '-';
+	if (neg)
+		p++;
+	for (d = p; p < f->end && *p >= '0' && *p <= '9' && p - d < 18; p++)
+		v = v * 10 + (*p - '0');
+	if (p == d || (p - d > 1 && *d == '0') ||
+	    (p < f->end &&
+	     ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
+		return -1;
+	f->p = p;
+	*out = neg ? -v : v;
+	return 0;
+}
+
+/* A list of texts, each appended to `to` with its NUL; -1: not ours,
+ * or more than `max` of them. */
+static int
+direct_texts(struct fast *f, struct strbuf *to, size_t max, size_t *n)
+{
+	*n = 0;
+	if (f->p >= f->end || *f->p != '[')
+		return -1;
+	f->p++;
+	fast_ws(f);
+	if (f->p < f->end && *f->p == ']') {
+		f->p++;
+		return 0;
+	}
+	for (;;) {
+		if (*n == max || fast_string(f) ||
+		    (to && (strbuf_add(to, f->s.p ? f->s.p : "", f->s.len) ||
+		            strbuf_add(to, "", 1))))
+			return -1;
+		++*n;
+		fast_ws(f);
+		if (f->p < f->end && *f->p == ']') {
+			f->p++;
+			return 0;
+		}
+		if (f->p >= f->end || *f->p != ',')
+			return -1;
+		f->p++;
+		fast_ws(f);
+	}
+}
+
+/* Past a value fast_value would read; -1 when it would not. */
+static int
+direct_skip(struct fast *f)
+{
+	int64_t i;
+	size_t n;
+	if (f->p >= f->end)
+		return -1;
+	if (*f->p == '-' || (*f->p >= '0' && *f->p <= '9'))
+		return direct_int(f, &i);
+	if (*f->p == '"')
+		return fast_string(f);
+	if (*f->p == '[')
+		return direct_texts(f, NULL, SIZE_MAX, &n);
+	return fast_word(f, "true") || fast_word(f, "false") ||
+	                       fast_word(f, "null")
+	               ? 0
+	               : -1;
+}
+
+/* What the entry's head holds for export. */
+struct direct_head {
+	int64_t created, updated;
+	int mood;           /* JOURNAL_NO_MOOD when it would write null */
+	struct strbuf tags; /* each with its NUL */
+	size_t ntags;
+};
+
+enum { DIRECT_CREATED, DIRECT_UPDATED, DIRECT_MOOD, DIRECT_TAGS, DIRECT_NKEYS };
+
+/* Read a stored journal head; -1 when it is not the usual shape. */
+static int
+direct_head(const unsigned char *p, size_t len, struct direct_head *h)
+{
+	static const char *const keys[DIRECT_NKEYS] = {"created", "updated",
+	                                               "mood", "tags"};
+	struct fast f = {.p = (const char *)p, .end = (const char *)p + len};
+	bool seen[DIRECT_NKEYS] = {false};
+	int rc = -1;
+	h->mood = JOURNAL_NO_MOOD;
+	fast_ws(&f);
+	if (f.p >= f.end || *f.p++ != '{')
+		goto out;
+	fast_ws(&f);
+	for (;;) {
+		size_t k = 0;
+		int64_t m;
+		if (fast_string(&f))
+			goto out;
+		while (k < DIRECT_NKEYS &&
+		       !(f.s.len == strlen(keys[k]) &&
+		         memcmp(f.s.p, keys[k], f.s.len) == 0))
+			k++;
+		if (k < DIRECT_NKEYS && seen[k])
+			goto out; /* a key twice: jansson keeps the last */
+		if (k < DIRECT_NKEYS)
+			seen[k] = true;
+		fast_ws(&f);
+		if (f.p >= f.end || *f.p++ != ':')
+			goto out;
+		fast_ws(&f);
+		switch (k) {
+		case DIRECT_CREATED:
+			if (direct_int(&f, &h->created))
+				goto out;
+			break;
+		case DIRECT_UPDATED:
+			if (direct_int(&f, &h->updated))
+				goto out;
+			break;
+		case DIRECT_MOOD:
+			/* As journal_encode: a mood that is not a whole
+			 * number from 0 to 10 counts as none. */
+			if (f.p < f.end &&
+			    (*f.p == '-' || (*f.p >= '0' && *f.p <= '9'))) {
+				if (direct_int(&f, &m))
+					goto out;
+				if (m >= 0 && m <= 10)
+					h->mood = (int)m;
+			} else if (direct_skip(&f)) {
+				goto out;
+			}
+			break;
+		case DIRECT_TAGS:
+			if (direct_texts(&f, &h->tags, JOURNAL_MAX_TAGS,
+			                 &h->ntags))
+				goto out;
+			break;
+		default:
+			if (direct_skip(&f))
+				goto out;
+		}
+		fast_ws(&f);
+		if (f.p < f.end && *f.p == '}') {
+			f.p++;
+			break;
+		}
+		if (f.p >= f.end || *f.p++ != ',')
+			goto out;
+		fast_ws(&f);
+	}
+	fast_ws(&f);
+	if (f.p != f.end || !seen[DIRECT_CREATED] || !seen[DIRECT_TAGS])
+		goto out;
+	if (!seen[DIRECT_UPDATED])
+		h->updated = h->created;
+	rc = 0;
+out:
+	strbuf_release(&f.s);
+	return rc;
+}
+
+/* Would the general way take every tag (export's control check, then
+ * journal_decode's)? */
+static bool
+direct_tags_ok(const struct direct_head *h)
+{
+	const char *tag = h->tags.p;
+	for (size_t i = 0; i < h->ntags; i++, tag += strlen(tag) + 1) {
+		char *norm;
+		if (control_text(tag, strlen(tag)) ||
+		    !(norm = journal_tag_normalize(tag)))
+			return false;
+		wipe_free_str(norm);
+	}
+	return true;
+}
+
+/* Blank as journal_decode sees it (it refuses such a text). */
+static bool
+direct_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+/* A field of the record: the separator, its key and the colon. */
+static int
+direct_key(struct strbuf *b, const char *key)
+{
+	return strbuf_adds(b, ",") || put_indent(b, EXPORT_DEPTH + 1) ||
+	       put_string(b, key, strlen(key)) || strbuf_adds(b, ": ");
+}
+
+/* Write the entry `it` into out, unless the filter's times leave it out:
+ * DIRECT_WRITTEN, DIRECT_LEFT_OUT, DIRECT_NOT_OURS (the general way must
+ * write it, or say why not), or -1 when out of memory. */
+static int
+export_journal_direct(const struct vault_item *it,
+                      const struct transfer_filter *f, struct strbuf *out)
+{
+	struct direct_head h = {0};
+	const char *text = (const char *)it->body;
+	size_t len = it->bodylen;
+	const int depth = EXPORT_DEPTH + 1;
+	char created[ISO_MAX], updated[ISO_MAX], num[32];
+	int rc = DIRECT_NOT_OURS;
+	if (direct_head(it->head, it->headlen, &h) ||
+	    (len && memchr(text, '\0', len)) ||
+	    !utf8_valid((const unsigned char *)text, len) ||
+	    direct_blank(text, len) || h.created < DATE_MIN ||
+	    h.created > DATE_MAX || h.updated < DATE_MIN ||
+	    h.updated > DATE_MAX || !direct_tags_ok(&h) ||
+	    !utf8_valid((const unsigned char *)it->id, strlen(it->id)))
+		goto out;
+	rc = DIRECT_LEFT_OUT; /* as render_item leaves one out */
+	if (f && ((f->since && (time_t)h.created < f->since) ||
+	          (f->until && (time_t)h.created > f->until)))
+		goto out;
+	date_format_iso((time_t)h.created, created, sizeof(created));
+	if (h.updated == h.created)
+		memcpy(updated, created, sizeof(updated));
+	else
+		date_format_iso((time_t)h.updated, updated, sizeof(updated));
+	snprintf(num, sizeof(num), "%d", h.mood);
+	rc = -1;
+	if (!strbuf_grow(out, len + h.tags.len + 256) ||
+	    strbuf_adds(out, "{") || put_indent(out, depth) ||
+	    strbuf_adds(out, "\"id\": ") ||
+	    put_string(out, it->id, strlen(it->id)) ||
+	    direct_key(out, "kind") || strbuf_adds(out, "\"journal\"") ||
+	    direct_key(out, "created") ||
+	    put_string(out, created, strlen(created)) ||
+	    direct_key(out, "updated") ||
+	    put_string(out, updated, strlen(updated)) ||
+	    direct_key(out, "mood") ||
+	    strbuf_adds(out, h.mood == JOURNAL_NO_MOOD ? "null" : num) ||
+	    direct_key(out, "tags") || strbuf_adds(out, "["))
+		goto out;
+	const char *tag = h.tags.p;
+	for (size_t i = 0; i < h.ntags; i++, tag += strlen(tag) + 1)
+		if ((i && strbuf_adds(out, ",")) ||
+		    put_indent(out, depth + 1) ||
+		    put_string(out, tag, strlen(tag)))
+			goto out;
+	if ((h.ntags && put_indent(out, depth)) || strbuf_adds(out, "]") ||
+	    direct_key(out, "text") || put_string(out, text, len) ||
+	    (it->written_locked &&
+	     (direct_key(out, LOCKED_KEY) || strbuf_adds(out, "true"))) ||
+	    put_indent(out, EXPORT_DEPTH) || strbuf_adds(out, "}"))
+		goto out;
+	rc = DIRECT_WRITTEN;
+out:
+	strbuf_release(&h.tags);
+	return rc;
 }

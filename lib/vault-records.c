@@ -51,23 +51,32 @@ vault_padded_size(size_t len)
 }
 
 /*
- * Remove the padding of an opened (so authentic) plaintext: libsodium's
- * sodium_unpad checks it, over just the padding. Its constant-time loop
- * reads the whole block it is given; nothing here is secret from us once
- * decrypted, so the last non-zero byte is found first and the block cut
- * to it (the same answer as the whole block gives, in about half the
- * time).
+ * Remove the padding of an opened (so authentic) plaintext, giving
+ * sodium_unpad's answer for the whole block. Its constant-time loop reads
+ * every byte it is given, with much work for each (it was a twentieth of
+ * a large export); nothing here is secret from us once decrypted, so the
+ * last non-zero byte is found first, and must be the 0x80 that starts
+ * the padding.
  */
 int
 vault_unpad(size_t *len, const unsigned char *buf, size_t padded)
 {
 	size_t block = pad_block_for_padded(padded);
 	size_t tail = 1;
+	uint64_t w;
 	if (padded < block)
 		return -1;
+	/* eight zeros at a time, then byte by byte */
+	while (block - tail >= sizeof(w) &&
+	       (memcpy(&w, buf + padded - tail - (sizeof(w) - 1), sizeof(w)),
+	        w == 0))
+		tail += sizeof(w);
 	while (tail < block && buf[padded - tail] == 0)
 		tail++;
-	return sodium_unpad(len, buf, padded, tail);
+	if (buf[padded - tail] != 0x80)
+		return -1;
+	*len = padded - tail;
+	return 0;
 }
 
 /*
@@ -885,6 +894,54 @@ by_rowid(const void *a, const void *b)
 enum { SORT_NONE, SORT_SEQ, SORT_ROWID };
 
 /*
+ * Sort l by seq without comparing: the write counter makes the seqs
+ * unique and, but for what was deleted, dense, so each entry goes
+ * straight to its slot (qsort was a tenth of a large walk's own time).
+ * false when they are not so (left as they were, for qsort).
+ */
+static bool
+sort_seq_dense(struct entry_list *l)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t i = 0; i < l->n; i++) {
+		lo = l->e[i].seq < lo ? l->e[i].seq : lo;
+		hi = l->e[i].seq > hi ? l->e[i].seq : hi;
+	}
+	uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
+	if (l->n >= UINT32_MAX || span > 4 * (uint64_t)l->n)
+		return false;
+	uint32_t *slot = calloc((size_t)span, sizeof(*slot));
+	uint32_t *dest = malloc(l->n * sizeof(*dest));
+	bool ok = slot && dest;
+	for (size_t i = 0; ok && i < l->n; i++) {
+		uint32_t *sl = &slot[(uint64_t)l->e[i].seq - (uint64_t)lo];
+		ok = *sl == 0; /* a seq twice: qsort's */
+		*sl = (uint32_t)i + 1;
+	}
+	if (ok) {
+		uint32_t k = 0;
+		for (uint64_t s = 0; s < span; s++)
+			if (slot[s])
+				dest[slot[s] - 1] = k++;
+		/* each swap puts one entry in its place */
+		struct index_entry t;
+		for (uint32_t i = 0; i < l->n; i++)
+			while (dest[i] != i) {
+				uint32_t d = dest[i];
+				t = l->e[d];
+				l->e[d] = l->e[i];
+				l->e[i] = t;
+				dest[i] = dest[d];
+				dest[d] = d;
+			}
+		sodium_memzero(&t, sizeof(t));
+	}
+	free(slot);
+	free(dest);
+	return ok;
+}
+
+/*
  * The live entries of `kind` (NULL: all), but for those whose search
  * filter says they cannot hold `needle` (NULL: none left out), sorted
  * (SORT_*). Filter bucket b is read from memory when this process holds
@@ -957,7 +1014,8 @@ collect_matching(struct vault *v, const char *kind,
 	if (needle)
 		filter_reader_end(&rd);
 	free(out);
-	if (!rc && l->n && sort != SORT_NONE)
+	if (!rc && l->n && sort != SORT_NONE &&
+	    !(sort == SORT_SEQ && sort_seq_dense(l)))
 		qsort(l->e, l->n, sizeof(*l->e),
 		      sort == SORT_ROWID ? by_rowid : by_seq);
 	return rc;
@@ -1312,6 +1370,7 @@ struct search_row {
 	struct index_entry e;
 	char id[VAULT_ID_HEX + 1];
 	const char *kind;
+	size_t place; /* in the walk */
 	bool missing;
 	size_t hoff, hlen, boff, blen; /* ciphertexts in batch.cipher */
 	size_t poff;                   /* plaintext room in batch.plain */
@@ -1331,7 +1390,6 @@ struct search_batch {
 	size_t cipherlen, ciphercap;
 	unsigned char *plain; /* sodium_malloc'd */
 	size_t plainlen, plaincap;
-	pthread_t tids[SEARCH_THREADS_MAX]; /* decrypting this batch */
 };
 
 /* Open one row of the batch: head (envelope checked) and maybe body. */
@@ -1350,7 +1408,8 @@ search_open_row(struct search_batch *b, struct search_row *r)
 	        .revision = r->e.revision,
 	        .written_locked = r->e.flags & VAULT_WRITTEN_LOCKED,
 	        .conflict_copy = r->e.flags & VAULT_CONFLICT_COPY,
-	        .sort_key = key_unknown(&r->e) ? INT64_MAX : r->e.key};
+	        .sort_key = key_unknown(&r->e) ? INT64_MAX : r->e.key,
+	        .place = r->place};
 	r->keep = true; /* damage is always reported */
 	if (r->missing) {
 		r->it.damaged = true;
@@ -1383,7 +1442,8 @@ search_open_row(struct search_batch *b, struct search_row *r)
 		                            .kind = r->kind,
 		                            .revision = r->e.revision,
 		                            .damaged = true,
-		                            .problem = VAULT_PROBLEM_DAMAGED};
+		                            .problem = VAULT_PROBLEM_DAMAGED,
+		                            .place = r->place};
 		return;
 	}
 	r->it.body = b->body ? body : NULL;
@@ -1404,73 +1464,223 @@ search_run(struct search_batch *b)
 	}
 }
 
+/*
+ * The helper threads of a walk, started once: each waits for a batch,
+ * decrypts rows of it until none is left, says so and waits again
+ * (a thread started for each batch cost the reading thread a clone and
+ * the helper its start-up, hundreds of times in a large walk).
+ */
+struct search_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	struct search_batch *b; /* the batch to decrypt */
+	unsigned long round;    /* one more for each batch */
+	unsigned busy;          /* helpers still on this round's batch */
+	unsigned n;             /* helpers running */
+	bool quit;
+	pthread_t tids[SEARCH_THREADS_MAX];
+};
+
 static void *
-search_thread(void *arg)
+pool_thread(void *arg)
 {
-	search_run(arg);
+	struct search_pool *p = arg;
+	unsigned long seen = 0;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->quit && p->round == seen)
+			pthread_cond_wait(&p->go, &p->mu);
+		if (p->quit)
+			break;
+		seen = p->round;
+		struct search_batch *b = p->b;
+		pthread_mutex_unlock(&p->mu);
+		search_run(b);
+		pthread_mutex_lock(&p->mu);
+		if (--p->busy == 0)
+			pthread_cond_signal(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
 	return NULL;
+}
+
+/* Start up to `helpers` threads (none when that fails: this thread
+ * decrypts everything then). Returns false when the pool cannot be set
+ * up at all. */
+static bool
+pool_start(struct search_pool *p, unsigned helpers)
+{
+	memset(p, 0, sizeof(*p));
+	if (pthread_mutex_init(&p->mu, NULL))
+		return false;
+	if (pthread_cond_init(&p->go, NULL)) {
+		pthread_mutex_destroy(&p->mu);
+		return false;
+	}
+	if (pthread_cond_init(&p->done, NULL)) {
+		pthread_cond_destroy(&p->go);
+		pthread_mutex_destroy(&p->mu);
+		return false;
+	}
+	while (p->n < helpers &&
+	       pthread_create(&p->tids[p->n], NULL, pool_thread, p) == 0)
+		p->n++;
+	return true;
+}
+
+/* Set the helpers on b; the last batch is done (pool_wait). */
+static void
+pool_post(struct search_pool *p, struct search_batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	p->b = b;
+	p->busy = p->n;
+	p->round++;
+	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Wait until the helpers are done with the batch posted last. */
+static void
+pool_wait(struct search_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->busy)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void
+pool_stop(struct search_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->quit = true;
+	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned t = 0; t < p->n; t++)
+		pthread_join(p->tids[t], NULL);
+	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->go);
+	pthread_mutex_destroy(&p->mu);
+}
+
+/*
+ * The rows of a batch are read by one statement stepping through the
+ * table in rowid order: a walk's entries mostly lie in that order, and
+ * stepping on to the next row costs much less than looking each one up
+ * (row_step). An entry further on, or behind, is looked up afresh.
+ */
+struct row_scan {
+	sqlite3_stmt *st; /* SCAN_SQL */
+	bool on;          /* on the row `rowid` */
+	int64_t rowid;
+};
+
+#define SCAN_SQL "SELECT rowid, head, body FROM record WHERE rowid >= ?"
+enum { SCAN_STEPS_MAX = 8 }; /* rows stepped over before looking up */
+
+/* Put the scan on the row `rowid`: SQLITE_ROW (its head and body are
+ * columns 1 and 2), SQLITE_DONE when there is no such row, or a SQLite
+ * error. */
+static int
+scan_to(struct row_scan *sc, int64_t rowid)
+{
+	int s;
+	if (sc->on && sc->rowid < rowid) {
+		for (int k = 0; sc->rowid < rowid && k < SCAN_STEPS_MAX; k++) {
+			if ((s = sqlite3_step(sc->st)) != SQLITE_ROW) {
+				sc->on = false;
+				sqlite3_reset(sc->st);
+				if (s != SQLITE_DONE)
+					return s;
+				break;
+			}
+			sc->rowid = sqlite3_column_int64(sc->st, 0);
+		}
+		/* stepped on from before it over every row between, so
+		 * when past it, there is no such row */
+		if (sc->on && sc->rowid >= rowid)
+			return sc->rowid == rowid ? SQLITE_ROW : SQLITE_DONE;
+	} else if (sc->on && sc->rowid == rowid) {
+		return SQLITE_ROW;
+	}
+	sqlite3_reset(sc->st);
+	sc->on = false;
+	if (sqlite3_bind_int64(sc->st, 1, rowid) != SQLITE_OK)
+		return SQLITE_ERROR;
+	if ((s = sqlite3_step(sc->st)) != SQLITE_ROW) {
+		sqlite3_reset(sc->st);
+		return s;
+	}
+	sc->on = true;
+	sc->rowid = sqlite3_column_int64(sc->st, 0);
+	return sc->rowid == rowid ? SQLITE_ROW : SQLITE_DONE;
 }
 
 /* Copy an entry's row's ciphertexts into the batch; -1 when out of
  * memory, or a SQLite error. */
 static int
-search_take(struct search_batch *b, const struct index_entry *e)
+search_take(struct search_batch *b, struct row_scan *sc,
+            const struct index_entry *e, size_t place)
 {
 	struct vault *v = b->v;
 	struct search_row *r = &b->rows[b->n];
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = sc->st;
 	size_t hl = 0, bl = 0;
 	memset(r, 0, sizeof(*r));
 	r->e = *e;
+	r->place = place;
 	sodium_bin2hex(r->id, sizeof(r->id), e->id, VAULT_ID_BYTES);
 	r->kind = index_kind_name(v, e->kind);
 	int s = (e->flags & ENTRY_LEGACY_DAMAGED) ? SQLITE_DONE
-	                                          : row_step(v, e->rowid, &st);
-	if (s != SQLITE_ROW && s != SQLITE_DONE) {
-		if (st)
-			row_done(v, st);
+	                                          : scan_to(sc, e->rowid);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
 		return vault_db_error(v, "read the vault");
-	}
 	if (s == SQLITE_DONE) {
 		r->missing = !(e->flags & ENTRY_LEGACY_DAMAGED);
 	} else {
-		hl = (size_t)sqlite3_column_bytes(st, 0);
-		bl = b->body ? (size_t)sqlite3_column_bytes(st, 1) : 0;
+		hl = (size_t)sqlite3_column_bytes(st, 1);
+		bl = b->body ? (size_t)sqlite3_column_bytes(st, 2) : 0;
 	}
 	if (b->cipherlen + hl + bl > b->ciphercap) {
 		size_t cap = 2 * (b->cipherlen + hl + bl);
 		unsigned char *p = realloc(b->cipher, cap);
-		if (!p) {
-			if (st)
-				row_done(v, st);
+		if (!p)
 			return vault_set_error(v, VAULT_ERROR,
 			                       "Out of memory.");
-		}
 		b->cipher = p;
 		b->ciphercap = cap;
 	}
 	r->hoff = b->cipherlen;
 	r->hlen = hl;
 	if (hl)
-		memcpy(b->cipher + r->hoff, sqlite3_column_blob(st, 0), hl);
+		memcpy(b->cipher + r->hoff, sqlite3_column_blob(st, 1), hl);
 	r->boff = r->hoff + hl;
 	r->blen = bl;
 	if (bl)
-		memcpy(b->cipher + r->boff, sqlite3_column_blob(st, 1), bl);
-	if (st)
-		row_done(v, st);
+		memcpy(b->cipher + r->boff, sqlite3_column_blob(st, 2), bl);
 	b->cipherlen += hl + bl;
 	b->n++;
 	return 0;
 }
 
-/* Read up to a batch of rows from the list, from *next on. */
+/* Read up to a batch of rows from the list, from *next on. The scan is
+ * left reset, so that nothing reads while the batch's rows are handed
+ * to the caller (who may write). */
 static int
-search_fill(struct search_batch *b, const struct entry_list *l, size_t *next)
+search_fill(struct search_batch *b, struct row_scan *sc,
+            const struct entry_list *l, size_t *next)
 {
 	int rc = 0;
-	while (!rc && *next < l->n && b->n < SEARCH_BATCH)
-		rc = search_take(b, &l->e[(*next)++]);
+	if (!sc->st && sqlite3_prepare_v2(b->v->db, SCAN_SQL, -1, &sc->st,
+	                                  NULL) != SQLITE_OK)
+		return vault_db_error(b->v, "read the vault");
+	while (!rc && *next < l->n && b->n < SEARCH_BATCH) {
+		rc = search_take(b, sc, &l->e[*next], *next);
+		++*next;
+	}
+	sqlite3_reset(sc->st);
+	sc->on = false;
 	return rc;
 }
 
@@ -1498,28 +1708,13 @@ search_prepare(struct search_batch *b)
 	return 0;
 }
 
-/* Start up to `helpers` threads on the batch; unless `leave`, also decrypt
- * on this thread and wait for them. Returns how many are left running. */
-static unsigned
-search_decrypt(struct search_batch *b, unsigned helpers, bool leave)
-{
-	unsigned started = 0;
-	while (started < helpers &&
-	       pthread_create(&b->tids[started], NULL, search_thread, b) == 0)
-		started++;
-	if (leave)
-		return started;
-	search_run(b);
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(b->tids[t], NULL);
-	return 0;
-}
-
+/* Decrypt the whole batch, with the helpers. */
 static void
-search_join(struct search_batch *b, unsigned started)
+search_decrypt(struct search_pool *p, struct search_batch *b)
 {
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(b->tids[t], NULL);
+	pool_post(p, b);
+	search_run(b);
+	pool_wait(p);
 }
 
 /* Hand the kept rows to fn in order; wipe the plaintext; empty it. */
@@ -1555,6 +1750,8 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 	                   : cpus > SEARCH_THREADS_MAX ? SEARCH_THREADS_MAX - 1
 	                                               : (unsigned)cpus - 1;
 	size_t next = 0;
+	struct row_scan scan = {0};
+	struct search_pool pool;
 	bool own;
 	int rc;
 	if ((rc = read_enter(v, &own)))
@@ -1568,7 +1765,8 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 		return read_leave(v, own, rc);
 	}
 	batch = calloc(2, sizeof(*batch));
-	if (!batch) {
+	if (!batch || !pool_start(&pool, l.n > SEARCH_BATCH ? helpers : 0)) {
+		free(batch);
 		list_free(&l);
 		return read_leave(
 		        v, own,
@@ -1585,23 +1783,25 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 	 * then helps them finish. */
 	struct search_batch *cur = &batch[0], *nxt = &batch[1];
 	int frc = 0;
-	if (!(rc = search_fill(cur, &l, &next)) && cur->n &&
+	if (!(rc = search_fill(cur, &scan, &l, &next)) && cur->n &&
 	    !(rc = search_prepare(cur)))
-		search_decrypt(cur, helpers, false);
-	if (!rc && cur->n && !(frc = search_fill(nxt, &l, &next)) && nxt->n)
+		search_decrypt(&pool, cur);
+	if (!rc && cur->n && !(frc = search_fill(nxt, &scan, &l, &next)) &&
+	    nxt->n)
 		frc = search_prepare(nxt);
 	while (!rc && cur->n) {
 		bool more = !frc && nxt->n;
-		unsigned started =
-		        more ? search_decrypt(nxt, helpers, true) : 0;
+		if (more)
+			pool_post(&pool, nxt);
 		int after = 0;
 		rc = search_finish(cur, fn, arg); /* cur is empty now */
-		if (more && !rc && !(after = search_fill(cur, &l, &next)) &&
-		    cur->n)
+		if (more && !rc &&
+		    !(after = search_fill(cur, &scan, &l, &next)) && cur->n)
 			after = search_prepare(cur);
-		if (more)
+		if (more) {
 			search_run(nxt);
-		search_join(nxt, started);
+			pool_wait(&pool);
+		}
 		if (!rc)
 			rc = frc;
 		frc = after;
@@ -1616,6 +1816,8 @@ vault_search_needle(struct vault *v, const char *kind, unsigned flags,
 		free(batch[i].cipher);
 	}
 	free(batch);
+	pool_stop(&pool);
+	sqlite3_finalize(scan.st);
 	list_free(&l);
 	return read_leave(v, own, rc);
 }

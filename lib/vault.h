@@ -331,6 +331,11 @@ struct vault_item {
 	size_t headlen;
 	const unsigned char *body; /* NULL unless VAULT_EACH_BODY */
 	size_t bodylen;
+	/* vault_search: its place in the walk, from 0 (damaged records
+	 * count too); two walks of one snapshot (vault_read_begin) with the
+	 * same kind, order and needle give each record the same place.
+	 * 0 elsewhere. */
+	size_t place;
 };
 
 enum vault_each_flags {

@@ -90,6 +90,70 @@ formats(void **state)
 	tzset();
 }
 
+/* date_format_iso as it was written with strftime alone. */
+static void
+iso_by_strftime(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	char off[8];
+	if (!localtime_r(&t, &tm)) {
+		snprintf(buf, size, "1970-01-01T00:00:00+00:00");
+		return;
+	}
+	if (tm.tm_gmtoff % 60 != 0) {
+		if (!gmtime_r(&t, &tm) ||
+		    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+			snprintf(buf, size, "1970-01-01T00:00:00+00:00");
+		return;
+	}
+	if (strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
+	    strftime(off, sizeof(off), "%z", &tm) != 5) {
+		snprintf(buf, size, "1970-01-01T00:00:00+00:00");
+		return;
+	}
+	size_t n = strlen(buf);
+	snprintf(buf + n, size - n, "%.3s:%.2s", off, off + 3);
+}
+
+/* The same text as strftime gives, in zones east and west, with half
+ * hours, summer time, local mean time, and over every year we write. */
+static void
+iso_as_strftime(void **state)
+{
+	static const char *const zones[] = {"UTC",
+	                                    "Europe/Berlin",
+	                                    "America/St_Johns",
+	                                    "Asia/Kolkata",
+	                                    "Pacific/Chatham",
+	                                    "Pacific/Kiritimati",
+	                                    "America/Adak",
+	                                    "XST+3:30XDT,M3.2.0,M11.1.0",
+	                                    "LMT-0:53:28",
+	                                    "ABC+99"};
+	char got[40], want[40];
+	for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+		setenv("TZ", zones[z], 1);
+		tzset();
+		for (time_t t = DATE_MIN; t <= DATE_MAX - 7919 * 3607;
+		     t += 7919 * 3607) {
+			for (int k = 0; k < 2; k++) {
+				time_t u = t + k * 59;
+				date_format_iso(u, got, sizeof(got));
+				iso_by_strftime(u, want, sizeof(want));
+				if (strcmp(got, want) != 0)
+					fail_msg("%s at %lld: %s, not %s",
+					         zones[z], (long long)u, got,
+					         want);
+			}
+		}
+		date_format_iso(DATE_MAX, got, sizeof(got));
+		iso_by_strftime(DATE_MAX, want, sizeof(want));
+		assert_string_equal(got, want);
+	}
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -98,6 +162,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test(relative_forms),
 	        cmocka_unit_test(refused),
 	        cmocka_unit_test(formats),
+	        cmocka_unit_test(iso_as_strftime),
 	};
 	setenv("TZ", "UTC", 1);
 	tzset();

@@ -1445,6 +1445,240 @@ load_head_as_jansson(void **state)
 	}
 }
 
+/* Problems reported by an export, one line each. */
+static void
+note_problem(void *arg, const char *id, const char *kind, const char *why)
+{
+	struct strbuf *b = arg;
+	strbuf_addf(b, "%s %s %s\n", id, kind, why);
+}
+
+/* Export through a writer, the direct way for journal entries or not. */
+static void
+stream_way(struct vault *v, const struct transfer_filter *f, bool no_shortcuts,
+           struct strbuf *out, struct strbuf *problems, size_t *records)
+{
+	char err[TRANSFER_ERR_MAX];
+	struct transfer_output o = {
+	        .format = TRANSFER_EXPORT_JSON,
+	        .write = mem_write,
+	        .write_arg = out,
+	        .problem = note_problem,
+	        .problem_arg = problems,
+	        .no_shortcuts = no_shortcuts,
+	};
+	if (transfer_export_write(v, f, NOW, &o, err) != 0)
+		fail_msg("export: %s", err);
+	*records = o.records;
+}
+
+/* Journal entries written straight from their stored heads are the very
+ * bytes the general way (jansson) writes, and the same entries are left
+ * out for the same reasons: for every shape of head and text. */
+static void
+direct_as_general(void **state)
+{
+	static const struct {
+		const char *head, *body;
+		size_t bodylen; /* 0: strlen(body) */
+	} shapes[] = {
+	        {"{\"v\":1,\"created\":1795000000,\"updated\":1795000000,"
+	         "\"mood\":11,\"tags\":[],\"preview\":\"x\"}",
+	         "mood out of range", 0},
+	        {"{\"created\":1795000001,\"mood\":5.0,\"tags\":[]}",
+	         "mood with a fraction", 0},
+	        {"{\"created\":1795000002,\"mood\":\"7\",\"tags\":[]}",
+	         "mood as text", 0},
+	        {"{\"created\":1795000003,\"mood\":-0,\"tags\":[]}", "mood -0",
+	         0},
+	        {"{\"created\":1795000003,\"mood\":-1,\"tags\":[],"
+	         "\"mood2\":[\"a\",\"b\"]}",
+	         "mood -1", 0},
+	        {"{\"created\":1795000004,\"mood\":10,\"tags\":[\"a\\\"b\","
+	         "\"\\u00e9t\\u00e9\",\"x\\/y\",\"\\ud83c\\udf3f\"],"
+	         "\"preview\":\"q \\\" \\\\ \\n \\u0041\"}",
+	         "escapes in tags and preview", 0},
+	        {"{\"cr\\u0065ated\":1795000005,\"tags\":[\"Mixed Case\"]}",
+	         "an escaped key", 0},
+	        {"{\"created\":1,\"created\":1795000006,\"tags\":[]}",
+	         "created twice", 0},
+	        {"{\"created\":1795000007,\"tags\":[],\"tags\":[\"b\"]}",
+	         "tags twice", 0},
+	        {"{\"tags\":[]}", "no created", 0},
+	        {"{\"created\":1795000008}", "no tags", 0},
+	        {"{\"created\":1795000009,\"tags\":\"a\"}", "tags as text", 0},
+	        {"{\"created\":1795000010,\"tags\":[\"a\\u0007\"]}",
+	         "a tag with a bell", 0},
+	        {"{\"created\":1795000011,\"tags\":[\"a,b\"]}",
+	         "a tag with a comma", 0},
+	        {"{\"created\":1795000012,\"tags\":[\"\"]}", "an empty tag", 0},
+	        {"{\"created\":1795000013,\"tags\":[7]}", "a tag as a number",
+	         0},
+	        {"{\"created\":1795000014,\"tags\":[]}", " \n\t\r ", 0},
+	        {"{\"created\":1795000015,\"tags\":[]}", "\f", 0},
+	        {"{\"created\":1795000016,\"tags\":[]}", "a NUL\0here", 10},
+	        {"{\"created\":1795000017,\"tags\":[]}", "not UTF-8 \xff", 0},
+	        {"{\"created\":1795000018,\"tags\":[],\"x\":{\"a\":1}}",
+	         "an object in the head", 0},
+	        {"{\"created\":1795000019,\"tags\":[],\"x\":true,\"y\":false,"
+	         "\"z\":null,\"w\":[]}",
+	         "words in the head", 0},
+	        {"{\"created\":99999999999999,\"tags\":[]}", "far future", 0},
+	        {"{\"created\":1795000020,\"updated\":1234567890123456789,"
+	         "\"tags\":[]}",
+	         "a long number", 0},
+	        {"{\"created\":1795000021,\"updated\":null,\"tags\":[]}",
+	         "updated null", 0},
+	        {"{\"created\":1795000022,\"updated\":1795000122,\"tags\":[]}",
+	         "updated later", 0},
+	        {" { \"created\" : 1795000023 , \"tags\" : [ \"a\" , \"b\" ] "
+	         "} ",
+	         "spaces in the head", 0},
+	        {"{\"created\":01795000024,\"tags\":[]}", "a leading zero", 0},
+	        {"{\"created\":1795000025,\"tags\":[]", "cut short", 0},
+	        {"{\"created\":1795000026,\"tags\":[],}", "a last comma", 0},
+	        {"{\"created\":1795000027,\"tags\":[\"\x01\"]}",
+	         "a raw control character in a tag", 0},
+	        {"{\"created\":1795000028,\"tags\":[\"a\\u0000\"]}",
+	         "an escaped NUL in a tag", 0},
+	        {"{\"created\":1795000029,\"tags\":[\"\\ud800\"]}",
+	         "a lone surrogate", 0},
+	        {"{\"created\":1795000030,\"tags\":[],\"preview\":\"\xc3\"}",
+	         "a preview that is not UTF-8", 0},
+	        {"[1]", "a list for a head", 0},
+	        {"{\"created\":1795000031,\"tags\":[]} x", "more after it", 0},
+	        {"{\"created\":1795000032,\"tags\":[],\"v\":1e3}",
+	         "an exponent", 0},
+	};
+	struct vault *a = make_vault(path_a);
+	struct strbuf direct = {0}, general = {0}, pd = {0}, pg = {0};
+	char many[2048] = "{\"created\":1795000040,\"tags\":[";
+	size_t nd, ng;
+	fill_awkward(a);
+	fill(a);
+	assert_int_equal(vault_begin(a), 0);
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		char id[VAULT_ID_HEX + 1];
+		size_t bl = shapes[i].bodylen ? shapes[i].bodylen
+		                              : strlen(shapes[i].body);
+		assert_int_equal(vault_put(a, NULL, "journal", shapes[i].head,
+		                           strlen(shapes[i].head),
+		                           shapes[i].body, bl, id),
+		                 0);
+	}
+	/* more tags than an entry holds, and as many as it holds */
+	for (int i = 0; i <= JOURNAL_MAX_TAGS; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many),
+		         "%s\"t%d\"", i ? "," : "", i);
+	strcat(many, "]}");
+	put_raw(a, "journal", many, "too many tags");
+	*strrchr(many, ',') = '\0';
+	strcat(many, "]}");
+	put_raw(a, "journal", many, "as many tags as it holds");
+	/* written while the vault was locked */
+	static const char lhead[] = "{\"v\":1,\"created\":1795000050,"
+	                            "\"updated\":1795000050,\"mood\":4,"
+	                            "\"tags\":[\"late\"],\"preview\":\"l\"}";
+	assert_int_equal(vault_insert(a, "0123456789abcdef0123456789abcdef",
+	                              "journal", lhead, strlen(lhead),
+	                              "written while locked", 20,
+	                              VAULT_WRITTEN_LOCKED),
+	                 0);
+	assert_int_equal(vault_commit(a), 0);
+
+	stream_way(a, NULL, false, &direct, &pd, &nd);
+	stream_way(a, NULL, true, &general, &pg, &ng);
+	assert_int_equal(nd, ng);
+	assert_string_equal(pd.p ? pd.p : "", pg.p ? pg.p : "");
+	assert_int_equal(direct.len, general.len);
+	assert_memory_equal(direct.p, general.p, direct.len);
+	/* what the shapes are there for: some are written, some left out */
+	assert_non_null(strstr(direct.p, "\"written_while_locked\": true"));
+	assert_non_null(strstr(direct.p, "\"mood\": 0,"));
+	assert_non_null(strstr(direct.p, "\"a\\\"b\","));
+	assert_non_null(strstr(direct.p, "as many tags as it holds"));
+	assert_null(strstr(direct.p, "too many tags"));
+	assert_null(strstr(direct.p, "a tag with a bell"));
+	assert_non_null(strstr(pd.p, "journal"));
+
+	/* the same within times that leave some out */
+	struct transfer_filter f = {.since = 1795000010, .until = 1795000030};
+	size_t nfd, nfg;
+	strbuf_setlen(&direct, 0);
+	strbuf_setlen(&general, 0);
+	strbuf_setlen(&pd, 0);
+	strbuf_setlen(&pg, 0);
+	stream_way(a, &f, false, &direct, &pd, &nfd);
+	stream_way(a, &f, true, &general, &pg, &nfg);
+	assert_int_equal(nfd, nfg);
+	assert_true(nfd > 5 && nfd < nd);
+	assert_string_equal(pd.p ? pd.p : "", pg.p ? pg.p : "");
+	assert_int_equal(direct.len, general.len);
+	assert_memory_equal(direct.p, general.p, direct.len);
+	assert_null(strstr(direct.p, "mood -0"));
+	strbuf_release(&direct);
+	strbuf_release(&general);
+	strbuf_release(&pd);
+	strbuf_release(&pg);
+	vault_free(a);
+}
+
+/* Records stored newest first come by before their turn: the first few
+ * are kept as made, those past the bound read again when their turn
+ * comes; either way they are written in order, once, and counted. */
+static void
+deferred_kept_and_read_again(void **state)
+{
+	struct vault *a = make_vault(path_a);
+	enum { BIG = 1536 * 1024, N = 6 };
+	char *text = malloc(BIG);
+	assert_non_null(text);
+	assert_int_equal(vault_begin(a), 0);
+	for (int i = 0; i < N; i++) {
+		memset(text, 'a' + i, BIG);
+		add_entry(a, text, BIG, i, NULL, NOW - i * 3600);
+		/* one outside the filter's times, kept as left out */
+		add_entry(a, "old", 3, 1, NULL, NOW - 400 * 86400 - i);
+	}
+	assert_int_equal(vault_commit(a), 0);
+	for (int direct = 0; direct < 2; direct++) {
+		static const char *const kinds[] = {"rating", "journal"};
+		struct transfer_filter f = {
+		        .since = NOW - 86400, .kinds = kinds, .nkinds = 2};
+		size_t counts[2] = {9, 9};
+		struct strbuf js = {0};
+		char err[TRANSFER_ERR_MAX];
+		struct transfer_output o = {
+		        .format = TRANSFER_EXPORT_JSON,
+		        .write = mem_write,
+		        .write_arg = &js,
+		        .kind_counts = counts,
+		        .no_shortcuts = !direct,
+		};
+		assert_int_equal(transfer_export_write(a, &f, NOW, &o, err), 0);
+		assert_int_equal(o.records, N);
+		assert_int_equal(counts[0], 0);
+		assert_int_equal(counts[1], N);
+		json_error_t jerr;
+		json_t *doc = json_loadb(js.p, js.len, 0, &jerr);
+		assert_non_null(doc);
+		json_t *recs = json_object_get(doc, "records");
+		assert_int_equal(json_array_size(recs), N);
+		for (int i = 0; i < N; i++) {
+			json_t *t = json_object_get(json_array_get(recs, i),
+			                            "text");
+			assert_int_equal(json_string_length(t), BIG);
+			/* oldest first: the last stored */
+			assert_int_equal(json_string_value(t)[0],
+			                 'a' + N - 1 - i);
+		}
+		json_decref(doc);
+		strbuf_release(&js);
+	}
+	free(text);
+	vault_free(a);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 
 int
@@ -1470,6 +1704,8 @@ main(int argc, char **argv)
 	        T(stream_jrnl),
 	        T(load_head_as_jansson),
 	        T(check_refuses_what_import_would),
+	        T(direct_as_general),
+	        T(deferred_kept_and_read_again),
 	};
 	if (sodium_init() < 0)
 		return 1;
