@@ -30,7 +30,8 @@ enum { SHORT_ID = 8, ISO_MAX = 40, KEY_BYTES = crypto_generichash_BYTES };
 
 /* Room for n more bytes (and the NUL). Returns 0, or -1. */
 /* A record written while the vault was locked says so (export format). */
-#define LOCKED_KEY "written_while_locked"
+#define LOCKED_KEY   "written_while_locked"
+#define CONFLICT_KEY "conflict_copy"
 
 int
 transfer_put_clean(struct strbuf *b, const char *s, size_t len, unsigned flags)
@@ -979,6 +980,9 @@ md_record(struct strbuf *out, const json_t *rec, size_t i, char *err)
 	    (json_is_true(json_object_get(rec, LOCKED_KEY)) &&
 	     strbuf_adds(out, "*Written while the vault was "
 	                      "locked.*\n\n")) ||
+	    (json_is_true(json_object_get(rec, CONFLICT_KEY)) &&
+	     strbuf_adds(out, "*A copy kept from another computer: this "
+	                      "record was edited on both.*\n\n")) ||
 	    md->markdown(md, rec, out))
 		return -1;
 	return 0;
@@ -1301,8 +1305,10 @@ render_item(const struct export_ctx *c, struct export_item *e,
 	if ((f && f->since && t.created < f->since) ||
 	    (f && f->until && t.created > f->until)) {
 		e->render = RENDER_LEFT_OUT;
-	} else if (!it->written_locked ||
-	           !json_object_set_new(fields, LOCKED_KEY, json_true())) {
+	} else if ((!it->written_locked ||
+	            !json_object_set_new(fields, LOCKED_KEY, json_true())) &&
+	           (!it->conflict_copy ||
+	            !json_object_set_new(fields, CONFLICT_KEY, json_true()))) {
 		int rc = render_record(c, &e->text, (size_t)(e - c->items),
 		                       it->id, it->kind, &t, fields, why);
 		if (rc == 0)
@@ -1765,8 +1771,9 @@ append(char *err, const char *s)
 static bool
 key_allowed(const char *key, const struct transfer_codec *codec)
 {
-	static const char *const common[] = {"id",      "kind",     "created",
-	                                     "updated", LOCKED_KEY, NULL};
+	static const char *const common[] = {
+	        "id",       "kind",       "created", "updated",
+	        LOCKED_KEY, CONFLICT_KEY, NULL};
 	for (size_t i = 0; common[i]; i++)
 		if (strcmp(key, common[i]) == 0)
 			return true;
@@ -1892,15 +1899,24 @@ parse_record(const json_t *rec, size_t idx, struct transfer_rec *r, char *err)
 		         idx, SHORT_ID, id);
 		return TRANSFER_UNREADABLE;
 	}
-	json_t *locked = json_object_get(rec, LOCKED_KEY);
-	if (locked && !json_is_boolean(locked)) {
-		snprintf(err, TRANSFER_ERR_MAX,
-		         "record %zu (id %.*s) has \"%s\" that is neither "
-		         "true nor false",
-		         idx, SHORT_ID, id, LOCKED_KEY);
-		return TRANSFER_UNREADABLE;
+	static const struct {
+		const char *key;
+		unsigned flag;
+	} marks[] = {{LOCKED_KEY, VAULT_WRITTEN_LOCKED},
+	             {CONFLICT_KEY, VAULT_CONFLICT_COPY}};
+	r->flags = 0;
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		json_t *mark = json_object_get(rec, marks[i].key);
+		if (mark && !json_is_boolean(mark)) {
+			snprintf(err, TRANSFER_ERR_MAX,
+			         "record %zu (id %.*s) has \"%s\" that is "
+			         "neither true nor false",
+			         idx, SHORT_ID, id, marks[i].key);
+			return TRANSFER_UNREADABLE;
+		}
+		if (json_is_true(mark))
+			r->flags |= marks[i].flag;
 	}
-	r->flags = json_is_true(locked) ? VAULT_WRITTEN_LOCKED : 0;
 	r->t.updated = r->t.created;
 	if (json_object_get(rec, "updated") &&
 	    time_field(rec, "updated", &r->t.updated)) {
@@ -4121,6 +4137,8 @@ export_journal_direct(const struct vault_item *it,
 	    direct_key(out, "text") || put_string(out, text, len) ||
 	    (it->written_locked &&
 	     (direct_key(out, LOCKED_KEY) || strbuf_adds(out, "true"))) ||
+	    (it->conflict_copy &&
+	     (direct_key(out, CONFLICT_KEY) || strbuf_adds(out, "true"))) ||
 	    put_indent(out, EXPORT_DEPTH) || strbuf_adds(out, "}"))
 		goto out;
 	rc = DIRECT_WRITTEN;

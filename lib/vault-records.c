@@ -747,8 +747,10 @@ vault_insert(struct vault *v, const char *id, const char *kind,
 		return vault_set_error(v, VAULT_ERROR, "Unknown record kind.");
 	if ((rc = write_enter(v, &own)))
 		return rc;
-	rc = vault_record_insert(v, raw, kind, head, headlen, body, bodylen,
-	                         flags & VAULT_WRITTEN_LOCKED, time(NULL));
+	rc = vault_record_insert(
+	        v, raw, kind, head, headlen, body, bodylen,
+	        flags & (VAULT_WRITTEN_LOCKED | VAULT_CONFLICT_COPY),
+	        time(NULL));
 	if (rc == VAULT_EXISTS)
 		vault_set_error(v, VAULT_EXISTS,
 		                "A record with the id %s is already there.",

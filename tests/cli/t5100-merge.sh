@@ -133,6 +133,18 @@ test_expect_success 'the conflict copy is marked in show and --json, and can be 
 	cp "$TEST_ROOT/a-merged.db" "$A"
 '
 
+test_expect_success 'export and import keep the conflict-copy mark' '
+	selfhelp $P export --format json -o "$TEST_ROOT/x.json" >/dev/null &&
+	json "assert sum(1 for r in d[\"records\"] if r.get(\"conflict_copy\")) == 1" \
+		<"$TEST_ROOT/x.json" &&
+	selfhelp $P export --format markdown -o "$TEST_ROOT/x.md" >/dev/null &&
+	expect_in "A copy kept from another computer" "$TEST_ROOT/x.md" &&
+	quick_vault "$TEST_ROOT/fresh.db" >/dev/null &&
+	selfhelp --vault "$TEST_ROOT/fresh.db" $P import "$TEST_ROOT/x.json" >/dev/null &&
+	selfhelp --vault "$TEST_ROOT/fresh.db" $P journal list >"$OUT" &&
+	expect_in "(conflict copy)" "$OUT"
+'
+
 test_expect_success 'merging the same copy twice changes nothing' '
 	cp "$A" "$TEST_ROOT/a-once.db" &&
 	selfhelp $P merge "$B" >"$OUT" &&

@@ -1584,6 +1584,12 @@ direct_as_general(void **state)
 	                              "written while locked", 20,
 	                              VAULT_WRITTEN_LOCKED),
 	                 0);
+	/* a conflict copy kept by a merge */
+	assert_int_equal(vault_insert(a, "0123456789abcdef0123456789abcdee",
+	                              "journal", lhead, strlen(lhead),
+	                              "kept from another computer", 26,
+	                              VAULT_CONFLICT_COPY),
+	                 0);
 	assert_int_equal(vault_commit(a), 0);
 
 	stream_way(a, NULL, false, &direct, &pd, &nd);
@@ -1594,6 +1600,7 @@ direct_as_general(void **state)
 	assert_memory_equal(direct.p, general.p, direct.len);
 	/* what the shapes are there for: some are written, some left out */
 	assert_non_null(strstr(direct.p, "\"written_while_locked\": true"));
+	assert_non_null(strstr(direct.p, "\"conflict_copy\": true"));
 	assert_non_null(strstr(direct.p, "\"mood\": 0,"));
 	assert_non_null(strstr(direct.p, "\"a\\\"b\","));
 	assert_non_null(strstr(direct.p, "as many tags as it holds"));
