@@ -3174,13 +3174,13 @@ fast_word(struct fast *f, const char *w)
 }
 
 /* An integer of up to 18 digits (it cannot overflow), as jansson reads
- * it; NULL for anything else (a fraction, an exponent, a leading zero,
- * more digits), which is left to jansson. */
-static json_t *
-fast_int(struct fast *f)
+ * it; -1 (fast_int: NULL) for anything else (a fraction, an exponent, a
+ * leading zero, more digits), which is left to jansson. */
+static int
+direct_int(struct fast *f, int64_t *out)
 {
 	const char *p = f->p, *d;
-	json_int_t v = 0;
+	int64_t v = 0;
 	bool neg = p < f->end && *p == '-';
 	if (neg)
 		p++;
@@ -3189,9 +3189,17 @@ fast_int(struct fast *f)
 	if (p == d || (p - d > 1 && *d == '0') ||
 	    (p < f->end &&
 	     ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
-		return NULL;
+		return -1;
 	f->p = p;
-	return json_integer(neg ? -v : v);
+	*out = neg ? -v : v;
+	return 0;
+}
+
+static json_t *
+fast_int(struct fast *f)
+{
+	int64_t v;
+	return direct_int(f, &v) ? NULL : json_integer((json_int_t)v);
 }
 
 /* A value of the jrnl shape (or an integer, as a record's head has);
@@ -3883,26 +3891,6 @@ transfer_check_release(struct transfer_check_result *res)
  * and the general way (encode_item) writes the entry or says what is
  * wrong with it. The unit tests compare the two on every shape of entry.
  */
-
-/* An integer as fast_int reads it, without making a json_t. */
-static int
-direct_int(struct fast *f, int64_t *out)
-{
-	const char *p = f->p, *d;
-	int64_t v = 0;
-	bool neg = p < f->end && *p == '-';
-	if (neg)
-		p++;
-	for (d = p; p < f->end && *p >= '0' && *p <= '9' && p - d < 18; p++)
-		v = v * 10 + (*p - '0');
-	if (p == d || (p - d > 1 && *d == '0') ||
-	    (p < f->end &&
-	     ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
-		return -1;
-	f->p = p;
-	*out = neg ? -v : v;
-	return 0;
-}
 
 /* A list of texts, each appended to `to` with its NUL; -1: not ours,
  * or more than `max` of them. */
