@@ -197,6 +197,36 @@ int vault_put(struct vault *v, const char *id, const char *kind,
               size_t bodylen, char *id_out);
 
 /*
+ * A new record sealed ahead of its insert, so that the sealing (padding,
+ * encryption and the search filter) can be done on another thread while
+ * this one writes to SQLite. vault_sealed_new() gives an empty one (NULL
+ * when memory ran out); vault_sealed_free() wipes and frees it (NULL is
+ * fine). One may be sealed again and again.
+ *
+ * vault_seal_new() seals a new record of `kind` with a fresh random id,
+ * revision 1 and created `time`, as vault_put(v, NULL, ...) would store
+ * it. It only reads v's key, so it may run on any thread while v is used
+ * (not freed or locked) on another; it sets no error message: it fails
+ * (VAULT_ERROR) only when memory runs out or v is locked or not updated.
+ * The plaintext is wiped from the guarded scratch as soon as it is
+ * sealed; the search filter of it stays (guarded) until the next seal.
+ *
+ * vault_put_sealed() inserts it, on the thread that uses v: as vault_put
+ * does, inside the caller's transaction or in one of its own. When its
+ * id is in the vault already (only a matter of principle) it stores
+ * nothing and returns VAULT_EXISTS: store the record with vault_put().
+ * vault_sealed_id() writes the id (VAULT_ID_HEX + 1 bytes).
+ */
+struct vault_sealed;
+struct vault_sealed *vault_sealed_new(void);
+void vault_sealed_free(struct vault_sealed *s);
+int vault_seal_new(const struct vault *v, struct vault_sealed *s,
+                   const char *kind, const void *head, size_t headlen,
+                   const void *body, size_t bodylen, int64_t time);
+int vault_put_sealed(struct vault *v, const struct vault_sealed *s);
+void vault_sealed_id(const struct vault_sealed *s, char *id_out);
+
+/*
  * Insert a record under a given id (32 lower-case hex digits), revision 1,
  * with `flags` (enum vault_record_flags), e.g. when importing.
  * VAULT_EXISTS when a record has that id already.
