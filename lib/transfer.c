@@ -3588,10 +3588,7 @@ job_make(struct pipe *p, const json_t *entry, struct job *j, char *err)
 		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 		return TRANSFER_ERROR;
 	}
-	char id[VAULT_ID_HEX + 1];
-	vault_sealed_id(j->sealed, id);
-	sodium_hex2bin(se->id, sizeof(se->id), id, VAULT_ID_HEX, NULL, NULL,
-	               NULL);
+	memcpy(se->id, vault_sealed_id(j->sealed), sizeof(se->id));
 	se->stored = true;
 	j->what = JOB_ADD;
 	return 0;
@@ -3602,6 +3599,10 @@ static void
 batch_fill(struct pipe *p, struct batch *b)
 {
 	struct scan *s = p->s;
+	/* what the last round left: freed on the thread that made it (one
+	 * malloc arena, no lock taken by both) */
+	for (size_t i = 0; i < b->n; i++)
+		job_clear(&b->jobs[i]);
 	b->n = 0;
 	b->rc = 0;
 	b->last = false;
@@ -3675,6 +3676,9 @@ job_apply(struct vault *v, struct pipe *p, struct job *j,
 	}
 	if (j->what != JOB_ADD)
 		return 0;
+	/* the filter here: this thread waits for the reader otherwise */
+	vault_sealed_filter(j->sealed, j->r.head.p, j->r.head.len, j->r.body.p,
+	                    j->r.body.len);
 	if ((rc = vault_put_sealed(v, j->sealed)) == VAULT_EXISTS) {
 		struct remap *m = realloc(p->map, (p->nmap + 1) * sizeof(*m));
 		if (!m) {
@@ -3683,7 +3687,8 @@ job_apply(struct vault *v, struct pipe *p, struct job *j,
 		}
 		p->map = m;
 		m += p->nmap;
-		vault_sealed_id(j->sealed, m->from);
+		sodium_bin2hex(m->from, sizeof(m->from),
+		               vault_sealed_id(j->sealed), VAULT_ID_HEX / 2);
 		rc = vault_put(v, NULL, j->r.kind, j->r.head.p, j->r.head.len,
 		               j->r.body.p, j->r.body.len, id);
 		if (!rc) {
@@ -3703,16 +3708,12 @@ batch_apply(struct vault *v, struct pipe *p, struct batch *b,
             struct transfer_result *res, char *err)
 {
 	int rc = 0;
-	for (size_t i = 0; i < b->n; i++) {
-		if (!rc)
-			rc = job_apply(v, p, &b->jobs[i], res, err);
-		job_clear(&b->jobs[i]);
-	}
+	for (size_t i = 0; !rc && i < b->n; i++)
+		rc = job_apply(v, p, &b->jobs[i], res, err);
 	if (!rc && b->rc) {
 		memcpy(err, b->err, TRANSFER_ERR_MAX);
 		rc = b->rc;
 	}
-	b->n = 0;
 	return rc;
 }
 

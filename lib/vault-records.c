@@ -745,10 +745,19 @@ vault_sealed_free(struct vault_sealed *s)
 	free(s);
 }
 
-void
-vault_sealed_id(const struct vault_sealed *s, char *id_out)
+const unsigned char *
+vault_sealed_id(const struct vault_sealed *s)
 {
-	sodium_bin2hex(id_out, VAULT_ID_HEX + 1, s->id, VAULT_ID_BYTES);
+	return s->id;
+}
+
+void
+vault_sealed_filter(struct vault_sealed *s, const void *head, size_t headlen,
+                    const void *body, size_t bodylen)
+{
+	if (s->fsize)
+		sodium_memzero(s->filter, s->fsize);
+	s->fsize = filter_compute(s->filter, head, headlen, body, bodylen);
 }
 
 int
@@ -786,7 +795,6 @@ vault_seal_new(const struct vault *v, struct vault_sealed *s, const char *kind,
 		sealed_clear(s);
 		return VAULT_ERROR;
 	}
-	s->fsize = filter_compute(s->filter, head, headlen, body, bodylen);
 	return VAULT_OK;
 }
 
@@ -796,7 +804,7 @@ vault_put_sealed(struct vault *v, const struct vault_sealed *s)
 	bool own;
 	int rc;
 	int64_t rowid = 0;
-	if (!s->h)
+	if (!s->h || !s->fsize)
 		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
 	if ((rc = write_enter(v, &own)))
 		return rc;

@@ -209,13 +209,16 @@ int vault_put(struct vault *v, const char *id, const char *kind,
  * (not freed or locked) on another; it sets no error message: it fails
  * (VAULT_ERROR) only when memory runs out or v is locked or not updated.
  * The plaintext is wiped from the guarded scratch as soon as it is
- * sealed; the search filter of it stays (guarded) until the next seal.
+ * sealed. vault_sealed_id() is the new id (VAULT_ID_HEX / 2 raw bytes).
+ *
+ * vault_sealed_filter() makes the record's search filter from the same
+ * head and body (kept guarded in s until the next seal or free); on any
+ * thread, after vault_seal_new and before vault_put_sealed.
  *
  * vault_put_sealed() inserts it, on the thread that uses v: as vault_put
  * does, inside the caller's transaction or in one of its own. When its
  * id is in the vault already (only a matter of principle) it stores
  * nothing and returns VAULT_EXISTS: store the record with vault_put().
- * vault_sealed_id() writes the id (VAULT_ID_HEX + 1 bytes).
  */
 struct vault_sealed;
 struct vault_sealed *vault_sealed_new(void);
@@ -223,8 +226,10 @@ void vault_sealed_free(struct vault_sealed *s);
 int vault_seal_new(const struct vault *v, struct vault_sealed *s,
                    const char *kind, const void *head, size_t headlen,
                    const void *body, size_t bodylen, int64_t time);
+const unsigned char *vault_sealed_id(const struct vault_sealed *s);
+void vault_sealed_filter(struct vault_sealed *s, const void *head,
+                         size_t headlen, const void *body, size_t bodylen);
 int vault_put_sealed(struct vault *v, const struct vault_sealed *s);
-void vault_sealed_id(const struct vault_sealed *s, char *id_out);
 
 /*
  * Insert a record under a given id (32 lower-case hex digits), revision 1,
