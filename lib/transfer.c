@@ -3489,6 +3489,7 @@ struct job {
 	struct transfer_rec r;       /* ADD: as stored; MERGE: the repeat */
 	char id[VAULT_ID_HEX + 1];   /* MERGE: the entry it repeats */
 	struct vault_sealed *sealed; /* ADD; kept for the next batches */
+	bool is_sealed;              /* by the reader; else still to seal */
 };
 
 struct batch {
@@ -3532,11 +3533,14 @@ job_clear(struct job *j)
 	json_decref(j->r.tags);
 	memset(&j->r, 0, sizeof(j->r));
 	j->what = JOB_NONE;
+	j->is_sealed = false;
 }
 
-/* On the reader: one entry, up to sealed, as jrnl_import_one did. */
+/* On the reader: one entry, as jrnl_import_one did; sealed too if
+ * `seal`. */
 static int
-job_make(struct pipe *p, const json_t *entry, struct job *j, char *err)
+job_make(struct pipe *p, const json_t *entry, struct job *j, bool seal,
+         char *err)
 {
 	struct transfer_rec *r = &j->r;
 	struct seen *seen = &p->seen;
@@ -3582,21 +3586,26 @@ job_make(struct pipe *p, const json_t *entry, struct job *j, char *err)
 	if ((rc = jrnl_store(r, p->idx, err)))
 		return rc;
 	p->res.shortened += r->shortened && !was_short;
+	if (j->sealed)
+		vault_sealed_draw_id(j->sealed);
 	if ((!j->sealed && !(j->sealed = vault_sealed_new())) ||
-	    vault_seal_new(p->v, j->sealed, r->kind, r->head.p, r->head.len,
-	                   r->body.p, r->body.len, (int64_t)time(NULL))) {
+	    (seal &&
+	     vault_seal_new(p->v, j->sealed, r->kind, r->head.p, r->head.len,
+	                    r->body.p, r->body.len, (int64_t)time(NULL)))) {
 		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 		return TRANSFER_ERROR;
 	}
+	j->is_sealed = seal;
 	memcpy(se->id, vault_sealed_id(j->sealed), sizeof(se->id));
 	se->stored = true;
 	j->what = JOB_ADD;
 	return 0;
 }
 
-/* On the reader: the next entries of the list into b. */
+/* On the reader: the next entries of the list into b; sealed if `seal`
+ * (else this thread seals them, when it would wait for the reader). */
 static void
-batch_fill(struct pipe *p, struct batch *b)
+batch_fill(struct pipe *p, struct batch *b, bool seal)
 {
 	struct scan *s = p->s;
 	/* what the last round left: freed on the thread that made it (one
@@ -3618,7 +3627,7 @@ batch_fill(struct pipe *p, struct batch *b)
 			b->rc = TRANSFER_UNREADABLE;
 			break;
 		}
-		b->rc = job_make(p, entry, &b->jobs[b->n++], b->err);
+		b->rc = job_make(p, entry, &b->jobs[b->n++], seal, b->err);
 		json_decref(entry);
 		p->res.records++;
 		if (b->rc)
@@ -3647,11 +3656,14 @@ reader_main(void *arg)
 		while (!p->stop && p->made - p->used == JOB_BATCHES)
 			pthread_cond_wait(&p->cv, &p->mu);
 		bool stop = p->stop;
+		/* this thread waits for the reader when it has no batch:
+		 * then the reader leaves the sealing to it */
+		bool seal = p->made != p->used;
 		struct batch *b = &p->b[p->made % JOB_BATCHES];
 		pthread_mutex_unlock(&p->mu);
 		if (stop)
 			break;
-		batch_fill(p, b);
+		batch_fill(p, b, seal);
 		last = b->last;
 		pthread_mutex_lock(&p->mu);
 		p->made++;
@@ -3676,6 +3688,12 @@ job_apply(struct vault *v, struct pipe *p, struct job *j,
 	}
 	if (j->what != JOB_ADD)
 		return 0;
+	if (!j->is_sealed &&
+	    vault_seal_new(v, j->sealed, j->r.kind, j->r.head.p, j->r.head.len,
+	                   j->r.body.p, j->r.body.len, (int64_t)time(NULL))) {
+		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+		return TRANSFER_ERROR;
+	}
 	/* the filter here: this thread waits for the reader otherwise */
 	vault_sealed_filter(j->sealed, j->r.head.p, j->r.head.len, j->r.body.p,
 	                    j->r.body.len);
@@ -3751,7 +3769,7 @@ stream_entries(struct vault *v, struct scan *s, struct transfer_result *res,
 	if (!threaded) {
 		/* no second thread: read a batch, store it, and so on */
 		for (bool last = false; !rc && !last;) {
-			batch_fill(p, &p->b[0]);
+			batch_fill(p, &p->b[0], true);
 			last = p->b[0].last;
 			rc = batch_apply(v, p, &p->b[0], res, err);
 		}

@@ -710,6 +710,8 @@ struct vault_sealed {
 	size_t fsize;
 };
 
+static void sealed_clear(struct vault_sealed *s);
+
 struct vault_sealed *
 vault_sealed_new(void)
 {
@@ -718,7 +720,16 @@ vault_sealed_new(void)
 		free(s);
 		s = NULL;
 	}
+	if (s)
+		crypto_public_random(s->id, sizeof(s->id));
 	return s;
+}
+
+void
+vault_sealed_draw_id(struct vault_sealed *s)
+{
+	sealed_clear(s);
+	crypto_public_random(s->id, sizeof(s->id));
 }
 
 static void
@@ -776,7 +787,6 @@ vault_seal_new(const struct vault *v, struct vault_sealed *s, const char *kind,
 	                          vault_padded_size(envlen + headlen)) != 0 ||
 	    vault_scratch_reserve(&s->body, vault_padded_size(bodylen)) != 0)
 		return VAULT_ERROR;
-	crypto_public_random(s->id, sizeof(s->id));
 	snprintf(s->kind, sizeof(s->kind), "%s", kind);
 	s->flags = 0;
 	vault_sort_key_of(v, kind, head, headlen, &s->key, &s->flags);

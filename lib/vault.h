@@ -203,12 +203,14 @@ int vault_put(struct vault *v, const char *id, const char *kind,
  * when memory ran out); vault_sealed_free() wipes and frees it (NULL is
  * fine). One may be sealed again and again.
  *
- * vault_seal_new() seals a new record of `kind` with a fresh random id,
- * revision 1 and created `time`, as vault_put(v, NULL, ...) would store
- * it. It only reads v's key, so it may run on any thread while v is used
- * (not freed or locked) on another; it sets no error message: it fails
- * (VAULT_ERROR) only when memory runs out or v is locked or not updated.
- * The plaintext is wiped from the guarded scratch as soon as it is
+ * vault_seal_new() seals a new record of `kind` under s's id, revision 1
+ * and created `time`, as vault_put(v, NULL, ...) would store it. The id
+ * is a fresh random one, drawn by vault_sealed_new() and again by
+ * vault_sealed_draw_id() (on any thread), which also forgets what was
+ * sealed: draw one for each record. It only reads v's key, so it may run on any
+ * thread while v is used (not freed or locked) on another; it sets no error
+ * message: it fails (VAULT_ERROR) only when memory runs out or v is locked or
+ * not updated. The plaintext is wiped from the guarded scratch as soon as it is
  * sealed. vault_sealed_id() is the new id (VAULT_ID_HEX / 2 raw bytes).
  *
  * vault_sealed_filter() makes the record's search filter from the same
@@ -223,6 +225,7 @@ int vault_put(struct vault *v, const char *id, const char *kind,
 struct vault_sealed;
 struct vault_sealed *vault_sealed_new(void);
 void vault_sealed_free(struct vault_sealed *s);
+void vault_sealed_draw_id(struct vault_sealed *s);
 int vault_seal_new(const struct vault *v, struct vault_sealed *s,
                    const char *kind, const void *head, size_t headlen,
                    const void *body, size_t bodylen, int64_t time);
