@@ -66,6 +66,8 @@ struct index_entry {
 
 struct bucket {
 	struct index_entry *e;
+	uint64_t *heads; /* the first eight bytes of each e[i].id: index_find
+	                  * reads these, not the whole entries */
 	size_t n, cap;
 	bool loaded, dirty;
 };
