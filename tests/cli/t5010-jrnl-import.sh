@@ -292,4 +292,28 @@ assert len(d) == 200, len(d)
 	done
 '
 
+test_expect_success 'without the second thread: the same records, repeats and failures' '
+	(
+	SELFHELP_TEST_IMPORT_ONE_THREAD=1 && export SELFHELP_TEST_IMPORT_ONE_THREAD &&
+	fresh one &&
+	selfhelp $P --vault "$V" import --json "$TEST_ROOT/rep.json" >"$OUT" &&
+	json "assert (d[\"added\"], d[\"repeats\"]) == (200, 1), d" <"$OUT" &&
+	entries &&
+	json "
+e = [x for x in d if \"Entry 3.\" in x[\"text\"]]
+assert len(e) == 1 and e[0][\"tags\"] == [\"work\", \"later\", \"starred\"], e
+assert len(d) == 200, len(d)
+" <"$OUT" &&
+	selfhelp $P --vault "$V" import --json "$TEST_ROOT/rep.json" >"$OUT" &&
+	json "assert (d[\"added\"], d[\"skipped\"]) == (0, 200), d" <"$OUT" &&
+	V="$TEST_ROOT/bad.db" &&
+	for at in 0 63 190; do
+		test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/bad$at.json" 2>"$ERR" &&
+		expect_in "entry $((at + 1)) has the date" "$ERR" &&
+		cmp "$V" "$TEST_ROOT/bad-before.db" ||
+		{ echo "at $at"; cat "$ERR"; exit 1; }
+	done
+	)
+'
+
 test_done
