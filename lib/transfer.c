@@ -2623,37 +2623,77 @@ jkey_cmp(const void *a, const void *b)
  * from jrnl, so that it does not depend on the time zone; for others it
  * is the local wall-clock minute of their created time.
  */
-static int
-jkey_cb(void *arg, const struct vault_item *it)
+static bool
+jkey_of(const struct vault_item *it, struct jkey *k)
 {
-	struct jkeys *s = arg;
 	struct transfer_times t;
 	if (it->damaged)
-		return 0;
+		return false;
 	json_t *h = transfer_load_head(it->head, it->headlen);
-	int bad = !json_is_object(h) || transfer_head_times(h, &t) != 0;
+	if (!json_is_object(h) || transfer_head_times(h, &t) != 0) {
+		json_decref(h);
+		return false;
+	}
 	json_t *wall = json_object_get(h, JOURNAL_JRNL_TIME);
-	time_t minute =
-	        json_is_integer(wall)
-	                ? jrnl_minute((time_t)json_integer_value(wall))
-	                : jrnl_minute(t.created + local_offset(t.created));
+	k->minute = json_is_integer(wall)
+	                    ? jrnl_minute((time_t)json_integer_value(wall))
+	                    : jrnl_minute(t.created + local_offset(t.created));
 	json_decref(h);
-	if (bad)
-		return 0;
+	crypto_generichash(k->key, KEY_BYTES, it->body, it->bodylen, NULL, 0);
+	return true;
+}
+
+static bool
+jkey_push(struct jkeys *s, const struct jkey *k)
+{
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 256;
 		struct jkey *nk = realloc(s->k, cap * sizeof(*nk));
 		if (!nk) {
 			s->oom = true;
-			return 1;
+			return false;
 		}
 		s->k = nk;
 		s->cap = cap;
 	}
-	s->k[s->n].minute = minute;
-	crypto_generichash(s->k[s->n].key, KEY_BYTES, it->body, it->bodylen,
-	                   NULL, 0);
-	s->n++;
+	s->k[s->n++] = *k;
+	return true;
+}
+
+static int
+jkey_cb(void *arg, const struct vault_item *it)
+{
+	struct jkey k;
+	return jkey_of(it, &k) && !jkey_push(arg, &k) ? 1 : 0;
+}
+
+/* The same on vault_search's threads, at once: the keys are pushed under
+ * the lock, and no record goes on to the walk's callback. */
+struct jkeys_shared {
+	struct jkeys *keys;
+	pthread_mutex_t mu;
+};
+
+static bool
+jkey_keep(void *arg, const struct vault_item *it)
+{
+	struct jkeys_shared *sh = arg;
+	struct jkey k;
+	if (jkey_of(it, &k)) {
+		pthread_mutex_lock(&sh->mu);
+		if (!sh->keys->oom)
+			jkey_push(sh->keys, &k);
+		pthread_mutex_unlock(&sh->mu);
+	}
+	return false;
+}
+
+/* the damaged records, which hold no entry to match */
+static int
+jkey_none(void *arg, const struct vault_item *it)
+{
+	(void)arg;
+	(void)it;
 	return 0;
 }
 
@@ -3460,8 +3500,18 @@ out:
 static int
 jrnl_vault_keys(struct vault *v, struct jkeys *keys, char *err)
 {
-	int rc = vault_each(v, JOURNAL_KIND, VAULT_EACH_BODY, jkey_cb, keys);
-	if (rc) {
+	struct jkeys_shared sh = {.keys = keys};
+	int rc;
+	/* decrypted and read on every core: all of a re-import's records */
+	if (pthread_mutex_init(&sh.mu, NULL) == 0) {
+		rc = vault_search(v, JOURNAL_KIND, VAULT_EACH_BODY, jkey_keep,
+		                  &sh, jkey_none, NULL);
+		pthread_mutex_destroy(&sh.mu);
+	} else {
+		rc = vault_each(v, JOURNAL_KIND, VAULT_EACH_BODY, jkey_cb,
+		                keys);
+	}
+	if (rc || keys->oom) {
 		if (keys->oom)
 			snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 		else
