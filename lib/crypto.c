@@ -52,8 +52,8 @@ crypto_derive_kek(unsigned char *key, const char *pass, size_t passlen,
 
 /*
  * Random bytes that become public (nonces, ids, head tags), drawn from
- * the kernel 4 KiB at a time: a getrandom call for each (four a record)
- * was a twentieth of a large import. Each thread has its own; each byte
+ * the kernel 4 KiB at a time (see below): a getrandom call for each
+ * (four a record) was a twentieth of a large import. Each thread has its own; each byte
  * is used once and wiped. fork() gives the child a copy of the caller's,
  * so the child drops it (pthread_atfork) and draws its own: two
  * processes never use the same nonce. (posix_spawn and vfork children
@@ -88,7 +88,14 @@ crypto_public_random(unsigned char *out, size_t n)
 	}
 	pthread_once(&pool_once, pool_setup);
 	if (pool.left < n) {
-		randombytes_buf(pool.b, sizeof(pool.b));
+		/* libsodium asks the kernel 256 bytes at a time: sixteen
+		 * getrandom calls a refill. One call for a fresh 32-byte key
+		 * instead, and its ChaCha20 stream (libsodium's
+		 * randombytes_buf_deterministic) as the 4 KiB. */
+		unsigned char seed[randombytes_SEEDBYTES];
+		randombytes_buf(seed, sizeof(seed));
+		randombytes_buf_deterministic(pool.b, sizeof(pool.b), seed);
+		sodium_memzero(seed, sizeof(seed));
 		pool.left = sizeof(pool.b);
 	}
 	pool.left -= n;

@@ -460,6 +460,47 @@ fold_ascii(unsigned char c)
 	return c + ((unsigned)(c - 'A') < 26u ? 32u : 0u);
 }
 
+/* Eight ASCII bytes (as loaded from memory) folded to lower case at
+ * once: 0x20 added to each byte from 'A' to 'Z'. No byte carries into
+ * the next, as none is above 0x7f. */
+static inline uint64_t
+fold_ascii8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+	uint64_t ge_a = w + ones * (0x80 - 'A');     /* high bit: c >= 'A' */
+	uint64_t gt_z = w + ones * (0x80 - 'Z' - 1); /* high bit: c > 'Z' */
+	return w + ((ge_a & ~gt_z & high) >> 2);
+}
+
+/*
+ * The bits of the eight windows that end in the folded bytes of w, after
+ * the window `win` (of the bytes before them); the last window. The
+ * windows are read out of the bytes in memory order at once, rather than
+ * shifted in one at a time, so that one does not wait for the last.
+ */
+static inline uint32_t
+filter_add8(unsigned char *filter, unsigned shift, uint32_t win, uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t y = __builtin_bswap64(w); /* the first byte on top */
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	uint64_t y = w;
+#else
+	uint64_t y = 0;
+	unsigned char b[8];
+	memcpy(b, &w, 8);
+	for (int k = 0; k < 8; k++)
+		y = y << 8 | b[k];
+#endif
+	uint32_t c0 = (uint32_t)(y >> 56), c1 = (uint32_t)(y >> 48) & 0xff;
+	FILTER_SET(filter, (win << 8 | c0) & 0xffffff, shift);
+	FILTER_SET(filter, (win << 16 | c0 << 8 | c1) & 0xffffff, shift);
+	for (int k = 2; k < 8; k++)
+		FILTER_SET(filter, (uint32_t)(y >> (8 * (7 - k))) & 0xffffff,
+		           shift);
+	return (uint32_t)y & 0xffffff;
+}
+
 void
 search_filter_add(unsigned char *filter, size_t size, const char *text,
                   size_t len)
@@ -482,12 +523,8 @@ search_filter_add(unsigned char *filter, size_t size, const char *text,
 				memcpy(&w8, t + i, 8);
 				if (w8 & 0x8080808080808080u)
 					break;
-				for (int k = 0; k < 8; k++) {
-					win = (win << 8 |
-					       fold_ascii(t[i + k])) &
-					      0xffffff;
-					FILTER_SET(filter, win, shift);
-				}
+				win = filter_add8(filter, shift, win,
+				                  fold_ascii8(w8));
 				i += 8;
 			}
 			if (i >= len)

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2679,37 +2680,77 @@ jkey_cmp(const void *a, const void *b)
  * from jrnl, so that it does not depend on the time zone; for others it
  * is the local wall-clock minute of their created time.
  */
-static int
-jkey_cb(void *arg, const struct vault_item *it)
+static bool
+jkey_of(const struct vault_item *it, struct jkey *k)
 {
-	struct jkeys *s = arg;
 	struct transfer_times t;
 	if (it->damaged)
-		return 0;
+		return false;
 	json_t *h = transfer_load_head(it->head, it->headlen);
-	int bad = !json_is_object(h) || transfer_head_times(h, &t) != 0;
+	if (!json_is_object(h) || transfer_head_times(h, &t) != 0) {
+		json_decref(h);
+		return false;
+	}
 	json_t *wall = json_object_get(h, JOURNAL_JRNL_TIME);
-	time_t minute =
-	        json_is_integer(wall)
-	                ? jrnl_minute((time_t)json_integer_value(wall))
-	                : jrnl_minute(t.created + local_offset(t.created));
+	k->minute = json_is_integer(wall)
+	                    ? jrnl_minute((time_t)json_integer_value(wall))
+	                    : jrnl_minute(t.created + local_offset(t.created));
 	json_decref(h);
-	if (bad)
-		return 0;
+	crypto_generichash(k->key, KEY_BYTES, it->body, it->bodylen, NULL, 0);
+	return true;
+}
+
+static bool
+jkey_push(struct jkeys *s, const struct jkey *k)
+{
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 256;
 		struct jkey *nk = realloc(s->k, cap * sizeof(*nk));
 		if (!nk) {
 			s->oom = true;
-			return 1;
+			return false;
 		}
 		s->k = nk;
 		s->cap = cap;
 	}
-	s->k[s->n].minute = minute;
-	crypto_generichash(s->k[s->n].key, KEY_BYTES, it->body, it->bodylen,
-	                   NULL, 0);
-	s->n++;
+	s->k[s->n++] = *k;
+	return true;
+}
+
+static int
+jkey_cb(void *arg, const struct vault_item *it)
+{
+	struct jkey k;
+	return jkey_of(it, &k) && !jkey_push(arg, &k) ? 1 : 0;
+}
+
+/* The same on vault_search's threads, at once: the keys are pushed under
+ * the lock, and no record goes on to the walk's callback. */
+struct jkeys_shared {
+	struct jkeys *keys;
+	pthread_mutex_t mu;
+};
+
+static bool
+jkey_keep(void *arg, const struct vault_item *it)
+{
+	struct jkeys_shared *sh = arg;
+	struct jkey k;
+	if (jkey_of(it, &k)) {
+		pthread_mutex_lock(&sh->mu);
+		if (!sh->keys->oom)
+			jkey_push(sh->keys, &k);
+		pthread_mutex_unlock(&sh->mu);
+	}
+	return false;
+}
+
+/* the damaged records, which hold no entry to match */
+static int
+jkey_none(void *arg, const struct vault_item *it)
+{
+	(void)arg;
+	(void)it;
 	return 0;
 }
 
@@ -3520,79 +3561,22 @@ out:
 	return rc;
 }
 
-/* One entry of the stream: left out, a repeat, skipped or added. */
-static int
-jrnl_import_one(struct vault *v, const json_t *entry, size_t idx,
-                const struct jkeys *keys, struct seen *seen,
-                struct transfer_result *res, char *err)
-{
-	struct transfer_rec r = {0};
-	int rc = parse_jrnl_entry(entry, idx, &r, err);
-	if (rc)
-		goto out;
-	res->shortened += r.shortened;
-	if (r.empty) {
-		res->empty++;
-		goto out;
-	}
-	rc = TRANSFER_ERROR;
-	if (seen_grow(seen))
-		goto out;
-	time_t minute = jrnl_minute(r.wall);
-	struct seen_entry *se = seen_slot(seen->e, seen->cape, minute, r.key);
-	if (se->used) {
-		char id[VAULT_ID_HEX + 1];
-		res->repeats++;
-		sodium_bin2hex(id, sizeof(id), se->id, sizeof(se->id));
-		rc = se->stored ? jrnl_merge(v, id, &r, err) : 0;
-		goto out;
-	}
-	se->used = true;
-	se->minute = minute;
-	memcpy(se->key, r.key, SEEN_KEY);
-	seen->ne++;
-	struct minute_count *mc = minute_slot(seen->m, seen->capm, minute);
-	if (!mc->used) {
-		mc->used = true;
-		mc->minute = minute;
-		seen->nm++;
-	}
-	r.t.created += mc->n < 60 ? (time_t)mc->n : 59;
-	r.t.updated = r.t.created;
-	mc->n++;
-	if (jrnl_in_vault(keys, &r)) {
-		res->skipped++;
-		rc = 0;
-		goto out;
-	}
-	bool was_short = r.shortened;
-	if ((rc = jrnl_store(&r, idx, err)))
-		goto out;
-	res->shortened += r.shortened && !was_short;
-	char id[VAULT_ID_HEX + 1];
-	if (vault_put(v, NULL, r.kind, r.head.p, r.head.len, r.body.p,
-	              r.body.len, id)) {
-		rc = vault_failed(v, err);
-		goto out;
-	}
-	sodium_hex2bin(se->id, sizeof(se->id), id, VAULT_ID_HEX, NULL, NULL,
-	               NULL);
-	se->stored = true;
-	res->added++;
-out:
-	strbuf_release(&r.head);
-	strbuf_release(&r.body);
-	strbuf_release(&r.text);
-	json_decref(r.tags);
-	return rc;
-}
-
 /* The vault's journal entries, to find those there already. */
 static int
 jrnl_vault_keys(struct vault *v, struct jkeys *keys, char *err)
 {
-	int rc = vault_each(v, JOURNAL_KIND, VAULT_EACH_BODY, jkey_cb, keys);
-	if (rc) {
+	struct jkeys_shared sh = {.keys = keys};
+	int rc;
+	/* decrypted and read on every core: all of a re-import's records */
+	if (pthread_mutex_init(&sh.mu, NULL) == 0) {
+		rc = vault_search(v, JOURNAL_KIND, VAULT_EACH_BODY, jkey_keep,
+		                  &sh, jkey_none, NULL);
+		pthread_mutex_destroy(&sh.mu);
+	} else {
+		rc = vault_each(v, JOURNAL_KIND, VAULT_EACH_BODY, jkey_cb,
+		                keys);
+	}
+	if (rc || keys->oom) {
 		if (keys->oom)
 			snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 		else
@@ -3604,50 +3588,354 @@ jrnl_vault_keys(struct vault *v, struct jkeys *keys, char *err)
 	return 0;
 }
 
+/*
+ * The entries list is read, parsed and encoded on a second thread (the
+ * reader) in batches of JOB_BATCH entries, while this one inserts the
+ * records into SQLite (only this thread uses the connection), in the
+ * order of the file: the first failure in that order is the one told,
+ * and the caller rolls the whole transaction back. The sealing and the
+ * search filter of a batch are done by the reader while this thread has
+ * a batch to store, else (it would wait) by this thread: the work is
+ * shared as the two keep up.
+ */
+enum { JOB_BATCH = 32, JOB_BATCHES = 2 };
+
+enum job_what { JOB_NONE, JOB_ADD, JOB_MERGE };
+
+struct job {
+	enum job_what what;
+	struct transfer_rec r;       /* ADD: as stored; MERGE: the repeat */
+	char id[VAULT_ID_HEX + 1];   /* MERGE: the entry it repeats */
+	struct vault_sealed *sealed; /* ADD; kept for the next batches */
+	bool is_sealed;              /* by the reader; else still to seal */
+};
+
+struct batch {
+	struct job jobs[JOB_BATCH];
+	size_t n;
+	int rc;    /* the reader's failure after the jobs, or 0 */
+	bool last; /* the end of the list, or rc */
+	char err[TRANSFER_ERR_MAX];
+};
+
+/* An id drawn twice (only a matter of principle): stored under another. */
+struct remap {
+	char from[VAULT_ID_HEX + 1], to[VAULT_ID_HEX + 1];
+};
+
+struct pipe {
+	/* the reader's alone while it runs */
+	const struct vault *v; /* only sealed with (vault_seal_new) */
+	struct scan *s;
+	const struct jkeys *keys;
+	struct seen seen;
+	size_t idx;
+	struct transfer_result res; /* its counts */
+	/* shared, under mu */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t made, used; /* batches filled and emptied */
+	bool stop;         /* the inserts failed: read no more */
+	struct batch b[JOB_BATCHES];
+	/* this thread's */
+	struct remap *map;
+	size_t nmap;
+};
+
+static void
+job_clear(struct job *j)
+{
+	strbuf_release(&j->r.head);
+	strbuf_release(&j->r.body);
+	strbuf_release(&j->r.text);
+	json_decref(j->r.tags);
+	memset(&j->r, 0, sizeof(j->r));
+	j->what = JOB_NONE;
+	j->is_sealed = false;
+}
+
+/* On the reader: one entry, as jrnl_import_one did; sealed too if
+ * `seal`. */
+static int
+job_make(struct pipe *p, const json_t *entry, struct job *j, bool seal,
+         char *err)
+{
+	struct transfer_rec *r = &j->r;
+	struct seen *seen = &p->seen;
+	int rc = parse_jrnl_entry(entry, p->idx, r, err);
+	if (rc)
+		return rc;
+	p->res.shortened += r->shortened;
+	if (r->empty) {
+		p->res.empty++;
+		return 0;
+	}
+	if (seen_grow(seen))
+		return TRANSFER_ERROR;
+	time_t minute = jrnl_minute(r->wall);
+	struct seen_entry *se = seen_slot(seen->e, seen->cape, minute, r->key);
+	if (se->used) {
+		p->res.repeats++;
+		if (se->stored) {
+			sodium_bin2hex(j->id, sizeof(j->id), se->id,
+			               sizeof(se->id));
+			j->what = JOB_MERGE;
+		}
+		return 0;
+	}
+	se->used = true;
+	se->minute = minute;
+	memcpy(se->key, r->key, SEEN_KEY);
+	seen->ne++;
+	struct minute_count *mc = minute_slot(seen->m, seen->capm, minute);
+	if (!mc->used) {
+		mc->used = true;
+		mc->minute = minute;
+		seen->nm++;
+	}
+	r->t.created += mc->n < 60 ? (time_t)mc->n : 59;
+	r->t.updated = r->t.created;
+	mc->n++;
+	if (jrnl_in_vault(p->keys, r)) {
+		p->res.skipped++;
+		return 0;
+	}
+	bool was_short = r->shortened;
+	if ((rc = jrnl_store(r, p->idx, err)))
+		return rc;
+	p->res.shortened += r->shortened && !was_short;
+	if (j->sealed)
+		vault_sealed_draw_id(j->sealed);
+	if ((!j->sealed && !(j->sealed = vault_sealed_new())) ||
+	    (seal &&
+	     vault_seal_new(p->v, j->sealed, r->kind, r->head.p, r->head.len,
+	                    r->body.p, r->body.len, (int64_t)time(NULL)))) {
+		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+		return TRANSFER_ERROR;
+	}
+	if (seal)
+		vault_sealed_filter(j->sealed, r->head.p, r->head.len,
+		                    r->body.p, r->body.len);
+	j->is_sealed = seal;
+	memcpy(se->id, vault_sealed_id(j->sealed), sizeof(se->id));
+	se->stored = true;
+	j->what = JOB_ADD;
+	return 0;
+}
+
+/* On the reader: the next entries of the list into b; sealed if `seal`
+ * (else this thread seals them, when it would wait for the reader). */
+static void
+batch_fill(struct pipe *p, struct batch *b, bool seal)
+{
+	struct scan *s = p->s;
+	/* what the last round left: freed on the thread that made it (one
+	 * malloc arena, no lock taken by both) */
+	for (size_t i = 0; i < b->n; i++)
+		job_clear(&b->jobs[i]);
+	b->n = 0;
+	b->rc = 0;
+	b->last = false;
+	b->err[0] = '\0';
+	while (b->n < JOB_BATCH) {
+		json_t *entry;
+		int c;
+		if ((b->rc = scan_json(s, &entry, true, b->err)))
+			break;
+		if (++p->idx == 1 && dayone_entry(entry)) {
+			json_decref(entry);
+			snprintf(b->err, TRANSFER_ERR_MAX, "%s", text_form);
+			b->rc = TRANSFER_UNREADABLE;
+			break;
+		}
+		b->rc = job_make(p, entry, &b->jobs[b->n++], seal, b->err);
+		json_decref(entry);
+		p->res.records++;
+		if (b->rc)
+			break;
+		c = scan_peek(s);
+		scan_skip(s, c == ',' || c == ']' ? 1 : 0);
+		if (c == ']') {
+			b->last = true;
+			return;
+		}
+		if (c != ',') {
+			b->rc = scan_syntax(s, b->err);
+			break;
+		}
+	}
+	if (b->rc)
+		b->last = true;
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct pipe *p = arg;
+	for (bool last = false; !last;) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->stop && p->made - p->used == JOB_BATCHES)
+			pthread_cond_wait(&p->cv, &p->mu);
+		bool stop = p->stop;
+		/* this thread waits for the reader when it has no batch:
+		 * then the reader leaves the sealing to it */
+		bool seal = p->made != p->used;
+		struct batch *b = &p->b[p->made % JOB_BATCHES];
+		pthread_mutex_unlock(&p->mu);
+		if (stop)
+			break;
+		batch_fill(p, b, seal);
+		last = b->last;
+		pthread_mutex_lock(&p->mu);
+		p->made++;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+/* On this thread: store one job's record, or merge its repeat. */
+static int
+job_apply(struct vault *v, struct pipe *p, struct job *j,
+          struct transfer_result *res, char *err)
+{
+	char id[VAULT_ID_HEX + 1];
+	int rc;
+	if (j->what == JOB_MERGE) {
+		for (size_t i = 0; i < p->nmap; i++)
+			if (!strcmp(p->map[i].from, j->id))
+				memcpy(j->id, p->map[i].to, sizeof(j->id));
+		return jrnl_merge(v, j->id, &j->r, err);
+	}
+	if (j->what != JOB_ADD)
+		return 0;
+	if (!j->is_sealed) {
+		if (vault_seal_new(v, j->sealed, j->r.kind, j->r.head.p,
+		                   j->r.head.len, j->r.body.p, j->r.body.len,
+		                   (int64_t)time(NULL))) {
+			snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+			return TRANSFER_ERROR;
+		}
+		vault_sealed_filter(j->sealed, j->r.head.p, j->r.head.len,
+		                    j->r.body.p, j->r.body.len);
+	}
+	if ((rc = vault_put_sealed(v, j->sealed)) == VAULT_EXISTS) {
+		struct remap *m = realloc(p->map, (p->nmap + 1) * sizeof(*m));
+		if (!m) {
+			snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+			return TRANSFER_ERROR;
+		}
+		p->map = m;
+		m += p->nmap;
+		sodium_bin2hex(m->from, sizeof(m->from),
+		               vault_sealed_id(j->sealed), VAULT_ID_HEX / 2);
+		rc = vault_put(v, NULL, j->r.kind, j->r.head.p, j->r.head.len,
+		               j->r.body.p, j->r.body.len, id);
+		if (!rc) {
+			memcpy(m->to, id, sizeof(m->to));
+			p->nmap++;
+		}
+	}
+	if (rc)
+		return vault_failed(v, err);
+	res->added++;
+	return 0;
+}
+
+/* On this thread: store a batch's records; 0 or the first failure. */
+static int
+batch_apply(struct vault *v, struct pipe *p, struct batch *b,
+            struct transfer_result *res, char *err)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < b->n; i++)
+		rc = job_apply(v, p, &b->jobs[i], res, err);
+	if (!rc && b->rc) {
+		memcpy(err, b->err, TRANSFER_ERR_MAX);
+		rc = b->rc;
+	}
+	return rc;
+}
+
 /* The "entries" list, from its '[' on. */
 static int
 stream_entries(struct vault *v, struct scan *s, struct transfer_result *res,
                char *err)
 {
 	struct jkeys keys = {0};
-	struct seen seen = {0};
-	size_t idx = 0;
-	int rc = jrnl_vault_keys(v, &keys, err), c;
-	if (rc)
+	struct pipe *p = calloc(1, sizeof(*p));
+	pthread_t reader;
+	bool threaded = false;
+	int rc, c;
+	if (!p) {
+		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+		return TRANSFER_ERROR;
+	}
+	if ((rc = jrnl_vault_keys(v, &keys, err)))
 		goto out;
 	scan_skip(s, 1); /* '[' */
 	if ((c = scan_peek(s)) == ']') {
 		scan_skip(s, 1);
 		goto out;
 	}
-	for (;;) {
-		json_t *entry;
-		if ((rc = scan_json(s, &entry, true, err)))
-			goto out;
-		if (++idx == 1 && dayone_entry(entry)) {
-			json_decref(entry);
-			snprintf(err, TRANSFER_ERR_MAX, "%s", text_form);
-			rc = TRANSFER_UNREADABLE;
-			goto out;
+	p->v = v;
+	p->s = s;
+	p->keys = &keys;
+	/* SELFHELP_TEST_IMPORT_ONE_THREAD: for tests/cli/t5010 only, the
+	 * way taken when there is no second thread; never set otherwise */
+	const char *one = getenv("SELFHELP_TEST_IMPORT_ONE_THREAD");
+	if ((!one || !*one) && pthread_mutex_init(&p->mu, NULL) == 0) {
+		if (pthread_cond_init(&p->cv, NULL) == 0) {
+			threaded = pthread_create(&reader, NULL, reader_main,
+			                          p) == 0;
+			if (!threaded)
+				pthread_cond_destroy(&p->cv);
 		}
-		rc = jrnl_import_one(v, entry, idx, &keys, &seen, res, err);
-		json_decref(entry);
-		res->records++;
-		if (rc)
-			goto out;
-		c = scan_peek(s);
-		scan_skip(s, c == ',' || c == ']' ? 1 : 0);
-		if (c == ']')
-			break;
-		if (c != ',') {
-			rc = scan_syntax(s, err);
-			goto out;
-		}
+		if (!threaded)
+			pthread_mutex_destroy(&p->mu);
 	}
+	if (!threaded) {
+		/* no second thread: read a batch, store it, and so on */
+		for (bool last = false; !rc && !last;) {
+			batch_fill(p, &p->b[0], true);
+			last = p->b[0].last;
+			rc = batch_apply(v, p, &p->b[0], res, err);
+		}
+		goto out;
+	}
+	for (bool last = false; !rc && !last;) {
+		pthread_mutex_lock(&p->mu);
+		while (p->made == p->used)
+			pthread_cond_wait(&p->cv, &p->mu);
+		struct batch *b = &p->b[p->used % JOB_BATCHES];
+		pthread_mutex_unlock(&p->mu);
+		last = b->last;
+		rc = batch_apply(v, p, b, res, err);
+		pthread_mutex_lock(&p->mu);
+		p->used++;
+		p->stop = rc != 0;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	pthread_join(reader, NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
 out:
+	res->records += p->res.records;
+	res->shortened += p->res.shortened;
+	res->empty += p->res.empty;
+	res->repeats += p->res.repeats;
+	res->skipped += p->res.skipped;
+	for (size_t i = 0; i < JOB_BATCHES; i++)
+		for (size_t k = 0; k < JOB_BATCH; k++) {
+			job_clear(&p->b[i].jobs[k]);
+			vault_sealed_free(p->b[i].jobs[k].sealed);
+		}
+	free(p->map);
+	free(p->seen.e);
+	free(p->seen.m);
+	free(p);
 	free(keys.k);
-	free(seen.e);
-	free(seen.m);
 	return rc;
 }
 

@@ -21,7 +21,6 @@
 enum {
 	FB_HEADER = 8,                 /* u32 count, u32 0 */
 	FB_ENTRY = VAULT_ID_BYTES + 2, /* id, u16 size; then the filter */
-	FILTER_BYTES_MAX = 4096,
 };
 
 static size_t
@@ -258,20 +257,26 @@ filter_append(struct vault *v, struct fbucket *fb, const unsigned char *id,
 	return VAULT_OK;
 }
 
-int
-filter_put(struct vault *v, const unsigned char *id, const void *head,
-           size_t headlen, const void *body, size_t bodylen, bool fresh)
+size_t
+filter_compute(unsigned char *f, const void *head, size_t headlen,
+               const void *body, size_t bodylen)
 {
-	size_t b = index_bucket_of(v, id);
-	struct fbucket *fb = &v->fbuckets[b];
-	unsigned char f[FILTER_BYTES_MAX];
-	size_t size = search_filter_size(headlen + bodylen), at;
-	int rc = filter_load(v, b);
-	if (rc)
-		return rc;
+	size_t size = search_filter_size(headlen + bodylen);
 	memset(f, 0, size);
 	search_filter_add(f, size, head, headlen);
 	search_filter_add(f, size, body, bodylen);
+	return size;
+}
+
+int
+filter_put_computed(struct vault *v, const unsigned char *id,
+                    const unsigned char *f, size_t size, bool fresh)
+{
+	size_t b = index_bucket_of(v, id), at;
+	struct fbucket *fb = &v->fbuckets[b];
+	int rc = filter_load(v, b);
+	if (rc)
+		return rc;
 	at = fresh ? SIZE_MAX : filter_find(fb, id);
 	if (at != SIZE_MAX && entry_size(fb->p + at) == size)
 		memcpy(fb->p + at + FB_ENTRY, f, size); /* keeps the order */
@@ -280,8 +285,18 @@ filter_put(struct vault *v, const unsigned char *id, const void *head,
 			filter_remove(fb, at);
 		rc = filter_append(v, fb, id, f, size);
 	}
-	sodium_memzero(f, size);
 	return rc ? rc : filter_dirty(v, b);
+}
+
+int
+filter_put(struct vault *v, const unsigned char *id, const void *head,
+           size_t headlen, const void *body, size_t bodylen, bool fresh)
+{
+	unsigned char f[FILTER_BYTES_MAX];
+	size_t size = filter_compute(f, head, headlen, body, bodylen);
+	int rc = filter_put_computed(v, id, f, size, fresh);
+	sodium_memzero(f, size);
+	return rc;
 }
 
 int

@@ -64,8 +64,12 @@ buckets_free_one(struct bucket *bk)
 {
 	if (bk->e)
 		sodium_memzero(bk->e, bk->cap * sizeof(*bk->e));
+	if (bk->heads)
+		sodium_memzero(bk->heads, bk->cap * sizeof(*bk->heads));
 	free(bk->e);
+	free(bk->heads);
 	bk->e = NULL;
+	bk->heads = NULL;
 	bk->n = bk->cap = 0;
 }
 
@@ -474,6 +478,7 @@ bucket_push(struct bucket *b, const struct index_entry *e)
 {
 	if (b->n == b->cap && bucket_reserve(b, b->cap ? b->cap * 2 : 16) != 0)
 		return -1;
+	memcpy(&b->heads[b->n], e->id, sizeof(*b->heads));
 	b->e[b->n++] = *e;
 	return 0;
 }
@@ -485,15 +490,24 @@ bucket_reserve(struct bucket *b, size_t n)
 	if (n <= b->cap)
 		return 0;
 	struct index_entry *ne = malloc(n * sizeof(*ne));
-	if (!ne)
+	uint64_t *nh = malloc(n * sizeof(*nh));
+	if (!ne || !nh) {
+		free(ne);
+		free(nh);
 		return -1;
-	if (b->n)
+	}
+	if (b->n) {
 		memcpy(ne, b->e, b->n * sizeof(*ne));
+		memcpy(nh, b->heads, b->n * sizeof(*nh));
+	}
 	if (b->e) {
 		sodium_memzero(b->e, b->cap * sizeof(*b->e));
+		sodium_memzero(b->heads, b->cap * sizeof(*b->heads));
 		free(b->e);
+		free(b->heads);
 	}
 	b->e = ne;
+	b->heads = nh;
 	b->cap = n;
 	return 0;
 }
@@ -521,6 +535,7 @@ parse_bucket(const struct vault *v, const unsigned char *p, size_t n,
 		e->kind = q[52];
 		if (e->kind >= v->st.nkinds || e->rowid < 0 || e->revision < 1)
 			return false;
+		memcpy(&b->heads[b->n], e->id, sizeof(*b->heads));
 		b->n++;
 	}
 	return true;
@@ -630,15 +645,15 @@ index_find(struct vault *v, const unsigned char *id, int *rc)
 	if (*rc)
 		return NULL;
 	/* the first eight bytes (random) tell nearly every entry apart
-	 * without a call to memcmp */
+	 * without a call to memcmp; read from their own array, they are an
+	 * eighth of the memory the entries are (a new id, as every record
+	 * of an import has, is looked for in all of them) */
 	uint64_t head;
 	memcpy(&head, id, sizeof(head));
-	for (size_t i = 0; i < b->n; i++) {
-		uint64_t h;
-		memcpy(&h, b->e[i].id, sizeof(h));
-		if (h == head && memcmp(b->e[i].id, id, VAULT_ID_BYTES) == 0)
+	for (size_t i = 0; i < b->n; i++)
+		if (b->heads[i] == head &&
+		    memcmp(b->e[i].id, id, VAULT_ID_BYTES) == 0)
 			return &b->e[i];
-	}
 	return NULL;
 }
 

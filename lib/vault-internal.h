@@ -66,6 +66,8 @@ struct index_entry {
 
 struct bucket {
 	struct index_entry *e;
+	uint64_t *heads; /* the first eight bytes of each e[i].id: index_find
+	                  * reads these, not the whole entries */
 	size_t n, cap;
 	bool loaded, dirty;
 };
@@ -291,6 +293,14 @@ int filter_load_all(struct vault *v);
  * (the walk of its bucket was most of the cost of a large import) */
 int filter_put(struct vault *v, const unsigned char *id, const void *head,
                size_t headlen, const void *body, size_t bodylen, bool fresh);
+/* filter_put in two steps: the filter of head and body into f (room for
+ * FILTER_BYTES_MAX; thread-safe, touches no vault), its size returned;
+ * then stored for the record id as filter_put stores it. */
+enum { FILTER_BYTES_MAX = 4096 };
+size_t filter_compute(unsigned char *f, const void *head, size_t headlen,
+                      const void *body, size_t bodylen);
+int filter_put_computed(struct vault *v, const unsigned char *id,
+                        const unsigned char *f, size_t size, bool fresh);
 int filter_drop(struct vault *v, const unsigned char *id);
 int filter_store(struct vault *v, size_t b);
 int filter_rebucket(struct vault *v, struct fbucket *old, unsigned oldbits);
@@ -331,7 +341,7 @@ int vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
                     size_t headlen, const void *body, size_t bodylen,
                     bool fresh, int64_t *rowid);
 int vault_remove_row(struct vault *v, int64_t rowid);
-int vault_sort_key_of(struct vault *v, const char *kind, const void *head,
+int vault_sort_key_of(const struct vault *v, const char *kind, const void *head,
                       size_t headlen, int64_t *key, uint32_t *flags);
 /* Open one row's head and body with the record key into malloc'd
  * guarded buffers (sodium_free them); env points into *head. 0, or -1

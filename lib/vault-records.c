@@ -297,6 +297,31 @@ vault_open_head(struct vault *v, const unsigned char *sealed, size_t len,
 	                 head_ad(v, sealed, ad), s->p, plen);
 }
 
+/* Insert a row of sealed parts; its rowid in *rowid. */
+static int
+insert_sealed(struct vault *v, const unsigned char *h, size_t hlen,
+              const unsigned char *b, size_t blen, int64_t *rowid)
+{
+	int rc = VAULT_OK;
+	/* one statement for the transaction: preparing it again for every
+	 * record was a tenth of a large import's time */
+	if (!v->insert_st &&
+	    sqlite3_prepare_v2(v->db,
+	                       "INSERT INTO record(head, body) VALUES (?, ?)",
+	                       -1, &v->insert_st, NULL) != SQLITE_OK)
+		return vault_db_error(v, "save the record");
+	sqlite3_stmt *st = v->insert_st;
+	sqlite3_bind_blob(st, 1, h, (int)hlen, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, b, (int)blen, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = vault_db_error(v, "save the record");
+	else
+		*rowid = sqlite3_last_insert_rowid(v->db);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
 int
 vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
                 int64_t revision, uint32_t flags, int64_t time,
@@ -306,7 +331,6 @@ vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
 	unsigned char ad[AD_MAX];
 	unsigned char *h = NULL, *b = NULL;
 	size_t hlen = 0, blen = 0, envlen = envelope_len(kind, anc);
-	sqlite3_stmt *st = NULL;
 	int rc = VAULT_OK;
 
 	if (headlen > SIZE_MAX / 2 || bodylen > SIZE_MAX / 2 ||
@@ -330,24 +354,7 @@ vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
 		rc = vault_set_error(v, VAULT_ERROR, "Out of memory.");
 		goto out;
 	}
-	/* one statement for the transaction: preparing it again for every
-	 * record was a tenth of a large import's time */
-	if (!v->insert_st &&
-	    sqlite3_prepare_v2(v->db,
-	                       "INSERT INTO record(head, body) VALUES (?, ?)",
-	                       -1, &v->insert_st, NULL) != SQLITE_OK) {
-		rc = vault_db_error(v, "save the record");
-		goto out;
-	}
-	st = v->insert_st;
-	sqlite3_bind_blob(st, 1, h, (int)hlen, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, b, (int)blen, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = vault_db_error(v, "save the record");
-	else
-		*rowid = sqlite3_last_insert_rowid(v->db);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	rc = insert_sealed(v, h, hlen, b, blen, rowid);
 	if (!rc)
 		rc = filter_put(v, id, head, headlen, body, bodylen, fresh);
 out:
@@ -490,7 +497,7 @@ key_unknown(const struct index_entry *e)
 }
 
 int
-vault_sort_key_of(struct vault *v, const char *kind, const void *head,
+vault_sort_key_of(const struct vault *v, const char *kind, const void *head,
                   size_t headlen, int64_t *key, uint32_t *flags)
 {
 	if (!v->sort_key) {
@@ -695,6 +702,157 @@ vault_put(struct vault *v, const char *id, const char *kind, const void *head,
 	}
 	if (!rc && id_out)
 		memcpy(id_out, id, VAULT_ID_HEX + 1);
+	return write_leave(v, own, rc);
+}
+
+/* --- new records sealed ahead, on another thread --- */
+
+struct vault_sealed {
+	struct scratch head, body; /* the plaintext while it is sealed */
+	unsigned char id[VAULT_ID_BYTES];
+	char kind[VAULT_KIND_MAX];
+	int64_t key;
+	uint32_t flags;
+	unsigned char *h, *b; /* the sealed parts */
+	size_t hlen, blen;
+	unsigned char *filter; /* FILTER_BYTES_MAX, guarded */
+	size_t fsize;
+};
+
+static void sealed_clear(struct vault_sealed *s);
+
+struct vault_sealed *
+vault_sealed_new(void)
+{
+	struct vault_sealed *s = calloc(1, sizeof(*s));
+	if (s && !(s->filter = sodium_malloc(FILTER_BYTES_MAX))) {
+		free(s);
+		s = NULL;
+	}
+	if (s)
+		crypto_public_random(s->id, sizeof(s->id));
+	return s;
+}
+
+void
+vault_sealed_draw_id(struct vault_sealed *s)
+{
+	sealed_clear(s);
+	crypto_public_random(s->id, sizeof(s->id));
+}
+
+static void
+sealed_clear(struct vault_sealed *s)
+{
+	free(s->h);
+	free(s->b);
+	s->h = s->b = NULL;
+	s->hlen = s->blen = 0;
+	if (s->fsize)
+		sodium_memzero(s->filter, s->fsize);
+	s->fsize = 0;
+}
+
+void
+vault_sealed_free(struct vault_sealed *s)
+{
+	if (!s)
+		return;
+	sealed_clear(s);
+	sodium_free(s->filter);
+	vault_scratch_release(&s->head);
+	vault_scratch_release(&s->body);
+	free(s);
+}
+
+const unsigned char *
+vault_sealed_id(const struct vault_sealed *s)
+{
+	return s->id;
+}
+
+void
+vault_sealed_filter(struct vault_sealed *s, const void *head, size_t headlen,
+                    const void *body, size_t bodylen)
+{
+	if (s->fsize)
+		sodium_memzero(s->filter, s->fsize);
+	s->fsize = filter_compute(s->filter, head, headlen, body, bodylen);
+}
+
+int
+vault_seal_new(const struct vault *v, struct vault_sealed *s, const char *kind,
+               const void *head, size_t headlen, const void *body,
+               size_t bodylen, int64_t time)
+{
+	unsigned char ad[AD_MAX], tag[HEAD_TAG];
+	size_t envlen;
+	sealed_clear(s);
+	if (!v->master || v->format != 2 || !vault_kind_ok(kind) ||
+	    headlen > SIZE_MAX / 2 || bodylen > SIZE_MAX / 2)
+		return VAULT_ERROR;
+	envlen = envelope_len(kind, NULL);
+	if (vault_scratch_reserve(&s->head,
+	                          vault_padded_size(envlen + headlen)) != 0 ||
+	    vault_scratch_reserve(&s->body, vault_padded_size(bodylen)) != 0)
+		return VAULT_ERROR;
+	snprintf(s->kind, sizeof(s->kind), "%s", kind);
+	s->flags = 0;
+	vault_sort_key_of(v, kind, head, headlen, &s->key, &s->flags);
+	envelope_write(s->head.p, (uint8_t)(s->flags & 0xff), s->id, 1, time,
+	               kind, NULL);
+	if (headlen)
+		memcpy(s->head.p + envlen, head, headlen);
+	crypto_public_random(tag, sizeof(tag));
+	s->h = seal_scratch(v->reckey, &s->head, envlen + headlen, tag,
+	                    HEAD_TAG, ad, head_ad(v, tag, ad), &s->hlen);
+	if (bodylen)
+		memcpy(s->body.p, body, bodylen);
+	s->b = seal_scratch(v->reckey, &s->body, bodylen, NULL, 0, ad,
+	                    body_ad(v, s->id, 1, ad), &s->blen);
+	if (!s->h || !s->b || s->hlen > INT32_MAX || s->blen > INT32_MAX) {
+		sealed_clear(s);
+		return VAULT_ERROR;
+	}
+	return VAULT_OK;
+}
+
+int
+vault_put_sealed(struct vault *v, const struct vault_sealed *s)
+{
+	bool own;
+	int rc;
+	int64_t rowid = 0;
+	if (!s->h || !s->fsize)
+		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
+	if ((rc = write_enter(v, &own)))
+		return rc;
+	int code = index_kind(v, s->kind, true);
+	struct index_entry *e = NULL;
+	if (code < 0)
+		rc = VAULT_ERROR;
+	else
+		e = index_find(v, s->id, &rc);
+	if (!rc && e)
+		rc = vault_set_error(v, VAULT_EXISTS,
+		                     "A record with that id is already "
+		                     "there.");
+	if (!rc)
+		rc = insert_sealed(v, s->h, s->hlen, s->b, s->blen, &rowid);
+	if (!rc)
+		rc = filter_put_computed(v, s->id, s->filter, s->fsize, true);
+	if (!rc) {
+		if (rowid > v->st.high_water)
+			v->st.high_water = rowid;
+		struct index_entry ne = {.rowid = rowid,
+		                         .revision = 1,
+		                         .seq = v->st.next_seq++,
+		                         .key = s->key,
+		                         .flags = s->flags,
+		                         .kind = (uint8_t)code};
+		memcpy(ne.id, s->id, VAULT_ID_BYTES);
+		rc = index_add(v, &ne);
+	}
 	return write_leave(v, own, rc);
 }
 

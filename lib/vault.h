@@ -197,6 +197,44 @@ int vault_put(struct vault *v, const char *id, const char *kind,
               size_t bodylen, char *id_out);
 
 /*
+ * A new record sealed ahead of its insert, so that the sealing (padding,
+ * encryption and the search filter) can be done on another thread while
+ * this one writes to SQLite. vault_sealed_new() gives an empty one (NULL
+ * when memory ran out); vault_sealed_free() wipes and frees it (NULL is
+ * fine). One may be sealed again and again.
+ *
+ * vault_seal_new() seals a new record of `kind` under s's id, revision 1
+ * and created `time`, as vault_put(v, NULL, ...) would store it. The id
+ * is a fresh random one, drawn by vault_sealed_new() and again by
+ * vault_sealed_draw_id() (on any thread), which also forgets what was
+ * sealed: draw one for each record. It only reads v's key, so it may run on any
+ * thread while v is used (not freed or locked) on another; it sets no error
+ * message: it fails (VAULT_ERROR) only when memory runs out or v is locked or
+ * not updated. The plaintext is wiped from the guarded scratch as soon as it is
+ * sealed. vault_sealed_id() is the new id (VAULT_ID_HEX / 2 raw bytes).
+ *
+ * vault_sealed_filter() makes the record's search filter from the same
+ * head and body (kept guarded in s until the next seal or free); on any
+ * thread, after vault_seal_new and before vault_put_sealed.
+ *
+ * vault_put_sealed() inserts it, on the thread that uses v: as vault_put
+ * does, inside the caller's transaction or in one of its own. When its
+ * id is in the vault already (only a matter of principle) it stores
+ * nothing and returns VAULT_EXISTS: store the record with vault_put().
+ */
+struct vault_sealed;
+struct vault_sealed *vault_sealed_new(void);
+void vault_sealed_free(struct vault_sealed *s);
+void vault_sealed_draw_id(struct vault_sealed *s);
+int vault_seal_new(const struct vault *v, struct vault_sealed *s,
+                   const char *kind, const void *head, size_t headlen,
+                   const void *body, size_t bodylen, int64_t time);
+const unsigned char *vault_sealed_id(const struct vault_sealed *s);
+void vault_sealed_filter(struct vault_sealed *s, const void *head,
+                         size_t headlen, const void *body, size_t bodylen);
+int vault_put_sealed(struct vault *v, const struct vault_sealed *s);
+
+/*
  * Insert a record under a given id (32 lower-case hex digits), revision 1,
  * with `flags` (enum vault_record_flags), e.g. when importing.
  * VAULT_EXISTS when a record has that id already.

@@ -238,4 +238,82 @@ test_expect_success 'a stream that breaks after some entries stores none, and sa
 	expect_in "there is more after the end" "$ERR"
 '
 
+# The entries are read and sealed on a second thread in batches of 32,
+# two in flight (JOB_BATCH, JOB_BATCHES in lib/transfer.c): sizes around
+# them, a repeat batches after its entry, failures in each place.
+test_expect_success 'entries around the reader thread'"'"'s batches are each stored once' '
+	for n in 1 31 32 33 64 65 97; do
+		gen $n "$TEST_ROOT/n$n.json" &&
+		fresh "n$n" &&
+		selfhelp $P --vault "$V" import --json "$TEST_ROOT/n$n.json" >"$OUT" &&
+		json "assert (d[\"added\"], d[\"skipped\"]) == ($n, 0), d" <"$OUT" &&
+		entries &&
+		json "
+import re
+t = sorted(int(re.search(r\"Entry (\\d+)\\.\", x[\"text\"]).group(1)) for x in d)
+assert t == list(range($n)), t
+" <"$OUT" &&
+		selfhelp $P --vault "$V" import --json "$TEST_ROOT/n$n.json" >"$OUT" &&
+		json "assert (d[\"added\"], d[\"skipped\"]) == (0, $n), d" <"$OUT" ||
+		{ echo "n $n"; return 1; }
+	done
+'
+
+test_expect_success 'a repeat batches later merges; a failure in any batch stores nothing' '
+	gen 200 "$TEST_ROOT/two.json" &&
+	python3 - "$TEST_ROOT/two.json" "$TEST_ROOT" <<-\EOP &&
+	import json, sys
+	x = json.load(open(sys.argv[1]))
+	rep = dict(x["entries"][3], tags=["@later"], starred=True)
+	x["entries"].insert(150, rep)
+	json.dump(x, open(sys.argv[2] + "/rep.json", "w"))
+	for at in (0, 31, 32, 63, 64, 190):
+	    y = json.loads(json.dumps(x))
+	    y["entries"][at]["time"] = "25:00"
+	    json.dump(y, open(sys.argv[2] + "/bad%d.json" % at, "w"))
+	EOP
+	fresh rep &&
+	selfhelp $P --vault "$V" import --json "$TEST_ROOT/rep.json" >"$OUT" &&
+	json "assert (d[\"added\"], d[\"repeats\"]) == (200, 1), d" <"$OUT" &&
+	entries &&
+	json "
+e = [x for x in d if \"Entry 3.\" in x[\"text\"]]
+assert len(e) == 1 and e[0][\"tags\"] == [\"work\", \"later\", \"starred\"], e
+assert len(d) == 200, len(d)
+" <"$OUT" &&
+	fresh bad &&
+	selfhelp $P --vault "$V" journal add -m "already here" >/dev/null &&
+	cp "$V" "$TEST_ROOT/bad-before.db" &&
+	for at in 0 31 32 63 64 190; do
+		test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/bad$at.json" 2>"$ERR" &&
+		expect_in "entry $((at + 1)) has the date" "$ERR" &&
+		cmp "$V" "$TEST_ROOT/bad-before.db" ||
+		{ echo "at $at"; cat "$ERR"; return 1; }
+	done
+'
+
+test_expect_success 'without the second thread: the same records, repeats and failures' '
+	(
+	SELFHELP_TEST_IMPORT_ONE_THREAD=1 && export SELFHELP_TEST_IMPORT_ONE_THREAD &&
+	fresh one &&
+	selfhelp $P --vault "$V" import --json "$TEST_ROOT/rep.json" >"$OUT" &&
+	json "assert (d[\"added\"], d[\"repeats\"]) == (200, 1), d" <"$OUT" &&
+	entries &&
+	json "
+e = [x for x in d if \"Entry 3.\" in x[\"text\"]]
+assert len(e) == 1 and e[0][\"tags\"] == [\"work\", \"later\", \"starred\"], e
+assert len(d) == 200, len(d)
+" <"$OUT" &&
+	selfhelp $P --vault "$V" import --json "$TEST_ROOT/rep.json" >"$OUT" &&
+	json "assert (d[\"added\"], d[\"skipped\"]) == (0, 200), d" <"$OUT" &&
+	V="$TEST_ROOT/bad.db" &&
+	for at in 0 63 190; do
+		test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/bad$at.json" 2>"$ERR" &&
+		expect_in "entry $((at + 1)) has the date" "$ERR" &&
+		cmp "$V" "$TEST_ROOT/bad-before.db" ||
+		{ echo "at $at"; cat "$ERR"; exit 1; }
+	done
+	)
+'
+
 test_done

@@ -394,7 +394,8 @@ static void
 filter_matches_naive(void **state)
 {
 	(void)state;
-	static const char alphabet[] = "abAZ c.\"\\";
+	/* the letters at both ends of A to Z, and the bytes beside them */
+	static const char alphabet[] = "abAZ c.\"\\@[`{zY";
 	unsigned seed = 4242;
 	for (int round = 0; round < 5000; round++) {
 		char text[300];
@@ -405,7 +406,7 @@ filter_matches_naive(void **state)
 		        << ((seed = seed * 1103515245 + 12345) / 65536 % 4);
 		for (size_t i = 0; i < tl; i++)
 			text[i] = alphabet[(seed = seed * 1103515245 + 12345) /
-			                   65536 % 9];
+			                   65536 % (sizeof(alphabet) - 1)];
 		memset(got, 0, size);
 		memset(want, 0, size);
 		search_filter_add(got, size, text, tl);
