@@ -88,6 +88,19 @@ assert t == [\"Third\", \"Apple\", \"Zebra\", \"Middle\", \"Bottom\", \"Next\"],
 	expect_in "Added 0 records; skipped 6" "$OUT"
 '
 
+# rep.json: 200 entries, one of them twice (the repeat's tags are added
+# to the first); imported into the vault $V
+import_with_repeat() {
+	selfhelp $P --vault "$V" import --json "$TEST_ROOT/rep.json" >"$OUT" &&
+	json "assert (d[\"added\"], d[\"repeats\"]) == (200, 1), d" <"$OUT" &&
+	entries &&
+	json "
+e = [x for x in d if \"Entry 3.\" in x[\"text\"]]
+assert len(e) == 1 and e[0][\"tags\"] == [\"work\", \"later\", \"starred\"], e
+assert len(d) == 200, len(d)
+" <"$OUT"
+}
+
 test_expect_success 'a repeat inside the file is one entry with the tags and star of both' '
 	fresh repeat &&
 	selfhelp $P --vault "$V" import "$FIX/jrnl-repeat.json" >"$OUT" &&
@@ -273,14 +286,7 @@ test_expect_success 'a repeat batches later merges; a failure in any batch store
 	    json.dump(y, open(sys.argv[2] + "/bad%d.json" % at, "w"))
 	EOP
 	fresh rep &&
-	selfhelp $P --vault "$V" import --json "$TEST_ROOT/rep.json" >"$OUT" &&
-	json "assert (d[\"added\"], d[\"repeats\"]) == (200, 1), d" <"$OUT" &&
-	entries &&
-	json "
-e = [x for x in d if \"Entry 3.\" in x[\"text\"]]
-assert len(e) == 1 and e[0][\"tags\"] == [\"work\", \"later\", \"starred\"], e
-assert len(d) == 200, len(d)
-" <"$OUT" &&
+	import_with_repeat &&
 	fresh bad &&
 	selfhelp $P --vault "$V" journal add -m "already here" >/dev/null &&
 	cp "$V" "$TEST_ROOT/bad-before.db" &&
@@ -296,14 +302,7 @@ test_expect_success 'without the second thread: the same records, repeats and fa
 	(
 	SELFHELP_TEST_IMPORT_ONE_THREAD=1 && export SELFHELP_TEST_IMPORT_ONE_THREAD &&
 	fresh one &&
-	selfhelp $P --vault "$V" import --json "$TEST_ROOT/rep.json" >"$OUT" &&
-	json "assert (d[\"added\"], d[\"repeats\"]) == (200, 1), d" <"$OUT" &&
-	entries &&
-	json "
-e = [x for x in d if \"Entry 3.\" in x[\"text\"]]
-assert len(e) == 1 and e[0][\"tags\"] == [\"work\", \"later\", \"starred\"], e
-assert len(d) == 200, len(d)
-" <"$OUT" &&
+	import_with_repeat &&
 	selfhelp $P --vault "$V" import --json "$TEST_ROOT/rep.json" >"$OUT" &&
 	json "assert (d[\"added\"], d[\"skipped\"]) == (0, 200), d" <"$OUT" &&
 	V="$TEST_ROOT/bad.db" &&
