@@ -141,7 +141,7 @@ cmd_import(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = 1;
 		goto out;
 	}
-	if (vault_begin(v)) {
+	if (vault_begin_bulk(v)) {
 		rc = fail("%s", vault_errmsg(v));
 		goto out;
 	}

@@ -171,6 +171,7 @@ struct vault {
 	 * checks it (index_fresh) */
 	sqlite3_stmt *dv_st;
 	bool in_tx;
+	bool bulk;    /* vault_begin_bulk(): a rollback journal until it ends */
 	bool in_read; /* vault_read_begin() opened a transaction */
 	enum vault_ro_reason ro_reason;
 	vault_sort_key_fn sort_key;

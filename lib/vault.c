@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -954,6 +955,60 @@ open_read_only(struct vault *v)
 	return VAULT_OK;
 }
 
+/* PATH followed by suffix, malloc'd; NULL when out of memory. */
+static char *
+companion(const char *path, const char *suffix)
+{
+	size_t n = strlen(path) + strlen(suffix) + 1;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s%s", path, suffix);
+	return p;
+}
+
+static bool
+read_bulk_note(const char *note, dev_t *dev, ino_t *ino)
+{
+	FILE *f = fopen(note, "re");
+	uintmax_t d, i;
+	bool ok = f && fscanf(f, "%ju %ju", &d, &i) == 2;
+	if (f)
+		fclose(f);
+	if (ok) {
+		*dev = (dev_t)d;
+		*ino = (ino_t)i;
+	}
+	return ok;
+}
+
+/*
+ * A vault_begin_bulk() transaction keeps a rollback journal at
+ * PATH-journal: a name that goes with the path, not with the file.
+ * Should the file be replaced meanwhile (Syncthing renames the newer
+ * version into place) or after a crash, SQLite would take that journal
+ * for the new file's and roll it back into it, mixing the old file's
+ * pages into the new one. So the transaction notes first which file its
+ * journal is for (PATH-bulk: "DEV INO"), and before SQLite opens the
+ * path, a journal noted for another file is removed: the file it could
+ * put back is no longer there.
+ */
+static void
+drop_foreign_journal(const char *path)
+{
+	char *note = companion(path, "-bulk");
+	char *journal = companion(path, "-journal");
+	struct stat st;
+	dev_t dev;
+	ino_t ino;
+	if (note && journal && read_bulk_note(note, &dev, &ino) &&
+	    stat(path, &st) == 0 && (st.st_dev != dev || st.st_ino != ino)) {
+		unlink(journal);
+		unlink(note);
+	}
+	free(note);
+	free(journal);
+}
+
 int
 vault_open(const char *path, struct vault **out, char **err)
 {
@@ -995,6 +1050,7 @@ vault_open(const char *path, struct vault **out, char **err)
 		        path);
 		goto fail;
 	}
+	drop_foreign_journal(path);
 	if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
 		rc = vault_db_error(v, "open the vault");
@@ -1241,6 +1297,7 @@ test_replace_hook(struct vault *v, const char *name)
 }
 
 static int save_copy(struct vault *v);
+static void bulk_end(struct vault *v);
 
 void
 vault_free(struct vault *v)
@@ -1254,6 +1311,7 @@ vault_free(struct vault *v)
 		sqlite3_finalize(v->dv_st);
 		if (v->in_tx || v->in_read)
 			sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
+		bulk_end(v);
 		/* Replaced since a commit: what was committed is only in the
 		 * old file (and its -wal), so it is kept as a copy beside the
 		 * new one, for the next unlocked command to merge. */
@@ -1308,15 +1366,70 @@ vault_writable(struct vault *v)
 	return VAULT_OK;
 }
 
-int
-vault_begin(struct vault *v)
+/* Back to the WAL after a vault_begin_bulk() transaction (if that
+ * cannot be done now, the next open does it: ensure_wal), and the
+ * journal's note gone while it still names this file. */
+static void
+bulk_end(struct vault *v)
+{
+	char *note;
+	if (!v->bulk)
+		return;
+	v->bulk = false;
+	sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
+	if ((note = companion(v->path, "-bulk"))) {
+		dev_t dev;
+		ino_t ino;
+		if (read_bulk_note(note, &dev, &ino) && dev == v->file_dev &&
+		    ino == v->file_ino)
+			unlink(note);
+		free(note);
+	}
+}
+
+/* PATH-bulk: which file a rollback journal beside it is for. */
+static bool
+write_bulk_note(struct vault *v)
+{
+	char *note = companion(v->path, "-bulk");
+	char line[64];
+	int fd = -1, n;
+	bool ok = false;
+	if (!note || !v->file_known)
+		goto out;
+	n = snprintf(line, sizeof(line), "%ju %ju\n", (uintmax_t)v->file_dev,
+	             (uintmax_t)v->file_ino);
+	unlink(note);
+	ok = (fd = outfile_create(note)) >= 0 &&
+	     outfile_write(fd, line, (size_t)n) == 0 && fsync(fd) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		unlink(note);
+out:
+	free(note);
+	return ok;
+}
+
+static int
+begin(struct vault *v, bool bulk)
 {
 	int rc = vault_writable(v);
 	if (rc)
 		return rc;
+	/* Leaving the WAL needs the file to ourselves (SQLite takes an
+	 * exclusive lock, without waiting): with another connection at it,
+	 * it stays in WAL mode, which is only slower. */
+	if (bulk && !v->in_tx && !v->in_read && write_bulk_note(v)) {
+		v->bulk = true;
+		sqlite3_exec(v->db, "PRAGMA journal_mode=DELETE;", NULL, NULL,
+		             NULL);
+	}
 	rc = vault_exec(v, "BEGIN IMMEDIATE;", "save");
-	if (rc)
+	if (rc) {
+		bulk_end(v);
 		return rc;
+	}
 	v->in_tx = true;
 	if (v->master && v->format == 2) {
 		size_t folded;
@@ -1328,6 +1441,18 @@ vault_begin(struct vault *v)
 		}
 	}
 	return VAULT_OK;
+}
+
+int
+vault_begin(struct vault *v)
+{
+	return begin(v, false);
+}
+
+int
+vault_begin_bulk(struct vault *v)
+{
+	return begin(v, true);
 }
 
 void
@@ -1437,6 +1562,7 @@ vault_commit(struct vault *v)
 	}
 	v->in_tx = false;
 	v->committed = true;
+	bulk_end(v);
 	sqlite3_finalize(v->insert_st);
 	v->insert_st = NULL;
 	sqlite3_finalize(v->dv_st);
@@ -1456,6 +1582,7 @@ vault_rollback(struct vault *v)
 	if (v->in_tx)
 		sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
 	v->in_tx = false;
+	bulk_end(v);
 	sqlite3_finalize(v->insert_st);
 	v->insert_st = NULL;
 	sqlite3_finalize(v->dv_st);

@@ -164,6 +164,17 @@ void vault_set_events(struct vault *v, vault_event_fn fn, void *arg);
  * own.
  */
 int vault_begin(struct vault *v);
+/*
+ * vault_begin() for a transaction that adds many records at once (an
+ * import). When no other connection has the file open it runs with a
+ * rollback journal instead of the WAL: new pages are then written once,
+ * straight into the file, instead of into the WAL and again by the
+ * checkpoint; PATH-bulk notes which file that journal is for, so that a
+ * file replaced meanwhile never gets it (doc/vault-format.md). Either
+ * way all or nothing, and crash-safe; vault_commit() or vault_rollback()
+ * turn the WAL back on.
+ */
+int vault_begin_bulk(struct vault *v);
 int vault_commit(struct vault *v);
 void vault_rollback(struct vault *v);
 

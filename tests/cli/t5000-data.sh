@@ -237,7 +237,7 @@ test_expect_success 'bad imports change nothing and say where' '
 		test_must_fail 1 selfhelp $P import "$TEST_ROOT/$f.json" 2>"$ERR" &&
 		expect_in "Nothing was imported" "$ERR" &&
 		! grep -qiE "invalid|illegal|wrong" "$ERR" &&
-		cmp "$VAULT" "$TEST_ROOT/before.db" || { echo "case $f"; return 1; }
+		unchanged_vault "$VAULT" "$TEST_ROOT/before.db" || { echo "case $f"; return 1; }
 	done &&
 	test_must_fail 1 selfhelp $P import "$TEST_ROOT/truncated.json" 2>"$ERR" &&
 	expect_in "ends early, on line" "$ERR" &&
@@ -259,7 +259,7 @@ test_expect_success 'invalid UTF-8 inside a JSON string is refused from stdin' '
 	printf "{\"entries\": [{\"title\": \"\377\"}]}" |
 		test_must_fail 1 selfhelp $P import - 2>"$ERR" &&
 	expect_in "not UTF-8" "$ERR" &&
-	cmp "$VAULT" "$TEST_ROOT/before.db"
+	unchanged_vault "$VAULT" "$TEST_ROOT/before.db"
 '
 
 test_expect_success 'a conflicting record stops the import; nothing is added' '

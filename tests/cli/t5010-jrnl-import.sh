@@ -162,7 +162,7 @@ test_expect_success 'jrnl text, Markdown and YAML, Day One files: export it with
 	for f in jrnl-journal.txt jrnl-export.md jrnl-export.yaml dayone.doentry dayone.json; do
 		test_must_fail 1 selfhelp $P --vault "$V" import "$FIX/$f" 2>"$ERR" &&
 		expect_in "this looks like a jrnl journal in text form: export it with \`jrnl --format json\`" "$ERR" &&
-		cmp "$V" "$TEST_ROOT/before.db" || { echo "case $f"; return 1; }
+		unchanged_vault "$V" "$TEST_ROOT/before.db" || { echo "case $f"; return 1; }
 	done &&
 	selfhelp $P --vault "$V" journal add -m "a note" >/dev/null &&
 	selfhelp $P --vault "$V" export --format markdown >"$TEST_ROOT/exp.md" &&
@@ -235,7 +235,7 @@ test_expect_success 'a stream that breaks after some entries stores none, and sa
 	for f in cut badesc badtime twice after comma; do
 		test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/$f.json" 2>"$ERR" &&
 		expect_in "Nothing was imported" "$ERR" &&
-		cmp "$V" "$TEST_ROOT/before.db" &&
+		unchanged_vault "$V" "$TEST_ROOT/before.db" &&
 		selfhelp $P --vault "$V" journal list >"$OUT" &&
 		test "$(wc -l <"$OUT")" -eq 1 || { echo "case $f"; cat "$ERR"; return 1; }
 	done &&
@@ -293,7 +293,7 @@ test_expect_success 'a repeat batches later merges; a failure in any batch store
 	for at in 0 31 32 63 64 190; do
 		test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/bad$at.json" 2>"$ERR" &&
 		expect_in "entry $((at + 1)) has the date" "$ERR" &&
-		cmp "$V" "$TEST_ROOT/bad-before.db" ||
+		unchanged_vault "$V" "$TEST_ROOT/bad-before.db" ||
 		{ echo "at $at"; cat "$ERR"; return 1; }
 	done
 '
@@ -309,7 +309,7 @@ test_expect_success 'without the second thread: the same records, repeats and fa
 	for at in 0 63 190; do
 		test_must_fail 1 selfhelp $P --vault "$V" import "$TEST_ROOT/bad$at.json" 2>"$ERR" &&
 		expect_in "entry $((at + 1)) has the date" "$ERR" &&
-		cmp "$V" "$TEST_ROOT/bad-before.db" ||
+		unchanged_vault "$V" "$TEST_ROOT/bad-before.db" ||
 		{ echo "at $at"; cat "$ERR"; exit 1; }
 	done
 	)

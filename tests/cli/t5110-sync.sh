@@ -178,6 +178,26 @@ test_expect_success 'the file replaced while a command writes: the write is kept
 	selfhelp $P check >/dev/null
 '
 
+test_expect_success 'the file replaced while an import writes (rollback journal): all of it is kept' '
+	newer_copy "newer during an import" &&
+	python3 - "$TEST_ROOT/imp.json" <<-\EOP &&
+	import json, sys
+	entries = [{"date": "2021-03-%02d" % (1 + i % 28), "time": "%02d:%02d" % (i // 60, i % 60),
+	            "title": "Imported %d." % i, "body": "", "tags": [], "starred": False}
+	           for i in range(400)]
+	json.dump({"tags": {}, "entries": entries}, open(sys.argv[1], "w"))
+	EOP
+	SELFHELP_TEST_REPLACE_AT_COMMIT="$TEST_ROOT/newer.db" \
+		selfhelp $P import "$TEST_ROOT/imp.json" >/dev/null 2>"$ERR" &&
+	! test -e "$TEST_ROOT/newer.db" &&
+	expect_in "merged in (400 journal entries)" "$ERR" &&
+	texts "$A" >"$OUT" &&
+	expect_in "newer during an import" "$OUT" &&
+	test "$(grep -c "^Imported [0-9]*\.\$" "$OUT")" -eq 400 &&
+	only_vault_left &&
+	selfhelp $P check >/dev/null
+'
+
 test_expect_success 'the file replaced after the write, before the command ends: it is kept' '
 	newer_copy "newer at close" &&
 	SELFHELP_TEST_REPLACE_AT_CLOSE="$TEST_ROOT/newer.db" \

@@ -159,6 +159,57 @@ test_expect_success "$((ROUNDS - SEALED_ROUNDS)) writers killed at random: nothi
 	test "$rounds_ok" -eq $((ROUNDS - SEALED_ROUNDS)) || { grep FAILED "$log"; false; }
 '
 
+# Imports: one transaction with a rollback journal (the vault's own
+# file, nobody else at it). Killed at a random moment of it, a fresh
+# vault each round holds all of the file or none of it, opens, passes
+# `check`, and is one file in WAL mode again afterwards.
+IMPORT_ROUNDS=$((ROUNDS / 5))
+K=3000
+python3 - "$TEST_ROOT/imp.json" "$K" <<-\EOP
+import json, sys
+n = int(sys.argv[2])
+entries = [{"date": "2021-%02d-%02d" % (1 + i % 12, 1 + i % 28),
+            "time": "%02d:%02d" % (i // 60 % 24, i % 60),
+            "title": "Import entry %d." % i, "body": "quiet harbour " * 40,
+            "tags": [], "starred": False} for i in range(n)]
+json.dump({"tags": {}, "entries": entries}, open(sys.argv[1], "w"))
+EOP
+IV="$TEST_ROOT/imp.db"
+# milliseconds one whole import takes here: the kills fall inside it
+rm -f "$IV"* && quick_vault "$IV" --no-recovery-code >/dev/null 2>&1
+t0=$(date +%s%N)
+"$SELFHELP" $P --vault "$IV" import "$TEST_ROOT/imp.json" >/dev/null 2>&1
+IMPORT_MS=$((($(date +%s%N) - t0) / 1000000 + 1))
+imports_ok=0 whole=0 none=0
+r=1
+while [ "$r" -le "$IMPORT_ROUNDS" ]; do
+	rm -f "$IV"* && quick_vault "$IV" --no-recovery-code >/dev/null 2>&1
+	if ! run_and_kill "$IMPORT_MS" "$SELFHELP" $P --vault "$IV" import "$TEST_ROOT/imp.json" >/dev/null 2>&1; then
+		echo "import round $r FAILED: could not be started" >>"$log"
+	elif ! n=$(selfhelp $P --vault "$IV" journal list --json 2>"$TEST_ROOT/list.err" |
+		python3 -c "import json,sys; print(len(json.load(sys.stdin)))"); then
+		echo "import round $r FAILED: list: $(cat "$TEST_ROOT/list.err")" >>"$log"
+	elif [ "$n" -ne 0 ] && [ "$n" -ne "$K" ]; then
+		echo "import round $r FAILED: $n of $K entries" >>"$log"
+	elif ! selfhelp $P --vault "$IV" check >"$TEST_ROOT/check.out" 2>&1; then
+		echo "import round $r FAILED: check: $(cat "$TEST_ROOT/check.out")" >>"$log"
+	elif [ -e "$IV-journal" ] || [ -e "$IV-wal" ] ||
+		[ "$(od -An -j18 -N2 -tu1 "$IV" | tr -s " ")" != " 2 2" ]; then
+		echo "import round $r FAILED: not one file in WAL mode" >>"$log"
+	else
+		imports_ok=$((imports_ok + 1))
+		if [ "$n" -eq "$K" ]; then whole=$((whole + 1)); else none=$((none + 1)); fi
+		echo "import round $r: $n entries" >>"$log"
+	fi
+	r=$((r + 1))
+done
+
+echo "# an import takes $IMPORT_MS ms here; killed inside it: $whole rounds had all of it, $none none"
+test_expect_success "$IMPORT_ROUNDS imports killed at random: all of the file or none, check passes" '
+	test "$imports_ok" -eq "$IMPORT_ROUNDS" || { grep FAILED "$log"; false; }
+'
+r=$((ROUNDS - SEALED_ROUNDS + 1))
+
 # Locked writes: sealed to the vault's public key, folded in at the next
 # unlock. Kill the writer, then kill the folding unlock too.
 selfhelp lock >/dev/null 2>&1

@@ -104,6 +104,46 @@ test_expect_success "a writer ($M adds) while others list, search, check and bac
 	selfhelp $P --vault "$TEST_ROOT/backup-10.db" check >"$OUT"
 '
 
+# Imports take the file for their transaction (a rollback journal while
+# nobody else has it open, the WAL otherwise): three of them while a
+# writer adds and readers list and search. Each comes in whole.
+K=$((N * 2))
+test_expect_success "three imports ($K entries each) while a writer adds and others read" '
+	for j in 1 2 3; do
+		python3 - "$TEST_ROOT/imp$j.json" "$K" "$j" <<-\EOP || return 1
+		import json, sys
+		n, j = int(sys.argv[2]), sys.argv[3]
+		entries = [{"date": "2021-%02d-%02d" % (1 + i % 12, 1 + i % 28),
+		            "time": "%02d:%02d" % (i // 60 % 24, i % 60),
+		            "title": "Import %s entry %d." % (j, i),
+		            "body": "quiet harbour kettle " * 20, "tags": [],
+		            "starred": False} for i in range(n)]
+		json.dump({"tags": {}, "entries": entries}, open(sys.argv[1], "w"))
+		EOP
+	done &&
+	: >"$TEST_ROOT/g.out" && : >"$TEST_ROOT/g.err" && : >"$TEST_ROOT/i.err" &&
+	{
+		writer g "$M" $WOPT &
+		for j in 1 2 3; do
+			selfhelp $WOPT import "$TEST_ROOT/imp$j.json" >/dev/null 2>>"$TEST_ROOT/i.err" || echo "import $j FAILED" >>"$TEST_ROOT/i.err" &
+		done
+		i=0
+		while [ "$i" -lt 10 ]; do
+			i=$((i + 1))
+			selfhelp $WOPT journal list -n 5 >/dev/null 2>>"$TEST_ROOT/i.err" || echo "list FAILED" >>"$TEST_ROOT/i.err"
+			selfhelp $WOPT journal search "entry 7" >/dev/null 2>>"$TEST_ROOT/i.err" || echo "search FAILED" >>"$TEST_ROOT/i.err"
+		done
+		wait
+	} &&
+	cat "$TEST_ROOT/g.err" "$TEST_ROOT/i.err" >"$TEST_ROOT/errors4" &&
+	{ test ! -s "$TEST_ROOT/errors4" || { cat "$TEST_ROOT/errors4"; false; }; } &&
+	test "$(count)" -eq $((2 * N + M + 3 * K + M)) &&
+	selfhelp $P check >"$OUT" &&
+	for f in "$XDG_DATA_HOME/selfhelp/vault.db-journal" "$XDG_DATA_HOME/selfhelp/vault.db-wal"; do
+		test ! -e "$f" || { echo "$f left behind"; return 1; }
+	done
+'
+
 # Locked writes need no key at all: two sealed writers and an unlock that
 # folds them in, all at once. Nothing may be lost or folded twice.
 S=$((N / 10))
@@ -126,7 +166,7 @@ test_expect_success "two locked writers ($S each) while an unlock folds them in"
 	grep -q "written while the vault was locked .* added" "$TEST_ROOT/f.err" &&
 	{ test ! -s "$TEST_ROOT/errors3" || { cat "$TEST_ROOT/errors3"; false; }; } &&
 	test "$(grep -c "after you unlock" "$TEST_ROOT/d.out")" -eq "$S" &&
-	test "$(count)" -eq $((2 * N + M + 2 * S)) &&
+	test "$(count)" -eq $((2 * N + 2 * M + 3 * K + 2 * S)) &&
 	python3 - "$TEST_ROOT/list.json" <<-\EOP
 	import json, sys
 	d = json.load(open(sys.argv[1]))

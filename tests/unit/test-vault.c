@@ -11,6 +11,7 @@
 #include "vault-open.h"
 #include "vault.h"
 
+#include <dirent.h>
 #include <jansson.h>
 #include <keyutils.h>
 #include <stdatomic.h>
@@ -1779,6 +1780,150 @@ read_snapshot(void **state)
 	vault_free(v);
 }
 
+/* The file's journal mode as its header says: 2 the WAL, 1 a rollback
+ * journal. */
+static int
+header_mode(void)
+{
+	unsigned char h[20] = {0};
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(h, 1, sizeof(h), f), sizeof(h));
+	fclose(f);
+	assert_int_equal(h[18], h[19]);
+	return h[18];
+}
+
+static bool
+beside(const char *suffix)
+{
+	char p[320];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s%s", path, suffix);
+	return stat(p, &st) == 0;
+}
+
+static void
+put_many(struct vault *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		assert_int_equal(
+		        vault_put(v, NULL, "journal", "{}", 2, "bulk", 4, NULL),
+		        0);
+}
+
+static int
+count_records(struct vault *v)
+{
+	struct seen s = {0};
+	assert_int_equal(vault_each(v, NULL, 0, count_cb, &s), 0);
+	assert_int_equal(s.damaged, 0);
+	return s.ok;
+}
+
+/* An import's transaction: a rollback journal while nobody else has the
+ * file (new pages written once), the WAL again after it; all or nothing
+ * either way. */
+static void
+bulk_transaction(void **state)
+{
+	struct vault *v = make_vault();
+	assert_int_equal(header_mode(), 2);
+	assert_int_equal(vault_begin_bulk(v), 0);
+	put_many(v, 200);
+	assert_true(beside("-journal"));
+	assert_false(beside("-wal"));
+	assert_int_equal(header_mode(), 1);
+	vault_rollback(v);
+	assert_int_equal(header_mode(), 2);
+	assert_false(beside("-journal"));
+	assert_int_equal(count_records(v), 0);
+
+	assert_int_equal(vault_begin_bulk(v), 0);
+	put_many(v, 200);
+	assert_int_equal(vault_commit(v), 0);
+	assert_int_equal(header_mode(), 2);
+	assert_false(beside("-journal"));
+	assert_int_equal(count_records(v), 200);
+
+	/* another connection at the file: it stays in WAL mode */
+	struct vault *w = reopen("correct horse");
+	assert_int_equal(count_records(w), 200);
+	assert_int_equal(vault_begin_bulk(v), 0);
+	put_many(v, 10);
+	assert_false(beside("-journal"));
+	assert_true(beside("-wal"));
+	assert_int_equal(vault_commit(v), 0);
+	assert_int_equal(count_records(w), 210);
+	vault_free(w);
+
+	/* closed in the middle: rolled back, one file in WAL mode */
+	assert_int_equal(vault_begin_bulk(v), 0);
+	put_many(v, 10);
+	vault_free(v);
+	assert_int_equal(header_mode(), 2);
+	assert_false(beside("-journal"));
+	assert_false(beside("-wal"));
+	v = reopen("correct horse");
+	assert_int_equal(count_records(v), 210);
+	vault_free(v);
+}
+
+/* The file replaced while a bulk transaction runs (Syncthing renames
+ * the newer version into place): the old file's rollback journal, which
+ * has the path's name, is not rolled back into the new file when another
+ * process opens it; the transaction's writes are kept as a copy. */
+static void
+bulk_replaced_underneath(void **state)
+{
+	struct vault *v = make_vault();
+	put_many(v, 5);
+	vault_free(v);
+	char other[320];
+	snprintf(other, sizeof(other), "%s/sub/newer.db", fixture_dir);
+	copy_file(path, other);
+	struct vault *o = NULL;
+	char *err = NULL;
+	assert_int_equal(vault_open(other, &o, &err), VAULT_OK);
+	assert_int_equal(vault_unlock(o, "correct horse", 13), VAULT_OK);
+	put_many(o, 3); /* on the other computer */
+	vault_free(o);
+
+	v = reopen("correct horse");
+	/* a small page cache, so that pages are written to the file (and
+	 * its old ones to the journal) during the transaction */
+	assert_int_equal(
+	        sqlite3_exec(v->db, "PRAGMA cache_size=8;", NULL, NULL, NULL),
+	        SQLITE_OK);
+	assert_int_equal(vault_begin_bulk(v), 0);
+	put_many(v, 300);
+	assert_true(beside("-journal"));
+	assert_true(beside("-bulk"));
+	assert_int_equal(rename(other, path), 0);
+	struct vault *w = reopen("correct horse");
+	assert_int_equal(count_records(w), 8);
+	assert_false(beside("-journal"));
+	vault_free(w);
+	assert_int_equal(vault_commit(v), 0); /* kept as a copy */
+	vault_free(v);
+	assert_false(beside("-journal"));
+	assert_false(beside("-bulk"));
+	assert_int_equal(header_mode(), 2);
+	v = reopen("correct horse");
+	assert_int_equal(count_records(v), 8);
+	vault_free(v);
+	char dir[320];
+	snprintf(dir, sizeof(dir), "%s/sub", fixture_dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int copies = 0;
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		copies += strstr(e->d_name, ".sync-conflict-") != NULL;
+	closedir(d);
+	assert_int_equal(copies, 1);
+}
+
 /* --- format 1 --- */
 
 static void
@@ -2422,6 +2567,8 @@ main(int argc, char **argv)
 	        T(search_walk),
 	        T(search_rows_as_each),
 	        T(read_snapshot),
+	        T(bulk_transaction),
+	        T(bulk_replaced_underneath),
 	        T(migrate_from_format1),
 	        T(migrate_read_only),
 	        T(whole_file_rollback),
