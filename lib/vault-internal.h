@@ -201,6 +201,14 @@ struct vault {
 };
 
 /* vault.c */
+/* A rollback journal instead of the WAL for the next transaction, when
+ * no other connection has the file open, with the note of which file it
+ * is for (vault_begin_bulk(); the migration). vault_bulk_leave() turns
+ * the WAL back on once no transaction is open (vault_commit(),
+ * vault_rollback() and vault_free() call it); both do nothing when not
+ * needed. */
+void vault_bulk_enter(struct vault *v);
+void vault_bulk_leave(struct vault *v);
 int vault_set_error(struct vault *v, int status, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 int vault_db_error(struct vault *v, const char *what);

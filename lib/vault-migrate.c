@@ -550,8 +550,7 @@ vault_migrate_v1(struct vault *v, const char *pass, size_t passlen)
 	 * it goes. Without others at the file it can switch; else it stays
 	 * in WAL mode, at a cost in memory only. */
 	if (!read_only)
-		sqlite3_exec(v->db, "PRAGMA journal_mode=DELETE;", NULL, NULL,
-		             NULL);
+		vault_bulk_enter(v);
 	if ((rc = vault_exec(v, "BEGIN IMMEDIATE;", "update the vault")))
 		goto out;
 	v->in_tx = true;
@@ -634,9 +633,7 @@ fail_committed:
 		sodium_free(osk);
 	}
 out:
-	if (!read_only)
-		sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL,
-		             NULL);
+	vault_bulk_leave(v);
 	free(copy);
 	sodium_free(sk);
 	return rc;

@@ -1297,7 +1297,6 @@ test_replace_hook(struct vault *v, const char *name)
 }
 
 static int save_copy(struct vault *v);
-static void bulk_end(struct vault *v);
 
 void
 vault_free(struct vault *v)
@@ -1311,7 +1310,8 @@ vault_free(struct vault *v)
 		sqlite3_finalize(v->dv_st);
 		if (v->in_tx || v->in_read)
 			sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
-		bulk_end(v);
+		v->in_tx = v->in_read = false;
+		vault_bulk_leave(v);
 		/* Replaced since a commit: what was committed is only in the
 		 * old file (and its -wal), so it is kept as a copy beside the
 		 * new one, for the next unlocked command to merge. */
@@ -1366,27 +1366,6 @@ vault_writable(struct vault *v)
 	return VAULT_OK;
 }
 
-/* Back to the WAL after a vault_begin_bulk() transaction (if that
- * cannot be done now, the next open does it: ensure_wal), and the
- * journal's note gone while it still names this file. */
-static void
-bulk_end(struct vault *v)
-{
-	char *note;
-	if (!v->bulk)
-		return;
-	v->bulk = false;
-	sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
-	if ((note = companion(v->path, "-bulk"))) {
-		dev_t dev;
-		ino_t ino;
-		if (read_bulk_note(note, &dev, &ino) && dev == v->file_dev &&
-		    ino == v->file_ino)
-			unlink(note);
-		free(note);
-	}
-}
-
 /* PATH-bulk: which file a rollback journal beside it is for. */
 static bool
 write_bulk_note(struct vault *v)
@@ -1411,23 +1390,47 @@ out:
 	return ok;
 }
 
+void
+vault_bulk_enter(struct vault *v)
+{
+	/* Leaving the WAL needs the file to ourselves (SQLite takes an
+	 * exclusive lock, without waiting): with another connection at it,
+	 * it stays in WAL mode, which is only slower. */
+	if (v->bulk || v->in_tx || v->in_read || !write_bulk_note(v))
+		return;
+	v->bulk = true;
+	sqlite3_exec(v->db, "PRAGMA journal_mode=DELETE;", NULL, NULL, NULL);
+}
+
+void
+vault_bulk_leave(struct vault *v)
+{
+	char *note;
+	if (!v->bulk || v->in_tx)
+		return;
+	v->bulk = false;
+	sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
+	if ((note = companion(v->path, "-bulk"))) {
+		dev_t dev;
+		ino_t ino;
+		if (read_bulk_note(note, &dev, &ino) && dev == v->file_dev &&
+		    ino == v->file_ino)
+			unlink(note);
+		free(note);
+	}
+}
+
 static int
 begin(struct vault *v, bool bulk)
 {
 	int rc = vault_writable(v);
 	if (rc)
 		return rc;
-	/* Leaving the WAL needs the file to ourselves (SQLite takes an
-	 * exclusive lock, without waiting): with another connection at it,
-	 * it stays in WAL mode, which is only slower. */
-	if (bulk && !v->in_tx && !v->in_read && write_bulk_note(v)) {
-		v->bulk = true;
-		sqlite3_exec(v->db, "PRAGMA journal_mode=DELETE;", NULL, NULL,
-		             NULL);
-	}
+	if (bulk)
+		vault_bulk_enter(v);
 	rc = vault_exec(v, "BEGIN IMMEDIATE;", "save");
 	if (rc) {
-		bulk_end(v);
+		vault_bulk_leave(v);
 		return rc;
 	}
 	v->in_tx = true;
@@ -1562,7 +1565,7 @@ vault_commit(struct vault *v)
 	}
 	v->in_tx = false;
 	v->committed = true;
-	bulk_end(v);
+	vault_bulk_leave(v);
 	sqlite3_finalize(v->insert_st);
 	v->insert_st = NULL;
 	sqlite3_finalize(v->dv_st);
@@ -1582,7 +1585,7 @@ vault_rollback(struct vault *v)
 	if (v->in_tx)
 		sqlite3_exec(v->db, "ROLLBACK;", NULL, NULL, NULL);
 	v->in_tx = false;
-	bulk_end(v);
+	vault_bulk_leave(v);
 	sqlite3_finalize(v->insert_st);
 	v->insert_st = NULL;
 	sqlite3_finalize(v->dv_st);

@@ -1962,6 +1962,11 @@ migrate_from_format1(void **state)
 	assert_int_equal(s.ok, 3);
 	assert_int_equal(s.damaged, 0);
 	vault_free(v);
+	/* its rollback journal and the note of its file are gone, and the
+	 * vault is in WAL mode again */
+	assert_false(beside("-journal"));
+	assert_false(beside("-bulk"));
+	assert_int_equal(header_mode(), 2);
 	/* the copy of the old file is kept, the old tables are gone */
 	char copy[320];
 	snprintf(copy, sizeof(copy), "%s.format1", path);
