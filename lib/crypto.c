@@ -53,11 +53,11 @@ crypto_derive_kek(unsigned char *key, const char *pass, size_t passlen,
 /*
  * Random bytes that become public (nonces, ids, head tags), drawn from
  * the kernel 4 KiB at a time (see below): a getrandom call for each
- * (four a record) was a twentieth of a large import. Each thread has its own; each byte
- * is used once and wiped. fork() gives the child a copy of the caller's,
- * so the child drops it (pthread_atfork) and draws its own: two
- * processes never use the same nonce. (posix_spawn and vfork children
- * only exec.)
+ * (four a record) was a twentieth of a large import. Each thread has its
+ * own; each byte is used once and wiped. fork() gives the child a copy
+ * of the caller's, so the child drops it (pthread_atfork) and draws its
+ * own: two processes never use the same nonce. (posix_spawn and vfork
+ * children only exec.)
  */
 enum { POOL_BYTES = 4096 };
 

@@ -3607,7 +3607,7 @@ struct job {
 	struct transfer_rec r;       /* ADD: as stored; MERGE: the repeat */
 	char id[VAULT_ID_HEX + 1];   /* MERGE: the entry it repeats */
 	struct vault_sealed *sealed; /* ADD; kept for the next batches */
-	bool is_sealed;              /* by the reader; else still to seal */
+	bool is_sealed;              /* else this thread seals it (job_seal) */
 };
 
 struct batch {
@@ -3654,8 +3654,25 @@ job_clear(struct job *j)
 	j->is_sealed = false;
 }
 
-/* On the reader: one entry, as jrnl_import_one did; sealed too if
- * `seal`. */
+/* Seal a job's new record and make its search filter (on either
+ * thread); 0, or -1 with err set. */
+static int
+job_seal(const struct vault *v, struct job *j, char *err)
+{
+	const struct transfer_rec *r = &j->r;
+	if (vault_seal_new(v, j->sealed, r->kind, r->head.p, r->head.len,
+	                   r->body.p, r->body.len, (int64_t)time(NULL))) {
+		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
+		return -1;
+	}
+	vault_sealed_filter(j->sealed, r->head.p, r->head.len, r->body.p,
+	                    r->body.len);
+	j->is_sealed = true;
+	return 0;
+}
+
+/* On the reader: one entry, left out, a repeat, skipped or a record to
+ * add (sealed too if `seal`). */
 static int
 job_make(struct pipe *p, const json_t *entry, struct job *j, bool seal,
          char *err)
@@ -3706,17 +3723,12 @@ job_make(struct pipe *p, const json_t *entry, struct job *j, bool seal,
 	p->res.shortened += r->shortened && !was_short;
 	if (j->sealed)
 		vault_sealed_draw_id(j->sealed);
-	if ((!j->sealed && !(j->sealed = vault_sealed_new())) ||
-	    (seal &&
-	     vault_seal_new(p->v, j->sealed, r->kind, r->head.p, r->head.len,
-	                    r->body.p, r->body.len, (int64_t)time(NULL)))) {
+	if (!j->sealed && !(j->sealed = vault_sealed_new())) {
 		snprintf(err, TRANSFER_ERR_MAX, "out of memory");
 		return TRANSFER_ERROR;
 	}
-	if (seal)
-		vault_sealed_filter(j->sealed, r->head.p, r->head.len,
-		                    r->body.p, r->body.len);
-	j->is_sealed = seal;
+	if (seal && job_seal(p->v, j, err))
+		return TRANSFER_ERROR;
 	memcpy(se->id, vault_sealed_id(j->sealed), sizeof(se->id));
 	se->stored = true;
 	j->what = JOB_ADD;
@@ -3809,16 +3821,8 @@ job_apply(struct vault *v, struct pipe *p, struct job *j,
 	}
 	if (j->what != JOB_ADD)
 		return 0;
-	if (!j->is_sealed) {
-		if (vault_seal_new(v, j->sealed, j->r.kind, j->r.head.p,
-		                   j->r.head.len, j->r.body.p, j->r.body.len,
-		                   (int64_t)time(NULL))) {
-			snprintf(err, TRANSFER_ERR_MAX, "out of memory");
-			return TRANSFER_ERROR;
-		}
-		vault_sealed_filter(j->sealed, j->r.head.p, j->r.head.len,
-		                    j->r.body.p, j->r.body.len);
-	}
+	if (!j->is_sealed && job_seal(v, j, err))
+		return TRANSFER_ERROR;
 	if ((rc = vault_put_sealed(v, j->sealed)) == VAULT_EXISTS) {
 		struct remap *m = realloc(p->map, (p->nmap + 1) * sizeof(*m));
 		if (!m) {

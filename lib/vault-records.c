@@ -322,44 +322,70 @@ insert_sealed(struct vault *v, const unsigned char *h, size_t hlen,
 	return rc;
 }
 
+/* A record's sealed head (envelope and head) and body, malloc'd. */
+struct sealed_parts {
+	unsigned char *h, *b;
+	size_t hlen, blen;
+};
+
+/*
+ * Seal a record's head, after its envelope, and its body with the record
+ * key, through the scratch buffers hs and bs (wiped as they are sealed).
+ * Only reads v's keys, so any thread may, each with its own scratch.
+ * 0, or -1 when memory ran out (nothing then in *out).
+ */
+static int
+seal_parts(const struct vault *v, struct scratch *hs, struct scratch *bs,
+           const char *kind, const unsigned char *id, int64_t revision,
+           uint32_t flags, int64_t time, const struct ancestry *anc,
+           const void *head, size_t headlen, const void *body, size_t bodylen,
+           struct sealed_parts *out)
+{
+	unsigned char ad[AD_MAX], tag[HEAD_TAG];
+	size_t envlen = envelope_len(kind, anc);
+	memset(out, 0, sizeof(*out));
+	if (headlen > SIZE_MAX / 2 || bodylen > SIZE_MAX / 2 ||
+	    vault_scratch_reserve(hs, vault_padded_size(envlen + headlen)) !=
+	            0 ||
+	    vault_scratch_reserve(bs, vault_padded_size(bodylen)) != 0)
+		return -1;
+	envelope_write(hs->p, (uint8_t)(flags & 0xff), id, revision, time, kind,
+	               anc);
+	if (headlen)
+		memcpy(hs->p + envlen, head, headlen);
+	crypto_public_random(tag, sizeof(tag));
+	out->h = seal_scratch(v->reckey, hs, envlen + headlen, tag, HEAD_TAG,
+	                      ad, head_ad(v, tag, ad), &out->hlen);
+	if (bodylen)
+		memcpy(bs->p, body, bodylen);
+	out->b = seal_scratch(v->reckey, bs, bodylen, NULL, 0, ad,
+	                      body_ad(v, id, revision, ad), &out->blen);
+	if (!out->h || !out->b || out->hlen > INT32_MAX ||
+	    out->blen > INT32_MAX) {
+		free(out->h);
+		free(out->b);
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	return 0;
+}
+
 int
 vault_store_row(struct vault *v, const char *kind, const unsigned char *id,
                 int64_t revision, uint32_t flags, int64_t time,
                 const struct ancestry *anc, const void *head, size_t headlen,
                 const void *body, size_t bodylen, bool fresh, int64_t *rowid)
 {
-	unsigned char ad[AD_MAX];
-	unsigned char *h = NULL, *b = NULL;
-	size_t hlen = 0, blen = 0, envlen = envelope_len(kind, anc);
-	int rc = VAULT_OK;
-
-	if (headlen > SIZE_MAX / 2 || bodylen > SIZE_MAX / 2 ||
-	    vault_scratch_reserve(&v->head,
-	                          vault_padded_size(envlen + headlen)) != 0 ||
-	    vault_scratch_reserve(&v->body, vault_padded_size(bodylen)) != 0)
+	struct sealed_parts sp;
+	int rc;
+	if (seal_parts(v, &v->head, &v->body, kind, id, revision, flags, time,
+	               anc, head, headlen, body, bodylen, &sp) != 0)
 		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
-	envelope_write(v->head.p, (uint8_t)(flags & 0xff), id, revision, time,
-	               kind, anc);
-	if (headlen)
-		memcpy(v->head.p + envlen, head, headlen);
-	unsigned char tag[HEAD_TAG];
-	crypto_public_random(tag, sizeof(tag));
-	h = seal_scratch(v->reckey, &v->head, envlen + headlen, tag, HEAD_TAG,
-	                 ad, head_ad(v, tag, ad), &hlen);
-	if (bodylen)
-		memcpy(v->body.p, body, bodylen);
-	b = seal_scratch(v->reckey, &v->body, bodylen, NULL, 0, ad,
-	                 body_ad(v, id, revision, ad), &blen);
-	if (!h || !b || hlen > INT32_MAX || blen > INT32_MAX) {
-		rc = vault_set_error(v, VAULT_ERROR, "Out of memory.");
-		goto out;
-	}
-	rc = insert_sealed(v, h, hlen, b, blen, rowid);
+	rc = insert_sealed(v, sp.h, sp.hlen, sp.b, sp.blen, rowid);
 	if (!rc)
 		rc = filter_put(v, id, head, headlen, body, bodylen, fresh);
-out:
-	free(h);
-	free(b);
+	free(sp.h);
+	free(sp.b);
 	return rc;
 }
 
@@ -713,8 +739,7 @@ struct vault_sealed {
 	char kind[VAULT_KIND_MAX];
 	int64_t key;
 	uint32_t flags;
-	unsigned char *h, *b; /* the sealed parts */
-	size_t hlen, blen;
+	struct sealed_parts sp;
 	unsigned char *filter; /* FILTER_BYTES_MAX, guarded */
 	size_t fsize;
 };
@@ -744,10 +769,9 @@ vault_sealed_draw_id(struct vault_sealed *s)
 static void
 sealed_clear(struct vault_sealed *s)
 {
-	free(s->h);
-	free(s->b);
-	s->h = s->b = NULL;
-	s->hlen = s->blen = 0;
+	free(s->sp.h);
+	free(s->sp.b);
+	memset(&s->sp, 0, sizeof(s->sp));
 	if (s->fsize)
 		sodium_memzero(s->filter, s->fsize);
 	s->fsize = 0;
@@ -785,35 +809,15 @@ vault_seal_new(const struct vault *v, struct vault_sealed *s, const char *kind,
                const void *head, size_t headlen, const void *body,
                size_t bodylen, int64_t time)
 {
-	unsigned char ad[AD_MAX], tag[HEAD_TAG];
-	size_t envlen;
 	sealed_clear(s);
-	if (!v->master || v->format != 2 || !vault_kind_ok(kind) ||
-	    headlen > SIZE_MAX / 2 || bodylen > SIZE_MAX / 2)
-		return VAULT_ERROR;
-	envlen = envelope_len(kind, NULL);
-	if (vault_scratch_reserve(&s->head,
-	                          vault_padded_size(envlen + headlen)) != 0 ||
-	    vault_scratch_reserve(&s->body, vault_padded_size(bodylen)) != 0)
+	if (!v->master || v->format != 2 || !vault_kind_ok(kind))
 		return VAULT_ERROR;
 	snprintf(s->kind, sizeof(s->kind), "%s", kind);
 	s->flags = 0;
 	vault_sort_key_of(v, kind, head, headlen, &s->key, &s->flags);
-	envelope_write(s->head.p, (uint8_t)(s->flags & 0xff), s->id, 1, time,
-	               kind, NULL);
-	if (headlen)
-		memcpy(s->head.p + envlen, head, headlen);
-	crypto_public_random(tag, sizeof(tag));
-	s->h = seal_scratch(v->reckey, &s->head, envlen + headlen, tag,
-	                    HEAD_TAG, ad, head_ad(v, tag, ad), &s->hlen);
-	if (bodylen)
-		memcpy(s->body.p, body, bodylen);
-	s->b = seal_scratch(v->reckey, &s->body, bodylen, NULL, 0, ad,
-	                    body_ad(v, s->id, 1, ad), &s->blen);
-	if (!s->h || !s->b || s->hlen > INT32_MAX || s->blen > INT32_MAX) {
-		sealed_clear(s);
+	if (seal_parts(v, &s->head, &s->body, kind, s->id, 1, s->flags, time,
+	               NULL, head, headlen, body, bodylen, &s->sp) != 0)
 		return VAULT_ERROR;
-	}
 	return VAULT_OK;
 }
 
@@ -823,7 +827,7 @@ vault_put_sealed(struct vault *v, const struct vault_sealed *s)
 	bool own;
 	int rc;
 	int64_t rowid = 0;
-	if (!s->h || !s->fsize)
+	if (!s->sp.h || !s->fsize)
 		return vault_set_error(v, VAULT_ERROR, "Out of memory.");
 	if ((rc = write_enter(v, &own)))
 		return rc;
@@ -838,7 +842,8 @@ vault_put_sealed(struct vault *v, const struct vault_sealed *s)
 		                     "A record with that id is already "
 		                     "there.");
 	if (!rc)
-		rc = insert_sealed(v, s->h, s->hlen, s->b, s->blen, &rowid);
+		rc = insert_sealed(v, s->sp.h, s->sp.hlen, s->sp.b, s->sp.blen,
+		                   &rowid);
 	if (!rc)
 		rc = filter_put_computed(v, s->id, s->filter, s->fsize, true);
 	if (!rc) {
