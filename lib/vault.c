@@ -1074,25 +1074,48 @@ fail:
 	return rc;
 }
 
-/* WAL mode is set at creation; a vault restored from a backup (VACUUM
- * INTO writes a rollback-journal file) gets it back here. */
-static void
-ensure_wal(struct vault *v)
+/* The journal mode SQLite has the file in ("wal", "delete"), as `pragma`
+ * (a query or a change of it) returns it. */
+static bool
+journal_mode_is_wal(struct vault *v, const char *pragma)
 {
 	sqlite3_stmt *st = NULL;
 	bool wal = false;
-	if (sqlite3_db_readonly(v->db, "main"))
-		return;
-	if (sqlite3_prepare_v2(v->db, "PRAGMA journal_mode", -1, &st, NULL) ==
-	            SQLITE_OK &&
+	if (sqlite3_prepare_v2(v->db, pragma, -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		const char *m = (const char *)sqlite3_column_text(st, 0);
 		wal = m && strcmp(m, "wal") == 0;
 	}
 	sqlite3_finalize(st);
-	if (!wal)
-		sqlite3_exec(v->db, "PRAGMA journal_mode=WAL;", NULL, NULL,
-		             NULL);
+	return wal;
+}
+
+/*
+ * WAL mode is set at creation; a vault restored from a backup (VACUUM
+ * INTO writes a rollback-journal file) or an import or migration cut
+ * short gets it back here. In WAL mode no one writes with a rollback
+ * journal (leaving the WAL takes the file to oneself, and a hot journal
+ * was rolled back before SQLite opened the WAL), so a -journal still
+ * there is one that process was killed before it had written (SQLite
+ * leaves such a one alone): it goes, with the -bulk note, so the vault
+ * is one file again.
+ */
+static void
+ensure_wal(struct vault *v)
+{
+	if (sqlite3_db_readonly(v->db, "main"))
+		return;
+	if (!journal_mode_is_wal(v, "PRAGMA journal_mode") &&
+	    !journal_mode_is_wal(v, "PRAGMA journal_mode=WAL"))
+		return;
+	char *journal = companion(v->path, "-journal");
+	char *note = companion(v->path, "-bulk");
+	if (journal)
+		unlink(journal);
+	if (note)
+		unlink(note);
+	free(journal);
+	free(note);
 }
 
 /*

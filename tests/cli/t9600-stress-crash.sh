@@ -193,7 +193,7 @@ while [ "$r" -le "$IMPORT_ROUNDS" ]; do
 		echo "import round $r FAILED: $n of $K entries" >>"$log"
 	elif ! selfhelp $P --vault "$IV" check >"$TEST_ROOT/check.out" 2>&1; then
 		echo "import round $r FAILED: check: $(cat "$TEST_ROOT/check.out")" >>"$log"
-	elif [ -e "$IV-journal" ] || [ -e "$IV-wal" ] ||
+	elif [ -e "$IV-journal" ] || [ -e "$IV-wal" ] || [ -e "$IV-bulk" ] ||
 		[ "$(od -An -j18 -N2 -tu1 "$IV" | tr -s " ")" != " 2 2" ]; then
 		echo "import round $r FAILED: not one file in WAL mode" >>"$log"
 	else
